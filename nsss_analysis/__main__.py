@@ -1,0 +1,3 @@
+from nsss_analysis.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,131 @@
+"""The ``nsss`` command: one subcommand per stage of the data's journey.
+
+Each subcommand's work lives in the module named for that stage; this file only
+parses options, calls it, and turns errors into one-line messages and exit codes
+(0 ok, 1 nothing usable or some part failed, 2 usage error).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+from nsss_analysis import __version__
+from nsss_analysis.config import PROCESSED_DIR, RAW_DIR, REPORTS_DIR
+from nsss_analysis.errors import NsssError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse exits 2 on usage errors too
+        self.exit(2, f"nsss: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="nsss", description="NSSS gender diagnostics workbench.")
+    p.add_argument("--version", action="version", version=f"nsss {__version__}")
+    p.add_argument("--debug", action="store_true", help="show full tracebacks")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    t = sub.add_parser("template", help="write the blank assessment form (.xlsx)")
+    t.add_argument("out", type=Path, help="path of the workbook to write")
+
+    c = sub.add_parser("clean", help="read data/raw and write the processed tables")
+    c.add_argument("--raw", type=Path, default=RAW_DIR)
+    c.add_argument("--out", type=Path, default=PROCESSED_DIR)
+
+    s = sub.add_parser("score", help="score every assessed programme, write indicators")
+    s.add_argument("--processed", type=Path, default=PROCESSED_DIR)
+
+    r = sub.add_parser("reports", help="render the HTML reports with papermill")
+    _report_options(r)
+
+    b = sub.add_parser("build", help="clean, score and render every report")
+    b.add_argument("--raw", type=Path, default=RAW_DIR)
+    _report_options(b)
+
+    f = sub.add_parser("beneficiaries", help="coverage by sex from MIS extracts")
+    f.add_argument("files", type=Path, nargs="+", metavar="FILE")
+    f.add_argument("--out", type=Path, default=PROCESSED_DIR)
+    f.add_argument("--memory-limit", default="1GB", help="DuckDB memory limit (default 1GB)")
+    return p
+
+
+def _report_options(r: argparse.ArgumentParser) -> None:
+    r.add_argument("--ministry", action="append", default=[], metavar="NAME")
+    r.add_argument("--all", action="store_true", help="every ministry with data (default)")
+    r.add_argument("--fiscal-year", default=None, metavar="FY")
+    r.add_argument("--workers", type=int, default=None)
+    r.add_argument("--force", action="store_true", help="rerun reports whose inputs did not change")
+    r.add_argument("--processed", type=Path, default=PROCESSED_DIR)
+    r.add_argument("--out", type=Path, default=REPORTS_DIR)
+    r.add_argument("--timeout", type=int, default=600, help="seconds per report")
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "template":
+        from nsss_analysis.template import write_template
+
+        write_template(args.out)
+        print(f"wrote the blank assessment form to {args.out}")
+        return 0
+    if args.command == "clean":
+        from nsss_analysis.clean import run_clean
+
+        return run_clean(args.raw, args.out)
+    if args.command == "score":
+        from nsss_analysis.scoring import run_score
+
+        return run_score(args.processed)
+    if args.command == "reports":
+        from nsss_analysis.reports import run_reports
+
+        return run_reports(args)
+    if args.command == "build":
+        from nsss_analysis.clean import run_clean
+        from nsss_analysis.scoring import run_score
+
+        code = run_clean(args.raw, args.processed)
+        if code != 0:
+            return code
+        code = run_score(args.processed)
+        if code != 0:
+            return code
+        try:
+            from nsss_analysis.reports import run_reports
+        except ImportError:
+            print("reports: not built yet; processed tables are in", args.processed)
+            return 0
+        return run_reports(args)
+    if args.command == "beneficiaries":
+        from nsss_analysis.beneficiaries import run_beneficiaries
+
+        return run_beneficiaries(args.files, args.out, memory_limit=args.memory_limit)
+    build_parser().print_help()
+    return 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except NsssError as exc:
+        print(f"nsss: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("nsss: interrupted; earlier outputs were left as they were", file=sys.stderr)
+        return 130
+    except Exception as exc:  # last resort: one line, traceback only with --debug
+        if args.debug:
+            traceback.print_exc()
+        else:
+            print(
+                f"nsss: unexpected error: {type(exc).__name__}: {exc} (rerun with --debug for details)",
+                file=sys.stderr,
+            )
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

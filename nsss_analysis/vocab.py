@@ -1,0 +1,252 @@
+"""Reference data: the ministry register and the form's vocabularies.
+
+Everything lives as data files in ``nsss_analysis/reference/`` and is loaded by
+:func:`load_reference` (cached). Code elsewhere never spells a vocabulary out again;
+it asks this module. To accept a new spelling, add it to the data file.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from nsss_analysis.config import REFERENCE_DIR
+
+#: The ten assessed items, by domain (shared/spec/diagnostics.md section 1).
+DOMAINS: dict[str, tuple[str, ...]] = {
+    "intent": ("empowerment_objective", "empowerment_actions", "graduation"),
+    "transformative": ("social_capital", "norms_awareness", "skills_training"),
+    "evidence": (
+        "sex_disaggregated_data",
+        "gender_analysis",
+        "gender_reporting",
+        "gender_indicators",
+    ),
+}
+ITEMS: tuple[str, ...] = tuple(item for items in DOMAINS.values() for item in items)
+
+#: Each "If not, can ... ?" follow-up and the items it follows. It is
+#: ``not_applicable`` when all of them are ``yes`` or ``not_applicable``, and in the
+#: potential score a ``yes`` follow-up counts each of them that is not ``yes`` as ``yes``.
+#: The empowerment follow-up follows both empowerment questions (the guideline asks
+#: "If not ..." once, after both).
+FOLLOWUPS: dict[str, tuple[str, ...]] = {
+    "graduation_possible": ("graduation",),
+    "empowerment_possible": ("empowerment_objective", "empowerment_actions"),
+    "social_capital_possible": ("social_capital",),
+    "norms_awareness_possible": ("norms_awareness",),
+    "skills_training_possible": ("skills_training",),
+}
+
+ANSWERS: tuple[str, ...] = ("yes", "partly", "no", "not_applicable", "unknown")
+FOLLOWUP_ANSWERS: tuple[str, ...] = ("yes", "no", "not_applicable", "unknown")
+
+LINEAGE_COLUMNS: tuple[str, ...] = ("source_file", "source_sheet", "source_row")
+
+#: Columns of assessments.parquet, in order (spec section 3).
+ASSESSMENT_COLUMNS: tuple[str, ...] = (
+    *LINEAGE_COLUMNS,
+    "ministry",
+    "ministry_code",
+    "programme",
+    "start_fy",
+    "end_fy",
+    "ongoing",
+    "cluster",
+    "lifecycle_stages",
+    "target_groups",
+    "target_groups_other",
+    "graduation",
+    "graduation_possible",
+    "empowerment_objective",
+    "empowerment_actions",
+    "empowerment_possible",
+    "social_capital",
+    "social_capital_possible",
+    "norms_awareness",
+    "norms_awareness_possible",
+    "skills_training",
+    "skills_training_possible",
+    "sex_disaggregated_data",
+    "gender_analysis",
+    "gender_reporting",
+    "gender_indicators",
+    "partner_agencies",
+    "remarks",
+)
+LIST_COLUMNS: tuple[str, ...] = (
+    "lifecycle_stages",
+    "target_groups",
+    "target_groups_other",
+    "partner_agencies",
+)
+
+#: Columns of budgets.parquet, in order.
+BUDGET_COLUMNS: tuple[str, ...] = (
+    *LINEAGE_COLUMNS,
+    "ministry",
+    "ministry_code",
+    "programme",
+    "cluster",
+    "fiscal_year",
+    "budget_crore",
+    "beneficiaries",
+    "women_beneficiaries",
+    "monthly_rate_bdt",
+)
+
+QUARANTINE_COLUMNS: tuple[str, ...] = (
+    *LINEAGE_COLUMNS,
+    "column",
+    "value",
+    "reason",
+)
+
+
+@dataclass(frozen=True)
+class Ministry:
+    code: str
+    name: str
+    parent_ministry: str
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FormColumn:
+    sheet: str
+    order: int
+    label: str
+    column: str
+    kind: str
+    synonyms: tuple[str, ...]
+    instruction: str
+
+
+@dataclass(frozen=True)
+class Reference:
+    """All reference data, as loaded from ``nsss_analysis/reference/``."""
+
+    ministries: tuple[Ministry, ...]
+    form_columns: tuple[FormColumn, ...]
+    clusters: dict[str, tuple[str, ...]]
+    lifecycle_stages: dict[str, tuple[str, ...]]
+    target_groups: dict[str, tuple[str, ...]]
+    answers: dict[str, tuple[str, ...]]
+    followups: dict[str, tuple[str, ...]]
+    totals_labels: tuple[str, ...]
+    sex_codes: dict[str, tuple[str, ...]]
+    payment_channels: dict[str, tuple[str, ...]]
+    age_bands: tuple[dict, ...]
+    districts: dict[str, tuple[str, ...]]
+    district_division: dict[str, str]
+
+    def columns_of(self, sheet: str) -> tuple[FormColumn, ...]:
+        """The form's columns for one sheet (``Programmes`` or ``Budget``), in order."""
+        return tuple(c for c in self.form_columns if c.sheet == sheet)
+
+    @property
+    def ministry_by_code(self) -> dict[str, Ministry]:
+        return {m.code: m for m in self.ministries}
+
+
+def normalise_key(text: object) -> str:
+    """Fold a label or answer for matching: NFC, lower case, ``&`` as ``and``,
+    punctuation other than ``/ - ? +`` dropped, whitespace folded.
+
+    >>> normalise_key("  Women's / Girls'  Empowerment? ")
+    'womens / girls empowerment?'
+    """
+    s = unicodedata.normalize("NFC", str(text)).replace("\u00a0", " ").strip().lower()
+    s = s.replace("&", " and ").replace("’", "'").replace("‘", "'")
+    s = re.sub(r"[\"'`.,;:()\[\]{}*_]", lambda m: " " if m.group() in "_" else "", s)
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(a.strip() for a in text.split("|") if a.strip())
+
+
+@lru_cache(maxsize=1)
+def load_reference() -> Reference:
+    """Load the register and vocabularies once per process."""
+    with open(REFERENCE_DIR / "ministries.csv", encoding="utf-8", newline="") as f:
+        ministries = tuple(
+            Ministry(r["code"], r["name"], r["parent_ministry"], _split(r["aliases"]))
+            for r in csv.DictReader(f)
+        )
+    with open(REFERENCE_DIR / "form_columns.csv", encoding="utf-8", newline="") as f:
+        form_columns = tuple(
+            FormColumn(
+                r["sheet"],
+                int(r["order"]),
+                r["label"],
+                r["column"],
+                r["kind"],
+                _split(r["synonyms"]),
+                r["instruction"],
+            )
+            for r in csv.DictReader(f)
+        )
+    with open(REFERENCE_DIR / "districts.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    vocab = json.loads((REFERENCE_DIR / "vocabularies.json").read_text(encoding="utf-8"))
+
+    def mapping(key: str) -> dict[str, tuple[str, ...]]:
+        return {k: tuple(v) for k, v in vocab[key].items()}
+
+    return Reference(
+        ministries=ministries,
+        form_columns=form_columns,
+        clusters=mapping("clusters"),
+        lifecycle_stages=mapping("lifecycle_stages"),
+        target_groups=mapping("target_groups"),
+        answers=mapping("answers"),
+        followups=mapping("followups"),
+        totals_labels=tuple(vocab["totals_labels"]),
+        sex_codes=mapping("sex_codes"),
+        payment_channels=mapping("payment_channels"),
+        age_bands=tuple(vocab["age_bands"]),
+        districts={r["district"]: _split(r["aliases"]) for r in rows},
+        district_division={r["district"]: r["division"] for r in rows},
+    )
+
+
+CLUSTERS: tuple[str, ...] = (
+    "Social Allowance",
+    "Food Security and Disaster Response",
+    "Social Insurance",
+    "Labour and Livelihood Interventions",
+    "Human Development and Social Empowerment",
+)
+LIFECYCLE_STAGES: tuple[str, ...] = (
+    "early_childhood",
+    "school_age",
+    "working_age",
+    "women_working_age",
+    "old_age",
+    "disability",
+)
+TARGET_GROUPS: tuple[str, ...] = tuple(load_reference().target_groups)
+#: The groups "in special circumstances" the guideline names (diagnostics section 3).
+GUIDELINE_TARGET_GROUPS: tuple[str, ...] = (
+    "freedom_fighters",
+    "orphans",
+    "urban_poor",
+    "indigenous",
+    "dalit",
+    "transgender_hijra",
+    "tea_garden_workers",
+    "sex_workers",
+    "hiv_affected",
+)
+LEVELS: tuple[str, ...] = (
+    "insufficient data",
+    "gender-blind",
+    "gender-sensitive",
+    "gender-specific",
+    "gender-transformative",
+)
