@@ -92,6 +92,13 @@ def _dispatch(args: argparse.Namespace) -> int:
         code = run_score(args.processed)
         if code != 0:
             return code
+        from nsss_analysis.beneficiaries import default_extracts, run_beneficiaries
+
+        extracts = default_extracts(args.raw)
+        if extracts:
+            code = run_beneficiaries(extracts, args.processed)
+            if code != 0:
+                return code
         try:
             from nsss_analysis.reports import run_reports
         except ImportError:

@@ -11,7 +11,7 @@ import csv
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from nsss_analysis.config import REFERENCE_DIR
@@ -143,6 +143,9 @@ class Reference:
     age_bands: tuple[dict, ...]
     districts: dict[str, tuple[str, ...]]
     district_division: dict[str, str]
+    #: Spellings of "ongoing" in the Duration column, and of amount/count units.
+    ongoing: tuple[str, ...] = ()
+    units: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def columns_of(self, sheet: str) -> tuple[FormColumn, ...]:
         """The form's columns for one sheet (``Programmes`` or ``Budget``), in order."""
@@ -212,6 +215,8 @@ def load_reference() -> Reference:
         age_bands=tuple(vocab["age_bands"]),
         districts={r["district"]: _split(r["aliases"]) for r in rows},
         district_division={r["district"]: r["division"] for r in rows},
+        ongoing=tuple(vocab.get("ongoing", ())),
+        units=mapping("units") if "units" in vocab else {},
     )
 
 

@@ -1,0 +1,468 @@
+"""MIS extracts -> coverage by sex: normalisations, accounting, bad files, report functions."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from nsss_analysis import beneficiaries as B
+from nsss_analysis.cli import main as nsss
+from nsss_analysis.errors import NsssError
+from nsss_analysis.intervals import wilson_interval
+from nsss_analysis.parse import bangla_digits_to_ascii
+from nsss_analysis.synthetic_extracts import ProgrammeSpec, generate_extract
+from nsss_analysis.vocab import load_reference
+
+HEADER = ["beneficiary_id", "programme", "ministry", "sex", "birth_year", "district", "amount_bdt",
+          "payment_channel", "fiscal_year"]
+OAA, WIDOW, MCBP = (
+    "Old Age Allowance",
+    "Allowances for Widow, Deserted and Destitute Women",
+    "Mother and Child Benefit Programme",
+)
+
+
+def write_csv(path: Path, rows: list[dict], header: list[str] = HEADER) -> Path:
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=header)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: row.get(k, "") for k in header})
+    return path
+
+
+def person(id_, **kw) -> dict:
+    row = dict(beneficiary_id=id_, programme=OAA, ministry="MoSW", sex="F", birth_year="1950",
+               district="Dhaka", amount_bdt="7200", payment_channel="mobile", fiscal_year="2023-24")
+    row.update(kw)
+    return row
+
+
+def assessments(*rows: tuple[str, str, str, str]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["ministry", "ministry_code", "programme", "sex_disaggregated_data"])
+
+
+def totals(quality: pd.DataFrame) -> dict[str, int]:
+    cols = ["rows_read", "rows_counted", *B.INVALID_REASONS, "duplicate_id"]
+    return {c: int(quality[c].sum()) for c in cols}
+
+
+def accounted(quality: pd.DataFrame) -> bool:
+    parts = quality[["rows_counted", *B.INVALID_REASONS, "duplicate_id"]].sum(axis=1)
+    return bool((parts == quality["rows_read"]).all())
+
+
+# --- normalisations --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "raw, sex",
+    [
+        ("F", "female"), (" female ", "female"), ("Woman", "female"), ("মহিলা", "female"), ("নারী", "female"),
+        ("m", "male"), ("MALE", "male"), ("man", "male"), ("পুরুষ", "male"),
+        ("H", "hijra"), ("Third gender", "hijra"), ("transgender", "hijra"),
+        ("হিজড়া", "hijra"),  # precomposed RRA (U+09DC)
+        ("হিজড\u09bcা", "hijra"),  # DDA + nukta: the same word as typed on some keyboards
+        ("X", None), ("", None), (None, None), ("0", None),
+    ],
+)
+def test_sex_codes_english_and_bangla(raw, sex):
+    assert B.normalise_sex(raw) == sex
+
+
+@pytest.mark.parametrize(
+    "raw, district",
+    [
+        ("Chittagong", "Chattogram"), ("Chattogram", "Chattogram"), ("Comilla", "Cumilla"),
+        ("Jessore", "Jashore"), ("Barisal", "Barishal"), ("Bogra", "Bogura"), (" DHAKA ", "Dhaka"),
+        ("Cox's Bazar", "Cox's Bazar"), ("Coxs Bazar", "Cox's Bazar"), ("Atlantis", None), ("", None),
+    ],
+)
+def test_district_variants(raw, district):
+    assert B.normalise_district(raw) == district
+
+
+def test_all_64_districts_have_a_division():
+    ref = load_reference()
+    assert len(ref.districts) == 64
+    assert all(B.normalise_district(d) == d for d in ref.districts)
+    assert set(ref.district_division.values()) == {
+        "Barishal", "Chattogram", "Dhaka", "Khulna", "Mymensingh", "Rajshahi", "Rangpur", "Sylhet"
+    }
+
+
+@pytest.mark.parametrize(
+    "raw, channel",
+    [("bKash", "mobile"), ("Mobile Banking", "mobile"), ("Bank", "bank"), ("Post Office", "post office"),
+     ("hand cash", "cash"), ("", "unknown"), (None, "unknown"), ("pigeon", "unknown")],
+)
+def test_payment_channels(raw, channel):
+    assert B.normalise_payment_channel(raw) == channel
+
+
+@pytest.mark.parametrize(
+    "age, band",
+    [("0", "0-4"), ("4", "0-4"), ("5", "5-17"), ("17", "5-17"), ("18", "18-35"), ("35", "18-35"),
+     ("36", "36-59"), ("59", "36-59"), ("60", "60+"), ("130", "60+"), ("63.0", "60+"), ("৬৫", "60+"),
+     ("131", None), ("-1", None), ("abc", None), ("6.5", None), ("", "unknown"), (None, "unknown")],
+)
+def test_age_band_edges(age, band):
+    assert B.age_band(age=age) == band
+
+
+def test_age_from_birth_year_is_fiscal_year_start_minus_birth_year():
+    assert B.age_band(birth_year="1963", fiscal_year="2023-24") == "60+"  # 60
+    assert B.age_band(birth_year="1964", fiscal_year="2023-24") == "36-59"  # 59
+    assert B.age_band(birth_year="১৯৬৩", fiscal_year="2023-24") == "60+"
+    assert B.age_band(birth_year="1963", fiscal_year=None) == "unknown"  # no year to count from
+    assert B.age_band(birth_year="63", fiscal_year="2023-24") is None  # not four digits
+    assert B.age_band(birth_year="2090", fiscal_year="2023-24") is None  # born after the year
+    assert B.age_band(age="10", birth_year="1950", fiscal_year="2023-24") == "5-17"  # age wins
+
+
+def test_bangla_digits_in_sql_are_the_ones_parse_reads():
+    assert bangla_digits_to_ascii("".join(chr(0x09E6 + d) for d in range(10))) == "0123456789"
+
+
+# --- accounting ------------------------------------------------------------------
+
+
+def test_each_row_gets_one_reason_in_precedence_order(tmp_path):
+    rows = [
+        person("1"),  # counted
+        person("2", sex="মহিলা", district="Chittagong"),  # counted
+        person("", sex="X"),  # missing id beats unknown sex
+        person("3", sex="X", birth_year="19x5"),  # unknown sex beats unreadable age
+        person("4", birth_year="abc", district="Atlantis"),  # unreadable age beats district
+        person("5", district="Atlantis"),  # unknown district
+        person("1", district="Comilla"),  # duplicate of id 1: counted once
+        person("6", sex="X"), person("6"),  # an invalid row never makes a valid one a duplicate
+        person("7", payment_channel="", amount_bdt=""),  # blank channel and amount still count
+    ]
+    coverage, quality = B.coverage_from_extracts([write_csv(tmp_path / "x.csv", rows)])
+    assert totals(quality) == {
+        "rows_read": 10, "rows_counted": 4, "invalid_missing_id": 1, "invalid_unknown_sex": 2,
+        "invalid_age": 1, "invalid_district": 1, "duplicate_id": 1,
+    }
+    assert accounted(quality)
+    assert coverage["beneficiaries"].sum() == 4
+    # id 1 is counted once, as the row with the smaller codes: districts are coded
+    # alphabetically, so Cumilla (ids 1) before Dhaka (ids 6 and 7)
+    kept = coverage[coverage["district"].isin(["Dhaka", "Cumilla"])]
+    assert kept.groupby("district")["beneficiaries"].sum().to_dict() == {"Cumilla": 1, "Dhaka": 2}
+    assert coverage.loc[coverage["payment_channel"] == "unknown", "beneficiaries"].sum() == 1
+    assert coverage["amount_bdt"].sum() == 7200 * 3  # the blank amount is unknown, not zero
+
+
+def test_duplicates_are_per_programme_and_fiscal_year(tmp_path):
+    rows = [
+        person("1"), person("1", fiscal_year="2022-23"), person("1", programme=WIDOW),
+        person("1", fiscal_year="2023-2024"),  # the same fiscal year written another way
+    ]
+    coverage, quality = B.coverage_from_extracts([write_csv(tmp_path / "x.csv", rows)])
+    assert totals(quality)["rows_counted"] == 3
+    assert totals(quality)["duplicate_id"] == 1
+    assert sorted(coverage["fiscal_year"].unique()) == ["2022-23", "2023-24"]
+
+
+def test_duplicate_across_files_is_counted_once_and_charged_to_the_later_file(tmp_path):
+    first = write_csv(tmp_path / "a.csv", [person("1"), person("2")])
+    table = pa.table({k: [v] for k, v in person("1", district="Bogra").items()})
+    second = tmp_path / "b.parquet"
+    pq.write_table(table, second)
+    coverage, quality = B.coverage_from_extracts([first, second])
+    by_file = quality.set_index("source_file")
+    assert by_file.loc[first.as_posix(), "rows_counted"] == 2
+    assert by_file.loc[second.as_posix(), "rows_counted"] == 0
+    assert by_file.loc[second.as_posix(), "duplicate_id"] == 1
+    assert set(coverage["district"]) == {"Dhaka"}  # the earlier file's row is the one kept
+
+
+@pytest.mark.parametrize("fmt, age_column", [("csv", "birth_year"), ("parquet", "age"), ("csv", "age")])
+def test_generated_extract_is_accounted_exactly(tmp_path, fmt, age_column):
+    path = tmp_path / f"extract.{fmt}"
+    expected = generate_extract(path, 6000, seed=3, fmt=fmt, age_column=age_column, invalid_share=0.03,
+                                duplicate_share=0.02, chunk_rows=2500)
+    coverage, quality = B.coverage_from_extracts([path])
+    got = totals(quality)
+    assert got["rows_read"] == expected["rows"] == 6000
+    for reason in ("invalid_unknown_sex", "invalid_age", "invalid_district", "duplicate_id"):
+        assert got[reason] == expected[reason] > 0, reason
+    assert got["invalid_missing_id"] == 0
+    assert accounted(quality)
+    assert coverage["beneficiaries"].sum() == got["rows_counted"]
+    per_programme = quality.groupby("programme")["rows_read"].sum().to_dict()
+    assert per_programme == {k.removeprefix("rows:"): v for k, v in expected.items() if k.startswith("rows:")}
+    assert set(coverage["district"]) <= set(load_reference().districts)
+    assert set(coverage["sex"]) == {"female", "male", "hijra"}
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["1", "2", "3", ""]),
+            st.sampled_from([OAA, WIDOW]),
+            st.sampled_from(["F", "m", "হিজড়া", "?"]),
+            st.sampled_from(["1950", "2001", "x", ""]),
+            st.sampled_from(["Dhaka", "Bogra", "Nowhere"]),
+            st.sampled_from(["2023-24", "2022-23"]),
+        ),
+        min_size=1,
+        max_size=25,
+    )
+)
+def test_every_row_is_accounted_for(tmp_path_factory, cells):
+    cells = [("0", OAA, "F", "1950", "Dhaka", "2023-24"), *cells]  # one readable birth year: not a wrong type
+    rows = [person(i, programme=p, sex=s, birth_year=b, district=d, fiscal_year=fy) for i, p, s, b, d, fy in cells]
+    path = write_csv(tmp_path_factory.mktemp("h") / "x.csv", rows)
+    coverage, quality = B.coverage_from_extracts([path])
+    assert accounted(quality)
+    assert totals(quality)["rows_read"] == len(rows)
+    valid = {
+        (p, fy, i)
+        for i, p, s, b, d, fy in cells
+        if i and B.normalise_sex(s) and B.age_band(birth_year=b, fiscal_year=fy) and B.normalise_district(d)
+    }
+    assert coverage["beneficiaries"].sum() == len(valid) == totals(quality)["rows_counted"]
+
+
+def test_amounts_with_bangla_digits_and_separators(tmp_path):
+    rows = [person("1", amount_bdt="৭,২০০"), person("2", amount_bdt="1,800.50"), person("3", amount_bdt="n/a")]
+    coverage, quality = B.coverage_from_extracts([write_csv(tmp_path / "x.csv", rows)])
+    assert coverage["amount_bdt"].sum() == pytest.approx(9000.5)
+    assert quality["amount_unreadable"].sum() == 1
+    assert quality["rows_counted"].sum() == 3
+
+
+def test_headers_in_other_spellings_and_optional_columns_absent(tmp_path):
+    header = ["Beneficiary ID", "Programme", "Sex", "Age", "District", "Amount (BDT)"]
+    rows = [{"Beneficiary ID": "1", "Programme": OAA, "Sex": "F", "Age": "70", "District": "Dhaka",
+             "Amount (BDT)": "600"}]
+    path = write_csv(tmp_path / "oaa_FY2023-24.csv", rows, header)
+    coverage, quality = B.coverage_from_extracts([path])
+    row = coverage.iloc[0]
+    assert (row["fiscal_year"], row["age_band"], row["payment_channel"]) == ("2023-24", "60+", "unknown")
+    assert pd.isna(row["ministry_code"])  # no ministry column and nothing assessed to match
+
+
+# --- programme matching ----------------------------------------------------------
+
+
+def test_programmes_match_the_assessed_ones_by_ministry_and_key(tmp_path):
+    forms = assessments(
+        ("Ministry of Social Welfare", "MoSW", OAA, "yes"),
+        ("Ministry of Women and Children Affairs", "MoWCA", MCBP, "no"),
+    )
+    with_ministry = write_csv(tmp_path / "a.csv", [
+        person("1", programme="OLD  AGE allowance ", ministry="Social Welfare Ministry"),
+        person("2", programme="Old Age Allowance.", ministry="Ministry of Social Welfare"),
+        person("3", programme="Rural Roads", ministry="Ministry of Magic"),
+    ])
+    header = [h for h in HEADER if h != "ministry"]
+    without_ministry = write_csv(tmp_path / "b.csv", [person("9", programme="mother and child benefit programme")],
+                                 header)
+    coverage, _ = B.coverage_from_extracts([with_ministry, without_ministry], forms)
+    found = coverage.groupby(["programme", "ministry_code"], dropna=False)["beneficiaries"].sum()
+    assert found[(OAA, "MoSW")] == 2
+    assert found[(MCBP, "MoWCA")] == 1  # matched by name alone: only MoWCA assessed it
+    assert coverage.loc[coverage["programme"] == "Rural Roads", "ministry_code"].isna().all()
+    assert set(coverage.loc[coverage["ministry_code"] == "MoSW", "ministry"]) == {"Ministry of Social Welfare"}
+
+
+# --- bad extracts ----------------------------------------------------------------
+
+
+def _truncated_parquet(path: Path) -> Path:
+    good = path.with_name("good.parquet")
+    pq.write_table(pa.table({k: [v] * 100 for k, v in person("1").items()}), good)
+    path.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    good.unlink()
+    return path
+
+
+def _bad(kind: str, path: Path) -> Path:
+    if kind == "missing column":
+        return write_csv(path.with_suffix(".csv"), [person("1")], [h for h in HEADER if h != "sex"])
+    if kind == "empty file":
+        path.with_suffix(".csv").write_bytes(b"")
+        return path.with_suffix(".csv")
+    if kind == "header only":
+        return write_csv(path.with_suffix(".csv"), [])
+    if kind == "truncated parquet":
+        return _truncated_parquet(path.with_suffix(".parquet"))
+    if kind == "wrong type (parquet date)":
+        table = pa.table({**{k: [v] for k, v in person("1").items()}, "amount_bdt": pa.array([dt.date(2024, 1, 1)], pa.date32())})
+        pq.write_table(table, path.with_suffix(".parquet"))
+        return path.with_suffix(".parquet")
+    if kind == "wrong type (text amounts)":
+        return write_csv(path.with_suffix(".csv"), [person(str(i), amount_bdt="Dhaka") for i in range(10, 15)])
+    if kind == "wrong type (dates as birth years)":
+        return write_csv(path.with_suffix(".csv"), [person(str(i), birth_year="1950-01-01") for i in range(10, 15)])
+    if kind == "not an extract":
+        path.with_suffix(".xlsx").write_bytes(b"PK")
+        return path.with_suffix(".xlsx")
+    raise AssertionError(kind)
+
+
+BAD_KINDS = ["missing column", "empty file", "header only", "truncated parquet", "wrong type (parquet date)",
+             "wrong type (text amounts)", "wrong type (dates as birth years)", "not an extract"]
+
+
+@pytest.mark.parametrize("kind", BAD_KINDS)
+def test_bad_extract_is_one_line_error_naming_the_file_and_nothing_is_written(tmp_path, kind, capsys):
+    good = write_csv(tmp_path / "good.csv", [person("1")])
+    bad = _bad(kind, tmp_path / "bad_extract")
+    out = tmp_path / "processed"
+    with pytest.raises(NsssError) as err:
+        B.run_beneficiaries([good, bad], out)
+    message = str(err.value)
+    assert bad.name in message and "\n" not in message
+    assert not out.exists() or not any(out.iterdir())
+    # the command line: exit 1, one line on stderr, no traceback
+    assert nsss(["beneficiaries", str(good), str(bad), "--out", str(out)]) == 1
+    stderr = capsys.readouterr().err
+    assert stderr.count("\n") == 1 and bad.name in stderr and "Traceback" not in stderr
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_a_missing_file_is_named(tmp_path):
+    with pytest.raises(NsssError, match="nope.csv: no such file"):
+        B.coverage_from_extracts([tmp_path / "nope.csv"])
+
+
+# --- the command and its outputs ---------------------------------------------------
+
+
+def test_command_writes_three_tables_and_matches_processed_assessments(tmp_path, capsys):
+    out = tmp_path / "processed"
+    out.mkdir()
+    assessments(("Ministry of Social Welfare", "MoSW", OAA, "no")).to_parquet(out / "assessments.parquet")
+    extract = tmp_path / "oaa.parquet"
+    generate_extract(extract, 500, seed=1, fmt="parquet", programmes=(
+        ProgrammeSpec("OLD AGE ALLOWANCE", "MoSW", "OAA", 600, 0.45, 0.0, 62, 95),))
+    assert nsss(["beneficiaries", str(extract), "--out", str(out), "--memory-limit", "256MB"]) == 0
+    assert "500 rows read" in capsys.readouterr().out
+    coverage = B.load_coverage(out)
+    assert set(coverage["programme"]) == {OAA}  # the assessed spelling
+    assert list(coverage.columns) == list(B.COVERAGE_COLUMNS)
+    quality = pd.read_parquet(out / "coverage_quality.parquet")
+    assert list(quality.columns) == list(B.QUALITY_COLUMNS) and accounted(quality)
+    share = pd.read_parquet(out / B.WOMEN_SHARE_FILE)
+    assert list(share.columns) == list(B.WOMEN_SHARE_COLUMNS) and len(share) == 1
+    assert B.load_coverage(tmp_path / "empty") is None
+
+
+def test_default_extracts_lists_csv_and_parquet_under_mis(tmp_path):
+    mis = tmp_path / "mis"
+    (mis / "2024").mkdir(parents=True)
+    for name in ("a.csv", "2024/b.parquet", "README.md", ".hidden.csv"):
+        (mis / name).write_text("x")
+    assert [p.relative_to(mis).as_posix() for p in B.default_extracts(tmp_path)] == ["2024/b.parquet", "a.csv"]
+    assert B.default_extracts(tmp_path / "none") == []
+
+
+def test_bundled_extracts_cover_the_three_programmes():
+    from nsss_analysis.config import RAW_DIR
+
+    files = B.default_extracts(RAW_DIR)
+    if not files:
+        pytest.skip("no bundled MIS extracts in data/raw/mis")
+    coverage, quality = B.coverage_from_extracts(files)
+    assert {OAA, WIDOW, MCBP} <= set(coverage["programme"])
+    assert accounted(quality)
+    assert all("SYNTHETIC" in f.name for f in files)
+
+
+# --- report-facing functions -----------------------------------------------------
+
+
+@pytest.fixture
+def coverage() -> pd.DataFrame:
+    rows = []
+    for programme, ministry, code, cells in (
+        (OAA, "Ministry of Social Welfare", "MoSW", [("female", "60+", "Dhaka", "mobile", 30, 600.0),
+                                                     ("male", "60+", "Dhaka", "cash", 60, 600.0),
+                                                     ("female", "36-59", "Bhola", "bank", 10, 600.0)]),
+        (MCBP, "Ministry of Women and Children Affairs", "MoWCA", [("female", "18-35", "Sylhet", "mobile", 5, 800.0)]),
+    ):
+        for sex, band, district, channel, n, rate in cells:
+            rows.append(dict(programme=programme, ministry=ministry, ministry_code=code, fiscal_year="2023-24",
+                             sex=sex, age_band=band, district=district,
+                             division=load_reference().district_division[district], payment_channel=channel,
+                             beneficiaries=n, amount_bdt=n * rate * 12))
+    return pd.DataFrame(rows).astype({"beneficiaries": "int64", "amount_bdt": "float64"})
+
+
+def test_women_share_with_wilson_interval(coverage):
+    share = B.women_share_by_programme(coverage)
+    oaa = share.set_index("programme").loc[OAA]
+    assert (oaa["women"], oaa["total"]) == (40, 100)
+    assert oaa["share"] == pytest.approx(0.4)
+    assert (oaa["ci_low"], oaa["ci_high"]) == pytest.approx(wilson_interval(40, 100))
+    assert list(B.women_share_by_programme(coverage, "MoWCA")["programme"]) == [MCBP]
+
+
+@pytest.mark.parametrize("name", ["MoSW", "Ministry of Social Welfare", "social welfare ministry"])
+def test_ministry_by_name_code_or_alias(coverage, name):
+    assert set(B.amount_by_sex(coverage, name)["programme"]) == {OAA}
+
+
+def test_unknown_ministry_is_an_error_and_one_without_data_is_empty(coverage):
+    with pytest.raises(NsssError, match="not a ministry"):
+        B.coverage_by_district(coverage, "Ministry of Magic")
+    assert B.coverage_by_district(coverage, "Ministry of Defence").empty
+
+
+def test_age_bands_in_age_order(coverage):
+    bands = B.coverage_by_age_band(coverage, "MoSW")
+    assert list(bands["age_band"]) == ["36-59", "60+"]
+    assert bands.set_index("age_band").loc["60+", "women_share"] == pytest.approx(1 / 3)
+
+
+def test_districts_with_division_sorted_by_women_share(coverage):
+    districts = B.coverage_by_district(coverage, "MoSW")
+    assert list(districts["district"]) == ["Bhola", "Dhaka"]
+    assert list(districts["division"]) == ["Barishal", "Dhaka"]
+
+
+def test_amount_by_sex_total_and_mean(coverage):
+    amounts = B.amount_by_sex(coverage, "MoSW").set_index("sex")
+    assert amounts.loc["female", "amount_bdt"] == 40 * 7200
+    assert amounts.loc["male", "mean_bdt"] == 7200
+    assert list(amounts.index) == ["female", "male"]
+
+
+def test_payment_channel_shares_per_sex(coverage):
+    channels = B.payment_channel_by_sex(coverage, "MoSW")
+    assert channels.groupby("sex")["share_of_sex"].sum().tolist() == pytest.approx([1.0, 1.0])
+    assert channels.set_index(["sex", "payment_channel"]).loc[("female", "mobile"), "share_of_sex"] == 0.75
+
+
+def test_form_and_mis_disagreements(coverage):
+    forms = assessments(
+        ("Ministry of Social Welfare", "MoSW", "old age allowance", "no"),  # MIS has sex: flag
+        ("Ministry of Social Welfare", "MoSW", WIDOW, "yes"),  # ministry sent extracts, none for it
+        ("Ministry of Women and Children Affairs", "MoWCA", MCBP, "yes"),  # MIS mostly unknown sex
+        ("Ministry of Defence", "MoD", "Armed Forces Pension", "yes"),  # no extracts at all: nothing to say
+    )
+    quality = pd.DataFrame({
+        "programme": [OAA, MCBP], "ministry_code": ["MoSW", "MoWCA"], "rows_read": [100, 20],
+        "invalid_unknown_sex": [0, 15],
+    })
+    flags = B.form_mis_disagreements(coverage, forms, quality).set_index("programme")["kind"].to_dict()
+    assert flags == {
+        "old age allowance": "form_no_mis_has_sex",
+        WIDOW: "form_yes_no_extract",
+        MCBP: "form_yes_mis_unknown_sex",
+    }
+    agree = assessments(("Ministry of Social Welfare", "MoSW", OAA, "yes"))
+    assert B.form_mis_disagreements(coverage, agree).empty

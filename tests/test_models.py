@@ -1,0 +1,145 @@
+"""Models of spec section 4 and their guards: too few programmes, separation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from test_scoring import assessments_frame, programme_row
+
+from nsss_analysis import vocab
+from nsss_analysis.models import (
+    BUDGET_TERM,
+    gender_specific_model,
+    inclusion_score_model,
+    trend_by_round,
+)
+from nsss_analysis.scoring import score_programmes
+
+CLUSTERS = vocab.CLUSTERS[:3]
+
+
+def programmes(levels, clusters, budgets, scores=None):
+    """A scores frame and a budgets frame for programmes P0..Pn of one ministry."""
+    n = len(levels)
+    names = [f"P{k}" for k in range(n)]
+    scores_df = pd.DataFrame({
+        "source_file": "MoSW.xlsx", "source_sheet": "Programmes", "source_row": range(2, n + 2),
+        "ministry": "Ministry of Social Welfare", "ministry_code": "MoSW", "programme": names,
+        "cluster": list(clusters), "level": list(levels),
+        "inclusion_score": list(scores) if scores is not None else [50.0] * n,
+    })
+    budgets_df = pd.DataFrame({
+        "source_file": "MoSW.xlsx", "source_sheet": "Budget", "source_row": range(2, n + 2),
+        "ministry": "Ministry of Social Welfare", "ministry_code": "MoSW", "programme": names,
+        "cluster": list(clusters), "fiscal_year": "2023-24", "budget_crore": list(budgets),
+        "beneficiaries": np.nan, "women_beneficiaries": np.nan, "monthly_rate_bdt": np.nan,
+    })
+    return scores_df, budgets_df
+
+
+def logistic_programmes(n=150, seed=3):
+    rng = np.random.default_rng(seed)
+    clusters = rng.choice(CLUSTERS, size=n, p=[0.5, 0.3, 0.2])
+    log_budget = rng.uniform(0, 4, size=n)
+    logit = -1.5 + 0.8 * log_budget + np.where(clusters == CLUSTERS[1], 0.7, 0.0)
+    specific = rng.random(n) < 1 / (1 + np.exp(-logit))
+    levels = np.where(specific, "gender-specific", "gender-sensitive")
+    scores = 20 + 10 * log_budget + np.where(clusters == CLUSTERS[2], -8.0, 0.0) + rng.normal(0, 5, n)
+    return programmes(levels, clusters, 10**log_budget, scores)
+
+
+def test_fewer_than_30_programmes_gives_a_message_not_coefficients():
+    scores, budgets = logistic_programmes(n=29)
+    for model in (gender_specific_model, inclusion_score_model):
+        result = model(scores, budgets)
+        assert not result.ok and result.n == 29
+        assert result.message == "only 29 programmes: too few for a model (30 needed)"
+        assert result.coefficients.empty and result.reading == result.message
+
+
+def test_programmes_without_budget_are_left_out_and_counted():
+    scores, budgets = logistic_programmes(n=40)
+    result = gender_specific_model(scores, budgets.iloc[:25])
+    assert not result.ok and result.n == 25
+    assert result.message.endswith("(15 more left out: no budget, cluster or level)")
+
+
+def test_a_cluster_with_every_programme_gender_specific_is_separation():
+    n = 40
+    clusters = [CLUSTERS[k % 2] for k in range(n)]
+    levels = ["gender-specific" if c == CLUSTERS[0] or k % 3 == 0 else "gender-blind"
+              for k, c in enumerate(clusters)]
+    scores, budgets = programmes(levels, clusters, np.linspace(10, 1000, n))
+    result = gender_specific_model(scores, budgets)
+    assert not result.ok
+    assert result.message.startswith("separation: gender-specific or transformative are all of the 20 "
+                                     f"programmes in {CLUSTERS[0]}")
+    assert result.coefficients.empty
+
+
+def test_budget_predicting_the_level_exactly_is_separation():
+    n = 40
+    budgets = np.geomspace(1, 5000, n)
+    clusters = [CLUSTERS[k % 2] for k in range(n)]
+    levels = ["gender-specific" if b > 70 else "gender-blind" for b in budgets]
+    scores, money = programmes(levels, clusters, budgets)
+    result = gender_specific_model(scores, money)
+    assert not result.ok
+    assert "separation" in result.message
+    assert result.coefficients.empty
+
+
+def test_an_outcome_that_does_not_vary_is_not_modelled():
+    scores, budgets = programmes(["gender-blind"] * 35, [CLUSTERS[0]] * 35, np.linspace(1, 100, 35))
+    result = gender_specific_model(scores, budgets)
+    assert not result.ok and result.message.startswith("none of the 35 programmes")
+    result = inclusion_score_model(scores, budgets)
+    assert not result.ok and "same score" in result.message
+
+
+def test_logistic_model_reports_odds_ratios_with_intervals_and_a_reading():
+    scores, budgets = logistic_programmes()
+    result = gender_specific_model(scores, budgets)
+    assert result.ok and result.n == 150
+    coef = result.coefficients.set_index("term")
+    assert list(coef.index) == ["intercept", f"cluster: {CLUSTERS[1]}", f"cluster: {CLUSTERS[2]}", BUDGET_TERM]
+    assert coef["odds_ratio"].to_numpy() == pytest.approx(np.exp(coef["estimate"].to_numpy()))
+    assert (coef["ci_low"] < coef["estimate"]).all() and (coef["estimate"] < coef["ci_high"]).all()
+    # the simulated log10-budget effect (0.8) lies inside its interval
+    assert coef.loc[BUDGET_TERM, "ci_low"] < 0.8 < coef.loc[BUDGET_TERM, "ci_high"]
+    assert f"reference cluster: {CLUSTERS[0]}" in result.reading  # the largest cluster
+    assert "Each tenfold larger budget multiplies the odds" in result.reading
+    assert "not an effect" in result.reading
+
+
+def test_ols_model_of_the_inclusion_score():
+    scores, budgets = logistic_programmes()
+    result = inclusion_score_model(scores, budgets)
+    assert result.ok
+    coef = result.coefficients.set_index("term")
+    assert coef.loc[BUDGET_TERM, "ci_low"] < 10 < coef.loc[BUDGET_TERM, "ci_high"]
+    assert coef.loc[f"cluster: {CLUSTERS[2]}", "ci_low"] < -8 < coef.loc[f"cluster: {CLUSTERS[2]}", "ci_high"]
+    assert f"Programmes in {CLUSTERS[2]} score" in result.reading and "points lower" in result.reading
+
+
+def test_trend_needs_two_assessment_rounds():
+    rows = [programme_row(source_row=k, programme=f"P{k}", assessment_fy="2023-24",
+                          empowerment_objective="yes" if k % 2 else "no") for k in range(2, 6)]
+    one = assessments_frame(*rows)
+    result = trend_by_round(one, score_programmes(one))
+    assert not result.ok and result.message == "one assessment round (2023-24): a trend needs two or more"
+    bare = one.drop(columns=["assessment_fy"])
+    assert trend_by_round(bare, score_programmes(bare)).message.startswith("no assessment round recorded")
+
+    two = assessments_frame(*rows, *(r | {"source_row": r["source_row"] + 10, "assessment_fy": "2019-20",
+                                          "empowerment_objective": "no"} for r in rows))
+    result = trend_by_round(two, score_programmes(two))
+    assert result.ok and result.n_rounds == 2
+    table = result.table.set_index("assessment_fy")
+    assert list(table.index) == ["2019-20", "2023-24"]
+    assert table.loc["2019-20", "count_gender_specific"] == 0
+    assert table.loc["2023-24", "share_gender_specific"] == pytest.approx(0.5)
+    assert table["small_n"].all()
+    by_ministry = trend_by_round(two, score_programmes(two), by="ministry")
+    assert set(by_ministry.table["ministry_code"]) == {"MoSW"}

@@ -1,0 +1,254 @@
+"""The report notebooks: templates without outputs or logic, that run with their defaults."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from nsss_analysis.config import NOTEBOOKS_DIR, RAW_DIR
+
+NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
+EXPECTED_PARAMETERS = {
+    "ministry_report": {"ministry", "fiscal_year", "processed_dir"},
+    "national_overview": {"fiscal_year", "processed_dir"},
+    "exploration": {"processed_dir"},
+}
+#: Statements that are logic, which belongs in the package, not in a notebook cell.
+LOGIC = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.For, ast.AsyncFor, ast.While, ast.If,
+         ast.Try, ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+def _read(path: Path) -> nbformat.NotebookNode:
+    return nbformat.read(path, as_version=4)
+
+
+def _code_cells(nb):
+    return [c for c in nb.cells if c.cell_type == "code"]
+
+
+def test_the_three_notebooks_exist():
+    assert {p.stem for p in NOTEBOOKS} >= set(EXPECTED_PARAMETERS)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_exactly_one_parameters_cell_with_the_expected_names(path):
+    nb = _read(path)
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1 and tagged[0].cell_type == "code"
+    names = {t.id for node in ast.parse(tagged[0].source).body for t in node.targets}
+    assert names == EXPECTED_PARAMETERS[path.stem]
+    assert all(isinstance(node, ast.Assign) for node in ast.parse(tagged[0].source).body)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_committed_without_outputs_or_execution_counts(path):
+    nb = _read(path)
+    for cell in _code_cells(nb):
+        assert cell.outputs == [] and cell.execution_count is None, cell.source[:60]
+    assert "papermill" not in nb.metadata
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_code_cells_hold_calls_not_logic(path):
+    for cell in _code_cells(_read(path)):
+        tree = ast.parse(cell.source)
+        found = [type(node).__name__ for node in ast.walk(tree) if isinstance(node, LOGIC)]
+        assert not found, f"{path.name}: {found} in cell {cell.source[:60]!r}"
+        assert "def " not in cell.source and "class " not in cell.source
+
+
+def test_no_styler_or_unescaped_html_in_notebooks():
+    """Form text is data: tables go through display.table (escaped), never a Styler or to_html."""
+    for path in NOTEBOOKS:
+        text = "\n".join(c.source for c in _code_cells(_read(path)))
+        assert ".style" not in text and "to_html" not in text and "HTML(" not in text and "Markdown(" not in text
+
+
+def test_strip_script_removes_outputs_and_counts(tmp_path):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+    try:
+        import strip_notebooks
+    finally:
+        sys.path.pop(0)
+    nb = _read(NOTEBOOKS_DIR / "ministry_report.ipynb")
+    cell = _code_cells(nb)[1]
+    cell.execution_count = 3
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="hello")]
+    nb.metadata["papermill"] = {"parameters": {}}
+    path = tmp_path / "dirty.ipynb"
+    nbformat.write(nb, path)
+    assert strip_notebooks.main(["--check", str(path)]) == 1
+    assert strip_notebooks.main([str(path)]) == 0
+    clean = _read(path)
+    assert not strip_notebooks.has_outputs(clean) and "papermill" not in clean.metadata
+    assert [c.metadata.get("tags") for c in clean.cells] == [c.metadata.get("tags") for c in nb.cells]
+    assert strip_notebooks.main(["--check", str(path)]) == 0
+
+
+# --- executing the notebooks with their defaults against tables built from data/raw -----
+
+
+@pytest.fixture(scope="session")
+def processed(tmp_path_factory) -> Path:
+    """The processed tables of the bundled data/raw, built once into a temporary folder."""
+    try:
+        from nsss_analysis.clean import run_clean
+        from nsss_analysis.scoring import run_score
+    except ImportError as exc:  # pragma: no cover - only while the cleaner is being written
+        pytest.skip(f"clean/score not available: {exc}")
+    if not any(p.suffix in (".xlsx", ".csv") for p in RAW_DIR.glob("*")):
+        pytest.skip(f"no bundled submissions in {RAW_DIR}")
+    out = tmp_path_factory.mktemp("processed")
+    assert run_clean(RAW_DIR, out) == 0
+    assert run_score(out) == 0
+    from nsss_analysis.beneficiaries import default_extracts, run_beneficiaries
+
+    extracts = default_extracts(RAW_DIR)
+    if extracts:
+        assert run_beneficiaries(extracts, out) == 0
+    return out
+
+
+def _execute(tmp_path: Path, name: str, **parameters) -> nbformat.NotebookNode:
+    import papermill
+
+    out = tmp_path / f"{name}-out.ipynb"
+    papermill.execute_notebook(
+        str(NOTEBOOKS_DIR / f"{name}.ipynb"), str(out), parameters=parameters,
+        cwd=str(NOTEBOOKS_DIR), kernel_name="python3", progress_bar=False, log_output=False,
+    )
+    return _read(out)
+
+
+def _outputs_text(nb) -> str:
+    parts = []
+    for cell in _code_cells(nb):
+        for output in cell.outputs:
+            data = output.get("data", {})
+            parts.append(data.get("text/html", "") + data.get("text/plain", "") + data.get("text/markdown", ""))
+            parts.append(output.get("text", ""))
+    return "\n".join(parts)
+
+
+def _errors(nb) -> list[str]:
+    return [o.get("ename", "") for c in _code_cells(nb) for o in c.outputs if o.output_type == "error"]
+
+
+def _stderr(nb) -> str:
+    return "".join(o.get("text", "") for c in _code_cells(nb) for o in c.outputs
+                   if o.output_type == "stream" and o.get("name") == "stderr")
+
+
+@pytest.mark.slow
+def test_ministry_report_runs_and_states_its_findings(processed, tmp_path):
+    nb = _execute(tmp_path, "ministry_report", ministry="MoWCA", processed_dir=str(processed))
+    assert not _errors(nb) and not _stderr(nb).strip()
+    text = _outputs_text(nb)
+    assert "<h1>Ministry of Women and Children Affairs</h1>" in text
+    assert "are synthetic" in text
+    assert re.search(r"has \d+ assessed programmes?", text)
+    assert "gender-specific or gender-transformative" in text and "quick win" in text
+    assert text.count("data:image/png;base64,") >= 5
+    assert "Method note" in text and "Inclusion score" in text
+
+
+@pytest.mark.slow
+def test_hostile_programme_name_stays_text(processed, tmp_path):
+    import pandas as pd
+
+    assessments = pd.read_parquet(processed / "assessments.parquet")
+    hostile = assessments[assessments["programme"].str.contains("<script", regex=False)]
+    if hostile.empty:
+        pytest.skip("the bundled data have no programme with markup in its name")
+    code = hostile["ministry_code"].iloc[0]
+    nb = _execute(tmp_path, "ministry_report", ministry=code, processed_dir=str(processed))
+    assert not _errors(nb)
+    html = "".join(o.get("data", {}).get("text/html", "") for c in _code_cells(nb) for o in c.outputs)
+    assert "&lt;script&gt;" in html
+    assert "<script" not in html.lower()
+
+
+@pytest.mark.slow
+def test_national_overview_runs(processed, tmp_path):
+    nb = _execute(tmp_path, "national_overview", processed_dir=str(processed))
+    assert not _errors(nb) and not _stderr(nb).strip()
+    text = _outputs_text(nb)
+    assert "national overview" in text and "Across government" in text
+    assert "too few for a model" in text or "Odds ratio" in text or "no model is shown" in text
+    assert text.count("data:image/png;base64,") >= 6
+
+
+@pytest.mark.slow
+def test_exploration_runs(processed, tmp_path):
+    nb = _execute(tmp_path, "exploration", processed_dir=str(processed))
+    assert not _errors(nb)
+    assert "assessments" in _outputs_text(nb)
+
+
+@pytest.mark.slow
+def test_ministry_report_parameters_are_the_runners_contract(processed, tmp_path):
+    """A ministry by full name and a fiscal year as text, as the runner passes them."""
+    nb = _execute(tmp_path, "ministry_report", ministry="Ministry of Social Welfare",
+                  fiscal_year="2022-23", processed_dir=str(processed))
+    assert not _errors(nb)
+    assert "FY 2022-23" in _outputs_text(nb)
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert injected and json.dumps("2022-23") in injected[0].source.replace("'", '"')
+
+
+# --- the rendering helpers the notebooks call: form text stays text ---------------------
+
+HOSTILE = '<script>alert(1)</script> & "quotes"'
+
+
+def test_every_text_helper_escapes_form_text():
+    from nsss_analysis import display
+
+    for html in (display.paragraph_html(HOSTILE), display.heading_html(HOSTILE, 1),
+                 display.bullets_html([HOSTILE])):
+        assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;" in html
+
+
+def test_tables_escape_cells_and_headers_and_format_values():
+    import pandas as pd
+
+    from nsss_analysis import display
+
+    df = pd.DataFrame({"programme": [HOSTILE, "Old Age Allowance"], "<b>score</b>": [61.26, float("nan")],
+                       "targeted": [True, False], "groups": [["women", "children"], []]})
+    html = display.table_html(df, digits={"<b>score</b>": 0})
+    assert "<script>" not in html and "<b>" not in html and "&lt;b&gt;score&lt;/b&gt;" in html
+    assert ">61<" in html and f">{display.MISSING}<" in html and ">yes<" in html and ">women, children<" in html
+    assert 'text-align:right' in html  # numbers right-aligned
+
+
+def test_figure_html_embeds_a_png_with_an_escaped_alt_text_and_closes_the_figure():
+    import matplotlib.pyplot as plt
+
+    from nsss_analysis import display, figures
+
+    fig = figures.no_data(HOSTILE, "x", "y")
+    html = display.figure_html(fig, reading=HOSTILE)
+    assert html.count("data:image/png;base64,") == 1
+    assert "<script>" not in html and 'alt="&lt;script&gt;' in html
+    assert not plt.get_fignums()
+
+
+def test_recommendations_table_keeps_the_always_listed_actions():
+    import pandas as pd
+
+    from nsss_analysis import display
+
+    recs = pd.DataFrame({"rank": range(1, 21), "programme": [f"P{i}" for i in range(1, 21)],
+                         "item": ["graduation"] * 19 + ["gender_indicators"], "answer": "no",
+                         "followup_answer": ["yes"] * 19 + [None], "action": "Act.",
+                         "budget_crore": 1.0, "always_listed": [False] * 19 + [True]})
+    html = display.recommendations_table(recs, top=3).data
+    assert ">P3<" in html and ">P4<" not in html and ">P20<" in html
+    assert "The first 3 of 20 actions" in html

@@ -1,0 +1,787 @@
+"""The report runner, `nsss reports`: parameters, slugs, HTML safety, warm kernels,
+failure isolation, skip-when-unchanged, the lock and interrupted runs.
+
+Runner mechanics run small stand-in notebooks (written below) over a small processed
+dataset written per the data contract and scored by the real `scoring.run_score`:
+quick and deterministic. The end-to-end test runs the real notebooks of notebooks/
+over the bundled data cleaned by `nsss clean` when both exist (else the stand-ins
+over the small dataset). Tests that execute notebooks are marked slow.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+from html import escape
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nsss_analysis import config, executor, reports, vocab
+from nsss_analysis.cli import main
+from nsss_analysis.errors import NsssError, UsageError
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+HOSTILE = "<script>alert(1)</script>"
+HOSTILE_REMARK = '<img src=x onerror="alert(2)"> & <b>bold</b>'
+
+
+# --- a small processed dataset, per the contract ---------------------------------------
+MINISTRIES = {
+    "MoWCA": "Ministry of Women and Children Affairs",
+    "MoSW": "Ministry of Social Welfare",
+    "MoDMR": "Ministry of Disaster Management and Relief",
+}
+
+
+def _programme(code: str, programme: str, row: int, answer: str, **extra) -> dict:
+    record = {
+        "source_file": f"{code}_assessment.xlsx",
+        "source_sheet": "Programmes",
+        "source_row": row,
+        "ministry": MINISTRIES[code],
+        "ministry_code": code,
+        "programme": programme,
+        "start_fy": "2010-11",
+        "end_fy": None,
+        "ongoing": True,
+        "cluster": "Social Allowance",
+        "lifecycle_stages": ["old_age"],
+        "target_groups": ["elderly"],
+        "target_groups_other": [],
+        **{item: answer for item in vocab.ITEMS},
+        **{f: ("not_applicable" if answer == "yes" else "yes") for f in vocab.FOLLOWUPS},
+        "partner_agencies": [],
+        "remarks": None,
+        "assessment_fy": "2023-24",
+    }
+    record.update(extra)
+    return record
+
+
+def tiny_rows() -> list[dict]:
+    return [
+        _programme("MoWCA", "Mother and Child Benefit Programme", 2, "yes",
+                   lifecycle_stages=["women_working_age", "early_childhood"], target_groups=["women", "children"]),
+        _programme("MoWCA", "Vulnerable Women Benefit", 3, "partly", target_groups=["women"]),
+        _programme("MoSW", "Old Age Allowance", 2, "no"),
+        _programme("MoSW", HOSTILE, 3, "partly", remarks=HOSTILE_REMARK),
+        _programme("MoDMR", "Employment Generation Programme for the Poorest", 2, "partly",
+                   cluster="Labour and Livelihood Interventions", lifecycle_stages=["working_age"],
+                   target_groups=["poor_households"]),
+    ]
+
+
+def _budget(code: str, programme: str, fy: str, crore: float, people: float, women: float) -> dict:
+    return {
+        "source_file": f"{code}_assessment.xlsx", "source_sheet": "Budget", "source_row": 2,
+        "ministry": MINISTRIES[code], "ministry_code": code, "programme": programme,
+        "cluster": "Social Allowance", "fiscal_year": fy, "budget_crore": crore,
+        "beneficiaries": people, "women_beneficiaries": women, "monthly_rate_bdt": None,
+    }
+
+
+def tiny_budgets() -> list[dict]:
+    return [
+        _budget("MoWCA", "Mother and Child Benefit Programme", "2022-23", 1200.0, 1.25e6, 1.25e6),
+        _budget("MoWCA", "Mother and Child Benefit Programme", "2023-24", 1500.0, 1.5e6, 1.5e6),
+        _budget("MoSW", "Old Age Allowance", "2023-24", 4176.7, 5.801e6, 2.9e6),
+        _budget("MoDMR", "Employment Generation Programme for the Poorest", "2023-24", 1650.0, 8.0e5, 2.4e5),
+    ]
+
+
+def write_processed(folder: Path, rows: list[dict] | None = None, budgets: list[dict] | None = None) -> Path:
+    """assessments/budgets/quarantine/conflicts per the contract, then the real `nsss score`."""
+    from nsss_analysis.schemas import ASSESSMENT_ARROW_SCHEMA, BUDGET_ARROW_SCHEMA
+    from nsss_analysis.scoring import run_score
+
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = tiny_rows() if rows is None else rows
+    budgets = tiny_budgets() if budgets is None else budgets
+    pq.write_table(pa.Table.from_pylist(rows, schema=ASSESSMENT_ARROW_SCHEMA), folder / "assessments.parquet")
+    pq.write_table(pa.Table.from_pylist(budgets, schema=BUDGET_ARROW_SCHEMA), folder / "budgets.parquet")
+    pd.DataFrame(columns=list(vocab.QUARANTINE_COLUMNS)).to_csv(folder / "quarantine.csv", index=False)
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert run_score(folder) == 0
+    return folder
+
+
+def rescore(folder: Path) -> None:
+    from nsss_analysis.scoring import run_score
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert run_score(folder) == 0
+
+
+# --- stand-in notebooks -----------------------------------------------------------------
+def _notebook(cells: list, parameters: str) -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    params = nbformat.v4.new_code_cell(parameters)
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [cells[0], params, *cells[1:]]
+    return nb
+
+
+STANDIN_SETUP = """\
+import html, os, time
+import matplotlib.pyplot as plt
+import seaborn as sns
+from IPython.display import HTML, display
+from nsss_analysis import indicators, narrative
+time.sleep(float(os.environ.get("NSSS_TEST_REPORT_SLEEP", "0")))
+tables = indicators.load_tables(processed_dir)"""
+
+STANDIN_MINISTRY = [
+    nbformat.v4.new_markdown_cell("# Gender diagnostic report (stand-in)"),
+    nbformat.v4.new_code_cell(STANDIN_SETUP + """
+name, code = indicators.resolve_ministry(ministry, tables.assessments)
+own = tables.scores[tables.scores["ministry_code"] == code]
+if own.empty:
+    raise ValueError(f"no scored programmes for {name}")"""),
+    nbformat.v4.new_code_cell("""\
+headline = narrative.headline_figures(tables, code, fiscal_year)
+display(HTML("<h1>" + html.escape(name) + "</h1>" + "".join(
+    f'<p class="headline">{html.escape(s)}</p>' for s in narrative.headline_sentences(headline))))"""),
+    nbformat.v4.new_code_cell('own[["programme", "level", "inclusion_score"]]'),
+    nbformat.v4.new_code_cell("""\
+remarks = tables.assessments.loc[tables.assessments["ministry_code"] == code, "remarks"].dropna()
+display(HTML("".join(f"<p class='remark'>{html.escape(r)}</p>" for r in remarks)))"""),
+    nbformat.v4.new_code_cell("""\
+fig, ax = plt.subplots(figsize=(5, 2.5))
+sns.countplot(data=own, y="level", ax=ax, color="0.35")
+ax.set_title(f"Programmes of {name} by level")
+ax.set_xlabel("programmes")
+ax.set_ylabel("level")
+plt.show()"""),
+]
+STANDIN_NATIONAL = [
+    nbformat.v4.new_markdown_cell("# National overview (stand-in)"),
+    nbformat.v4.new_code_cell(STANDIN_SETUP),
+    nbformat.v4.new_code_cell("""\
+headline = narrative.headline_figures(tables, None, fiscal_year)
+display(HTML("".join(f'<p class="headline">{html.escape(s)}</p>' for s in narrative.headline_sentences(headline))))
+fig, ax = plt.subplots(figsize=(5, 2.5))
+sns.countplot(data=tables.scores, y="ministry_code", ax=ax, color="0.35")
+ax.set_title("Assessed programmes by ministry")
+ax.set_xlabel("programmes")
+ax.set_ylabel("ministry")
+plt.show()"""),
+]
+
+
+def write_standin_notebooks(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(_notebook(STANDIN_MINISTRY, 'ministry = "MoWCA"\nfiscal_year = None\nprocessed_dir = ""'),
+                   folder / reports.MINISTRY_NOTEBOOK)
+    nbformat.write(_notebook(STANDIN_NATIONAL, 'fiscal_year = None\nprocessed_dir = ""'),
+                   folder / reports.NATIONAL_NOTEBOOK)
+    return folder
+
+
+def report_args(processed: Path, out: Path, notebooks: Path, **options) -> argparse.Namespace:
+    values = dict(ministry=[], all=False, fiscal_year=None, workers=2, force=False, timeout=300,
+                  processed=processed, out=out, notebooks=notebooks, lock_wait=0.5, progress=False)
+    values.update(options)
+    return argparse.Namespace(**values)
+
+
+# --- fixtures ---------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def tiny(tmp_path_factory) -> Path:
+    """The small processed dataset (3 ministries, a hostile programme name)."""
+    return write_processed(tmp_path_factory.mktemp("tiny") / "processed")
+
+
+@pytest.fixture(scope="session")
+def standins(tmp_path_factory) -> Path:
+    return write_standin_notebooks(tmp_path_factory.mktemp("standins") / "notebooks")
+
+
+def copy_processed(source: Path, target: Path) -> Path:
+    shutil.copytree(source, target)
+    return target
+
+
+def bundled_processed(folder: Path) -> tuple[Path, str]:
+    """Processed tables from the checkout's data/raw via `nsss clean` + `nsss score`, or
+    the small dataset when the cleaner or the bundled data are not there."""
+    raw = config.RAW_DIR
+    try:
+        from nsss_analysis.clean import run_clean
+    except ImportError:
+        run_clean = None
+    if run_clean is not None and raw.is_dir() and any(p.suffix in {".xlsx", ".csv"} for p in raw.rglob("*")):
+        with contextlib.redirect_stdout(io.StringIO()):
+            run_clean(raw, folder)
+        rescore(folder)
+        return folder, "bundled data/raw"
+    return write_processed(folder), "small contract fixture (no cleaner or no data/raw yet)"
+
+
+def real_notebooks_or_standins(folder: Path) -> tuple[Path, str]:
+    if all((config.NOTEBOOKS_DIR / n).exists() for n in (reports.MINISTRY_NOTEBOOK, reports.NATIONAL_NOTEBOOK)):
+        return config.NOTEBOOKS_DIR, "notebooks/"
+    return write_standin_notebooks(folder), "stand-in notebooks (notebooks/ not written yet)"
+
+
+def inject_hostile(processed: Path, code: str) -> None:
+    """Add a programme named <script>alert(1)</script> to one ministry, then rescore."""
+    df = pd.read_parquet(processed / "assessments.parquet")
+    row = df[df["ministry_code"] == code].iloc[[0]].copy()
+    row["programme"] = HOSTILE
+    row["remarks"] = HOSTILE_REMARK
+    row["source_row"] = int(df["source_row"].max()) + 1
+    table = pa.Table.from_pandas(pd.concat([df, row], ignore_index=True), preserve_index=False)
+    pq.write_table(table, processed / "assessments.parquet")
+    rescore(processed)
+
+
+# --- slugs ----------------------------------------------------------------------------------
+SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+@pytest.mark.parametrize(
+    "code, name",
+    [
+        ("MoWCA", "Ministry of Women and Children Affairs"),
+        ("..", "../../etc/passwd"),
+        ("a/b", "C:\\Windows\\system32"),
+        ("", ""),
+        ("CON", ""),
+        ("nul", "NUL"),
+        ("মন্ত্রণালয়", "মহিলা ও শিশু বিষয়ক মন্ত্রণালয়"),
+        ("X", "<script>alert(1)</script>"),
+        ("MoSW", "x" * 500),
+        ("\x00", "tab\tnew\nline"),
+        ("index", "index"),
+    ],
+)
+def test_report_slug_is_safe_for_hostile_names(code, name):
+    slug = reports.report_slug(code, name)
+    assert SLUG_RE.match(slug), slug
+    assert len(slug) <= reports.MAX_SLUG_LENGTH
+    assert slug not in reports.RESERVED_SLUGS
+    assert "/" not in slug and "\\" not in slug and ".." not in slug
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=12), st.text(max_size=120))
+def test_report_slug_property(code, name):
+    slug = reports.report_slug(code, name)
+    assert SLUG_RE.match(slug) and len(slug) <= reports.MAX_SLUG_LENGTH
+    assert slug not in reports.RESERVED_SLUGS
+
+
+def test_report_slug_keeps_the_register_code_first_and_distinct():
+    assert reports.report_slug("MoWCA", "Ministry of Women & Children Affairs") == (
+        "mowca-ministry-of-women-and-children-affairs"
+    )
+    # Two Bangla-only codes slug to nothing: their hashes keep the files apart.
+    assert reports.report_slug("মন্ত্রণালয়", "") != reports.report_slug("বিভাগ", "")
+    slugs = {reports.report_slug(m.code, m.name) for m in vocab.load_reference().ministries}
+    assert len(slugs) == len(vocab.load_reference().ministries)
+
+
+# --- parameters are checked before anything runs ----------------------------------------------
+def test_unknown_ministry_gets_one_line_with_suggestions(tiny, standins, tmp_path, capsys):
+    code = main(["reports", "--processed", str(tiny), "--out", str(tmp_path / "out"),
+                 "--ministry", "Ministry of Women Affairs"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1 and "Ministry of Women Affairs" in err
+    assert "Ministry of Women and Children Affairs" in err.split("closest register names:")[1]
+    assert not list((tmp_path / "out").rglob("*.html"))  # nothing ran
+
+
+def test_ministry_without_assessed_programmes_is_a_usage_error(tiny, standins, tmp_path):
+    with pytest.raises(UsageError, match="Ministry of Labour and Employment .MoLE. has no assessed programmes"):
+        reports.run_reports(report_args(tiny, tmp_path / "out", standins, ministry=["MoLE"]))
+
+
+def test_fiscal_year_is_validated_and_normalised(tiny, standins, tmp_path):
+    with pytest.raises(UsageError, match="not a fiscal year"):
+        reports.run_reports(report_args(tiny, tmp_path / "out", standins, fiscal_year="next year"))
+    with pytest.raises(UsageError, match=r"no processed data for 2030-31 \(years with data: 2022-23, 2023-24\)"):
+        reports.run_reports(report_args(tiny, tmp_path / "out", standins, fiscal_year="FY31"))
+    tables = reports.load_tables(tiny)
+    request = reports.Request.from_args(report_args(tiny, tmp_path, standins, fiscal_year="2022/2023",
+                                                    ministry=["mowca"]))
+    (planned,) = reports.plan_reports(request, tables)
+    assert planned.key == "2022-23/mowca-ministry-of-women-and-children-affairs"
+    assert planned.parameters == {"ministry": "MoWCA", "fiscal_year": "2022-23", "processed_dir": str(tiny)}
+
+
+def test_missing_processed_tables_name_the_command(tmp_path, capsys):
+    (tmp_path / "processed").mkdir()
+    assert main(["reports", "--processed", str(tmp_path / "processed"), "--out", str(tmp_path / "out")]) == 1
+    assert "run `nsss clean` first" in capsys.readouterr().err
+
+
+def test_bad_workers_or_timeout_are_usage_errors(tiny, tmp_path):
+    with pytest.raises(UsageError, match="--workers 0"):
+        reports.run_reports(report_args(tiny, tmp_path, tmp_path, workers=0))
+    with pytest.raises(UsageError, match="--timeout"):
+        reports.run_reports(report_args(tiny, tmp_path, tmp_path, timeout=-5))
+
+
+def test_default_plan_is_every_ministry_with_data_plus_the_national_overview(tiny, standins, tmp_path):
+    request = reports.Request.from_args(report_args(tiny, tmp_path, standins))
+    plan = reports.plan_reports(request, reports.load_tables(tiny))
+    assert [p.key for p in plan] == [
+        "2023-24/modmr-ministry-of-disaster-management-and-relief",
+        "2023-24/mosw-ministry-of-social-welfare",
+        "2023-24/mowca-ministry-of-women-and-children-affairs",
+        "2023-24/national-overview",
+    ]
+    assert plan[-1].parameters == {"fiscal_year": "2023-24", "processed_dir": str(tiny)}
+
+
+# --- hashes: a report depends on its own rows and the national figures ------------------------------
+def test_report_hash_changes_only_for_the_ministry_whose_rows_changed(tiny, standins, tmp_path):
+    def hashes(processed: Path) -> dict[str, str]:
+        tables = reports.load_tables(processed)
+        plan = reports.plan_reports(reports.Request.from_args(report_args(processed, tmp_path, standins)), tables)
+        national = reports.national_digest(tables)
+        return {p.key: reports.report_hash(p, tables, "pkg", "nb", national) for p in plan}
+
+    changed = copy_processed(tiny, tmp_path / "changed")
+    before = hashes(changed)
+    assert before == hashes(changed)  # deterministic
+    df = pd.read_parquet(changed / "assessments.parquet")
+    df.loc[df["programme"] == "Old Age Allowance", "remarks"] = "Quota of 5 men and 5 women per ward at launch"
+    pq.write_table(pa.Table.from_pandas(df, preserve_index=False), changed / "assessments.parquet")
+    after = hashes(changed)
+    differ = {k for k in before if before[k] != after[k]}
+    assert differ == {"2023-24/mosw-ministry-of-social-welfare", "2023-24/national-overview"}
+    # A new answer changes a score, which every ministry report compares with.
+    df.loc[df["programme"] == "Old Age Allowance", "graduation"] = "yes"
+    pq.write_table(pa.Table.from_pandas(df, preserve_index=False), changed / "assessments.parquet")
+    rescore(changed)
+    rescored = hashes(changed)
+    assert all(rescored[k] != after[k] for k in after)
+
+
+# --- HTML rendering, in-process ---------------------------------------------------------------
+def shows_code(html: str) -> bool:
+    """Whether a page has a code editor area or an In/Out prompt (class names in CSS do not count)."""
+    classes = " ".join(re.findall(r'class="([^"]*)"', html)).split()
+    return bool({"jp-InputArea-editor", "jp-CodeMirrorEditor", "jp-InputPrompt", "jp-OutputPrompt"} & set(classes)
+                or "In&nbsp;[" in html)
+
+
+def _output_notebook(outputs: list) -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("secret_source_code = 1", execution_count=1)
+    cell.outputs = outputs
+    nb.cells = [nbformat.v4.new_markdown_cell("# Title"), cell]
+    return nb
+
+
+PNG_1PX = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
+
+
+def test_render_html_hides_code_embeds_images_and_stays_offline():
+    nb = _output_notebook([
+        nbformat.v4.new_output("display_data", data={"image/png": PNG_1PX, "text/plain": "<Figure>"}),
+        nbformat.v4.new_output("display_data", data={"text/html": f"<p>{'&lt;script&gt;alert(1)&lt;/script&gt;'}</p>"}),
+    ])
+    html, removed = executor.render_html(nb, "Ministry of Women & Children <Affairs>")
+    assert removed == 0
+    assert "secret_source_code" not in html
+    assert not shows_code(html)
+    assert 'src="data:image/png;base64,' in html
+    assert "<title>Ministry of Women &amp; Children &lt;Affairs&gt;</title>" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script" not in html
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html), "a resource from the network"
+    assert "Content-Security-Policy" in html and "default-src 'none'" in html
+
+
+def test_render_html_removes_markup_that_slipped_into_outputs():
+    nb = _output_notebook([
+        nbformat.v4.new_output("display_data", data={"text/html": (
+            "<p>ok</p><script>alert(1)</script><img src=x onerror=alert(2)>"
+            "<img src='https://cdn.example.org/x.png'><a href='javascript:alert(3)'>x</a>"
+            "<iframe src='https://example.org'></iframe><a href='https://example.org/source'>source</a>")}),
+        nbformat.v4.new_output("display_data", data={"application/javascript": "alert(4)"}),
+    ])
+    html, removed = executor.render_html(nb, "t")
+    assert removed >= 5
+    assert "<script" not in html and "alert(4)" not in html
+    assert "onerror" not in html and "javascript:" not in html and "<iframe" not in html
+    assert "cdn.example.org" not in html
+    assert 'href="https://example.org/source"' in html  # a link to read is not a resource to load
+
+
+# --- warm kernels ------------------------------------------------------------------------------
+PROBE_HELPER = '''\
+import warnings
+
+
+def warn():
+    warnings.warn("probe warning from a library", UserWarning)
+'''
+PROBE_CELLS = [
+    nbformat.v4.new_markdown_cell("# State probe"),
+    nbformat.v4.new_code_cell("""\
+import os, random, sys, warnings
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+import probe_helper
+if seed is not None:
+    np.random.seed(seed)
+    random.seed(seed)"""),
+    nbformat.v4.new_code_cell("""\
+print(pd.get_option("display.max_rows"), mpl.rcParams["axes.facecolor"], mpl.rcParams["lines.linewidth"])
+print(round(float(np.random.rand()), 12), round(random.random(), 12))
+print("polluted" in globals(), os.environ.get("NSSS_PROBE"), os.path.basename(os.getcwd()), len(plt.get_fignums()))
+probe_helper.warn()"""),
+    nbformat.v4.new_code_cell("""\
+pd.set_option("display.max_rows", 4)
+sns.set_theme(style="darkgrid", palette="deep")
+mpl.rcParams["lines.linewidth"] = 7
+os.environ["NSSS_PROBE"] = "set"
+warnings.simplefilter("ignore")
+polluted = True
+left_open = plt.figure()"""),
+    nbformat.v4.new_code_cell("""\
+fig, ax = plt.subplots(figsize=(3, 2))
+ax.plot(np.random.rand(6))
+ax.set_title(label)
+plt.show()"""),
+    nbformat.v4.new_code_cell('pd.DataFrame({"x": range(10)})'),
+]
+
+
+def _comparable(nb) -> list:
+    """Each code cell's execution count and outputs (no timings, no parameter cell)."""
+    cells = []
+    for cell in nb.cells:
+        if cell.cell_type != "code" or "injected-parameters" in cell.metadata.get("tags", []):
+            continue
+        outputs = [{k: v for k, v in o.items() if k != "metadata"} for o in cell.outputs]
+        cells.append((cell.execution_count, outputs))
+    return cells
+
+
+@pytest.mark.slow
+def test_warm_kernel_report_equals_a_fresh_papermill_run(tmp_path):
+    import papermill
+
+    folder = tmp_path / "nb"
+    folder.mkdir()
+    (folder / "probe_helper.py").write_text(PROBE_HELPER)
+    nbformat.write(_notebook(PROBE_CELLS, 'label = "probe"\nseed = None'), folder / "probe.ipynb")
+    fresh = papermill.execute_notebook(
+        str(folder / "probe.ipynb"), str(tmp_path / "fresh.ipynb"), kernel_name="python3",
+        parameters={"label": "probe", "seed": executor.REPORT_SEED}, progress_bar=False, cwd=str(folder))
+
+    kernel = executor.WarmKernel(folder)
+    job = executor.ReportJob("k", str(folder / "probe.ipynb"), {"label": "probe", "seed": None},
+                             str(tmp_path / "warm.ipynb"), str(tmp_path / "warm.html"), "probe")
+    try:
+        first, error1 = kernel.run(executor.parameterize(job), timeout=120)
+        second, error2 = kernel.run(executor.parameterize(job), timeout=120)  # after the pollution
+        assert kernel.starts == 1, "the kernel was reused, not restarted"
+    finally:
+        kernel.shutdown()
+    assert error1 is None and error2 is None
+    assert _comparable(second) == _comparable(first) == _comparable(fresh)
+    printed = "".join(o.get("text", "") for o in second.cells[4].outputs if o.output_type == "stream")
+    assert "False None nb 0" in printed  # clean namespace, environment, cwd; no open figures
+    assert "probe warning from a library" in printed  # warnings shown again, not swallowed
+    assert any("image/png" in o.get("data", {}) for o in second.cells[6].outputs)
+
+
+@pytest.mark.slow
+def test_kernel_failures_are_isolated_and_the_kernel_replaced(tmp_path):
+    folder = tmp_path / "nb"
+    cells = [nbformat.v4.new_markdown_cell("# probe"), nbformat.v4.new_code_cell(textwrap.dedent("""\
+        import os, time
+        if mode == "raise":
+            raise ValueError("broken data for " + mode)
+        if mode == "slow":
+            time.sleep(60)
+        if mode == "die":
+            os._exit(1)
+        print("rendered", mode)"""))]
+    folder.mkdir()
+    nbformat.write(_notebook(cells, 'mode = "ok"'), folder / "modes.ipynb")
+    jobs = [executor.ReportJob(f"y/{mode}", str(folder / "modes.ipynb"), {"mode": mode},
+                               str(tmp_path / f"{mode}.ipynb"), str(tmp_path / f"{mode}.html"), mode, timeout=4)
+            for mode in ("die", "ok", "slow", "raise", "ok2")]
+    seen = []
+    results = executor.run_jobs(jobs, workers=1, kernel_cwd=folder, on_result=seen.append, progress=False)
+    status = {r.key: (r.status, r.error) for r in results}
+    assert status["y/ok"] == ("ok", None) and status["y/ok2"] == ("ok", None)
+    assert status["y/die"][0] == "failed" and "DeadKernelError" in status["y/die"][1]
+    assert status["y/slow"][0] == "failed" and "longer than 4 s" in status["y/slow"][1]
+    assert status["y/raise"] == ("failed", "ValueError: broken data for raise")
+    assert len(seen) == 5
+    for mode in ("die", "slow", "raise"):
+        nb = nbformat.read(tmp_path / f"{mode}.ipynb", as_version=4)
+        assert "papermill-error-cell-tag" in nb.cells[0].metadata["tags"]
+        assert "An Exception was encountered" in nb.cells[0].source
+        assert nb.metadata.papermill["exception"] is True
+        assert any(o.output_type == "error" for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+        assert "An Exception was encountered" in (tmp_path / f"{mode}.html").read_text()
+
+
+def test_kernel_start_is_retried_once(monkeypatch, tmp_path):
+    attempts = []
+
+    def flaky(self, while_booting=None):
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise RuntimeError("Kernel didn't respond in 60 seconds")
+
+    monkeypatch.setattr(executor.WarmKernel, "_start_once", flaky)
+    executor.WarmKernel(tmp_path).start()
+    assert len(attempts) == 2
+
+    def broken(self, while_booting=None):
+        attempts.append(1)
+        raise RuntimeError("no such kernel")
+
+    attempts.clear()
+    monkeypatch.setattr(executor.WarmKernel, "_start_once", broken)
+    with pytest.raises(executor.KernelStartError, match="did not start .2 attempts.: no such kernel"):
+        executor.WarmKernel(tmp_path).start()
+    assert len(attempts) == 2
+
+
+# --- the whole command --------------------------------------------------------------------------
+def _links(index_html: str) -> list[str]:
+    return re.findall(r'href="([^"]+)"', index_html)
+
+
+@pytest.mark.slow
+def test_end_to_end_two_ministries_with_papermill(tmp_path_factory):
+    """The real notebooks over the bundled data when present: two ministry reports."""
+    base = tmp_path_factory.mktemp("e2e")
+    processed, data_source = bundled_processed(base / "processed")
+    notebooks, notebook_source = real_notebooks_or_standins(base / "notebooks")
+    codes = list(dict.fromkeys(pd.read_parquet(processed / "assessments.parquet")["ministry_code"]))[:2]
+    inject_hostile(processed, codes[0])
+    out = base / "reports"
+    code = reports.run_reports(report_args(processed, out, notebooks, ministry=codes, workers=2))
+    print(f"end-to-end over {data_source} with {notebook_source}")
+    assert code == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    entries = manifest["reports"]
+    assert len(entries) == 2 and all(e["status"] == "ok" for e in entries.values())
+    register = vocab.load_reference().ministry_by_code
+    for key, entry in entries.items():
+        nb = nbformat.read(out / entry["notebook"], as_version=4)
+        assert nb.metadata.papermill["parameters"]["ministry"] == entry["ministry_code"]
+        assert nb.metadata.papermill["parameters"]["processed_dir"] == str(processed)
+        assert any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells)
+        html = (out / entry["html"]).read_text(encoding="utf-8")
+        name = register[entry["ministry_code"]].name
+        assert re.search(r"<title>[^<]*" + re.escape(name.replace("&", "&amp;")), html)
+        assert not shows_code(html)
+        for cell in nb.cells:  # no code shown: no line of any code cell is in the page
+            lines = [ln.strip() for ln in cell.source.splitlines() if len(ln.strip()) > 20]
+            if cell.cell_type == "code" and lines:
+                assert lines[0] not in html and escape(lines[0], quote=False) not in html, lines[0]
+        assert html.count('src="data:image/png;base64,') >= 1
+        assert "<script" not in html
+        assert not re.search(r"""<(script|link|img|iframe)[^>]+(src|href)\s*=\s*["']?(https?:)?//""", html)
+        assert entry["headline"]["n_programmes"] >= 1 and entry["sentences"]
+    hostile_entry = next(e for e in entries.values() if e["ministry_code"] == codes[0])
+    html = (out / hostile_entry["html"]).read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # shown as text ...
+    assert HOSTILE not in html  # ... never as markup
+    assert 'onerror="alert(2)"' not in html
+    index = (out / "index.html").read_text(encoding="utf-8")
+    links = _links(index)
+    assert len(links) >= 2 and all((out / link).is_file() for link in links)
+    assert "<script" not in index
+    log_lines = (out / "nsss-reports.log").read_text().splitlines()
+    assert sum(" ok in " in line for line in log_lines) == 2
+
+
+@pytest.mark.slow
+def test_default_run_then_skip_when_unchanged_then_force(tiny, standins, tmp_path):
+    """A default run (3 ministries + national overview); an unchanged rerun skips all
+    without loading pandas or papermill; a changed remark re-renders its ministry and
+    the national overview only; --force renders everything again."""
+    out = tmp_path / "reports"
+    processed = copy_processed(tiny, tmp_path / "processed")
+    assert reports.run_reports(report_args(processed, out, standins)) == 0
+
+    htmls = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html"))
+    assert htmls == [
+        "2023-24/modmr-ministry-of-disaster-management-and-relief.html",
+        "2023-24/mosw-ministry-of-social-welfare.html",
+        "2023-24/mowca-ministry-of-women-and-children-affairs.html",
+        "2023-24/national-overview.html",
+        "index.html",
+    ]
+    index = (out / "index.html").read_text(encoding="utf-8")
+    links = _links(index)
+    assert sorted(set(links)) == [h for h in htmls if h != "index.html"]
+    assert all((out / link).is_file() for link in links)
+    assert "Ministry of Women and Children Affairs" in index and "2 of 2" in index
+    assert HOSTILE not in index
+    mosw = (out / "2023-24/mosw-ministry-of-social-welfare.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in mosw and HOSTILE not in mosw
+    assert "&lt;img src=x onerror=" in mosw and "<img src=x" not in mosw
+    assert not list(out.rglob("*.tmp"))
+    assert (out / "nsss-reports.log").read_text().count(" ok in ") == 4
+
+    # Nothing changed: a fresh process skips everything, without the heavy imports.
+    assert standins.name == "notebooks"  # the CLI finds the stand-ins through NSSS_ROOT
+    env = dict(os.environ, NSSS_ROOT=str(standins.parent))
+    probe = (
+        "import sys, time; t = time.perf_counter()\n"
+        "from nsss_analysis.cli import main\n"
+        f"rc = main(['reports', '--processed', {str(processed)!r}, '--out', {str(out)!r}])\n"
+        "heavy = [m for m in ('pandas', 'papermill', 'nbconvert', 'nbclient', 'seaborn', 'statsmodels',"
+        " 'matplotlib') if m in sys.modules]\n"
+        "print('RESULT', rc, heavy, round(time.perf_counter() - t, 3))\n"
+    )
+    started = time.perf_counter()
+    done = subprocess.run([PYTHON, "-c", probe], env=env, capture_output=True, text=True, timeout=120)
+    wall = time.perf_counter() - started
+    result = next(line for line in done.stdout.splitlines() if line.startswith("RESULT"))
+    assert result.startswith("RESULT 0 []"), done.stdout + done.stderr
+    assert "nothing changed" in done.stdout
+    assert wall < 5, f"an unchanged rerun took {wall:.2f} s"
+
+    # One ministry's remark changes: that report and the national overview only.
+    df = pd.read_parquet(processed / "assessments.parquet")
+    df.loc[df["ministry_code"] == "MoDMR", "remarks"] = "30% of places reserved for women"
+    pq.write_table(pa.Table.from_pandas(df, preserve_index=False), processed / "assessments.parquet")
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*/*.html")}
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        assert reports.run_reports(report_args(processed, out, standins)) == 0
+    assert "2 to render, 2 unchanged" in buffer.getvalue()
+    changed = {p.relative_to(out).as_posix() for p in before if p.stat().st_mtime_ns != before[p]}
+    assert changed == {"2023-24/modmr-ministry-of-disaster-management-and-relief.html",
+                       "2023-24/national-overview.html"}
+
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*.html")}
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        assert reports.run_reports(report_args(processed, out, standins, force=True)) == 0
+    assert "4 to render, 0 unchanged" in buffer.getvalue()
+    assert all(p.stat().st_mtime_ns > before[p] for p in before)
+
+
+@pytest.mark.slow
+def test_one_broken_ministry_fails_alone(tiny, standins, tmp_path, capsys):
+    processed = copy_processed(tiny, tmp_path / "processed")
+    scores = pd.read_parquet(processed / "scores.parquet")  # MoSW's scores are lost
+    pq.write_table(pa.Table.from_pandas(scores[scores["ministry_code"] != "MoSW"], preserve_index=False),
+                   processed / "scores.parquet")
+    out = tmp_path / "reports"
+    code = reports.run_reports(report_args(processed, out, standins, ministry=["MoSW", "MoWCA", "MoDMR"]))
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "1 of 3 report(s) failed" in err
+    assert "2023-24/mosw-ministry-of-social-welfare: ValueError: no scored programmes for Ministry of Social Welfare" in err
+    failed = nbformat.read(out / "2023-24/mosw-ministry-of-social-welfare.ipynb", as_version=4)
+    assert failed.cells[0].metadata["tags"] == ["papermill-error-cell-tag"]
+    assert "An Exception was encountered" in (out / "2023-24/mosw-ministry-of-social-welfare.html").read_text()
+    for ok in ("mowca-ministry-of-women-and-children-affairs", "modmr-ministry-of-disaster-management-and-relief"):
+        assert 'src="data:image/png;base64,' in (out / f"2023-24/{ok}.html").read_text()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["last_run"]["failed"] == ["2023-24/mosw-ministry-of-social-welfare"]
+    assert manifest["last_run"]["fingerprint"] is None  # the next run retries it
+    assert 'class="failed"' in (out / "index.html").read_text()
+    assert "FAILED" in (out / "nsss-reports.log").read_text()
+
+
+def test_a_second_run_waits_then_exits_75_naming_the_holder(tiny, tmp_path, monkeypatch, capsys):
+    out = tmp_path / "reports"
+    out.mkdir()
+    holder = subprocess.Popen(
+        [PYTHON, "-c", textwrap.dedent(f"""\
+            import time
+            from pathlib import Path
+            from nsss_analysis.reports import RunLock
+            with RunLock(Path({str(out)!r})):
+                print("held", flush=True)
+                time.sleep(60)""")],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        monkeypatch.setattr(reports, "LOCK_WAIT_SECONDS", 0.3)
+        started = time.monotonic()
+        code = main(["reports", "--processed", str(tiny), "--out", str(out)])
+        waited = time.monotonic() - started
+    finally:
+        holder.kill()
+        holder.wait()
+    assert code == reports.EXIT_LOCKED == 75
+    err = capsys.readouterr().err
+    assert f"another nsss reports run holds the lock (pid {holder.pid} since " in err
+    assert waited >= 0.3
+    assert err.count("\n") == 1
+
+
+@pytest.mark.slow
+def test_a_killed_run_leaves_no_half_files_and_the_rerun_completes(tiny, standins, tmp_path):
+    processed = copy_processed(tiny, tmp_path / "processed")
+    out = tmp_path / "reports"
+    env = dict(os.environ, NSSS_ROOT=str(standins.parent), NSSS_TEST_REPORT_SLEEP="1.5")
+    command = [PYTHON, "-m", "nsss_analysis", "reports", "--processed", str(processed), "--out", str(out),
+               "--workers", "1"]
+
+    def start_and_wait_for_first_report() -> subprocess.Popen:
+        run = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 120
+        while not any(p.suffix == ".html" for p in out.rglob("*/*.html")):
+            assert run.poll() is None, run.stderr.read()
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        return run
+
+    # Ctrl-C: the run stops, says so, and returns 130.
+    run = start_and_wait_for_first_report()
+    run.send_signal(signal.SIGINT)
+    assert run.wait(timeout=60) == 130
+    assert "interrupted" in run.stderr.read()
+    shutil.rmtree(out)
+
+    # SIGKILL mid-way: nothing to clean up after itself but the next run.
+    run = start_and_wait_for_first_report()
+    run.kill()
+    run.wait(timeout=30)
+    time.sleep(1.0)  # the worker notices its parent is gone and kills its kernel
+    done = subprocess.run(command, env=dict(env, NSSS_TEST_REPORT_SLEEP="0"), capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+    htmls = sorted(out.rglob("*/*.html"))
+    assert len(htmls) == 4
+    for html in htmls:
+        assert html.read_text(encoding="utf-8").rstrip().endswith("</html>")
+        nbformat.validate(nbformat.read(html.with_suffix(".ipynb"), as_version=4))
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["last_run"]["fingerprint"] and not manifest["last_run"]["failed"]
