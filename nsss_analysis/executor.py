@@ -198,28 +198,29 @@ class WarmKernel:
         self.seed = seed
         self.reports_run = 0
         self.starts = 0
-        self._holder = None  # an nbclient.NotebookClient owning the km and kc
+        self._km = None  # jupyter_client.AsyncKernelManager
+        self._kc = None  # its AsyncKernelClient (what nbclient talks through)
 
     # -- lifecycle ------------------------------------------------------------------
     @property
     def alive(self) -> bool:
         try:
-            return self._holder.km.provisioner.process.poll() is None  # type: ignore[union-attr]
+            return self._km.provisioner.process.poll() is None  # type: ignore[union-attr]
         except Exception:  # no kernel, or no process yet
             return False
 
     @property
     def pid(self) -> int | None:
         try:
-            return self._holder.km.provisioner.process.pid  # type: ignore[union-attr]
+            return self._km.provisioner.process.pid  # type: ignore[union-attr]
         except Exception:
             return None
 
     def start(self, while_booting: Callable[[], None] | None = None) -> None:
         """Start the kernel and warm it up; a failed start is retried once.
 
-        ``while_booting`` runs after the kernel process is launched and before it is
-        waited for (a worker imports its own libraries meanwhile).
+        ``while_booting`` runs while the kernel starts and imports ``warm_imports``
+        (a worker imports papermill and nbconvert meanwhile).
         """
         last: BaseException | None = None
         for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
@@ -236,45 +237,80 @@ class WarmKernel:
         )
 
     def _start_once(self, while_booting: Callable[[], None] | None = None) -> None:
-        import nbformat
-        from nbclient import NotebookClient
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
 
-        holder = NotebookClient(
-            nbformat.v4.new_notebook(),
-            kernel_name=self.kernel_name,
-            startup_timeout=KERNEL_START_TIMEOUT,
-            timeout=HOUSEKEEPING_TIMEOUT,
-            log=_nbclient_log,
-            shutdown_kernel="immediate",  # a kernel being replaced may be stuck in a cell
-            # The kernel's own start-up chatter (e.g. its TCP warning) is not for report readers.
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
-        )
-        self._holder = holder
-        holder.km = holder.create_kernel_manager()
-        holder.start_new_kernel(cwd=self.cwd)  # launches the process; does not wait
+        self._km = AsyncKernelManager(kernel_name=self.kernel_name)
+        # The kernel's own start-up chatter (e.g. its TCP warning) is not for report readers.
+        run_sync(self._km.start_kernel)(cwd=self.cwd, extra_arguments=["--IPKernelApp.log_level=ERROR"])
+        self._kc = self._km.client()
+        self._kc.start_channels()
+        self._kc.allow_stdin = False
+        # Queued until the kernel listens: it imports the warm modules while we go on.
+        boot = self._kc.execute(_BOOT_CODE % {"warm_imports": self.warm_imports}, silent=True,
+                                store_history=False, allow_stdin=False)
+        self.starts += 1
+        self.reports_run = 0
         if while_booting is not None:
             try:
                 while_booting()
             except Exception as exc:  # noqa: BLE001 - not the kernel's fault; retried later
                 log.warning("preparing the worker failed: %s", _one_line(exc))
-        holder.start_new_kernel_client()  # waits until the kernel answers
-        self.starts += 1
-        self.reports_run = 0
-        self._run_silently(_BOOT_CODE % {"warm_imports": self.warm_imports})
+        self._await_reply(boot, KERNEL_START_TIMEOUT + HOUSEKEEPING_TIMEOUT)
+        # IOPub must be subscribed before a report runs, or its first outputs are lost.
+        run_sync(self._kc.wait_for_ready)(timeout=KERNEL_START_TIMEOUT)
+
+    def _await_reply(self, msg_id: str, timeout: float) -> dict:
+        """Wait for the shell reply to ``msg_id``; an error reply raises RuntimeError."""
+        from jupyter_core.utils import run_sync
+
+        async def wait() -> dict:
+            deadline = time.monotonic() + timeout
+            while True:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError(f"no reply from the kernel in {timeout:g} s")
+                if not self.alive:
+                    raise RuntimeError("the kernel process exited")
+                try:
+                    msg = await self._kc.get_shell_msg(timeout=min(1.0, remaining))
+                except queue.Empty:
+                    continue
+                if msg["parent_header"].get("msg_id") == msg_id:
+                    return msg
+
+        reply = run_sync(wait)()
+        content = reply["content"]
+        if content.get("status") != "ok":
+            raise RuntimeError(f"{content.get('ename', 'error')}: {_one_line(content.get('evalue', ''))}")
+        return reply
+
+    def _run_silently(self, code: str) -> None:
+        msg_id = self._kc.execute(code, silent=True, store_history=False, allow_stdin=False)
+        self._await_reply(msg_id, HOUSEKEEPING_TIMEOUT)
 
     def shutdown(self) -> None:
-        holder, self._holder = self._holder, None
-        if holder is None:
-            return
-        try:
-            if holder.km is not None:
-                holder._cleanup_kernel()  # shuts the kernel down, stops the channels
-        except Exception:  # noqa: BLE001 - best effort: the process may already be gone
-            pid = None
+        km, kc = self._km, self._kc
+        self._km = self._kc = None
+        if kc is not None:
             try:
-                pid = holder.km.provisioner.process.pid if holder.km else None
-            except Exception:
+                kc.stop_channels()
+            except Exception:  # noqa: BLE001 - best effort
                 pass
+        if km is None:
+            return
+        pid = None
+        try:
+            pid = km.provisioner.process.pid if km.provisioner and km.provisioner.process else None
+        except Exception:  # noqa: BLE001
+            pass
+        try:
+            from jupyter_core.utils import run_sync
+
+            if km.has_kernel:
+                # At once: a kernel being replaced may be stuck in a cell.
+                run_sync(km.shutdown_kernel)(now=True)
+        except Exception:  # noqa: BLE001 - best effort: the process may already be gone
             if pid:
                 _kill(pid)
 
@@ -288,17 +324,10 @@ class WarmKernel:
         if pid:
             _kill(pid)
 
-    def _run_silently(self, code: str) -> None:
-        import nbformat
-
-        cell = nbformat.v4.new_code_cell(code)
-        self._holder.nb.cells = [cell]
-        self._holder.execute_cell(cell, 0, store_history=False)
-
     def prepare(self) -> None:
         """Make sure a clean kernel is ready: start, replace an old or dead one, reset."""
         if not self.alive or self.reports_run >= self.restart_after:
-            if self._holder is not None:
+            if self._km is not None:
                 self.shutdown()
             self.start()
         try:
@@ -326,12 +355,12 @@ class WarmKernel:
         nb_man = NotebookExecutionManager(nb, output_path=None, progress_bar=False, autosave_cell_every=0)
         client = PapermillNotebookClient(
             nb_man,
-            km=self._holder.km,
+            km=self._km,
             kernel_name=self.kernel_name,
             timeout_func=lambda cell: max(1, int(deadline - time.monotonic() + 0.999)),
             log=_nbclient_log,
         )
-        client.kc = self._holder.kc
+        client.kc = self._kc
         self.reports_run += 1
         error: BaseException | None = None
         nb_man.notebook_start()

@@ -50,7 +50,7 @@ ANSWER_COLOURS: dict[str, str] = {
     "partly": to_hex(mpl.colormaps["cividis"](0.5)),
     "no": to_hex(mpl.colormaps["cividis"](0.95)),
     "not_applicable": "#ffffff",
-    "unknown": "#d0d0d0",
+    "unknown": "#b0b0b0",
 }
 #: Levels in order of the scale: cividis from dark (transformative) to light
 #: (blind), with "insufficient data" a neutral grey; a hatch per level as well.
@@ -71,6 +71,9 @@ LEVEL_HATCHES: dict[str, str] = {
 #: Markers of the units compared (a ministry and the nation): filled circle first,
 #: then hollow square and diamond, so the series differ in shape, not only colour.
 UNIT_MARKERS = ("o", "s", "D")
+#: One-series bars and points: a mid and a dark tone of cividis, legible in greyscale.
+BAR_COLOUR = to_hex(mpl.colormaps["cividis"](0.35))
+POINT_COLOUR = to_hex(mpl.colormaps["cividis"](0.05))
 SEX_ORDER = ("female", "male", "hijra")
 SEX_LABELS = {"female": "Women", "male": "Men", "hijra": "Hijra/third gender"}
 SEX_HATCHES = {"female": "", "male": "//", "hijra": ".."}
@@ -434,7 +437,7 @@ def budget_and_women_share(
     y = np.arange(len(df))[::-1]
     fig, (left, right) = _figure(11, 1.9 + ROW_HEIGHT * 1.2 * len(df), ncols=2, sharey=True)
     budget = df["budget_crore"].astype(float).to_numpy()
-    left.barh(y, np.nan_to_num(budget), color=LEVEL_COLOURS["gender-specific"], edgecolor="#333333")
+    left.barh(y, np.nan_to_num(budget), color=BAR_COLOUR, edgecolor="#333333")
     for yi, b in zip(y, budget, strict=True):
         left.text(0 if np.isnan(b) else b, yi, "  not reported" if np.isnan(b) else f" {b:,.0f}",
                   va="center", fontsize=8, style="italic" if np.isnan(b) else "normal")
@@ -444,7 +447,7 @@ def budget_and_women_share(
     left.set_ylabel(ylabel)
     left.set_xlim(0, max(np.nanmax(budget) if np.isfinite(budget).any() else 1, 1) * 1.25)
     share = df["women_share"].astype(float).to_numpy()
-    right.scatter(share, y, marker="o", s=45, color=LEVEL_COLOURS["gender-transformative"], zorder=3)
+    right.scatter(share, y, marker="o", s=45, color=POINT_COLOUR, zorder=3)
     for yi, sh, year in zip(y, share, df["women_fiscal_year"], strict=True):
         text = "  not reported" if np.isnan(sh) else f"  {sh:.0%}" + (
             f" (FY {year})" if fiscal_year and isinstance(year, str) and year != fiscal_year else "")
@@ -507,7 +510,7 @@ def women_share_points(shares: pd.DataFrame) -> Figure:
     lo, hi = shares["ci_low"].astype(float).to_numpy(), shares["ci_high"].astype(float).to_numpy()
     fig, ax = _figure(9.5, 1.7 + ROW_HEIGHT * 1.3 * len(shares))
     ax.errorbar(share, y, xerr=_err(share, lo, hi), fmt="o",
-                color=LEVEL_COLOURS["gender-transformative"], capsize=3, ms=6)
+                color=POINT_COLOUR, capsize=3, ms=6)
     if "total" in shares.columns:
         for yi, t in zip(y, shares["total"].tolist(), strict=True):
             ax.text(1.01, yi, f"n={int(t):,}", va="center", fontsize=8, transform=ax.get_yaxis_transform())
@@ -582,7 +585,7 @@ def coverage_by_district(by_district: pd.DataFrame) -> Figure:
     for ax, (name, rows) in zip(axes, groups, strict=False):
         rows = rows.sort_values([share_col, "district"], ascending=[True, True])
         y = np.arange(len(rows))
-        ax.barh(y, rows[share_col].astype(float).to_numpy(), color=LEVEL_COLOURS["gender-specific"], height=0.75)
+        ax.barh(y, rows[share_col].astype(float).to_numpy(), color=BAR_COLOUR, height=0.75)
         ax.axvline(0.5, color="#555555", linestyle="--", linewidth=1)
         ax.set_yticks(y, rows["district"].astype(str).tolist(), fontsize=6.5)
         ax.set_ylim(-0.7, len(rows) - 0.3)
@@ -752,7 +755,7 @@ def mean_score_by_unit(
     small = df["small_n"].fillna(False).astype(bool).to_numpy() if "small_n" in df else np.array(
         [_is_small(n) for n in df["n"]])
     fig, ax = _figure(10, 2.0 + ROW_HEIGHT * len(df))
-    colour = LEVEL_COLOURS["gender-transformative"]
+    colour = POINT_COLOUR
     if not _empty(national, "mean"):
         nat = national.iloc[0]
         if not narrative.is_missing(nat.get("ci_low")) and not narrative.is_missing(nat.get("ci_high")):
@@ -800,7 +803,7 @@ def share_by_unit(
     y = np.arange(len(df))[::-1]
     share = df["share"].astype(float).to_numpy()
     fig, ax = _figure(10, 2.0 + ROW_HEIGHT * len(df))
-    ax.barh(y, np.nan_to_num(share), color=LEVEL_COLOURS["gender-specific"], edgecolor="#333333", height=0.7)
+    ax.barh(y, np.nan_to_num(share), color=BAR_COLOUR, edgecolor="#333333", height=0.7)
     if {"ci_low", "ci_high"} <= set(df.columns):
         lo, hi = df["ci_low"].astype(float).to_numpy(), df["ci_high"].astype(float).to_numpy()
         ax.errorbar(share, y, xerr=_err(share, lo, hi), fmt="none",
@@ -850,7 +853,7 @@ def coverage_gaps(lifecycle_matrix: pd.DataFrame | None, target_groups: pd.DataF
             continue
         y = np.arange(len(df))[::-1]
         vals = df["n_programmes"].astype(float).to_numpy()
-        ax.barh(y, vals, color=LEVEL_COLOURS["gender-sensitive"], edgecolor="#333333", height=0.7)
+        ax.barh(y, vals, color=BAR_COLOUR, edgecolor="#333333", height=0.7)
         for yi, v in zip(y, vals, strict=True):
             ax.text(v, yi, "  no programme" if v == 0 else f" {int(v)}", va="center", fontsize=8,
                     fontweight="bold" if v == 0 else "normal")
@@ -878,7 +881,7 @@ def model_coefficients(coefficients: pd.DataFrame, title: str, odds_ratio: bool 
         est, lo, hi = np.exp(est), np.exp(lo), np.exp(hi)
     y = np.arange(len(df))[::-1]
     fig, ax = _figure(9, 1.8 + 0.45 * len(df))
-    ax.errorbar(est, y, xerr=_err(est, lo, hi), fmt="o", color=LEVEL_COLOURS["gender-transformative"],
+    ax.errorbar(est, y, xerr=_err(est, lo, hi), fmt="o", color=POINT_COLOUR,
                 capsize=3)
     ax.axvline(1.0 if odds_ratio else 0.0, color="#555555", linestyle="--", linewidth=1)
     if odds_ratio:

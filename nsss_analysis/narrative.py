@@ -257,7 +257,7 @@ def headline_sentences(headline: dict) -> list[str]:
                  f"{'is' if k == 1 else 'are'} {GSOT}")
         first += f" ({n_transformative} transformative)." if n_transformative else "."
     if headline.get("small_n"):
-        first += " With fewer than 5 programmes, read shares as indications, not estimates."
+        first += f" With fewer than {_small_n()} programmes, read shares as indications, not estimates."
     sentences.append(first)
 
     fy = headline.get("fiscal_year")
@@ -412,7 +412,7 @@ def level_reading(level_shares) -> str:
         verdict = _compare(low, high, nlow, nhigh)
         text += f"; {verdict}" if verdict else ""
     if n < _small_n():
-        text += "; fewer than 5 programmes, so the interval is wide"
+        text += f"; fewer than {_small_n()} programmes, so the interval is wide"
     return text + "."
 
 

@@ -37,8 +37,9 @@ FY_MIN_YEAR, FY_MAX_YEAR = 1950, 2100
 #: national budget (about 7.6 lakh crore in FY 2023-24): such a number (e.g.
 #: ``49,00,000``) was written in taka.
 MAX_PLAUSIBLE_CRORE = Decimal(1_000_000)
-#: More people than live in Bangladesh (about 17 crore) is a typing error.
-MAX_PLAUSIBLE_PERSONS = Decimal(200_000_000)
+#: A count above this is a typing error (more people than live on Earth); counts
+#: above the population of Bangladesh are possible (person-days, cumulative totals).
+MAX_PLAUSIBLE_PERSONS = Decimal(10_000_000_000)
 #: A bare whole number up to this in the Duration column is a number of years.
 MAX_DURATION_YEARS = 60
 #: How close a misspelt cluster or ministry name must be to be accepted (difflib
@@ -585,7 +586,7 @@ def parse_count(value: object, bare_unit: str | None = None) -> float | None:
     unit = unit or bare_unit
     persons = number * UNIT_FACTORS[unit] if unit else number
     if persons > MAX_PLAUSIBLE_PERSONS:
-        raise CellError(f"'{clean_text(value)}' is more people than live in Bangladesh; check the unit")
+        raise CellError(f"'{clean_text(value)}' is more people than live on Earth; check the unit")
     if unit is None:
         if number != number.to_integral_value():
             raise CellError(f"'{clean_text(value)}' is not a whole number of persons")
