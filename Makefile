@@ -22,13 +22,14 @@ install: $(STAMP) ## create .venv and install the workbench with its test tools
 reports: $(STAMP) ## clean data/raw, score, and render every report into reports/
 	$(BIN)/nsss build
 
-processed: $(STAMP) ## only clean and score: data/processed/
+processed: $(STAMP) ## only clean, score and MIS coverage: data/processed/
 	$(BIN)/nsss clean
 	$(BIN)/nsss score
+	$(BIN)/nsss beneficiaries $(wildcard data/raw/mis/*.csv data/raw/mis/*.parquet)
 
 test: $(STAMP) ## run the whole test suite (unit, notebooks with nbval, browser)
-	$(BIN)/nsss clean >/dev/null
-	$(BIN)/nsss score >/dev/null
+	$(MAKE) --no-print-directory processed >/dev/null
+	$(BIN)/python scripts/strip_notebooks.py --check
 	$(BIN)/python -m pytest -n 2 tests
 	$(BIN)/python -m pytest --nbval-lax -p no:randomly notebooks/
 

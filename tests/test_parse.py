@@ -257,7 +257,7 @@ def test_parse_amount_bdt(cell, taka):
     ("cell", "known", "other"),
     [
         ("Old age; disability", ["old_age", "disability"], []),
-        ("working age/vulnerable women of working age", ["women_working_age"], []),
+        ("working age/vulnerable women of working age", ["working_age", "women_working_age"], []),
         ("school age & working age", ["school_age", "working_age"], []),
         ("Early childhood\nWomen of working age", ["early_childhood", "women_working_age"], []),
         ("• school age\n• disability", ["school_age", "disability"], []),
