@@ -308,8 +308,12 @@ def test_partner_agencies_register_names_and_verbatim_others_in_order():
     ]
     assert parse.parse_partner_agencies("ILO and BGMEA") == ["ILO", "BGMEA"]
     assert parse.parse_partner_agencies("MoFood/WFP") == ["Ministry of Food", "WFP"]
-    assert parse.parse_partner_agencies("Department of Women Affairs (DWA)") == [
-        "Department of Women Affairs (DWA)"
+    assert parse.parse_partner_agencies("Palli Karma-Sahayak Foundation (PKSF)") == [
+        "Palli Karma-Sahayak Foundation (PKSF)"
+    ]
+    # a department named in the register's aliases resolves to its ministry
+    assert parse.parse_partner_agencies("Department of Women Affairs") == [
+        "Ministry of Women and Children Affairs"
     ]
 
 
