@@ -99,11 +99,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             code = run_beneficiaries(extracts, args.processed)
             if code != 0:
                 return code
-        try:
-            from nsss_analysis.reports import run_reports
-        except ImportError:
-            print("reports: not built yet; processed tables are in", args.processed)
-            return 0
+        from nsss_analysis.reports import run_reports
+
         return run_reports(args)
     if args.command == "beneficiaries":
         from nsss_analysis.beneficiaries import run_beneficiaries

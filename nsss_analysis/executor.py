@@ -59,6 +59,9 @@ WARM_IMPORTS: tuple[str, ...] = (
     "nsss_analysis.indicators",
     "nsss_analysis.figures",
     "nsss_analysis.narrative",
+    "nsss_analysis.display",
+    "nsss_analysis.methods",
+    "nsss_analysis.models",
 )
 #: A kernel is replaced after this many reports: bounds memory growth and any state
 #: a reset cannot reach (module-level caches, registered display formatters).
@@ -70,6 +73,10 @@ REPORT_SEED = 20190131
 #: is retried once (``KERNEL_START_ATTEMPTS``) before the report is failed.
 KERNEL_START_TIMEOUT = 120
 KERNEL_START_ATTEMPTS = 2
+#: The kernel's command-line options: its start-up chatter (e.g. its TCP warning) is
+#: not for report readers, and reports keep no IPython history on disk (as nbclient
+#: and papermill do: kernels running side by side would share one SQLite file).
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.hist_file=:memory:"]
 #: Seconds allowed for the silent warm-up and reset cells.
 HOUSEKEEPING_TIMEOUT = 180
 
@@ -129,7 +136,11 @@ def _nsss_boot(warm_imports):
         if "numpy" in sys.modules:
             sys.modules["numpy"].random.seed(seed)
         from IPython import get_ipython
-        get_ipython().execution_count = 1
+        shell = get_ipython()
+        # A new history session, as in a fresh kernel: In [1] again, without clashing
+        # with the previous report's line numbers in the history database.
+        shell.history_manager.reset(new_session=True)
+        shell.execution_count = 1
 
     state.reset = reset
     sys.modules["_nsss_kernel_state"] = state
@@ -157,6 +168,9 @@ class ReportJob:
     html_path: str
     title: str
     timeout: float = 600.0  # seconds for the whole report
+    #: Expressions evaluated in the kernel after a successful run, before the next
+    #: reset (e.g. the headline figures the notebook computed), returned as text.
+    collect: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -169,6 +183,7 @@ class ReportResult:
     error: str | None = None
     error_cell: int | None = None  # execution count shown as In [N]
     notes: list[str] = field(default_factory=list)
+    collected: dict = field(default_factory=dict)  # name -> repr of the value (see ReportJob.collect)
 
 
 class KernelStartError(RuntimeError):
@@ -241,8 +256,7 @@ class WarmKernel:
         from jupyter_core.utils import run_sync
 
         self._km = AsyncKernelManager(kernel_name=self.kernel_name)
-        # The kernel's own start-up chatter (e.g. its TCP warning) is not for report readers.
-        run_sync(self._km.start_kernel)(cwd=self.cwd, extra_arguments=["--IPKernelApp.log_level=ERROR"])
+        run_sync(self._km.start_kernel)(cwd=self.cwd, extra_arguments=KERNEL_ARGUMENTS)
         self._kc = self._km.client()
         self._kc.start_channels()
         self._kc.allow_stdin = False
@@ -288,6 +302,21 @@ class WarmKernel:
     def _run_silently(self, code: str) -> None:
         msg_id = self._kc.execute(code, silent=True, store_history=False, allow_stdin=False)
         self._await_reply(msg_id, HOUSEKEEPING_TIMEOUT)
+
+    def evaluate(self, expressions: dict) -> dict:
+        """Evaluate ``{name: expression}`` in the report's namespace (Jupyter's
+        ``user_expressions``); returns ``{name: repr}`` for those that succeeded."""
+        if not expressions or not self.alive:
+            return {}
+        msg_id = self._kc.execute("", silent=True, store_history=False, allow_stdin=False,
+                                  user_expressions=dict(expressions))
+        reply = self._await_reply(msg_id, HOUSEKEEPING_TIMEOUT)
+        values = reply["content"].get("user_expressions", {})
+        return {
+            name: value["data"]["text/plain"]
+            for name, value in values.items()
+            if value.get("status") == "ok" and "text/plain" in value.get("data", {})
+        }
 
     def shutdown(self) -> None:
         km, kc = self._km, self._kc
@@ -344,7 +373,8 @@ class WarmKernel:
         Returns the executed notebook and the exception that stopped it (None when
         every cell ran). The notebook carries papermill's metadata in any case; a
         timeout or a dead kernel is recorded as an error output in the cell that was
-        running. After any error the kernel is replaced before the next report.
+        running. After any error the kernel is shut down; the next report starts a
+        new one.
         """
         from nbclient.exceptions import CellExecutionError
         from papermill.clientwrap import PapermillNotebookClient
@@ -377,11 +407,9 @@ class WarmKernel:
         elif nb.metadata.papermill.get("exception"):
             error = CellExecutionError("", "", "")
         if error is not None:
-            # The namespace may be half-built, a cell may still be running: start afresh.
-            try:
-                self.restart()
-            except KernelStartError as exc:
-                log.warning("%s", exc)
+            # The namespace may be half-built, a cell may still be running: this kernel
+            # is not reused; the next report (if any) starts a fresh one.
+            self.shutdown()
         return nb, error
 
 
@@ -446,13 +474,47 @@ def mark_errors(nb) -> tuple[str | None, int | None]:
 _EXPORTER = None
 
 
+def _report_exporter_class():
+    """nbconvert's HTMLExporter, with inline HTML in Markdown kept intact.
+
+    With ``embed_images`` nbconvert parses each inline-HTML token of a Markdown cell
+    on its own to embed images, which closes an opening tag at once: papermill's red
+    "An Exception was encountered" marker would lose its style and link. Here only a
+    token holding an ``<img`` goes through that.
+    """
+    from jinja2 import pass_context
+    from nbconvert import HTMLExporter
+    from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+
+    class ReportRenderer(IPythonRenderer):
+        def inline_html(self, html: str) -> str:
+            if self.embed_images and "<img" not in html.lower():
+                return super(IPythonRenderer, self).inline_html(html)
+            return super().inline_html(html)
+
+    class ReportExporter(HTMLExporter):
+        @pass_context
+        def markdown2html(self, context, source):
+            cell = context.get("cell", {})
+            renderer = ReportRenderer(
+                escape=False,
+                attachments=cell.get("attachments", {}),
+                embed_images=self.embed_images,
+                path=context.get("resources", {}).get("metadata", {}).get("path", ""),
+                anchor_link_text=self.anchor_link_text,
+                exclude_anchor_links=self.exclude_anchor_links,
+                **self.lexer_options,
+            )
+            return MarkdownWithMath(renderer=renderer).render(source)
+
+    return ReportExporter
+
+
 def html_exporter():
     """The nbconvert exporter for reports (created once per process: its first load is slow)."""
     global _EXPORTER
     if _EXPORTER is None:
-        from nbconvert import HTMLExporter
-
-        _EXPORTER = HTMLExporter(
+        _EXPORTER = _report_exporter_class()(
             template_name="lab",
             extra_template_paths=[str(TEMPLATES_DIR)],
             template_file="nsss_report.html.j2",
@@ -516,11 +578,16 @@ def render_html(nb, title: str) -> tuple[str, int]:
     return str(soup), removed
 
 
+def write_shared_text(target: Path | str, text: str) -> None:
+    """Write ``text`` atomically (temp file beside ``target``, then replace)."""
+    from nsss_analysis.store import write_text_atomic
+
+    write_text_atomic(target, text)
+
+
 def run_job(kernel: WarmKernel, job: ReportJob) -> ReportResult:
     """Parameterise, execute, mark errors, write the .ipynb and the .html (atomically)."""
     import nbformat
-
-    from nsss_analysis.store import write_text_atomic
 
     started = time.monotonic()
     notes: list[str] = []
@@ -531,22 +598,29 @@ def run_job(kernel: WarmKernel, job: ReportJob) -> ReportResult:
         try:
             nb = parameterize(job)
         except Exception as exc:  # noqa: BLE001 - a missing or unreadable template
-            return ReportResult(job.key, "failed", time.monotonic() - started, f"cannot prepare {job.notebook}: {_one_line(exc)}")
+            error = f"cannot prepare {job.notebook}: {_one_line(exc)}"
+            return ReportResult(job.key, "failed", time.monotonic() - started, error)
+        collected: dict = {}
         try:
-            nb, _ = kernel.run(nb, job.timeout)
+            nb, failure = kernel.run(nb, job.timeout)
+            if failure is None and job.collect:
+                try:
+                    collected = kernel.evaluate(job.collect)
+                except Exception as exc:  # noqa: BLE001 - the report itself is fine
+                    notes.append(f"could not read {', '.join(job.collect)} from the kernel: {_one_line(exc)}")
         except KernelStartError as exc:
             _record_engine_error(nb, exc, job.timeout)
         error, error_cell = mark_errors(nb)
-        write_text_atomic(job.ipynb_path, nbformat.writes(nb))
+        write_shared_text(job.ipynb_path, nbformat.writes(nb))
         html, removed = render_html(nb, job.title)
         if removed:
             notes.append(f"removed {removed} active element(s) (script, event handler, remote URL) from the outputs")
-        write_text_atomic(job.html_path, html)
+        write_shared_text(job.html_path, html)
     finally:
         for name in ("papermill", "nsss.executor"):
             logging.getLogger(name).removeHandler(capture)
     status = "failed" if error else "ok"
-    return ReportResult(job.key, status, time.monotonic() - started, error, error_cell, notes)
+    return ReportResult(job.key, status, time.monotonic() - started, error, error_cell, notes, collected)
 
 
 class _CaptureWarnings(logging.Handler):
@@ -647,6 +721,7 @@ class WorkerPool:
         self._results = self._ctx.Queue()
         self._args = (self._tasks, self._results, os.getpid(), str(kernel_cwd), dict(kernel_settings or {}))
         self._procs: dict[int, mp.process.BaseProcess] = {}
+        self._retired: list[mp.process.BaseProcess] = []  # stopped early, joined at close
         self._next_id = 0
 
     def __enter__(self) -> WorkerPool:
@@ -681,9 +756,13 @@ class WorkerPool:
         from tqdm import tqdm
 
         self.start()
-        # Workers beyond the number of jobs would only compete for the CPU: stop them now.
-        for _ in range(max(0, len(self._procs) - len(jobs))):
-            self._tasks.put(None)
+        # Workers beyond the number of jobs would only compete for the CPU while they
+        # boot: stop them now (none has a job yet).
+        extra = list(self._procs)[len(jobs):]
+        for wid in extra:
+            proc = self._procs.pop(wid)
+            proc.terminate()
+            self._retired.append(proc)
         for job in jobs:
             self._tasks.put(job)
         in_flight: dict[int, str] = {}
@@ -707,8 +786,6 @@ class WorkerPool:
                         if proc.is_alive():
                             continue
                         del self._procs[wid]
-                        if proc.exitcode == 0:
-                            continue  # stopped because there were more workers than reports
                         key = in_flight.pop(wid, None)
                         if key is not None and key not in done:
                             finish(ReportResult(key, "failed", 0.0,
@@ -739,6 +816,8 @@ class WorkerPool:
         """Stop the workers: after their current report, or at once (``abort``)."""
         procs = list(self._procs.values())
         self._procs.clear()
+        _stop(self._retired)
+        self._retired.clear()
         if not abort:
             for _ in procs:  # one stop sign each (spare ones are never read)
                 self._tasks.put(None)

@@ -56,6 +56,8 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 75
 #: A run that finds another one holding the lock waits this long, then exits 75:
 #: long enough for a run that is just finishing, short enough not to pile up cron jobs.
 LOCK_WAIT_SECONDS = 10.0
+#: The log rotates at 1 MB (thousands of nightly runs), keeping three old files.
+LOG_BYTES, LOG_BACKUPS = 1_000_000, 3
 #: Slugs are cut at this length: file names stay readable and far from OS limits.
 MAX_SLUG_LENGTH = 80
 #: Names a report file must not take: Windows device names (a report folder may be
@@ -76,6 +78,15 @@ MINISTRY_TABLES = (
 #: names. A new score anywhere re-renders every ministry report; a corrected remark,
 #: spelling or quarantine line re-renders only its own ministry.
 NATIONAL_COMPARISON_TABLES = ("scores", "budgets")
+#: The report notebooks leave ``narrative.headline_figures``' dict in a variable
+#: ``headline``; the index reads it (and its sentences) from the kernel after the
+#: report ran, so the index shows exactly the report's figures without computing
+#: them twice. Without that variable, the runner computes them itself.
+COLLECT_HEADLINE = {
+    "headline": "__import__('json').dumps(headline, default=str)",
+    "sentences": "__import__('json').dumps(list(__import__('nsss_analysis.narrative', "
+                 "fromlist=['headline_sentences']).headline_sentences(headline)))",
+}
 NATIONAL_COMPARISON_DROP = ("source_file", "source_sheet", "source_row", "programme", "remarks")
 
 log = logging.getLogger("nsss.reports")
@@ -232,7 +243,7 @@ def run_reports(args) -> int:
 
 def _render(request: Request, manifest: dict, fingerprint: str, started: float, pool) -> int:
     from nsss_analysis import executor
-    from nsss_analysis.store import write_text_atomic
+    from nsss_analysis.executor import write_shared_text
 
     tables = load_tables(request.processed)
     plan = plan_reports(request, tables)
@@ -259,10 +270,13 @@ def _render(request: Request, manifest: dict, fingerprint: str, started: float, 
 
     by_key = {r.key: r for r in plan}
     manifest["last_run"] = {}  # an interrupted run must not look complete
+    if not to_run:
+        pool.close(abort=True)  # the kernels that were booting are not needed
 
     def record(result) -> None:
         report = by_key[result.key]
-        if result.status == "ok":
+        ok = result.status == "ok"
+        if ok and not collected_headline(report, result.collected):
             headline_of(report, tables)
         entry = {
             "kind": report.kind,
@@ -273,20 +287,20 @@ def _render(request: Request, manifest: dict, fingerprint: str, started: float, 
             "html": f"{report.key}.html",
             "title": report.title,
             "parameters": report.parameters,
-            "input_hash": report.input_hash if result.status == "ok" else None,
+            "input_hash": report.input_hash if ok else None,
             "status": result.status,
             "error": result.error,
             "error_cell": result.error_cell,
             "seconds": round(result.seconds, 2),
             "finished": _now(),
-            "headline": _jsonable(report.headline),
-            "sentences": report.sentences,
+            "headline": _jsonable(report.headline) if ok else None,
+            "sentences": report.sentences if ok else [],
         }
         entries[report.key] = entry
-        write_text_atomic(request.out / MANIFEST_FILE, json.dumps(manifest, indent=1, sort_keys=True))
+        write_shared_text(request.out / MANIFEST_FILE, json.dumps(manifest, indent=1, sort_keys=True))
         for note in result.notes:
             log.warning("%s: %s", result.key, note)
-        if result.status == "ok":
+        if ok:
             log.info("%s ok in %.1f s", result.key, result.seconds)
         else:
             log.error("%s FAILED in %.1f s: %s", result.key, result.seconds, result.error)
@@ -300,8 +314,9 @@ def _render(request: Request, manifest: dict, fingerprint: str, started: float, 
             html_path=str(request.out / f"{r.key}.html"),
             title=r.title,
             timeout=request.timeout,
+            collect=COLLECT_HEADLINE,
         )
-        for r in to_run
+        for r in sorted(to_run, key=lambda r: r.kind != "national")  # the longest report first
     ]
     results = pool.run(jobs, on_result=record, progress=request.progress)
     failed = [r for r in results if r.status != "ok"]
@@ -318,7 +333,7 @@ def _render(request: Request, manifest: dict, fingerprint: str, started: float, 
     }
     manifest["version"] = MANIFEST_VERSION
     manifest["package_version"] = __version__
-    write_text_atomic(request.out / MANIFEST_FILE, json.dumps(manifest, indent=1, sort_keys=True))
+    write_shared_text(request.out / MANIFEST_FILE, json.dumps(manifest, indent=1, sort_keys=True))
     seconds = time.monotonic() - started
     log.info("done: %d rendered, %d failed, %d unchanged in %.1f s", len(results) - len(failed),
              len(failed), skipped, seconds)
@@ -356,7 +371,9 @@ def _nothing_changed(manifest: dict, fingerprint: str, out: Path) -> bool:
         return False
     entries = manifest.get("reports", {})
     return all(
-        (out / f"{key}.ipynb").exists() and (out / f"{key}.html").exists() and entries.get(key, {}).get("status") == "ok"
+        (out / f"{key}.ipynb").exists()
+        and (out / f"{key}.html").exists()
+        and entries.get(key, {}).get("status") == "ok"
         for key in last.get("reports", [])
     )
 
@@ -532,6 +549,21 @@ def headline_of(report: PlannedReport, tables) -> None:
         report.headline, report.sentences = None, []
 
 
+def collected_headline(report: PlannedReport, collected: dict) -> bool:
+    """Take the headline figures and sentences the notebook computed (see COLLECT_HEADLINE)."""
+    import ast
+
+    try:
+        headline = json.loads(ast.literal_eval(collected["headline"]))
+        sentences = json.loads(ast.literal_eval(collected["sentences"]))
+    except (KeyError, ValueError, SyntaxError, TypeError):
+        return False
+    if not isinstance(headline, dict) or not isinstance(sentences, list):
+        return False
+    report.headline, report.sentences = headline, [str(s) for s in sentences]
+    return True
+
+
 def _prune(entries: dict, tables) -> None:
     """Forget reports of ministries that no longer have any assessed programme."""
     codes = set(tables.assessments["ministry_code"].dropna().tolist())
@@ -548,12 +580,15 @@ def file_digest(path: Path) -> str:
     return h.hexdigest()
 
 
+PACKAGE_SUFFIXES = frozenset({".py", ".j2", ".csv", ".json", ".css"})
+
+
 def package_digest() -> str:
     """The package's own code, templates and reference data, and its version: a change
     to any of them can change every report."""
     h = hashlib.sha256(__version__.encode())
     for path in sorted(PACKAGE_DIR.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts and path.suffix in {".py", ".j2", ".csv", ".json", ".css"}:
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix in PACKAGE_SUFFIXES:
             h.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
             h.update(file_digest(path).encode())
     return h.hexdigest()
@@ -684,7 +719,7 @@ def write_index(out: Path, manifest: dict) -> Path:
     """``reports/index.html``: every report on disk with its headline figures and a link."""
     import jinja2
 
-    from nsss_analysis.store import write_text_atomic
+    from nsss_analysis.executor import write_shared_text
 
     years: dict[str, dict] = {}
     for key, entry in manifest.get("reports", {}).items():
@@ -718,7 +753,7 @@ def write_index(out: Path, manifest: dict) -> Path:
         years=ordered, generated=_now(), version=__version__
     )
     path = out / INDEX_FILE
-    write_text_atomic(path, page)
+    write_shared_text(path, page)
     return path
 
 
@@ -808,7 +843,10 @@ def remove_stale_temporaries(out: Path) -> int:
 
 
 def _open_log(out: Path) -> logging.Handler:
-    handler = logging.FileHandler(out / LOG_FILE, encoding="utf-8")
+    from logging.handlers import RotatingFileHandler
+
+    # A nightly job must not fill the disk: at most LOG_BYTES, then nsss-reports.log.1 ...
+    handler = RotatingFileHandler(out / LOG_FILE, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8")
     handler.setFormatter(logging.Formatter(f"%(asctime)s %(levelname)s [pid {os.getpid()}] %(message)s"))
     log.addHandler(handler)
     log.setLevel(logging.INFO)

@@ -1,5 +1,6 @@
 """The reports in a real browser: Debian's headless Chromium opens the index and one
-ministry report from disk (file://, no network) and dumps the DOM it built.
+ministry report (the real notebook over the bundled data, with a hostile programme
+name added) from disk (file://, no network) and dumps the DOM it built.
 
 Checks what a reader would see: the headline sentences and the figures (images
 embedded as data URIs), links that lead to the reports, and no script element,
@@ -15,16 +16,11 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
-from nsss_analysis import reports
-from test_reports import (
-    HOSTILE,
-    bundled_processed,
-    inject_hostile,
-    real_notebooks_or_standins,
-    report_args,
-)
+from nsss_analysis import config, reports
+from test_reports import HOSTILE, bundled_processed, inject_hostile, report_args
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 
@@ -55,14 +51,11 @@ def visible_text(dom: str) -> str:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     base = tmp_path_factory.mktemp("browser")
-    processed, _ = bundled_processed(base / "processed")
-    notebooks, _ = real_notebooks_or_standins(base / "notebooks")
-    import pandas as pd
-
+    processed = bundled_processed(base / "processed")
     code = str(pd.read_parquet(processed / "assessments.parquet")["ministry_code"].iloc[0])
     inject_hostile(processed, code)
     out = base / "reports"
-    assert reports.run_reports(report_args(processed, out, notebooks, ministry=[code], workers=1)) == 0
+    assert reports.run_reports(report_args(processed, out, config.NOTEBOOKS_DIR, ministry=[code], workers=1)) == 0
     return out, code, base
 
 

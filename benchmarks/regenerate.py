@@ -1,0 +1,131 @@
+"""Benchmark: regenerate every bundled report, the runner's way and by hand.
+
+    .venv/bin/python benchmarks/regenerate.py [--workers N] [--skip-naive] [--keep]
+
+1. cleans and scores ``data/raw`` into a temporary folder (not timed);
+2. (a) ``nsss reports --all --force``: every ministry report and the national
+   overview, parallel warm kernels, in a fresh process, timed;
+3. (b) the naive way a user would, for the same reports one after another:
+   ``papermill`` CLI (string parameters with ``-r``), then
+   ``jupyter nbconvert --to html --no-input``;
+4. (c) ``nsss reports --all`` again with nothing changed (median of 3), timed
+   right after (a).
+
+Prints the three times and the ratio (b)/(a). Goals on a 2-core machine:
+(a) at least 5x faster than (b), (c) under 1.5 s. Everything is written under a
+temporary folder, removed at the end unless ``--keep``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+GOAL_RATIO = 5.0
+GOAL_UNCHANGED_SECONDS = 1.5
+
+
+def run(command: list[str], env: dict | None = None, expect: str | None = None) -> float:
+    """Run a command, fail loudly, return its wall time in seconds."""
+    started = time.perf_counter()
+    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.exit(f"benchmark: {' '.join(map(str, command))} failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    if expect is not None and expect not in done.stdout:
+        print(f"  warning: expected {expect!r}, got: {done.stdout.strip()[:300]}")
+    return seconds
+
+
+def planned_reports(processed: Path, notebooks: Path) -> list:
+    """The reports `nsss reports --all` makes (to give the naive loop the same work)."""
+    from nsss_analysis import reports
+
+    args = argparse.Namespace(ministry=[], all=True, fiscal_year=None, workers=1, force=True,
+                              processed=processed, out=processed, notebooks=notebooks, timeout=600)
+    request = reports.Request.from_args(args)
+    return reports.plan_reports(request, reports.load_tables(processed))
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    p.add_argument("--raw", type=Path, default=ROOT / "data" / "raw")
+    p.add_argument("--skip-naive", action="store_true", help="only time the runner (a) and (c)")
+    p.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args = p.parse_args(argv)
+
+    work = Path(tempfile.mkdtemp(prefix="nsss-regenerate-"))
+    notebooks = ROOT / "notebooks"
+    env = dict(os.environ)
+    try:
+        if not all((notebooks / n).exists() for n in ("ministry_report.ipynb", "national_overview.ipynb")):
+            sys.path.insert(0, str(ROOT / "tests"))
+            from test_reports import write_standin_notebooks
+
+            notebooks = write_standin_notebooks(work / "notebooks")
+            env["NSSS_ROOT"] = str(work)  # `nsss reports` finds notebooks/ there
+            print("note: notebooks/ has no report notebooks yet; timing the tests' stand-in notebooks")
+        processed = work / "processed"
+        nsss = [sys.executable, "-m", "nsss_analysis"]
+        run([*nsss, "clean", "--raw", str(args.raw), "--out", str(processed)], env)
+        run([*nsss, "score", "--processed", str(processed)], env)
+        plan = planned_reports(processed, notebooks)
+        n_ministries = sum(r.kind == "ministry" for r in plan)
+        print(f"{len(plan)} reports: {n_ministries} ministries + the national overview; "
+              f"{args.workers} worker(s); {os.cpu_count()} CPU(s)")
+
+        command = [*nsss, "reports", "--all", "--processed", str(processed), "--out", str(work / "reports"),
+                   "--workers", str(args.workers)]
+        runner = run([*command, "--force"], env)
+        print(f"(a) nsss reports --all --force:          {runner:7.1f} s")
+        # Right after (a): the package and notebooks cannot have changed in between
+        # (a change to either rightly re-renders every report).
+        unchanged = [run(command, env, expect="nothing changed") for _ in range(3)]
+        rerun = statistics.median(unchanged)
+        print(f"(c) rerun with nothing changed:          {rerun:7.2f} s (median of 3: "
+              f"{', '.join(f'{s:.2f}' for s in unchanged)})")
+
+        naive = None
+        if not args.skip_naive:
+            out = work / "naive"
+            out.mkdir()
+            started = time.perf_counter()
+            for report in plan:
+                target = out / f"{report.key.replace('/', '__')}.ipynb"
+                params: list[str] = []
+                for name, value in report.parameters.items():
+                    if value is not None:
+                        params += ["-r", name, str(value)]  # -r: "010" stays a string
+                run([str(BIN / "papermill"), str(report.notebook), str(target), *params, "-k", "python3",
+                     "--cwd", str(notebooks), "--no-progress-bar"], env)
+                run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(target)], env)
+            naive = time.perf_counter() - started
+            print(f"(b) papermill CLI + nbconvert CLI loop:  {naive:7.1f} s")
+
+        ok = rerun < GOAL_UNCHANGED_SECONDS
+        if naive is not None:
+            ratio = naive / runner
+            ok = ok and ratio >= GOAL_RATIO
+            print(f"ratio (b)/(a): {ratio:.1f}x (goal >= {GOAL_RATIO:g}x); "
+                  f"unchanged rerun {'under' if rerun < GOAL_UNCHANGED_SECONDS else 'OVER'} "
+                  f"{GOAL_UNCHANGED_SECONDS} s")
+        return 0 if ok else 1
+    finally:
+        if args.keep:
+            print(f"outputs kept in {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
