@@ -114,11 +114,11 @@ def main(argv: list[str] | None = None) -> int:
         if not args.keep:
             extract.unlink(missing_ok=True)
 
-    median = {name: statistics.median(t) for name, t in times.items()}
-    print(f"\n{args.rows:,} rows, {os.cpu_count()} cores, median of {args.repeat} runs (process wall time, peak RSS):")
+    print(f"\n{args.rows:,} rows, {os.cpu_count()} cores, {args.repeat} runs each (process wall time, peak RSS):")
+    print(f"  {'':<26} {'median':>8} {'best':>8} {'peak':>8}")
     for name in contenders:
-        print(f"  {name:<26} {median[name]:6.2f} s  {peaks[name]:5.2f} GB")
-    nsss, floor = median["nsss beneficiaries"], median["DuckDB GROUP BY (floor)"]
+        print(f"  {name:<26} {statistics.median(times[name]):6.2f} s {min(times[name]):6.2f} s"
+              f" {peaks[name]:5.2f} GB")
     ok = True
 
     def goal(text: str, value: float, passed: bool) -> None:
@@ -126,14 +126,21 @@ def main(argv: list[str] | None = None) -> int:
         ok &= passed
         print(f"  {'PASS' if passed else 'FAIL'}  {text}: {value:.2f}")
 
-    print("goals:")
-    goal(f"time / floor <= {MAX_RATIO_TO_FLOOR}", nsss / floor, nsss / floor <= MAX_RATIO_TO_FLOOR)
-    if "pandas read_csv+groupby" in median:
-        speedup = median["pandas read_csv+groupby"] / nsss
-        goal(f"pandas time / nsss time >= {MIN_SPEEDUP_OVER_PANDAS}", speedup, speedup >= MIN_SPEEDUP_OVER_PANDAS)
-        print(f"        pandas peak / nsss peak: {peaks['pandas read_csv+groupby'] / peaks['nsss beneficiaries']:.2f}")
+    # Other work on the machine only ever adds time: the best run is the least
+    # disturbed (timeit's convention); the median shows what a busy machine gives.
+    for label, stat in (("median", statistics.median), ("best", min)):
+        t = {name: stat(v) for name, v in times.items()}
+        nsss, floor = t["nsss beneficiaries"], t["DuckDB GROUP BY (floor)"]
+        print(f"goals ({label} times):")
+        goal(f"time / floor <= {MAX_RATIO_TO_FLOOR}", nsss / floor, nsss / floor <= MAX_RATIO_TO_FLOOR)
+        if "pandas read_csv+groupby" in t:
+            speedup = t["pandas read_csv+groupby"] / nsss
+            goal(f"pandas time / nsss time >= {MIN_SPEEDUP_OVER_PANDAS}", speedup, speedup >= MIN_SPEEDUP_OVER_PANDAS)
+    print("memory:")
     goal(f"peak GB < {MAX_PEAK_GB}", peaks["nsss beneficiaries"], peaks["nsss beneficiaries"] < MAX_PEAK_GB)
     print(f"        nsss peak / floor peak: {peaks['nsss beneficiaries'] / peaks['DuckDB GROUP BY (floor)']:.2f}")
+    if "pandas read_csv+groupby" in peaks:
+        print(f"        pandas peak / nsss peak: {peaks['pandas read_csv+groupby'] / peaks['nsss beneficiaries']:.2f}")
     return 0 if ok else 1
 
 

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -17,9 +18,9 @@ from nsss_analysis import beneficiaries as B
 from nsss_analysis.cli import main as nsss
 from nsss_analysis.errors import NsssError
 from nsss_analysis.intervals import wilson_interval
-from nsss_analysis.parse import bangla_digits_to_ascii
+from nsss_analysis.parse import CellError, bangla_digits_to_ascii, parse_fiscal_year
 from nsss_analysis.synthetic_extracts import ProgrammeSpec, generate_extract
-from nsss_analysis.vocab import load_reference
+from nsss_analysis.vocab import load_reference, normalise_key
 
 HEADER = ["beneficiary_id", "programme", "ministry", "sex", "birth_year", "district", "amount_bdt",
           "payment_channel", "fiscal_year"]
@@ -162,6 +163,12 @@ def test_each_row_gets_one_reason_in_precedence_order(tmp_path):
     assert coverage["amount_bdt"].sum() == 7200 * 3  # the blank amount is unknown, not zero
 
 
+def test_a_duplicated_id_keeps_its_smallest_amount(tmp_path):
+    rows = [person("1", amount_bdt="7200"), person("1", amount_bdt="3600"), person("1", amount_bdt="")]
+    coverage, quality = B.coverage_from_extracts([write_csv(tmp_path / "x.csv", rows)])
+    assert coverage["amount_bdt"].sum() == 3600 and totals(quality)["duplicate_id"] == 2
+
+
 def test_duplicates_are_per_programme_and_fiscal_year(tmp_path):
     rows = [
         person("1"), person("1", fiscal_year="2022-23"), person("1", programme=WIDOW),
@@ -205,42 +212,158 @@ def test_generated_extract_is_accounted_exactly(tmp_path, fmt, age_column):
     assert set(coverage["sex"]) == {"female", "male", "hijra"}
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(
-    st.lists(
-        st.tuples(
-            st.sampled_from(["1", "2", "3", ""]),
-            st.sampled_from([OAA, WIDOW]),
-            st.sampled_from(["F", "m", "হিজড়া", "?"]),
-            st.sampled_from(["1950", "2001", "x", ""]),
-            st.sampled_from(["Dhaka", "Bogra", "Nowhere"]),
-            st.sampled_from(["2023-24", "2022-23"]),
-        ),
-        min_size=1,
-        max_size=25,
-    )
+@pytest.fixture
+def tiny_sample(monkeypatch):
+    """Make the first pass sample every CSV file, and see only a few hundred bytes of it:
+    most values then reach the counting pass unseen."""
+    monkeypatch.setattr(B, "SAMPLE_ABOVE_BYTES", 0)
+    monkeypatch.setattr(B, "SAMPLE_HEAD_BYTES", 300)
+    monkeypatch.setattr(B, "SAMPLE_CHUNKS", 2)
+    monkeypatch.setattr(B, "SAMPLE_CHUNK_BYTES", 200)
+
+
+def test_a_sampled_first_pass_gives_the_same_tables(tmp_path, monkeypatch):
+    paths = [tmp_path / "a.csv", tmp_path / "b.csv"]
+    generate_extract(paths[0], 3000, seed=8, invalid_share=0.05, duplicate_share=0.03)
+    generate_extract(paths[1], 1000, seed=9, invalid_share=0.05, fiscal_year="2022-23", age_column="age")
+    exact = B.coverage_from_extracts(paths)
+    monkeypatch.setattr(B, "SAMPLE_ABOVE_BYTES", 0)
+    samples = []
+    sample = B._sample_csv
+    monkeypatch.setattr(B, "_sample_csv", lambda *a: samples.append(1) or sample(*a))
+    sampled = B.coverage_from_extracts(paths)
+    assert len(samples) == 2
+    pd.testing.assert_frame_equal(exact[0], sampled[0])
+    pd.testing.assert_frame_equal(exact[1], sampled[1])
+
+
+def test_a_sampled_semicolon_file_with_other_headers(tmp_path, monkeypatch):
+    header = ["Beneficiary ID", "Programme", "Sex", "Birth Year", "District", "Amount (BDT)", "Fiscal Year", "Note"]
+    path = tmp_path / "x.csv"
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f, delimiter=";")
+        writer.writerow(header)
+        for i in range(400):
+            writer.writerow([f"B{i}", OAA, "মহিলা" if i % 3 else "M", 1950 + i % 20, "Bogra", "7,200", "2023-24",
+                             "moved; see file"])
+    exact = B.coverage_from_extracts([path])
+    monkeypatch.setattr(B, "SAMPLE_ABOVE_BYTES", 0)
+    monkeypatch.setattr(B, "SAMPLE_HEAD_BYTES", 2000)
+    sampled = B.coverage_from_extracts([path])
+    pd.testing.assert_frame_equal(exact[0], sampled[0])
+    assert sampled[0]["beneficiaries"].sum() == 400 and sampled[0]["amount_bdt"].sum() == 400 * 7200
+
+
+@pytest.mark.parametrize("age_column", ["age", "birth_year"])
+def test_ages_the_sample_missed_need_no_second_pass(tmp_path, monkeypatch, age_column):
+    path = tmp_path / "x.csv"
+    generate_extract(path, 1500, seed=4, age_column=age_column, variant_share=0.0, invalid_share=0.0)
+    exact = B.coverage_from_extracts([path])
+    for name, value in (("SAMPLE_ABOVE_BYTES", 0), ("SAMPLE_HEAD_BYTES", 2000), ("SAMPLE_CHUNKS", 0)):
+        monkeypatch.setattr(B, name, value)
+    passes = []
+    count = B._count
+    monkeypatch.setattr(B, "_count", lambda *a: passes.append(1) or count(*a))
+    sampled = B.coverage_from_extracts([path])
+    assert len(passes) == 1  # every plausible age is in the lookups already
+    pd.testing.assert_frame_equal(exact[0], sampled[0])
+
+
+def test_an_extract_split_in_two_files_gives_the_same_coverage(tmp_path):
+    whole = tmp_path / "whole.csv"
+    generate_extract(whole, 3000, seed=12, invalid_share=0.05, duplicate_share=0.05)
+    header, *lines = whole.read_text(encoding="utf-8").splitlines(keepends=True)
+    halves = [tmp_path / "first.csv", tmp_path / "second.csv"]
+    halves[0].write_text(header + "".join(lines[:1500]), encoding="utf-8")
+    halves[1].write_text(header + "".join(lines[1500:]), encoding="utf-8")
+    one, one_quality = B.coverage_from_extracts([whole])
+    two, two_quality = B.coverage_from_extracts(halves)  # through the temporary table
+    pd.testing.assert_frame_equal(one, two)
+    assert totals(one_quality) == totals(two_quality)
+    assert two_quality.groupby("source_file")["rows_read"].sum().tolist() == [1500, 1500]
+
+
+def test_values_the_sample_missed_are_classified_exactly(tmp_path, tiny_sample, monkeypatch):
+    rows = [person(str(i)) for i in range(20)] + [
+        person("a", district="Jhenidah"),  # a valid spelling seen by nobody: a second pass
+        person("b", sex="Femal"),  # unseen and invalid: counted as unknown sex
+        person("c", birth_year="19x0"),
+        person("", programme="Rural Roads"),  # unseen programme, blank id
+        person("1", programme="old age  allowance"),  # unseen spelling of a seen programme: a duplicate
+    ]
+    passes = []
+    count = B._count
+    monkeypatch.setattr(B, "_count", lambda *a: passes.append(1) or count(*a))
+    coverage, quality = B.coverage_from_extracts([write_csv(tmp_path / "x.csv", rows)])
+    assert len(passes) == 2  # Jhenidah makes a row valid: counted again with it known
+    assert totals(quality) == {
+        "rows_read": 25, "rows_counted": 21, "invalid_missing_id": 1, "invalid_unknown_sex": 1,
+        "invalid_age": 1, "invalid_district": 0, "duplicate_id": 1,
+    }
+    assert coverage.loc[coverage["district"] == "Jhenaidah", "beneficiaries"].sum() == 1
+    assert set(quality["programme"]) == {OAA, "Rural Roads"}
+
+
+CELLS = st.lists(
+    st.tuples(
+        st.sampled_from(["1", "2", "3", ""]),
+        st.sampled_from([OAA, WIDOW, "OLD AGE ALLOWANCE", ""]),
+        st.sampled_from(["F", "m", "হিজড়া", "?", "Female"]),
+        st.sampled_from(["1950", "2001", "x", "", "১৯৫০"]),
+        st.sampled_from(["Dhaka", "Bogra", "Nowhere", "Jhenidah"]),
+        st.sampled_from(["2023-24", "2022-23", "2023-2024", "bad", ""]),
+    ),
+    min_size=1,
+    max_size=25,
 )
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(CELLS)
 def test_every_row_is_accounted_for(tmp_path_factory, cells):
+    check_accounting(tmp_path_factory.mktemp("h"), cells)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(CELLS)
+def test_every_row_is_accounted_for_when_the_sample_misses_values(tmp_path_factory, cells):
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in (("SAMPLE_ABOVE_BYTES", 0), ("SAMPLE_HEAD_BYTES", 250), ("SAMPLE_CHUNKS", 1),
+                            ("SAMPLE_CHUNK_BYTES", 150)):
+            mp.setattr(B, name, value)
+        check_accounting(tmp_path_factory.mktemp("h"), cells)
+
+
+def check_accounting(folder: Path, cells: list[tuple]) -> None:
     cells = [("0", OAA, "F", "1950", "Dhaka", "2023-24"), *cells]  # one readable birth year: not a wrong type
     rows = [person(i, programme=p, sex=s, birth_year=b, district=d, fiscal_year=fy) for i, p, s, b, d, fy in cells]
-    path = write_csv(tmp_path_factory.mktemp("h") / "x.csv", rows)
+    path = write_csv(folder / "x.csv", rows)
     coverage, quality = B.coverage_from_extracts([path])
     assert accounted(quality)
     assert totals(quality)["rows_read"] == len(rows)
+    def fiscal_year(text: str) -> str | None:
+        try:
+            return parse_fiscal_year(text)
+        except CellError:
+            return None  # an unreadable fiscal year is unknown, not a reason to drop the row
+
     valid = {
-        (p, fy, i)
+        (normalise_key(p), fiscal_year(fy), i)
         for i, p, s, b, d, fy in cells
-        if i and B.normalise_sex(s) and B.age_band(birth_year=b, fiscal_year=fy) and B.normalise_district(d)
+        if i and p.strip() and B.normalise_sex(s) and B.age_band(birth_year=b, fiscal_year=fiscal_year(fy))
+        and B.normalise_district(d)
     }
     assert coverage["beneficiaries"].sum() == len(valid) == totals(quality)["rows_counted"]
 
 
 def test_amounts_with_bangla_digits_and_separators(tmp_path):
-    rows = [person("1", amount_bdt="৭,২০০"), person("2", amount_bdt="1,800.50"), person("3", amount_bdt="n/a")]
+    rows = [person("1", amount_bdt="৭,২০০"), person("2", amount_bdt="1,800.50"), person("3", amount_bdt="n/a"),
+            person("4", amount_bdt="-600"), person("5", amount_bdt="1e12"), person("6", amount_bdt="0.125"),
+            person("7", amount_bdt="")]
     coverage, quality = B.coverage_from_extracts([write_csv(tmp_path / "x.csv", rows)])
-    assert coverage["amount_bdt"].sum() == pytest.approx(9000.5)
-    assert quality["amount_unreadable"].sum() == 1
-    assert quality["rows_counted"].sum() == 3
+    assert coverage["amount_bdt"].sum() == pytest.approx(9000.63)  # summed in paisa
+    assert quality["amount_unreadable"].sum() == 3  # n/a, a negative and an absurd amount; blank is not
+    assert quality["rows_counted"].sum() == 7
 
 
 def test_headers_in_other_spellings_and_optional_columns_absent(tmp_path):
@@ -450,19 +573,36 @@ def test_payment_channel_shares_per_sex(coverage):
 def test_form_and_mis_disagreements(coverage):
     forms = assessments(
         ("Ministry of Social Welfare", "MoSW", "old age allowance", "no"),  # MIS has sex: flag
-        ("Ministry of Social Welfare", "MoSW", WIDOW, "yes"),  # ministry sent extracts, none for it
+        ("Ministry of Social Welfare", "MoSW", WIDOW, "yes"),  # extract read, nobody counted
+        ("Ministry of Social Welfare", "MoSW", "Hijra Livelihood", "yes"),  # no extract: nothing to compare
         ("Ministry of Women and Children Affairs", "MoWCA", MCBP, "yes"),  # MIS mostly unknown sex
         ("Ministry of Defence", "MoD", "Armed Forces Pension", "yes"),  # no extracts at all: nothing to say
     )
     quality = pd.DataFrame({
-        "programme": [OAA, MCBP], "ministry_code": ["MoSW", "MoWCA"], "rows_read": [100, 20],
-        "invalid_unknown_sex": [0, 15],
+        "programme": [OAA, MCBP, WIDOW], "ministry_code": ["MoSW", "MoWCA", "MoSW"], "rows_read": [100, 20, 10],
+        "invalid_unknown_sex": [0, 15, 2],
     })
     flags = B.form_mis_disagreements(coverage, forms, quality).set_index("programme")["kind"].to_dict()
     assert flags == {
         "old age allowance": "form_no_mis_has_sex",
-        WIDOW: "form_yes_no_extract",
+        WIDOW: "form_yes_mis_empty",
         MCBP: "form_yes_mis_unknown_sex",
     }
     agree = assessments(("Ministry of Social Welfare", "MoSW", OAA, "yes"))
     assert B.form_mis_disagreements(coverage, agree).empty
+
+
+def test_closed_form_wilson_matches_the_shared_interval():
+    women, total = np.array([0, 1, 40, 99, 100, 7]), np.array([100, 3, 100, 100, 100, 0])
+    low, high = B._wilson(women, total)
+    ref_low, ref_high = wilson_interval(women, total)
+    np.testing.assert_allclose(low, ref_low, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(high, ref_high, rtol=1e-12, atol=1e-15)
+
+
+def test_progress_bar_runs_and_leaves_the_result_unchanged(tmp_path, capsys):
+    path = write_csv(tmp_path / "x.csv", [person(str(i)) for i in range(50)])
+    quiet = B.coverage_from_extracts([path], progress=False)
+    shown = B.coverage_from_extracts([path], progress=True)
+    pd.testing.assert_frame_equal(quiet[1], shown[1])
+    assert "nsss beneficiaries" in capsys.readouterr().err
