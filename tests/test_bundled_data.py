@@ -90,11 +90,14 @@ def test_committed_raw_data_equals_a_fresh_generation(fresh):
     committed, generated = _files(RAW_DIR), _files(out)
     assert sorted(committed) == sorted(generated), "run scripts/generate_bundled_data.py"
     assert sorted(truth.files) == sorted(f for f in generated if f != "README.md")
+    # The generator draws spellings from nsss_analysis/reference/: after editing the
+    # reference data, regenerate data/raw and commit it.
+    hint = "differs from a fresh generation: run scripts/generate_bundled_data.py"
     for name, path in generated.items():
         if path.suffix == ".xlsx":
-            assert _zip_members(committed[name]) == _zip_members(path), name
+            assert _zip_members(committed[name]) == _zip_members(path), f"{name} {hint}"
         else:
-            assert committed[name].read_bytes() == path.read_bytes(), name
+            assert committed[name].read_bytes() == path.read_bytes(), f"{name} {hint}"
 
 
 def test_at_least_12_ministries_and_40_real_programmes_with_their_real_ministries(fresh):
