@@ -102,7 +102,7 @@ from nsss_analysis.parse import (
     parse_fiscal_year,
 )
 from nsss_analysis.scoring import CONFIDENCE_ALPHA
-from nsss_analysis.vocab import load_reference, normalise_key
+from nsss_analysis.vocab import load_reference, normalise_key, variant_table
 
 # --- policy constants -------------------------------------------------------------
 
@@ -237,14 +237,6 @@ def _bits(n: int) -> int:
     return max(1, (n - 1).bit_length())
 
 
-def _lookup(vocabulary: dict[str, tuple[str, ...]]) -> dict[str, str]:
-    table: dict[str, str] = {}
-    for canonical, variants in vocabulary.items():
-        for variant in (canonical, *variants):
-            table.setdefault(normalise_key(variant), canonical)
-    return table
-
-
 @lru_cache(maxsize=1)
 def _codes() -> _Codes:
     ref = load_reference()
@@ -260,9 +252,9 @@ def _codes() -> _Codes:
         band_labels=band_labels,
         districts=districts,
         channels=channels,
-        sex_lookup=_lookup(ref.sex_codes),
-        district_lookup=_lookup(ref.districts),
-        channel_lookup=_lookup(ref.payment_channels),
+        sex_lookup=variant_table(ref.sex_codes),
+        district_lookup=variant_table(ref.districts),
+        channel_lookup=variant_table(ref.payment_channels),
         max_age=max(int(b["max"]) for b in bands),
         packing=_Packing(widths),
     )

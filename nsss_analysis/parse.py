@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from functools import lru_cache
 
-from nsss_analysis.vocab import Ministry, load_reference, normalise_key
+from nsss_analysis.vocab import Ministry, load_reference, normalise_key, variant_table
 
 # --- policy constants -------------------------------------------------------------
 
@@ -128,11 +128,7 @@ def _reject_spreadsheet_error(text: str) -> None:
 
 
 def _lookup(vocabulary: Mapping[str, Iterable[str]]) -> dict[str, str]:
-    table: dict[str, str] = {}
-    for canonical, variants in vocabulary.items():
-        for variant in (canonical, *variants):
-            table.setdefault(_key(variant), canonical)
-    return table
+    return variant_table(vocabulary, key=_key)
 
 
 @lru_cache(maxsize=1)

@@ -11,6 +11,7 @@ import csv
 import json
 import re
 import unicodedata
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -167,6 +168,18 @@ def normalise_key(text: object) -> str:
     s = s.replace("&", " and ").replace("’", "'").replace("‘", "'")
     s = re.sub(r"[\"'`.,;:()\[\]{}*_]", lambda m: " " if m.group() in "_" else "", s)
     return re.sub(r"\s+", " ", s).strip()
+
+
+def variant_table(
+    vocabulary: Mapping[str, Iterable[str]], key: Callable[[str], str] = normalise_key
+) -> dict[str, str]:
+    """Map every accepted spelling (and the canonical value itself), folded by ``key``,
+    to its canonical value; the first canonical value listed wins a shared spelling."""
+    table: dict[str, str] = {}
+    for canonical, variants in vocabulary.items():
+        for variant in (canonical, *variants):
+            table.setdefault(key(variant), canonical)
+    return table
 
 
 def _split(text: str) -> tuple[str, ...]:
