@@ -159,6 +159,18 @@ class _RowCleaner:
             return default
 
 
+def _identity(sheet: FormSheet, record: RawRecord, ministry: Ministry, programme: str) -> dict[str, object]:
+    """Lineage, ministry and programme: the columns every processed row starts with."""
+    return {
+        "source_file": sheet.source_file,
+        "source_sheet": sheet.source_sheet,
+        "source_row": record.source_row,
+        "ministry": ministry.name,
+        "ministry_code": ministry.code,
+        "programme": programme,
+    }
+
+
 def _quarantine_line(
     sheet: FormSheet | None, row: int, column: str, value: str, reason: str, source_file: str = ""
 ) -> dict:
@@ -226,14 +238,7 @@ def clean_programme_row(
             )
     ref = load_reference()
     row = _RowCleaner(sheet, record, quarantine)
-    out: dict[str, object] = {
-        "source_file": sheet.source_file,
-        "source_sheet": sheet.source_sheet,
-        "source_row": record.source_row,
-        "ministry": ministry.name,
-        "ministry_code": ministry.code,
-        "programme": programme,
-    }
+    out = _identity(sheet, record, ministry, programme)
     out["start_fy"] = row.cell("start_fy", parse_fiscal_year)
     out["end_fy"], out["ongoing"] = row.cell("end_fy", parse_duration, out["start_fy"], default=(None, None))
     out["cluster"] = row.cell("cluster", parse_cluster)
@@ -330,14 +335,7 @@ def clean_budget_row(
         raise _Rejected("fiscal_year", _row_text(record), "row not used: no fiscal year")
     row = _RowCleaner(sheet, record, quarantine)
     units = sheet.header.units
-    out: dict[str, object] = {
-        "source_file": sheet.source_file,
-        "source_sheet": sheet.source_sheet,
-        "source_row": record.source_row,
-        "ministry": ministry.name,
-        "ministry_code": ministry.code,
-        "programme": programme,
-    }
+    out = _identity(sheet, record, ministry, programme)
     if "cluster" in record.values:
         out["cluster"] = row.cell("cluster", parse_cluster)
     else:

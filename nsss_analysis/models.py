@@ -98,6 +98,16 @@ def model_frame(scores: pd.DataFrame, budgets: pd.DataFrame | None) -> pd.DataFr
     )
 
 
+COLLINEAR_MESSAGE = (
+    "clusters and budgets do not vary enough to separate their effects; no model is shown"
+)
+
+
+def _collinear(x: pd.DataFrame) -> bool:
+    """The design matrix has fewer independent columns than terms: no unique estimate."""
+    return np.linalg.matrix_rank(x.to_numpy()) < x.shape[1]
+
+
 def _design(df: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     """Intercept, one column per non-reference cluster, and log10 budget."""
     counts = df["cluster"].value_counts()
@@ -167,9 +177,8 @@ def gender_specific_model(scores: pd.DataFrame, budgets: pd.DataFrame | None) ->
         return _refuse(name, n, f"separation: gender-specific or transformative are {described}, "
                        "so an odds ratio would be infinite; no model is shown", True)
     x, reference = _design(df)
-    if np.linalg.matrix_rank(x.to_numpy()) < x.shape[1]:
-        return _refuse(name, n, "clusters and budgets do not vary enough to separate their "
-                       "effects; no model is shown", True)
+    if _collinear(x):
+        return _refuse(name, n, COLLINEAR_MESSAGE, True)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -228,9 +237,8 @@ def inclusion_score_model(scores: pd.DataFrame, budgets: pd.DataFrame | None) ->
         return _refuse(name, n, f"every one of the {n} programmes has the same score: nothing to "
                        "model", False)
     x, reference = _design(df)
-    if np.linalg.matrix_rank(x.to_numpy()) < x.shape[1]:
-        return _refuse(name, n, "clusters and budgets do not vary enough to separate their "
-                       "effects; no model is shown", False)
+    if _collinear(x):
+        return _refuse(name, n, COLLINEAR_MESSAGE, False)
     result = sm.OLS(df["inclusion_score"].to_numpy(dtype=float), x).fit(cov_type="HC3")
     coefficients = _coefficients(result, x)
     sentences = [

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nsss_analysis import parse
+from nsss_analysis.synthetic_forms import south_asian
 from nsss_analysis.parse import CellError
 from nsss_analysis.vocab import load_reference
 
@@ -408,16 +409,6 @@ def western(n: int) -> str:
     return f"{n:,}"
 
 
-def south_asian(n: int) -> str:
-    s = str(n)
-    if len(s) <= 3:
-        return s
-    head, tail = s[:-3], s[-3:]
-    groups = []
-    while len(head) > 2:
-        groups.insert(0, head[-2:])
-        head = head[:-2]
-    return ",".join([head, *groups, tail])
 
 
 def plain(d: Decimal) -> str:
