@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory-limit", default="1GB")
     args = parser.parse_args(argv)
 
-    from nsss_analysis.synthetic_extracts import generate_extract
+    from tools.synthetic.extracts import generate_extract
 
     args.cache_dir.mkdir(parents=True, exist_ok=True)
     extract = args.cache_dir / f"mis_SYNTHETIC_{args.rows}_rows_seed{SEED}.csv"

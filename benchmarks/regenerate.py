@@ -28,6 +28,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from nsss_analysis.io import load_tables
+from nsss_analysis.runner.plan import plan_reports
+from nsss_analysis.runner.request import ReportRequest
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 GOAL_RATIO = 5.0
@@ -48,12 +52,10 @@ def run(command: list[str], env: dict | None = None, expect: str | None = None) 
 
 def planned_reports(processed: Path, notebooks: Path) -> list:
     """The reports `nsss reports --all` makes (to give the naive loop the same work)."""
-    from nsss_analysis import reports
 
-    args = argparse.Namespace(ministry=[], all=True, fiscal_year=None, workers=1, force=True,
-                              processed=processed, out=processed, notebooks=notebooks, timeout=600)
-    request = reports.Request.from_args(args)
-    return reports.plan_reports(request, reports.load_tables(processed))
+    request = ReportRequest(all=True, workers=1, force=True, processed=processed, out=processed,
+                            notebooks=notebooks)
+    return plan_reports(request, load_tables(processed))
 
 
 def main(argv: list[str] | None = None) -> int:

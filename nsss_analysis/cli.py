@@ -1,8 +1,9 @@
 """The ``nsss`` command: one subcommand per stage of the data's journey.
 
-Each subcommand's work lives in the module named for that stage; this file only
-parses options, calls it, and turns errors into one-line messages and exit codes
-(0 ok, 1 nothing usable or some part failed, 2 usage error).
+This file only parses options, builds what each command takes (paths, a typed
+:class:`~nsss_analysis.runner.request.ReportRequest`), calls the command in
+:mod:`nsss_analysis.commands`, and turns errors into one-line messages and exit codes
+(0 ok, 1 nothing usable or some part failed, 2 usage error, 75 locked).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from pathlib import Path
 from nsss_analysis import __version__
 from nsss_analysis.config import PROCESSED_DIR, RAW_DIR, REPORTS_DIR
 from nsss_analysis.errors import NsssError
+from nsss_analysis.runner.request import REPORT_TIMEOUT_SECONDS, ReportRequest
+from nsss_analysis.runner.run import run_reports
 
 
 class _Parser(argparse.ArgumentParser):
@@ -60,52 +63,43 @@ def _report_options(r: argparse.ArgumentParser) -> None:
     r.add_argument("--force", action="store_true", help="rerun reports whose inputs did not change")
     r.add_argument("--processed", type=Path, default=PROCESSED_DIR)
     r.add_argument("--out", type=Path, default=REPORTS_DIR)
-    r.add_argument("--timeout", type=int, default=600, help="seconds per report")
+    r.add_argument("--timeout", type=float, default=REPORT_TIMEOUT_SECONDS, help="seconds per report")
+
+
+def report_request(args: argparse.Namespace) -> ReportRequest:
+    """The report runner's request from the ``reports``/``build`` options."""
+    options = dict(
+        ministries=tuple(args.ministry),
+        all=args.all,
+        fiscal_year=args.fiscal_year,
+        force=args.force,
+        processed=args.processed,
+        out=args.out,
+        timeout=args.timeout,
+    )
+    if args.workers is not None:
+        options["workers"] = args.workers
+    return ReportRequest(**options)
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    if args.command == "template":
-        from nsss_analysis.template import write_template
-
-        write_template(args.out)
-        print(f"wrote the blank assessment form to {args.out}")
-        return 0
-    if args.command == "clean":
-        from nsss_analysis.clean import run_clean
-
-        return run_clean(args.raw, args.out)
-    if args.command == "score":
-        from nsss_analysis.scoring import run_score
-
-        return run_score(args.processed)
     if args.command == "reports":
-        from nsss_analysis.reports import run_reports
+        return run_reports(report_request(args))
+    # Imported here, not at the top: the stages load pandas, pyarrow, DuckDB and the
+    # diagnostics (about 1 s), which `nsss --help` and a `nsss reports` run with
+    # nothing to do never need (the runner loads its heavy part only when it renders).
+    from nsss_analysis import commands
 
-        return run_reports(args)
+    if args.command == "template":
+        return commands.run_template(args.out)
+    if args.command == "clean":
+        return commands.run_clean(args.raw, args.out)
+    if args.command == "score":
+        return commands.run_score(args.processed)
     if args.command == "build":
-        from nsss_analysis.clean import run_clean
-        from nsss_analysis.scoring import run_score
-
-        code = run_clean(args.raw, args.processed)
-        if code != 0:
-            return code
-        code = run_score(args.processed)
-        if code != 0:
-            return code
-        from nsss_analysis.beneficiaries import default_extracts, run_beneficiaries
-
-        extracts = default_extracts(args.raw)
-        if extracts:
-            code = run_beneficiaries(extracts, args.processed)
-            if code != 0:
-                return code
-        from nsss_analysis.reports import run_reports
-
-        return run_reports(args)
+        return commands.run_build(args.raw, report_request(args))
     if args.command == "beneficiaries":
-        from nsss_analysis.beneficiaries import run_beneficiaries
-
-        return run_beneficiaries(args.files, args.out, memory_limit=args.memory_limit)
+        return commands.run_beneficiaries(args.files, args.out, memory_limit=args.memory_limit)
     build_parser().print_help()
     return 2
 

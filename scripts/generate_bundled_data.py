@@ -17,7 +17,8 @@ import sys
 from pathlib import Path
 
 from nsss_analysis.config import RAW_DIR
-from nsss_analysis.synthetic_forms import DEFAULT_SEED, compare_with_truth, generate
+from nsss_analysis.intake.clean import clean_raw
+from tools.synthetic.forms import DEFAULT_SEED, compare_with_truth, generate
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,7 +42,6 @@ def main(argv: list[str] | None = None) -> int:
         truth.write(args.truth)
         print(f"wrote the truth tables to {args.truth}")
     if args.check:
-        from nsss_analysis.clean import clean_raw
 
         result = clean_raw(args.out)
         comparison = compare_with_truth(

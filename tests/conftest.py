@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from nsss_analysis.vocab import load_reference
+from nsss_analysis.reference.vocab import load_reference
 
 PROGRAMME_COLUMNS = [c.column for c in load_reference().columns_of("Programmes")]
 PROGRAMME_LABELS = [c.label for c in load_reference().columns_of("Programmes")]

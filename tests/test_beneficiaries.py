@@ -14,13 +14,43 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nsss_analysis import beneficiaries as B
 from nsss_analysis.cli import main as nsss
+from nsss_analysis.commands import run_beneficiaries
+from nsss_analysis.diagnostics.intervals import wilson_interval
 from nsss_analysis.errors import NsssError
-from nsss_analysis.intervals import wilson_interval
-from nsss_analysis.parse import CellError, bangla_digits_to_ascii, parse_fiscal_year
-from nsss_analysis.synthetic_extracts import ProgrammeSpec, generate_extract
-from nsss_analysis.vocab import load_reference, normalise_key
+from nsss_analysis.intake.cells import CellError
+from nsss_analysis.intake.quantities import parse_fiscal_year
+from nsss_analysis.io import read_optional
+from nsss_analysis.mis import counting as mis_counting
+from nsss_analysis.mis import extracts as mis_extracts
+from nsss_analysis.mis.counting import (
+    COVERAGE_COLUMNS,
+    INVALID_REASONS,
+    QUALITY_COLUMNS,
+    _count,
+    coverage_from_extracts,
+)
+from nsss_analysis.mis.coverage import (
+    WOMEN_SHARE_COLUMNS,
+    WOMEN_SHARE_FILE,
+    _wilson,
+    amount_by_sex,
+    coverage_by_age_band,
+    coverage_by_district,
+    form_mis_disagreements,
+    payment_channel_by_sex,
+    women_share_by_programme,
+)
+from nsss_analysis.mis.extracts import _sample_csv, default_extracts
+from nsss_analysis.mis.lookups import (
+    age_band,
+    normalise_district,
+    normalise_payment_channel,
+    normalise_sex,
+)
+from nsss_analysis.reference.text import bangla_digits_to_ascii
+from nsss_analysis.reference.vocab import load_reference, normalise_key
+from tools.synthetic.extracts import ProgrammeSpec, generate_extract
 
 HEADER = ["beneficiary_id", "programme", "ministry", "sex", "birth_year", "district", "amount_bdt",
           "payment_channel", "fiscal_year"]
@@ -52,12 +82,12 @@ def assessments(*rows: tuple[str, str, str, str]) -> pd.DataFrame:
 
 
 def totals(quality: pd.DataFrame) -> dict[str, int]:
-    cols = ["rows_read", "rows_counted", *B.INVALID_REASONS, "duplicate_id"]
+    cols = ["rows_read", "rows_counted", *INVALID_REASONS, "duplicate_id"]
     return {c: int(quality[c].sum()) for c in cols}
 
 
 def accounted(quality: pd.DataFrame) -> bool:
-    parts = quality[["rows_counted", *B.INVALID_REASONS, "duplicate_id"]].sum(axis=1)
+    parts = quality[["rows_counted", *INVALID_REASONS, "duplicate_id"]].sum(axis=1)
     return bool((parts == quality["rows_read"]).all())
 
 
@@ -76,7 +106,7 @@ def accounted(quality: pd.DataFrame) -> bool:
     ],
 )
 def test_sex_codes_english_and_bangla(raw, sex):
-    assert B.normalise_sex(raw) == sex
+    assert normalise_sex(raw) == sex
 
 
 @pytest.mark.parametrize(
@@ -88,13 +118,13 @@ def test_sex_codes_english_and_bangla(raw, sex):
     ],
 )
 def test_district_variants(raw, district):
-    assert B.normalise_district(raw) == district
+    assert normalise_district(raw) == district
 
 
 def test_all_64_districts_have_a_division():
     ref = load_reference()
     assert len(ref.districts) == 64
-    assert all(B.normalise_district(d) == d for d in ref.districts)
+    assert all(normalise_district(d) == d for d in ref.districts)
     assert set(ref.district_division.values()) == {
         "Barishal", "Chattogram", "Dhaka", "Khulna", "Mymensingh", "Rajshahi", "Rangpur", "Sylhet"
     }
@@ -106,7 +136,7 @@ def test_all_64_districts_have_a_division():
      ("hand cash", "cash"), ("", "unknown"), (None, "unknown"), ("pigeon", "unknown")],
 )
 def test_payment_channels(raw, channel):
-    assert B.normalise_payment_channel(raw) == channel
+    assert normalise_payment_channel(raw) == channel
 
 
 @pytest.mark.parametrize(
@@ -116,17 +146,17 @@ def test_payment_channels(raw, channel):
      ("131", None), ("-1", None), ("abc", None), ("6.5", None), ("", "unknown"), (None, "unknown")],
 )
 def test_age_band_edges(age, band):
-    assert B.age_band(age=age) == band
+    assert age_band(age=age) == band
 
 
 def test_age_from_birth_year_is_fiscal_year_start_minus_birth_year():
-    assert B.age_band(birth_year="1963", fiscal_year="2023-24") == "60+"  # 60
-    assert B.age_band(birth_year="1964", fiscal_year="2023-24") == "36-59"  # 59
-    assert B.age_band(birth_year="১৯৬৩", fiscal_year="2023-24") == "60+"
-    assert B.age_band(birth_year="1963", fiscal_year=None) == "unknown"  # no year to count from
-    assert B.age_band(birth_year="63", fiscal_year="2023-24") is None  # not four digits
-    assert B.age_band(birth_year="2090", fiscal_year="2023-24") is None  # born after the year
-    assert B.age_band(age="10", birth_year="1950", fiscal_year="2023-24") == "5-17"  # age wins
+    assert age_band(birth_year="1963", fiscal_year="2023-24") == "60+"  # 60
+    assert age_band(birth_year="1964", fiscal_year="2023-24") == "36-59"  # 59
+    assert age_band(birth_year="১৯৬৩", fiscal_year="2023-24") == "60+"
+    assert age_band(birth_year="1963", fiscal_year=None) == "unknown"  # no year to count from
+    assert age_band(birth_year="63", fiscal_year="2023-24") is None  # not four digits
+    assert age_band(birth_year="2090", fiscal_year="2023-24") is None  # born after the year
+    assert age_band(age="10", birth_year="1950", fiscal_year="2023-24") == "5-17"  # age wins
 
 
 def test_bangla_digits_in_sql_are_the_ones_parse_reads():
@@ -148,7 +178,7 @@ def test_each_row_gets_one_reason_in_precedence_order(tmp_path):
         person("6", sex="X"), person("6"),  # an invalid row never makes a valid one a duplicate
         person("7", payment_channel="", amount_bdt=""),  # blank channel and amount still count
     ]
-    coverage, quality = B.coverage_from_extracts([write_csv(tmp_path / "x.csv", rows)])
+    coverage, quality = coverage_from_extracts([write_csv(tmp_path / "x.csv", rows)])
     assert totals(quality) == {
         "rows_read": 10, "rows_counted": 4, "invalid_missing_id": 1, "invalid_unknown_sex": 2,
         "invalid_age": 1, "invalid_district": 1, "duplicate_id": 1,
@@ -165,7 +195,7 @@ def test_each_row_gets_one_reason_in_precedence_order(tmp_path):
 
 def test_a_duplicated_id_keeps_its_smallest_amount(tmp_path):
     rows = [person("1", amount_bdt="7200"), person("1", amount_bdt="3600"), person("1", amount_bdt="")]
-    coverage, quality = B.coverage_from_extracts([write_csv(tmp_path / "x.csv", rows)])
+    coverage, quality = coverage_from_extracts([write_csv(tmp_path / "x.csv", rows)])
     assert coverage["amount_bdt"].sum() == 3600 and totals(quality)["duplicate_id"] == 2
 
 
@@ -174,7 +204,7 @@ def test_duplicates_are_per_programme_and_fiscal_year(tmp_path):
         person("1"), person("1", fiscal_year="2022-23"), person("1", programme=WIDOW),
         person("1", fiscal_year="2023-2024"),  # the same fiscal year written another way
     ]
-    coverage, quality = B.coverage_from_extracts([write_csv(tmp_path / "x.csv", rows)])
+    coverage, quality = coverage_from_extracts([write_csv(tmp_path / "x.csv", rows)])
     assert totals(quality)["rows_counted"] == 3
     assert totals(quality)["duplicate_id"] == 1
     assert sorted(coverage["fiscal_year"].unique()) == ["2022-23", "2023-24"]
@@ -185,7 +215,7 @@ def test_duplicate_across_files_is_counted_once_and_charged_to_the_later_file(tm
     table = pa.table({k: [v] for k, v in person("1", district="Bogra").items()})
     second = tmp_path / "b.parquet"
     pq.write_table(table, second)
-    coverage, quality = B.coverage_from_extracts([first, second])
+    coverage, quality = coverage_from_extracts([first, second])
     by_file = quality.set_index("source_file")
     assert by_file.loc[first.as_posix(), "rows_counted"] == 2
     assert by_file.loc[second.as_posix(), "rows_counted"] == 0
@@ -198,7 +228,7 @@ def test_generated_extract_is_accounted_exactly(tmp_path, fmt, age_column):
     path = tmp_path / f"extract.{fmt}"
     expected = generate_extract(path, 6000, seed=3, fmt=fmt, age_column=age_column, invalid_share=0.03,
                                 duplicate_share=0.02, chunk_rows=2500)
-    coverage, quality = B.coverage_from_extracts([path])
+    coverage, quality = coverage_from_extracts([path])
     got = totals(quality)
     assert got["rows_read"] == expected["rows"] == 6000
     for reason in ("invalid_unknown_sex", "invalid_age", "invalid_district", "duplicate_id"):
@@ -216,22 +246,22 @@ def test_generated_extract_is_accounted_exactly(tmp_path, fmt, age_column):
 def tiny_sample(monkeypatch):
     """Make the first pass sample every CSV file, and see only a few hundred bytes of it:
     most values then reach the counting pass unseen."""
-    monkeypatch.setattr(B, "SAMPLE_ABOVE_BYTES", 0)
-    monkeypatch.setattr(B, "SAMPLE_HEAD_BYTES", 300)
-    monkeypatch.setattr(B, "SAMPLE_CHUNKS", 2)
-    monkeypatch.setattr(B, "SAMPLE_CHUNK_BYTES", 200)
+    monkeypatch.setattr(mis_extracts, "SAMPLE_ABOVE_BYTES", 0)
+    monkeypatch.setattr(mis_extracts, "SAMPLE_HEAD_BYTES", 300)
+    monkeypatch.setattr(mis_extracts, "SAMPLE_CHUNKS", 2)
+    monkeypatch.setattr(mis_extracts, "SAMPLE_CHUNK_BYTES", 200)
 
 
 def test_a_sampled_first_pass_gives_the_same_tables(tmp_path, monkeypatch):
     paths = [tmp_path / "a.csv", tmp_path / "b.csv"]
     generate_extract(paths[0], 3000, seed=8, invalid_share=0.05, duplicate_share=0.03)
     generate_extract(paths[1], 1000, seed=9, invalid_share=0.05, fiscal_year="2022-23", age_column="age")
-    exact = B.coverage_from_extracts(paths)
-    monkeypatch.setattr(B, "SAMPLE_ABOVE_BYTES", 0)
+    exact = coverage_from_extracts(paths)
+    monkeypatch.setattr(mis_extracts, "SAMPLE_ABOVE_BYTES", 0)
     samples = []
-    sample = B._sample_csv
-    monkeypatch.setattr(B, "_sample_csv", lambda *a: samples.append(1) or sample(*a))
-    sampled = B.coverage_from_extracts(paths)
+    sample = _sample_csv
+    monkeypatch.setattr(mis_extracts, "_sample_csv", lambda *a: samples.append(1) or sample(*a))
+    sampled = coverage_from_extracts(paths)
     assert len(samples) == 2
     pd.testing.assert_frame_equal(exact[0], sampled[0])
     pd.testing.assert_frame_equal(exact[1], sampled[1])
@@ -246,10 +276,10 @@ def test_a_sampled_semicolon_file_with_other_headers(tmp_path, monkeypatch):
         for i in range(400):
             writer.writerow([f"B{i}", OAA, "মহিলা" if i % 3 else "M", 1950 + i % 20, "Bogra", "7,200", "2023-24",
                              "moved; see file"])
-    exact = B.coverage_from_extracts([path])
-    monkeypatch.setattr(B, "SAMPLE_ABOVE_BYTES", 0)
-    monkeypatch.setattr(B, "SAMPLE_HEAD_BYTES", 2000)
-    sampled = B.coverage_from_extracts([path])
+    exact = coverage_from_extracts([path])
+    monkeypatch.setattr(mis_extracts, "SAMPLE_ABOVE_BYTES", 0)
+    monkeypatch.setattr(mis_extracts, "SAMPLE_HEAD_BYTES", 2000)
+    sampled = coverage_from_extracts([path])
     pd.testing.assert_frame_equal(exact[0], sampled[0])
     assert sampled[0]["beneficiaries"].sum() == 400 and sampled[0]["amount_bdt"].sum() == 400 * 7200
 
@@ -258,13 +288,13 @@ def test_a_sampled_semicolon_file_with_other_headers(tmp_path, monkeypatch):
 def test_ages_the_sample_missed_need_no_second_pass(tmp_path, monkeypatch, age_column):
     path = tmp_path / "x.csv"
     generate_extract(path, 1500, seed=4, age_column=age_column, variant_share=0.0, invalid_share=0.0)
-    exact = B.coverage_from_extracts([path])
+    exact = coverage_from_extracts([path])
     for name, value in (("SAMPLE_ABOVE_BYTES", 0), ("SAMPLE_HEAD_BYTES", 2000), ("SAMPLE_CHUNKS", 0)):
-        monkeypatch.setattr(B, name, value)
+        monkeypatch.setattr(mis_extracts, name, value)
     passes = []
-    count = B._count
-    monkeypatch.setattr(B, "_count", lambda *a: passes.append(1) or count(*a))
-    sampled = B.coverage_from_extracts([path])
+    count = _count
+    monkeypatch.setattr(mis_counting, "_count", lambda *a: passes.append(1) or count(*a))
+    sampled = coverage_from_extracts([path])
     assert len(passes) == 1  # every plausible age is in the lookups already
     pd.testing.assert_frame_equal(exact[0], sampled[0])
 
@@ -276,8 +306,8 @@ def test_an_extract_split_in_two_files_gives_the_same_coverage(tmp_path):
     halves = [tmp_path / "first.csv", tmp_path / "second.csv"]
     halves[0].write_text(header + "".join(lines[:1500]), encoding="utf-8")
     halves[1].write_text(header + "".join(lines[1500:]), encoding="utf-8")
-    one, one_quality = B.coverage_from_extracts([whole])
-    two, two_quality = B.coverage_from_extracts(halves)  # through the temporary table
+    one, one_quality = coverage_from_extracts([whole])
+    two, two_quality = coverage_from_extracts(halves)  # through the temporary table
     pd.testing.assert_frame_equal(one, two)
     assert totals(one_quality) == totals(two_quality)
     assert two_quality.groupby("source_file")["rows_read"].sum().tolist() == [1500, 1500]
@@ -292,9 +322,9 @@ def test_values_the_sample_missed_are_classified_exactly(tmp_path, tiny_sample, 
         person("1", programme="old age  allowance"),  # unseen spelling of a seen programme: a duplicate
     ]
     passes = []
-    count = B._count
-    monkeypatch.setattr(B, "_count", lambda *a: passes.append(1) or count(*a))
-    coverage, quality = B.coverage_from_extracts([write_csv(tmp_path / "x.csv", rows)])
+    count = _count
+    monkeypatch.setattr(mis_counting, "_count", lambda *a: passes.append(1) or count(*a))
+    coverage, quality = coverage_from_extracts([write_csv(tmp_path / "x.csv", rows)])
     assert len(passes) == 2  # Jhenidah makes a row valid: counted again with it known
     assert totals(quality) == {
         "rows_read": 25, "rows_counted": 21, "invalid_missing_id": 1, "invalid_unknown_sex": 1,
@@ -330,7 +360,7 @@ def test_every_row_is_accounted_for_when_the_sample_misses_values(tmp_path_facto
     with pytest.MonkeyPatch.context() as mp:
         for name, value in (("SAMPLE_ABOVE_BYTES", 0), ("SAMPLE_HEAD_BYTES", 250), ("SAMPLE_CHUNKS", 1),
                             ("SAMPLE_CHUNK_BYTES", 150)):
-            mp.setattr(B, name, value)
+            mp.setattr(mis_extracts, name, value)
         check_accounting(tmp_path_factory.mktemp("h"), cells)
 
 
@@ -338,7 +368,7 @@ def check_accounting(folder: Path, cells: list[tuple]) -> None:
     cells = [("0", OAA, "F", "1950", "Dhaka", "2023-24"), *cells]  # one readable birth year: not a wrong type
     rows = [person(i, programme=p, sex=s, birth_year=b, district=d, fiscal_year=fy) for i, p, s, b, d, fy in cells]
     path = write_csv(folder / "x.csv", rows)
-    coverage, quality = B.coverage_from_extracts([path])
+    coverage, quality = coverage_from_extracts([path])
     assert accounted(quality)
     assert totals(quality)["rows_read"] == len(rows)
     def fiscal_year(text: str) -> str | None:
@@ -350,8 +380,8 @@ def check_accounting(folder: Path, cells: list[tuple]) -> None:
     valid = {
         (normalise_key(p), fiscal_year(fy), i)
         for i, p, s, b, d, fy in cells
-        if i and p.strip() and B.normalise_sex(s) and B.age_band(birth_year=b, fiscal_year=fiscal_year(fy))
-        and B.normalise_district(d)
+        if i and p.strip() and normalise_sex(s) and age_band(birth_year=b, fiscal_year=fiscal_year(fy))
+        and normalise_district(d)
     }
     assert coverage["beneficiaries"].sum() == len(valid) == totals(quality)["rows_counted"]
 
@@ -360,7 +390,7 @@ def test_amounts_with_bangla_digits_and_separators(tmp_path):
     rows = [person("1", amount_bdt="৭,২০০"), person("2", amount_bdt="1,800.50"), person("3", amount_bdt="n/a"),
             person("4", amount_bdt="-600"), person("5", amount_bdt="1e12"), person("6", amount_bdt="0.125"),
             person("7", amount_bdt="")]
-    coverage, quality = B.coverage_from_extracts([write_csv(tmp_path / "x.csv", rows)])
+    coverage, quality = coverage_from_extracts([write_csv(tmp_path / "x.csv", rows)])
     assert coverage["amount_bdt"].sum() == pytest.approx(9000.63)  # summed in paisa
     assert quality["amount_unreadable"].sum() == 3  # n/a, a negative and an absurd amount; blank is not
     assert quality["rows_counted"].sum() == 7
@@ -371,7 +401,7 @@ def test_headers_in_other_spellings_and_optional_columns_absent(tmp_path):
     rows = [{"Beneficiary ID": "1", "Programme": OAA, "Sex": "F", "Age": "70", "District": "Dhaka",
              "Amount (BDT)": "600"}]
     path = write_csv(tmp_path / "oaa_FY2023-24.csv", rows, header)
-    coverage, quality = B.coverage_from_extracts([path])
+    coverage, quality = coverage_from_extracts([path])
     row = coverage.iloc[0]
     assert (row["fiscal_year"], row["age_band"], row["payment_channel"]) == ("2023-24", "60+", "unknown")
     assert pd.isna(row["ministry_code"])  # no ministry column and nothing assessed to match
@@ -393,7 +423,7 @@ def test_programmes_match_the_assessed_ones_by_ministry_and_key(tmp_path):
     header = [h for h in HEADER if h != "ministry"]
     without_ministry = write_csv(tmp_path / "b.csv", [person("9", programme="mother and child benefit programme")],
                                  header)
-    coverage, _ = B.coverage_from_extracts([with_ministry, without_ministry], forms)
+    coverage, _ = coverage_from_extracts([with_ministry, without_ministry], forms)
     found = coverage.groupby(["programme", "ministry_code"], dropna=False)["beneficiaries"].sum()
     assert found[(OAA, "MoSW")] == 2
     assert found[(MCBP, "MoWCA")] == 1  # matched by name alone: only MoWCA assessed it
@@ -446,7 +476,7 @@ def test_bad_extract_is_one_line_error_naming_the_file_and_nothing_is_written(tm
     bad = _bad(kind, tmp_path / "bad_extract")
     out = tmp_path / "processed"
     with pytest.raises(NsssError) as err:
-        B.run_beneficiaries([good, bad], out)
+        run_beneficiaries([good, bad], out)
     message = str(err.value)
     assert bad.name in message and "\n" not in message
     assert not out.exists() or not any(out.iterdir())
@@ -459,7 +489,7 @@ def test_bad_extract_is_one_line_error_naming_the_file_and_nothing_is_written(tm
 
 def test_a_missing_file_is_named(tmp_path):
     with pytest.raises(NsssError, match="nope.csv: no such file"):
-        B.coverage_from_extracts([tmp_path / "nope.csv"])
+        coverage_from_extracts([tmp_path / "nope.csv"])
 
 
 # --- the command and its outputs ---------------------------------------------------
@@ -474,14 +504,14 @@ def test_command_writes_three_tables_and_matches_processed_assessments(tmp_path,
         ProgrammeSpec("OLD AGE ALLOWANCE", "MoSW", "OAA", 600, 0.45, 0.0, 62, 95),))
     assert nsss(["beneficiaries", str(extract), "--out", str(out), "--memory-limit", "256MB"]) == 0
     assert "500 rows read" in capsys.readouterr().out
-    coverage = B.load_coverage(out)
+    coverage = read_optional("coverage_by_sex", out)
     assert set(coverage["programme"]) == {OAA}  # the assessed spelling
-    assert list(coverage.columns) == list(B.COVERAGE_COLUMNS)
+    assert list(coverage.columns) == list(COVERAGE_COLUMNS)
     quality = pd.read_parquet(out / "coverage_quality.parquet")
-    assert list(quality.columns) == list(B.QUALITY_COLUMNS) and accounted(quality)
-    share = pd.read_parquet(out / B.WOMEN_SHARE_FILE)
-    assert list(share.columns) == list(B.WOMEN_SHARE_COLUMNS) and len(share) == 1
-    assert B.load_coverage(tmp_path / "empty") is None
+    assert list(quality.columns) == list(QUALITY_COLUMNS) and accounted(quality)
+    share = pd.read_parquet(out / WOMEN_SHARE_FILE)
+    assert list(share.columns) == list(WOMEN_SHARE_COLUMNS) and len(share) == 1
+    assert read_optional("coverage_by_sex", tmp_path / "empty") is None
 
 
 def test_default_extracts_lists_csv_and_parquet_under_mis(tmp_path):
@@ -489,17 +519,17 @@ def test_default_extracts_lists_csv_and_parquet_under_mis(tmp_path):
     (mis / "2024").mkdir(parents=True)
     for name in ("a.csv", "2024/b.parquet", "README.md", ".hidden.csv"):
         (mis / name).write_text("x")
-    assert [p.relative_to(mis).as_posix() for p in B.default_extracts(tmp_path)] == ["2024/b.parquet", "a.csv"]
-    assert B.default_extracts(tmp_path / "none") == []
+    assert [p.relative_to(mis).as_posix() for p in default_extracts(tmp_path)] == ["2024/b.parquet", "a.csv"]
+    assert default_extracts(tmp_path / "none") == []
 
 
 def test_bundled_extracts_cover_the_three_programmes():
     from nsss_analysis.config import RAW_DIR
 
-    files = B.default_extracts(RAW_DIR)
+    files = default_extracts(RAW_DIR)
     if not files:
         pytest.skip("no bundled MIS extracts in data/raw/mis")
-    coverage, quality = B.coverage_from_extracts(files)
+    coverage, quality = coverage_from_extracts(files)
     assert {OAA, WIDOW, MCBP} <= set(coverage["programme"])
     assert accounted(quality)
     assert all("SYNTHETIC" in f.name for f in files)
@@ -526,46 +556,46 @@ def coverage() -> pd.DataFrame:
 
 
 def test_women_share_with_wilson_interval(coverage):
-    share = B.women_share_by_programme(coverage)
+    share = women_share_by_programme(coverage)
     oaa = share.set_index("programme").loc[OAA]
     assert (oaa["women"], oaa["total"]) == (40, 100)
     assert oaa["share"] == pytest.approx(0.4)
     assert (oaa["ci_low"], oaa["ci_high"]) == pytest.approx(wilson_interval(40, 100))
-    assert list(B.women_share_by_programme(coverage, "MoWCA")["programme"]) == [MCBP]
+    assert list(women_share_by_programme(coverage, "MoWCA")["programme"]) == [MCBP]
 
 
 @pytest.mark.parametrize("name", ["MoSW", "Ministry of Social Welfare", "social welfare ministry"])
 def test_ministry_by_name_code_or_alias(coverage, name):
-    assert set(B.amount_by_sex(coverage, name)["programme"]) == {OAA}
+    assert set(amount_by_sex(coverage, name)["programme"]) == {OAA}
 
 
 def test_unknown_ministry_is_an_error_and_one_without_data_is_empty(coverage):
     with pytest.raises(NsssError, match="not a ministry"):
-        B.coverage_by_district(coverage, "Ministry of Magic")
-    assert B.coverage_by_district(coverage, "Ministry of Defence").empty
+        coverage_by_district(coverage, "Ministry of Magic")
+    assert coverage_by_district(coverage, "Ministry of Defence").empty
 
 
 def test_age_bands_in_age_order(coverage):
-    bands = B.coverage_by_age_band(coverage, "MoSW")
+    bands = coverage_by_age_band(coverage, "MoSW")
     assert list(bands["age_band"]) == ["36-59", "60+"]
     assert bands.set_index("age_band").loc["60+", "women_share"] == pytest.approx(1 / 3)
 
 
 def test_districts_with_division_sorted_by_women_share(coverage):
-    districts = B.coverage_by_district(coverage, "MoSW")
+    districts = coverage_by_district(coverage, "MoSW")
     assert list(districts["district"]) == ["Bhola", "Dhaka"]
     assert list(districts["division"]) == ["Barishal", "Dhaka"]
 
 
 def test_amount_by_sex_total_and_mean(coverage):
-    amounts = B.amount_by_sex(coverage, "MoSW").set_index("sex")
+    amounts = amount_by_sex(coverage, "MoSW").set_index("sex")
     assert amounts.loc["female", "amount_bdt"] == 40 * 7200
     assert amounts.loc["male", "mean_bdt"] == 7200
     assert list(amounts.index) == ["female", "male"]
 
 
 def test_payment_channel_shares_per_sex(coverage):
-    channels = B.payment_channel_by_sex(coverage, "MoSW")
+    channels = payment_channel_by_sex(coverage, "MoSW")
     assert channels.groupby("sex")["share_of_sex"].sum().tolist() == pytest.approx([1.0, 1.0])
     assert channels.set_index(["sex", "payment_channel"]).loc[("female", "mobile"), "share_of_sex"] == 0.75
 
@@ -582,19 +612,19 @@ def test_form_and_mis_disagreements(coverage):
         "programme": [OAA, MCBP, WIDOW], "ministry_code": ["MoSW", "MoWCA", "MoSW"], "rows_read": [100, 20, 10],
         "invalid_unknown_sex": [0, 15, 2],
     })
-    flags = B.form_mis_disagreements(coverage, forms, quality).set_index("programme")["kind"].to_dict()
+    flags = form_mis_disagreements(coverage, forms, quality).set_index("programme")["kind"].to_dict()
     assert flags == {
         "old age allowance": "form_no_mis_has_sex",
         WIDOW: "form_yes_mis_empty",
         MCBP: "form_yes_mis_unknown_sex",
     }
     agree = assessments(("Ministry of Social Welfare", "MoSW", OAA, "yes"))
-    assert B.form_mis_disagreements(coverage, agree).empty
+    assert form_mis_disagreements(coverage, agree).empty
 
 
 def test_closed_form_wilson_matches_the_shared_interval():
     women, total = np.array([0, 1, 40, 99, 100, 7]), np.array([100, 3, 100, 100, 100, 0])
-    low, high = B._wilson(women, total)
+    low, high = _wilson(women, total)
     ref_low, ref_high = wilson_interval(women, total)
     np.testing.assert_allclose(low, ref_low, rtol=1e-12, atol=1e-15)
     np.testing.assert_allclose(high, ref_high, rtol=1e-12, atol=1e-15)
@@ -602,7 +632,7 @@ def test_closed_form_wilson_matches_the_shared_interval():
 
 def test_progress_bar_runs_and_leaves_the_result_unchanged(tmp_path, capsys):
     path = write_csv(tmp_path / "x.csv", [person(str(i)) for i in range(50)])
-    quiet = B.coverage_from_extracts([path], progress=False)
-    shown = B.coverage_from_extracts([path], progress=True)
+    quiet = coverage_from_extracts([path], progress=False)
+    shown = coverage_from_extracts([path], progress=True)
     pd.testing.assert_frame_equal(quiet[1], shown[1])
     assert "nsss beneficiaries" in capsys.readouterr().err

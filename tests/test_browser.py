@@ -18,9 +18,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
-from nsss_analysis import config, reports
 from test_reports import HOSTILE, bundled_processed, inject_hostile, report_args
+
+from nsss_analysis import config
+from nsss_analysis.runner.manifest import read_manifest
+from nsss_analysis.runner.run import run_reports
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 
@@ -55,13 +57,13 @@ def site(tmp_path_factory):
     code = str(pd.read_parquet(processed / "assessments.parquet")["ministry_code"].iloc[0])
     inject_hostile(processed, code)
     out = base / "reports"
-    assert reports.run_reports(report_args(processed, out, config.NOTEBOOKS_DIR, ministry=[code], workers=1)) == 0
+    assert run_reports(report_args(processed, out, config.NOTEBOOKS_DIR, ministry=[code], workers=1)) == 0
     return out, code, base
 
 
 def test_index_and_report_render_headlines_and_figures_in_chromium(site):
     out, code, base = site
-    manifest = reports.read_manifest(out)
+    manifest = read_manifest(out)
     (entry,) = manifest["reports"].values()
     assert entry["ministry_code"] == code and entry["sentences"]
 

@@ -17,9 +17,25 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from nsss_analysis import parse, vocab
 from nsss_analysis.config import PROJECT_ROOT, RAW_DIR
-from nsss_analysis.synthetic_forms import (
+from nsss_analysis.intake.clean import clean_raw
+from nsss_analysis.intake.quantities import (
+    parse_amount_bdt,
+    parse_amount_crore,
+    parse_count,
+    parse_fiscal_year,
+)
+from nsss_analysis.reference.vocab import (
+    ANSWERS,
+    ASSESSMENT_COLUMNS,
+    BUDGET_COLUMNS,
+    CLUSTERS,
+    FOLLOWUPS,
+    ITEMS,
+    LIFECYCLE_STAGES,
+    TARGET_GROUPS,
+)
+from tools.synthetic.forms import (
     CATALOGUE,
     DEFAULT_SEED,
     NOTE,
@@ -32,8 +48,6 @@ from nsss_analysis.synthetic_forms import (
     south_asian,
 )
 
-HAS_CLEANER = importlib.util.find_spec("nsss_analysis.clean") is not None
-needs_cleaner = pytest.mark.skipif(not HAS_CLEANER, reason="the cleaner (nsss_analysis.clean) does not exist yet")
 #: Folders of data/raw that other generators own.
 OTHER_GENERATORS = ("mis",)
 
@@ -122,7 +136,7 @@ def test_generation_is_reproducible_and_the_seed_matters(tmp_path):
     for name in ta.files:
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
     pd.testing.assert_frame_equal(ta.assessments, tb.assessments)
-    answers = list(vocab.ITEMS)
+    answers = list(ITEMS)
     assert not ta.assessments[answers].equals(tc.assessments[answers])
 
 
@@ -162,23 +176,23 @@ def test_truth_lineage_points_at_the_rows_written(fresh):
 def test_truth_values_follow_the_contract(fresh):
     _, truth = fresh
     a = truth.assessments
-    assert list(a.columns) == [*vocab.ASSESSMENT_COLUMNS, "assessment_fy"]
-    assert list(truth.budgets.columns) == list(vocab.BUDGET_COLUMNS)
-    for item in vocab.ITEMS:
-        assert set(a[item]) <= set(vocab.ANSWERS)
-    for followup, items in vocab.FOLLOWUPS.items():
+    assert list(a.columns) == [*ASSESSMENT_COLUMNS, "assessment_fy"]
+    assert list(truth.budgets.columns) == list(BUDGET_COLUMNS)
+    for item in ITEMS:
+        assert set(a[item]) <= set(ANSWERS)
+    for followup, items in FOLLOWUPS.items():
         done = a[list(items)].isin(["yes", "not_applicable"]).all(axis=1)
         assert (a.loc[done, followup] == "not_applicable").all()
         assert set(a.loc[~done, followup]) <= {"yes", "no", "unknown"}
-    assert set(a["cluster"]) <= set(vocab.CLUSTERS)
-    assert {s for v in a["lifecycle_stages"] for s in v} <= set(vocab.LIFECYCLE_STAGES)
-    assert {g for v in a["target_groups"] for g in v} <= set(vocab.TARGET_GROUPS)
+    assert set(a["cluster"]) <= set(CLUSTERS)
+    assert {s for v in a["lifecycle_stages"] for s in v} <= set(LIFECYCLE_STAGES)
+    assert {g for v in a["target_groups"] for g in v} <= set(TARGET_GROUPS)
     fy = re.compile(r"^\d{4}-\d{2}$")
     for column in ("start_fy", "end_fy"):
         assert a[column].dropna().map(lambda v: bool(fy.match(v))).all()
     assert truth.budgets["fiscal_year"].map(lambda v: bool(fy.match(v))).all()
     # Plausible tendencies: about one answer in ten unknown; MoWCA more gender-specific.
-    share_unknown = (a[list(vocab.ITEMS)] == "unknown").to_numpy().mean()
+    share_unknown = (a[list(ITEMS)] == "unknown").to_numpy().mean()
     assert 0.04 < share_unknown < 0.2
     objective_yes = a["empowerment_objective"].eq("yes").groupby(a["ministry_code"]).mean()
     assert objective_yes["MoWCA"] > objective_yes.mean()
@@ -248,7 +262,7 @@ def test_real_figures_are_used_where_known(fresh):
 def test_fiscal_years_written_any_way_parse_back(start, style):
     assume(style != "short" or start >= 2000)  # FY75 is ambiguous; the generator never writes it
     fy = f"{start}-{(start + 1) % 100:02d}"
-    assert parse.parse_fiscal_year(fiscal_year_text(fy, style)) == fy
+    assert parse_fiscal_year(fiscal_year_text(fy, style)) == fy
 
 
 @settings(max_examples=80, deadline=None)
@@ -259,10 +273,10 @@ def test_amounts_written_any_way_parse_back(paise, people, rate, seed):
 
     rng = random.Random(seed)
     crore = paise / 100
-    assert parse.parse_amount_crore(crore_text(crore, rng, True)) == pytest.approx(crore, rel=1e-9)
+    assert parse_amount_crore(crore_text(crore, rng, True)) == pytest.approx(crore, rel=1e-9)
     people = people * 100
-    assert parse.parse_count(count_text(people, rng, True)) == people
-    assert parse.parse_amount_bdt(rate_text(rate, rng, True)) == rate
+    assert parse_count(count_text(people, rng, True)) == people
+    assert parse_amount_bdt(rate_text(rate, rng, True)) == rate
 
 
 def test_south_asian_grouping():
@@ -296,11 +310,9 @@ def test_compare_with_truth_catches_wrong_lost_and_extra_rows(fresh):
     assert bad.accuracy < 0.98
 
 
-@needs_cleaner
 def test_cleaner_gets_every_field_of_the_bundled_data_right(fresh):
     """The committed data (equal to a fresh generation, tested above): 100% of fields,
     every row accounted for (rows in = rows accepted + rows quarantined)."""
-    from nsss_analysis.clean import clean_raw
 
     _, truth = fresh
     result = clean_raw(RAW_DIR)
@@ -311,10 +323,8 @@ def test_cleaner_gets_every_field_of_the_bundled_data_right(fresh):
     assert comparison.accuracy == 1.0, detail
 
 
-@needs_cleaner
 @pytest.mark.parametrize("seed", [7, 2024, 31337])
 def test_cleaner_gets_at_least_98_percent_of_a_fresh_set_right(tmp_path, seed):
-    from nsss_analysis.clean import clean_raw
 
     truth = generate(tmp_path, seed)
     result = clean_raw(tmp_path)

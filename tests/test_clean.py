@@ -13,12 +13,23 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from nsss_analysis import clean, schemas, store
-from nsss_analysis.clean import clean_raw, write_tables
+from nsss_analysis.commands import write_tables
 from nsss_analysis.config import RAW_DIR
 from nsss_analysis.errors import NsssError
-from nsss_analysis.forms import find_form_files, read_form_file
-from nsss_analysis.vocab import (
+from nsss_analysis.intake import clean as intake_clean
+from nsss_analysis.intake.cells import parse_cluster
+from nsss_analysis.intake.clean import CleanResult, clean_raw
+from nsss_analysis.intake.files import find_form_files
+from nsss_analysis.intake.forms import read_form_file
+from nsss_analysis.intake.schemas import (
+    CONFLICT_COLUMNS,
+    AssessmentSchema,
+    BudgetSchema,
+    QuarantineSchema,
+    validate,
+)
+from nsss_analysis.io import load_processed
+from nsss_analysis.reference.vocab import (
     ASSESSMENT_COLUMNS,
     BUDGET_COLUMNS,
     FOLLOWUPS,
@@ -281,7 +292,7 @@ def test_the_same_programme_twice_is_kept_twice_and_reported_as_a_conflict(raw_d
     result = clean_raw(raw_dir)
     assert len(result.assessments) == 4
     c = result.conflicts
-    assert list(c.columns) == list(schemas.CONFLICT_COLUMNS)
+    assert list(c.columns) == list(CONFLICT_COLUMNS)
     assert c["source_file"].tolist() == ["a.csv", "b.csv"] and set(c["conflict"]) == {1}
     # graduation differs, and with it whether its follow-up arises
     assert set(c["differing_columns"]) == {"graduation; graduation_possible"}
@@ -351,21 +362,21 @@ def test_tables_have_the_contract_columns_and_types_even_when_empty(raw_dir, wri
             and schema.field(column).type.value_type == pa.string()
         )
     assert schema.field("ongoing").type == pa.bool_()
-    budgets = store.load_processed("budgets", tmp_path / "out")
+    budgets = load_processed("budgets", tmp_path / "out")
     assert budgets["budget_crore"].dtype == "float64" and budgets["source_row"].dtype == "int64"
 
 
 def test_written_tables_read_back_with_lists_and_formula_safe_csv(mosw, raw_dir, tmp_path):
     out = tmp_path / "processed"
     write_tables(clean_raw(raw_dir), out)
-    a = store.load_processed("assessments", out)
+    a = load_processed("assessments", out)
     assert a["ministry"].dtype == "str"
     old_age = a.set_index("source_row").loc[4]
     assert old_age["target_groups"] == ["elderly", "poor_households"]
     assert old_age["remarks"] == '=HYPERLINK("http://x")'
     raw_bytes = (out / "quarantine.csv").read_bytes()
     assert raw_bytes.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM, for Excel
-    q = store.load_processed("quarantine", out)
+    q = load_processed("quarantine", out)
     assert q["source_row"].dtype == "Int64" and (q["reason"] != "").all()
 
 
@@ -385,7 +396,7 @@ def test_a_failure_while_writing_leaves_the_previous_tables_intact(mosw, raw_dir
     result = clean_raw(raw_dir)
     write_tables(result, out)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    smaller = clean.CleanResult(
+    smaller = CleanResult(
         result.assessments.head(1),
         result.budgets.head(0),
         result.quarantine.head(0),
@@ -408,15 +419,15 @@ def test_a_failure_while_writing_leaves_the_previous_tables_intact(mosw, raw_dir
 def test_schema_failures_are_one_line_errors(mosw, raw_dir):
     bad = clean_raw(raw_dir).assessments.assign(graduation="maybe", ministry_code="XYZ")
     with pytest.raises(NsssError) as err:
-        schemas.validate(bad, schemas.AssessmentSchema)
+        validate(bad, AssessmentSchema)
     assert "assessments table failed its schema check" in str(err.value) and "\n" not in str(err.value)
 
 
 def test_output_of_the_cleaner_passes_the_schemas(mosw, raw_dir):
     result = clean_raw(raw_dir)
-    schemas.AssessmentSchema.validate(result.assessments)
-    schemas.BudgetSchema.validate(result.budgets)
-    schemas.QuarantineSchema.validate(result.quarantine)
+    AssessmentSchema.validate(result.assessments)
+    BudgetSchema.validate(result.budgets)
+    QuarantineSchema.validate(result.quarantine)
 
 
 # --- the bundled data ---------------------------------------------------------------
@@ -492,14 +503,14 @@ def test_an_unexpected_failure_on_one_row_quarantines_that_row_only(raw_dir, wri
             ["MoSW", "B", "SA", "Yes"],
         ],
     )
-    real = clean.parse_cluster
+    real = parse_cluster
 
     def fragile(value):
         if value == "boom":
             raise RuntimeError("unexpected\nstate")
         return real(value)
 
-    monkeypatch.setattr(clean, "parse_cluster", fragile)
+    monkeypatch.setattr(intake_clean, "parse_cluster", fragile)
     result = clean_raw(raw_dir)
     assert result.assessments["programme"].tolist() == ["B"]
     (line,) = result.quarantine.itertuples()

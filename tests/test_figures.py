@@ -7,8 +7,22 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from nsss_analysis import beneficiaries, display, figures
-from nsss_analysis.vocab import CLUSTERS, GUIDELINE_TARGET_GROUPS, ITEMS, LEVELS, LIFECYCLE_STAGES
+from nsss_analysis.mis.coverage import (
+    amount_by_sex,
+    coverage_by_age_band,
+    coverage_by_district,
+    payment_channel_by_sex,
+    women_share_by_programme,
+)
+from nsss_analysis.reference.vocab import (
+    CLUSTERS,
+    GUIDELINE_TARGET_GROUPS,
+    ITEMS,
+    LEVELS,
+    LIFECYCLE_STAGES,
+)
+from nsss_analysis.report import figures
+from nsss_analysis.report.display import figure_png
 
 MINISTRY = "Ministry of Women and Children Affairs"
 
@@ -74,23 +88,23 @@ def _coverage() -> pd.DataFrame:
 
 
 def _women_points() -> pd.DataFrame:
-    return beneficiaries.women_share_by_programme(_coverage(), "MoSW")
+    return women_share_by_programme(_coverage(), "MoSW")
 
 
 def _age() -> pd.DataFrame:
-    return beneficiaries.coverage_by_age_band(_coverage(), "MoSW")
+    return coverage_by_age_band(_coverage(), "MoSW")
 
 
 def _district() -> pd.DataFrame:
-    return beneficiaries.coverage_by_district(_coverage(), "MoSW")
+    return coverage_by_district(_coverage(), "MoSW")
 
 
 def _amount() -> pd.DataFrame:
-    return beneficiaries.amount_by_sex(_coverage(), "MoSW")
+    return amount_by_sex(_coverage(), "MoSW")
 
 
 def _channel() -> pd.DataFrame:
-    return beneficiaries.payment_channel_by_sex(_coverage(), "MoSW")
+    return payment_channel_by_sex(_coverage(), "MoSW")
 
 
 def _units_levels() -> pd.DataFrame:
@@ -180,7 +194,7 @@ def _assert_titled_and_labelled(fig: Figure) -> None:
 def test_figure_has_title_and_axis_labels(name, with_data, _empty):
     fig = with_data()
     _assert_titled_and_labelled(fig)
-    assert display.figure_png(fig).startswith(b"\x89PNG")
+    assert figure_png(fig).startswith(b"\x89PNG")
 
 
 @pytest.mark.parametrize("name,_with_data,empty", CASES, ids=[c[0] for c in CASES])
@@ -189,7 +203,7 @@ def test_empty_input_gives_a_labelled_no_data_figure(name, _with_data, empty):
     _assert_titled_and_labelled(fig)
     texts = " ".join(t.get_text() for ax in fig.axes for t in ax.texts)
     assert texts.strip(), "a no-data figure says so in words"
-    display.figure_png(fig)  # renders without error
+    figure_png(fig)  # renders without error
 
 
 def _all_text(fig: Figure) -> str:
@@ -265,7 +279,7 @@ def test_scope_selects_the_units_and_draws_the_national_line():
 
 
 def test_same_input_gives_identical_png_after_set_theme():
-    first = display.figure_png(figures.level_comparison(_level_shares()))
+    first = figure_png(figures.level_comparison(_level_shares()))
     figures.set_theme()
-    second = display.figure_png(figures.level_comparison(_level_shares()))
+    second = figure_png(figures.level_comparison(_level_shares()))
     assert first == second

@@ -8,9 +8,16 @@ import zipfile
 
 import pytest
 
-from nsss_analysis import forms
-from nsss_analysis.forms import BUDGET, PROGRAMMES, find_form_files, map_header, match_header, read_form_file
-from nsss_analysis.vocab import load_reference
+from nsss_analysis.intake.files import find_form_files
+from nsss_analysis.intake.forms import (
+    BUDGET,
+    HEADER_SEARCH_ROWS,
+    PROGRAMMES,
+    map_header,
+    match_header,
+    read_form_file,
+)
+from nsss_analysis.reference.vocab import load_reference
 
 PROGRAMME_LABELS = [c.label for c in load_reference().columns_of("Programmes")]
 
@@ -298,7 +305,7 @@ def test_wrong_dimensions_do_not_hide_rows(raw_dir, write_xlsx, form_row):
 
 
 def test_header_search_gives_up_after_the_first_rows(raw_dir, write_csv):
-    rows = [["note"]] * (forms.HEADER_SEARCH_ROWS + 1) + [
+    rows = [["note"]] * (HEADER_SEARCH_ROWS + 1) + [
         ["Programme", "Graduation planned?", "Remarks"],
         ["A", "yes", ""],
     ]

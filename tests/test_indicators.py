@@ -9,11 +9,45 @@ import pandas as pd
 import pytest
 from test_scoring import assessments_frame, programme_row
 
-from nsss_analysis import indicators as ind
-from nsss_analysis import store, vocab
+from nsss_analysis.diagnostics.budgets import (
+    ADMINISTRATIVE_TOTALS,
+    budget_gender_share,
+    budget_plausibility,
+    resolve_fiscal_year,
+    women_beneficiary_share,
+    women_share_by_programme,
+)
+from nsss_analysis.diagnostics.indicators import (
+    NO_STAGE,
+    OTHER_GROUP,
+    compare_with_national,
+    data_quality,
+    data_readiness,
+    item_yes_shares,
+    level_shares,
+    lifecycle_matrix,
+    mean_score,
+    target_groups_reached,
+)
+from nsss_analysis.diagnostics.intervals import wilson_interval
+from nsss_analysis.diagnostics.scoring import score_programmes
+from nsss_analysis.diagnostics.summaries import (
+    all_indicators,
+    ministry_summary,
+    national_summary,
+)
+from nsss_analysis.diagnostics.units import NO_CLUSTER
 from nsss_analysis.errors import NsssError
-from nsss_analysis.intervals import wilson_interval
-from nsss_analysis.scoring import score_programmes
+from nsss_analysis.io import Tables, load_tables, write_csv_atomic
+from nsss_analysis.reference.vocab import (
+    BUDGET_COLUMNS,
+    CLUSTERS,
+    GUIDELINE_TARGET_GROUPS,
+    ITEMS,
+    LEVELS,
+    LIFECYCLE_STAGES,
+    QUARANTINE_COLUMNS,
+)
 
 MOSW = {"ministry": "Ministry of Social Welfare", "ministry_code": "MoSW", "source_file": "MoSW.xlsx"}
 MOWCA = {"ministry": "Ministry of Women and Children Affairs", "ministry_code": "MoWCA",
@@ -32,9 +66,9 @@ def budget_row(**overrides) -> dict:
 
 def budgets_frame(*rows: dict) -> pd.DataFrame:
     numbers = ("budget_crore", "beneficiaries", "women_beneficiaries", "monthly_rate_bdt")
-    df = pd.DataFrame(list(rows), columns=list(vocab.BUDGET_COLUMNS))
+    df = pd.DataFrame(list(rows), columns=list(BUDGET_COLUMNS))
     return df.astype({c: "float64" for c in numbers} | {"source_row": "int64"} | {
-        c: "str" for c in vocab.BUDGET_COLUMNS if c not in (*numbers, "source_row")})
+        c: "str" for c in BUDGET_COLUMNS if c not in (*numbers, "source_row")})
 
 
 @pytest.fixture
@@ -52,9 +86,9 @@ def programmes() -> pd.DataFrame:
 
 
 def test_level_shares_list_every_level_with_wilson_intervals(programmes):
-    table = ind.level_shares(score_programmes(programmes), "ministry")
+    table = level_shares(score_programmes(programmes), "ministry")
     assert list(table.columns[:3]) == ["scope", "unit", "ministry_code"]
-    assert len(table) == 2 * len(vocab.LEVELS)  # zero counts included
+    assert len(table) == 2 * len(LEVELS)  # zero counts included
     mosw = table[table["ministry_code"] == "MoSW"].set_index("level")
     assert mosw.loc["gender-specific", ["count", "n"]].tolist() == [2, 3]
     assert mosw.loc["gender-specific", "share"] == pytest.approx(2 / 3)
@@ -69,29 +103,29 @@ def test_level_shares_list_every_level_with_wilson_intervals(programmes):
 
 def test_cluster_and_national_scopes(programmes):
     scores = score_programmes(programmes)
-    by_cluster = ind.level_shares(scores, "cluster")
+    by_cluster = level_shares(scores, "cluster")
     assert by_cluster["ministry_code"].isna().all()
     assert list(by_cluster["unit"].unique()) == [
-        "Social Allowance", "Human Development and Social Empowerment", ind.NO_CLUSTER]
-    national = ind.level_shares(scores, "national")
+        "Social Allowance", "Human Development and Social Empowerment", NO_CLUSTER]
+    national = level_shares(scores, "national")
     assert set(national["unit"]) == {"Bangladesh"} and set(national["n"]) == {4}
     with pytest.raises(NsssError, match="by='district'"):
-        ind.level_shares(scores, "district")
+        level_shares(scores, "district")
 
 
 def test_mean_score_method_and_small_n():
     rows = [programme_row(**MOSW, source_row=k, programme=f"P{k}",
-                          **dict.fromkeys(vocab.ITEMS[: k % 10], "yes")) for k in range(2, 14)]
-    rows.append(programme_row(**MOWCA, **dict.fromkeys(vocab.ITEMS, "not_applicable")))  # no score
+                          **dict.fromkeys(ITEMS[: k % 10], "yes")) for k in range(2, 14)]
+    rows.append(programme_row(**MOWCA, **dict.fromkeys(ITEMS, "not_applicable")))  # no score
     scores = score_programmes(assessments_frame(*rows))
-    table = ind.mean_score(scores, "ministry").set_index("ministry_code")
+    table = mean_score(scores, "ministry").set_index("ministry_code")
     assert table.loc["MoSW", "method"] == "t" and table.loc["MoSW", "n"] == 12
     assert table.loc["MoSW", "mean"] == pytest.approx(scores["inclusion_score"].iloc[:12].mean())
     assert table.loc["MoWCA", "n"] == 0 and table.loc["MoWCA", "n_programmes"] == 1
     assert table.loc["MoWCA", "method"] == "none" and table.loc["MoWCA", "small_n"]
-    few = ind.mean_score(scores.iloc[:3], "national").iloc[0]
+    few = mean_score(scores.iloc[:3], "national").iloc[0]
     assert few["method"] == "bootstrap" and few["small_n"]
-    potential = ind.mean_score(scores, "national", measure="potential_score").iloc[0]
+    potential = mean_score(scores, "national", measure="potential_score").iloc[0]
     assert potential["measure"] == "potential_score"
 
 
@@ -100,7 +134,7 @@ def test_item_yes_share_counts_unknown_but_not_not_applicable():
         programme_row(**MOSW, source_row=k, programme=f"P{k}", sex_disaggregated_data=answer)
         for k, answer in enumerate(["yes", "yes", "unknown", "not_applicable", "partly"], start=2)
     ))
-    row = ind.item_yes_shares(df, "national").set_index("item").loc["sex_disaggregated_data"]
+    row = item_yes_shares(df, "national").set_index("item").loc["sex_disaggregated_data"]
     assert (row["n_programmes"], row["n_not_applicable"], row["n"], row["n_unknown"], row["count_yes"]) == (5, 1, 4, 1, 2)
     assert row["share"] == pytest.approx(0.5)
     assert (row["ci_low"], row["ci_high"]) == pytest.approx(wilson_interval(2, 4))
@@ -121,7 +155,7 @@ def money() -> pd.DataFrame:
 
 def test_budget_gender_share_latest_year_whole_budget_in_the_denominator(programmes, money):
     scores = score_programmes(programmes)
-    table = ind.budget_gender_share(scores, money, "ministry").set_index("ministry_code")
+    table = budget_gender_share(scores, money, "ministry").set_index("ministry_code")
     mosw = table.loc["MoSW"]
     assert mosw["fiscal_year"] == "2023-24"
     assert mosw["budget_total"] == 2000.0  # 300 + 700 + 1000, the duplicate row once
@@ -131,7 +165,7 @@ def test_budget_gender_share_latest_year_whole_budget_in_the_denominator(program
     assert mosw["budget_assessed"] == 1000.0
     mowca = table.loc["MoWCA"]  # assessed, no budget: a row saying so
     assert pd.isna(mowca["fiscal_year"]) and math.isnan(mowca["share"])
-    earlier = ind.budget_gender_share(scores, money, "national", fiscal_year="2022-23").iloc[0]
+    earlier = budget_gender_share(scores, money, "national", fiscal_year="2022-23").iloc[0]
     assert earlier["budget_total"] == 100.0 and earlier["share"] == 1.0
 
 
@@ -140,17 +174,17 @@ def test_budget_gender_share_counts_a_conflicting_programme_only_if_all_assessme
         programme_row(**MOSW, source_row=2, programme="Old Age Allowance", target_groups=["women"]),
         programme_row(**MOSW, source_row=7, programme="Old Age Allowance"),  # gender-blind this time
     )
-    row = ind.budget_gender_share(score_programmes(df), money, "national").iloc[0]
+    row = budget_gender_share(score_programmes(df), money, "national").iloc[0]
     assert row["budget_gender_specific_or_transformative"] == 0.0
 
 
 def test_resolve_fiscal_year(money):
-    assert ind.resolve_fiscal_year(money) == "2023-24"
-    assert ind.resolve_fiscal_year(money, "MoSW") == "2023-24"
-    assert ind.resolve_fiscal_year(money, "Social Welfare Ministry") == "2023-24"
-    assert ind.resolve_fiscal_year(money, "MoWCA") is None
-    assert ind.resolve_fiscal_year(money, "MoSW", "2021-22") == "2021-22"
-    assert ind.resolve_fiscal_year(None) is None
+    assert resolve_fiscal_year(money) == "2023-24"
+    assert resolve_fiscal_year(money, "MoSW") == "2023-24"
+    assert resolve_fiscal_year(money, "Social Welfare Ministry") == "2023-24"
+    assert resolve_fiscal_year(money, "MoWCA") is None
+    assert resolve_fiscal_year(money, "MoSW", "2021-22") == "2021-22"
+    assert resolve_fiscal_year(None) is None
 
 
 @pytest.fixture
@@ -164,22 +198,22 @@ def women() -> pd.DataFrame:
 
 
 def test_women_share_by_programme_latest_reporting_year_and_implausible_flag(women):
-    table = ind.women_share_by_programme(women).set_index("programme")
+    table = women_share_by_programme(women).set_index("programme")
     assert set(table.index) == {"X", "Y"}  # Z does not report women
     assert table.loc["X", "fiscal_year"] == "2023-24"
     assert table.loc["X", "women_share"] == pytest.approx(0.6) and table.loc["X", "plausible"]
     assert not table.loc["Y", "plausible"]  # 700 women of 500: shown, not corrected
     assert table.loc["Y", "women_beneficiaries"] == 700.0
-    earlier = ind.women_share_by_programme(women, "2022-23").set_index("programme")
+    earlier = women_share_by_programme(women, "2022-23").set_index("programme")
     assert earlier.loc["X", "women_share"] == pytest.approx(0.5)
 
 
 def test_women_beneficiary_share_is_a_ratio_of_totals_without_a_sampling_interval(women):
-    row = ind.women_beneficiary_share(women, "ministry").iloc[0]
+    row = women_beneficiary_share(women, "ministry").iloc[0]
     assert row["fiscal_year"] == "2023-24"
     assert (row["n_programmes"], row["n_programmes_reporting"], row["n_programmes_implausible"]) == (3, 1, 1)
     assert row["women_share"] == pytest.approx(0.6)
-    assert row["interval"] == ind.ADMINISTRATIVE_TOTALS
+    assert row["interval"] == ADMINISTRATIVE_TOTALS
     assert "ci_low" not in row.index
 
 
@@ -192,16 +226,16 @@ def test_lifecycle_matrix_counts_distinct_programmes_and_budget_per_stage():
     )
     money = budgets_frame(budget_row(programme="P1", budget_crore=50.0),
                           budget_row(programme="P2", source_row=3, budget_crore=20.0))
-    table = ind.lifecycle_matrix(df, money)
-    assert len(table) == len(vocab.CLUSTERS) * (len(vocab.LIFECYCLE_STAGES) + 1)
+    table = lifecycle_matrix(df, money)
+    assert len(table) == len(CLUSTERS) * (len(LIFECYCLE_STAGES) + 1)
     cell = table.set_index(["cluster", "lifecycle_stage"])
     assert cell.loc[("Social Allowance", "old_age"), ["n_programmes", "n_programmes_with_budget"]].tolist() == [2, 1]
     assert cell.loc[("Social Allowance", "old_age"), "budget_crore"] == 50.0
     assert cell.loc[("Social Allowance", "disability"), "budget_crore"] == 50.0
-    assert cell.loc[("Food Security and Disaster Response", ind.NO_STAGE), "n_programmes"] == 1
+    assert cell.loc[("Food Security and Disaster Response", NO_STAGE), "n_programmes"] == 1
     assert cell.loc[("Social Insurance", "school_age"), "n_programmes"] == 0
     assert math.isnan(cell.loc[("Social Insurance", "school_age"), "budget_crore"])
-    mowca = ind.lifecycle_matrix(df, money, ministry="Women and Children Affairs")
+    mowca = lifecycle_matrix(df, money, ministry="Women and Children Affairs")
     assert set(mowca["ministry_code"]) == {"MoWCA"} and mowca["n_programmes"].sum() == 1
 
 
@@ -212,13 +246,13 @@ def test_target_groups_reached_guideline_groups_first():
         programme_row(**MOSW, source_row=4, programme="B", target_groups=["women"],
                       target_groups_other=["fishers"]),
     )
-    table = ind.target_groups_reached(df, "national")
-    assert list(table["group"][: len(vocab.GUIDELINE_TARGET_GROUPS)]) == list(vocab.GUIDELINE_TARGET_GROUPS)
+    table = target_groups_reached(df, "national")
+    assert list(table["group"][: len(GUIDELINE_TARGET_GROUPS)]) == list(GUIDELINE_TARGET_GROUPS)
     g = table.set_index("group")
     assert g.loc["women", "n_programmes"] == 2 and not g.loc["women", "guideline_group"]
     assert g.loc["tea_garden_workers", "n_programmes"] == 1 and g.loc["tea_garden_workers", "guideline_group"]
     assert not g.loc["dalit", "reached"]
-    assert g.loc[ind.OTHER_GROUP, "n_programmes"] == 1
+    assert g.loc[OTHER_GROUP, "n_programmes"] == 1
 
 
 def test_data_readiness_share_of_programmes_ready():
@@ -228,7 +262,7 @@ def test_data_readiness_share_of_programmes_ready():
                       gender_reporting=b, gender_indicators=c)
         for k, (a, b, c) in enumerate(answers, start=2)
     ))
-    row = ind.data_readiness(score_programmes(df), "ministry").iloc[0]
+    row = data_readiness(score_programmes(df), "ministry").iloc[0]
     assert (row["n_programmes"], row["n"], row["n_ready"], row["n_partly"], row["n_no"]) == (4, 3, 1, 1, 1)
     assert row["share"] == pytest.approx(1 / 3)
     assert (row["ci_low"], row["ci_high"]) == pytest.approx(wilson_interval(1, 3))
@@ -244,7 +278,7 @@ def test_budget_plausibility_flags_the_rangpur_page_and_never_corrects():
         budget_row(source_row=6, budget_crore=1500.0, **rangpur),
         budget_row(source_row=7, budget_crore=500.0, beneficiaries=1000.0),  # no rate: not checked
     )
-    table = ind.budget_plausibility(df).set_index("source_row")
+    table = budget_plausibility(df).set_index("source_row")
     assert list(table.index) == [2, 3, 4, 5, 6]
     assert table.loc[2, "implied_crore"] == pytest.approx(613.368)  # 851900 x 600 x 12 / 1e7
     assert table.loc[2, "ratio"] == pytest.approx(10.0, rel=1e-3)
@@ -260,7 +294,7 @@ def test_data_quality_unknowns_quarantine_and_conflicts(programmes):
     df = assessments_frame(
         *(programmes.to_dict("records")),
         programme_row(**MOSW, source_row=9, programme="Old  age allowance",
-                      **dict.fromkeys(vocab.ITEMS[:6], "unknown")),
+                      **dict.fromkeys(ITEMS[:6], "unknown")),
     )
     quarantine = pd.DataFrame({
         "source_file": ["MoSW.xlsx", "MoSW.xlsx", "junk.csv"], "source_sheet": ["Programmes", "Budget", ""],
@@ -274,19 +308,19 @@ def test_data_quality_unknowns_quarantine_and_conflicts(programmes):
         "source_row": pd.array([2, 9], dtype="Int64"), "assessment_fy": ["", ""],
         "differing_columns": ["graduation"] * 2, "values": ["graduation=no", "graduation=unknown"],
     })
-    table = ind.data_quality(df, quarantine, conflicts, "ministry").set_index("ministry_code")
+    table = data_quality(df, quarantine, conflicts, "ministry").set_index("ministry_code")
     mosw = table.loc["MoSW"]
     assert (mosw["n_programmes"], mosw["n_answers"], mosw["n_unknown"]) == (4, 40, 6)
     assert mosw["n_programmes_insufficient"] == 1
     assert mosw["n_quarantined"] == 2
     assert (mosw["n_conflict_rows"], mosw["n_conflicting_programmes"]) == (2, 1)
     assert table.loc["MoWCA", "n_quarantined"] == 0 and table.loc["MoWCA", "n_conflict_rows"] == 0
-    national = ind.data_quality(df, quarantine, conflicts, "national").iloc[0]
+    national = data_quality(df, quarantine, conflicts, "national").iloc[0]
     assert national["n_quarantined"] == 3
-    clusters = ind.data_quality(df, quarantine, conflicts, "cluster").set_index("unit")
+    clusters = data_quality(df, quarantine, conflicts, "cluster").set_index("unit")
     assert clusters["n_quarantined"].isna().all()  # a quarantined row has no cluster
     assert clusters.loc["Social Allowance", "n_conflict_rows"] == 2
-    none = ind.data_quality(df, None, None, "national").iloc[0]
+    none = data_quality(df, None, None, "national").iloc[0]
     assert none["n_quarantined"] == 0 and none["n_conflict_rows"] == 0
 
 
@@ -296,7 +330,7 @@ def test_compare_with_national_sets_figures_side_by_side_without_ranking():
         "unit": ["A", "B", "C", "Bangladesh"], "ministry_code": ["A", "B", "C", None],
         "share": [0.9, 0.35, 0.1, 0.3], "ci_low": [0.8, 0.2, np.nan, 0.25], "ci_high": [0.95, 0.5, np.nan, 0.35],
     })
-    out = ind.compare_with_national(table, "share").set_index("unit")
+    out = compare_with_national(table, "share").set_index("unit")
     assert list(out.index) == ["A", "B", "C"]  # the table's order, no rank column
     assert not any("rank" in c for c in out.columns)
     assert out.loc["A", "national_share"] == 0.3 and out.loc["A", "national_ci_low"] == 0.25
@@ -304,31 +338,34 @@ def test_compare_with_national_sets_figures_side_by_side_without_ranking():
     assert out.loc["B", "intervals_overlap"] and out.loc["B", "reading"].startswith("not distinguishable")
     assert out.loc["C", "reading"].startswith("no interval")
     with pytest.raises(NsssError, match="no national rows"):
-        ind.compare_with_national(table[table["scope"] != "national"], "share")
+        compare_with_national(table[table["scope"] != "national"], "share")
 
 
 def test_compare_with_national_matches_rows_on_their_keys(programmes):
     scores = score_programmes(programmes)
-    stacked = pd.concat([ind.level_shares(scores, "ministry"), ind.level_shares(scores, "national")])
-    out = ind.compare_with_national(stacked, "share")
+    stacked = pd.concat([level_shares(scores, "ministry"), level_shares(scores, "national")])
+    out = compare_with_national(stacked, "share")
     row = out[(out["ministry_code"] == "MoSW") & (out["level"] == "gender-specific")].iloc[0]
     assert row["share"] == pytest.approx(2 / 3) and row["national_share"] == pytest.approx(2 / 4)
 
 
 def test_load_tables_and_ministry_summary(tmp_path, programmes, money):
     with pytest.raises(NsssError, match="run `nsss clean` first"):
-        ind.load_tables(tmp_path)
+        load_tables(tmp_path)
     programmes.to_parquet(tmp_path / "assessments.parquet", index=False)
-    tables = ind.load_tables(tmp_path)
+    with pytest.raises(NsssError, match="run `nsss score` first"):
+        load_tables(tmp_path)
+    score_programmes(programmes).to_parquet(tmp_path / "scores.parquet", index=False)
+    tables = load_tables(tmp_path)
     assert tables.budgets is None and tables.quarantine is None and tables.recommendations is None
-    assert len(tables.scores) == 4  # computed when scores.parquet is absent
+    assert len(tables.scores) == 4
     assert tables.assessments["target_groups"].iloc[0] == ["women"]  # lists back as lists
     money.to_parquet(tmp_path / "budgets.parquet", index=False)
-    store.write_csv_atomic(pd.DataFrame(columns=list(vocab.QUARANTINE_COLUMNS)), tmp_path / "quarantine.csv")
-    tables = ind.load_tables(tmp_path)
+    write_csv_atomic(pd.DataFrame(columns=list(QUARANTINE_COLUMNS)), tmp_path / "quarantine.csv")
+    tables = load_tables(tmp_path)
     assert tables.quarantine is not None and len(tables.quarantine) == 0
 
-    summary = ind.ministry_summary(tables, "Social Welfare Ministry")
+    summary = ministry_summary(tables, "Social Welfare Ministry")
     assert summary["about"].iloc[0].to_dict() == {
         "ministry": "Ministry of Social Welfare", "ministry_code": "MoSW", "fiscal_year": "2023-24",
         "n_programmes": 3}
@@ -342,22 +379,22 @@ def test_load_tables_and_ministry_summary(tmp_path, programmes, money):
     assert len(summary["programmes"]) == 3
     assert summary["level_comparison"]["national_share"].notna().all()
     assert all(isinstance(v, pd.DataFrame) for v in summary.values())
-    assert ind.ministry_summary(tables, "mosw")["about"].equals(summary["about"])
+    assert ministry_summary(tables, "mosw")["about"].equals(summary["about"])
     with pytest.raises(NsssError, match="not in the register"):
-        ind.ministry_summary(tables, "Ministry of Magic")
+        ministry_summary(tables, "Ministry of Magic")
     with pytest.raises(NsssError, match="no assessed programmes"):
-        ind.ministry_summary(tables, "MoFood")
+        ministry_summary(tables, "MoFood")
 
 
 def test_national_summary_gathers_tables_models_and_trend(programmes, money):
-    tables = ind.Tables(assessments=programmes, budgets=money)
-    summary = ind.national_summary(tables)
+    tables = Tables(assessments=programmes, budgets=money)
+    summary = national_summary(tables)
     assert {"ministry", "cluster", "national"} == set(summary["level_shares"]["scope"])
     assert not summary["gender_specific_model"].ok
     assert summary["gender_specific_model"].message.startswith("only ")
     assert not summary["trend"].ok
     assert summary["about"].iloc[0]["n_programmes"] == 4
-    everything = ind.all_indicators(tables)
+    everything = all_indicators(tables)
     no_data_here = {"women_share_by_programme", "budget_plausibility"}  # no women counts, no rates
     assert all(len(t) for name, t in everything.items() if name not in no_data_here)
     assert all(list(t.columns[:3]) == ["scope", "unit", "ministry_code"]

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from nsss_analysis.intervals import mean_interval, wilson_interval
-from nsss_analysis.scoring import BOOTSTRAP_RESAMPLES
+from nsss_analysis.diagnostics.intervals import mean_interval, wilson_interval
+from nsss_analysis.diagnostics.rubric import BOOTSTRAP_RESAMPLES
 
 
 def test_wilson_3_of_10_matches_the_known_interval():

@@ -7,16 +7,16 @@ import pandas as pd
 import pytest
 from test_scoring import assessments_frame, programme_row
 
-from nsss_analysis import vocab
-from nsss_analysis.models import (
+from nsss_analysis.diagnostics.models import (
     BUDGET_TERM,
     gender_specific_model,
     inclusion_score_model,
-    trend_by_round,
 )
-from nsss_analysis.scoring import score_programmes
+from nsss_analysis.diagnostics.scoring import score_programmes
+from nsss_analysis.diagnostics.trends import trend_by_round
+from nsss_analysis.reference.vocab import CLUSTERS
 
-CLUSTERS = vocab.CLUSTERS[:3]
+CLUSTERS = CLUSTERS[:3]
 
 
 def programmes(levels, clusters, budgets, scores=None):

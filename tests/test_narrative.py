@@ -5,31 +5,57 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from nsss_analysis import display, indicators, narrative, vocab
-from nsss_analysis.indicators import Tables
-from nsss_analysis.recommendations import recommendations
-from nsss_analysis.scoring import score_programmes
+from nsss_analysis.diagnostics.recommendations import recommendations
+from nsss_analysis.diagnostics.scoring import score_programmes
+from nsss_analysis.diagnostics.summaries import (
+    headline_figures,
+    ministry_summary,
+    national_summary,
+)
+from nsss_analysis.io import Tables
+from nsss_analysis.reference.vocab import (
+    BUDGET_COLUMNS,
+    FOLLOWUPS,
+    ITEMS,
+    load_reference,
+)
+from nsss_analysis.report.display import bullets_html
+from nsss_analysis.report.labels import label_in_sentence
+from nsss_analysis.report.narrative import (
+    budget_share_reading,
+    data_quality_sentences,
+    gaps_reading,
+    headline_sentences,
+    item_heatmap_reading,
+    level_reading,
+    levels_by_unit_reading,
+    lifecycle_reading,
+    model_reading,
+    recommendations_reading,
+    women_share_reading,
+)
+from nsss_analysis.report.wording import crore, join_words, percent, plural
 
 MOWCA = "Ministry of Women and Children Affairs"
 
 
 def _row(programme, code="MoWCA", stages=(), groups=(), yes=(), possible=(), source_row=2, **answers):
     """One assessment row per the contract; items are ``no`` unless named."""
-    name = vocab.load_reference().ministry_by_code[code].name
+    name = load_reference().ministry_by_code[code].name
     row = dict(source_file=f"{code}.xlsx", source_sheet="Programmes", source_row=source_row, ministry=name,
                ministry_code=code, programme=programme, start_fy="2010-11", end_fy=None, ongoing=True,
                cluster="Social Allowance", lifecycle_stages=list(stages), target_groups=list(groups),
                target_groups_other=[], partner_agencies=[], remarks=None)
-    for item in vocab.ITEMS:
+    for item in ITEMS:
         row[item] = "yes" if item in yes else answers.get(item, "no")
-    for followup, items in vocab.FOLLOWUPS.items():
+    for followup, items in FOLLOWUPS.items():
         done = all(row[i] in ("yes", "not_applicable") for i in items)
         row[followup] = "yes" if followup in possible else ("not_applicable" if done else "unknown")
     return row
 
 
 def _budget(programme, fiscal_year, crore, code="MoWCA", beneficiaries=None, women=None, rate=None):
-    name = vocab.load_reference().ministry_by_code[code].name
+    name = load_reference().ministry_by_code[code].name
     return dict(source_file="budget.xlsx", source_sheet="Budget", source_row=2, ministry=name,
                 ministry_code=code, programme=programme, cluster=None, fiscal_year=fiscal_year,
                 budget_crore=crore, beneficiaries=beneficiaries, women_beneficiaries=women,
@@ -40,7 +66,7 @@ def _tables(rows, budgets=()) -> Tables:
     a = pd.DataFrame(rows)
     b = None
     if budgets:
-        b = pd.DataFrame(list(budgets), columns=list(vocab.BUDGET_COLUMNS)).astype(
+        b = pd.DataFrame(list(budgets), columns=list(BUDGET_COLUMNS)).astype(
             {c: "float64" for c in ("budget_crore", "beneficiaries", "women_beneficiaries", "monthly_rate_bdt")})
     s = score_programmes(a)
     return Tables(assessments=a, budgets=b, scores=s, recommendations=recommendations(a, s, b))
@@ -69,7 +95,7 @@ def example() -> Tables:
 
 
 def test_headline_figures_for_a_hand_built_ministry(example):
-    h = narrative.headline_figures(example, "MoWCA")
+    h = headline_figures(example, "MoWCA")
     assert (h["unit"], h["ministry_code"], h["n_programmes"]) == (MOWCA, "MoWCA", 3)
     assert (h["n_gender_specific_or_transformative"], h["n_gender_transformative"]) == (2, 1)
     assert h["share"] == pytest.approx(2 / 3)
@@ -83,7 +109,7 @@ def test_headline_figures_for_a_hand_built_ministry(example):
 
 
 def test_headline_sentences_state_the_numbers(example):
-    text = "\n".join(narrative.headline_sentences(narrative.headline_figures(example, "MoWCA")))
+    text = "\n".join(headline_sentences(headline_figures(example, "MoWCA")))
     assert (f"{MOWCA} has 3 assessed programmes; 2 of them (67%, 95% interval 21%–94%) are "
             "gender-specific or gender-transformative (1 transformative).") in text
     assert "fewer than 5 programmes" in text
@@ -95,104 +121,104 @@ def test_headline_sentences_state_the_numbers(example):
 
 
 def test_headline_for_a_fiscal_year_asked_for(example):
-    h = narrative.headline_figures(example, "MoWCA", fiscal_year="2022-23")
+    h = headline_figures(example, "MoWCA", fiscal_year="2022-23")
     assert h["fiscal_year"] == "2022-23" and h["budget_total_crore"] == 900.0
-    assert narrative.headline_sentences(h)[1].startswith("In FY 2022-23, these programmes carry 100% ")
+    assert headline_sentences(h)[1].startswith("In FY 2022-23, these programmes carry 100% ")
 
 
 def test_singular_sentences(example):
-    h = narrative.headline_figures(example, "Ministry of Social Welfare")
-    sentences = narrative.headline_sentences(h)
+    h = headline_figures(example, "Ministry of Social Welfare")
+    sentences = headline_sentences(h)
     assert sentences[0].startswith("Ministry of Social Welfare has 1 assessed programme, and it is not "
                                    "gender-specific or gender-transformative.")
     assert sentences[1] == ("In FY 2023-24, none of the ministry's social-security budget on record "
                             "(Tk 4,000 crore, 1 programme) is in gender-specific or gender-transformative "
                             "programmes.")
     assert sentences[2].startswith("The biggest quick win (a change the form says is possible): Old Age Allowance")
-    one_of_many = dict(narrative.headline_figures(example, "MoWCA"), n_gender_specific_or_transformative=1,
+    one_of_many = dict(headline_figures(example, "MoWCA"), n_gender_specific_or_transformative=1,
                        n_gender_transformative=0, share=1 / 3)
-    assert "; 1 of them (33%, 95% interval" in narrative.headline_sentences(one_of_many)[0]
-    assert ") is gender-specific" in narrative.headline_sentences(one_of_many)[0]
+    assert "; 1 of them (33%, 95% interval" in headline_sentences(one_of_many)[0]
+    assert ") is gender-specific" in headline_sentences(one_of_many)[0]
 
 
 def test_a_ministry_with_no_programme_gets_one_sentence(example):
-    h = narrative.headline_figures(example, "MoLWA")  # in the register, nothing assessed
+    h = headline_figures(example, "MoLWA")  # in the register, nothing assessed
     assert h["n_programmes"] == 0 and h["quick_wins"] == []
-    assert narrative.headline_sentences(h) == [
+    assert headline_sentences(h) == [
         "No programme of Ministry of Liberation War Affairs has been assessed yet, so this report has no findings."
     ]
 
 
 def test_national_headline(example):
-    h = narrative.headline_figures(example)
+    h = headline_figures(example)
     assert (h["unit"], h["ministry_code"], h["n_programmes"]) == ("Bangladesh", None, 4)
     assert h["budget_total_crore"] == 5500.0
-    text = " ".join(narrative.headline_sentences(h))
+    text = " ".join(headline_sentences(h))
     assert "the government's social-security budget" in text and "the national mean" not in text
 
 
 def test_headline_sentences_are_text_and_escaped_when_rendered(example):
-    sentences = narrative.headline_sentences(narrative.headline_figures(example, "MoWCA"))
-    html = display.bullets_html(sentences)
+    sentences = headline_sentences(headline_figures(example, "MoWCA"))
+    html = bullets_html(sentences)
     assert "Hostel for &lt;b&gt;working&lt;/b&gt; women" in html and "<b>working" not in html
 
 
 @pytest.mark.parametrize("n,word,expected", [(0, "programme", "0 programmes"), (1, "programme", "1 programme"),
                                              (2, "programme", "2 programmes"), (1200, "line", "1,200 lines")])
 def test_plural(n, word, expected):
-    assert narrative.plural(n, word) == expected
+    assert plural(n, word) == expected
 
 
 def test_number_words():
-    assert narrative.percent(0.583) == "58%" and narrative.percent(None) == "n/a"
-    assert narrative.crore(1258.6) == "Tk 1,259 crore"
-    assert narrative.crore(63.7) == "Tk 63.7 crore"
-    assert narrative.join_words(["a", "b", "c"]) == "a, b and c"
-    assert narrative.join_words(["a", "b"], "or") == "a or b"
-    assert narrative.label_in_sentence("hiv_affected") == "HIV affected"
-    assert narrative.label_in_sentence("old_age") == "old age"
+    assert percent(0.583) == "58%" and percent(None) == "n/a"
+    assert crore(1258.6) == "Tk 1,259 crore"
+    assert crore(63.7) == "Tk 63.7 crore"
+    assert join_words(["a", "b", "c"]) == "a, b and c"
+    assert join_words(["a", "b"], "or") == "a or b"
+    assert label_in_sentence("hiv_affected") == "HIV affected"
+    assert label_in_sentence("old_age") == "old age"
 
 
 def test_readings_of_the_ministry_figures(example):
-    s = indicators.ministry_summary(example, "MoWCA")
-    assert narrative.item_heatmap_reading(s["assessments"]).startswith(
+    s = ministry_summary(example, "MoWCA")
+    assert item_heatmap_reading(s["assessments"]).startswith(
         "Across 3 programmes and the ten items, the answers are 5 yes, 24 no and 1 unknown.")
     assert "No programme answers yes to empowerment actions, graduation planned" in \
-        narrative.item_heatmap_reading(s["assessments"])
-    reading = narrative.level_reading(s["level_shares"])
+        item_heatmap_reading(s["assessments"])
+    reading = level_reading(s["level_shares"])
     assert reading.startswith("2 of 3 programmes (67%, 95% interval 21%–94%) are gender-specific or "
                               "gender-transformative, against 50% nationally (95% interval 15%–85%)")
     assert "the intervals overlap" in reading and "fewer than 5 programmes" in reading
-    assert narrative.lifecycle_reading(s["lifecycle_matrix"]) == (
+    assert lifecycle_reading(s["lifecycle_matrix"]) == (
         "The programmes cover 1 of 6 life-cycle stages; none covers early childhood, school age, working age, "
         "old age or disability. 2 programmes name no stage (covariate risk).")
-    assert narrative.women_share_reading(s["women_beneficiary_share"]).startswith(
+    assert women_share_reading(s["women_beneficiary_share"]).startswith(
         "In FY 2023-24, 1 of 2 programmes report women beneficiaries; women are 100% of those programmes' "
         "1,000,000 beneficiaries")
-    quality = narrative.data_quality_sentences(s["data_quality"], s["budget_plausibility"])
+    quality = data_quality_sentences(s["data_quality"], s["budget_plausibility"])
     assert quality[0].startswith("1 of 30 answers (3%) are unknown")
     assert "No programme is assessed twice with different answers." in quality
     assert any(q.startswith("1 of 1 budget row with a monthly rate fails the check") for q in quality)
 
 
 def test_readings_of_the_national_figures(example):
-    n = indicators.national_summary(example)
-    assert narrative.levels_by_unit_reading(n["level_shares"], "ministry") == (
+    n = national_summary(example)
+    assert levels_by_unit_reading(n["level_shares"], "ministry") == (
         "Across government 2 of 4 programmes (50%, 95% interval 15%–85%) are gender-specific or "
         "gender-transformative; in 1 of 2 ministries and divisions none is.")
-    assert narrative.budget_share_reading(n["budget_gender_share"]) == (
+    assert budget_share_reading(n["budget_gender_share"]) == (
         "In FY 2023-24, 22% of the social-security budget on record (Tk 1,200 crore of Tk 5,500 crore, "
         "3 programmes) is in gender-specific or gender-transformative programmes.")
-    gaps = narrative.gaps_reading(n["lifecycle_matrix"], n["target_groups_reached"])
+    gaps = gaps_reading(n["lifecycle_matrix"], n["target_groups_reached"])
     assert gaps.startswith("No programme covers early childhood, school age, working age or disability; ")
     assert "HIV affected among its target groups" in gaps
-    model = narrative.model_reading(n["gender_specific_model"])
+    model = model_reading(n["gender_specific_model"])
     assert model.startswith("Only 3 programmes: too few for a model")
 
 
 def test_empty_inputs_give_a_sentence_not_an_error():
-    assert narrative.item_heatmap_reading(pd.DataFrame()).startswith("No programme")
-    assert narrative.level_reading(None) == "No programme has been scored."
-    assert narrative.recommendations_reading(None).startswith("No gap found")
-    assert narrative.women_share_reading(None).startswith("No programme reports")
-    assert narrative.data_quality_sentences(None) == ["No data-quality figures: no programme assessed."]
+    assert item_heatmap_reading(pd.DataFrame()).startswith("No programme")
+    assert level_reading(None) == "No programme has been scored."
+    assert recommendations_reading(None).startswith("No gap found")
+    assert women_share_reading(None).startswith("No programme reports")
+    assert data_quality_sentences(None) == ["No data-quality figures: no programme assessed."]

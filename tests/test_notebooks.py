@@ -11,7 +11,18 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from nsss_analysis.commands import run_beneficiaries, run_clean, run_score
 from nsss_analysis.config import NOTEBOOKS_DIR, RAW_DIR
+from nsss_analysis.mis.extracts import default_extracts
+from nsss_analysis.report.display import (
+    MISSING,
+    bullets_html,
+    figure_html,
+    heading_html,
+    paragraph_html,
+    table_html,
+)
+from nsss_analysis.report.sections import recommendations_table
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 EXPECTED_PARAMETERS = {
@@ -64,7 +75,7 @@ def test_code_cells_hold_calls_not_logic(path):
 
 
 def test_no_styler_or_unescaped_html_in_notebooks():
-    """Form text is data: tables go through display.table (escaped), never a Styler or to_html."""
+    """Form text is data: tables go through table (escaped), never a Styler or to_html."""
     for path in NOTEBOOKS:
         text = "\n".join(c.source for c in _code_cells(_read(path)))
         assert ".style" not in text and "to_html" not in text and "HTML(" not in text and "Markdown(" not in text
@@ -97,17 +108,11 @@ def test_strip_script_removes_outputs_and_counts(tmp_path):
 @pytest.fixture(scope="session")
 def processed(tmp_path_factory) -> Path:
     """The processed tables of the bundled data/raw, built once into a temporary folder."""
-    try:
-        from nsss_analysis.clean import run_clean
-        from nsss_analysis.scoring import run_score
-    except ImportError as exc:  # pragma: no cover - only while the cleaner is being written
-        pytest.skip(f"clean/score not available: {exc}")
     if not any(p.suffix in (".xlsx", ".csv") for p in RAW_DIR.glob("*")):
         pytest.skip(f"no bundled submissions in {RAW_DIR}")
     out = tmp_path_factory.mktemp("processed")
     assert run_clean(RAW_DIR, out) == 0
     assert run_score(out) == 0
-    from nsss_analysis.beneficiaries import default_extracts, run_beneficiaries
 
     extracts = default_extracts(RAW_DIR)
     if extracts:
@@ -208,33 +213,31 @@ HOSTILE = '<script>alert(1)</script> & "quotes"'
 
 
 def test_every_text_helper_escapes_form_text():
-    from nsss_analysis import display
 
-    for html in (display.paragraph_html(HOSTILE), display.heading_html(HOSTILE, 1),
-                 display.bullets_html([HOSTILE])):
+    for html in (paragraph_html(HOSTILE), heading_html(HOSTILE, 1),
+                 bullets_html([HOSTILE])):
         assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;" in html
 
 
 def test_tables_escape_cells_and_headers_and_format_values():
     import pandas as pd
 
-    from nsss_analysis import display
 
     df = pd.DataFrame({"programme": [HOSTILE, "Old Age Allowance"], "<b>score</b>": [61.26, float("nan")],
                        "targeted": [True, False], "groups": [["women", "children"], []]})
-    html = display.table_html(df, digits={"<b>score</b>": 0})
+    html = table_html(df, digits={"<b>score</b>": 0})
     assert "<script>" not in html and "<b>" not in html and "&lt;b&gt;score&lt;/b&gt;" in html
-    assert ">61<" in html and f">{display.MISSING}<" in html and ">yes<" in html and ">women, children<" in html
+    assert ">61<" in html and f">{MISSING}<" in html and ">yes<" in html and ">women, children<" in html
     assert 'text-align:right' in html  # numbers right-aligned
 
 
 def test_figure_html_embeds_a_png_with_an_escaped_alt_text_and_closes_the_figure():
     import matplotlib.pyplot as plt
 
-    from nsss_analysis import display, figures
+    from nsss_analysis.report import figures
 
     fig = figures.no_data(HOSTILE, "x", "y")
-    html = display.figure_html(fig, reading=HOSTILE)
+    html = figure_html(fig, reading=HOSTILE)
     assert html.count("data:image/png;base64,") == 1
     assert "<script>" not in html and 'alt="&lt;script&gt;' in html
     assert not plt.get_fignums()
@@ -243,12 +246,11 @@ def test_figure_html_embeds_a_png_with_an_escaped_alt_text_and_closes_the_figure
 def test_recommendations_table_keeps_the_always_listed_actions():
     import pandas as pd
 
-    from nsss_analysis import display
 
     recs = pd.DataFrame({"rank": range(1, 21), "programme": [f"P{i}" for i in range(1, 21)],
                          "item": ["graduation"] * 19 + ["gender_indicators"], "answer": "no",
                          "followup_answer": ["yes"] * 19 + [None], "action": "Act.",
                          "budget_crore": 1.0, "always_listed": [False] * 19 + [True]})
-    html = display.recommendations_table(recs, top=3).data
+    html = recommendations_table(recs, top=3).data
     assert ">P3<" in html and ">P4<" not in html and ">P20<" in html
     assert "The first 3 of 20 actions" in html

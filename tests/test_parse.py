@@ -10,10 +10,31 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nsss_analysis import parse
-from nsss_analysis.synthetic_forms import south_asian
-from nsss_analysis.parse import CellError
-from nsss_analysis.vocab import load_reference
+from nsss_analysis.intake.cells import (
+    CellError,
+    is_totals_label,
+    parse_answer,
+    parse_cluster,
+    parse_followup,
+    parse_list,
+    parse_partner_agencies,
+)
+from nsss_analysis.intake.quantities import (
+    find_fiscal_year,
+    parse_amount_bdt,
+    parse_amount_crore,
+    parse_count,
+    parse_duration,
+    parse_fiscal_year,
+)
+from nsss_analysis.reference.ministries import (
+    find_ministry,
+    match_ministry,
+    suggest_ministries,
+)
+from nsss_analysis.reference.text import bangla_digits_to_ascii, clean_text
+from nsss_analysis.reference.vocab import load_reference
+from tools.synthetic.forms import south_asian
 
 REF = load_reference()
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -24,13 +45,13 @@ BANGLA = str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯")
 
 
 def test_clean_text_folds_nbsp_newlines_and_trims():
-    assert parse.clean_text("  Old\u00a0Age\n\tAllowance \u200b") == "Old Age Allowance"
-    assert parse.clean_text("   ") is None and parse.clean_text(None) is None
-    assert parse.clean_text(2020.0) == "2020"
+    assert clean_text("  Old\u00a0Age\n\tAllowance \u200b") == "Old Age Allowance"
+    assert clean_text("   ") is None and clean_text(None) is None
+    assert clean_text(2020.0) == "2020"
 
 
 def test_bangla_digits_become_ascii():
-    assert parse.bangla_digits_to_ascii("১,০৭,৬১৪ জন") == "1,07,614 জন"
+    assert bangla_digits_to_ascii("১,০৭,৬১৪ জন") == "1,07,614 জন"
 
 
 # --- answers and follow-ups ---------------------------------------------------------
@@ -73,34 +94,34 @@ def test_bangla_digits_become_ascii():
     ],
 )
 def test_parse_answer_accepts_the_spellings_of_the_spec(cell, expected):
-    assert parse.parse_answer(cell) == expected
+    assert parse_answer(cell) == expected
 
 
 @pytest.mark.parametrize("cell", ["maybe later", "yes/no", "#N/A", "42"])
 def test_parse_answer_rejects_unreadable_cells_with_a_reason(cell):
     with pytest.raises(CellError) as err:
-        parse.parse_answer(cell)
+        parse_answer(cell)
     assert cell in str(err.value)
 
 
 def test_empty_answer_is_unknown_never_no():
-    assert parse.parse_answer("   ") == "unknown"
+    assert parse_answer("   ") == "unknown"
 
 
 def test_followup_is_not_applicable_when_every_item_it_follows_is_yes_or_na():
-    assert parse.parse_followup("", ["yes"]) == "not_applicable"
-    assert parse.parse_followup("no", ["yes", "not_applicable"]) == "not_applicable"
-    assert parse.parse_followup(None, ["not_applicable"]) == "not_applicable"
+    assert parse_followup("", ["yes"]) == "not_applicable"
+    assert parse_followup("no", ["yes", "not_applicable"]) == "not_applicable"
+    assert parse_followup(None, ["not_applicable"]) == "not_applicable"
 
 
 def test_followup_after_no_or_partly_is_read_and_empty_is_unknown():
-    assert parse.parse_followup("", ["no"]) == "unknown"
-    assert parse.parse_followup(None, ["yes", "partly"]) == "unknown"
-    assert parse.parse_followup("Possible", ["no"]) == "yes"
-    assert parse.parse_followup("সম্ভব নয়", ["partly"]) == "no"
-    assert parse.parse_followup("Maybe", ["no"]) == "unknown"
+    assert parse_followup("", ["no"]) == "unknown"
+    assert parse_followup(None, ["yes", "partly"]) == "unknown"
+    assert parse_followup("Possible", ["no"]) == "yes"
+    assert parse_followup("সম্ভব নয়", ["partly"]) == "no"
+    assert parse_followup("Maybe", ["no"]) == "unknown"
     with pytest.raises(CellError):
-        parse.parse_followup("Partly", ["no"])  # a follow-up is yes or no
+        parse_followup("Partly", ["no"])  # a follow-up is yes or no
 
 
 # --- fiscal years and durations -----------------------------------------------------
@@ -128,23 +149,23 @@ def test_followup_after_no_or_partly_is_read_and_empty_is_unknown():
     ],
 )
 def test_parse_fiscal_year_reads_every_supported_form_as_2020_21(cell):
-    assert parse.parse_fiscal_year(cell) == "2020-21"
+    assert parse_fiscal_year(cell) == "2020-21"
 
 
 @pytest.mark.parametrize("cell", ["20201-22", "2020-22", "2019-2021", "next year", "FY", 1800, 2020.5, True])
 def test_parse_fiscal_year_rejects_non_consecutive_and_garbage(cell):
     with pytest.raises(CellError):
-        parse.parse_fiscal_year(cell)
+        parse_fiscal_year(cell)
 
 
 def test_parse_fiscal_year_blank_is_none():
-    assert parse.parse_fiscal_year("  ") is None and parse.parse_fiscal_year(None) is None
+    assert parse_fiscal_year("  ") is None and parse_fiscal_year(None) is None
 
 
 def test_find_fiscal_year_in_titles_and_file_names():
-    assert parse.find_fiscal_year("MoWCA_gender_assessment_FY2023-24") == "2023-24"
-    assert parse.find_fiscal_year("Gender assessment FY 2023-24 (draft)") == "2023-24"
-    assert parse.find_fiscal_year("Report dated 2024-07-15") is None
+    assert find_fiscal_year("MoWCA_gender_assessment_FY2023-24") == "2023-24"
+    assert find_fiscal_year("Gender assessment FY 2023-24 (draft)") == "2023-24"
+    assert find_fiscal_year("Report dated 2024-07-15") is None
 
 
 @pytest.mark.parametrize(
@@ -165,14 +186,14 @@ def test_find_fiscal_year_in_titles_and_file_names():
     ],
 )
 def test_parse_duration(cell, start, expected):
-    assert parse.parse_duration(cell, start) == expected
+    assert parse_duration(cell, start) == expected
 
 
 def test_duration_in_years_needs_a_start_and_an_end_cannot_precede_it():
     with pytest.raises(CellError, match="start year"):
-        parse.parse_duration("3 years", None)
+        parse_duration("3 years", None)
     with pytest.raises(CellError, match="before it starts"):
-        parse.parse_duration("2015-16", "2019-20")
+        parse_duration("2015-16", "2019-20")
 
 
 # --- amounts and counts -------------------------------------------------------------
@@ -199,14 +220,14 @@ def test_duration_in_years_needs_a_start_and_an_end_cannot_precede_it():
     ],
 )
 def test_parse_amount_crore(cell, crore):
-    got = parse.parse_amount_crore(cell)
+    got = parse_amount_crore(cell)
     assert got == pytest.approx(crore) if crore is not None else got is None
 
 
 def test_amount_header_unit_applies_to_bare_numbers_only():
-    assert parse.parse_amount_crore("125", bare_unit="lakh") == pytest.approx(1.25)
-    assert parse.parse_amount_crore("125 crore", bare_unit="lakh") == pytest.approx(125)
-    assert parse.parse_amount_crore(5_000_000, bare_unit="taka") == pytest.approx(0.5)
+    assert parse_amount_crore("125", bare_unit="lakh") == pytest.approx(1.25)
+    assert parse_amount_crore("125 crore", bare_unit="lakh") == pytest.approx(125)
+    assert parse_amount_crore(5_000_000, bare_unit="taka") == pytest.approx(0.5)
 
 
 @pytest.mark.parametrize(
@@ -214,7 +235,7 @@ def test_amount_header_unit_applies_to_bare_numbers_only():
 )
 def test_parse_amount_crore_rejects_what_is_not_one_amount(cell):
     with pytest.raises(CellError):
-        parse.parse_amount_crore(cell)
+        parse_amount_crore(cell)
 
 
 @pytest.mark.parametrize(
@@ -231,16 +252,16 @@ def test_parse_amount_crore_rejects_what_is_not_one_amount(cell):
     ],
 )
 def test_parse_count(cell, persons):
-    assert parse.parse_count(cell) == persons
+    assert parse_count(cell) == persons
 
 
 def test_parse_count_rejects_money_fractions_of_people_and_impossible_counts():
     with pytest.raises(CellError, match="more people than live on Earth"):
-        parse.parse_count("1,200 crore")
+        parse_count("1,200 crore")
     with pytest.raises(CellError, match="money"):
-        parse.parse_count("Tk 500")
+        parse_count("Tk 500")
     with pytest.raises(CellError, match="whole number"):
-        parse.parse_count("1.5")
+        parse_count("1.5")
 
 
 @pytest.mark.parametrize(
@@ -248,7 +269,7 @@ def test_parse_count_rejects_money_fractions_of_people_and_impossible_counts():
     [("Tk 500", 500), ("৳৫০০", 500), ("500/-", 500), ("Tk 1,000 per month", 1000), (850, 850)],
 )
 def test_parse_amount_bdt(cell, taka):
-    assert parse.parse_amount_bdt(cell) == taka
+    assert parse_amount_bdt(cell) == taka
 
 
 # --- lists --------------------------------------------------------------------------
@@ -266,7 +287,7 @@ def test_parse_amount_bdt(cell, taka):
     ],
 )
 def test_parse_list_lifecycle_stages(cell, known, other):
-    assert parse.parse_list(cell, REF.lifecycle_stages) == (known, other)
+    assert parse_list(cell, REF.lifecycle_stages) == (known, other)
 
 
 @pytest.mark.parametrize(
@@ -285,35 +306,35 @@ def test_parse_list_lifecycle_stages(cell, known, other):
     ],
 )
 def test_parse_list_target_groups_keeps_unknown_groups_verbatim(cell, known, other):
-    assert parse.parse_list(cell, REF.target_groups) == (known, other)
+    assert parse_list(cell, REF.target_groups) == (known, other)
 
 
 def test_parse_list_food_security_disaster_response_is_one_cluster_entry():
-    assert parse.parse_list("Food security/disaster response", REF.clusters) == (
+    assert parse_list("Food security/disaster response", REF.clusters) == (
         ["Food Security and Disaster Response"],
         [],
     )
 
 
 def test_partner_agencies_register_names_and_verbatim_others_in_order():
-    assert parse.parse_partner_agencies("MoWCA, LGD and BRAC") == [
+    assert parse_partner_agencies("MoWCA, LGD and BRAC") == [
         "Ministry of Women and Children Affairs",
         "Local Government Division",
         "BRAC",
     ]
-    assert parse.parse_partner_agencies(
+    assert parse_partner_agencies(
         "Ministry of Women and Children Affairs and Ministry of Social Welfare"
     ) == [
         "Ministry of Women and Children Affairs",
         "Ministry of Social Welfare",
     ]
-    assert parse.parse_partner_agencies("ILO and BGMEA") == ["ILO", "BGMEA"]
-    assert parse.parse_partner_agencies("MoFood/WFP") == ["Ministry of Food", "WFP"]
-    assert parse.parse_partner_agencies("Palli Karma-Sahayak Foundation (PKSF)") == [
+    assert parse_partner_agencies("ILO and BGMEA") == ["ILO", "BGMEA"]
+    assert parse_partner_agencies("MoFood/WFP") == ["Ministry of Food", "WFP"]
+    assert parse_partner_agencies("Palli Karma-Sahayak Foundation (PKSF)") == [
         "Palli Karma-Sahayak Foundation (PKSF)"
     ]
     # a department named in the register's aliases resolves to its ministry
-    assert parse.parse_partner_agencies("Department of Women Affairs") == [
+    assert parse_partner_agencies("Department of Women Affairs") == [
         "Ministry of Women and Children Affairs"
     ]
 
@@ -333,12 +354,12 @@ def test_partner_agencies_register_names_and_verbatim_others_in_order():
     ],
 )
 def test_parse_cluster(cell, cluster):
-    assert parse.parse_cluster(cell) == cluster
+    assert parse_cluster(cell) == cluster
 
 
 def test_parse_cluster_rejects_other_text():
     with pytest.raises(CellError, match="not an NSSS cluster"):
-        parse.parse_cluster("Health")
+        parse_cluster("Health")
 
 
 @pytest.mark.parametrize(
@@ -364,26 +385,26 @@ def test_parse_cluster_rejects_other_text():
     ],
 )
 def test_match_ministry_variants(text, code):
-    ministry = parse.match_ministry(text)
+    ministry = match_ministry(text)
     assert ministry is not None and ministry.code == code
 
 
 def test_unknown_or_ambiguous_ministry_is_none_with_suggestions():
-    assert parse.match_ministry("Ministry of Magic") is None
-    assert parse.match_ministry("Ministry of Health and Family Welfare") is None  # two divisions
-    assert parse.match_ministry("LGD/RDCD") is None  # two entries: which one?
-    assert parse.suggest_ministries("Ministry of Health and Family Welfare")[:2] == [
+    assert match_ministry("Ministry of Magic") is None
+    assert match_ministry("Ministry of Health and Family Welfare") is None  # two divisions
+    assert match_ministry("LGD/RDCD") is None  # two entries: which one?
+    assert suggest_ministries("Ministry of Health and Family Welfare")[:2] == [
         "Health Services Division",
         "Medical Education and Family Welfare Division",
     ]
-    assert "Ministry of Social Welfare" in parse.suggest_ministries("Ministry of Social Walfare")
+    assert "Ministry of Social Welfare" in suggest_ministries("Ministry of Social Walfare")
 
 
 def test_find_ministry_in_titles_and_file_names():
-    assert parse.find_ministry("Gender assessment - Ministry of Social Welfare, FY 2023-24").code == "MoSW"
-    assert parse.find_ministry("mowca-submission").code == "MoWCA"
-    assert parse.find_ministry("MoSW_gender_assessment_2023-24").code == "MoSW"
-    assert parse.find_ministry("Synthetic example data generated by scripts/generate_bundled_data.py") is None
+    assert find_ministry("Gender assessment - Ministry of Social Welfare, FY 2023-24").code == "MoSW"
+    assert find_ministry("mowca-submission").code == "MoWCA"
+    assert find_ministry("MoSW_gender_assessment_2023-24").code == "MoSW"
+    assert find_ministry("Synthetic example data generated by scripts/generate_bundled_data.py") is None
 
 
 @pytest.mark.parametrize(
@@ -399,7 +420,7 @@ def test_find_ministry_in_titles_and_file_names():
     ],
 )
 def test_is_totals_label(text, is_total):
-    assert parse.is_totals_label(text) is is_total
+    assert is_totals_label(text) is is_total
 
 
 # --- properties ---------------------------------------------------------------------
@@ -435,7 +456,7 @@ def test_amounts_written_any_supported_way_parse_back_to_the_same_crore(paisa, s
         f"{plain(crore * 100).translate(BANGLA)} লাখ টাকা",
         float(crore),
     ][style]
-    assert math.isclose(parse.parse_amount_crore(written), float(crore), rel_tol=1e-12, abs_tol=1e-12), (
+    assert math.isclose(parse_amount_crore(written), float(crore), rel_tol=1e-12, abs_tol=1e-12), (
         written
     )
 
@@ -452,7 +473,7 @@ def test_counts_written_any_supported_way_parse_back_to_the_same_persons(n, styl
         (f"{plain(Decimal(hundreds) / 1_000_000)} million", hundreds),
         (n, n),
     ][style]
-    assert parse.parse_count(written) == expected, written
+    assert parse_count(written) == expected, written
 
 
 @PROPERTY
@@ -471,7 +492,7 @@ def test_fiscal_years_written_any_supported_way_parse_back(start, style):
         start,
         dt.date(start, 10, 1),
     ][style]
-    assert parse.parse_fiscal_year(written) == f"{start}-{end % 100:02d}", written
+    assert parse_fiscal_year(written) == f"{start}-{end % 100:02d}", written
 
 
 CELLS = st.one_of(
@@ -489,17 +510,17 @@ CELLS = st.one_of(
 @given(cell=CELLS)
 def test_arbitrary_cells_raise_nothing_but_cell_error(cell):
     parsers = [
-        parse.parse_answer,
-        lambda v: parse.parse_followup(v, ["no"]),
-        parse.parse_fiscal_year,
-        lambda v: parse.parse_duration(v, "2019-20"),
-        lambda v: parse.parse_duration(v, None),
-        parse.parse_amount_crore,
-        parse.parse_amount_bdt,
-        parse.parse_count,
-        lambda v: parse.parse_list(v, REF.target_groups),
-        parse.parse_partner_agencies,
-        parse.parse_cluster,
+        parse_answer,
+        lambda v: parse_followup(v, ["no"]),
+        parse_fiscal_year,
+        lambda v: parse_duration(v, "2019-20"),
+        lambda v: parse_duration(v, None),
+        parse_amount_crore,
+        parse_amount_bdt,
+        parse_count,
+        lambda v: parse_list(v, REF.target_groups),
+        parse_partner_agencies,
+        parse_cluster,
     ]
     for parser in parsers:
         try:
@@ -507,8 +528,8 @@ def test_arbitrary_cells_raise_nothing_but_cell_error(cell):
         except CellError as exc:
             assert str(exc) and "\n" not in str(exc)
     # the lookups never raise at all
-    parse.match_ministry(cell)
-    parse.find_ministry(cell)
-    parse.suggest_ministries(cell)
-    parse.is_totals_label(cell)
-    parse.find_fiscal_year(str(cell))
+    match_ministry(cell)
+    find_ministry(cell)
+    suggest_ministries(cell)
+    is_totals_label(cell)
+    find_fiscal_year(str(cell))

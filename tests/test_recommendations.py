@@ -10,17 +10,17 @@ import pytest
 from test_indicators import MOSW, MOWCA, budget_row, budgets_frame
 from test_scoring import assessments_frame, programme_row
 
-from nsss_analysis import vocab
-from nsss_analysis.recommendations import (
+from nsss_analysis.diagnostics.recommendations import (
     ACTIONS,
     RECOMMENDATION_COLUMNS,
     guideline_questions,
     quick_wins,
     recommendations,
 )
-from nsss_analysis.scoring import score_programmes
+from nsss_analysis.diagnostics.scoring import score_programmes
+from nsss_analysis.reference.vocab import FOLLOWUPS, ITEMS, load_reference
 
-ALL_YES = dict.fromkeys(vocab.ITEMS, "yes") | dict.fromkeys(vocab.FOLLOWUPS, "not_applicable")
+ALL_YES = dict.fromkeys(ITEMS, "yes") | dict.fromkeys(FOLLOWUPS, "not_applicable")
 WORKSHOP = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "gender-inclusion-workshop-2019.txt"
 
 
@@ -82,11 +82,11 @@ def test_sex_disaggregated_data_and_gender_indicators_are_always_listed(ranked):
 
 
 def test_yes_and_not_applicable_are_not_gaps():
-    answers = dict.fromkeys(vocab.ITEMS[:5], "yes") | dict.fromkeys(vocab.ITEMS[5:8], "not_applicable") | {
-        vocab.ITEMS[8]: "partly", vocab.ITEMS[9]: "no"}
+    answers = dict.fromkeys(ITEMS[:5], "yes") | dict.fromkeys(ITEMS[5:8], "not_applicable") | {
+        ITEMS[8]: "partly", ITEMS[9]: "no"}
     a = assessments_frame(programme_row(**answers))
     recs = recommendations(a)
-    assert list(recs["item"]) == [vocab.ITEMS[9], vocab.ITEMS[8]]  # no before partly on a tie
+    assert list(recs["item"]) == [ITEMS[9], ITEMS[8]]  # no before partly on a tie
     assert recs["budget_crore"].isna().all()
     empty = recommendations(assessments_frame(gaps(MOSW)))
     assert empty.empty and tuple(empty.columns) == RECOMMENDATION_COLUMNS
@@ -94,9 +94,9 @@ def test_yes_and_not_applicable_are_not_gaps():
 
 def test_actions_are_in_the_guidelines_own_words():
     questions = guideline_questions()
-    instructions = {c.column: c.instruction for c in vocab.load_reference().form_columns}
-    assert set(ACTIONS) == set(questions) == set(vocab.ITEMS)
-    for item in vocab.ITEMS:
+    instructions = {c.column: c.instruction for c in load_reference().form_columns}
+    assert set(ACTIONS) == set(questions) == set(ITEMS)
+    for item in ITEMS:
         assert questions[item] == instructions[item]
     if not WORKSHOP.exists():
         pytest.skip(f"{WORKSHOP} not beside the checkout")

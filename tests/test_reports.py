@@ -12,10 +12,8 @@ notebooks written below, quick and deterministic. Notebook-running tests are slo
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import io
-from html import escape
 import json
 import os
 import re
@@ -25,6 +23,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from html import escape
 from pathlib import Path
 
 import nbformat
@@ -35,9 +34,36 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nsss_analysis import config, executor, reports, vocab
+from nsss_analysis import config
 from nsss_analysis.cli import main
+from nsss_analysis.commands import run_clean, run_score
 from nsss_analysis.errors import UsageError
+from nsss_analysis.intake.schemas import ASSESSMENT_ARROW_SCHEMA, BUDGET_ARROW_SCHEMA
+from nsss_analysis.io import load_tables
+from nsss_analysis.reference.vocab import (
+    FOLLOWUPS,
+    ITEMS,
+    QUARANTINE_COLUMNS,
+    load_reference,
+)
+from nsss_analysis.runner import request as runner_request
+from nsss_analysis.runner.html import render_html
+from nsss_analysis.runner.index import collected_headline, index_figures
+from nsss_analysis.runner.inputs import national_digest, report_hash
+from nsss_analysis.runner.kernel import REPORT_SEED, KernelStartError, WarmKernel
+from nsss_analysis.runner.manifest import _jsonable, package_digest
+from nsss_analysis.runner.plan import (
+    MAX_SLUG_LENGTH,
+    MINISTRY_NOTEBOOK,
+    NATIONAL_NOTEBOOK,
+    RESERVED_SLUGS,
+    PlannedReport,
+    plan_reports,
+    report_slug,
+)
+from nsss_analysis.runner.pool import ReportJob, mark_errors, parameterize, run_jobs
+from nsss_analysis.runner.request import EXIT_LOCKED, ReportRequest
+from nsss_analysis.runner.run import run_reports
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -68,8 +94,8 @@ def _programme(code: str, programme: str, row: int, answer: str, **extra) -> dic
         "lifecycle_stages": ["old_age"],
         "target_groups": ["elderly"],
         "target_groups_other": [],
-        **{item: answer for item in vocab.ITEMS},
-        **{f: ("not_applicable" if answer == "yes" else "yes") for f in vocab.FOLLOWUPS},
+        **{item: answer for item in ITEMS},
+        **{f: ("not_applicable" if answer == "yes" else "yes") for f in FOLLOWUPS},
         "partner_agencies": [],
         "remarks": None,
         "assessment_fy": "2023-24",
@@ -111,22 +137,19 @@ def tiny_budgets() -> list[dict]:
 
 def write_processed(folder: Path, rows: list[dict] | None = None, budgets: list[dict] | None = None) -> Path:
     """assessments/budgets/quarantine/conflicts per the contract, then the real `nsss score`."""
-    from nsss_analysis.schemas import ASSESSMENT_ARROW_SCHEMA, BUDGET_ARROW_SCHEMA
-    from nsss_analysis.scoring import run_score
 
     folder.mkdir(parents=True, exist_ok=True)
     rows = tiny_rows() if rows is None else rows
     budgets = tiny_budgets() if budgets is None else budgets
     pq.write_table(pa.Table.from_pylist(rows, schema=ASSESSMENT_ARROW_SCHEMA), folder / "assessments.parquet")
     pq.write_table(pa.Table.from_pylist(budgets, schema=BUDGET_ARROW_SCHEMA), folder / "budgets.parquet")
-    pd.DataFrame(columns=list(vocab.QUARANTINE_COLUMNS)).to_csv(folder / "quarantine.csv", index=False)
+    pd.DataFrame(columns=list(QUARANTINE_COLUMNS)).to_csv(folder / "quarantine.csv", index=False)
     with contextlib.redirect_stdout(io.StringIO()):
         assert run_score(folder) == 0
     return folder
 
 
 def rescore(folder: Path) -> None:
-    from nsss_analysis.scoring import run_score
 
     with contextlib.redirect_stdout(io.StringIO()):
         assert run_score(folder) == 0
@@ -147,21 +170,24 @@ import html, os, time
 import matplotlib.pyplot as plt
 import seaborn as sns
 from IPython.display import HTML, display
-from nsss_analysis import indicators, narrative
+from nsss_analysis.diagnostics.summaries import headline_figures
+from nsss_analysis.io import load_tables
+from nsss_analysis.reference.ministries import resolve_ministry
+from nsss_analysis.report.narrative import headline_sentences
 time.sleep(float(os.environ.get("NSSS_TEST_REPORT_SLEEP", "0")))
-tables = indicators.load_tables(processed_dir)"""
+tables = load_tables(processed_dir)"""
 
 STANDIN_MINISTRY = [
     nbformat.v4.new_markdown_cell("# Gender diagnostic report (stand-in)"),
     nbformat.v4.new_code_cell(STANDIN_SETUP + """
-name, code = indicators.resolve_ministry(ministry, tables.assessments)
+name, code = (m := resolve_ministry(ministry)).name, m.code
 own = tables.scores[tables.scores["ministry_code"] == code]
 if own.empty:
     raise ValueError(f"no scored programmes for {name}")"""),
     nbformat.v4.new_code_cell("""\
-headline = narrative.headline_figures(tables, code, fiscal_year)
+headline = headline_figures(tables, code, fiscal_year)
 display(HTML("<h1>" + html.escape(name) + "</h1>" + "".join(
-    f'<p class="headline">{html.escape(s)}</p>' for s in narrative.headline_sentences(headline))))"""),
+    f'<p class="headline">{html.escape(s)}</p>' for s in headline_sentences(headline))))"""),
     nbformat.v4.new_code_cell('own[["programme", "level", "inclusion_score"]]'),
     nbformat.v4.new_code_cell("""\
 remarks = tables.assessments.loc[tables.assessments["ministry_code"] == code, "remarks"].dropna()
@@ -178,8 +204,8 @@ STANDIN_NATIONAL = [
     nbformat.v4.new_markdown_cell("# National overview (stand-in)"),
     nbformat.v4.new_code_cell(STANDIN_SETUP),
     nbformat.v4.new_code_cell("""\
-headline = narrative.headline_figures(tables, None, fiscal_year)
-display(HTML("".join(f'<p class="headline">{html.escape(s)}</p>' for s in narrative.headline_sentences(headline))))
+headline = headline_figures(tables, None, fiscal_year)
+display(HTML("".join(f'<p class="headline">{html.escape(s)}</p>' for s in headline_sentences(headline))))
 fig, ax = plt.subplots(figsize=(5, 2.5))
 sns.countplot(data=tables.scores, y="ministry_code", ax=ax, color="0.35")
 ax.set_title("Assessed programmes by ministry")
@@ -192,17 +218,19 @@ plt.show()"""),
 def write_standin_notebooks(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     nbformat.write(_notebook(STANDIN_MINISTRY, 'ministry = "MoWCA"\nfiscal_year = None\nprocessed_dir = ""'),
-                   folder / reports.MINISTRY_NOTEBOOK)
+                   folder / MINISTRY_NOTEBOOK)
     nbformat.write(_notebook(STANDIN_NATIONAL, 'fiscal_year = None\nprocessed_dir = ""'),
-                   folder / reports.NATIONAL_NOTEBOOK)
+                   folder / NATIONAL_NOTEBOOK)
     return folder
 
 
-def report_args(processed: Path, out: Path, notebooks: Path, **options) -> argparse.Namespace:
-    values = dict(ministry=[], all=False, fiscal_year=None, workers=2, force=False, timeout=300,
+def report_args(processed: Path, out: Path, notebooks: Path, **options) -> ReportRequest:
+    values = dict(ministries=(), all=False, fiscal_year=None, workers=2, force=False, timeout=300,
                   processed=processed, out=out, notebooks=notebooks, lock_wait=0.5, progress=False)
+    if "ministry" in options:
+        options["ministries"] = tuple(options.pop("ministry"))
     values.update(options)
-    return argparse.Namespace(**values)
+    return ReportRequest(**values)
 
 
 # --- fixtures ---------------------------------------------------------------------------
@@ -236,7 +264,6 @@ def copy_processed(source: Path, target: Path) -> Path:
 
 def bundled_processed(folder: Path) -> Path:
     """Processed tables from the checkout's data/raw via `nsss clean` + `nsss score`."""
-    from nsss_analysis.clean import run_clean
 
     assert any(p.suffix in {".xlsx", ".csv"} for p in config.RAW_DIR.rglob("*")), "no bundled data in data/raw"
     with contextlib.redirect_stdout(io.StringIO()):
@@ -278,29 +305,29 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
     ],
 )
 def test_report_slug_is_safe_for_hostile_names(code, name):
-    slug = reports.report_slug(code, name)
+    slug = report_slug(code, name)
     assert SLUG_RE.match(slug), slug
-    assert len(slug) <= reports.MAX_SLUG_LENGTH
-    assert slug not in reports.RESERVED_SLUGS
+    assert len(slug) <= MAX_SLUG_LENGTH
+    assert slug not in RESERVED_SLUGS
     assert "/" not in slug and "\\" not in slug and ".." not in slug
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=12), st.text(max_size=120))
 def test_report_slug_property(code, name):
-    slug = reports.report_slug(code, name)
-    assert SLUG_RE.match(slug) and len(slug) <= reports.MAX_SLUG_LENGTH
-    assert slug not in reports.RESERVED_SLUGS
+    slug = report_slug(code, name)
+    assert SLUG_RE.match(slug) and len(slug) <= MAX_SLUG_LENGTH
+    assert slug not in RESERVED_SLUGS
 
 
 def test_report_slug_keeps_the_register_code_first_and_distinct():
-    assert reports.report_slug("MoWCA", "Ministry of Women & Children Affairs") == (
+    assert report_slug("MoWCA", "Ministry of Women & Children Affairs") == (
         "mowca-ministry-of-women-and-children-affairs"
     )
     # Two Bangla-only codes slug to nothing: their hashes keep the files apart.
-    assert reports.report_slug("মন্ত্রণালয়", "") != reports.report_slug("বিভাগ", "")
-    slugs = {reports.report_slug(m.code, m.name) for m in vocab.load_reference().ministries}
-    assert len(slugs) == len(vocab.load_reference().ministries)
+    assert report_slug("মন্ত্রণালয়", "") != report_slug("বিভাগ", "")
+    slugs = {report_slug(m.code, m.name) for m in load_reference().ministries}
+    assert len(slugs) == len(load_reference().ministries)
 
 
 # --- parameters are checked before anything runs ----------------------------------------------
@@ -316,18 +343,18 @@ def test_unknown_ministry_gets_one_line_with_suggestions(tiny, standins, tmp_pat
 
 def test_ministry_without_assessed_programmes_is_a_usage_error(tiny, standins, tmp_path):
     with pytest.raises(UsageError, match="Ministry of Labour and Employment .MoLE. has no assessed programmes"):
-        reports.run_reports(report_args(tiny, tmp_path / "out", standins, ministry=["MoLE"]))
+        run_reports(report_args(tiny, tmp_path / "out", standins, ministry=["MoLE"]))
 
 
 def test_fiscal_year_is_validated_and_normalised(tiny, standins, tmp_path):
     with pytest.raises(UsageError, match="not a fiscal year"):
-        reports.run_reports(report_args(tiny, tmp_path / "out", standins, fiscal_year="next year"))
+        run_reports(report_args(tiny, tmp_path / "out", standins, fiscal_year="next year"))
     with pytest.raises(UsageError, match=r"no processed data for 2030-31 \(years with data: 2022-23, 2023-24\)"):
-        reports.run_reports(report_args(tiny, tmp_path / "out", standins, fiscal_year="FY31"))
-    tables = reports.load_tables(tiny)
-    request = reports.Request.from_args(report_args(tiny, tmp_path, standins, fiscal_year="2022/2023",
-                                                    ministry=["mowca"]))
-    (planned,) = reports.plan_reports(request, tables)
+        run_reports(report_args(tiny, tmp_path / "out", standins, fiscal_year="FY31"))
+    tables = load_tables(tiny)
+    request = report_args(tiny, tmp_path, standins, fiscal_year="2022/2023",
+                                                    ministry=["mowca"])
+    (planned,) = plan_reports(request, tables)
     assert planned.key == "2022-23/mowca-ministry-of-women-and-children-affairs"
     assert planned.parameters == {"ministry": "MoWCA", "fiscal_year": "2022-23", "processed_dir": str(tiny)}
 
@@ -340,14 +367,14 @@ def test_missing_processed_tables_name_the_command(tmp_path, capsys):
 
 def test_bad_workers_or_timeout_are_usage_errors(tiny, tmp_path):
     with pytest.raises(UsageError, match="--workers 0"):
-        reports.run_reports(report_args(tiny, tmp_path, tmp_path, workers=0))
+        run_reports(report_args(tiny, tmp_path, tmp_path, workers=0))
     with pytest.raises(UsageError, match="--timeout"):
-        reports.run_reports(report_args(tiny, tmp_path, tmp_path, timeout=-5))
+        run_reports(report_args(tiny, tmp_path, tmp_path, timeout=-5))
 
 
 def test_default_plan_is_every_ministry_with_data_plus_the_national_overview(tiny, standins, tmp_path):
-    request = reports.Request.from_args(report_args(tiny, tmp_path, standins))
-    plan = reports.plan_reports(request, reports.load_tables(tiny))
+    request = report_args(tiny, tmp_path, standins)
+    plan = plan_reports(request, load_tables(tiny))
     assert [p.key for p in plan] == [
         "2023-24/modmr-ministry-of-disaster-management-and-relief",
         "2023-24/mosw-ministry-of-social-welfare",
@@ -360,10 +387,10 @@ def test_default_plan_is_every_ministry_with_data_plus_the_national_overview(tin
 # --- hashes: a report depends on its own rows and the national figures ------------------------------
 def test_report_hash_changes_only_for_the_ministry_whose_rows_changed(tiny, standins, tmp_path):
     def hashes(processed: Path) -> dict[str, str]:
-        tables = reports.load_tables(processed)
-        plan = reports.plan_reports(reports.Request.from_args(report_args(processed, tmp_path, standins)), tables)
-        national = reports.national_digest(tables)
-        return {p.key: reports.report_hash(p, tables, "pkg", "nb", national) for p in plan}
+        tables = load_tables(processed)
+        plan = plan_reports(report_args(processed, tmp_path, standins), tables)
+        national = national_digest(tables)
+        return {p.key: report_hash(p, tables, "pkg", "nb", national) for p in plan}
 
     changed = copy_processed(tiny, tmp_path / "changed")
     before = hashes(changed)
@@ -383,17 +410,17 @@ def test_report_hash_changes_only_for_the_ministry_whose_rows_changed(tiny, stan
 
 
 def test_index_figures_come_from_the_notebooks_headline():
-    report = reports.PlannedReport("2023-24/x", "ministry", "M", "X", "2023-24", Path("nb"), {}, "t")
+    report = PlannedReport("2023-24/x", "ministry", "M", "X", "2023-24", Path("nb"), {}, "t")
     headline = {"n_programmes": 4, "n_gender_specific_or_transformative": 3, "share": 0.75,
                 "ci_low": float("nan"), "ci_high": 0.95, "budget_share": 0.5, "fiscal_year": "2023-24",
                 "mean_inclusion_score": 61.2, "mean_ci_low": 40.0, "mean_ci_high": 80.0,
                 "national_mean_inclusion_score": 55.0}
     collected = {"headline": repr(json.dumps(headline)), "sentences": repr(json.dumps(["M has 4 programmes."]))}
-    assert reports.collected_headline(report, collected)
+    assert collected_headline(report, collected)
     assert report.sentences == ["M has 4 programmes."] and report.headline["n_programmes"] == 4
-    assert reports.index_figures(reports._jsonable(report.headline)) == {
+    assert index_figures(_jsonable(report.headline)) == {
         "programmes": "4", "gsot": "3 of 4 (75%)", "budget": "50% (FY 2023-24)", "score": "61 (40–80); national 55"}
-    assert not reports.collected_headline(report, {"headline": "NameError"})  # the runner computes it then
+    assert not collected_headline(report, {"headline": "NameError"})  # the runner computes it then
 
 
 # --- HTML rendering, in-process ---------------------------------------------------------------
@@ -422,7 +449,7 @@ def test_render_html_hides_code_embeds_images_and_stays_offline():
         nbformat.v4.new_output("display_data", data={"image/png": PNG_1PX, "text/plain": "<Figure>"}),
         nbformat.v4.new_output("display_data", data={"text/html": f"<p>{'&lt;script&gt;alert(1)&lt;/script&gt;'}</p>"}),
     ])
-    html, removed = executor.render_html(nb, "Ministry of Women & Children <Affairs>")
+    html, removed = render_html(nb, "Ministry of Women & Children <Affairs>")
     assert removed == 0
     assert "secret_source_code" not in html
     assert not shows_code(html)
@@ -438,8 +465,8 @@ def test_papermill_error_marker_keeps_its_style_and_link_in_the_html():
     nb = _output_notebook([nbformat.v4.new_output("error", ename="ValueError", evalue="broken data",
                                                   traceback=["ValueError: broken data"])])
     nb.metadata["papermill"] = {}
-    assert executor.mark_errors(nb) == ("ValueError: broken data", 1)
-    html, _ = executor.render_html(nb, "t")
+    assert mark_errors(nb) == ("ValueError: broken data", 1)
+    html, _ = render_html(nb, "t")
     assert re.search(r'<span style="color:red;[^"]*">An Exception was encountered at '
                      r'\'<a href="#papermill-error-cell">In \[1\]</a>\'', html)
     assert 'id="papermill-error-cell"' in html
@@ -453,7 +480,7 @@ def test_render_html_removes_markup_that_slipped_into_outputs():
             "<iframe src='https://example.org'></iframe><a href='https://example.org/source'>source</a>")}),
         nbformat.v4.new_output("display_data", data={"application/javascript": "alert(4)"}),
     ])
-    html, removed = executor.render_html(nb, "t")
+    html, removed = render_html(nb, "t")
     assert removed >= 5
     assert "<script" not in html and "alert(4)" not in html
     assert "onerror" not in html and "javascript:" not in html and "<iframe" not in html
@@ -525,14 +552,14 @@ def test_warm_kernel_report_equals_a_fresh_papermill_run(tmp_path):
     nbformat.write(_notebook(PROBE_CELLS, 'label = "probe"\nseed = None'), folder / "probe.ipynb")
     fresh = papermill.execute_notebook(
         str(folder / "probe.ipynb"), str(tmp_path / "fresh.ipynb"), kernel_name="python3",
-        parameters={"label": "probe", "seed": executor.REPORT_SEED}, progress_bar=False, cwd=str(folder))
+        parameters={"label": "probe", "seed": REPORT_SEED}, progress_bar=False, cwd=str(folder))
 
-    kernel = executor.WarmKernel(folder)
-    job = executor.ReportJob("k", str(folder / "probe.ipynb"), {"label": "probe", "seed": None},
+    kernel = WarmKernel(folder)
+    job = ReportJob("k", str(folder / "probe.ipynb"), {"label": "probe", "seed": None},
                              str(tmp_path / "warm.ipynb"), str(tmp_path / "warm.html"), "probe")
     try:
-        first, error1 = kernel.run(executor.parameterize(job), timeout=120)
-        second, error2 = kernel.run(executor.parameterize(job), timeout=120)  # after the pollution
+        first, error1 = kernel.run(parameterize(job), timeout=120)
+        second, error2 = kernel.run(parameterize(job), timeout=120)  # after the pollution
         assert kernel.starts == 1, "the kernel was reused, not restarted"
     finally:
         kernel.shutdown()
@@ -545,21 +572,21 @@ def test_warm_kernel_report_equals_a_fresh_papermill_run(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not (config.NOTEBOOKS_DIR / reports.MINISTRY_NOTEBOOK).exists(), reason="no notebooks/ yet")
+@pytest.mark.skipif(not (config.NOTEBOOKS_DIR / MINISTRY_NOTEBOOK).exists(), reason="no notebooks/ yet")
 def test_warm_kernel_matches_fresh_papermill_on_the_real_ministry_report(tiny):
     """notebooks/ministry_report.ipynb for MoSW: fresh papermill kernel vs the third
     report of a warm kernel: the same cells, counts and outputs (figures' bytes included)."""
     import papermill
 
-    notebook = config.NOTEBOOKS_DIR / reports.MINISTRY_NOTEBOOK
+    notebook = config.NOTEBOOKS_DIR / MINISTRY_NOTEBOOK
     params = {"ministry": "MoSW", "fiscal_year": "2023-24", "processed_dir": str(tiny)}
     fresh = papermill.execute_notebook(str(notebook), None, parameters=params, kernel_name="python3",
                                        progress_bar=False, cwd=str(notebook.parent))
-    kernel = executor.WarmKernel(notebook.parent)
+    kernel = WarmKernel(notebook.parent)
     try:
         for code in ("MoWCA", "MoDMR", "MoSW"):
-            job = executor.ReportJob("k", str(notebook), dict(params, ministry=code), "-", "-", "t")
-            warm, error = kernel.run(executor.parameterize(job), timeout=300)
+            job = ReportJob("k", str(notebook), dict(params, ministry=code), "-", "-", "t")
+            warm, error = kernel.run(parameterize(job), timeout=300)
             assert error is None
         assert kernel.starts == 1
     finally:
@@ -582,12 +609,12 @@ def test_kernel_failures_are_isolated_and_the_kernel_replaced(tmp_path):
         print("rendered", mode)"""))]
     folder.mkdir()
     nbformat.write(_notebook(cells, 'mode = "ok"'), folder / "modes.ipynb")
-    jobs = [executor.ReportJob(f"y/{mode}", str(folder / "modes.ipynb"), {"mode": mode},
+    jobs = [ReportJob(f"y/{mode}", str(folder / "modes.ipynb"), {"mode": mode},
                                str(tmp_path / f"{mode}.ipynb"), str(tmp_path / f"{mode}.html"), mode, timeout=4)
             for mode in ("die", "ok", "slow", "raise", "ok2")]
     seen = []
-    results = executor.run_jobs(jobs, workers=1, kernel_cwd=folder, on_result=seen.append, progress=False,
-                                kernel_settings={"warm_imports": ()})  # quick restarts
+    results = run_jobs(jobs, workers=1, kernel_cwd=folder, on_result=seen.append, progress=False,
+                                kernel_settings={"warm": False})  # quick restarts
     status = {r.key: (r.status, r.error) for r in results}
     assert status["y/ok"] == ("ok", None) and status["y/ok2"] == ("ok", None)
     assert status["y/die"][0] == "failed" and "DeadKernelError" in status["y/die"][1]
@@ -607,11 +634,11 @@ def test_kernel_failures_are_isolated_and_the_kernel_replaced(tmp_path):
 def test_kernel_is_replaced_after_n_reports(tmp_path):
     nbformat.write(_notebook([nbformat.v4.new_markdown_cell("# n"), nbformat.v4.new_code_cell("n * 2")], "n = 0"),
                    tmp_path / "n.ipynb")
-    kernel = executor.WarmKernel(tmp_path, warm_imports=(), restart_after=2)
+    kernel = WarmKernel(tmp_path, warm=False, restart_after=2)
     try:
         for n in range(5):
-            job = executor.ReportJob("k", str(tmp_path / "n.ipynb"), {"n": n}, "-", "-", "t")
-            nb, error = kernel.run(executor.parameterize(job), timeout=60)
+            job = ReportJob("k", str(tmp_path / "n.ipynb"), {"n": n}, "-", "-", "t")
+            nb, error = kernel.run(parameterize(job), timeout=60)
             assert error is None and nb.cells[-1].outputs[0]["data"]["text/plain"] == str(n * 2)
     finally:
         kernel.shutdown()
@@ -626,8 +653,8 @@ def test_kernel_start_is_retried_once(monkeypatch, tmp_path):
         if len(attempts) == 1:
             raise RuntimeError("Kernel didn't respond in 60 seconds")
 
-    monkeypatch.setattr(executor.WarmKernel, "_start_once", flaky)
-    executor.WarmKernel(tmp_path).start()
+    monkeypatch.setattr(WarmKernel, "_start_once", flaky)
+    WarmKernel(tmp_path).start()
     assert len(attempts) == 2
 
     def broken(self, while_booting=None):
@@ -635,9 +662,9 @@ def test_kernel_start_is_retried_once(monkeypatch, tmp_path):
         raise RuntimeError("no such kernel")
 
     attempts.clear()
-    monkeypatch.setattr(executor.WarmKernel, "_start_once", broken)
-    with pytest.raises(executor.KernelStartError, match="did not start .2 attempts.: no such kernel"):
-        executor.WarmKernel(tmp_path).start()
+    monkeypatch.setattr(WarmKernel, "_start_once", broken)
+    with pytest.raises(KernelStartError, match="did not start .2 attempts.: no such kernel"):
+        WarmKernel(tmp_path).start()
     assert len(attempts) == 2
 
 
@@ -653,12 +680,12 @@ def test_end_to_end_two_ministries_with_papermill(bundled, tmp_path):
     codes = first_codes(processed, 2)
     inject_hostile(processed, codes[0])
     out = tmp_path / "reports"
-    code = reports.run_reports(report_args(processed, out, config.NOTEBOOKS_DIR, ministry=codes, workers=2))
+    code = run_reports(report_args(processed, out, config.NOTEBOOKS_DIR, ministry=codes, workers=2))
     assert code == 0
     manifest = json.loads((out / "manifest.json").read_text())
     entries = manifest["reports"]
     assert len(entries) == 2 and all(e["status"] == "ok" for e in entries.values())
-    register = vocab.load_reference().ministry_by_code
+    register = load_reference().ministry_by_code
     for entry in entries.values():
         nb = nbformat.read(out / entry["notebook"], as_version=4)
         assert nb.metadata.papermill["parameters"]["ministry"] == entry["ministry_code"]
@@ -697,8 +724,8 @@ def test_default_run_then_skip_when_unchanged_then_force(tiny, standins, tmp_pat
     the national overview only; --force renders everything again."""
     out = tmp_path / "reports"
     processed = copy_processed(tiny, tmp_path / "processed")
-    package = reports.package_digest()
-    assert reports.run_reports(report_args(processed, out, standins)) == 0
+    package = package_digest()
+    assert run_reports(report_args(processed, out, standins)) == 0
 
     htmls = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html"))
     assert htmls == [
@@ -735,9 +762,9 @@ def test_default_run_then_skip_when_unchanged_then_force(tiny, standins, tmp_pat
         started = time.perf_counter()
         done = subprocess.run([PYTHON, "-c", probe], env=env, capture_output=True, text=True, timeout=120)
         wall = time.perf_counter() - started
-        if "nothing changed" in done.stdout or reports.package_digest() == package:
+        if "nothing changed" in done.stdout or package_digest() == package:
             break
-        package = reports.package_digest()
+        package = package_digest()
     result = next(line for line in done.stdout.splitlines() if line.startswith("RESULT"))
     assert result.startswith("RESULT 0 []"), done.stdout + done.stderr
     assert "nothing changed" in done.stdout
@@ -750,7 +777,7 @@ def test_default_run_then_skip_when_unchanged_then_force(tiny, standins, tmp_pat
     before = {p: p.stat().st_mtime_ns for p in out.rglob("*/*.html")}
     buffer = io.StringIO()
     with contextlib.redirect_stdout(buffer):
-        assert reports.run_reports(report_args(processed, out, standins)) == 0
+        assert run_reports(report_args(processed, out, standins)) == 0
     assert "2 to render, 2 unchanged" in buffer.getvalue()
     changed = {p.relative_to(out).as_posix() for p in before if p.stat().st_mtime_ns != before[p]}
     assert changed == {"2023-24/modmr-ministry-of-disaster-management-and-relief.html",
@@ -759,7 +786,7 @@ def test_default_run_then_skip_when_unchanged_then_force(tiny, standins, tmp_pat
     before = {p: p.stat().st_mtime_ns for p in out.rglob("*.html")}
     buffer = io.StringIO()
     with contextlib.redirect_stdout(buffer):
-        assert reports.run_reports(report_args(processed, out, standins, force=True)) == 0
+        assert run_reports(report_args(processed, out, standins, force=True)) == 0
     assert "4 to render, 0 unchanged" in buffer.getvalue()
     assert all(p.stat().st_mtime_ns > before[p] for p in before)
 
@@ -773,14 +800,14 @@ def test_one_broken_ministry_fails_alone(bundled, standins, tmp_path, capsys):
     pq.write_table(pa.Table.from_pandas(scores[scores["ministry_code"] != broken], preserve_index=False),
                    processed / "scores.parquet")
     out = tmp_path / "reports"
-    code = reports.run_reports(report_args(processed, out, standins, ministry=codes))
+    code = run_reports(report_args(processed, out, standins, ministry=codes))
     assert code == 1
     err = capsys.readouterr().err
     entries = json.loads((out / "manifest.json").read_text())["reports"]
     status = {e["ministry_code"]: (key, e["status"]) for key, e in entries.items()}
     assert {c: s for c, (_, s) in status.items()} == {c: "failed" if c == broken else "ok" for c in codes}
     key = status[broken][0]
-    name = vocab.load_reference().ministry_by_code[broken].name
+    name = load_reference().ministry_by_code[broken].name
     assert "1 of 3 report(s) failed" in err
     assert f"{key}: ValueError: no scored programmes for {name}" in err
     failed = nbformat.read(out / f"{key}.ipynb", as_version=4)
@@ -803,21 +830,21 @@ def test_a_second_run_waits_then_exits_75_naming_the_holder(tiny, tmp_path, monk
         [PYTHON, "-c", textwrap.dedent(f"""\
             import time
             from pathlib import Path
-            from nsss_analysis.reports import RunLock
+            from nsss_analysis.runner.lock import RunLock
             with RunLock(Path({str(out)!r})):
                 print("held", flush=True)
                 time.sleep(60)""")],
         stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
-        monkeypatch.setattr(reports, "LOCK_WAIT_SECONDS", 0.3)
+        monkeypatch.setattr(runner_request, "LOCK_WAIT_SECONDS", 0.3)
         started = time.monotonic()
         code = main(["reports", "--processed", str(tiny), "--out", str(out)])
         waited = time.monotonic() - started
     finally:
         holder.kill()
         holder.wait()
-    assert code == reports.EXIT_LOCKED == 75
+    assert code == EXIT_LOCKED == 75
     err = capsys.readouterr().err
     assert f"another nsss reports run holds the lock (pid {holder.pid} since " in err
     assert waited >= 0.3

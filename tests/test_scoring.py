@@ -14,11 +14,26 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nsss_analysis import vocab
 from nsss_analysis.cli import main
+from nsss_analysis.commands import run_score
+from nsss_analysis.diagnostics.method_note import method_note
+from nsss_analysis.diagnostics.scoring import (
+    SCORE_COLUMNS,
+    score_answers,
+    score_programmes,
+)
 from nsss_analysis.errors import NsssError
-from nsss_analysis.methods import method_note
-from nsss_analysis.scoring import SCORE_COLUMNS, run_score, score_answers, score_programmes
+from nsss_analysis.reference.vocab import (
+    ANSWERS,
+    ASSESSMENT_COLUMNS,
+    DOMAINS,
+    FOLLOWUP_ANSWERS,
+    FOLLOWUPS,
+    ITEMS,
+    LIFECYCLE_STAGES,
+    LIST_COLUMNS,
+    TARGET_GROUPS,
+)
 
 
 def programme_row(**overrides) -> dict:
@@ -38,8 +53,8 @@ def programme_row(**overrides) -> dict:
         "lifecycle_stages": [],
         "target_groups": [],
         "target_groups_other": [],
-        **dict.fromkeys(vocab.ITEMS, "no"),
-        **dict.fromkeys(vocab.FOLLOWUPS, "no"),
+        **dict.fromkeys(ITEMS, "no"),
+        **dict.fromkeys(FOLLOWUPS, "no"),
         "partner_agencies": [],
         "remarks": None,
         "assessment_fy": None,
@@ -51,8 +66,8 @@ def programme_row(**overrides) -> dict:
 
 def assessments_frame(*rows: dict) -> pd.DataFrame:
     """Rows as assessments.parquet would load: contract columns and dtypes."""
-    df = pd.DataFrame(list(rows), columns=[*vocab.ASSESSMENT_COLUMNS, "assessment_fy"])
-    text = [c for c in df.columns if c not in (*vocab.LIST_COLUMNS, "source_row", "ongoing")]
+    df = pd.DataFrame(list(rows), columns=[*ASSESSMENT_COLUMNS, "assessment_fy"])
+    text = [c for c in df.columns if c not in (*LIST_COLUMNS, "source_row", "ongoing")]
     return df.astype({c: "str" for c in text} | {"source_row": "int64", "ongoing": "boolean"})
 
 
@@ -78,7 +93,7 @@ def test_output_has_the_contract_columns_and_dtypes():
 
 
 def test_rule1_insufficient_data_below_half_answered_even_with_a_score():
-    s = score(**dict.fromkeys(vocab.ITEMS[3:9], "unknown"),
+    s = score(**dict.fromkeys(ITEMS[3:9], "unknown"),
               empowerment_objective="yes", empowerment_actions="yes", graduation="yes",
               gender_indicators="yes")
     # unknown: the transformative items and three evidence items; 4 answered -> 0.4
@@ -91,7 +106,7 @@ def test_rule1_insufficient_data_below_half_answered_even_with_a_score():
 
 
 def test_rule1_exactly_half_answered_is_enough():
-    s = score(**dict.fromkeys(vocab.ITEMS[:5], "unknown"))
+    s = score(**dict.fromkeys(ITEMS[:5], "unknown"))
     assert s["completeness"] == pytest.approx(0.5)
     assert s["level"] == "gender-blind"
 
@@ -150,7 +165,7 @@ def test_rule5_gender_blind_everything_no():
 
 
 def test_edge_everything_unknown():
-    s = score(**dict.fromkeys(vocab.ITEMS, "unknown"), **dict.fromkeys(vocab.FOLLOWUPS, "unknown"))
+    s = score(**dict.fromkeys(ITEMS, "unknown"), **dict.fromkeys(FOLLOWUPS, "unknown"))
     assert s["completeness"] == 0.0
     assert s["level"] == "insufficient data"
     assert s["level_rule"] == "completeness 0.00 < 0.5"
@@ -159,8 +174,8 @@ def test_edge_everything_unknown():
 
 
 def test_edge_everything_not_applicable():
-    s = score(**dict.fromkeys(vocab.ITEMS, "not_applicable"),
-              **dict.fromkeys(vocab.FOLLOWUPS, "not_applicable"))
+    s = score(**dict.fromkeys(ITEMS, "not_applicable"),
+              **dict.fromkeys(FOLLOWUPS, "not_applicable"))
     assert s["completeness"] == 1.0  # not applicable counts as answered
     assert _nan(s["intent_score"]) and _nan(s["inclusion_score"]) and _nan(s["potential_score"])
     assert s["level"] == "gender-blind"  # no rule above it holds
@@ -168,15 +183,15 @@ def test_edge_everything_not_applicable():
 
 
 def test_edge_a_single_answered_domain_leaves_the_score_missing():
-    s = score(**dict.fromkeys(vocab.DOMAINS["intent"] + vocab.DOMAINS["transformative"], "not_applicable"),
-              **dict.fromkeys(vocab.DOMAINS["evidence"], "yes"))
+    s = score(**dict.fromkeys(DOMAINS["intent"] + DOMAINS["transformative"], "not_applicable"),
+              **dict.fromkeys(DOMAINS["evidence"], "yes"))
     assert s["evidence_score"] == 1.0
     assert _nan(s["inclusion_score"])
     assert s["level"] == "gender-sensitive"
     # a second domain makes it a score: (1 + 0.5) / 2
-    s = score(**dict.fromkeys(vocab.DOMAINS["intent"], "not_applicable"),
+    s = score(**dict.fromkeys(DOMAINS["intent"], "not_applicable"),
               social_capital="partly", norms_awareness="partly", skills_training="partly",
-              **dict.fromkeys(vocab.DOMAINS["evidence"], "yes"))
+              **dict.fromkeys(DOMAINS["evidence"], "yes"))
     assert s["inclusion_score"] == pytest.approx(75.0)
 
 
@@ -269,11 +284,11 @@ def test_list_cells_as_numpy_arrays_score_like_lists():
 # --- properties --------------------------------------------------------------------
 
 ANSWERS = st.fixed_dictionaries(
-    {i: st.sampled_from(vocab.ANSWERS) for i in vocab.ITEMS}
-    | {f: st.sampled_from(vocab.FOLLOWUP_ANSWERS) for f in vocab.FOLLOWUPS}
+    {i: st.sampled_from(ANSWERS) for i in ITEMS}
+    | {f: st.sampled_from(FOLLOWUP_ANSWERS) for f in FOLLOWUPS}
 )
-STAGES = st.lists(st.sampled_from(vocab.LIFECYCLE_STAGES), unique=True, max_size=3)
-GROUPS = st.lists(st.sampled_from(vocab.TARGET_GROUPS), unique=True, max_size=3)
+STAGES = st.lists(st.sampled_from(LIFECYCLE_STAGES), unique=True, max_size=3)
+GROUPS = st.lists(st.sampled_from(TARGET_GROUPS), unique=True, max_size=3)
 
 
 def _not_lower(after: float, before: float) -> bool:
@@ -283,7 +298,7 @@ def _not_lower(after: float, before: float) -> bool:
 
 
 @settings(max_examples=150, deadline=None)
-@given(ANSWERS, STAGES, GROUPS, st.sampled_from(vocab.ITEMS))
+@given(ANSWERS, STAGES, GROUPS, st.sampled_from(ITEMS))
 def test_no_to_yes_never_lowers_the_score_or_the_potential(answers, stages, groups, item):
     answers = answers | {item: "no"}
     before = score_answers(answers, stages, groups)
@@ -298,7 +313,7 @@ def test_potential_never_below_the_score_and_completeness_is_the_share_answered(
     s = score_answers(answers, stages, groups)
     if not math.isnan(s["inclusion_score"]):
         assert s["potential_score"] >= s["inclusion_score"] - 1e-9
-    answered = sum(answers[i] != "unknown" for i in vocab.ITEMS)
+    answered = sum(answers[i] != "unknown" for i in ITEMS)
     assert s["completeness"] == pytest.approx(answered / 10)
     assert 0 <= s["gender_marker"] <= 2
     if not math.isnan(s["inclusion_score"]):
@@ -352,7 +367,7 @@ def test_run_score_writes_every_table(tmp_path, capsys):
     rows = [
         programme_row(source_row=2, empowerment_objective="yes", target_groups=["women"]),
         programme_row(source_row=3, programme="Widow Allowance",
-                      **dict.fromkeys(vocab.ITEMS, "unknown")),
+                      **dict.fromkeys(ITEMS, "unknown")),
         programme_row(source_row=2, source_file="MoWCA.xlsx", ministry="Ministry of Women and Children Affairs",
                       ministry_code="MoWCA", programme="Mother and Child Benefit Programme",
                       lifecycle_stages=["early_childhood", "women_working_age"]),

@@ -4,22 +4,32 @@ through the cleaner."""
 
 from __future__ import annotations
 
-import importlib.util
-
 import openpyxl
 import pytest
 
-from nsss_analysis import vocab
 from nsss_analysis.cli import main
 from nsss_analysis.errors import UsageError
-from nsss_analysis.template import (
+from nsss_analysis.intake.clean import clean_raw
+from nsss_analysis.intake.template import (
     NATIONAL_ONLY_BUDGET_COLUMNS,
     VALIDATED_ROWS,
     build_template,
     write_template,
 )
+from nsss_analysis.reference.vocab import (
+    ANSWERS,
+    ASSESSMENT_COLUMNS,
+    CLUSTERS,
+    FOLLOWUP_ANSWERS,
+    FOLLOWUPS,
+    ITEMS,
+    LIFECYCLE_STAGES,
+    LIST_COLUMNS,
+    TARGET_GROUPS,
+    load_reference,
+)
 
-REF = vocab.load_reference()
+REF = load_reference()
 FORM = REF.columns_of("Programmes")
 BUDGET = [c for c in REF.columns_of("Budget") if c.column not in NATIONAL_ONLY_BUDGET_COLUMNS]
 
@@ -70,12 +80,12 @@ def test_drop_downs_reference_the_lists_sheet_with_the_vocabularies(blank):
     ws = blank["Programmes"]
     validations = _validations(ws)
     expected = {
-        "answer": list(vocab.ANSWERS),
-        "followup": list(vocab.FOLLOWUP_ANSWERS),
-        "cluster": list(vocab.CLUSTERS),
+        "answer": list(ANSWERS),
+        "followup": list(FOLLOWUP_ANSWERS),
+        "cluster": list(CLUSTERS),
         "ministry": [m.name for m in REF.ministries],
-        "lifecycle_stages": list(vocab.LIFECYCLE_STAGES),
-        "target_groups": list(vocab.TARGET_GROUPS),
+        "lifecycle_stages": list(LIFECYCLE_STAGES),
+        "target_groups": list(TARGET_GROUPS),
     }
     for cell, column in zip(ws[1], FORM):
         letter = cell.column_letter
@@ -107,7 +117,7 @@ def test_instructions_give_each_question_in_full_with_allowed_values(blank):
             assert r[3]  # allowed values
     by_label = {r[1]: r for r in rows[:budget_start] if isinstance(r[0], int)}
     cluster_row = by_label["NSSS cluster"]
-    assert all(c in cluster_row[3] for c in vocab.CLUSTERS)
+    assert all(c in cluster_row[3] for c in CLUSTERS)
 
 
 def test_budget_sheet_has_the_ministry_budget_labels_only(blank):
@@ -137,7 +147,7 @@ def test_cli_writes_the_template_and_rejects_other_suffixes(tmp_path, capsys):
 
 # --- a filled template reads back exactly ------------------------------------------
 
-ANSWERS = list(vocab.ANSWERS)
+ANSWERS = list(ANSWERS)
 FOLLOWUP_CHOICES = ["yes", "no", "unknown"]
 
 PROGRAMMES = [
@@ -164,9 +174,9 @@ def _filled_rows():
     ministry = "Ministry of Women and Children Affairs"
     rows, expected = [], []
     for i, (name, start, duration, (end, ongoing), cluster, stages, groups, other, partners) in enumerate(PROGRAMMES):
-        answers = {item: ANSWERS[(i + j) % len(ANSWERS)] for j, item in enumerate(vocab.ITEMS)}
+        answers = {item: ANSWERS[(i + j) % len(ANSWERS)] for j, item in enumerate(ITEMS)}
         followups, followup_cells = {}, {}
-        for j, (followup, items) in enumerate(vocab.FOLLOWUPS.items()):
+        for j, (followup, items) in enumerate(FOLLOWUPS.items()):
             if all(answers[x] in ("yes", "not_applicable") for x in items):
                 followups[followup], followup_cells[followup] = "not_applicable", None
             else:
@@ -203,10 +213,6 @@ BUDGET_ROWS = [
 
 
 def test_a_filled_template_reads_back_exactly(tmp_path):
-    if importlib.util.find_spec("nsss_analysis.clean") is None:
-        pytest.skip("the cleaner (nsss_analysis.clean) does not exist yet")
-    from nsss_analysis.clean import clean_raw
-
     raw = tmp_path / "raw"
     raw.mkdir()
     wb = build_template()
@@ -220,13 +226,13 @@ def test_a_filled_template_reads_back_exactly(tmp_path):
     result = clean_raw(raw)
     assessments = result.assessments.sort_values("source_row").reset_index(drop=True)
     assert len(assessments) == len(expected)
-    assert list(assessments.columns[: len(vocab.ASSESSMENT_COLUMNS)]) == list(vocab.ASSESSMENT_COLUMNS)
+    assert list(assessments.columns[: len(ASSESSMENT_COLUMNS)]) == list(ASSESSMENT_COLUMNS)
     for got, want in zip(assessments.to_dict("records"), expected):
         assert got["source_file"] == "MoWCA_form_2023-24.xlsx"
         assert got["source_sheet"] == "Programmes"
         for column, value in want.items():
             actual = got[column]
-            if column in vocab.LIST_COLUMNS:
+            if column in LIST_COLUMNS:
                 # Stages and groups come back in vocabulary order; agencies as written.
                 assert sorted(actual) == sorted(value), (want["programme"], column)
                 if column == "partner_agencies":
@@ -236,8 +242,8 @@ def test_a_filled_template_reads_back_exactly(tmp_path):
             else:
                 assert actual == value, (want["programme"], column, actual)
     # Every answer value occurs in the filled form and comes back.
-    seen = set(assessments[list(vocab.ITEMS)].to_numpy().ravel())
-    assert seen == set(vocab.ANSWERS)
+    seen = set(assessments[list(ITEMS)].to_numpy().ravel())
+    assert seen == set(ANSWERS)
 
     budgets = result.budgets.sort_values("source_row").reset_index(drop=True)
     assert len(budgets) == len(BUDGET_ROWS)

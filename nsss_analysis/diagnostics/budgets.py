@@ -1,0 +1,265 @@
+"""Budget and beneficiary indicators: each programme's budget once, the share of the
+budget in gender-specific or transformative programmes, women's share of
+beneficiaries, and the plausibility check of allocations against the arithmetic
+(docs/method.md, "Budgets")."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from nsss_analysis.diagnostics.rubric import (
+    GENDER_SPECIFIC_OR_TRANSFORMATIVE,
+    PLAUSIBILITY_LOG10_TOLERANCE,
+    PLAUSIBLE_RATIO_RANGE,
+)
+from nsss_analysis.diagnostics.units import (
+    HEAD,
+    LINEAGE,
+    _frame,
+    _head,
+    _select,
+    _units,
+    programme_key,
+)
+from nsss_analysis.reference.ministries import resolve_ministry
+from nsss_analysis.reference.vocab import BUDGET_COLUMNS
+
+#: The interval column of women's share of beneficiaries, stating why there is none.
+ADMINISTRATIVE_TOTALS = "none: administrative totals, not a sample"
+
+
+def _empty_budgets() -> pd.DataFrame:
+    return _frame(
+        [],
+        BUDGET_COLUMNS,
+        floats=("budget_crore", "beneficiaries", "women_beneficiaries", "monthly_rate_bdt"),
+    )
+
+
+def _budgets(budgets: pd.DataFrame | None) -> pd.DataFrame:
+    return _empty_budgets() if budgets is None else budgets
+
+
+def _known(budgets: pd.DataFrame | None, column: str) -> pd.DataFrame:
+    """Budget rows where ``column`` is known, one per programme and fiscal year.
+
+    Where two rows give the same programme and year (a ministry's Budget sheet and
+    the national table), the first in lineage order is kept, so money is never
+    counted twice.
+    """
+    b = _budgets(budgets)
+    b = b[b[column].notna() & b["fiscal_year"].notna()]
+    b = b.assign(programme_key=programme_key(b))
+    b = b.sort_values(list(LINEAGE), kind="stable")
+    return b.drop_duplicates(["ministry_code", "programme_key", "fiscal_year"], keep="first")
+
+
+def resolve_fiscal_year(
+    budgets: pd.DataFrame | None,
+    ministry: str | None = None,
+    fiscal_year: str | None = None,
+) -> str | None:
+    """The fiscal year a budget figure is for: ``fiscal_year`` when given, else the
+    latest year with a known budget (for ``ministry``, a name or code, when given);
+    ``None`` when there is none.
+    """
+    if fiscal_year is not None:
+        return str(fiscal_year)
+    b = _known(budgets, "budget_crore")
+    if ministry is not None:
+        code = resolve_ministry(ministry).code
+        b = b[b["ministry_code"] == code]
+    return str(b["fiscal_year"].max()) if len(b) else None
+
+
+def programme_budgets(budgets: pd.DataFrame | None, fiscal_year: str | None = None) -> pd.DataFrame:
+    """Each programme's budget: in ``fiscal_year`` when given, else in its latest
+    fiscal year with a known budget. Columns: ``ministry``, ``ministry_code``,
+    ``programme``, ``programme_key``, ``cluster``, ``fiscal_year``, ``budget_crore``.
+    """
+    b = _known(budgets, "budget_crore")
+    if fiscal_year is not None:
+        b = b[b["fiscal_year"] == fiscal_year]
+    b = b.sort_values("fiscal_year", ascending=False, kind="stable")
+    b = b.drop_duplicates(["ministry_code", "programme_key"], keep="first")
+    cols = ["ministry", "ministry_code", "programme", "programme_key", "cluster",
+            "fiscal_year", "budget_crore"]
+    return b[cols].sort_values(["ministry_code", "programme_key"]).reset_index(drop=True)
+
+
+def _per_programme(values: pd.Series, rows: pd.DataFrame) -> pd.Series:
+    """``values`` (indexed by ministry_code and programme_key) looked up for each of
+    ``rows`` (which carry those two columns); null where the programme is absent."""
+    idx = pd.MultiIndex.from_arrays([rows["ministry_code"], rows["programme_key"]])
+    return pd.Series(values.reindex(idx).to_numpy(), index=rows.index)
+
+
+def _with_assessed_cluster(b: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
+    """Fill a budget row's missing cluster from the assessment of the same programme."""
+    s = scores.assign(programme_key=programme_key(scores)).dropna(subset=["cluster"])
+    clusters = s.drop_duplicates(["ministry_code", "programme_key"]).set_index(
+        ["ministry_code", "programme_key"])["cluster"]
+    return b.assign(cluster=b["cluster"].fillna(_per_programme(clusters, b)))
+
+
+def budget_gender_share(
+    scores: pd.DataFrame,
+    budgets: pd.DataFrame | None,
+    by: str = "ministry",
+    fiscal_year: str | None = None,
+) -> pd.DataFrame:
+    """The share of the unit's social-security budget in gender-specific or
+    gender-transformative programmes, for ``fiscal_year`` or the unit's latest
+    fiscal year with a known budget.
+
+    ``budget_total`` is every programme of the unit in the budget table that year,
+    assessed or not (``n_programmes_not_assessed`` says how many were not: their
+    money is in the denominator, never in the numerator). A programme assessed more
+    than once counts as gender-specific or transformative only if every assessment
+    says so. ``share`` is null when no budget is known.
+    """
+    b = _with_assessed_cluster(_known(budgets, "budget_crore"), scores)
+    s = scores.assign(programme_key=programme_key(scores))
+    gsot = (
+        s["level"].isin(GENDER_SPECIFIC_OR_TRANSFORMATIVE)
+        .groupby([s["ministry_code"], s["programme_key"]]).all()
+    )
+    flag = _per_programme(gsot, b)
+    b = b.assign(assessed=flag.notna(), gsot=flag.fillna(False).astype(bool))
+    records = []
+    for unit, code in _units(by, scores, b):
+        sub = _select(b, by, unit, code)
+        fy = fiscal_year if fiscal_year is not None else (sub["fiscal_year"].max() if len(sub) else None)
+        sub = sub[sub["fiscal_year"] == fy]
+        total = float(sub["budget_crore"].sum()) if len(sub) else math.nan
+        specific = float(sub.loc[sub["gsot"], "budget_crore"].sum()) if len(sub) else math.nan
+        records.append(
+            _head(by, unit, code)
+            | {"fiscal_year": fy, "budget_total": total,
+               "budget_assessed": (
+                   float(sub.loc[sub["assessed"], "budget_crore"].sum()) if len(sub) else math.nan
+               ),
+               "budget_gender_specific_or_transformative": specific,
+               "share": specific / total if total and total > 0 else math.nan,
+               "n_programmes_with_budget": len(sub),
+               "n_programmes_not_assessed": int((~sub["assessed"]).sum())}
+        )
+    cols = [*HEAD, "fiscal_year", "budget_total", "budget_assessed",
+            "budget_gender_specific_or_transformative", "share",
+            "n_programmes_with_budget", "n_programmes_not_assessed"]
+    return _frame(records, cols, floats=cols[4:8], ints=cols[8:])
+
+
+def _women_rows(budgets: pd.DataFrame | None, fiscal_year: str | None) -> pd.DataFrame:
+    b = _known(budgets, "women_beneficiaries")
+    if fiscal_year is not None:
+        b = b[b["fiscal_year"] == fiscal_year]
+    return b
+
+
+def _women_columns(b: pd.DataFrame) -> pd.DataFrame:
+    ben, women = b["beneficiaries"], b["women_beneficiaries"]
+    usable = ben.notna() & (ben > 0)
+    share = (women / ben).where(usable)
+    return b.assign(women_share=share, plausible=~(usable & (women > ben)))
+
+
+def women_share_by_programme(budgets: pd.DataFrame | None, fiscal_year: str | None = None) -> pd.DataFrame:
+    """Women's share of each programme's beneficiaries where ``women_beneficiaries``
+    is known: in ``fiscal_year``, else in the programme's latest year that reports it.
+
+    These are the programme's administrative counts of everyone it pays, not a
+    sample, so no sampling interval is given. ``plausible`` is False where women
+    outnumber all beneficiaries (shown, never corrected); ``women_share`` is null
+    where the total is unknown or zero.
+    """
+    b = _women_rows(budgets, fiscal_year).sort_values("fiscal_year", ascending=False, kind="stable")
+    b = _women_columns(b.drop_duplicates(["ministry_code", "programme_key"], keep="first"))
+    cols = [*LINEAGE, "ministry", "ministry_code", "programme", "cluster", "fiscal_year",
+            "beneficiaries", "women_beneficiaries", "women_share", "plausible"]
+    out = b[cols].sort_values(["ministry", "programme"], key=lambda s: s.str.lower())
+    return _frame(out.to_dict("records"), cols,
+                  floats=("beneficiaries", "women_beneficiaries", "women_share"),
+                  bools=("plausible",)).reset_index(drop=True)
+
+
+def women_beneficiary_share(
+    budgets: pd.DataFrame | None, by: str = "ministry", fiscal_year: str | None = None
+) -> pd.DataFrame:
+    """Women's share of beneficiaries overall, for the unit's programmes that report
+    both counts in ``fiscal_year`` (else the unit's latest year in which any does).
+
+    A ratio of administrative totals (women paid / people paid), with
+    ``n_programmes_reporting`` out of ``n_programmes`` (programmes with a budget row
+    that year) and the range of programme shares. No interval: a Wilson interval would
+    treat millions of people as a random sample, which they are not (``interval``
+    says so). Rows where women outnumber all beneficiaries are left out and counted in
+    ``n_programmes_implausible``.
+    """
+    all_rows = _known(budgets, "fiscal_year")
+    women = _women_columns(_women_rows(budgets, fiscal_year))
+    records = []
+    for unit, code in _units(by, all_rows):
+        sub = _select(women, by, unit, code)
+        fy = fiscal_year if fiscal_year is not None else (sub["fiscal_year"].max() if len(sub) else None)
+        sub = sub[sub["fiscal_year"] == fy]
+        ok = sub[sub["women_share"].notna() & sub["plausible"]]
+        total, n_women = float(ok["beneficiaries"].sum()), float(ok["women_beneficiaries"].sum())
+        in_year = _select(all_rows, by, unit, code)
+        records.append(
+            _head(by, unit, code)
+            | {"fiscal_year": fy,
+               "n_programmes": int(in_year.loc[in_year["fiscal_year"] == fy, "programme_key"].nunique()),
+               "n_programmes_reporting": len(ok),
+               "n_programmes_implausible": int((~sub["plausible"]).sum()),
+               "beneficiaries": total if len(ok) else math.nan,
+               "women_beneficiaries": n_women if len(ok) else math.nan,
+               "women_share": n_women / total if len(ok) and total > 0 else math.nan,
+               "min_programme_share": ok["women_share"].min() if len(ok) else math.nan,
+               "max_programme_share": ok["women_share"].max() if len(ok) else math.nan,
+               "interval": ADMINISTRATIVE_TOTALS}
+        )
+    cols = [*HEAD, "fiscal_year", "n_programmes", "n_programmes_reporting",
+            "n_programmes_implausible", "beneficiaries", "women_beneficiaries", "women_share",
+            "min_programme_share", "max_programme_share", "interval"]
+    return _frame(records, cols, ints=cols[4:7], floats=cols[7:12])
+
+
+def plausibility_flag(ratio: float) -> str:
+    """``"about 10x"``, ``"about 100x"``, ``"about 1/10x"``... when ``ratio`` is near a
+    power of ten (a slipped decimal or unit); ``"ratio R: check"`` when outside the
+    plausible range otherwise; ``""`` when plausible.
+
+    >>> plausibility_flag(6133 / 613.37)
+    'about 10x'
+    """
+    if not ratio > 0:
+        return f"ratio {ratio:.3g}: check"
+    power = math.log10(ratio)
+    k = round(power)
+    if k != 0 and abs(power - k) <= PLAUSIBILITY_LOG10_TOLERANCE:
+        return f"about {10 ** k}x" if k > 0 else f"about 1/{10 ** -k}x"
+    low, high = PLAUSIBLE_RATIO_RANGE
+    return "" if low <= ratio <= high else f"ratio {ratio:.3g}: check"
+
+
+def budget_plausibility(budgets: pd.DataFrame | None) -> pd.DataFrame:
+    """Budget rows where a monthly rate is known, checked against the arithmetic:
+    ``implied_crore = beneficiaries x monthly_rate_bdt x 12 / 1e7`` and
+    ``ratio = budget_crore / implied_crore``, with :func:`plausibility_flag`.
+
+    Flagged, never corrected: the figures stay as submitted (a published Rangpur
+    page gives 8,51,900 x Tk 600 with "6133 crore"; the arithmetic gives 613.4).
+    """
+    b = _budgets(budgets)
+    known = b["budget_crore"].notna() & b["beneficiaries"].gt(0) & b["monthly_rate_bdt"].gt(0)
+    b = b[known].sort_values(list(LINEAGE), kind="stable")
+    implied = b["beneficiaries"] * b["monthly_rate_bdt"] * 12 / 1e7
+    ratio = b["budget_crore"] / implied
+    flags = [plausibility_flag(r) for r in ratio]
+    b = b.assign(implied_crore=implied, ratio=ratio, flag=flags, plausible=[f == "" for f in flags])
+    cols = [*LINEAGE, "ministry", "ministry_code", "programme", "fiscal_year", "beneficiaries",
+            "monthly_rate_bdt", "budget_crore", "implied_crore", "ratio", "flag", "plausible"]
+    return _frame(b[cols].to_dict("records"), cols, floats=cols[7:12], bools=("plausible",))

@@ -1,0 +1,385 @@
+"""Ministry, cluster and national indicators (diagnostics spec section 3).
+
+One function per table. Each takes processed tables (DataFrames per the contract) and
+``by`` in ``{"ministry", "cluster", "national"}`` and returns a tidy DataFrame whose
+first columns are ``scope`` (the ``by``), ``unit`` (the ministry's register name, the
+cluster, or ``"Bangladesh"``) and ``ministry_code`` (the register code on ministry
+rows, null elsewhere), so tables for different scopes can be stacked and compared.
+
+The notebooks call :func:`load_tables` once, then :func:`ministry_summary` or
+:func:`national_summary`, which gather every table for one ministry or the nation.
+``nsss score`` writes each table (all scopes stacked) as ``indicator_<name>.parquet``.
+
+Choices a reader should know (the method note prints them too):
+
+- Counts are of assessment rows: a programme assessed twice with different answers
+  (a conflict, listed in ``conflicts.csv``) counts twice until a person resolves it.
+  Coverage tables (life-cycle matrix, target groups) count distinct programmes, and
+  budget tables count each programme's money once (see :func:`programme_budgets`).
+- Programmes are matched across tables by ``(ministry_code, normalise_key(programme))``.
+- "Latest fiscal year with data" is chosen per unit for a sum (a ministry's budget
+  share is over one fiscal year), and per programme for a programme's own budget.
+- Shares of programmes carry 95% Wilson intervals; women's share of beneficiaries is
+  a ratio of administrative totals (a census of the people paid, not a sample), so it
+  carries no sampling interval and says so.
+- No table ranks ministries: units come in alphabetical (ministries) or the NSSS
+  order (clusters); comparisons are with the national figure, intervals beside it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from nsss_analysis.diagnostics.budgets import programme_budgets, resolve_fiscal_year
+from nsss_analysis.diagnostics.intervals import mean_interval
+from nsss_analysis.diagnostics.rubric import BOOTSTRAP_SEED, COMPLETENESS_THRESHOLD
+from nsss_analysis.diagnostics.scoring import as_list
+from nsss_analysis.diagnostics.units import (
+    HEAD,
+    LINEAGE,
+    NATIONAL_UNIT,
+    _add_wilson,
+    _cluster,
+    _frame,
+    _head,
+    _select,
+    _units,
+    programme_key,
+)
+from nsss_analysis.errors import NsssError
+from nsss_analysis.reference.ministries import resolve_ministry
+from nsss_analysis.reference.vocab import (
+    CLUSTERS,
+    DOMAINS,
+    GUIDELINE_TARGET_GROUPS,
+    ITEMS,
+    LEVELS,
+    LIFECYCLE_STAGES,
+    QUARANTINE_COLUMNS,
+    TARGET_GROUPS,
+    normalise_key,
+)
+
+#: The life-cycle "stage" of a programme that names none (covariate-risk programmes).
+NO_STAGE = "none"
+
+
+#: Target-group rows: the guideline's groups first, then the others of the form.
+TARGET_GROUP_ORDER: tuple[str, ...] = GUIDELINE_TARGET_GROUPS + tuple(
+    g for g in TARGET_GROUPS if g not in GUIDELINE_TARGET_GROUPS
+)
+
+
+#: Row for groups written in words that match no vocabulary (``target_groups_other``).
+OTHER_GROUP = "other (as written)"
+
+
+#: Columns that identify a row within a unit, for comparisons with the nation.
+COMPARE_KEYS = ("measure", "level", "item", "group", "cluster", "lifecycle_stage")
+
+
+def level_shares(scores: pd.DataFrame, by: str = "ministry") -> pd.DataFrame:
+    """Programmes at each level (every level, zero counts included) with the share
+    and its 95% Wilson interval. Columns: scope, unit, ministry_code, level, count,
+    n, share, ci_low, ci_high.
+    """
+    records = []
+    for unit, code in _units(by, scores):
+        sub = _select(scores, by, unit, code)
+        counts = sub["level"].value_counts()
+        for level in LEVELS:
+            records.append(
+                _head(by, unit, code)
+                | {"level": level, "count": int(counts.get(level, 0)), "n": len(sub)}
+            )
+    df = _frame(records, [*HEAD, "level", "count", "n"], ints=("count", "n"))
+    return _add_wilson(df)
+
+
+def mean_score(
+    scores: pd.DataFrame,
+    by: str = "ministry",
+    measure: str = "inclusion_score",
+    seed: int = BOOTSTRAP_SEED,
+) -> pd.DataFrame:
+    """Mean ``measure`` (``inclusion_score`` or ``potential_score``) with a 95% interval:
+    t for n >= 10, seeded bootstrap below, none below 2; ``small_n`` below 5
+    (:func:`nsss_analysis.intervals.mean_interval`). ``n`` counts programmes with a
+    score; ``n_programmes`` all assessed programmes of the unit.
+    """
+    records = []
+    for unit, code in _units(by, scores):
+        sub = _select(scores, by, unit, code)
+        m = mean_interval(sub[measure], seed=seed)
+        records.append(
+            _head(by, unit, code)
+            | {"measure": measure, "n_programmes": len(sub), "n": m.n, "mean": m.mean,
+               "ci_low": m.ci_low, "ci_high": m.ci_high, "method": m.method,
+               "small_n": m.small_n}
+        )
+    cols = [*HEAD, "measure", "n_programmes", "n", "mean", "ci_low", "ci_high", "method", "small_n"]
+    return _frame(records, cols, ints=("n_programmes", "n"),
+                  floats=("mean", "ci_low", "ci_high"), bools=("small_n",))
+
+
+def item_yes_shares(assessments: pd.DataFrame, by: str = "ministry") -> pd.DataFrame:
+    """The share of programmes answering each of the ten items ``yes``, with Wilson
+    intervals.
+
+    ``n`` is the programmes the item applies to: all of the unit's programmes except
+    those answering ``not_applicable``. ``unknown`` stays in ``n`` (it is not a known
+    yes, as it counts against completeness), so the share is what the forms show, a
+    floor rather than a guess; ``n_unknown`` says how much is unknown.
+    """
+    records = []
+    for unit, code in _units(by, assessments):
+        sub = _select(assessments, by, unit, code)
+        for domain, items in DOMAINS.items():
+            for item in items:
+                answers = sub[item].fillna("unknown")
+                n_na = int((answers == "not_applicable").sum())
+                records.append(
+                    _head(by, unit, code)
+                    | {"domain": domain, "item": item, "n_programmes": len(sub),
+                       "n_not_applicable": n_na, "n": len(sub) - n_na,
+                       "n_unknown": int((answers == "unknown").sum()),
+                       "count": int((answers == "yes").sum())}
+                )
+    cols = [*HEAD, "domain", "item", "n_programmes", "n_not_applicable", "n", "n_unknown", "count"]
+    df = _frame(records, cols, ints=cols[5:])
+    return _add_wilson(df).rename(columns={"count": "count_yes"})
+
+
+def lifecycle_matrix(
+    assessments: pd.DataFrame,
+    budgets: pd.DataFrame | None = None,
+    ministry: str | None = None,
+    fiscal_year: str | None = None,
+) -> pd.DataFrame:
+    """Cluster x life-cycle-stage matrix (long): distinct programmes and their budget.
+
+    Every cluster and stage appears (zero counts included, so gaps show); a programme
+    naming no stage (covariate-risk, disaster programmes) is under ``"none"``. A
+    programme with several stages is counted, with its whole budget, under each: add
+    across clusters, not across stages. Budget is for ``fiscal_year`` or the latest
+    year with a known budget (of the ministry, when given); ``budget_crore`` is null
+    where no programme of the cell has a known budget.
+    """
+    a = assessments
+    if ministry is not None:
+        name, code = (m := resolve_ministry(ministry)).name, m.code
+        a = a[a["ministry_code"] == code]
+        head = _head("ministry", name, code)
+    else:
+        code = None
+        head = _head("national", NATIONAL_UNIT, None)
+    fy = resolve_fiscal_year(budgets, code, fiscal_year)
+    money = programme_budgets(budgets, fy) if fy is not None else programme_budgets(None)
+    a = a.assign(
+        programme_key=programme_key(a),
+        cluster=_cluster(a),
+        lifecycle_stage=[as_list(v) or [NO_STAGE] for v in a["lifecycle_stages"]],
+    )
+    cells = a[["ministry_code", "programme_key", "cluster", "lifecycle_stage"]].explode("lifecycle_stage")
+    cells = cells.drop_duplicates().merge(
+        money[["ministry_code", "programme_key", "budget_crore"]],
+        on=["ministry_code", "programme_key"], how="left",
+    )
+    clusters = [*CLUSTERS] + [c for c in sorted(set(cells["cluster"])) if c not in CLUSTERS]
+    stages = [*LIFECYCLE_STAGES] + [
+        s for s in sorted(set(cells["lifecycle_stage"].dropna())) if s not in LIFECYCLE_STAGES
+        and s != NO_STAGE
+    ] + [NO_STAGE]
+    grouped = cells.groupby(["cluster", "lifecycle_stage"])
+    n = grouped.size()
+    n_budget = grouped["budget_crore"].count()
+    total = grouped["budget_crore"].sum(min_count=1)
+    records = [
+        head | {"fiscal_year": fy, "cluster": c, "lifecycle_stage": s,
+                "n_programmes": int(n.get((c, s), 0)),
+                "n_programmes_with_budget": int(n_budget.get((c, s), 0)),
+                "budget_crore": total.get((c, s), math.nan)}
+        for c in clusters for s in stages
+    ]
+    cols = [*HEAD, "fiscal_year", "cluster", "lifecycle_stage", "n_programmes",
+            "n_programmes_with_budget", "budget_crore"]
+    return _frame(records, cols, ints=("n_programmes", "n_programmes_with_budget"),
+                  floats=("budget_crore",))
+
+
+def target_groups_reached(assessments: pd.DataFrame, by: str = "ministry") -> pd.DataFrame:
+    """For every target group (the guideline's groups first, flagged
+    ``guideline_group``), how many distinct programmes of the unit name it and whether
+    any does (``reached``). Groups written in other words are one row, ``OTHER_GROUP``.
+    """
+    a = assessments.assign(programme_key=programme_key(assessments))
+    records = []
+    for unit, code in _units(by, a):
+        sub = _select(a, by, unit, code)
+        keys = list(zip(sub["ministry_code"], sub["programme_key"], strict=True))
+        groups = [set(as_list(v)) for v in sub["target_groups"]]
+        others = [bool(as_list(v)) for v in sub["target_groups_other"]]
+        for group in (*TARGET_GROUP_ORDER, OTHER_GROUP):
+            hits = others if group == OTHER_GROUP else [group in g for g in groups]
+            n = len({k for k, hit in zip(keys, hits, strict=True) if hit})
+            records.append(
+                _head(by, unit, code)
+                | {"group": group, "guideline_group": group in GUIDELINE_TARGET_GROUPS,
+                   "n_programmes": n, "reached": n > 0}
+            )
+    cols = [*HEAD, "group", "guideline_group", "n_programmes", "reached"]
+    return _frame(records, cols, ints=("n_programmes",), bools=("guideline_group", "reached"))
+
+
+def data_readiness(scores: pd.DataFrame, by: str = "ministry") -> pd.DataFrame:
+    """Programmes ready to measure gender results: the weakest of
+    ``sex_disaggregated_data``, ``gender_reporting`` and ``gender_indicators`` is
+    ``yes`` (``not_applicable`` ignored). ``n`` leaves out programmes where all three
+    are not applicable; share with a 95% Wilson interval, and the count at each
+    weakest answer.
+    """
+    records = []
+    for unit, code in _units(by, scores):
+        sub = _select(scores, by, unit, code)
+        counts = sub["data_readiness"].value_counts()
+        n_na = int(counts.get("not_applicable", 0))
+        records.append(
+            _head(by, unit, code)
+            | {"n_programmes": len(sub), "n": len(sub) - n_na,
+               "n_ready": int(counts.get("yes", 0)),
+               "n_partly": int(counts.get("partly", 0)),
+               "n_unknown": int(counts.get("unknown", 0)),
+               "n_no": int(counts.get("no", 0))}
+        )
+    cols = [*HEAD, "n_programmes", "n", "n_ready", "n_partly", "n_unknown", "n_no"]
+    return _add_wilson(_frame(records, cols, ints=cols[3:]), count="n_ready")
+
+
+def _conflict_units(conflicts: pd.DataFrame, assessments: pd.DataFrame) -> pd.DataFrame:
+    """Each conflict line with the ministry code, cluster and programme key of the
+    assessment row it points to (by lineage), else by its ministry and programme."""
+    c = conflicts.copy()
+    if all(col in c.columns for col in LINEAGE):
+        a = assessments[[*LINEAGE, "ministry_code", "cluster", "programme"]].astype(
+            {"source_row": "int64", "source_sheet": "str", "source_file": "str"}
+        )
+        c = c.assign(
+            source_row=pd.to_numeric(c["source_row"], errors="coerce"),
+            source_sheet=c["source_sheet"].fillna("").astype("str"),
+        )
+        c = c.merge(a, on=list(LINEAGE), how="left", suffixes=("_c", ""))
+        for col in ("ministry_code", "programme"):
+            if f"{col}_c" in c.columns:
+                c[col] = c[col].fillna(c[f"{col}_c"])
+    if "ministry_code" not in c.columns:
+        c["ministry_code"] = pd.NA
+    if "ministry" in c.columns:
+        names = dict(zip(assessments["ministry"], assessments["ministry_code"], strict=True))
+        c["ministry_code"] = c["ministry_code"].fillna(c["ministry"].map(names))
+    if "cluster" not in c.columns:
+        c["cluster"] = pd.NA
+    prog = c["programme"] if "programme" in c.columns else pd.Series("", index=c.index)
+    return c.assign(programme_key=prog.fillna("").map(normalise_key))
+
+
+def data_quality(
+    assessments: pd.DataFrame,
+    quarantine: pd.DataFrame | None = None,
+    conflicts: pd.DataFrame | None = None,
+    by: str = "ministry",
+) -> pd.DataFrame:
+    """Answers left ``unknown``, programmes below the completeness threshold,
+    quarantined lines and conflicts, per unit.
+
+    A quarantine line is attributed to a ministry when its file holds assessments of
+    that ministry only; other lines, and all lines for clusters (a quarantined row
+    has no usable cluster), count only nationally (``n_quarantined`` is null where it
+    cannot be attributed). Conflicts are attributed through the assessment row they
+    name.
+    """
+    a = assessments.assign(
+        n_unknown=assessments[list(ITEMS)].fillna("unknown").eq("unknown").sum(axis=1)
+    )
+    q = quarantine if quarantine is not None else pd.DataFrame(columns=list(QUARANTINE_COLUMNS))
+    file_codes = a.groupby("source_file")["ministry_code"].agg(lambda s: set(s.dropna()))
+    single = {f: next(iter(codes)) for f, codes in file_codes.items() if len(codes) == 1}
+    q_code = q["source_file"].map(single)
+    c = _conflict_units(conflicts, assessments) if conflicts is not None and len(conflicts) else None
+    records = []
+    for unit, code in _units(by, a):
+        sub = _select(a, by, unit, code)
+        n_answers = len(sub) * len(ITEMS)
+        n_unknown = int(sub["n_unknown"].sum())
+        if by == "national":
+            n_q = len(q)
+        elif by == "ministry":
+            n_q = int((q_code == code).sum())
+        else:
+            n_q = pd.NA
+        csub = _select(c, by, unit, code) if c is not None else None
+        records.append(
+            _head(by, unit, code)
+            | {"n_programmes": len(sub), "n_answers": n_answers, "n_unknown": n_unknown,
+               "share_unknown": n_unknown / n_answers if n_answers else math.nan,
+               "n_programmes_insufficient": int(
+                   (len(ITEMS) - sub["n_unknown"] < COMPLETENESS_THRESHOLD * len(ITEMS)).sum()
+               ),
+               "n_quarantined": n_q,
+               "n_conflict_rows": 0 if csub is None else len(csub),
+               "n_conflicting_programmes": 0 if csub is None else
+               csub[["ministry_code", "programme_key"]].drop_duplicates().shape[0]}
+        )
+    cols = [*HEAD, "n_programmes", "n_answers", "n_unknown", "share_unknown",
+            "n_programmes_insufficient", "n_quarantined", "n_conflict_rows", "n_conflicting_programmes"]
+    return _frame(records, cols, ints=("n_programmes", "n_answers", "n_unknown",
+                                       "n_programmes_insufficient", "n_conflict_rows",
+                                       "n_conflicting_programmes"),
+                  floats=("share_unknown",), nullable_ints=("n_quarantined",))
+
+
+def compare_with_national(
+    table: pd.DataFrame,
+    value_col: str = "share",
+    keys: Sequence[str] | None = None,
+    low_col: str = "ci_low",
+    high_col: str = "ci_high",
+) -> pd.DataFrame:
+    """Each unit's figure beside the national one, both with their intervals.
+
+    ``table`` stacks unit rows and national rows (``scope == "national"``), e.g.
+    ``pd.concat([level_shares(s, "ministry"), level_shares(s, "national")])``. Rows
+    are matched on ``keys`` (default: whichever of ``COMPARE_KEYS`` the table has).
+    ``reading`` is cautious: non-overlapping 95% intervals are read as a difference,
+    overlapping ones as "not distinguishable"; no rank is ever computed.
+    """
+    keys = list(keys) if keys is not None else [k for k in COMPARE_KEYS if k in table.columns]
+    national = table[table["scope"] == "national"]
+    if national.empty:
+        raise NsssError("compare_with_national: the table has no national rows to compare with")
+    nat = national[[*keys, value_col, low_col, high_col]].rename(
+        columns={value_col: f"national_{value_col}", low_col: "national_ci_low",
+                 high_col: "national_ci_high"}
+    )
+    units = table[table["scope"] != "national"][[*HEAD, *keys, value_col, low_col, high_col]]
+    units = units.rename(columns={low_col: "ci_low", high_col: "ci_high"})
+    if keys:
+        out = units.merge(nat, on=keys, how="left")
+    else:  # one figure per unit: the single national row goes beside each
+        out = units.merge(nat.iloc[:1], how="cross")
+    value, nat_value = out[value_col], out[f"national_{value_col}"]
+    have = out[["ci_low", "ci_high", "national_ci_low", "national_ci_high"]].notna().all(axis=1)
+    overlap = (out["ci_low"] <= out["national_ci_high"]) & (out["national_ci_low"] <= out["ci_high"])
+    reading = np.select(
+        [~have, overlap, value > nat_value],
+        ["no interval on one side: not compared",
+         "not distinguishable from the national figure (intervals overlap)",
+         "above the national figure (intervals do not overlap)"],
+        "below the national figure (intervals do not overlap)",
+    )
+    return out.assign(intervals_overlap=(overlap & have).astype(bool), reading=reading).astype(
+        {"reading": "str"}
+    )

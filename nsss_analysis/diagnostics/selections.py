@@ -1,0 +1,53 @@
+"""Selections of the indicator tables that figures and sentences share: one scope's
+rows, programmes per life-cycle stage, the guideline's target groups, and the
+headline figures of a unit."""
+
+from __future__ import annotations
+
+from nsss_analysis.diagnostics.rubric import GENDER_SPECIFIC_OR_TRANSFORMATIVE
+
+
+def rows_of(table, scope: str, measure: str | None = None):
+    """The rows of a stacked indicator table for one ``scope`` (and ``measure``)."""
+    if table is None or not len(table):
+        return table
+    out = table[table["scope"] == scope]
+    if measure is not None and "measure" in out.columns:
+        out = out[out["measure"] == measure]
+    return out.reset_index(drop=True)
+
+
+def stage_counts(lifecycle_matrix):
+    """Programmes per life-cycle stage, over all clusters (``lifecycle_stage``,
+    ``n_programmes``), in the matrix's order; ``none`` (no stage named) left out.
+
+    A programme has one cluster, so adding its cells across clusters counts it once
+    per stage it names.
+    """
+    import pandas as pd
+
+    if lifecycle_matrix is None or not len(lifecycle_matrix):
+        return pd.DataFrame({"lifecycle_stage": pd.Series(dtype="str"), "n_programmes": pd.Series(dtype="int64")})
+    m = lifecycle_matrix[lifecycle_matrix["lifecycle_stage"] != "none"]
+    order = list(dict.fromkeys(m["lifecycle_stage"]))
+    counts = m.groupby("lifecycle_stage", sort=False)["n_programmes"].sum().reindex(order)
+    return counts.rename_axis("lifecycle_stage").reset_index()
+
+
+def guideline_groups(target_groups, scope: str = "national"):
+    """Programmes naming each target group of the guideline (``group``,
+    ``n_programmes``) for one scope's rows of ``target_groups_reached``."""
+    rows = rows_of(target_groups, scope)
+    if rows is None or not len(rows):
+        return rows
+    if "guideline_group" in rows.columns:
+        rows = rows[rows["guideline_group"]]
+    return rows[["group", "n_programmes"]].reset_index(drop=True)
+
+
+def _gsot_count(level_rows) -> tuple[int, int]:
+
+    if level_rows is None or not len(level_rows):
+        return 0, 0
+    k = int(level_rows.loc[level_rows["level"].isin(GENDER_SPECIFIC_OR_TRANSFORMATIVE), "count"].sum())
+    return k, int(level_rows["n"].iloc[0])

@@ -1,0 +1,278 @@
+"""Every table of one report in one call: :func:`ministry_summary`,
+:func:`national_summary`, :func:`all_indicators` (what ``nsss score`` writes) and
+:func:`headline_figures` (the first screen's numbers)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import replace
+
+import pandas as pd
+
+from nsss_analysis.diagnostics.budgets import (
+    budget_gender_share,
+    budget_plausibility,
+    resolve_fiscal_year,
+    women_beneficiary_share,
+    women_share_by_programme,
+)
+from nsss_analysis.diagnostics.indicators import (
+    compare_with_national,
+    data_quality,
+    data_readiness,
+    item_yes_shares,
+    level_shares,
+    lifecycle_matrix,
+    mean_score,
+    target_groups_reached,
+)
+from nsss_analysis.diagnostics.intervals import wilson_interval
+from nsss_analysis.diagnostics.models import (
+    gender_specific_model,
+    inclusion_score_model,
+)
+from nsss_analysis.diagnostics.recommendations import quick_wins, recommendations
+from nsss_analysis.diagnostics.rubric import (
+    GENDER_SPECIFIC_OR_TRANSFORMATIVE,
+    SMALL_N,
+    TRANSFORMATIVE,
+)
+from nsss_analysis.diagnostics.scoring import score_programmes
+from nsss_analysis.diagnostics.trends import trend_by_round
+from nsss_analysis.diagnostics.units import (
+    BY,
+    NATIONAL_UNIT,
+    _float,
+    _units,
+    is_missing,
+)
+from nsss_analysis.errors import NsssError
+from nsss_analysis.io import Tables
+from nsss_analysis.reference.ministries import resolve_ministry
+from nsss_analysis.diagnostics.budgets import programme_budgets
+
+
+def _with_scores(tables: Tables) -> Tables:
+    """``tables`` with scores computed from the assessments when they were not loaded."""
+    if tables.scores is not None:
+        return tables
+    return replace(tables, scores=score_programmes(tables.assessments))
+
+
+def _stack(*frames: pd.DataFrame) -> pd.DataFrame:
+    return pd.concat(frames, ignore_index=True)
+
+
+def _by_scopes(function, *args, scopes: Sequence[str] = BY, **kwargs) -> pd.DataFrame:
+    return _stack(*(function(*args, by=by, **kwargs) for by in scopes))
+
+
+def _stacked(tables: Tables, fiscal_year: str | None, scopes: Sequence[str]) -> dict[str, pd.DataFrame]:
+    """The indicator tables with the given scopes stacked (all but the life-cycle matrix)."""
+    scores, a, b = tables.scores, tables.assessments, tables.budgets
+    return {
+        "level_shares": _by_scopes(level_shares, scores, scopes=scopes),
+        "mean_score": _stack(
+            _by_scopes(mean_score, scores, scopes=scopes, measure="inclusion_score"),
+            _by_scopes(mean_score, scores, scopes=scopes, measure="potential_score"),
+        ),
+        "item_yes_shares": _by_scopes(item_yes_shares, a, scopes=scopes),
+        "budget_gender_share": _by_scopes(
+            budget_gender_share, scores, b, scopes=scopes, fiscal_year=fiscal_year
+        ),
+        "women_share_by_programme": women_share_by_programme(b, fiscal_year),
+        "women_beneficiary_share": _by_scopes(
+            women_beneficiary_share, b, scopes=scopes, fiscal_year=fiscal_year
+        ),
+        "target_groups_reached": _by_scopes(target_groups_reached, a, scopes=scopes),
+        "data_readiness": _by_scopes(data_readiness, scores, scopes=scopes),
+        "budget_plausibility": budget_plausibility(b),
+        "data_quality": _by_scopes(
+            data_quality, a, tables.quarantine, tables.conflicts, scopes=scopes
+        ),
+    }
+
+
+def all_indicators(tables: Tables, fiscal_year: str | None = None) -> dict[str, pd.DataFrame]:
+    """Every indicator table with all scopes stacked (what ``nsss score`` writes); the
+    life-cycle matrix is the national one followed by each ministry's."""
+    tables = _with_scores(tables)
+    a, b = tables.assessments, tables.budgets
+    ministries = [code for _, code in _units("ministry", a)]
+    lifecycle = _stack(
+        lifecycle_matrix(a, b, None, fiscal_year),
+        *(lifecycle_matrix(a, b, code, fiscal_year) for code in ministries),
+    )
+    return _stacked(tables, fiscal_year, BY) | {"lifecycle_matrix": lifecycle}
+
+
+def ministry_summary(
+    tables: Tables, ministry: str, fiscal_year: str | None = None
+) -> dict[str, pd.DataFrame]:
+    """Every table of one ministry's report, by name, in one call.
+
+    ``ministry`` is a register code, name or alias. Tables with a national figure
+    stack the ministry's rows and the national rows (``scope`` tells them apart), and
+    ``*_comparison`` tables set them side by side with intervals. The budget year is
+    ``fiscal_year`` or the ministry's latest year with a known budget, used for the
+    national figures too so that both are for the same year.
+    """
+
+    tables = _with_scores(tables)
+    scores, a, b = tables.scores, tables.assessments, tables.budgets
+    name, code = (m := resolve_ministry(ministry)).name, m.code
+    if not (a["ministry_code"] == code).any():
+        raise NsssError(f"ministry {ministry!r} ({code}): no assessed programmes in the processed tables")
+    fy = resolve_fiscal_year(b, code, fiscal_year)
+
+    def own(df: pd.DataFrame | None) -> pd.DataFrame | None:
+        return None if df is None else df[df["ministry_code"] == code].reset_index(drop=True)
+
+    def both(function, *frames: pd.DataFrame | None, **kwargs) -> pd.DataFrame:
+        """The ministry's rows (computed from its own rows) above the national ones."""
+        mine = function(*(own(f) for f in frames), by="ministry", **kwargs)
+        return _stack(mine, function(*frames, by="national", **kwargs))
+
+    recs = tables.recommendations
+    recs = recommendations(a, scores, b) if recs is None else recs
+    recs = own(recs)
+    levels = both(level_shares, scores)
+    means = _stack(both(mean_score, scores, measure="inclusion_score"),
+                   both(mean_score, scores, measure="potential_score"))
+    items = both(item_yes_shares, a)
+    readiness = both(data_readiness, scores)
+    programmes = own(scores)
+    return {
+        "about": pd.DataFrame(
+            {"ministry": [name], "ministry_code": [code], "fiscal_year": [fy],
+             "n_programmes": [len(programmes)]}
+        ).astype({"ministry": "str", "ministry_code": "str", "fiscal_year": "str"}),
+        "programmes": programmes,
+        "assessments": own(a),
+        "level_shares": levels,
+        "level_comparison": compare_with_national(levels, "share"),
+        "mean_score": means,
+        "mean_score_comparison": compare_with_national(means, "mean"),
+        "item_yes_shares": items,
+        "item_comparison": compare_with_national(items, "share"),
+        "budget_gender_share": both(budget_gender_share, scores, b, fiscal_year=fy),
+        "programme_budgets": programme_budgets(b, fy),
+        "women_share_by_programme": women_share_by_programme(own(b), fiscal_year),
+        "women_beneficiary_share": both(women_beneficiary_share, b, fiscal_year=fiscal_year),
+        "lifecycle_matrix": lifecycle_matrix(a, b, code, fy),
+        "target_groups_reached": target_groups_reached(own(a), "ministry"),
+        "data_readiness": readiness,
+        "data_readiness_comparison": compare_with_national(readiness, "share"),
+        "budget_plausibility": budget_plausibility(own(b)),
+        "data_quality": own(data_quality(a, tables.quarantine, tables.conflicts, "ministry")),
+        "recommendations": recs,
+        "quick_wins": quick_wins(recs),
+    }
+
+
+def national_summary(tables: Tables, fiscal_year: str | None = None) -> dict[str, object]:
+    """Every table of the national overview, by name, in one call.
+
+    Indicator tables stack national, cluster and ministry rows (``scope`` tells them
+    apart; ministries in alphabetical order, never ranked). Also the models of spec
+    section 4 (:class:`nsss_analysis.models.ModelResult`: a message instead of
+    coefficients when there are too few programmes or separation) and the trend
+    across assessment rounds (:class:`nsss_analysis.models.TrendResult`).
+    """
+
+    tables = _with_scores(tables)
+    scores, a, b = tables.scores, tables.assessments, tables.budgets
+    recs = tables.recommendations
+    recs = recommendations(a, scores, b) if recs is None else recs
+    fy = resolve_fiscal_year(b, None, fiscal_year)
+    about = pd.DataFrame({
+        "fiscal_year": [fy], "n_programmes": [len(scores)],
+        "n_ministries": [a["ministry_code"].nunique()],
+    }).astype({"fiscal_year": "str"})
+    return {"about": about, "programmes": scores} | _stacked(
+        tables, fiscal_year, ("national", "cluster", "ministry")
+    ) | {
+        "lifecycle_matrix": lifecycle_matrix(a, b, None, fy),
+        "recommendations": recs,
+        "quick_wins": quick_wins(recs),
+        "gender_specific_model": gender_specific_model(scores, b),
+        "inclusion_score_model": inclusion_score_model(scores, b),
+        "trend": trend_by_round(a, scores),
+    }
+
+
+def headline_figures(tables, ministry: str | None = None, fiscal_year: str | None = None) -> dict:
+    """The headline numbers of one ministry (name or code), or of the nation when
+    ``ministry`` is None, as plain Python values (the runner's index page uses them).
+
+    Keys: ``unit``, ``ministry_code``, ``n_programmes``, ``n_gender_specific``,
+    ``n_gender_transformative``, ``n_gender_specific_or_transformative``, ``share``,
+    ``ci_low``, ``ci_high`` (95% Wilson), ``small_n``, ``fiscal_year``, ``budget_share``,
+    ``budget_total_crore``, ``budget_gender_crore``, ``n_programmes_with_budget``,
+    ``mean_inclusion_score``, ``mean_ci_low``, ``mean_ci_high``,
+    ``national_mean_inclusion_score``, ``quick_wins`` (list of dicts: programme, item,
+    action, budget_crore).
+    """
+
+    scores = tables.scores
+    budgets = tables.budgets
+    if ministry is None:
+        unit, code, by = NATIONAL_UNIT, None, "national"
+        own = scores
+    else:
+        unit, code = (m := resolve_ministry(ministry)).name, m.code
+        by = "ministry"
+        own = scores[scores["ministry_code"] == code]
+    n = len(own)
+    levels = own["level"].astype(str)
+    k = int(levels.isin(GENDER_SPECIFIC_OR_TRANSFORMATIVE).sum())
+    n_transformative = int((levels == TRANSFORMATIVE).sum())
+    low, high = wilson_interval(k, n) if n else (math.nan, math.nan)
+    fy = resolve_fiscal_year(budgets, code, fiscal_year) if budgets is not None else fiscal_year
+    budget = budget_gender_share(own, budgets, by, fiscal_year=fy) if n else None
+    b = _row_of(budget, code)
+    m = _row_of(mean_score(own, by) if n else None, code)
+    national = mean_score(scores, "national").iloc[0] if len(scores) else {}
+    recs = tables.recommendations
+    if recs is None:
+        recs = recommendations(tables.assessments, scores, budgets)
+    if code is not None:
+        wins = quick_wins(recs[recs["ministry_code"] == code], n=2)
+    else:
+        wins = quick_wins(recs, n=1).sort_values("budget_crore", ascending=False, na_position="last").head(2)
+    return {
+        "unit": unit,
+        "ministry_code": code,
+        "n_programmes": n,
+        "n_gender_specific": k - n_transformative,
+        "n_gender_transformative": n_transformative,
+        "n_gender_specific_or_transformative": k,
+        "share": k / n if n else math.nan,
+        "ci_low": _float(low),
+        "ci_high": _float(high),
+        "small_n": n < SMALL_N,
+        "fiscal_year": None if is_missing(b.get("fiscal_year")) else str(b.get("fiscal_year")),
+        "budget_share": _float(b.get("share")),
+        "budget_total_crore": _float(b.get("budget_total")),
+        "budget_gender_crore": _float(b.get("budget_gender_specific_or_transformative")),
+        "n_programmes_with_budget": int(b.get("n_programmes_with_budget", 0) or 0),
+        "mean_inclusion_score": _float(m.get("mean")),
+        "mean_ci_low": _float(m.get("ci_low")),
+        "mean_ci_high": _float(m.get("ci_high")),
+        "national_mean_inclusion_score": _float(national.get("mean")),
+        "quick_wins": [
+            {"programme": str(r["programme"]), "item": str(r["item"]), "action": str(r["action"]),
+             "budget_crore": _float(r["budget_crore"])}
+            for r in wins.to_dict("records")
+        ],
+    }
+
+
+def _row_of(table, code: str | None) -> dict:
+    """The row of ``table`` for the ministry ``code`` (or its only/national row)."""
+    if table is None or not len(table):
+        return {}
+    if code is not None:
+        table = table[table["ministry_code"] == code]
+    return table.iloc[0].to_dict() if len(table) else {}

@@ -1,0 +1,127 @@
+"""Units of analysis (a ministry, a cluster, the nation) and the table helpers every
+indicator shares: which units a table holds, one unit's rows, typed frames and
+Wilson columns.
+
+Every indicator table starts with ``scope`` (``ministry``, ``cluster`` or
+``national``), ``unit`` (the ministry's register name, the cluster, or
+``"Bangladesh"``) and ``ministry_code`` (null outside ministry rows), so tables of
+different scopes stack and compare."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from nsss_analysis.diagnostics.intervals import wilson_interval
+from nsss_analysis.errors import UsageError
+from nsss_analysis.reference.vocab import CLUSTERS, LINEAGE_COLUMNS, normalise_key
+
+BY: tuple[str, ...] = ("ministry", "cluster", "national")
+
+
+NATIONAL_UNIT = "Bangladesh"
+
+
+#: The unit for programmes whose cluster the form left empty or unreadable.
+NO_CLUSTER = "cluster not given"
+
+
+HEAD = ("scope", "unit", "ministry_code")
+
+
+LINEAGE = LINEAGE_COLUMNS
+
+
+def _check_by(by: str) -> None:
+    if by not in BY:
+        raise UsageError(f"by={by!r}: choose one of {', '.join(BY)}")
+
+
+def programme_key(df: pd.DataFrame) -> pd.Series:
+    """The programme's matching key: ``normalise_key(programme)``."""
+    return df["programme"].map(normalise_key).astype("str")
+
+
+def _cluster(df: pd.DataFrame) -> pd.Series:
+    return df["cluster"].fillna(NO_CLUSTER).astype("str")
+
+
+def _units(by: str, *frames: pd.DataFrame | None) -> list[tuple[str, str | None]]:
+    """The units present in ``frames``, in a fixed, non-ranking order."""
+    _check_by(by)
+    frames = tuple(f for f in frames if f is not None and len(f))
+    if by == "national":
+        return [(NATIONAL_UNIT, None)]
+    if by == "cluster":
+        present = set().union(*(set(_cluster(f)) for f in frames)) if frames else set()
+        order = [*CLUSTERS, NO_CLUSTER]
+        return [(c, None) for c in order if c in present] + [
+            (c, None) for c in sorted(present - set(order))
+        ]
+    names: dict[str, str] = {}
+    for f in frames:
+        for code, name in zip(f["ministry_code"], f["ministry"], strict=True):
+            if isinstance(code, str) and code not in names:
+                names[code] = name if isinstance(name, str) else code
+    return sorted(((name, code) for code, name in names.items()), key=lambda u: u[0].lower())
+
+
+def _select(df: pd.DataFrame, by: str, unit: str, code: str | None) -> pd.DataFrame:
+    if by == "national":
+        return df
+    if by == "cluster":
+        return df[_cluster(df) == unit]
+    return df[df["ministry_code"] == code]
+
+
+def _head(by: str, unit: str, code: str | None) -> dict[str, object]:
+    return {"scope": by, "unit": unit, "ministry_code": code}
+
+
+def _frame(
+    records: list[dict],
+    columns: Sequence[str],
+    ints: Iterable[str] = (),
+    floats: Iterable[str] = (),
+    bools: Iterable[str] = (),
+    nullable_ints: Iterable[str] = (),
+) -> pd.DataFrame:
+    """Records as a DataFrame with explicit dtypes (text columns are ``str``)."""
+    df = pd.DataFrame(records, columns=list(columns))
+    typed = (
+        {c: "int64" for c in ints}
+        | {c: "float64" for c in floats}
+        | {c: "bool" for c in bools}
+        | {c: "Int64" for c in nullable_ints}
+    )
+    typed |= {c: "str" for c in df.columns if c not in typed and c != "source_row"}
+    if "source_row" in df.columns:
+        typed["source_row"] = "int64"
+    return df.astype(typed)
+
+
+def _add_wilson(df: pd.DataFrame, count: str = "count", n: str = "n") -> pd.DataFrame:
+    """Add ``share``, ``ci_low``, ``ci_high`` (95% Wilson) from a count and its n."""
+    counts = df[count].to_numpy(dtype=float)
+    ns = df[n].to_numpy(dtype=float)
+    low, high = wilson_interval(counts, ns)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(ns > 0, counts / np.where(ns > 0, ns, 1), np.nan)
+    return df.assign(share=share, ci_low=low, ci_high=high)
+
+
+def is_missing(value: object) -> bool:
+    """True for None, NaN and pandas' missing markers (a number or text otherwise)."""
+    if value is None:
+        return True
+    try:
+        return math.isnan(float(value))
+    except (TypeError, ValueError):
+        return value is not None and str(value) in {"<NA>", "nan", "NaT"}
+
+
+def _float(value: object) -> float:
+    return math.nan if is_missing(value) else float(value)

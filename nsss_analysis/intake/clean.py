@@ -1,0 +1,573 @@
+"""Cleaning the submissions into the processed tables (spec section 3): ``nsss clean``.
+
+:func:`clean_raw` reads every form under the raw folder (:mod:`nsss_analysis.forms`),
+parses each cell (:mod:`nsss_analysis.parse`) and returns the four tables with a
+summary per file; :func:`run_clean` is the command: it prints the summary and writes
+the tables, all or none, only after everything was computed and validated.
+
+The rules, in the order they apply to a row:
+
+1. A totals row, a row without a programme name, a row repeating an earlier row of
+   the same submission cell for cell, and a row whose ministry is not in the
+   register are quarantined whole ("row not used: ...").
+2. A cell that cannot be read becomes ``unknown`` (answers) or null, and is listed in
+   the quarantine with its column, value and reason; the row is kept.
+3. The same programme (ministry code + normalised name) assessed more than once with
+   different answers is kept every time and listed in ``conflicts.csv``.
+
+Nothing is lost: per file, rows in = rows accepted + rows quarantined.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from nsss_analysis.intake.cells import (
+    CellError,
+    is_totals_label,
+    parse_answer,
+    parse_cluster,
+    parse_followup,
+    parse_list,
+    parse_partner_agencies,
+)
+from nsss_analysis.intake.files import find_form_files
+from nsss_analysis.intake.forms import (
+    BUDGET,
+    PROGRAMMES,
+    FormFile,
+    FormSheet,
+    RawRecord,
+    read_form_file,
+)
+from nsss_analysis.intake.quantities import (
+    parse_amount_bdt,
+    parse_amount_crore,
+    parse_count,
+    parse_duration,
+    parse_fiscal_year,
+)
+from nsss_analysis.intake.schemas import (
+    ASSESSMENT_TABLE_COLUMNS,
+    CONFLICT_COLUMNS,
+    AssessmentSchema,
+    BudgetSchema,
+    QuarantineSchema,
+    validate,
+)
+from nsss_analysis.reference.ministries import match_ministry, suggest_ministries
+from nsss_analysis.reference.text import clean_text
+from nsss_analysis.reference.vocab import (
+    BUDGET_COLUMNS,
+    FOLLOWUPS,
+    ITEMS,
+    LINEAGE_COLUMNS,
+    LIST_COLUMNS,
+    QUARANTINE_COLUMNS,
+    Ministry,
+    load_reference,
+    normalise_key,
+)
+
+#: Longest value shown in a quarantine line (a whole row is summarised).
+QUARANTINE_VALUE_CHARS = 300
+
+
+#: Columns compared to decide that two assessments of a programme conflict: the
+#: answers and descriptions, not lineage, spelling of the name, or remarks.
+CONFLICT_COMPARED = tuple(
+    c
+    for c in ASSESSMENT_TABLE_COLUMNS
+    if c not in (*LINEAGE_COLUMNS, "ministry", "ministry_code", "programme", "remarks", "assessment_fy")
+)
+
+
+#: Units a count column's header may name for bare numbers.
+COUNT_UNITS = ("lakh", "million", "thousand", "crore")
+
+
+@dataclass
+class FileSummary:
+    """What happened to one raw file: the accounting a specialist checks."""
+
+    source_file: str
+    rows_in: int = 0
+    accepted: int = 0
+    quarantined: int = 0
+    cells_flagged: int = 0
+    messages: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+@dataclass
+class CleanResult:
+    assessments: pd.DataFrame
+    budgets: pd.DataFrame
+    quarantine: pd.DataFrame
+    conflicts: pd.DataFrame
+    files: list[FileSummary]
+    skipped: list[str] = field(default_factory=list)
+
+    @property
+    def readable(self) -> bool:
+        """Whether at least one file was read as a form (the tables mean something)."""
+        return any(f.error is None for f in self.files)
+
+    def summary(self, source_file: str) -> FileSummary:
+        return next(f for f in self.files if f.source_file == source_file)
+
+
+class _Rejected(Exception):
+    """The whole row cannot be used: (column, value, reason)."""
+
+    def __init__(self, column: str, value: str, reason: str):
+        super().__init__(reason)
+        self.column, self.value, self.reason = column, value, reason
+
+
+def _shown(value: object) -> str:
+    text = clean_text(value)
+    if text is None:
+        return ""
+    return text if len(text) <= QUARANTINE_VALUE_CHARS else text[: QUARANTINE_VALUE_CHARS - 1] + "…"
+
+
+def _row_text(record: RawRecord) -> str:
+    return _shown(" | ".join(record.cells))
+
+
+class _RowCleaner:
+    """Parses the cells of one record, collecting the quarantine lines of bad cells."""
+
+    def __init__(self, sheet: FormSheet, record: RawRecord, quarantine: list[dict]):
+        self.sheet, self.record, self.quarantine = sheet, record, quarantine
+        self.flagged = 0
+
+    def flag(self, column: str, value: object, reason: str) -> None:
+        self.flagged += 1
+        self.quarantine.append(
+            _quarantine_line(self.sheet, self.record.source_row, column, _shown(value), reason)
+        )
+
+    def cell(self, column: str, parser: Callable, *args: object, default: object = None) -> object:
+        raw = self.record.values.get(column)
+        try:
+            return parser(raw, *args)
+        except CellError as exc:
+            what = "set to unknown" if default == "unknown" else "left empty"
+            self.flag(column, raw, f"{exc.reason}; {what}")
+            return default
+
+
+def _identity(sheet: FormSheet, record: RawRecord, ministry: Ministry, programme: str) -> dict[str, object]:
+    """Lineage, ministry and programme: the columns every processed row starts with."""
+    return {
+        "source_file": sheet.source_file,
+        "source_sheet": sheet.source_sheet,
+        "source_row": record.source_row,
+        "ministry": ministry.name,
+        "ministry_code": ministry.code,
+        "programme": programme,
+    }
+
+
+def _quarantine_line(
+    sheet: FormSheet | None, row: int, column: str, value: str, reason: str, source_file: str = ""
+) -> dict:
+    return {
+        "source_file": sheet.source_file if sheet else source_file,
+        "source_sheet": sheet.source_sheet if sheet else "",
+        "source_row": row,
+        "column": column,
+        "value": value,
+        "reason": reason,
+    }
+
+
+def _check_usable(record: RawRecord, seen: dict, sheet: FormSheet) -> str:
+    """The programme name, or :class:`_Rejected` for a totals, nameless or repeated row."""
+    programme = clean_text(record.values.get("programme"))
+    ministry_text = clean_text(record.values.get("ministry"))
+    first = record.cells[0] if record.cells else None
+    for text in (programme, ministry_text, first):
+        if text and is_totals_label(text):
+            raise _Rejected("", _row_text(record), f"row not used: a totals row ('{text}'), not a programme")
+    if programme is None:
+        raise _Rejected("programme", _row_text(record), "row not used: no programme name")
+    key = (sheet.kind, tuple(sorted((c, normalise_key(str(v))) for c, v in record.values.items())))
+    if key in seen:
+        where = seen[key]
+        raise _Rejected(
+            "",
+            _row_text(record),
+            f"row not used: repeats {where} of this submission cell for cell (a duplicate)",
+        )
+    seen[key] = f"row {record.source_row}" + (f" of sheet {sheet.source_sheet}" if sheet.source_sheet else "")
+    return programme
+
+
+def _unknown_ministry(text: str) -> _Rejected:
+    suggestions = suggest_ministries(text)
+    hint = f" (closest: {'; '.join(suggestions)})" if suggestions else ""
+    return _Rejected(
+        "ministry",
+        text,
+        f"row not used: ministry/division '{text}' is not in the register{hint}; "
+        "correct the form, or add the spelling to the register's aliases",
+    )
+
+
+def clean_programme_row(
+    record: RawRecord, sheet: FormSheet, form: FormFile, seen: dict, quarantine: list[dict]
+) -> dict:
+    """One Programmes row as a row of ``assessments`` (raises :class:`_Rejected`)."""
+    programme = _check_usable(record, seen, sheet)
+    ministry_text = clean_text(record.values.get("ministry"))
+    if ministry_text:
+        ministry = match_ministry(ministry_text)
+        if ministry is None:
+            raise _unknown_ministry(ministry_text)
+    else:
+        ministry = sheet.title_ministry or form.name_ministry
+        if ministry is None:
+            raise _Rejected(
+                "ministry",
+                _row_text(record),
+                "row not used: no ministry/division (the cell is blank and neither the title "
+                "nor the file name names one)",
+            )
+    ref = load_reference()
+    row = _RowCleaner(sheet, record, quarantine)
+    out = _identity(sheet, record, ministry, programme)
+    out["start_fy"] = row.cell("start_fy", parse_fiscal_year)
+    out["end_fy"], out["ongoing"] = row.cell("end_fy", parse_duration, out["start_fy"], default=(None, None))
+    out["cluster"] = row.cell("cluster", parse_cluster)
+    stages, unknown_stages = row.cell("lifecycle_stages", parse_list, ref.lifecycle_stages, default=([], []))
+    for stage in unknown_stages:
+        row.flag(
+            "lifecycle_stages",
+            record.values.get("lifecycle_stages"),
+            f"'{stage}' is not a life-cycle stage (early childhood, school age, working age, "
+            "vulnerable women of working age, old age, disability); left out",
+        )
+    out["lifecycle_stages"] = stages
+    out["target_groups"], out["target_groups_other"] = row.cell(
+        "target_groups", parse_list, ref.target_groups, default=([], [])
+    )
+    answers = {item: row.cell(item, parse_answer, default="unknown") for item in ITEMS}
+    for followup, items in FOLLOWUPS.items():
+        out[followup] = row.cell(followup, parse_followup, [answers[i] for i in items], default="unknown")
+    out.update(answers)
+    out["partner_agencies"] = row.cell("partner_agencies", parse_partner_agencies, default=[])
+    out["remarks"] = clean_text(record.values.get("remarks"))
+    out["assessment_fy"] = sheet.title_fy or form.name_fy
+    out["_flagged"] = row.flagged
+    return out
+
+
+@dataclass
+class _BudgetContext:
+    """What a budget row without a Ministry column can be matched against."""
+
+    by_file_programme: dict[tuple[str, str], Ministry]
+    file_single_ministry: dict[str, Ministry]
+    by_programme: dict[str, set[str]]
+    cluster_of: dict[tuple[str, str], str]
+
+
+def _budget_context(assessments: list[dict]) -> _BudgetContext:
+    by_code = load_reference().ministry_by_code
+    by_file_programme: dict[tuple[str, str], Ministry] = {}
+    file_ministries: dict[str, set[str]] = {}
+    by_programme: dict[str, set[str]] = {}
+    cluster_of: dict[tuple[str, str], str] = {}
+    for a in assessments:
+        key = normalise_key(a["programme"])
+        ministry = by_code[a["ministry_code"]]
+        by_file_programme.setdefault((a["source_file"], key), ministry)
+        file_ministries.setdefault(a["source_file"], set()).add(a["ministry_code"])
+        by_programme.setdefault(key, set()).add(a["ministry_code"])
+        if a["cluster"]:
+            cluster_of.setdefault((a["ministry_code"], key), a["cluster"])
+    single = {f: by_code[next(iter(codes))] for f, codes in file_ministries.items() if len(codes) == 1}
+    return _BudgetContext(by_file_programme, single, by_programme, cluster_of)
+
+
+def clean_budget_row(
+    record: RawRecord,
+    sheet: FormSheet,
+    form: FormFile,
+    seen: dict,
+    quarantine: list[dict],
+    context: _BudgetContext,
+) -> dict:
+    """One Budget row as a row of ``budgets`` (raises :class:`_Rejected`)."""
+    programme = _check_usable(record, seen, sheet)
+    key = normalise_key(programme)
+    ministry_text = clean_text(record.values.get("ministry"))
+    if ministry_text:
+        ministry = match_ministry(ministry_text)
+        if ministry is None:
+            raise _unknown_ministry(ministry_text)
+    else:
+        by_code = load_reference().ministry_by_code
+        elsewhere = context.by_programme.get(key, set())
+        ministry = (
+            context.by_file_programme.get((sheet.source_file, key))
+            or sheet.title_ministry
+            or context.file_single_ministry.get(sheet.source_file)
+            or form.name_ministry
+            or (by_code[next(iter(elsewhere))] if len(elsewhere) == 1 else None)
+        )
+        if ministry is None:
+            raise _Rejected(
+                "ministry",
+                _row_text(record),
+                "row not used: cannot tell which ministry/division runs this programme "
+                "(no Ministry column, and neither the title, the file name nor an assessment names one)",
+            )
+    raw_fy = record.values.get("fiscal_year")
+    try:
+        fiscal_year = parse_fiscal_year(raw_fy) or sheet.title_fy
+    except CellError as exc:
+        raise _Rejected("fiscal_year", _shown(raw_fy), f"row not used: {exc.reason}") from None
+    if fiscal_year is None:
+        raise _Rejected("fiscal_year", _row_text(record), "row not used: no fiscal year")
+    row = _RowCleaner(sheet, record, quarantine)
+    units = sheet.header.units
+    out = _identity(sheet, record, ministry, programme)
+    if "cluster" in record.values:
+        out["cluster"] = row.cell("cluster", parse_cluster)
+    else:
+        out["cluster"] = context.cluster_of.get((ministry.code, key))
+    out["fiscal_year"] = fiscal_year
+    out["budget_crore"] = row.cell("budget_crore", parse_amount_crore, units.get("budget_crore", "crore"))
+    for column in ("beneficiaries", "women_beneficiaries"):
+        unit = units.get(column)
+        out[column] = row.cell(column, parse_count, unit if unit in COUNT_UNITS else None)
+    out["monthly_rate_bdt"] = row.cell("monthly_rate_bdt", parse_amount_bdt)
+    women, everyone = out["women_beneficiaries"], out["beneficiaries"]
+    if women is not None and everyone is not None and women > everyone:
+        row.flag(
+            "women_beneficiaries",
+            record.values.get("women_beneficiaries"),
+            f"more women beneficiaries ({women:,.0f}) than beneficiaries ({everyone:,.0f}); left empty",
+        )
+        out["women_beneficiaries"] = None
+    out["_flagged"] = row.flagged
+    return out
+
+
+def _str_series(values: list, name: str) -> pd.Series:
+    return pd.Series(values, dtype="str", name=name)
+
+
+def assessments_frame(rows: list[dict]) -> pd.DataFrame:
+    """The assessments table with the contract's dtypes (also when empty)."""
+    data: dict[str, pd.Series] = {}
+    for column in ASSESSMENT_TABLE_COLUMNS:
+        values = [r.get(column) for r in rows]
+        if column == "source_row":
+            data[column] = pd.Series(values, dtype="int64")
+        elif column == "ongoing":
+            data[column] = pd.Series(values, dtype="boolean")
+        elif column in LIST_COLUMNS:
+            data[column] = pd.Series([list(v) for v in values], dtype=object)
+        else:
+            data[column] = _str_series(values, column)
+    return pd.DataFrame(data)
+
+
+def budgets_frame(rows: list[dict]) -> pd.DataFrame:
+    """The budgets table with the contract's dtypes (also when empty)."""
+    data: dict[str, pd.Series] = {}
+    for column in BUDGET_COLUMNS:
+        values = [r.get(column) for r in rows]
+        if column == "source_row":
+            data[column] = pd.Series(values, dtype="int64")
+        elif column in ("budget_crore", "beneficiaries", "women_beneficiaries", "monthly_rate_bdt"):
+            data[column] = pd.Series([float("nan") if v is None else v for v in values], dtype="float64")
+        else:
+            data[column] = _str_series(values, column)
+    return pd.DataFrame(data)
+
+
+def quarantine_frame(lines: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            c: pd.Series([line[c] for line in lines], dtype="int64" if c == "source_row" else "str")
+            for c in QUARANTINE_COLUMNS
+        }
+    )
+
+
+def _comparable(value: object) -> object:
+    if isinstance(value, list):
+        return tuple(value)
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    return value
+
+
+def _written(value: object) -> str:
+    """A processed value as a specialist reads it in conflicts.csv."""
+    value = _comparable(value)
+    if value is None:
+        return "(blank)"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(value) + "]"
+    return str(value)
+
+
+def _conflicts_frame(lines: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            c: pd.Series(
+                [line[c] for line in lines], dtype="int64" if c in ("conflict", "source_row") else "str"
+            )
+            for c in CONFLICT_COLUMNS
+        }
+    )
+
+
+def find_conflicts(assessments: pd.DataFrame) -> pd.DataFrame:
+    """Programmes assessed more than once with different answers: one line per row
+    involved, naming the columns that differ and this row's values of them."""
+    lines: list[dict] = []
+    if assessments.empty:
+        return _conflicts_frame(lines)
+    keys = assessments["ministry_code"] + "\x1f" + assessments["programme"].map(normalise_key)
+    group_number = 0
+    for _, idx in keys.groupby(keys, sort=True).groups.items():
+        if len(idx) < 2:
+            continue
+        group = assessments.loc[idx]
+        differing = [c for c in CONFLICT_COMPARED if len({_comparable(v) for v in group[c].tolist()}) > 1]
+        if not differing:
+            continue
+        group_number += 1
+        for _, r in group.iterrows():
+            lines.append(
+                {
+                    "conflict": group_number,
+                    "ministry": r["ministry"],
+                    "ministry_code": r["ministry_code"],
+                    "programme": r["programme"],
+                    "source_file": r["source_file"],
+                    "source_sheet": r["source_sheet"],
+                    "source_row": int(r["source_row"]),
+                    "assessment_fy": None if pd.isna(r["assessment_fy"]) else r["assessment_fy"],
+                    "differing_columns": "; ".join(differing),
+                    "values": "; ".join(f"{c}={_written(r[c])}" for c in differing),
+                }
+            )
+    return _conflicts_frame(lines)
+
+
+def clean_raw(raw_dir: Path | str) -> CleanResult:
+    """Read and clean every form under ``raw_dir``; nothing is written.
+
+    >>> result = clean_raw("data/raw")  # doctest: +SKIP
+    >>> [(f.source_file, f.rows_in, f.accepted, f.quarantined) for f in result.files][:1]  # doctest: +SKIP
+    [('MoSW_gender_assessment_2023-24.xlsx', 9, 8, 1)]
+    """
+    raw_dir = Path(raw_dir)
+    paths, skipped = find_form_files(raw_dir)
+    forms = [read_form_file(path, raw_dir) for path in paths]
+    summaries = {
+        f.source_file: FileSummary(f.source_file, messages=list(f.messages), error=f.error) for f in forms
+    }
+    quarantine: list[dict] = []
+    assessments: list[dict] = []
+    budgets: list[dict] = []
+
+    for form in forms:
+        if form.error:
+            quarantine.append(
+                _quarantine_line(None, 0, "", "", f"file not read: {form.error}", form.source_file)
+            )
+    seen_by_file: dict[str, dict] = {}
+
+    def run(form: FormFile, sheet: FormSheet, clean_one: Callable[..., dict], out: list[dict]) -> None:
+        summary = summaries[form.source_file]
+        seen = seen_by_file.setdefault(form.source_file, {})
+        for record in sheet.records:
+            summary.rows_in += 1
+            try:
+                row = clean_one(record, sheet, form, seen, quarantine)
+            except _Rejected as rejected:
+                summary.quarantined += 1
+                quarantine.append(
+                    _quarantine_line(
+                        sheet, record.source_row, rejected.column, rejected.value, rejected.reason
+                    )
+                )
+                continue
+            except Exception as exc:  # a bug must not lose the row or stop the run
+                summary.quarantined += 1
+                detail = " ".join(str(exc).split())[:120]
+                reason = (
+                    f"row not used: the cleaner failed on it ({type(exc).__name__}: {detail}); please report"
+                )
+                quarantine.append(_quarantine_line(sheet, record.source_row, "", _row_text(record), reason))
+                continue
+            summary.accepted += 1
+            summary.cells_flagged += row.pop("_flagged")
+            out.append(row)
+
+    for form in forms:
+        for sheet in form.sheets:
+            if sheet.kind == PROGRAMMES:
+                missing = [c for c in (*ITEMS, *FOLLOWUPS) if c not in sheet.header.labels]
+                if missing and sheet.records:
+                    where = f"sheet {sheet.source_sheet}: " if sheet.source_sheet else ""
+                    named = ", ".join(missing) if len(missing) <= 4 else f"{len(missing)} of the 15 questions"
+                    summaries[form.source_file].messages.append(
+                        f"{where}no column for {named} (answers set to unknown)"
+                    )
+                run(form, sheet, clean_programme_row, assessments)
+    context = _budget_context(assessments)
+    for form in forms:
+        for sheet in form.sheets:
+            if sheet.kind == BUDGET:
+                run(
+                    form, sheet, lambda r, s, f, seen, q: clean_budget_row(r, s, f, seen, q, context), budgets
+                )
+
+    assessments_df = validate(assessments_frame(assessments), AssessmentSchema)
+    budgets_df = validate(budgets_frame(budgets), BudgetSchema)
+    quarantine_df = validate(quarantine_frame(quarantine), QuarantineSchema)
+    _note_repeated_budgets(budgets_df, summaries)
+    return CleanResult(
+        assessments=assessments_df,
+        budgets=budgets_df,
+        quarantine=quarantine_df,
+        conflicts=find_conflicts(assessments_df),
+        files=list(summaries.values()),
+        skipped=[p.relative_to(raw_dir).as_posix() for p in skipped],
+    )
+
+
+def _note_repeated_budgets(budgets: pd.DataFrame, summaries: dict[str, FileSummary]) -> None:
+    """A programme with two differing budget rows for one fiscal year is kept twice;
+    say so, since totals would count it twice."""
+    if budgets.empty:
+        return
+    key = (
+        budgets["ministry_code"]
+        + "\x1f"
+        + budgets["programme"].map(normalise_key)
+        + "\x1f"
+        + budgets["fiscal_year"]
+    )
+    counts = Counter(key)
+    for _, r in budgets[key.map(counts) > 1].iterrows():
+        summaries[r["source_file"]].messages.append(
+            f"row {r['source_row']}: {r['programme']} has more than one budget row for {r['fiscal_year']}"
+            + (f" (sheet {r['source_sheet']})" if r["source_sheet"] else "")
+        )

@@ -1,0 +1,422 @@
+"""Reading the ministries' submissions: one raw file in, raw records with lineage out.
+
+This is the I/O edge of cleaning. It finds the forms under the raw folder, opens
+each workbook sheet (openpyxl, read-only) or CSV file (encoding and delimiter
+detected), finds the header row (it may sit under a title), maps the headers to the
+processed columns of the contract (labels, synonyms, the guideline's questions,
+then a conservative fuzzy match), decides what kind of table the sheet is, and
+yields the non-blank rows as :class:`RawRecord` (``source_row`` as a spreadsheet
+program numbers it; for a CSV the record number). Values stay raw: parsing them is
+:mod:`nsss_analysis.clean`'s job.
+
+>>> form = read_form_file(Path("data/raw/mowca-submission.xlsx"), Path("data/raw"))  # doctest: +SKIP
+>>> [(s.source_sheet, s.kind, len(s.records)) for s in form.sheets]  # doctest: +SKIP
+[('Programmes', 'programmes', 6), ('Budget', 'budget', 12)]
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from nsss_analysis.intake.files import FormReadError, Row, _csv_rows, _xlsx_sheets
+from nsss_analysis.intake.quantities import find_fiscal_year
+from nsss_analysis.reference.ministries import find_ministry, match_ministry
+from nsss_analysis.reference.text import clean_text
+from nsss_analysis.reference.vocab import (
+    FOLLOWUPS,
+    ITEMS,
+    Ministry,
+    load_reference,
+    normalise_key,
+)
+
+#: Helper sheets of the template (and common notes sheets): skipped silently.
+HELPER_SHEETS = frozenset(
+    {
+        "instructions",
+        "lists",
+        "list",
+        "notes",
+        "note",
+        "readme",
+        "read me",
+        "about",
+        "guidance",
+        "cover",
+        "lookup",
+        "lookups",
+        "dropdowns",
+        "codes",
+    }
+)
+
+
+#: The header row is looked for in this many rows from the top (title blocks above it).
+HEADER_SEARCH_ROWS = 20
+
+
+#: A header row names at least this many known columns (or two, one of them the programme).
+MIN_HEADER_MATCHES = 3
+
+
+#: difflib ratio a header must reach to be matched fuzzily; high, because mapping a
+#: column to the wrong question would silently corrupt every row.
+HEADER_FUZZY_CUTOFF = 0.88
+
+
+PROGRAMMES = "programmes"
+
+
+BUDGET = "budget"
+
+
+ANSWER_COLUMNS = frozenset((*ITEMS, *FOLLOWUPS))
+
+
+BUDGET_VALUE_COLUMNS = frozenset({"budget_crore", "beneficiaries", "women_beneficiaries", "monthly_rate_bdt"})
+
+
+#: The item a follow-up column follows when its header is just "If not, ...?".
+FOLLOWUP_OF_ITEM = {items[-1]: followup for followup, items in FOLLOWUPS.items()}
+
+
+@dataclass(frozen=True)
+class HeaderMap:
+    """How a sheet's header row maps to processed columns."""
+
+    columns: dict[int, str]  # 0-based cell index -> processed column
+    labels: dict[str, str]  # processed column -> header text as written
+    units: dict[str, str]  # processed column -> unit named in its header (lakh, taka ...)
+    ignored: tuple[str, ...]  # header texts not mapped (extra columns)
+    duplicates: tuple[str, ...] = ()
+
+
+@dataclass
+class RawRecord:
+    """One non-blank data row: raw values of the mapped columns, with lineage."""
+
+    source_row: int
+    values: dict[str, object]
+    cells: list[str]  # every non-blank cell of the row as text, in order
+
+
+@dataclass
+class FormSheet:
+    source_file: str
+    source_sheet: str
+    kind: str  # PROGRAMMES or BUDGET
+    header_row: int
+    header: HeaderMap
+    title_ministry: Ministry | None
+    title_fy: str | None
+    records: list[RawRecord] = field(default_factory=list)
+    blank_rows: int = 0
+
+    @property
+    def national(self) -> bool:
+        """A national budget table names the ministry of each row."""
+        return self.kind == BUDGET and "ministry" in self.header.labels
+
+
+@dataclass
+class FormFile:
+    source_file: str
+    sheets: list[FormSheet] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+    error: str | None = None
+    name_ministry: Ministry | None = None
+    name_fy: str | None = None
+    encoding: str | None = None
+
+
+_UNIT_IN_HEADER = (
+    (re.compile(r"\bcrore|\bcr\b|কোটি"), "crore"),
+    (re.compile(r"\blakh|\blac\b|লক্ষ|লাখ"), "lakh"),
+    (re.compile(r"\bmillion|\bmn\b"), "million"),
+    (re.compile(r"\bthousand|'000|\b000\b"), "thousand"),
+    (re.compile(r"\b(?:tk|taka|bdt)\b|৳|টাকা"), "taka"),
+)
+
+
+def _header_keys(text: str) -> list[str]:
+    """Candidate matching keys of a header cell, most specific first: as written,
+    without a numbering prefix ("8. "), without a trailing "(unit)" or "(Y/N)", and
+    each with and without a trailing "?"."""
+    unnumbered = re.sub(r"^\s*(?:q\s*)?\d{1,2}[a-z]?[.):]?\s+(?=\D)", "", text, flags=re.IGNORECASE)
+    no_paren = re.sub(r"\s*\([^)]*\)\s*\??\s*$", "", unnumbered)
+    out: list[str] = []
+    for variant in (text, unnumbered, no_paren):
+        key = normalise_key(variant)
+        for k in (key, key.rstrip("?").strip(), key.rstrip("?").strip() + "?"):
+            if k and k != "?" and k not in out:
+                out.append(k)
+    return out
+
+
+def _fuzzy_header(key: str, index: dict[str, str]) -> str | None:
+    """A header with typos: same number of words, each word close, whole text close."""
+    words = key.split()
+    best, best_ratio = None, HEADER_FUZZY_CUTOFF
+    for candidate in index:
+        cwords = candidate.split()
+        if len(cwords) != len(words) or abs(len(candidate) - len(key)) > 4:
+            continue
+        ratio = difflib.SequenceMatcher(None, key, candidate).ratio()
+        if ratio < best_ratio:
+            continue
+        if all(
+            difflib.SequenceMatcher(None, a, b).ratio() >= 0.75 for a, b in zip(words, cwords, strict=True)
+        ):
+            best, best_ratio = candidate, ratio
+    return index[best] if best else None
+
+
+def _stem_tokens(key: str) -> frozenset[str]:
+    return frozenset(
+        w[:5]
+        for w in re.findall(r"[a-z\u0980-\u09ff]+", key)
+        if w not in {"the", "of", "a", "an", "is", "in", "does"}
+    )
+
+
+@lru_cache(maxsize=1)
+def _header_index() -> tuple[dict[str, str], dict[frozenset[str], str]]:
+    """Header key -> processed column (labels, synonyms, the guideline's questions)."""
+    index: dict[str, str] = {}
+    tokens: dict[frozenset[str], set[str]] = {}
+    for column in load_reference().form_columns:
+        for spelling in (column.label, *column.synonyms, column.instruction):
+            for key in _header_keys(spelling):
+                index.setdefault(key, column.column)
+            stems = _stem_tokens(normalise_key(spelling))
+            if len(stems) >= 2:
+                tokens.setdefault(stems, set()).add(column.column)
+    return index, {k: next(iter(v)) for k, v in tokens.items() if len(v) == 1}
+
+
+def match_header(text: object) -> str | None:
+    """The processed column a header cell names, or ``None``.
+
+    >>> match_header("8. Graduation planned"), match_header("Budget (Tk crore)"), match_header("Sl. No.")
+    ('graduation', 'budget_crore', None)
+    """
+    raw = clean_text(text)
+    if raw is None:
+        return None
+    index, by_tokens = _header_index()
+    keys = _header_keys(raw)
+    for key in keys:
+        if key in index:
+            return index[key]
+    if keys[0].startswith(("if not", "if no ")):
+        return None  # generic follow-up headers are placed by position (map_header)
+    for key in keys:
+        stems = _stem_tokens(key)
+        if len(stems) >= 2 and stems in by_tokens:
+            return by_tokens[stems]
+    for key in keys:
+        if len(key) >= 8 and (column := _fuzzy_header(key, index)):
+            return column
+    return None
+
+
+def map_header(row: Row) -> HeaderMap:
+    """Map a header row's cells to processed columns.
+
+    A bare "If not, ...?" header after an item column is that item's follow-up; a
+    column named twice keeps the first; unmapped headers are reported as ignored.
+    """
+    columns: dict[int, str] = {}
+    labels: dict[str, str] = {}
+    units: dict[str, str] = {}
+    ignored: list[str] = []
+    duplicates: list[str] = []
+    previous_item: str | None = None
+    for idx, cell in enumerate(row):
+        text = clean_text(cell)
+        if text is None:
+            continue
+        column = match_header(text)
+        key = normalise_key(text)
+        if column is None and key.startswith(("if not", "if no ")) and previous_item in FOLLOWUP_OF_ITEM:
+            column = FOLLOWUP_OF_ITEM[previous_item]
+        if column is None:
+            ignored.append(text)
+            continue
+        if column in labels:
+            duplicates.append(text)
+            continue
+        columns[idx] = column
+        labels[column] = text
+        if column in ITEMS:
+            previous_item = column
+        for pattern, unit in _UNIT_IN_HEADER:
+            if pattern.search(key):
+                units[column] = unit
+                break
+    return HeaderMap(columns, labels, units, tuple(ignored), tuple(duplicates))
+
+
+def sheet_kind(header: HeaderMap, title_fy: str | None = None) -> str | None:
+    """``programmes``, ``budget`` or ``None`` (not a form) from the mapped columns."""
+    cols = set(header.labels)
+    if "programme" not in cols:
+        return None
+    if cols & ANSWER_COLUMNS:
+        return PROGRAMMES
+    if cols & BUDGET_VALUE_COLUMNS and ("fiscal_year" in cols or title_fy):
+        return BUDGET
+    return None
+
+
+def _is_header(header: HeaderMap) -> bool:
+    n = len(header.labels)
+    return n >= MIN_HEADER_MATCHES or (n >= 2 and "programme" in header.labels)
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _serial(value: object) -> bool:
+    """A bare serial number ("1", "2.", "(3)") in an extra column of an empty row."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return True
+    return isinstance(value, str) and re.fullmatch(r"\s*\(?\d{1,4}[.)]?\s*", value) is not None
+
+
+def read_sheet(
+    rows: Iterator[tuple[int, Row]], source_file: str, source_sheet: str
+) -> tuple[FormSheet | None, str | None]:
+    """Find the header, decide the kind and collect the records of one sheet.
+
+    Returns ``(sheet, None)``, or ``(None, reason)`` when the sheet is not a form
+    (``reason`` is ``None`` for an empty sheet).
+    """
+    above: list[tuple[int, Row]] = []
+    header: HeaderMap | None = None
+    header_row = 0
+    for number, row in rows:
+        if header is None:
+            if all(_blank(v) for v in row):
+                if number > HEADER_SEARCH_ROWS:
+                    break
+                continue
+            candidate = map_header(row)
+            if _is_header(candidate):
+                header, header_row = candidate, number
+                break
+            above.append((number, row))
+            if number >= HEADER_SEARCH_ROWS:
+                break
+    if header is None:
+        if not above:
+            return None, None
+        return None, (
+            f"not an assessment form or budget table: no header row with the form's column "
+            f"labels (Programme name, Ministry/Division, ...) in the first {HEADER_SEARCH_ROWS} rows"
+        )
+    title_texts = [t for _, row in above for t in (clean_text(v) for v in row) if t]
+    title_ministry = next((m for t in title_texts if (m := match_ministry(t))), None) or next(
+        (m for t in title_texts if (m := find_ministry(t))), None
+    )
+    title_fy = next((fy for t in title_texts if (fy := find_fiscal_year(t))), None)
+    kind = sheet_kind(header, title_fy)
+    if kind is None:
+        found = ", ".join(header.labels.values())
+        return None, (
+            f"not an assessment form or budget table: row {header_row} names {found}, but a form needs "
+            "Programme name with answer columns, or Programme name, Fiscal year and Budget/Beneficiaries"
+        )
+    sheet = FormSheet(source_file, source_sheet, kind, header_row, header, title_ministry, title_fy)
+    header_keys = {col: normalise_key(label) for col, label in header.labels.items()}
+    for number, row in rows:
+        values: dict[str, object] = {}
+        cells: list[str] = []
+        extra_content = False
+        for idx, value in enumerate(row):
+            if _blank(value):
+                continue
+            text = clean_text(value) or ""
+            cells.append(text)
+            column = header.columns.get(idx)
+            if column is not None:
+                values[column] = value
+            elif not _serial(value):
+                extra_content = True
+        if not values and not extra_content:
+            sheet.blank_rows += bool(cells)  # serial numbers only: an unused form row
+            continue
+        repeats = sum(1 for col, v in values.items() if normalise_key(str(v)) == header_keys[col])
+        if repeats >= MIN_HEADER_MATCHES:
+            continue  # the header repeated (a pasted second block): not data
+        sheet.records.append(RawRecord(number, values, cells))
+    return sheet, None
+
+
+def read_form_file(path: Path, raw_dir: Path) -> FormFile:
+    """Read one raw file into sheets of records; never raises for bad input:
+    ``FormFile.error`` holds the one-line problem instead."""
+    source_file = path.relative_to(raw_dir).as_posix()
+    form = FormFile(source_file)
+    stem_parts = [path.stem, *(p.name for p in path.relative_to(raw_dir).parents if p.name)]  # nearest first
+    form.name_ministry = next((m for p in stem_parts if (m := find_ministry(p))), None)
+    form.name_fy = next((fy for p in stem_parts if (fy := find_fiscal_year(p))), None)
+    not_forms: list[str] = []
+    sheets: Iterator[tuple[str, Iterator[tuple[int, Row]]]] = iter(())
+    try:
+        if path.suffix.lower() == ".csv":
+            rows, form.encoding = _csv_rows(path)
+            sheets = iter([("", iter(rows))])
+            if form.encoding == "Windows-1252":
+                form.messages.append("read as Windows-1252 text (not UTF-8)")
+        else:
+            sheets = _xlsx_sheets(path)
+        any_sheet = False
+        for name, rows_iter in sheets:
+            any_sheet = True
+            if name.strip().lower() in HELPER_SHEETS:
+                continue
+            sheet, reason = read_sheet(rows_iter, source_file, name)
+            if sheet is not None:
+                form.sheets.append(sheet)
+                if sheet.header.ignored:
+                    where = f"sheet {name}: " if name else ""
+                    form.messages.append(
+                        f"{where}ignored columns not in the form: {', '.join(sheet.header.ignored)}"
+                    )
+                if sheet.header.duplicates:
+                    form.messages.append(
+                        f"sheet {name}: columns named twice, the first kept: {', '.join(sheet.header.duplicates)}"
+                    )
+            elif reason is not None:
+                not_forms.append(f"sheet {name}: {reason}" if name else reason)
+        if not any_sheet:
+            raise FormReadError("the workbook has no worksheets")
+    except FormReadError as exc:
+        form.error = str(exc)
+        form.sheets.clear()
+        return form
+    except Exception as exc:  # any other failure of a reader is this file's problem
+        detail = " ".join(str(exc).split())[:200]
+        form.error = f"could not be read ({type(exc).__name__}: {detail})"
+        form.sheets.clear()
+        return form
+    finally:
+        if hasattr(sheets, "close"):
+            sheets.close()  # closes the workbook even when reading stopped half-way
+    if not form.sheets:
+        if len(not_forms) == 1:
+            form.error = not_forms[0]
+        elif not_forms:
+            form.error = "no sheet is an assessment form or budget table (" + "; ".join(not_forms) + ")"
+        else:
+            form.error = "has no data (every sheet is empty)"
+        return form
+    form.messages.extend(f"{n} (ignored)" for n in not_forms)
+    return form

@@ -1,0 +1,423 @@
+"""Cell parsers for quantities: fiscal years, durations, amounts of money and counts of
+persons. Pure functions: one raw cell in, one clean value out, or :class:`CellError`
+with a sentence a specialist understands.
+
+>>> parse_fiscal_year("FY21"), parse_fiscal_year("২০২০-২১"), parse_fiscal_year(2020)
+('2020-21', '2020-21', '2020-21')
+>>> parse_amount_crore("Tk 50,000"), parse_count("2.65 lakh")
+(0.005, 265000.0)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from decimal import Decimal
+from functools import lru_cache
+
+from nsss_analysis.intake.cells import CellError, _reject_spreadsheet_error
+from nsss_analysis.reference.text import _key, bangla_digits_to_ascii, clean_text
+from nsss_analysis.reference.vocab import load_reference
+
+#: Fiscal years outside this range are typing errors, not programmes (the NSSS
+#: programmes started after independence; nothing is planned past 2100).
+FY_MIN_YEAR, FY_MAX_YEAR = 1950, 2100
+
+
+#: A bare number in a budget column is crore, unless it is more than the whole
+#: national budget (about 7.6 lakh crore in FY 2023-24): such a number (e.g.
+#: ``49,00,000``) was written in taka.
+MAX_PLAUSIBLE_CRORE = Decimal(1_000_000)
+
+
+#: A count above this is a typing error (more people than live on Earth); counts
+#: above the population of Bangladesh are possible (person-days, cumulative totals).
+MAX_PLAUSIBLE_PERSONS = Decimal(10_000_000_000)
+
+
+#: A bare whole number up to this in the Duration column is a number of years.
+MAX_DURATION_YEARS = 60
+
+
+#: Multipliers of the units in ``vocabularies.json`` ("units"), in taka or persons.
+UNIT_FACTORS: dict[str, Decimal] = {
+    "crore": Decimal(10_000_000),
+    "lakh": Decimal(100_000),
+    "billion": Decimal(1_000_000_000),
+    "million": Decimal(1_000_000),
+    "thousand": Decimal(1_000),
+}
+
+
+CRORE = UNIT_FACTORS["crore"]
+
+
+_FY_PREFIX = re.compile(r"^(?:fy|f\s*y|fiscal\s+year|financial\s+year|অর্থ\s*বছর|অর্থবছর)\s*[:\-]?\s*")
+
+
+_DASHES = "-/–—‐‑"
+
+
+_FY_PAIR = re.compile(rf"^(\d{{4}}|\d{{2}})\s*[{_DASHES}]\s*(\d{{4}}|\d{{2}})$")
+
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+_MONTH_YEAR = re.compile(r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s*(\d{4})")
+
+
+_FY_JULY_JUNE = re.compile(r"^jul[a-z]*\s*,?\s*(\d{4})\s*(?:-|–|—|to)\s*jun[a-z]*\s*,?\s*(\d{4})$")
+
+
+def _fy_string(start: int) -> str:
+    if not FY_MIN_YEAR <= start <= FY_MAX_YEAR:
+        raise CellError(f"{start} is outside the fiscal years this form covers ({FY_MIN_YEAR}-{FY_MAX_YEAR})")
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def _century(two_digits: int) -> int:
+    return 2000 + two_digits if two_digits < 50 else 1900 + two_digits
+
+
+def fy_start(fy: str) -> int:
+    """The first calendar year of a ``YYYY-YY`` fiscal year."""
+    return int(fy[:4])
+
+
+def parse_fiscal_year(value: object) -> str | None:
+    """A fiscal year (July-June) as ``YYYY-YY``; ``None`` when blank.
+
+    Accepts ``2020-21``, ``2020-2021``, ``2020/21``, ``2020–21``, ``FY21``,
+    ``FY 2020-21``, ``FY2021`` (the year it ends), Bangla digits, an Excel number
+    2020 (the year it starts) and a date (the fiscal year holding it). The two
+    years must be consecutive.
+
+    >>> [parse_fiscal_year(v) for v in ["2020-2021", "2020/21", "FY 2020-21", "২০২০-২১"]]
+    ['2020-21', '2020-21', '2020-21', '2020-21']
+    """
+    if value is None or isinstance(value, bool):
+        if isinstance(value, bool):
+            raise CellError(f"'{value}' is not a fiscal year")
+        return None
+    if isinstance(value, dt.datetime | dt.date):
+        return _fy_string(value.year if value.month >= 7 else value.year - 1)
+    if isinstance(value, int | float):
+        if isinstance(value, float) and (math.isnan(value) or not value.is_integer()):
+            if math.isnan(value):
+                return None
+            raise CellError(f"'{value}' is not a fiscal year (write it as 2020-21)")
+        return _fy_string(int(value))
+    text = clean_text(value)
+    if text is None:
+        return None
+    _reject_spreadsheet_error(text)
+    t = bangla_digits_to_ascii(text).lower().strip()
+    t = re.sub(r"\s*\((?:revised|proposed|actual|rb|bb|budget|estimate[d]?)\)\s*$", "", t)
+    t = re.sub(r"\s+(?:fy|অর্থবছর)$", "", t)
+    has_prefix = bool(_FY_PREFIX.match(t))
+    t = _FY_PREFIX.sub("", t).strip().rstrip(".")
+    bad = f"'{text}' is not a fiscal year (write it as 2020-21)"
+    if m := _FY_PAIR.match(t):
+        a, b = m.groups()
+        start = int(a) if len(a) == 4 else _century(int(a))
+        end = int(b) if len(b) == 4 else None
+        if end is None:
+            if int(b) != (start + 1) % 100:
+                raise CellError(
+                    f"'{text}': the two years of a fiscal year must be consecutive (e.g. 2020-21)"
+                )
+        elif end != start + 1:
+            raise CellError(f"'{text}': the two years of a fiscal year must be consecutive (e.g. 2020-21)")
+        return _fy_string(start)
+    if m := _FY_JULY_JUNE.match(t):
+        start, end = int(m.group(1)), int(m.group(2))
+        if end != start + 1:
+            raise CellError(f"'{text}': July to June must span consecutive years")
+        return _fy_string(start)
+    if m := _MONTH_YEAR.fullmatch(t):  # "June 2025": the fiscal year holding that month
+        month = _MONTHS.index(m.group(1)[:3]) + 1
+        year = int(m.group(2))
+        return _fy_string(year if month >= 7 else year - 1)
+    if re.fullmatch(r"\d{4}", t):
+        # "FY2021" names the year the fiscal year ends; a bare 2020 the year it starts.
+        return _fy_string(int(t) - 1 if has_prefix else int(t))
+    if has_prefix and re.fullmatch(r"\d{2}", t):
+        return _fy_string(_century(int(t)) - 1)
+    raise CellError(bad)
+
+
+_FY_TOKEN = re.compile(
+    rf"(?:fy\s*)?\d{{4}}\s*[{_DASHES}]\s*(?:\d{{4}}|\d{{2}})(?!\d)|fy\s*\d{{2,4}}(?!\d)|(?<!\d)\d{{4}}(?!\d)",
+    re.IGNORECASE,
+)
+
+
+def find_fiscal_year(text: str) -> str | None:
+    """The first valid fiscal year mentioned in free text (a title, a file name).
+
+    >>> find_fiscal_year("MoWCA_gender_assessment_FY2023-24.xlsx")
+    '2023-24'
+    """
+    t = bangla_digits_to_ascii(str(text)).replace("_", " ")
+    for m in _FY_TOKEN.finditer(t):
+        token = m.group()
+        if re.fullmatch(r"\d{4}", token):
+            continue  # a bare year in free text is too ambiguous (a date, a code)
+        try:
+            return parse_fiscal_year(token)
+        except CellError:
+            continue
+    return None
+
+
+@lru_cache(maxsize=1)
+def _ongoing_keys() -> frozenset[str]:
+    return frozenset(_key(w) for w in load_reference().ongoing)
+
+
+def _is_ongoing(text: str) -> bool:
+    key = _key(text)
+    keys = _ongoing_keys()
+    return key in keys or any(key.startswith(k + " ") for k in keys if len(k) > 3)
+
+
+def parse_duration(value: object, start_fy: str | None) -> tuple[str | None, bool | None]:
+    """The Duration cell as ``(end_fy, ongoing)``.
+
+    ``ongoing``/``continuous``/``চলমান`` give ``(None, True)``; an end fiscal year or a
+    range ``2019-20 to 2023-24`` give ``(end, False)``; ``N years`` counts from
+    ``start_fy`` (end = start + N - 1); a blank cell gives ``(None, None)``.
+
+    >>> parse_duration("5 years", "2019-20"), parse_duration("চলমান", None)
+    (('2023-24', False), (None, True))
+    """
+    if value is None:
+        return None, None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if isinstance(value, float) and math.isnan(value):
+            return None, None
+        if float(value).is_integer() and 1 <= value <= MAX_DURATION_YEARS:
+            return _years_from(int(value), start_fy, str(value)), False
+        return _check_end(parse_fiscal_year(value), start_fy), False
+    if isinstance(value, dt.date | dt.datetime):
+        return _check_end(parse_fiscal_year(value), start_fy), False
+    text = clean_text(value)
+    if text is None:
+        return None, None
+    _reject_spreadsheet_error(text)
+    if _is_ongoing(text):
+        return None, True
+    t = bangla_digits_to_ascii(text).lower()
+    if re.fullmatch(r"(?:since|from)\s+.*", t) and len(list(_FY_TOKEN.finditer(t))) == 1:
+        return None, True  # "since 2010-11": started then, still running
+    if m := re.fullmatch(r"(\d+(?:\.\d+)?)\s*-?\s*(?:years?|yrs?\.?|y|বছর|বৎসর)", t):
+        n = float(m.group(1))
+        if not n.is_integer() or n < 1:
+            raise CellError(f"'{text}': give the duration in whole years")
+        return _years_from(int(n), start_fy, text), False
+    if m := re.fullmatch(
+        r"(?:till|until|up\s*to|upto|to|ends?|ending)?\s*((?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s*\d{4})",
+        t,
+    ):
+        return _check_end(parse_fiscal_year(m.group(1)), start_fy), False
+    tokens = list(_FY_TOKEN.finditer(t))
+    rest = _FY_TOKEN.sub(" ", t)
+    rest = re.sub(r"\b(?:from|to|till|until|through|upto|up to)\b|থেকে|হতে|পর্যন্ত|[\s,\-–—/:]", "", rest)
+    if len(tokens) == 1 and rest in ("", "fy"):
+        return _check_end(parse_fiscal_year(tokens[0].group()), start_fy), False
+    if len(tokens) == 2 and rest == "":
+        first = parse_fiscal_year(tokens[0].group())
+        end = parse_fiscal_year(tokens[1].group())
+        if first and end and fy_start(end) < fy_start(first):
+            raise CellError(f"'{text}': the range ends before it starts")
+        return end, False
+    if len(tokens) == 1:
+        tail = t[tokens[0].end() :]
+        if _is_ongoing(re.sub(r"^\s*(?:to|till|until|-|–|—)\s*", "", tail)) or re.search(
+            r"\b(?:date|present|now)\b", tail
+        ):
+            return None, True
+    raise CellError(
+        f"'{text}' is not a duration (write ongoing, an end fiscal year, a range "
+        "2019-20 to 2023-24, or a number of years)"
+    )
+
+
+def _years_from(n: int, start_fy: str | None, text: str) -> str:
+    if start_fy is None:
+        raise CellError(f"'{text}': a duration in years needs the start year, which is missing or unreadable")
+    return _fy_string(fy_start(start_fy) + n - 1)
+
+
+def _check_end(end: str | None, start_fy: str | None) -> str | None:
+    if end and start_fy and fy_start(end) < fy_start(start_fy):
+        raise CellError(f"the programme cannot end in {end}, before it starts ({start_fy})")
+    return end
+
+
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?|\.\d+")
+
+
+_GROUPING = re.compile(r"\d+|\d{1,3}(?:,\d{3})+|\d{1,2}(?:,\d{2})*,\d{3}")
+
+
+_APPROX = re.compile(r"\b(?:approx(?:imately)?|about|around|nearly|almost|estimated|est|c)\b\.?|~|≈|প্রায়")
+
+
+_MISSING_KEYS = frozenset(
+    {"-", "--", "—", "–", "n/a", "na", "not available", "unknown", "nk", "..", "...", "?", "tbd"}
+)
+
+
+@lru_cache(maxsize=1)
+def _unit_words() -> list[tuple[str, str]]:
+    """(spelling, unit) pairs, longest first, for scanning amounts."""
+    pairs = [(w.lower(), unit) for unit, words in load_reference().units.items() for w in words]
+    return sorted(pairs, key=lambda p: -len(p[0]))
+
+
+def _quantity(value: object, what: str) -> tuple[Decimal, str | None, bool] | None:
+    """Read ``number [unit]`` from a cell: (number, unit or None, currency named).
+
+    ``None`` for blank or explicitly missing cells ("-", "n/a").
+    """
+    if value is None or isinstance(value, bool):
+        if isinstance(value, bool):
+            raise CellError(f"'{value}' is not {what}")
+        return None
+    if isinstance(value, int | float):
+        if isinstance(value, float) and math.isnan(value):
+            return None
+        if isinstance(value, float) and math.isinf(value):
+            raise CellError(f"'{value}' is not {what}")
+        number = Decimal(str(value))
+        if number < 0:
+            raise CellError(f"{value} is negative; {what} cannot be")
+        return number, None, False
+    if isinstance(value, dt.date | dt.datetime | dt.time):
+        raise CellError(f"'{value}' is a date, not {what}")
+    text = clean_text(value)
+    if text is None:
+        return None
+    _reject_spreadsheet_error(text)
+    t = bangla_digits_to_ascii(text).lower()
+    if _key(t) in _MISSING_KEYS or t.strip() in _MISSING_KEYS:
+        return None
+    if "%" in t:
+        raise CellError(f"'{text}' is a percentage, not {what}")
+    t = _APPROX.sub(" ", t)
+    if re.search(r"(?<![\w.])-\s*\d", t):
+        raise CellError(f"'{text}' is negative or a range; {what} is one number")
+    numbers = _NUMBER.findall(t)
+    if len(numbers) != 1:
+        if not numbers:
+            raise CellError(f"'{text}' is not {what} (no number in it)")
+        raise CellError(f"'{text}' holds more than one number; {what} is one number")
+    raw = numbers[0]
+    whole = raw.split(".")[0]
+    if "," in whole and not _GROUPING.fullmatch(whole):
+        raise CellError(f"'{text}': the digit grouping is unclear; write the number without commas")
+    number = Decimal(raw.replace(",", ""))
+    rest = t.replace(raw, " ", 1)
+    unit, currency = None, False
+    for spelling, name in _unit_words():
+        pattern = rf"(?<![a-z]){re.escape(spelling)}(?![a-z])"
+        if spelling in rest and re.search(pattern, rest):
+            if name == "taka":
+                currency = True
+            elif name == "persons":
+                pass
+            elif unit is None:
+                unit = name
+            elif unit != name:
+                raise CellError(f"'{text}' names two units ({unit} and {name})")
+            rest = re.sub(pattern, " ", rest)
+    rest = re.sub(r"[\s.,:;()/=\-]+", "", rest)
+    if rest:
+        raise CellError(f"'{text}' is not {what} (unexpected text '{rest}')")
+    return number, unit, currency
+
+
+def _as_float(number: Decimal) -> float:
+    return float(number)
+
+
+def parse_amount_crore(value: object, bare_unit: str = "crore") -> float | None:
+    """A budget amount in BDT crore; ``None`` when blank or given as missing ("-").
+
+    Units may follow the number (``crore``/``cr``/``কোটি``, ``lakh``/``লক্ষ``/``লাখ``,
+    ``million``, ``billion``, ``thousand``); ``Tk``/``BDT``/``৳``/``টাকা`` without a
+    unit means taka (``Tk 50,000`` is 0.005 crore). A bare number is in
+    ``bare_unit`` (crore, or what the column header says: ``lakh``, ``taka``,
+    ``million``), except that a bare crore figure larger than the national budget
+    (:data:`MAX_PLAUSIBLE_CRORE`) was written in taka.
+
+    >>> parse_amount_crore("1,258.50 crore"), parse_amount_crore("BDT 12 lakh")
+    (1258.5, 0.12)
+    >>> parse_amount_crore("49,00,000"), parse_amount_crore("12.5 million")
+    (0.49, 1.25)
+    """
+    q = _quantity(value, "an amount of money")
+    if q is None:
+        return None
+    number, unit, currency = q
+    if unit is not None:
+        taka = number * UNIT_FACTORS[unit]
+    elif currency:
+        taka = number
+    elif bare_unit == "crore":
+        taka = number if number > MAX_PLAUSIBLE_CRORE else number * CRORE
+    elif bare_unit == "taka":
+        taka = number
+    else:
+        taka = number * UNIT_FACTORS[bare_unit]
+    if taka / CRORE > MAX_PLAUSIBLE_CRORE:
+        raise CellError(f"'{clean_text(value)}' is more than the whole national budget; check the unit")
+    return _as_float(taka / CRORE)
+
+
+def parse_amount_bdt(value: object) -> float | None:
+    """An amount in taka (e.g. a monthly allowance): ``Tk 500``, ``৳৫০০``, ``500/-``,
+    ``Tk 1,000 per month``; units (lakh, crore) multiply.
+
+    >>> parse_amount_bdt("Tk 1,000 per month"), parse_amount_bdt("৳৫০০")
+    (1000.0, 500.0)
+    """
+    if isinstance(value, str):
+        value = re.sub(
+            r"(?i)\s*(?:/|per|a|each|প্রতি)\s*(?:month|mon|mo|মাস|মাসে)\b\.?|\bmonthly\b|\bp\.?\s*m\.?$|মাসিক",
+            " ",
+            value,
+        )
+    q = _quantity(value, "an amount in taka")
+    if q is None:
+        return None
+    number, unit, _ = q
+    return _as_float(number * UNIT_FACTORS[unit] if unit else number)
+
+
+def parse_count(value: object, bare_unit: str | None = None) -> float | None:
+    """A number of persons: ``2.65 lakh`` is 265000, ``1,07,614`` is 107614,
+    ``1.25 million`` is 1250000. ``bare_unit`` (lakh, million ...) applies to a number
+    written without a unit, when the column header gives it.
+
+    >>> parse_count("2.65 lakh"), parse_count("1,07,614"), parse_count("12.5 lakh")
+    (265000.0, 107614.0, 1250000.0)
+    """
+    q = _quantity(value, "a number of persons")
+    if q is None:
+        return None
+    number, unit, currency = q
+    if currency:
+        raise CellError(f"'{clean_text(value)}' is an amount of money, not a number of persons")
+    unit = unit or bare_unit
+    persons = number * UNIT_FACTORS[unit] if unit else number
+    if persons > MAX_PLAUSIBLE_PERSONS:
+        raise CellError(f"'{clean_text(value)}' is more people than live on Earth; check the unit")
+    if unit is None:
+        if number != number.to_integral_value():
+            raise CellError(f"'{clean_text(value)}' is not a whole number of persons")
+        return _as_float(number)
+    return _as_float(persons.to_integral_value())

@@ -1,0 +1,297 @@
+"""The blank assessment form a ministry or division fills (``nsss template OUT.xlsx``).
+
+Everything the form says comes from the reference data (``load_reference()``):
+the column labels and the guideline's questions from ``form_columns.csv``, the
+drop-down values from the vocabularies and the ministry register. The workbook has:
+
+- ``Programmes``: the 24 labelled columns, header in row 1 (frozen), each header
+  carrying the guideline's full question as a cell comment, and drop-down lists on
+  the first :data:`VALIDATED_ROWS` data rows;
+- ``Budget``: one row per programme and fiscal year;
+- ``Instructions``: how to fill the form and, per column, the guideline's words and
+  the allowed values;
+- ``Lists`` (hidden): the drop-down values, referenced by range because an inline
+  list longer than 255 characters is rejected by Excel.
+
+Workbooks are saved by :func:`save_workbook`, atomically and byte-reproducibly
+(fixed document timestamps), so a regenerated file only differs where its content does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import zipfile
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from nsss_analysis.io import write_bytes_atomic
+from nsss_analysis.reference.vocab import (
+    ANSWERS,
+    CLUSTERS,
+    FOLLOWUP_ANSWERS,
+    LIFECYCLE_STAGES,
+    TARGET_GROUPS,
+    FormColumn,
+    load_reference,
+)
+
+#: Data rows that get drop-down lists: a ministry assesses tens of programmes, rarely
+#: more; 500 leaves room without bloating the file.
+VALIDATED_ROWS = 500
+#: Budget-sheet columns that only a national table has (the ministry is the form's own,
+#: and the cluster is given on the Programmes sheet).
+NATIONAL_ONLY_BUDGET_COLUMNS = ("ministry", "cluster")
+#: Column widths (characters) by kind of column: wide enough to read the label and a
+#: typical answer without resizing.
+COLUMN_WIDTHS = {
+    "ministry": 34,
+    "text": 40,
+    "fiscal_year": 13,
+    "duration": 16,
+    "cluster": 30,
+    "lifecycle_stages": 26,
+    "target_groups": 28,
+    "answer": 16,
+    "followup": 18,
+    "partner_agencies": 32,
+    "amount_crore": 16,
+    "count": 16,
+    "amount_bdt": 14,
+}
+#: Kinds whose cell may hold several values (``old_age; disability``): the drop-down
+#: offers one value but must not reject a typed list.
+MULTI_VALUE_KINDS = ("lifecycle_stages", "target_groups", "partner_agencies")
+#: The fixed document time of every workbook written here (the 2019 workshop that
+#: introduced the form), so that saving the same content twice gives the same bytes.
+FIXED_TIMESTAMP = dt.datetime(2019, 1, 31, 11, 0, 0)
+
+TITLE = "NSSS gender assessment of social security programmes"
+HOW_TO_FILL = (
+    "One row per programme on the Programmes sheet; the header stays in row 1.",
+    "Pick answers from the drop-down lists: yes, partly, no, not_applicable, unknown. "
+    "Leave a cell empty only if the answer is not known (an empty cell counts as unknown, never as no).",
+    "Answer each 'If not, can ...?' follow-up only when the question before it is no or partly "
+    "(it is not applicable after yes).",
+    "Several life-cycle stages, target groups or supporting agencies go in one cell, separated by ';'.",
+    "Fiscal years run July-June and are written YYYY-YY, e.g. 2010-11.",
+    "The Budget sheet takes one row per programme and fiscal year: allocation in BDT crore, "
+    "beneficiaries and women beneficiaries in persons.",
+)
+
+_HEADER_FONT = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+#: The Lists sheet: one column per drop-down, in this order (header, values).
+_LIST_HEADERS = {
+    "answer": "Answer options",
+    "followup": "Follow-up options",
+    "cluster": "Cluster options",
+    "ministry": "Ministry/Division options",
+    "lifecycle_stages": "Life-cycle stage options",
+    "target_groups": "Target group options",
+    "partner_agencies": "Supporting ministry options",
+}
+
+
+def _list_values() -> dict[str, tuple[str, ...]]:
+    ministries = tuple(m.name for m in load_reference().ministries)
+    return {
+        "answer": ANSWERS,
+        "followup": FOLLOWUP_ANSWERS,
+        "cluster": CLUSTERS,
+        "ministry": ministries,
+        "lifecycle_stages": LIFECYCLE_STAGES,
+        "target_groups": TARGET_GROUPS,
+        "partner_agencies": ministries,
+    }
+
+
+def allowed_values(kind: str) -> str:
+    """What the Instructions sheet says a column of ``kind`` accepts."""
+    lists = _list_values()
+    texts = {
+        "ministry": "A ministry or division of the register (drop-down list).",
+        "text": "Text.",
+        "fiscal_year": "A fiscal year, YYYY-YY (e.g. 2010-11).",
+        "duration": "ongoing; an end fiscal year (2023-24); a range (2019-20 to 2023-24); or N years.",
+        "cluster": "One of: " + "; ".join(lists["cluster"]) + ".",
+        "lifecycle_stages": "One or more of: " + "; ".join(lists["lifecycle_stages"])
+        + " (separated by ';'; none for covariate-risk programmes).",
+        "target_groups": "One or more of: " + "; ".join(lists["target_groups"])
+        + "; other groups in your own words (separated by ';').",
+        "answer": "One of: " + ", ".join(lists["answer"]) + " (empty = unknown).",
+        "followup": "One of: " + ", ".join(lists["followup"])
+        + " (not_applicable when the question before is yes).",
+        "partner_agencies": "Ministries/divisions of the register or other agencies, separated by ';'.",
+        "amount_crore": "BDT crore (a number, or with units: 12 lakh, Tk 50,000).",
+        "count": "Persons (a number, or e.g. 2.65 lakh).",
+        "amount_bdt": "Taka per beneficiary per month.",
+    }
+    return texts.get(kind, "Text.")
+
+
+def _budget_columns() -> tuple[FormColumn, ...]:
+    return tuple(
+        c
+        for c in load_reference().columns_of("Budget")
+        if c.column not in NATIONAL_ONLY_BUDGET_COLUMNS
+    )
+
+
+def _write_header(ws: Worksheet, columns: tuple[FormColumn, ...]) -> None:
+    for i, col in enumerate(columns, start=1):
+        cell = ws.cell(row=1, column=i, value=col.label)
+        cell.font = _HEADER_FONT
+        cell.fill = _HEADER_FILL
+        cell.alignment = _HEADER_ALIGNMENT
+        comment = Comment(col.instruction, "NSSS guideline")
+        comment.width, comment.height = 320, 140
+        cell.comment = comment
+        ws.column_dimensions[get_column_letter(i)].width = COLUMN_WIDTHS.get(col.kind, 20)
+    ws.row_dimensions[1].height = 48
+    ws.freeze_panes = "A2"
+
+
+def _write_lists(ws: Worksheet) -> dict[str, str]:
+    """Write the drop-down values; return each kind's range formula (``Lists!$A$2:$A$6``)."""
+    ranges = {}
+    for i, (kind, values) in enumerate(_list_values().items(), start=1):
+        letter = get_column_letter(i)
+        head = ws.cell(row=1, column=i, value=_LIST_HEADERS[kind])
+        head.font = _HEADER_FONT
+        for r, value in enumerate(values, start=2):
+            ws.cell(row=r, column=i, value=value)
+        ws.column_dimensions[letter].width = 40
+        last = len(values) + 1
+        ranges[kind] = f"{quote_sheetname(ws.title)}!${letter}$2:${letter}${last}"
+    return ranges
+
+
+def _add_validations(
+    ws: Worksheet, columns: tuple[FormColumn, ...], ranges: dict[str, str]
+) -> None:
+    for i, col in enumerate(columns, start=1):
+        if col.kind not in ranges:
+            continue
+        letter = get_column_letter(i)
+        multi = col.kind in MULTI_VALUE_KINDS
+        dv = DataValidation(
+            type="list",
+            formula1=ranges[col.kind],
+            allow_blank=True,
+            showErrorMessage=not multi,
+            showInputMessage=True,
+            errorTitle=col.label[:32],
+            error="Pick a value from the list (see the Instructions sheet).",
+            promptTitle=col.label[:32],
+            prompt=("Pick one, or type several separated by ';'." if multi
+                    else "Pick a value from the list.")[:255],
+        )
+        dv.add(f"{letter}2:{letter}{VALIDATED_ROWS + 1}")
+        ws.add_data_validation(dv)
+
+
+def _write_instructions(ws: Worksheet) -> None:
+    ref = load_reference()
+    ws["A1"] = TITLE
+    ws["A1"].font = Font(bold=True, size=14)
+    row = 3
+    ws.cell(row=row, column=1, value="How to fill the form").font = _HEADER_FONT
+    for line in HOW_TO_FILL:
+        row += 1
+        ws.cell(row=row, column=2, value=line).alignment = _WRAP
+    for sheet, columns in (("Programmes", ref.columns_of("Programmes")), ("Budget", _budget_columns())):
+        row += 2
+        ws.cell(row=row, column=1, value=f"Sheet {sheet}").font = _HEADER_FONT
+        row += 1
+        for i, head in enumerate(("#", "Column", "The guideline's question", "Allowed values"), start=1):
+            cell = ws.cell(row=row, column=i, value=head)
+            cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
+        for n, col in enumerate(columns, start=1):
+            row += 1
+            ws.cell(row=row, column=1, value=n)
+            ws.cell(row=row, column=2, value=col.label).alignment = _WRAP
+            ws.cell(row=row, column=3, value=col.instruction).alignment = _WRAP
+            ws.cell(row=row, column=4, value=allowed_values(col.kind)).alignment = _WRAP
+    for letter, width in zip("ABCD", (6, 34, 70, 60)):
+        ws.column_dimensions[letter].width = width
+
+
+def build_template() -> Workbook:
+    """The blank form as an openpyxl workbook (sheets Programmes, Budget, Instructions, Lists)."""
+    ref = load_reference()
+    wb = Workbook()
+    programmes = wb.active
+    programmes.title = "Programmes"
+    budget = wb.create_sheet("Budget")
+    instructions = wb.create_sheet("Instructions")
+    lists = wb.create_sheet("Lists")
+    lists.sheet_state = "hidden"
+
+    ranges = _write_lists(lists)
+    form = ref.columns_of("Programmes")
+    _write_header(programmes, form)
+    _add_validations(programmes, form, ranges)
+    _write_header(budget, _budget_columns())
+    _write_instructions(instructions)
+    wb.properties.title = TITLE
+    wb.properties.creator = "nsss template"
+    return wb
+
+
+def workbook_bytes(wb: Workbook) -> bytes:
+    """Serialise ``wb`` reproducibly: fixed document timestamps and zip entry times."""
+    wb.properties.created = FIXED_TIMESTAMP
+    raw = io.BytesIO()
+    wb.save(raw)  # openpyxl stamps `modified` with the current time: reset below
+    stamp = FIXED_TIMESTAMP.strftime("%Y-%m-%dT%H:%M:%SZ")
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>" + stamp.encode() + rb"\g<2>",
+                    data,
+                )
+            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_TIMESTAMP.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o600 << 16
+            dst.writestr(entry, data)
+    return out.getvalue()
+
+
+def make_readable(path: Path | str) -> None:
+    """Give a written file the usual permissions (the atomic temporary file is private)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(path, 0o666 & ~mask)
+
+
+def save_workbook(wb: Workbook, out_path: Path | str) -> None:
+    """Write ``wb`` to ``out_path`` atomically and reproducibly (see :func:`workbook_bytes`)."""
+    write_bytes_atomic(out_path, workbook_bytes(wb))
+    make_readable(out_path)
+
+
+def write_template(out_path: Path | str) -> Path:
+    """Write the blank assessment form to ``out_path`` (``.xlsx``) and return the path."""
+    out_path = Path(out_path)
+    if out_path.suffix.lower() != ".xlsx":
+        from nsss_analysis.errors import UsageError
+
+        raise UsageError(f"{out_path}: the form is an Excel workbook; give a name ending in .xlsx")
+    save_workbook(build_template(), out_path)
+    return out_path

@@ -1,0 +1,1 @@
+"""Coverage by sex from programmes' MIS beneficiary extracts, counted with DuckDB."""

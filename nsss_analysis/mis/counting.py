@@ -1,0 +1,634 @@
+"""Coverage by sex from programmes' MIS beneficiary extracts (``nsss beneficiaries``).
+
+The assessment form asks whether a programme collects sex-disaggregated data; a
+programme's own beneficiary list answers with numbers. This module reads MIS extracts
+(CSV or Parquet, any size; ``shared/spec/beneficiaries.md``) with DuckDB, out of core,
+and writes to the processed folder:
+
+- ``coverage_by_sex.parquet``: distinct beneficiaries and benefit paid by programme,
+  fiscal year, sex (female/male/hijra), age band, district (with its division) and
+  payment channel;
+- ``coverage_quality.parquet``: per file and programme, every row read accounted for:
+  ``rows_read = rows_counted + invalid_missing_id + invalid_unknown_sex + invalid_age +
+  invalid_district + duplicate_id``;
+- ``coverage_women_share.parquet``: women's share of each programme's beneficiaries per
+  fiscal year with a 95% Wilson interval (:func:`women_share_by_programme`), a table of
+  its own so the share is stated once per programme, not repeated on every row.
+
+How rows are read
+    Every cell is read as text (``read_csv(all_varchar=true)``), so nothing is coerced
+    silently; Parquet columns keep their types and are checked. Sex codes (English and
+    Bangla), districts and their variant spellings, payment channels and age bands come
+    from ``load_reference()``, the reference data the forms' cleaner uses; ministry
+    names go through ``match_ministry``, fiscal years through
+    ``parse_fiscal_year`` and programme names are matched to the assessed
+    programmes by ``(ministry_code, normalise_key(programme))``. A programme named
+    without a ministry is attributed to the assessed programme of that name when exactly
+    one ministry assessed it.
+
+How it stays fast
+    Those columns hold few distinct values. A first pass collects them (all of them for
+    Parquet and small CSV files; for a large CSV file, a sample of about 1 MB spread
+    over it, since parsing the file twice would double the time), Python normalises each
+    distinct value once with the functions above, and the resulting lookup tables (with
+    the reference spellings as people type them, and every plausible age) are joined in
+    DuckDB by the counting pass. A row holding a value the lookups lack is set aside with
+    its values and classified afterwards in Python by the same functions: an invalid one
+    is simply counted under its reason; if one turns out valid, the counting pass is run
+    again with that value known, so the result never depends on the sample. Ids are
+    deduplicated by one GROUP BY on (programme-year, id) and counted by a second, small
+    one; the benchmark (``benchmarks/beneficiaries.py``) compares this with a bare DuckDB
+    GROUP BY and with pandas.
+
+Age
+    ``age`` in whole years, or ``birth_year`` (four digits): age = first calendar year of
+    the fiscal year - birth year (a person born in 1960 is 63 in FY 2023-24, whatever the
+    month). A blank age, or a birth year when the fiscal year is unknown, gives the age
+    band ``unknown`` and the row still counts; a value that is not a number or lies
+    outside the age bands (0 to 130) is an unreadable age. When both columns are present,
+    ``age`` is used where it is filled in.
+
+Invalid rows and their precedence
+    A row gets exactly one reason, the first that applies: blank ``beneficiary_id`` or
+    ``programme`` (``invalid_missing_id``: it cannot be attributed or deduplicated), an
+    unknown sex code, an unreadable age, an unknown district. A payment channel that is
+    blank or unrecognised is ``unknown``, and a blank or unreadable amount is unknown
+    (``amount_unreadable`` counts the counted beneficiaries whose amount was written but
+    could not be read); neither makes a row invalid. Among the valid rows, an id seen
+    more than once within a programme and fiscal year (in one file or across files) is
+    counted once; the other rows are ``duplicate_id`` (charged to the file they are in).
+    The row kept is the one from the earliest file given, then with the smallest sex, age
+    band, district and channel codes (codes follow the reference order; districts are
+    alphabetical), then the smallest amount: a deterministic choice, and a duplicate never
+    inflates the total. Amounts are summed in paisa; a negative amount, or one above
+    Tk 2.7 billion, is unreadable.
+
+Files and errors
+    A file that cannot be used (missing required columns, a column of the wrong type, an
+    empty file, an unreadable or truncated Parquet file) stops the run with a one-line
+    :class:`NsssError` naming it; outputs are written only when every file was read.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import threading
+from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from nsss_analysis.errors import NsssError
+from nsss_analysis.mis.extracts import (
+    _LOW_CARDINALITY,
+    WRONG_TYPE_MIN_CELLS,
+    _age_keys,
+    _age_map,
+    _describe,
+    _Extract,
+    _first_pass,
+    _fiscal_years,
+    _one_line,
+    _sql_string,
+    _value_sets,
+    _values,
+)
+from nsss_analysis.mis.lookups import (
+    MAX_FILES,
+    UNKNOWN,
+    _codes,
+    _fiscal_year,
+    _ministry_code,
+    age_band,
+    normalise_district,
+    normalise_payment_channel,
+    normalise_sex,
+)
+from nsss_analysis.reference.text import clean_text
+from nsss_analysis.reference.vocab import load_reference, normalise_key
+
+#: Reasons a row is not counted, in precedence order (a row gets the first that applies);
+#: duplicates are decided among the rows with none of these.
+INVALID_REASONS: tuple[str, ...] = (
+    "invalid_missing_id",
+    "invalid_unknown_sex",
+    "invalid_age",
+    "invalid_district",
+)
+
+
+QUALITY_COLUMNS: tuple[str, ...] = (
+    "source_file",
+    "programme",
+    "ministry",
+    "ministry_code",
+    "fiscal_year",
+    "rows_read",
+    "rows_counted",
+    *INVALID_REASONS,
+    "duplicate_id",
+    "amount_unreadable",
+)
+
+
+COVERAGE_COLUMNS: tuple[str, ...] = (
+    "programme",
+    "ministry",
+    "ministry_code",
+    "fiscal_year",
+    "sex",
+    "age_band",
+    "district",
+    "division",
+    "payment_channel",
+    "beneficiaries",
+    "amount_bdt",
+)
+
+
+#: Show a progress bar when the extracts together are at least this large (bytes):
+#: below it a run takes a second or two.
+PROGRESS_MIN_BYTES = 50_000_000
+
+
+def _assessed_index(assessments: pd.DataFrame | None) -> tuple[dict, dict]:
+    """(ministry_code, programme key) -> (ministry, code, programme) of the assessed
+    programmes, and programme key -> the set of codes that assessed it."""
+    by_code: dict[tuple[str, str], tuple[str, str, str]] = {}
+    by_key: dict[str, set[str]] = {}
+    if assessments is None or assessments.empty:
+        return by_code, by_key
+    for ministry, code, programme in (
+        assessments[["ministry", "ministry_code", "programme"]].drop_duplicates().itertuples(index=False)
+    ):
+        if not isinstance(code, str) or not isinstance(programme, str):
+            continue
+        key = normalise_key(programme)
+        by_code.setdefault((code, key), (ministry, code, programme))
+        by_key.setdefault(key, set()).add(code)
+    return by_code, by_key
+
+
+class _Units:
+    """Programme-years: what the extracts' (programme, ministry, fiscal year) cells name,
+    as ``(ministry_code, normalise_key(programme), fiscal_year)``, matched to the assessed
+    programmes. Ids are given in order of first sight and never change, so the lookups
+    can grow when the counting pass finds a value the first pass had not seen."""
+
+    def __init__(self, assessments: pd.DataFrame | None):
+        self.by_code, self.by_key = _assessed_index(assessments)
+        self.ids: dict[tuple[str, str, str], int] = {}
+        self.spellings: list[dict[str, int]] = []
+
+    def unit_of(self, ex: _Extract, programme_raw, ministry_raw, fy_raw, n: int = 0) -> tuple[int, bool]:
+        """The unit id of one combination as written, and whether the programme is blank."""
+        programme = clean_text(programme_raw)
+        key = normalise_key(programme) if programme else ""
+        code = _ministry_code(ministry_raw) if ex.has("ministry") else None
+        if code is None and key in self.by_key and len(self.by_key[key]) == 1:
+            code = next(iter(self.by_key[key]))
+        fy = _fiscal_year(fy_raw) if ex.has("fiscal_year") else ex.fiscal_year_from_name
+        unit = (code or "", key, fy or "")
+        if unit not in self.ids:
+            self.ids[unit] = len(self.ids)
+            self.spellings.append({})
+        uid = self.ids[unit]
+        spellings = self.spellings[uid]
+        spellings[programme or ""] = spellings.get(programme or "", 0) + n
+        return uid, key == ""
+
+    def map_for(self, ex: _Extract) -> pd.DataFrame:
+        """programme, ministry, fiscal year as written -> unit_id, blank (one file)."""
+        values = _values(ex, 0, ("programme", "ministry", "fiscal_year"))
+        units = [self.unit_of(ex, p, m, f, int(n)) for p, m, f, n in values.itertuples(index=False)]
+        return pd.DataFrame({
+            "programme_raw": values["programme"].astype("str"),
+            "ministry_raw": values["ministry"].astype("str"),
+            "fiscal_year_raw": values["fiscal_year"].astype("str"),
+            "unit_id": pd.array([u for u, _ in units], dtype="int32"),
+            "blank": pd.array([b for _, b in units], dtype="bool"),
+            "known": True,
+        })
+
+    def table(self) -> pd.DataFrame:
+        """unit_id, programme, ministry, ministry_code, fiscal_year: the assessed name
+        when matched, else the spelling seen most often (ties: alphabetical)."""
+        register = load_reference().ministry_by_code
+        rows = []
+        for (code, key, fy), uid in self.ids.items():
+            assessed = self.by_code.get((code, key)) if code else None
+            if assessed:
+                ministry, code, programme = assessed
+            else:
+                spellings = self.spellings[uid]
+                programme = sorted(spellings.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+                ministry = register[code].name if code in register else None
+            rows.append((uid, programme, ministry, code or None, fy or None))
+        table = pd.DataFrame(rows, columns=["unit_id", "programme", "ministry", "ministry_code", "fiscal_year"])
+        return table.astype({"programme": "str", "ministry": "str", "ministry_code": "str", "fiscal_year": "str"})
+
+
+def _code_map(
+    extracts: Sequence[_Extract], k: int, column: str, normalise, codes: Sequence[str],
+    vocabulary: dict[str, tuple[str, ...]],
+) -> pd.DataFrame:
+    """raw value -> code (index in ``codes``, or null when ``normalise`` rejects it), for
+    the values seen, the reference spellings (``vocabulary``) and a blank cell (null)."""
+    values = [_values(ex, k, (column,))[column] for ex in extracts if ex.has(column)]
+    raw = pd.concat(values, ignore_index=True).dropna() if values else pd.Series(dtype="str")
+    # the accepted spellings as people type them (case, a stray space), so that a sample
+    # rarely misses a valid one (which would cost a second counting pass)
+    typed = [
+        pad.format(case(v))
+        for canonical, variants in vocabulary.items()
+        for v in (canonical, *variants)
+        for case in (str, str.lower, str.upper, str.title)
+        for pad in ("{}", " {}", "{} ", " {} ")
+    ]
+    position = {v: i for i, v in enumerate(codes)}
+    raw_values = [*dict.fromkeys([*raw.astype("str"), *typed]), None]
+    code = [position.get(normalise(v)) for v in raw_values]
+    return pd.DataFrame({"raw": pd.array(raw_values, dtype="str"), "code": pd.array(code, dtype="Int16"),
+                         "known": True})
+
+
+def _load_lookups(con: duckdb.DuckDBPyConnection, extracts: Sequence[_Extract], units: _Units) -> None:
+    """(Re)build every lookup table from the values seen and copy it into DuckDB."""
+    codes, ref = _codes(), load_reference()
+    units.spellings = [{} for _ in units.spellings]  # counted afresh from the values
+    lookups = {
+        "sex_map": _code_map(extracts, 1, "sex", normalise_sex, codes.sexes, ref.sex_codes),
+        "district_map": _code_map(extracts, 3, "district", normalise_district, codes.districts, ref.districts),
+        "channel_map": _code_map(
+            extracts, 4, "payment_channel", normalise_payment_channel, codes.channels, ref.payment_channels
+        ),
+        "channel_unknown": pd.DataFrame({"code": pd.array([codes.channels.index(UNKNOWN)], dtype="Int16")}),
+    }
+    for ex in extracts:
+        lookups[f"unit_map_{ex.index}"] = units.map_for(ex)
+        lookups[f"age_map_{ex.index}"] = _age_map(ex)
+    for name, frame in lookups.items():
+        # small tables, copied into DuckDB so that the joins probe native hash tables
+        con.register("frame", frame)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM frame")
+        con.unregister("frame")
+
+
+#: Reason codes in the counting pass: 0 valid, 1.. INVALID_REASONS in order, and
+#: ``_UNSEEN`` for a row holding a value the first pass had not seen (classified after).
+_UNSEEN = 9
+
+
+_TAG_BITS = 32  # invalid rows are keyed by (file * 16 + reason) << 32 | unit_id
+
+
+def _rows_sql(ex: _Extract) -> str:
+    """The counting pass over one file, one line per row: ``unit_key`` (the unit for a
+    valid row, else also the file and reason), ``valid_id`` (the id of a valid row, or
+    the row's values as JSON when one of them is unseen), and a valid row's file, codes
+    and amount packed as ``_Packing`` says."""
+
+    def same(left: str, right: str) -> str:
+        return f"{left} IS NOT DISTINCT FROM {right}"
+
+    unit_on = " AND ".join(same(f"s.{c}", f"u.{c}_raw") for c in ("programme", "ministry", "fiscal_year") if ex.has(c))
+    age_on = " AND ".join(same(f"s.{c}", f"a.{c}") for c in _age_keys(ex))
+    used = [c for c in _LOW_CARDINALITY if ex.has(c)]
+    select = ", ".join(f"{ex.text(c)} AS {c}" for c in used)
+    if ex.has("payment_channel"):
+        channel = "c.code"
+        channel_join = f"LEFT JOIN channel_map c ON {same('s.payment_channel', 'c.raw')}"
+        unseen_channel = " OR c.known IS NULL"
+    else:
+        channel, channel_join, unseen_channel = "ch.code", "CROSS JOIN channel_unknown ch", ""
+    as_json = "to_json([id_blank::VARCHAR, " + ", ".join(f"s.{c}" for c in used) + "])::VARCHAR"
+    packing = _codes().packing
+    shift = packing.shifts
+    return f"""
+    SELECT CASE WHEN reason = 0 THEN unit_id
+                ELSE coalesce(unit_id, 0) | (({ex.index} * 16 + reason)::BIGINT << {_TAG_BITS}) END AS unit_key,
+        CASE WHEN reason = 0 THEN id WHEN reason = {_UNSEEN} THEN unseen END AS valid_id,
+        CASE WHEN reason = 0 THEN ({ex.index}::BIGINT << {shift["file"]}) | (sex::BIGINT << {shift["sex"]})
+            | (band::BIGINT << {shift["band"]}) | (district::BIGINT << {shift["district"]})
+            | (channel::BIGINT << {shift["channel"]})
+            | CASE WHEN amount IS NULL AND NOT coalesce(amount_given, false) THEN {packing.blank}
+                   WHEN amount IS NULL OR NOT isfinite(amount) OR amount < 0 OR amount > {packing.max_amount}
+                       THEN {packing.unreadable}
+                   ELSE round(amount * 100)::BIGINT END END AS packed
+    FROM (
+        SELECT u.unit_id, s.id, sx.code AS sex, a.band, d.code AS district, {channel} AS channel,
+            s.amount, s.amount_given,
+            CASE WHEN u.known IS NULL OR sx.known IS NULL OR a.known IS NULL OR d.known IS NULL{unseen_channel}
+                     THEN {_UNSEEN}
+                 WHEN s.id_blank OR u.blank THEN 1
+                 WHEN sx.code IS NULL THEN 2
+                 WHEN a.band IS NULL THEN 3
+                 WHEN d.code IS NULL THEN 4
+                 ELSE 0 END AS reason,
+            CASE WHEN reason = {_UNSEEN} THEN {as_json} END AS unseen
+        FROM (SELECT {select}, {ex.text("beneficiary_id")} AS id,
+                     coalesce({ex.text("beneficiary_id")} = '', true) AS id_blank,
+                     {ex.amount_given()} AS amount_given, {ex.amount()} AS amount
+              FROM {ex.reader}) s
+        LEFT JOIN unit_map_{ex.index} u ON {unit_on}
+        LEFT JOIN sex_map sx ON {same('s.sex', 'sx.raw')}
+        LEFT JOIN age_map_{ex.index} a ON {age_on}
+        LEFT JOIN district_map d ON {same('s.district', 'd.raw')}
+        {channel_join}
+    )"""
+
+
+def _id_groups_sql(ex: _Extract) -> str:
+    """One group per valid id and unit of one file (its rows, and the kept row: the
+    smallest packed value), per unit and reason for its invalid rows, per unseen
+    combination of values."""
+    return f"""
+    SELECT unit_key, valid_id, count(*) AS n, min(packed) AS kept
+    FROM ({_rows_sql(ex)}) GROUP BY unit_key, valid_id"""
+
+
+def _cells_sql(id_groups: str) -> str:
+    """Count ids per unit, file and codes (``attrs``: the kept value without its amount)
+    and sum their amounts, from id groups."""
+    packing = _codes().packing
+    amount_bits = packing.widths["amount"]
+    amount = f"(kept & {(1 << amount_bits) - 1})"
+    return f"""
+SELECT unit_key, kept >> {amount_bits} AS attrs,
+    CASE WHEN (unit_key >> {_TAG_BITS}) % 16 = {_UNSEEN} THEN valid_id END AS unseen,
+    count(*) AS ids, sum(n) AS n,
+    sum({amount} / 100) FILTER ({amount} < {packing.blank}) AS amount,
+    count(*) FILTER ({amount} = {packing.unreadable}) AS amount_unreadable
+FROM ({id_groups}) GROUP BY ALL"""
+
+
+def _count(con: duckdb.DuckDBPyConnection, extracts: Sequence[_Extract]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The counting pass: (cells, valid rows per file and unit).
+
+    One file: two plain GROUP BYs over one scan (GROUPING SETS would make DuckDB
+    materialise its input); the per-id one spills to disk beyond the memory limit (50
+    million ids fit in 1 GB because its only states are a count and one ``min``: a
+    second ``min`` made it run out of memory). Several files: each file's id groups go to
+    a temporary table, which gives the valid rows of each file, and then the ids are
+    deduplicated across files."""
+    if len(extracts) == 1:
+        cells = con.execute(_cells_sql(_id_groups_sql(extracts[0]))).df()
+        valid = cells[(cells["unit_key"].to_numpy(dtype=np.int64) >> _TAG_BITS) == 0]
+        per_file = valid.groupby("unit_key", as_index=False)["n"].sum().assign(file_idx=0)
+        return cells, per_file.rename(columns={"unit_key": "unit_id", "n": "valid_rows"})
+    union = "\n    UNION ALL\n".join(f"SELECT {ex.index} AS file_idx, * FROM ({_id_groups_sql(ex)})" for ex in extracts)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE id_groups AS {union}")
+    per_file = con.execute(
+        f"SELECT file_idx, unit_key AS unit_id, sum(n) AS valid_rows FROM id_groups "
+        f"WHERE unit_key >> {_TAG_BITS} = 0 GROUP BY ALL"
+    ).df()
+    merged = "SELECT unit_key, valid_id, sum(n) AS n, min(kept) AS kept FROM id_groups GROUP BY unit_key, valid_id"
+    cells = con.execute(_cells_sql(merged)).df()
+    con.execute("DROP TABLE id_groups")
+    return cells, per_file
+
+
+def _split_cells(cells: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(counted cells, invalid rows, unseen rows) from the counting pass, each with its
+    ``file_idx``; counted cells keep their packed codes in ``attrs``."""
+    key = cells["unit_key"].to_numpy(dtype=np.int64)
+    tag = key >> _TAG_BITS
+    unit = (key & ((1 << _TAG_BITS) - 1)).astype(np.int64)
+    cells = cells.assign(unit_id=unit, file_idx=tag // 16, reason=tag % 16)
+    counted = cells[tag == 0].copy()
+    packing = _codes().packing
+    attrs = counted["attrs"].to_numpy(dtype=np.int64) << packing.widths["amount"]  # back in place
+    counted["file_idx"], counted["attrs"] = packing.field(attrs, "file"), attrs
+    return counted, cells[(tag > 0) & (cells["reason"] != _UNSEEN)], cells[cells["reason"] == _UNSEEN]
+
+
+def _classify_unseen(extracts: Sequence[_Extract], units: _Units, unseen: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
+    """The rows whose values the first pass had not seen, classified in Python with the
+    same functions as the lookups: (invalid rows by file, unit and reason; whether any is
+    valid, which needs another counting pass). Their values are added to the files'
+    values so that the next pass knows them."""
+    by_index = {ex.index: ex for ex in extracts}
+    out, any_valid = [], False
+    added: dict[int, list[dict]] = {}
+    for file_idx, as_json, n in unseen[["file_idx", "unseen", "n"]].itertuples(index=False):
+        ex = by_index[int(file_idx)]
+        cells = json.loads(as_json)
+        row = dict(zip([c for c in _LOW_CARDINALITY if ex.has(c)], cells[1:]))
+        unit_id, blank = units.unit_of(ex, row.get("programme"), row.get("ministry"), row.get("fiscal_year"))
+        fy = _fiscal_years(ex, pd.Series([row.get("fiscal_year")]))[0]
+        if cells[0] == "true" or blank:
+            reason = 1
+        elif normalise_sex(row.get("sex")) is None:
+            reason = 2
+        elif age_band(row.get("age"), row.get("birth_year"), fy) is None:
+            reason = 3
+        elif normalise_district(row.get("district")) is None:
+            reason = 4
+        else:
+            reason, any_valid = 0, True
+        out.append((int(file_idx), unit_id, reason, int(n)))
+        added.setdefault(ex.index, []).append({**row, "n": int(n)})
+    for index, rows in added.items():
+        ex = by_index[index]
+        extra = pd.DataFrame(rows).reindex(columns=[*(c for c in _LOW_CARDINALITY if ex.has(c)), "n"])
+        ex.values = pd.concat([ex.values, _value_sets(ex, extra)], ignore_index=True)
+    return pd.DataFrame(out, columns=["file_idx", "unit_id", "reason", "n"]), any_valid
+
+
+@contextmanager
+def _connect(memory_limit: str, temp_dir: Path | str | None):
+    """A DuckDB connection with a memory limit, spilling to ``temp_dir`` (a fresh
+    temporary folder when ``None``), all cores, and progress tracking on."""
+    with tempfile.TemporaryDirectory(prefix="nsss-duckdb-") as fallback:
+        spill = Path(temp_dir) if temp_dir is not None else Path(fallback)
+        spill.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect()
+        try:
+            con.execute(f"SET memory_limit = {_sql_string(memory_limit)}")
+            con.execute(f"SET temp_directory = {_sql_string(str(spill))}")
+            con.execute(f"SET threads = {os.cpu_count() or 1}")
+            con.execute("SET preserve_insertion_order = false")
+            con.execute("SET enable_progress_bar = true")
+            con.execute("SET enable_progress_bar_print = false")
+        except duckdb.Error as exc:
+            con.close()
+            raise NsssError(f"DuckDB settings: {_one_line(exc)} (memory limit {memory_limit!r})") from None
+        try:
+            yield con
+        finally:
+            con.close()
+
+
+def _bytes_read() -> int | None:
+    """Bytes this process has read so far (Linux ``/proc/self/io``), or ``None``."""
+    try:
+        with open("/proc/self/io", encoding="ascii") as f:
+            return next(int(line.split()[1]) for line in f if line.startswith("rchar:"))
+    except (OSError, StopIteration, ValueError):
+        return None
+
+
+@contextmanager
+def _polling(con: duckdb.DuckDBPyConnection, bar, total_bytes: int):
+    """While the body runs a query, move ``bar`` (0-100), polled from a thread: the
+    larger of DuckDB's own estimate (``query_progress``, which for this query reaches
+    only a sixth by the end of the scan) and the share of the extracts' bytes read."""
+    if bar is None or bar.disable:
+        yield
+        return
+    done = threading.Event()
+    start = _bytes_read()
+
+    def poll() -> None:
+        while not done.wait(0.2):
+            pct = con.query_progress()
+            now = _bytes_read()
+            if start is not None and now is not None and total_bytes:
+                pct = max(pct, min(99.0, 100 * (now - start) / total_bytes))
+            if pct >= 0:
+                bar.n = round(min(pct, 100.0), 1)
+                bar.refresh()
+
+    poller = threading.Thread(target=poll, daemon=True)
+    poller.start()
+    try:
+        yield
+    finally:
+        done.set()
+        poller.join()
+        bar.n = 100
+        bar.refresh()
+
+
+def coverage_from_extracts(
+    files: Iterable[Path | str],
+    assessments: pd.DataFrame | None = None,
+    memory_limit: str = "1GB",
+    temp_dir: Path | str | None = None,
+    progress: bool | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Coverage by sex and the accounting of every row, from MIS extracts.
+
+    Returns ``(coverage_by_sex, coverage_quality)`` (columns ``COVERAGE_COLUMNS`` and
+    ``QUALITY_COLUMNS``). ``assessments`` (the processed table) lets programme names be
+    matched to the assessed programmes. The extracts are never loaded into pandas:
+    DuckDB streams them within ``memory_limit``, spilling to ``temp_dir``. ``progress``
+    shows a bar (``None``: when the files are large and stderr is a terminal). Raises
+    :class:`NsssError` naming the first file that cannot be used.
+    """
+    from tqdm.auto import tqdm
+
+    paths = [Path(f) for f in files]
+    if not paths:
+        raise NsssError("no MIS extract given")
+    if len(paths) > MAX_FILES:
+        raise NsssError(f"{len(paths)} extracts given; at most {MAX_FILES} per run (concatenate some)")
+    total_bytes = sum(p.stat().st_size for p in paths if p.is_file())
+    show = progress if progress is not None else (None if total_bytes >= PROGRESS_MIN_BYTES else False)
+    units = _Units(assessments)
+    with _connect(memory_limit, temp_dir) as con:
+        extracts = [_describe(con, i, p) for i, p in enumerate(paths)]
+        for ex in extracts:
+            _first_pass(con, ex)
+        invalid_unseen = pd.DataFrame(columns=["file_idx", "unit_id", "reason", "n"])
+        for attempt in range(2):  # a second pass only when the first met a valid unseen value
+            _load_lookups(con, extracts, units)
+            with tqdm(total=100, desc="nsss beneficiaries", unit="%", disable=None if show is None else not show,
+                      leave=False, bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}") as bar:
+                try:
+                    with _polling(con, bar, total_bytes):
+                        cells, per_file = _count(con, extracts)
+                except duckdb.Error as exc:
+                    names = ", ".join(ex.name for ex in extracts)
+                    raise NsssError(f"{names}: reading failed: {_one_line(exc)}") from None
+            counted, invalid, unseen = _split_cells(cells)
+            invalid_unseen, rerun = _classify_unseen(extracts, units, unseen)
+            if not rerun:
+                break
+        else:
+            raise NsssError("internal error: values unseen after a second counting pass")
+    invalid = pd.concat([invalid[["file_idx", "unit_id", "reason", "n"]], invalid_unseen], ignore_index=True)
+    table = units.table()
+    quality = _quality_table(counted, invalid, per_file, table, extracts)
+    return _coverage_table(counted, table), quality
+
+
+def _coverage_table(counted: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    """Decode the counted cells: packed codes back to sex, age band, district and
+    channel, summed over files."""
+    codes = _codes()
+    attrs, packing = counted["attrs"].to_numpy(dtype=np.int64), codes.packing
+    district = np.asarray(codes.districts, dtype=object)[packing.field(attrs, "district")]
+    frame = pd.DataFrame(
+        {
+            "unit_id": counted["unit_id"].to_numpy(dtype=np.int64),
+            "sex": np.asarray(codes.sexes, dtype=object)[packing.field(attrs, "sex")],
+            "age_band": np.asarray(codes.band_labels, dtype=object)[packing.field(attrs, "band")],
+            "district": district,
+            "division": pd.Series(district).map(load_reference().district_division).to_numpy(),
+            "payment_channel": np.asarray(codes.channels, dtype=object)[packing.field(attrs, "channel")],
+            "beneficiaries": counted["ids"].to_numpy(dtype=np.int64),
+            "amount_bdt": counted["amount"].to_numpy(dtype=np.float64),
+        }
+    )
+    keys = ["unit_id", "sex", "age_band", "district", "division", "payment_channel"]
+    frame = frame.groupby(keys, as_index=False)[["beneficiaries", "amount_bdt"]].sum(min_count=1)
+    frame = frame.merge(units, on="unit_id", how="left", validate="many_to_one")
+    frame = frame[list(COVERAGE_COLUMNS)].astype(
+        {**{c: "str" for c in COVERAGE_COLUMNS if c not in ("beneficiaries", "amount_bdt")},
+         "beneficiaries": "int64", "amount_bdt": "float64"}
+    )
+    return frame.sort_values(
+        ["ministry_code", "programme", "fiscal_year", "sex", "age_band", "district", "payment_channel"],
+        na_position="last",
+        ignore_index=True,
+    )
+
+
+def _quality_table(
+    counted: pd.DataFrame, invalid: pd.DataFrame, per_file: pd.DataFrame, units: pd.DataFrame,
+    extracts: Sequence[_Extract],
+) -> pd.DataFrame:
+    """Every row read, per file and programme-year: rows read = counted + invalid by
+    reason + duplicate ids (valid rows whose id was already counted)."""
+    keys = ["file_idx", "unit_id"]
+    reasons = invalid.assign(reason=invalid["reason"].map(dict(enumerate(INVALID_REASONS, start=1))))
+    by_reason = reasons.pivot_table(index=keys, columns="reason", values="n", aggfunc="sum")
+    ids = counted.groupby(keys)[["ids", "amount_unreadable"]].sum().rename(columns={"ids": "rows_counted"})
+    quality = (
+        per_file.set_index(keys)[["valid_rows"]]
+        .join(by_reason.reindex(columns=list(INVALID_REASONS)), how="outer")
+        .join(ids, how="outer")
+        .fillna(0)
+        .astype("int64")
+        .reset_index()
+    )
+    quality["rows_read"] = quality["valid_rows"] + quality[list(INVALID_REASONS)].sum(axis=1)
+    quality["duplicate_id"] = quality["valid_rows"] - quality["rows_counted"]
+    if (quality["duplicate_id"] < 0).any():
+        raise NsssError("internal error: more ids counted than valid rows read")
+    quality["source_file"] = quality["file_idx"].map({ex.index: ex.name for ex in extracts})
+    for ex in extracts:
+        mine = quality[quality["file_idx"] == ex.index]
+        read = int(mine["rows_read"].sum())
+        if read == 0:
+            raise NsssError(f"{ex.name}: the file has a header but no rows")
+        if ex.rows is not None and read != ex.rows:
+            raise NsssError(f"{ex.name}: the file changed while it was read ({ex.rows} rows, then {read})")
+        cells = counted[counted["file_idx"] == ex.index]
+        unreadable, readable = int(cells["amount_unreadable"].sum()), int(cells["amount"].notna().sum())
+        if unreadable >= WRONG_TYPE_MIN_CELLS and readable == 0:
+            raise NsssError(
+                f"{ex.name}: column {ex.columns['amount_bdt'][0]} holds no readable amount in {unreadable} "
+                "filled cells (wrong type?)"
+            )
+    quality = quality.merge(units, on="unit_id", how="left", validate="many_to_one")
+    quality = quality[list(QUALITY_COLUMNS)].astype(
+        {"source_file": "str", "programme": "str", "ministry": "str", "ministry_code": "str", "fiscal_year": "str"}
+    )
+    return quality.sort_values(["source_file", "programme", "fiscal_year"], ignore_index=True)

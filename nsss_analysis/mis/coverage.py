@@ -1,0 +1,227 @@
+"""Report-facing functions over the coverage tables (pure): women's share per
+programme with Wilson intervals, by age band, district, amount and payment channel,
+and where the form and the MIS disagree."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from statistics import NormalDist
+
+import numpy as np
+import pandas as pd
+
+from nsss_analysis.diagnostics.rubric import CONFIDENCE_ALPHA
+from nsss_analysis.errors import NsssError
+from nsss_analysis.mis.lookups import _codes, _ministry_code
+from nsss_analysis.reference.vocab import normalise_key
+
+WOMEN_SHARE_COLUMNS: tuple[str, ...] = (
+    "ministry",
+    "ministry_code",
+    "programme",
+    "fiscal_year",
+    "women",
+    "total",
+    "share",
+    "ci_low",
+    "ci_high",
+)
+
+
+#: A programme whose extract has more than this share of rows with an unreadable sex
+#: code does not, in practice, collect sex-disaggregated data, whatever its form says.
+MOSTLY_UNKNOWN_SEX = 0.5
+
+
+#: The women's-share table's file name in the processed folder.
+WOMEN_SHARE_FILE = "coverage_women_share.parquet"
+
+
+def _for_ministry(coverage: pd.DataFrame, ministry: str | None) -> pd.DataFrame:
+    """The rows of one ministry, named by its code, its name or any register spelling."""
+    if ministry is None:
+        return coverage
+    if (coverage["ministry_code"] == ministry).any():
+        return coverage[coverage["ministry_code"] == ministry]
+    if (coverage["ministry"] == ministry).any():
+        return coverage[coverage["ministry"] == ministry]
+    code = _ministry_code(ministry)
+    if code is None:
+        raise NsssError(f"{ministry!r} is not a ministry or division of the register")
+    return coverage[coverage["ministry_code"] == code]
+
+
+_KEYS = ["ministry", "ministry_code", "programme", "fiscal_year"]
+
+
+def _by_sex(coverage: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Beneficiaries per group with one column per sex, ``total`` and ``women_share``."""
+    sexes = list(_codes().sexes)
+    wide = coverage.groupby([*by, "sex"], dropna=False, sort=True)["beneficiaries"].sum().unstack("sex", fill_value=0)
+    wide = wide.reindex(columns=sexes, fill_value=0).astype("int64")
+    wide.columns.name = None
+    wide["total"] = wide[sexes].sum(axis=1)
+    wide = wide[wide["total"] > 0]
+    wide["women_share"] = wide["female"] / wide["total"]
+    return wide.reset_index()
+
+
+def _wilson(count: np.ndarray, n: np.ndarray, alpha: float = CONFIDENCE_ALPHA) -> tuple[np.ndarray, np.ndarray]:
+    """The Wilson score interval, in closed form: the same figures as
+    ``wilson_interval`` (a test holds them equal), without importing
+    statsmodels and scipy, which would add about a second to ``nsss beneficiaries``."""
+    z = NormalDist().inv_cdf(1 - alpha / 2)
+    n = np.where(n > 0, n, np.nan).astype("float64")  # no share to bound: nan
+    p = count / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return centre - half, centre + half
+
+
+def women_share_by_programme(coverage: pd.DataFrame, ministry: str | None = None) -> pd.DataFrame:
+    """Women's share of each programme's beneficiaries per fiscal year, with a 95%
+    Wilson interval (as ``wilson_interval`` computes it): ``WOMEN_SHARE_COLUMNS``.
+
+    ``total`` counts women, men and hijra; a programme with no counted beneficiary
+    has no row.
+    """
+    rows = _for_ministry(coverage, ministry)
+    if rows.empty:
+        return pd.DataFrame({c: pd.Series(dtype="float64" if c in ("share", "ci_low", "ci_high") else
+                                          "int64" if c in ("women", "total") else "str")
+                             for c in WOMEN_SHARE_COLUMNS})
+    wide = _by_sex(rows.fillna({"fiscal_year": ""}), _KEYS)
+    low, high = _wilson(wide["female"].to_numpy(), wide["total"].to_numpy())
+    out = pd.DataFrame(
+        {
+            **{k: wide[k].replace("", None) if k == "fiscal_year" else wide[k] for k in _KEYS},
+            "women": wide["female"],
+            "total": wide["total"],
+            "share": wide["women_share"].astype("float64"),
+            "ci_low": np.asarray(low, dtype="float64"),
+            "ci_high": np.asarray(high, dtype="float64"),
+        }
+    )
+    return out.astype({k: "str" for k in _KEYS}).sort_values(_KEYS[1:], ignore_index=True)
+
+
+def _ordered(frame: pd.DataFrame, column: str, order: Sequence[str]) -> pd.DataFrame:
+    """Sort a frame's ``column`` in a vocabulary's order, not alphabetically."""
+    rank = {v: i for i, v in enumerate(order)}
+    return frame.assign(_rank=frame[column].map(rank)).sort_values(
+        ["programme", "fiscal_year", "_rank"], ignore_index=True
+    ).drop(columns="_rank")
+
+
+def coverage_by_age_band(coverage: pd.DataFrame, ministry: str | None = None) -> pd.DataFrame:
+    """Beneficiaries by programme, fiscal year and age band (bands in age order,
+    ``unknown`` last): ``female``, ``male``, ``hijra``, ``total``, ``women_share``."""
+    rows = _for_ministry(coverage, ministry)
+    wide = _by_sex(rows, ["programme", "fiscal_year", "age_band"])
+    return _ordered(wide, "age_band", _codes().band_labels)
+
+
+def coverage_by_district(coverage: pd.DataFrame, ministry: str | None = None) -> pd.DataFrame:
+    """Beneficiaries by programme, fiscal year, division and district with women's
+    share, sorted within each programme by women's share (highest first), then name:
+    ready for a sorted bar chart of the districts."""
+    rows = _for_ministry(coverage, ministry)
+    wide = _by_sex(rows, ["programme", "fiscal_year", "division", "district"])
+    return wide.sort_values(
+        ["programme", "fiscal_year", "women_share", "district"], ascending=[True, True, False, True], ignore_index=True
+    )
+
+
+def amount_by_sex(coverage: pd.DataFrame, ministry: str | None = None) -> pd.DataFrame:
+    """Benefit paid by programme, fiscal year and sex: ``beneficiaries``,
+    ``amount_bdt`` (total) and ``mean_bdt`` per beneficiary."""
+    rows = _for_ministry(coverage, ministry)
+    out = rows.groupby(["programme", "fiscal_year", "sex"], as_index=False)[["beneficiaries", "amount_bdt"]].sum(
+        min_count=1
+    )
+    out["mean_bdt"] = out["amount_bdt"] / out["beneficiaries"]
+    return _ordered(out, "sex", _codes().sexes)
+
+
+def payment_channel_by_sex(coverage: pd.DataFrame, ministry: str | None = None) -> pd.DataFrame:
+    """Beneficiaries by programme, fiscal year, sex and payment channel, with
+    ``share_of_sex``: the share of that sex's beneficiaries paid through the channel."""
+    rows = _for_ministry(coverage, ministry)
+    out = rows.groupby(["programme", "fiscal_year", "sex", "payment_channel"], as_index=False)["beneficiaries"].sum()
+    totals = out.groupby(["programme", "fiscal_year", "sex"])["beneficiaries"].transform("sum")
+    out["share_of_sex"] = out["beneficiaries"] / totals
+    channel_rank = {c: i for i, c in enumerate(_codes().channels)}
+    sex_rank = {s: i for i, s in enumerate(_codes().sexes)}
+    return out.assign(_s=out["sex"].map(sex_rank), _c=out["payment_channel"].map(channel_rank)).sort_values(
+        ["programme", "fiscal_year", "_s", "_c"], ignore_index=True
+    ).drop(columns=["_s", "_c"])
+
+
+#: What each kind of disagreement between the form and the MIS means.
+DISAGREEMENTS = {
+    "form_no_mis_has_sex": "the form says {answer} to collecting sex-disaggregated data, but the MIS records "
+    "the sex of {counted:,} beneficiaries",
+    "form_yes_mis_unknown_sex": "the form says {answer}, but {unknown_share:.0%} of the MIS rows have no "
+    "readable sex",
+    "form_yes_mis_empty": "the form says {answer}, but the MIS extract has no beneficiary that could be counted",
+}
+
+
+def form_mis_disagreements(
+    coverage: pd.DataFrame, assessments: pd.DataFrame, quality: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Programmes whose form answer to ``sex_disaggregated_data`` and MIS extract disagree.
+
+    - ``form_no_mis_has_sex``: the form says ``no`` or ``unknown``, the MIS counts
+      beneficiaries by sex;
+    - ``form_yes_mis_unknown_sex``: the form says ``yes``/``partly``, but more than
+      ``MOSTLY_UNKNOWN_SEX`` of the rows read have no readable sex (needs ``quality``);
+    - ``form_yes_mis_empty``: the form says yes, the extract was read (``quality``) but
+      nobody could be counted.
+
+    A programme without an extract is not flagged: there is nothing to compare.
+
+    Programmes are matched by ``(ministry_code, normalise_key(programme))``. Columns:
+    ministry, ministry_code, programme, sex_disaggregated_data, mis_counted,
+    mis_rows_read, unknown_sex_share, kind, message.
+    """
+    columns = ["ministry", "ministry_code", "programme", "sex_disaggregated_data", "mis_counted",
+               "mis_rows_read", "unknown_sex_share", "kind", "message"]
+    forms = assessments[["ministry", "ministry_code", "programme", "sex_disaggregated_data"]].dropna(
+        subset=["ministry_code", "programme"]
+    ).drop_duplicates()
+    forms = forms.assign(key=forms["programme"].map(normalise_key))
+
+    def keyed(frame: pd.DataFrame) -> pd.DataFrame:
+        frame = frame.dropna(subset=["ministry_code"])
+        return frame.assign(key=frame["programme"].map(normalise_key))
+
+    counted = keyed(coverage).groupby(["ministry_code", "key"])["beneficiaries"].sum().rename("mis_counted")
+    if quality is not None:
+        q = keyed(quality).groupby(["ministry_code", "key"])[["rows_read", "invalid_unknown_sex"]].sum()
+        q = q.rename(columns={"rows_read": "mis_rows_read"})
+        q["unknown_sex_share"] = q["invalid_unknown_sex"] / q["mis_rows_read"]
+        mis = q[["mis_rows_read", "unknown_sex_share"]].join(counted, how="outer")
+    else:
+        mis = counted.to_frame().assign(mis_rows_read=np.nan, unknown_sex_share=np.nan)
+    mis = mis.fillna({"mis_counted": 0})
+    merged = forms.join(mis, on=["ministry_code", "key"])
+    merged["mis_counted"] = merged["mis_counted"].fillna(0)
+    answer = merged["sex_disaggregated_data"]
+    says_yes = answer.isin(["yes", "partly"])
+    in_mis = merged["mis_rows_read"].notna() | (merged["mis_counted"] > 0)
+    kind = pd.Series(None, index=merged.index, dtype="str")
+    kind[answer.isin(["no", "unknown"]) & (merged["mis_counted"] > 0)] = "form_no_mis_has_sex"
+    kind[says_yes & in_mis & (merged["mis_counted"] == 0)] = "form_yes_mis_empty"
+    kind[says_yes & (merged["unknown_sex_share"] > MOSTLY_UNKNOWN_SEX) & (merged["mis_counted"] > 0)] = (
+        "form_yes_mis_unknown_sex"
+    )
+    merged["kind"] = kind
+    flagged = merged[merged["kind"].notna()].copy()
+    flagged["message"] = [
+        DISAGREEMENTS[k].format(answer=a, counted=int(c), unknown_share=u if u == u else 0.0)
+        for k, a, c, u in zip(flagged["kind"], flagged["sex_disaggregated_data"], flagged["mis_counted"],
+                              flagged["unknown_sex_share"])
+    ]
+    flagged["mis_counted"] = flagged["mis_counted"].astype("int64")
+    return flagged[columns].sort_values(["ministry_code", "programme"], ignore_index=True)

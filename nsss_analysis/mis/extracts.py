@@ -1,0 +1,378 @@
+"""MIS extract files: which columns they must have, their types, and a first pass
+that collects the distinct values of the low-cardinality columns (all of them, or a
+spread sample of a large CSV)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from nsss_analysis.config import RAW_DIR
+from nsss_analysis.errors import NsssError
+from nsss_analysis.intake.quantities import find_fiscal_year, fy_start
+from nsss_analysis.mis.lookups import (
+    UNKNOWN,
+    _codes,
+    _column_name,
+    _fiscal_year,
+    age_band,
+)
+
+#: Columns an extract must have, and the two ways of giving age (one is required).
+REQUIRED_COLUMNS: tuple[str, ...] = ("beneficiary_id", "programme", "sex", "district", "amount_bdt")
+
+
+AGE_COLUMNS: tuple[str, ...] = ("birth_year", "age")
+
+
+OPTIONAL_COLUMNS: tuple[str, ...] = ("ministry", "upazila", "payment_channel", "fiscal_year")
+
+
+#: A column with at least this many filled cells and not one readable value holds
+#: something else (shifted columns, dates for years): the file is refused. Fewer bad
+#: cells may all be typing errors, which are counted row by row instead.
+WRONG_TYPE_MIN_CELLS = 5
+
+
+#: CSV files larger than this are sampled by the first pass (the head, and
+#: SAMPLE_CHUNKS blocks of SAMPLE_CHUNK_BYTES spread over the file: about 1 MB, some
+#: ten thousand rows) instead of parsed whole, which would double the time;
+#: a value the sample missed is caught by the counting pass, which is repeated with
+#: complete lookups only if that value makes a row valid.
+SAMPLE_ABOVE_BYTES = 64_000_000
+
+
+SAMPLE_HEAD_BYTES = 250_000
+
+
+SAMPLE_CHUNKS, SAMPLE_CHUNK_BYTES = 48, 16_000
+
+
+def default_extracts(raw_dir: Path | str = RAW_DIR) -> list[Path]:
+    """Every MIS extract (``.csv``, ``.parquet``) under ``raw_dir/mis``, sorted."""
+    mis = Path(raw_dir) / "mis"
+    if not mis.is_dir():
+        return []
+    return sorted(
+        p
+        for p in mis.rglob("*")
+        if p.is_file() and p.suffix.lower() in (".csv", ".parquet") and not p.name.startswith(".")
+    )
+
+
+def _display(path: Path) -> str:
+    """A file as the quality table and error messages name it: relative to the raw
+    folder when inside it, with ``/``."""
+    try:
+        return path.resolve().relative_to(RAW_DIR.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _quote(header: str) -> str:
+    return '"' + header.replace('"', '""') + '"'
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:300]
+
+
+#: DuckDB types a column may have in a Parquet extract (text columns may also be whole
+#: numbers: an id or a fiscal year stored as an integer).
+_NUMBER_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
+                 "UINTEGER", "UBIGINT", "FLOAT", "DOUBLE", "DECIMAL")
+
+
+_INTEGER_TYPES = _NUMBER_TYPES[:9]
+
+
+def _type_ok(column: str, duck_type: str) -> bool:
+    base = duck_type.split("(")[0]
+    if base == "VARCHAR":
+        return True
+    if column in ("amount_bdt", *AGE_COLUMNS):
+        return base in _NUMBER_TYPES
+    return base in _INTEGER_TYPES
+
+
+@dataclass
+class _Extract:
+    """One input file: where it is, how to read it, its columns, and the distinct values
+    of its low-cardinality columns that the first pass saw."""
+
+    index: int
+    path: Path
+    name: str
+    kind: str  # "csv" or "parquet"
+    columns: dict[str, tuple[str, str]]  # canonical name -> (header as written, DuckDB type)
+    headers: list[str] = field(default_factory=list)  # every header as written, in order
+    fiscal_year_from_name: str | None = None
+    #: one row per distinct value (combination) of each of _VALUE_SETS, with ``set`` (its
+    #: index there) and ``n`` (rows seen)
+    values: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: rows in the file, when the first pass read all of it (else ``None``: a sample)
+    rows: int | None = None
+
+    @property
+    def reader(self) -> str:
+        path = _sql_string(str(self.path))
+        if self.kind == "csv":
+            return f"read_csv({path}, header=true, all_varchar=true)"
+        return f"read_parquet({path})"
+
+    def has(self, column: str) -> bool:
+        return column in self.columns
+
+    def text(self, column: str) -> str:
+        """SQL for a column as text (``NULL`` when the file lacks it)."""
+        if column not in self.columns:
+            return "NULL::VARCHAR"
+        header, duck_type = self.columns[column]
+        return _quote(header) if duck_type == "VARCHAR" else f"CAST({_quote(header)} AS VARCHAR)"
+
+    def amount_given(self) -> str:
+        """SQL: is the amount cell filled in (whether readable or not)?"""
+        header, duck_type = self.columns["amount_bdt"]
+        return f"{_quote(header)} <> ''" if duck_type == "VARCHAR" else f"{_quote(header)} IS NOT NULL"
+
+    def amount(self) -> str:
+        """SQL for the amount as DOUBLE: numbers with Bangla digits or thousands
+        separators are read too (only where the plain cast fails)."""
+        header, duck_type = self.columns["amount_bdt"]
+        quoted = _quote(header)
+        if duck_type != "VARCHAR":
+            return f"CAST({quoted} AS DOUBLE)"
+        bangla = "".join(chr(0x09E6 + d) for d in range(10))  # U+09E6..U+09EF, as parse reads them
+        return (
+            f"coalesce(TRY_CAST({quoted} AS DOUBLE), "
+            f"TRY_CAST(translate(replace({quoted}, ',', ''), '{bangla}', '0123456789') AS DOUBLE))"
+        )
+
+
+def _describe(con: duckdb.DuckDBPyConnection, index: int, path: Path) -> _Extract:
+    """Open one file, check its columns and types, or raise a one-line error."""
+    name = _display(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".parquet"):
+        raise NsssError(f"{name}: not an MIS extract (expected a .csv or .parquet file)")
+    if not path.is_file():
+        raise NsssError(f"{name}: no such file")
+    if path.stat().st_size == 0:
+        raise NsssError(f"{name}: the file is empty")
+    kind = suffix[1:]
+    probe = _Extract(index, path, name, kind, {})
+    try:
+        described = con.execute(f"DESCRIBE SELECT * FROM {probe.reader}").fetchall()
+    except duckdb.Error as exc:
+        what = "a truncated or damaged Parquet file" if kind == "parquet" else "an unreadable CSV file"
+        raise NsssError(f"{name}: cannot be read ({what}): {_one_line(exc)}") from None
+    columns: dict[str, tuple[str, str]] = {}
+    for header, duck_type, *_ in described:
+        columns.setdefault(_column_name(header), (header, duck_type))
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if not any(c in columns for c in AGE_COLUMNS):
+        missing.append(" or ".join(AGE_COLUMNS))
+    if missing:
+        raise NsssError(
+            f"{name}: missing required column(s) {', '.join(missing)} (found: {', '.join(h for h, _ in columns.values())})"
+        )
+    for column, (header, duck_type) in columns.items():
+        if column in (*REQUIRED_COLUMNS, *AGE_COLUMNS, *OPTIONAL_COLUMNS) and not _type_ok(column, duck_type):
+            expected = "a number" if column in ("amount_bdt", *AGE_COLUMNS) else "text"
+            raise NsssError(f"{name}: column {header} has type {duck_type}; expected {expected}")
+    probe.columns, probe.headers = columns, [header for header, *_ in described]
+    if not probe.has("fiscal_year"):
+        probe.fiscal_year_from_name = find_fiscal_year(path.stem)
+    return probe
+
+
+#: The low-cardinality columns, by the sets normalised together (a programme needs its
+#: ministry and fiscal year; an age from a birth year needs the fiscal year).
+_VALUE_SETS: tuple[tuple[str, ...], ...] = (
+    ("programme", "ministry", "fiscal_year"),
+    ("sex",),
+    ("birth_year", "age", "fiscal_year"),
+    ("district",),
+    ("payment_channel",),
+)
+
+
+_LOW_CARDINALITY = ("programme", "ministry", "fiscal_year", "sex", "birth_year", "age", "district", "payment_channel")
+
+
+def _first_pass(con: duckdb.DuckDBPyConnection, ex: _Extract) -> None:
+    """Collect the distinct values of the low-cardinality columns: every value of a
+    Parquet file or a small CSV file (DuckDB, exact), or a sample of a large CSV file
+    (its head and SAMPLE_CHUNKS blocks spread over it): parsing a large CSV twice would
+    double the time, and values the sample missed are caught by the counting pass."""
+    if ex.kind == "csv" and ex.path.stat().st_size > SAMPLE_ABOVE_BYTES:
+        ex.values = _value_sets(ex, _sample_csv(con, ex))
+        return
+    sets = [[c for c in s if ex.has(c)] for s in _VALUE_SETS]
+    used = [c for c in _LOW_CARDINALITY if ex.has(c)]
+    select = ", ".join(f"{ex.text(c)} AS {c}" for c in used)
+    grouping = ", ".join("(" + ", ".join(s) + ")" for s in sets if s)
+    # Columns the file lacks stay out of the grouping: a constant key slows DuckDB down.
+    sql = (
+        f"SELECT {', '.join(used)}, GROUPING({', '.join(used)}) AS g, count(*) AS n "
+        f"FROM (SELECT {select} FROM {ex.reader}) GROUP BY GROUPING SETS ({grouping})"
+    )
+    try:
+        frame = con.execute(sql).df()
+    except duckdb.Error as exc:
+        raise NsssError(f"{ex.name}: cannot be read: {_one_line(exc)}") from None
+    # GROUPING() sets a bit (most significant first, in ``used`` order) for each column
+    # NOT in the row's grouping set.
+    bits = {c: 1 << (len(used) - 1 - i) for i, c in enumerate(used)}
+    frame["set"] = -1
+    for k, s in enumerate(sets):
+        if s:
+            frame.loc[frame["g"] == sum(bits[c] for c in used if c not in s), "set"] = k
+    ex.values = frame.drop(columns="g")
+    ex.rows = int(frame.loc[frame["set"] == 0, "n"].sum())
+    if ex.rows == 0:
+        raise NsssError(f"{ex.name}: the file has a header but no rows")
+
+
+def _sample_csv(con: duckdb.DuckDBPyConnection, ex: _Extract) -> pd.DataFrame:
+    """Rows from the head of a CSV file and from SAMPLE_CHUNKS blocks at fixed offsets
+    spread over it, parsed with the dialect DuckDB sniffed. A block starts at the line
+    after its offset; a line cut by a block's end, or misread because the offset fell
+    inside a quoted cell, is dropped or only adds a spare value to the lookups."""
+    delimiter, quote, escape = con.execute(
+        f"SELECT Delimiter, Quote, Escape FROM sniff_csv({_sql_string(str(ex.path))}, header=true, all_varchar=true)"
+    ).fetchall()[0]
+
+    def one_char(c: object) -> str | None:
+        return c if isinstance(c, str) and len(c) == 1 else None  # DuckDB says "(empty)" for none
+
+    quote, escape = one_char(quote), one_char(escape)
+    dialect: dict = {"delimiter": one_char(delimiter) or ","}
+    if quote:
+        dialect.update(quotechar=quote, doublequote=escape in (None, quote),
+                       escapechar=escape if escape not in (None, quote) else None)
+    else:
+        dialect.update(quoting=csv.QUOTE_NONE, escapechar=escape)
+    size = ex.path.stat().st_size
+    offsets = [0] + [int(size * (i + 0.5) / SAMPLE_CHUNKS) for i in range(SAMPLE_CHUNKS)]
+    wanted = [c for c in _LOW_CARDINALITY if ex.has(c)]
+    positions = [ex.headers.index(ex.columns[c][0]) for c in wanted]
+    rows: list[list[str]] = []
+    with open(ex.path, "rb") as f:
+        for i, offset in enumerate(offsets):
+            f.seek(offset)
+            block = f.read(SAMPLE_HEAD_BYTES if i == 0 else SAMPLE_CHUNK_BYTES)
+            # whole lines only: the first is the header or a line cut by the offset
+            text = b"\n".join(block.split(b"\n")[1:-1]).decode("utf-8", errors="replace")
+            try:
+                rows.extend(
+                    [r[p] for p in positions]
+                    for r in csv.reader(io.StringIO(text), **dialect)
+                    if len(r) == len(ex.headers)
+                )
+            except csv.Error:
+                continue  # a block that starts inside a quoted cell: the others suffice
+    frame = pd.DataFrame(rows, columns=wanted, dtype="str")
+    return frame.mask(frame == "", None).assign(n=1)
+
+
+def _value_sets(ex: _Extract, rows: pd.DataFrame) -> pd.DataFrame:
+    """Raw rows (the low-cardinality columns and a count ``n``) as value sets."""
+    parts = []
+    for k, s in enumerate(_VALUE_SETS):
+        s = [c for c in s if ex.has(c)]
+        if s:
+            counts = rows.groupby(s, dropna=False, sort=False)["n"].sum().reset_index()
+            parts.append(counts.assign(set=k))
+    return pd.concat(parts, ignore_index=True)
+
+
+def _values(ex: _Extract, k: int, columns: Sequence[str]) -> pd.DataFrame:
+    """Distinct values of value set ``k`` of one file (missing columns as nulls), with counts."""
+    frame = ex.values[ex.values["set"] == k]
+    out = pd.DataFrame({c: frame[c] if c in frame else pd.Series(None, index=frame.index, dtype="str")
+                        for c in columns})
+    out["n"] = frame["n"].to_numpy()
+    return out.groupby(list(columns), dropna=False, sort=False)["n"].sum().reset_index()
+
+
+def _check_age_type(ex: _Extract, values: pd.DataFrame) -> None:
+    """Refuse a file whose age column, as far as the first pass saw, holds no readable
+    value in WRONG_TYPE_MIN_CELLS or more filled cells."""
+    fys = _fiscal_years(ex, values["fiscal_year"])
+    filled = (values["age"].notna() | values["birth_year"].notna()).to_numpy()
+    readable = np.array(
+        [age_band(a, b, fy) not in (None, UNKNOWN) for a, b, fy in zip(values["age"], values["birth_year"], fys)],
+        dtype=bool,
+    )
+    cells = int(values.loc[filled, "n"].sum())
+    if cells >= WRONG_TYPE_MIN_CELLS and not (readable & filled).any():
+        column = next(c for c in AGE_COLUMNS if ex.has(c))
+        what = "year" if column == "birth_year" else "age"
+        raise NsssError(
+            f"{ex.name}: column {ex.columns[column][0]} holds no readable {what} in {cells} filled cells (wrong type?)"
+        )
+
+
+def _plausible_ages(ex: _Extract, values: pd.DataFrame) -> pd.DataFrame:
+    """Every whole age, and every birth year for each fiscal year seen, in ASCII and
+    Bangla digits: a sample then misses only oddly written values."""
+    ascii_to_bangla = str.maketrans("0123456789", "".join(chr(0x09E6 + d) for d in range(10)))
+    fy_raws = values["fiscal_year"].drop_duplicates().tolist() if ex.has("fiscal_year") else [None]
+    rows = [{"fiscal_year": fy_raw} for fy_raw in fy_raws]  # blank: age band unknown
+    if ex.has("age"):
+        rows += [{"age": s} for a in range(_codes().max_age + 1) for s in (str(a), str(a).translate(ascii_to_bangla))]
+    if ex.has("birth_year"):
+        for fy_raw, fy in zip(fy_raws, _fiscal_years(ex, pd.Series(fy_raws, dtype="str"))):
+            if fy is None:
+                continue
+            for year in range(fy_start(fy) - _codes().max_age, fy_start(fy) + 1):
+                rows += [{"birth_year": s, "fiscal_year": fy_raw}
+                         for s in (str(year), str(year).translate(ascii_to_bangla))]
+    return pd.DataFrame(rows, columns=["birth_year", "age", "fiscal_year"], dtype="str").assign(n=0)
+
+
+def _age_keys(ex: _Extract) -> list[str]:
+    """The columns an age band depends on in one file (the fiscal year only for a birth
+    year; without a fiscal_year column it comes from the file name, a constant)."""
+    keys = [c for c in AGE_COLUMNS if ex.has(c)]
+    return keys + ["fiscal_year"] if ex.has("birth_year") and ex.has("fiscal_year") else keys
+
+
+def _age_map(ex: _Extract) -> pd.DataFrame:
+    """(birth_year, age, fiscal_year) as written -> age band code, null when unreadable,
+    for the values seen and the plausible ones, one row per ``_age_keys``. Raises on a
+    wrong type."""
+    position = {label: i for i, label in enumerate(_codes().band_labels)}
+    values = _values(ex, 2, ("birth_year", "age", "fiscal_year"))
+    _check_age_type(ex, values)
+    values = pd.concat([values, _plausible_ages(ex, values)], ignore_index=True).drop_duplicates(
+        subset=_age_keys(ex))
+    bands = [
+        age_band(age, birth_year, fy)
+        for age, birth_year, fy in zip(values["age"], values["birth_year"], _fiscal_years(ex, values["fiscal_year"]))
+    ]
+    return pd.DataFrame({
+        "birth_year": values["birth_year"].astype("str"),
+        "age": values["age"].astype("str"),
+        "fiscal_year": values["fiscal_year"].astype("str"),
+        "band": pd.array([position.get(b) if b else None for b in bands], dtype="Int16"),
+        "known": True,
+    })
+
+
+def _fiscal_years(ex: _Extract, raw: pd.Series) -> list[str | None]:
+    if ex.has("fiscal_year"):
+        return [_fiscal_year(v) for v in raw]
+    return [ex.fiscal_year_from_name] * len(raw)

@@ -1,0 +1,225 @@
+"""Safe rendering for the report notebooks: every piece of form text is escaped.
+
+Programme names, ministry names and remarks come from forms people typed; in a
+report they are data, never markup. Markdown passes raw HTML through and a pandas
+``Styler`` does not escape by default, so the notebooks render nothing themselves:
+they call these helpers, which build HTML with :func:`html.escape` applied to every
+value and tables with ``DataFrame.to_html(escape=True)``.
+
+Each helper returns an ``IPython.display.HTML`` object (shown when it is the last
+expression of a cell; use ``IPython.display.display`` for several in one cell), and
+the matching ``*_html`` function returns the plain string for tests and the runner.
+
+>>> paragraph_html("<script>alert(1)</script>")
+'<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>'
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import math
+from collections.abc import Iterable, Mapping
+
+import pandas as pd
+
+#: Shown in a table cell with no value: a dash reads as "nothing here", "nan" does not.
+MISSING = "–"
+
+
+#: PNG resolution of report figures (dots per inch): sharp on screen, small enough to
+#: keep a report of a dozen figures under a few MB of HTML.
+FIGURE_DPI = 110
+
+
+# Light styling carried inside the outputs, so the HTML reads the same offline and in
+# JupyterLab; greys and a dark blue that survive greyscale printing.
+_STYLE = {
+    "notice": "border-left:4px solid #555;background:#f2f2f2;padding:0.5em 0.8em;margin:0.5em 0",
+    "warning": "border-left:4px solid #8a6d00;background:#fff8e0;padding:0.5em 0.8em;margin:0.5em 0",
+    "headline": "font-size:1.08em;line-height:1.5",
+    "figure": "margin:0.8em 0 1.4em 0",
+    "caption": "font-style:italic;margin-top:0.3em",
+    "img": "max-width:100%;height:auto",
+}
+
+
+def escape(value: object) -> str:
+    """Escape any value for HTML; missing values become the empty string."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return ""
+    return html.escape(str(value), quote=True)
+
+
+def _html(markup: str):
+    from IPython.display import HTML
+
+    return HTML(markup)
+
+
+def paragraph_html(text: object, kind: str | None = None) -> str:
+    """One paragraph of escaped text; ``kind`` "notice" or "warning" draws a box."""
+    style = f' style="{_STYLE[kind]}"' if kind else ""
+    return f"<p{style}>{escape(text)}</p>"
+
+
+def paragraph(text: object, kind: str | None = None):
+    return _html(paragraph_html(text, kind))
+
+
+def heading_html(text: object, level: int = 2) -> str:
+    level = min(max(int(level), 1), 6)
+    return f"<h{level}>{escape(text)}</h{level}>"
+
+
+def heading(text: object, level: int = 2):
+    """A heading built from data (e.g. the ministry's name), escaped."""
+    return _html(heading_html(text, level))
+
+
+def bullets_html(items: Iterable[object], style: str | None = None) -> str:
+    items = [i for i in items if i is not None and str(i) != ""]
+    if not items:
+        return ""
+    css = f' style="{_STYLE[style]}"' if style else ""
+    return f"<ul{css}>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>"
+
+
+def bullets(items: Iterable[object], style: str | None = None):
+    """A bullet list of escaped sentences (``style="headline"`` for the first screen)."""
+    return _html(bullets_html(items, style))
+
+
+def notice(text: object):
+    """A boxed note (e.g. that the bundled figures are synthetic)."""
+    return paragraph(text, "notice")
+
+
+def warning(text: object):
+    """A boxed caution (small n, no data for a section)."""
+    return paragraph(text, "warning")
+
+
+def _format_cell(value: object, digits: int) -> object:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return MISSING
+        return f"{value:,.{digits}f}"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value) if value else MISSING
+    if value is None or value is pd.NA:
+        return MISSING
+    return value
+
+
+def table_html(
+    df: pd.DataFrame,
+    columns: Mapping[str, str] | None = None,
+    digits: Mapping[str, int] | int = 1,
+    caption: str | None = None,
+    max_rows: int | None = None,
+) -> str:
+    """A readable, escaped HTML table.
+
+    ``columns`` picks and renames columns (``{"inclusion_score": "Inclusion score"}``);
+    ``digits`` sets decimals per column (or for all); lists are joined with commas,
+    booleans shown as yes/no, missing values as a dash; text left-aligned, numbers
+    right-aligned. Every cell and header goes through :func:`escape`, so a programme
+    named ``<script>`` stays text.
+    """
+    if columns is not None:
+        present = [c for c in columns if c in df.columns]
+        df = df.loc[:, present].rename(columns={c: columns[c] for c in present})
+        digit_map = (
+            {columns[c]: d for c, d in digits.items() if c in columns}
+            if isinstance(digits, Mapping)
+            else digits
+        )
+    else:
+        digit_map = digits
+    shown = df.head(max_rows) if max_rows else df
+
+    def decimals(col: str) -> int:
+        return digit_map.get(col, 1) if isinstance(digit_map, Mapping) else digit_map
+
+    numeric = {
+        col: pd.api.types.is_numeric_dtype(shown[col]) and not pd.api.types.is_bool_dtype(shown[col])
+        for col in shown.columns
+    }
+
+    def cell(tag: str, col: str, value: object) -> str:
+        align = "right" if numeric[col] else "left"
+        return f'<{tag} style="text-align:{align};vertical-align:top">{escape(value)}</{tag}>'
+
+    head = "".join(cell("th", col, col) for col in shown.columns)
+    body = "".join(
+        "<tr>" + "".join(cell("td", col, _format_cell(v, decimals(col))) for col, v in zip(shown.columns, row, strict=True)) + "</tr>"
+        for row in shown.itertuples(index=False, name=None)
+    )
+    out = f'<table class="nsss-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    cap = f'<p style="{_STYLE["caption"]}">{escape(caption)}</p>' if caption else ""
+    more = (
+        f"<p>{escape(f'First {max_rows} of {len(df)} rows shown.')}</p>"
+        if max_rows and len(df) > max_rows
+        else ""
+    )
+    return out + cap + more
+
+
+def table(df: pd.DataFrame, columns=None, digits=1, caption=None, max_rows=None):
+    """Display a DataFrame as an escaped table (see :func:`table_html`)."""
+    return _html(table_html(df, columns, digits, caption, max_rows))
+
+
+def figure_png(fig) -> bytes:
+    """PNG bytes of a Matplotlib figure, without metadata that changes between runs."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=FIGURE_DPI, metadata={"Software": None})
+    return buf.getvalue()
+
+
+def figure_html(fig, reading: str | None = None) -> str:
+    """The figure as an embedded PNG (readable offline) with its one-line reading.
+
+    The reading is also the image's ``alt`` text, for screen readers. The figure is
+    closed afterwards, so a warm kernel does not accumulate figures.
+    """
+    import matplotlib.pyplot as plt
+
+    if fig is None:
+        return paragraph_html(reading) if reading else ""
+    title = fig.get_suptitle()
+    data = base64.b64encode(figure_png(fig)).decode("ascii")
+    plt.close(fig)
+    alt = escape(f"{title}. {reading}" if reading else title)
+    caption = f'<figcaption style="{_STYLE["caption"]}">{escape(reading)}</figcaption>' if reading else ""
+    return (
+        f'<figure style="{_STYLE["figure"]}">'
+        f'<img src="data:image/png;base64,{data}" alt="{alt}" style="{_STYLE["img"]}">'
+        f"{caption}</figure>"
+    )
+
+
+def figure(fig, reading: str | None = None):
+    """Display a figure with its reading underneath (see :func:`figure_html`)."""
+    return _html(figure_html(fig, reading))
+
+
+def markdown_trusted(text: str):
+    """Render Markdown written by the package itself (the method note), never form text."""
+    from IPython.display import Markdown
+
+    return Markdown(text)
+
+
+def render(*items) -> None:
+    """Display several outputs in order (HTML objects, or lists of them)."""
+    from IPython.display import display as ipy_display
+
+    for item in items:
+        for one in item if isinstance(item, (list, tuple)) else (item,):
+            if one is not None:
+                ipy_display(one)

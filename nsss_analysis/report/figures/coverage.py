@@ -1,0 +1,201 @@
+"""Figures of MIS coverage by sex: women's share per programme, by age band and
+district, benefit amounts and payment channels."""
+
+from __future__ import annotations
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
+
+from nsss_analysis.report.figures.style import (
+    BAR_COLOUR,
+    POINT_COLOUR,
+    ROW_HEIGHT,
+    SEX_HATCHES,
+    SEX_LABELS,
+    SEX_ORDER,
+    _empty,
+    _err,
+    _figure,
+    _ink,
+    _label,
+    _note,
+    _panels,
+    _programme_fy_labels,
+    _programmes,
+    _share_axis,
+    _wrap,
+    no_data,
+)
+
+
+def women_share_points(shares: pd.DataFrame) -> Figure:
+    """Women's share of each programme's beneficiaries in the MIS, with 95% Wilson
+    intervals (``mis_coverage.women_share_by_programme``: ``programme``,
+    ``fiscal_year``, ``share``, ``ci_low``, ``ci_high``, ``total``)."""
+    title = "Women's share of beneficiaries in the MIS, with 95% intervals"
+    xlabel, ylabel = "Women's share of beneficiaries", "Programme"
+    if _empty(shares, "programme", "share", "ci_low", "ci_high"):
+        return no_data(title, xlabel, ylabel, "No beneficiary records.")
+    y = np.arange(len(shares))[::-1]
+    share = shares["share"].astype(float).to_numpy()
+    lo, hi = shares["ci_low"].astype(float).to_numpy(), shares["ci_high"].astype(float).to_numpy()
+    fig, ax = _figure(9.5, 1.7 + ROW_HEIGHT * 1.3 * len(shares))
+    ax.errorbar(share, y, xerr=_err(share, lo, hi), fmt="o",
+                color=POINT_COLOUR, capsize=3, ms=6)
+    if "total" in shares.columns:
+        for yi, t in zip(y, shares["total"].tolist(), strict=True):
+            ax.text(1.01, yi, f"n={int(t):,}", va="center", fontsize=8, transform=ax.get_yaxis_transform())
+    ax.axvline(0.5, color="#555555", linestyle="--", linewidth=1)
+    ax.set_yticks(y, [_wrap(v) for v in _programme_fy_labels(shares)])
+    ax.set_ylim(-0.6, len(shares) - 0.4)
+    _share_axis(ax)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    _note(ax, "Dashed line: half of beneficiaries; n: beneficiaries counted (distinct ids).")
+    return _label(fig, ax, title, xlabel, ylabel)
+
+
+def coverage_by_age_band(by_age: pd.DataFrame) -> Figure:
+    """Beneficiaries by age band and sex, one panel per programme
+    (``mis_coverage.coverage_by_age_band``: ``programme``, ``age_band``, ``female``,
+    ``male``, ``hijra``). Bars carry a hatch per sex."""
+    title = "Beneficiaries by age band and sex (MIS)"
+    xlabel, ylabel = "Age band (years)", "Beneficiaries"
+    sexes = [s for s in SEX_ORDER if not _empty(by_age, s)]
+    if _empty(by_age, "age_band") or not sexes:
+        return no_data(title, xlabel, ylabel, "No beneficiary records.")
+    groups = _programmes(by_age)
+    fig, axes = _panels(len(groups), 4.6, 3.6)
+    palette = dict(zip(SEX_ORDER, sns.color_palette("colorblind", 3), strict=True))
+    for ax, (name, rows) in zip(axes, groups, strict=False):
+        bands = rows["age_band"].astype(str).tolist()
+        x = np.arange(len(bands))
+        width = 0.8 / len(sexes)
+        for k, sex in enumerate(sexes):
+            ax.bar(x + (k - (len(sexes) - 1) / 2) * width, rows[sex].astype(float).to_numpy(), width * 0.95,
+                   color=palette[sex], hatch=SEX_HATCHES[sex], edgecolor="#333333", label=SEX_LABELS[sex])
+        ax.set_xticks(x, bands, fontsize=8)
+        ax.set_title(_wrap(name, 45), fontsize=9)
+        ax.yaxis.set_major_formatter(mpl.ticker.StrMethodFormatter("{x:,.0f}"))
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+    axes[0].legend(fontsize=8, title="Sex")
+    return _label(fig, axes, title, xlabel, ylabel)
+
+
+def coverage_by_district(by_district: pd.DataFrame) -> Figure:
+    """Women's share of beneficiaries by district, sorted, one panel per programme
+    (``mis_coverage.coverage_by_district``: ``programme``, ``district``,
+    ``women_share``, ``total``). Districts, not ministries, are sorted: it shows where
+    coverage of women is lowest, and ranks no one's performance."""
+    title = "Women's share of beneficiaries by district (MIS)"
+    xlabel, ylabel = "Women's share of beneficiaries", "District"
+    share_col = "women_share" if not _empty(by_district, "women_share") else "share"
+    if _empty(by_district, "district", share_col):
+        return no_data(title, xlabel, ylabel, "No beneficiary records with a district.")
+    groups = _programmes(by_district)
+    fig, axes = _district_panels(len(groups), max(len(rows) for _, rows in groups))
+    for ax, (name, rows) in zip(axes, groups, strict=False):
+        rows = rows.sort_values([share_col, "district"], ascending=[True, True])
+        y = np.arange(len(rows))
+        ax.barh(y, rows[share_col].astype(float).to_numpy(), color=BAR_COLOUR, height=0.75)
+        ax.axvline(0.5, color="#555555", linestyle="--", linewidth=1)
+        ax.set_yticks(y, rows["district"].astype(str).tolist(), fontsize=6.5)
+        ax.set_ylim(-0.7, len(rows) - 0.3)
+        ax.set_title(_wrap(name, 40), fontsize=9)
+        _share_axis(ax)
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+    _note(axes[0], "Dashed line: half of beneficiaries.")
+    return _label(fig, axes, title, xlabel, ylabel)
+
+
+def _district_panels(n: int, rows: int):
+    """Panels for up to 64 district labels each, laid out by hand: the constrained
+    layout would measure every label twice, the slowest step of a report."""
+    label_in, gap_in, panel_in = 1.15, 0.35, 3.0  # inches: tick labels, between panels, plot
+    width = n * (label_in + panel_in) + (n - 1) * gap_in + 0.3
+    height = 1.8 + 0.16 * rows
+    fig = Figure(figsize=(width, height))
+    axes = fig.subplots(1, n, squeeze=False)[0]
+    fig.subplots_adjust(left=label_in / width, right=1 - 0.3 / width, top=1 - 0.95 / height,
+                        bottom=0.85 / height, wspace=(label_in + gap_in) / panel_in)
+    return fig, list(axes)
+
+
+def amount_by_sex(amounts: pd.DataFrame) -> Figure:
+    """Mean benefit paid per beneficiary by sex, per programme
+    (``mis_coverage.amount_by_sex``: ``programme``, ``sex``, ``mean_bdt``)."""
+    title = "Benefit paid per beneficiary, by sex (MIS)"
+    xlabel, ylabel = "Programme", "Mean amount per beneficiary (Tk)"
+    mean_col = next((c for c in ("mean_bdt", "mean_amount_bdt") if not _empty(amounts, c)), None)
+    if mean_col is None or _empty(amounts, "sex"):
+        return no_data(title, xlabel, ylabel, "No benefit amounts recorded.")
+    df = amounts if "programme" in amounts.columns else amounts.assign(programme="")
+    df = df.assign(_label=_programme_fy_labels(df))
+    labels = list(dict.fromkeys(df["_label"]))
+    sexes = [s for s in SEX_ORDER if s in set(df["sex"])]
+    palette = dict(zip(SEX_ORDER, sns.color_palette("colorblind", 3), strict=True))
+    fig, ax = _figure(max(7, 2.6 * len(labels)), 4.2)
+    x = np.arange(len(labels))
+    width = 0.8 / max(len(sexes), 1)
+    for k, sex in enumerate(sexes):
+        vals = df[df["sex"] == sex].set_index("_label")[mean_col].reindex(labels).astype(float).to_numpy()
+        pos = x + (k - (len(sexes) - 1) / 2) * width
+        ax.bar(pos, np.nan_to_num(vals), width * 0.95, color=palette[sex], hatch=SEX_HATCHES[sex],
+               edgecolor="#333333", label=SEX_LABELS[sex])
+        for xi, v in zip(pos, vals, strict=True):
+            if not np.isnan(v):
+                ax.text(xi, v, f"{v:,.0f}", ha="center", va="bottom", fontsize=7)
+    ax.set_xticks(x, [_wrap(lab, 28) for lab in labels], fontsize=8)
+    ax.yaxis.set_major_formatter(mpl.ticker.StrMethodFormatter("{x:,.0f}"))
+    ax.legend(fontsize=8, title="Sex", loc="upper right")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    return _label(fig, ax, title, xlabel, ylabel)
+
+
+def payment_channel_by_sex(channels: pd.DataFrame) -> Figure:
+    """How women and men are paid: the share of each sex's beneficiaries by channel,
+    one bar per programme and sex (``mis_coverage.payment_channel_by_sex``:
+    ``programme``, ``sex``, ``payment_channel``, ``beneficiaries``)."""
+    title = "Payment channel by sex (MIS)"
+    xlabel, ylabel = "Share of the sex's beneficiaries", "Programme and sex"
+    if _empty(channels, "payment_channel", "sex", "beneficiaries"):
+        return no_data(title, xlabel, ylabel, "No payment channel recorded.")
+    df = channels if "programme" in channels.columns else channels.assign(programme="")
+    df = df.assign(_row=[f"{_wrap(p, 34)}: {SEX_LABELS.get(s, s)}" if p else SEX_LABELS.get(s, s)
+                         for p, s in zip(df["programme"], df["sex"], strict=True)])
+    order_rows = list(dict.fromkeys(df.assign(_s=df["sex"].map({s: i for i, s in enumerate(SEX_ORDER)}))
+                                    .sort_values(["programme", "_s"], kind="stable")["_row"]))
+    table = df.pivot_table(index="_row", columns="payment_channel", values="beneficiaries", aggfunc="sum",
+                           fill_value=0).reindex(order_rows)
+    table = table.div(table.sum(axis=1).replace(0, np.nan), axis=0)
+    order = [c for c in ("mobile", "bank", "post office", "cash", "unknown") if c in table.columns]
+    order += sorted(set(table.columns) - set(order))
+    hatches = ["", "//", "..", "xx", "\\\\", "--"]
+    palette = sns.color_palette("colorblind", len(order))
+    fig, ax = _figure(10, 1.8 + 0.5 * len(table))
+    y = np.arange(len(table))[::-1]
+    left = np.zeros(len(table))
+    for k, channel in enumerate(order):
+        vals = np.nan_to_num(table[channel].to_numpy(dtype=float))
+        ax.barh(y, vals, left=left, color=palette[k], hatch=hatches[k % len(hatches)], edgecolor="#333333",
+                label=str(channel).capitalize(), height=0.75)
+        ink = _ink(palette[k])
+        for yi, l, v in zip(y, left, vals, strict=True):
+            if v >= 0.06:
+                ax.text(l + v / 2, yi, f"{v:.0%}", ha="center", va="center", fontsize=7.5, color=ink,
+                        fontweight="bold")
+        left = left + vals
+    ax.set_yticks(y, list(table.index), fontsize=8)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.set_xlim(0, 1)
+    fig.legend(loc="outside lower center", ncols=len(order), fontsize=8.5, title="Payment channel", frameon=False)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    return _label(fig, ax, title, xlabel, ylabel)

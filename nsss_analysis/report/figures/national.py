@@ -1,0 +1,268 @@
+"""Figures of the national overview: units side by side, coverage gaps, model
+coefficients and trends."""
+
+from __future__ import annotations
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
+
+from nsss_analysis.diagnostics.rubric import SMALL_N
+from nsss_analysis.reference.vocab import LEVELS
+from nsss_analysis.report import narrative
+from nsss_analysis.report.figures.style import (
+    BAR_COLOUR,
+    LEVEL_COLOURS,
+    LEVEL_HATCHES,
+    POINT_COLOUR,
+    ROW_HEIGHT,
+    _empty,
+    _err,
+    _figure,
+    _is_small,
+    _label,
+    _share_axis,
+    _wrap,
+    no_data,
+)
+
+
+def levels_by_unit(level_shares: pd.DataFrame, scope: str = "ministry") -> Figure:
+    """Each unit's programmes split by level, one 100% bar per unit, alphabetical.
+
+    ``level_shares``: ``level_shares`` rows (``scope``, ``unit``, ``level``,
+    ``count``, ``n``), stacked scopes allowed: the rows of ``scope`` ("ministry",
+    "cluster") are drawn.
+    """
+    what = "ministry or division" if scope == "ministry" else scope
+    title = f"Programmes by gender-responsiveness level, by {what}"
+    xlabel, ylabel = "Share of the unit's programmes", what.capitalize()
+    if not _empty(level_shares, "scope"):
+        level_shares = level_shares[level_shares["scope"] == scope]
+    if _empty(level_shares, "unit", "level", "count", "n"):
+        return no_data(title, xlabel, ylabel, "No programme scored.")
+    counts = level_shares.pivot_table(index="unit", columns="level", values="count", aggfunc="sum", fill_value=0)
+    counts = counts.reindex(columns=list(LEVELS), fill_value=0)
+    counts = counts.loc[sorted(counts.index, key=str.casefold)]
+    totals = counts.sum(axis=1)
+    shares = counts.div(totals.replace(0, np.nan), axis=0).fillna(0)
+    fig, ax = _figure(10.5, 2.2 + ROW_HEIGHT * len(shares))
+    y = np.arange(len(shares))[::-1]
+    left = np.zeros(len(shares))
+    for level in LEVELS:
+        vals = shares[level].to_numpy(dtype=float)
+        ax.barh(y, vals, left=left, color=LEVEL_COLOURS[level], hatch=LEVEL_HATCHES[level],
+                edgecolor="#333333", linewidth=0.6, label=level.capitalize(), height=0.75)
+        left = left + vals
+    for yi, t in zip(y, totals.tolist(), strict=True):
+        ax.text(1.01, yi, f"n={int(t)}" + (" (small n)" if _is_small(t) else ""), va="center", fontsize=8,
+                transform=ax.get_yaxis_transform())
+    ax.set_yticks(y, [_wrap(u, 45) for u in shares.index], fontsize=8.5)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.set_xlim(0, 1)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.06 - 0.5 / max(len(shares), 4)), ncols=3, fontsize=8.5,
+              frameon=False, title="Level")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    return _label(fig, ax, title, xlabel, ylabel)
+
+
+def mean_score_by_unit(
+    mean_scores: pd.DataFrame, scope: str = "ministry", measure: str = "inclusion_score"
+) -> Figure:
+    """Mean gender inclusion score per unit with its 95% interval, alphabetical.
+
+    ``mean_scores``: ``mean_score`` rows, stacked scopes (``scope``,
+    ``unit``, ``measure``, ``n``, ``mean``, ``ci_low``, ``ci_high``, ``small_n``). The
+    units of ``scope`` are drawn; the national row, if present, as a dashed line with
+    its interval as a band. Small-n units have hollow markers.
+    """
+    what = "ministry or division" if scope == "ministry" else scope
+    title = f"Mean gender inclusion score by {what}, with 95% intervals"
+    xlabel, ylabel = "Gender inclusion score (0-100)", what.capitalize()
+    national = None
+    if not _empty(mean_scores, "scope"):
+        if "measure" in mean_scores.columns:
+            mean_scores = mean_scores[mean_scores["measure"] == measure]
+        national = mean_scores[mean_scores["scope"] == "national"]
+        mean_scores = mean_scores[mean_scores["scope"] == scope]
+    if _empty(mean_scores, "unit", "mean", "ci_low", "ci_high", "n"):
+        return no_data(title, xlabel, ylabel, "No programme scored.")
+    df = mean_scores.loc[mean_scores["unit"].map(str.casefold).sort_values().index]
+    y = np.arange(len(df))[::-1]
+    mean = df["mean"].astype(float).to_numpy()
+    lo, hi = df["ci_low"].astype(float).to_numpy(), df["ci_high"].astype(float).to_numpy()
+    small = df["small_n"].fillna(False).astype(bool).to_numpy() if "small_n" in df else np.array(
+        [_is_small(n) for n in df["n"]])
+    fig, ax = _figure(10, 2.0 + ROW_HEIGHT * len(df))
+    colour = POINT_COLOUR
+    if not _empty(national, "mean"):
+        nat = national.iloc[0]
+        if not narrative.is_missing(nat.get("ci_low")) and not narrative.is_missing(nat.get("ci_high")):
+            ax.axvspan(float(nat["ci_low"]), float(nat["ci_high"]), color="#cccccc", alpha=0.6, zorder=0)
+        ax.axvline(float(nat["mean"]), color="#333333", linestyle="--", linewidth=1.2,
+                   label=f"Bangladesh {float(nat['mean']):.0f} (band: 95% interval)")
+    ax.errorbar(mean, y, xerr=_err(mean, lo, hi), fmt="none",
+                ecolor=colour, capsize=3, elinewidth=1.4)
+    ax.scatter(mean[~small], y[~small], marker="o", s=40, color=colour, zorder=3, label="mean")
+    ax.scatter(mean[small], y[small], marker="o", s=40, facecolor="white", edgecolor=colour, zorder=3,
+               label=f"mean, small n (< {SMALL_N} programmes)")
+    labels = [_wrap(f"{u} (n={int(n)})", 50) for u, n in zip(df["unit"], df["n"], strict=True)]
+    ax.set_yticks(y, labels, fontsize=8.5)
+    ax.set_xlim(0, 100)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.06 - 0.5 / max(len(df), 4)), ncols=3, fontsize=8.5,
+              frameon=False)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    return _label(fig, ax, title, xlabel, ylabel)
+
+
+def share_by_unit(
+    shares: pd.DataFrame,
+    *,
+    title: str,
+    xlabel: str,
+    scope: str = "ministry",
+) -> Figure:
+    """A share per unit, alphabetical, with the national share as a dashed line.
+
+    ``shares``: stacked scopes (``scope``, ``unit``, ``share``, optionally
+    ``ci_low``/``ci_high`` and ``n`` or ``n_programmes_with_budget``); the rows of
+    ``scope`` are drawn, the national row as the line. Used for the budget share in
+    gender-specific or transformative programmes and for data readiness.
+    """
+    what = "ministry or division" if scope == "ministry" else scope
+    ylabel = what.capitalize()
+    national = None
+    if not _empty(shares, "scope"):
+        national = shares[shares["scope"] == "national"]
+        shares = shares[shares["scope"] == scope]
+    if _empty(shares, "unit", "share"):
+        return no_data(title, xlabel, ylabel, "No figures to compare.")
+    df = shares.loc[shares["unit"].map(str.casefold).sort_values().index]
+    y = np.arange(len(df))[::-1]
+    share = df["share"].astype(float).to_numpy()
+    fig, ax = _figure(10, 2.0 + ROW_HEIGHT * len(df))
+    ax.barh(y, np.nan_to_num(share), color=BAR_COLOUR, edgecolor="#333333", height=0.7)
+    if {"ci_low", "ci_high"} <= set(df.columns):
+        lo, hi = df["ci_low"].astype(float).to_numpy(), df["ci_high"].astype(float).to_numpy()
+        ax.errorbar(share, y, xerr=_err(share, lo, hi), fmt="none",
+                    ecolor="#222222", capsize=3)
+    for yi, s in zip(y, share, strict=True):
+        if np.isnan(s):
+            ax.text(0.01, yi, "no data", va="center", fontsize=8, style="italic")
+    if not _empty(national, "share") and not narrative.is_missing(national.iloc[0]["share"]):
+        nat = float(national.iloc[0]["share"])
+        ax.axvline(nat, color="#333333", linestyle="--", linewidth=1.2, label=f"Bangladesh {nat:.0%}")
+        ax.legend(loc="lower right", fontsize=8.5)
+    n_col = next((c for c in ("n", "n_programmes_with_budget") if c in df.columns), None)
+    labels = [
+        _wrap(f"{u} (n={int(n)})" if n_col and not narrative.is_missing(n) else str(u), 50)
+        for u, n in zip(df["unit"], df[n_col] if n_col else [None] * len(df), strict=True)
+    ]
+    ax.set_yticks(y, labels, fontsize=8.5)
+    _share_axis(ax)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    return _label(fig, ax, title, xlabel, ylabel)
+
+
+def coverage_gaps(lifecycle_matrix: pd.DataFrame | None, target_groups: pd.DataFrame | None,
+                  scope: str = "national") -> Figure:
+    """Programmes covering each life-cycle stage and each target group the guideline
+    names, gaps marked "no programme".
+
+    ``lifecycle_matrix``: ``lifecycle_matrix`` (counts added over clusters,
+    :func:`narrative.stage_counts`); ``target_groups``: ``target_groups_reached``
+    rows (the guideline's groups of ``scope`` are drawn, :func:`narrative.guideline_groups`).
+    """
+    title = "Life-cycle stages and target groups covered across government"
+    xlabel, ylabel = "Number of programmes", "Life-cycle stage"
+    stages = narrative.stage_counts(lifecycle_matrix)
+    groups = narrative.guideline_groups(target_groups, scope)
+    if _empty(stages, "lifecycle_stage", "n_programmes") and _empty(groups, "group", "n_programmes"):
+        return no_data(title, xlabel, ylabel, "No programme assessed.")
+    rows = max(len(stages) if stages is not None else 0, len(groups) if groups is not None else 0)
+    fig, (left, right) = _figure(12, 1.8 + 0.36 * rows, ncols=2)
+    for ax, df, col, name in ((left, stages, "lifecycle_stage", "Life-cycle stage"),
+                              (right, groups, "group", "Target group named by the guideline")):
+        if _empty(df, col, "n_programmes"):
+            ax.text(0.5, 0.5, "No data.", ha="center", transform=ax.transAxes)
+            ax.set_xlabel(xlabel)
+            ax.set_ylabel(name)
+            continue
+        y = np.arange(len(df))[::-1]
+        vals = df["n_programmes"].astype(float).to_numpy()
+        ax.barh(y, vals, color=BAR_COLOUR, edgecolor="#333333", height=0.7)
+        for yi, v in zip(y, vals, strict=True):
+            ax.text(v, yi, "  no programme" if v == 0 else f" {int(v)}", va="center", fontsize=8,
+                    fontweight="bold" if v == 0 else "normal")
+        ax.set_yticks(y, [_wrap(narrative.label(v), 28) for v in df[col]], fontsize=8.5)
+        ax.set_xlim(0, max(vals.max() if len(vals) else 1, 1) * 1.35)
+        ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(name)
+    return _label(fig, [left, right], title, xlabel, ylabel)
+
+
+def model_coefficients(coefficients: pd.DataFrame, title: str, odds_ratio: bool = False) -> Figure:
+    """Coefficients with 95% intervals (``term``, ``estimate``, ``ci_low``, ``ci_high``;
+    with ``odds_ratio`` the ratio columns ``odds_ratio``, ``or_ci_low``, ``or_ci_high``
+    are drawn on a log axis if present). The intercept is left out."""
+    xlabel = "Odds ratio, 95% interval (log scale)" if odds_ratio else "Estimate, 95% interval"
+    ylabel = "Term"
+    if _empty(coefficients, "term", "estimate", "ci_low", "ci_high"):
+        return no_data(title, xlabel, ylabel, "No model fitted.")
+    df = coefficients[~coefficients["term"].astype(str).str.lower().isin(["intercept", "const"])]
+    if df.empty:
+        return no_data(title, xlabel, ylabel, "Only an intercept was fitted.")
+    est, lo, hi = (df[c].astype(float).to_numpy() for c in ("estimate", "ci_low", "ci_high"))
+    if odds_ratio:
+        est, lo, hi = np.exp(est), np.exp(lo), np.exp(hi)
+    y = np.arange(len(df))[::-1]
+    fig, ax = _figure(9, 1.8 + 0.45 * len(df))
+    ax.errorbar(est, y, xerr=_err(est, lo, hi), fmt="o", color=POINT_COLOUR,
+                capsize=3)
+    ax.axvline(1.0 if odds_ratio else 0.0, color="#555555", linestyle="--", linewidth=1)
+    if odds_ratio:
+        ax.set_xscale("log")
+    ax.set_yticks(y, [_wrap(t, 45) for t in df["term"]], fontsize=8.5)
+    ax.set_ylim(-0.6, len(df) - 0.4)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    return _label(fig, ax, title, xlabel, ylabel)
+
+
+def trend_by_round(trend: pd.DataFrame | None) -> Figure:
+    """The share of gender-specific or transformative programmes and the mean inclusion
+    score per assessment round (``trend_by_round(...).table``: ``unit``,
+    ``assessment_fy``, ``share_gender_specific``, ``share_ci_low``, ``share_ci_high``,
+    ``mean_inclusion_score``, ``mean_ci_low``, ``mean_ci_high``), with 95% intervals."""
+    title = "Across assessment rounds, with 95% intervals"
+    xlabel, ylabel = "Assessment round (fiscal year)", "Share gender-specific or transformative"
+    if _empty(trend, "assessment_fy", "share_gender_specific", "mean_inclusion_score"):
+        return no_data(title, xlabel, ylabel, "Fewer than two assessment rounds so far.")
+    fig, (left, right) = _figure(11, 4.2, ncols=2)
+    units = trend["unit"].unique().tolist() if "unit" in trend.columns else [None]
+    palette = sns.color_palette("colorblind", len(units))
+    markers = ["o", "s", "D", "^", "v", "P"]
+    for k, unit in enumerate(units):
+        rows = (trend if unit is None else trend[trend["unit"] == unit]).sort_values("assessment_fy")
+        x = rows["assessment_fy"].astype(str).tolist()
+        for ax, value, low, high in ((left, "share_gender_specific", "share_ci_low", "share_ci_high"),
+                                     (right, "mean_inclusion_score", "mean_ci_low", "mean_ci_high")):
+            v = rows[value].astype(float).to_numpy()
+            ax.errorbar(x, v, yerr=_err(v, rows[low], rows[high]), marker=markers[k % len(markers)], color=palette[k], capsize=3,
+                        label=str(unit) if unit is not None else None)
+    _share_axis(left, "y")
+    right.set_ylim(0, 100)
+    left.set_xlabel(xlabel)
+    left.set_ylabel(ylabel)
+    right.set_xlabel(xlabel)
+    right.set_ylabel("Mean gender inclusion score (0-100)")
+    if units != [None]:
+        left.legend(fontsize=8.5)
+    return _label(fig, [left, right], title, xlabel, ylabel)

@@ -1,0 +1,260 @@
+"""Figures of a ministry's report: answers by programme, levels and items beside the
+nation, life-cycle coverage, budgets and women's share."""
+
+from __future__ import annotations
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.colors import ListedColormap
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from nsss_analysis.reference.vocab import DOMAINS, ITEMS, LEVELS, normalise_key
+from nsss_analysis.report import narrative
+from nsss_analysis.report.figures.style import (
+    ANSWER_COLOURS,
+    ANSWER_ORDER,
+    BAR_COLOUR,
+    POINT_COLOUR,
+    ROW_HEIGHT,
+    _empty,
+    _figure,
+    _label,
+    _note,
+    _paired_pointrange,
+    _programme_labels,
+    _share_axis,
+    _wrap,
+    no_data,
+)
+
+
+def item_heatmap(assessments: pd.DataFrame) -> Figure:
+    """The ten items by programme: one coloured, annotated cell per answer.
+
+    ``assessments``: rows of the processed table (``programme``, the ten items,
+    optionally ``source_row`` to tell apart a programme assessed twice).
+    """
+    title = "Answers to the ten assessment items, by programme"
+    xlabel, ylabel = "Item (intent | transformative elements | evidence and M&E)", "Programme"
+    if _empty(assessments, "programme", *ITEMS):
+        return no_data(title, xlabel, ylabel, "No programme assessed.")
+    answers = assessments.loc[:, list(ITEMS)].fillna("unknown").astype(str)
+    answers = answers.where(answers.isin(ANSWER_ORDER), "unknown")
+    codes = answers.apply(lambda col: col.map({a: i for i, a in enumerate(ANSWER_ORDER)}))
+    text = answers.apply(lambda col: col.map(narrative.ANSWER_LABELS))
+    codes.index = _programme_labels(assessments)
+    codes.columns = [_wrap(narrative.label(i), 13) for i in ITEMS]
+    fig, ax = _figure(11, 2.6 + ROW_HEIGHT * 1.3 * len(codes))
+    sns.heatmap(
+        codes.astype(float),
+        ax=ax,
+        cmap=ListedColormap([ANSWER_COLOURS[a] for a in ANSWER_ORDER]),
+        vmin=-0.5,
+        vmax=len(ANSWER_ORDER) - 0.5,
+        annot=text.to_numpy(),
+        fmt="",
+        annot_kws={"fontsize": 8},
+        cbar=False,
+        linewidths=1,
+        linecolor="#888888",
+    )
+    for boundary in np.cumsum([len(v) for v in DOMAINS.values()])[:-1]:
+        ax.axvline(boundary, color="black", linewidth=2.5)
+    ax.tick_params(axis="x", labelrotation=0, labelsize=7.5)
+    ax.tick_params(axis="y", labelrotation=0, labelsize=8.5)
+    ax.xaxis.tick_top()
+    ax.xaxis.set_label_position("bottom")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    handles = [
+        Patch(facecolor=ANSWER_COLOURS[a], edgecolor="#555555", label=narrative.ANSWER_LABELS[a])
+        for a in ANSWER_ORDER
+    ]
+    fig.legend(handles=handles, loc="outside lower center", ncols=5, frameon=False, title="Answer")
+    return _label(fig, ax, title, xlabel, ylabel)
+
+
+def level_comparison(level_shares: pd.DataFrame, units: list[str] | None = None) -> Figure:
+    """The share of programmes at each level for a ministry beside the national one.
+
+    ``level_shares``: rows of ``level_shares`` for the units to compare
+    (``unit``, ``level``, ``count``, ``n``, ``share``, ``ci_low``, ``ci_high``),
+    e.g. the ministry's rows and the national rows. Points with 95% Wilson intervals.
+    """
+    title = "Programmes by gender-responsiveness level (WHO GRAS), with 95% intervals"
+    xlabel, ylabel = "Share of programmes", "Level"
+    if _empty(level_shares, "unit", "level", "share", "ci_low", "ci_high", "n"):
+        return no_data(title, xlabel, ylabel, "No programme scored.")
+    units = units or list(dict.fromkeys(level_shares["unit"].tolist()))
+    levels = list(LEVELS)
+    return _paired_pointrange(
+        level_shares,
+        "level",
+        levels,
+        [lv.capitalize() for lv in levels],
+        units,
+        title=title,
+        xlabel=xlabel,
+        ylabel=ylabel,
+    )
+
+
+def item_yes_comparison(item_shares: pd.DataFrame, units: list[str] | None = None) -> Figure:
+    """The share of programmes answering ``yes`` to each item, ministry beside nation.
+
+    ``item_shares``: rows of ``item_yes_shares`` (``unit``, ``item``,
+    ``count_yes``, ``n``, ``share``, ``ci_low``, ``ci_high``).
+    """
+    title = "Programmes answering 'yes' to each item, with 95% intervals"
+    xlabel, ylabel = "Share of programmes answering yes", "Item"
+    if _empty(item_shares, "unit", "item", "share", "ci_low", "ci_high", "n"):
+        return no_data(title, xlabel, ylabel, "No programme assessed.")
+    units = units or list(dict.fromkeys(item_shares["unit"].tolist()))
+    count = "count_yes" if "count_yes" in item_shares.columns else "count"
+    return _paired_pointrange(
+        item_shares,
+        "item",
+        list(ITEMS),
+        [narrative.label(i) for i in ITEMS],
+        units,
+        title=title,
+        xlabel=xlabel,
+        ylabel=ylabel,
+        count=count,
+    )
+
+
+def lifecycle_heatmap(matrix: pd.DataFrame, title_scope: str = "") -> Figure:
+    """Programme counts by NSSS cluster and life-cycle stage, budget written in each cell.
+
+    ``matrix``: ``lifecycle_matrix`` output (``cluster``,
+    ``lifecycle_stage``, ``n_programmes``, ``budget_crore``). A programme naming two
+    stages counts in both cells, so the cells do not add up to the programme count.
+    """
+    title = "Programmes by NSSS cluster and life-cycle stage" + (f": {title_scope}" if title_scope else "")
+    xlabel, ylabel = "Life-cycle stage", "NSSS cluster"
+    if _empty(matrix, "cluster", "lifecycle_stage", "n_programmes"):
+        return no_data(title, xlabel, ylabel, "No programme with a cluster or life-cycle stage.")
+    # Rows and columns in the table's own order (the NSSS order, "none" last).
+    stages = list(dict.fromkeys(matrix["lifecycle_stage"].astype(str)))
+    clusters = list(dict.fromkeys(matrix["cluster"].astype(str)))
+    counts = (
+        matrix.pivot_table(index="cluster", columns="lifecycle_stage", values="n_programmes", aggfunc="sum")
+        .reindex(index=clusters, columns=stages)
+        .fillna(0)
+    )
+    if "budget_crore" in matrix.columns:
+        budget = (
+            matrix.pivot_table(
+                index="cluster", columns="lifecycle_stage", values="budget_crore", aggfunc="sum", dropna=False
+            )
+            .reindex(index=clusters, columns=stages)
+        )
+    else:
+        budget = pd.DataFrame(np.nan, index=clusters, columns=stages)
+    annot = np.empty(counts.shape, dtype=object)
+    for i in range(counts.shape[0]):
+        for j in range(counts.shape[1]):
+            c = int(counts.iat[i, j])
+            b = budget.iat[i, j]
+            annot[i, j] = f"{c}\nTk {b:,.0f} cr" if c and not narrative.is_missing(b) and b > 0 else f"{c}"
+    fig, ax = _figure(10, 1.8 + 0.75 * len(clusters))
+    empty = counts.to_numpy() == 0
+    sns.heatmap(
+        counts,
+        ax=ax,
+        cmap="cividis_r",
+        vmin=0,
+        vmax=max(float(counts.to_numpy().max()), 1.0),
+        mask=empty,  # a gap is white, so any colour means "some programmes"
+        annot=annot,
+        fmt="",
+        annot_kws={"fontsize": 8},
+        linewidths=0.8,
+        linecolor="#888888",
+        cbar_kws={"label": "Number of programmes", "ticks": mpl.ticker.MaxNLocator(integer=True)},
+    )
+    ax.set_facecolor("white")
+    ax.grid(False)
+    for i, j in zip(*np.nonzero(empty), strict=True):
+        ax.text(j + 0.5, i + 0.5, "0", ha="center", va="center", fontsize=8, color="#333333")
+    ax.set_xticklabels([_wrap(narrative.label(s), 14) for s in stages], rotation=0, fontsize=8)
+    ax.set_yticklabels([_wrap(c, 24) for c in clusters], rotation=0, fontsize=8.5)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    return _label(fig, ax, title, xlabel, ylabel)
+
+
+def budget_and_women_share(
+    programme_budgets: pd.DataFrame | None,
+    women_share_by_programme: pd.DataFrame | None,
+    fiscal_year: str | None = None,
+    ministry_code: str | None = None,
+) -> Figure:
+    """Each programme's budget beside women's share of its beneficiaries.
+
+    ``programme_budgets``: ``programme_budgets`` (``ministry_code``,
+    ``programme``, ``budget_crore``); ``women_share_by_programme``: the indicator of
+    that name (``ministry_code``, ``programme``, ``women_share``, ``fiscal_year``).
+    Programmes are matched by ``(ministry_code, normalise_key(programme))`` and, with
+    ``ministry_code``, limited to one ministry. A programme that does not report women
+    beneficiaries says so in place of a point.
+    """
+    title = "Budget" + (f" (FY {fiscal_year})" if fiscal_year else "") + " and women's share of beneficiaries"
+    xlabel, ylabel = "Budget (BDT crore)", "Programme"
+    df = _programme_budget_and_women(programme_budgets, women_share_by_programme, ministry_code)
+    if df.empty:
+        return no_data(title, xlabel, ylabel, "No budget or beneficiary figures reported.")
+    df = df.sort_values(["budget_crore", "programme"], ascending=[False, True], na_position="last")
+    labels = [_wrap(p) for p in df["programme"]]
+    y = np.arange(len(df))[::-1]
+    fig, (left, right) = _figure(11, 1.9 + ROW_HEIGHT * 1.2 * len(df), ncols=2, sharey=True)
+    budget = df["budget_crore"].astype(float).to_numpy()
+    left.barh(y, np.nan_to_num(budget), color=BAR_COLOUR, edgecolor="#333333")
+    for yi, b in zip(y, budget, strict=True):
+        left.text(0 if np.isnan(b) else b, yi, "  not reported" if np.isnan(b) else f" {b:,.0f}",
+                  va="center", fontsize=8, style="italic" if np.isnan(b) else "normal")
+    left.set_yticks(y, labels)
+    left.set_ylim(-0.6, len(df) - 0.4)
+    left.set_xlabel(xlabel)
+    left.set_ylabel(ylabel)
+    left.set_xlim(0, max(np.nanmax(budget) if np.isfinite(budget).any() else 1, 1) * 1.25)
+    share = df["women_share"].astype(float).to_numpy()
+    right.scatter(share, y, marker="o", s=45, color=POINT_COLOUR, zorder=3)
+    for yi, sh, year in zip(y, share, df["women_fiscal_year"], strict=True):
+        text = "  not reported" if np.isnan(sh) else f"  {sh:.0%}" + (
+            f" (FY {year})" if fiscal_year and isinstance(year, str) and year != fiscal_year else "")
+        right.text(0.02 if np.isnan(sh) else sh, yi, text, va="center", fontsize=8,
+                   style="italic" if np.isnan(sh) else "normal")
+    right.axvline(0.5, color="#555555", linestyle="--", linewidth=1)
+    _share_axis(right)
+    right.set_xlabel("Women's share of beneficiaries")
+    right.set_ylabel("")
+    reporting = int(np.isfinite(share).sum())
+    _note(left, f"{narrative.plural(reporting, 'programme')} of {len(df)} report women beneficiaries "
+                "(administrative totals: no interval); dashed line: half of beneficiaries.")
+    return _label(fig, [left, right], title, xlabel, ylabel)
+
+
+def _programme_budget_and_women(
+    budgets: pd.DataFrame | None, women: pd.DataFrame | None, ministry_code: str | None
+) -> pd.DataFrame:
+    """One row per programme with ``budget_crore`` and ``women_share`` (either may be null)."""
+
+    parts = []
+    for df, cols in ((budgets, ["budget_crore"]), (women, ["women_share", "fiscal_year"])):
+        if _empty(df, "ministry_code", "programme", *cols):
+            parts.append(pd.DataFrame(columns=["ministry_code", "key", "programme", *cols]))
+            continue
+        if ministry_code is not None:
+            df = df[df["ministry_code"] == ministry_code]
+        parts.append(df.assign(key=df["programme"].map(normalise_key))[["ministry_code", "key", "programme", *cols]])
+    merged = parts[0].merge(parts[1].rename(columns={"fiscal_year": "women_fiscal_year"}),
+                            on=["ministry_code", "key"], how="outer", suffixes=("", "_women"))
+    merged["programme"] = merged["programme"].fillna(merged["programme_women"])
+    return merged.astype({"budget_crore": "float64", "women_share": "float64"})
+
+

@@ -1,0 +1,285 @@
+"""The reports' plotting style and the helpers every figure shares: theme, colours
+readable in greyscale and by colour-blind readers, titles, notes, empty figures."""
+
+from __future__ import annotations
+
+import random
+import textwrap
+import warnings
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.colors import to_hex
+from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
+
+from nsss_analysis.diagnostics.rubric import SMALL_N
+from nsss_analysis.report import narrative
+
+#: Seed for anything random in a plot (jitter, bootstrap); the 2019 workshop's date.
+SEED = 20190131
+
+
+#: Long programme names are wrapped to this many characters per line on an axis.
+LABEL_WIDTH = 40
+
+
+#: Inches per row of a programme or ministry axis; keeps labels legible at any count.
+ROW_HEIGHT = 0.38
+
+
+#: Answer colours: dark = yes, mid = partly, light = no on the cividis ramp, so the
+#: order survives greyscale; n.a. white and unknown light grey. Every cell is also
+#: annotated with the answer in words.
+ANSWER_ORDER: tuple[str, ...] = ("yes", "partly", "no", "not_applicable", "unknown")
+
+
+ANSWER_COLOURS: dict[str, str] = {
+    "yes": to_hex(mpl.colormaps["cividis"](0.05)),
+    "partly": to_hex(mpl.colormaps["cividis"](0.5)),
+    "no": to_hex(mpl.colormaps["cividis"](0.95)),
+    "not_applicable": "#ffffff",
+    "unknown": "#b0b0b0",
+}
+
+
+#: Levels in order of the scale: cividis from dark (transformative) to light
+#: (blind), with "insufficient data" a neutral grey; a hatch per level as well.
+LEVEL_COLOURS: dict[str, str] = {
+    "insufficient data": "#bdbdbd",
+    "gender-blind": to_hex(mpl.colormaps["cividis"](0.95)),
+    "gender-sensitive": to_hex(mpl.colormaps["cividis"](0.65)),
+    "gender-specific": to_hex(mpl.colormaps["cividis"](0.35)),
+    "gender-transformative": to_hex(mpl.colormaps["cividis"](0.05)),
+}
+
+
+LEVEL_HATCHES: dict[str, str] = {
+    "insufficient data": "xx",
+    "gender-blind": "",
+    "gender-sensitive": "..",
+    "gender-specific": "//",
+    "gender-transformative": "",
+}
+
+
+#: Markers of the units compared (a ministry and the nation): filled circle first,
+#: then hollow square and diamond, so the series differ in shape, not only colour.
+UNIT_MARKERS = ("o", "s", "D")
+
+
+#: One-series bars and points: a mid and a dark tone of cividis, legible in greyscale.
+BAR_COLOUR = to_hex(mpl.colormaps["cividis"](0.35))
+
+
+POINT_COLOUR = to_hex(mpl.colormaps["cividis"](0.05))
+
+
+SEX_ORDER = ("female", "male", "hijra")
+
+
+SEX_LABELS = {"female": "Women", "male": "Men", "hijra": "Hijra/third gender"}
+
+
+SEX_HATCHES = {"female": "", "male": "//", "hijra": ".."}
+
+
+def set_theme() -> None:
+    """Reset Matplotlib and seaborn to the reports' theme and fix the random seeds.
+
+    Called at the top of every notebook: ``%reset -f`` in a reused kernel does not
+    undo rcParams or seeds, so each report starts from the same state.
+    """
+    mpl.rcdefaults()
+    sns.set_theme(context="notebook", style="whitegrid", palette="colorblind", font_scale=0.9)
+    mpl.rcParams.update(
+        {
+            "figure.dpi": 100,
+            "savefig.dpi": 110,
+            "savefig.bbox": "standard",
+            "svg.hashsalt": "nsss",
+            "hatch.linewidth": 0.6,
+            "figure.max_open_warning": 0,
+            "axes.titleweight": "bold",
+            "figure.titleweight": "bold",
+            "figure.titlesize": "large",
+        }
+    )
+    np.random.seed(SEED)
+    random.seed(SEED)
+    # Bangla programme names: DejaVu has no Bengali glyphs; a missing glyph is drawn as
+    # a box, which is ugly but not an error worth a warning in every report.
+    warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+    warnings.filterwarnings("ignore", message="Matplotlib currently does not support Bengali")
+
+
+def _wrap(text: object, width: int = LABEL_WIDTH) -> str:
+    return "\n".join(textwrap.wrap(str(text), width=width, max_lines=3, placeholder=" …")) or str(text)
+
+
+def _figure(width: float, height: float, ncols: int = 1, sharey: bool = False):
+    fig = Figure(figsize=(width, height), layout="constrained")
+    axes = fig.subplots(1, ncols, sharey=sharey, squeeze=False)[0]
+    return fig, (axes[0] if ncols == 1 else axes)
+
+
+def _label(fig: Figure, axes, title: str, xlabel: str, ylabel: str) -> Figure:
+    """Set the title (wrapped to the figure's width) and label the first axes if unlabelled."""
+    width_chars = int(fig.get_figwidth() * 8.5)  # bold "large" title characters per inch
+    fig.suptitle("\n".join(textwrap.wrap(title, width_chars)) or title)
+    first = np.atleast_1d(axes)[0]
+    first.set_xlabel(first.get_xlabel() or xlabel)
+    first.set_ylabel(first.get_ylabel() or ylabel)
+    return fig
+
+
+def no_data(title: str, xlabel: str, ylabel: str, message: str = "No data to show.") -> Figure:
+    """A small figure that keeps the title and axis labels and says there is nothing."""
+    fig, ax = _figure(9, 2.4)
+    ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=11, transform=ax.transAxes)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    return _label(fig, ax, title, xlabel, ylabel)
+
+
+def _empty(df: pd.DataFrame | None, *required: str) -> bool:
+    return df is None or len(df) == 0 or any(c not in df.columns for c in required)
+
+
+def _note(ax, text: str) -> None:
+    """A caution printed under the figure (small n, what is not reported).
+
+    Drawn as the figure's ``supxlabel``, which the constrained layout makes room for.
+    """
+    ax.figure.supxlabel(text, fontsize=8.5, style="italic")
+
+
+def _share_axis(ax, axis: str = "x") -> None:
+    fmt = PercentFormatter(1.0, decimals=0)
+    if axis == "x":
+        ax.xaxis.set_major_formatter(fmt)
+        ax.set_xlim(-0.02, 1.02)
+    else:
+        ax.yaxis.set_major_formatter(fmt)
+        ax.set_ylim(-0.02, 1.02)
+
+
+def _programme_labels(df: pd.DataFrame) -> list[str]:
+    """Programme names for an axis; a name assessed twice gets its source row."""
+    names = df["programme"].astype(str).tolist()
+    counts = pd.Series(names).value_counts()
+    rows = df["source_row"].tolist() if "source_row" in df.columns else [None] * len(df)
+    return [
+        _wrap(f"{n} (row {r})" if counts[n] > 1 and r is not None else n)
+        for n, r in zip(names, rows, strict=True)
+    ]
+
+
+def _err(value, low, high) -> np.ndarray:
+    """Error-bar lengths below and above ``value``: never negative (a Wilson bound of
+    0 of n can sit a rounding error above 0), zero where there is no interval."""
+    value, low, high = (np.asarray(v, dtype=float) for v in (value, low, high))
+    return np.clip(np.nan_to_num(np.vstack([value - low, high - value])), 0, None)
+
+
+def _ink(colour) -> str:
+    """Black or white, whichever reads better on ``colour`` (relative luminance)."""
+    r, g, b = mpl.colors.to_rgb(colour)
+    return "black" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.45 else "white"
+
+
+def _is_small(n: object) -> bool:
+    return not narrative.is_missing(n) and int(n) < SMALL_N
+
+
+def _paired_pointrange(
+    df: pd.DataFrame,
+    category: str,
+    categories: list[str],
+    category_labels: list[str],
+    unit_order: list[str],
+    *,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    count: str | None = "count",
+) -> Figure:
+    """Shares with 95% intervals for one to three units, category by category."""
+    fig, ax = _figure(9, 1.6 + 0.55 * len(categories) * max(1, len(unit_order)) ** 0.5)
+    palette = sns.color_palette("colorblind", len(unit_order))
+    step = 0.32 if len(unit_order) > 1 else 0.0
+    y_base = np.arange(len(categories))[::-1]
+    small = []
+    for k, unit in enumerate(unit_order):
+        rows = df[df["unit"] == unit].set_index(category).reindex(categories)
+        offset = (k - (len(unit_order) - 1) / 2) * step
+        y = y_base - offset
+        share = rows["share"].astype(float).to_numpy()
+        low = rows["ci_low"].astype(float).to_numpy()
+        high = rows["ci_high"].astype(float).to_numpy()
+        n = rows["n"].dropna()
+        n_value = int(n.iloc[0]) if len(n) else 0
+        if _is_small(n_value):
+            small.append(f"{unit} (n={n_value})")
+        marker = UNIT_MARKERS[k % len(UNIT_MARKERS)]
+        ax.errorbar(
+            share,
+            y,
+            xerr=_err(share, low, high),
+            fmt=marker,
+            color=palette[k],
+            mfc=palette[k] if k == 0 else "white",
+            mec=palette[k],
+            ms=7,
+            capsize=3,
+            elinewidth=1.6,
+            label=f"{unit} (n={n_value})",
+        )
+        if count and count in rows.columns:
+            # counts in a column right of the plot, where no interval can cover them
+            for yi, c, n_row in zip(y, rows[count].tolist(), rows["n"].tolist(), strict=True):
+                if not narrative.is_missing(c):
+                    ax.text(1.01, yi, f"{int(c)}/{int(n_row)}", va="center", fontsize=8,
+                            color=palette[k], transform=ax.get_yaxis_transform())
+    ax.set_yticks(y_base, category_labels)
+    _share_axis(ax)
+    ax.set_ylim(-0.6, len(categories) - 0.4)
+    fig.legend(loc="outside lower center", ncols=len(unit_order), fontsize=8.5, frameon=False)
+    if small:
+        _note(ax, "Small n: " + ", ".join(small) + "; intervals are wide, read with care.")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    return _label(fig, ax, title, xlabel, ylabel)
+
+
+def _panels(n: int, panel_width: float, height: float, max_cols: int = 3):
+    """``n`` panels of ``panel_width`` inches in rows of at most ``max_cols`` (a list of
+    axes; unused grid cells hidden)."""
+    cols = min(max(n, 1), max_cols)
+    rows = -(-max(n, 1) // cols)
+    fig = Figure(figsize=(max(panel_width * cols, 6.5), height * rows), layout="constrained")
+    axes = list(np.atleast_1d(fig.subplots(rows, cols, squeeze=False).ravel()))
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    return fig, axes[: max(n, 1)]
+
+
+def _programmes(df: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """The rows of each programme (and fiscal year), labelled, in the table's order."""
+    labelled = df.assign(_label=_programme_fy_labels(df))
+    return [(name, rows) for name, rows in labelled.groupby("_label", sort=False)]
+
+
+def _programme_fy_labels(df: pd.DataFrame) -> list[str]:
+    """Programme names, with the fiscal year when a programme appears for several."""
+    if "programme" not in df.columns:
+        return [""] * len(df)
+    names = df["programme"].astype(str)
+    if "fiscal_year" not in df.columns:
+        return names.tolist()
+    years = df.groupby(names)["fiscal_year"].transform("nunique")
+    return [f"{n} (FY {fy})" if k > 1 else n for n, fy, k in zip(names, df["fiscal_year"], years, strict=True)]

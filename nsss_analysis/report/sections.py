@@ -1,0 +1,130 @@
+"""Report sections: one call per section, so notebook cells hold no logic. Each
+returns display objects built with :mod:`nsss_analysis.report.display` (escaped)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from nsss_analysis.mis import coverage as mis_coverage
+from nsss_analysis.reference.vocab import LEVELS
+from nsss_analysis.report import figures, narrative
+from nsss_analysis.report.display import MISSING, bullets, figure, paragraph, table
+
+#: The programme table's columns, in words.
+PROGRAMME_COLUMNS: dict[str, str] = {
+    "programme": "Programme",
+    "cluster": "NSSS cluster",
+    "level": "Level (WHO GRAS)",
+    "inclusion_score": "Inclusion score (0-100)",
+    "potential_score": "Potential score (0-100)",
+    "completeness": "Completeness",
+    "gender_marker": "Gender marker (0-2)",
+    "data_readiness": "Data readiness (weakest link)",
+    "level_rule": "Why this level",
+}
+
+
+def programme_table(programmes: pd.DataFrame):
+    """The ministry's programmes with level and scores: the most gender-responsive
+    level first, then by inclusion score (programmes of one ministry, not ministries)."""
+
+    if programmes is None or not len(programmes):
+        return paragraph("No programme assessed.")
+    order = {level: i for i, level in enumerate(reversed(LEVELS))}
+    df = programmes.assign(_level=programmes["level"].map(order))
+    df = df.sort_values(["_level", "inclusion_score", "programme"], ascending=[True, False, True],
+                        na_position="last")
+    return table(df, PROGRAMME_COLUMNS, digits={"inclusion_score": 0, "potential_score": 0,
+                                                "completeness": 2})
+
+
+#: Columns of the recommendations table, in words.
+RECOMMENDATION_COLUMNS: dict[str, str] = {
+    "rank": "Rank",
+    "programme": "Programme",
+    "item_label": "Item",
+    "answer": "Answer",
+    "possible": "Possible, says the form",
+    "action": "Action (the guideline's words)",
+    "budget_crore": "Budget (BDT crore)",
+}
+
+
+#: Rows of the ranked recommendations a report shows; the always-listed ones
+#: (missing sex-disaggregated data, missing gender indicators) are shown in any case.
+RECOMMENDATIONS_SHOWN = 15
+
+
+def recommendations_table(recs: pd.DataFrame, top: int = RECOMMENDATIONS_SHOWN):
+    """The ranked recommendations: the first ``top``, plus every always-listed one."""
+
+    if recs is None or not len(recs):
+        return paragraph("No gap to act on: every item is answered yes or not applicable.")
+    shown = recs[(recs["rank"] <= top) | recs["always_listed"].astype(bool)].sort_values("rank")
+    shown = shown.assign(
+        item_label=shown["item"].map(narrative.label),
+        answer=shown["answer"].map(lambda a: narrative.ANSWER_LABELS.get(a, a)),
+        possible=shown["followup_answer"].map(
+            lambda a: {"yes": "yes", "no": "no", "unknown": "not known"}.get(a, MISSING)
+        ),
+    )
+    caption = None
+    if len(shown) < len(recs):
+        caption = (f"The first {top} of {len(recs)} actions, and every action on missing "
+                   "sex-disaggregated data or gender indicators; the full list is in recommendations.parquet.")
+    return table(shown, RECOMMENDATION_COLUMNS, digits={"budget_crore": 0}, caption=caption)
+
+
+def model_section(result) -> list:
+    """A model's reading, and its coefficients (figure and table) when it was fitted;
+    otherwise only the reason there is no model. A logistic model (coefficients with
+    ``odds_ratio``) is drawn as odds ratios on a log axis."""
+
+    out = [paragraph(narrative.model_reading(result))]
+    if result is None or not result.ok:
+        return out
+    odds_ratio = "odds_ratio" in result.coefficients.columns
+    title = f"Model: {result.name}, n={result.n}"
+    out.append(figure(figures.model_coefficients(result.coefficients, title, odds_ratio=odds_ratio),
+                      narrative.sentence(result.message) + "."))
+    columns = {"term": "Term", "estimate": "Estimate", "ci_low": "95% low", "ci_high": "95% high",
+               "p_value": "p"}
+    if odds_ratio:
+        columns |= {"odds_ratio": "Odds ratio", "odds_ratio_ci_low": "OR 95% low",
+                    "odds_ratio_ci_high": "OR 95% high"}
+    out.append(table(result.coefficients, columns, digits=3))
+    return out
+
+
+def trend_section(trend) -> list:
+    """The trend across assessment rounds, or why there is none."""
+
+    if trend is None or not trend.ok:
+        return [paragraph(narrative.sentence(trend.message) + "." if trend is not None else "No trend.")]
+    return [figure(figures.trend_by_round(trend.table), narrative.sentence(trend.message) + ".")]
+
+
+def coverage_section(tables, ministry_code: str) -> list:
+    """The MIS coverage section of a ministry report: women's share per programme with
+    intervals, by age band, by district, benefit amounts and payment channels by sex,
+    and where the form and the MIS disagree; one sentence when the ministry has no
+    processed extract. ``tables``: :class:`nsss_analysis.io.Tables`."""
+    coverage = tables.coverage_by_sex
+    if coverage is None or not (coverage["ministry_code"] == ministry_code).any():
+        return [paragraph(narrative.NO_COVERAGE)]
+    shares = mis_coverage.women_share_by_programme(coverage, ministry_code)
+    by_age = mis_coverage.coverage_by_age_band(coverage, ministry_code)
+    by_district = mis_coverage.coverage_by_district(coverage, ministry_code)
+    amounts = mis_coverage.amount_by_sex(coverage, ministry_code)
+    channels = mis_coverage.payment_channel_by_sex(coverage, ministry_code)
+    disagreements = mis_coverage.form_mis_disagreements(coverage, tables.assessments, tables.coverage_quality)
+    disagreements = disagreements[disagreements["ministry_code"] == ministry_code]
+    return [
+        figure(figures.women_share_points(shares), narrative.coverage_reading(shares)),
+        figure(figures.coverage_by_age_band(by_age), narrative.age_band_reading(by_age)),
+        figure(figures.coverage_by_district(by_district), narrative.district_reading(by_district)),
+        figure(figures.amount_by_sex(amounts), narrative.amount_reading(amounts)),
+        figure(figures.payment_channel_by_sex(channels), narrative.channel_reading(channels)),
+        paragraph("Where the form and the MIS disagree on sex-disaggregated data:"),
+        bullets(narrative.disagreement_sentences(disagreements)),
+    ]

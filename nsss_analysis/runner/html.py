@@ -1,0 +1,120 @@
+"""Executed notebooks to self-contained HTML: nbconvert with code hidden, images
+embedded, nothing loaded from the network, and active content removed."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from nsss_analysis.config import PACKAGE_DIR
+
+TEMPLATES_DIR = PACKAGE_DIR / "runner" / "templates"
+
+
+_EXPORTER = None
+
+
+def _report_exporter_class():
+    """nbconvert's HTMLExporter, with inline HTML in Markdown kept intact.
+
+    With ``embed_images`` nbconvert parses each inline-HTML token of a Markdown cell
+    on its own to embed images, which closes an opening tag at once: papermill's red
+    "An Exception was encountered" marker would lose its style and link. Here only a
+    token holding an ``<img`` goes through that.
+    """
+    from jinja2 import pass_context
+    from nbconvert import HTMLExporter
+    from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+
+    class ReportRenderer(IPythonRenderer):
+        def inline_html(self, html: str) -> str:
+            if self.embed_images and "<img" not in html.lower():
+                return super(IPythonRenderer, self).inline_html(html)
+            return super().inline_html(html)
+
+    class ReportExporter(HTMLExporter):
+        @pass_context
+        def markdown2html(self, context, source):
+            cell = context.get("cell", {})
+            renderer = ReportRenderer(
+                escape=False,
+                attachments=cell.get("attachments", {}),
+                embed_images=self.embed_images,
+                path=context.get("resources", {}).get("metadata", {}).get("path", ""),
+                anchor_link_text=self.anchor_link_text,
+                exclude_anchor_links=self.exclude_anchor_links,
+                **self.lexer_options,
+            )
+            return MarkdownWithMath(renderer=renderer).render(source)
+
+    return ReportExporter
+
+
+def html_exporter():
+    """The nbconvert exporter for reports (created once per process: its first load is slow)."""
+    global _EXPORTER
+    if _EXPORTER is None:
+        _EXPORTER = _report_exporter_class()(
+            template_name="lab",
+            extra_template_paths=[str(TEMPLATES_DIR)],
+            template_file="nsss_report.html.j2",
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+            exclude_anchor_links=True,
+            embed_images=True,
+            # Nothing loaded from a CDN: the report must read the same offline.
+            require_js_url="",
+            mathjax_url="",
+            mermaid_js_url="",
+            mermaid_layout_elk_js_url="",
+            jupyter_widgets_base_url="",
+            widget_renderer_url="",
+        )
+        logging.getLogger("traitlets").setLevel(logging.ERROR)  # "missing alt text" noise
+    return _EXPORTER
+
+
+#: Elements a static report never needs; any found in an output is removed.
+_ACTIVE_TAGS = ("script", "iframe", "object", "embed", "base", "frame", "frameset", "applet")
+
+
+_RESOURCE_ATTRS = ("src", "href", "srcset", "data", "poster", "action", "formaction", "xlink:href")
+
+
+def render_html(nb, title: str) -> tuple[str, int]:
+    """The notebook as a self-contained HTML page with no code, and how many active
+    elements had to be removed from its outputs.
+
+    Outputs are the notebook author's to escape (form text is data); this is the
+    safety net behind that: no script, no event handler, no ``javascript:`` URL and
+    no resource fetched from the network survives, and the page's
+    Content-Security-Policy forbids them anyway.
+    """
+    from bs4 import BeautifulSoup
+
+    html, _ = html_exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
+    soup = BeautifulSoup(html, "html.parser")
+    removed = 0
+    for tag in soup.find_all(_ACTIVE_TAGS):
+        tag.decompose()
+        removed += 1
+    for tag in soup.find_all(True):
+        for attr in list(tag.attrs):
+            value = tag.attrs[attr]
+            text = " ".join(value) if isinstance(value, list) else str(value)
+            lowered = re.sub(r"\s+", "", text).lower()
+            if attr.lower().startswith("on"):
+                del tag.attrs[attr]
+                removed += 1
+            elif attr.lower() in _RESOURCE_ATTRS and (
+                lowered.startswith(("javascript:", "vbscript:"))
+                or (tag.name != "a" and lowered.startswith(("http:", "https:", "//")))
+            ):
+                del tag.attrs[attr]
+                removed += 1
+        if tag.name == "link" and "href" not in tag.attrs:
+            tag.decompose()
+    if removed == 0:
+        return html, 0
+    return str(soup), removed

@@ -1,0 +1,327 @@
+"""One IPython kernel reused across reports, reset to a clean state before each."""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import re
+import signal
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+KERNEL_NAME = "python3"
+
+
+# --- Policy: how warm kernels are kept -------------------------------------------
+#: A kernel is replaced after this many reports: bounds memory growth and any state
+#: a reset cannot reach (module-level caches, registered display formatters).
+RESTART_AFTER_REPORTS = 25
+
+
+#: Seed for ``random`` and numpy's global generator before every report, so that
+#: anything random (bootstrap intervals, jitter) is the same on every run.
+REPORT_SEED = 20190131
+
+
+#: Seconds to wait for a kernel to answer after it is launched; a start that fails
+#: is retried once (``KERNEL_START_ATTEMPTS``) before the report is failed.
+KERNEL_START_TIMEOUT = 120
+
+
+KERNEL_START_ATTEMPTS = 2
+
+
+#: The kernel's command-line options: its start-up chatter (e.g. its TCP warning) is
+#: not for report readers, and reports keep no IPython history on disk (as nbclient
+#: and papermill do: kernels running side by side would share one SQLite file).
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.hist_file=:memory:"]
+
+
+#: Seconds allowed for the silent warm-up and reset cells.
+HOUSEKEEPING_TIMEOUT = 180
+
+
+log = logging.getLogger("nsss.executor")
+
+
+#: nbclient's own messages ("Timeout waiting for execute reply") repeat what the
+#: failed report records; they go here, below the warnings a run reports.
+_nbclient_log = logging.getLogger("nsss.executor.nbclient")
+_nbclient_log.propagate = False
+_nbclient_log.addHandler(logging.NullHandler())
+
+
+# Sent to a new kernel (silently): warm it up and record its clean state; then, before
+# each report, empty the namespace and restore that state. The work is done by
+# nsss_analysis.runner.kernel_state, a module the kernel imports.
+_BOOT_CODE = "import nsss_analysis.runner.kernel_state as _k; _k.boot(warm=%(warm)r); del _k"
+_RESET_CODE = "%%reset -f\nimport nsss_analysis.runner.kernel_state as _k\n_k.reset(%(seed)d)\ndel _k\n"
+
+
+class KernelStartError(RuntimeError):
+    """The kernel did not start, twice."""
+
+
+class WarmKernel:
+    """One IPython kernel reused across reports, reset before each one.
+
+    >>> kernel = WarmKernel(cwd="notebooks")        # doctest: +SKIP
+    >>> nb, error = kernel.run(nb, timeout=600)     # doctest: +SKIP
+    >>> kernel.shutdown()                           # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        cwd: Path | str,
+        kernel_name: str = KERNEL_NAME,
+        warm: bool = True,
+        restart_after: int = RESTART_AFTER_REPORTS,
+        seed: int = REPORT_SEED,
+    ):
+        self.cwd = str(cwd)
+        self.kernel_name = kernel_name
+        self.warm = warm
+        self.restart_after = restart_after
+        self.seed = seed
+        self.reports_run = 0
+        self.starts = 0
+        self._km = None  # jupyter_client.AsyncKernelManager
+        self._kc = None  # its AsyncKernelClient (what nbclient talks through)
+
+    # -- lifecycle ------------------------------------------------------------------
+    @property
+    def alive(self) -> bool:
+        try:
+            return self._km.provisioner.process.poll() is None  # type: ignore[union-attr]
+        except Exception:  # no kernel, or no process yet
+            return False
+
+    @property
+    def pid(self) -> int | None:
+        try:
+            return self._km.provisioner.process.pid  # type: ignore[union-attr]
+        except Exception:
+            return None
+
+    def start(self, while_booting: Callable[[], None] | None = None) -> None:
+        """Start the kernel and warm it up; a failed start is retried once.
+
+        ``while_booting`` runs while the kernel starts and imports the report modules
+        (a worker imports papermill and nbconvert meanwhile).
+        """
+        last: BaseException | None = None
+        for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+            try:
+                self._start_once(while_booting if attempt == 1 else None)
+                return
+            except Exception as exc:  # noqa: BLE001 - any failure to start counts
+                last = exc
+                log.warning("kernel start attempt %d failed: %s", attempt, _one_line(exc))
+                self.shutdown()
+        raise KernelStartError(
+            f"the {self.kernel_name} kernel did not start ({KERNEL_START_ATTEMPTS} attempts): "
+            f"{_one_line(last)}"
+        )
+
+    def _start_once(self, while_booting: Callable[[], None] | None = None) -> None:
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+
+        self._km = AsyncKernelManager(kernel_name=self.kernel_name)
+        run_sync(self._km.start_kernel)(cwd=self.cwd, extra_arguments=KERNEL_ARGUMENTS)
+        self._kc = self._km.client()
+        self._kc.start_channels()
+        self._kc.allow_stdin = False
+        # Queued until the kernel listens: it imports the warm modules while we go on.
+        boot = self._kc.execute(_BOOT_CODE % {"warm": self.warm}, silent=True,
+                                store_history=False, allow_stdin=False)
+        self.starts += 1
+        self.reports_run = 0
+        if while_booting is not None:
+            try:
+                while_booting()
+            except Exception as exc:  # noqa: BLE001 - not the kernel's fault; retried later
+                log.warning("preparing the worker failed: %s", _one_line(exc))
+        self._await_reply(boot, KERNEL_START_TIMEOUT + HOUSEKEEPING_TIMEOUT)
+        # IOPub must be subscribed before a report runs, or its first outputs are lost.
+        run_sync(self._kc.wait_for_ready)(timeout=KERNEL_START_TIMEOUT)
+
+    def _await_reply(self, msg_id: str, timeout: float) -> dict:
+        """Wait for the shell reply to ``msg_id``; an error reply raises RuntimeError."""
+        from jupyter_core.utils import run_sync
+
+        async def wait() -> dict:
+            deadline = time.monotonic() + timeout
+            while True:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError(f"no reply from the kernel in {timeout:g} s")
+                if not self.alive:
+                    raise RuntimeError("the kernel process exited")
+                try:
+                    msg = await self._kc.get_shell_msg(timeout=min(1.0, remaining))
+                except queue.Empty:
+                    continue
+                if msg["parent_header"].get("msg_id") == msg_id:
+                    return msg
+
+        reply = run_sync(wait)()
+        content = reply["content"]
+        if content.get("status") != "ok":
+            raise RuntimeError(f"{content.get('ename', 'error')}: {_one_line(content.get('evalue', ''))}")
+        return reply
+
+    def _run_silently(self, code: str) -> None:
+        msg_id = self._kc.execute(code, silent=True, store_history=False, allow_stdin=False)
+        self._await_reply(msg_id, HOUSEKEEPING_TIMEOUT)
+
+    def evaluate(self, expressions: dict) -> dict:
+        """Evaluate ``{name: expression}`` in the report's namespace (Jupyter's
+        ``user_expressions``); returns ``{name: repr}`` for those that succeeded."""
+        if not expressions or not self.alive:
+            return {}
+        msg_id = self._kc.execute("", silent=True, store_history=False, allow_stdin=False,
+                                  user_expressions=dict(expressions))
+        reply = self._await_reply(msg_id, HOUSEKEEPING_TIMEOUT)
+        values = reply["content"].get("user_expressions", {})
+        return {
+            name: value["data"]["text/plain"]
+            for name, value in values.items()
+            if value.get("status") == "ok" and "text/plain" in value.get("data", {})
+        }
+
+    def shutdown(self) -> None:
+        km, kc = self._km, self._kc
+        self._km = self._kc = None
+        if kc is not None:
+            try:
+                kc.stop_channels()
+            except Exception:  # noqa: BLE001 - best effort
+                pass
+        if km is None:
+            return
+        pid = None
+        try:
+            pid = km.provisioner.process.pid if km.provisioner and km.provisioner.process else None
+        except Exception:  # noqa: BLE001
+            pass
+        try:
+            from jupyter_core.utils import run_sync
+
+            if km.has_kernel:
+                # At once: a kernel being replaced may be stuck in a cell.
+                run_sync(km.shutdown_kernel)(now=True)
+        except Exception:  # noqa: BLE001 - best effort: the process may already be gone
+            if pid:
+                _kill(pid)
+
+    def restart(self) -> None:
+        self.shutdown()
+        self.start()
+
+    def kill(self) -> None:
+        """Kill the kernel process at once (used when the parent process died)."""
+        pid = self.pid
+        if pid:
+            _kill(pid)
+
+    def prepare(self) -> None:
+        """Make sure a clean kernel is ready: start, replace an old or dead one, reset."""
+        if not self.alive or self.reports_run >= self.restart_after:
+            if self._km is not None:
+                self.shutdown()
+            self.start()
+        try:
+            self._run_silently(_RESET_CODE % {"seed": self.seed})
+        except Exception as exc:  # noqa: BLE001 - a kernel that cannot reset is replaced
+            log.warning("kernel reset failed (%s); restarting it", _one_line(exc))
+            self.restart()
+            self._run_silently(_RESET_CODE % {"seed": self.seed})
+
+    # -- running one notebook ------------------------------------------------------
+    def run(self, nb, timeout: float) -> tuple[object, BaseException | None]:
+        """Execute a parameterised notebook in this kernel, the way papermill does.
+
+        Returns the executed notebook and the exception that stopped it (None when
+        every cell ran). The notebook carries papermill's metadata in any case; a
+        timeout or a dead kernel is recorded as an error output in the cell that was
+        running. After any error the kernel is shut down; the next report starts a
+        new one.
+        """
+        from nbclient.exceptions import CellExecutionError
+        from papermill.clientwrap import PapermillNotebookClient
+        from papermill.engines import NotebookExecutionManager
+
+        self.prepare()
+        deadline = time.monotonic() + timeout
+        nb_man = NotebookExecutionManager(nb, output_path=None, progress_bar=False, autosave_cell_every=0)
+        client = PapermillNotebookClient(
+            nb_man,
+            km=self._km,
+            kernel_name=self.kernel_name,
+            timeout_func=lambda cell: max(1, int(deadline - time.monotonic() + 0.999)),
+            log=_nbclient_log,
+        )
+        client.kc = self._kc
+        self.reports_run += 1
+        error: BaseException | None = None
+        nb_man.notebook_start()
+        try:
+            client.execute()
+        except Exception as exc:  # noqa: BLE001 - timeout, dead kernel, zmq trouble
+            error = exc
+        finally:
+            nb_man.cleanup_pbar()
+            nb_man.notebook_complete()
+        nb = nb_man.nb
+        if error is not None:
+            _record_engine_error(nb, error, timeout)
+        elif nb.metadata.papermill.get("exception"):
+            error = CellExecutionError("", "", "")
+        if error is not None:
+            # The namespace may be half-built, a cell may still be running: this kernel
+            # is not reused; the next report (if any) starts a fresh one.
+            self.shutdown()
+        return nb, error
+
+
+def _record_engine_error(nb, exc: BaseException, timeout: float) -> None:
+    """Write a timeout or a dead kernel into the notebook as the failing cell's error."""
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from nbformat.v4 import new_output
+
+    if isinstance(exc, CellTimeoutError):
+        ename, evalue = "TimeoutError", f"the report ran longer than {timeout:g} s (nsss reports --timeout)"
+    elif isinstance(exc, DeadKernelError):
+        ename, evalue = "DeadKernelError", "the kernel died while running this cell (out of memory?)"
+    else:
+        ename, evalue = type(exc).__name__, _one_line(exc)
+    started = [
+        c for c in nb.cells if c.cell_type == "code" and c.metadata.get("papermill", {}).get("start_time")
+    ]
+    cell = started[-1] if started else next((c for c in nb.cells if c.cell_type == "code"), None)
+    if cell is None:
+        return
+    cell.setdefault("outputs", []).append(
+        new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
+    )
+    cell.metadata.setdefault("papermill", {})
+    cell.metadata.papermill["exception"] = True
+    cell.metadata.papermill["status"] = "failed"
+    nb.metadata.papermill["exception"] = True
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _one_line(exc: object) -> str:
+    text = str(exc) if exc is not None else ""
+    text = re.sub(r"\x1b\[[0-9;]*m", "", text)  # ANSI colours in tracebacks
+    text = " ".join(text.split())
+    return text[:300] + ("..." if len(text) > 300 else "")

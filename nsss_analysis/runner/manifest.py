@@ -1,0 +1,119 @@
+"""The manifest of rendered reports and the run's fingerprint.
+
+``reports/manifest.json`` records, per report, its input hash, status and headline;
+the fingerprint is one hash of every file a run reads (processed tables, notebooks,
+the package) and of the request: when it matches the last complete run, the run
+stops without loading pandas. Light on purpose: this is the fast path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+from pathlib import Path
+
+from nsss_analysis import __version__
+from nsss_analysis.config import PACKAGE_DIR
+from nsss_analysis.runner.request import ReportRequest
+
+log = logging.getLogger("nsss.reports")
+
+MANIFEST_FILE = "manifest.json"
+INDEX_FILE = "index.html"
+
+
+MANIFEST_VERSION = 1
+
+
+# --- hashing ---------------------------------------------------------------------
+def file_digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+PACKAGE_SUFFIXES = frozenset({".py", ".j2", ".csv", ".json", ".css"})
+
+
+def package_digest() -> str:
+    """The package's own code, templates and reference data, and its version: a change
+    to any of them can change every report."""
+    h = hashlib.sha256(__version__.encode())
+    for path in sorted(PACKAGE_DIR.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix in PACKAGE_SUFFIXES:
+            h.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
+            h.update(file_digest(path).encode())
+    return h.hexdigest()
+
+
+def run_fingerprint(request: ReportRequest) -> str:
+    """One hash of everything a run reads: the processed files, the notebooks, the
+    package and the request. Reads bytes only (no pandas), so an unchanged scheduled
+    run finishes in a fraction of a second."""
+    h = hashlib.sha256()
+    h.update(json.dumps(request.identity(), sort_keys=True).encode())
+    h.update(package_digest().encode())
+    for folder in (request.processed, request.notebooks):
+        if folder.is_dir():
+            for path in sorted(folder.iterdir()):
+                if path.is_file() and not path.name.startswith(".") and path.suffix in {".parquet", ".csv", ".ipynb"}:
+                    h.update(path.name.encode())
+                    h.update(file_digest(path).encode())
+    return h.hexdigest()
+
+
+# --- manifest, index, lock, log ------------------------------------------------------
+def read_manifest(out: Path) -> dict:
+    path = out / MANIFEST_FILE
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {"version": MANIFEST_VERSION, "reports": {}}
+    except (OSError, ValueError):
+        log.warning("%s is unreadable; every report will be rendered again", path)
+        return {"version": MANIFEST_VERSION, "reports": {}}
+    if not isinstance(manifest, dict) or manifest.get("version") != MANIFEST_VERSION:
+        return {"version": MANIFEST_VERSION, "reports": {}}
+    manifest.setdefault("reports", {})
+    return manifest
+
+
+def _jsonable(value):
+    """Plain JSON values: NaN becomes None, numpy scalars become Python numbers."""
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, str):
+        try:
+            value = value.item()
+        except (ValueError, AttributeError):
+            value = str(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def nothing_changed(manifest: dict, fingerprint: str, out: Path) -> bool:
+    """Whether the last complete run had this fingerprint and left every file it made."""
+    last = manifest.get("last_run") or {}
+    if not last.get("fingerprint") or last["fingerprint"] != fingerprint:
+        return False
+    if not (out / INDEX_FILE).exists():
+        return False
+    entries = manifest.get("reports", {})
+    return all(
+        (out / f"{key}.ipynb").exists()
+        and (out / f"{key}.html").exists()
+        and entries.get(key, {}).get("status") == "ok"
+        for key in last.get("reports", [])
+    )
+

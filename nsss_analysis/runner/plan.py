@@ -1,0 +1,217 @@
+"""Which reports a run produces: slugs, the plan per ministry and the nation, and the
+checks of ``--ministry`` and ``--fiscal-year`` against the data."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nsss_analysis.diagnostics.budgets import resolve_fiscal_year
+from nsss_analysis.errors import NsssError, UsageError
+from nsss_analysis.intake.quantities import parse_fiscal_year
+from nsss_analysis.reference.ministries import resolve_ministry
+from nsss_analysis.reference.vocab import load_reference
+from nsss_analysis.runner.request import ReportRequest
+
+MINISTRY_NOTEBOOK = "ministry_report.ipynb"
+
+
+NATIONAL_NOTEBOOK = "national_overview.ipynb"
+
+
+NATIONAL_SLUG = "national-overview"
+
+
+#: The folder name when no fiscal year has data (no budgets, no dated forms).
+ALL_YEARS = "all-years"
+
+
+#: Slugs are cut at this length: file names stay readable and far from OS limits.
+MAX_SLUG_LENGTH = 80
+
+
+#: Names a report file must not take: Windows device names (a report folder may be
+#: copied to a Windows share) and the runner's own files.
+RESERVED_SLUGS = frozenset(
+    {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10)),
+     "index", "manifest", "nsss-reports", NATIONAL_SLUG}
+)
+
+
+# --- slugs -----------------------------------------------------------------------
+def slugify(text: object, max_length: int = MAX_SLUG_LENGTH) -> str:
+    """Lower-case ASCII ``[a-z0-9-]`` words of ``text`` ("" when none are left).
+
+    >>> slugify("Ministry of Women & Children Affairs")
+    'ministry-of-women-and-children-affairs'
+    >>> slugify("../../etc/passwd")
+    'etc-passwd'
+    """
+    text = unicodedata.normalize("NFKD", str(text)).replace("&", " and ")
+    text = text.encode("ascii", "ignore").decode("ascii").lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    return slug[:max_length].rstrip("-")
+
+
+def report_slug(code: object, name: object) -> str:
+    """The file name (without extension) of a ministry's report: safe for any name.
+
+    The register code leads, so that two ministries never share a file; a code with
+    no ASCII letters is replaced by a short hash of it. Never empty, never ``.`` or
+    ``..``, no path separator, no reserved device name.
+
+    >>> report_slug("MoWCA", "Ministry of Women and Children Affairs")
+    'mowca-ministry-of-women-and-children-affairs'
+    """
+    code_slug = slugify(code, 24) or "m" + hashlib.sha256(str(code).encode("utf-8")).hexdigest()[:8]
+    name_slug = slugify(name)
+    slug = f"{code_slug}-{name_slug}" if name_slug and name_slug != code_slug else code_slug
+    slug = slug[:MAX_SLUG_LENGTH].rstrip("-")
+    if slug in RESERVED_SLUGS:
+        slug += "-report"
+    return slug
+
+
+@dataclass
+class PlannedReport:
+    """One report of this run: where it goes, what it runs, and what it depends on."""
+
+    key: str  # "<fiscal-year>/<slug>": the manifest key; files are key + .ipynb/.html
+    kind: str  # "ministry" or "national"
+    name: str
+    code: str | None
+    fiscal_year: str | None  # None: all years
+    notebook: Path
+    parameters: dict
+    title: str
+    input_hash: str = ""
+    headline: dict | None = None
+    sentences: list[str] = field(default_factory=list)
+
+
+def plan_reports(request: ReportRequest, tables) -> list[PlannedReport]:
+    """The reports this run must produce (validating ``--ministry`` and ``--fiscal-year``
+    against the data: a ministry must have assessed programmes, a year some data)."""
+
+
+    assessments = tables.assessments
+    register = load_reference().ministry_by_code
+    with_data: dict[str, str] = {}
+    for code, name in zip(assessments["ministry_code"], assessments["ministry"], strict=True):
+        if isinstance(code, str) and code and code not in with_data:
+            with_data[code] = register[code].name if code in register else str(name)
+    if not with_data:
+        raise NsssError(f"{request.processed / 'assessments.parquet'}: no assessed programmes; nothing to report")
+
+    fiscal_year = requested_fiscal_year(request)
+    if fiscal_year is not None:
+        known = fiscal_years_with_data(tables)
+        if known and fiscal_year not in known:
+            raise UsageError(
+                f"--fiscal-year {request.fiscal_year!r}: no processed data for {fiscal_year} "
+                f"(years with data: {', '.join(sorted(known))})"
+            )
+
+    codes: list[str] = []
+    problems: list[str] = []
+    for text, match in zip(request.ministries, requested_ministries(request), strict=True):
+        if match.code not in with_data:
+            problems.append(
+                f"--ministry {text!r}: {match.name} ({match.code}) has no assessed programmes in "
+                f"{request.processed / 'assessments.parquet'}"
+            )
+        elif match.code not in codes:
+            codes.append(match.code)
+    if problems:
+        raise UsageError("; ".join(problems))
+    everything = request.all or not request.ministries
+    if everything:
+        codes = sorted(with_data, key=lambda c: with_data[c].lower())
+
+    budgets = tables.budgets
+    processed = str(request.processed)
+    plan: list[PlannedReport] = []
+    slugs: dict[str, str] = {}
+    for code in codes:
+        name = with_data[code]
+        fy = fiscal_year or _latest_year(budgets, assessments, code)
+        slug = report_slug(code, name)
+        if slug in slugs and slugs[slug] != code:
+            slug = f"{slug[:MAX_SLUG_LENGTH - 9]}-{hashlib.sha256(code.encode('utf-8')).hexdigest()[:8]}"
+        slugs[slug] = code
+        plan.append(PlannedReport(
+            key=f"{fy or ALL_YEARS}/{slug}",
+            kind="ministry",
+            name=name,
+            code=code,
+            fiscal_year=fy,
+            notebook=request.notebooks / MINISTRY_NOTEBOOK,
+            parameters={"ministry": code, "fiscal_year": fy, "processed_dir": processed},
+            title=f"{name}: gender diagnostic report" + (f", FY {fy}" if fy else ""),
+        ))
+    if everything:
+        fy = fiscal_year or _latest_year(budgets, assessments, None)
+        plan.append(PlannedReport(
+            key=f"{fy or ALL_YEARS}/{NATIONAL_SLUG}",
+            kind="national",
+            name="National overview",
+            code=None,
+            fiscal_year=fy,
+            notebook=request.notebooks / NATIONAL_NOTEBOOK,
+            parameters={"fiscal_year": fy, "processed_dir": processed},
+            title="National overview: gender diagnostics of the NSSS programmes" + (f", FY {fy}" if fy else ""),
+        ))
+    return plan
+
+
+def requested_ministries(request: ReportRequest) -> list:
+    """The register entry (``Ministry``) of each ``--ministry``; an unknown one is
+    a one-line usage error with the closest register names."""
+
+    found, problems = [], []
+    for text in request.ministries:
+        try:
+            found.append(resolve_ministry(text))
+        except NsssError as exc:
+            problems.append(f"--ministry {str(exc).removeprefix('ministry ')}")
+    if problems:
+        raise UsageError("; ".join(problems))
+    return found
+
+
+def requested_fiscal_year(request: ReportRequest) -> str | None:
+    """``--fiscal-year`` as ``YYYY-YY`` (``FY24``, ``2023/2024`` ... are accepted)."""
+
+    if request.fiscal_year is None:
+        return None
+    try:
+        return parse_fiscal_year(request.fiscal_year)
+    except ValueError as exc:
+        raise UsageError(f"--fiscal-year {request.fiscal_year!r}: {exc}") from None
+
+
+def _latest_year(budgets, assessments, code: str | None) -> str | None:
+    """The latest fiscal year with a known budget (the one the notebooks default to),
+    else the latest year named on the ministry's forms; None when neither exists."""
+    if budgets is not None and len(budgets):
+        fy = resolve_fiscal_year(budgets, code, None)
+        if fy:
+            return fy
+    if "assessment_fy" in assessments.columns:
+        rows = assessments if code is None else assessments[assessments["ministry_code"] == code]
+        years = [y for y in rows["assessment_fy"].dropna().tolist() if isinstance(y, str) and y]
+        if years:
+            return max(years)
+    return None
+
+
+def fiscal_years_with_data(tables) -> set[str]:
+    years: set[str] = set()
+    if tables.budgets is not None and "fiscal_year" in tables.budgets.columns:
+        years |= {y for y in tables.budgets["fiscal_year"].dropna().tolist() if isinstance(y, str)}
+    if "assessment_fy" in tables.assessments.columns:
+        years |= {y for y in tables.assessments["assessment_fy"].dropna().tolist() if isinstance(y, str)}
+    return years

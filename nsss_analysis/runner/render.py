@@ -1,0 +1,190 @@
+"""Rendering the reports of a run: plan them, hash their inputs, render those that
+changed in warm kernels (:mod:`nsss_analysis.runner.pool`), and write the index and
+the manifest. :mod:`nsss_analysis.runner.run` calls :func:`render` once the fast
+"nothing changed" check has failed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+
+from nsss_analysis import __version__
+from nsss_analysis.errors import NsssError
+from nsss_analysis.io import load_tables, write_text_atomic
+from nsss_analysis.runner.index import (
+    COLLECT_HEADLINE,
+    INDEX_FILE,
+    collected_headline,
+    headline_of,
+    write_index,
+)
+from nsss_analysis.runner.inputs import national_digest, report_hash
+from nsss_analysis.runner.manifest import (
+    MANIFEST_FILE,
+    MANIFEST_VERSION,
+    _jsonable,
+    file_digest,
+    package_digest,
+)
+from nsss_analysis.runner.plan import (
+    MINISTRY_NOTEBOOK,
+    NATIONAL_NOTEBOOK,
+    PlannedReport,
+    plan_reports,
+    requested_fiscal_year,
+    requested_ministries,
+)
+from nsss_analysis.runner.pool import ReportJob, WorkerPool
+from nsss_analysis.runner.request import EXIT_FAILED, EXIT_OK, ReportRequest, now
+
+log = logging.getLogger("nsss.reports")
+
+
+def render(request: ReportRequest, manifest: dict, fingerprint: str, started: float) -> int:
+    """Plan, hash, render what changed, then write the index and the manifest.
+
+    The worker pool starts first, so that its kernels boot while the tables load.
+    """
+    requested = requested_ministries(request)
+    requested_fiscal_year(request)
+    notebooks = [MINISTRY_NOTEBOOK] * bool(requested or request.everything)
+    notebooks += [NATIONAL_NOTEBOOK] * request.everything
+    for notebook in notebooks:  # checked before any kernel starts
+        if not (request.notebooks / notebook).exists():
+            raise NsssError(f"{request.notebooks / notebook}: report notebook not found")
+    workers = request.workers if request.everything else min(request.workers, len(requested))
+    with WorkerPool(workers, request.notebooks) as pool:
+        return _render(request, manifest, fingerprint, started, pool)
+
+
+def _render(request: ReportRequest, manifest: dict, fingerprint: str, started: float, pool: WorkerPool) -> int:
+    tables = load_tables(request.processed)
+    plan = plan_reports(request, tables)
+    package = package_digest()
+    notebook_digests = {p: file_digest(p) for p in {r.notebook for r in plan}}
+    national = national_digest(tables)
+    for report in plan:
+        report.input_hash = report_hash(report, tables, package, notebook_digests[report.notebook], national)
+
+    entries = manifest.setdefault("reports", {})
+    to_run = [r for r in plan if request.force or not _up_to_date(entries.get(r.key), r, request.out)]
+    skipped = len(plan) - len(to_run)
+    years = sorted({r.key.split("/", 1)[0] for r in plan})
+    workers = max(1, min(pool.workers, len(to_run) or 1))
+    print(
+        f"nsss reports: {len(plan)} report(s) for {', '.join(years)}: {len(to_run)} to render, "
+        f"{skipped} unchanged" + (f"; {workers} worker(s)" if to_run else "")
+    )
+    log.info("run: %d planned, %d to render, %d unchanged, %d worker(s), force=%s",
+             len(plan), len(to_run), skipped, workers, request.force)
+    for report in plan:
+        if report not in to_run:
+            log.info("%s unchanged (skipped)", report.key)
+
+    by_key = {r.key: r for r in plan}
+    manifest["last_run"] = {}  # an interrupted run must not look complete
+    if not to_run:
+        pool.close(abort=True)  # the kernels that were booting are not needed
+
+    def record(result) -> None:
+        report = by_key[result.key]
+        ok = result.status == "ok"
+        if ok and not collected_headline(report, result.collected):
+            headline_of(report, tables)
+        entry = {
+            "kind": report.kind,
+            "ministry": report.name,
+            "ministry_code": report.code,
+            "fiscal_year": report.fiscal_year,
+            "notebook": f"{report.key}.ipynb",
+            "html": f"{report.key}.html",
+            "title": report.title,
+            "parameters": report.parameters,
+            "input_hash": report.input_hash if ok else None,
+            "status": result.status,
+            "error": result.error,
+            "error_cell": result.error_cell,
+            "seconds": round(result.seconds, 2),
+            "finished": now(),
+            "headline": _jsonable(report.headline) if ok else None,
+            "sentences": report.sentences if ok else [],
+        }
+        entries[report.key] = entry
+        write_text_atomic(request.out / MANIFEST_FILE, json.dumps(manifest, indent=1, sort_keys=True))
+        for note in result.notes:
+            log.warning("%s: %s", result.key, note)
+        if ok:
+            log.info("%s ok in %.1f s", result.key, result.seconds)
+        else:
+            log.error("%s FAILED in %.1f s: %s", result.key, result.seconds, result.error)
+
+    jobs = [
+        ReportJob(
+            key=r.key,
+            notebook=str(r.notebook),
+            parameters=r.parameters,
+            ipynb_path=str(request.out / f"{r.key}.ipynb"),
+            html_path=str(request.out / f"{r.key}.html"),
+            title=r.title,
+            timeout=request.timeout,
+            collect=COLLECT_HEADLINE,
+        )
+        for r in sorted(to_run, key=lambda r: r.kind != "national")  # the longest report first
+    ]
+    results = pool.run(jobs, on_result=record, progress=request.progress)
+    failed = [r for r in results if r.status != "ok"]
+
+    _prune(entries, tables)
+    write_index(request.out, manifest)
+    manifest["last_run"] = {
+        # A run with failures records no fingerprint: the next run retries them.
+        "fingerprint": None if failed else fingerprint,
+        "finished": now(),
+        "request": request.identity(),
+        "reports": [r.key for r in plan],
+        "failed": [r.key for r in failed],
+    }
+    manifest["version"] = MANIFEST_VERSION
+    manifest["package_version"] = __version__
+    write_text_atomic(request.out / MANIFEST_FILE, json.dumps(manifest, indent=1, sort_keys=True))
+    seconds = time.monotonic() - started
+    log.info("done: %d rendered, %d failed, %d unchanged in %.1f s", len(results) - len(failed),
+             len(failed), skipped, seconds)
+    print(
+        f"nsss reports: rendered {len(results) - len(failed)}, failed {len(failed)}, unchanged {skipped} "
+        f"in {seconds:.1f} s; open {request.out / INDEX_FILE}"
+    )
+    if failed:
+        lines = [f"nsss reports: {len(failed)} of {len(plan)} report(s) failed (their notebooks are kept "
+                 f"with papermill's error marker):"]
+        for r in failed:
+            cell = f" at In [{r.error_cell}]" if r.error_cell else ""
+            page = request.out / f"{r.key}.html"
+            lines.append(f"  {r.key}: {r.error}{cell}" + (f"; see {page}" if page.exists() else ""))
+        print("\n".join(lines), file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def _up_to_date(entry: dict | None, report: PlannedReport, out: Path) -> bool:
+    return bool(
+        entry
+        and entry.get("status") == "ok"
+        and entry.get("input_hash") == report.input_hash
+        and (out / f"{report.key}.ipynb").exists()
+        and (out / f"{report.key}.html").exists()
+    )
+
+
+
+def _prune(entries: dict, tables) -> None:
+    """Forget reports of ministries that no longer have any assessed programme."""
+    codes = set(tables.assessments["ministry_code"].dropna().tolist())
+    for key in [k for k, e in entries.items() if e.get("kind") == "ministry" and e.get("ministry_code") not in codes]:
+        del entries[key]
+
+

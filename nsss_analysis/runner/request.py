@@ -1,0 +1,75 @@
+"""What the user asked the report runner for: a typed request, built by the command line.
+
+The command line (:mod:`nsss_analysis.cli`) checks each option and builds a
+:class:`ReportRequest`; the runner never reads an argparse namespace.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from nsss_analysis.config import NOTEBOOKS_DIR, PROCESSED_DIR, REPORTS_DIR
+from nsss_analysis.errors import UsageError
+
+#: Exit codes a scheduler can act on (75 is EX_TEMPFAIL of sysexits.h: try later).
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 75
+#: A run that finds another one holding the lock waits this long, then exits 75:
+#: long enough for a run that is just finishing, short enough not to pile up cron jobs.
+LOCK_WAIT_SECONDS = 10.0
+#: Seconds a single report may run before it is stopped and recorded as failed.
+REPORT_TIMEOUT_SECONDS = 600.0
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    """What to render, from which tables, into which folder, and how.
+
+    ``ministries`` empty (or ``all``) means every ministry with data plus the
+    national overview. Paths are made absolute when the request is built.
+    """
+
+    ministries: tuple[str, ...] = ()
+    all: bool = False
+    fiscal_year: str | None = None
+    workers: int = field(default_factory=lambda: os.cpu_count() or 1)
+    force: bool = False
+    processed: Path = PROCESSED_DIR
+    out: Path = REPORTS_DIR
+    notebooks: Path = NOTEBOOKS_DIR
+    timeout: float = REPORT_TIMEOUT_SECONDS
+    lock_wait: float | None = None  # None: LOCK_WAIT_SECONDS, read when the lock is taken
+    progress: bool = True
+
+    def __post_init__(self) -> None:
+        if self.workers < 1:
+            raise UsageError(f"--workers {self.workers}: give at least 1 worker")
+        if self.timeout <= 0:
+            raise UsageError(f"--timeout {self.timeout:g}: give a number of seconds above 0")
+        fiscal_year = self.fiscal_year.strip() if isinstance(self.fiscal_year, str) else None
+        object.__setattr__(self, "fiscal_year", fiscal_year or None)
+        object.__setattr__(self, "ministries", tuple(self.ministries))
+        for name in ("processed", "out", "notebooks"):
+            object.__setattr__(self, name, Path(getattr(self, name)).resolve())
+
+    @property
+    def everything(self) -> bool:
+        """Every ministry and the national overview (no ``--ministry``, or ``--all``)."""
+        return self.all or not self.ministries
+
+    def identity(self) -> dict:
+        """The parts of the request that change what is rendered (not how fast)."""
+        return {
+            "ministries": sorted(self.ministries),
+            "all": self.all,
+            "fiscal_year": self.fiscal_year,
+            "processed": str(self.processed),
+            "notebooks": str(self.notebooks),
+        }
+
+
+def now() -> str:
+    """The time, as the manifest, the index and the lock record it (UTC)."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")

@@ -1,0 +1,91 @@
+"""``nsss reports``: every ministry's gender diagnostic report, the national
+overview and an index, rendered from the parameterised notebooks to HTML.
+
+What a run does, in order:
+
+1. checks that the processed tables exist;
+2. takes a lock (``reports/.nsss-reports.lock``) so two scheduled runs never overlap;
+3. stops at once when nothing changed: if every input (processed tables, notebooks,
+   the package's code, the request) hashes as in the last complete run, no pandas
+   and no kernel is loaded;
+4. otherwise hands over to :func:`nsss_analysis.runner.render.render`, which plans
+   the reports, skips each whose own inputs are unchanged, renders the rest in warm
+   kernels into ``reports/<fiscal-year>/<slug>.ipynb`` and ``.html`` (atomically),
+   and writes the index and the manifest;
+5. logs one line per report to ``reports/nsss-reports.log`` and exits 0 (all
+   rendered), 1 (some failed), 2 (usage) or 75 (another run holds the lock).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+
+from nsss_analysis.errors import NsssError
+
+from nsss_analysis.runner.lock import RunLock, remove_stale_temporaries
+from nsss_analysis.runner.manifest import (
+    nothing_changed,
+    read_manifest,
+    run_fingerprint,
+)
+from nsss_analysis.runner.request import EXIT_OK, ReportRequest
+from nsss_analysis.config import TABLES
+
+LOG_FILE = "nsss-reports.log"
+#: The log rotates at 1 MB (thousands of nightly runs), keeping three old files.
+LOG_BYTES, LOG_BACKUPS = 1_000_000, 3
+#: The processed tables a report needs; without them the run stops with the command to run.
+REQUIRED_TABLES = {"assessments": "nsss clean", "scores": "nsss score"}
+
+log = logging.getLogger("nsss.reports")
+
+
+def run_reports(request: ReportRequest) -> int:
+    """``nsss reports`` (and the last step of ``nsss build``); returns the exit code."""
+    started = time.monotonic()
+    for name, command in REQUIRED_TABLES.items():
+        path = request.processed / TABLES[name]
+        if not path.exists():
+            raise NsssError(
+                f"{path}: not found; run `{command}` first (`nsss build` runs clean, score and reports)"
+            )
+    request.out.mkdir(parents=True, exist_ok=True)
+    handler = _open_log(request.out)
+    try:
+        with RunLock(request.out, wait=request.lock_wait):
+            removed = remove_stale_temporaries(request.out)
+            if removed:
+                log.info("removed %d temporary file(s) left by an interrupted run", removed)
+            manifest = read_manifest(request.out)
+            fingerprint = run_fingerprint(request)
+            if not request.force and nothing_changed(manifest, fingerprint, request.out):
+                last = manifest["last_run"]
+                n = len(last.get("reports", []))
+                log.info("nothing changed: %d report(s) up to date (%.2f s)", n, time.monotonic() - started)
+                print(
+                    f"nsss reports: nothing changed since {last.get('finished', '?')}; "
+                    f"{n} report(s) up to date in {request.out} (--force renders them again)"
+                )
+                return EXIT_OK
+            # Imported here, not at the top: pandas, the diagnostics and papermill take
+            # about 1.5 s to import, which a scheduled run with nothing to do never pays.
+            from nsss_analysis.runner.render import render
+
+            return render(request, manifest, fingerprint, started)
+    finally:
+        log.removeHandler(handler)
+        handler.close()
+
+
+def _open_log(out: Path) -> logging.Handler:
+    # A nightly job must not fill the disk: at most LOG_BYTES, then nsss-reports.log.1 ...
+    handler = RotatingFileHandler(out / LOG_FILE, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8")
+    handler.setFormatter(logging.Formatter(f"%(asctime)s %(levelname)s [pid {os.getpid()}] %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False
+    return handler
