@@ -102,11 +102,11 @@ def test_committed_raw_data_equals_a_fresh_generation(fresh):
     workbook's XML parts byte for byte (the zip container depends on the zlib build)."""
     out, truth = fresh
     committed, generated = _files(RAW_DIR), _files(out)
-    assert sorted(committed) == sorted(generated), "run scripts/generate_bundled_data.py"
+    assert sorted(committed) == sorted(generated), "run tools/generate_bundled_data.py"
     assert sorted(truth.files) == sorted(f for f in generated if f != "README.md")
     # The generator draws spellings from nsss_analysis/reference/: after editing the
     # reference data, regenerate data/raw and commit it.
-    hint = "differs from a fresh generation: run scripts/generate_bundled_data.py"
+    hint = "differs from a fresh generation: run tools/generate_bundled_data.py"
     for name, path in generated.items():
         if path.suffix == ".xlsx":
             assert _zip_members(committed[name]) == _zip_members(path), f"{name} {hint}"
@@ -338,7 +338,7 @@ def test_cleaner_gets_at_least_98_percent_of_a_fresh_set_right(tmp_path, seed):
 
 
 def test_script_writes_data_and_truth_and_keeps_truth_out_of_raw(tmp_path, capsys):
-    path = PROJECT_ROOT / "scripts" / "generate_bundled_data.py"
+    path = PROJECT_ROOT / "tools" / "generate_bundled_data.py"
     spec = importlib.util.spec_from_file_location("generate_bundled_data", path)
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)

@@ -43,6 +43,7 @@ from nsss_analysis.reference.vocab import (
     FormColumn,
     load_reference,
 )
+from nsss_analysis.errors import UsageError
 
 #: Data rows that get drop-down lists: a ministry assesses tens of programmes, rarely
 #: more; 500 leaves room without bloating the file.
@@ -290,8 +291,6 @@ def write_template(out_path: Path | str) -> Path:
     """Write the blank assessment form to ``out_path`` (``.xlsx``) and return the path."""
     out_path = Path(out_path)
     if out_path.suffix.lower() != ".xlsx":
-        from nsss_analysis.errors import UsageError
-
         raise UsageError(f"{out_path}: the form is an Excel workbook; give a name ending in .xlsx")
     save_workbook(build_template(), out_path)
     return out_path

@@ -117,6 +117,16 @@ class Ministry:
 
 
 @dataclass(frozen=True)
+class CataloguedProgramme:
+    """A real NSSS programme on record: the ministry or division that runs it, its
+    name, and where that was found (``reference/programmes.csv``)."""
+
+    ministry_code: str
+    programme: str
+    source: str
+
+
+@dataclass(frozen=True)
 class FormColumn:
     sheet: str
     order: int
@@ -146,6 +156,8 @@ class Reference:
     district_division: dict[str, str]
     #: Spellings of "ongoing" in the Duration column, and of amount/count units.
     ongoing: tuple[str, ...] = ()
+    #: The catalogue of real programmes on record (which ministry runs what).
+    programmes: tuple[CataloguedProgramme, ...] = ()
     units: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def columns_of(self, sheet: str) -> tuple[FormColumn, ...]:
@@ -209,6 +221,10 @@ def load_reference() -> Reference:
         )
     with open(REFERENCE_DIR / "districts.csv", encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
+    with open(REFERENCE_DIR / "programmes.csv", encoding="utf-8", newline="") as f:
+        programmes = tuple(
+            CataloguedProgramme(r["ministry_code"], r["programme"], r["source"]) for r in csv.DictReader(f)
+        )
     vocab = json.loads((REFERENCE_DIR / "vocabularies.json").read_text(encoding="utf-8"))
 
     def mapping(key: str) -> dict[str, tuple[str, ...]]:
@@ -230,6 +246,7 @@ def load_reference() -> Reference:
         district_division={r["district"]: r["division"] for r in rows},
         ongoing=tuple(vocab.get("ongoing", ())),
         units=mapping("units") if "units" in vocab else {},
+        programmes=programmes,
     )
 
 

@@ -1,6 +1,6 @@
 """Regenerate the bundled ministry submissions in data/raw/ (seeded, byte-reproducible).
 
-    .venv/bin/python scripts/generate_bundled_data.py [--out data/raw] [--seed 2019]
+    .venv/bin/python -m tools.generate_bundled_data [--out data/raw] [--seed 2019]
         [--truth DIR] [--check]
 
 The programmes are real NSSS programmes; the gender answers and most figures are
