@@ -130,6 +130,7 @@ def test_no_import_cycle():
 ALLOWED_LAZY = {
     ("nsss_analysis.cli", "nsss_analysis.commands"),
     ("nsss_analysis.runner.run", "nsss_analysis.runner.render"),
+    ("nsss_analysis.runner.kernel", "nsss_analysis.runner.engine"),
     ("nsss_analysis.runner.kernel_state", "nsss_analysis.diagnostics"),
     ("nsss_analysis.runner.kernel_state", "nsss_analysis.report"),
 }

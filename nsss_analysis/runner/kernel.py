@@ -48,9 +48,6 @@ log = logging.getLogger("nsss.executor")
 
 #: nbclient's own messages ("Timeout waiting for execute reply") repeat what the
 #: failed report records; they go here, below the warnings a run reports.
-_nbclient_log = logging.getLogger("nsss.executor.nbclient")
-_nbclient_log.propagate = False
-_nbclient_log.addHandler(logging.NullHandler())
 
 
 # Sent to a new kernel (silently): warm it up and record its clean state; then, before
@@ -251,31 +248,23 @@ class WarmKernel:
         new one.
         """
         from nbclient.exceptions import CellExecutionError
-        from papermill.clientwrap import PapermillNotebookClient
-        from papermill.engines import NotebookExecutionManager
+
+        # Imported here, not at the top: papermill takes about 1.1 s to import, and only
+        # the worker processes run notebooks (the parent that plans never needs it).
+        from nsss_analysis.runner.engine import WarmKernelEngine
 
         self.prepare()
-        deadline = time.monotonic() + timeout
-        nb_man = NotebookExecutionManager(nb, output_path=None, progress_bar=False, autosave_cell_every=0)
-        client = PapermillNotebookClient(
-            nb_man,
-            km=self._km,
-            kernel_name=self.kernel_name,
-            timeout_func=lambda cell: max(1, int(deadline - time.monotonic() + 0.999)),
-            log=_nbclient_log,
-        )
-        client.kc = self._kc
         self.reports_run += 1
         error: BaseException | None = None
-        nb_man.notebook_start()
         try:
-            client.execute()
+            # The engine's NotebookExecutionManager works on ``nb`` itself, so ``nb`` is
+            # the executed notebook afterwards, also when a cell fails or times out.
+            WarmKernelEngine.execute_notebook(
+                nb, self.kernel_name, output_path=None, progress_bar=False, autosave_cell_every=0,
+                km=self._km, kc=self._kc, deadline=time.monotonic() + timeout,
+            )
         except Exception as exc:  # noqa: BLE001 - timeout, dead kernel, zmq trouble
             error = exc
-        finally:
-            nb_man.cleanup_pbar()
-            nb_man.notebook_complete()
-        nb = nb_man.nb
         if error is not None:
             _record_engine_error(nb, error, timeout)
         elif nb.metadata.papermill.get("exception"):
