@@ -228,7 +228,7 @@ def test_tables_escape_cells_and_headers_and_format_values():
     html = table_html(df, digits={"<b>score</b>": 0})
     assert "<script>" not in html and "<b>" not in html and "&lt;b&gt;score&lt;/b&gt;" in html
     assert ">61<" in html and f">{MISSING}<" in html and ">yes<" in html and ">women, children<" in html
-    assert 'text-align:right' in html  # numbers right-aligned
+    assert 'text-align: right' in html  # numbers right-aligned
 
 
 def test_figure_html_embeds_a_png_with_an_escaped_alt_text_and_closes_the_figure():

@@ -17,6 +17,7 @@ the matching ``*_html`` function returns the plain string for tests and the runn
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import io
 import math
@@ -145,21 +146,23 @@ def table_html(
     def decimals(col: str) -> int:
         return digit_map.get(col, 1) if isinstance(digit_map, Mapping) else digit_map
 
-    numeric = {
-        col: pd.api.types.is_numeric_dtype(shown[col]) and not pd.api.types.is_bool_dtype(shown[col])
-        for col in shown.columns
-    }
-
-    def cell(tag: str, col: str, value: object) -> str:
-        align = "right" if numeric[col] else "left"
-        return f'<{tag} style="text-align:{align};vertical-align:top">{escape(value)}</{tag}>'
-
-    head = "".join(cell("th", col, col) for col in shown.columns)
-    body = "".join(
-        "<tr>" + "".join(cell("td", col, _format_cell(v, decimals(col))) for col, v in zip(shown.columns, row, strict=True)) + "</tr>"
-        for row in shown.itertuples(index=False, name=None)
+    numeric = [
+        col for col in shown.columns
+        if pd.api.types.is_numeric_dtype(shown[col]) and not pd.api.types.is_bool_dtype(shown[col])
+    ]
+    # pandas' Styler escapes every cell and header (escape="html"): form text stays text.
+    styler = (
+        shown.style.format({col: (lambda v, d=decimals(col): _format_cell(v, d)) for col in shown.columns},
+                           escape="html")
+        .format_index(escape="html", axis=1)
+        .hide(axis="index")
+        .set_uuid(_table_id(shown))
+        .set_table_attributes('class="nsss-table"')
+        .set_table_styles([{"selector": "th, td", "props": "text-align: left; vertical-align: top;"}])
     )
-    out = f'<table class="nsss-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    if numeric:
+        styler = styler.set_properties(subset=numeric, **{"text-align": "right"})
+    out = styler.to_html()
     cap = f'<p style="{_STYLE["caption"]}">{escape(caption)}</p>' if caption else ""
     more = (
         f"<p>{escape(f'First {max_rows} of {len(df)} rows shown.')}</p>"
@@ -167,6 +170,12 @@ def table_html(
         else ""
     )
     return out + cap + more
+
+
+def _table_id(df: pd.DataFrame) -> str:
+    """A short id from the table's content: the same table gets the same id on every
+    run, and two different tables on one page do not share their cells' styles."""
+    return "t" + hashlib.sha256(df.to_csv(index=False).encode("utf-8")).hexdigest()[:10]
 
 
 def table(df: pd.DataFrame, columns=None, digits=1, caption=None, max_rows=None):
