@@ -9,6 +9,8 @@ from nsss_analysis.mis import coverage as mis_coverage
 from nsss_analysis.reference.vocab import LEVELS
 from nsss_analysis.report import figures, narrative
 from nsss_analysis.report.display import MISSING, bullets, figure, paragraph, table
+from nsss_analysis.report.labels import ANSWER_LABELS, label
+from nsss_analysis.report.wording import sentence
 
 #: The programme table's columns, in words.
 PROGRAMME_COLUMNS: dict[str, str] = {
@@ -62,8 +64,8 @@ def recommendations_table(recs: pd.DataFrame, top: int = RECOMMENDATIONS_SHOWN):
         return paragraph("No gap to act on: every item is answered yes or not applicable.")
     shown = recs[(recs["rank"] <= top) | recs["always_listed"].astype(bool)].sort_values("rank")
     shown = shown.assign(
-        item_label=shown["item"].map(narrative.label),
-        answer=shown["answer"].map(lambda a: narrative.ANSWER_LABELS.get(a, a)),
+        item_label=shown["item"].map(label),
+        answer=shown["answer"].map(lambda a: ANSWER_LABELS.get(a, a)),
         possible=shown["followup_answer"].map(
             lambda a: {"yes": "yes", "no": "no", "unknown": "not known"}.get(a, MISSING)
         ),
@@ -86,7 +88,7 @@ def model_section(result) -> list:
     odds_ratio = "odds_ratio" in result.coefficients.columns
     title = f"Model: {result.name}, n={result.n}"
     out.append(figure(figures.model_coefficients(result.coefficients, title, odds_ratio=odds_ratio),
-                      narrative.sentence(result.message) + "."))
+                      sentence(result.message) + "."))
     columns = {"term": "Term", "estimate": "Estimate", "ci_low": "95% low", "ci_high": "95% high",
                "p_value": "p"}
     if odds_ratio:
@@ -100,8 +102,8 @@ def trend_section(trend) -> list:
     """The trend across assessment rounds, or why there is none."""
 
     if trend is None or not trend.ok:
-        return [paragraph(narrative.sentence(trend.message) + "." if trend is not None else "No trend.")]
-    return [figure(figures.trend_by_round(trend.table), narrative.sentence(trend.message) + ".")]
+        return [paragraph(sentence(trend.message) + "." if trend is not None else "No trend.")]
+    return [figure(figures.trend_by_round(trend.table), sentence(trend.message) + ".")]
 
 
 def coverage_section(tables, ministry_code: str) -> list:

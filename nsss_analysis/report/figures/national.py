@@ -11,8 +11,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
 from nsss_analysis.diagnostics.rubric import SMALL_N
+from nsss_analysis.diagnostics.selections import guideline_groups, stage_counts
+from nsss_analysis.diagnostics.units import is_missing
 from nsss_analysis.reference.vocab import LEVELS
-from nsss_analysis.report import narrative
 from nsss_analysis.report.figures.style import (
     BAR_COLOUR,
     LEVEL_COLOURS,
@@ -28,6 +29,7 @@ from nsss_analysis.report.figures.style import (
     _wrap,
     no_data,
 )
+from nsss_analysis.report.labels import label
 
 
 def levels_by_unit(level_shares: pd.DataFrame, scope: str = "ministry") -> Figure:
@@ -101,7 +103,7 @@ def mean_score_by_unit(
     colour = POINT_COLOUR
     if not _empty(national, "mean"):
         nat = national.iloc[0]
-        if not narrative.is_missing(nat.get("ci_low")) and not narrative.is_missing(nat.get("ci_high")):
+        if not is_missing(nat.get("ci_low")) and not is_missing(nat.get("ci_high")):
             ax.axvspan(float(nat["ci_low"]), float(nat["ci_high"]), color="#cccccc", alpha=0.6, zorder=0)
         ax.axvline(float(nat["mean"]), color="#333333", linestyle="--", linewidth=1.2,
                    label=f"Bangladesh {float(nat['mean']):.0f} (band: 95% interval)")
@@ -154,13 +156,13 @@ def share_by_unit(
     for yi, s in zip(y, share, strict=True):
         if np.isnan(s):
             ax.text(0.01, yi, "no data", va="center", fontsize=8, style="italic")
-    if not _empty(national, "share") and not narrative.is_missing(national.iloc[0]["share"]):
+    if not _empty(national, "share") and not is_missing(national.iloc[0]["share"]):
         nat = float(national.iloc[0]["share"])
         ax.axvline(nat, color="#333333", linestyle="--", linewidth=1.2, label=f"Bangladesh {nat:.0%}")
         ax.legend(loc="lower right", fontsize=8.5)
     n_col = next((c for c in ("n", "n_programmes_with_budget") if c in df.columns), None)
     labels = [
-        _wrap(f"{u} (n={int(n)})" if n_col and not narrative.is_missing(n) else str(u), 50)
+        _wrap(f"{u} (n={int(n)})" if n_col and not is_missing(n) else str(u), 50)
         for u, n in zip(df["unit"], df[n_col] if n_col else [None] * len(df), strict=True)
     ]
     ax.set_yticks(y, labels, fontsize=8.5)
@@ -176,13 +178,13 @@ def coverage_gaps(lifecycle_matrix: pd.DataFrame | None, target_groups: pd.DataF
     names, gaps marked "no programme".
 
     ``lifecycle_matrix``: ``lifecycle_matrix`` (counts added over clusters,
-    :func:`narrative.stage_counts`); ``target_groups``: ``target_groups_reached``
-    rows (the guideline's groups of ``scope`` are drawn, :func:`narrative.guideline_groups`).
+    :func:`stage_counts`); ``target_groups``: ``target_groups_reached``
+    rows (the guideline's groups of ``scope`` are drawn, :func:`guideline_groups`).
     """
     title = "Life-cycle stages and target groups covered across government"
     xlabel, ylabel = "Number of programmes", "Life-cycle stage"
-    stages = narrative.stage_counts(lifecycle_matrix)
-    groups = narrative.guideline_groups(target_groups, scope)
+    stages = stage_counts(lifecycle_matrix)
+    groups = guideline_groups(target_groups, scope)
     if _empty(stages, "lifecycle_stage", "n_programmes") and _empty(groups, "group", "n_programmes"):
         return no_data(title, xlabel, ylabel, "No programme assessed.")
     rows = max(len(stages) if stages is not None else 0, len(groups) if groups is not None else 0)
@@ -200,7 +202,7 @@ def coverage_gaps(lifecycle_matrix: pd.DataFrame | None, target_groups: pd.DataF
         for yi, v in zip(y, vals, strict=True):
             ax.text(v, yi, "  no programme" if v == 0 else f" {int(v)}", va="center", fontsize=8,
                     fontweight="bold" if v == 0 else "normal")
-        ax.set_yticks(y, [_wrap(narrative.label(v), 28) for v in df[col]], fontsize=8.5)
+        ax.set_yticks(y, [_wrap(label(v), 28) for v in df[col]], fontsize=8.5)
         ax.set_xlim(0, max(vals.max() if len(vals) else 1, 1) * 1.35)
         ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
         ax.set_xlabel(xlabel)

@@ -11,8 +11,8 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from nsss_analysis.diagnostics.units import is_missing
 from nsss_analysis.reference.vocab import DOMAINS, ITEMS, LEVELS, normalise_key
-from nsss_analysis.report import narrative
 from nsss_analysis.report.figures.style import (
     ANSWER_COLOURS,
     ANSWER_ORDER,
@@ -29,6 +29,8 @@ from nsss_analysis.report.figures.style import (
     _wrap,
     no_data,
 )
+from nsss_analysis.report.labels import ANSWER_LABELS, label
+from nsss_analysis.report.wording import plural
 
 
 def item_heatmap(assessments: pd.DataFrame) -> Figure:
@@ -44,9 +46,9 @@ def item_heatmap(assessments: pd.DataFrame) -> Figure:
     answers = assessments.loc[:, list(ITEMS)].fillna("unknown").astype(str)
     answers = answers.where(answers.isin(ANSWER_ORDER), "unknown")
     codes = answers.apply(lambda col: col.map({a: i for i, a in enumerate(ANSWER_ORDER)}))
-    text = answers.apply(lambda col: col.map(narrative.ANSWER_LABELS))
+    text = answers.apply(lambda col: col.map(ANSWER_LABELS))
     codes.index = _programme_labels(assessments)
-    codes.columns = [_wrap(narrative.label(i), 13) for i in ITEMS]
+    codes.columns = [_wrap(label(i), 13) for i in ITEMS]
     fig, ax = _figure(11, 2.6 + ROW_HEIGHT * 1.3 * len(codes))
     sns.heatmap(
         codes.astype(float),
@@ -70,7 +72,7 @@ def item_heatmap(assessments: pd.DataFrame) -> Figure:
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     handles = [
-        Patch(facecolor=ANSWER_COLOURS[a], edgecolor="#555555", label=narrative.ANSWER_LABELS[a])
+        Patch(facecolor=ANSWER_COLOURS[a], edgecolor="#555555", label=ANSWER_LABELS[a])
         for a in ANSWER_ORDER
     ]
     fig.legend(handles=handles, loc="outside lower center", ncols=5, frameon=False, title="Answer")
@@ -118,7 +120,7 @@ def item_yes_comparison(item_shares: pd.DataFrame, units: list[str] | None = Non
         item_shares,
         "item",
         list(ITEMS),
-        [narrative.label(i) for i in ITEMS],
+        [label(i) for i in ITEMS],
         units,
         title=title,
         xlabel=xlabel,
@@ -160,7 +162,7 @@ def lifecycle_heatmap(matrix: pd.DataFrame, title_scope: str = "") -> Figure:
         for j in range(counts.shape[1]):
             c = int(counts.iat[i, j])
             b = budget.iat[i, j]
-            annot[i, j] = f"{c}\nTk {b:,.0f} cr" if c and not narrative.is_missing(b) and b > 0 else f"{c}"
+            annot[i, j] = f"{c}\nTk {b:,.0f} cr" if c and not is_missing(b) and b > 0 else f"{c}"
     fig, ax = _figure(10, 1.8 + 0.75 * len(clusters))
     empty = counts.to_numpy() == 0
     sns.heatmap(
@@ -181,7 +183,7 @@ def lifecycle_heatmap(matrix: pd.DataFrame, title_scope: str = "") -> Figure:
     ax.grid(False)
     for i, j in zip(*np.nonzero(empty), strict=True):
         ax.text(j + 0.5, i + 0.5, "0", ha="center", va="center", fontsize=8, color="#333333")
-    ax.set_xticklabels([_wrap(narrative.label(s), 14) for s in stages], rotation=0, fontsize=8)
+    ax.set_xticklabels([_wrap(label(s), 14) for s in stages], rotation=0, fontsize=8)
     ax.set_yticklabels([_wrap(c, 24) for c in clusters], rotation=0, fontsize=8.5)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
@@ -234,7 +236,7 @@ def budget_and_women_share(
     right.set_xlabel("Women's share of beneficiaries")
     right.set_ylabel("")
     reporting = int(np.isfinite(share).sum())
-    _note(left, f"{narrative.plural(reporting, 'programme')} of {len(df)} report women beneficiaries "
+    _note(left, f"{plural(reporting, 'programme')} of {len(df)} report women beneficiaries "
                 "(administrative totals: no interval); dashed line: half of beneficiaries.")
     return _label(fig, [left, right], title, xlabel, ylabel)
 

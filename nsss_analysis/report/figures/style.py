@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
 from nsss_analysis.diagnostics.rubric import SMALL_N
-from nsss_analysis.report import narrative
+from nsss_analysis.diagnostics.units import is_missing
 
 #: Seed for anything random in a plot (jitter, bootstrap); the 2019 workshop's date.
 SEED = 20190131
@@ -193,7 +193,7 @@ def _ink(colour) -> str:
 
 
 def _is_small(n: object) -> bool:
-    return not narrative.is_missing(n) and int(n) < SMALL_N
+    return not is_missing(n) and int(n) < SMALL_N
 
 
 def _paired_pointrange(
@@ -242,7 +242,7 @@ def _paired_pointrange(
         if count and count in rows.columns:
             # counts in a column right of the plot, where no interval can cover them
             for yi, c, n_row in zip(y, rows[count].tolist(), rows["n"].tolist(), strict=True):
-                if not narrative.is_missing(c):
+                if not is_missing(c):
                     ax.text(1.01, yi, f"{int(c)}/{int(n_row)}", va="center", fontsize=8,
                             color=palette[k], transform=ax.get_yaxis_transform())
     ax.set_yticks(y_base, category_labels)
