@@ -19,7 +19,7 @@ import io
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from babel.messages.pofile import read_po
 
@@ -72,7 +72,7 @@ def languages(choice: str | None = None) -> tuple[str, ...]:
     return (resolve_language(choice),)
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(language: str) -> gettext.NullTranslations:
     """The compiled catalogue of ``language`` (English: the message ids themselves)."""
     if language == SOURCE_LANGUAGE:
