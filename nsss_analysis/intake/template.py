@@ -137,7 +137,7 @@ _ALLOWED = {
         "One or more of: {values}; other groups in your own words (separated by ';')."
     ),
     "answer": N_("One of: {values} (empty = unknown)."),
-    "followup": N_("One of: {values} (not applicable when the question before is yes)."),
+    "followup": N_("One of: {values} (not_applicable when the question before is yes)."),
     "partner_agencies": N_(
         "Ministries/divisions of the register or other agencies, separated by ';'."
     ),
@@ -300,7 +300,8 @@ def build_template(language: str | None = None) -> Workbook:
     _write_header(budget, _budget_columns(), _)
     _write_instructions(instructions, _)
     wb.properties.title = _(TITLE)
-    wb.properties.language = _.language
+    if _.language != "en":
+        wb.properties.language = _.language
     wb.properties.creator = "nsss template"
     return wb
 

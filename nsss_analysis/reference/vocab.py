@@ -245,7 +245,7 @@ def _with_translations(
     return out
 
 
-def _column_translations(column: str, label: str, instruction: str) -> tuple[str, ...]:
+def _column_translations(label: str, instruction: str) -> tuple[str, ...]:
     """A form column's label and question in every other language: the Bangla form's
     headers are matched like the English ones."""
     return tuple(
@@ -257,16 +257,28 @@ def _column_translations(column: str, label: str, instruction: str) -> tuple[str
     )
 
 
-@lru_cache(maxsize=1)
 def load_reference() -> Reference:
-    """Load the register and vocabularies once per process."""
+    """The register and vocabularies (loaded once per process), each value also
+    accepted in its translations from the message catalogue: the reader reads the
+    Bangla form as it reads the English one."""
+    return _load(translations=True)
+
+
+def file_reference() -> Reference:
+    """The register and vocabularies exactly as the data files spell them, without the
+    catalogue's translations (the synthetic-form generator draws its spellings here)."""
+    return _load(translations=False)
+
+
+@lru_cache(maxsize=2)
+def _load(translations: bool) -> Reference:
     with open(REFERENCE_DIR / "ministries.csv", encoding="utf-8", newline="") as f:
         ministries = tuple(
             Ministry(
                 r["code"],
                 r["name"],
                 r["parent_ministry"],
-                tuple(dict.fromkeys((*_split(r["aliases"]), *_split(r["name_bn"])))),
+                tuple(dict.fromkeys((*_split(r["aliases"]), *(_split(r["name_bn"]) if translations else ())))),
                 r["name_bn"].strip(),
                 r["bn_source"].strip(),
                 _flag(r["bn_verified"]),
@@ -283,7 +295,7 @@ def load_reference() -> Reference:
                 r["kind"],
                 (
                     *_split(r["synonyms"]),
-                    *_column_translations(r["column"], r["label"], r["instruction"]),
+                    *(_column_translations(r["label"], r["instruction"]) if translations else ()),
                 ),
                 r["instruction"],
             )
@@ -308,14 +320,17 @@ def load_reference() -> Reference:
     def mapping(key: str) -> dict[str, tuple[str, ...]]:
         return {k: tuple(v) for k, v in vocab[key].items()}
 
+    def translated(key: str, names: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
+        return _with_translations(mapping(key), names) if translations else mapping(key)
+
     return Reference(
         ministries=ministries,
         form_columns=form_columns,
-        clusters=_with_translations(mapping("clusters"), CLUSTER_NAMES),
-        lifecycle_stages=_with_translations(mapping("lifecycle_stages"), STAGE_NAMES),
-        target_groups=_with_translations(mapping("target_groups"), TARGET_GROUP_NAMES),
-        answers=_with_translations(mapping("answers"), FORM_ANSWER_NAMES),
-        followups=_with_translations(mapping("followups"), FORM_ANSWER_NAMES),
+        clusters=translated("clusters", CLUSTER_NAMES),
+        lifecycle_stages=translated("lifecycle_stages", STAGE_NAMES),
+        target_groups=translated("target_groups", TARGET_GROUP_NAMES),
+        answers=translated("answers", FORM_ANSWER_NAMES),
+        followups=translated("followups", FORM_ANSWER_NAMES),
         totals_labels=tuple(vocab["totals_labels"]),
         sex_codes=mapping("sex_codes"),
         payment_channels=mapping("payment_channels"),

@@ -52,7 +52,7 @@ from nsss_analysis.reference.vocab import (
     ITEMS,
     LINEAGE_COLUMNS,
     LIST_COLUMNS,
-    load_reference,
+    file_reference as load_reference,  # the files' spellings, not the catalogue's
     normalise_key,
 )
 
