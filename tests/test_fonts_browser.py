@@ -19,7 +19,12 @@ from test_browser import CHROMIUM, chromium
 from nsss_analysis.reference.glossary import LEVEL_NAMES
 from nsss_analysis.reference.i18n import translator
 from nsss_analysis.report import numbers
-from nsss_analysis.report.fonts import BENGALI_FONT_FILES, CSS_FONT_STACK, FONT_DIR, figure_rc
+from nsss_analysis.report.fonts import (
+    BENGALI_FONT_FILES,
+    CSS_FONT_STACK,
+    FONT_DIR,
+    figure_rc,
+)
 
 pytestmark = [
     pytest.mark.slow,
