@@ -19,6 +19,7 @@ from nsss_analysis.reference.i18n import (
     DOMAIN,
     LANGUAGE_VARIABLE,
     LOCALE_DIR,
+    english_runs,
     languages,
     resolve_language,
     set_language,
@@ -142,3 +143,25 @@ def test_level_names_in_government_style():
     assert _("Sex-disaggregated data") == "লিঙ্গ-বিভাজিত তথ্য"
     assert _("Women's and girls' empowerment") == "নারী ও কন্যাশিশুর ক্ষমতায়ন"
     assert _("Target group") == "লক্ষ্যগোষ্ঠী" and _("Fiscal year") == "অর্থবছর"
+
+
+@pytest.mark.parametrize(
+    ("text", "allowed", "runs"),
+    [
+        ("সমাজকল্যাণ মন্ত্রণালয়ের ৯টি কর্মসূচি", (), []),
+        ("কর্মসূচি: Old Age Allowance", ("Old Age Allowance",), []),
+        ("কর্মসূচি: Old Age Allowance", (), ["Old Age Allowance"]),
+        ("MoSW-এর ৪৬% কর্মসূচি (NSSS)", (), []),  # a single code is not a sentence
+        ("৩টি কর্মসূচি gender-blind; the rest are sensitive", (), ["gender-blind; the rest are sensitive"]),
+        ("Programme VGF (Jatka) বরাদ্দ", ("VGF for Jatka (Hilsa) Fishers",), ["Programme VGF (Jatka"]),
+    ],
+)
+def test_english_runs_find_english_phrases_left_in_bangla_text(text, allowed, runs):
+    assert english_runs(text, allowed) == runs
+
+
+def test_the_bangla_catalogue_has_no_english_phrase_outside_placeholders_and_sheet_names():
+    allowed = ("Programmes", "Budget", "Instructions", "YYYY-YY", "N")
+    bangla = [m.string for m in _catalogue(PO) if m.id and isinstance(m.string, str)]
+    leftovers = {t: english_runs(t, allowed) for t in bangla}
+    assert not {t: r for t, r in leftovers.items() if r}

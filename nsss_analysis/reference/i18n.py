@@ -17,7 +17,8 @@ import csv
 import gettext
 import io
 import os
-from collections.abc import Callable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -172,6 +173,25 @@ def untranslated(language: str) -> list[str]:
         if not all(s.strip() for s in strings) or message.fuzzy:
             missing.append(message.id if isinstance(message.id, str) else message.id[0])
     return missing
+
+
+#: A run of Latin-script words (letters, apostrophes, hyphens, inner digits) joined by
+#: spaces or light punctuation: what an English phrase looks like inside Bangla text.
+_LATIN_RUN = re.compile(r"[A-Za-z][\w'’-]*(?:[ \t,;:/()&]+[A-Za-z][\w'’-]*)+", re.ASCII)
+
+
+def english_runs(text: str, allowed: Iterable[str] = (), min_words: int = 2) -> list[str]:
+    """Phrases of at least ``min_words`` Latin-script words left in ``text`` once every
+    ``allowed`` string (proper names, programme names without a Bangla name, codes) is
+    taken out: a Bangla page should have none.
+
+    >>> english_runs("বয়স্ক ভাতা: Old Age Allowance, ২০২৪-২৫ অর্থবছর was good", ["Old Age Allowance"])
+    ['was good']
+    """
+    for name in sorted({a for a in allowed if a}, key=len, reverse=True):
+        text = text.replace(name, " ")
+    runs = (m.group().strip(" ,;:/()&") for m in _LATIN_RUN.finditer(text))
+    return [r for r in runs if len(re.findall(r"[A-Za-z][\w'’-]*", r)) >= min_words]
 
 
 Gettext = Callable[[str], str]
