@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install reports processed test test-fast lab template benchmark clean-outputs
+.PHONY: help install reports processed test test-fast lab template benchmark clean-outputs i18n
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -45,6 +45,15 @@ template: $(STAMP) ## write a blank assessment form to assessment-form.xlsx
 benchmark: $(STAMP) ## run the benchmarks (prints figures and ratios)
 	$(BIN)/python benchmarks/regenerate.py
 	$(BIN)/python benchmarks/beneficiaries.py
+
+LOCALE := nsss_analysis/reference/locale
+I18N_FLAGS := --no-wrap
+i18n: $(STAMP) ## extract the words to translate, update the Bangla catalogue, compile it
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k ngettext:1,2 -k pgettext:1c,2 --no-location \
+		$(I18N_FLAGS) --sort-output --project nsss-analysis --version 0.1.0 \
+		--copyright-holder "NSSS gender diagnostics workbench" -o $(LOCALE)/nsss.pot .
+	$(BIN)/pybabel update -D nsss -i $(LOCALE)/nsss.pot -d $(LOCALE) $(I18N_FLAGS) --ignore-obsolete
+	$(BIN)/pybabel compile -D nsss -d $(LOCALE) --statistics
 
 clean-outputs: ## delete everything generated (processed tables, reports)
 	find data/processed reports -mindepth 1 ! -name .gitkeep ! -name README.md -delete

@@ -33,6 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     t = sub.add_parser("template", help="write the blank assessment form (.xlsx)")
     t.add_argument("out", type=Path, help="path of the workbook to write")
+    t.add_argument("--language", choices=("en", "bn"), default=None,
+                   help="language of the labels and instructions (default: $NSSS_LANGUAGE, else en)")
 
     c = sub.add_parser("clean", help="read data/raw and write the processed tables")
     c.add_argument("--raw", type=Path, default=RAW_DIR)
@@ -91,7 +93,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     from nsss_analysis import commands
 
     if args.command == "template":
-        return commands.run_template(args.out)
+        return commands.run_template(args.out, args.language)
     if args.command == "clean":
         return commands.run_clean(args.raw, args.out)
     if args.command == "score":

@@ -209,9 +209,9 @@ def run_beneficiaries(files: Sequence[Path | str], out_dir: Path | str, memory_l
     return 0
 
 
-def run_template(out: Path | str) -> int:
-    """``nsss template OUT.xlsx``: the blank assessment form."""
-    write_template(out)
+def run_template(out: Path | str, language: str | None = None) -> int:
+    """``nsss template OUT.xlsx [--language bn]``: the blank assessment form."""
+    write_template(out, language)
     print(f"wrote the blank assessment form to {out}")
     return 0
 

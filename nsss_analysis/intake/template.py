@@ -35,6 +35,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from nsss_analysis.errors import UsageError
 from nsss_analysis.io import write_bytes_atomic
+from nsss_analysis.reference.glossary import (
+    CLUSTER_NAMES,
+    FORM_ANSWER_NAMES,
+    STAGE_NAMES,
+    TARGET_GROUP_NAMES,
+)
+from nsss_analysis.reference.i18n import N_, Translator, translator
 from nsss_analysis.reference.vocab import (
     ANSWERS,
     CLUSTERS,
@@ -75,17 +82,26 @@ MULTI_VALUE_KINDS = ("lifecycle_stages", "target_groups", "partner_agencies")
 #: introduced the form), so that saving the same content twice gives the same bytes.
 FIXED_TIMESTAMP = dt.datetime(2019, 1, 31, 11, 0, 0)
 
-TITLE = "NSSS gender assessment of social security programmes"
+TITLE = N_("NSSS gender assessment of social security programmes")
 HOW_TO_FILL = (
-    "One row per programme on the Programmes sheet; the header stays in row 1.",
-    "Pick answers from the drop-down lists: yes, partly, no, not_applicable, unknown. "
-    "Leave a cell empty only if the answer is not known (an empty cell counts as unknown, never as no).",
-    "Answer each 'If not, can ...?' follow-up only when the question before it is no or partly "
-    "(it is not applicable after yes).",
-    "Several life-cycle stages, target groups or supporting agencies go in one cell, separated by ';'.",
-    "Fiscal years run July-June and are written YYYY-YY, e.g. 2010-11.",
-    "The Budget sheet takes one row per programme and fiscal year: allocation in BDT crore, "
-    "beneficiaries and women beneficiaries in persons.",
+    N_("One row per programme on the Programmes sheet; the header stays in row 1."),
+    N_(
+        "Pick answers from the drop-down lists: {answers}. Leave a cell empty only if the "
+        "answer is not known (an empty cell counts as unknown, never as no)."
+    ),
+    N_(
+        "Answer each 'If not, can ...?' follow-up only when the question before it is no or "
+        "partly (it is not applicable after yes)."
+    ),
+    N_(
+        "Several life-cycle stages, target groups or supporting agencies go in one cell, "
+        "separated by ';'."
+    ),
+    N_("Fiscal years run July-June and are written YYYY-YY, e.g. 2010-11."),
+    N_(
+        "The Budget sheet takes one row per programme and fiscal year: allocation in BDT "
+        "crore, beneficiaries and women beneficiaries in persons."
+    ),
 )
 
 _HEADER_FONT = Font(bold=True)
@@ -95,51 +111,77 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 
 #: The Lists sheet: one column per drop-down, in this order (header, values).
 _LIST_HEADERS = {
-    "answer": "Answer options",
-    "followup": "Follow-up options",
-    "cluster": "Cluster options",
-    "ministry": "Ministry/Division options",
-    "lifecycle_stages": "Life-cycle stage options",
-    "target_groups": "Target group options",
-    "partner_agencies": "Supporting ministry options",
+    "answer": N_("Answer options"),
+    "followup": N_("Follow-up options"),
+    "cluster": N_("Cluster options"),
+    "ministry": N_("Ministry/Division options"),
+    "lifecycle_stages": N_("Life-cycle stage options"),
+    "target_groups": N_("Target group options"),
+    "partner_agencies": N_("Supporting ministry options"),
+}
+
+#: What the Instructions sheet says each kind of column accepts; ``{values}`` is the
+#: drop-down list of that kind.
+_ALLOWED = {
+    "ministry": N_("A ministry or division of the register (drop-down list)."),
+    "text": N_("Text."),
+    "fiscal_year": N_("A fiscal year, YYYY-YY (e.g. 2010-11)."),
+    "duration": N_(
+        "ongoing; an end fiscal year (2023-24); a range (2019-20 to 2023-24); or N years."
+    ),
+    "cluster": N_("One of: {values}."),
+    "lifecycle_stages": N_(
+        "One or more of: {values} (separated by ';'; none for covariate-risk programmes)."
+    ),
+    "target_groups": N_(
+        "One or more of: {values}; other groups in your own words (separated by ';')."
+    ),
+    "answer": N_("One of: {values} (empty = unknown)."),
+    "followup": N_("One of: {values} (not_applicable when the question before is yes)."),
+    "partner_agencies": N_(
+        "Ministries/divisions of the register or other agencies, separated by ';'."
+    ),
+    "amount_crore": N_("BDT crore (a number, or with units: 12 lakh, Tk 50,000)."),
+    "count": N_("Persons (a number, or e.g. 2.65 lakh)."),
+    "amount_bdt": N_("Taka per beneficiary per month."),
 }
 
 
-def _list_values() -> dict[str, tuple[str, ...]]:
-    ministries = tuple(m.name for m in load_reference().ministries)
+def _list_values(language: str = "en") -> dict[str, tuple[str, ...]]:
+    """The drop-down values of each kind, in ``language``. English offers the codes the
+    processed tables use; Bangla offers the catalogue's words for them, which the reader
+    accepts as spellings of the same codes."""
+    ministries = load_reference().ministries
+    if language == "en":
+        names = tuple(m.name for m in ministries)
+        return {
+            "answer": ANSWERS,
+            "followup": FOLLOWUP_ANSWERS,
+            "cluster": CLUSTERS,
+            "ministry": names,
+            "lifecycle_stages": LIFECYCLE_STAGES,
+            "target_groups": TARGET_GROUPS,
+            "partner_agencies": names,
+        }
+    _ = translator(language)
+    names = tuple(m.name_in(language) for m in ministries)
     return {
-        "answer": ANSWERS,
-        "followup": FOLLOWUP_ANSWERS,
-        "cluster": CLUSTERS,
-        "ministry": ministries,
-        "lifecycle_stages": LIFECYCLE_STAGES,
-        "target_groups": TARGET_GROUPS,
-        "partner_agencies": ministries,
+        "answer": tuple(_(FORM_ANSWER_NAMES[a]) for a in ANSWERS),
+        "followup": tuple(_(FORM_ANSWER_NAMES[a]) for a in FOLLOWUP_ANSWERS),
+        "cluster": tuple(_(CLUSTER_NAMES[c]) for c in CLUSTERS),
+        "ministry": names,
+        "lifecycle_stages": tuple(_(STAGE_NAMES[s]) for s in LIFECYCLE_STAGES),
+        "target_groups": tuple(_(TARGET_GROUP_NAMES[g]) for g in TARGET_GROUPS),
+        "partner_agencies": names,
     }
 
 
-def allowed_values(kind: str) -> str:
-    """What the Instructions sheet says a column of ``kind`` accepts."""
-    lists = _list_values()
-    texts = {
-        "ministry": "A ministry or division of the register (drop-down list).",
-        "text": "Text.",
-        "fiscal_year": "A fiscal year, YYYY-YY (e.g. 2010-11).",
-        "duration": "ongoing; an end fiscal year (2023-24); a range (2019-20 to 2023-24); or N years.",
-        "cluster": "One of: " + "; ".join(lists["cluster"]) + ".",
-        "lifecycle_stages": "One or more of: " + "; ".join(lists["lifecycle_stages"])
-        + " (separated by ';'; none for covariate-risk programmes).",
-        "target_groups": "One or more of: " + "; ".join(lists["target_groups"])
-        + "; other groups in your own words (separated by ';').",
-        "answer": "One of: " + ", ".join(lists["answer"]) + " (empty = unknown).",
-        "followup": "One of: " + ", ".join(lists["followup"])
-        + " (not_applicable when the question before is yes).",
-        "partner_agencies": "Ministries/divisions of the register or other agencies, separated by ';'.",
-        "amount_crore": "BDT crore (a number, or with units: 12 lakh, Tk 50,000).",
-        "count": "Persons (a number, or e.g. 2.65 lakh).",
-        "amount_bdt": "Taka per beneficiary per month.",
-    }
-    return texts.get(kind, "Text.")
+def allowed_values(kind: str, language: str = "en") -> str:
+    """What the Instructions sheet says a column of ``kind`` accepts, in ``language``."""
+    _ = translator(language)
+    values = _list_values(language).get(kind, ())
+    sep = "; " if kind in ("cluster", "lifecycle_stages", "target_groups") else ", "
+    return _(_ALLOWED.get(kind, _ALLOWED["text"])).format(values=sep.join(values))
 
 
 def _budget_columns() -> tuple[FormColumn, ...]:
@@ -150,13 +192,13 @@ def _budget_columns() -> tuple[FormColumn, ...]:
     )
 
 
-def _write_header(ws: Worksheet, columns: tuple[FormColumn, ...]) -> None:
+def _write_header(ws: Worksheet, columns: tuple[FormColumn, ...], _: Translator) -> None:
     for i, col in enumerate(columns, start=1):
-        cell = ws.cell(row=1, column=i, value=col.label)
+        cell = ws.cell(row=1, column=i, value=_(col.label))
         cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
         cell.alignment = _HEADER_ALIGNMENT
-        comment = Comment(col.instruction, "NSSS guideline")
+        comment = Comment(_(col.instruction), _("NSSS guideline"))
         comment.width, comment.height = 320, 140
         cell.comment = comment
         ws.column_dimensions[get_column_letter(i)].width = COLUMN_WIDTHS.get(col.kind, 20)
@@ -164,12 +206,12 @@ def _write_header(ws: Worksheet, columns: tuple[FormColumn, ...]) -> None:
     ws.freeze_panes = "A2"
 
 
-def _write_lists(ws: Worksheet) -> dict[str, str]:
+def _write_lists(ws: Worksheet, _: Translator) -> dict[str, str]:
     """Write the drop-down values; return each kind's range formula (``Lists!$A$2:$A$6``)."""
     ranges = {}
-    for i, (kind, values) in enumerate(_list_values().items(), start=1):
+    for i, (kind, values) in enumerate(_list_values(_.language).items(), start=1):
         letter = get_column_letter(i)
-        head = ws.cell(row=1, column=i, value=_LIST_HEADERS[kind])
+        head = ws.cell(row=1, column=i, value=_(_LIST_HEADERS[kind]))
         head.font = _HEADER_FONT
         for r, value in enumerate(values, start=2):
             ws.cell(row=r, column=i, value=value)
@@ -180,57 +222,68 @@ def _write_lists(ws: Worksheet) -> dict[str, str]:
 
 
 def _add_validations(
-    ws: Worksheet, columns: tuple[FormColumn, ...], ranges: dict[str, str]
+    ws: Worksheet, columns: tuple[FormColumn, ...], ranges: dict[str, str], _: Translator
 ) -> None:
     for i, col in enumerate(columns, start=1):
         if col.kind not in ranges:
             continue
         letter = get_column_letter(i)
         multi = col.kind in MULTI_VALUE_KINDS
+        label = _(col.label)
         dv = DataValidation(
             type="list",
             formula1=ranges[col.kind],
             allow_blank=True,
             showErrorMessage=not multi,
             showInputMessage=True,
-            errorTitle=col.label[:32],
-            error="Pick a value from the list (see the Instructions sheet).",
-            promptTitle=col.label[:32],
-            prompt=("Pick one, or type several separated by ';'." if multi
-                    else "Pick a value from the list.")[:255],
+            errorTitle=label[:32],
+            error=_("Pick a value from the list (see the Instructions sheet)."),
+            promptTitle=label[:32],
+            prompt=(_("Pick one, or type several separated by ';'.") if multi
+                    else _("Pick a value from the list."))[:255],
         )
         dv.add(f"{letter}2:{letter}{VALIDATED_ROWS + 1}")
         ws.add_data_validation(dv)
 
 
-def _write_instructions(ws: Worksheet) -> None:
+def _write_instructions(ws: Worksheet, _: Translator) -> None:
     ref = load_reference()
-    ws["A1"] = TITLE
+    ws["A1"] = _(TITLE)
     ws["A1"].font = Font(bold=True, size=14)
     row = 3
-    ws.cell(row=row, column=1, value="How to fill the form").font = _HEADER_FONT
+    ws.cell(row=row, column=1, value=_("How to fill the form")).font = _HEADER_FONT
+    answers = ", ".join(_list_values(_.language)["answer"])
     for line in HOW_TO_FILL:
         row += 1
-        ws.cell(row=row, column=2, value=line).alignment = _WRAP
-    for sheet, columns in (("Programmes", ref.columns_of("Programmes")), ("Budget", _budget_columns())):
+        ws.cell(row=row, column=2, value=_(line).format(answers=answers)).alignment = _WRAP
+    sheets = (
+        (_("Sheet Programmes"), ref.columns_of("Programmes")),
+        (_("Sheet Budget"), _budget_columns()),
+    )
+    heads = ("#", _("Column"), _("The guideline's question"), _("Allowed values"))
+    for title, columns in sheets:
         row += 2
-        ws.cell(row=row, column=1, value=f"Sheet {sheet}").font = _HEADER_FONT
+        ws.cell(row=row, column=1, value=title).font = _HEADER_FONT
         row += 1
-        for i, head in enumerate(("#", "Column", "The guideline's question", "Allowed values"), start=1):
+        for i, head in enumerate(heads, start=1):
             cell = ws.cell(row=row, column=i, value=head)
             cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
         for n, col in enumerate(columns, start=1):
             row += 1
             ws.cell(row=row, column=1, value=n)
-            ws.cell(row=row, column=2, value=col.label).alignment = _WRAP
-            ws.cell(row=row, column=3, value=col.instruction).alignment = _WRAP
-            ws.cell(row=row, column=4, value=allowed_values(col.kind)).alignment = _WRAP
+            ws.cell(row=row, column=2, value=_(col.label)).alignment = _WRAP
+            ws.cell(row=row, column=3, value=_(col.instruction)).alignment = _WRAP
+            ws.cell(row=row, column=4, value=allowed_values(col.kind, _.language)).alignment = _WRAP
     for letter, width in zip("ABCD", (6, 34, 70, 60)):
         ws.column_dimensions[letter].width = width
 
 
-def build_template() -> Workbook:
-    """The blank form as an openpyxl workbook (sheets Programmes, Budget, Instructions, Lists)."""
+def build_template(language: str | None = None) -> Workbook:
+    """The blank form as an openpyxl workbook (sheets Programmes, Budget, Instructions,
+    Lists), its labels, instructions and drop-down values in ``language`` (default
+    ``$NSSS_LANGUAGE``, else English). The sheet names stay English in every language:
+    the reader and ministries' macros find the sheets by them."""
+    _ = translator(language)
     ref = load_reference()
     wb = Workbook()
     programmes = wb.active
@@ -240,13 +293,15 @@ def build_template() -> Workbook:
     lists = wb.create_sheet("Lists")
     lists.sheet_state = "hidden"
 
-    ranges = _write_lists(lists)
+    ranges = _write_lists(lists, _)
     form = ref.columns_of("Programmes")
-    _write_header(programmes, form)
-    _add_validations(programmes, form, ranges)
-    _write_header(budget, _budget_columns())
-    _write_instructions(instructions)
-    wb.properties.title = TITLE
+    _write_header(programmes, form, _)
+    _add_validations(programmes, form, ranges, _)
+    _write_header(budget, _budget_columns(), _)
+    _write_instructions(instructions, _)
+    wb.properties.title = _(TITLE)
+    if _.language != "en":
+        wb.properties.language = _.language
     wb.properties.creator = "nsss template"
     return wb
 
@@ -287,10 +342,11 @@ def save_workbook(wb: Workbook, out_path: Path | str) -> None:
     make_readable(out_path)
 
 
-def write_template(out_path: Path | str) -> Path:
-    """Write the blank assessment form to ``out_path`` (``.xlsx``) and return the path."""
+def write_template(out_path: Path | str, language: str | None = None) -> Path:
+    """Write the blank assessment form in ``language`` to ``out_path`` (``.xlsx``) and
+    return the path."""
     out_path = Path(out_path)
     if out_path.suffix.lower() != ".xlsx":
         raise UsageError(f"{out_path}: the form is an Excel workbook; give a name ending in .xlsx")
-    save_workbook(build_template(), out_path)
+    save_workbook(build_template(language), out_path)
     return out_path

@@ -16,6 +16,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from nsss_analysis.config import REFERENCE_DIR
+from nsss_analysis.reference.glossary import (
+    CLUSTER_NAMES,
+    FORM_ANSWER_NAMES,
+    STAGE_NAMES,
+    TARGET_GROUP_NAMES,
+)
+from nsss_analysis.reference.i18n import LANGUAGES, SOURCE_LANGUAGE, translator
 
 #: The ten assessed items, by domain (shared/spec/diagnostics.md section 1).
 DOMAINS: dict[str, tuple[str, ...]] = {
@@ -110,20 +117,40 @@ QUARANTINE_COLUMNS: tuple[str, ...] = (
 
 @dataclass(frozen=True)
 class Ministry:
+    """A ministry or division of the register. ``name_bn`` is its Bangla name,
+    ``bn_source`` where that was found and ``bn_verified`` whether that source is the
+    government's own publication (unverified names are listed in the README)."""
+
     code: str
     name: str
     parent_ministry: str
     aliases: tuple[str, ...]
+    name_bn: str = ""
+    bn_source: str = ""
+    bn_verified: bool = False
+
+    def name_in(self, language: str) -> str:
+        """The name to show in ``language``: the Bangla name where one is recorded,
+        else the English name."""
+        return self.name_bn if language == "bn" and self.name_bn else self.name
 
 
 @dataclass(frozen=True)
 class CataloguedProgramme:
     """A real NSSS programme on record: the ministry or division that runs it, its
-    name, and where that was found (``reference/programmes.csv``)."""
+    name, and where that was found (``reference/programmes.csv``); its published
+    Bangla name where one was found (empty: the English name is shown)."""
 
     ministry_code: str
     programme: str
     source: str
+    name_bn: str = ""
+    bn_source: str = ""
+    bn_verified: bool = False
+
+    def name_in(self, language: str) -> str:
+        """The name to show in ``language`` (the English name where no Bangla one is known)."""
+        return self.name_bn if language == "bn" and self.name_bn else self.programme
 
 
 @dataclass(frozen=True)
@@ -198,12 +225,64 @@ def _split(text: str) -> tuple[str, ...]:
     return tuple(a.strip() for a in text.split("|") if a.strip())
 
 
-@lru_cache(maxsize=1)
+def _flag(text: str) -> bool:
+    return text.strip().lower() == "true"
+
+
+def _with_translations(
+    vocabulary: dict[str, tuple[str, ...]], names: Mapping[str, str]
+) -> dict[str, tuple[str, ...]]:
+    """``vocabulary`` with each value's words in every other language (from the message
+    catalogue) accepted as spellings of it: the Bangla form's drop-downs read back."""
+    out = {}
+    for code, variants in vocabulary.items():
+        extra = tuple(
+            translator(language).gettext(names[code])
+            for language in LANGUAGES
+            if language != SOURCE_LANGUAGE and code in names
+        )
+        out[code] = variants + tuple(e for e in extra if e not in variants)
+    return out
+
+
+def _column_translations(label: str, instruction: str) -> tuple[str, ...]:
+    """A form column's label and question in every other language: the Bangla form's
+    headers are matched like the English ones."""
+    return tuple(
+        text
+        for language in LANGUAGES
+        if language != SOURCE_LANGUAGE
+        for text in (translator(language).gettext(label), translator(language).gettext(instruction))
+        if text not in (label, instruction)
+    )
+
+
 def load_reference() -> Reference:
-    """Load the register and vocabularies once per process."""
+    """The register and vocabularies (loaded once per process), each value also
+    accepted in its translations from the message catalogue: the reader reads the
+    Bangla form as it reads the English one."""
+    return _load(translations=True)
+
+
+def file_reference() -> Reference:
+    """The register and vocabularies exactly as the data files spell them, without the
+    catalogue's translations (the synthetic-form generator draws its spellings here)."""
+    return _load(translations=False)
+
+
+@lru_cache(maxsize=2)
+def _load(translations: bool) -> Reference:
     with open(REFERENCE_DIR / "ministries.csv", encoding="utf-8", newline="") as f:
         ministries = tuple(
-            Ministry(r["code"], r["name"], r["parent_ministry"], _split(r["aliases"]))
+            Ministry(
+                r["code"],
+                r["name"],
+                r["parent_ministry"],
+                tuple(dict.fromkeys((*_split(r["aliases"]), *(_split(r["name_bn"]) if translations else ())))),
+                r["name_bn"].strip(),
+                r["bn_source"].strip(),
+                _flag(r["bn_verified"]),
+            )
             for r in csv.DictReader(f)
         )
     with open(REFERENCE_DIR / "form_columns.csv", encoding="utf-8", newline="") as f:
@@ -214,7 +293,10 @@ def load_reference() -> Reference:
                 r["label"],
                 r["column"],
                 r["kind"],
-                _split(r["synonyms"]),
+                (
+                    *_split(r["synonyms"]),
+                    *(_column_translations(r["label"], r["instruction"]) if translations else ()),
+                ),
                 r["instruction"],
             )
             for r in csv.DictReader(f)
@@ -223,21 +305,32 @@ def load_reference() -> Reference:
         rows = list(csv.DictReader(f))
     with open(REFERENCE_DIR / "programmes.csv", encoding="utf-8", newline="") as f:
         programmes = tuple(
-            CataloguedProgramme(r["ministry_code"], r["programme"], r["source"]) for r in csv.DictReader(f)
+            CataloguedProgramme(
+                r["ministry_code"],
+                r["programme"],
+                r["source"],
+                r["name_bn"].strip(),
+                r["bn_source"].strip(),
+                _flag(r["bn_verified"]),
+            )
+            for r in csv.DictReader(f)
         )
     vocab = json.loads((REFERENCE_DIR / "vocabularies.json").read_text(encoding="utf-8"))
 
     def mapping(key: str) -> dict[str, tuple[str, ...]]:
         return {k: tuple(v) for k, v in vocab[key].items()}
 
+    def translated(key: str, names: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
+        return _with_translations(mapping(key), names) if translations else mapping(key)
+
     return Reference(
         ministries=ministries,
         form_columns=form_columns,
-        clusters=mapping("clusters"),
-        lifecycle_stages=mapping("lifecycle_stages"),
-        target_groups=mapping("target_groups"),
-        answers=mapping("answers"),
-        followups=mapping("followups"),
+        clusters=translated("clusters", CLUSTER_NAMES),
+        lifecycle_stages=translated("lifecycle_stages", STAGE_NAMES),
+        target_groups=translated("target_groups", TARGET_GROUP_NAMES),
+        answers=translated("answers", FORM_ANSWER_NAMES),
+        followups=translated("followups", FORM_ANSWER_NAMES),
         totals_labels=tuple(vocab["totals_labels"]),
         sex_codes=mapping("sex_codes"),
         payment_channels=mapping("payment_channels"),

@@ -52,8 +52,10 @@ from nsss_analysis.reference.vocab import (
     ITEMS,
     LINEAGE_COLUMNS,
     LIST_COLUMNS,
-    load_reference,
     normalise_key,
+)
+from nsss_analysis.reference.vocab import (
+    file_reference as load_reference,  # the files' spellings, not the catalogue's
 )
 
 DEFAULT_SEED = 2019

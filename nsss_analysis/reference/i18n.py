@@ -1,0 +1,197 @@
+"""Reports and the form in English or Bangla, through gettext.
+
+English strings are the message ids; the Bangla words live in the message catalogue
+``reference/locale/bn/LC_MESSAGES/nsss.po`` (compiled to ``nsss.mo`` beside it, kept
+in the repository; ``make i18n`` extracts, updates and compiles them with Babel, and a
+test checks that the ``.mo`` matches the ``.po``). No language dictionary is kept in
+code: a module marks its words with :func:`N_` (or calls ``_``) and the catalogue
+translates them.
+
+The language is a parameter everywhere; where none is given it is the
+``NSSS_LANGUAGE`` environment variable, else English.
+"""
+
+from __future__ import annotations
+
+import csv
+import gettext
+import io
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+
+from babel.messages.pofile import read_po
+
+from nsss_analysis.config import REFERENCE_DIR
+from nsss_analysis.errors import UsageError
+
+#: The gettext domain: ``locale/<lang>/LC_MESSAGES/nsss.mo``.
+DOMAIN = "nsss"
+LOCALE_DIR = REFERENCE_DIR / "locale"
+#: The languages reports and the form are written in; English is the source language.
+LANGUAGES: tuple[str, ...] = ("en", "bn")
+SOURCE_LANGUAGE = "en"
+#: ``--language all`` renders every language.
+ALL = "all"
+#: The environment variable that chooses the language when no parameter does.
+LANGUAGE_VARIABLE = "NSSS_LANGUAGE"
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction without translating it here (it is translated
+    where it is shown, by ``_(message)``)."""
+    return message
+
+
+def resolve_language(language: str | None = None) -> str:
+    """The language to use: ``language`` if given, else ``$NSSS_LANGUAGE``, else English.
+
+    >>> resolve_language("BN")
+    'bn'
+    """
+    chosen = language if language else os.environ.get(LANGUAGE_VARIABLE) or SOURCE_LANGUAGE
+    code = str(chosen).strip().lower().replace("-", "_").split("_")[0]
+    if code not in LANGUAGES:
+        raise UsageError(
+            f"language '{chosen}' is not supported; choose one of {', '.join(LANGUAGES)}"
+        )
+    return code
+
+
+def languages(choice: str | None = None) -> tuple[str, ...]:
+    """The languages a ``--language`` choice asks for: ``all`` means every one.
+
+    >>> languages("all"), languages("bn")
+    (('en', 'bn'), ('bn',))
+    """
+    if choice is None and os.environ.get(LANGUAGE_VARIABLE, "").strip().lower() == ALL:
+        return LANGUAGES
+    if choice is not None and str(choice).strip().lower() == ALL:
+        return LANGUAGES
+    return (resolve_language(choice),)
+
+
+@cache
+def translations(language: str) -> gettext.NullTranslations:
+    """The compiled catalogue of ``language`` (English: the message ids themselves)."""
+    if language == SOURCE_LANGUAGE:
+        return gettext.NullTranslations()
+    path = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    if not path.is_file():
+        raise UsageError(f"{path}: the {language} message catalogue is not compiled; run make i18n")
+    with open(path, "rb") as f:
+        return gettext.GNUTranslations(f)
+
+
+@dataclass(frozen=True)
+class Translator:
+    """The words of one language: ``gettext`` (``_``), ``ngettext`` and ``pgettext``."""
+
+    language: str
+    catalogue: gettext.NullTranslations
+
+    def gettext(self, message: str) -> str:
+        return self.catalogue.gettext(message) if message else message
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.catalogue.ngettext(singular, plural, n)
+
+    def pgettext(self, context: str, message: str) -> str:
+        return self.catalogue.pgettext(context, message)
+
+    __call__ = gettext
+
+
+def translator(language: str | None = None) -> Translator:
+    """The :class:`Translator` of ``language`` (default ``$NSSS_LANGUAGE``, else English).
+
+    >>> _ = translator("bn")
+    >>> _("Programme"), _.ngettext("{n} programme", "{n} programmes", 3)
+    ('কর্মসূচি', '{n}টি কর্মসূচি')
+    """
+    code = resolve_language(language)
+    return Translator(code, translations(code))
+
+
+_current: Translator | None = None
+
+
+def set_language(language: str | None = None) -> Translator:
+    """Make ``language`` the one :func:`_` and :func:`ngettext` use (a notebook's
+    ``language`` parameter calls this once), and return its translator."""
+    global _current
+    _current = translator(language)
+    return _current
+
+
+def current() -> Translator:
+    """The language set by :func:`set_language`, else the environment's."""
+    return _current if _current is not None else translator()
+
+
+def _(message: str) -> str:
+    """``message`` in the current language."""
+    return current().gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or plural of a message in the current language, for ``n``."""
+    return current().ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    """``message`` in the current language, told apart by ``context``."""
+    return current().pgettext(context, message)
+
+
+# --- extraction of the words kept in reference data (see babel.cfg) -------------------
+
+
+def extract_form_columns(
+    fileobj: io.BufferedReader, keywords: object, comment_tags: object, options: dict
+) -> Iterator[tuple[int, str, str, list[str]]]:
+    """Babel extractor for ``form_columns.csv``: each column's label and the
+    guideline's question become message ids (the form and the reports show them)."""
+    text = fileobj.read().decode("utf-8")
+    for lineno, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
+        for field in ("label", "instruction"):
+            if row[field]:
+                yield lineno, "gettext", row[field], [f"form column {row['column']} ({field})"]
+
+
+def untranslated(language: str) -> list[str]:
+    """Message ids of the ``.po`` catalogue of ``language`` without a translation."""
+    with open(LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po", "rb") as f:
+        catalogue = read_po(f)
+    missing = []
+    for message in catalogue:
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if not all(s.strip() for s in strings) or message.fuzzy:
+            missing.append(message.id if isinstance(message.id, str) else message.id[0])
+    return missing
+
+
+#: A run of Latin-script words (letters, apostrophes, hyphens, inner digits) joined by
+#: spaces or light punctuation: what an English phrase looks like inside Bangla text.
+_LATIN_RUN = re.compile(r"[A-Za-z][\w'’-]*(?:[ \t,;:/()&]+[A-Za-z][\w'’-]*)+", re.ASCII)
+
+
+def english_runs(text: str, allowed: Iterable[str] = (), min_words: int = 2) -> list[str]:
+    """Phrases of at least ``min_words`` Latin-script words left in ``text`` once every
+    ``allowed`` string (proper names, programme names without a Bangla name, codes) is
+    taken out: a Bangla page should have none.
+
+    >>> english_runs("বয়স্ক ভাতা: Old Age Allowance, ২০২৪-২৫ অর্থবছর was good", ["Old Age Allowance"])
+    ['was good']
+    """
+    for name in sorted({a for a in allowed if a}, key=len, reverse=True):
+        text = text.replace(name, " ")
+    runs = (m.group().strip(" ,;:/()&") for m in _LATIN_RUN.finditer(text))
+    return [r for r in runs if len(re.findall(r"[A-Za-z][\w'’-]*", r)) >= min_words]
+
+
+Gettext = Callable[[str], str]

@@ -1,0 +1,128 @@
+"""Numbers as the reader of each language writes them.
+
+English: international grouping (``1,234,567``), ``Tk 1,258.5 crore``, ``46%``,
+``2024-25``. Bangla: Bangla digits and South Asian grouping (``১২,৩৪,৫৬৭``),
+``১,২৫৮.৫ কোটি টাকা``, ``৪৬%``, ``২০২৪-২৫``.
+
+Babel's ``bn`` locale groups digits the South Asian way (``#,##,##0``), so it does the
+grouping here; but it rounds half to even (``0.05`` to ``0.0``), so values are rounded
+half away from zero first, and it writes Latin digits even
+with ``numbering_system="default"`` (Babel 2.19, measured: ``format_decimal(1234567,
+locale="bn", numbering_system="default")`` gives ``12,34,567``), so the digits are
+replaced by this module. Every function takes the language and returns text the
+reader's parsers (``intake.quantities``) read back to the same value.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel.numbers import format_decimal
+
+from nsss_analysis.reference.i18n import resolve_language, translator
+
+#: ASCII digits to Bangla digits (U+09E6-U+09EF).
+_TO_BANGLA = str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯")
+#: Digit grouping by language: Bangla readers group by lakh and crore (12,34,567).
+_GROUPING = {"en": "#,##0", "bn": "#,##,##0"}
+#: Babel locale whose symbols (``.`` and ``,``) each language uses.
+_LOCALE = {"en": "en", "bn": "bn"}
+#: Amounts of at least this many crore are shown without decimals (as in the English
+#: sentences: Tk 1,259 crore, Tk 12.5 crore).
+WHOLE_CRORE_FROM = 100
+#: Counts of at least one lakh are written in lakh in Bangla prose (১২.৫ লক্ষ).
+LAKH = 100_000
+
+
+def _missing(value: object) -> bool:
+    if value is None:
+        return True
+    try:
+        return math.isnan(float(value))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return True
+
+
+def localise_digits(text: str, language: str | None = None) -> str:
+    """``text`` with its ASCII digits in the script of ``language``.
+
+    >>> localise_digits("2024-25", "bn")
+    '২০২৪-২৫'
+    """
+    return str(text).translate(_TO_BANGLA) if resolve_language(language) == "bn" else str(text)
+
+
+def number(value: object, language: str | None = None, decimals: int = 0) -> str:
+    """``value`` with ``decimals`` decimal places and the language's grouping and digits.
+
+    >>> number(1234567, "bn"), number(1234567, "en"), number(-1234.5, "bn", 1)
+    ('১২,৩৪,৫৬৭', '1,234,567', '-১,২৩৪.৫')
+    """
+    lang = resolve_language(language)
+    if _missing(value):
+        return translator(lang).gettext("n/a")
+    pattern = _GROUPING[lang] + ("." + "0" * decimals if decimals > 0 else "")
+    # Half away from zero, as readers round (Babel would round half to even: 0.05 -> 0.0).
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    text = format_decimal(rounded, format=pattern, locale=_LOCALE[lang], decimal_quantization=True)
+    if text.startswith("-") and set(text[1:]) <= set("0,."):
+        text = text[1:]  # -0.0 and values that round to zero carry no sign
+    return localise_digits(text, lang)
+
+
+def count(value: object, language: str | None = None) -> str:
+    """A whole number of persons or programmes (``১,০৭,৬১৪``)."""
+    return number(value, language, 0)
+
+
+def percent(share: object, language: str | None = None, decimals: int = 0) -> str:
+    """A share 0-1 as a percentage (``0.46`` → ``46%`` / ``৪৬%``).
+
+    >>> percent(0.4649, "bn", 1), percent(1, "en")
+    ('৪৬.৫%', '100%')
+    """
+    if _missing(share):
+        return translator(language).gettext("n/a")
+    return number(float(share) * 100, language, decimals) + "%"
+
+
+def crore(value: object, language: str | None = None, decimals: int | None = None) -> str:
+    """An amount in crore Taka: ``Tk 1,258.5 crore`` / ``১,২৫৮.৫ কোটি টাকা``. Without
+    ``decimals``, whole crore from :data:`WHOLE_CRORE_FROM`, else one decimal.
+
+    >>> crore(1258.5, "bn", 1), crore(12.5, "en")
+    ('১,২৫৮.৫ কোটি টাকা', 'Tk 12.5 crore')
+    """
+    lang = resolve_language(language)
+    _ = translator(lang)
+    if _missing(value):
+        return _.gettext("an unknown amount")
+    if decimals is None:
+        decimals = 0 if abs(float(value)) >= WHOLE_CRORE_FROM else 1
+    return _.gettext("Tk {amount} crore").format(amount=number(value, lang, decimals))
+
+
+def lakh(persons: object, language: str | None = None, decimals: int = 1) -> str:
+    """A number of persons in lakh (``1250000`` → ``12.5 lakh`` / ``১২.৫ লক্ষ``)."""
+    lang = resolve_language(language)
+    if _missing(persons):
+        return translator(lang).gettext("n/a")
+    amount = number(float(persons) / LAKH, lang, decimals)
+    return translator(lang).gettext("{amount} lakh").format(amount=amount)
+
+
+def taka(value: object, language: str | None = None) -> str:
+    """An amount in Taka (``Tk 50,000`` / ``৫০,০০০ টাকা``)."""
+    lang = resolve_language(language)
+    _ = translator(lang)
+    if _missing(value):
+        return _.gettext("an unknown amount")
+    return _.gettext("Tk {amount}").format(amount=number(value, lang, 0))
+
+
+def fiscal_year(fy: object, language: str | None = None) -> str:
+    """A fiscal year ``YYYY-YY`` in the language's digits (``২০২৪-২৫``)."""
+    if fy is None or (isinstance(fy, float) and math.isnan(fy)):
+        return translator(language).gettext("n/a")
+    return localise_digits(str(fy), language)

@@ -1,0 +1,158 @@
+"""The form in Bangla (`nsss template --language bn`): Bangla labels, questions,
+instructions and drop-downs; filled with the same answers as the English form, it
+reads back into the same tables; and a mixed form (English headers, Bangla answers,
+Bangla digits) reads back too."""
+
+from __future__ import annotations
+
+import openpyxl
+import pandas as pd
+import pytest
+from test_template import BUDGET_ROWS, FORM, _filled_rows
+
+from nsss_analysis.cli import main
+from nsss_analysis.intake.clean import clean_raw
+from nsss_analysis.intake.template import build_template, write_template
+from nsss_analysis.reference.glossary import (
+    CLUSTER_NAMES,
+    FORM_ANSWER_NAMES,
+    STAGE_NAMES,
+    TARGET_GROUP_NAMES,
+)
+from nsss_analysis.reference.i18n import LANGUAGE_VARIABLE, translator
+from nsss_analysis.reference.vocab import ANSWERS, load_reference
+from nsss_analysis.report import numbers
+
+REF = load_reference()
+_ = translator("bn")
+BANGLA = set(map(chr, range(0x0980, 0x0A00)))
+
+
+def _is_bangla(text: object) -> bool:
+    return isinstance(text, str) and any(ch in BANGLA for ch in text)
+
+
+@pytest.fixture(scope="module")
+def bangla(tmp_path_factory):
+    path = tmp_path_factory.mktemp("template-bn") / "form-bn.xlsx"
+    write_template(path, "bn")
+    return openpyxl.load_workbook(path)
+
+
+def test_bangla_form_labels_questions_and_drop_downs_are_bangla(bangla):
+    ws = bangla["Programmes"]
+    headers = [c.value for c in ws[1]]
+    assert headers == [_(c.label) for c in FORM]
+    assert all(_is_bangla(h) for h in headers)
+    assert all(_is_bangla(c.comment.text) for c in ws[1])
+    lists = bangla["Lists"]
+    columns = {lists.cell(1, i).value: [c.value for c in col[1:] if c.value]
+               for i, col in enumerate(lists.iter_cols(), start=1)}
+    assert columns[_("Answer options")] == ["হ্যাঁ", "আংশিক", "না", "প্রযোজ্য নয়", "জানা নেই"]
+    assert "সমাজকল্যাণ মন্ত্রণালয়" in columns[_("Ministry/Division options")]
+    assert all(_is_bangla(v) for values in columns.values() for v in values if v not in
+               {m.name for m in REF.ministries})
+    instructions = [c.value for row in bangla["Instructions"].iter_rows() for c in row if isinstance(c.value, str)]
+    assert instructions[0] == "সামাজিক নিরাপত্তা কর্মসূচির এনএসএসএস জেন্ডার মূল্যায়ন"
+    assert any("হ্যাঁ, আংশিক, না" in t for t in instructions)
+    assert bangla.properties.language == "bn"
+
+
+def test_english_form_is_unchanged_by_the_language_parameter(tmp_path, monkeypatch):
+    monkeypatch.delenv(LANGUAGE_VARIABLE, raising=False)
+    write_template(tmp_path / "a.xlsx")
+    write_template(tmp_path / "b.xlsx", "en")
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+    monkeypatch.setenv(LANGUAGE_VARIABLE, "bn")
+    assert build_template()["Programmes"]["A1"].value == "মন্ত্রণালয়/বিভাগ"
+
+
+def test_cli_writes_the_bangla_form(tmp_path, capsys):
+    out = tmp_path / "form.xlsx"
+    assert main(["template", str(out), "--language", "bn"]) == 0
+    assert openpyxl.load_workbook(out)["Programmes"]["B1"].value == "কর্মসূচির নাম"
+    with pytest.raises(SystemExit) as exc:
+        main(["template", str(out), "--language", "fr"])
+    assert exc.value.code == 2
+
+
+def _in_bangla(column: str, value: object) -> object:
+    """A cell of the English filled form as a Bangla ministry would write it."""
+    if value is None:
+        return None
+    kind = next(c.kind for c in FORM if c.column == column)
+    if kind in ("answer", "followup"):
+        return _(FORM_ANSWER_NAMES[value])
+    if kind == "ministry":
+        return next(m.name_in("bn") for m in REF.ministries if m.name == value)
+    if kind == "cluster":
+        return _(CLUSTER_NAMES[value])
+    if kind == "lifecycle_stages":
+        return "; ".join(_(STAGE_NAMES[s]) for s in value.split("; "))
+    if kind == "target_groups":
+        return "; ".join(_(TARGET_GROUP_NAMES[g]) if g in TARGET_GROUP_NAMES else g for g in value.split("; "))
+    if kind == "fiscal_year":
+        return numbers.fiscal_year(value, "bn")
+    if kind == "duration":
+        return {"ongoing": "চলমান", "5 years": "৫ বছর"}.get(
+            value, numbers.localise_digits(value.replace(" to ", " থেকে "), "bn")
+        )
+    return value  # programme names, partner agencies, remarks: as written
+
+
+def _budget_in_bangla(row):
+    programme, fy, crore, people, women, rate = row
+    return [
+        programme,
+        numbers.fiscal_year(fy, "bn"),
+        None if crore is None else numbers.crore(crore, "bn", 2),
+        None if people is None else numbers.count(people, "bn"),
+        None if women is None else numbers.lakh(women, "bn", 4),
+        None if rate is None else numbers.taka(rate, "bn"),
+    ]
+
+
+def _clean(tmp_path, name, wb):
+    raw = tmp_path / name
+    raw.mkdir()
+    wb.save(raw / "MoWCA_form_2023-24.xlsx")
+    result = clean_raw(raw)
+    assert len(result.quarantine) == 0, result.quarantine.to_dict("records")
+    return result
+
+
+def _same(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    pd.testing.assert_frame_equal(
+        a.sort_values("source_row").reset_index(drop=True),
+        b.sort_values("source_row").reset_index(drop=True),
+    )
+
+
+def test_the_bangla_form_reads_back_into_the_same_tables_as_the_english(tmp_path):
+    rows, _expected = _filled_rows()
+    english = build_template("en")
+    bangla = build_template("bn")
+    for row in rows:
+        english["Programmes"].append(row)
+        bangla["Programmes"].append([_in_bangla(c.column, v) for c, v in zip(FORM, row)])
+    for row in BUDGET_ROWS:
+        english["Budget"].append(list(row))
+        bangla["Budget"].append(_budget_in_bangla(row))
+    assert sum(_is_bangla(c.value) for c in bangla["Programmes"][2]) >= 10  # really Bangla cells
+    en, bn = _clean(tmp_path, "en", english), _clean(tmp_path, "bn", bangla)
+    _same(en.assessments, bn.assessments)
+    _same(en.budgets, bn.budgets)
+    assert set(bn.assessments["graduation"]) <= set(ANSWERS)
+
+
+def test_a_mixed_form_english_headers_bangla_answers_reads_back(tmp_path):
+    """What ministries really send: the English form with some cells typed in Bangla."""
+    rows, _expected = _filled_rows()
+    english = build_template("en")
+    mixed = build_template("en")
+    for i, row in enumerate(rows):
+        english["Programmes"].append(row)
+        mixed["Programmes"].append(
+            [_in_bangla(c.column, v) if (i + j) % 2 else v for j, (c, v) in enumerate(zip(FORM, row))]
+        )
+    _same(_clean(tmp_path, "en", english).assessments, _clean(tmp_path, "mixed", mixed).assessments)
