@@ -13,6 +13,7 @@ import pandas as pd
 from nsss_analysis.diagnostics.budgets import (
     budget_gender_share,
     budget_plausibility,
+    programme_budgets,
     resolve_fiscal_year,
     women_beneficiary_share,
     women_share_by_programme,
@@ -50,7 +51,6 @@ from nsss_analysis.diagnostics.units import (
 from nsss_analysis.errors import NsssError
 from nsss_analysis.io import Tables
 from nsss_analysis.reference.ministries import resolve_ministry
-from nsss_analysis.diagnostics.budgets import programme_budgets
 
 
 def _with_scores(tables: Tables) -> Tables:
