@@ -3,21 +3,46 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+UV     := $(BIN)/uv
+#: Every dependency pinned (`make lock` rewrites it from pyproject.toml).
+LOCK   := requirements.lock
+#: `make lock LOCK_FLAGS=--upgrade` moves every pin to the newest release.
+LOCK_FLAGS ?=
+#: uv reads no pip.conf; --no-config also keeps a personal uv.toml out, so every machine resolves alike.
+UV_PIP := $(UV) --no-config pip
+#: The committed notebooks are templates: nbstripout empties outputs and counts, and these run keys too.
+#: Cell ids ("cell-00", ...) are authored and kept. tests/test_notebooks.py and .pre-commit-config.yaml use the same.
+NBSTRIPOUT := $(BIN)/nbstripout --keep-id --extra-keys "metadata.papermill metadata.execution cell.metadata.papermill"
 
 .DEFAULT_GOAL := help
-.PHONY: help install reports processed test test-fast lab template benchmark clean-outputs i18n
+.PHONY: help install lock strip lint reports processed test test-fast lab template benchmark clean-outputs i18n
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+# A venv without pip (ensurepip alone takes 3-10 s) and uv put into it by $(PYTHON)'s pip;
+# where $(PYTHON) has no pip, the ordinary venv with pip, which then installs uv.
+$(UV):
+	$(PYTHON) -m venv --without-pip $(VENV) && $(PYTHON) -m pip install -qq --prefix $(VENV) uv 2>/dev/null \
+		|| { $(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip install -qq uv; }
+
+$(STAMP): pyproject.toml $(LOCK) | $(UV)
+	$(UV_PIP) sync --quiet --python $(BIN)/python $(LOCK)
+	$(UV_PIP) install --quiet --python $(BIN)/python --no-deps -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
-install: $(STAMP) ## create .venv and install the workbench with its test tools
+install: $(STAMP) ## create .venv and install the locked dependencies, the workbench and its test tools
+
+lock: | $(UV) ## re-pin every dependency into requirements.lock after editing pyproject.toml
+	$(UV_PIP) compile --quiet --universal --python-version 3.11 --extra test $(LOCK_FLAGS) \
+		--custom-compile-command "make lock" pyproject.toml -o $(LOCK)
+
+strip: $(STAMP) ## empty the outputs and execution counts of notebooks/*.ipynb (nbstripout)
+	$(NBSTRIPOUT) notebooks/*.ipynb
+
+lint: $(STAMP) ## ruff check (lint only; the code base is not auto-formatted)
+	$(BIN)/ruff check .
 
 reports: $(STAMP) ## clean data/raw, score, and render every report into reports/
 	$(BIN)/nsss build
@@ -29,7 +54,6 @@ processed: $(STAMP) ## only clean, score and MIS coverage: data/processed/
 
 test: $(STAMP) ## run the whole test suite (unit, notebooks with nbval, browser)
 	$(MAKE) --no-print-directory processed >/dev/null
-	$(BIN)/python scripts/strip_notebooks.py --check
 	$(BIN)/python -m pytest -n 2 tests
 	$(BIN)/python -m pytest --nbval-lax -p no:randomly notebooks/
 

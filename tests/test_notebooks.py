@@ -5,11 +5,14 @@ from __future__ import annotations
 import ast
 import json
 import re
+import shlex
+import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
 import pytest
+import yaml
 
 from nsss_analysis.commands import run_beneficiaries, run_clean, run_score
 from nsss_analysis.config import NOTEBOOKS_DIR, RAW_DIR
@@ -81,25 +84,52 @@ def test_no_styler_or_unescaped_html_in_notebooks():
         assert ".style" not in text and "to_html" not in text and "HTML(" not in text and "Markdown(" not in text
 
 
-def test_strip_script_removes_outputs_and_counts(tmp_path):
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-    try:
-        import strip_notebooks
-    finally:
-        sys.path.pop(0)
+#: nbstripout's options for the committed notebooks, as the Makefile (``make strip``) and
+#: .pre-commit-config.yaml pass them: cell ids ("cell-00", ...) are authored, so kept; a
+#: papermill run's metadata is stripped besides nbstripout's defaults.
+NBSTRIPOUT_ARGS = ["--keep-id", "--extra-keys", "metadata.papermill metadata.execution cell.metadata.papermill"]
+
+
+def _nbstripout(*args: str | Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "nbstripout", *NBSTRIPOUT_ARGS, *map(str, args)],
+                          capture_output=True, text=True, check=False)
+
+
+def test_committed_notebooks_are_stripped_by_nbstripout():
+    verify = _nbstripout("--verify", *NOTEBOOKS)
+    assert verify.returncode == 0, f"{verify.stdout}{verify.stderr}run `make strip` and commit the notebooks"
+
+
+def test_nbstripout_empties_outputs_counts_and_run_metadata_keeping_tags_and_ids(tmp_path):
     nb = _read(NOTEBOOKS_DIR / "ministry_report.ipynb")
     cell = _code_cells(nb)[1]
     cell.execution_count = 3
     cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="hello")]
+    cell.metadata["papermill"] = {"duration": 0.1}
     nb.metadata["papermill"] = {"parameters": {}}
     path = tmp_path / "dirty.ipynb"
     nbformat.write(nb, path)
-    assert strip_notebooks.main(["--check", str(path)]) == 1
-    assert strip_notebooks.main([str(path)]) == 0
+    untouched = tmp_path / "committed.ipynb"
+    untouched.write_bytes((NOTEBOOKS_DIR / "exploration.ipynb").read_bytes())
+    verify = _nbstripout("--verify", path, untouched)
+    assert verify.returncode == 1 and "dirty.ipynb" in verify.stdout and "committed.ipynb" not in verify.stdout
+    assert _nbstripout(path).returncode == 0
     clean = _read(path)
-    assert not strip_notebooks.has_outputs(clean) and "papermill" not in clean.metadata
-    assert [c.metadata.get("tags") for c in clean.cells] == [c.metadata.get("tags") for c in nb.cells]
-    assert strip_notebooks.main(["--check", str(path)]) == 0
+    assert all(c.outputs == [] and c.execution_count is None for c in _code_cells(clean))
+    assert "papermill" not in clean.metadata and "papermill" not in _code_cells(clean)[1].metadata
+    assert [(c.id, c.metadata.get("tags")) for c in clean.cells] == [(c.id, c.metadata.get("tags")) for c in nb.cells]
+    assert [c.source for c in clean.cells] == [c.source for c in nb.cells]
+
+
+def test_make_strip_and_the_pre_commit_hook_strip_as_the_test_checks():
+    root = NOTEBOOKS_DIR.parent
+    makefile = (root / "Makefile").read_text(encoding="utf-8")
+    line = re.search(r"^NBSTRIPOUT\s*:=\s*(.+)$", makefile, re.MULTILINE).group(1)
+    assert shlex.split(line)[1:] == NBSTRIPOUT_ARGS
+    hooks = [h for repo in yaml.safe_load((root / ".pre-commit-config.yaml").read_text(encoding="utf-8"))["repos"]
+             for h in repo["hooks"]]
+    nbstripout_hook = next(h for h in hooks if h["id"] == "nbstripout")
+    assert shlex.split(nbstripout_hook["entry"])[1:] == NBSTRIPOUT_ARGS
 
 
 # --- executing the notebooks with their defaults against tables built from data/raw -----

@@ -536,7 +536,7 @@ def coverage_from_extracts(
         for ex in extracts:
             _first_pass(con, ex)
         invalid_unseen = pd.DataFrame(columns=["file_idx", "unit_id", "reason", "n"])
-        for attempt in range(2):  # a second pass only when the first met a valid unseen value
+        for _attempt in range(2):  # a second pass only when the first met a valid unseen value
             _load_lookups(con, extracts, units)
             with tqdm(total=100, desc="nsss beneficiaries", unit="%", disable=None if show is None else not show,
                       leave=False, bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}") as bar:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from nsss_analysis import __version__
 from nsss_analysis.diagnostics.summaries import headline_figures
+from nsss_analysis.io import write_text_atomic
 from nsss_analysis.report import narrative
 from nsss_analysis.runner.html import TEMPLATES_DIR
 from nsss_analysis.runner.manifest import INDEX_FILE
@@ -16,7 +17,6 @@ from nsss_analysis.runner.plan import ALL_YEARS, PlannedReport
 from nsss_analysis.runner.request import now
 
 log = logging.getLogger("nsss.reports")
-from nsss_analysis.io import write_text_atomic
 
 #: The report notebooks leave ``summaries.headline_figures``' dict in a variable
 #: ``headline``; the index reads it (and its sentences) from the kernel after the

@@ -187,9 +187,9 @@ def payment_channel_by_sex(channels: pd.DataFrame) -> Figure:
         ax.barh(y, vals, left=left, color=palette[k], hatch=hatches[k % len(hatches)], edgecolor="#333333",
                 label=str(channel).capitalize(), height=0.75)
         ink = _ink(palette[k])
-        for yi, l, v in zip(y, left, vals, strict=True):
+        for yi, start, v in zip(y, left, vals, strict=True):
             if v >= 0.06:
-                ax.text(l + v / 2, yi, f"{v:.0%}", ha="center", va="center", fontsize=7.5, color=ink,
+                ax.text(start + v / 2, yi, f"{v:.0%}", ha="center", va="center", fontsize=7.5, color=ink,
                         fontweight="bold")
         left = left + vals
     ax.set_yticks(y, list(table.index), fontsize=8)
