@@ -759,16 +759,13 @@ def test_default_run_then_skip_when_unchanged_then_force(tiny, standins, tmp_pat
         "print('RESULT', rc, heavy, round(time.perf_counter() - t, 3))\n"
     )
     for _ in range(2):  # a second try only if someone edited the package meanwhile (it re-renders all)
-        started = time.perf_counter()
         done = subprocess.run([PYTHON, "-c", probe], env=env, capture_output=True, text=True, timeout=120)
-        wall = time.perf_counter() - started
         if "nothing changed" in done.stdout or package_digest() == package:
             break
         package = package_digest()
     result = next(line for line in done.stdout.splitlines() if line.startswith("RESULT"))
     assert result.startswith("RESULT 0 []"), done.stdout + done.stderr
-    assert "nothing changed" in done.stdout
-    assert wall < 5, f"an unchanged rerun took {wall:.2f} s"
+    assert "nothing changed" in done.stdout  # its seconds are the regeneration benchmark's to print
 
     # One ministry's remark changes: that report and the national overview only.
     df = pd.read_parquet(processed / "assessments.parquet")
