@@ -63,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _wait_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--wait", type=float, default=LOCK_WAIT_SECONDS, metavar="SECONDS",
+    p.add_argument("--wait", type=float, default=None, metavar="SECONDS",
                    help=f"wait this long for another run's build lock, then exit 75 (default {LOCK_WAIT_SECONDS:g})")
 
 

@@ -65,8 +65,16 @@ class BuildLock:
         if key in _HELD:
             _HELD[key][1] += 1
             return self
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+        except (PermissionError, NotADirectoryError, FileExistsError) as exc:
+            what = "is not a folder" if not isinstance(exc, PermissionError) else "cannot be written (permission denied)"
+            raise NsssError(
+                f"{self.path.parent} {what}: the processed tables, their generations and the build lock "
+                f"{LOCK_FILE} are written there; give a folder you can write to",
+                exit_code=2,
+            ) from None
         deadline = time.monotonic() + self.wait
         while True:
             try:

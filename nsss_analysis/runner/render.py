@@ -163,8 +163,9 @@ def _render(request: ReportRequest, manifest: dict, fingerprint: str, started: f
         f"in {seconds:.1f} s; open {request.out / INDEX_FILE}"
     )
     if failed:
-        lines = [f"nsss reports: {len(failed)} of {len(plan)} report(s) failed (their notebooks are kept "
-                 f"with papermill's error marker):"]
+        kept = all((request.out / f"{r.key}.ipynb").exists() for r in failed)
+        lines = [f"nsss reports: {len(failed)} of {len(plan)} report(s) failed"
+                 + (" (their notebooks are kept with papermill's error marker):" if kept else ":")]
         for r in failed:
             cell = f" at In [{r.error_cell}]" if r.error_cell else ""
             page = request.out / f"{r.key}.html"
