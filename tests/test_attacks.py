@@ -8,10 +8,13 @@ processed folder is always one complete generation.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import errno
+import io
 import json
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -85,6 +88,7 @@ def nsss(project: Path, *argv: str, **env: str) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+@pytest.mark.slow
 def test_two_overlapping_builds_never_mix_the_second_waits_or_exits_75(project, tmp_path):
     raw_a, raw_b = tmp_path / "raw_a", tmp_path / "raw_b"
     one_ministry(raw_a, "MoSW")
@@ -168,30 +172,66 @@ def renames(done: subprocess.CompletedProcess) -> int:
     return int(done.stderr.rsplit("renames=", 1)[1])
 
 
+def forked_at(n: int, *argv: str) -> tuple[int, int]:
+    """As :func:`killed_at`, in a fork of this process (no interpreter start, no
+    imports): ``(exit status or -9, renames made)``."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: count renames, die at the n-th, never return to pytest
+        code = 1
+        try:
+            os.close(read)
+            count = [0]
+
+            def stopping(real):
+                def rename(*args, **kwargs):
+                    count[0] += 1
+                    if count[0] == n:
+                        os.write(write, f"{count[0]}\n".encode())
+                        os.kill(os.getpid(), signal.SIGKILL)
+                    return real(*args, **kwargs)
+                return rename
+
+            os.replace, os.rename = stopping(os.replace), stopping(os.rename)
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                code = main(list(argv))
+            os.write(write, f"{count[0]}\n".encode())
+        finally:
+            os._exit(code)
+    os.close(write)
+    _, status = os.waitpid(pid, 0)
+    with os.fdopen(read) as f:
+        made = f.read().split()
+    code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+    return code, int(made[-1]) if made else 0
+
+
 def test_kill_9_at_every_rename_of_clean_and_score_leaves_one_generation(tmp_path):
     raw, processed = tmp_path / "raw", tmp_path / "data" / "processed"
     one_ministry(raw, "MoSW")
-    assert killed_at(0, "clean", "--raw", str(raw), "--out", str(processed)).returncode == 0
-    assert killed_at(0, "score", "--processed", str(processed)).returncode == 0
+    assert forked_at(0, "clean", "--raw", str(raw), "--out", str(processed))[0] == 0
+    assert forked_at(0, "score", "--processed", str(processed))[0] == 0
     for stage, argv in (("clean", ["clean", "--raw", str(raw), "--out", str(processed)]),
                         ("score", ["score", "--processed", str(processed)])):
         one_ministry(raw, "MoSW", n=4, prefix=stage)  # new data, so the stage writes a new generation
-        total = renames(killed_at(0, *argv))
-        assert total >= 1
+        code, total = forked_at(0, *argv)
+        assert code == 0 and total >= 1
         one_ministry(raw, "MoSW", n=5, prefix=stage)
         for n in range(1, total + 1):
-            done = killed_at(n, *argv)
-            assert done.returncode == -9
-            assert processed.is_dir()
-            folder = current_generation(processed)
-            assert folder.is_dir() and read_generation(folder)
-        done = killed_at(0, *argv)
-        assert done.returncode == 0, done.stderr
+            before = current_generation(processed)
+            code, _ = forked_at(n, *argv)
+            assert code == -9
+            assert current_generation(processed) == before  # killed before its swap: the old one stands
+            assert read_generation(before)
+        code, _ = forked_at(0, *argv)
+        assert code == 0
         if stage == "score":  # after clean alone the scores are stale, as `nsss reports` says
             assert_one_generation(processed)
         assert not list(processed.parent.glob(".*.tmp"))
+        assert len([p for p in generations_dir(processed).iterdir() if p.is_dir()]) <= 2
 
 
+@pytest.mark.slow
 def test_kill_9_during_the_report_stage_then_a_rerun_completes(project, tmp_path):
     raw, processed, out = tmp_path / "raw", tmp_path / "data" / "processed", tmp_path / "reports"
     one_ministry(raw, "MoSW")
