@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import io
 import shutil
 import subprocess
 import sys
@@ -30,7 +29,7 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tools.synthetic.forms import DEFAULT_SEED, generate  # noqa: E402
+from tools.synthetic.forms import DEFAULT_SEED, generate
 
 NSSS = [sys.executable, "-m", "nsss_analysis"]
 

@@ -18,7 +18,11 @@ from nsss_analysis import __version__
 from nsss_analysis.config import PROCESSED_DIR, RAW_DIR, REPORTS_DIR
 from nsss_analysis.errors import NsssError
 from nsss_analysis.io import describe_os_error
-from nsss_analysis.runner.request import LOCK_WAIT_SECONDS, REPORT_TIMEOUT_SECONDS, ReportRequest
+from nsss_analysis.runner.request import (
+    LOCK_WAIT_SECONDS,
+    REPORT_TIMEOUT_SECONDS,
+    ReportRequest,
+)
 from nsss_analysis.runner.run import run_reports
 
 

@@ -21,9 +21,9 @@ from nsss_analysis.diagnostics.scoring import score_programmes
 from nsss_analysis.diagnostics.summaries import all_indicators
 from nsss_analysis.errors import NsssError, UsageError
 from nsss_analysis.intake.clean import CleanResult, clean_raw
+from nsss_analysis.intake.files import raw_digest
 from nsss_analysis.intake.schemas import ASSESSMENT_ARROW_SCHEMA, BUDGET_ARROW_SCHEMA
 from nsss_analysis.intake.template import write_template
-from nsss_analysis.intake.files import raw_digest
 from nsss_analysis.io import (
     TABLES,
     NewGeneration,

@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -306,7 +306,7 @@ class NewGeneration:
         self.drop = drop
         self.previous = current_generation(self.processed) if self.processed.exists() else None
         self.record = read_generation(self.previous) if self.previous else {}
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         self.id = f"{stamp}-{os.getpid()}"
         self.dir = generations_dir(self.processed) / self.id
 
@@ -342,7 +342,7 @@ class NewGeneration:
     def _commit(self) -> None:
         stages = dict(self.record.get("stages", {}))
         entry: dict = {"generation": self.id, "inputs": self.inputs,
-                       "finished": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")}
+                       "finished": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")}
         if self.stage in STAGE_UPSTREAM:
             entry["upstream"] = self.upstream
         stages[self.stage] = entry

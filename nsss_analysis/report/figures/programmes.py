@@ -30,7 +30,6 @@ from nsss_analysis.report.figures.style import (
     no_data,
 )
 
-
 #: At most this many programmes in the answers heatmap: a figure's memory and drawing
 #: time grow with its area, and a page of more rows is not read cell by cell anyway;
 #: every programme's answers are in the programme cards.
