@@ -1,8 +1,11 @@
 """Finding the raw files and reading their rows: the I/O edge of intake.
 
-Workbooks are opened with openpyxl (read-only), CSV files are decoded (UTF-8 with or
-without BOM, UTF-16, Windows-1252) and split with a sniffed delimiter; every sheet
-comes out as numbered rows of raw cell values, which :mod:`nsss_analysis.intake.forms`
+Workbooks are opened with openpyxl (read-only) after their parts' sizes are checked;
+CSV files are read streaming, decoded line by line (UTF-8 with or without BOM, else
+Windows-1252; UTF-16 with a BOM whole) and split with a sniffed delimiter. A cell or
+line over its limit, with NUL bytes or undecodable is a bad cell, recorded with its
+reason, and the rest of the file is read. Every sheet comes out as numbered rows of
+raw cell values, which :mod:`nsss_analysis.intake.forms`
 turns into records."""
 
 from __future__ import annotations
@@ -243,25 +246,6 @@ def _xlsx_sheets(path: Path, bad: list[BadCell] | None = None) -> Iterator[tuple
         wb.close()
 
 
-def _decode(data: bytes) -> tuple[str, str]:
-    """Text of a CSV file and the encoding used: UTF-8 (with or without BOM),
-    UTF-16 with BOM, else Windows-1252."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "UTF-8 with BOM"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "UTF-16"
-    if b"\x00" in data[:8192]:
-        raise FormReadError("not a text CSV file (it holds binary data)")
-    try:
-        return data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "Windows-1252"
-    except UnicodeDecodeError:
-        raise FormReadError("not a text CSV file (neither UTF-8 nor Windows-1252 text)") from None
-
-
 def _sniff_delimiter(text: str) -> str:
     """The delimiter (``,`` ``;`` or tab) that splits the first records most
     consistently into many fields."""
@@ -285,11 +269,6 @@ def _sniff_delimiter(text: str) -> str:
         if score > best_score:
             best, best_score = delimiter, score
     return best
-
-
-def _csv_rows(path: Path) -> tuple[list[tuple[int, Row]], str]:
-    read = read_csv_rows(path)
-    return read.rows, read.encoding
 
 
 @dataclass
