@@ -3,7 +3,8 @@
 This file only parses options, builds what each command takes (paths, a typed
 :class:`~nsss_analysis.runner.request.ReportRequest`), calls the command in
 :mod:`nsss_analysis.commands`, and turns errors into one-line messages and exit codes
-(0 ok, 1 nothing usable or some part failed, 2 usage error, 75 locked).
+(0 ok, 1 nothing usable or some part failed, 2 usage error, 3 quarantined with
+``--strict``, 75 locked; when several apply, 75, then 2, then 1, then 3).
 """
 
 from __future__ import annotations
@@ -16,7 +17,12 @@ from pathlib import Path
 from nsss_analysis import __version__
 from nsss_analysis.config import PROCESSED_DIR, RAW_DIR, REPORTS_DIR
 from nsss_analysis.errors import NsssError
-from nsss_analysis.runner.request import REPORT_TIMEOUT_SECONDS, ReportRequest
+from nsss_analysis.io import describe_os_error
+from nsss_analysis.runner.request import (
+    LOCK_WAIT_SECONDS,
+    REPORT_TIMEOUT_SECONDS,
+    ReportRequest,
+)
 from nsss_analysis.runner.run import run_reports
 
 
@@ -39,22 +45,37 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("clean", help="read data/raw and write the processed tables")
     c.add_argument("--raw", type=Path, default=RAW_DIR)
     c.add_argument("--out", type=Path, default=PROCESSED_DIR)
+    _strict_option(c)
+    _wait_option(c)
 
     s = sub.add_parser("score", help="score every assessed programme, write indicators")
     s.add_argument("--processed", type=Path, default=PROCESSED_DIR)
+    _wait_option(s)
 
     r = sub.add_parser("reports", help="render the HTML reports with papermill")
     _report_options(r)
 
     b = sub.add_parser("build", help="clean, score and render every report")
     b.add_argument("--raw", type=Path, default=RAW_DIR)
+    _strict_option(b)
     _report_options(b)
 
     f = sub.add_parser("beneficiaries", help="coverage by sex from MIS extracts")
     f.add_argument("files", type=Path, nargs="+", metavar="FILE")
     f.add_argument("--out", type=Path, default=PROCESSED_DIR)
     f.add_argument("--memory-limit", default="1GB", help="DuckDB memory limit (default 1GB)")
+    _wait_option(f)
     return p
+
+
+def _wait_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--wait", type=float, default=None, metavar="SECONDS",
+                   help=f"wait this long for another run's build lock, then exit 75 (default {LOCK_WAIT_SECONDS:g})")
+
+
+def _strict_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--strict", action="store_true",
+                   help="exit 3 when any file or row was quarantined (the tables are still written)")
 
 
 def _report_options(r: argparse.ArgumentParser) -> None:
@@ -66,6 +87,7 @@ def _report_options(r: argparse.ArgumentParser) -> None:
     r.add_argument("--processed", type=Path, default=PROCESSED_DIR)
     r.add_argument("--out", type=Path, default=REPORTS_DIR)
     r.add_argument("--timeout", type=float, default=REPORT_TIMEOUT_SECONDS, help="seconds per report")
+    _wait_option(r)
 
 
 def report_request(args: argparse.Namespace) -> ReportRequest:
@@ -78,6 +100,7 @@ def report_request(args: argparse.Namespace) -> ReportRequest:
         processed=args.processed,
         out=args.out,
         timeout=args.timeout,
+        lock_wait=args.wait,
     )
     if args.workers is not None:
         options["workers"] = args.workers
@@ -95,13 +118,13 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "template":
         return commands.run_template(args.out, args.language)
     if args.command == "clean":
-        return commands.run_clean(args.raw, args.out)
+        return commands.run_clean(args.raw, args.out, strict=args.strict, wait=args.wait)
     if args.command == "score":
-        return commands.run_score(args.processed)
+        return commands.run_score(args.processed, wait=args.wait)
     if args.command == "build":
-        return commands.run_build(args.raw, report_request(args))
+        return commands.run_build(args.raw, report_request(args), strict=args.strict)
     if args.command == "beneficiaries":
-        return commands.run_beneficiaries(args.files, args.out, memory_limit=args.memory_limit)
+        return commands.run_beneficiaries(args.files, args.out, memory_limit=args.memory_limit, wait=args.wait)
     build_parser().print_help()
     return 2
 
@@ -116,6 +139,18 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("nsss: interrupted; earlier outputs were left as they were", file=sys.stderr)
         return 130
+    except OSError as exc:
+        described = describe_os_error(exc)
+        if described is None or args.debug:
+            if args.debug:
+                traceback.print_exc()
+            else:
+                print(f"nsss: unexpected error: {type(exc).__name__}: {exc} (rerun with --debug for details)",
+                      file=sys.stderr)
+            return 1
+        message, code = described
+        print(f"nsss: {message}", file=sys.stderr)
+        return code
     except Exception as exc:  # last resort: one line, traceback only with --debug
         if args.debug:
             traceback.print_exc()

@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import sys
 from collections.abc import Sequence
-from contextlib import ExitStack
 from pathlib import Path
 
 import pandas as pd
@@ -22,24 +21,30 @@ from nsss_analysis.diagnostics.scoring import score_programmes
 from nsss_analysis.diagnostics.summaries import all_indicators
 from nsss_analysis.errors import NsssError, UsageError
 from nsss_analysis.intake.clean import CleanResult, clean_raw
+from nsss_analysis.intake.files import raw_digest
 from nsss_analysis.intake.schemas import ASSESSMENT_ARROW_SCHEMA, BUDGET_ARROW_SCHEMA
 from nsss_analysis.intake.template import write_template
 from nsss_analysis.io import (
     TABLES,
+    NewGeneration,
     Tables,
-    atomic_path,
+    current_generation,
     formula_safe_frame,
     load_processed,
     read_optional,
     read_required,
-    write_parquet_atomic,
+    remove_old_generations,
 )
 from nsss_analysis.mis.counting import INVALID_REASONS, coverage_from_extracts
 from nsss_analysis.mis.coverage import WOMEN_SHARE_FILE, women_share_by_programme
 from nsss_analysis.mis.extracts import default_extracts
 from nsss_analysis.reference.vocab import LEVELS
-from nsss_analysis.runner.request import ReportRequest
+from nsss_analysis.runner.lock import BuildLock, lock_path
+from nsss_analysis.runner.request import EXIT_QUARANTINED, ReportRequest
 from nsss_analysis.runner.run import run_reports
+
+#: The MIS coverage tables (``nsss beneficiaries``); a build without extracts drops them.
+COVERAGE_FILES = ("coverage_by_sex.parquet", "coverage_quality.parquet", WOMEN_SHARE_FILE)
 
 
 def _csv_bytes(df: pd.DataFrame) -> bytes:
@@ -49,20 +54,40 @@ def _csv_bytes(df: pd.DataFrame) -> bytes:
     return buf.getvalue().encode("utf-8-sig")
 
 
-def write_tables(result: CleanResult, out_dir: Path | str) -> dict[str, Path]:
-    """Write the four tables, all or none: each goes to a temporary file first and
-    they replace the previous tables only when all four were written."""
+def write_tables(result: CleanResult, out_dir: Path | str, inputs: str | None = None) -> dict[str, Path]:
+    """Write the four tables, all or none, as a new generation of ``out_dir``: they
+    become current together, only when all four were written."""
     out_dir = Path(out_dir)
-    targets = {
-        name: out_dir / TABLES[name] for name in ("assessments", "budgets", "quarantine", "conflicts")
-    }
-    with ExitStack() as stack:
-        tmp = {name: stack.enter_context(atomic_path(path)) for name, path in targets.items()}
-        result.assessments.to_parquet(tmp["assessments"], index=False, schema=ASSESSMENT_ARROW_SCHEMA)
-        result.budgets.to_parquet(tmp["budgets"], index=False, schema=BUDGET_ARROW_SCHEMA)
-        tmp["quarantine"].write_bytes(_csv_bytes(result.quarantine))
-        tmp["conflicts"].write_bytes(_csv_bytes(result.conflicts))
-    return targets
+    names = ("assessments", "budgets", "quarantine", "conflicts")
+    with NewGeneration(out_dir, "clean", inputs=inputs) as gen:
+        _write_file(gen.dir / TABLES["assessments"],
+                    lambda p: result.assessments.to_parquet(p, index=False, schema=ASSESSMENT_ARROW_SCHEMA))
+        _write_file(gen.dir / TABLES["budgets"],
+                    lambda p: result.budgets.to_parquet(p, index=False, schema=BUDGET_ARROW_SCHEMA))
+        _write_file(gen.dir / TABLES["quarantine"], lambda p: p.write_bytes(_csv_bytes(result.quarantine)))
+        _write_file(gen.dir / TABLES["conflicts"], lambda p: p.write_bytes(_csv_bytes(result.conflicts)))
+    return {name: out_dir / TABLES[name] for name in names}
+
+
+def _write_file(path: Path, write) -> None:
+    """Run ``write(path)``; a file-system error names ``path`` (a full disk says which file).
+
+    ``path`` may be a hard link to the previous generation's table: it is unlinked
+    first, so that writing never changes the previous generation."""
+    try:
+        path.unlink(missing_ok=True)
+        write(path)
+    except OSError as exc:
+        if exc.filename is None:
+            raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
+        raise
+
+
+def _prepare(processed: Path) -> None:
+    """Before a stage writes (the lock held): remove old generations and leftovers."""
+    if processed.exists() and not processed.is_dir():
+        raise UsageError(f"--out {processed} is a file; give a folder for the processed tables")
+    remove_old_generations(processed)
 
 
 def format_report(result: CleanResult) -> tuple[list[str], list[str]]:
@@ -80,6 +105,8 @@ def format_report(result: CleanResult) -> tuple[list[str], list[str]]:
         out.extend(f"  - {m}" for m in f.messages)
     if result.skipped:
         out.append(f"skipped (not .xlsx/.xlsm/.csv): {', '.join(result.skipped)}")
+    for path, reason in result.not_read:
+        err.append(f"{path}: not read: {reason}")
     read = [f for f in result.files if not f.error]
     bad = len(result.files) - len(read)
     total = (
@@ -108,9 +135,16 @@ def format_report(result: CleanResult) -> tuple[list[str], list[str]]:
     return out, err
 
 
-def run_clean(raw_dir: Path | str, out_dir: Path | str) -> int:
-    """``nsss clean``: 0 tables written, 1 nothing readable, 2 usage error."""
+def run_clean(raw_dir: Path | str, out_dir: Path | str, strict: bool = False,
+              wait: float | None = None) -> int:
+    """``nsss clean``: 0 tables written, 1 nothing readable, 2 usage error, 3 (with
+    ``strict``) tables written but some file or row was quarantined."""
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
+    for parent in [out_dir, *out_dir.parents]:
+        if parent.exists():
+            if not parent.is_dir():
+                raise UsageError(f"--out {out_dir}: {parent} is a file, not a folder")
+            break
     if not raw_dir.exists():
         raise NsssError(f"{raw_dir}: no such folder; put the ministries' submissions there or give --raw")
     if not raw_dir.is_dir():
@@ -119,6 +153,12 @@ def run_clean(raw_dir: Path | str, out_dir: Path | str) -> int:
         raise UsageError(f"--out {out_dir} is a file; give a folder for the processed tables")
     if out_dir.resolve().is_relative_to(raw_dir.resolve()):
         raise UsageError(f"--out {out_dir} is inside the raw folder {raw_dir}, which is never written to")
+    with BuildLock(lock_path(out_dir), wait=wait, command="nsss clean"):
+        _prepare(out_dir)
+        return _clean(raw_dir, out_dir, strict)
+
+
+def _clean(raw_dir: Path, out_dir: Path, strict: bool) -> int:
     result = clean_raw(raw_dir)
     out, err = format_report(result)
     for line in err:
@@ -132,17 +172,21 @@ def run_clean(raw_dir: Path | str, out_dir: Path | str) -> int:
                 file=sys.stderr,
             )
         return 1
-    targets = write_tables(result, out_dir)
+    targets = write_tables(result, out_dir, inputs=raw_digest(raw_dir))
     for line in out:
         print(line)
     print(f"wrote {', '.join(p.name for p in targets.values())} to {out_dir}")
+    if strict and (len(result.quarantine) or result.skipped):
+        print(f"nsss clean: --strict: {len(result.quarantine)} quarantine line(s); exit {EXIT_QUARANTINED}",
+              file=sys.stderr)
+        return EXIT_QUARANTINED
     return 0
 
 
 
 
 
-def run_score(processed_dir: Path | str) -> int:
+def run_score(processed_dir: Path | str, wait: float | None = None) -> int:
     """``nsss score``: read the processed tables, write scores, indicators, recommendations.
 
     Reads ``assessments.parquet`` (required), ``budgets.parquet``, ``quarantine.csv``
@@ -152,21 +196,29 @@ def run_score(processed_dir: Path | str) -> int:
     """
 
     processed_dir = Path(processed_dir)
-    assessments = read_required("assessments", processed_dir)
+    with BuildLock(lock_path(processed_dir), wait=wait, command="nsss score"):
+        _prepare(processed_dir)
+        return _score(processed_dir)
+
+
+def _score(processed_dir: Path) -> int:
+    source = current_generation(processed_dir)  # read once, from one generation
+    assessments = read_required("assessments", source)
     tables = Tables(
         assessments=assessments,
-        budgets=read_optional("budgets", processed_dir),
+        budgets=read_optional("budgets", source),
         scores=score_programmes(assessments),
-        quarantine=read_optional("quarantine", processed_dir),
-        conflicts=read_optional("conflicts", processed_dir),
+        quarantine=read_optional("quarantine", source),
+        conflicts=read_optional("conflicts", source),
     )
     tables.recommendations = recommendations(tables.assessments, tables.scores, tables.budgets)
     outputs = {"scores": tables.scores, "recommendations": tables.recommendations}
     outputs |= {
         f"indicator_{name}": table for name, table in all_indicators(tables).items()
     }
-    for name, table in outputs.items():
-        write_parquet_atomic(table, processed_dir / f"{name}.parquet")
+    with NewGeneration(processed_dir, "score", drop=("indicator_",)) as gen:
+        for name, table in outputs.items():
+            _write_file(gen.dir / f"{name}.parquet", lambda p, t=table: t.to_parquet(p, index=False))
 
     counts = tables.scores["level"].value_counts()
     by_level = ", ".join(f"{level} {int(counts.get(level, 0))}" for level in LEVELS)
@@ -181,7 +233,8 @@ def run_score(processed_dir: Path | str) -> int:
 
 
 
-def run_beneficiaries(files: Sequence[Path | str], out_dir: Path | str, memory_limit: str = "1GB") -> int:
+def run_beneficiaries(files: Sequence[Path | str], out_dir: Path | str, memory_limit: str = "1GB",
+                      wait: float | None = None) -> int:
     """``nsss beneficiaries FILE...``: read the extracts and write
     ``coverage_by_sex.parquet``, ``coverage_quality.parquet`` and
     ``coverage_women_share.parquet`` into ``out_dir``, all or nothing.
@@ -189,16 +242,22 @@ def run_beneficiaries(files: Sequence[Path | str], out_dir: Path | str, memory_l
     Programme names are matched to ``out_dir/assessments.parquet`` when it exists.
     """
     out_dir = Path(out_dir)
+    with BuildLock(lock_path(out_dir), wait=wait, command="nsss beneficiaries"):
+        _prepare(out_dir)
+        return _beneficiaries(files, out_dir, memory_limit)
+
+
+def _beneficiaries(files: Sequence[Path | str], out_dir: Path, memory_limit: str) -> int:
     try:
-        assessments = load_processed("assessments", out_dir)
+        assessments = load_processed("assessments", current_generation(out_dir))
     except FileNotFoundError:
         assessments = None
     coverage, quality = coverage_from_extracts(files, assessments, memory_limit=memory_limit)
     share = women_share_by_programme(coverage)
-    with ExitStack() as stack:  # all three tables replace the old ones together, or none does
+    with NewGeneration(out_dir, "beneficiaries") as gen:  # all three tables, or none
         for frame, name in ((coverage, TABLES["coverage_by_sex"]),
                             (quality, TABLES["coverage_quality"]), (share, WOMEN_SHARE_FILE)):
-            frame.to_parquet(stack.enter_context(atomic_path(out_dir / name)), index=False)
+            _write_file(gen.dir / name, lambda p, f=frame: f.to_parquet(p, index=False))
     totals = quality[["rows_read", "rows_counted", *INVALID_REASONS, "duplicate_id"]].sum()
     invalid = ", ".join(f"{r.removeprefix('invalid_').replace('_', ' ')} {totals[r]:,}" for r in INVALID_REASONS)
     print(
@@ -216,13 +275,24 @@ def run_template(out: Path | str, language: str | None = None) -> int:
     return 0
 
 
-def run_build(raw_dir: Path | str, request: ReportRequest) -> int:
-    """``nsss build``: clean, score, MIS coverage (``<raw>/mis``), then the reports;
-    stops at the first stage that fails."""
-    code = run_clean(raw_dir, request.processed)
-    if code == 0:
-        code = run_score(request.processed)
-    extracts = default_extracts(raw_dir)
-    if code == 0 and extracts:
-        code = run_beneficiaries(extracts, request.processed)
-    return run_reports(request) if code == 0 else code
+def run_build(raw_dir: Path | str, request: ReportRequest, strict: bool = False) -> int:
+    """``nsss build``: clean, score, MIS coverage (``<raw>/mis``), then the reports,
+    all under one build lock; stops at the first stage that fails. With ``strict``,
+    a build that quarantined anything renders the reports and then exits 3."""
+    with BuildLock(lock_path(request.processed), wait=request.lock_wait, command="nsss build"):
+        code = run_clean(raw_dir, request.processed, strict=strict)
+        quarantined = code == EXIT_QUARANTINED
+        if quarantined:
+            code = 0
+        if code == 0:
+            code = run_score(request.processed)
+        extracts = default_extracts(raw_dir)
+        if code == 0 and extracts:
+            code = run_beneficiaries(extracts, request.processed)
+        elif code == 0 and any((current_generation(request.processed) / f).exists() for f in COVERAGE_FILES):
+            # No extracts in this raw folder: coverage from another one must not be shown.
+            with NewGeneration(request.processed, "build", drop=COVERAGE_FILES):
+                pass
+        if code == 0:
+            code = run_reports(request)
+        return EXIT_QUARANTINED if code == 0 and quarantined else code

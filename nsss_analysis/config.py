@@ -27,3 +27,18 @@ TABLES = {
     "coverage_quality": "coverage_quality.parquet",
     "coverage_women_share": "coverage_women_share.parquet",
 }
+
+
+# --- input limits ------------------------------------------------------------------------
+# A ministry's form is tens of kilobytes; these limits are a thousand times that, so a
+# real submission never meets them, while a hostile or broken file (a zip bomb, a
+# database dump saved as .csv) is refused before it can take the machine's memory.
+#: A raw file larger than this is refused whole, in one line.
+MAX_FILE_BYTES = 32 * 1024 * 1024
+#: An .xlsx part (a sheet, the shared strings) that unpacks to more than this is
+#: refused whole: openpyxl holds the shared strings in memory, about 10x their size.
+MAX_XLSX_PART_BYTES = 32 * 1024 * 1024
+#: Excel's own limit for the text of one cell; a longer cell is quarantined alone.
+MAX_CELL_CHARS = 32_767
+#: A CSV line longer than this is quarantined alone (the rest of the file is read).
+MAX_LINE_BYTES = 1024 * 1024

@@ -7,18 +7,25 @@ then ``os.replace``) and text from forms can never become a spreadsheet formula.
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import io
+import json
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from nsss_analysis.config import PROCESSED_DIR, TABLES
 from nsss_analysis.errors import NsssError
+
+if TYPE_CHECKING:  # pandas is imported where a table is read or written: the reports'
+    import pandas as pd  # fast path (nothing changed) resolves a generation without it
 
 #: A cell starting with one of these is read as a formula by Excel/LibreOffice.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -36,7 +43,12 @@ def atomic_path(target: Path | str) -> Iterator[Path]:
     os.close(fd)
     tmp_path = Path(tmp)
     try:
-        yield tmp_path
+        try:
+            yield tmp_path
+        except OSError as exc:
+            if exc.filename is None or Path(str(exc.filename)) == tmp_path:
+                raise OSError(exc.errno, exc.strerror or str(exc), str(target)) from exc
+            raise
         # mkstemp makes files private (0600); give them the usual umask-based mode.
         umask = os.umask(0)
         os.umask(umask)
@@ -103,6 +115,8 @@ def load_processed(name: str, processed_dir: Path | str = PROCESSED_DIR) -> pd.D
 
     >>> assessments = load_processed("assessments")  # doctest: +SKIP
     """
+    import pandas as pd
+
     processed_dir = Path(processed_dir)
     file = TABLES.get(name, name if "." in name else f"{name}.parquet")
     path = processed_dir / file
@@ -161,10 +175,12 @@ MADE_BY = {"assessments": "nsss clean", "budgets": "nsss clean", "scores": "nsss
 
 
 def load_tables(processed_dir: Path | str = PROCESSED_DIR) -> Tables:
-    """Load every processed table a report reads, once.
+    """Load every processed table a report reads, once, all from one generation
+    (the processed folder is resolved once, so a concurrent swap cannot mix two).
 
     >>> tables = load_tables(PROCESSED_DIR)  # doctest: +SKIP
     """
+    processed_dir = current_generation(processed_dir)
     return Tables(
         assessments=read_required("assessments", processed_dir),
         scores=read_required("scores", processed_dir),
@@ -172,3 +188,211 @@ def load_tables(processed_dir: Path | str = PROCESSED_DIR) -> Tables:
            for name in ("budgets", "quarantine", "conflicts", "recommendations",
                         "coverage_by_sex", "coverage_quality")},
     )
+
+
+# --- generations of the processed tables ---------------------------------------------
+# ``data/processed`` is a symbolic link to one complete generation folder,
+# ``data/.processed.generations/<id>/``. A stage writes every table it makes into a
+# new generation (the other stages' tables are hard-linked from the current one),
+# records what it read in ``generation.json``, then swaps the link with one atomic
+# rename: a reader always opens one complete set, and a run killed at any moment
+# leaves the previous generation in place.
+
+#: For each stage, the tables it writes (file-name prefixes) and the tables it reads:
+#: a stage's tables are stale when what it read has changed since.
+STAGE_UPSTREAM = {
+    "score": ("assessments.parquet", "budgets.parquet", "quarantine.csv", "conflicts.csv"),
+    "beneficiaries": ("assessments.parquet",),
+}
+#: The one line `nsss reports` refuses stale tables with.
+STALE_MESSAGE = {
+    "score": "scores are older than assessments: run `nsss score` or `nsss build`",
+    "beneficiaries": "MIS coverage tables are older than assessments: run `nsss beneficiaries` or `nsss build`",
+}
+
+
+def generations_dir(processed: Path | str) -> Path:
+    """Where the generations of ``processed`` live: ``.<name>.generations`` beside it."""
+    processed = Path(processed).absolute()
+    return processed.parent / f".{processed.name}.generations"
+
+
+def current_generation(processed: Path | str) -> Path:
+    """The folder ``processed`` points to now (itself when it is a plain folder)."""
+    processed = Path(processed).absolute()
+    return processed.resolve() if processed.is_symlink() else processed
+
+
+def generation_record_path(folder: Path | str) -> Path:
+    """Where a generation's record lives: ``<id>.json`` beside its folder, so that the
+    processed folder holds the tables only."""
+    folder = Path(folder)
+    return folder.parent / f"{folder.name}.json"
+
+
+def read_generation(folder: Path | str) -> dict:
+    """The record of a generation folder ({} for a plain folder or an unreadable record)."""
+    folder = Path(folder)
+    if not folder.parent.name.endswith(".generations"):
+        return {}
+    try:
+        record = json.loads(generation_record_path(folder).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return record if isinstance(record, dict) else {}
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _digests(folder: Path, files: tuple[str, ...]) -> dict[str, str | None]:
+    return {f: (file_sha256(folder / f) if (folder / f).is_file() else None) for f in files}
+
+
+def stale_tables(folder: Path | str) -> list[str]:
+    """One line per stage whose tables were made from other upstream tables than the
+    ones in ``folder`` now (``scores are older than assessments ...``)."""
+    folder = Path(folder)
+    stages = read_generation(folder).get("stages", {})
+    lines = []
+    for stage, upstream in STAGE_UPSTREAM.items():
+        made_from = (stages.get(stage) or {}).get("upstream")
+        if made_from is not None and made_from != _digests(folder, upstream):
+            lines.append(STALE_MESSAGE[stage])
+    return lines
+
+
+def remove_old_generations(processed: Path | str) -> int:
+    """Delete every generation but the current one, and the temporary links and
+    folders an interrupted run left (the caller holds the build lock)."""
+    processed = Path(processed).absolute()
+    keep = current_generation(processed)
+    removed = 0
+    gens = generations_dir(processed)
+    if gens.is_dir():
+        for folder in gens.iterdir():
+            if folder.resolve() != keep and folder != generation_record_path(keep):
+                shutil.rmtree(folder, ignore_errors=True) if folder.is_dir() and not folder.is_symlink() \
+                    else folder.unlink(missing_ok=True)
+                removed += 1
+    if processed.parent.is_dir():
+        for tmp in processed.parent.glob(f".{processed.name}.*.tmp"):
+            tmp.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+class NewGeneration:
+    """Write a stage's tables into a new generation, then make it current.
+
+    >>> with NewGeneration(processed, "score") as gen:  # doctest: +SKIP
+    ...     scores.to_parquet(gen.dir / "scores.parquet")
+
+    ``carry``: the current generation's files to keep (hard links), by default all
+    but ``generation.json``; ``drop``: file names or prefixes not to carry over.
+    ``inputs``: what the stage read, recorded as its content hash.
+    """
+
+    def __init__(self, processed: Path | str, stage: str, inputs: str | None = None,
+                 drop: tuple[str, ...] = ()):
+        self.processed = Path(processed).absolute()
+        self.stage = stage
+        self.inputs = inputs
+        self.drop = drop
+        self.previous = current_generation(self.processed) if self.processed.exists() else None
+        self.record = read_generation(self.previous) if self.previous else {}
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        self.id = f"{stamp}-{os.getpid()}"
+        self.dir = generations_dir(self.processed) / self.id
+
+    def __enter__(self) -> NewGeneration:
+        if self.processed.exists() and not self.processed.is_dir():
+            raise NsssError(f"{self.processed} is a file; give a folder for the processed tables", exit_code=2)
+        self.dir.mkdir(parents=True)
+        if self.previous is not None and self.previous.is_dir():
+            for path in self.previous.iterdir():
+                if not path.is_file() or path.name.startswith("."):
+                    continue
+                if any(path.name.startswith(d) for d in self.drop):
+                    continue
+                try:
+                    os.link(path, self.dir / path.name)
+                except OSError:
+                    shutil.copy2(path, self.dir / path.name)
+        if self.stage in STAGE_UPSTREAM:  # what it reads, as it reads it
+            self.upstream = _digests(self.dir, STAGE_UPSTREAM[self.stage])
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is not None:
+            shutil.rmtree(self.dir, ignore_errors=True)
+            return
+        try:
+            self._commit()
+        except BaseException:
+            shutil.rmtree(self.dir, ignore_errors=True)
+            generation_record_path(self.dir).unlink(missing_ok=True)
+            raise
+
+    def _commit(self) -> None:
+        stages = dict(self.record.get("stages", {}))
+        entry: dict = {"generation": self.id, "inputs": self.inputs,
+                       "finished": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")}
+        if self.stage in STAGE_UPSTREAM:
+            entry["upstream"] = self.upstream
+        stages[self.stage] = entry
+        for stage in list(stages):  # a stage dropped from this generation is forgotten
+            if stage in self.drop_stages():
+                del stages[stage]
+        record = {"id": self.id, "previous": self.record.get("id"), "stages": stages}
+        generation_record_path(self.dir).write_text(json.dumps(record, indent=1, sort_keys=True), encoding="utf-8")
+        _fsync_folder(self.dir)
+        _fsync_folder(self.dir.parent)
+        link = self.processed.parent / f".{self.processed.name}.{self.id}.tmp"
+        link.unlink(missing_ok=True)
+        os.symlink(os.path.relpath(self.dir, self.processed.parent), link)
+        if self.processed.is_dir() and not self.processed.is_symlink():
+            # A plain folder from before generations: it becomes a generation itself.
+            os.replace(self.processed, generations_dir(self.processed) / f"legacy-{self.id}")
+        os.replace(link, self.processed)
+        _fsync_folder(self.processed.parent)
+
+    def drop_stages(self) -> set[str]:
+        return {"beneficiaries"} if any(d.startswith("coverage") for d in self.drop) else set()
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def generation_id(processed: Path | str) -> str | None:
+    """The id of the generation ``processed`` points to (None for a plain folder)."""
+    return read_generation(current_generation(processed)).get("id")
+
+
+def describe_os_error(exc: OSError) -> tuple[str, int] | None:
+    """A one-line message and exit code for the file-system errors a user can fix:
+    a full disk (1, naming the file), a folder that cannot be written or a path
+    under a file (2: a bad path given by the user). None for any other error."""
+    where = exc.filename or "a file"
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"the disk is full: could not write {where}; free some space and run again", 1
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"{where}: permission denied (a read-only folder?); give a folder you can write to", 2
+    if exc.errno == errno.ENOTDIR:
+        return f"{where}: a part of this path is a file, not a folder", 2
+    return None

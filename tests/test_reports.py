@@ -771,6 +771,7 @@ def test_default_run_then_skip_when_unchanged_then_force(tiny, standins, tmp_pat
     df = pd.read_parquet(processed / "assessments.parquet")
     df.loc[df["ministry_code"] == "MoDMR", "remarks"] = "30% of places reserved for women"
     pq.write_table(pa.Table.from_pandas(df, preserve_index=False), processed / "assessments.parquet")
+    rescore(processed)  # scores made from the old assessments would be refused as stale
     before = {p: p.stat().st_mtime_ns for p in out.rglob("*/*.html")}
     buffer = io.StringIO()
     with contextlib.redirect_stdout(buffer):
@@ -827,8 +828,8 @@ def test_a_second_run_waits_then_exits_75_naming_the_holder(tiny, tmp_path, monk
         [PYTHON, "-c", textwrap.dedent(f"""\
             import time
             from pathlib import Path
-            from nsss_analysis.runner.lock import RunLock
-            with RunLock(Path({str(out)!r})):
+            from nsss_analysis.runner.lock import BuildLock, lock_path
+            with BuildLock(lock_path(Path({str(tiny)!r}))):
                 print("held", flush=True)
                 time.sleep(60)""")],
         stdout=subprocess.PIPE, text=True)
@@ -843,7 +844,7 @@ def test_a_second_run_waits_then_exits_75_naming_the_holder(tiny, tmp_path, monk
         holder.wait()
     assert code == EXIT_LOCKED == 75
     err = capsys.readouterr().err
-    assert f"another nsss reports run holds the lock (pid {holder.pid} since " in err
+    assert f"another nsss run holds the lock (pid {holder.pid} since " in err
     assert waited >= 0.3
     assert err.count("\n") == 1
 

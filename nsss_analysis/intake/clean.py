@@ -36,7 +36,7 @@ from nsss_analysis.intake.cells import (
     parse_list,
     parse_partner_agencies,
 )
-from nsss_analysis.intake.files import find_form_files
+from nsss_analysis.intake.files import find_raw_files
 from nsss_analysis.intake.forms import (
     BUDGET,
     PROGRAMMES,
@@ -112,6 +112,8 @@ class CleanResult:
     conflicts: pd.DataFrame
     files: list[FileSummary]
     skipped: list[str] = field(default_factory=list)
+    #: Paths under the raw folder not read, with the reason (also in the quarantine).
+    not_read: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def readable(self) -> bool:
@@ -477,7 +479,8 @@ def clean_raw(raw_dir: Path | str) -> CleanResult:
     [('MoSW_gender_assessment_2023-24.xlsx', 9, 8, 1)]
     """
     raw_dir = Path(raw_dir)
-    paths, skipped = find_form_files(raw_dir)
+    found = find_raw_files(raw_dir)
+    paths, skipped = found.forms, found.skipped
     forms = [read_form_file(path, raw_dir) for path in paths]
     summaries = {
         f.source_file: FileSummary(f.source_file, messages=list(f.messages), error=f.error) for f in forms
@@ -491,6 +494,7 @@ def clean_raw(raw_dir: Path | str) -> CleanResult:
             quarantine.append(
                 _quarantine_line(None, 0, "", "", f"file not read: {form.error}", form.source_file)
             )
+    _quarantine_unread(found, skipped, raw_dir, forms, summaries, quarantine)
     seen_by_file: dict[str, dict] = {}
 
     def run(form: FormFile, sheet: FormSheet, clean_one: Callable[..., dict], out: list[dict]) -> None:
@@ -550,7 +554,28 @@ def clean_raw(raw_dir: Path | str) -> CleanResult:
         conflicts=find_conflicts(assessments_df),
         files=list(summaries.values()),
         skipped=[p.relative_to(raw_dir).as_posix() for p in skipped],
+        not_read=found.not_read,
     )
+
+
+def _quarantine_unread(found, skipped: list[Path], raw_dir: Path, forms: list[FormFile],
+                       summaries: dict[str, FileSummary], quarantine: list[dict]) -> None:
+    """Nothing silent: a quarantine line for every path not read, and for every cell
+    or line of a file that was not read while the rest of the file was."""
+    for rel, reason in found.not_read:
+        quarantine.append(_quarantine_line(None, 0, "", "", f"not read: {reason}", rel))
+    for path in skipped:
+        quarantine.append(_quarantine_line(None, 0, "", "", "not read: not an .xlsx, .xlsm or .csv file",
+                                           path.relative_to(raw_dir).as_posix()))
+    for form in forms:
+        summary = summaries[form.source_file]
+        for bad in form.bad_cells:
+            summary.rows_in += not bad.column  # a whole line is a row read and quarantined
+            summary.quarantined += not bad.column
+            summary.cells_flagged += bool(bad.column)
+            line = _quarantine_line(None, bad.row, bad.column and f"column {bad.column}", bad.value, bad.reason,
+                                    form.source_file)
+            quarantine.append(line)
 
 
 def _note_repeated_budgets(budgets: pd.DataFrame, summaries: dict[str, FileSummary]) -> None:

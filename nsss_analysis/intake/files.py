@@ -1,19 +1,27 @@
 """Finding the raw files and reading their rows: the I/O edge of intake.
 
-Workbooks are opened with openpyxl (read-only), CSV files are decoded (UTF-8 with or
-without BOM, UTF-16, Windows-1252) and split with a sniffed delimiter; every sheet
-comes out as numbered rows of raw cell values, which :mod:`nsss_analysis.intake.forms`
+Workbooks are opened with openpyxl (read-only) after their parts' sizes are checked;
+CSV files are read streaming, decoded line by line (UTF-8 with or without BOM, else
+Windows-1252; UTF-16 with a BOM whole) and split with a sniffed delimiter. A cell or
+line over its limit, with NUL bytes or undecodable is a bad cell, recorded with its
+reason, and the rest of the file is read. Every sheet comes out as numbered rows of
+raw cell values, which :mod:`nsss_analysis.intake.forms`
 turns into records."""
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import os
 import re
 import warnings
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from nsss_analysis import config
 
 #: File types read as forms; anything else in the raw folder is reported as skipped.
 FORM_SUFFIXES = (".xlsx", ".xlsm", ".csv")
@@ -27,29 +35,178 @@ class FormReadError(Exception):
     """A file that cannot be read at all; the message is one line for the user."""
 
 
+def not_a_submission(name: str) -> bool:
+    """Files the data contract says are not submissions: left out silently."""
+    return name.startswith((".", "~$")) or name.upper().startswith("README") or name == "SYNTHETIC"
+
+
+@dataclass
+class RawFiles:
+    """What is under the raw folder: the forms to read, the other files skipped, and
+    every path not read with its reason (unreadable folder, dangling or looping link,
+    a byte-for-byte copy of an earlier file), as ``(relative path, reason)``."""
+
+    forms: list[Path] = field(default_factory=list)
+    skipped: list[Path] = field(default_factory=list)
+    not_read: list[tuple[str, str]] = field(default_factory=list)
+
+
+def raw_file_digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def find_raw_files(raw_dir: Path) -> RawFiles:
+    """Walk ``raw_dir`` (sorted, following links once); nothing is left out silently
+    but what the data contract says is not a submission and the ``mis/`` folder."""
+    raw_dir = Path(raw_dir)
+    found = RawFiles()
+    seen_dirs = {os.path.realpath(raw_dir)}
+    first_of: dict[str, str] = {}
+
+    def rel(path: Path) -> str:
+        return path.relative_to(raw_dir).as_posix()
+
+    def walk(folder: Path) -> None:
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            reason = "permission denied" if isinstance(exc, PermissionError) else (exc.strerror or str(exc))
+            found.not_read.append((rel(folder) + "/", f"the folder cannot be opened ({reason})"))
+            return
+        for entry in entries:
+            path = Path(entry.path)
+            if not_a_submission(entry.name):
+                continue
+            if folder == raw_dir and entry.name.lower() in SKIPPED_FOLDERS:
+                continue
+            if entry.is_symlink() and not path.exists():
+                found.not_read.append((rel(path), "a link to nothing (dangling link)"))
+                continue
+            if path.is_dir():
+                real = os.path.realpath(path)
+                if real in seen_dirs:
+                    found.not_read.append((rel(path) + "/", "a link looping back to a folder already read"))
+                    continue
+                seen_dirs.add(real)
+                walk(path)
+            elif not path.is_file():
+                found.not_read.append((rel(path), "not a regular file"))
+            elif path.suffix.lower() not in FORM_SUFFIXES:
+                found.skipped.append(path)
+            else:
+                try:
+                    digest = raw_file_digest(path) if path.stat().st_size else None
+                except OSError:
+                    found.forms.append(path)  # its reader says why it cannot be read
+                    continue
+                if digest is None:  # an empty file: its reader says so
+                    found.forms.append(path)
+                    continue
+                if digest in first_of:
+                    found.not_read.append(
+                        (rel(path), f"duplicate submission: the same bytes as {first_of[digest]} (read once)")
+                    )
+                    continue
+                first_of[digest] = rel(path)
+                found.forms.append(path)
+
+    walk(raw_dir)
+    return found
+
+
 def find_form_files(raw_dir: Path) -> tuple[list[Path], list[Path]]:
     """Every form file under ``raw_dir`` (recursively, sorted), and the other files
-    skipped. Hidden files, Excel lock files (``~$``) and the ``mis/`` folder are
-    left out silently."""
-    forms: list[Path] = []
-    skipped: list[Path] = []
-    for path in sorted(raw_dir.rglob("*")):
-        rel = path.relative_to(raw_dir)
-        if any(part.startswith(".") for part in rel.parts):
+    skipped (see :func:`find_raw_files`)."""
+    found = find_raw_files(raw_dir)
+    return found.forms, found.skipped
+
+
+def raw_digest(raw_dir: Path | str) -> str:
+    """One hash of the submissions a clean reads (names and bytes): a generation's inputs."""
+    raw_dir = Path(raw_dir)
+    h = hashlib.sha256()
+    for path in find_raw_files(raw_dir).forms:
+        h.update(path.relative_to(raw_dir).as_posix().encode())
+        try:
+            h.update(raw_file_digest(path).encode())
+        except OSError:
+            h.update(b"unreadable")
+    return h.hexdigest()
+
+
+def _check_size(path: Path) -> None:
+    size = path.stat().st_size
+    if size > config.MAX_FILE_BYTES:
+        raise FormReadError(
+            f"the file is {size / 1e6:.0f} MB, over the limit of {config.MAX_FILE_BYTES / 1e6:.0f} MB "
+            "for one submission (MAX_FILE_BYTES in nsss_analysis/config.py): not read"
+        )
+
+
+def _check_parts(path: Path) -> None:
+    """Refuse a workbook whose parts unpack to more than the limit (a zip bomb), from
+    the sizes its zip directory declares (reading never goes past them)."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            parts = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # openpyxl reports a corrupt workbook
+    for part in parts:
+        if part.file_size > config.MAX_XLSX_PART_BYTES:
+            raise FormReadError(
+                f"the workbook's part {part.filename} unpacks to {part.file_size / 1e6:.0f} MB, over the limit of "
+                f"{config.MAX_XLSX_PART_BYTES / 1e6:.0f} MB (MAX_XLSX_PART_BYTES in nsss_analysis/config.py): not read"
+            )
+    total = sum(p.file_size for p in parts)
+    if total > 4 * config.MAX_XLSX_PART_BYTES:
+        raise FormReadError(
+            f"the workbook unpacks to {total / 1e6:.0f} MB, over the limit of "
+            f"{4 * config.MAX_XLSX_PART_BYTES / 1e6:.0f} MB: not read"
+        )
+
+
+@dataclass
+class BadCell:
+    """A cell or line not read; the rest of the file is. ``column`` is the cell's
+    1-based position ("" for a whole line)."""
+
+    row: int
+    column: str
+    value: str
+    reason: str
+
+
+def _guard_cells(number: int, row: tuple, bad: list[BadCell]) -> tuple:
+    """The row with every over-long cell blanked and recorded as a bad cell."""
+    if not any(isinstance(v, str) and (len(v) > config.MAX_CELL_CHARS or "\x00" in v) for v in row):
+        return row
+    out = list(row)
+    for i, v in enumerate(row):
+        if not isinstance(v, str):
             continue
-        if rel.parts[0].lower() in SKIPPED_FOLDERS or not path.is_file():
-            continue
-        if path.name.startswith("~$"):
-            continue
-        (forms if path.suffix.lower() in FORM_SUFFIXES else skipped).append(path)
-    return forms, skipped
+        if len(v) > config.MAX_CELL_CHARS:
+            bad.append(BadCell(number, str(i + 1), v[:80] + "...",
+                               f"cell of {len(v):,} characters, over Excel's limit of {config.MAX_CELL_CHARS:,}: not read"))
+            out[i] = None
+        elif "\x00" in v:
+            bad.append(BadCell(number, str(i + 1), v.replace("\x00", "\\0")[:80],
+                               "cell holds NUL bytes (binary data): not read"))
+            out[i] = None
+    return tuple(out)
 
 
 Row = tuple[object, ...]
 
 
-def _xlsx_sheets(path: Path) -> Iterator[tuple[str, Iterator[tuple[int, Row]]]]:
-    head = path.read_bytes()[:8]
+def _xlsx_sheets(path: Path, bad: list[BadCell] | None = None) -> Iterator[tuple[str, Iterator[tuple[int, Row]]]]:
+    bad = [] if bad is None else bad
+    _check_size(path)
+    with open(path, "rb") as f:
+        head = f.read(8)
     if not head:
         raise FormReadError("the file is empty (0 bytes)")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
@@ -61,6 +218,7 @@ def _xlsx_sheets(path: Path) -> Iterator[tuple[str, Iterator[tuple[int, Row]]]]:
         raise FormReadError(
             "not an Excel workbook (the file is not an .xlsx package); open it in Excel and save it as .xlsx"
         )
+    _check_parts(path)
     import openpyxl  # imported where needed: a CSV-only run does not pay for it
 
     try:
@@ -80,30 +238,12 @@ def _xlsx_sheets(path: Path) -> Iterator[tuple[str, Iterator[tuple[int, Row]]]]:
             def rows(ws=ws) -> Iterator[tuple[int, Row]]:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
-                    yield from enumerate(ws.iter_rows(values_only=True), start=1)
+                    for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
+                        yield number, _guard_cells(number, row, bad)
 
             yield ws.title, rows()
     finally:
         wb.close()
-
-
-def _decode(data: bytes) -> tuple[str, str]:
-    """Text of a CSV file and the encoding used: UTF-8 (with or without BOM),
-    UTF-16 with BOM, else Windows-1252."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "UTF-8 with BOM"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "UTF-16"
-    if b"\x00" in data[:8192]:
-        raise FormReadError("not a text CSV file (it holds binary data)")
-    try:
-        return data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "Windows-1252"
-    except UnicodeDecodeError:
-        raise FormReadError("not a text CSV file (neither UTF-8 nor Windows-1252 text)") from None
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -131,22 +271,128 @@ def _sniff_delimiter(text: str) -> str:
     return best
 
 
-def _csv_rows(path: Path) -> tuple[list[tuple[int, Row]], str]:
-    data = path.read_bytes()
-    if not data.strip():
+@dataclass
+class CsvRead:
+    rows: list[tuple[int, Row]]
+    encoding: str
+    bad: list[BadCell] = field(default_factory=list)
+
+
+#: Of the first 8 KB, more control characters than this share mean a binary file, not
+#: a CSV with a few stray bytes (which are quarantined as bad cells instead).
+BINARY_SHARE = 0.05
+
+
+def _lines(f, bad: list[BadCell], counts: dict[str, list[int]]) -> Iterator[str]:
+    """Decoded lines of a CSV, streaming: each line UTF-8, else Windows-1252 (the
+    choice counted per line); a line over the limit or undecodable is a bad line."""
+    number = 0
+    while True:
+        raw = f.readline(config.MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > config.MAX_LINE_BYTES and not raw.endswith(b"\n"):
+            size = len(raw)
+            while (more := f.readline(1 << 20)) and not more.endswith(b"\n"):
+                size += len(more)
+            size += len(more)
+            bad.append(BadCell(number, "", raw[:60].decode("utf-8", errors="replace") + "...",
+                               f"line {number} is {size:,} bytes, over the limit of {config.MAX_LINE_BYTES:,} "
+                               "(MAX_LINE_BYTES in nsss_analysis/config.py): not read"))
+            yield "\n"
+            continue
+        try:
+            text = raw.decode("utf-8")
+            if any(b >= 0x80 for b in raw):
+                counts["UTF-8"].append(number)
+        except UnicodeDecodeError:
+            try:
+                text = raw.decode("cp1252")
+                counts["Windows-1252"].append(number)
+            except UnicodeDecodeError:
+                bad.append(BadCell(number, "", raw[:60].decode("utf-8", errors="replace"),
+                                   f"line {number} is neither UTF-8 nor Windows-1252 text: not read"))
+                yield "\n"
+                continue
+        yield text
+
+
+def read_csv_rows(path: Path) -> CsvRead:
+    """The records of a CSV file, read streaming; bad lines and cells are recorded in
+    ``bad`` and the rest of the file is read."""
+    _check_size(path)
+    with open(path, "rb") as f:
+        head = f.read(8192)
+    if not head.strip():
         raise FormReadError("the file is empty")
-    text, encoding = _decode(data)
-    controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\t\r\n")
-    if controls > max(2, len(text[:8192]) // 100):
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = path.read_bytes().decode("utf-16")
+        return _parse(io.StringIO(text, newline=""), "UTF-16", [], text[:20000])
+    controls = sum(1 for b in head if b < 32 and b not in b"\t\r\n")
+    if controls > max(8, len(head) * BINARY_SHARE):
         raise FormReadError("not a text CSV file (it holds binary data)")
-    if m := re.match(r"sep=(.)\r?\n", text):  # Excel's delimiter hint: not a row Excel shows
-        delimiter, text = m.group(1), text[m.end() :]
+    bad: list[BadCell] = []
+    counts: dict[str, list[int]] = {"UTF-8": [], "Windows-1252": []}
+    with open(path, "rb") as f:
+        bom = f.read(3) == b"\xef\xbb\xbf"
+        if not bom:
+            f.seek(0)
+        sample = "".join(_sample_lines(f))
+        f.seek(3 if bom else 0)
+        read = _parse(_lines(f, bad, counts), "", bad, sample)
+    utf8, cp1252 = counts["UTF-8"], counts["Windows-1252"]
+    if cp1252 and utf8:
+        shown = ", ".join(str(n) for n in cp1252[:5]) + (" ..." if len(cp1252) > 5 else "")
+        read.encoding = f"mixed: UTF-8, and Windows-1252 on {len(cp1252)} line(s) ({shown})"
+    elif cp1252:
+        read.encoding = "Windows-1252"
     else:
-        delimiter = _sniff_delimiter(text)
-    try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        raise FormReadError(f"the CSV cannot be parsed ({exc})") from None
+        read.encoding = "UTF-8 with BOM" if bom else "UTF-8"
+    return read
+
+
+def _sample_lines(f) -> Iterator[str]:
+    """About 20 KB of decoded text from the start, to sniff the delimiter."""
+    size = 0
+    while size < 20000 and (raw := f.readline(config.MAX_LINE_BYTES)):
+        size += len(raw)
+        yield raw.decode("utf-8", errors="replace")
+
+
+def _parse(lines, encoding: str, bad: list[BadCell], sample: str) -> CsvRead:
+    first, rest = _split_first(lines)
+    if m := re.match(r"sep=(.)\r?\n", first):  # Excel's delimiter hint: not a row Excel shows
+        delimiter = m.group(1)
+        source = rest
+    else:
+        delimiter = _sniff_delimiter(sample)
+        source = _chain(first, rest)
+    csv.field_size_limit(max(config.MAX_LINE_BYTES, 131072) * 4)
+    reader = csv.reader(source, delimiter=delimiter)
+    rows: list[tuple[int, Row]] = []
+    number = 0
     # One record per csv record: a quoted cell with line breaks stays one record,
     # numbered as a spreadsheet program opening the file shows it.
-    return [(number, tuple(record)) for number, record in enumerate(records, start=1)], encoding
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            number += 1
+            bad.append(BadCell(number, "", "", f"record cannot be parsed ({exc}): not read"))
+            continue
+        number += 1
+        rows.append((number, _guard_cells(number, tuple(record), bad)))
+    return CsvRead(rows, encoding, bad)
+
+
+def _split_first(lines):
+    it = iter(lines)
+    return next(it, ""), it
+
+
+def _chain(first: str, rest) -> Iterator[str]:
+    yield first
+    yield from rest

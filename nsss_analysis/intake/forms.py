@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from nsss_analysis.intake.files import FormReadError, Row, _csv_rows, _xlsx_sheets
+from nsss_analysis.intake.files import BadCell, FormReadError, Row, _xlsx_sheets, read_csv_rows
 from nsss_analysis.intake.quantities import find_fiscal_year
 from nsss_analysis.reference.ministries import find_ministry, match_ministry
 from nsss_analysis.reference.text import clean_text
@@ -132,6 +132,8 @@ class FormFile:
     name_ministry: Ministry | None = None
     name_fy: str | None = None
     encoding: str | None = None
+    #: Cells and lines not read (over-long, NUL bytes, undecodable); the rest was read.
+    bad_cells: list[BadCell] = field(default_factory=list)
 
 
 _UNIT_IN_HEADER = (
@@ -210,6 +212,8 @@ def match_header(text: object) -> str | None:
         return None
     index, by_tokens = _header_index()
     keys = _header_keys(raw)
+    if not keys:  # "?", "-", punctuation only: a cell that names no column
+        return None
     for key in keys:
         if key in index:
             return index[key]
@@ -371,12 +375,15 @@ def read_form_file(path: Path, raw_dir: Path) -> FormFile:
     sheets: Iterator[tuple[str, Iterator[tuple[int, Row]]]] = iter(())
     try:
         if path.suffix.lower() == ".csv":
-            rows, form.encoding = _csv_rows(path)
-            sheets = iter([("", iter(rows))])
+            csv_read = read_csv_rows(path)
+            form.encoding, form.bad_cells = csv_read.encoding, csv_read.bad
+            sheets = iter([("", iter(csv_read.rows))])
             if form.encoding == "Windows-1252":
                 form.messages.append("read as Windows-1252 text (not UTF-8)")
+            elif form.encoding.startswith("mixed"):
+                form.messages.append(f"decoded line by line: {form.encoding}")
         else:
-            sheets = _xlsx_sheets(path)
+            sheets = _xlsx_sheets(path, form.bad_cells)
         any_sheet = False
         for name, rows_iter in sheets:
             any_sheet = True

@@ -183,6 +183,8 @@ def _describe(con: duckdb.DuckDBPyConnection, index: int, path: Path) -> _Extrac
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if not any(c in columns for c in AGE_COLUMNS):
         missing.append(" or ".join(AGE_COLUMNS))
+    if missing and kind == "csv":
+        _check_ragged(path, name)
     if missing:
         raise NsssError(
             f"{name}: missing required column(s) {', '.join(missing)} (found: {', '.join(h for h, _ in columns.values())})"
@@ -195,6 +197,32 @@ def _describe(con: duckdb.DuckDBPyConnection, index: int, path: Path) -> _Extrac
     if not probe.has("fiscal_year"):
         probe.fiscal_year_from_name = find_fiscal_year(path.stem)
     return probe
+
+
+def _check_ragged(path: Path, name: str) -> None:
+    """Raise the true one-line message for a CSV whose rows have more or fewer fields
+    than its header (DuckDB then reads the whole header as one column name)."""
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace", newline="") as f:
+            sample = f.read(65536)
+    except OSError:
+        return
+    lines = sample.splitlines()
+    if not lines:
+        return
+    delimiter = max(",;\t|", key=lambda d: lines[0].count(d))
+    try:
+        records = list(csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter))
+    except csv.Error:
+        return
+    width = len(records[0])
+    complete = records[1:] if len(sample) < 65536 else records[1:-1]  # the sample may cut the last one
+    for number, record in enumerate(complete, start=2):
+        if record and len(record) != width:
+            raise NsssError(
+                f"{name}: row {number} has {len(record)} fields but the header has {width} "
+                f"(separated by {delimiter!r}); fix that row's separators or quoting, then run again"
+            )
 
 
 #: The low-cardinality columns, by the sets normalised together (a programme needs its

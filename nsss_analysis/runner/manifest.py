@@ -50,14 +50,15 @@ def package_digest() -> str:
     return h.hexdigest()
 
 
-def run_fingerprint(request: ReportRequest) -> str:
+def run_fingerprint(request: ReportRequest, source: Path | None = None) -> str:
     """One hash of everything a run reads: the processed files, the notebooks, the
-    package and the request. Reads bytes only (no pandas), so an unchanged scheduled
+    package and the request. ``source`` is the processed generation the run reads
+    (the processed folder resolved once). Reads bytes only (no pandas), so an unchanged scheduled
     run finishes in a fraction of a second."""
     h = hashlib.sha256()
     h.update(json.dumps(request.identity(), sort_keys=True).encode())
     h.update(package_digest().encode())
-    for folder in (request.processed, request.notebooks):
+    for folder in (source or request.processed, request.notebooks):
         if folder.is_dir():
             for path in sorted(folder.iterdir()):
                 if path.is_file() and not path.name.startswith(".") and path.suffix in {".parquet", ".csv", ".ipynb"}:

@@ -44,7 +44,8 @@ from nsss_analysis.runner.request import EXIT_FAILED, EXIT_OK, ReportRequest, no
 log = logging.getLogger("nsss.reports")
 
 
-def render(request: ReportRequest, manifest: dict, fingerprint: str, started: float) -> int:
+def render(request: ReportRequest, manifest: dict, fingerprint: str, started: float,
+           source: Path | None = None, generation: str | None = None) -> int:
     """Plan, hash, render what changed, then write the index and the manifest.
 
     The worker pool starts first, so that its kernels boot while the tables load.
@@ -58,11 +59,12 @@ def render(request: ReportRequest, manifest: dict, fingerprint: str, started: fl
             raise NsssError(f"{request.notebooks / notebook}: report notebook not found")
     workers = request.workers if request.everything else min(request.workers, len(requested))
     with WorkerPool(workers, request.notebooks) as pool:
-        return _render(request, manifest, fingerprint, started, pool)
+        return _render(request, manifest, fingerprint, started, pool, source or request.processed, generation)
 
 
-def _render(request: ReportRequest, manifest: dict, fingerprint: str, started: float, pool: WorkerPool) -> int:
-    tables = load_tables(request.processed)
+def _render(request: ReportRequest, manifest: dict, fingerprint: str, started: float, pool: WorkerPool,
+            source: Path, generation: str | None) -> int:
+    tables = load_tables(source)
     plan = plan_reports(request, tables)
     package = package_digest()
     notebook_digests = {p: file_digest(p) for p in {r.notebook for r in plan}}
@@ -105,6 +107,7 @@ def _render(request: ReportRequest, manifest: dict, fingerprint: str, started: f
             "title": report.title,
             "parameters": report.parameters,
             "input_hash": report.input_hash if ok else None,
+            "generation": generation,
             "status": result.status,
             "error": result.error,
             "error_cell": result.error_cell,
@@ -144,6 +147,7 @@ def _render(request: ReportRequest, manifest: dict, fingerprint: str, started: f
         # A run with failures records no fingerprint: the next run retries them.
         "fingerprint": None if failed else fingerprint,
         "finished": now(),
+        "generation": generation,
         "request": request.identity(),
         "reports": [r.key for r in plan],
         "failed": [r.key for r in failed],
@@ -159,8 +163,9 @@ def _render(request: ReportRequest, manifest: dict, fingerprint: str, started: f
         f"in {seconds:.1f} s; open {request.out / INDEX_FILE}"
     )
     if failed:
-        lines = [f"nsss reports: {len(failed)} of {len(plan)} report(s) failed (their notebooks are kept "
-                 f"with papermill's error marker):"]
+        kept = all((request.out / f"{r.key}.ipynb").exists() for r in failed)
+        lines = [f"nsss reports: {len(failed)} of {len(plan)} report(s) failed"
+                 + (" (their notebooks are kept with papermill's error marker):" if kept else ":")]
         for r in failed:
             cell = f" at In [{r.error_cell}]" if r.error_cell else ""
             page = request.out / f"{r.key}.html"

@@ -14,11 +14,14 @@ from pathlib import Path
 from nsss_analysis.config import NOTEBOOKS_DIR, PROCESSED_DIR, REPORTS_DIR
 from nsss_analysis.errors import UsageError
 
-#: Exit codes a scheduler can act on (75 is EX_TEMPFAIL of sysexits.h: try later).
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 75
-#: A run that finds another one holding the lock waits this long, then exits 75:
-#: long enough for a run that is just finishing, short enough not to pile up cron jobs.
-LOCK_WAIT_SECONDS = 10.0
+#: Exit codes a scheduler can act on (75 is EX_TEMPFAIL of sysexits.h: try later;
+#: 3 only with ``--strict``: the tables were written but something was quarantined).
+#: When several apply, the first of 75, 2, 1, 3 wins.
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_QUARANTINED, EXIT_LOCKED = 0, 1, 2, 3, 75
+#: A run that finds another one holding the build lock waits this long, then exits
+#: 75: a nightly build takes a few minutes, so ten minutes lets one that started
+#: late finish, while a hung one does not pile up cron jobs for ever.
+LOCK_WAIT_SECONDS = 600.0
 #: Seconds a single report may run before it is stopped and recorded as failed.
 REPORT_TIMEOUT_SECONDS = 600.0
 
@@ -51,8 +54,12 @@ class ReportRequest:
         fiscal_year = self.fiscal_year.strip() if isinstance(self.fiscal_year, str) else None
         object.__setattr__(self, "fiscal_year", fiscal_year or None)
         object.__setattr__(self, "ministries", tuple(self.ministries))
-        for name in ("processed", "out", "notebooks"):
+        for name in ("out", "notebooks"):
             object.__setattr__(self, name, Path(getattr(self, name)).resolve())
+        # The processed folder is a link to its current generation: keep the link (its
+        # parent resolved), which a run resolves once, after taking the lock.
+        processed = Path(os.path.abspath(self.processed))
+        object.__setattr__(self, "processed", processed.parent.resolve() / processed.name)
 
     @property
     def everything(self) -> bool:

@@ -26,7 +26,8 @@ from pathlib import Path
 
 from nsss_analysis.config import TABLES
 from nsss_analysis.errors import NsssError
-from nsss_analysis.runner.lock import RunLock, remove_stale_temporaries
+from nsss_analysis.io import current_generation, read_generation, stale_tables
+from nsss_analysis.runner.lock import BuildLock, lock_path, remove_stale_temporaries
 from nsss_analysis.runner.manifest import (
     nothing_changed,
     read_manifest,
@@ -46,35 +47,47 @@ log = logging.getLogger("nsss.reports")
 def run_reports(request: ReportRequest) -> int:
     """``nsss reports`` (and the last step of ``nsss build``); returns the exit code."""
     started = time.monotonic()
+    with BuildLock(lock_path(request.processed), wait=request.lock_wait, command="nsss reports"):
+        return _run_reports(request, started)
+
+
+def _run_reports(request: ReportRequest, started: float) -> int:
+    source = current_generation(request.processed)  # resolved once: one generation throughout
     for name, command in REQUIRED_TABLES.items():
-        path = request.processed / TABLES[name]
+        path = source / TABLES[name]
         if not path.exists():
             raise NsssError(
-                f"{path}: not found; run `{command}` first (`nsss build` runs clean, score and reports)"
+                f"{request.processed / TABLES[name]}: not found; run `{command}` first "
+                "(`nsss build` runs clean, score and reports)"
             )
+    stale = stale_tables(source)
+    if stale:
+        raise NsssError(f"{request.processed}: {stale[0]}")
+    if request.out.exists() and not request.out.is_dir():
+        raise NsssError(f"--out {request.out} is a file; give a folder for the reports", exit_code=2)
     request.out.mkdir(parents=True, exist_ok=True)
     handler = _open_log(request.out)
     try:
-        with RunLock(request.out, wait=request.lock_wait):
-            removed = remove_stale_temporaries(request.out)
-            if removed:
-                log.info("removed %d temporary file(s) left by an interrupted run", removed)
-            manifest = read_manifest(request.out)
-            fingerprint = run_fingerprint(request)
-            if not request.force and nothing_changed(manifest, fingerprint, request.out):
-                last = manifest["last_run"]
-                n = len(last.get("reports", []))
-                log.info("nothing changed: %d report(s) up to date (%.2f s)", n, time.monotonic() - started)
-                print(
-                    f"nsss reports: nothing changed since {last.get('finished', '?')}; "
-                    f"{n} report(s) up to date in {request.out} (--force renders them again)"
-                )
-                return EXIT_OK
-            # Imported here, not at the top: pandas, the diagnostics and papermill take
-            # about 1.5 s to import, which a scheduled run with nothing to do never pays.
-            from nsss_analysis.runner.render import render
+        removed = remove_stale_temporaries(request.out)
+        if removed:
+            log.info("removed %d temporary file(s) left by an interrupted run", removed)
+        manifest = read_manifest(request.out)
+        fingerprint = run_fingerprint(request, source)
+        if not request.force and nothing_changed(manifest, fingerprint, request.out):
+            last = manifest["last_run"]
+            n = len(last.get("reports", []))
+            log.info("nothing changed: %d report(s) up to date (%.2f s)", n, time.monotonic() - started)
+            print(
+                f"nsss reports: nothing changed since {last.get('finished', '?')}; "
+                f"{n} report(s) up to date in {request.out} (--force renders them again)"
+            )
+            return EXIT_OK
+        # Imported here, not at the top: pandas, the diagnostics and papermill take
+        # about 1.5 s to import, which a scheduled run with nothing to do never pays.
+        from nsss_analysis.runner.render import render
 
-            return render(request, manifest, fingerprint, started)
+        generation = read_generation(source).get("id")
+        return render(request, manifest, fingerprint, started, source, generation)
     finally:
         log.removeHandler(handler)
         handler.close()

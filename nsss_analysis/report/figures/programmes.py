@@ -32,17 +32,26 @@ from nsss_analysis.report.figures.style import (
 from nsss_analysis.report.labels import ANSWER_LABELS, label
 from nsss_analysis.report.wording import plural
 
+#: At most this many programmes in the answers heatmap: a figure's memory and drawing
+#: time grow with its area, and a page of more rows is not read cell by cell anyway;
+#: every programme's answers are in the programme cards.
+MAX_HEATMAP_PROGRAMMES = 60
 
-def item_heatmap(assessments: pd.DataFrame) -> Figure:
+
+def item_heatmap(assessments: pd.DataFrame, limit: int = MAX_HEATMAP_PROGRAMMES) -> Figure:
     """The ten items by programme: one coloured, annotated cell per answer.
 
     ``assessments``: rows of the processed table (``programme``, the ten items,
-    optionally ``source_row`` to tell apart a programme assessed twice).
+    optionally ``source_row`` to tell apart a programme assessed twice). Beyond
+    ``limit`` programmes, the first ``limit`` are shown and a note says where the
+    others are, so the figure's size does not grow with the ministry's.
     """
     title = "Answers to the ten assessment items, by programme"
     xlabel, ylabel = "Item (intent | transformative elements | evidence and M&E)", "Programme"
     if _empty(assessments, "programme", *ITEMS):
         return no_data(title, xlabel, ylabel, "No programme assessed.")
+    total = len(assessments)
+    assessments = assessments.iloc[:limit]
     answers = assessments.loc[:, list(ITEMS)].fillna("unknown").astype(str)
     answers = answers.where(answers.isin(ANSWER_ORDER), "unknown")
     codes = answers.apply(lambda col: col.map({a: i for i, a in enumerate(ANSWER_ORDER)}))
@@ -50,19 +59,7 @@ def item_heatmap(assessments: pd.DataFrame) -> Figure:
     codes.index = _programme_labels(assessments)
     codes.columns = [_wrap(label(i), 13) for i in ITEMS]
     fig, ax = _figure(11, 2.6 + ROW_HEIGHT * 1.3 * len(codes))
-    sns.heatmap(
-        codes.astype(float),
-        ax=ax,
-        cmap=ListedColormap([ANSWER_COLOURS[a] for a in ANSWER_ORDER]),
-        vmin=-0.5,
-        vmax=len(ANSWER_ORDER) - 0.5,
-        annot=text.to_numpy(),
-        fmt="",
-        annot_kws={"fontsize": 8},
-        cbar=False,
-        linewidths=1,
-        linecolor="#888888",
-    )
+    _annotated_grid(ax, codes, text)
     for boundary in np.cumsum([len(v) for v in DOMAINS.values()])[:-1]:
         ax.axvline(boundary, color="black", linewidth=2.5)
     ax.tick_params(axis="x", labelrotation=0, labelsize=7.5)
@@ -76,7 +73,36 @@ def item_heatmap(assessments: pd.DataFrame) -> Figure:
         for a in ANSWER_ORDER
     ]
     fig.legend(handles=handles, loc="outside lower center", ncols=5, frameon=False, title="Answer")
+    if total > len(assessments):
+        _note(ax, f"The first {len(assessments)} of {total} programmes; every programme's answers are in "
+                  "the programme cards.")
     return _label(fig, ax, title, xlabel, ylabel)
+
+
+def _annotated_grid(ax, codes: pd.DataFrame, text: pd.DataFrame) -> None:
+    """One coloured cell per answer with its word, drawn directly: seaborn's heatmap
+    draws the whole figure to test its tick labels, which costs memory that grows
+    with the square of the rows."""
+    n_rows, n_cols = codes.shape
+    colours = [ANSWER_COLOURS[a] for a in ANSWER_ORDER]
+    ax.pcolormesh(codes.to_numpy(dtype=float), cmap=ListedColormap(colours), vmin=-0.5,
+                  vmax=len(ANSWER_ORDER) - 0.5, edgecolors="#888888", linewidth=1)
+    ink = {i: ("black" if _luminance(c) > 0.408 else "white") for i, c in enumerate(colours)}
+    for (r, c), code in np.ndenumerate(codes.to_numpy(dtype=float)):
+        ax.text(c + 0.5, r + 0.5, text.iat[r, c], ha="center", va="center", fontsize=8, color=ink[int(code)])
+    ax.set_xlim(0, n_cols)
+    ax.set_ylim(n_rows, 0)
+    ax.set_xticks(np.arange(n_cols) + 0.5, labels=[str(c) for c in codes.columns])
+    ax.set_yticks(np.arange(n_rows) + 0.5, labels=[str(i) for i in codes.index])
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+
+
+def _luminance(colour: str) -> float:
+    """Relative luminance (WCAG), to pick black or white text on a cell."""
+    rgb = np.array(mpl.colors.to_rgb(colour))
+    linear = np.where(rgb <= 0.03928, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    return float(linear @ [0.2126, 0.7152, 0.0722])
 
 
 def level_comparison(level_shares: pd.DataFrame, units: list[str] | None = None) -> Figure:
