@@ -13,13 +13,13 @@ import io
 import sys
 from collections.abc import Sequence
 from contextlib import ExitStack
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 
 from nsss_analysis.diagnostics.recommendations import recommendations
-from nsss_analysis.diagnostics.scoring import score_programmes
-from nsss_analysis.diagnostics.summaries import all_indicators
+from nsss_analysis.diagnostics.summaries import all_indicators, count_once
 from nsss_analysis.errors import NsssError, UsageError
 from nsss_analysis.intake.clean import CleanResult, clean_raw
 from nsss_analysis.intake.schemas import ASSESSMENT_ARROW_SCHEMA, BUDGET_ARROW_SCHEMA
@@ -153,15 +153,17 @@ def run_score(processed_dir: Path | str) -> int:
 
     processed_dir = Path(processed_dir)
     assessments = read_required("assessments", processed_dir)
-    tables = Tables(
-        assessments=assessments,
-        budgets=read_optional("budgets", processed_dir),
-        scores=score_programmes(assessments),
+    # Each programme counted once per round (scores of every round, for trends);
+    # indicators and recommendations for each programme's latest round.
+    counted = count_once(Tables(assessments=assessments,
+                                budgets=read_optional("budgets", processed_dir)))
+    tables = replace(
+        counted.current,
         quarantine=read_optional("quarantine", processed_dir),
         conflicts=read_optional("conflicts", processed_dir),
     )
     tables.recommendations = recommendations(tables.assessments, tables.scores, tables.budgets)
-    outputs = {"scores": tables.scores, "recommendations": tables.recommendations}
+    outputs = {"scores": counted.round_scores, "recommendations": tables.recommendations}
     outputs |= {
         f"indicator_{name}": table for name, table in all_indicators(tables).items()
     }

@@ -154,7 +154,7 @@ def test_a_messy_submission_is_read_field_by_field(mosw, raw_dir):
     }
     assert row["partner_agencies"] == ["Local Government Division", "Union Parishads"]
     assert row["remarks"] == '=HYPERLINK("http://x")'  # data, kept verbatim in the table
-    assert row["assessment_fy"] == "2023-24" and row["source_sheet"] == "Programmes"
+    assert row["assessment_round"] == "2023-24" and row["source_sheet"] == "Programmes"
 
 
 def test_bad_cells_become_unknown_or_null_and_are_listed(mosw, raw_dir):
@@ -349,7 +349,7 @@ def test_tables_have_the_contract_columns_and_types_even_when_empty(raw_dir, wri
     )
     result = clean_raw(raw_dir)
     assert (
-        list(result.assessments.columns) == [*ASSESSMENT_COLUMNS, "assessment_fy"]
+        list(result.assessments.columns) == [*ASSESSMENT_COLUMNS, "assessment_round"]
         and result.assessments.empty
     )
     assert list(result.budgets.columns) == list(BUDGET_COLUMNS)

@@ -305,7 +305,7 @@ def test_data_quality_unknowns_quarantine_and_conflicts(programmes):
         "conflict": ["1", "1"], "ministry": ["Ministry of Social Welfare"] * 2, "ministry_code": ["MoSW"] * 2,
         "programme": ["Old Age Allowance", "Old  age allowance"],
         "source_file": ["MoSW.xlsx"] * 2, "source_sheet": ["Programmes"] * 2,
-        "source_row": pd.array([2, 9], dtype="Int64"), "assessment_fy": ["", ""],
+        "source_row": pd.array([2, 9], dtype="Int64"), "assessment_round": ["", ""],
         "differing_columns": ["graduation"] * 2, "values": ["graduation=no", "graduation=unknown"],
     })
     table = data_quality(df, quarantine, conflicts, "ministry").set_index("ministry_code")

@@ -124,19 +124,19 @@ def test_ols_model_of_the_inclusion_score():
 
 
 def test_trend_needs_two_assessment_rounds():
-    rows = [programme_row(source_row=k, programme=f"P{k}", assessment_fy="2023-24",
+    rows = [programme_row(source_row=k, programme=f"P{k}", assessment_round="2023-24",
                           empowerment_objective="yes" if k % 2 else "no") for k in range(2, 6)]
     one = assessments_frame(*rows)
     result = trend_by_round(one, score_programmes(one))
     assert not result.ok and result.message == "one assessment round (2023-24): a trend needs two or more"
-    bare = one.drop(columns=["assessment_fy"])
+    bare = one.drop(columns=["assessment_round"])
     assert trend_by_round(bare, score_programmes(bare)).message.startswith("no assessment round recorded")
 
-    two = assessments_frame(*rows, *(r | {"source_row": r["source_row"] + 10, "assessment_fy": "2019-20",
+    two = assessments_frame(*rows, *(r | {"source_row": r["source_row"] + 10, "assessment_round": "2019-20",
                                           "empowerment_objective": "no"} for r in rows))
     result = trend_by_round(two, score_programmes(two))
     assert result.ok and result.n_rounds == 2
-    table = result.table.set_index("assessment_fy")
+    table = result.table.set_index("assessment_round")
     assert list(table.index) == ["2019-20", "2023-24"]
     assert table.loc["2019-20", "count_gender_specific"] == 0
     assert table.loc["2023-24", "share_gender_specific"] == pytest.approx(0.5)

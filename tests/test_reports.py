@@ -98,7 +98,7 @@ def _programme(code: str, programme: str, row: int, answer: str, **extra) -> dic
         **{f: ("not_applicable" if answer == "yes" else "yes") for f in FOLLOWUPS},
         "partner_agencies": [],
         "remarks": None,
-        "assessment_fy": "2023-24",
+        "assessment_round": "2023-24",
     }
     record.update(extra)
     return record

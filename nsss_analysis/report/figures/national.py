@@ -239,19 +239,19 @@ def model_coefficients(coefficients: pd.DataFrame, title: str, odds_ratio: bool 
 def trend_by_round(trend: pd.DataFrame | None) -> Figure:
     """The share of gender-specific or transformative programmes and the mean inclusion
     score per assessment round (``trend_by_round(...).table``: ``unit``,
-    ``assessment_fy``, ``share_gender_specific``, ``share_ci_low``, ``share_ci_high``,
+    ``assessment_round``, ``share_gender_specific``, ``share_ci_low``, ``share_ci_high``,
     ``mean_inclusion_score``, ``mean_ci_low``, ``mean_ci_high``), with 95% intervals."""
     title = "Across assessment rounds, with 95% intervals"
     xlabel, ylabel = "Assessment round (fiscal year)", "Share gender-specific or transformative"
-    if _empty(trend, "assessment_fy", "share_gender_specific", "mean_inclusion_score"):
+    if _empty(trend, "assessment_round", "share_gender_specific", "mean_inclusion_score"):
         return no_data(title, xlabel, ylabel, "Fewer than two assessment rounds so far.")
     fig, (left, right) = _figure(11, 4.2, ncols=2)
     units = trend["unit"].unique().tolist() if "unit" in trend.columns else [None]
     palette = sns.color_palette("colorblind", len(units))
     markers = ["o", "s", "D", "^", "v", "P"]
     for k, unit in enumerate(units):
-        rows = (trend if unit is None else trend[trend["unit"] == unit]).sort_values("assessment_fy")
-        x = rows["assessment_fy"].astype(str).tolist()
+        rows = (trend if unit is None else trend[trend["unit"] == unit]).sort_values("assessment_round")
+        x = rows["assessment_round"].astype(str).tolist()
         for ax, value, low, high in ((left, "share_gender_specific", "share_ci_low", "share_ci_high"),
                                      (right, "mean_inclusion_score", "mean_ci_low", "mean_ci_high")):
             v = rows[value].astype(float).to_numpy()
