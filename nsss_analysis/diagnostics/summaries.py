@@ -319,6 +319,9 @@ def headline_figures(tables, ministry: str | None = None, fiscal_year: str | Non
         "mean_ci_low": _float(m.get("ci_low")),
         "mean_ci_high": _float(m.get("ci_high")),
         "national_mean_inclusion_score": _float(national.get("mean")),
+        "national_mean_ci_low": _float(national.get("ci_low")),
+        "national_mean_ci_high": _float(national.get("ci_high")),
+        "national_n": int(national.get("n", 0) or 0),
         "quick_wins": [
             {"programme": str(r["programme"]), "item": str(r["item"]), "action": str(r["action"]),
              "budget_crore": _float(r["budget_crore"])}
