@@ -253,7 +253,8 @@ def test_marker_unsubstantiated(overrides, flag):
     ("sdd", "reporting", "indicators", "readiness"),
     [
         ("yes", "yes", "yes", "yes"),
-        ("yes", "partly", "not_applicable", "partly"),
+        ("yes", "partly", "not_applicable", "not_applicable"),  # not applicable is not ready
+        ("yes", "yes", "not_applicable", "not_applicable"),
         ("yes", "unknown", "partly", "unknown"),
         ("no", "unknown", "yes", "no"),
         ("not_applicable", "not_applicable", "not_applicable", "not_applicable"),

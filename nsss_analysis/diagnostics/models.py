@@ -201,12 +201,6 @@ def gender_specific_model(scores: pd.DataFrame, budgets: pd.DataFrame | None) ->
     if n < MODEL_MIN_N:
         return _refuse(name, n, _too_few(n, total, "budget, cluster or level")
                        + (f"; {merged_note}" if merged_note else ""), True)
-    parameters = df["cluster"].nunique() + 1
-    if min(k, n - k) < MODEL_MIN_PER_PARAMETER * parameters:
-        which = "events (gender-specific or transformative)" if k <= n - k else \
-            "non-events (not gender-specific or transformative)"
-        return _refuse(name, n, _too_few_per_parameter(min(k, n - k), parameters, which)
-                       + (f"; {merged_note}" if merged_note else ""), True)
     by_cluster = df.groupby("cluster")["gender_specific"].agg(["sum", "size"])
     separated = by_cluster[(by_cluster["sum"] == 0) | (by_cluster["sum"] == by_cluster["size"])]
     if len(separated):
@@ -216,6 +210,12 @@ def gender_specific_model(scores: pd.DataFrame, budgets: pd.DataFrame | None) ->
         )
         return _refuse(name, n, f"separation: gender-specific or transformative are {described}, "
                        "so an odds ratio would be infinite; no model is shown", True)
+    parameters = df["cluster"].nunique() + 1
+    if min(k, n - k) < MODEL_MIN_PER_PARAMETER * parameters:
+        which = "events (gender-specific or transformative)" if k <= n - k else \
+            "non-events (not gender-specific or transformative)"
+        return _refuse(name, n, _too_few_per_parameter(min(k, n - k), parameters, which)
+                       + (f"; {merged_note}" if merged_note else ""), True)
     x, reference = _design(df)
     if _collinear(x):
         return _refuse(name, n, COLLINEAR_MESSAGE, True)
