@@ -43,20 +43,27 @@ def _budgets(budgets: pd.DataFrame | None) -> pd.DataFrame:
     return _empty_budgets() if budgets is None else budgets
 
 
+def allocation_flags(budgets: pd.DataFrame) -> pd.Series:
+    """The plausibility flag of each budget row (``""`` when plausible or not checkable:
+    no monthly rate, beneficiaries or budget), aligned to ``budgets``' index."""
+    b = budgets
+    known = b["budget_crore"].notna() & b["beneficiaries"].gt(0) & b["monthly_rate_bdt"].gt(0)
+    implied = b["beneficiaries"] * b["monthly_rate_bdt"] * 12 / 1e7
+    ratio = (b["budget_crore"] / implied).where(known)
+    return pd.Series([plausibility_flag(r) if k else "" for r, k in zip(ratio, known, strict=True)],
+                     index=b.index, dtype="str")
+
+
 def flagged_allocations(budgets: pd.DataFrame | None) -> pd.DataFrame:
     """The budget rows whose allocation fails the plausibility check (lineage,
     ministry_code, programme, fiscal_year, flag): left out of every total and share."""
-    checked = budget_plausibility(budgets)
-    return checked[~checked["plausible"]][[*LINEAGE, "ministry_code", "programme", "fiscal_year", "flag"]]
+    b = _budgets(budgets)
+    flags = allocation_flags(b)
+    return b.assign(flag=flags)[flags != ""][[*LINEAGE, "ministry_code", "programme", "fiscal_year", "flag"]]
 
 
-def _without_flagged(b: pd.DataFrame, budgets: pd.DataFrame | None) -> pd.DataFrame:
-    flagged = flagged_allocations(budgets)
-    if not len(flagged) or not len(b):
-        return b
-    keys = set(zip(*(flagged[c] for c in LINEAGE), strict=True))
-    mask = [k not in keys for k in zip(*(b[c] for c in LINEAGE), strict=True)]
-    return b[mask]
+def _without_flagged(b: pd.DataFrame) -> pd.DataFrame:
+    return b[allocation_flags(b) == ""] if len(b) else b
 
 
 def _known(budgets: pd.DataFrame | None, column: str) -> pd.DataFrame:
@@ -70,7 +77,7 @@ def _known(budgets: pd.DataFrame | None, column: str) -> pd.DataFrame:
     b = _budgets(budgets)
     b = b[b[column].notna() & b["fiscal_year"].notna()]
     if column == "budget_crore":
-        b = _without_flagged(b, budgets)
+        b = _without_flagged(b)
     b = b.assign(programme_key=programme_key(b))
     b = b.sort_values(list(LINEAGE), kind="stable")
     return b.drop_duplicates(["ministry_code", "programme_key", "fiscal_year"], keep="first")

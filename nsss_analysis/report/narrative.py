@@ -31,6 +31,7 @@ from nsss_analysis.report.labels import (
 from nsss_analysis.report.wording import (
     count_share,
     crore,
+    share_with_interval,
     interval,
     join_words,
     percent,
@@ -64,18 +65,17 @@ def headline_sentences(headline: dict) -> list[str]:
     elif k == 0:
         first = f"{unit} has {plural(n, 'assessed programme')}{when}; none of them is {GSOT}."
     else:
-        share = count_share(k, n, headline.get("ci_low"), headline.get("ci_high"), SMALL_N)
-        first = (f"{unit} has {plural(n, 'assessed programme')}{when}; "
-                 + (f"{share} ({plural(k, 'programme')})" if n >= SMALL_N else share)
-                 + f" {'is' if k == 1 else 'are'} {GSOT}")
+        share = (f"{k} of them ({share_with_interval(k / n, headline.get('ci_low'), headline.get('ci_high'))})"
+                 if n >= SMALL_N else f"{k} of {n}")
+        first = (f"{unit} has {plural(n, 'assessed programme')}{when}; {share} "
+                 f"{'is' if k == 1 else 'are'} {GSOT}")
         first += f" ({n_transformative} transformative)." if n_transformative else "."
     sentences.append(first)
 
     fy = headline.get("fiscal_year")
     total = headline.get("budget_total_crore")
     flagged = int(headline.get("n_allocations_flagged") or 0)
-    excluding = (f"; excluding {plural(flagged, 'allocation')} flagged as "
-                 f"{headline.get('flags_left_out') or 'implausible'} the arithmetic" if flagged else "")
+    excluding = _excluding(flagged, headline.get("flags_left_out"))
     if fy and not is_missing(total) and total > 0:
         count = headline.get("n_programmes_with_budget", 0)
         if k == 0 or not headline.get("budget_gender_crore"):
@@ -132,6 +132,17 @@ def headline_sentences(headline: dict) -> list[str]:
     return sentences
 
 
+def _excluding(flagged: int, flags: object) -> str:
+    """``; excluding 1 allocation flagged as about 10x the arithmetic`` (or by the
+    plausibility check), or empty when no allocation was left out."""
+    if not flagged:
+        return ""
+    about = [f for f in str(flags or "").split("; ") if f.startswith("about ")]
+    how = (f"flagged as {join_words(about, 'or')} the arithmetic" if about and len(about) == len(
+        str(flags).split("; ")) else "flagged by the check beneficiaries x rate x 12")
+    return f"; excluding {plural(flagged, 'allocation')} {how}"
+
+
 def compare_units(unit: tuple, other: tuple) -> str:
     """The reading of a difference between two units, each ``(n, ci_low, ci_high)``:
     "above"/"below" only when both have at least ``COMPARISON_MIN_N`` programmes and
@@ -182,7 +193,7 @@ def level_reading(level_shares) -> str:
     if n == 0:
         return "No programme has been scored."
     low, high = wilson_interval(k, n)
-    text = f"{count_share(k, n, low, high, SMALL_N)} programmes {'is' if k == 1 else 'are'} {GSOT}"
+    text = f"{count_share(k, n, low, high, SMALL_N, 'programmes')} {'is' if k == 1 else 'are'} {GSOT}"
     nk, nn = _gsot_count(nat_rows)
     if nn:
         nlow, nhigh = wilson_interval(nk, nn)
@@ -268,10 +279,10 @@ def readiness_reading(data_readiness) -> str:
             "not applicable, unknown or partly is not ready")
     if not len(unit) or (nat is not None and len(nat) and len(unit) > 1):
         row = nat.iloc[0]
-        return (f"Nationally {count_share(row['n_ready'], row['n'], row['ci_low'], row['ci_high'])} "
-                f"programmes are ready to measure gender results ({what}).")
+        return (f"Nationally {count_share(row['n_ready'], row['n'], row['ci_low'], row['ci_high'], noun='programmes')} "
+                f"are ready to measure gender results ({what}).")
     row = unit.iloc[0]
-    text = (f"{count_share(row['n_ready'], row['n'], row['ci_low'], row['ci_high'])} programmes "
+    text = (f"{count_share(row['n_ready'], row['n'], row['ci_low'], row['ci_high'], noun='programmes')} "
             f"{'is' if row['n_ready'] == 1 else 'are'} ready to measure gender results ({what})")
     if nat is not None and len(nat):
         n = nat.iloc[0]
@@ -338,7 +349,7 @@ def levels_by_unit_reading(level_shares, scope: str = "ministry") -> str:
     per_unit = units.groupby("unit").apply(lambda r: _gsot_count(r)[0], include_groups=False) if len(units) else []
     none = int((per_unit == 0).sum()) if len(units) else 0
     what = "ministries and divisions" if scope == "ministry" else "clusters"
-    text = f"Across government {count_share(k, n, low, high, SMALL_N)} programmes ({k}) are {GSOT}"
+    text = f"Across government {count_share(k, n, low, high, SMALL_N, 'programmes')} are {GSOT}"
     if len(units):
         text += f"; in {none} of {len(per_unit)} {what} none is"
     return text + "."
@@ -373,8 +384,7 @@ def budget_share_reading(budget_gender_share) -> str:
         return "No budget is on record."
     row = nat.iloc[0]
     flagged = int(row.get("n_allocations_flagged", 0) or 0)
-    excluding = (f"; excluding {plural(flagged, 'allocation')} flagged as {row['flags_left_out']} "
-                 "the arithmetic" if flagged else "")
+    excluding = _excluding(flagged, row.get("flags_left_out"))
     return (f"In FY {row['fiscal_year']}, {percent(row['share'])} of the social-security budget on record "
             f"({crore(row['budget_gender_specific_or_transformative'])} of {crore(row['budget_total'])}, "
             f"{plural(int(row['n_programmes_with_budget']), 'programme')}{excluding}) is in {GSOT} programmes.")

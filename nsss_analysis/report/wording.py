@@ -70,17 +70,15 @@ def share_with_interval(share: object, low: object, high: object) -> str:
 
 
 def count_share(count: int, n: int, low: object = None, high: object = None,
-                min_n: int = 5) -> str:
-    """A count with its share: ``46% of 1,982`` (with its interval when given), or
-    only the count, ``1 of 2``, when ``n`` is under ``min_n``."""
+                min_n: int = 5, noun: str = "") -> str:
+    """A count with its share: ``46 of 100 programmes (46%, 95% interval 36%–56%)``;
+    only the count, ``1 of 2 programmes``, when ``n`` is under ``min_n`` (a percentage
+    of so few misleads)."""
     count, n = int(count), int(n)
-    if n < min_n:
-        return f"{count:,} of {n:,}"
-    text = f"{percent(count / n)} of {n:,}"
-    if not (is_missing(low) or is_missing(high) or float(low) == float(high)):
-        lo, hi = _bounds(float(low), float(high), True, 0)
-        text += f", 95% interval {lo}–{hi}"
-    return text
+    what = f" {noun}" if noun else ""
+    if n < min_n or n == 0:
+        return f"{count:,} of {n:,}{what}"
+    return f"{count:,} of {n:,}{what} ({share_with_interval(count / n, low, high)})"
 
 
 def crore(value: object) -> str:
