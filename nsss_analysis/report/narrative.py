@@ -218,10 +218,12 @@ def item_yes_reading(item_shares) -> str:
     if rows is None or not len(rows) or rows["n"].max() == 0:
         return "No item has been answered."
     rows = rows[rows["n"] > 0]
-    top = rows.loc[rows["share"].idxmax()]
-    low = rows.loc[rows["share"].idxmin()]
-    if top["share"] == low["share"]:
-        return f"Every item is answered yes by the same share of programmes ({percent(top['share'])})."
+    rate = rows["count_yes"] / rows["n"]  # for ordering only: the sentence gives counts
+    top = rows.loc[rate.idxmax()]
+    low = rows.loc[rate.idxmin()]
+    if rate.max() == rate.min():
+        return (f"Every item is answered yes by the same proportion of programmes "
+                f"({top['count_yes']} of {top['n']}).")
     return (f"{label(top['item'])} is the item most often answered yes ({top['count_yes']} of {top['n']} "
             f"programmes); {label_in_sentence(low['item'])} the least ({low['count_yes']} of {low['n']}).")
 
