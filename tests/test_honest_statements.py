@@ -22,8 +22,12 @@ from test_scoring import assessments_frame, programme_row
 from nsss_analysis import config
 from nsss_analysis.commands import run_clean, run_score
 from nsss_analysis.diagnostics.budgets import budget_gender_share
-from nsss_analysis.diagnostics.counting import counted_assessments, current_assessments
-from nsss_analysis.diagnostics.indicators import compare_with_national, data_readiness, level_shares
+from nsss_analysis.diagnostics.counting import counted_assessments
+from nsss_analysis.diagnostics.indicators import (
+    compare_with_national,
+    data_readiness,
+    level_shares,
+)
 from nsss_analysis.diagnostics.scoring import score_programmes
 from nsss_analysis.diagnostics.summaries import (
     headline_figures,

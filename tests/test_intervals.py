@@ -9,7 +9,11 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from nsss_analysis.diagnostics.intervals import coverage_simulation, mean_interval, wilson_interval
+from nsss_analysis.diagnostics.intervals import (
+    coverage_simulation,
+    mean_interval,
+    wilson_interval,
+)
 from nsss_analysis.diagnostics.method_note import method_note
 from nsss_analysis.diagnostics.rubric import MEASURED_COVERAGE
 

@@ -31,12 +31,12 @@ from nsss_analysis.report.labels import (
 from nsss_analysis.report.wording import (
     count_share,
     crore,
-    share_with_interval,
     interval,
     join_words,
     percent,
     plural,
     sentence,
+    share_with_interval,
 )
 
 

@@ -12,7 +12,6 @@ from matplotlib.ticker import PercentFormatter
 
 from nsss_analysis.mis import coverage as mis_coverage
 from nsss_analysis.report.figures.style import (
-    BAR_COLOUR,
     POINT_COLOUR,
     ROW_HEIGHT,
     SEX_HATCHES,

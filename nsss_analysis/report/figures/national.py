@@ -24,6 +24,7 @@ from nsss_analysis.report.figures.style import (
     _figure,
     _is_small,
     _label,
+    _note,
     _share_axis,
     _wrap,
     no_data,
