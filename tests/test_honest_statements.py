@@ -181,7 +181,7 @@ def test_trend_pairs_only_programmes_in_both_rounds():
     assert result.ok and result.n_pairs == 5 and set(result.pairs["programme"]) == {f"P{k}" for k in range(2, 7)}
     assert result.summary["n_pairs"] == 5
     reading = narrative.trend_reading(result)
-    assert reading.startswith("5 programmes are assessed in two rounds and compared with itself")
+    assert reading.startswith("5 programmes are assessed in two rounds and each compared with itself")
     few = trend_by_round(counted[counted["programme"].isin(["P2", "P3", "P7"])],
                          score_programmes(counted[counted["programme"].isin(["P2", "P3", "P7"])]))
     assert few.ok and few.n_pairs == 2 and not few.summary and TREND_MIN_PAIRS == 5

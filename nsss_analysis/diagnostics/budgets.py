@@ -83,6 +83,12 @@ def _known(budgets: pd.DataFrame | None, column: str) -> pd.DataFrame:
     return b.drop_duplicates(["ministry_code", "programme_key", "fiscal_year"], keep="first")
 
 
+def known_budgets(budgets: pd.DataFrame | None, column: str) -> pd.DataFrame:
+    """Budget rows where ``column`` is known, one per programme and fiscal year, with
+    ``programme_key`` (flagged allocations left out of ``budget_crore``)."""
+    return _known(budgets, column)
+
+
 def resolve_fiscal_year(
     budgets: pd.DataFrame | None,
     ministry: str | None = None,

@@ -46,7 +46,7 @@ from nsss_analysis.diagnostics.rubric import (
     TRANSFORMATIVE,
 )
 from nsss_analysis.diagnostics.scoring import score_programmes
-from nsss_analysis.diagnostics.trends import trend_by_round
+from nsss_analysis.diagnostics.trends import budget_trend, trend_by_round
 from nsss_analysis.diagnostics.units import (
     BY,
     NATIONAL_UNIT,
@@ -201,6 +201,7 @@ def ministry_summary(
         "recommendations": recs,
         "quick_wins": quick_wins(recs),
         "trend": trend_by_round(counted.rounds, counted.round_scores, code),
+        "budget_trend": budget_trend(b, code),
         "counting": own(counted.resolution),
         "synthetic": is_synthetic(tables.assessments),
     }
@@ -247,6 +248,7 @@ def national_summary(tables: Tables, fiscal_year: str | None = None) -> dict[str
         "gender_specific_model": gender_specific_model(scores, b),
         "inclusion_score_model": inclusion_score_model(scores, b),
         "trend": trend_by_round(counted.rounds, counted.round_scores),
+        "budget_trend": budget_trend(b),
         "counting": counted.resolution,
         "synthetic": is_synthetic(a),
     }

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from nsss_analysis.diagnostics.budgets import known_budgets
 from nsss_analysis.diagnostics.counting import rounds_of
 from nsss_analysis.diagnostics.intervals import mean_interval
 from nsss_analysis.diagnostics.rubric import GENDER_SPECIFIC_OR_TRANSFORMATIVE, SMALL_N
@@ -124,3 +125,40 @@ def trend_by_round(
     else:
         message += f"; fewer than {TREND_MIN_PAIRS} pairs, so each change is named and not summarised"
     return TrendResult(True, len(rounds), n, message, pairs, summary)
+
+
+#: The fiscal years over which budgets and women's share are followed.
+BUDGET_TREND_YEARS: tuple[str, ...] = ("2020-21", "2021-22", "2022-23", "2023-24", "2024-25")
+
+
+def budget_trend(budgets: pd.DataFrame | None, ministry_code: str | None = None,
+                 years: tuple[str, ...] = BUDGET_TREND_YEARS) -> pd.DataFrame:
+    """Budgets and women's share of beneficiaries across ``years`` for the same
+    programmes: only programmes with a known (unflagged) budget in every year are summed
+    (``n_programmes``), and only programmes reporting women and all beneficiaries in
+    every year give women's share (``n_programmes_women``), so a change is never a
+    change in which programmes are counted."""
+    cols = ["fiscal_year", "n_programmes", "budget_crore", "n_programmes_women", "beneficiaries",
+            "women_beneficiaries", "women_share"]
+    if budgets is None or not len(budgets):
+        return pd.DataFrame({c: pd.Series(dtype="str" if c == "fiscal_year" else "float64") for c in cols})
+    b = budgets if ministry_code is None else budgets[budgets["ministry_code"] == ministry_code]
+    money = known_budgets(b, "budget_crore")
+    money = money[money["fiscal_year"].isin(years)]
+    full = money.groupby(["ministry_code", "programme_key"])["fiscal_year"].transform("nunique") == len(years)
+    money = money[full]
+    women = known_budgets(b, "women_beneficiaries")
+    women = women[women["fiscal_year"].isin(years) & women["beneficiaries"].gt(0)]
+    wfull = women.groupby(["ministry_code", "programme_key"])["fiscal_year"].transform("nunique") == len(years)
+    women = women[wfull]
+    records = []
+    for fy in years:
+        m, w = money[money["fiscal_year"] == fy], women[women["fiscal_year"] == fy]
+        ben, wben = float(w["beneficiaries"].sum()), float(w["women_beneficiaries"].sum())
+        records.append({"fiscal_year": fy, "n_programmes": len(m),
+                        "budget_crore": float(m["budget_crore"].sum()) if len(m) else float("nan"),
+                        "n_programmes_women": len(w), "beneficiaries": ben if len(w) else float("nan"),
+                        "women_beneficiaries": wben if len(w) else float("nan"),
+                        "women_share": wben / ben if len(w) and ben > 0 else float("nan")})
+    return pd.DataFrame(records, columns=cols).astype(
+        {"fiscal_year": "str", "n_programmes": "int64", "n_programmes_women": "int64"})

@@ -417,7 +417,7 @@ def trend_reading(trend) -> str:
     pairs = trend.pairs
     n = len(pairs)
     lead = (f"{plural(n, 'programme')} {'is' if n == 1 else 'are'} assessed in two rounds and "
-            "compared with itself; programmes assessed in one round only are left out")
+            "each compared with itself; programmes assessed in one round only are left out")
     if not trend.summary:
         changes = [f"{r['programme']} {r['score_before']:.0f} → {r['score_after']:.0f}"
                    for r in pairs.to_dict("records")
@@ -430,6 +430,26 @@ def trend_reading(trend) -> str:
             f"transformative: {s['gsot_before']} of {n} in the earlier round, {s['gsot_after']} of {n} "
             "in the later.")
     return text
+
+
+def budget_trend_reading(table) -> str:
+    """Budgets and women's share across fiscal years, for the same programmes."""
+    if table is None or not len(table):
+        return "No budget is on record, so there is no trend in budgets."
+    first, last = table.iloc[0], table.iloc[-1]
+    span = f"FY {first['fiscal_year']} to {last['fiscal_year']}"
+    n = int(first["n_programmes"])
+    if n == 0:
+        text = f"No programme has a budget on record in every fiscal year from {span}, so budgets are not compared"
+    else:
+        text = (f"For the {plural(n, 'programme')} with a budget in every fiscal year from {span}, the budget "
+                f"went from {crore(first['budget_crore'])} to {crore(last['budget_crore'])}")
+    w = int(first["n_programmes_women"])
+    if w:
+        text += (f"; for the {plural(w, 'programme')} reporting women beneficiaries every year, women's share went "
+                 f"from {percent(first['women_share'])} of {float(first['beneficiaries']):,.0f} to "
+                 f"{percent(last['women_share'])} of {float(last['beneficiaries']):,.0f} (administrative totals)")
+    return text + "."
 
 
 def counting_reading(resolution) -> str:

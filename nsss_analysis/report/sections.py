@@ -122,6 +122,29 @@ def trend_section(trend) -> list:
     ]
 
 
+#: Columns of the budget trend table, in words.
+BUDGET_TREND_COLUMNS: dict[str, str] = {
+    "fiscal_year": "Fiscal year",
+    "n_programmes": "Programmes with a budget every year",
+    "budget_crore": "Budget (BDT crore)",
+    "n_programmes_women": "Programmes reporting women every year",
+    "women_share": "Women's share of their beneficiaries",
+}
+
+
+def budget_trend_section(table: pd.DataFrame | None) -> list:
+    """Budgets and women's share across fiscal years for the same programmes."""
+    out = [paragraph(narrative.budget_trend_reading(table))]
+    if table is not None and len(table) and int(table["n_programmes"].iloc[0]):
+        shown = table.assign(women_share=table["women_share"].map(narrative.percent))
+        out.append(table_of(shown))
+    return out
+
+
+def table_of(df: pd.DataFrame):
+    return table(df, BUDGET_TREND_COLUMNS, digits={"budget_crore": 0})
+
+
 #: Columns of the counting table, in words.
 COUNTING_COLUMNS: dict[str, str] = {
     "programme": "Programme",
