@@ -355,3 +355,41 @@ def test_rendered_reports_of_the_bundled_data_have_no_forbidden_statement(bundle
         assert forbidden_statements(text) == [], page.name
         assert "marked synthetic" in text, page.name
     assert not math.isnan(len(pages))
+
+
+# --- received date and round -----------------------------------------------------------------
+
+def test_received_date_is_the_workbooks_own_property_or_a_date_in_the_name(tmp_path):
+    from nsss_analysis.intake.forms import workbook_modified_date
+    from nsss_analysis.intake.quantities import find_date
+
+    workbook = next(config.RAW_DIR.glob("*.xlsx"))
+    assert workbook_modified_date(workbook) == "2019-01-31"  # the generator's fixed timestamp
+    copy = tmp_path / workbook.name
+    copy.write_bytes(workbook.read_bytes())  # a copy has a new file time, the same property
+    assert workbook_modified_date(copy) == "2019-01-31"
+    assert find_date("MoSW resubmission 2024-03-15.csv") == "2024-03-15"
+    assert find_date("MoSW 15-03-2024") == "2024-03-15" and find_date("MoSW FY2023-24.xlsx") is None
+    csv = next(config.RAW_DIR.glob("*.csv"))
+    dated = tmp_path / "raw" / f"{csv.stem} 2024-03-15.csv"
+    dated.parent.mkdir()
+    dated.write_bytes(csv.read_bytes())
+    with contextlib.redirect_stdout(io.StringIO()):
+        run_clean(dated.parent, tmp_path / "processed")
+    a = pd.read_parquet(tmp_path / "processed" / "assessments.parquet")
+    assert set(a["received_date"]) == {"2024-03-15"}
+
+
+def test_budget_trend_follows_the_same_programmes():
+    from nsss_analysis.diagnostics.trends import budget_trend
+
+    years = ("2020-21", "2021-22", "2022-23", "2023-24", "2024-25")
+    rows = [dict(source_file="b.xlsx", source_sheet="Budget", source_row=10 * k + j, ministry="Ministry of Social Welfare",
+                 ministry_code="MoSW", programme=f"P{k}", cluster="Social Allowance", fiscal_year=fy,
+                 budget_crore=100.0 * (k + 1), beneficiaries=1000.0, women_beneficiaries=500.0,
+                 monthly_rate_bdt=np.nan)
+            for k in range(2) for j, fy in enumerate(years) if not (k == 1 and fy == "2020-21")]
+    table = budget_trend(pd.DataFrame(rows, columns=list(BUDGET_COLUMNS)))
+    assert (table["n_programmes"] == 1).all() and (table["budget_crore"] == 100.0).all()  # P1 misses a year
+    text = narrative.budget_trend_reading(table)
+    assert text.startswith("For the 1 programme with a budget in every fiscal year from FY 2020-21 to 2024-25")
