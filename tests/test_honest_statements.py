@@ -353,7 +353,7 @@ def test_rendered_reports_of_the_bundled_data_have_no_forbidden_statement(bundle
         html = page.read_text(encoding="utf-8")
         text = unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<img[^>]*>", "", html)))
         assert forbidden_statements(text) == [], page.name
-        assert "marked synthetic" in text, page.name
+        assert "are synthetic" in text, page.name
     assert not math.isnan(len(pages))
 
 

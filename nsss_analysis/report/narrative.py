@@ -477,9 +477,9 @@ def model_reading(result) -> str:
 
 #: Shown at the top of a report built from data marked synthetic (``data/raw/SYNTHETIC``).
 DATA_NOTICE = (
-    "These figures come from data marked synthetic (the raw folder carries the SYNTHETIC "
-    "marker), except where a source is cited (see data/raw/README.md); they illustrate the "
-    "method and are not an official assessment."
+    "These figures are synthetic: the raw folder carries the SYNTHETIC marker. Except where "
+    "a source is cited (see data/raw/README.md), they illustrate the method and are not an "
+    "official assessment."
 )
 
 
