@@ -110,7 +110,7 @@ def index_figures(headline: dict | None) -> dict:
     gsot = dash
     if _number(k) and _number(n):
         gsot = f"{int(k)} of {int(n)}"
-        if _number(share):
+        if _number(share) and int(n) >= SMALL_N:  # below 5 programmes: the count only
             gsot += f" ({share:.0%}"
             gsot += f", {low:.0%}–{high:.0%})" if _number(low) and _number(high) else ")"
     budget = dash
