@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from nsss_analysis.config import PROCESSED_DIR, TABLES
+from nsss_analysis.config import PROCESSED_DIR
 from nsss_analysis.errors import NsssError
+from nsss_analysis.config import TABLES
 
 #: A cell starting with one of these is read as a formula by Excel/LibreOffice.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

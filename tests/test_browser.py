@@ -46,7 +46,7 @@ def chromium(args: list[str], profile: Path) -> str:
 
 def visible_text(dom: str) -> str:
     """The text of a dumped DOM, tags dropped, entities decoded, whitespace folded."""
-    dom = re.sub(r"<(style|script)\b.*?</\1>", " ", dom, flags=re.DOTALL | re.IGNORECASE)
+    dom = re.sub(r"<(style|script)\b.*?</\1>", " ", dom, flags=re.S | re.I)
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", dom)).split())
 
 

@@ -33,7 +33,6 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from nsss_analysis.errors import UsageError
 from nsss_analysis.io import write_bytes_atomic
 from nsss_analysis.reference.vocab import (
     ANSWERS,
@@ -44,6 +43,7 @@ from nsss_analysis.reference.vocab import (
     FormColumn,
     load_reference,
 )
+from nsss_analysis.errors import UsageError
 
 #: Data rows that get drop-down lists: a ministry assesses tens of programmes, rarely
 #: more; 500 leaves room without bloating the file.

@@ -104,7 +104,10 @@ def render_html(nb, title: str) -> tuple[str, int]:
             value = tag.attrs[attr]
             text = " ".join(value) if isinstance(value, list) else str(value)
             lowered = re.sub(r"\s+", "", text).lower()
-            if attr.lower().startswith("on") or attr.lower() in _RESOURCE_ATTRS and (
+            if attr.lower().startswith("on"):
+                del tag.attrs[attr]
+                removed += 1
+            elif attr.lower() in _RESOURCE_ATTRS and (
                 lowered.startswith(("javascript:", "vbscript:"))
                 or (tag.name != "a" and lowered.startswith(("http:", "https:", "//")))
             ):

@@ -164,8 +164,8 @@ class _CaptureWarnings(logging.Handler):
 # --- the pool of workers ----------------------------------------------------------
 def _preload() -> None:
     """What a worker needs besides its kernel, imported while the kernel boots."""
-    import papermill.clientwrap
-    import papermill.engines
+    import papermill.clientwrap  # noqa: F401
+    import papermill.engines  # noqa: F401
     import papermill.execute  # noqa: F401
 
     html_exporter()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 from nsss_analysis.config import NOTEBOOKS_DIR, PROCESSED_DIR, REPORTS_DIR
@@ -72,4 +72,4 @@ class ReportRequest:
 
 def now() -> str:
     """The time, as the manifest, the index and the lock record it (UTC)."""
-    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")

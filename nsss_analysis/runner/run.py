@@ -24,8 +24,8 @@ import time
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
-from nsss_analysis.config import TABLES
 from nsss_analysis.errors import NsssError
+
 from nsss_analysis.runner.lock import RunLock, remove_stale_temporaries
 from nsss_analysis.runner.manifest import (
     nothing_changed,
@@ -33,6 +33,7 @@ from nsss_analysis.runner.manifest import (
     run_fingerprint,
 )
 from nsss_analysis.runner.request import EXIT_OK, ReportRequest
+from nsss_analysis.config import TABLES
 
 LOG_FILE = "nsss-reports.log"
 #: The log rotates at 1 MB (thousands of nightly runs), keeping three old files.
