@@ -12,13 +12,13 @@ from __future__ import annotations
 import io
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 
 from nsss_analysis.diagnostics.recommendations import recommendations
-from nsss_analysis.diagnostics.scoring import score_programmes
-from nsss_analysis.diagnostics.summaries import all_indicators
+from nsss_analysis.diagnostics.summaries import all_indicators, count_once
 from nsss_analysis.errors import NsssError, UsageError
 from nsss_analysis.intake.clean import CleanResult, clean_raw
 from nsss_analysis.intake.files import raw_digest
@@ -204,15 +204,16 @@ def run_score(processed_dir: Path | str, wait: float | None = None) -> int:
 def _score(processed_dir: Path) -> int:
     source = current_generation(processed_dir)  # read once, from one generation
     assessments = read_required("assessments", source)
-    tables = Tables(
-        assessments=assessments,
-        budgets=read_optional("budgets", source),
-        scores=score_programmes(assessments),
+    # Each programme counted once per round (scores of every round, for trends);
+    # indicators and recommendations for each programme's latest round.
+    counted = count_once(Tables(assessments=assessments, budgets=read_optional("budgets", source)))
+    tables = replace(
+        counted.current,
         quarantine=read_optional("quarantine", source),
         conflicts=read_optional("conflicts", source),
     )
     tables.recommendations = recommendations(tables.assessments, tables.scores, tables.budgets)
-    outputs = {"scores": tables.scores, "recommendations": tables.recommendations}
+    outputs = {"scores": counted.round_scores, "recommendations": tables.recommendations}
     outputs |= {
         f"indicator_{name}": table for name, table in all_indicators(tables).items()
     }

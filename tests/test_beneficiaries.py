@@ -25,6 +25,7 @@ from nsss_analysis.mis import counting as mis_counting
 from nsss_analysis.mis import extracts as mis_extracts
 from nsss_analysis.mis.counting import (
     COVERAGE_COLUMNS,
+    COUNTED_UNREADABLE,
     INVALID_REASONS,
     QUALITY_COLUMNS,
     _count,
@@ -82,7 +83,7 @@ def assessments(*rows: tuple[str, str, str, str]) -> pd.DataFrame:
 
 
 def totals(quality: pd.DataFrame) -> dict[str, int]:
-    cols = ["rows_read", "rows_counted", *INVALID_REASONS, "duplicate_id"]
+    cols = ["rows_read", "rows_counted", *INVALID_REASONS, *COUNTED_UNREADABLE, "duplicate_id"]
     return {c: int(quality[c].sum()) for c in cols}
 
 
@@ -171,26 +172,30 @@ def test_each_row_gets_one_reason_in_precedence_order(tmp_path):
         person("1"),  # counted
         person("2", sex="মহিলা", district="Chittagong"),  # counted
         person("", sex="X"),  # missing id beats unknown sex
-        person("3", sex="X", birth_year="19x5"),  # unknown sex beats unreadable age
-        person("4", birth_year="abc", district="Atlantis"),  # unreadable age beats district
-        person("5", district="Atlantis"),  # unknown district
+        person("3", sex="X", birth_year="19x5"),  # unknown sex: not counted, whatever the age
+        person("4", birth_year="abc", district="Atlantis"),  # valid sex: counted, age and district unknown
+        person("5", district="Atlantis"),  # valid sex: counted, district unknown
         person("1", district="Comilla"),  # duplicate of id 1: counted once
         person("6", sex="X"), person("6"),  # an invalid row never makes a valid one a duplicate
         person("7", payment_channel="", amount_bdt=""),  # blank channel and amount still count
     ]
     coverage, quality = coverage_from_extracts([write_csv(tmp_path / "x.csv", rows)])
     assert totals(quality) == {
-        "rows_read": 10, "rows_counted": 4, "invalid_missing_id": 1, "invalid_unknown_sex": 2,
-        "invalid_age": 1, "invalid_district": 1, "duplicate_id": 1,
+        "rows_read": 10, "rows_counted": 6, "invalid_missing_id": 1, "invalid_unknown_sex": 2,
+        "invalid_age": 1, "invalid_district": 2, "duplicate_id": 1,
     }
     assert accounted(quality)
-    assert coverage["beneficiaries"].sum() == 4
+    assert coverage["beneficiaries"].sum() == 6
+    # a valid-sex row with an unreadable age or district counts in the sex totals
+    unknown = coverage[coverage["district"] == "unknown"]
+    assert unknown["beneficiaries"].sum() == 2 and set(unknown["sex"]) == {"female"}
+    assert coverage.loc[coverage["age_band"] == "unknown", "beneficiaries"].sum() >= 1
     # id 1 is counted once, as the row with the smaller codes: districts are coded
     # alphabetically, so Cumilla (ids 1) before Dhaka (ids 6 and 7)
     kept = coverage[coverage["district"].isin(["Dhaka", "Cumilla"])]
     assert kept.groupby("district")["beneficiaries"].sum().to_dict() == {"Cumilla": 1, "Dhaka": 2}
     assert coverage.loc[coverage["payment_channel"] == "unknown", "beneficiaries"].sum() == 1
-    assert coverage["amount_bdt"].sum() == 7200 * 3  # the blank amount is unknown, not zero
+    assert coverage["amount_bdt"].sum() == 7200 * 5  # the blank amount is unknown, not zero
 
 
 def test_a_duplicated_id_keeps_its_smallest_amount(tmp_path):
@@ -238,7 +243,7 @@ def test_generated_extract_is_accounted_exactly(tmp_path, fmt, age_column):
     assert coverage["beneficiaries"].sum() == got["rows_counted"]
     per_programme = quality.groupby("programme")["rows_read"].sum().to_dict()
     assert per_programme == {k.removeprefix("rows:"): v for k, v in expected.items() if k.startswith("rows:")}
-    assert set(coverage["district"]) <= set(load_reference().districts)
+    assert set(coverage["district"]) <= {*load_reference().districts, "unknown"}
     assert set(coverage["sex"]) == {"female", "male", "hijra"}
 
 
@@ -327,8 +332,8 @@ def test_values_the_sample_missed_are_classified_exactly(tmp_path, tiny_sample, 
     coverage, quality = coverage_from_extracts([write_csv(tmp_path / "x.csv", rows)])
     assert len(passes) == 2  # Jhenidah makes a row valid: counted again with it known
     assert totals(quality) == {
-        "rows_read": 25, "rows_counted": 21, "invalid_missing_id": 1, "invalid_unknown_sex": 1,
-        "invalid_age": 1, "invalid_district": 0, "duplicate_id": 1,
+        "rows_read": 25, "rows_counted": 22, "invalid_missing_id": 1, "invalid_unknown_sex": 1,
+        "invalid_age": 1, "invalid_district": 0, "duplicate_id": 1,  # row c counts, age unknown
     }
     assert coverage.loc[coverage["district"] == "Jhenaidah", "beneficiaries"].sum() == 1
     assert set(quality["programme"]) == {OAA, "Rural Roads"}
@@ -380,8 +385,7 @@ def check_accounting(folder: Path, cells: list[tuple]) -> None:
     valid = {
         (normalise_key(p), fiscal_year(fy), i)
         for i, p, s, b, d, fy in cells
-        if i and p.strip() and normalise_sex(s) and age_band(birth_year=b, fiscal_year=fiscal_year(fy))
-        and normalise_district(d)
+        if i and p.strip() and normalise_sex(s)  # a valid sex counts, whatever the age or district
     }
     assert coverage["beneficiaries"].sum() == len(valid) == totals(quality)["rows_counted"]
 

@@ -140,7 +140,7 @@ def test_a_messy_submission_is_read_field_by_field(mosw, raw_dir):
         "graduation": "no",
         "social_capital": "no",
         "norms_awareness": "yes",
-        "skills_training": "not_applicable",
+        "skills_training": "unknown",  # a dash is no answer, not "not applicable"
         "sex_disaggregated_data": "yes",
         "gender_analysis": "yes",
         "gender_reporting": "partly",
@@ -149,11 +149,11 @@ def test_a_messy_submission_is_read_field_by_field(mosw, raw_dir):
         "empowerment_possible": "unknown",
         "social_capital_possible": "no",
         "norms_awareness_possible": "not_applicable",
-        "skills_training_possible": "not_applicable",
+        "skills_training_possible": "unknown",
     }
     assert row["partner_agencies"] == ["Local Government Division", "Union Parishads"]
     assert row["remarks"] == '=HYPERLINK("http://x")'  # data, kept verbatim in the table
-    assert row["assessment_fy"] == "2023-24" and row["source_sheet"] == "Programmes"
+    assert row["assessment_round"] == "2023-24" and row["source_sheet"] == "Programmes"
 
 
 def test_bad_cells_become_unknown_or_null_and_are_listed(mosw, raw_dir):
@@ -348,7 +348,7 @@ def test_tables_have_the_contract_columns_and_types_even_when_empty(raw_dir, wri
     )
     result = clean_raw(raw_dir)
     assert (
-        list(result.assessments.columns) == [*ASSESSMENT_COLUMNS, "assessment_fy"]
+        list(result.assessments.columns) == [*ASSESSMENT_COLUMNS, "assessment_round", "received_date", "synthetic"]
         and result.assessments.empty
     )
     assert list(result.budgets.columns) == list(BUDGET_COLUMNS)

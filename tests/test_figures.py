@@ -137,7 +137,7 @@ def _coefficients() -> pd.DataFrame:
 
 
 def _trend() -> pd.DataFrame:
-    return pd.DataFrame({"unit": "Bangladesh", "assessment_fy": ["2019-20", "2023-24"],
+    return pd.DataFrame({"unit": "Bangladesh", "assessment_round": ["2019-20", "2023-24"],
                          "share_gender_specific": [0.2, 0.4], "share_ci_low": [0.1, 0.3],
                          "share_ci_high": [0.3, 0.5], "mean_inclusion_score": [30.0, 40.0],
                          "mean_ci_low": [25.0, 35.0], "mean_ci_high": [35.0, 45.0]})

@@ -91,12 +91,9 @@ def test_level_shares_list_every_level_with_wilson_intervals(programmes):
     assert len(table) == 2 * len(LEVELS)  # zero counts included
     mosw = table[table["ministry_code"] == "MoSW"].set_index("level")
     assert mosw.loc["gender-specific", ["count", "n"]].tolist() == [2, 3]
-    assert mosw.loc["gender-specific", "share"] == pytest.approx(2 / 3)
-    low, high = wilson_interval(2, 3)
-    assert mosw.loc["gender-specific", "ci_low"] == pytest.approx(low)
-    assert mosw.loc["gender-specific", "ci_high"] == pytest.approx(high)
+    # below 5 programmes: the count is the figure, no share and no interval
+    assert mosw[["share", "ci_low", "ci_high"]].isna().all().all()
     assert mosw.loc["gender-transformative", "count"] == 0
-    assert mosw.loc["gender-transformative", "ci_high"] > 0  # an interval even at zero
     # alphabetical order of ministries, never a ranking
     assert list(table["unit"].unique()) == ["Ministry of Social Welfare", "Ministry of Women and Children Affairs"]
 
@@ -124,7 +121,9 @@ def test_mean_score_method_and_small_n():
     assert table.loc["MoWCA", "n"] == 0 and table.loc["MoWCA", "n_programmes"] == 1
     assert table.loc["MoWCA", "method"] == "none" and table.loc["MoWCA", "small_n"]
     few = mean_score(scores.iloc[:3], "national").iloc[0]
-    assert few["method"] == "bootstrap" and few["small_n"]
+    assert few["method"] == "t" and few["small_n"] and 0 <= few["ci_low"] < few["ci_high"] <= 100
+    two = mean_score(scores.iloc[:2], "national").iloc[0]
+    assert two["method"] == "none" and math.isnan(two["ci_low"])  # no interval from 2 values
     potential = mean_score(scores, "national", measure="potential_score").iloc[0]
     assert potential["measure"] == "potential_score"
 
@@ -136,8 +135,14 @@ def test_item_yes_share_counts_unknown_but_not_not_applicable():
     ))
     row = item_yes_shares(df, "national").set_index("item").loc["sex_disaggregated_data"]
     assert (row["n_programmes"], row["n_not_applicable"], row["n"], row["n_unknown"], row["count_yes"]) == (5, 1, 4, 1, 2)
-    assert row["share"] == pytest.approx(0.5)
-    assert (row["ci_low"], row["ci_high"]) == pytest.approx(wilson_interval(2, 4))
+    assert math.isnan(row["share"])  # 2 of 4: a count, not a share
+    five = assessments_frame(*(
+        programme_row(**MOSW, source_row=k, programme=f"P{k}", sex_disaggregated_data=answer)
+        for k, answer in enumerate(["yes", "yes", "unknown", "no", "partly"], start=2)
+    ))
+    row = item_yes_shares(five, "national").set_index("item").loc["sex_disaggregated_data"]
+    assert row["share"] == pytest.approx(0.4)
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx(wilson_interval(2, 5))
 
 
 @pytest.fixture
@@ -263,9 +268,19 @@ def test_data_readiness_share_of_programmes_ready():
         for k, (a, b, c) in enumerate(answers, start=2)
     ))
     row = data_readiness(score_programmes(df), "ministry").iloc[0]
-    assert (row["n_programmes"], row["n"], row["n_ready"], row["n_partly"], row["n_no"]) == (4, 3, 1, 1, 1)
-    assert row["share"] == pytest.approx(1 / 3)
-    assert (row["ci_low"], row["ci_high"]) == pytest.approx(wilson_interval(1, 3))
+    # ready only with all three yes: not applicable is not ready and stays in n
+    assert (row["n_programmes"], row["n"], row["n_ready"], row["n_not_applicable"], row["n_partly"],
+            row["n_no"]) == (4, 4, 1, 1, 1, 1)
+    assert math.isnan(row["share"])  # 1 of 4: a count
+    more = assessments_frame(*(
+        programme_row(**MOSW, source_row=k, programme=f"P{k}", sex_disaggregated_data=a,
+                      gender_reporting=b, gender_indicators=c)
+        for k, (a, b, c) in enumerate([*answers, ("yes", "yes", "not_applicable")], start=2)
+    ))
+    row = data_readiness(score_programmes(more), "ministry").iloc[0]
+    assert (row["n"], row["n_ready"]) == (5, 1)
+    assert row["share"] == pytest.approx(1 / 5)
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx(wilson_interval(1, 5))
 
 
 def test_budget_plausibility_flags_the_rangpur_page_and_never_corrects():
@@ -305,7 +320,7 @@ def test_data_quality_unknowns_quarantine_and_conflicts(programmes):
         "conflict": ["1", "1"], "ministry": ["Ministry of Social Welfare"] * 2, "ministry_code": ["MoSW"] * 2,
         "programme": ["Old Age Allowance", "Old  age allowance"],
         "source_file": ["MoSW.xlsx"] * 2, "source_sheet": ["Programmes"] * 2,
-        "source_row": pd.array([2, 9], dtype="Int64"), "assessment_fy": ["", ""],
+        "source_row": pd.array([2, 9], dtype="Int64"), "assessment_round": ["", ""],
         "differing_columns": ["graduation"] * 2, "values": ["graduation=no", "graduation=unknown"],
     })
     table = data_quality(df, quarantine, conflicts, "ministry").set_index("ministry_code")
@@ -329,14 +344,17 @@ def test_compare_with_national_sets_figures_side_by_side_without_ranking():
         "scope": ["ministry", "ministry", "ministry", "national"],
         "unit": ["A", "B", "C", "Bangladesh"], "ministry_code": ["A", "B", "C", None],
         "share": [0.9, 0.35, 0.1, 0.3], "ci_low": [0.8, 0.2, np.nan, 0.25], "ci_high": [0.95, 0.5, np.nan, 0.35],
+        "n": [20, 20, 20, 60],
     })
     out = compare_with_national(table, "share").set_index("unit")
     assert list(out.index) == ["A", "B", "C"]  # the table's order, no rank column
     assert not any("rank" in c for c in out.columns)
     assert out.loc["A", "national_share"] == 0.3 and out.loc["A", "national_ci_low"] == 0.25
     assert out.loc["A", "reading"].startswith("above the national figure")
-    assert out.loc["B", "intervals_overlap"] and out.loc["B", "reading"].startswith("not distinguishable")
+    assert out.loc["B", "intervals_overlap"] and out.loc["B", "reading"].startswith("no clear difference")
     assert out.loc["C", "reading"].startswith("no interval")
+    few = compare_with_national(table.assign(n=[4, 20, 20, 60]), "share").set_index("unit")
+    assert few.loc["A", "reading"].startswith("fewer than 5") and not few.loc["A", "difference"]
     with pytest.raises(NsssError, match="no national rows"):
         compare_with_national(table[table["scope"] != "national"], "share")
 
@@ -346,7 +364,8 @@ def test_compare_with_national_matches_rows_on_their_keys(programmes):
     stacked = pd.concat([level_shares(scores, "ministry"), level_shares(scores, "national")])
     out = compare_with_national(stacked, "share")
     row = out[(out["ministry_code"] == "MoSW") & (out["level"] == "gender-specific")].iloc[0]
-    assert row["share"] == pytest.approx(2 / 3) and row["national_share"] == pytest.approx(2 / 4)
+    assert row["n"] == 3 and row["national_n"] == 4  # matched; too few to compare
+    assert row["reading"].startswith("fewer than 5")
 
 
 def test_load_tables_and_ministry_summary(tmp_path, programmes, money):
@@ -377,8 +396,9 @@ def test_load_tables_and_ministry_summary(tmp_path, programmes, money):
                  "lifecycle_matrix", "budget_plausibility", "women_share_by_programme"):
         assert set(summary[name]["ministry_code"]) <= {"MoSW"}, name
     assert len(summary["programmes"]) == 3
-    assert summary["level_comparison"]["national_share"].notna().all()
-    assert all(isinstance(v, pd.DataFrame) for v in summary.values())
+    assert (summary["level_comparison"]["national_n"] == 4).all()
+    assert all(isinstance(v, pd.DataFrame) for k, v in summary.items() if k not in ("trend", "synthetic"))
+    assert summary["synthetic"] is False and not summary["trend"].ok
     assert ministry_summary(tables, "mosw")["about"].equals(summary["about"])
     with pytest.raises(NsssError, match="not in the register"):
         ministry_summary(tables, "Ministry of Magic")

@@ -16,6 +16,7 @@ from nsss_analysis.diagnostics.scoring import score_programmes
 from nsss_analysis.diagnostics.trends import trend_by_round
 from nsss_analysis.reference.vocab import CLUSTERS
 
+CLUSTERS_ALL = CLUSTERS
 CLUSTERS = CLUSTERS[:3]
 
 
@@ -79,7 +80,7 @@ def test_a_cluster_with_every_programme_gender_specific_is_separation():
 
 
 def test_budget_predicting_the_level_exactly_is_separation():
-    n = 40
+    n = 80
     budgets = np.geomspace(1, 5000, n)
     clusters = [CLUSTERS[k % 2] for k in range(n)]
     levels = ["gender-specific" if b > 70 else "gender-blind" for b in budgets]
@@ -124,22 +125,39 @@ def test_ols_model_of_the_inclusion_score():
 
 
 def test_trend_needs_two_assessment_rounds():
-    rows = [programme_row(source_row=k, programme=f"P{k}", assessment_fy="2023-24",
+    rows = [programme_row(source_row=k, programme=f"P{k}", assessment_round="2023-24",
                           empowerment_objective="yes" if k % 2 else "no") for k in range(2, 6)]
     one = assessments_frame(*rows)
     result = trend_by_round(one, score_programmes(one))
-    assert not result.ok and result.message == "one assessment round (2023-24): a trend needs two or more"
-    bare = one.drop(columns=["assessment_fy"])
+    assert not result.ok
+    assert result.message == "one assessment round (2023-24): a trend needs two rounds of the same programmes"
+    bare = one.drop(columns=["assessment_round"])
     assert trend_by_round(bare, score_programmes(bare)).message.startswith("no assessment round recorded")
 
-    two = assessments_frame(*rows, *(r | {"source_row": r["source_row"] + 10, "assessment_fy": "2019-20",
-                                          "empowerment_objective": "no"} for r in rows))
-    result = trend_by_round(two, score_programmes(two))
-    assert result.ok and result.n_rounds == 2
-    table = result.table.set_index("assessment_fy")
-    assert list(table.index) == ["2019-20", "2023-24"]
-    assert table.loc["2019-20", "count_gender_specific"] == 0
-    assert table.loc["2023-24", "share_gender_specific"] == pytest.approx(0.5)
-    assert table["small_n"].all()
-    by_ministry = trend_by_round(two, score_programmes(two), by="ministry")
-    assert set(by_ministry.table["ministry_code"]) == {"MoSW"}
+
+def test_events_per_parameter_guard_bites():
+    """40 programmes, 12 of them gender-specific, 3 clusters + budget = 4 parameters:
+    12 events < 40 needed, so no model, and the message says why."""
+    rng = np.random.default_rng(1)
+    n = 40
+    clusters = [CLUSTERS[k % 3] for k in range(n)]
+    levels = ["gender-specific" if k % 10 in (0, 3, 7) else "gender-sensitive" for k in range(n)]
+    scores, budgets = programmes(levels, clusters, rng.uniform(10, 1000, n))
+    result = gender_specific_model(scores, budgets)
+    assert not result.ok and result.coefficients.empty
+    assert result.message.startswith("12 events (gender-specific or transformative) for 4 estimated "
+                                     "parameters: fewer than 10 per parameter (40 needed)")
+    scores = scores.assign(inclusion_score=rng.uniform(0, 100, n)).iloc[:36]
+    ols = inclusion_score_model(scores, budgets)
+    assert not ols.ok and ols.message.startswith("36 programmes for 4 estimated parameters")
+
+
+def test_a_cluster_under_5_programmes_is_left_out_and_said():
+    scores, budgets = logistic_programmes()
+    rare = scores.index[:3]
+    scores.loc[rare, "cluster"] = CLUSTERS_ALL[4]
+    budgets.loc[rare, "cluster"] = CLUSTERS_ALL[4]
+    result = inclusion_score_model(scores, budgets)
+    assert result.ok and result.n == 147
+    assert f"{CLUSTERS_ALL[4]} (3)" in result.reading and "fewer than 5 programmes" in result.reading
+    assert not any(CLUSTERS_ALL[4] in t for t in result.coefficients["term"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import pytest
 
@@ -98,11 +100,14 @@ def test_headline_figures_for_a_hand_built_ministry(example):
     h = headline_figures(example, "MoWCA")
     assert (h["unit"], h["ministry_code"], h["n_programmes"]) == (MOWCA, "MoWCA", 3)
     assert (h["n_gender_specific_or_transformative"], h["n_gender_transformative"]) == (2, 1)
-    assert h["share"] == pytest.approx(2 / 3)
-    assert (round(h["ci_low"], 4), round(h["ci_high"], 4)) == (0.2077, 0.9385)  # Wilson 2 of 3
+    assert math.isnan(h["share"])  # 2 of 3: a count, not a share
     assert h["fiscal_year"] == "2023-24"  # the latest year with a budget
-    assert h["budget_total_crore"] == 1500.0 and h["budget_gender_crore"] == 1200.0
-    assert h["budget_share"] == pytest.approx(0.8)
+    # the hostel's 300 crore fails the plausibility check (500x the arithmetic): left out
+    assert h["budget_total_crore"] == 1200.0 and h["budget_gender_crore"] == 1200.0
+    assert h["n_allocations_flagged"] == 1 and h["flags_left_out"].startswith("ratio")
+    assert h["budget_share"] == pytest.approx(1.0)
+    assert [p for p, _ in h["programme_scores"]] == ["Mother and Child Benefit Programme",
+                                                     "Vulnerable Women Benefit", "Hostel for <b>working</b> women"]
     assert [w["programme"] for w in h["quick_wins"]] == ["Mother and Child Benefit Programme",
                                                          "Hostel for <b>working</b> women"]
     assert h["small_n"] is True
@@ -110,19 +115,23 @@ def test_headline_figures_for_a_hand_built_ministry(example):
 
 def test_headline_sentences_state_the_numbers(example):
     text = "\n".join(headline_sentences(headline_figures(example, "MoWCA")))
-    assert (f"{MOWCA} has 3 assessed programmes; 2 of them (67%, 95% interval 21%–94%) are "
+    assert (f"{MOWCA} has 3 assessed programmes; 2 of 3 are "
             "gender-specific or gender-transformative (1 transformative).") in text
-    assert "fewer than 5 programmes" in text
-    assert ("In FY 2023-24, these programmes carry 80% of the ministry's social-security budget on record "
-            "(Tk 1,200 crore of Tk 1,500 crore, 2 programmes with a budget).") in text
+    assert "%, 95% interval" not in text.split("\n")[0]  # no share of 3
+    assert "With fewer than 5 programmes there is no mean to estimate" in text
+    assert "Mother and Child Benefit Programme), 33 (Vulnerable Women Benefit) and 0 (Hostel" in text
+    assert ("In FY 2023-24, these programmes carry 100% of the ministry's social-security budget on record "
+            "(Tk 1,200 crore of Tk 1,200 crore, 1 programme with a budget; excluding 1 allocation flagged "
+            "by the check beneficiaries x rate x 12).") in text
     assert "The two biggest quick wins" in text
     assert "Mother and Child Benefit Programme: strengthen skills training (Tk 1,200 crore)" in text
-    assert "Hostel for <b>working</b> women: plan graduation (Tk 300 crore)" in text
+    assert "Hostel for <b>working</b> women: plan graduation." in text  # its flagged budget is not used
 
 
 def test_headline_for_a_fiscal_year_asked_for(example):
     h = headline_figures(example, "MoWCA", fiscal_year="2022-23")
     assert h["fiscal_year"] == "2022-23" and h["budget_total_crore"] == 900.0
+    assert h["n_allocations_flagged"] == 0
     assert headline_sentences(h)[1].startswith("In FY 2022-23, these programmes carry 100% ")
 
 
@@ -135,10 +144,11 @@ def test_singular_sentences(example):
                             "(Tk 4,000 crore, 1 programme) is in gender-specific or gender-transformative "
                             "programmes.")
     assert sentences[2].startswith("The biggest quick win (a change the form says is possible): Old Age Allowance")
-    one_of_many = dict(headline_figures(example, "MoWCA"), n_gender_specific_or_transformative=1,
-                       n_gender_transformative=0, share=1 / 3)
-    assert "; 1 of them (33%, 95% interval" in headline_sentences(one_of_many)[0]
-    assert ") is gender-specific" in headline_sentences(one_of_many)[0]
+    one_of_few = dict(headline_figures(example, "MoWCA"), n_gender_specific_or_transformative=1,
+                      n_gender_transformative=0)
+    assert "; 1 of 3 is gender-specific" in headline_sentences(one_of_few)[0]
+    one_of_many = dict(one_of_few, n_programmes=6, share=1 / 6, ci_low=0.03, ci_high=0.56)
+    assert "; 1 of them (17%, 95% interval 3%–56%) is gender-specific" in headline_sentences(one_of_many)[0]
 
 
 def test_a_ministry_with_no_programme_gets_one_sentence(example):
@@ -152,7 +162,7 @@ def test_a_ministry_with_no_programme_gets_one_sentence(example):
 def test_national_headline(example):
     h = headline_figures(example)
     assert (h["unit"], h["ministry_code"], h["n_programmes"]) == ("Bangladesh", None, 4)
-    assert h["budget_total_crore"] == 5500.0
+    assert h["budget_total_crore"] == 5200.0  # the flagged 300 crore left out
     text = " ".join(headline_sentences(h))
     assert "the government's social-security budget" in text and "the national mean" not in text
 
@@ -186,9 +196,9 @@ def test_readings_of_the_ministry_figures(example):
     assert "No programme answers yes to empowerment actions, graduation planned" in \
         item_heatmap_reading(s["assessments"])
     reading = level_reading(s["level_shares"])
-    assert reading.startswith("2 of 3 programmes (67%, 95% interval 21%–94%) are gender-specific or "
-                              "gender-transformative, against 50% nationally (95% interval 15%–85%)")
-    assert "the intervals overlap" in reading and "fewer than 5 programmes" in reading
+    assert reading.startswith("2 of 3 programmes are gender-specific or "
+                              "gender-transformative, against 2 of 4 nationally")
+    assert "%" not in reading and "fewer than 5 programmes" in reading and "above" not in reading
     assert lifecycle_reading(s["lifecycle_matrix"]) == (
         "The programmes cover 1 of 6 life-cycle stages; none covers early childhood, school age, working age, "
         "old age or disability. 2 programmes name no stage (covariate risk).")
@@ -197,23 +207,23 @@ def test_readings_of_the_ministry_figures(example):
         "1,000,000 beneficiaries")
     quality = data_quality_sentences(s["data_quality"], s["budget_plausibility"])
     assert quality[0].startswith("1 of 30 answers (3%) are unknown")
-    assert "No programme is assessed twice with different answers." in quality
+    assert "No programme is assessed twice in one round with different answers." in quality
     assert any(q.startswith("1 of 1 budget row with a monthly rate fails the check") for q in quality)
 
 
 def test_readings_of_the_national_figures(example):
     n = national_summary(example)
     assert levels_by_unit_reading(n["level_shares"], "ministry") == (
-        "Across government 2 of 4 programmes (50%, 95% interval 15%–85%) are gender-specific or "
+        "Across government 2 of 4 programmes are gender-specific or "
         "gender-transformative; in 1 of 2 ministries and divisions none is.")
-    assert budget_share_reading(n["budget_gender_share"]) == (
-        "In FY 2023-24, 22% of the social-security budget on record (Tk 1,200 crore of Tk 5,500 crore, "
-        "3 programmes) is in gender-specific or gender-transformative programmes.")
+    assert budget_share_reading(n["budget_gender_share"]).startswith(
+        "In FY 2023-24, 23% of the social-security budget on record (Tk 1,200 crore of Tk 5,200 crore, "
+        "2 programmes; excluding 1 allocation flagged by the check beneficiaries x rate x 12)")
     gaps = gaps_reading(n["lifecycle_matrix"], n["target_groups_reached"])
     assert gaps.startswith("No programme covers early childhood, school age, working age or disability; ")
     assert "HIV affected among its target groups" in gaps
     model = model_reading(n["gender_specific_model"])
-    assert model.startswith("Only 3 programmes: too few for a model")
+    assert model.startswith("Only 2 programmes: too few for a model")  # the flagged budget is not used
 
 
 def test_empty_inputs_give_a_sentence_not_an_error():

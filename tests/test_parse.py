@@ -76,7 +76,8 @@ def test_bangla_digits_become_ascii():
         ("no.", "no"),
         (0, "no"),
         ("N/A", "not_applicable"),
-        ("-", "not_applicable"),
+        ("-", "unknown"),  # a dash is no answer
+        ("–", "unknown"),
         ("NA", "not_applicable"),
         ("Not applicable", "not_applicable"),
         ("হ্যাঁ", "yes"),
@@ -533,3 +534,20 @@ def test_arbitrary_cells_raise_nothing_but_cell_error(cell):
     suggest_ministries(cell)
     is_totals_label(cell)
     find_fiscal_year(str(cell))
+
+
+@pytest.mark.parametrize(
+    ("cell", "items", "expected"),
+    [
+        ("-", ["no"], "unknown"),
+        ("N/A", ["partly"], "unknown"),
+        ("", ["no"], "unknown"),
+        ("-", ["yes"], "not_applicable"),
+        ("N/A", ["yes", "no"], "unknown"),  # empowerment_possible follows both questions
+        ("N/A", ["yes", "not_applicable"], "not_applicable"),
+        ("yes", ["no", "yes"], "yes"),
+    ],
+)
+def test_a_followup_after_no_or_partly_applies(cell, items, expected):
+    """After no or partly the question applies: a dash or N/A there is unknown."""
+    assert parse_followup(cell, items) == expected

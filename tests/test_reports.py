@@ -98,7 +98,7 @@ def _programme(code: str, programme: str, row: int, answer: str, **extra) -> dic
         **{f: ("not_applicable" if answer == "yes" else "yes") for f in FOLLOWUPS},
         "partner_agencies": [],
         "remarks": None,
-        "assessment_fy": "2023-24",
+        "assessment_round": "2023-24",
     }
     record.update(extra)
     return record
@@ -418,8 +418,11 @@ def test_index_figures_come_from_the_notebooks_headline():
     collected = {"headline": repr(json.dumps(headline)), "sentences": repr(json.dumps(["M has 4 programmes."]))}
     assert collected_headline(report, collected)
     assert report.sentences == ["M has 4 programmes."] and report.headline["n_programmes"] == 4
+    # below 5 programmes: counts, and no mean
     assert index_figures(_jsonable(report.headline)) == {
-        "programmes": "4", "gsot": "3 of 4 (75%)", "budget": "50% (FY 2023-24)", "score": "61 (40–80); national 55"}
+        "programmes": "4", "gsot": "3 of 4", "budget": "50% (FY 2023-24)", "score": "–"}
+    assert index_figures(_jsonable(report.headline) | {"n_programmes": 6}) == {
+        "programmes": "6", "gsot": "3 of 6 (75%)", "budget": "50% (FY 2023-24)", "score": "61 (40–80); national 55"}
     assert not collected_headline(report, {"headline": "NameError"})  # the runner computes it then
 
 

@@ -57,7 +57,7 @@ def programme_row(**overrides) -> dict:
         **dict.fromkeys(FOLLOWUPS, "no"),
         "partner_agencies": [],
         "remarks": None,
-        "assessment_fy": None,
+        "assessment_round": None,
     }
     unknown = set(overrides) - set(row)
     assert not unknown, f"not a contract column: {unknown}"
@@ -66,7 +66,7 @@ def programme_row(**overrides) -> dict:
 
 def assessments_frame(*rows: dict) -> pd.DataFrame:
     """Rows as assessments.parquet would load: contract columns and dtypes."""
-    df = pd.DataFrame(list(rows), columns=[*ASSESSMENT_COLUMNS, "assessment_fy"])
+    df = pd.DataFrame(list(rows), columns=[*ASSESSMENT_COLUMNS, "assessment_round"])
     text = [c for c in df.columns if c not in (*LIST_COLUMNS, "source_row", "ongoing")]
     return df.astype({c: "str" for c in text} | {"source_row": "int64", "ongoing": "boolean"})
 
@@ -253,7 +253,8 @@ def test_marker_unsubstantiated(overrides, flag):
     ("sdd", "reporting", "indicators", "readiness"),
     [
         ("yes", "yes", "yes", "yes"),
-        ("yes", "partly", "not_applicable", "partly"),
+        ("yes", "partly", "not_applicable", "not_applicable"),  # not applicable is not ready
+        ("yes", "yes", "not_applicable", "not_applicable"),
         ("yes", "unknown", "partly", "unknown"),
         ("no", "unknown", "yes", "no"),
         ("not_applicable", "not_applicable", "not_applicable", "not_applicable"),

@@ -198,7 +198,7 @@ def _filled_rows():
             "start_fy": start, "end_fy": end, "ongoing": ongoing, "cluster": cluster,
             "lifecycle_stages": stages, "target_groups": groups, "target_groups_other": other,
             "partner_agencies": partners, "remarks": cells["remarks"], **answers, **followups,
-            "assessment_fy": "2023-24",
+            "assessment_round": "2023-24",
         })
     return rows, expected
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from nsss_analysis.diagnostics.rubric import (
@@ -24,7 +25,7 @@ from nsss_analysis.diagnostics.units import (
     programme_key,
 )
 from nsss_analysis.reference.ministries import resolve_ministry
-from nsss_analysis.reference.vocab import BUDGET_COLUMNS
+from nsss_analysis.reference.vocab import BUDGET_COLUMNS, normalise_key
 
 #: The interval column of women's share of beneficiaries, stating why there is none.
 ADMINISTRATIVE_TOTALS = "none: administrative totals, not a sample"
@@ -42,18 +43,50 @@ def _budgets(budgets: pd.DataFrame | None) -> pd.DataFrame:
     return _empty_budgets() if budgets is None else budgets
 
 
+def allocation_flags(budgets: pd.DataFrame) -> pd.Series:
+    """The plausibility flag of each budget row (``""`` when plausible or not checkable:
+    no monthly rate, beneficiaries or budget), aligned to ``budgets``' index."""
+    b = budgets
+    known = b["budget_crore"].notna() & b["beneficiaries"].gt(0) & b["monthly_rate_bdt"].gt(0)
+    implied = b["beneficiaries"] * b["monthly_rate_bdt"] * 12 / 1e7
+    ratio = (b["budget_crore"] / implied).where(known)
+    return pd.Series([plausibility_flag(r) if k else "" for r, k in zip(ratio, known, strict=True)],
+                     index=b.index, dtype="str")
+
+
+def flagged_allocations(budgets: pd.DataFrame | None) -> pd.DataFrame:
+    """The budget rows whose allocation fails the plausibility check (lineage,
+    ministry_code, programme, fiscal_year, flag): left out of every total and share."""
+    b = _budgets(budgets)
+    flags = allocation_flags(b)
+    return b.assign(flag=flags)[flags != ""][[*LINEAGE, "ministry_code", "programme", "fiscal_year", "flag"]]
+
+
+def _without_flagged(b: pd.DataFrame) -> pd.DataFrame:
+    return b[allocation_flags(b) == ""] if len(b) else b
+
+
 def _known(budgets: pd.DataFrame | None, column: str) -> pd.DataFrame:
     """Budget rows where ``column`` is known, one per programme and fiscal year.
 
     Where two rows give the same programme and year (a ministry's Budget sheet and
     the national table), the first in lineage order is kept, so money is never
-    counted twice.
+    counted twice. For ``budget_crore``, allocations flagged by the plausibility
+    check are left out (they are listed, never silently corrected or summed).
     """
     b = _budgets(budgets)
     b = b[b[column].notna() & b["fiscal_year"].notna()]
+    if column == "budget_crore":
+        b = _without_flagged(b)
     b = b.assign(programme_key=programme_key(b))
     b = b.sort_values(list(LINEAGE), kind="stable")
     return b.drop_duplicates(["ministry_code", "programme_key", "fiscal_year"], keep="first")
+
+
+def known_budgets(budgets: pd.DataFrame | None, column: str) -> pd.DataFrame:
+    """Budget rows where ``column`` is known, one per programme and fiscal year, with
+    ``programme_key`` (flagged allocations left out of ``budget_crore``)."""
+    return _known(budgets, column)
 
 
 def resolve_fiscal_year(
@@ -121,6 +154,7 @@ def budget_gender_share(
     says so. ``share`` is null when no budget is known.
     """
     b = _with_assessed_cluster(_known(budgets, "budget_crore"), scores)
+    flagged = flagged_allocations(budgets)
     s = scores.assign(programme_key=programme_key(scores))
     gsot = (
         s["level"].isin(GENDER_SPECIFIC_OR_TRANSFORMATIVE)
@@ -135,6 +169,15 @@ def budget_gender_share(
         sub = sub[sub["fiscal_year"] == fy]
         total = float(sub["budget_crore"].sum()) if len(sub) else math.nan
         specific = float(sub.loc[sub["gsot"], "budget_crore"].sum()) if len(sub) else math.nan
+        if by == "national":
+            left_out = flagged[flagged["fiscal_year"] == fy]
+        elif by == "ministry":
+            left_out = flagged[(flagged["fiscal_year"] == fy) & (flagged["ministry_code"] == code)]
+        else:
+            keys = set(zip(sub["ministry_code"], sub["programme_key"], strict=True))
+            mine = np.array([(c, k) in keys for c, k in zip(
+                flagged["ministry_code"], flagged["programme"].map(normalise_key), strict=True)], dtype=bool)
+            left_out = flagged[(flagged["fiscal_year"] == fy).to_numpy() & mine]
         records.append(
             _head(by, unit, code)
             | {"fiscal_year": fy, "budget_total": total,
@@ -144,12 +187,15 @@ def budget_gender_share(
                "budget_gender_specific_or_transformative": specific,
                "share": specific / total if total and total > 0 else math.nan,
                "n_programmes_with_budget": len(sub),
-               "n_programmes_not_assessed": int((~sub["assessed"]).sum())}
+               "n_programmes_not_assessed": int((~sub["assessed"]).sum()),
+               "n_allocations_flagged": len(left_out),
+               "flags_left_out": "; ".join(sorted(set(left_out["flag"])))}
         )
     cols = [*HEAD, "fiscal_year", "budget_total", "budget_assessed",
             "budget_gender_specific_or_transformative", "share",
-            "n_programmes_with_budget", "n_programmes_not_assessed"]
-    return _frame(records, cols, floats=cols[4:8], ints=cols[8:])
+            "n_programmes_with_budget", "n_programmes_not_assessed", "n_allocations_flagged",
+            "flags_left_out"]
+    return _frame(records, cols, floats=cols[4:8], ints=cols[8:11])
 
 
 def _women_rows(budgets: pd.DataFrame | None, fiscal_year: str | None) -> pd.DataFrame:

@@ -12,8 +12,9 @@ The notebooks call :func:`load_tables` once, then :func:`ministry_summary` or
 
 Choices a reader should know (the method note prints them too):
 
-- Counts are of assessment rows: a programme assessed twice with different answers
-  (a conflict, listed in ``conflicts.csv``) counts twice until a person resolves it.
+- Each programme counts once (:mod:`nsss_analysis.diagnostics.counting`): callers
+  pass the counted rows of each programme's latest round; conflicts stay listed in
+  ``conflicts.csv``.
   Coverage tables (life-cycle matrix, target groups) count distinct programmes, and
   budget tables count each programme's money once (see :func:`programme_budgets`).
 - Programmes are matched across tables by ``(ministry_code, normalise_key(programme))``.
@@ -36,7 +37,7 @@ import pandas as pd
 
 from nsss_analysis.diagnostics.budgets import programme_budgets, resolve_fiscal_year
 from nsss_analysis.diagnostics.intervals import mean_interval
-from nsss_analysis.diagnostics.rubric import BOOTSTRAP_SEED, COMPLETENESS_THRESHOLD
+from nsss_analysis.diagnostics.rubric import COMPARISON_MIN_N, COMPLETENESS_THRESHOLD
 from nsss_analysis.diagnostics.scoring import as_list
 from nsss_analysis.diagnostics.units import (
     HEAD,
@@ -104,17 +105,17 @@ def mean_score(
     scores: pd.DataFrame,
     by: str = "ministry",
     measure: str = "inclusion_score",
-    seed: int = BOOTSTRAP_SEED,
 ) -> pd.DataFrame:
-    """Mean ``measure`` (``inclusion_score`` or ``potential_score``) with a 95% interval:
-    t for n >= 10, seeded bootstrap below, none below 2; ``small_n`` below 5
+    """Mean ``measure`` (``inclusion_score`` or ``potential_score``) with a 95% t
+    interval clipped to 0-100 from 3 programmes up (none when the scores are all
+    equal); ``small_n`` below 5, where reports show the programmes' own scores
     (:func:`nsss_analysis.intervals.mean_interval`). ``n`` counts programmes with a
     score; ``n_programmes`` all assessed programmes of the unit.
     """
     records = []
     for unit, code in _units(by, scores):
         sub = _select(scores, by, unit, code)
-        m = mean_interval(sub[measure], seed=seed)
+        m = mean_interval(sub[measure])
         records.append(
             _head(by, unit, code)
             | {"measure": measure, "n_programmes": len(sub), "n": m.n, "mean": m.mean,
@@ -236,26 +237,27 @@ def target_groups_reached(assessments: pd.DataFrame, by: str = "ministry") -> pd
 
 
 def data_readiness(scores: pd.DataFrame, by: str = "ministry") -> pd.DataFrame:
-    """Programmes ready to measure gender results: the weakest of
-    ``sex_disaggregated_data``, ``gender_reporting`` and ``gender_indicators`` is
-    ``yes`` (``not_applicable`` ignored). ``n`` leaves out programmes where all three
-    are not applicable; share with a 95% Wilson interval, and the count at each
-    weakest answer.
+    """Programmes ready to measure gender results: all three of
+    ``sex_disaggregated_data``, ``gender_reporting`` and ``gender_indicators`` are
+    ``yes`` (``not_applicable``, ``unknown`` and ``partly`` are not ready). ``n`` is
+    every programme of the unit; share with a 95% Wilson interval (from 5
+    programmes), and the count at each weakest answer.
     """
     records = []
     for unit, code in _units(by, scores):
         sub = _select(scores, by, unit, code)
         counts = sub["data_readiness"].value_counts()
-        n_na = int(counts.get("not_applicable", 0))
         records.append(
             _head(by, unit, code)
-            | {"n_programmes": len(sub), "n": len(sub) - n_na,
+            | {"n_programmes": len(sub), "n": len(sub),
                "n_ready": int(counts.get("yes", 0)),
+               "n_not_applicable": int(counts.get("not_applicable", 0)),
                "n_partly": int(counts.get("partly", 0)),
                "n_unknown": int(counts.get("unknown", 0)),
                "n_no": int(counts.get("no", 0))}
         )
-    cols = [*HEAD, "n_programmes", "n", "n_ready", "n_partly", "n_unknown", "n_no"]
+    cols = [*HEAD, "n_programmes", "n", "n_ready", "n_not_applicable", "n_partly", "n_unknown",
+            "n_no"]
     return _add_wilson(_frame(records, cols, ints=cols[3:]), count="n_ready")
 
 
@@ -353,18 +355,21 @@ def compare_with_national(
     ``table`` stacks unit rows and national rows (``scope == "national"``), e.g.
     ``pd.concat([level_shares(s, "ministry"), level_shares(s, "national")])``. Rows
     are matched on ``keys`` (default: whichever of ``COMPARE_KEYS`` the table has).
-    ``reading`` is cautious: non-overlapping 95% intervals are read as a difference,
-    overlapping ones as "not distinguishable"; no rank is ever computed.
+    ``reading`` is cautious: a difference is read only when both sides have at least
+    ``COMPARISON_MIN_N`` (5) programmes (the table's ``n``) and their 95% intervals do
+    not overlap; otherwise "no clear difference"; no rank is ever computed.
     """
     keys = list(keys) if keys is not None else [k for k in COMPARE_KEYS if k in table.columns]
     national = table[table["scope"] == "national"]
     if national.empty:
         raise NsssError("compare_with_national: the table has no national rows to compare with")
-    nat = national[[*keys, value_col, low_col, high_col]].rename(
+    if "n" not in table.columns:
+        table = table.assign(n=COMPARISON_MIN_N)
+    nat = national[[*keys, value_col, low_col, high_col, "n"]].rename(
         columns={value_col: f"national_{value_col}", low_col: "national_ci_low",
-                 high_col: "national_ci_high"}
+                 high_col: "national_ci_high", "n": "national_n"}
     )
-    units = table[table["scope"] != "national"][[*HEAD, *keys, value_col, low_col, high_col]]
+    units = table[table["scope"] != "national"][[*HEAD, *keys, value_col, low_col, high_col, "n"]]
     units = units.rename(columns={low_col: "ci_low", high_col: "ci_high"})
     if keys:
         out = units.merge(nat, on=keys, how="left")
@@ -372,14 +377,17 @@ def compare_with_national(
         out = units.merge(nat.iloc[:1], how="cross")
     value, nat_value = out[value_col], out[f"national_{value_col}"]
     have = out[["ci_low", "ci_high", "national_ci_low", "national_ci_high"]].notna().all(axis=1)
+    enough = (out["n"] >= COMPARISON_MIN_N) & (out["national_n"] >= COMPARISON_MIN_N)
     overlap = (out["ci_low"] <= out["national_ci_high"]) & (out["national_ci_low"] <= out["ci_high"])
     reading = np.select(
-        [~have, overlap, value > nat_value],
-        ["no interval on one side: not compared",
-         "not distinguishable from the national figure (intervals overlap)",
+        [~enough, ~have, overlap, value > nat_value],
+        [f"fewer than {COMPARISON_MIN_N} programmes: not compared",
+         "no interval on one side: not compared",
+         "no clear difference from the national figure (intervals overlap)",
          "above the national figure (intervals do not overlap)"],
         "below the national figure (intervals do not overlap)",
     )
-    return out.assign(intervals_overlap=(overlap & have).astype(bool), reading=reading).astype(
+    return out.assign(intervals_overlap=(overlap & have).astype(bool),
+                      difference=(enough & have & ~overlap).astype(bool), reading=reading).astype(
         {"reading": "str"}
     )

@@ -11,18 +11,22 @@ from nsss_analysis.diagnostics.recommendations import ALWAYS_LISTED, GAP_ANSWERS
 from nsss_analysis.diagnostics.rubric import (
     ANSWER_WEIGHTS,
     BLIND,
-    BOOTSTRAP_RESAMPLES,
-    BOOTSTRAP_SEED,
+    COMPARISON_MIN_N,
     COMPLETENESS_THRESHOLD,
     INSUFFICIENT,
+    INTERVAL_MIN_N,
+    MEASURED_COVERAGE,
     MIN_DOMAINS_SCORED,
     MODEL_MAX_LOGIT_SE,
+    MODEL_MIN_CATEGORY,
     MODEL_MIN_N,
+    MODEL_MIN_PER_PARAMETER,
     PLAUSIBILITY_LOG10_TOLERANCE,
     PLAUSIBLE_RATIO_RANGE,
     READINESS_ITEMS,
     READINESS_ORDER,
     SENSITIVE,
+    SHARE_MIN_N,
     SMALL_N,
     SPECIFIC,
     T_INTERVAL_MIN_N,
@@ -30,6 +34,10 @@ from nsss_analysis.diagnostics.rubric import (
 )
 from nsss_analysis.diagnostics.scoring import score_answers
 from nsss_analysis.reference.vocab import DOMAINS, FOLLOWUPS, ITEMS
+
+
+def _coverage(kind: str) -> str:
+    return ", ".join(f"{v:.1%} at n = {n}" for n, v in MEASURED_COVERAGE[kind].items())
 
 
 def _items(items) -> str:
@@ -62,7 +70,8 @@ def _worked_example() -> str:
 - Level: not transformative (`norms_awareness` is not yes); **{s['level']}** because
   {s['level_rule']}. Marker **{s['gender_marker']}** (objective yes, women not targeted);
   `marker_unsubstantiated` **{s['marker_unsubstantiated']}** (`gender_analysis` no);
-  data readiness **{s['data_readiness']}** (the weaker of yes and partly; not applicable ignored).
+  data readiness **{s['data_readiness']}** (the weakest of yes, partly and not applicable:
+  not ready, since all three must be yes).
 """
 
 
@@ -123,28 +132,43 @@ specialist. Each programme's `level_rule` states the rule that fired.
   for a marker of 1 or 2) but `gender_analysis` or `gender_indicators` is no ("code what you see").
 - **Data readiness** (weakest link, as PEFA's gender-responsive PFM framework combines
   parts): the weakest of {_items(READINESS_ITEMS)}, in the order
-  {" < ".join(READINESS_ORDER)} (a known no is weaker than an unknown);
-  not applicable is ignored. A programme is ready when this is yes.
+  {" < ".join(READINESS_ORDER)} (a known no is weaker than an unknown).
+  A programme is ready only when all three are yes: not applicable, unknown and partly
+  are not ready.
 
 {_worked_example()}
+### Counting each programme once
+- A programme counts once per assessment round. Rows repeating each other cell for cell
+  (a resubmission) count once. Of rows of the same programme and round that disagree
+  (listed in `conflicts.csv`), the row of the later-received submission is used (the
+  workbook's own modified date, or a date in the file or sheet name); where neither is
+  later, the programme counts once with the answers they disagree on set to unknown.
+  The report lists each such programme and what was used.
+- A report's figures are for each programme's latest assessment round; earlier rounds
+  appear only in the paired trend. Programmes are matched across tables by ministry and
+  programme name (case, spacing and punctuation ignored).
+
 ### Indicators and their intervals
-- Counts are of assessed programmes (rows of the forms). A programme assessed twice with
-  different answers is a conflict, counted twice until a person resolves it, and listed
-  under data quality. Programmes are matched across tables by ministry and programme name
-  (case, spacing and punctuation ignored).
 - **Shares of programmes** (by level, each item yes, data ready) carry a 95% Wilson
-  interval (statsmodels `proportion_confint(method="wilson")`): with a handful of
-  programmes it stays near 95% coverage where the textbook interval collapses at 0% or 100%.
-  The share with an item yes counts `unknown` answers in the denominator (not a known
-  yes) and leaves `not_applicable` out.
-- **Mean inclusion score**: a t interval from {T_INTERVAL_MIN_N} programmes up;
-  below that a percentile bootstrap ({BOOTSTRAP_RESAMPLES} resamples, seed
-  {BOOTSTRAP_SEED}, so the same every run), which assumes no distribution; no
-  interval below 2. Fewer than {SMALL_N} programmes: flagged **small n**, an
-  indication rather than an estimate.
+  interval (statsmodels `proportion_confint(method="wilson")`). Below {SHARE_MIN_N}
+  programmes a share is written as a count ("1 of 2"), with no percentage and no
+  interval. The share with an item yes counts `unknown` answers in the denominator (not
+  a known yes) and leaves `not_applicable` out.
+- **Mean inclusion score**: a t interval clipped to 0-100, from {T_INTERVAL_MIN_N}
+  programmes up; none when all scores are equal (it would have zero width). No interval
+  is ever drawn from fewer than {INTERVAL_MIN_N} observations. Below {SMALL_N} programmes
+  the report shows the programmes' own scores, not a mean, and compares nothing. The
+  percentile bootstrap is not used: at small n it under-covers badly.
+- **Measured coverage** of the nominal 95% intervals (seeded simulation, 20,000 draws per n):
+  Wilson over true shares spread evenly on 5-95%: {_coverage("wilson")}; t interval over
+  scores drawn from 100 x Beta(2, 5): {_coverage("t")}.
+- **Numbers**: every share is written with its count ("46% of 1,982"); a percentage is
+  never rounded to 0% or 100% unless exactly so ("99.6%", "under 1%"), and interval bounds
+  are printed with enough decimals to differ.
 - **Budget share** in gender-specific or transformative programmes: of the unit's
-  whole budget in its latest fiscal year with data (programmes not assessed stay in the
-  denominator); a programme assessed more than once counts only if every assessment puts it there.
+  whole budget in one fiscal year (the latest with data), named once (programmes not
+  assessed stay in the denominator). Allocations flagged by the plausibility check
+  below are left out of every total and share, and the sentence says so.
 - **Women's share of beneficiaries**: women paid / people paid, over the programmes that
   report both counts, with how many do. These are administrative totals, not a sample,
   so no sampling interval is shown; counts where women exceed the total are left out and flagged.
@@ -154,20 +178,36 @@ specialist. Each programme's `level_rule` states the rule that fired.
 - **Budget plausibility**: beneficiaries x monthly rate x 12 / 10^7 gives the implied
   crore; a ratio of allocation to that within {PLAUSIBILITY_LOG10_TOLERANCE:g} of a
   power of ten (log10) is flagged "about 10x", "about 1/10x"..., any other ratio outside
-  {low:g}-{high:g} "check". Figures are flagged, never corrected.
-- **Comparison with the national figure**: the unit's figure and interval beside the
-  nation's; non-overlapping 95% intervals are read as a difference, overlapping ones as
-  not distinguishable. No ministry is ranked.
+  {low:g}-{high:g} "check". Figures are flagged, never corrected, and left out of totals.
+- **Comparisons** ("above", "below", "higher"): stated only when both units have at least
+  {COMPARISON_MIN_N} programmes and their 95% intervals do not overlap; otherwise "no
+  clear difference", or nothing. No ministry is ranked.
+- **Districts** (MIS extracts): a funnel plot of each district's women's share against
+  its number of beneficiaries, with 95% and 99.8% limits around the national share; a
+  district is named only when outside the 99.8% limits, with its n. No range "from X to
+  Y" across districts is printed: at small n the extremes are chance.
+- **MIS counts**: a beneficiary with a valid sex counts in the sex totals and women's
+  share even when the age or district is unreadable (it falls in the unknown band).
+- **Headlines**: every figure in one headline is from the same fiscal year and
+  assessment round, named once.
 
 ### Models (national overview)
 A logistic model (GLM binomial) of "gender-specific or transformative" and an OLS model
 of the inclusion score (HC3 robust intervals), each on NSSS cluster (reference: the
 cluster with most programmes) and log10 of the programme's latest budget. No model is
-shown, only the reason, with fewer than {MODEL_MIN_N} programmes, an outcome that
-does not vary, a cluster whose programmes are all or none gender-specific (separation),
+shown, only the reason, with fewer than {MODEL_MIN_N} programmes, fewer than
+{MODEL_MIN_PER_PARAMETER} events (and non-events; programmes for OLS) per estimated
+parameter, an outcome that does not vary, a cluster whose programmes are all or none gender-specific (separation),
 non-convergence, a log-odds standard error above {MODEL_MAX_LOGIT_SE:g}, or terms
-that cannot be separated. Results are associations, not effects.
-Trends appear when two or more assessment rounds (`assessment_fy`) exist.
+that cannot be separated. A cluster with fewer than {MODEL_MIN_CATEGORY} programmes is
+merged into "other clusters" or left out, and the reading says so. Results are
+associations, not effects.
+
+### Trends
+Rounds are compared only on the same programmes: those assessed in two rounds
+(`assessment_round`), paired, with the number paired stated and each programme's change
+named; a summary of change needs at least {SMALL_N} pairs. A round with other
+programmes is a different population, not a change.
 
 ### Recommendations
 Every gap, an item answered {", ".join(GAP_ANSWERS)} (not applicable is not a gap),

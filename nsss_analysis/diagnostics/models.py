@@ -37,7 +37,9 @@ from nsss_analysis.diagnostics.rubric import (
     GENDER_SPECIFIC_OR_TRANSFORMATIVE,
     INSUFFICIENT,
     MODEL_MAX_LOGIT_SE,
+    MODEL_MIN_CATEGORY,
     MODEL_MIN_N,
+    MODEL_MIN_PER_PARAMETER,
 )
 from nsss_analysis.diagnostics.units import programme_key
 from nsss_analysis.reference.vocab import CLUSTERS
@@ -117,6 +119,36 @@ def _design(df: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     return x, reference
 
 
+OTHER_CLUSTERS = "other clusters"
+
+
+def merge_small_clusters(df: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """Clusters with fewer than ``MODEL_MIN_CATEGORY`` programmes merged into "other
+    clusters" (dropped when that is itself too small), and a sentence saying so."""
+    counts = df["cluster"].value_counts()
+    small = sorted(c for c, k in counts.items() if k < MODEL_MIN_CATEGORY)
+    if not small:
+        return df, ""
+    merged = df.assign(cluster=df["cluster"].where(~df["cluster"].isin(small), OTHER_CLUSTERS))
+    k_other = int((merged["cluster"] == OTHER_CLUSTERS).sum())
+    names = ", ".join(f"{c} ({counts[c]})" for c in small)
+    if k_other >= MODEL_MIN_CATEGORY and len(small) > 1:
+        return merged, (f"clusters with fewer than {MODEL_MIN_CATEGORY} programmes merged into "
+                        f"'{OTHER_CLUSTERS}': {names}")
+    return df[~df["cluster"].isin(small)], (
+        f"left out for having fewer than {MODEL_MIN_CATEGORY} programmes: {names}")
+
+
+def _too_few_per_parameter(n_smaller: int, parameters: int, what: str) -> str:
+    return (f"{n_smaller} {what} for {parameters} estimated parameters: fewer than "
+            f"{MODEL_MIN_PER_PARAMETER} per parameter ({MODEL_MIN_PER_PARAMETER * parameters} "
+            "needed), so the estimates would be unstable; no model is shown")
+
+
+def sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _left_out(total: int, n: int, what: str) -> str:
     return f" ({total - n} more left out: no {what})" if total > n else ""
 
@@ -163,6 +195,12 @@ def gender_specific_model(scores: pd.DataFrame, budgets: pd.DataFrame | None) ->
         which = "all" if k == n else "none"
         return _refuse(name, n, f"{which} of the {n} programmes are gender-specific or "
                        "transformative: nothing to model", True)
+    df, merged_note = merge_small_clusters(df)
+    n = len(df)
+    k = int(df["gender_specific"].sum())
+    if n < MODEL_MIN_N:
+        return _refuse(name, n, _too_few(n, total, "budget, cluster or level")
+                       + (f"; {merged_note}" if merged_note else ""), True)
     by_cluster = df.groupby("cluster")["gender_specific"].agg(["sum", "size"])
     separated = by_cluster[(by_cluster["sum"] == 0) | (by_cluster["sum"] == by_cluster["size"])]
     if len(separated):
@@ -172,6 +210,12 @@ def gender_specific_model(scores: pd.DataFrame, budgets: pd.DataFrame | None) ->
         )
         return _refuse(name, n, f"separation: gender-specific or transformative are {described}, "
                        "so an odds ratio would be infinite; no model is shown", True)
+    parameters = df["cluster"].nunique() + 1
+    if min(k, n - k) < MODEL_MIN_PER_PARAMETER * parameters:
+        which = "events (gender-specific or transformative)" if k <= n - k else \
+            "non-events (not gender-specific or transformative)"
+        return _refuse(name, n, _too_few_per_parameter(min(k, n - k), parameters, which)
+                       + (f"; {merged_note}" if merged_note else ""), True)
     x, reference = _design(df)
     if _collinear(x):
         return _refuse(name, n, COLLINEAR_MESSAGE, True)
@@ -201,6 +245,7 @@ def gender_specific_model(scores: pd.DataFrame, budgets: pd.DataFrame | None) ->
     sentences = [
         f"Fitted on {n} programmes, {k} of them gender-specific or transformative"
         f"{_left_out(total, n, 'budget, cluster or level')}; reference cluster: {reference}."
+        + (f" {sentence_case(merged_note)}." if merged_note else "")
     ]
     for row in coefficients.iloc[1:].itertuples(index=False):
         span = f"(95% CI {_fmt(row.odds_ratio_ci_low)} to {_fmt(row.odds_ratio_ci_high)})"
@@ -229,6 +274,12 @@ def inclusion_score_model(scores: pd.DataFrame, budgets: pd.DataFrame | None) ->
     n = len(df)
     if n < MODEL_MIN_N:
         return _refuse(name, n, _too_few(n, total, "budget, cluster or score"), False)
+    df, merged_note = merge_small_clusters(df)
+    n = len(df)
+    parameters = df["cluster"].nunique() + 1
+    if n < MODEL_MIN_PER_PARAMETER * parameters:
+        return _refuse(name, n, _too_few_per_parameter(n, parameters, "programmes")
+                       + (f"; {merged_note}" if merged_note else ""), False)
     if df["inclusion_score"].nunique() < 2:
         return _refuse(name, n, f"every one of the {n} programmes has the same score: nothing to "
                        "model", False)
@@ -241,6 +292,7 @@ def inclusion_score_model(scores: pd.DataFrame, budgets: pd.DataFrame | None) ->
         f"Fitted on {n} programmes{_left_out(total, n, 'budget, cluster or score')}; "
         f"reference cluster: {reference}; the terms explain {100 * result.rsquared:.0f}% of the "
         "variation in scores (R²)."
+        + (f" {sentence_case(merged_note)}." if merged_note else "")
     ]
     for row in coefficients.iloc[1:].itertuples(index=False):
         span = f"(95% CI {row.ci_low:+.1f} to {row.ci_high:+.1f})"

@@ -168,10 +168,8 @@ def _level(
 
 
 def _data_readiness(answers: Mapping[str, str]) -> str:
-    present = [answers[i] for i in READINESS_ITEMS if answers[i] != "not_applicable"]
-    if not present:
-        return "not_applicable"
-    return min(present, key=READINESS_ORDER.index)
+    """The weakest of the three readiness items; ``yes`` only when all three are yes."""
+    return min((answers[i] for i in READINESS_ITEMS), key=READINESS_ORDER.index)
 
 
 def score_answers(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -17,6 +17,12 @@ from nsss_analysis.diagnostics.budgets import (
     resolve_fiscal_year,
     women_beneficiary_share,
     women_share_by_programme,
+)
+from nsss_analysis.diagnostics.counting import (
+    counted_assessments,
+    current_assessments,
+    rounds_of,
+    with_lineage_of,
 )
 from nsss_analysis.diagnostics.indicators import (
     compare_with_national,
@@ -40,7 +46,7 @@ from nsss_analysis.diagnostics.rubric import (
     TRANSFORMATIVE,
 )
 from nsss_analysis.diagnostics.scoring import score_programmes
-from nsss_analysis.diagnostics.trends import trend_by_round
+from nsss_analysis.diagnostics.trends import budget_trend, trend_by_round
 from nsss_analysis.diagnostics.units import (
     BY,
     NATIONAL_UNIT,
@@ -53,11 +59,37 @@ from nsss_analysis.io import Tables
 from nsss_analysis.reference.ministries import resolve_ministry
 
 
+@dataclass(frozen=True)
+class Counted:
+    """The tables as the diagnostics count them: ``current`` holds each programme once,
+    in its latest round; ``rounds`` and ``round_scores`` every round (for trends), each
+    programme once per round; ``resolution`` says how repeated rows were resolved."""
+
+    current: Tables
+    rounds: pd.DataFrame
+    round_scores: pd.DataFrame
+    resolution: pd.DataFrame
+
+
+def count_once(tables: Tables) -> Counted:
+    """Resolve repeated and conflicting rows (:func:`counted_assessments`), keep each
+    programme's latest round for the indicators, and score what is counted (scores
+    loaded from ``scores.parquet`` are kept for the rows counted, when they carry their
+    lineage)."""
+    counted, resolution = counted_assessments(tables.assessments)
+    if tables.scores is None:
+        round_scores = score_programmes(counted)
+    else:
+        round_scores = with_lineage_of(tables.scores, counted)
+    current = current_assessments(counted)
+    scores = with_lineage_of(round_scores, current)
+    return Counted(replace(tables, assessments=current, scores=scores), counted, round_scores,
+                   resolution)
+
+
 def _with_scores(tables: Tables) -> Tables:
-    """``tables`` with scores computed from the assessments when they were not loaded."""
-    if tables.scores is not None:
-        return tables
-    return replace(tables, scores=score_programmes(tables.assessments))
+    """``tables`` counted once per programme (latest round), with scores."""
+    return count_once(tables).current
 
 
 def _stack(*frames: pd.DataFrame) -> pd.DataFrame:
@@ -119,7 +151,8 @@ def ministry_summary(
     national figures too so that both are for the same year.
     """
 
-    tables = _with_scores(tables)
+    counted = count_once(tables)
+    tables = counted.current
     scores, a, b = tables.scores, tables.assessments, tables.budgets
     name, code = (m := resolve_ministry(ministry)).name, m.code
     if not (a["ministry_code"] == code).any():
@@ -134,8 +167,7 @@ def ministry_summary(
         mine = function(*(own(f) for f in frames), by="ministry", **kwargs)
         return _stack(mine, function(*frames, by="national", **kwargs))
 
-    recs = tables.recommendations
-    recs = recommendations(a, scores, b) if recs is None else recs
+    recs = _current_recommendations(tables)
     recs = own(recs)
     levels = both(level_shares, scores)
     means = _stack(both(mean_score, scores, measure="inclusion_score"),
@@ -159,7 +191,7 @@ def ministry_summary(
         "budget_gender_share": both(budget_gender_share, scores, b, fiscal_year=fy),
         "programme_budgets": programme_budgets(b, fy),
         "women_share_by_programme": women_share_by_programme(own(b), fiscal_year),
-        "women_beneficiary_share": both(women_beneficiary_share, b, fiscal_year=fiscal_year),
+        "women_beneficiary_share": both(women_beneficiary_share, b, fiscal_year=fy),
         "lifecycle_matrix": lifecycle_matrix(a, b, code, fy),
         "target_groups_reached": target_groups_reached(own(a), "ministry"),
         "data_readiness": readiness,
@@ -168,7 +200,24 @@ def ministry_summary(
         "data_quality": own(data_quality(a, tables.quarantine, tables.conflicts, "ministry")),
         "recommendations": recs,
         "quick_wins": quick_wins(recs),
+        "trend": trend_by_round(counted.rounds, counted.round_scores, code),
+        "budget_trend": budget_trend(b, code),
+        "counting": own(counted.resolution),
+        "synthetic": is_synthetic(tables.assessments),
     }
+
+
+def is_synthetic(assessments: pd.DataFrame) -> bool:
+    """Whether the processed data came from a raw folder marked ``SYNTHETIC``."""
+    return bool("synthetic" in assessments.columns and assessments["synthetic"].astype(bool).any())
+
+
+def _current_recommendations(tables: Tables) -> pd.DataFrame:
+    """The recommendations of the counted rows (loaded ones filtered by lineage)."""
+    recs = tables.recommendations
+    if recs is None:
+        return recommendations(tables.assessments, tables.scores, tables.budgets)
+    return with_lineage_of(recs, tables.assessments)
 
 
 def national_summary(tables: Tables, fiscal_year: str | None = None) -> dict[str, object]:
@@ -181,24 +230,27 @@ def national_summary(tables: Tables, fiscal_year: str | None = None) -> dict[str
     across assessment rounds (:class:`nsss_analysis.models.TrendResult`).
     """
 
-    tables = _with_scores(tables)
+    counted = count_once(tables)
+    tables = counted.current
     scores, a, b = tables.scores, tables.assessments, tables.budgets
-    recs = tables.recommendations
-    recs = recommendations(a, scores, b) if recs is None else recs
+    recs = _current_recommendations(tables)
     fy = resolve_fiscal_year(b, None, fiscal_year)
     about = pd.DataFrame({
         "fiscal_year": [fy], "n_programmes": [len(scores)],
         "n_ministries": [a["ministry_code"].nunique()],
     }).astype({"fiscal_year": "str"})
     return {"about": about, "programmes": scores} | _stacked(
-        tables, fiscal_year, ("national", "cluster", "ministry")
+        tables, fy, ("national", "cluster", "ministry")
     ) | {
         "lifecycle_matrix": lifecycle_matrix(a, b, None, fy),
         "recommendations": recs,
         "quick_wins": quick_wins(recs),
         "gender_specific_model": gender_specific_model(scores, b),
         "inclusion_score_model": inclusion_score_model(scores, b),
-        "trend": trend_by_round(a, scores),
+        "trend": trend_by_round(counted.rounds, counted.round_scores),
+        "budget_trend": budget_trend(b),
+        "counting": counted.resolution,
+        "synthetic": is_synthetic(a),
     }
 
 
@@ -215,6 +267,7 @@ def headline_figures(tables, ministry: str | None = None, fiscal_year: str | Non
     action, budget_crore).
     """
 
+    tables = _with_scores(tables)
     scores = tables.scores
     budgets = tables.budgets
     if ministry is None:
@@ -234,9 +287,7 @@ def headline_figures(tables, ministry: str | None = None, fiscal_year: str | Non
     b = _row_of(budget, code)
     m = _row_of(mean_score(own, by) if n else None, code)
     national = mean_score(scores, "national").iloc[0] if len(scores) else {}
-    recs = tables.recommendations
-    if recs is None:
-        recs = recommendations(tables.assessments, scores, budgets)
+    recs = _current_recommendations(tables)
     if code is not None:
         wins = quick_wins(recs[recs["ministry_code"] == code], n=2)
     else:
@@ -248,7 +299,7 @@ def headline_figures(tables, ministry: str | None = None, fiscal_year: str | Non
         "n_gender_specific": k - n_transformative,
         "n_gender_transformative": n_transformative,
         "n_gender_specific_or_transformative": k,
-        "share": k / n if n else math.nan,
+        "share": k / n if n >= SMALL_N else math.nan,
         "ci_low": _float(low),
         "ci_high": _float(high),
         "small_n": n < SMALL_N,
@@ -257,10 +308,22 @@ def headline_figures(tables, ministry: str | None = None, fiscal_year: str | Non
         "budget_total_crore": _float(b.get("budget_total")),
         "budget_gender_crore": _float(b.get("budget_gender_specific_or_transformative")),
         "n_programmes_with_budget": int(b.get("n_programmes_with_budget", 0) or 0),
+        "n_allocations_flagged": int(b.get("n_allocations_flagged", 0) or 0),
+        "flags_left_out": str(b.get("flags_left_out") or ""),
+        "assessment_rounds": rounds_of(
+            tables.assessments if code is None
+            else tables.assessments[tables.assessments["ministry_code"] == code]),
+        "synthetic": is_synthetic(tables.assessments),
+        "programme_scores": [
+            (str(p), _float(v)) for p, v in zip(own["programme"], own["inclusion_score"], strict=True)
+        ] if n < SMALL_N else [],
         "mean_inclusion_score": _float(m.get("mean")),
         "mean_ci_low": _float(m.get("ci_low")),
         "mean_ci_high": _float(m.get("ci_high")),
         "national_mean_inclusion_score": _float(national.get("mean")),
+        "national_mean_ci_low": _float(national.get("ci_low")),
+        "national_mean_ci_high": _float(national.get("ci_high")),
+        "national_n": int(national.get("n", 0) or 0),
         "quick_wins": [
             {"programme": str(r["programme"]), "item": str(r["item"]), "action": str(r["action"]),
              "budget_crore": _float(r["budget_crore"])}

@@ -1,4 +1,10 @@
-"""Trends across assessment rounds (docs/method.md, "Trends")."""
+"""Trends across assessment rounds, on the same programmes (docs/method.md, "Trends").
+
+Two rounds are compared only through the programmes assessed in both: a round with
+other ministries' programmes is a different population, not a change. Each paired
+programme's change is named; a summary of change (mean change with a t interval,
+how many rose and fell) is given only from ``TREND_MIN_PAIRS`` pairs up.
+"""
 
 from __future__ import annotations
 
@@ -6,61 +12,153 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from nsss_analysis.diagnostics.intervals import mean_interval, wilson_interval
-from nsss_analysis.diagnostics.rubric import GENDER_SPECIFIC_OR_TRANSFORMATIVE
-from nsss_analysis.diagnostics.units import NATIONAL_UNIT
-from nsss_analysis.reference.vocab import LINEAGE_COLUMNS
+from nsss_analysis.diagnostics.budgets import known_budgets
+from nsss_analysis.diagnostics.counting import rounds_of
+from nsss_analysis.diagnostics.intervals import mean_interval
+from nsss_analysis.diagnostics.rubric import GENDER_SPECIFIC_OR_TRANSFORMATIVE, SMALL_N
+from nsss_analysis.diagnostics.units import programme_key
+from nsss_analysis.reference.vocab import ITEMS, LINEAGE_COLUMNS
+
+#: A summary of change across rounds needs at least this many paired programmes.
+TREND_MIN_PAIRS = SMALL_N
+
+
+PAIR_COLUMNS = (
+    "ministry", "ministry_code", "programme", "round_before", "round_after",
+    "score_before", "score_after", "change", "level_before", "level_after",
+    "items_changed",
+)
 
 
 @dataclass(frozen=True)
 class TrendResult:
-    """Figures per assessment round (``table``), or why there is no trend."""
+    """Programmes paired across their two latest rounds (``pairs``), the summary of
+    change when there are enough pairs (``summary``), or why there is no trend."""
 
     ok: bool
     n_rounds: int
+    n_pairs: int
     message: str
-    table: pd.DataFrame = field(repr=False)
+    pairs: pd.DataFrame = field(repr=False)
+    summary: dict = field(default_factory=dict)
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The paired programmes (kept for callers that read ``table``)."""
+        return self.pairs
+
+
+def _empty_pairs() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="float64" if c in (
+        "score_before", "score_after", "change") else "str") for c in PAIR_COLUMNS})
+
+
+def paired_programmes(assessments: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
+    """Every programme assessed in two or more rounds, its two latest rounds side by
+    side: scores, levels, the change in score and the items whose answer changed.
+    ``assessments`` and ``scores`` hold each programme once per round."""
+    if not len(rounds_of(assessments)) >= 2:
+        return _empty_pairs()
+    lineage = list(LINEAGE_COLUMNS)
+    a = assessments[[*lineage, "assessment_round", *ITEMS]].astype(
+        {"source_row": "int64", "source_sheet": "str", "source_file": "str"})
+    s = scores.astype({"source_row": "int64", "source_sheet": "str", "source_file": "str"})
+    df = s.merge(a, on=lineage, how="inner")
+    df = df[df["assessment_round"].notna() & (df["assessment_round"].astype(str) != "")]
+    df = df.assign(programme_key=programme_key(df))
+    records = []
+    for (_, _), sub in df.groupby(["ministry_code", "programme_key"], sort=True):
+        if sub["assessment_round"].nunique() < 2:
+            continue
+        sub = sub.sort_values("assessment_round")
+        before, after = sub.iloc[-2], sub.iloc[-1]
+        changed = [f"{i} {before[i]} → {after[i]}" for i in ITEMS if before[i] != after[i]]
+        records.append({
+            "ministry": after["ministry"], "ministry_code": after["ministry_code"],
+            "programme": after["programme"], "round_before": before["assessment_round"],
+            "round_after": after["assessment_round"],
+            "score_before": before["inclusion_score"], "score_after": after["inclusion_score"],
+            "change": after["inclusion_score"] - before["inclusion_score"],
+            "level_before": before["level"], "level_after": after["level"],
+            "items_changed": "; ".join(changed),
+        })
+    if not records:
+        return _empty_pairs()
+    out = pd.DataFrame(records, columns=list(PAIR_COLUMNS))
+    return out.astype({c: "float64" if c in ("score_before", "score_after", "change") else "str"
+                       for c in PAIR_COLUMNS}).sort_values(["ministry", "programme"]).reset_index(drop=True)
 
 
 def trend_by_round(
-    assessments: pd.DataFrame, scores: pd.DataFrame, by: str = "national"
+    assessments: pd.DataFrame, scores: pd.DataFrame, ministry_code: str | None = None
 ) -> TrendResult:
-    """Mean inclusion score and the share gender-specific or transformative per
-    assessment round (``assessment_fy``), nationally or by ministry, with intervals;
-    only when two or more rounds exist, else a message saying why not.
-    """
-
-    cols = ["scope", "unit", "ministry_code", "assessment_fy", "n", "mean_inclusion_score",
-            "mean_ci_low", "mean_ci_high", "method", "small_n", "count_gender_specific",
-            "share_gender_specific", "share_ci_low", "share_ci_high"]
-    empty = pd.DataFrame(columns=cols)
-    rounds = (
-        sorted(assessments["assessment_fy"].dropna().unique())
-        if "assessment_fy" in assessments.columns else []
-    )
+    """The paired comparison of rounds, nationally or for one ministry (``ministry_code``):
+    only programmes assessed in two rounds, the number paired stated, each change
+    named; a summary (mean change with a t interval, counts up/down, level changes)
+    only with at least ``TREND_MIN_PAIRS`` pairs."""
+    if ministry_code is not None:
+        assessments = assessments[assessments["ministry_code"] == ministry_code]
+        scores = scores[scores["ministry_code"] == ministry_code]
+    rounds = rounds_of(assessments)
     if len(rounds) < 2:
         said = f"one assessment round ({rounds[0]})" if rounds else "no assessment round recorded"
-        return TrendResult(False, len(rounds), f"{said}: a trend needs two or more", empty)
-    lineage = list(LINEAGE_COLUMNS)
-    df = scores.merge(assessments[[*lineage, "assessment_fy"]], on=lineage, how="left")
-    df = df[df["assessment_fy"].notna()]
-    groups = [("national", NATIONAL_UNIT, None, df)]
-    if by == "ministry":
-        groups = [("ministry", sub["ministry"].iloc[0], code, sub)
-                  for code, sub in df.groupby("ministry_code")]
+        return TrendResult(False, len(rounds), 0, f"{said}: a trend needs two rounds of the "
+                           "same programmes", _empty_pairs())
+    pairs = paired_programmes(assessments, scores)
+    n = len(pairs)
+    if n == 0:
+        return TrendResult(False, len(rounds), 0, f"{len(rounds)} assessment rounds "
+                           f"({', '.join(rounds)}), but no programme is assessed in two of them, "
+                           "so there is no trend to show", pairs)
+    message = (f"{n} {'programme is' if n == 1 else 'programmes are'} assessed in two rounds "
+               f"({', '.join(sorted(set(pairs['round_before']) | set(pairs['round_after'])))})")
+    summary: dict = {}
+    if n >= TREND_MIN_PAIRS:
+        change = mean_interval(pairs["change"].dropna(), bounds=(-100.0, 100.0))
+        gsot_before = int(pairs["level_before"].isin(GENDER_SPECIFIC_OR_TRANSFORMATIVE).sum())
+        gsot_after = int(pairs["level_after"].isin(GENDER_SPECIFIC_OR_TRANSFORMATIVE).sum())
+        summary = {"n_pairs": n, "mean_change": change.mean, "ci_low": change.ci_low,
+                   "ci_high": change.ci_high, "n_up": int((pairs["change"] > 0).sum()),
+                   "n_down": int((pairs["change"] < 0).sum()),
+                   "n_same": int((pairs["change"] == 0).sum()),
+                   "gsot_before": gsot_before, "gsot_after": gsot_after}
+    else:
+        message += f"; fewer than {TREND_MIN_PAIRS} pairs, so each change is named and not summarised"
+    return TrendResult(True, len(rounds), n, message, pairs, summary)
+
+
+#: The fiscal years over which budgets and women's share are followed.
+BUDGET_TREND_YEARS: tuple[str, ...] = ("2020-21", "2021-22", "2022-23", "2023-24", "2024-25")
+
+
+def budget_trend(budgets: pd.DataFrame | None, ministry_code: str | None = None,
+                 years: tuple[str, ...] = BUDGET_TREND_YEARS) -> pd.DataFrame:
+    """Budgets and women's share of beneficiaries across ``years`` for the same
+    programmes: only programmes with a known (unflagged) budget in every year are summed
+    (``n_programmes``), and only programmes reporting women and all beneficiaries in
+    every year give women's share (``n_programmes_women``), so a change is never a
+    change in which programmes are counted."""
+    cols = ["fiscal_year", "n_programmes", "budget_crore", "n_programmes_women", "beneficiaries",
+            "women_beneficiaries", "women_share"]
+    if budgets is None or not len(budgets):
+        return pd.DataFrame({c: pd.Series(dtype="str" if c == "fiscal_year" else "float64") for c in cols})
+    b = budgets if ministry_code is None else budgets[budgets["ministry_code"] == ministry_code]
+    money = known_budgets(b, "budget_crore")
+    money = money[money["fiscal_year"].isin(years)]
+    full = money.groupby(["ministry_code", "programme_key"])["fiscal_year"].transform("nunique") == len(years)
+    money = money[full]
+    women = known_budgets(b, "women_beneficiaries")
+    women = women[women["fiscal_year"].isin(years) & women["beneficiaries"].gt(0)]
+    wfull = women.groupby(["ministry_code", "programme_key"])["fiscal_year"].transform("nunique") == len(years)
+    women = women[wfull]
     records = []
-    for scope, unit, code, sub in groups:
-        for fy, r in sub.groupby("assessment_fy"):
-            m = mean_interval(r["inclusion_score"])
-            count = int(r["level"].isin(GENDER_SPECIFIC_OR_TRANSFORMATIVE).sum())
-            low, high = wilson_interval(count, len(r))
-            records.append([scope, unit, code, fy, len(r), m.mean, m.ci_low, m.ci_high, m.method,
-                            m.small_n, count, count / len(r), low, high])
-    table = pd.DataFrame(records, columns=cols).astype(
-        {"scope": "str", "unit": "str", "ministry_code": "str", "assessment_fy": "str",
-         "method": "str", "n": "int64", "count_gender_specific": "int64", "small_n": "bool"}
-    )
-    missing = len(scores) - len(df)
-    note = f"; {missing} programmes without a round left out" if missing else ""
-    return TrendResult(True, len(rounds), f"{len(rounds)} assessment rounds: "
-                       f"{', '.join(rounds)}{note}", table)
+    for fy in years:
+        m, w = money[money["fiscal_year"] == fy], women[women["fiscal_year"] == fy]
+        ben, wben = float(w["beneficiaries"].sum()), float(w["women_beneficiaries"].sum())
+        records.append({"fiscal_year": fy, "n_programmes": len(m),
+                        "budget_crore": float(m["budget_crore"].sum()) if len(m) else float("nan"),
+                        "n_programmes_women": len(w), "beneficiaries": ben if len(w) else float("nan"),
+                        "women_beneficiaries": wben if len(w) else float("nan"),
+                        "women_share": wben / ben if len(w) and ben > 0 else float("nan")})
+    return pd.DataFrame(records, columns=cols).astype(
+        {"fiscal_year": "str", "n_programmes": "int64", "n_programmes_women": "int64"})

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from nsss_analysis.diagnostics.intervals import wilson_interval
+from nsss_analysis.diagnostics.rubric import SHARE_MIN_N
 from nsss_analysis.errors import UsageError
 from nsss_analysis.reference.vocab import CLUSTERS, LINEAGE_COLUMNS, normalise_key
 
@@ -104,13 +105,18 @@ def _frame(
 
 
 def _add_wilson(df: pd.DataFrame, count: str = "count", n: str = "n") -> pd.DataFrame:
-    """Add ``share``, ``ci_low``, ``ci_high`` (95% Wilson) from a count and its n."""
+    """Add ``share``, ``ci_low``, ``ci_high`` (95% Wilson) from a count and its n.
+
+    Below ``SHARE_MIN_N`` (5) the share and its interval are null: the count and its
+    n are the figure ("1 of 2"), a percentage of so few would mislead."""
     counts = df[count].to_numpy(dtype=float)
     ns = df[n].to_numpy(dtype=float)
     low, high = wilson_interval(counts, ns)
+    enough = ns >= SHARE_MIN_N
     with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(ns > 0, counts / np.where(ns > 0, ns, 1), np.nan)
-    return df.assign(share=share, ci_low=low, ci_high=high)
+        share = np.where(enough, counts / np.where(ns > 0, ns, 1), np.nan)
+    return df.assign(share=share, ci_low=np.where(enough, low, np.nan),
+                     ci_high=np.where(enough, high, np.nan))
 
 
 def is_missing(value: object) -> bool:

@@ -132,8 +132,10 @@ def parse_answer(value: object) -> str:
 
     An empty cell is ``unknown``, never ``no``.
 
-    >>> [parse_answer(v) for v in ["Y", "yes.", "Partially", "N/A", "-", "আংশিক", None]]
-    ['yes', 'yes', 'partly', 'not_applicable', 'not_applicable', 'partly', 'unknown']
+    A dash or ``?`` is no answer, so ``unknown``; only words say "not applicable".
+
+    >>> [parse_answer(v) for v in ["Y", "yes.", "Partially", "N/A", "-", "?", "আংশিক", None]]
+    ['yes', 'yes', 'partly', 'not_applicable', 'unknown', 'unknown', 'partly', 'unknown']
     """
     answer = _read_answer(value, _answer_tables()[0], "answer")
     return "unknown" if answer is None else answer
@@ -145,17 +147,19 @@ def parse_followup(value: object, items_answers: Sequence[str]) -> str:
     ``items_answers`` are the (parsed) answers of the items it follows
     (:data:`FOLLOWUPS`). When every one is ``yes`` or ``not_applicable`` the
     question does not arise: the result is ``not_applicable`` whatever the cell says.
-    Otherwise an empty cell is ``unknown``.
+    Otherwise (an item answered ``no``, ``partly`` or ``unknown``) the question applies:
+    an empty cell, a dash or ``N/A`` is ``unknown``. ``empowerment_possible`` follows
+    both empowerment questions, so it is ``not_applicable`` only when both are.
 
-    >>> parse_followup("", ["no"]), parse_followup("Possible", ["partly"])
-    ('unknown', 'yes')
-    >>> parse_followup("no", ["yes", "not_applicable"])
-    'not_applicable'
+    >>> parse_followup("", ["no"]), parse_followup("Possible", ["partly"]), parse_followup("N/A", ["no"])
+    ('unknown', 'yes', 'unknown')
+    >>> parse_followup("no", ["yes", "not_applicable"]), parse_followup("-", ["yes", "no"])
+    ('not_applicable', 'unknown')
     """
     if items_answers and all(a in ("yes", "not_applicable") for a in items_answers):
         return "not_applicable"
     answer = _read_answer(value, _answer_tables()[1], "follow-up answer")
-    return "unknown" if answer is None else answer
+    return "unknown" if answer in (None, "not_applicable") else answer
 
 
 #: Separators between list entries, strongest first. "/", "&" and " and " also

@@ -83,7 +83,8 @@ QUARANTINE_VALUE_CHARS = 300
 CONFLICT_COMPARED = tuple(
     c
     for c in ASSESSMENT_TABLE_COLUMNS
-    if c not in (*LINEAGE_COLUMNS, "ministry", "ministry_code", "programme", "remarks", "assessment_fy")
+    if c not in (*LINEAGE_COLUMNS, "ministry", "ministry_code", "programme", "remarks",
+                 "assessment_round", "received_date", "synthetic")
 )
 
 
@@ -114,6 +115,8 @@ class CleanResult:
     skipped: list[str] = field(default_factory=list)
     #: Paths under the raw folder not read, with the reason (also in the quarantine).
     not_read: list[tuple[str, str]] = field(default_factory=list)
+    #: The raw folder carries the ``SYNTHETIC`` marker (recorded in ``assessments.synthetic``).
+    synthetic: bool = False
 
     @property
     def readable(self) -> bool:
@@ -267,7 +270,9 @@ def clean_programme_row(
     out.update(answers)
     out["partner_agencies"] = row.cell("partner_agencies", parse_partner_agencies, default=[])
     out["remarks"] = clean_text(record.values.get("remarks"))
-    out["assessment_fy"] = sheet.title_fy or form.name_fy
+    out["assessment_round"] = sheet.title_fy or form.name_fy
+    out["received_date"] = form.received_date or sheet.name_date
+    out["synthetic"] = False  # set for the whole table by clean_raw
     out["_flagged"] = row.flagged
     return out
 
@@ -378,6 +383,8 @@ def assessments_frame(rows: list[dict]) -> pd.DataFrame:
             data[column] = pd.Series(values, dtype="int64")
         elif column == "ongoing":
             data[column] = pd.Series(values, dtype="boolean")
+        elif column == "synthetic":
+            data[column] = pd.Series([bool(v) for v in values], dtype="bool")
         elif column in LIST_COLUMNS:
             data[column] = pd.Series([list(v) for v in values], dtype=object)
         else:
@@ -438,12 +445,18 @@ def _conflicts_frame(lines: list[dict]) -> pd.DataFrame:
 
 
 def find_conflicts(assessments: pd.DataFrame) -> pd.DataFrame:
-    """Programmes assessed more than once with different answers: one line per row
-    involved, naming the columns that differ and this row's values of them."""
+    """Programmes assessed more than once in the same round with different answers:
+    one line per row involved, naming the columns that differ and this row's values
+    of them. Assessments of one programme in different rounds are a trend, not a
+    conflict."""
     lines: list[dict] = []
     if assessments.empty:
         return _conflicts_frame(lines)
-    keys = assessments["ministry_code"] + "\x1f" + assessments["programme"].map(normalise_key)
+    programme = assessments["ministry_code"] + "\x1f" + assessments["programme"].map(normalise_key)
+    round_ = assessments["assessment_round"].fillna("").astype("str")
+    # a row whose form names no round cannot be told apart from the programme's latest round
+    round_ = round_.where(round_ != "", round_.groupby(programme).transform("max"))
+    keys = programme + "\x1f" + round_
     group_number = 0
     for _, idx in keys.groupby(keys, sort=True).groups.items():
         if len(idx) < 2:
@@ -463,7 +476,8 @@ def find_conflicts(assessments: pd.DataFrame) -> pd.DataFrame:
                     "source_file": r["source_file"],
                     "source_sheet": r["source_sheet"],
                     "source_row": int(r["source_row"]),
-                    "assessment_fy": None if pd.isna(r["assessment_fy"]) else r["assessment_fy"],
+                    "assessment_round": None if pd.isna(r["assessment_round"]) else r["assessment_round"],
+                    "received_date": None if pd.isna(r["received_date"]) else r["received_date"],
                     "differing_columns": "; ".join(differing),
                     "values": "; ".join(f"{c}={_written(r[c])}" for c in differing),
                 }
@@ -543,6 +557,9 @@ def clean_raw(raw_dir: Path | str) -> CleanResult:
                     form, sheet, lambda r, s, f, seen, q: clean_budget_row(r, s, f, seen, q, context), budgets
                 )
 
+    synthetic = (raw_dir / SYNTHETIC_MARKER).is_file()
+    for row in assessments:
+        row["synthetic"] = synthetic
     assessments_df = validate(assessments_frame(assessments), AssessmentSchema)
     budgets_df = validate(budgets_frame(budgets), BudgetSchema)
     quarantine_df = validate(quarantine_frame(quarantine), QuarantineSchema)
@@ -553,8 +570,9 @@ def clean_raw(raw_dir: Path | str) -> CleanResult:
         quarantine=quarantine_df,
         conflicts=find_conflicts(assessments_df),
         files=list(summaries.values()),
-        skipped=[p.relative_to(raw_dir).as_posix() for p in skipped],
+        skipped=[p.relative_to(raw_dir).as_posix() for p in skipped if not _not_a_submission(p)],
         not_read=found.not_read,
+        synthetic=synthetic,
     )
 
 
@@ -576,6 +594,15 @@ def _quarantine_unread(found, skipped: list[Path], raw_dir: Path, forms: list[Fo
             line = _quarantine_line(None, bad.row, bad.column and f"column {bad.column}", bad.value, bad.reason,
                                     form.source_file)
             quarantine.append(line)
+
+
+#: The file that marks a raw folder's data as synthetic (any content).
+SYNTHETIC_MARKER = "SYNTHETIC"
+
+
+def _not_a_submission(path: Path) -> bool:
+    """README files and the SYNTHETIC marker are not submissions, nor skipped ones."""
+    return path.name == SYNTHETIC_MARKER or path.name.upper().startswith("README")
 
 
 def _note_repeated_budgets(budgets: pd.DataFrame, summaries: dict[str, FileSummary]) -> None:

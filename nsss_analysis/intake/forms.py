@@ -24,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from nsss_analysis.intake.files import BadCell, FormReadError, Row, _xlsx_sheets, read_csv_rows
-from nsss_analysis.intake.quantities import find_fiscal_year
+from nsss_analysis.intake.quantities import find_date, find_fiscal_year
 from nsss_analysis.reference.ministries import find_ministry, match_ministry
 from nsss_analysis.reference.text import clean_text
 from nsss_analysis.reference.vocab import (
@@ -116,6 +116,8 @@ class FormSheet:
     title_fy: str | None
     records: list[RawRecord] = field(default_factory=list)
     blank_rows: int = 0
+    #: A date written in the sheet's name (``YYYY-MM-DD``), if any.
+    name_date: str | None = None
 
     @property
     def national(self) -> bool:
@@ -134,6 +136,9 @@ class FormFile:
     encoding: str | None = None
     #: Cells and lines not read (over-long, NUL bytes, undecodable); the rest was read.
     bad_cells: list[BadCell] = field(default_factory=list)
+    #: When the submission was received (``YYYY-MM-DD``): the workbook's own
+    #: ``modified`` property, else a date in the file name; never the file system's time.
+    received_date: str | None = None
 
 
 _UNIT_IN_HEADER = (
@@ -363,6 +368,24 @@ def read_sheet(
     return sheet, None
 
 
+def workbook_modified_date(path: Path) -> str | None:
+    """The ``modified`` date a workbook records about itself (``docProps/core.xml``,
+    what openpyxl reads as ``wb.properties.modified``) as ``YYYY-MM-DD``; None when
+    absent or unreadable. Read from the package, not the file system: a copy or a
+    checkout changes the file's time, not this."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            root = ElementTree.fromstring(z.read("docProps/core.xml"))
+    except (OSError, KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+        return None
+    node = root.find("{http://purl.org/dc/terms/}modified")
+    text = (node.text or "").strip() if node is not None else ""
+    return find_date(text[:10]) if text else None
+
+
 def read_form_file(path: Path, raw_dir: Path) -> FormFile:
     """Read one raw file into sheets of records; never raises for bad input:
     ``FormFile.error`` holds the one-line problem instead."""
@@ -371,6 +394,9 @@ def read_form_file(path: Path, raw_dir: Path) -> FormFile:
     stem_parts = [path.stem, *(p.name for p in path.relative_to(raw_dir).parents if p.name)]  # nearest first
     form.name_ministry = next((m for p in stem_parts if (m := find_ministry(p))), None)
     form.name_fy = next((fy for p in stem_parts if (fy := find_fiscal_year(p))), None)
+    form.received_date = (
+        None if path.suffix.lower() == ".csv" else workbook_modified_date(path)
+    ) or next((d for p in stem_parts if (d := find_date(p))), None)
     not_forms: list[str] = []
     sheets: Iterator[tuple[str, Iterator[tuple[int, Row]]]] = iter(())
     try:
@@ -391,6 +417,7 @@ def read_form_file(path: Path, raw_dir: Path) -> FormFile:
                 continue
             sheet, reason = read_sheet(rows_iter, source_file, name)
             if sheet is not None:
+                sheet.name_date = find_date(name) if name else None
                 form.sheets.append(sheet)
                 if sheet.header.ignored:
                     where = f"sheet {name}: " if name else ""

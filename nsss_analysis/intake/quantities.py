@@ -172,6 +172,33 @@ def find_fiscal_year(text: str) -> str | None:
     return None
 
 
+_DATE_TOKEN = re.compile(
+    r"(?<!\d)(?:(?P<y>(?:19|20)\d{2})[-._]?(?P<m>[01]\d)[-._]?(?P<d>[0-3]\d)"
+    r"|(?P<d2>[0-3]\d)[-._](?P<m2>[01]\d)[-._](?P<y2>(?:19|20)\d{2}))(?!\d)"
+)
+
+
+def find_date(text: str) -> str | None:
+    """The first valid calendar date in free text (a file or sheet name) as
+    ``YYYY-MM-DD``: ``2024-03-15``, ``20240315`` or ``15-03-2024``; a fiscal year
+    (``2023-24``) is not a date.
+
+    >>> find_date("MoSW resubmission 2024-03-15.xlsx"), find_date("MoSW FY2023-24")
+    ('2024-03-15', None)
+    """
+    import datetime
+
+    t = bangla_digits_to_ascii(str(text))
+    for m in _DATE_TOKEN.finditer(t):
+        y, mo, d = (m.group("y"), m.group("m"), m.group("d")) if m.group("y") else (
+            m.group("y2"), m.group("m2"), m.group("d2"))
+        try:
+            return datetime.date(int(y), int(mo), int(d)).isoformat()
+        except ValueError:
+            continue
+    return None
+
+
 @lru_cache(maxsize=1)
 def _ongoing_keys() -> frozenset[str]:
     return frozenset(_key(w) for w in load_reference().ongoing)

@@ -30,8 +30,13 @@ from nsss_analysis.reference.vocab import (
 )
 
 FY_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
-#: Extra column of assessments.parquet after the contract's columns.
-ASSESSMENT_EXTRA_COLUMNS = ("assessment_fy",)
+#: Extra columns of assessments.parquet after the form's columns: the assessment round
+#: (a fiscal year), the date the submission was received (ISO ``YYYY-MM-DD``, from the
+#: workbook's own ``modified`` property or a date in the file or sheet name; never the
+#: file system's time), and whether the raw folder is marked synthetic
+#: (``data/raw/SYNTHETIC``).
+ASSESSMENT_EXTRA_COLUMNS = ("assessment_round", "received_date", "synthetic")
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 ASSESSMENT_TABLE_COLUMNS = (*ASSESSMENT_COLUMNS, *ASSESSMENT_EXTRA_COLUMNS)
 CONFLICT_COLUMNS = (
     "conflict",
@@ -41,7 +46,8 @@ CONFLICT_COLUMNS = (
     "source_file",
     "source_sheet",
     "source_row",
-    "assessment_fy",
+    "assessment_round",
+    "received_date",
     "differing_columns",
     "values",
 )
@@ -102,7 +108,9 @@ def _assessment_schema() -> pa.DataFrameSchema:
     for followup in FOLLOWUPS:
         columns[followup] = pa.Column(str, pa.Check.isin(FOLLOWUP_ANSWERS))
     columns["remarks"] = pa.Column(str, nullable=True)
-    columns["assessment_fy"] = _fy_column()
+    columns["assessment_round"] = _fy_column()
+    columns["received_date"] = pa.Column(str, pa.Check.str_matches(DATE_PATTERN), nullable=True)
+    columns["synthetic"] = pa.Column(bool)
     ordered = {name: columns[name] for name in ASSESSMENT_TABLE_COLUMNS}
     return pa.DataFrameSchema(ordered, strict=True, ordered=True, name="assessments")
 
@@ -168,7 +176,8 @@ def _arrow(columns: tuple[str, ...], types: dict[str, pa_arrow.DataType]) -> pa_
 
 ASSESSMENT_ARROW_SCHEMA = _arrow(
     ASSESSMENT_TABLE_COLUMNS,
-    {"source_row": pa_arrow.int64(), "ongoing": pa_arrow.bool_(), **dict.fromkeys(LIST_COLUMNS, _LIST)},
+    {"source_row": pa_arrow.int64(), "ongoing": pa_arrow.bool_(), "synthetic": pa_arrow.bool_(),
+     **dict.fromkeys(LIST_COLUMNS, _LIST)},
 )
 BUDGET_ARROW_SCHEMA = _arrow(
     BUDGET_COLUMNS,

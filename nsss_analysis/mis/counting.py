@@ -9,8 +9,9 @@ and writes to the processed folder:
   fiscal year, sex (female/male/hijra), age band, district (with its division) and
   payment channel;
 - ``coverage_quality.parquet``: per file and programme, every row read accounted for:
-  ``rows_read = rows_counted + invalid_missing_id + invalid_unknown_sex + invalid_age +
-  invalid_district + duplicate_id``;
+  ``rows_read = rows_counted + invalid_missing_id + invalid_unknown_sex + duplicate_id``;
+  ``invalid_age`` and ``invalid_district`` count the beneficiaries counted by sex whose
+  age or district could not be read (in the ``unknown`` age band or district);
 - ``coverage_women_share.parquet``: women's share of each programme's beneficiaries per
   fiscal year with a 95% Wilson interval (:func:`women_share_by_programme`), a table of
   its own so the share is stated once per programme, not repeated on every row.
@@ -51,7 +52,9 @@ Age
 Invalid rows and their precedence
     A row gets exactly one reason, the first that applies: blank ``beneficiary_id`` or
     ``programme`` (``invalid_missing_id``: it cannot be attributed or deduplicated), an
-    unknown sex code, an unreadable age, an unknown district. A payment channel that is
+    unknown sex code. A row with a valid sex whose age is unreadable or whose district is
+    unknown still counts toward the sex totals, in the ``unknown`` age band or district
+    (``invalid_age``, ``invalid_district`` say how many). A payment channel that is
     blank or unrecognised is ``unknown``, and a blank or unreadable amount is unknown
     (``amount_unreadable`` counts the counted beneficiaries whose amount was written but
     could not be read); neither makes a row invalid. Among the valid rows, an id seen
@@ -92,7 +95,6 @@ from nsss_analysis.mis.extracts import (
     _describe,
     _Extract,
     _first_pass,
-    _fiscal_years,
     _one_line,
     _sql_string,
     _value_sets,
@@ -104,7 +106,6 @@ from nsss_analysis.mis.lookups import (
     _codes,
     _fiscal_year,
     _ministry_code,
-    age_band,
     normalise_district,
     normalise_payment_channel,
     normalise_sex,
@@ -117,6 +118,13 @@ from nsss_analysis.reference.vocab import load_reference, normalise_key
 INVALID_REASONS: tuple[str, ...] = (
     "invalid_missing_id",
     "invalid_unknown_sex",
+)
+
+
+#: Counted rows with an unreadable field: a row with a valid sex counts toward the sex
+#: totals even when its age or district cannot be read (it falls in the ``unknown`` age
+#: band or district); these columns say how many counted beneficiaries that is.
+COUNTED_UNREADABLE: tuple[str, ...] = (
     "invalid_age",
     "invalid_district",
 )
@@ -131,6 +139,7 @@ QUALITY_COLUMNS: tuple[str, ...] = (
     "rows_read",
     "rows_counted",
     *INVALID_REASONS,
+    *COUNTED_UNREADABLE,
     "duplicate_id",
     "amount_unreadable",
 )
@@ -314,7 +323,8 @@ def _rows_sql(ex: _Extract) -> str:
                 ELSE coalesce(unit_id, 0) | (({ex.index} * 16 + reason)::BIGINT << {_TAG_BITS}) END AS unit_key,
         CASE WHEN reason = 0 THEN id WHEN reason = {_UNSEEN} THEN unseen END AS valid_id,
         CASE WHEN reason = 0 THEN ({ex.index}::BIGINT << {shift["file"]}) | (sex::BIGINT << {shift["sex"]})
-            | (band::BIGINT << {shift["band"]}) | (district::BIGINT << {shift["district"]})
+            | (coalesce(band, {_codes().band_unreadable})::BIGINT << {shift["band"]})
+            | (coalesce(district, {_codes().district_unknown})::BIGINT << {shift["district"]})
             | (channel::BIGINT << {shift["channel"]})
             | CASE WHEN amount IS NULL AND NOT coalesce(amount_given, false) THEN {packing.blank}
                    WHEN amount IS NULL OR NOT isfinite(amount) OR amount < 0 OR amount > {packing.max_amount}
@@ -327,8 +337,6 @@ def _rows_sql(ex: _Extract) -> str:
                      THEN {_UNSEEN}
                  WHEN s.id_blank OR u.blank THEN 1
                  WHEN sx.code IS NULL THEN 2
-                 WHEN a.band IS NULL THEN 3
-                 WHEN d.code IS NULL THEN 4
                  ELSE 0 END AS reason,
             CASE WHEN reason = {_UNSEEN} THEN {as_json} END AS unseen
         FROM (SELECT {select}, {ex.text("beneficiary_id")} AS id,
@@ -420,16 +428,11 @@ def _classify_unseen(extracts: Sequence[_Extract], units: _Units, unseen: pd.Dat
         cells = json.loads(as_json)
         row = dict(zip([c for c in _LOW_CARDINALITY if ex.has(c)], cells[1:]))
         unit_id, blank = units.unit_of(ex, row.get("programme"), row.get("ministry"), row.get("fiscal_year"))
-        fy = _fiscal_years(ex, pd.Series([row.get("fiscal_year")]))[0]
         if cells[0] == "true" or blank:
             reason = 1
         elif normalise_sex(row.get("sex")) is None:
             reason = 2
-        elif age_band(row.get("age"), row.get("birth_year"), fy) is None:
-            reason = 3
-        elif normalise_district(row.get("district")) is None:
-            reason = 4
-        else:
+        else:  # an unreadable age or unknown district still counts by sex
             reason, any_valid = 0, True
         out.append((int(file_idx), unit_id, reason, int(n)))
         added.setdefault(ex.index, []).append({**row, "n": int(n)})
@@ -563,12 +566,12 @@ def _coverage_table(counted: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     channel, summed over files."""
     codes = _codes()
     attrs, packing = counted["attrs"].to_numpy(dtype=np.int64), codes.packing
-    district = np.asarray(codes.districts, dtype=object)[packing.field(attrs, "district")]
+    district = np.asarray([*codes.districts, UNKNOWN], dtype=object)[packing.field(attrs, "district")]
     frame = pd.DataFrame(
         {
             "unit_id": counted["unit_id"].to_numpy(dtype=np.int64),
             "sex": np.asarray(codes.sexes, dtype=object)[packing.field(attrs, "sex")],
-            "age_band": np.asarray(codes.band_labels, dtype=object)[packing.field(attrs, "band")],
+            "age_band": np.asarray([*codes.band_labels, UNKNOWN], dtype=object)[packing.field(attrs, "band")],
             "district": district,
             "division": pd.Series(district).map(load_reference().district_division).to_numpy(),
             "payment_channel": np.asarray(codes.channels, dtype=object)[packing.field(attrs, "channel")],
@@ -577,7 +580,7 @@ def _coverage_table(counted: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
         }
     )
     keys = ["unit_id", "sex", "age_band", "district", "division", "payment_channel"]
-    frame = frame.groupby(keys, as_index=False)[["beneficiaries", "amount_bdt"]].sum(min_count=1)
+    frame = frame.groupby(keys, as_index=False, dropna=False)[["beneficiaries", "amount_bdt"]].sum(min_count=1)
     frame = frame.merge(units, on="unit_id", how="left", validate="many_to_one")
     frame = frame[list(COVERAGE_COLUMNS)].astype(
         {**{c: "str" for c in COVERAGE_COLUMNS if c not in ("beneficiaries", "amount_bdt")},
@@ -599,7 +602,15 @@ def _quality_table(
     keys = ["file_idx", "unit_id"]
     reasons = invalid.assign(reason=invalid["reason"].map(dict(enumerate(INVALID_REASONS, start=1))))
     by_reason = reasons.pivot_table(index=keys, columns="reason", values="n", aggfunc="sum")
-    ids = counted.groupby(keys)[["ids", "amount_unreadable"]].sum().rename(columns={"ids": "rows_counted"})
+    codes = _codes()
+    attrs = counted["attrs"].to_numpy(dtype=np.int64)
+    counted = counted.assign(
+        invalid_age=np.where(codes.packing.field(attrs, "band") == codes.band_unreadable, counted["ids"], 0),
+        invalid_district=np.where(
+            codes.packing.field(attrs, "district") == codes.district_unknown, counted["ids"], 0),
+    )
+    ids = counted.groupby(keys)[["ids", "amount_unreadable", *COUNTED_UNREADABLE]].sum().rename(
+        columns={"ids": "rows_counted"})
     quality = (
         per_file.set_index(keys)[["valid_rows"]]
         .join(by_reason.reindex(columns=list(INVALID_REASONS)), how="outer")

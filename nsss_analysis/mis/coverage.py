@@ -132,6 +132,42 @@ def coverage_by_district(coverage: pd.DataFrame, ministry: str | None = None) ->
     )
 
 
+#: Funnel-plot limits: two-sided 95% and 99.8% (z = 1.96 and 3.09) around the
+#: programme's overall share; only districts outside the 99.8% limits are named.
+FUNNEL_LEVELS: tuple[float, float] = (0.95, 0.998)
+
+
+#: Columns of :func:`district_funnel`.
+FUNNEL_COLUMNS = ("programme", "fiscal_year", "district", "female", "total", "women_share",
+                  "overall_share", "low_95", "high_95", "low_998", "high_998", "outside_998")
+
+
+def district_funnel(by_district: pd.DataFrame) -> pd.DataFrame:
+    """Each district's women's share against its n, with funnel limits around the
+    programme's overall share (of the rows given, per programme and fiscal year):
+    ``overall_share ± z·sqrt(p(1-p)/n)`` for 95% and 99.8%, clipped to 0-1;
+    ``outside_998`` marks the districts outside the 99.8% limits, the only ones a
+    report names. Districts written ``unknown`` are left out of the funnel."""
+    if by_district is None or not len(by_district):
+        return pd.DataFrame({c: pd.Series(dtype="float64") for c in FUNNEL_COLUMNS})
+    rows = by_district[by_district["district"].astype(str).str.lower() != "unknown"]
+    keys = ["programme", "fiscal_year"] if "fiscal_year" in rows.columns else ["programme"]
+    totals = rows.groupby(keys, dropna=False)[["female", "total"]].transform("sum")
+    p0 = (totals["female"] / totals["total"]).to_numpy(dtype=float)
+    n = rows["total"].to_numpy(dtype=float)
+    se = np.sqrt(p0 * (1 - p0) / n)
+    out = rows.assign(overall_share=p0)
+    for level, name in zip(FUNNEL_LEVELS, ("95", "998"), strict=True):
+        z = NormalDist().inv_cdf(1 - (1 - level) / 2)
+        out[f"low_{name}"] = np.clip(p0 - z * se, 0, 1)
+        out[f"high_{name}"] = np.clip(p0 + z * se, 0, 1)
+    share = out["women_share"].to_numpy(dtype=float)
+    out["outside_998"] = (share < out["low_998"].to_numpy()) | (share > out["high_998"].to_numpy())
+    if "fiscal_year" not in out.columns:
+        out["fiscal_year"] = pd.NA
+    return out[list(FUNNEL_COLUMNS)].reset_index(drop=True)
+
+
 def amount_by_sex(coverage: pd.DataFrame, ministry: str | None = None) -> pd.DataFrame:
     """Benefit paid by programme, fiscal year and sex: ``beneficiaries``,
     ``amount_bdt`` (total) and ``mean_bdt`` per beneficiary."""

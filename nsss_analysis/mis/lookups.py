@@ -36,6 +36,16 @@ class _Codes:
     max_age: int
     packing: _Packing
 
+    @property
+    def band_unreadable(self) -> int:
+        """The code of an unreadable age (shown in the ``unknown`` band)."""
+        return len(self.band_labels)
+
+    @property
+    def district_unknown(self) -> int:
+        """The code of an unknown district (shown as ``unknown``)."""
+        return len(self.districts)
+
 
 @dataclass(frozen=True)
 class _Packing:
@@ -82,8 +92,10 @@ def _codes() -> _Codes:
     bands = tuple(ref.age_bands)
     sexes, districts = tuple(ref.sex_codes), tuple(sorted(ref.districts))
     band_labels, channels = (*(b["label"] for b in bands), UNKNOWN), (*ref.payment_channels, UNKNOWN)
-    widths = {"file": _bits(MAX_FILES), "sex": _bits(len(sexes)), "band": _bits(len(band_labels)),
-              "district": _bits(len(districts)), "channel": _bits(len(channels))}
+    # one more code each for an unreadable age and an unknown district: such a row
+    # still counts by sex (in the "unknown" band or district)
+    widths = {"file": _bits(MAX_FILES), "sex": _bits(len(sexes)), "band": _bits(len(band_labels) + 1),
+              "district": _bits(len(districts) + 1), "channel": _bits(len(channels))}
     widths["amount"] = 63 - sum(widths.values())  # 38 bits: up to Tk 2.7 billion
     return _Codes(
         sexes=sexes,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 from nsss_analysis.diagnostics.intervals import wilson_interval
-from nsss_analysis.diagnostics.rubric import SMALL_N
+from nsss_analysis.diagnostics.rubric import COMPARISON_MIN_N, SMALL_N
 from nsss_analysis.diagnostics.selections import (
     _gsot_count,
     guideline_groups,
@@ -19,6 +19,7 @@ from nsss_analysis.diagnostics.selections import (
     stage_counts,
 )
 from nsss_analysis.diagnostics.units import is_missing
+from nsss_analysis.mis.coverage import district_funnel
 from nsss_analysis.reference.vocab import ITEMS
 from nsss_analysis.report.labels import (
     ACTION_PHRASES,
@@ -28,6 +29,7 @@ from nsss_analysis.report.labels import (
     label_in_sentence,
 )
 from nsss_analysis.report.wording import (
+    count_share,
     crore,
     interval,
     join_words,
@@ -55,34 +57,38 @@ def headline_sentences(headline: dict) -> list[str]:
         return [f"No programme of {unit} has been assessed yet, so this report has no findings."]
     sentences = []
     n_transformative = headline.get("n_gender_transformative", 0)
+    rounds = headline.get("assessment_rounds") or []
+    when = (f" in the {rounds[0]} assessment round" if len(rounds) == 1 else
+            f" (each in its latest assessment round: {join_words(rounds)})" if rounds else "")
     if n == 1:
-        first = f"{unit} has 1 assessed programme, and it {'is' if k else 'is not'} {GSOT}."
+        first = f"{unit} has 1 assessed programme{when}, and it {'is' if k else 'is not'} {GSOT}."
     elif k == 0:
-        first = f"{unit} has {plural(n, 'assessed programme')}; none of them is {GSOT}."
+        first = f"{unit} has {plural(n, 'assessed programme')}{when}; none of them is {GSOT}."
     else:
-        share = share_with_interval(headline["share"], headline["ci_low"], headline["ci_high"])
-        first = (f"{unit} has {plural(n, 'assessed programme')}; {k} of them ({share}) "
+        share = (f"{k} of them ({share_with_interval(k / n, headline.get('ci_low'), headline.get('ci_high'))})"
+                 if n >= SMALL_N else f"{k} of {n}")
+        first = (f"{unit} has {plural(n, 'assessed programme')}{when}; {share} "
                  f"{'is' if k == 1 else 'are'} {GSOT}")
         first += f" ({n_transformative} transformative)." if n_transformative else "."
-    if headline.get("small_n"):
-        first += f" With fewer than {_small_n()} programmes, read shares as indications, not estimates."
     sentences.append(first)
 
     fy = headline.get("fiscal_year")
     total = headline.get("budget_total_crore")
+    flagged = int(headline.get("n_allocations_flagged") or 0)
+    excluding = _excluding(flagged, headline.get("flags_left_out"))
     if fy and not is_missing(total) and total > 0:
         count = headline.get("n_programmes_with_budget", 0)
         if k == 0 or not headline.get("budget_gender_crore"):
             sentences.append(
                 f"In FY {fy}, none of {_who(headline)} social-security budget on record "
-                f"({crore(total)}, {plural(count, 'programme')}) is in {GSOT} programmes."
+                f"({crore(total)}, {plural(count, 'programme')}{excluding}) is in {GSOT} programmes."
             )
         else:
             sentences.append(
                 f"In FY {fy}, {'this programme carries' if k == 1 else 'these programmes carry'} "
                 f"{percent(headline['budget_share'])} of {_who(headline)} social-security budget on record "
                 f"({crore(headline['budget_gender_crore'])} of {crore(total)}, "
-                f"{plural(count, 'programme')} with a budget)."
+                f"{plural(count, 'programme')} with a budget{excluding})."
             )
     else:
         sentences.append(f"No budget is on record for {_who(headline)} programmes, "
@@ -103,25 +109,55 @@ def headline_sentences(headline: dict) -> list[str]:
         sentences.append("The forms name no change that is said to be possible yet; "
                          "the recommendations below list every gap.")
 
+    own_scores = headline.get("programme_scores") or []
     mean = headline.get("mean_inclusion_score")
-    if not is_missing(mean):
+    if 0 < n < SMALL_N:
+        scored = [f"{score:.0f} ({name})" for name, score in own_scores if not is_missing(score)]
+        if scored:
+            sentences.append(f"With fewer than {SMALL_N} programmes there is no mean to estimate; "
+                             f"the gender inclusion {'score is' if len(scored) == 1 else 'scores are'} "
+                             f"{join_words(scored)}, of 100.")
+    elif not is_missing(mean):
         text = f"The mean gender inclusion score is {float(mean):.0f} of 100"
         text += interval(headline.get("mean_ci_low"), headline.get("mean_ci_high"), as_percent=False)
         national = headline.get("national_mean_inclusion_score")
         if headline.get("ministry_code") and not is_missing(national):
+            verdict = compare_units(
+                (n, headline.get("mean_ci_low"), headline.get("mean_ci_high")),
+                (headline.get("national_n", 0), headline.get("national_mean_ci_low"),
+                 headline.get("national_mean_ci_high")))
             text += f"; the national mean is {float(national):.0f}"
+            text += f" ({verdict})" if verdict else ""
         sentences.append(text + ".")
     return sentences
 
 
-def _compare(low: float, high: float, nat_low: float, nat_high: float) -> str:
-    if any(is_missing(v) for v in (low, high, nat_low, nat_high)):
+def _excluding(flagged: int, flags: object) -> str:
+    """``; excluding 1 allocation flagged as about 10x the arithmetic`` (or by the
+    plausibility check), or empty when no allocation was left out."""
+    if not flagged:
         return ""
-    if low > nat_high:
-        return "above the national figure (the intervals do not overlap)"
-    if high < nat_low:
-        return "below the national figure (the intervals do not overlap)"
-    return "the intervals overlap, so the difference from the national figure may be chance"
+    about = [f for f in str(flags or "").split("; ") if f.startswith("about ")]
+    how = (f"flagged as {join_words(about, 'or')} the arithmetic" if about and len(about) == len(
+        str(flags).split("; ")) else "flagged by the check beneficiaries x rate x 12")
+    return f"; excluding {plural(flagged, 'allocation')} {how}"
+
+
+def compare_units(unit: tuple, other: tuple) -> str:
+    """The reading of a difference between two units, each ``(n, ci_low, ci_high)``:
+    "above"/"below" only when both have at least ``COMPARISON_MIN_N`` programmes and
+    the 95% intervals do not overlap; "no clear difference" otherwise; "" when either
+    has too few programmes to compare."""
+    (n, low, high), (n2, low2, high2) = unit, other
+    if is_missing(n) or is_missing(n2) or int(n) < COMPARISON_MIN_N or int(n2) < COMPARISON_MIN_N:
+        return ""
+    if any(is_missing(v) for v in (low, high, low2, high2)):
+        return ""
+    if float(low) > float(high2):
+        return "above the national figure: the 95% intervals do not overlap"
+    if float(high) < float(low2):
+        return "below the national figure: the 95% intervals do not overlap"
+    return "no clear difference from the national figure"
 
 
 def item_heatmap_reading(assessments) -> str:
@@ -157,15 +193,15 @@ def level_reading(level_shares) -> str:
     if n == 0:
         return "No programme has been scored."
     low, high = wilson_interval(k, n)
-    text = f"{k} of {n} programmes ({share_with_interval(k / n, low, high)}) {'is' if k == 1 else 'are'} {GSOT}"
+    text = f"{count_share(k, n, low, high, SMALL_N, 'programmes')} {'is' if k == 1 else 'are'} {GSOT}"
     nk, nn = _gsot_count(nat_rows)
     if nn:
         nlow, nhigh = wilson_interval(nk, nn)
-        text += f", against {percent(nk / nn)} nationally{interval(nlow, nhigh)}"
-        verdict = _compare(low, high, nlow, nhigh)
+        text += f", against {count_share(nk, nn, nlow, nhigh, SMALL_N)} nationally"
+        verdict = compare_units((n, low, high), (nn, nlow, nhigh))
         text += f"; {verdict}" if verdict else ""
-    if n < _small_n():
-        text += f"; fewer than {_small_n()} programmes, so the interval is wide"
+    if n < SMALL_N:
+        text += f"; with fewer than {SMALL_N} programmes, a count, not a share, and no comparison"
     return text + "."
 
 
@@ -182,10 +218,12 @@ def item_yes_reading(item_shares) -> str:
     if rows is None or not len(rows) or rows["n"].max() == 0:
         return "No item has been answered."
     rows = rows[rows["n"] > 0]
-    top = rows.loc[rows["share"].idxmax()]
-    low = rows.loc[rows["share"].idxmin()]
-    if top["share"] == low["share"]:
-        return f"Every item is answered yes by the same share of programmes ({percent(top['share'])})."
+    rate = rows["count_yes"] / rows["n"]  # for ordering only: the sentence gives counts
+    top = rows.loc[rate.idxmax()]
+    low = rows.loc[rate.idxmin()]
+    if rate.max() == rate.min():
+        return (f"Every item is answered yes by the same proportion of programmes "
+                f"({top['count_yes']} of {top['n']}).")
     return (f"{label(top['item'])} is the item most often answered yes ({top['count_yes']} of {top['n']} "
             f"programmes); {label_in_sentence(low['item'])} the least ({low['count_yes']} of {low['n']}).")
 
@@ -233,23 +271,26 @@ def recommendations_reading(recs) -> str:
 
 
 def readiness_reading(data_readiness) -> str:
-    """Programmes ready to measure gender results, beside the national share."""
+    """Programmes ready to measure gender results (all three items yes), beside the
+    national share."""
     if data_readiness is None or not len(data_readiness):
         return "No programme scored."
     unit = data_readiness[data_readiness["scope"] != "national"]
     nat = rows_of(data_readiness, "national")
+    what = ("sex-disaggregated data, gender-integrated reporting and gender indicators all yes; "
+            "not applicable, unknown or partly is not ready")
     if not len(unit) or (nat is not None and len(nat) and len(unit) > 1):
         row = nat.iloc[0]
-        return (f"Nationally {row['n_ready']} of {row['n']} programmes ({share_with_interval(row['share'], row['ci_low'], row['ci_high'])}) "
-                "are ready to measure gender results: sex-disaggregated data, gender-integrated reporting "
-                "and gender indicators all yes.")
+        return (f"Nationally {count_share(row['n_ready'], row['n'], row['ci_low'], row['ci_high'], noun='programmes')} "
+                f"are ready to measure gender results ({what}).")
     row = unit.iloc[0]
-    text = (f"{row['n_ready']} of {row['n']} programmes ({share_with_interval(row['share'], row['ci_low'], row['ci_high'])}) "
-            "are ready to measure gender results (sex-disaggregated data, gender-integrated reporting and "
-            "gender indicators all yes)")
+    text = (f"{count_share(row['n_ready'], row['n'], row['ci_low'], row['ci_high'], noun='programmes')} "
+            f"{'is' if row['n_ready'] == 1 else 'are'} ready to measure gender results ({what})")
     if nat is not None and len(nat):
         n = nat.iloc[0]
-        text += f", against {percent(n['share'])} nationally"
+        text += f", against {count_share(n['n_ready'], n['n'])} nationally"
+        verdict = compare_units((row["n"], row["ci_low"], row["ci_high"]), (n["n"], n["ci_low"], n["ci_high"]))
+        text += f"; {verdict}" if verdict else ""
     return text + "."
 
 
@@ -276,9 +317,9 @@ def data_quality_sentences(data_quality, budget_plausibility=None) -> list[str]:
                    "quarantined (unusable rows or cells; see quarantine.csv).")
     conflicts = int(row["n_conflicting_programmes"])
     out.append(
-        f"{plural(conflicts, 'programme')} {'is' if conflicts == 1 else 'are'} assessed more than once with "
-        "different answers (see conflicts.csv); each assessment counts until a person resolves it."
-        if conflicts else "No programme is assessed twice with different answers."
+        f"{plural(conflicts, 'programme')} {'is' if conflicts == 1 else 'are'} assessed more than once in "
+        "one round with different answers (see conflicts.csv); each counts once, as said below."
+        if conflicts else "No programme is assessed twice in one round with different answers."
     )
     if budget_plausibility is not None and len(budget_plausibility):
         flagged = budget_plausibility[~budget_plausibility["plausible"].astype(bool)]
@@ -288,7 +329,8 @@ def data_quality_sentences(data_quality, budget_plausibility=None) -> list[str]:
                                 for r in flagged.head(3).to_dict("records")])
             out.append(f"{len(flagged)} of {plural(checked, 'budget row')} with a monthly rate "
                        f"{'fails' if len(flagged) == 1 else 'fail'} the check "
-                       f"beneficiaries x rate x 12: {names}; flagged, not corrected.")
+                       f"beneficiaries x rate x 12: {names}; flagged, not corrected, and left out "
+                       "of budget totals and shares.")
         else:
             out.append(f"{'The' if checked == 1 else 'All'} {plural(checked, 'budget row')} with a monthly rate "
                        f"{'passes' if checked == 1 else 'pass'} the check "
@@ -309,7 +351,7 @@ def levels_by_unit_reading(level_shares, scope: str = "ministry") -> str:
     per_unit = units.groupby("unit").apply(lambda r: _gsot_count(r)[0], include_groups=False) if len(units) else []
     none = int((per_unit == 0).sum()) if len(units) else 0
     what = "ministries and divisions" if scope == "ministry" else "clusters"
-    text = f"Across government {k} of {n} programmes ({share_with_interval(k / n, low, high)}) are {GSOT}"
+    text = f"Across government {count_share(k, n, low, high, SMALL_N, 'programmes')} are {GSOT}"
     if len(units):
         text += f"; in {none} of {len(per_unit)} {what} none is"
     return text + "."
@@ -326,12 +368,14 @@ def mean_score_reading(mean_score, scope: str = "ministry") -> str:
             f"{interval(row['ci_low'], row['ci_high'], as_percent=False)} over {plural(int(row['n']), 'programme')}")
     units = rows_of(mean_score, scope, "inclusion_score")
     if units is not None and len(units):
-        have = units.dropna(subset=["ci_low", "ci_high"])
-        above = int((have["ci_low"] > row["ci_high"]).sum())
-        below = int((have["ci_high"] < row["ci_low"]).sum())
+        enough = units[(units["n"] >= COMPARISON_MIN_N)].dropna(subset=["ci_low", "ci_high"])
+        above = int((enough["ci_low"] > row["ci_high"]).sum()) if row["n"] >= COMPARISON_MIN_N else 0
+        below = int((enough["ci_high"] < row["ci_low"]).sum()) if row["n"] >= COMPARISON_MIN_N else 0
         what = "ministries" if scope == "ministry" else "clusters"
-        text += (f"; the intervals of {above} {what} lie above it and {below} below it, the other "
-                 f"{len(units) - above - below} cannot be told apart from it (or have too few programmes)")
+        few = len(units) - len(enough)
+        text += (f"; of the {len(enough)} {what} with at least {COMPARISON_MIN_N} scored programmes, "
+                 f"{above} lie above it and {below} below it (95% intervals apart), the others show no "
+                 f"clear difference; {few} {what} have too few programmes to compare")
     return text + "."
 
 
@@ -341,9 +385,11 @@ def budget_share_reading(budget_gender_share) -> str:
     if nat is None or not len(nat) or is_missing(nat.iloc[0]["budget_total"]) or not nat.iloc[0]["budget_total"]:
         return "No budget is on record."
     row = nat.iloc[0]
+    flagged = int(row.get("n_allocations_flagged", 0) or 0)
+    excluding = _excluding(flagged, row.get("flags_left_out"))
     return (f"In FY {row['fiscal_year']}, {percent(row['share'])} of the social-security budget on record "
             f"({crore(row['budget_gender_specific_or_transformative'])} of {crore(row['budget_total'])}, "
-            f"{plural(int(row['n_programmes_with_budget']), 'programme')}) is in {GSOT} programmes.")
+            f"{plural(int(row['n_programmes_with_budget']), 'programme')}{excluding}) is in {GSOT} programmes.")
 
 
 def gaps_reading(lifecycle_matrix, target_groups) -> str:
@@ -363,6 +409,65 @@ def gaps_reading(lifecycle_matrix, target_groups) -> str:
     return text[0].upper() + text[1:] + "."
 
 
+def trend_reading(trend) -> str:
+    """The paired trend: how many programmes are paired, each change named (fewer than
+    5 pairs) or the summary of change with its interval (5 or more)."""
+    if trend is None or not trend.ok:
+        return sentence(trend.message) + "." if trend is not None else "No trend."
+    pairs = trend.pairs
+    n = len(pairs)
+    lead = (f"{plural(n, 'programme')} {'is' if n == 1 else 'are'} assessed in two rounds and "
+            "each compared with itself; programmes assessed in one round only are left out")
+    if not trend.summary:
+        changes = [f"{r['programme']} {r['score_before']:.0f} → {r['score_after']:.0f}"
+                   for r in pairs.to_dict("records")
+                   if not is_missing(r["score_before"]) and not is_missing(r["score_after"])]
+        return f"{lead}: {join_words(changes)}."
+    s = trend.summary
+    text = (f"{lead}. The score rose for {s['n_up']}, fell for {s['n_down']} and did not change for "
+            f"{s['n_same']}; the mean change is {s['mean_change']:+.0f} points"
+            f"{interval(s['ci_low'], s['ci_high'], as_percent=False)}. Gender-specific or "
+            f"transformative: {s['gsot_before']} of {n} in the earlier round, {s['gsot_after']} of {n} "
+            "in the later.")
+    return text
+
+
+def budget_trend_reading(table) -> str:
+    """Budgets and women's share across fiscal years, for the same programmes."""
+    if table is None or not len(table):
+        return "No budget is on record, so there is no trend in budgets."
+    first, last = table.iloc[0], table.iloc[-1]
+    span = f"FY {first['fiscal_year']} to {last['fiscal_year']}"
+    n = int(first["n_programmes"])
+    if n == 0:
+        text = f"No programme has a budget on record in every fiscal year from {span}, so budgets are not compared"
+    else:
+        text = (f"For the {plural(n, 'programme')} with a budget in every fiscal year from {span}, the budget "
+                f"went from {crore(first['budget_crore'])} to {crore(last['budget_crore'])}")
+    w = int(first["n_programmes_women"])
+    if w:
+        text += (f"; for the {plural(w, 'programme')} reporting women beneficiaries every year, women's share went "
+                 f"from {percent(first['women_share'])} of {float(first['beneficiaries']):,.0f} to "
+                 f"{percent(last['women_share'])} of {float(last['beneficiaries']):,.0f} (administrative totals)")
+    return text + "."
+
+
+def counting_reading(resolution) -> str:
+    """How programmes with more than one row in a round are counted once."""
+    if resolution is None or not len(resolution):
+        return "Every programme has one row per assessment round."
+    conflicts = resolution[~resolution["resolution"].str.contains("cell for cell")]
+    repeats = len(resolution) - len(conflicts)
+    parts = []
+    if len(conflicts):
+        parts.append(f"{plural(len(conflicts), 'programme')} {'has' if len(conflicts) == 1 else 'have'} "
+                     "rows that disagree in one round; each counts once, as listed")
+    if repeats:
+        parts.append(f"{plural(repeats, 'programme')} {'is' if repeats == 1 else 'are'} repeated cell for "
+                     "cell across files and counted once")
+    return sentence("; ".join(parts)) + "."
+
+
 def model_reading(result) -> str:
     """The model's plain-language reading, or why there is no model."""
     if result is None:
@@ -370,12 +475,17 @@ def model_reading(result) -> str:
     return sentence(result.reading or result.message)
 
 
-#: Shown at the top of every report: the bundled sample's answers and most budgets
-#: are synthetic (data/raw/README.md cites the real figures it uses).
+#: Shown at the top of a report built from data marked synthetic (``data/raw/SYNTHETIC``).
 DATA_NOTICE = (
-    "Figures from the bundled sample are synthetic except where a source is cited "
-    "(see data/raw/README.md); they illustrate the method and are not an official assessment."
+    "These figures are synthetic: the raw folder carries the SYNTHETIC marker. Except where "
+    "a source is cited (see data/raw/README.md), they illustrate the method and are not an "
+    "official assessment."
 )
+
+
+def data_notice(synthetic: bool) -> str:
+    """The notice a page built from synthetic data carries; empty for real submissions."""
+    return DATA_NOTICE if synthetic else ""
 
 
 def fiscal_year_phrase(headline: dict) -> str:
@@ -388,9 +498,8 @@ NO_COVERAGE = ("No MIS beneficiary extract has been processed for this ministry'
                "by sex comes only from the forms above.")
 
 
-#: A district or age band with fewer beneficiaries than this is left out when a
-#: sentence names the lowest and highest women's share: with 5 people, 0% or 100% is
-#: noise, not a finding (the figure still shows every one).
+#: An age band with fewer beneficiaries than this is left out when a sentence names
+#: the lowest and highest women's share: with 5 people, 0% or 100% is noise.
 MIN_BENEFICIARIES_NAMED = 30
 
 
@@ -399,11 +508,11 @@ def _programme_names(df) -> list[str]:
 
 
 def coverage_reading(shares) -> str:
-    """Women's share of each programme's counted beneficiaries, with its interval."""
+    """Women's share of each programme's counted beneficiaries, with its count and interval."""
     if shares is None or not len(shares):
         return "No beneficiary could be counted."
-    parts = [f"{percent(r['share'])} of {r['programme']}'s {int(r['total']):,} (95% interval "
-             f"{percent(r['ci_low'])}–{percent(r['ci_high'])})" for r in shares.to_dict("records")]
+    parts = [f"{percent(r['share'])} of {r['programme']}'s {int(r['total']):,}"
+             f"{interval(r['ci_low'], r['ci_high'])}" for r in shares.to_dict("records")]
     return f"In the MIS, women are {join_words(parts)} beneficiaries counted."
 
 
@@ -412,37 +521,49 @@ def _range_sentence(rows, category: str, share: str = "women_share") -> str | No
     if len(big) < 2:
         return None
     low, high = big.loc[big[share].idxmin()], big.loc[big[share].idxmax()]
-    return (f"women's share ranges from {percent(low[share])} ({low[category]}) to "
-            f"{percent(high[share])} ({high[category]})")
+    if low[category] == high[category]:
+        return None
+    return (f"women's share is lowest in the {low[category]} band ({percent(low[share])} of "
+            f"{int(low['total']):,}) and highest in the {high[category]} band ({percent(high[share])} of "
+            f"{int(high['total']):,})")
 
 
 def age_band_reading(by_age) -> str:
-    """Per programme: the age band most beneficiaries are in, and the range of women's share."""
+    """Per programme: the age band most beneficiaries are in, and where women's share
+    is lowest and highest (bands of at least ``MIN_BENEFICIARIES_NAMED``)."""
     if by_age is None or not len(by_age):
         return "No beneficiary could be counted."
     parts = []
     for name in _programme_names(by_age):
         rows = by_age[by_age["programme"] == name] if name else by_age
         top = rows.loc[rows["total"].idxmax()]
-        text = (f"{name}: {percent(top['total'] / rows['total'].sum())} of beneficiaries are aged "
-                f"{top['age_band']}")
+        text = (f"{name}: {percent(top['total'] / rows['total'].sum())} of {int(rows['total'].sum()):,} "
+                f"beneficiaries are aged {top['age_band']}")
         spread = _range_sentence(rows, "age_band")
         parts.append(text + (f"; {spread}" if spread else ""))
     return sentence("; ".join(parts)) + "."
 
 
 def district_reading(by_district) -> str:
-    """Per programme: the districts with the lowest and highest women's share."""
+    """Per programme: the districts outside the 99.8% funnel limits around the
+    programme's overall share, each with its n; no range across districts."""
     if by_district is None or not len(by_district):
         return "No beneficiary with a known district could be counted."
+    funnel = district_funnel(by_district)
     parts = []
-    for name in _programme_names(by_district):
-        rows = by_district[by_district["programme"] == name] if name else by_district
-        spread = _range_sentence(rows, "district")
-        parts.append(f"{name}: {spread} across {plural(len(rows), 'district')}" if spread else
-                     f"{name}: too few beneficiaries per district to compare")
-    return (sentence("; ".join(parts))
-            + f" (districts with at least {MIN_BENEFICIARIES_NAMED} beneficiaries).")
+    for name in _programme_names(funnel):
+        rows = funnel[funnel["programme"] == name] if name else funnel
+        outside = rows[rows["outside_998"].astype(bool)]
+        overall = percent(rows["overall_share"].iloc[0]) if len(rows) else "n/a"
+        if len(outside):
+            named = join_words([f"{r['district']} ({percent(r['women_share'])} of {int(r['total']):,})"
+                                for r in outside.sort_values("district").to_dict("records")])
+            parts.append(f"{name}: outside the 99.8% limits around the overall {overall}: {named}")
+        else:
+            parts.append(f"{name}: every one of {plural(len(rows), 'district')} lies within the 99.8% "
+                         f"limits around the overall {overall}, so the differences between districts "
+                         "are what chance gives at their size")
+    return sentence("; ".join(parts)) + "."
 
 
 def amount_reading(amounts) -> str:

@@ -10,7 +10,7 @@ from nsss_analysis.reference.vocab import LEVELS
 from nsss_analysis.report import figures, narrative
 from nsss_analysis.report.display import MISSING, bullets, figure, paragraph, table
 from nsss_analysis.report.labels import ANSWER_LABELS, label
-from nsss_analysis.report.wording import sentence
+from nsss_analysis.report.wording import percent, sentence
 
 #: The programme table's columns, in words.
 PROGRAMME_COLUMNS: dict[str, str] = {
@@ -98,12 +98,72 @@ def model_section(result) -> list:
     return out
 
 
+#: Columns of the paired-trend table, in words.
+PAIR_COLUMNS: dict[str, str] = {
+    "programme": "Programme",
+    "round_before": "Earlier round",
+    "round_after": "Later round",
+    "score_before": "Score, earlier",
+    "score_after": "Score, later",
+    "change": "Change",
+    "level_before": "Level, earlier",
+    "level_after": "Level, later",
+    "items_changed": "Answers that changed",
+}
+
+
 def trend_section(trend) -> list:
-    """The trend across assessment rounds, or why there is none."""
+    """The paired trend across assessment rounds: only programmes assessed in both, the
+    number paired, each programme's change; or why there is no trend."""
 
     if trend is None or not trend.ok:
         return [paragraph(sentence(trend.message) + "." if trend is not None else "No trend.")]
-    return [figure(figures.trend_by_round(trend.table), sentence(trend.message) + ".")]
+    return [
+        figure(figures.trend_by_round(trend.pairs), narrative.trend_reading(trend)),
+        table(trend.pairs, PAIR_COLUMNS, digits={"score_before": 0, "score_after": 0, "change": 0}),
+    ]
+
+
+#: Columns of the budget trend table, in words.
+BUDGET_TREND_COLUMNS: dict[str, str] = {
+    "fiscal_year": "Fiscal year",
+    "n_programmes": "Programmes with a budget every year",
+    "budget_crore": "Budget (BDT crore)",
+    "n_programmes_women": "Programmes reporting women every year",
+    "women_share": "Women's share of their beneficiaries",
+}
+
+
+def budget_trend_section(table: pd.DataFrame | None) -> list:
+    """Budgets and women's share across fiscal years for the same programmes."""
+    out = [paragraph(narrative.budget_trend_reading(table))]
+    if table is not None and len(table) and int(table["n_programmes"].iloc[0]):
+        shown = table.assign(women_share=table["women_share"].map(percent))
+        out.append(table_of(shown))
+    return out
+
+
+def table_of(df: pd.DataFrame):
+    return table(df, BUDGET_TREND_COLUMNS, digits={"budget_crore": 0})
+
+
+#: Columns of the counting table, in words.
+COUNTING_COLUMNS: dict[str, str] = {
+    "programme": "Programme",
+    "assessment_round": "Round",
+    "rows": "Rows",
+    "resolution": "How it is counted",
+    "used": "Row used",
+    "set_unknown": "Answers set to unknown",
+}
+
+
+def counting_section(resolution: pd.DataFrame | None) -> list:
+    """Programmes with more than one row in a round and how each is counted once."""
+    if resolution is None or not len(resolution):
+        return [paragraph("Every programme has one row per assessment round: nothing to resolve.")]
+    return [paragraph(narrative.counting_reading(resolution)),
+            table(resolution, COUNTING_COLUMNS)]
 
 
 def coverage_section(tables, ministry_code: str) -> list:

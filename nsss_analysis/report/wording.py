@@ -15,28 +15,70 @@ def plural(n: int, singular: str, plural_form: str | None = None) -> str:
     return f"{n:,} {word}"
 
 
+#: Most decimals a percentage is printed with before "under"/"over" is used.
+MAX_PERCENT_DIGITS = 1
+
+
 def percent(share: object, digits: int = 0) -> str:
-    """A share 0-1 as a percentage (``0.583`` → ``58%``); ``n/a`` when missing."""
+    """A share 0-1 as a percentage (``0.583`` → ``58%``); ``n/a`` when missing.
+
+    Never rounded to 0% or 100% unless exactly so: ``0.996`` → ``99.6%``,
+    ``0.0004`` → ``under 0.1%``, ``0.9996`` → ``over 99.9%``.
+    """
     if is_missing(share):
         return "n/a"
-    return f"{float(share) * 100:.{digits}f}%"
+    value = float(share) * 100
+    if value in (0.0, 100.0):
+        return f"{value:.0f}%"
+    for d in range(digits, max(digits, MAX_PERCENT_DIGITS) + 1):
+        text = f"{value:.{d}f}"
+        if float(text) not in (0.0, 100.0):
+            return f"{text}%"
+    limit = 10.0 ** -max(digits, MAX_PERCENT_DIGITS)
+    return f"under {limit:g}%" if value < 50 else f"over {100 - limit:g}%"
+
+
+def _bounds(low: float, high: float, as_percent: bool, digits: int) -> tuple[str, str]:
+    """Both bounds with enough decimals that they differ and that neither is rounded
+    to 0% or 100% unless exactly so (``99.7%``–``100%``)."""
+    scale, unit, edges = (100.0, "%", (0.0, 100.0)) if as_percent else (1.0, "", ())
+    values = (low * scale, high * scale)
+    for d in range(digits, digits + 4):
+        texts = [f"{v:.0f}" if v in edges else f"{v:.{d}f}" for v in values]
+        rounded_to_edge = any(v not in edges and float(t) in edges for v, t in zip(values, texts, strict=True))
+        if not rounded_to_edge and texts[0] != texts[1]:
+            break
+    return texts[0] + unit, texts[1] + unit
 
 
 def interval(low: object, high: object, as_percent: bool = True, digits: int = 0) -> str:
-    """``(95% interval 32%-81%)``, or the empty string when there is no interval."""
-    if is_missing(low) or is_missing(high):
+    """``(95% interval 32%-81%)``, or the empty string when there is no interval (or
+    one of zero width, which is never printed)."""
+    if is_missing(low) or is_missing(high) or float(low) == float(high):
         return ""
-    if as_percent:
-        return f" (95% interval {percent(low, digits)}–{percent(high, digits)})"
-    return f" (95% interval {float(low):.{digits}f}–{float(high):.{digits}f})"
+    lo, hi = _bounds(float(low), float(high), as_percent, digits)
+    return f" (95% interval {lo}–{hi})"
 
 
 def share_with_interval(share: object, low: object, high: object) -> str:
     """``58%, 95% interval 32%–81%`` (or ``58%`` when there is no interval)."""
     text = percent(share)
-    if not (is_missing(low) or is_missing(high)):
-        text += f", 95% interval {percent(low)}–{percent(high)}"
+    if not (is_missing(low) or is_missing(high) or float(low) == float(high)):
+        lo, hi = _bounds(float(low), float(high), True, 0)
+        text += f", 95% interval {lo}–{hi}"
     return text
+
+
+def count_share(count: int, n: int, low: object = None, high: object = None,
+                min_n: int = 5, noun: str = "") -> str:
+    """A count with its share: ``46 of 100 programmes (46%, 95% interval 36%–56%)``;
+    only the count, ``1 of 2 programmes``, when ``n`` is under ``min_n`` (a percentage
+    of so few misleads)."""
+    count, n = int(count), int(n)
+    what = f" {noun}" if noun else ""
+    if n < min_n or n == 0:
+        return f"{count:,} of {n:,}{what}"
+    return f"{count:,} of {n:,}{what} ({share_with_interval(count / n, low, high)})"
 
 
 def crore(value: object) -> str:

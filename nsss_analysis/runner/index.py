@@ -8,6 +8,7 @@ import math
 from pathlib import Path
 
 from nsss_analysis import __version__
+from nsss_analysis.diagnostics.rubric import SMALL_N
 from nsss_analysis.diagnostics.summaries import headline_figures
 from nsss_analysis.io import write_text_atomic
 from nsss_analysis.report import narrative
@@ -88,8 +89,10 @@ def write_index(out: Path, manifest: dict) -> Path:
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )
+    synthetic = any(bool((e.get("headline") or {}).get("synthetic")) for e in manifest.get("reports", {}).values())
     page = env.get_template("index.html.j2").render(
-        years=ordered, generated=now(), version=__version__
+        years=ordered, generated=now(), version=__version__,
+        notice=narrative.DATA_NOTICE if synthetic else "",
     )
     path = out / INDEX_FILE
     write_text_atomic(path, page)
@@ -107,7 +110,7 @@ def index_figures(headline: dict | None) -> dict:
     gsot = dash
     if _number(k) and _number(n):
         gsot = f"{int(k)} of {int(n)}"
-        if _number(share):
+        if _number(share) and int(n) >= SMALL_N:  # below 5 programmes: the count only
             gsot += f" ({share:.0%}"
             gsot += f", {low:.0%}–{high:.0%})" if _number(low) and _number(high) else ")"
     budget = dash
@@ -116,7 +119,7 @@ def index_figures(headline: dict | None) -> dict:
         if headline.get("fiscal_year"):
             budget += f" (FY {headline['fiscal_year']})"
     score = dash
-    if _number(headline.get("mean_inclusion_score")):
+    if _number(headline.get("mean_inclusion_score")) and _number(n) and int(n) >= SMALL_N:
         score = f"{headline['mean_inclusion_score']:.0f}"
         if _number(headline.get("mean_ci_low")) and _number(headline.get("mean_ci_high")):
             score += f" ({headline['mean_ci_low']:.0f}–{headline['mean_ci_high']:.0f})"

@@ -200,9 +200,9 @@ def _latest_year(budgets, assessments, code: str | None) -> str | None:
         fy = resolve_fiscal_year(budgets, code, None)
         if fy:
             return fy
-    if "assessment_fy" in assessments.columns:
+    if "assessment_round" in assessments.columns:
         rows = assessments if code is None else assessments[assessments["ministry_code"] == code]
-        years = [y for y in rows["assessment_fy"].dropna().tolist() if isinstance(y, str) and y]
+        years = [y for y in rows["assessment_round"].dropna().tolist() if isinstance(y, str) and y]
         if years:
             return max(years)
     return None
@@ -212,6 +212,6 @@ def fiscal_years_with_data(tables) -> set[str]:
     years: set[str] = set()
     if tables.budgets is not None and "fiscal_year" in tables.budgets.columns:
         years |= {y for y in tables.budgets["fiscal_year"].dropna().tolist() if isinstance(y, str)}
-    if "assessment_fy" in tables.assessments.columns:
-        years |= {y for y in tables.assessments["assessment_fy"].dropna().tolist() if isinstance(y, str)}
+    if "assessment_round" in tables.assessments.columns:
+        years |= {y for y in tables.assessments["assessment_round"].dropna().tolist() if isinstance(y, str)}
     return years

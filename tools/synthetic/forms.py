@@ -97,6 +97,16 @@ UNKNOWN_SHARE = 0.10
 #: How a resubmission changes an answer (always to a different one: a real conflict).
 RESUBMISSION_CHANGE = {"yes": "partly", "partly": "yes", "no": "partly", "not_applicable": "no",
                        "unknown": "no"}
+#: The baseline round the 2019 workshop asked for: the same programmes assessed in
+#: FY 2018-19, so a trend compares like with like.
+BASELINE_ROUND = "2018-19"
+#: How an answer of the baseline round differed from today's (a step down: the later
+#: round shows some progress); applied to ``BASELINE_CHANGED_ITEMS`` items per programme.
+BASELINE_CHANGE = {"yes": "partly", "partly": "no", "no": "no", "not_applicable": "not_applicable",
+                   "unknown": "no"}
+BASELINE_CHANGED_ITEMS = 3
+#: The date each baseline workbook says it was modified (received) is not set: the
+#: bundled workbooks all carry the template's fixed timestamp.
 #: How a follow-up ("If not, can ... ?") is answered when it applies.
 FOLLOWUP_TENDENCY = (("yes", 0.5), ("no", 0.3), ("unknown", 0.2))
 
@@ -369,7 +379,7 @@ class Truth:
     """What a correct cleaner makes of a generated set, keyed by
     ``(source_file, source_sheet, source_row)``.
 
-    - ``assessments``: expected rows of assessments.parquet (contract columns + ``assessment_fy``);
+    - ``assessments``: expected rows of assessments.parquet (contract columns + ``assessment_round``);
     - ``budgets``: expected rows of budgets.parquet;
     - ``quarantined_rows``: rows that must be quarantined whole (``reason_kind``: totals,
       duplicate, no_programme, unknown_ministry);
@@ -410,8 +420,8 @@ ANSWER_PALETTES: dict[str, dict[str, tuple[str, ...]]] = {
         "yes": ("Yes", "Yes", "Y", "yes.", "YES"),
         "partly": ("Partly", "Partially", "Yes (partially)"),
         "no": ("No", "No", "N", "no."),
-        "not_applicable": ("N/A", "-", "NA"),
-        "unknown": ("", "", "Don't know", "?"),
+        "not_applicable": ("N/A", "Not applicable", "NA"),
+        "unknown": ("", "", "Don't know", "?", "-"),
     },
     "bangla": {
         "yes": ("হ্যাঁ",), "partly": ("আংশিক",), "no": ("না",),
@@ -425,7 +435,7 @@ FOLLOWUP_PALETTES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "english": {
         "yes": ("Yes", "Possible", "Y"), "no": ("No", "Not possible", "N"),
-        "not_applicable": ("", "", "N/A", "-"), "unknown": ("Don't know", "Maybe"),
+        "not_applicable": ("", "", "N/A", "-"), "unknown": ("Don't know", "Maybe", "-", "N/A"),
     },
     "bangla": {
         "yes": ("হ্যাঁ", "সম্ভব"), "no": ("না", "সম্ভব নয়"),
@@ -583,7 +593,7 @@ class Submission:
     cluster_style: str = "canonical"  # canonical | variant
     title: tuple[str, ...] = ()  # title rows above the header (xlsx)
     merge_title: bool = False
-    assessment_fy: str | None = None
+    assessment_round: str | None = None
     extra_columns: tuple[str, ...] = ()  # e.g. "Sl. No.", "Budget code"
     omit: tuple[str, ...] = ()  # processed columns this table does not have
     shuffle: bool = False
@@ -595,6 +605,7 @@ class Submission:
     bad_fy: str | None = None  # programme whose start year is unreadable
     bad_answer: tuple[str, str] | None = None  # (programme, item) with an unreadable answer
     changed_answers: dict = field(default_factory=dict)  # programme -> items answered differently
+    baseline: bool = False  # an earlier round: some answers a step lower than today's
     budget_sheet: tuple[str, ...] = ()  # programmes with rows on a Budget sheet
 
 
@@ -607,7 +618,7 @@ SUBMISSIONS: tuple[Submission, ...] = (
         "MoSW_gender_assessment_2023-24.xlsx", "MoSW",
         tuple(p.name for p in CATALOGUE if p.ministry == "MoSW"),
         ministry_text="Ministry of Social Welfare", fy_styles=("dash", "dash", "long"),
-        assessment_fy="2023-24", duplicate="Rural Social Services", budget_sheet=MOSW_BUDGET_SHEET,
+        assessment_round="2023-24", duplicate="Rural Social Services", budget_sheet=MOSW_BUDGET_SHEET,
     ),
     Submission(
         "mowca-submission.xlsx", "MoWCA", tuple(p.name for p in CATALOGUE if p.ministry == "MoWCA"),
@@ -623,7 +634,7 @@ SUBMISSIONS: tuple[Submission, ...] = (
     Submission(
         "LGD_assessment_FY2023-24.xlsx", "LGD", tuple(p.name for p in CATALOGUE if p.ministry == "LGD"),
         ministry_text="Local Govt. Division", answers="bangla", fy_styles=("bangla",),
-        separators=(";",), assessment_fy="2023-24", totals_label="মোট",
+        separators=(";",), assessment_round="2023-24", totals_label="মোট",
     ),
     Submission(
         "HSD_gender_assessment.xlsx", "HSD", tuple(p.name for p in CATALOGUE if p.ministry == "HSD"),
@@ -641,7 +652,7 @@ SUBMISSIONS: tuple[Submission, ...] = (
     ),
     Submission(
         "MoFL-assessment-2022-23.xlsx", "MoFL", ("VGF for Jatka (Hilsa) Fishers",),
-        ministry_text="MoFL", answers="english", fy_styles=("long",), assessment_fy="2022-23",
+        ministry_text="MoFL", answers="english", fy_styles=("long",), assessment_round="2022-23",
         separators=(" and ",),
     ),
     Submission(
@@ -652,21 +663,21 @@ SUBMISSIONS: tuple[Submission, ...] = (
         ministry_text="Ministry of Disaster Management and Relief", fmt="xlsx", sheet="Assessment",
         headers="case", answers="english", fy_styles=("dash", "long"), separators=("; ", ", "),
         title=("Ministry of Disaster Management and Relief", _fy_title("2023-24"), NOTE),
-        merge_title=True, assessment_fy="2023-24", totals_label="Total", cluster_style="variant",
+        merge_title=True, assessment_round="2023-24", totals_label="Total", cluster_style="variant",
     ),
     Submission(
         "RDCD_programmes.xlsx", "RDCD", tuple(p.name for p in CATALOGUE if p.ministry == "RDCD"),
         ministry_text="Rural Development and Cooperatives Division", fmt="xlsx", sheet="RDCD",
         headers="synonyms", answers="english", fy_styles=("long",), separators=(", ",),
         title=(_fy_title("2022-23"), "Rural Development and Co-operatives Division", NOTE),
-        assessment_fy="2022-23", extra_columns=("Sl. No.",), shuffle=True,
+        assessment_round="2022-23", extra_columns=("Sl. No.",), shuffle=True,
         bad_fy="Comprehensive Village Development Programme",
     ),
     Submission(
         "SHED-gender-assessment.xlsx", "SHED", tuple(p.name for p in CATALOGUE if p.ministry == "SHED"),
         ministry_text="Secondary & Higher Education Division", fmt="xlsx", sheet="Sheet1",
         headers="case", answers="english", fy_styles=("short", "slash"), separators=("; ",),
-        title=("Gender assessment FY 2023-24", NOTE), assessment_fy="2023-24",
+        title=("Gender assessment FY 2023-24", NOTE), assessment_round="2023-24",
     ),
     Submission(
         "PMO_Ashrayan.xlsx", "PMO", ("Ashrayan-2 Project",), ministry_text="Prime Ministers Office",
@@ -677,7 +688,7 @@ SUBMISSIONS: tuple[Submission, ...] = (
         "MoL Guchhagram.xlsx", "MoL", ("Guchhagram (Climate Victims Rehabilitation)",),
         ministry_text="Land Ministry", fmt="xlsx", sheet="Guchhagram", headers="case",
         answers="english", fy_styles=("slash",), separators=(", ",),
-        title=("Ministry of Land", _fy_title("2023-24"), NOTE), assessment_fy="2023-24",
+        title=("Ministry of Land", _fy_title("2023-24"), NOTE), assessment_round="2023-24",
     ),
     Submission(
         "MoFood submission.xlsx", "MoFood", tuple(p.name for p in CATALOGUE if p.ministry == "MoFood"),
@@ -716,6 +727,31 @@ SUBMISSIONS: tuple[Submission, ...] = (
         separators=(" and ",),
     ),
 )
+
+
+def _baseline_programmes(path: str) -> tuple[str, ...]:
+    """The programmes of today's submission ``path`` that had started by the baseline round."""
+    sub = next(s for s in SUBMISSIONS if s.path == path)
+    return tuple(name for name in sub.programmes if not _BY_NAME[name].synthetic
+                 and (_BY_NAME[name].start_fy is None or _BY_NAME[name].start_fy <= BASELINE_ROUND))
+
+
+#: The baseline round, FY 2018-19, for five ministries whose later submission names its
+#: round (a file without a round cannot be placed in time): filled copies of the form,
+#: the round named in the file name.
+BASELINE_SUBMISSIONS: tuple[Submission, ...] = tuple(
+    Submission(f"baseline-2018-19/{code}_gender_assessment_{BASELINE_ROUND}.xlsx", code,
+               _baseline_programmes(path), ministry_text=text, assessment_round=BASELINE_ROUND,
+               baseline=True)
+    for code, text, path in (
+        ("MoSW", "Ministry of Social Welfare", "MoSW_gender_assessment_2023-24.xlsx"),
+        ("LGD", "Local Government Division", "LGD_assessment_FY2023-24.xlsx"),
+        ("MoDMR", "Ministry of Disaster Management and Relief", "MoDMR gender assessment 2023-24.xlsx"),
+        ("SHED", "SHED", "SHED-gender-assessment.xlsx"),
+        ("RDCD", "Rural Development and Cooperatives Division", "RDCD_programmes.xlsx"),
+    )
+)
+SUBMISSIONS = SUBMISSIONS + BASELINE_SUBMISSIONS
 NATIONAL_TABLE = "national-social-security-budget.xlsx"
 RANGPUR_TABLE = "regional/dss-rangpur-old-age-allowance.csv"
 
@@ -840,6 +876,10 @@ def _programme_row(p: Programme, sub: Submission, r: _Renderer, seed: int) -> Ro
     answers = draw_answers(p, seed)
     for item in sub.changed_answers.get(p.name, ()):
         answers[item] = RESUBMISSION_CHANGE[answers[item]]
+    if sub.baseline:
+        picker = random.Random(f"{seed}:baseline:{p.ministry}:{p.name}")
+        for item in picker.sample(list(ITEMS), BASELINE_CHANGED_ITEMS):
+            answers[item] = BASELINE_CHANGE[answers[item]]
     followups = followups_for(answers, random.Random(f"{seed}:followups:{p.ministry}:{p.name}"))
     duration_cell, end_fy, ongoing = r.duration(p)
     partners_truth = []
@@ -888,7 +928,7 @@ def _programme_row(p: Programme, sub: Submission, r: _Renderer, seed: int) -> Ro
         **followups,
         "partner_agencies": partners_truth,
         "remarks": p.remarks,
-        "assessment_fy": sub.assessment_fy,
+        "assessment_round": sub.assessment_round,
     }
     plan = RowPlan(cells=cells, fate="accept", truth=truth)
     if sub.bad_fy == p.name:
@@ -1257,7 +1297,7 @@ def _collect(placed, source_file: str, sheet: str, kind: str, acc: dict, plan: S
 
 
 def _truth_frames(acc: dict) -> dict[str, pd.DataFrame]:
-    assessments = pd.DataFrame(acc["assessments"], columns=[*ASSESSMENT_COLUMNS, "assessment_fy"])
+    assessments = pd.DataFrame(acc["assessments"], columns=[*ASSESSMENT_COLUMNS, "assessment_round"])
     budgets = pd.DataFrame(acc["budgets"], columns=list(BUDGET_COLUMNS))
     for df in (assessments, budgets):
         df["source_row"] = df["source_row"].astype("int64")
@@ -1269,9 +1309,13 @@ def _truth_frames(acc: dict) -> dict[str, pd.DataFrame]:
     bad = pd.DataFrame(acc["bad_cells"], columns=[
         "source_file", "source_sheet", "source_row", "column", "header", "value", "reason_kind"])
     keys = assessments.assign(_key=assessments["programme"].map(normalise_key))
+    # a row whose form names no round belongs with the programme's latest named round
+    round_ = keys["assessment_round"].fillna("").astype("str")
+    keys = keys.assign(_round=round_.where(
+        round_ != "", round_.groupby([keys["ministry_code"], keys["_key"]]).transform("max")))
     answers = [*ITEMS, *FOLLOWUPS]
     conflict_rows = []
-    for _, group in keys.groupby(["ministry_code", "_key"]):
+    for _, group in keys.groupby(["ministry_code", "_key", "_round"]):
         if len(group) > 1 and len(group[answers].drop_duplicates()) > 1:
             conflict_rows.append(group[["source_file", "source_sheet", "source_row", "ministry_code", "programme"]])
     conflicts = (pd.concat(conflict_rows, ignore_index=True) if conflict_rows else
@@ -1294,6 +1338,7 @@ def generate(out_dir: Path | str, seed: int = DEFAULT_SEED, readme: bool = True)
     for sub in SUBMISSIONS:
         plan = _programmes_sheet(sub, seed)
         target = out_dir / sub.path
+        target.parent.mkdir(parents=True, exist_ok=True)
         files.append(sub.path)
         if sub.fmt == "csv":
             placed = _write_csv(target, plan, sub.encoding)
@@ -1350,6 +1395,10 @@ def generate(out_dir: Path | str, seed: int = DEFAULT_SEED, readme: bool = True)
     files.append(RANGPUR_TABLE)
     _collect(placed, RANGPUR_TABLE, "", "budget", acc, rangpur)
 
+    marker = out_dir / "SYNTHETIC"
+    write_text_atomic(marker, "The submissions in this folder are synthetic: generated by "
+                      f"tools/generate_bundled_data.py (seed {seed}); see README.md.\n")
+    make_readable(marker)
     frames = _truth_frames(acc)
     if readme:
         write_text_atomic(out_dir / "README.md", readme_text(frames, figures, seed))

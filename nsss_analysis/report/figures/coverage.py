@@ -10,8 +10,8 @@ import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
+from nsss_analysis.mis import coverage as mis_coverage
 from nsss_analysis.report.figures.style import (
-    BAR_COLOUR,
     POINT_COLOUR,
     ROW_HEIGHT,
     SEX_HATCHES,
@@ -88,29 +88,40 @@ def coverage_by_age_band(by_age: pd.DataFrame) -> Figure:
 
 
 def coverage_by_district(by_district: pd.DataFrame) -> Figure:
-    """Women's share of beneficiaries by district, sorted, one panel per programme
-    (``mis_coverage.coverage_by_district``: ``programme``, ``district``,
-    ``women_share``, ``total``). Districts, not ministries, are sorted: it shows where
-    coverage of women is lowest, and ranks no one's performance."""
-    title = "Women's share of beneficiaries by district (MIS)"
-    xlabel, ylabel = "Women's share of beneficiaries", "District"
-    share_col = "women_share" if not _empty(by_district, "women_share") else "share"
-    if _empty(by_district, "district", share_col):
+    """A funnel plot per programme: each district's women's share against its number
+    of beneficiaries, with 95% and 99.8% limits around the programme's overall share
+    (``mis_coverage.district_funnel``). Districts outside the 99.8% limits are
+    labelled with their n; the others are within what chance gives at their size."""
+    title = "Women's share of beneficiaries by district (MIS): funnel plot"
+    xlabel, ylabel = "Beneficiaries counted in the district (log scale)", "Women's share of beneficiaries"
+    funnel = mis_coverage.district_funnel(by_district) if not _empty(by_district, "district", "total") \
+        else None
+    if funnel is None or not len(funnel):
         return no_data(title, xlabel, ylabel, "No beneficiary records with a district.")
-    groups = _programmes(by_district)
-    fig, axes = _district_panels(len(groups), max(len(rows) for _, rows in groups))
+    groups = _programmes(funnel)
+    fig, axes = _panels(len(groups), 4.8, 3.8)
     for ax, (name, rows) in zip(axes, groups, strict=False):
-        rows = rows.sort_values([share_col, "district"], ascending=[True, True])
-        y = np.arange(len(rows))
-        ax.barh(y, rows[share_col].astype(float).to_numpy(), color=BAR_COLOUR, height=0.75)
-        ax.axvline(0.5, color="#555555", linestyle="--", linewidth=1)
-        ax.set_yticks(y, rows["district"].astype(str).tolist(), fontsize=6.5)
-        ax.set_ylim(-0.7, len(rows) - 0.3)
-        ax.set_title(_wrap(name, 40), fontsize=9)
-        _share_axis(ax)
+        n = rows["total"].astype(float).to_numpy()
+        p0 = float(rows["overall_share"].iloc[0])
+        grid = np.geomspace(max(1.0, n.min() * 0.8), n.max() * 1.25, 200)
+        for z, style in ((1.959964, "--"), (3.090232, ":")):
+            half = z * np.sqrt(p0 * (1 - p0) / grid)
+            ax.plot(grid, np.clip(p0 - half, 0, 1), style, color="#555555", linewidth=1)
+            ax.plot(grid, np.clip(p0 + half, 0, 1), style, color="#555555", linewidth=1)
+        ax.axhline(p0, color="#333333", linewidth=1)
+        outside = rows["outside_998"].astype(bool).to_numpy()
+        share = rows["women_share"].astype(float).to_numpy()
+        ax.scatter(n[~outside], share[~outside], s=14, color=POINT_COLOUR, alpha=0.7)
+        ax.scatter(n[outside], share[outside], s=24, color="#B2182B", marker="D")
+        for r in rows[outside].to_dict("records"):
+            ax.annotate(f"{r['district']} (n={int(r['total']):,})", (r["total"], r["women_share"]),
+                        fontsize=7, xytext=(3, 3), textcoords="offset points")
+        ax.set_xscale("log")
+        ax.set_title(_wrap(name, 45), fontsize=9)
+        _share_axis(ax, "y")
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
-    _note(axes[0], "Dashed line: half of beneficiaries.")
+    _note(axes[0], "Solid: the programme's overall share; dashed: 95% limits; dotted: 99.8% limits.")
     return _label(fig, axes, title, xlabel, ylabel)
 
 

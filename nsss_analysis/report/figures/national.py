@@ -25,6 +25,7 @@ from nsss_analysis.report.figures.style import (
     _figure,
     _is_small,
     _label,
+    _note,
     _share_axis,
     _wrap,
     no_data,
@@ -238,33 +239,30 @@ def model_coefficients(coefficients: pd.DataFrame, title: str, odds_ratio: bool 
     return _label(fig, ax, title, xlabel, ylabel)
 
 
-def trend_by_round(trend: pd.DataFrame | None) -> Figure:
-    """The share of gender-specific or transformative programmes and the mean inclusion
-    score per assessment round (``trend_by_round(...).table``: ``unit``,
-    ``assessment_fy``, ``share_gender_specific``, ``share_ci_low``, ``share_ci_high``,
-    ``mean_inclusion_score``, ``mean_ci_low``, ``mean_ci_high``), with 95% intervals."""
-    title = "Across assessment rounds, with 95% intervals"
-    xlabel, ylabel = "Assessment round (fiscal year)", "Share gender-specific or transformative"
-    if _empty(trend, "assessment_fy", "share_gender_specific", "mean_inclusion_score"):
-        return no_data(title, xlabel, ylabel, "Fewer than two assessment rounds so far.")
-    fig, (left, right) = _figure(11, 4.2, ncols=2)
-    units = trend["unit"].unique().tolist() if "unit" in trend.columns else [None]
-    palette = sns.color_palette("colorblind", len(units))
-    markers = ["o", "s", "D", "^", "v", "P"]
-    for k, unit in enumerate(units):
-        rows = (trend if unit is None else trend[trend["unit"] == unit]).sort_values("assessment_fy")
-        x = rows["assessment_fy"].astype(str).tolist()
-        for ax, value, low, high in ((left, "share_gender_specific", "share_ci_low", "share_ci_high"),
-                                     (right, "mean_inclusion_score", "mean_ci_low", "mean_ci_high")):
-            v = rows[value].astype(float).to_numpy()
-            ax.errorbar(x, v, yerr=_err(v, rows[low], rows[high]), marker=markers[k % len(markers)], color=palette[k], capsize=3,
-                        label=str(unit) if unit is not None else None)
-    _share_axis(left, "y")
-    right.set_ylim(0, 100)
-    left.set_xlabel(xlabel)
-    left.set_ylabel(ylabel)
-    right.set_xlabel(xlabel)
-    right.set_ylabel("Mean gender inclusion score (0-100)")
-    if units != [None]:
-        left.legend(fontsize=8.5)
-    return _label(fig, [left, right], title, xlabel, ylabel)
+def trend_by_round(pairs: pd.DataFrame | None) -> Figure:
+    """The same programmes in two assessment rounds: each paired programme's inclusion
+    score in its earlier and later round, joined by a line
+    (``trend_by_round(...).pairs``: ``programme``, ``round_before``, ``round_after``,
+    ``score_before``, ``score_after``). No programme outside a pair is drawn."""
+    title = "The same programmes in two assessment rounds"
+    xlabel, ylabel = "Assessment round", "Gender inclusion score (0-100)"
+    if _empty(pairs, "programme", "score_before", "score_after"):
+        return no_data(title, xlabel, ylabel, "No programme is assessed in two rounds.")
+    rows = pairs.dropna(subset=["score_before", "score_after"])
+    if not len(rows):
+        return no_data(title, xlabel, ylabel, "No paired programme has a score in both rounds.")
+    fig, ax = _figure(8.5, 1.8 + 0.28 * len(rows))
+    palette = sns.color_palette("colorblind", 3)
+    for r in rows.to_dict("records"):
+        change = r["score_after"] - r["score_before"]
+        colour = palette[2] if change > 0 else palette[1] if change < 0 else "#777777"
+        ax.plot([0, 1], [r["score_before"], r["score_after"]], marker="o", color=colour, linewidth=1.2)
+        ax.text(1.03, r["score_after"], _wrap(r["programme"], 45), fontsize=7, va="center")
+    rounds_before = " / ".join(sorted(set(rows["round_before"].astype(str))))
+    rounds_after = " / ".join(sorted(set(rows["round_after"].astype(str))))
+    ax.set_xticks([0, 1], [f"earlier ({rounds_before})", f"later ({rounds_after})"])
+    ax.set_xlim(-0.2, 1.9)
+    ax.set_ylim(0, 100)
+    ax.set_ylabel(ylabel)
+    _note(ax, f"{len(rows)} programmes assessed in both rounds; green: score rose, orange: fell.")
+    return _label(fig, ax, title, xlabel, ylabel)

@@ -86,12 +86,20 @@ SEX_LABELS = {"female": "Women", "male": "Men", "hijra": "Hijra/third gender"}
 SEX_HATCHES = {"female": "", "male": "//", "hijra": ".."}
 
 
-def set_theme() -> None:
-    """Reset Matplotlib and seaborn to the reports' theme and fix the random seeds.
+#: The mark every figure carries when built from data marked synthetic (set by
+#: :func:`set_theme`, from the processed tables' ``synthetic`` column).
+SYNTHETIC_MARK = "Synthetic data (data/raw/SYNTHETIC): not an official assessment"
+_mark = {"text": ""}
+
+
+def set_theme(synthetic: bool = False) -> None:
+    """Reset Matplotlib and seaborn to the reports' theme and fix the random seeds;
+    with ``synthetic``, every figure drawn after it carries ``SYNTHETIC_MARK``.
 
     Called at the top of every notebook: ``%reset -f`` in a reused kernel does not
     undo rcParams or seeds, so each report starts from the same state.
     """
+    _mark["text"] = SYNTHETIC_MARK if synthetic else ""
     mpl.rcdefaults()
     sns.set_theme(context="notebook", style="whitegrid", palette="colorblind", font_scale=0.9)
     mpl.rcParams.update(
@@ -129,6 +137,8 @@ def _label(fig: Figure, axes, title: str, xlabel: str, ylabel: str) -> Figure:
     """Set the title (wrapped to the figure's width) and label the first axes if unlabelled."""
     width_chars = int(fig.get_figwidth() * 8.5)  # bold "large" title characters per inch
     fig.suptitle("\n".join(textwrap.wrap(title, width_chars)) or title)
+    if _mark["text"]:
+        fig.text(0.995, 0.005, _mark["text"], ha="right", va="bottom", fontsize=7, color="#B2182B")
     first = np.atleast_1d(axes)[0]
     first.set_xlabel(first.get_xlabel() or xlabel)
     first.set_ylabel(first.get_ylabel() or ylabel)
