@@ -1,4 +1,4 @@
-"""Cleaning rules of spec section 3: what is accepted, what is quarantined and why,
+"""Cleaning rules of docs/data-contract.md: what is accepted, what is quarantined and why,
 conflicts, budgets, the tables' types, atomic writes, and lossless accounting."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Indicator tables (diagnostics spec section 3), each on a small hand-checked example."""
+"""Indicator tables (docs/method.md), each on a small hand-checked example."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Models of spec section 4 and their guards: too few programmes, separation."""
+"""Models of docs/method.md, section 9, and their guards: too few programmes, separation."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Cell parsers: the spellings of spec section 2, and properties over any input."""
+"""Cell parsers: the spellings of docs/data-contract.md, section 2, and properties over any input."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Recommendations (spec 5): gaps become guideline actions, ranked and traceable."""
+"""Recommendations (docs/method.md, section 10): gaps become guideline actions, ranked and traceable."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Programme scores, levels and markers: a hand computation for every rule of
-diagnostics spec sections 1-2, properties (hypothesis), and `nsss score` end to end.
+docs/method.md sections 1-2, properties (hypothesis), and `nsss score` end to end.
 
 `programme_row` / `assessments_frame` build contract-shaped rows in memory; the other
 diagnostics test files import them from here.

@@ -1,4 +1,4 @@
-"""Ministry, cluster and national indicators (diagnostics spec section 3).
+"""Ministry, cluster and national indicators (docs/method.md, sections 4-6).
 
 One function per table. Each takes processed tables (DataFrames per the contract) and
 ``by`` in ``{"ministry", "cluster", "national"}`` and returns a tidy DataFrame whose

@@ -1,4 +1,4 @@
-"""Models of the national overview (diagnostics spec section 4), with their guards.
+"""Models of the national overview (docs/method.md, section 9), with their guards.
 
 - :func:`gender_specific_model`: a logistic model (statsmodels GLM, binomial family)
   of "gender-specific or gender-transformative" on NSSS cluster and log10 budget.

@@ -1,4 +1,4 @@
-"""Recommendations: each gap becomes an action in the guideline's words (spec 5).
+"""Recommendations: each gap becomes an action in the guideline's words (docs/method.md, section 10).
 
 A gap is an item answered other than ``yes``: ``no``, ``partly`` or ``unknown``
 (an unknown answer is not a known yes; the reason says to find out first).

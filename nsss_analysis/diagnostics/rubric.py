@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from nsss_analysis.reference.vocab import LEVELS
 
-#: How an answer counts in a domain mean (spec 1): ``partly`` is half-way between
+#: How an answer counts in a domain mean (docs/method.md, section 1): ``partly`` is half-way between
 #: having an element and not having it. ``not_applicable`` and ``unknown`` are absent
 #: on purpose: they leave the item out of the mean instead of counting as ``no``.
 ANSWER_WEIGHTS: dict[str, float] = {"yes": 1.0, "partly": 0.5, "no": 0.0}
 
 
-#: Below half the items answered, a level would be a guess (spec 2, rule 1).
+#: Below half the items answered, a level would be a guess (docs/method.md, section 2, rule 1).
 COMPLETENESS_THRESHOLD = 0.5
 
 
@@ -24,7 +24,7 @@ COMPLETENESS_THRESHOLD = 0.5
 MIN_DOMAINS_SCORED = 2
 
 
-#: Scores are shown 0-100 (domain scores stay 0-1, as in the spec).
+#: Scores are shown 0-100 (domain scores stay 0-1, as in docs/method.md).
 SCORE_SCALE = 100.0
 
 
@@ -86,7 +86,7 @@ MODEL_MIN_CATEGORY = 5
 MODEL_MAX_LOGIT_SE = 10.0
 
 
-#: Budget plausibility (spec 3): a ratio of allocation to beneficiaries x rate x 12
+#: Budget plausibility (docs/method.md, section 6): a ratio of allocation to beneficiaries x rate x 12
 #: whose log10 lies within this distance of ±1 or ±2 reads as a slipped decimal
 #: ("about 10x"). 0.15 accepts ratios 7-14x; the Rangpur page's 6133/613.4 is 10.0x.
 PLAUSIBILITY_LOG10_TOLERANCE = 0.15

@@ -1,4 +1,4 @@
-"""Programme scores, gender-responsiveness levels and markers (diagnostics spec 1-2).
+"""Programme scores, gender-responsiveness levels and markers (docs/method.md, sections 1-2).
 
 ``score_programmes`` turns each assessed programme (a row of ``assessments.parquet``)
 into the row of ``scores.parquet``; ``score_answers`` does it for one programme and
@@ -91,7 +91,7 @@ def as_list(value: object) -> list[str]:
 
 
 def is_women_targeted(lifecycle_stages: Iterable[str], target_groups: Iterable[str]) -> bool:
-    """Women are a target group or ``women_working_age`` a life-cycle stage (spec 2)."""
+    """Women are a target group or ``women_working_age`` a life-cycle stage (docs/method.md, section 2)."""
     return "women" in set(target_groups) or "women_working_age" in set(lifecycle_stages)
 
 
@@ -129,7 +129,7 @@ def potential_answers(answers: Mapping[str, str], followups: Mapping[str, str]) 
 def _level(
     answers: Mapping[str, str], completeness: float, women_target: bool, women_stage: bool
 ) -> tuple[str, str]:
-    """The GRAS level and the rule that fired, in words (spec 2: first match wins)."""
+    """The GRAS level and the rule that fired, in words (docs/method.md, section 2: first match wins)."""
     if completeness < COMPLETENESS_THRESHOLD:
         return INSUFFICIENT, f"completeness {completeness:.2f} < {COMPLETENESS_THRESHOLD:g}"
     a = answers
@@ -251,7 +251,7 @@ def check_columns(df: pd.DataFrame, required: Iterable[str], table: str) -> None
 
 
 def score_programmes(assessments: pd.DataFrame) -> pd.DataFrame:
-    """One row of ``scores.parquet`` per row of ``assessments.parquet`` (spec 1-2).
+    """One row of ``scores.parquet`` per row of ``assessments.parquet`` (docs/method.md, sections 1-2).
 
     The lineage, ministry, programme and cluster are carried over so every score can
     be traced to the spreadsheet row it came from. Raises :class:`NsssError` naming

@@ -1,4 +1,4 @@
-"""Cleaning the submissions into the processed tables (spec section 3): ``nsss clean``.
+"""Cleaning the submissions into the processed tables (docs/data-contract.md, sections 3-4): ``nsss clean``.
 
 :func:`clean_raw` reads every form under the raw folder (:mod:`nsss_analysis.forms`),
 parses each cell (:mod:`nsss_analysis.parse`) and returns the four tables with a

@@ -1,4 +1,4 @@
-"""Schemas of the processed tables (spec section 3), checked before anything is written.
+"""Schemas of the processed tables (docs/data-contract.md, section 3), checked before anything is written.
 
 The pandera schemas say what every consumer may rely on: column order and dtypes,
 vocabularies, fiscal years as ``YYYY-YY`` with consecutive years, non-negative

@@ -2,7 +2,7 @@
 
 The assessment form asks whether a programme collects sex-disaggregated data; a
 programme's own beneficiary list answers with numbers. This module reads MIS extracts
-(CSV or Parquet, any size; ``shared/spec/beneficiaries.md``) with DuckDB, out of core,
+(CSV or Parquet, any size; docs/method.md, section 8) with DuckDB, out of core,
 and writes to the processed folder:
 
 - ``coverage_by_sex.parquet``: distinct beneficiaries and benefit paid by programme,

@@ -24,7 +24,7 @@ from nsss_analysis.reference.glossary import (
 )
 from nsss_analysis.reference.i18n import LANGUAGES, SOURCE_LANGUAGE, translator
 
-#: The ten assessed items, by domain (shared/spec/diagnostics.md section 1).
+#: The ten assessed items, by domain (docs/method.md, section 1).
 DOMAINS: dict[str, tuple[str, ...]] = {
     "intent": ("empowerment_objective", "empowerment_actions", "graduation"),
     "transformative": ("social_capital", "norms_awareness", "skills_training"),
@@ -55,7 +55,7 @@ FOLLOWUP_ANSWERS: tuple[str, ...] = ("yes", "no", "not_applicable", "unknown")
 
 LINEAGE_COLUMNS: tuple[str, ...] = ("source_file", "source_sheet", "source_row")
 
-#: Columns of assessments.parquet, in order (spec section 3).
+#: Columns of assessments.parquet, in order (docs/data-contract.md, section 3).
 ASSESSMENT_COLUMNS: tuple[str, ...] = (
     *LINEAGE_COLUMNS,
     "ministry",

@@ -1,6 +1,6 @@
 """A seeded generator of SYNTHETIC MIS beneficiary extracts (for tests, benchmarks, bundled data).
 
-Every row it writes is invented. The shape follows ``shared/spec/beneficiaries.md``: one row
+Every row it writes is invented. The shape follows docs/data-contract.md and docs/method.md, section 8: one row
 per beneficiary and programme, sex codes in English and Bangla variants, the real 64
 districts under their variant spellings, birth years (sometimes in Bangla digits) or ages,
 amounts from each programme's monthly rate, payment channels, and a controlled share of
@@ -43,7 +43,7 @@ class ProgrammeSpec:
 
 
 #: Real programmes with their published monthly rates for FY 2023-24 and the Old Age
-#: Allowance's eligibility (women 62+, men 65+), from shared/reference/real-figures.md;
+#: Allowance's eligibility (women 62+, men 65+), published (data/raw/README.md cites it);
 #: the sex shares and the other age ranges are synthetic approximations (the Old Age
 #: Allowance's share of women is Bhola district's: 33,776 of 74,011).
 DEFAULT_PROGRAMMES: tuple[ProgrammeSpec, ...] = (

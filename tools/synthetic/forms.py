@@ -7,11 +7,11 @@ years, remarks and most budget figures are SYNTHETIC, drawn from a seeded random
 generator with plausible tendencies (Ministry of Women and Children Affairs
 programmes more gender-specific, some transformative, disaster relief mostly
 gender-blind, about one answer in ten unknown). Published figures
-(``shared/reference/real-figures.md``) are used where known and cited in the README
+(cited in data/raw/README.md) are used where known and cited in the README
 this module writes beside the data.
 
-The submissions are written in the messy variety real ones come in (spec section 2 of
-``shared/spec/assessment-form.md``): filled copies of the template, title blocks with
+The submissions are written in the messy variety real ones come in (docs/data-contract.md,
+section 2): filled copies of the template, title blocks with
 the header a few rows down, own column names and order, extra columns, totals and
 blank rows, ministry abbreviations and variant spellings, answers in English short
 forms and in Bangla, fiscal years in every accepted form and in Bangla digits, amounts
@@ -278,7 +278,7 @@ _BY_NAME = {p.name: p for p in CATALOGUE}
 
 @dataclass(frozen=True)
 class Cited:
-    """A published figure for one programme and year (shared/reference/real-figures.md)."""
+    """A published figure for one programme and year (cited in data/raw/README.md)."""
 
     programme: str
     fiscal_year: str
