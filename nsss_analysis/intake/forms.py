@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from nsss_analysis.config import MAX_XLSX_PART_BYTES
 from nsss_analysis.intake.files import BadCell, FormReadError, Row, _xlsx_sheets, read_csv_rows
 from nsss_analysis.intake.quantities import find_date, find_fiscal_year
 from nsss_analysis.reference.ministries import find_ministry, match_ministry
@@ -378,6 +379,8 @@ def workbook_modified_date(path: Path) -> str | None:
 
     try:
         with zipfile.ZipFile(path) as z:
+            if z.getinfo("docProps/core.xml").file_size > MAX_XLSX_PART_BYTES:
+                return None  # a zip bomb in the properties is not read here either
             root = ElementTree.fromstring(z.read("docProps/core.xml"))
     except (OSError, KeyError, zipfile.BadZipFile, ElementTree.ParseError):
         return None
