@@ -1,0 +1,391 @@
+"""The programme card, the first screen and the page stylesheet: a ministry report
+whose unit is the programme, for an official rather than an analyst.
+
+- :func:`first_screen_html`: one plain-language verdict, the assessment round and the
+  date the form was received, and "what we ask of you" (the three actions the
+  ministry itself says are possible, each with its programme);
+- :func:`programme_card_html`: every field of the form for one programme, the ten
+  items and their follow-ups in plain words, level with the rule that set it, scores,
+  budgets and beneficiaries over the years on record, MIS coverage by sex, data-quality
+  notes and the programme's actions (never truncated);
+- :data:`REPORT_CSS`: the print and narrow-screen stylesheet of the report template.
+
+Every value from a form goes through :func:`nsss_analysis.report.display.escape`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+import pandas as pd
+
+from nsss_analysis.diagnostics.budgets import budget_plausibility
+from nsss_analysis.diagnostics.recommendations import ITEM_FOLLOWUP
+from nsss_analysis.diagnostics.rubric import GENDER_SPECIFIC_OR_TRANSFORMATIVE, SMALL_N
+from nsss_analysis.diagnostics.units import is_missing
+from nsss_analysis.io import Tables
+from nsss_analysis.mis import coverage as mis_coverage
+from nsss_analysis.reference.vocab import ITEMS, LEVELS, LINEAGE_COLUMNS, normalise_key
+from nsss_analysis.report.display import MISSING, escape
+from nsss_analysis.report.labels import ITEM_LABELS, label
+from nsss_analysis.report.wording import join_words, plural
+
+#: One line per level, where a level name is first used (the scale is the WHO Gender
+#: Responsive Assessment Scale; its name stays in the method note).
+LEVEL_GLOSS: dict[str, str] = {
+    "insufficient data": "too few of the ten questions were answered to judge",
+    "gender-blind": "takes no account of differences between women and men",
+    "gender-sensitive": "recognises differences between women and men but does not act on them",
+    "gender-specific": "acts on the needs of women or girls (or men) to reach its goals",
+    "gender-transformative": "sets out to change the norms and relations that keep women unequal",
+}
+
+#: How the form's answer to each item reads in a sentence: (yes, partly, no).
+ITEM_PHRASES: dict[str, tuple[str, str, str]] = {
+    "graduation": ("planned", "partly planned", "not planned"),
+    "empowerment_objective": ("an objective", "partly an objective", "not an objective"),
+    "empowerment_actions": ("in place", "partly in place", "not in place"),
+    "social_capital": ("included", "partly included", "not included"),
+    "norms_awareness": ("included", "partly included", "not included"),
+    "skills_training": ("strong", "partly there", "not there"),
+    "sex_disaggregated_data": ("collected", "partly collected", "not collected"),
+    "gender_analysis": ("used", "partly used", "not used"),
+    "gender_reporting": ("practised", "partly practised", "not practised"),
+    "gender_indicators": ("identified", "partly identified", "not identified"),
+}
+
+#: How the follow-up ("If not, can ...?") reads after the item's answer.
+FOLLOWUP_PHRASES: dict[str, str] = {
+    "yes": "the ministry says it could be",
+    "no": "the ministry says it cannot be for now",
+    "unknown": "whether it could be is not known",
+}
+
+#: Actions listed under "what we ask of you".
+FIRST_ASKS = 3
+
+
+def item_in_words(item: str, answer: object, followup_answer: object = None) -> str:
+    """``Graduation: not planned; the ministry says it could be``."""
+    answer = answer if isinstance(answer, str) and answer else "unknown"
+    yes, partly, no = ITEM_PHRASES.get(item, ("yes", "partly", "no"))
+    said = {"yes": yes, "partly": partly, "no": no, "not_applicable": "does not apply to this programme",
+            "unknown": "not known (the form gives no answer)"}.get(answer, answer)
+    text = f"{ITEM_LABELS.get(item, label(item))}: {said}"
+    if answer in ("no", "partly", "unknown") and isinstance(followup_answer, str) and followup_answer in FOLLOWUP_PHRASES:
+        text += "; " + FOLLOWUP_PHRASES[followup_answer]
+    return text
+
+
+def _list(value: object) -> list[str]:
+    if value is None or (isinstance(value, float) and value != value):
+        return []
+    if hasattr(value, "tolist") and not isinstance(value, str):
+        value = value.tolist()
+    if isinstance(value, (list, tuple)):
+        return [str(v) for v in value if str(v).strip()]
+    return [str(value)] if str(value).strip() else []
+
+
+def _text(value: object) -> str:
+    return "" if is_missing(value) or value is pd.NA else str(value).strip()
+
+
+def duration_words(row: Mapping[str, object]) -> str:
+    """``since 2010-11, ongoing`` / ``2019-20 to 2023-24`` / ``not given``."""
+    start, end = _text(row.get("start_fy")), _text(row.get("end_fy"))
+    ongoing = row.get("ongoing")
+    ongoing = bool(ongoing) if ongoing is not None and ongoing is not pd.NA else False
+    if start and end:
+        return f"{start} to {end}"
+    if start:
+        return f"since {start}" + (", ongoing" if ongoing else "; end not given")
+    if end:
+        return f"start not given; ends {end}"
+    return "ongoing; start year not given" if ongoing else "not given"
+
+
+# --- first screen ---------------------------------------------------------------
+def level_counts(scores: pd.DataFrame) -> dict[str, int]:
+    """Programmes per level, most gender-responsive first (levels with none left out)."""
+    counts = scores["level"].value_counts()
+    return {lv: int(counts[lv]) for lv in reversed(LEVELS) if lv in counts.index}
+
+
+def verdict(scores: pd.DataFrame, unit: str) -> str:
+    """One plain-language sentence on the unit's programmes, each level glossed."""
+    n = len(scores)
+    if not n:
+        return f"{unit} has no assessed programme."
+    counts = level_counts(scores)
+    strong = sum(counts.get(lv, 0) for lv in GENDER_SPECIFIC_OR_TRANSFORMATIVE)
+    parts = [f"{c} {lv} ({LEVEL_GLOSS[lv]})" for lv, c in counts.items()]
+    lead = (f"none of {unit}'s {plural(n, 'programme')} acts on women's and girls' needs yet"
+            if strong == 0 else
+            f"{strong} of {unit}'s {plural(n, 'programme')} "
+            f"{'acts' if strong == 1 else 'act'} on women's and girls' needs")
+    lead = lead[:1].upper() + lead[1:]
+    return f"{lead}: {join_words(parts)}."
+
+
+def submission_line(assessments: pd.DataFrame) -> str:
+    """The assessment round and the date the form was received (the workbook's own
+    date, never a file time), per submitted file."""
+    if not len(assessments):
+        return ""
+    round_col = "assessment_round" if "assessment_round" in assessments.columns else "assessment_fy"
+    parts = []
+    for file, rows in assessments.groupby("source_file", sort=True):
+        rnd = _text(rows[round_col].iloc[0]) if round_col in rows.columns else ""
+        received = _text(rows["received_date"].iloc[0]) if "received_date" in rows.columns else ""
+        received = received[:10] if received else ""
+        parts.append(f"{file}: round {rnd or 'not stated'}, received {received or 'date not recorded'}")
+    return ("Form" if len(parts) == 1 else "Forms") + " on record: " + "; ".join(parts) + "."
+
+
+def asks(plan: pd.DataFrame, n: int = FIRST_ASKS) -> list[str]:
+    """The top ``n`` actions the ministry says are possible, each with its programme."""
+    possible = plan[plan["followup_answer"] == "yes"].sort_values("rank", kind="stable")
+    possible = possible.drop_duplicates(["programme", "item_code"]).head(n)
+    return [f"{row['programme']}: {row['action']}" for row in possible.to_dict("records")]
+
+
+def national_in_counts(scores_all: pd.DataFrame, own: pd.DataFrame, unit: str) -> str:
+    """The national comparison of a small unit, as one sentence in counts."""
+    strong = scores_all["level"].isin(GENDER_SPECIFIC_OR_TRANSFORMATIVE)
+    mine = own["level"].isin(GENDER_SPECIFIC_OR_TRANSFORMATIVE)
+    return (f"{int(mine.sum())} of {plural(len(own), 'programme')} of {unit} "
+            f"{'is' if int(mine.sum()) == 1 else 'are'} gender-specific or gender-transformative, against "
+            f"{int(strong.sum())} of {len(scores_all)} across all ministries; with fewer than {SMALL_N} "
+            f"programmes no share or interval is drawn.")
+
+
+def is_small(scores: pd.DataFrame) -> bool:
+    """Fewer than ``SMALL_N`` programmes: the report is the cards and the action plan."""
+    return len(scores) < SMALL_N
+
+
+def first_screen_html(unit: str, scores: pd.DataFrame, assessments: pd.DataFrame, plan: pd.DataFrame) -> str:
+    """Verdict, round and received date, and "what we ask of you", escaped."""
+    wanted = asks(plan)
+    ask_items = "".join(f"<li>{escape(a)}</li>" for a in wanted)
+    if wanted:
+        ask_block = (f"<p><strong>What we ask of you</strong>: the {plural(len(wanted), 'action')} "
+                     f"the ministry itself says {'is' if len(wanted) == 1 else 'are'} possible, "
+                     f"first by budget:</p><ol>{ask_items}</ol>")
+    else:
+        ask_block = ("<p><strong>What we ask of you</strong>: the forms name no change the ministry "
+                     "says is possible; please answer the follow-up questions (\"If not, can ...?\") "
+                     "for each gap in the action plan.</p>")
+    return (
+        '<section class="nsss-first-screen">'
+        f"<p class=\"nsss-verdict\">{escape(verdict(scores, unit))}</p>"
+        f"<p>{escape(submission_line(assessments))}</p>"
+        f"{ask_block}</section>"
+    )
+
+
+# --- the programme card ----------------------------------------------------------
+def _dl(pairs: Iterable[tuple[str, str]]) -> str:
+    return '<dl class="nsss-fields">' + "".join(
+        f"<dt>{escape(k)}</dt><dd>{escape(v) if v else MISSING}</dd>" for k, v in pairs) + "</dl>"
+
+
+def _small_table(header: Sequence[str], rows: Iterable[Sequence[object]], numeric_from: int = 1) -> str:
+    head = "".join(f"<th>{escape(h)}</th>" for h in header)
+    body = "".join(
+        "<tr>" + "".join(
+            f'<td class="{"num" if i >= numeric_from else "txt"}">{escape(v) if v not in (None, "") else MISSING}</td>'
+            for i, v in enumerate(row)) + "</tr>"
+        for row in rows)
+    return (f'<div class="nsss-scroll"><table class="nsss-table"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table></div>")
+
+
+def _number(value: object, digits: int = 0) -> str:
+    if is_missing(value):
+        return ""
+    return f"{float(value):,.{digits}f}"
+
+
+def _share(women: object, total: object) -> str:
+    if is_missing(women) or is_missing(total) or float(total) <= 0:
+        return ""
+    if float(total) < SMALL_N:
+        return f"{int(women)} of {int(total)}"
+    return f"{float(women) / float(total) * 100:.1f}%"
+
+
+def _same_programme(df: pd.DataFrame | None, code: str, programme: str) -> pd.DataFrame:
+    if df is None or not len(df):
+        return pd.DataFrame()
+    key = normalise_key(programme)
+    return df[(df["ministry_code"] == code) & (df["programme"].map(normalise_key) == key)]
+
+
+def budget_rows(budgets: pd.DataFrame | None, code: str, programme: str) -> list[list[object]]:
+    """Fiscal year, budget, beneficiaries, women, women's share (one row per year on record)."""
+    b = _same_programme(budgets, code, programme)
+    if not len(b):
+        return []
+    b = b.sort_values(["fiscal_year", "source_file", "source_row"]).drop_duplicates("fiscal_year", keep="last")
+    return [[r["fiscal_year"], _number(r["budget_crore"], 1), _number(r["beneficiaries"]),
+             _number(r["women_beneficiaries"]), _share(r["women_beneficiaries"], r["beneficiaries"])]
+            for r in b.to_dict("records")]
+
+
+def coverage_rows(coverage: pd.DataFrame | None, code: str, programme: str) -> list[list[object]]:
+    """MIS beneficiaries counted, women, women's share, per fiscal year of the extract."""
+    c = _same_programme(coverage, code, programme)
+    if not len(c):
+        return []
+    shares = mis_coverage.women_share_by_programme(c)
+    return [[r["fiscal_year"], _number(r["total"]), _number(r["women"]), _share(r["women"], r["total"])]
+            for r in shares.to_dict("records")]
+
+
+def quality_notes(row: Mapping[str, object], tables: Tables) -> list[str]:
+    """Unknown answers, quarantined cells of this row, conflicts and flagged budgets."""
+    notes = []
+    unknown = [ITEM_LABELS[i] for i in ITEMS if not isinstance(row.get(i), str) or row.get(i) == "unknown"]
+    if unknown:
+        notes.append(f"{plural(len(unknown), 'item')} not known: {join_words(unknown)}.")
+    q = tables.quarantine
+    if q is not None and len(q):
+        mine = q[(q["source_file"] == row["source_file"]) & (q["source_sheet"].fillna("") == (row["source_sheet"] or ""))
+                 & (q["source_row"].astype("Int64") == int(row["source_row"]))]
+        for r in mine.to_dict("records"):
+            notes.append(f"Cell {r['column'] or '(row)'} = \u201c{r['value']}\u201d not used: {r['reason']}.")
+    conflicts = _same_programme(tables.conflicts, row["ministry_code"], row["programme"])
+    if len(conflicts):
+        files = sorted(set(conflicts["source_file"]))
+        cols = sorted({c.strip() for v in conflicts["differing_columns"] for c in str(v).split(";") if c.strip()})
+        notes.append(f"Assessed more than once with different answers ({join_words(files)}); "
+                     f"they differ on {join_words([label(c) for c in cols])}. A person should say which holds.")
+    flagged = _same_programme(budget_plausibility(tables.budgets), row["ministry_code"], row["programme"])
+    if len(flagged):
+        for r in flagged[~flagged["plausible"]].to_dict("records"):
+            notes.append(f"Budget {r['fiscal_year']}: Tk {r['budget_crore']:,.1f} crore, but beneficiaries x "
+                         f"monthly rate x 12 gives Tk {r['implied_crore']:,.1f} crore ({r['flag']}); "
+                         "kept as submitted, please check.")
+    return notes
+
+
+def action_list_html(actions: pd.DataFrame) -> str:
+    """The programme's actions, numbered as in the action plan workbook (never truncated)."""
+    if not len(actions):
+        return "<p>No gap to act on: every item is answered yes or does not apply.</p>"
+    rows = [[r["number"], r["item"], r["action"], r["possible"], r["supporting_agencies"]]
+            for r in actions.to_dict("records")]
+    return _small_table(["No.", "Item", "Action (the 2019 guideline's words)", "Possible, says the ministry",
+                         "Supporting agencies"], rows, numeric_from=99)
+
+
+def programme_card_html(row: Mapping[str, object], score: Mapping[str, object] | None, tables: Tables,
+                        actions: pd.DataFrame, disagreements: Sequence[str] = ()) -> str:
+    """One programme's card (``row``: its assessment row; ``score``: its scores row)."""
+    groups = [label(g) for g in _list(row.get("target_groups"))] + _list(row.get("target_groups_other"))
+    stages = [label(s) for s in _list(row.get("lifecycle_stages"))]
+    fields = [
+        ("NSSS cluster", _text(row.get("cluster"))),
+        ("Life-cycle stages", ", ".join(stages) or "none named"),
+        ("Target groups", ", ".join(groups)),
+        ("Start year and duration", duration_words(row)),
+        ("Supporting ministries/agencies", "; ".join(_list(row.get("partner_agencies")))),
+        ("Remarks", _text(row.get("remarks"))),
+        ("Source", ", ".join(p for p in (_text(row.get("source_file")), _text(row.get("source_sheet")),
+                                          f"row {row.get('source_row')}") if p)),
+    ]
+    level_block = ""
+    if score is not None:
+        lv = _text(score.get("level"))
+        level_block = (
+            f'<p class="nsss-level"><strong>Level: {escape(lv)}</strong> ({escape(LEVEL_GLOSS.get(lv, ""))}); '
+            f"why: {escape(_text(score.get('level_rule')))}. Inclusion score {escape(_number(score.get('inclusion_score')))} "
+            f"of 100; potential score {escape(_number(score.get('potential_score')))} of 100 if every change the "
+            "ministry says is possible is made.</p>")
+    items = "".join(
+        f"<li>{escape(item_in_words(i, row.get(i), row.get(ITEM_FOLLOWUP[i]) if i in ITEM_FOLLOWUP else None))}</li>"
+        for i in ITEMS)
+    code, name = str(row["ministry_code"]), str(row["programme"])
+    money = budget_rows(tables.budgets, code, name)
+    money_html = (_small_table(["Fiscal year", "Budget (Tk crore)", "Beneficiaries", "Women", "Women's share"], money)
+                  if money else "<p>No budget or beneficiary figures on record.</p>")
+    mis = coverage_rows(tables.coverage_by_sex, code, name)
+    mis_html = (_small_table(["Fiscal year", "Counted in the MIS", "Women", "Women's share"], mis)
+                if mis else "<p>No beneficiary list (MIS extract) on record for this programme.</p>")
+    if disagreements:
+        mis_html += "<ul>" + "".join(f"<li>Form and MIS disagree: {escape(d)}</li>" for d in disagreements) + "</ul>"
+    notes = quality_notes(row, tables)
+    notes_html = ("<ul>" + "".join(f"<li>{escape(n)}</li>" for n in notes) + "</ul>") if notes else \
+        "<p>No data-quality note.</p>"
+    return (
+        f'<article class="nsss-card"><h3>{escape(name)}</h3>'
+        f"{_dl(fields)}{level_block}"
+        f"<h4>The ten questions</h4><ul class=\"nsss-items\">{items}</ul>"
+        f"<h4>Budget and beneficiaries</h4>{money_html}"
+        f"<h4>Beneficiary list (MIS) by sex</h4>{mis_html}"
+        f"<h4>Data quality</h4>{notes_html}"
+        f"<h4>Actions</h4>{action_list_html(actions)}"
+        "</article>"
+    )
+
+
+def programme_cards_html(tables: Tables, assessments: pd.DataFrame, plan: pd.DataFrame) -> str:
+    """A card for every row of ``assessments`` (a programme assessed twice has two
+    cards, each naming its source), in the action plan's order."""
+    scores = tables.scores if tables.scores is not None else pd.DataFrame(columns=list(LINEAGE_COLUMNS))
+    by_where = {tuple(r[c] for c in LINEAGE_COLUMNS): r for r in scores.to_dict("records")}
+    disagreements: dict[tuple[str, str], list[str]] = {}
+    if tables.coverage_by_sex is not None and len(tables.coverage_by_sex):
+        flagged = mis_coverage.form_mis_disagreements(tables.coverage_by_sex, tables.assessments,
+                                                      tables.coverage_quality)
+        for r in flagged.to_dict("records"):
+            disagreements.setdefault((r["ministry_code"], normalise_key(r["programme"])), []).append(r["message"])
+    first = {p: i for i, p in enumerate(dict.fromkeys(plan["programme"]))}
+    rows = sorted(assessments.to_dict("records"),
+                  key=lambda r: (first.get(r["programme"], len(first)), str(r["programme"]).lower(),
+                                 r["source_file"], r["source_row"]))
+    cards = []
+    for row in rows:
+        where = tuple(row[c] for c in LINEAGE_COLUMNS)
+        mine = plan[(plan["source_file"] == row["source_file"]) & (plan["source_row"] == row["source_row"])
+                    & (plan["programme"] == row["programme"])]
+        cards.append(programme_card_html(
+            row, by_where.get(where), tables, mine,
+            disagreements.get((row["ministry_code"], normalise_key(row["programme"])), [])))
+    return '<div class="nsss-cards">' + "".join(cards) + "</div>"
+
+
+#: The page stylesheet, added to the report template: cards, narrow screens, print
+#: (A4; page numbers are the PDF printer's footer, :mod:`nsss_analysis.runner.pdf`).
+REPORT_CSS = """
+.nsss-card { border: 1px solid #bbb; border-radius: 4px; padding: 0.6em 1em; margin: 1em 0; break-inside: auto; }
+.nsss-card h3 { margin-top: 0.2em; }
+.nsss-fields { display: grid; grid-template-columns: minmax(8em, max-content) 1fr; gap: 0.2em 1em; margin: 0.5em 0; }
+.nsss-fields dt { font-weight: bold; }
+.nsss-fields dd { margin: 0; overflow-wrap: anywhere; }
+.nsss-verdict { font-size: 1.15em; line-height: 1.5; }
+.nsss-scroll, .jp-RenderedHTMLCommon .nsss-scroll { max-width: 100%; overflow-x: auto; }
+td.num { text-align: right; } td.txt { text-align: left; vertical-align: top; }
+.jp-OutputArea-output { overflow-x: auto; max-width: 100%; }
+.jp-RenderedHTMLCommon table, .jp-OutputArea-output table { display: block; max-width: 100%; overflow-x: auto; }
+img { max-width: 100%; height: auto; }
+@media (max-width: 600px) {
+  body.jp-Notebook { padding: 0.5em; }
+  .nsss-fields { grid-template-columns: 1fr; }
+  .jp-OutputPrompt, .jp-InputPrompt { display: none; }
+  .jp-RenderedHTMLCommon, .jp-OutputArea-output { overflow-wrap: anywhere; }
+}
+@page { size: A4; margin: 16mm 14mm 18mm 14mm; }
+@media print {
+  body.jp-Notebook { max-width: none; padding: 0; font-size: 10.5pt; }
+  h2 { break-before: page; } h2:first-of-type { break-before: auto; }
+  h2, h3, h4 { break-after: avoid; }
+  table, .jp-RenderedHTMLCommon table, .jp-OutputArea-output table { display: table; overflow: visible; }
+  .nsss-scroll, .jp-OutputArea-output { overflow: visible; }
+  thead { display: table-header-group; }
+  tr, img, figure, .nsss-first-screen { break-inside: avoid; }
+  a { color: inherit; text-decoration: none; }
+}
+"""
