@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install reports processed test test-fast lab template benchmark clean-outputs
+.PHONY: help install reports pdf processed test test-fast lab template benchmark clean-outputs
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -21,6 +21,9 @@ install: $(STAMP) ## create .venv and install the workbench with its test tools
 
 reports: $(STAMP) ## clean data/raw, score, and render every report into reports/
 	$(BIN)/nsss build
+
+pdf: $(STAMP) ## build every report and print each to <slug>.pdf beside it (needs Chromium)
+	$(BIN)/nsss build --pdf
 
 processed: $(STAMP) ## only clean, score and MIS coverage: data/processed/
 	$(BIN)/nsss clean

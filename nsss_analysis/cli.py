@@ -64,6 +64,7 @@ def _report_options(r: argparse.ArgumentParser) -> None:
     r.add_argument("--processed", type=Path, default=PROCESSED_DIR)
     r.add_argument("--out", type=Path, default=REPORTS_DIR)
     r.add_argument("--timeout", type=float, default=REPORT_TIMEOUT_SECONDS, help="seconds per report")
+    r.add_argument("--pdf", action="store_true", help="also print each report to <slug>.pdf (needs Chromium)")
 
 
 def report_request(args: argparse.Namespace) -> ReportRequest:
@@ -76,6 +77,7 @@ def report_request(args: argparse.Namespace) -> ReportRequest:
         processed=args.processed,
         out=args.out,
         timeout=args.timeout,
+        pdf=args.pdf,
     )
     if args.workers is not None:
         options["workers"] = args.workers

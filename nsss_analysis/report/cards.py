@@ -8,7 +8,9 @@ whose unit is the programme, for an official rather than an analyst.
   items and their follow-ups in plain words, level with the rule that set it, scores,
   budgets and beneficiaries over the years on record, MIS coverage by sex, data-quality
   notes and the programme's actions (never truncated);
-- :data:`REPORT_CSS`: the print and narrow-screen stylesheet of the report template.
+
+The page's print and narrow-screen stylesheet (classes ``nsss-card``, ``nsss-scroll``
+...) is ``nsss_analysis/runner/templates/nsss_report.css``, included by the report template.
 
 Every value from a form goes through :func:`nsss_analysis.report.display.escape`.
 """
@@ -26,7 +28,9 @@ from nsss_analysis.diagnostics.units import is_missing
 from nsss_analysis.io import Tables
 from nsss_analysis.mis import coverage as mis_coverage
 from nsss_analysis.reference.vocab import ITEMS, LEVELS, LINEAGE_COLUMNS, normalise_key
-from nsss_analysis.report.display import MISSING, escape
+from nsss_analysis.report import figures, narrative
+from nsss_analysis.report.display import MISSING, escape, figure
+from nsss_analysis.report.downloads import links_html
 from nsss_analysis.report.labels import ITEM_LABELS, label
 from nsss_analysis.report.wording import join_words, plural
 
@@ -156,8 +160,8 @@ def national_in_counts(scores_all: pd.DataFrame, own: pd.DataFrame, unit: str) -
     mine = own["level"].isin(GENDER_SPECIFIC_OR_TRANSFORMATIVE)
     return (f"{int(mine.sum())} of {plural(len(own), 'programme')} of {unit} "
             f"{'is' if int(mine.sum()) == 1 else 'are'} gender-specific or gender-transformative, against "
-            f"{int(strong.sum())} of {len(scores_all)} across all ministries; with fewer than {SMALL_N} "
-            f"programmes no share or interval is drawn.")
+            f"{int(strong.sum())} of {len(scores_all)} across all ministries"
+            + (f"; with fewer than {SMALL_N} programmes no share or interval is drawn." if is_small(own) else "."))
 
 
 def is_small(scores: pd.DataFrame) -> bool:
@@ -357,35 +361,37 @@ def programme_cards_html(tables: Tables, assessments: pd.DataFrame, plan: pd.Dat
     return '<div class="nsss-cards">' + "".join(cards) + "</div>"
 
 
-#: The page stylesheet, added to the report template: cards, narrow screens, print
-#: (A4; page numbers are the PDF printer's footer, :mod:`nsss_analysis.runner.pdf`).
-REPORT_CSS = """
-.nsss-card { border: 1px solid #bbb; border-radius: 4px; padding: 0.6em 1em; margin: 1em 0; break-inside: auto; }
-.nsss-card h3 { margin-top: 0.2em; }
-.nsss-fields { display: grid; grid-template-columns: minmax(8em, max-content) 1fr; gap: 0.2em 1em; margin: 0.5em 0; }
-.nsss-fields dt { font-weight: bold; }
-.nsss-fields dd { margin: 0; overflow-wrap: anywhere; }
-.nsss-verdict { font-size: 1.15em; line-height: 1.5; }
-.nsss-scroll, .jp-RenderedHTMLCommon .nsss-scroll { max-width: 100%; overflow-x: auto; }
-td.num { text-align: right; } td.txt { text-align: left; vertical-align: top; }
-.jp-OutputArea-output { overflow-x: auto; max-width: 100%; }
-.jp-RenderedHTMLCommon table, .jp-OutputArea-output table { display: block; max-width: 100%; overflow-x: auto; }
-img { max-width: 100%; height: auto; }
-@media (max-width: 600px) {
-  body.jp-Notebook { padding: 0.5em; }
-  .nsss-fields { grid-template-columns: 1fr; }
-  .jp-OutputPrompt, .jp-InputPrompt { display: none; }
-  .jp-RenderedHTMLCommon, .jp-OutputArea-output { overflow-wrap: anywhere; }
-}
-@page { size: A4; margin: 16mm 14mm 18mm 14mm; }
-@media print {
-  body.jp-Notebook { max-width: none; padding: 0; font-size: 10.5pt; }
-  h2 { break-before: page; } h2:first-of-type { break-before: auto; }
-  h2, h3, h4 { break-after: avoid; }
-  table, .jp-RenderedHTMLCommon table, .jp-OutputArea-output table { display: table; overflow: visible; }
-  .nsss-scroll, .jp-OutputArea-output { overflow: visible; }
-  thead { display: table-header-group; }
-  tr, img, figure, .nsss-first-screen { break-inside: avoid; }
-  a { color: inherit; text-decoration: none; }
-}
-"""
+
+# --- display objects for the notebooks --------------------------------------------
+def _display(markup: str):
+    from IPython.display import HTML
+
+    return HTML(markup)
+
+
+def first_screen(tables: Tables, summary: Mapping[str, pd.DataFrame], unit: str, plan: pd.DataFrame):
+    """The first screen of a report (see :func:`first_screen_html`), for a notebook cell."""
+    return _display(first_screen_html(unit, summary["programmes"], summary["assessments"], plan))
+
+
+def programme_cards(tables: Tables, assessments: pd.DataFrame, plan: pd.DataFrame):
+    """Every programme's card (see :func:`programme_cards_html`), for a notebook cell."""
+    return _display(programme_cards_html(tables, assessments, plan))
+
+
+def national_comparison(summary: Mapping[str, pd.DataFrame], tables: Tables, unit: str) -> list:
+    """The comparison with the national picture: the interval charts when the unit has
+    at least ``SMALL_N`` programmes; otherwise one sentence in counts, and no chart."""
+    own = summary["programmes"]
+    if is_small(own):
+        return [_display(f"<p>{escape(national_in_counts(tables.scores, own, unit))}</p>")]
+    return [
+        figure(figures.level_comparison(summary["level_shares"]), narrative.level_reading(summary["level_shares"])),
+        figure(figures.item_yes_comparison(summary["item_yes_shares"]),
+               narrative.item_yes_reading(summary["item_yes_shares"])),
+    ]
+
+
+def downloads_block(slug: str | None):
+    """The report's download links (relative file names beside the page)."""
+    return _display(links_html(slug))

@@ -38,6 +38,8 @@ from nsss_analysis.runner.plan import (
     requested_fiscal_year,
     requested_ministries,
 )
+from nsss_analysis.runner.outputs import write_beside_reports
+from nsss_analysis.runner.pdf import require_chromium
 from nsss_analysis.runner.pool import ReportJob, WorkerPool
 from nsss_analysis.runner.request import EXIT_FAILED, EXIT_OK, ReportRequest, now
 
@@ -51,6 +53,8 @@ def render(request: ReportRequest, manifest: dict, fingerprint: str, started: fl
     """
     requested = requested_ministries(request)
     requested_fiscal_year(request)
+    if request.pdf:
+        require_chromium()  # before any kernel starts: one line saying what to install
     notebooks = [MINISTRY_NOTEBOOK] * bool(requested or request.everything)
     notebooks += [NATIONAL_NOTEBOOK] * request.everything
     for notebook in notebooks:  # checked before any kernel starts
@@ -137,6 +141,8 @@ def _render(request: ReportRequest, manifest: dict, fingerprint: str, started: f
     ]
     results = pool.run(jobs, on_result=record, progress=request.progress)
     failed = [r for r in results if r.status != "ok"]
+    write_beside_reports(plan, {r.key for r in results if r.status == "ok"}, tables, request.out,
+                         pdf=request.pdf)  # downloads, and PDFs with --pdf
 
     _prune(entries, tables)
     write_index(request.out, manifest)
