@@ -11,6 +11,7 @@ rows (:func:`nsss_analysis.report.cards.action_list_html`), never truncated.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -20,7 +21,11 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from nsss_analysis.diagnostics.recommendations import ACTIONS, guideline_questions, recommendations
+from nsss_analysis.diagnostics.recommendations import (
+    ACTIONS,
+    guideline_questions,
+    recommendations,
+)
 from nsss_analysis.io import atomic_path, formula_safe
 from nsss_analysis.reference.vocab import ITEMS, LINEAGE_COLUMNS
 from nsss_analysis.report.labels import ITEM_LABELS
@@ -63,7 +68,7 @@ def _agencies(value: object) -> str:
         return "; ".join(str(v) for v in value if str(v).strip())
     if hasattr(value, "tolist"):
         return _agencies(value.tolist())
-    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
+    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
 
 
 def _source(row: Mapping[str, object]) -> str:
@@ -163,7 +168,7 @@ def _sheet_from_rows(ws, header: list[str], rows: list[list[object]], widths: li
 
 
 def _cell(value: object) -> object:
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return None
     if hasattr(value, "item"):
         return value.item()

@@ -17,6 +17,7 @@ Every value from a form goes through :func:`nsss_analysis.report.display.escape`
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
@@ -82,7 +83,7 @@ def item_in_words(item: str, answer: object, followup_answer: object = None) -> 
 
 
 def _list(value: object) -> list[str]:
-    if value is None or (isinstance(value, float) and value != value):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return []
     if hasattr(value, "tolist") and not isinstance(value, str):
         value = value.tolist()

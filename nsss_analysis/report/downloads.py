@@ -13,7 +13,12 @@ from pathlib import Path
 import pandas as pd
 
 from nsss_analysis.io import Tables
-from nsss_analysis.report.action_plan import action_plan, action_plan_file, write_action_plan, write_workbook
+from nsss_analysis.report.action_plan import (
+    action_plan,
+    action_plan_file,
+    write_action_plan,
+    write_workbook,
+)
 from nsss_analysis.report.display import escape
 
 #: The sheets of the data workbook, in order, and what each holds.
@@ -88,8 +93,8 @@ def links_html(slug: str | None) -> str:
         return ("<p>The downloads (action plan and data workbook) are written beside the report "
                 "when it is rendered by <code>nsss reports</code>.</p>")
     items = [
-        (action_plan_file(slug), "Action plan (Excel): every action, with columns for the responsible "
-                                 "office, target date and status"),
+        (action_plan_file(slug), ("Action plan (Excel): every action, with columns for the responsible "
+                                  "office, target date and status")),
         (data_file(slug), "Data (Excel): " + "; ".join(f"{k}: {v}" for k, v in DATA_SHEETS.items())),
     ]
     lis = "".join(f'<li><a href="{escape(href)}">{escape(href)}</a>: {escape(text)}</li>'
