@@ -24,11 +24,13 @@ import pandas as pd
 
 from nsss_analysis.diagnostics.budgets import budget_plausibility
 from nsss_analysis.diagnostics.recommendations import ITEM_FOLLOWUP
+from nsss_analysis.diagnostics.tracker import submission_tracker, tracker_summary
 from nsss_analysis.diagnostics.rubric import GENDER_SPECIFIC_OR_TRANSFORMATIVE, SMALL_N
 from nsss_analysis.diagnostics.units import is_missing
 from nsss_analysis.io import Tables
 from nsss_analysis.mis import coverage as mis_coverage
-from nsss_analysis.reference.vocab import ITEMS, LEVELS, LINEAGE_COLUMNS, normalise_key
+from nsss_analysis.reference.clusters import cluster_reach
+from nsss_analysis.reference.vocab import ITEMS, LEVELS, LINEAGE_COLUMNS, load_reference, normalise_key
 from nsss_analysis.report import figures, narrative
 from nsss_analysis.report.display import MISSING, escape, figure
 from nsss_analysis.report.downloads import links_html
@@ -396,3 +398,95 @@ def national_comparison(summary: Mapping[str, pd.DataFrame], tables: Tables, uni
 def downloads_block(slug: str | None):
     """The report's download links (relative file names beside the page)."""
     return _display(links_html(slug))
+
+
+# --- the submission tracker ----------------------------------------------------------
+#: The tracker table's columns, in words.
+TRACKER_HEADERS: dict[str, str] = {
+    "ministry": "Ministry / Division",
+    "status": "Status",
+    "source_file": "File",
+    "assessment_round": "Round",
+    "received_date": "Received",
+    "programmes": "Programmes accepted",
+    "budget_rows": "Budget rows",
+    "rows_quarantined": "Rows quarantined",
+    "cells_quarantined": "Cells set aside",
+    "resubmission": "Resubmission",
+    "programmes_on_record": "Programmes on record",
+}
+
+
+def tracker_of(tables: Tables) -> pd.DataFrame:
+    """The submission tracker of the processed tables, against the register and the
+    catalogue of programmes on record."""
+    ref = load_reference()
+    return submission_tracker(tables.assessments, tables.budgets, tables.quarantine,
+                              {m.code: m.name for m in ref.ministries},
+                              [(p.ministry_code, p.programme) for p in ref.programmes])
+
+
+def tracker_html(tracker: pd.DataFrame) -> str:
+    """The tracker's sentences and its table (every row), escaped."""
+    lines = "".join(f"<p>{escape(s)}</p>" for s in tracker_summary(tracker))
+    keys = list(TRACKER_HEADERS)
+    rows = [[r[k] if r[k] not in ("", None) else "" for k in keys] for r in tracker.to_dict("records")]
+    return lines + _small_table([TRACKER_HEADERS[k] for k in keys], rows, numeric_from=99)
+
+
+def tracker_section(tables: Tables):
+    """The submission tracker, for a notebook cell."""
+    return _display(tracker_html(tracker_of(tables)))
+
+
+# --- cluster reports -------------------------------------------------------------------
+def cluster_rows(tables: Tables, cluster: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The cluster's assessment rows and score rows, across ministries."""
+    a = tables.assessments[tables.assessments["cluster"] == cluster].reset_index(drop=True)
+    s = tables.scores[tables.scores["cluster"] == cluster].reset_index(drop=True)
+    return a, s
+
+
+def cluster_coverage(assessments: pd.DataFrame, cluster: str) -> pd.DataFrame:
+    """For each life-cycle stage and target group the cluster is meant to reach: how
+    many of its programmes name it, and which (``kind``, ``code``, ``label``,
+    ``programmes``, ``names``)."""
+    reach = cluster_reach().get(cluster)
+    wanted = ([("life-cycle stage", s) for s in reach.lifecycle_stages] +
+              [("target group", g) for g in reach.target_groups]) if reach else []
+    rows = []
+    for kind, code in wanted:
+        column = "lifecycle_stages" if kind == "life-cycle stage" else "target_groups"
+        names = sorted({str(r["programme"]) for r in assessments.to_dict("records") if code in _list(r[column])})
+        rows.append({"kind": kind, "code": code, "label": label(code), "programmes": len(names),
+                     "names": "; ".join(names)})
+    return pd.DataFrame(rows, columns=["kind", "code", "label", "programmes", "names"]).astype(
+        {"programmes": "int64"})
+
+
+def cluster_coverage_html(assessments: pd.DataFrame, cluster: str) -> str:
+    """The coverage table and the sentence naming what no programme reaches."""
+    cov = cluster_coverage(assessments, cluster)
+    reach = cluster_reach().get(cluster)
+    if reach is None or not len(cov):
+        return "<p>No intended reach is on record for this cluster.</p>"
+    gaps = cov[cov["programmes"] == 0]["label"].tolist()
+    gap_line = (f"No assessed programme of the cluster names {join_words(gaps, 'or')}." if gaps
+                else "Every stage and group the cluster is meant to reach is named by at least one programme.")
+    rows = [[r["label"], r["kind"], r["programmes"], r["names"]] for r in cov.to_dict("records")]
+    return (f"<p>{escape(gap_line)}</p>"
+            + _small_table(["Meant to reach", "Kind", "Programmes naming it", "Which"], rows, numeric_from=99)
+            + f"<p><em>{escape('What the cluster is meant to reach: ' + reach.source + '.')}</em></p>")
+
+
+def cluster_first_screen(tables: Tables, cluster: str, plan: pd.DataFrame):
+    """The cluster report's first screen: verdict across ministries, and its asks."""
+    a, s = cluster_rows(tables, cluster)
+    ministries = sorted(set(a["ministry"].dropna()))
+    return _display(
+        first_screen_html(f"the {cluster} cluster", s, a, plan)
+        + f"<p>{escape(f'Ministries and divisions with programmes in this cluster: {join_words(ministries)}.')}</p>")
+
+
+def cluster_coverage_section(tables: Tables, cluster: str):
+    return _display(cluster_coverage_html(cluster_rows(tables, cluster)[0], cluster))

@@ -12,6 +12,7 @@ from nsss_analysis.diagnostics.summaries import headline_figures
 from nsss_analysis.report import narrative
 from nsss_analysis.runner.html import TEMPLATES_DIR
 from nsss_analysis.runner.manifest import INDEX_FILE
+from nsss_analysis.runner.outputs import TRACKER_FILE
 from nsss_analysis.runner.plan import ALL_YEARS, PlannedReport
 from nsss_analysis.runner.request import now
 
@@ -65,7 +66,8 @@ def write_index(out: Path, manifest: dict) -> Path:
         if not (out / entry.get("html", "")).is_file():
             continue
         year = key.split("/", 1)[0]
-        group = years.setdefault(year, {"label": _year_label(year), "national": None, "ministries": []})
+        group = years.setdefault(year, {"label": _year_label(year), "national": None, "ministries": [],
+                                        "clusters": []})
         row = {
             "href": "/".join(_url_quote(part) for part in entry["html"].split("/")),
             "title": entry.get("title") or entry.get("ministry"),
@@ -78,6 +80,8 @@ def write_index(out: Path, manifest: dict) -> Path:
         }
         if entry.get("kind") == "national":
             group["national"] = row
+        elif entry.get("kind") == "cluster":
+            group["clusters"].append(row)
         else:
             group["ministries"].append(row)
     for group in years.values():
@@ -89,11 +93,20 @@ def write_index(out: Path, manifest: dict) -> Path:
         undefined=jinja2.StrictUndefined,
     )
     page = env.get_template("index.html.j2").render(
-        years=ordered, generated=now(), version=__version__
+        years=ordered, generated=now(), version=__version__, tracker=_tracker(out)
     )
     path = out / INDEX_FILE
     write_text_atomic(path, page)
     return path
+
+
+def _tracker(out: Path) -> dict | None:
+    """The submission tracker the run wrote beside the index, or None."""
+    try:
+        tracker = json.loads((out / TRACKER_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return tracker if isinstance(tracker, dict) and "rows" in tracker else None
 
 
 def index_figures(headline: dict | None) -> dict:

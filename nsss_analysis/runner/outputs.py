@@ -6,16 +6,23 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
+from nsss_analysis.io import write_text_atomic
 from nsss_analysis.report.action_plan import action_plan_file
+from nsss_analysis.diagnostics.tracker import tracker_summary
+from nsss_analysis.report.cards import tracker_of
 from nsss_analysis.report.downloads import data_file, write_downloads
 from nsss_analysis.runner.pdf import pdf_path, print_pdfs
 from nsss_analysis.runner.plan import PlannedReport
 
 log = logging.getLogger("nsss.reports")
+
+#: The submission tracker of the last run, beside the index (which lists it).
+TRACKER_FILE = "submissions.json"
 
 
 def _slug(report: PlannedReport) -> str:
@@ -27,7 +34,7 @@ def write_beside_reports(plan: Sequence[PlannedReport], rendered: Collection[str
     """Write the downloads of every ministry and cluster report that was rendered in
     this run or lacks them, and (``pdf``) print each rendered page, or one without its
     PDF, to ``<slug>.pdf``. Returns the files written."""
-    written: list[Path] = []
+    written: list[Path] = [write_tracker(tables, out)]
     for report in plan:
         if report.kind not in ("ministry", "cluster"):
             continue
@@ -52,3 +59,12 @@ def write_beside_reports(plan: Sequence[PlannedReport], rendered: Collection[str
             log.info("%s printed", page.name)
         written += printed
     return written
+
+
+def write_tracker(tables, out: Path) -> Path:
+    """``reports/submissions.json``: the submission tracker's sentences and rows, for the index."""
+    tracker = tracker_of(tables)
+    path = out / TRACKER_FILE
+    write_text_atomic(path, json.dumps({"sentences": tracker_summary(tracker),
+                                        "rows": tracker.to_dict("records")}, indent=1, default=str))
+    return path
