@@ -26,7 +26,8 @@ from nsss_analysis.report.sections import recommendations_table
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 EXPECTED_PARAMETERS = {
-    "ministry_report": {"ministry", "fiscal_year", "processed_dir"},
+    "ministry_report": {"ministry", "fiscal_year", "processed_dir", "slug"},
+    "cluster_report": {"cluster", "fiscal_year", "processed_dir", "slug"},
     "national_overview": {"fiscal_year", "processed_dir"},
     "exploration": {"processed_dir"},
 }

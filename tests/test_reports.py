@@ -356,7 +356,8 @@ def test_fiscal_year_is_validated_and_normalised(tiny, standins, tmp_path):
                                                     ministry=["mowca"])
     (planned,) = plan_reports(request, tables)
     assert planned.key == "2022-23/mowca-ministry-of-women-and-children-affairs"
-    assert planned.parameters == {"ministry": "MoWCA", "fiscal_year": "2022-23", "processed_dir": str(tiny)}
+    assert planned.parameters == {"ministry": "MoWCA", "fiscal_year": "2022-23", "processed_dir": str(tiny),
+                                  "slug": "mowca-ministry-of-women-and-children-affairs"}
 
 
 def test_missing_processed_tables_name_the_command(tmp_path, capsys):
