@@ -77,6 +77,15 @@ def _source(row: Mapping[str, object]) -> str:
     return ", ".join(p for p in parts if p)
 
 
+def distinct_rows(assessments: pd.DataFrame) -> pd.DataFrame:
+    """The assessment rows without those a later file repeats cell for cell (a
+    resubmission repeating an unchanged programme): the first one's lineage is kept."""
+    content = [c for c in assessments.columns
+               if c not in (*LINEAGE_COLUMNS, "assessment_round", "received_date", "assessment_fy")]
+    keys = assessments[content].map(lambda v: tuple(v) if isinstance(v, list) else v)
+    return assessments[~keys.astype("str").duplicated(keep="first")]
+
+
 def action_plan(
     assessments: pd.DataFrame,
     recs: pd.DataFrame | None = None,
@@ -89,7 +98,8 @@ def action_plan(
 
     ``recs`` is the recommendations table (computed from ``assessments`` when None);
     its ranking orders the plan: programmes by their best-ranked action, actions within
-    a programme by rank. A row repeated cell for cell by a resubmission is listed once.
+    a programme by rank. A row repeated cell for cell by a resubmission is listed once
+    (:func:`distinct_rows`).
     Columns: ``ACTION_PLAN_COLUMNS`` keys plus ``rank`` and ``followup_answer`` and the
     lineage columns; the ``TO_FILL`` columns are empty strings.
     """
@@ -97,6 +107,8 @@ def action_plan(
         recs = recommendations(assessments, scores, budgets)
     if ministry_code is not None:
         recs = recs[recs["ministry_code"] == ministry_code]
+    kept = set(zip(*(distinct_rows(assessments)[c] for c in LINEAGE_COLUMNS), strict=True))
+    recs = recs[[w in kept for w in zip(*(recs[c] for c in LINEAGE_COLUMNS), strict=True)]]
     partners = {
         tuple(row[c] for c in LINEAGE_COLUMNS): _agencies(row.get("partner_agencies"))
         for row in assessments.to_dict("records")
@@ -128,9 +140,7 @@ def action_plan(
     if not len(plan):
         return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("number", "rank", "source_row") else "str")
                              for c in columns})
-    # A resubmission repeating an unchanged programme gives the same action twice: list it once.
-    same = ["programme", "item_code", "answer", "possible", "lead_ministry", "supporting_agencies"]
-    plan = plan.sort_values("rank", kind="stable").drop_duplicates(same, keep="first")
+    plan = plan.sort_values("rank", kind="stable")
     first = plan.groupby("programme", sort=False)["rank"].transform("min")
     plan = plan.assign(
         _first=first, _item=plan["item_code"].map(ITEMS.index),
@@ -201,7 +211,7 @@ def write_action_plan(plan: pd.DataFrame, target: Path | str, title: str = "") -
     date.add(f"{date_col}2:{date_col}{last}")
     ws.add_data_validation(status)
     ws.add_data_validation(date)
-    for row in range(2, last + 1):
+    for row in range(2, len(plan) + 2):
         ws[f"{date_col}{row}"].number_format = "DD/MM/YYYY"
 
     about = wb.create_sheet("About")

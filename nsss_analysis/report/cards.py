@@ -32,6 +32,7 @@ from nsss_analysis.mis import coverage as mis_coverage
 from nsss_analysis.reference.clusters import cluster_reach
 from nsss_analysis.reference.vocab import ITEMS, LEVELS, LINEAGE_COLUMNS, load_reference, normalise_key
 from nsss_analysis.report import figures, narrative
+from nsss_analysis.report.action_plan import distinct_rows
 from nsss_analysis.report.display import MISSING, escape, figure
 from nsss_analysis.report.downloads import links_html
 from nsss_analysis.report.labels import ITEM_LABELS, label
@@ -350,6 +351,8 @@ def programme_cards_html(tables: Tables, assessments: pd.DataFrame, plan: pd.Dat
         for r in flagged.to_dict("records"):
             disagreements.setdefault((r["ministry_code"], normalise_key(r["programme"])), []).append(r["message"])
     first = {p: i for i, p in enumerate(dict.fromkeys(plan["programme"]))}
+    repeated = assessments.drop(distinct_rows(assessments).index)
+    assessments = distinct_rows(assessments)
     rows = sorted(assessments.to_dict("records"),
                   key=lambda r: (first.get(r["programme"], len(first)), str(r["programme"]).lower(),
                                  r["source_file"], r["source_row"]))
@@ -361,6 +364,11 @@ def programme_cards_html(tables: Tables, assessments: pd.DataFrame, plan: pd.Dat
         cards.append(programme_card_html(
             row, by_where.get(where), tables, mine,
             disagreements.get((row["ministry_code"], normalise_key(row["programme"])), [])))
+    if len(repeated):
+        cards.append("<p>" + escape(
+            "Repeated cell for cell in a later file, so shown once above: "
+            + "; ".join(f"{r['programme']} ({r['source_file']}, row {r['source_row']})"
+                        for r in repeated.to_dict("records")) + ".") + "</p>")
     return '<div class="nsss-cards">' + "".join(cards) + "</div>"
 
 
