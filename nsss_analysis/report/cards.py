@@ -163,7 +163,7 @@ def national_in_counts(scores_all: pd.DataFrame, own: pd.DataFrame, unit: str) -
     strong = scores_all["level"].isin(GENDER_SPECIFIC_OR_TRANSFORMATIVE)
     mine = own["level"].isin(GENDER_SPECIFIC_OR_TRANSFORMATIVE)
     return (f"{int(mine.sum())} of {plural(len(own), 'programme')} of {unit} "
-            f"{'is' if int(mine.sum()) == 1 else 'are'} gender-specific or gender-transformative, against "
+            f"{'is' if len(own) == 1 else 'are'} gender-specific or gender-transformative, against "
             f"{int(strong.sum())} of {len(scores_all)} across all ministries"
             + (f"; with fewer than {SMALL_N} programmes no share or interval is drawn." if is_small(own) else "."))
 
