@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import time
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from nsss_analysis.errors import NsssError
+from nsss_analysis.intake.raw_hashes import RAW_CHANGED, raw_changed
 
 from nsss_analysis.runner.lock import RunLock, remove_stale_temporaries
 from nsss_analysis.runner.manifest import (
@@ -53,6 +55,8 @@ def run_reports(request: ReportRequest) -> int:
             raise NsssError(
                 f"{path}: not found; run `{command}` first (`nsss build` runs clean, score and reports)"
             )
+    if raw_changed(request.processed):  # content hashes, never file times
+        print(f"nsss reports: warning: {RAW_CHANGED}", file=sys.stderr)
     request.out.mkdir(parents=True, exist_ok=True)
     handler = _open_log(request.out)
     try:
