@@ -78,8 +78,8 @@ FIXED_TIMESTAMP = dt.datetime(2019, 1, 31, 11, 0, 0)
 TITLE = "NSSS gender assessment of social security programmes"
 HOW_TO_FILL = (
     "One row per programme on the Programmes sheet; the header stays in row 1.",
-    "Pick answers from the drop-down lists: yes, partly, no, not_applicable, unknown. "
-    "Leave a cell empty only if the answer is not known (an empty cell counts as unknown, never as no).",
+    "Pick answers from the drop-down lists: Yes, Partly, No, Not applicable, Not known. "
+    "Leave a cell empty only if the answer is not known (an empty cell counts as not known, never as no).",
     "Answer each 'If not, can ...?' follow-up only when the question before it is no or partly "
     "(it is not applicable after yes).",
     "Several life-cycle stages, target groups or supporting agencies go in one cell, separated by ';'.",
@@ -105,15 +105,22 @@ _LIST_HEADERS = {
 }
 
 
+def _labels(vocabulary: str, codes: tuple[str, ...]) -> tuple[str, ...]:
+    """The drop-down labels of ``codes`` (``Not applicable``, ``Vulnerable women of working
+    age``): words people read; the reader maps each back to its code."""
+    shown = load_reference().labels.get(vocabulary, {})
+    return tuple(shown.get(code, code) for code in codes)
+
+
 def _list_values() -> dict[str, tuple[str, ...]]:
     ministries = tuple(m.name for m in load_reference().ministries)
     return {
-        "answer": ANSWERS,
-        "followup": FOLLOWUP_ANSWERS,
+        "answer": _labels("answers", ANSWERS),
+        "followup": _labels("followups", FOLLOWUP_ANSWERS),
         "cluster": CLUSTERS,
         "ministry": ministries,
-        "lifecycle_stages": LIFECYCLE_STAGES,
-        "target_groups": TARGET_GROUPS,
+        "lifecycle_stages": _labels("lifecycle_stages", LIFECYCLE_STAGES),
+        "target_groups": _labels("target_groups", TARGET_GROUPS),
         "partner_agencies": ministries,
     }
 
@@ -131,9 +138,9 @@ def allowed_values(kind: str) -> str:
         + " (separated by ';'; none for covariate-risk programmes).",
         "target_groups": "One or more of: " + "; ".join(lists["target_groups"])
         + "; other groups in your own words (separated by ';').",
-        "answer": "One of: " + ", ".join(lists["answer"]) + " (empty = unknown).",
+        "answer": "One of: " + ", ".join(lists["answer"]) + " (empty = not known).",
         "followup": "One of: " + ", ".join(lists["followup"])
-        + " (not_applicable when the question before is yes).",
+        + " (Not applicable when the question before is yes).",
         "partner_agencies": "Ministries/divisions of the register or other agencies, separated by ';'.",
         "amount_crore": "BDT crore (a number, or with units: 12 lakh, Tk 50,000).",
         "count": "Persons (a number, or e.g. 2.65 lakh).",
@@ -203,6 +210,44 @@ def _add_validations(
         ws.add_data_validation(dv)
 
 
+#: Budget-sheet kinds checked as numbers. A warning, not a refusal: the reader also accepts
+#: a number with its unit (``12.5 lakh``, ``Tk 50,000``), which Excel cannot check.
+NUMBER_KINDS = ("amount_crore", "count", "amount_bdt")
+#: A fiscal year ``YYYY-YY`` whose second year follows the first (``2020-21``), for the
+#: cell ``{cell}``; the Instructions sheet says the same in words.
+FISCAL_YEAR_RULE = (
+    'AND(LEN({cell})=7,MID({cell},5,1)="-",ISNUMBER(VALUE(LEFT({cell},4))),'
+    'ISNUMBER(VALUE(RIGHT({cell},2))),VALUE(RIGHT({cell},2))=MOD(VALUE(LEFT({cell},4))+1,100))'
+)
+
+
+def _add_checks(ws: Worksheet, columns: tuple[FormColumn, ...]) -> None:
+    """Number checks (a warning) and fiscal-year checks (a refusal) on the data rows."""
+    for i, col in enumerate(columns, start=1):
+        letter = get_column_letter(i)
+        if col.kind in NUMBER_KINDS:
+            dv = DataValidation(
+                type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                showErrorMessage=True, errorStyle="warning", showInputMessage=True,
+                errorTitle=col.label[:32], promptTitle=col.label[:32],
+                error="Expected a number of 0 or more; a figure with its unit (12.5 lakh) is read too. "
+                      "Keep it?",
+                prompt=allowed_values(col.kind)[:255],
+            )
+        elif col.kind == "fiscal_year":
+            dv = DataValidation(
+                type="custom", formula1=FISCAL_YEAR_RULE.format(cell=f"{letter}2"), allow_blank=True,
+                showErrorMessage=True, errorStyle="stop", showInputMessage=True,
+                errorTitle=col.label[:32], promptTitle=col.label[:32],
+                error="Write the fiscal year as YYYY-YY, e.g. 2020-21 (July-June).",
+                prompt="Fiscal year YYYY-YY, e.g. 2020-21.",
+            )
+        else:
+            continue
+        dv.add(f"{letter}2:{letter}{VALIDATED_ROWS + 1}")
+        ws.add_data_validation(dv)
+
+
 def _write_instructions(ws: Worksheet) -> None:
     ref = load_reference()
     ws["A1"] = TITLE
@@ -244,7 +289,9 @@ def build_template() -> Workbook:
     form = ref.columns_of("Programmes")
     _write_header(programmes, form)
     _add_validations(programmes, form, ranges)
+    _add_checks(programmes, form)
     _write_header(budget, _budget_columns())
+    _add_checks(budget, _budget_columns())
     _write_instructions(instructions)
     wb.properties.title = TITLE
     wb.properties.creator = "nsss template"

@@ -159,6 +159,9 @@ class Reference:
     #: The catalogue of real programmes on record (which ministry runs what).
     programmes: tuple[CataloguedProgramme, ...] = ()
     units: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: The drop-down label of each value (``answers``, ``followups``, ``lifecycle_stages``,
+    #: ``target_groups``): words people read, mapped back by the reader.
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def columns_of(self, sheet: str) -> tuple[FormColumn, ...]:
         """The form's columns for one sheet (``Programmes`` or ``Budget``), in order."""
@@ -227,8 +230,12 @@ def load_reference() -> Reference:
         )
     vocab = json.loads((REFERENCE_DIR / "vocabularies.json").read_text(encoding="utf-8"))
 
+    labels = {key: dict(values) for key, values in vocab.get("labels", {}).items() if not key.startswith("_")}
+
     def mapping(key: str) -> dict[str, tuple[str, ...]]:
-        return {k: tuple(v) for k, v in vocab[key].items()}
+        """The variants of each value, its drop-down label among them (the reader maps it back)."""
+        shown = labels.get(key, {})
+        return {k: tuple(v) + ((shown[k],) if k in shown else ()) for k, v in vocab[key].items()}
 
     return Reference(
         ministries=ministries,
@@ -247,6 +254,7 @@ def load_reference() -> Reference:
         ongoing=tuple(vocab.get("ongoing", ())),
         units=mapping("units") if "units" in vocab else {},
         programmes=programmes,
+        labels=labels,
     )
 
 
