@@ -61,3 +61,17 @@ def test_cluster_downloads_hold_its_programmes_across_ministries_and_the_index_l
     index = write_index(tmp_path, manifest).read_text(encoding="utf-8")
     assert "Cluster reports" in index and "Social Allowance" in index
     assert "Submissions" in index and "Ministry of Disaster Management and Relief" in index
+
+
+def test_index_says_the_small_n_caveat_once_not_once_per_row(tmp_path):
+    caveat = "With fewer than 5 programmes, read shares as indications, not estimates."
+    reports = {}
+    for code in ("FD", "PMO"):
+        key = f"2024-25/{code.lower()}"
+        (tmp_path / "2024-25").mkdir(exist_ok=True)
+        (tmp_path / f"{key}.html").write_text("<html></html>", encoding="utf-8")
+        reports[key] = {"kind": "ministry", "ministry": code, "ministry_code": code, "html": f"{key}.html",
+                        "title": code, "status": "ok", "sentences": [f"{code} has 1 assessed programme. {caveat}"]}
+    index = write_index(tmp_path, {"reports": reports}).read_text(encoding="utf-8")
+    assert index.count("read shares as") == 1
+    assert "FD has 1 assessed programme." in index and "PMO has 1 assessed programme." in index

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
 from pathlib import Path
 
 from nsss_analysis import __version__
+from nsss_analysis.diagnostics.rubric import SMALL_N
 from nsss_analysis.diagnostics.summaries import headline_figures
 from nsss_analysis.report import narrative
 from nsss_analysis.runner.html import TEMPLATES_DIR
@@ -75,9 +77,11 @@ def write_index(out: Path, manifest: dict) -> Path:
             "code": entry.get("ministry_code"),
             "status": entry.get("status"),
             "error": entry.get("error"),
-            "sentences": entry.get("sentences") or [],
+            "sentences": [_without_small_n(x) for x in entry.get("sentences") or []],
             "figures": index_figures(entry.get("headline")),
         }
+        group["small_n"] = group.get("small_n", False) or any(
+            SMALL_N_CAVEAT.search(x) for x in (entry.get("sentences") or [])[:1])
         if entry.get("kind") == "national":
             group["national"] = row
         elif entry.get("kind") == "cluster":
@@ -93,11 +97,19 @@ def write_index(out: Path, manifest: dict) -> Path:
         undefined=jinja2.StrictUndefined,
     )
     page = env.get_template("index.html.j2").render(
-        years=ordered, generated=now(), version=__version__, tracker=_tracker(out)
+        years=ordered, generated=now(), version=__version__, tracker=_tracker(out), small_n=SMALL_N
     )
     path = out / INDEX_FILE
     write_text_atomic(path, page)
     return path
+
+
+#: The small-n caveat of a headline sentence: the index says it once, under the table.
+SMALL_N_CAVEAT = re.compile(r"\s*With fewer than \d+ programmes[^.]*\.")
+
+
+def _without_small_n(sentence: str) -> str:
+    return SMALL_N_CAVEAT.sub("", str(sentence)).strip()
 
 
 def _tracker(out: Path) -> dict | None:
