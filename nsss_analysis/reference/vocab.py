@@ -233,9 +233,13 @@ def load_reference() -> Reference:
     labels = {key: dict(values) for key, values in vocab.get("labels", {}).items() if not key.startswith("_")}
 
     def mapping(key: str) -> dict[str, tuple[str, ...]]:
-        """The variants of each value, its drop-down label among them (the reader maps it back)."""
-        shown = labels.get(key, {})
-        return {k: tuple(v) + ((shown[k],) if k in shown else ()) for k, v in vocab[key].items()}
+        return {k: tuple(v) for k, v in vocab[key].items()}
+
+    for key, shown in labels.items():  # a drop-down label must read back as its value
+        spellings = {code: {normalise_key(v) for v in variants} for code, variants in vocab[key].items()}
+        unread = [text for code, text in shown.items() if normalise_key(text) not in spellings.get(code, ())]
+        if unread:
+            raise ValueError(f"vocabularies.json: labels of {key} that are not spellings of their value: {unread}")
 
     return Reference(
         ministries=ministries,

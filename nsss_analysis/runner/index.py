@@ -69,7 +69,7 @@ def write_index(out: Path, manifest: dict) -> Path:
             continue
         year = key.split("/", 1)[0]
         group = years.setdefault(year, {"label": _year_label(year), "national": None, "ministries": [],
-                                        "clusters": []})
+                                        "clusters": [], "small_n": False})
         row = {
             "href": "/".join(_url_quote(part) for part in entry["html"].split("/")),
             "title": entry.get("title") or entry.get("ministry"),
@@ -80,7 +80,7 @@ def write_index(out: Path, manifest: dict) -> Path:
             "sentences": [_without_small_n(x) for x in entry.get("sentences") or []],
             "figures": index_figures(entry.get("headline")),
         }
-        group["small_n"] = group.get("small_n", False) or any(
+        group["small_n"] = group["small_n"] or any(
             SMALL_N_CAVEAT.search(x) for x in (entry.get("sentences") or [])[:1])
         if entry.get("kind") == "national":
             group["national"] = row
