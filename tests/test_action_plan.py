@@ -9,7 +9,11 @@ import pandas as pd
 import pytest
 from test_reports import bundled_processed
 
-from nsss_analysis.diagnostics.recommendations import ACTIONS, GAP_ANSWERS, recommendations
+from nsss_analysis.diagnostics.recommendations import (
+    ACTIONS,
+    GAP_ANSWERS,
+    recommendations,
+)
 from nsss_analysis.io import load_tables
 from nsss_analysis.reference.vocab import ITEMS
 from nsss_analysis.report import cards
@@ -20,7 +24,12 @@ from nsss_analysis.report.action_plan import (
     action_plan,
     write_action_plan,
 )
-from nsss_analysis.report.downloads import data_file, downloads_plan, ministry_rows, write_downloads
+from nsss_analysis.report.downloads import (
+    data_file,
+    downloads_plan,
+    ministry_rows,
+    write_downloads,
+)
 
 
 @pytest.fixture(scope="module")

@@ -40,7 +40,7 @@ def _cards(tables, code):
 def test_every_programme_has_a_card_with_every_field_of_the_form(tables):
     for code in sorted(set(tables.assessments["ministry_code"])):
         own, _, page = _cards(tables, code)
-        articles = re.findall(r'<article class="nsss-card">(.*?)</article>', page, flags=re.S)
+        articles = re.findall(r'<article class="nsss-card">(.*?)</article>', page, flags=re.DOTALL)
         assert len(articles) == len(own), code
         for row, article in zip(own.sort_values("programme").to_dict("records"), sorted(
                 articles, key=lambda a: re.search(r"<h3>(.*?)</h3>", a).group(1)), strict=False):

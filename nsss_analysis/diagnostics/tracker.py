@@ -136,9 +136,9 @@ def tracker_summary(tracker: pd.DataFrame) -> list[str]:
     """Sentences for the overview: who submitted, resubmissions, who did not."""
     sent = tracker[tracker["status"] == SUBMITTED]
     units = sent["ministry_code"].nunique()
-    lines = [f"{units} ministries and divisions sent {len(sent)} assessment file(s): "
-             f"{int(sent['programmes'].sum())} programme rows accepted, "
-             f"{int(tracker['rows_quarantined'].sum())} rows of those files quarantined."]
+    lines = [(f"{units} ministries and divisions sent {len(sent)} assessment file(s): "
+              f"{int(sent['programmes'].sum())} programme rows accepted, "
+              f"{int(tracker['rows_quarantined'].sum())} rows of those files quarantined.")]
     several = sorted(set(sent.loc[sent["files_from_unit"] > 1, "ministry"]))
     if several:
         lines.append("More than one file (a resubmission or a second division's form) from: "

@@ -24,13 +24,19 @@ import pandas as pd
 
 from nsss_analysis.diagnostics.budgets import budget_plausibility
 from nsss_analysis.diagnostics.recommendations import ITEM_FOLLOWUP
-from nsss_analysis.diagnostics.tracker import submission_tracker, tracker_summary
 from nsss_analysis.diagnostics.rubric import GENDER_SPECIFIC_OR_TRANSFORMATIVE, SMALL_N
+from nsss_analysis.diagnostics.tracker import submission_tracker, tracker_summary
 from nsss_analysis.diagnostics.units import is_missing
 from nsss_analysis.io import Tables
 from nsss_analysis.mis import coverage as mis_coverage
 from nsss_analysis.reference.clusters import cluster_reach
-from nsss_analysis.reference.vocab import ITEMS, LEVELS, LINEAGE_COLUMNS, load_reference, normalise_key
+from nsss_analysis.reference.vocab import (
+    ITEMS,
+    LEVELS,
+    LINEAGE_COLUMNS,
+    load_reference,
+    normalise_key,
+)
 from nsss_analysis.report import figures, narrative
 from nsss_analysis.report.action_plan import distinct_rows
 from nsss_analysis.report.display import MISSING, escape, figure

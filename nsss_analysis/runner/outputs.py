@@ -11,9 +11,9 @@ import logging
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
+from nsss_analysis.diagnostics.tracker import tracker_summary
 from nsss_analysis.io import write_text_atomic
 from nsss_analysis.report.action_plan import action_plan_file
-from nsss_analysis.diagnostics.tracker import tracker_summary
 from nsss_analysis.report.cards import tracker_of
 from nsss_analysis.report.downloads import data_file, write_downloads
 from nsss_analysis.runner.pdf import pdf_path, print_pdfs
