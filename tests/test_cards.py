@@ -45,7 +45,7 @@ def test_every_programme_has_a_card_with_every_field_of_the_form(tables):
         for row, article in zip(own.sort_values("programme").to_dict("records"), sorted(
                 articles, key=lambda a: re.search(r"<h3>(.*?)</h3>", a).group(1)), strict=False):
             for field in CARD_FIELDS:
-                assert f"<dt>{field}</dt>" in article
+                assert f'<th scope="row" style="text-align:left;vertical-align:top">{field}</th>' in article
             for item in ITEMS:
                 assert escape(ITEM_LABELS[item]) + ":" in article
             for heading in ("Budget and beneficiaries", "Beneficiary list (MIS) by sex", "Data quality", "Actions"):

@@ -201,17 +201,27 @@ def first_screen_html(unit: str, scores: pd.DataFrame, assessments: pd.DataFrame
 
 # --- the programme card ----------------------------------------------------------
 def _dl(pairs: Iterable[tuple[str, str]]) -> str:
-    return '<dl class="nsss-fields">' + "".join(
-        f"<dt>{escape(k)}</dt><dd>{escape(v) if v else MISSING}</dd>" for k, v in pairs) + "</dl>"
+    """The card's fields as a two-column table (a ``dl`` grid fights JupyterLab's styles)."""
+    rows = "".join(
+        f'<tr><th scope="row" style="text-align:left;vertical-align:top">{escape(k)}</th>'
+        f'<td style="text-align:left;vertical-align:top">{escape(v) if v else MISSING}</td></tr>'
+        for k, v in pairs)
+    return f'<table class="nsss-fields"><tbody>{rows}</tbody></table>'
+
+
+#: Inline alignment: JupyterLab's stylesheet right-aligns every cell, and an inline style wins.
+_ALIGN = {"num": "text-align:right;vertical-align:top", "txt": "text-align:left;vertical-align:top"}
 
 
 def _small_table(header: Sequence[str], rows: Iterable[Sequence[object]], numeric_from: int = 1) -> str:
-    head = "".join(f"<th>{escape(h)}</th>" for h in header)
-    body = "".join(
-        "<tr>" + "".join(
-            f'<td class="{"num" if i >= numeric_from else "txt"}">{escape(v) if v not in (None, "") else MISSING}</td>'
-            for i, v in enumerate(row)) + "</tr>"
-        for row in rows)
+    head = "".join(f'<th style="{_ALIGN["num" if i >= numeric_from else "txt"]}">{escape(h)}</th>'
+                   for i, h in enumerate(header))
+
+    def cell(i: int, v: object) -> str:
+        kind = "num" if i >= numeric_from else "txt"
+        return f'<td class="{kind}" style="{_ALIGN[kind]}">{escape(v) if v not in (None, "") else MISSING}</td>'
+
+    body = "".join("<tr>" + "".join(cell(i, v) for i, v in enumerate(row)) + "</tr>" for row in rows)
     return (f'<div class="nsss-scroll"><table class="nsss-table"><thead><tr>{head}</tr></thead>'
             f"<tbody>{body}</tbody></table></div>")
 
