@@ -15,7 +15,7 @@ UV_PIP := $(UV) --no-config pip
 NBSTRIPOUT := $(BIN)/nbstripout --keep-id --extra-keys "metadata.papermill metadata.execution cell.metadata.papermill"
 
 .DEFAULT_GOAL := help
-.PHONY: help install lock strip lint reports processed test test-fast lab template benchmark clean-outputs i18n
+.PHONY: help install lock strip lint reports pdf processed test test-fast lab template benchmark clean-outputs i18n
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -46,6 +46,9 @@ lint: $(STAMP) ## ruff check (lint only; the code base is not auto-formatted)
 
 reports: $(STAMP) ## clean data/raw, score, and render every report into reports/
 	$(BIN)/nsss build
+
+pdf: $(STAMP) ## build every report and print each to <slug>.pdf beside it (needs Chromium)
+	$(BIN)/nsss build --pdf
 
 processed: $(STAMP) ## only clean, score and MIS coverage: data/processed/
 	$(BIN)/nsss clean

@@ -88,6 +88,7 @@ def _report_options(r: argparse.ArgumentParser) -> None:
     r.add_argument("--out", type=Path, default=REPORTS_DIR)
     r.add_argument("--timeout", type=float, default=REPORT_TIMEOUT_SECONDS, help="seconds per report")
     _wait_option(r)
+    r.add_argument("--pdf", action="store_true", help="also print each report to <slug>.pdf (needs Chromium)")
 
 
 def report_request(args: argparse.Namespace) -> ReportRequest:
@@ -101,6 +102,7 @@ def report_request(args: argparse.Namespace) -> ReportRequest:
         out=args.out,
         timeout=args.timeout,
         lock_wait=args.wait,
+        pdf=args.pdf,
     )
     if args.workers is not None:
         options["workers"] = args.workers

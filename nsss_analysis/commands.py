@@ -22,6 +22,7 @@ from nsss_analysis.diagnostics.summaries import all_indicators, count_once
 from nsss_analysis.errors import NsssError, UsageError
 from nsss_analysis.intake.clean import CleanResult, clean_raw
 from nsss_analysis.intake.files import raw_digest
+from nsss_analysis.intake.raw_hashes import RAW_HASHES_FILE, raw_digests_json
 from nsss_analysis.intake.schemas import ASSESSMENT_ARROW_SCHEMA, BUDGET_ARROW_SCHEMA
 from nsss_analysis.intake.template import write_template
 from nsss_analysis.io import (
@@ -34,6 +35,7 @@ from nsss_analysis.io import (
     read_optional,
     read_required,
     remove_old_generations,
+    write_text_atomic,
 )
 from nsss_analysis.mis.counting import INVALID_REASONS, coverage_from_extracts
 from nsss_analysis.mis.coverage import WOMEN_SHARE_FILE, women_share_by_programme
@@ -173,6 +175,8 @@ def _clean(raw_dir: Path, out_dir: Path, strict: bool) -> int:
             )
         return 1
     targets = write_tables(result, out_dir, inputs=raw_digest(raw_dir))
+    # `nsss reports` warns when data/raw's content changes after this clean.
+    write_text_atomic(out_dir / RAW_HASHES_FILE, raw_digests_json(raw_dir))
     for line in out:
         print(line)
     print(f"wrote {', '.join(p.name for p in targets.values())} to {out_dir}")

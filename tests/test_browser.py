@@ -90,3 +90,55 @@ def test_index_and_report_render_headlines_and_figures_in_chromium(site):
     shot = base / "report.png"
     chromium([f"--screenshot={shot}", "--window-size=1200,1600", report.as_uri()], base / "profile-shot")
     assert shot.stat().st_size > 10_000  # a page with content, not a blank
+
+
+# --- narrow screens, downloads and links that survive a copy -----------------------------
+def _relative_links(page: Path) -> list[str]:
+    hrefs = re.findall(r'<a[^>]+href="([^"]+)"', page.read_text(encoding="utf-8"))
+    return [html.unescape(h) for h in hrefs if not re.match(r"^(https?:|mailto:|#|data:)", h)]
+
+
+def _assert_links_resolve(out: Path) -> int:
+    from urllib.parse import unquote
+
+    checked = 0
+    for page in out.rglob("*.html"):
+        for href in _relative_links(page):
+            target = (page.parent / unquote(href)).resolve()
+            assert target.is_relative_to(out.resolve()), (page.name, href)
+            assert target.is_file(), (page.name, href)
+            checked += 1
+    return checked
+
+
+def test_every_relative_link_resolves_inside_reports_also_in_a_moved_copy(site, tmp_path):
+    out, code, base = site
+    (entry,) = read_manifest(out)["reports"].values()
+    report = out / entry["html"]
+    links = _relative_links(report)
+    assert any(h.endswith("-action-plan.xlsx") for h in links) and any(h.endswith("-data.xlsx") for h in links)
+    assert all("/" not in h for h in links)  # bare names beside the page
+    assert _assert_links_resolve(out) >= 3
+    moved = tmp_path / "sent-by-email" / "reports"
+    shutil.copytree(out, moved)
+    assert _assert_links_resolve(moved) >= 3
+
+
+def test_report_and_index_fit_1280_and_412_px(site, tmp_path):
+    playwright = pytest.importorskip("playwright.sync_api")
+    out, code, base = site
+    (entry,) = read_manifest(out)["reports"].values()
+    pages = [out / entry["html"], out / "index.html"]
+    with playwright.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            for width in (1280, 412):
+                view = browser.new_page(viewport={"width": width, "height": 900})
+                for page in pages:
+                    view.goto(page.as_uri())
+                    assert view.evaluate("document.documentElement.scrollWidth") <= width, (page.name, width)
+                    view.screenshot(path=str(tmp_path / f"{page.stem}-{width}.png"), full_page=False)
+                view.close()
+        finally:
+            browser.close()
+    assert all(p.stat().st_size > 5_000 for p in tmp_path.glob("*.png"))

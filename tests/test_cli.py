@@ -38,6 +38,7 @@ def test_clean_prints_per_file_counts_a_total_and_exits_0(good_form, raw_dir, tm
         "budgets.parquet",
         "conflicts.csv",
         "quarantine.csv",
+        "raw_hashes.json",  # the raw files' content hashes, for `nsss reports`' warning
     ]
 
 

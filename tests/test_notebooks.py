@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 import yaml
 
@@ -29,7 +30,8 @@ from nsss_analysis.report.sections import recommendations_table
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 EXPECTED_PARAMETERS = {
-    "ministry_report": {"ministry", "fiscal_year", "processed_dir"},
+    "ministry_report": {"ministry", "fiscal_year", "processed_dir", "slug"},
+    "cluster_report": {"cluster", "fiscal_year", "processed_dir", "slug"},
     "national_overview": {"fiscal_year", "processed_dir"},
     "exploration": {"processed_dir"},
 }
@@ -284,3 +286,28 @@ def test_recommendations_table_keeps_the_always_listed_actions():
     html = recommendations_table(recs, top=3).data
     assert ">P3<" in html and ">P4<" not in html and ">P20<" in html
     assert "The first 3 of 20 actions" in html
+
+
+@pytest.mark.slow
+def test_one_programme_ministry_report_is_cards_and_actions_without_interval_charts(processed, tmp_path):
+    nb = _execute(tmp_path, "ministry_report", ministry="FD", processed_dir=str(processed), slug="fd-test")
+    assert not _errors(nb)
+    text = _outputs_text(nb)
+    assert text.count('<article class="nsss-card">') == 1
+    assert "What we ask of you" in text and 'href="fd-test-action-plan.xlsx"' in text
+    assert "with 95% intervals" not in text  # no interval chart drawn from n < 5
+    assert re.search(r"\d of 1 programme of Finance Division is gender-specific", text)
+
+
+@pytest.mark.slow
+def test_cluster_report_runs_with_cards_coverage_and_its_name(processed, tmp_path):
+    nb = _execute(tmp_path, "cluster_report", cluster="Social Allowance", processed_dir=str(processed),
+                  slug="cluster-social-allowance")
+    assert not _errors(nb) and not _stderr(nb).strip()
+    text = _outputs_text(nb)
+    assert "<h1>Social Allowance: programmes across ministries</h1>" in text
+    assessments = pd.read_parquet(processed / "assessments.parquet")
+    own = assessments[assessments["cluster"] == "Social Allowance"]
+    assert text.count('<article class="nsss-card">') == len(own) > 0
+    assert "Meant to reach" in text and "project&#x27;s reading" in text
+    assert 'href="cluster-social-allowance-action-plan.xlsx"' in text

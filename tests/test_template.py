@@ -9,6 +9,7 @@ import pytest
 
 from nsss_analysis.cli import main
 from nsss_analysis.errors import UsageError
+from nsss_analysis.intake.cells import parse_answer, parse_followup, parse_list
 from nsss_analysis.intake.clean import clean_raw
 from nsss_analysis.intake.template import (
     NATIONAL_ONLY_BUDGET_COLUMNS,
@@ -79,13 +80,14 @@ def test_each_header_carries_the_guidelines_full_question(blank):
 def test_drop_downs_reference_the_lists_sheet_with_the_vocabularies(blank):
     ws = blank["Programmes"]
     validations = _validations(ws)
-    expected = {
-        "answer": list(ANSWERS),
-        "followup": list(FOLLOWUP_ANSWERS),
+    labels = REF.labels
+    expected = {  # labels people read, one per value, in the vocabulary's order
+        "answer": [labels["answers"][a] for a in ANSWERS],
+        "followup": [labels["followups"][a] for a in FOLLOWUP_ANSWERS],
         "cluster": list(CLUSTERS),
         "ministry": [m.name for m in REF.ministries],
-        "lifecycle_stages": list(LIFECYCLE_STAGES),
-        "target_groups": list(TARGET_GROUPS),
+        "lifecycle_stages": [labels["lifecycle_stages"][s] for s in LIFECYCLE_STAGES],
+        "target_groups": [labels["target_groups"][g] for g in TARGET_GROUPS],
     }
     for cell, column in zip(ws[1], FORM):
         letter = cell.column_letter
@@ -260,3 +262,30 @@ def test_a_filled_template_reads_back_exactly(tmp_path):
             else:
                 assert got[column] == pytest.approx(value), column
     assert result.quarantine.empty, result.quarantine.to_dict("records")
+
+
+def test_drop_down_labels_are_words_people_read_and_the_reader_maps_them_back():
+    labels = REF.labels
+    assert labels["answers"]["not_applicable"] == "Not applicable"
+    assert labels["lifecycle_stages"]["women_working_age"] == "Vulnerable women of working age"
+    for answer, text in labels["answers"].items():
+        assert parse_answer(text) == answer
+    for answer, text in labels["followups"].items():
+        if answer != "not_applicable":
+            assert parse_followup(text, ["no"]) == answer
+    stages = "; ".join(labels["lifecycle_stages"][s] for s in LIFECYCLE_STAGES)
+    assert parse_list(stages, REF.lifecycle_stages) == (list(LIFECYCLE_STAGES), [])
+    groups = "; ".join(labels["target_groups"][g] for g in TARGET_GROUPS)
+    assert parse_list(groups, REF.target_groups) == (list(TARGET_GROUPS), [])
+
+
+def test_budget_sheet_checks_numbers_and_fiscal_years(blank):
+    ws = blank["Budget"]
+    header = [c.value for c in ws[1]]
+    validations = _validations(ws)
+    fy = validations[ws.cell(row=1, column=header.index("Fiscal year") + 1).column_letter]
+    assert fy.type == "custom" and fy.errorStyle == "stop" and "MOD(" in fy.formula1
+    for label in ("Budget (BDT crore)", "Beneficiaries", "Women beneficiaries"):
+        dv = validations[ws.cell(row=1, column=header.index(label) + 1).column_letter]
+        assert dv.type == "decimal" and dv.operator == "greaterThanOrEqual" and dv.formula1 == "0"
+        assert dv.errorStyle == "warning"  # "12.5 lakh" is still accepted by the reader

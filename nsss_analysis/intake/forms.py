@@ -24,7 +24,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from nsss_analysis.config import MAX_XLSX_PART_BYTES
-from nsss_analysis.intake.files import BadCell, FormReadError, Row, _xlsx_sheets, read_csv_rows
+from nsss_analysis.intake.files import (
+    BadCell,
+    FormReadError,
+    Row,
+    _xlsx_sheets,
+    read_csv_rows,
+)
 from nsss_analysis.intake.quantities import find_date, find_fiscal_year
 from nsss_analysis.reference.ministries import find_ministry, match_ministry
 from nsss_analysis.reference.text import clean_text

@@ -147,20 +147,27 @@ _ALLOWED = {
 }
 
 
+def _labels(vocabulary: str, codes: tuple[str, ...]) -> tuple[str, ...]:
+    """The drop-down labels of ``codes`` (``Not applicable``, ``Vulnerable women of working
+    age``): words people read; the reader maps each back to its code."""
+    shown = load_reference().labels.get(vocabulary, {})
+    return tuple(shown.get(code, code) for code in codes)
+
+
 def _list_values(language: str = "en") -> dict[str, tuple[str, ...]]:
-    """The drop-down values of each kind, in ``language``. English offers the codes the
-    processed tables use; Bangla offers the catalogue's words for them, which the reader
+    """The drop-down values of each kind, in ``language``. English offers readable labels
+    that the reader maps back to the codes; Bangla offers the catalogue's words for them, which the reader
     accepts as spellings of the same codes."""
     ministries = load_reference().ministries
     if language == "en":
         names = tuple(m.name for m in ministries)
         return {
-            "answer": ANSWERS,
-            "followup": FOLLOWUP_ANSWERS,
+            "answer": _labels("answers", ANSWERS),
+            "followup": _labels("followups", FOLLOWUP_ANSWERS),
             "cluster": CLUSTERS,
             "ministry": names,
-            "lifecycle_stages": LIFECYCLE_STAGES,
-            "target_groups": TARGET_GROUPS,
+            "lifecycle_stages": _labels("lifecycle_stages", LIFECYCLE_STAGES),
+            "target_groups": _labels("target_groups", TARGET_GROUPS),
             "partner_agencies": names,
         }
     _ = translator(language)
@@ -246,6 +253,44 @@ def _add_validations(
         ws.add_data_validation(dv)
 
 
+#: Budget-sheet kinds checked as numbers. A warning, not a refusal: the reader also accepts
+#: a number with its unit (``12.5 lakh``, ``Tk 50,000``), which Excel cannot check.
+NUMBER_KINDS = ("amount_crore", "count", "amount_bdt")
+#: A fiscal year ``YYYY-YY`` whose second year follows the first (``2020-21``), for the
+#: cell ``{cell}``; the Instructions sheet says the same in words.
+FISCAL_YEAR_RULE = (
+    'AND(LEN({cell})=7,MID({cell},5,1)="-",ISNUMBER(VALUE(LEFT({cell},4))),'
+    'ISNUMBER(VALUE(RIGHT({cell},2))),VALUE(RIGHT({cell},2))=MOD(VALUE(LEFT({cell},4))+1,100))'
+)
+
+
+def _add_checks(ws: Worksheet, columns: tuple[FormColumn, ...], _: Translator) -> None:
+    """Number checks (a warning) and fiscal-year checks (a refusal) on the data rows."""
+    for i, col in enumerate(columns, start=1):
+        letter = get_column_letter(i)
+        if col.kind in NUMBER_KINDS:
+            dv = DataValidation(
+                type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                showErrorMessage=True, errorStyle="warning", showInputMessage=True,
+                errorTitle=col.label[:32], promptTitle=col.label[:32],
+                error="Expected a number of 0 or more; a figure with its unit (12.5 lakh) is read too. "
+                      "Keep it?",
+                prompt=allowed_values(col.kind, _.language)[:255],
+            )
+        elif col.kind == "fiscal_year":
+            dv = DataValidation(
+                type="custom", formula1=FISCAL_YEAR_RULE.format(cell=f"{letter}2"), allow_blank=True,
+                showErrorMessage=True, errorStyle="stop", showInputMessage=True,
+                errorTitle=col.label[:32], promptTitle=col.label[:32],
+                error="Write the fiscal year as YYYY-YY, e.g. 2020-21 (July-June).",
+                prompt="Fiscal year YYYY-YY, e.g. 2020-21.",
+            )
+        else:
+            continue
+        dv.add(f"{letter}2:{letter}{VALIDATED_ROWS + 1}")
+        ws.add_data_validation(dv)
+
+
 def _write_instructions(ws: Worksheet, _: Translator) -> None:
     ref = load_reference()
     ws["A1"] = _(TITLE)
@@ -297,7 +342,9 @@ def build_template(language: str | None = None) -> Workbook:
     form = ref.columns_of("Programmes")
     _write_header(programmes, form, _)
     _add_validations(programmes, form, ranges, _)
+    _add_checks(programmes, form, _)
     _write_header(budget, _budget_columns(), _)
+    _add_checks(budget, _budget_columns(), _)
     _write_instructions(instructions, _)
     wb.properties.title = _(TITLE)
     if _.language != "en":

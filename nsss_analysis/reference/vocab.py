@@ -186,6 +186,9 @@ class Reference:
     #: The catalogue of real programmes on record (which ministry runs what).
     programmes: tuple[CataloguedProgramme, ...] = ()
     units: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: The drop-down label of each value (``answers``, ``followups``, ``lifecycle_stages``,
+    #: ``target_groups``): words people read, mapped back by the reader.
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def columns_of(self, sheet: str) -> tuple[FormColumn, ...]:
         """The form's columns for one sheet (``Programmes`` or ``Budget``), in order."""
@@ -317,11 +320,19 @@ def _load(translations: bool) -> Reference:
         )
     vocab = json.loads((REFERENCE_DIR / "vocabularies.json").read_text(encoding="utf-8"))
 
+    labels = {key: dict(values) for key, values in vocab.get("labels", {}).items() if not key.startswith("_")}
+
     def mapping(key: str) -> dict[str, tuple[str, ...]]:
         return {k: tuple(v) for k, v in vocab[key].items()}
 
     def translated(key: str, names: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
         return _with_translations(mapping(key), names) if translations else mapping(key)
+
+    for key, shown in labels.items():  # a drop-down label must read back as its value
+        spellings = {code: {normalise_key(v) for v in variants} for code, variants in vocab[key].items()}
+        unread = [text for code, text in shown.items() if normalise_key(text) not in spellings.get(code, ())]
+        if unread:
+            raise ValueError(f"vocabularies.json: labels of {key} that are not spellings of their value: {unread}")
 
     return Reference(
         ministries=ministries,
@@ -340,6 +351,7 @@ def _load(translations: bool) -> Reference:
         ongoing=tuple(vocab.get("ongoing", ())),
         units=mapping("units") if "units" in vocab else {},
         programmes=programmes,
+        labels=labels,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
 from pathlib import Path
 
 from nsss_analysis import __version__
@@ -14,6 +15,7 @@ from nsss_analysis.io import write_text_atomic
 from nsss_analysis.report import narrative
 from nsss_analysis.runner.html import TEMPLATES_DIR
 from nsss_analysis.runner.manifest import INDEX_FILE
+from nsss_analysis.runner.outputs import TRACKER_FILE
 from nsss_analysis.runner.plan import ALL_YEARS, PlannedReport
 from nsss_analysis.runner.request import now
 
@@ -66,7 +68,8 @@ def write_index(out: Path, manifest: dict) -> Path:
         if not (out / entry.get("html", "")).is_file():
             continue
         year = key.split("/", 1)[0]
-        group = years.setdefault(year, {"label": _year_label(year), "national": None, "ministries": []})
+        group = years.setdefault(year, {"label": _year_label(year), "national": None, "ministries": [],
+                                        "clusters": [], "small_n": False})
         row = {
             "href": "/".join(_url_quote(part) for part in entry["html"].split("/")),
             "title": entry.get("title") or entry.get("ministry"),
@@ -74,11 +77,15 @@ def write_index(out: Path, manifest: dict) -> Path:
             "code": entry.get("ministry_code"),
             "status": entry.get("status"),
             "error": entry.get("error"),
-            "sentences": entry.get("sentences") or [],
+            "sentences": [_without_small_n(x) for x in entry.get("sentences") or []],
             "figures": index_figures(entry.get("headline")),
         }
+        group["small_n"] = group["small_n"] or any(
+            SMALL_N_CAVEAT.search(x) for x in (entry.get("sentences") or [])[:1])
         if entry.get("kind") == "national":
             group["national"] = row
+        elif entry.get("kind") == "cluster":
+            group["clusters"].append(row)
         else:
             group["ministries"].append(row)
     for group in years.values():
@@ -93,10 +100,28 @@ def write_index(out: Path, manifest: dict) -> Path:
     page = env.get_template("index.html.j2").render(
         years=ordered, generated=now(), version=__version__,
         notice=narrative.DATA_NOTICE if synthetic else "",
+        tracker=_tracker(out), small_n=SMALL_N
     )
     path = out / INDEX_FILE
     write_text_atomic(path, page)
     return path
+
+
+#: The small-n caveat of a headline sentence: the index says it once, under the table.
+SMALL_N_CAVEAT = re.compile(r"\s*With fewer than \d+ programmes[^.]*\.")
+
+
+def _without_small_n(sentence: str) -> str:
+    return SMALL_N_CAVEAT.sub("", str(sentence)).strip()
+
+
+def _tracker(out: Path) -> dict | None:
+    """The submission tracker the run wrote beside the index, or None."""
+    try:
+        tracker = json.loads((out / TRACKER_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return tracker if isinstance(tracker, dict) and "rows" in tracker else None
 
 
 def index_figures(headline: dict | None) -> dict:

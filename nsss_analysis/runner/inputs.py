@@ -103,7 +103,7 @@ def national_digest(tables) -> dict:
 
 def report_hash(report: PlannedReport, tables, package: str, notebook: str, national: dict) -> str:
     """The hash a report is skipped on: notebook, package, parameters and its data."""
-    if report.kind == "national":
+    if report.kind in ("national", "cluster"):  # a cluster spans ministries
         data = {t: frame_digest(getattr(tables, t, None)) for t in MINISTRY_TABLES}
     else:
         data = {t: frame_digest(df) for t, df in ministry_rows(tables, report.name, report.code).items()}

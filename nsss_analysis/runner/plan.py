@@ -13,13 +13,20 @@ from nsss_analysis.diagnostics.budgets import resolve_fiscal_year
 from nsss_analysis.errors import NsssError, UsageError
 from nsss_analysis.intake.quantities import parse_fiscal_year
 from nsss_analysis.reference.ministries import resolve_ministry
-from nsss_analysis.reference.vocab import load_reference
+from nsss_analysis.reference.vocab import CLUSTERS, load_reference
 from nsss_analysis.runner.request import ReportRequest
 
 MINISTRY_NOTEBOOK = "ministry_report.ipynb"
 
 
 NATIONAL_NOTEBOOK = "national_overview.ipynb"
+
+
+CLUSTER_NOTEBOOK = "cluster_report.ipynb"
+
+
+#: A cluster report's file name starts with this, so it never takes a ministry's slug.
+CLUSTER_PREFIX = "cluster-"
 
 
 NATIONAL_SLUG = "national-overview"
@@ -80,7 +87,7 @@ class PlannedReport:
     """One report of this run: where it goes, what it runs, and what it depends on."""
 
     key: str  # "<fiscal-year>/<slug>": the manifest key; files are key + .ipynb/.html
-    kind: str  # "ministry" or "national"
+    kind: str  # "ministry", "cluster" or "national"
     name: str
     code: str | None
     fiscal_year: str | None  # None: all years
@@ -149,11 +156,12 @@ def plan_reports(request: ReportRequest, tables) -> list[PlannedReport]:
             code=code,
             fiscal_year=fy,
             notebook=request.notebooks / MINISTRY_NOTEBOOK,
-            parameters={"ministry": code, "fiscal_year": fy, "processed_dir": processed},
+            parameters={"ministry": code, "fiscal_year": fy, "processed_dir": processed, "slug": slug},
             title=f"{name}: gender diagnostic report" + (f", FY {fy}" if fy else ""),
         ))
     if everything:
         fy = fiscal_year or _latest_year(budgets, assessments, None)
+        plan.extend(cluster_reports(request, assessments, fy))
         plan.append(PlannedReport(
             key=f"{fy or ALL_YEARS}/{NATIONAL_SLUG}",
             kind="national",
@@ -165,6 +173,38 @@ def plan_reports(request: ReportRequest, tables) -> list[PlannedReport]:
             title="National overview: gender diagnostics of the NSSS programmes" + (f", FY {fy}" if fy else ""),
         ))
     return plan
+
+
+def cluster_slug(cluster: str) -> str:
+    """``cluster-social-allowance``: a cluster report's file name (without extension)."""
+    return CLUSTER_PREFIX + (slugify(cluster) or "not-given")
+
+
+def cluster_reports(request: ReportRequest, assessments, fiscal_year: str | None) -> list[PlannedReport]:
+    """One report per NSSS cluster with assessed programmes, in the NSSS's order (none
+    when the notebook folder has no cluster notebook)."""
+    if not (request.notebooks / CLUSTER_NOTEBOOK).exists():
+        return []
+    present = set(assessments["cluster"].dropna().tolist())
+    processed = str(request.processed)
+    out = []
+    for cluster in CLUSTERS:
+        if cluster not in present:
+            continue
+        slug = cluster_slug(cluster)
+        out.append(PlannedReport(
+            key=f"{fiscal_year or ALL_YEARS}/{slug}",
+            kind="cluster",
+            name=cluster,
+            code=None,
+            fiscal_year=fiscal_year,
+            notebook=request.notebooks / CLUSTER_NOTEBOOK,
+            parameters={"cluster": cluster, "fiscal_year": fiscal_year, "processed_dir": processed,
+                        "slug": slug},
+            title=f"{cluster} cluster: programmes across ministries, gender diagnostic"
+                  + (f", FY {fiscal_year}" if fiscal_year else ""),
+        ))
+    return out
 
 
 def requested_ministries(request: ReportRequest) -> list:

@@ -30,6 +30,8 @@ from nsss_analysis.runner.manifest import (
     file_digest,
     package_digest,
 )
+from nsss_analysis.runner.outputs import write_beside_reports
+from nsss_analysis.runner.pdf import require_chromium
 from nsss_analysis.runner.plan import (
     MINISTRY_NOTEBOOK,
     NATIONAL_NOTEBOOK,
@@ -52,6 +54,8 @@ def render(request: ReportRequest, manifest: dict, fingerprint: str, started: fl
     """
     requested = requested_ministries(request)
     requested_fiscal_year(request)
+    if request.pdf:
+        require_chromium()  # before any kernel starts: one line saying what to install
     notebooks = [MINISTRY_NOTEBOOK] * bool(requested or request.everything)
     notebooks += [NATIONAL_NOTEBOOK] * request.everything
     for notebook in notebooks:  # checked before any kernel starts
@@ -140,6 +144,8 @@ def _render(request: ReportRequest, manifest: dict, fingerprint: str, started: f
     ]
     results = pool.run(jobs, on_result=record, progress=request.progress)
     failed = [r for r in results if r.status != "ok"]
+    write_beside_reports(plan, {r.key for r in results if r.status == "ok"}, tables, request.out,
+                         pdf=request.pdf)  # downloads, and PDFs with --pdf
 
     _prune(entries, tables)
     write_index(request.out, manifest)

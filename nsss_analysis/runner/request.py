@@ -45,6 +45,7 @@ class ReportRequest:
     timeout: float = REPORT_TIMEOUT_SECONDS
     lock_wait: float | None = None  # None: LOCK_WAIT_SECONDS, read when the lock is taken
     progress: bool = True
+    pdf: bool = False  # also print each report to <slug>.pdf with headless Chromium
 
     def __post_init__(self) -> None:
         if self.workers < 1:
@@ -74,7 +75,7 @@ class ReportRequest:
             "fiscal_year": self.fiscal_year,
             "processed": str(self.processed),
             "notebooks": str(self.notebooks),
-        }
+        } | ({"pdf": True} if self.pdf else {})
 
 
 def now() -> str:

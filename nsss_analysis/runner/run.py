@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import time
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from nsss_analysis.config import TABLES
 from nsss_analysis.errors import NsssError
+from nsss_analysis.intake.raw_hashes import RAW_CHANGED, raw_changed
 from nsss_analysis.io import current_generation, read_generation, stale_tables
 from nsss_analysis.runner.lock import BuildLock, lock_path, remove_stale_temporaries
 from nsss_analysis.runner.manifest import (
@@ -65,6 +67,8 @@ def _run_reports(request: ReportRequest, started: float) -> int:
         raise NsssError(f"{request.processed}: {stale[0]}")
     if request.out.exists() and not request.out.is_dir():
         raise NsssError(f"--out {request.out} is a file; give a folder for the reports", exit_code=2)
+    if raw_changed(request.processed):  # content hashes, never file times
+        print(f"nsss reports: warning: {RAW_CHANGED}", file=sys.stderr)
     request.out.mkdir(parents=True, exist_ok=True)
     handler = _open_log(request.out)
     try:

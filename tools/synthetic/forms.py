@@ -411,10 +411,10 @@ _BANGLA_DIGITS = str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯")
 _SEPARATOR_RE = re.compile(r"[;,/\n]| and ", re.IGNORECASE)
 
 ANSWER_PALETTES: dict[str, dict[str, tuple[str, ...]]] = {
-    # Picked from the template's drop-down lists.
+    # Picked from the template's drop-down lists (their labels).
     "dropdown": {
-        "yes": ("yes",), "partly": ("partly",), "no": ("no",),
-        "not_applicable": ("not_applicable",), "unknown": ("", "", "unknown"),
+        "yes": ("Yes",), "partly": ("Partly",), "no": ("No",),
+        "not_applicable": ("Not applicable",), "unknown": ("", "", "Not known"),
     },
     "english": {
         "yes": ("Yes", "Yes", "Y", "yes.", "YES"),
@@ -430,8 +430,8 @@ ANSWER_PALETTES: dict[str, dict[str, tuple[str, ...]]] = {
 }
 FOLLOWUP_PALETTES: dict[str, dict[str, tuple[str, ...]]] = {
     "dropdown": {
-        "yes": ("yes",), "no": ("no",), "not_applicable": ("", "not_applicable"),
-        "unknown": ("unknown",),
+        "yes": ("Yes, possible",), "no": ("No, not possible",), "not_applicable": ("", "Not applicable"),
+        "unknown": ("Not known",),
     },
     "english": {
         "yes": ("Yes", "Possible", "Y"), "no": ("No", "Not possible", "N"),

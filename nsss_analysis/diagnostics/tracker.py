@@ -1,0 +1,153 @@
+"""The submission tracker: from the processed rows' lineage, which ministries and
+divisions submitted which files for which assessment round, when the form was
+received, how many rows were accepted and quarantined, which files are
+resubmissions; and which register units with programmes on record did not submit.
+
+"Received" is the date the data contract defines (the workbook's own date, or a date
+in the file name), read from the ``received_date`` column when the cleaner wrote
+one; a file system time is never used. The round is ``assessment_round`` when present,
+else the form's ``assessment_fy``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import pandas as pd
+
+#: The tracker's columns, in order.
+TRACKER_COLUMNS: tuple[str, ...] = (
+    "ministry", "ministry_code", "status", "source_file", "assessment_round", "received_date",
+    "programmes", "budget_rows", "rows_quarantined", "cells_quarantined", "files_from_unit",
+    "resubmission", "programmes_on_record",
+)
+#: ``status`` of a unit's row.
+SUBMITTED, NOT_SUBMITTED, NOT_IDENTIFIED = "submitted", "not submitted", "ministry not identified"
+
+
+def _text(value: object) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):  # noqa: PLR0124
+        return ""
+    return str(value).strip()
+
+
+def _round_column(assessments: pd.DataFrame) -> str | None:
+    for col in ("assessment_round", "assessment_fy"):
+        if col in assessments.columns:
+            return col
+    return None
+
+
+def submission_tracker(
+    assessments: pd.DataFrame,
+    budgets: pd.DataFrame | None,
+    quarantine: pd.DataFrame | None,
+    register: Mapping[str, str],
+    catalogue: Iterable[tuple[str, str]] = (),
+) -> pd.DataFrame:
+    """One row per submitted file (per unit it names), then one row per register unit
+    with programmes on record (``catalogue``: ``(ministry_code, programme)`` pairs,
+    plus every unit with budget rows) that sent no assessment form.
+
+    ``register``: code -> name. A file whose rows were all quarantined has status
+    "ministry not identified". ``resubmission``: "yes" for every file of a unit but its
+    earliest-received; "order not known" when the unit sent several files and not all
+    have a received date; "" for a unit's only file.
+    """
+    round_col = _round_column(assessments)
+    q = quarantine if quarantine is not None else pd.DataFrame(columns=["source_file", "column"])
+    whole = q[q["column"].fillna("").eq("") | q["reason"].fillna("").str.startswith("row not used")] \
+        if "reason" in q.columns else q[q["column"].fillna("").eq("")]
+    cells = q.drop(whole.index)
+    b = budgets if budgets is not None else pd.DataFrame(columns=["source_file", "ministry_code"])
+
+    records = []
+    form_files = sorted(set(assessments["source_file"].dropna()))
+    for file in form_files:
+        rows = assessments[assessments["source_file"] == file]
+        for code, own in rows.groupby("ministry_code", sort=True):
+            received = _text(own["received_date"].iloc[0])[:10] if "received_date" in own.columns else ""
+            records.append({
+                "ministry": register.get(code, _text(own["ministry"].iloc[0])), "ministry_code": code,
+                "status": SUBMITTED, "source_file": file,
+                "assessment_round": _text(own[round_col].dropna().iloc[0]) if round_col and own[round_col].notna().any() else "",
+                "received_date": received,
+                "programmes": len(own),
+                "budget_rows": int(((b["source_file"] == file) & (b["ministry_code"] == code)).sum()) if len(b) else 0,
+                "rows_quarantined": int((whole["source_file"] == file).sum()),
+                "cells_quarantined": int((cells["source_file"] == file).sum()),
+            })
+    known_files = set(form_files) | set(b["source_file"].dropna()) if len(b) else set(form_files)
+    for file in sorted(set(q["source_file"].dropna()) - known_files):
+        records.append({
+            "ministry": "", "ministry_code": "", "status": NOT_IDENTIFIED, "source_file": file,
+            "assessment_round": "", "received_date": "", "programmes": 0, "budget_rows": 0,
+            "rows_quarantined": int((whole["source_file"] == file).sum()),
+            "cells_quarantined": int((cells["source_file"] == file).sum()),
+        })
+    submitted = pd.DataFrame(records, columns=[c for c in TRACKER_COLUMNS
+                                               if c not in ("files_from_unit", "resubmission", "programmes_on_record")])
+    counts = submitted[submitted["status"] == SUBMITTED].groupby("ministry_code")["source_file"].nunique()
+    submitted["files_from_unit"] = submitted["ministry_code"].map(counts).fillna(1).astype("int64")
+    submitted["resubmission"] = _resubmissions(submitted)
+
+    on_record: dict[str, set[str]] = {}
+    for code, programme in catalogue:
+        on_record.setdefault(code, set()).add(str(programme))
+    if len(b):
+        for code, programme in zip(b["ministry_code"], b["programme"], strict=True):
+            if isinstance(code, str) and code:
+                on_record.setdefault(code, set()).add(str(programme))
+    submitted["programmes_on_record"] = submitted["ministry_code"].map(
+        lambda c: len(on_record.get(c, ()))).astype("int64")
+    sent = set(submitted.loc[submitted["status"] == SUBMITTED, "ministry_code"])
+    missing = [{
+        "ministry": register.get(code, code), "ministry_code": code, "status": NOT_SUBMITTED,
+        "source_file": "", "assessment_round": "", "received_date": "", "programmes": 0,
+        "budget_rows": 0, "rows_quarantined": 0, "cells_quarantined": 0, "files_from_unit": 0,
+        "resubmission": "", "programmes_on_record": len(programmes),
+    } for code, programmes in sorted(on_record.items()) if code not in sent]
+    out = pd.concat([submitted, pd.DataFrame(missing, columns=list(TRACKER_COLUMNS))], ignore_index=True)
+    out = out.assign(_order=out["status"].map({SUBMITTED: 0, NOT_IDENTIFIED: 1, NOT_SUBMITTED: 2}),
+                     _name=out["ministry"].str.lower())
+    out = out.sort_values(["_order", "_name", "received_date", "source_file"], kind="stable")
+    ints = ["programmes", "budget_rows", "rows_quarantined", "cells_quarantined", "files_from_unit",
+            "programmes_on_record"]
+    return out[list(TRACKER_COLUMNS)].reset_index(drop=True).astype(
+        {c: "int64" for c in ints} | {c: "str" for c in TRACKER_COLUMNS if c not in ints})
+
+
+def _resubmissions(submitted: pd.DataFrame) -> list[str]:
+    marks = []
+    for row in submitted.to_dict("records"):
+        if row["status"] != SUBMITTED or row["files_from_unit"] <= 1:
+            marks.append("")
+            continue
+        own = submitted[(submitted["ministry_code"] == row["ministry_code"]) & (submitted["status"] == SUBMITTED)]
+        dates = [d for d in own["received_date"] if d]
+        if len(dates) < len(own):
+            marks.append("order not known")
+        else:
+            marks.append("" if row["received_date"] == min(dates) else "yes")
+    return marks
+
+
+def tracker_summary(tracker: pd.DataFrame) -> list[str]:
+    """Sentences for the overview: who submitted, resubmissions, who did not."""
+    sent = tracker[tracker["status"] == SUBMITTED]
+    units = sent["ministry_code"].nunique()
+    lines = [(f"{units} ministries and divisions sent {len(sent)} assessment file(s): "
+              f"{int(sent['programmes'].sum())} programme rows accepted, "
+              f"{int(tracker['rows_quarantined'].sum())} rows of those files quarantined.")]
+    several = sorted(set(sent.loc[sent["files_from_unit"] > 1, "ministry"]))
+    if several:
+        lines.append("More than one file (a resubmission or a second division's form) from: "
+                     + ", ".join(several) + ".")
+    missing = tracker[tracker["status"] == NOT_SUBMITTED]
+    if len(missing):
+        lines.append("No form yet from " + ", ".join(
+            f"{m} ({n} programme(s) on record)" for m, n in zip(missing["ministry"], missing["programmes_on_record"],
+                                                              strict=True)) + ".")
+    else:
+        lines.append("Every ministry or division with programmes on record has sent a form.")
+    return lines

@@ -1,0 +1,247 @@
+"""The action plan a ministry fills in: every gap of every programme as an action in
+the 2019 guideline's words, with whether the ministry says it is possible, the lead
+ministry and the supporting agencies its form names, and empty columns for the
+responsible office, the target date and the status.
+
+:func:`action_plan` builds the rows (pure); :func:`write_action_plan` writes them to
+``<slug>-action-plan.xlsx`` beside the report (formula-safe, a drop-down for the
+status, a frozen header, readable widths), atomically. The report page lists the same
+rows (:func:`nsss_analysis.report.cards.action_list_html`), never truncated.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from nsss_analysis.diagnostics.recommendations import (
+    ACTIONS,
+    guideline_questions,
+    recommendations,
+)
+from nsss_analysis.io import atomic_path, formula_safe
+from nsss_analysis.reference.vocab import ITEMS, LINEAGE_COLUMNS
+from nsss_analysis.report.labels import ITEM_LABELS
+
+#: The action plan's columns: key -> the header a reader sees.
+ACTION_PLAN_COLUMNS: dict[str, str] = {
+    "number": "No.",
+    "programme": "Programme",
+    "item": "Item",
+    "answer": "The form says",
+    "action": "Action (the 2019 guideline's words)",
+    "possible": "Possible, says the ministry",
+    "lead_ministry": "Lead ministry",
+    "supporting_agencies": "Supporting agencies (from the form)",
+    "responsible_office": "Responsible office",
+    "target_date": "Target date",
+    "status": "Status",
+    "source": "Source (file, sheet, row)",
+}
+#: The columns the ministry fills in: empty in every row the workbench writes.
+TO_FILL: tuple[str, ...] = ("responsible_office", "target_date", "status")
+#: The status drop-down's choices (the 2022 cluster meeting reviewed progress in these terms).
+STATUS_CHOICES: tuple[str, ...] = ("Not started", "In progress", "Done", "Not possible")
+#: The form's answer to an item, in words.
+ANSWER_WORDS: dict[str, str] = {"no": "no", "partly": "partly", "unknown": "not known"}
+#: The follow-up answer ("If not, can ...?"), in words; no follow-up for the evidence items.
+POSSIBLE_WORDS: dict[str, str] = {"yes": "yes", "no": "no", "unknown": "not known"}
+#: Column widths of the workbook, in characters: wide enough to read, narrow enough to print.
+COLUMN_WIDTHS: dict[str, int] = {
+    "number": 6, "programme": 34, "item": 26, "answer": 12, "action": 60, "possible": 14,
+    "lead_ministry": 30, "supporting_agencies": 34, "responsible_office": 24,
+    "target_date": 14, "status": 14, "source": 34,
+}
+#: Where the status drop-down reaches (rows below the last action, for rows a ministry adds).
+VALIDATION_SPARE_ROWS = 200
+
+
+def _agencies(value: object) -> str:
+    if isinstance(value, (list, tuple)):
+        return "; ".join(str(v) for v in value if str(v).strip())
+    if hasattr(value, "tolist"):
+        return _agencies(value.tolist())
+    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+
+
+def _source(row: Mapping[str, object]) -> str:
+    sheet = row.get("source_sheet") or ""
+    parts = [str(row.get("source_file") or ""), str(sheet), f"row {row.get('source_row')}"]
+    return ", ".join(p for p in parts if p)
+
+
+def distinct_rows(assessments: pd.DataFrame) -> pd.DataFrame:
+    """The assessment rows without those a later file repeats cell for cell (a
+    resubmission repeating an unchanged programme): the first one's lineage is kept."""
+    content = [c for c in assessments.columns
+               if c not in (*LINEAGE_COLUMNS, "assessment_round", "received_date", "assessment_fy")]
+    keys = assessments[content].map(lambda v: tuple(v) if isinstance(v, list) else v)
+    return assessments[~keys.astype("str").duplicated(keep="first")]
+
+
+def action_plan(
+    assessments: pd.DataFrame,
+    recs: pd.DataFrame | None = None,
+    ministry_code: str | None = None,
+    scores: pd.DataFrame | None = None,
+    budgets: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """One row per gap (an item not ``yes`` and not ``not_applicable``) of every
+    programme of ``ministry_code`` (every ministry when None), never truncated.
+
+    ``recs`` is the recommendations table (computed from ``assessments`` when None);
+    its ranking orders the plan: programmes by their best-ranked action, actions within
+    a programme by rank. A row repeated cell for cell by a resubmission is listed once
+    (:func:`distinct_rows`).
+    Columns: ``ACTION_PLAN_COLUMNS`` keys plus ``rank`` and ``followup_answer`` and the
+    lineage columns; the ``TO_FILL`` columns are empty strings.
+    """
+    if recs is None:
+        recs = recommendations(assessments, scores, budgets)
+    if ministry_code is not None:
+        recs = recs[recs["ministry_code"] == ministry_code]
+    kept = set(zip(*(distinct_rows(assessments)[c] for c in LINEAGE_COLUMNS), strict=True))
+    recs = recs[[w in kept for w in zip(*(recs[c] for c in LINEAGE_COLUMNS), strict=True)]]
+    partners = {
+        tuple(row[c] for c in LINEAGE_COLUMNS): _agencies(row.get("partner_agencies"))
+        for row in assessments.to_dict("records")
+    }
+    rows = []
+    for rec in recs.to_dict("records"):
+        where = tuple(rec[c] for c in LINEAGE_COLUMNS)
+        item = rec["item"]
+        rows.append({
+            "programme": rec["programme"],
+            "item": ITEM_LABELS.get(item, item),
+            "item_code": item,
+            "answer": ANSWER_WORDS.get(rec["answer"], rec["answer"]),
+            "action": ACTIONS.get(item, rec["action"]),
+            "guideline_question": guideline_questions().get(item, ""),
+            "possible": POSSIBLE_WORDS.get(rec["followup_answer"], "no follow-up question"),
+            "followup_answer": rec["followup_answer"],
+            "lead_ministry": rec["ministry"],
+            "ministry_code": rec["ministry_code"],
+            "supporting_agencies": partners.get(where, ""),
+            **{c: "" for c in TO_FILL},
+            "source": _source(rec),
+            "rank": int(rec["rank"]),
+            **dict(zip(LINEAGE_COLUMNS, where, strict=True)),
+        })
+    columns = ["number", *[c for c in ACTION_PLAN_COLUMNS if c != "number"], "item_code",
+               "guideline_question", "followup_answer", "ministry_code", "rank", *LINEAGE_COLUMNS]
+    plan = pd.DataFrame(rows, columns=[c for c in columns if c != "number"])
+    if not len(plan):
+        return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("number", "rank", "source_row") else "str")
+                             for c in columns})
+    plan = plan.sort_values("rank", kind="stable")
+    first = plan.groupby("programme", sort=False)["rank"].transform("min")
+    plan = plan.assign(
+        _first=first, _item=plan["item_code"].map(ITEMS.index),
+    ).sort_values(["_first", "programme", "source_file", "source_row", "rank"], kind="stable")
+    plan = plan.drop(columns=["_first", "_item"]).reset_index(drop=True)
+    plan.insert(0, "number", range(1, len(plan) + 1))
+    return plan.astype({"number": "int64", "rank": "int64", "source_row": "int64"})[columns]
+
+
+def possible_actions(plan: pd.DataFrame, n: int = 3) -> pd.DataFrame:
+    """The top ``n`` actions (by rank) the ministry itself says are possible."""
+    possible = plan[plan["followup_answer"] == "yes"].sort_values("rank", kind="stable")
+    return possible.drop_duplicates(["programme", "item_code"]).head(n).reset_index(drop=True)
+
+
+def action_plan_file(slug: str) -> str:
+    """The action plan's file name beside the report ``<slug>.html``."""
+    return f"{slug}-action-plan.xlsx"
+
+
+def _sheet_from_rows(ws, header: list[str], rows: list[list[object]], widths: list[int]) -> None:
+    ws.append([formula_safe(h) for h in header])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in rows:
+        ws.append([formula_safe(v) for v in row])
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = ws.dimensions
+
+
+def _cell(value: object) -> object:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def write_action_plan(plan: pd.DataFrame, target: Path | str, title: str = "") -> None:
+    """Write the action plan to ``target`` (.xlsx), atomically: sheet ``Action plan``
+    with a frozen header, column widths, a status drop-down and formula-safe text;
+    sheet ``About`` says what the columns mean."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Action plan"
+    keys = list(ACTION_PLAN_COLUMNS)
+    _sheet_from_rows(
+        ws, [ACTION_PLAN_COLUMNS[k] for k in keys],
+        [[_cell(v) for v in row] for row in plan[keys].itertuples(index=False, name=None)],
+        [COLUMN_WIDTHS[k] for k in keys],
+    )
+    last = len(plan) + 1 + VALIDATION_SPARE_ROWS
+    status_col = ws.cell(row=1, column=keys.index("status") + 1).column_letter
+    status = DataValidation(type="list", formula1='"' + ",".join(STATUS_CHOICES) + '"', allow_blank=True,
+                            showErrorMessage=True, errorTitle="Status",
+                            error="Choose one of: " + ", ".join(STATUS_CHOICES))
+    status.add(f"{status_col}2:{status_col}{last}")
+    date_col = ws.cell(row=1, column=keys.index("target_date") + 1).column_letter
+    date = DataValidation(type="date", operator="greaterThan", formula1="DATE(2019,1,1)", allow_blank=True,
+                          showErrorMessage=True, errorTitle="Target date",
+                          error="Enter a date (for example 30/06/2026).")
+    date.add(f"{date_col}2:{date_col}{last}")
+    ws.add_data_validation(status)
+    ws.add_data_validation(date)
+    for row in range(2, len(plan) + 2):
+        ws[f"{date_col}{row}"].number_format = "DD/MM/YYYY"
+
+    about = wb.create_sheet("About")
+    lines = [
+        title or "Action plan",
+        "One row per gap: an item of the form not answered yes (and not 'not applicable').",
+        "Action: the 2019 programme assessment guideline's question, as an instruction.",
+        "Possible, says the ministry: the form's follow-up question ('If not, can ... ?').",
+        "Supporting agencies: as named on the form. Fill in the responsible office, the target "
+        "date and the status (" + ", ".join(STATUS_CHOICES) + ").",
+    ]
+    for line in lines:
+        about.append([formula_safe(line)])
+    about.column_dimensions["A"].width = 110
+    with atomic_path(target) as tmp:
+        wb.save(tmp)
+
+
+def write_workbook(sheets: Mapping[str, pd.DataFrame], target: Path | str) -> None:
+    """Write several tables as one .xlsx, one sheet each (header frozen, text
+    formula-safe, lists joined with ``; ``), atomically."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, df in sheets.items():
+        ws = wb.create_sheet(name[:31])
+        rows = [[_cell(_agencies(v) if isinstance(v, (list, tuple)) else v) for v in row]
+                for row in df.itertuples(index=False, name=None)]
+        widths = [min(60, max(10, len(str(c)) + 2)) for c in df.columns]
+        _sheet_from_rows(ws, [str(c) for c in df.columns], rows, widths)
+    if not sheets:
+        wb.create_sheet("Empty").append(["No rows."])
+    with atomic_path(target) as tmp:
+        wb.save(tmp)

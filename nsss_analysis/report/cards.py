@@ -1,0 +1,516 @@
+"""The programme card, the first screen and the page stylesheet: a ministry report
+whose unit is the programme, for an official rather than an analyst.
+
+- :func:`first_screen_html`: one plain-language verdict, the assessment round and the
+  date the form was received, and "what we ask of you" (the three actions the
+  ministry itself says are possible, each with its programme);
+- :func:`programme_card_html`: every field of the form for one programme, the ten
+  items and their follow-ups in plain words, level with the rule that set it, scores,
+  budgets and beneficiaries over the years on record, MIS coverage by sex, data-quality
+  notes and the programme's actions (never truncated);
+
+The page's print and narrow-screen stylesheet (classes ``nsss-card``, ``nsss-scroll``
+...) is ``nsss_analysis/runner/templates/nsss_report.css``, included by the report template.
+
+Every value from a form goes through :func:`nsss_analysis.report.display.escape`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+
+import pandas as pd
+
+from nsss_analysis.diagnostics.budgets import budget_plausibility
+from nsss_analysis.diagnostics.recommendations import ITEM_FOLLOWUP
+from nsss_analysis.diagnostics.rubric import GENDER_SPECIFIC_OR_TRANSFORMATIVE, SMALL_N
+from nsss_analysis.diagnostics.tracker import submission_tracker, tracker_summary
+from nsss_analysis.diagnostics.units import is_missing
+from nsss_analysis.io import Tables
+from nsss_analysis.mis import coverage as mis_coverage
+from nsss_analysis.reference.clusters import cluster_reach
+from nsss_analysis.reference.vocab import (
+    ITEMS,
+    LEVELS,
+    LINEAGE_COLUMNS,
+    load_reference,
+    normalise_key,
+)
+from nsss_analysis.report import figures, narrative
+from nsss_analysis.report.action_plan import distinct_rows
+from nsss_analysis.report.display import MISSING, escape, figure
+from nsss_analysis.report.downloads import links_html
+from nsss_analysis.report.labels import ITEM_LABELS, label
+from nsss_analysis.report.wording import join_words, plural
+
+#: One line per level, where a level name is first used (the scale is the WHO Gender
+#: Responsive Assessment Scale; its name stays in the method note).
+LEVEL_GLOSS: dict[str, str] = {
+    "insufficient data": "too few of the ten questions were answered to judge",
+    "gender-blind": "takes no account of differences between women and men",
+    "gender-sensitive": "recognises differences between women and men but does not act on them",
+    "gender-specific": "acts on the needs of women or girls (or men) to reach its goals",
+    "gender-transformative": "sets out to change the norms and relations that keep women unequal",
+}
+
+#: How the form's answer to each item reads in a sentence: (yes, partly, no).
+ITEM_PHRASES: dict[str, tuple[str, str, str]] = {
+    "graduation": ("planned", "partly planned", "not planned"),
+    "empowerment_objective": ("an objective", "partly an objective", "not an objective"),
+    "empowerment_actions": ("in place", "partly in place", "not in place"),
+    "social_capital": ("included", "partly included", "not included"),
+    "norms_awareness": ("included", "partly included", "not included"),
+    "skills_training": ("strong", "partly there", "not there"),
+    "sex_disaggregated_data": ("collected", "partly collected", "not collected"),
+    "gender_analysis": ("used", "partly used", "not used"),
+    "gender_reporting": ("practised", "partly practised", "not practised"),
+    "gender_indicators": ("identified", "partly identified", "not identified"),
+}
+
+#: How the follow-up ("If not, can ...?") reads after the item's answer.
+FOLLOWUP_PHRASES: dict[str, str] = {
+    "yes": "the ministry says it could be",
+    "no": "the ministry says it cannot be for now",
+    "unknown": "whether it could be is not known",
+}
+
+#: Actions listed under "what we ask of you".
+FIRST_ASKS = 3
+
+
+def item_in_words(item: str, answer: object, followup_answer: object = None) -> str:
+    """``Graduation: not planned; the ministry says it could be``."""
+    answer = answer if isinstance(answer, str) and answer else "unknown"
+    yes, partly, no = ITEM_PHRASES.get(item, ("yes", "partly", "no"))
+    said = {"yes": yes, "partly": partly, "no": no, "not_applicable": "does not apply to this programme",
+            "unknown": "not known (the form gives no answer)"}.get(answer, answer)
+    text = f"{ITEM_LABELS.get(item, label(item))}: {said}"
+    if answer in ("no", "partly", "unknown") and isinstance(followup_answer, str) and followup_answer in FOLLOWUP_PHRASES:
+        text += "; " + FOLLOWUP_PHRASES[followup_answer]
+    return text
+
+
+def _list(value: object) -> list[str]:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return []
+    if hasattr(value, "tolist") and not isinstance(value, str):
+        value = value.tolist()
+    if isinstance(value, (list, tuple)):
+        return [str(v) for v in value if str(v).strip()]
+    return [str(value)] if str(value).strip() else []
+
+
+def _text(value: object) -> str:
+    return "" if is_missing(value) or value is pd.NA else str(value).strip()
+
+
+def duration_words(row: Mapping[str, object]) -> str:
+    """``since 2010-11, ongoing`` / ``2019-20 to 2023-24`` / ``not given``."""
+    start, end = _text(row.get("start_fy")), _text(row.get("end_fy"))
+    ongoing = row.get("ongoing")
+    ongoing = bool(ongoing) if ongoing is not None and ongoing is not pd.NA else False
+    if start and end:
+        return f"{start} to {end}"
+    if start:
+        return f"since {start}" + (", ongoing" if ongoing else "; end not given")
+    if end:
+        return f"start not given; ends {end}"
+    return "ongoing; start year not given" if ongoing else "not given"
+
+
+# --- first screen ---------------------------------------------------------------
+def level_counts(scores: pd.DataFrame) -> dict[str, int]:
+    """Programmes per level, most gender-responsive first (levels with none left out)."""
+    counts = scores["level"].value_counts()
+    return {lv: int(counts[lv]) for lv in reversed(LEVELS) if lv in counts.index}
+
+
+def verdict(scores: pd.DataFrame, unit: str) -> str:
+    """One plain-language sentence on the unit's programmes, each level glossed."""
+    n = len(scores)
+    if not n:
+        return f"{unit} has no assessed programme."
+    counts = level_counts(scores)
+    strong = sum(counts.get(lv, 0) for lv in GENDER_SPECIFIC_OR_TRANSFORMATIVE)
+    parts = [f"{c} {lv} ({LEVEL_GLOSS[lv]})" for lv, c in counts.items()]
+    lead = (f"none of {unit}'s {plural(n, 'programme')} acts on women's and girls' needs yet"
+            if strong == 0 else
+            f"{strong} of {unit}'s {plural(n, 'programme')} "
+            f"{'acts' if strong == 1 else 'act'} on women's and girls' needs")
+    lead = lead[:1].upper() + lead[1:]
+    return f"{lead}: {join_words(parts)}."
+
+
+def submission_line(assessments: pd.DataFrame) -> str:
+    """The assessment round and the date the form was received (the workbook's own
+    date, never a file time), per submitted file."""
+    if not len(assessments):
+        return ""
+    round_col = "assessment_round" if "assessment_round" in assessments.columns else "assessment_fy"
+    parts = []
+    for file, rows in assessments.groupby("source_file", sort=True):
+        rnd = _text(rows[round_col].iloc[0]) if round_col in rows.columns else ""
+        received = _text(rows["received_date"].iloc[0]) if "received_date" in rows.columns else ""
+        received = received[:10] if received else ""
+        parts.append(f"{file}: round {rnd or 'not stated'}, received {received or 'date not recorded'}")
+    return ("Form" if len(parts) == 1 else "Forms") + " on record: " + "; ".join(parts) + "."
+
+
+def asks(plan: pd.DataFrame, n: int = FIRST_ASKS) -> list[str]:
+    """The top ``n`` actions the ministry says are possible, each with its programme."""
+    possible = plan[plan["followup_answer"] == "yes"].sort_values("rank", kind="stable")
+    possible = possible.drop_duplicates(["programme", "item_code"]).head(n)
+    return [f"{row['programme']}: {row['action']}" for row in possible.to_dict("records")]
+
+
+def national_in_counts(scores_all: pd.DataFrame, own: pd.DataFrame, unit: str) -> str:
+    """The national comparison of a small unit, as one sentence in counts."""
+    strong = scores_all["level"].isin(GENDER_SPECIFIC_OR_TRANSFORMATIVE)
+    mine = own["level"].isin(GENDER_SPECIFIC_OR_TRANSFORMATIVE)
+    return (f"{int(mine.sum())} of {plural(len(own), 'programme')} of {unit} "
+            f"{'is' if len(own) == 1 else 'are'} gender-specific or gender-transformative, against "
+            f"{int(strong.sum())} of {len(scores_all)} across all ministries"
+            + (f"; with fewer than {SMALL_N} programmes no share or interval is drawn." if is_small(own) else "."))
+
+
+def is_small(scores: pd.DataFrame) -> bool:
+    """Fewer than ``SMALL_N`` programmes: the report is the cards and the action plan."""
+    return len(scores) < SMALL_N
+
+
+def first_screen_html(unit: str, scores: pd.DataFrame, assessments: pd.DataFrame, plan: pd.DataFrame) -> str:
+    """Verdict, round and received date, and "what we ask of you", escaped."""
+    wanted = asks(plan)
+    ask_items = "".join(f"<li>{escape(a)}</li>" for a in wanted)
+    if wanted:
+        ask_block = (f"<p><strong>What we ask of you</strong>: the {plural(len(wanted), 'action')} "
+                     f"the ministry itself says {'is' if len(wanted) == 1 else 'are'} possible, "
+                     f"first by budget:</p><ol>{ask_items}</ol>")
+    else:
+        ask_block = ("<p><strong>What we ask of you</strong>: the forms name no change the ministry "
+                     "says is possible; please answer the follow-up questions (\"If not, can ...?\") "
+                     "for each gap in the action plan.</p>")
+    return (
+        '<section class="nsss-first-screen">'
+        f"<p class=\"nsss-verdict\">{escape(verdict(scores, unit))}</p>"
+        f"<p>{escape(submission_line(assessments))}</p>"
+        f"{ask_block}</section>"
+    )
+
+
+# --- the programme card ----------------------------------------------------------
+def _dl(pairs: Iterable[tuple[str, str]]) -> str:
+    """The card's fields as a two-column table (a ``dl`` grid fights JupyterLab's styles)."""
+    rows = "".join(
+        f'<tr><th scope="row" style="text-align:left;vertical-align:top">{escape(k)}</th>'
+        f'<td style="text-align:left;vertical-align:top">{escape(v) if v else MISSING}</td></tr>'
+        for k, v in pairs)
+    return f'<table class="nsss-fields"><tbody>{rows}</tbody></table>'
+
+
+#: Inline alignment: JupyterLab's stylesheet right-aligns every cell, and an inline style wins.
+_ALIGN = {"num": "text-align:right;vertical-align:top", "txt": "text-align:left;vertical-align:top"}
+
+
+def _small_table(header: Sequence[str], rows: Iterable[Sequence[object]], numeric_from: int = 1) -> str:
+    head = "".join(f'<th style="{_ALIGN["num" if i >= numeric_from else "txt"]}">{escape(h)}</th>'
+                   for i, h in enumerate(header))
+
+    def cell(i: int, v: object) -> str:
+        kind = "num" if i >= numeric_from else "txt"
+        return f'<td class="{kind}" style="{_ALIGN[kind]}">{escape(v) if v not in (None, "") else MISSING}</td>'
+
+    body = "".join("<tr>" + "".join(cell(i, v) for i, v in enumerate(row)) + "</tr>" for row in rows)
+    return (f'<div class="nsss-scroll"><table class="nsss-table"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table></div>")
+
+
+def _number(value: object, digits: int = 0) -> str:
+    if is_missing(value):
+        return ""
+    return f"{float(value):,.{digits}f}"
+
+
+def _share(women: object, total: object) -> str:
+    if is_missing(women) or is_missing(total) or float(total) <= 0:
+        return ""
+    if float(total) < SMALL_N:
+        return f"{int(women)} of {int(total)}"
+    return f"{float(women) / float(total) * 100:.1f}%"
+
+
+def _same_programme(df: pd.DataFrame | None, code: str, programme: str) -> pd.DataFrame:
+    if df is None or not len(df):
+        return pd.DataFrame()
+    key = normalise_key(programme)
+    return df[(df["ministry_code"] == code) & (df["programme"].map(normalise_key) == key)]
+
+
+def budget_rows(budgets: pd.DataFrame | None, code: str, programme: str) -> list[list[object]]:
+    """Fiscal year, budget, beneficiaries, women, women's share (one row per year on record)."""
+    b = _same_programme(budgets, code, programme)
+    if not len(b):
+        return []
+    b = b.sort_values(["fiscal_year", "source_file", "source_row"]).drop_duplicates("fiscal_year", keep="last")
+    return [[r["fiscal_year"], _number(r["budget_crore"], 1), _number(r["beneficiaries"]),
+             _number(r["women_beneficiaries"]), _share(r["women_beneficiaries"], r["beneficiaries"])]
+            for r in b.to_dict("records")]
+
+
+def coverage_rows(coverage: pd.DataFrame | None, code: str, programme: str) -> list[list[object]]:
+    """MIS beneficiaries counted, women, women's share, per fiscal year of the extract."""
+    c = _same_programme(coverage, code, programme)
+    if not len(c):
+        return []
+    shares = mis_coverage.women_share_by_programme(c)
+    return [[r["fiscal_year"], _number(r["total"]), _number(r["women"]), _share(r["women"], r["total"])]
+            for r in shares.to_dict("records")]
+
+
+def quality_notes(row: Mapping[str, object], tables: Tables) -> list[str]:
+    """Unknown answers, quarantined cells of this row, conflicts and flagged budgets."""
+    notes = []
+    unknown = [ITEM_LABELS[i] for i in ITEMS if not isinstance(row.get(i), str) or row.get(i) == "unknown"]
+    if unknown:
+        notes.append(f"{plural(len(unknown), 'item')} not known: {join_words(unknown)}.")
+    q = tables.quarantine
+    if q is not None and len(q):
+        mine = q[(q["source_file"] == row["source_file"]) & (q["source_sheet"].fillna("") == (row["source_sheet"] or ""))
+                 & (q["source_row"].astype("Int64") == int(row["source_row"]))]
+        for r in mine.to_dict("records"):
+            notes.append(f"Cell {r['column'] or '(row)'} = \u201c{r['value']}\u201d not used: {r['reason']}.")
+    conflicts = _same_programme(tables.conflicts, row["ministry_code"], row["programme"])
+    if len(conflicts):
+        files = sorted(set(conflicts["source_file"]))
+        cols = sorted({c.strip() for v in conflicts["differing_columns"] for c in str(v).split(";") if c.strip()})
+        notes.append(f"Assessed more than once with different answers ({join_words(files)}); "
+                     f"they differ on {join_words([label(c) for c in cols])}. A person should say which holds.")
+    flagged = _same_programme(budget_plausibility(tables.budgets), row["ministry_code"], row["programme"])
+    if len(flagged):
+        for r in flagged[~flagged["plausible"]].to_dict("records"):
+            notes.append(f"Budget {r['fiscal_year']}: Tk {r['budget_crore']:,.1f} crore, but beneficiaries x "
+                         f"monthly rate x 12 gives Tk {r['implied_crore']:,.1f} crore ({r['flag']}); "
+                         "kept as submitted, please check.")
+    return notes
+
+
+def action_list_html(actions: pd.DataFrame) -> str:
+    """The programme's actions, numbered as in the action plan workbook (never truncated)."""
+    if not len(actions):
+        return "<p>No gap to act on: every item is answered yes or does not apply.</p>"
+    rows = [[r["number"], r["item"], r["action"], r["possible"], r["supporting_agencies"]]
+            for r in actions.to_dict("records")]
+    return _small_table(["No.", "Item", "Action (the 2019 guideline's words)", "Possible, says the ministry",
+                         "Supporting agencies"], rows, numeric_from=99)
+
+
+def programme_card_html(row: Mapping[str, object], score: Mapping[str, object] | None, tables: Tables,
+                        actions: pd.DataFrame, disagreements: Sequence[str] = ()) -> str:
+    """One programme's card (``row``: its assessment row; ``score``: its scores row)."""
+    groups = [label(g) for g in _list(row.get("target_groups"))] + _list(row.get("target_groups_other"))
+    stages = [label(s) for s in _list(row.get("lifecycle_stages"))]
+    fields = [
+        ("NSSS cluster", _text(row.get("cluster"))),
+        ("Life-cycle stages", ", ".join(stages) or "none named"),
+        ("Target groups", ", ".join(groups)),
+        ("Start year and duration", duration_words(row)),
+        ("Supporting ministries/agencies", "; ".join(_list(row.get("partner_agencies")))),
+        ("Remarks", _text(row.get("remarks"))),
+        ("Source", ", ".join(p for p in (_text(row.get("source_file")), _text(row.get("source_sheet")),
+                                          f"row {row.get('source_row')}") if p)),
+    ]
+    level_block = ""
+    if score is not None:
+        lv = _text(score.get("level"))
+        level_block = (
+            f'<p class="nsss-level"><strong>Level: {escape(lv)}</strong> ({escape(LEVEL_GLOSS.get(lv, ""))}); '
+            f"why: {escape(_text(score.get('level_rule')))}. Inclusion score {escape(_number(score.get('inclusion_score')))} "
+            f"of 100; potential score {escape(_number(score.get('potential_score')))} of 100 if every change the "
+            "ministry says is possible is made.</p>")
+    items = "".join(
+        f"<li>{escape(item_in_words(i, row.get(i), row.get(ITEM_FOLLOWUP[i]) if i in ITEM_FOLLOWUP else None))}</li>"
+        for i in ITEMS)
+    code, name = str(row["ministry_code"]), str(row["programme"])
+    money = budget_rows(tables.budgets, code, name)
+    money_html = (_small_table(["Fiscal year", "Budget (Tk crore)", "Beneficiaries", "Women", "Women's share"], money)
+                  if money else "<p>No budget or beneficiary figures on record.</p>")
+    mis = coverage_rows(tables.coverage_by_sex, code, name)
+    mis_html = (_small_table(["Fiscal year", "Counted in the MIS", "Women", "Women's share"], mis)
+                if mis else "<p>No beneficiary list (MIS extract) on record for this programme.</p>")
+    if disagreements:
+        mis_html += "<ul>" + "".join(f"<li>Form and MIS disagree: {escape(d)}</li>" for d in disagreements) + "</ul>"
+    notes = quality_notes(row, tables)
+    notes_html = ("<ul>" + "".join(f"<li>{escape(n)}</li>" for n in notes) + "</ul>") if notes else \
+        "<p>No data-quality note.</p>"
+    return (
+        f'<article class="nsss-card"><h3>{escape(name)}</h3>'
+        f"{_dl(fields)}{level_block}"
+        f"<h4>The ten questions</h4><ul class=\"nsss-items\">{items}</ul>"
+        f"<h4>Budget and beneficiaries</h4>{money_html}"
+        f"<h4>Beneficiary list (MIS) by sex</h4>{mis_html}"
+        f"<h4>Data quality</h4>{notes_html}"
+        f"<h4>Actions</h4>{action_list_html(actions)}"
+        "</article>"
+    )
+
+
+def programme_cards_html(tables: Tables, assessments: pd.DataFrame, plan: pd.DataFrame) -> str:
+    """A card for every row of ``assessments`` (a programme assessed twice has two
+    cards, each naming its source), in the action plan's order."""
+    scores = tables.scores if tables.scores is not None else pd.DataFrame(columns=list(LINEAGE_COLUMNS))
+    by_where = {tuple(r[c] for c in LINEAGE_COLUMNS): r for r in scores.to_dict("records")}
+    disagreements: dict[tuple[str, str], list[str]] = {}
+    if tables.coverage_by_sex is not None and len(tables.coverage_by_sex):
+        flagged = mis_coverage.form_mis_disagreements(tables.coverage_by_sex, tables.assessments,
+                                                      tables.coverage_quality)
+        for r in flagged.to_dict("records"):
+            disagreements.setdefault((r["ministry_code"], normalise_key(r["programme"])), []).append(r["message"])
+    first = {p: i for i, p in enumerate(dict.fromkeys(plan["programme"]))}
+    repeated = assessments.drop(distinct_rows(assessments).index)
+    assessments = distinct_rows(assessments)
+    rows = sorted(assessments.to_dict("records"),
+                  key=lambda r: (first.get(r["programme"], len(first)), str(r["programme"]).lower(),
+                                 r["source_file"], r["source_row"]))
+    cards = []
+    for row in rows:
+        where = tuple(row[c] for c in LINEAGE_COLUMNS)
+        mine = plan[(plan["source_file"] == row["source_file"]) & (plan["source_row"] == row["source_row"])
+                    & (plan["programme"] == row["programme"])]
+        cards.append(programme_card_html(
+            row, by_where.get(where), tables, mine,
+            disagreements.get((row["ministry_code"], normalise_key(row["programme"])), [])))
+    if len(repeated):
+        cards.append("<p>" + escape(
+            "Repeated cell for cell in a later file, so shown once above: "
+            + "; ".join(f"{r['programme']} ({r['source_file']}, row {r['source_row']})"
+                        for r in repeated.to_dict("records")) + ".") + "</p>")
+    return '<div class="nsss-cards">' + "".join(cards) + "</div>"
+
+
+
+# --- display objects for the notebooks --------------------------------------------
+def _display(markup: str):
+    from IPython.display import HTML
+
+    return HTML(markup)
+
+
+def first_screen(tables: Tables, summary: Mapping[str, pd.DataFrame], unit: str, plan: pd.DataFrame):
+    """The first screen of a report (see :func:`first_screen_html`), for a notebook cell."""
+    return _display(first_screen_html(unit, summary["programmes"], summary["assessments"], plan))
+
+
+def programme_cards(tables: Tables, assessments: pd.DataFrame, plan: pd.DataFrame):
+    """Every programme's card (see :func:`programme_cards_html`), for a notebook cell."""
+    return _display(programme_cards_html(tables, assessments, plan))
+
+
+def national_comparison(summary: Mapping[str, pd.DataFrame], tables: Tables, unit: str) -> list:
+    """The comparison with the national picture: the interval charts when the unit has
+    at least ``SMALL_N`` programmes; otherwise one sentence in counts, and no chart."""
+    own = summary["programmes"]
+    if is_small(own):
+        return [_display(f"<p>{escape(national_in_counts(tables.scores, own, unit))}</p>")]
+    return [
+        figure(figures.level_comparison(summary["level_shares"]), narrative.level_reading(summary["level_shares"])),
+        figure(figures.item_yes_comparison(summary["item_yes_shares"]),
+               narrative.item_yes_reading(summary["item_yes_shares"])),
+    ]
+
+
+def downloads_block(slug: str | None):
+    """The report's download links (relative file names beside the page)."""
+    return _display(links_html(slug))
+
+
+# --- the submission tracker ----------------------------------------------------------
+#: The tracker table's columns, in words.
+TRACKER_HEADERS: dict[str, str] = {
+    "ministry": "Ministry / Division",
+    "status": "Status",
+    "source_file": "File",
+    "assessment_round": "Round",
+    "received_date": "Received",
+    "programmes": "Programmes accepted",
+    "budget_rows": "Budget rows",
+    "rows_quarantined": "Rows quarantined",
+    "cells_quarantined": "Cells set aside",
+    "resubmission": "Resubmission",
+    "programmes_on_record": "Programmes on record",
+}
+
+
+def tracker_of(tables: Tables) -> pd.DataFrame:
+    """The submission tracker of the processed tables, against the register and the
+    catalogue of programmes on record."""
+    ref = load_reference()
+    return submission_tracker(tables.assessments, tables.budgets, tables.quarantine,
+                              {m.code: m.name for m in ref.ministries},
+                              [(p.ministry_code, p.programme) for p in ref.programmes])
+
+
+def tracker_html(tracker: pd.DataFrame) -> str:
+    """The tracker's sentences and its table (every row), escaped."""
+    lines = "".join(f"<p>{escape(s)}</p>" for s in tracker_summary(tracker))
+    keys = list(TRACKER_HEADERS)
+    rows = [[r[k] if r[k] not in ("", None) else "" for k in keys] for r in tracker.to_dict("records")]
+    return lines + _small_table([TRACKER_HEADERS[k] for k in keys], rows, numeric_from=99)
+
+
+def tracker_section(tables: Tables):
+    """The submission tracker, for a notebook cell."""
+    return _display(tracker_html(tracker_of(tables)))
+
+
+# --- cluster reports -------------------------------------------------------------------
+def cluster_rows(tables: Tables, cluster: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The cluster's assessment rows and score rows, across ministries."""
+    a = tables.assessments[tables.assessments["cluster"] == cluster].reset_index(drop=True)
+    s = tables.scores[tables.scores["cluster"] == cluster].reset_index(drop=True)
+    return a, s
+
+
+def cluster_coverage(assessments: pd.DataFrame, cluster: str) -> pd.DataFrame:
+    """For each life-cycle stage and target group the cluster is meant to reach: how
+    many of its programmes name it, and which (``kind``, ``code``, ``label``,
+    ``programmes``, ``names``)."""
+    reach = cluster_reach().get(cluster)
+    wanted = ([("life-cycle stage", s) for s in reach.lifecycle_stages] +
+              [("target group", g) for g in reach.target_groups]) if reach else []
+    rows = []
+    for kind, code in wanted:
+        column = "lifecycle_stages" if kind == "life-cycle stage" else "target_groups"
+        names = sorted({str(r["programme"]) for r in assessments.to_dict("records") if code in _list(r[column])})
+        rows.append({"kind": kind, "code": code, "label": label(code), "programmes": len(names),
+                     "names": "; ".join(names)})
+    return pd.DataFrame(rows, columns=["kind", "code", "label", "programmes", "names"]).astype(
+        {"programmes": "int64"})
+
+
+def cluster_coverage_html(assessments: pd.DataFrame, cluster: str) -> str:
+    """The coverage table and the sentence naming what no programme reaches."""
+    cov = cluster_coverage(assessments, cluster)
+    reach = cluster_reach().get(cluster)
+    if reach is None or not len(cov):
+        return "<p>No intended reach is on record for this cluster.</p>"
+    gaps = cov[cov["programmes"] == 0]["label"].tolist()
+    gap_line = (f"No assessed programme of the cluster names {join_words(gaps, 'or')}." if gaps
+                else "Every stage and group the cluster is meant to reach is named by at least one programme.")
+    rows = [[r["label"], r["kind"], r["programmes"], r["names"]] for r in cov.to_dict("records")]
+    return (f"<p>{escape(gap_line)}</p>"
+            + _small_table(["Meant to reach", "Kind", "Programmes naming it", "Which"], rows, numeric_from=99)
+            + f"<p><em>{escape('What the cluster is meant to reach: ' + reach.source + '.')}</em></p>")
+
+
+def cluster_first_screen(tables: Tables, cluster: str, plan: pd.DataFrame):
+    """The cluster report's first screen: verdict across ministries, and its asks."""
+    a, s = cluster_rows(tables, cluster)
+    ministries = sorted(set(a["ministry"].dropna()))
+    return _display(
+        first_screen_html(f"the {cluster} cluster", s, a, plan)
+        + f"<p>{escape(f'Ministries and divisions with programmes in this cluster: {join_words(ministries)}.')}</p>")
+
+
+def cluster_coverage_section(tables: Tables, cluster: str):
+    return _display(cluster_coverage_html(cluster_rows(tables, cluster)[0], cluster))

@@ -1,0 +1,70 @@
+"""The files beside each report page: its downloads (action plan and data workbook,
+:mod:`nsss_analysis.report.downloads`) and, with ``--pdf``, its PDF
+(:mod:`nsss_analysis.runner.pdf`). :func:`nsss_analysis.runner.render.render` calls
+:func:`write_beside_reports` once the pages are rendered.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Collection, Sequence
+from pathlib import Path
+
+from nsss_analysis.diagnostics.tracker import tracker_summary
+from nsss_analysis.io import write_text_atomic
+from nsss_analysis.report.action_plan import action_plan_file
+from nsss_analysis.report.cards import tracker_of
+from nsss_analysis.report.downloads import data_file, write_downloads
+from nsss_analysis.runner.pdf import pdf_path, print_pdfs
+from nsss_analysis.runner.plan import PlannedReport
+
+log = logging.getLogger("nsss.reports")
+
+#: The submission tracker of the last run, beside the index (which lists it).
+TRACKER_FILE = "submissions.json"
+
+
+def _slug(report: PlannedReport) -> str:
+    return report.key.split("/", 1)[1]
+
+
+def write_beside_reports(plan: Sequence[PlannedReport], rendered: Collection[str], tables, out: Path,
+                         pdf: bool = False) -> list[Path]:
+    """Write the downloads of every ministry and cluster report that was rendered in
+    this run or lacks them, and (``pdf``) print each rendered page, or one without its
+    PDF, to ``<slug>.pdf``. Returns the files written."""
+    written: list[Path] = [write_tracker(tables, out)]
+    for report in plan:
+        if report.kind not in ("ministry", "cluster"):
+            continue
+        folder = out / report.key.split("/", 1)[0]
+        slug = _slug(report)
+        missing = not (folder / data_file(slug)).exists() or not (folder / action_plan_file(slug)).exists()
+        if report.key not in rendered and not missing:
+            continue
+        if report.kind == "ministry":
+            written += write_downloads(tables, report.code, folder, slug, report.title)
+        else:
+            own = tables.assessments[tables.assessments["cluster"] == report.name]
+            codes = sorted(set(own["ministry_code"].dropna().tolist()))
+            written += write_downloads(tables, codes, folder, slug, report.title, assessments=own)
+        log.info("%s: downloads written", report.key)
+    if pdf:
+        pages = [out / f"{r.key}.html" for r in plan
+                 if (out / f"{r.key}.html").exists()
+                 and (r.key in rendered or not pdf_path(out / f"{r.key}.html").exists())]
+        printed = print_pdfs(pages)
+        for page in printed:
+            log.info("%s printed", page.name)
+        written += printed
+    return written
+
+
+def write_tracker(tables, out: Path) -> Path:
+    """``reports/submissions.json``: the submission tracker's sentences and rows, for the index."""
+    tracker = tracker_of(tables)
+    path = out / TRACKER_FILE
+    write_text_atomic(path, json.dumps({"sentences": tracker_summary(tracker),
+                                        "rows": tracker.to_dict("records")}, indent=1, default=str))
+    return path

@@ -1,0 +1,132 @@
+"""Programme cards and the first screen: every programme of a ministry has a card with
+every field of the form; text from forms is escaped; a small ministry gets one sentence
+in counts instead of interval charts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import pandas as pd
+import pytest
+from test_reports import HOSTILE, bundled_processed, inject_hostile
+
+from nsss_analysis.diagnostics import summaries
+from nsss_analysis.io import load_tables
+from nsss_analysis.reference.vocab import ITEMS, load_reference
+from nsss_analysis.report import cards
+from nsss_analysis.report.display import escape
+from nsss_analysis.report.downloads import downloads_plan, links_html
+from nsss_analysis.report.labels import ITEM_LABELS
+
+#: The card's field labels: one for each column of the form that is not an item.
+CARD_FIELDS = ("NSSS cluster", "Life-cycle stages", "Target groups", "Start year and duration",
+               "Supporting ministries/agencies", "Remarks", "Source")
+
+
+@pytest.fixture(scope="module")
+def tables(tmp_path_factory):
+    processed = bundled_processed(tmp_path_factory.mktemp("processed"))
+    inject_hostile(processed, "MoWCA")
+    return load_tables(processed)
+
+
+def _cards(tables, code):
+    own = tables.assessments[tables.assessments["ministry_code"] == code]
+    plan = downloads_plan(tables, [code])
+    return own, plan, cards.programme_cards_html(tables, own, plan)
+
+
+def test_every_programme_has_a_card_with_every_field_of_the_form(tables):
+    for code in sorted(set(tables.assessments["ministry_code"])):
+        own, _, page = _cards(tables, code)
+        articles = re.findall(r'<article class="nsss-card">(.*?)</article>', page, flags=re.DOTALL)
+        assert len(articles) == len(own), code
+        for row, article in zip(own.sort_values("programme").to_dict("records"), sorted(
+                articles, key=lambda a: re.search(r"<h3>(.*?)</h3>", a).group(1)), strict=False):
+            for field in CARD_FIELDS:
+                assert f'<th scope="row" style="text-align:left;vertical-align:top">{field}</th>' in article
+            for item in ITEMS:
+                assert escape(ITEM_LABELS[item]) + ":" in article
+            for heading in ("Budget and beneficiaries", "Beneficiary list (MIS) by sex", "Data quality", "Actions"):
+                assert f"<h4>{heading}</h4>" in article
+            assert "Level: " in article and "Inclusion score" in article and "potential score" in article
+        for row in own.to_dict("records"):
+            assert f"<h3>{escape(row['programme'])}</h3>" in page
+            if isinstance(row["remarks"], str) and row["remarks"]:
+                assert escape(row["remarks"]) in page
+            for partner in row["partner_agencies"]:
+                assert escape(partner) in page
+
+
+def test_card_shows_budget_years_mis_coverage_and_quality_notes(tables):
+    coverage = pd.DataFrame({
+        "programme": ["Old Age Allowance"] * 2, "ministry": ["Ministry of Social Welfare"] * 2,
+        "ministry_code": ["MoSW"] * 2, "fiscal_year": ["2023-24"] * 2, "sex": ["female", "male"],
+        "age_band": ["65+"] * 2, "district": ["Bagerhat"] * 2, "division": ["Khulna"] * 2,
+        "payment_channel": ["bank"] * 2, "beneficiaries": [40, 60], "amount_bdt": [1.0, 1.0],
+    })
+    _, _, page = _cards(replace(tables, coverage_by_sex=coverage), "MoSW")
+    assert "2020-21" in page and "2024-25" in page  # every fiscal year on record
+    assert "Counted in the MIS" in page and "40.0%" in page  # the MIS extract, by sex
+    _, _, dmrd = _cards(tables, "MoDMR")
+    assert "Assessed more than once with different answers" in dmrd  # the EGPP conflict
+    _, _, hsd = _cards(tables, "HSD")
+    assert "maybe later" in hsd  # the quarantined cell of that row
+
+
+def test_form_text_is_escaped_in_cards(tables):
+    _, _, page = _cards(tables, "MoWCA")
+    assert HOSTILE not in page and escape(HOSTILE) in page
+    assert "<img" not in page
+
+
+def test_items_and_follow_ups_read_in_plain_words():
+    assert cards.item_in_words("graduation", "no", "yes") == "Graduation planned: not planned; the ministry says it could be"
+    assert cards.item_in_words("gender_analysis", "yes") == "Gender analysis: used"
+    assert "does not apply" in cards.item_in_words("skills_training", "not_applicable", "not_applicable")
+    assert "not known" in cards.item_in_words("social_capital", None, None)
+
+
+def test_first_screen_has_a_verdict_the_forms_and_three_possible_actions_with_their_programmes(tables):
+    summary = summaries.ministry_summary(tables, "MoDMR")
+    plan = downloads_plan(tables, ["MoDMR"])
+    page = cards.first_screen_html("Ministry of Disaster Management and Relief", summary["programmes"],
+                                   summary["assessments"], plan)
+    assert "What we ask of you" in page
+    asks = re.findall(r"<li>(.*?)</li>", page)
+    assert len(asks) == 3
+    possible = plan[plan["followup_answer"] == "yes"]
+    for ask in asks:
+        programme, action = ask.split(": ", 1)
+        assert ((possible["programme"].map(escape) == programme) & (possible["action"].map(escape) == action)).any()
+    # levels are glossed where first used; the jargon stays in the method note
+    assert "gender-blind (takes no account" in page
+    assert "GRAS" not in page and "Wilson" not in page
+    assert "MoDMR gender assessment 2023-24.xlsx: round 2023-24" in page
+
+
+def test_small_ministry_gets_one_sentence_in_counts_and_no_interval_chart(tables):
+    small = summaries.ministry_summary(tables, "FD")
+    out = cards.national_comparison(small, tables, "Finance Division")
+    assert len(out) == 1 and "<img" not in out[0].data
+    assert re.search(r"\d+ of 1 programme of Finance Division is", out[0].data)
+    large = summaries.ministry_summary(tables, "MoSW")
+    assert len(cards.national_comparison(large, tables, "Ministry of Social Welfare")) == 2
+
+
+def test_download_links_are_relative_file_names():
+    page = links_html("mowca-x")
+    hrefs = re.findall(r'href="([^"]+)"', page)
+    assert hrefs == ["mowca-x-action-plan.xlsx", "mowca-x-data.xlsx"]
+
+
+def test_cluster_coverage_counts_programmes_naming_each_intended_stage_and_group(tables):
+    a, _ = cards.cluster_rows(tables, "Social Allowance")
+    cov = cards.cluster_coverage(a, "Social Allowance")
+    assert {"old_age", "disability", "elderly"} <= set(cov["code"])
+    old_age = cov.loc[cov["code"] == "old_age", "programmes"].iloc[0]
+    assert old_age == sum("old_age" in s for s in a["lifecycle_stages"].map(lambda v: v)) > 0
+    from nsss_analysis.reference.clusters import cluster_reach
+    assert set(cluster_reach()) == set(load_reference().clusters)
+    assert all("project's reading" in r.source for r in cluster_reach().values())

@@ -1,0 +1,60 @@
+"""PDF: `nsss reports --pdf` prints a ministry's report with the system Chromium
+(through Playwright, no browser download); its text holds the verdict and every
+programme name; the page count stays bounded. Without Chromium: one line, exit 1."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pandas as pd
+import pytest
+from test_reports import bundled_processed, report_args
+
+from nsss_analysis import config
+from nsss_analysis.errors import NsssError
+from nsss_analysis.runner import pdf
+from nsss_analysis.runner.manifest import read_manifest
+from nsss_analysis.runner.run import run_reports
+
+CHROMIUM = pdf.find_chromium()
+#: A one- or two-programme ministry's report: cards, action plan, method note.
+MAX_PAGES = 25
+
+
+def test_without_chromium_one_line_says_what_to_install(monkeypatch, tmp_path):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    with pytest.raises(NsssError, match="PDF needs Chromium: apt-get install chromium") as err:
+        pdf.print_pdfs([tmp_path / "x.html"])
+    assert err.value.exit_code == 1 and "\n" not in str(err.value)
+
+
+def test_without_chromium_the_run_stops_before_rendering(monkeypatch, tmp_path):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    processed = bundled_processed(tmp_path / "processed")
+    with pytest.raises(NsssError, match="PDF needs Chromium"):
+        run_reports(report_args(processed, tmp_path / "out", config.NOTEBOOKS_DIR, ministry=["FD"], pdf=True))
+    assert not list((tmp_path / "out").rglob("*.html"))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
+def test_reports_pdf_prints_the_verdict_and_every_programme(tmp_path):
+    pypdf = pytest.importorskip("pypdf")
+    processed = bundled_processed(tmp_path / "processed")
+    out = tmp_path / "reports"
+    assert run_reports(report_args(processed, out, config.NOTEBOOKS_DIR, ministry=["MoFood"], workers=1,
+                                   pdf=True)) == 0
+    (entry,) = read_manifest(out)["reports"].values()
+    page = out / entry["html"]
+    printed = page.with_suffix(".pdf")
+    assert printed.is_file()
+    reader = pypdf.PdfReader(printed)
+    assert 1 <= len(reader.pages) <= MAX_PAGES
+    text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+    text = text.replace("ﬁ", "fi").replace("ﬀ", "ff")
+    assert "None of Ministry of Food's 2 programmes acts on women's and girls' needs yet" in text
+    programmes = pd.read_parquet(processed / "assessments.parquet")
+    for name in programmes.loc[programmes["ministry_code"] == "MoFood", "programme"]:
+        assert " ".join(name.split()) in text
+    assert re.search(r"Page 1 of \d+", text)

@@ -1,0 +1,86 @@
+"""The submission tracker on the bundled data: who submitted which file for which
+round, rows accepted and quarantined, a ministry that sent two files, and a register
+unit with programmes on record that sent none."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from test_reports import bundled_processed
+
+from nsss_analysis.diagnostics.tracker import (
+    NOT_IDENTIFIED,
+    NOT_SUBMITTED,
+    SUBMITTED,
+    submission_tracker,
+    tracker_summary,
+)
+from nsss_analysis.io import load_tables
+from nsss_analysis.reference.vocab import load_reference
+from nsss_analysis.report import cards
+
+REGISTER = {m.code: m.name for m in load_reference().ministries}
+CATALOGUE = [(p.ministry_code, p.programme) for p in load_reference().programmes]
+
+
+@pytest.fixture(scope="module")
+def tables(tmp_path_factory):
+    return load_tables(bundled_processed(tmp_path_factory.mktemp("processed")))
+
+
+def test_every_form_file_is_a_submission_with_rows_accepted_and_quarantined(tables):
+    tracker = submission_tracker(tables.assessments, tables.budgets, tables.quarantine, REGISTER, CATALOGUE)
+    sent = tracker[tracker["status"] == SUBMITTED]
+    assert set(sent["source_file"]) == set(tables.assessments["source_file"])
+    assert sent["programmes"].sum() == len(tables.assessments)
+    lgd = sent[sent["ministry_code"] == "LGD"].iloc[0]
+    assert lgd["assessment_round"] == "2023-24" and lgd["rows_quarantined"] == 1  # the মোট totals row
+    hsd = sent[sent["ministry_code"] == "HSD"].iloc[0]
+    assert hsd["cells_quarantined"] == 1  # 'maybe later'
+    # no received date is invented (the bundled files carry none this contract version reads)
+    if "received_date" not in tables.assessments.columns:
+        assert (sent["received_date"] == "").all()
+    # the national budget table is data on record, not a ministry's submission
+    assert "national-social-security-budget.xlsx" not in set(tracker["source_file"])
+
+
+def test_a_ministry_that_sent_two_files_is_marked(tables):
+    tracker = submission_tracker(tables.assessments, tables.budgets, tables.quarantine, REGISTER, CATALOGUE)
+    modmr = tracker[tracker["ministry_code"] == "MoDMR"]
+    assert len(modmr) == 2 and (modmr["files_from_unit"] == 2).all()
+    assert set(modmr["resubmission"]) == {"order not known"}  # no received dates to order them
+    dated = tables.assessments.assign(received_date=tables.assessments["source_file"].map(
+        {"DMRD programmes (final).csv": "2023-11-02", "MoDMR gender assessment 2023-24.xlsx": "2024-03-15"}))
+    tracker = submission_tracker(dated, tables.budgets, tables.quarantine, REGISTER, CATALOGUE)
+    modmr = tracker[tracker["ministry_code"] == "MoDMR"].set_index("source_file")
+    assert modmr.loc["MoDMR gender assessment 2023-24.xlsx", "resubmission"] == "yes"
+    assert modmr.loc["DMRD programmes (final).csv", "resubmission"] == ""
+    assert any("Ministry of Disaster Management and Relief" in s for s in tracker_summary(tracker))
+
+
+def test_a_unit_with_programmes_on_record_that_did_not_submit_is_listed(tables):
+    without = tables.assessments[tables.assessments["ministry_code"] != "MoCHTA"]
+    tracker = submission_tracker(without, tables.budgets, tables.quarantine, REGISTER, CATALOGUE)
+    missing = tracker[tracker["status"] == NOT_SUBMITTED]
+    assert missing["ministry_code"].tolist() == ["MoCHTA"]
+    assert missing["programmes_on_record"].iloc[0] >= 1
+    assert "Ministry of Chittagong Hill Tracts Affairs" in " ".join(tracker_summary(tracker))
+    # on the bundled data every unit on record sent a form
+    full = submission_tracker(tables.assessments, tables.budgets, tables.quarantine, REGISTER, CATALOGUE)
+    assert not (full["status"] == NOT_SUBMITTED).any()
+
+
+def test_a_file_with_no_usable_row_is_reported_not_lost(tables):
+    q = pd.concat([tables.quarantine, pd.DataFrame([{
+        "source_file": "unknown ministry.xlsx", "source_sheet": "Programmes", "source_row": 2,
+        "column": "ministry", "value": "NGO Bureau", "reason": "row not used: not in the register"}])],
+        ignore_index=True)
+    tracker = submission_tracker(tables.assessments, tables.budgets, q, REGISTER, CATALOGUE)
+    row = tracker[tracker["source_file"] == "unknown ministry.xlsx"].iloc[0]
+    assert row["status"] == NOT_IDENTIFIED and row["rows_quarantined"] == 1
+
+
+def test_tracker_html_escapes_and_lists_every_row(tables):
+    html = cards.tracker_html(cards.tracker_of(tables))
+    assert html.count("<tr>") == len(cards.tracker_of(tables)) + 1
+    assert "Resubmission" in html
