@@ -35,7 +35,6 @@ from nsss_analysis.io import (
     read_optional,
     read_required,
     remove_old_generations,
-    write_text_atomic,
 )
 from nsss_analysis.mis.counting import INVALID_REASONS, coverage_from_extracts
 from nsss_analysis.mis.coverage import WOMEN_SHARE_FILE, women_share_by_programme
@@ -56,9 +55,12 @@ def _csv_bytes(df: pd.DataFrame) -> bytes:
     return buf.getvalue().encode("utf-8-sig")
 
 
-def write_tables(result: CleanResult, out_dir: Path | str, inputs: str | None = None) -> dict[str, Path]:
+def write_tables(result: CleanResult, out_dir: Path | str, inputs: str | None = None,
+                 raw_hashes: str | None = None) -> dict[str, Path]:
     """Write the four tables, all or none, as a new generation of ``out_dir``: they
-    become current together, only when all four were written."""
+    become current together, only when all four were written. ``raw_hashes`` (the raw
+    files' content hashes, for the "data/raw changed" warning) goes into the same
+    generation."""
     out_dir = Path(out_dir)
     names = ("assessments", "budgets", "quarantine", "conflicts")
     with NewGeneration(out_dir, "clean", inputs=inputs) as gen:
@@ -68,6 +70,8 @@ def write_tables(result: CleanResult, out_dir: Path | str, inputs: str | None = 
                     lambda p: result.budgets.to_parquet(p, index=False, schema=BUDGET_ARROW_SCHEMA))
         _write_file(gen.dir / TABLES["quarantine"], lambda p: p.write_bytes(_csv_bytes(result.quarantine)))
         _write_file(gen.dir / TABLES["conflicts"], lambda p: p.write_bytes(_csv_bytes(result.conflicts)))
+        if raw_hashes is not None:
+            _write_file(gen.dir / RAW_HASHES_FILE, lambda p: p.write_text(raw_hashes, encoding="utf-8"))
     return {name: out_dir / TABLES[name] for name in names}
 
 
@@ -174,9 +178,9 @@ def _clean(raw_dir: Path, out_dir: Path, strict: bool) -> int:
                 file=sys.stderr,
             )
         return 1
-    targets = write_tables(result, out_dir, inputs=raw_digest(raw_dir))
-    # `nsss reports` warns when data/raw's content changes after this clean.
-    write_text_atomic(out_dir / RAW_HASHES_FILE, raw_digests_json(raw_dir))
+    # The raw files' hashes go into the generation: `nsss reports` warns when data/raw's
+    # content changes after this clean.
+    targets = write_tables(result, out_dir, inputs=raw_digest(raw_dir), raw_hashes=raw_digests_json(raw_dir))
     for line in out:
         print(line)
     print(f"wrote {', '.join(p.name for p in targets.values())} to {out_dir}")

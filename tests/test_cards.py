@@ -12,6 +12,7 @@ import pytest
 from test_reports import HOSTILE, bundled_processed, inject_hostile
 
 from nsss_analysis.diagnostics import summaries
+from nsss_analysis.diagnostics.summaries import count_once
 from nsss_analysis.io import load_tables
 from nsss_analysis.reference.vocab import ITEMS, load_reference
 from nsss_analysis.report import cards
@@ -32,7 +33,8 @@ def tables(tmp_path_factory):
 
 
 def _cards(tables, code):
-    own = tables.assessments[tables.assessments["ministry_code"] == code]
+    counted = count_once(tables).current.assessments  # one card per programme, its latest round
+    own = counted[counted["ministry_code"] == code]
     plan = downloads_plan(tables, [code])
     return own, plan, cards.programme_cards_html(tables, own, plan)
 

@@ -25,6 +25,7 @@ import pandas as pd
 from nsss_analysis.diagnostics.budgets import budget_plausibility
 from nsss_analysis.diagnostics.recommendations import ITEM_FOLLOWUP
 from nsss_analysis.diagnostics.rubric import GENDER_SPECIFIC_OR_TRANSFORMATIVE, SMALL_N
+from nsss_analysis.diagnostics.summaries import count_once
 from nsss_analysis.diagnostics.tracker import submission_tracker, tracker_summary
 from nsss_analysis.diagnostics.units import is_missing
 from nsss_analysis.io import Tables
@@ -465,9 +466,11 @@ def tracker_section(tables: Tables):
 
 # --- cluster reports -------------------------------------------------------------------
 def cluster_rows(tables: Tables, cluster: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The cluster's assessment rows and score rows, across ministries."""
-    a = tables.assessments[tables.assessments["cluster"] == cluster].reset_index(drop=True)
-    s = tables.scores[tables.scores["cluster"] == cluster].reset_index(drop=True)
+    """The cluster's assessment rows and score rows, across ministries: each programme
+    once, in its latest round (docs/method.md, "Counted once")."""
+    current = count_once(tables).current
+    a = current.assessments[current.assessments["cluster"] == cluster].reset_index(drop=True)
+    s = current.scores[current.scores["cluster"] == cluster].reset_index(drop=True)
     return a, s
 
 
