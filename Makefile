@@ -72,6 +72,7 @@ template: $(STAMP) ## write a blank assessment form to assessment-form.xlsx
 benchmark: $(STAMP) ## run the benchmarks (prints figures and ratios)
 	$(BIN)/python benchmarks/regenerate.py
 	$(BIN)/python benchmarks/beneficiaries.py
+	$(BIN)/python benchmarks/scale.py
 
 LOCALE := nsss_analysis/reference/locale
 I18N_FLAGS := --no-wrap

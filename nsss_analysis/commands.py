@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from nsss_analysis.diagnostics.recommendations import recommendations
+from nsss_analysis.diagnostics.schemas import validate_output
 from nsss_analysis.diagnostics.summaries import all_indicators, count_once
 from nsss_analysis.errors import NsssError, UsageError
 from nsss_analysis.intake.clean import CleanResult, clean_raw
@@ -39,6 +40,7 @@ from nsss_analysis.io import (
 from nsss_analysis.mis.counting import INVALID_REASONS, coverage_from_extracts
 from nsss_analysis.mis.coverage import WOMEN_SHARE_FILE, women_share_by_programme
 from nsss_analysis.mis.extracts import default_extracts
+from nsss_analysis.mis.schemas import validate_coverage
 from nsss_analysis.reference.vocab import LEVELS
 from nsss_analysis.runner.lock import BuildLock, lock_path
 from nsss_analysis.runner.request import EXIT_QUARANTINED, ReportRequest
@@ -225,6 +227,7 @@ def _score(processed_dir: Path) -> int:
     outputs |= {
         f"indicator_{name}": table for name, table in all_indicators(tables).items()
     }
+    outputs = {name: validate_output(name, table) for name, table in outputs.items()}
     with NewGeneration(processed_dir, "score", drop=("indicator_",)) as gen:
         for name, table in outputs.items():
             _write_file(gen.dir / f"{name}.parquet", lambda p, t=table: t.to_parquet(p, index=False))
@@ -263,6 +266,9 @@ def _beneficiaries(files: Sequence[Path | str], out_dir: Path, memory_limit: str
         assessments = None
     coverage, quality = coverage_from_extracts(files, assessments, memory_limit=memory_limit)
     share = women_share_by_programme(coverage)
+    coverage = validate_coverage("coverage_by_sex", coverage)
+    quality = validate_coverage("coverage_quality", quality)
+    share = validate_coverage("coverage_women_share", share)
     with NewGeneration(out_dir, "beneficiaries") as gen:  # all three tables, or none
         for frame, name in ((coverage, TABLES["coverage_by_sex"]),
                             (quality, TABLES["coverage_quality"]), (share, WOMEN_SHARE_FILE)):

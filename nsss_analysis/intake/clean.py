@@ -57,6 +57,7 @@ from nsss_analysis.intake.schemas import (
     CONFLICT_COLUMNS,
     AssessmentSchema,
     BudgetSchema,
+    ConflictSchema,
     QuarantineSchema,
     validate,
 )
@@ -568,7 +569,7 @@ def clean_raw(raw_dir: Path | str) -> CleanResult:
         assessments=assessments_df,
         budgets=budgets_df,
         quarantine=quarantine_df,
-        conflicts=find_conflicts(assessments_df),
+        conflicts=validate(find_conflicts(assessments_df), ConflictSchema),
         files=list(summaries.values()),
         skipped=[p.relative_to(raw_dir).as_posix() for p in skipped if not _not_a_submission(p)],
         not_read=found.not_read,

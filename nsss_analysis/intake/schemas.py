@@ -145,7 +145,17 @@ def _quarantine_schema() -> pa.DataFrameSchema:
     )
 
 
+def _conflict_schema() -> pa.DataFrameSchema:
+    columns = {c: pa.Column(str, nullable=True) for c in CONFLICT_COLUMNS}
+    columns["conflict"] = pa.Column("int64", pa.Check.ge(1))
+    columns["source_row"] = pa.Column("int64", pa.Check.ge(1))
+    columns["ministry_code"] = pa.Column(str, pa.Check.isin([m.code for m in load_reference().ministries]))
+    columns["differing_columns"] = pa.Column(str, pa.Check.str_length(min_value=1))
+    return pa.DataFrameSchema(columns, strict=True, ordered=True, name="conflicts")
+
+
 AssessmentSchema = _assessment_schema()
+ConflictSchema = _conflict_schema()
 BudgetSchema = _budget_schema()
 QuarantineSchema = _quarantine_schema()
 
