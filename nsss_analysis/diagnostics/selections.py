@@ -4,6 +4,9 @@ headline figures of a unit."""
 
 from __future__ import annotations
 
+import math
+
+from nsss_analysis.diagnostics.intervals import wilson_interval
 from nsss_analysis.diagnostics.rubric import GENDER_SPECIFIC_OR_TRANSFORMATIVE
 
 
@@ -51,3 +54,32 @@ def _gsot_count(level_rows) -> tuple[int, int]:
         return 0, 0
     k = int(level_rows.loc[level_rows["level"].isin(GENDER_SPECIFIC_OR_TRANSFORMATIVE), "count"].sum())
     return k, int(level_rows["n"].iloc[0])
+
+
+def gsot_share(level_rows) -> tuple[int, int, float, float]:
+    """Programmes gender-specific or transformative among one unit's level rows: the
+    count, n, and the 95% Wilson interval of the share (nan bounds when n is 0)."""
+    k, n = _gsot_count(level_rows)
+    low, high = wilson_interval(k, n) if n else (math.nan, math.nan)
+    return k, n, low, high
+
+
+def units_with_none(level_rows) -> tuple[int, int]:
+    """How many units of a scope have no gender-specific or transformative programme,
+    of how many units (no ranking)."""
+    if level_rows is None or not len(level_rows):
+        return 0, 0
+    per_unit = level_rows.groupby("unit").apply(lambda r: _gsot_count(r)[0], include_groups=False)
+    return int((per_unit == 0).sum()), len(per_unit)
+
+
+def channel_shares(channels, programme: str) -> tuple[str, float, float] | None:
+    """The commonest payment channel of one programme, and the share of its women and of
+    its men paid through it; None when one sex has nobody counted."""
+    rows = channels[channels["programme"] == programme] if programme else channels
+    main = rows.groupby("payment_channel")["beneficiaries"].sum().idxmax()
+    share = rows.groupby(["sex", "payment_channel"])["beneficiaries"].sum()
+    totals = rows.groupby("sex")["beneficiaries"].sum()
+    if not totals.get("female", 0) or not totals.get("male", 0):
+        return None
+    return main, share.get(("female", main), 0) / totals["female"], share.get(("male", main), 0) / totals["male"]

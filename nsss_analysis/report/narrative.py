@@ -8,15 +8,14 @@ something the tables do not.
 
 from __future__ import annotations
 
-import math
-
-from nsss_analysis.diagnostics.intervals import wilson_interval
 from nsss_analysis.diagnostics.rubric import COMPARISON_MIN_N, SMALL_N
 from nsss_analysis.diagnostics.selections import (
-    _gsot_count,
+    channel_shares,
+    gsot_share,
     guideline_groups,
     rows_of,
     stage_counts,
+    units_with_none,
 )
 from nsss_analysis.diagnostics.units import is_missing
 from nsss_analysis.mis.coverage import district_funnel
@@ -189,14 +188,12 @@ def level_reading(level_shares) -> str:
     nat_rows = level_shares[level_shares["scope"] == "national"]
     if not len(unit_rows):
         unit_rows, nat_rows = nat_rows, nat_rows.iloc[0:0]
-    k, n = _gsot_count(unit_rows)
+    k, n, low, high = gsot_share(unit_rows)
     if n == 0:
         return "No programme has been scored."
-    low, high = wilson_interval(k, n)
     text = f"{count_share(k, n, low, high, SMALL_N, 'programmes')} {'is' if k == 1 else 'are'} {GSOT}"
-    nk, nn = _gsot_count(nat_rows)
+    nk, nn, nlow, nhigh = gsot_share(nat_rows)
     if nn:
-        nlow, nhigh = wilson_interval(nk, nn)
         text += f", against {count_share(nk, nn, nlow, nhigh, SMALL_N)} nationally"
         verdict = compare_units((n, low, high), (nn, nlow, nhigh))
         text += f"; {verdict}" if verdict else ""
@@ -343,17 +340,14 @@ def levels_by_unit_reading(level_shares, scope: str = "ministry") -> str:
     many units none is (no ranking)."""
 
     nat = rows_of(level_shares, "national")
-    k, n = _gsot_count(nat)
+    k, n, low, high = gsot_share(nat)
     if not n:
         return "No programme has been scored."
-    low, high = wilson_interval(k, n)
-    units = rows_of(level_shares, scope)
-    per_unit = units.groupby("unit").apply(lambda r: _gsot_count(r)[0], include_groups=False) if len(units) else []
-    none = int((per_unit == 0).sum()) if len(units) else 0
+    none, n_units = units_with_none(rows_of(level_shares, scope))
     what = "ministries and divisions" if scope == "ministry" else "clusters"
     text = f"Across government {count_share(k, n, low, high, SMALL_N, 'programmes')} are {GSOT}"
-    if len(units):
-        text += f"; in {none} of {len(per_unit)} {what} none is"
+    if n_units:
+        text += f"; in {none} of {n_units} {what} none is"
     return text + "."
 
 
@@ -589,14 +583,10 @@ def channel_reading(channels) -> str:
         return "No payment channel was recorded."
     parts = []
     for name in _programme_names(channels):
-        rows = channels[channels["programme"] == name] if name else channels
-        main = rows.groupby("payment_channel")["beneficiaries"].sum().idxmax()
-        share = rows.groupby(["sex", "payment_channel"])["beneficiaries"].sum()
-        totals = rows.groupby("sex")["beneficiaries"].sum()
-        women = share.get(("female", main), 0) / totals.get("female", 0) if totals.get("female", 0) else math.nan
-        men = share.get(("male", main), 0) / totals.get("male", 0) if totals.get("male", 0) else math.nan
-        if is_missing(women) or is_missing(men):
+        shares = channel_shares(channels, name)
+        if shares is None:
             continue
+        main, women, men = shares
         parts.append(f"{name}: {percent(women)} of women and {percent(men)} of men are paid by {main}")
     return ("; ".join(parts) + ".") if parts else "Payment channels cannot be compared between women and men."
 
