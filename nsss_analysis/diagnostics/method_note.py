@@ -140,7 +140,7 @@ specialist. Each programme's `level_rule` states the rule that fired.
 ### Counting each programme once
 - A programme counts once per assessment round. Rows repeating each other cell for cell
   (a resubmission) count once. Of rows of the same programme and round that disagree
-  (listed in `conflicts.csv`), the row of the later-received submission is used (the
+  (each listed in the report), the row of the later-received submission is used (the
   workbook's own modified date, or a date in the file or sheet name); where neither is
   later, the programme counts once with the answers they disagree on set to unknown.
   The report lists each such programme and what was used.

@@ -305,17 +305,17 @@ def data_quality_sentences(data_quality, budget_plausibility=None) -> list[str]:
                    "answered and get no level (insufficient data).")
     q = row["n_quarantined"]
     if is_missing(q):
-        out.append("Quarantined lines cannot be attributed to this unit; see quarantine.csv.")
+        out.append("Quarantined lines cannot be attributed to this unit; the national overview counts them.")
     elif int(q) == 0:
         out.append("No line of the submissions was quarantined.")
     else:
         whose = "the ministry's" if row["scope"] == "ministry" else "the"
         out.append(f"{plural(int(q), 'line')} of {whose} submissions {'was' if int(q) == 1 else 'were'} "
-                   "quarantined (unusable rows or cells; see quarantine.csv).")
+                   "quarantined (unusable rows or cells; they are listed, with the reason, in the data workbook linked above).")
     conflicts = int(row["n_conflicting_programmes"])
     out.append(
         f"{plural(conflicts, 'programme')} {'is' if conflicts == 1 else 'are'} assessed more than once in "
-        "one round with different answers (see conflicts.csv); each counts once, as said below."
+        "one round with different answers; each counts once, as said below."
         if conflicts else "No programme is assessed twice in one round with different answers."
     )
     if budget_plausibility is not None and len(budget_plausibility):
@@ -471,9 +471,9 @@ def model_reading(result) -> str:
 
 #: Shown at the top of a report built from data marked synthetic (``data/raw/SYNTHETIC``).
 DATA_NOTICE = (
-    "These figures are synthetic: the raw folder carries the SYNTHETIC marker. Except where "
-    "a source is cited (see data/raw/README.md), they illustrate the method and are not an "
-    "official assessment."
+    "These figures are synthetic: the raw folder carries the SYNTHETIC marker. Except a few "
+    "budget and beneficiary figures taken from published sources, they illustrate the method "
+    "and are not an official assessment."
 )
 
 

@@ -73,7 +73,8 @@ def recommendations_table(recs: pd.DataFrame, top: int = RECOMMENDATIONS_SHOWN):
     caption = None
     if len(shown) < len(recs):
         caption = (f"The first {top} of {len(recs)} actions, and every action on missing "
-                   "sex-disaggregated data or gender indicators; the full list is in recommendations.parquet.")
+                   "sex-disaggregated data or gender indicators; every action is in the programme cards "
+                   "above and in the action-plan workbook.")
     return table(shown, RECOMMENDATION_COLUMNS, digits={"budget_crore": 0}, caption=caption)
 
 
