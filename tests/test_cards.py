@@ -132,3 +132,17 @@ def test_cluster_coverage_counts_programmes_naming_each_intended_stage_and_group
     from nsss_analysis.reference.clusters import cluster_reach
     assert set(cluster_reach()) == set(load_reference().clusters)
     assert all("project's reading" in r.source for r in cluster_reach().values())
+
+
+def test_a_small_ministry_report_is_the_cards_and_the_plan_a_larger_one_adds_the_analysis(tables):
+    from nsss_analysis.diagnostics.summaries import headline_figures, ministry_summary
+    from nsss_analysis.report.sections import ministry_details
+
+    def html(items) -> str:
+        return "".join(item.data for item in items)
+
+    small = ministry_details(tables, ministry_summary(tables, "MoL"), headline_figures(tables, "MoL"))
+    assert len(small) == 1 and "programme cards and the action plan" in html(small)
+    large = html(ministry_details(tables, ministry_summary(tables, "MoSW"), headline_figures(tables, "MoSW")))
+    for title in ("Programmes, levels and scores", "The ten items, programme by programme", "Recommendations, ranked"):
+        assert f"<h2>{title}</h2>" in large

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from nsss_analysis.diagnostics.rubric import SMALL_N
 from nsss_analysis.mis import coverage as mis_coverage
 from nsss_analysis.reference.vocab import LEVELS
 from nsss_analysis.report import figures, narrative
-from nsss_analysis.report.display import MISSING, bullets, figure, paragraph, table
+from nsss_analysis.report.display import MISSING, bullets, figure, heading, paragraph, table
 from nsss_analysis.report.labels import ANSWER_LABELS, label
 from nsss_analysis.report.wording import percent, sentence
 
@@ -190,4 +191,63 @@ def coverage_section(tables, ministry_code: str) -> list:
         figure(figures.payment_channel_by_sex(channels), narrative.channel_reading(channels)),
         paragraph("Where the form and the MIS disagree on sex-disaggregated data:"),
         bullets(narrative.disagreement_sentences(disagreements)),
+    ]
+
+
+#: The analyst's sections of a ministry report, after the cards: heading, introduction.
+DETAIL_HEADINGS = {
+    "programmes": ("Programmes, levels and scores",
+                   "Each programme's level follows the WHO Gender Responsive Assessment Scale; the inclusion "
+                   "score is the mean of three domains (intent, transformative elements, evidence), 0-100; the "
+                   "potential score counts every gap the ministry says it can close as closed. The method note "
+                   "at the end shows how to recompute each figure."),
+    "items": ("The ten items, programme by programme", None),
+    "lifecycle": ("Clusters and life-cycle stages",
+                  "A programme naming several stages counts under each, with its whole budget."),
+    "budget": ("Budget and women's share of beneficiaries", None),
+    "recommendations": ("Recommendations, ranked",
+                        "Each gap (an item not answered yes) is an action in the words of the 2019 programme "
+                        "assessment guideline, ranked first where the form says the change is possible, then by "
+                        "the programme's budget."),
+    "coverage": ("Coverage by sex in the beneficiary lists (MIS)",
+                 "Where a programme's management information system exported its beneficiary list, coverage "
+                 "by sex is measured directly instead of taken from the form."),
+}
+
+
+def ministry_details(tables, summary: dict, headline: dict) -> list:
+    """The analyst's part of a ministry report, after the first screen, the programme
+    cards and the action plan: the programme table, the answers heatmap, the life-cycle
+    matrix, budgets and women's share, the ranked recommendations and MIS coverage,
+    each under its heading.
+
+    With fewer than ``SMALL_N`` programmes the report is the cards and the action plan:
+    each card already says all of this for its programme, and tables and charts across
+    so few programmes would suggest a pattern they cannot show; one sentence says so.
+    """
+    n = int(headline.get("n_programmes") or 0)
+    if n < SMALL_N:
+        return [paragraph(f"With {n} programme{'s' if n != 1 else ''} (fewer than {SMALL_N}), this report is the "
+                          "programme cards and the action plan above: each card gives the programme's answers, "
+                          "level, money, beneficiaries, coverage by sex and actions.")]
+
+    def section(key: str, *items) -> list:
+        title, intro = DETAIL_HEADINGS[key]
+        return [heading(title, 2), *([paragraph(intro)] if intro else []), *items]
+
+    fy = headline["fiscal_year"]
+    return [
+        *section("programmes", programme_table(summary["programmes"]),
+                 paragraph(narrative.readiness_reading(summary["data_readiness"]))),
+        *section("items", figure(figures.item_heatmap(summary["assessments"]),
+                                 narrative.item_heatmap_reading(summary["assessments"]))),
+        *section("lifecycle", figure(figures.lifecycle_heatmap(summary["lifecycle_matrix"]),
+                                     narrative.lifecycle_reading(summary["lifecycle_matrix"]))),
+        *section("budget", figure(
+            figures.budget_and_women_share(summary["programme_budgets"], summary["women_share_by_programme"],
+                                           fy, headline["ministry_code"]),
+            narrative.women_share_reading(summary["women_beneficiary_share"], fy))),
+        *section("recommendations", paragraph(narrative.recommendations_reading(summary["recommendations"])),
+                 recommendations_table(summary["recommendations"])),
+        *section("coverage", *coverage_section(tables, headline["ministry_code"])),
     ]
