@@ -17,6 +17,11 @@ from nsss_analysis.diagnostics.units import BY
 from nsss_analysis.errors import NsssError
 from nsss_analysis.reference.vocab import LEVELS
 
+#: The first columns of a table with a row per programme row: lineage, then who runs it.
+ROW_OF_A_PROGRAMME: dict[str, str] = {
+    "source_file": "str", "source_sheet": "str", "source_row": "int64",
+    "ministry": "str", "ministry_code": "str", "programme": "str",
+}
 #: Columns and dtypes of each table (``str`` is pandas' string dtype).
 COLUMNS: dict[str, dict[str, str]] = {
     "indicator_budget_gender_share": {
@@ -34,12 +39,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "flags_left_out": "str",
     },
     "indicator_budget_plausibility": {
-        "source_file": "str",
-        "source_sheet": "str",
-        "source_row": "int64",
-        "ministry": "str",
-        "ministry_code": "str",
-        "programme": "str",
+        **ROW_OF_A_PROGRAMME,
         "fiscal_year": "str",
         "beneficiaries": "float64",
         "monthly_rate_bdt": "float64",
@@ -152,12 +152,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "interval": "str",
     },
     "indicator_women_share_by_programme": {
-        "source_file": "str",
-        "source_sheet": "str",
-        "source_row": "int64",
-        "ministry": "str",
-        "ministry_code": "str",
-        "programme": "str",
+        **ROW_OF_A_PROGRAMME,
         "cluster": "str",
         "fiscal_year": "str",
         "beneficiaries": "float64",
@@ -186,12 +181,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "source_row": "int64",
     },
     "scores": {
-        "source_file": "str",
-        "source_sheet": "str",
-        "source_row": "int64",
-        "ministry": "str",
-        "ministry_code": "str",
-        "programme": "str",
+        **ROW_OF_A_PROGRAMME,
         "cluster": "str",
         "intent_score": "float64",
         "transformative_score": "float64",
