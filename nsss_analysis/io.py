@@ -242,7 +242,9 @@ def read_generation(folder: Path | str) -> dict:
     return record if isinstance(record, dict) else {}
 
 
-def file_sha256(path: Path) -> str:
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file's bytes, read in 1 MB blocks (a large extract is never held in
+    memory): the one content hash of the raw files, generations and reports."""
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -251,7 +253,7 @@ def file_sha256(path: Path) -> str:
 
 
 def _digests(folder: Path, files: tuple[str, ...]) -> dict[str, str | None]:
-    return {f: (file_sha256(folder / f) if (folder / f).is_file() else None) for f in files}
+    return {f: (file_digest(folder / f) if (folder / f).is_file() else None) for f in files}
 
 
 def stale_tables(folder: Path | str) -> list[str]:

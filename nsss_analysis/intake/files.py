@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nsss_analysis import config
+from nsss_analysis.io import file_digest
 
 #: File types read as forms; anything else in the raw folder is reported as skipped.
 FORM_SUFFIXES = (".xlsx", ".xlsm", ".csv")
@@ -49,14 +50,6 @@ class RawFiles:
     forms: list[Path] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)
     not_read: list[tuple[str, str]] = field(default_factory=list)
-
-
-def raw_file_digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def find_raw_files(raw_dir: Path) -> RawFiles:
@@ -99,7 +92,7 @@ def find_raw_files(raw_dir: Path) -> RawFiles:
                 found.skipped.append(path)
             else:
                 try:
-                    digest = raw_file_digest(path) if path.stat().st_size else None
+                    digest = file_digest(path) if path.stat().st_size else None
                 except OSError:
                     found.forms.append(path)  # its reader says why it cannot be read
                     continue
@@ -132,7 +125,7 @@ def raw_digest(raw_dir: Path | str) -> str:
     for path in find_raw_files(raw_dir).forms:
         h.update(path.relative_to(raw_dir).as_posix().encode())
         try:
-            h.update(raw_file_digest(path).encode())
+            h.update(file_digest(path).encode())
         except OSError:
             h.update(b"unreadable")
     return h.hexdigest()

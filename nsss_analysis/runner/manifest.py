@@ -16,6 +16,7 @@ from pathlib import Path
 
 from nsss_analysis import __version__
 from nsss_analysis.config import PACKAGE_DIR
+from nsss_analysis.io import file_digest
 from nsss_analysis.runner.request import ReportRequest
 
 log = logging.getLogger("nsss.reports")
@@ -28,12 +29,6 @@ MANIFEST_VERSION = 1
 
 
 # --- hashing ---------------------------------------------------------------------
-def file_digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 PACKAGE_SUFFIXES = frozenset({".py", ".j2", ".csv", ".json", ".css"})

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from nsss_analysis import __version__
 from nsss_analysis.errors import NsssError
-from nsss_analysis.io import load_tables, write_text_atomic
+from nsss_analysis.io import file_digest, load_tables, write_text_atomic
 from nsss_analysis.runner.index import (
     COLLECT_HEADLINE,
     INDEX_FILE,
@@ -27,7 +27,6 @@ from nsss_analysis.runner.manifest import (
     MANIFEST_FILE,
     MANIFEST_VERSION,
     _jsonable,
-    file_digest,
     package_digest,
 )
 from nsss_analysis.runner.outputs import write_beside_reports
