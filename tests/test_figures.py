@@ -211,6 +211,7 @@ def _all_text(fig: Figure) -> str:
     parts += [t.get_text() for ax in fig.axes for t in ax.get_yticklabels() + ax.get_xticklabels()]
     parts += [t.get_text() for leg in fig.legends for t in leg.get_texts()]
     parts.append(fig.get_supxlabel())
+    parts += [ax.get_title(loc="left") for ax in fig.axes]  # the cautions (small n, not reported)
     return "\n".join(parts)
 
 

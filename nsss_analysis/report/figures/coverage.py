@@ -164,7 +164,8 @@ def amount_by_sex(amounts: pd.DataFrame) -> Figure:
                 ax.text(xi, v, f"{v:,.0f}", ha="center", va="bottom", fontsize=7)
     ax.set_xticks(x, [_wrap(lab, 28) for lab in labels], fontsize=8)
     ax.yaxis.set_major_formatter(mpl.ticker.StrMethodFormatter("{x:,.0f}"))
-    ax.legend(fontsize=8, title="Sex", loc="upper right")
+    # beside the plot, not over it: inside, the legend hid the last (hijra) bar
+    ax.legend(fontsize=8, title="Sex", loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     return _label(fig, ax, title, xlabel, ylabel)

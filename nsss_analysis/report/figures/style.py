@@ -161,11 +161,12 @@ def _empty(df: pd.DataFrame | None, *required: str) -> bool:
 
 
 def _note(ax, text: str) -> None:
-    """A caution printed under the figure (small n, what is not reported).
+    """A caution printed above the plot, under the title (small n, what is not reported).
 
-    Drawn as the figure's ``supxlabel``, which the constrained layout makes room for.
+    Drawn as the axes' own title, left-aligned: legends sit below or beside the plot, so
+    the caution never covers one (a ``supxlabel`` at the bottom did).
     """
-    ax.figure.supxlabel(text, fontsize=8.5, style="italic")
+    ax.set_title(text, fontsize=8.5, style="italic", loc="left", fontweight="normal")
 
 
 def _share_axis(ax, axis: str = "x") -> None:
