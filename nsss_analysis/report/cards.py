@@ -30,6 +30,8 @@ from nsss_analysis.diagnostics.units import is_missing
 from nsss_analysis.io import Tables
 from nsss_analysis.mis import coverage as mis_coverage
 from nsss_analysis.reference.clusters import cluster_reach
+from nsss_analysis.reference.glossary import LEVEL_NAMES
+from nsss_analysis.reference.i18n import N_, _, current, ngettext
 from nsss_analysis.reference.vocab import (
     ITEMS,
     LEVELS,
@@ -42,16 +44,17 @@ from nsss_analysis.report.action_plan import distinct_rows
 from nsss_analysis.report.display import MISSING, escape, figure
 from nsss_analysis.report.downloads import links_html
 from nsss_analysis.report.labels import ITEM_LABELS, label
+from nsss_analysis.report.numbers import localise_digits
 from nsss_analysis.report.wording import join_words, plural
 
 #: One line per level, where a level name is first used (the scale is the WHO Gender
 #: Responsive Assessment Scale; its name stays in the method note).
 LEVEL_GLOSS: dict[str, str] = {
-    "insufficient data": "too few of the ten questions were answered to judge",
-    "gender-blind": "takes no account of differences between women and men",
-    "gender-sensitive": "recognises differences between women and men but does not act on them",
-    "gender-specific": "acts on the needs of women or girls (or men) to reach its goals",
-    "gender-transformative": "sets out to change the norms and relations that keep women unequal",
+    "insufficient data": N_("too few of the ten questions were answered to judge"),
+    "gender-blind": N_("takes no account of differences between women and men"),
+    "gender-sensitive": N_("recognises differences between women and men but does not act on them"),
+    "gender-specific": N_("acts on the needs of women or girls (or men) to reach its goals"),
+    "gender-transformative": N_("sets out to change the norms and relations that keep women unequal"),
 }
 
 #: How the form's answer to each item reads in a sentence: (yes, partly, no).
@@ -126,20 +129,34 @@ def level_counts(scores: pd.DataFrame) -> dict[str, int]:
     return {lv: int(counts[lv]) for lv in reversed(LEVELS) if lv in counts.index}
 
 
+def _digits(value: object) -> str:
+    """A number or date in the current language's digits (English: as written)."""
+    text = f"{value:,}" if isinstance(value, int) else str(value)
+    return localise_digits(text, current().language)
+
+
+def _programmes(n: int) -> str:
+    return ngettext("{n} programme", "{n} programmes", n).format(n=_digits(n))
+
+
 def verdict(scores: pd.DataFrame, unit: str) -> str:
-    """One plain-language sentence on the unit's programmes, each level glossed."""
+    """One plain-language sentence on the unit's programmes, each level glossed (in the
+    current language, :func:`nsss_analysis.reference.i18n.set_language`)."""
     n = len(scores)
     if not n:
-        return f"{unit} has no assessed programme."
+        return _("{unit} has no assessed programme.").format(unit=unit)
     counts = level_counts(scores)
     strong = sum(counts.get(lv, 0) for lv in GENDER_SPECIFIC_OR_TRANSFORMATIVE)
-    parts = [f"{c} {lv} ({LEVEL_GLOSS[lv]})" for lv, c in counts.items()]
-    lead = (f"none of {unit}'s {plural(n, 'programme')} acts on women's and girls' needs yet"
+    parts = [_("{count} {level} ({gloss})").format(count=_digits(c), level=_(LEVEL_NAMES.get(lv, lv)),
+                                                   gloss=_(LEVEL_GLOSS[lv]))
+             for lv, c in counts.items()]
+    lead = (_("none of {unit}'s {programmes} acts on women's and girls' needs yet")
             if strong == 0 else
-            f"{strong} of {unit}'s {plural(n, 'programme')} "
-            f"{'acts' if strong == 1 else 'act'} on women's and girls' needs")
+            ngettext("{strong} of {unit}'s {programmes} acts on women's and girls' needs",
+                     "{strong} of {unit}'s {programmes} act on women's and girls' needs", strong))
+    lead = lead.format(unit=unit, programmes=_programmes(n), strong=_digits(strong))
     lead = lead[:1].upper() + lead[1:]
-    return f"{lead}: {join_words(parts)}."
+    return _("{lead}: {levels}.").format(lead=lead, levels=join_words(parts, _("and")))
 
 
 def submission_line(assessments: pd.DataFrame) -> str:
@@ -153,8 +170,11 @@ def submission_line(assessments: pd.DataFrame) -> str:
         rnd = _text(rows[round_col].iloc[0]) if round_col in rows.columns else ""
         received = _text(rows["received_date"].iloc[0]) if "received_date" in rows.columns else ""
         received = received[:10] if received else ""
-        parts.append(f"{file}: round {rnd or 'not stated'}, received {received or 'date not recorded'}")
-    return ("Form" if len(parts) == 1 else "Forms") + " on record: " + "; ".join(parts) + "."
+        parts.append(_("{file}: round {round}, received {received}").format(
+            file=file, round=_digits(rnd) if rnd else _("not stated"),
+            received=_digits(received) if received else _("date not recorded")))
+    return ngettext("Form on record: {forms}.", "Forms on record: {forms}.", len(parts)).format(
+        forms="; ".join(parts))
 
 
 def asks(plan: pd.DataFrame, n: int = FIRST_ASKS) -> list[str]:
@@ -183,14 +203,16 @@ def first_screen_html(unit: str, scores: pd.DataFrame, assessments: pd.DataFrame
     """Verdict, round and received date, and "what we ask of you", escaped."""
     wanted = asks(plan)
     ask_items = "".join(f"<li>{escape(a)}</li>" for a in wanted)
+    ask_heading = escape(_("What we ask of you"))
     if wanted:
-        ask_block = (f"<p><strong>What we ask of you</strong>: the {plural(len(wanted), 'action')} "
-                     f"the ministry itself says {'is' if len(wanted) == 1 else 'are'} possible, "
-                     f"first by budget:</p><ol>{ask_items}</ol>")
+        lead = ngettext("the {actions} the ministry itself says is possible, first by budget:",
+                        "the {actions} the ministry itself says are possible, first by budget:", len(wanted))
+        actions = ngettext("{n} action", "{n} actions", len(wanted)).format(n=_digits(len(wanted)))
+        ask_block = f"<p><strong>{ask_heading}</strong>: {escape(lead.format(actions=actions))}</p><ol>{ask_items}</ol>"
     else:
-        ask_block = ("<p><strong>What we ask of you</strong>: the forms name no change the ministry "
-                     "says is possible; please answer the follow-up questions (\"If not, can ...?\") "
-                     "for each gap in the action plan.</p>")
+        none = _("the forms name no change the ministry says is possible; please answer the follow-up "
+                 "questions (\"If not, can ...?\") for each gap in the action plan.")
+        ask_block = f"<p><strong>{ask_heading}</strong>: {escape(none)}</p>"
     return (
         '<section class="nsss-first-screen">'
         f"<p class=\"nsss-verdict\">{escape(verdict(scores, unit))}</p>"
