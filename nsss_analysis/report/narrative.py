@@ -478,16 +478,23 @@ def model_reading(result) -> str:
 
 
 #: Shown at the top of a report built from data marked synthetic (``data/raw/SYNTHETIC``).
-DATA_NOTICE = N_(
+DATA_NOTICE = (
     "These figures are synthetic: the raw folder carries the SYNTHETIC marker. Except where "
     "a source is cited (see data/raw/README.md), they illustrate the method and are not an "
+    "official assessment."
+)
+#: :data:`DATA_NOTICE` as a message id (the file name is not a word to translate).
+_DATA_NOTICE_MESSAGE = N_(
+    "These figures are synthetic: the raw folder carries the {marker} marker. Except where "
+    "a source is cited (see {readme}), they illustrate the method and are not an "
     "official assessment."
 )
 
 
 def data_notice(synthetic: bool) -> str:
-    """The notice a page built from synthetic data carries; empty for real submissions."""
-    return DATA_NOTICE if synthetic else ""
+    """The notice a page built from synthetic data carries, in the current language;
+    empty for real submissions."""
+    return _(_DATA_NOTICE_MESSAGE).format(marker="SYNTHETIC", readme="data/raw/README.md") if synthetic else ""
 
 
 def fiscal_year_phrase(headline: dict) -> str:
