@@ -78,6 +78,24 @@ FOLLOWUP_PHRASES: dict[str, str] = {
     "unknown": N_("whether it could be is not known"),
 }
 
+#: Words the card shows from inside f-strings, where ``pybabel extract`` does not look:
+#: marked here so that they reach the catalogue.
+CARD_WORDS: tuple[str, ...] = (
+    N_("No gap to act on: every item is answered yes or does not apply."),
+    N_("Level: {level}"),
+    N_("No budget or beneficiary figures on record."),
+    N_("No beneficiary list (MIS extract) on record for this programme."),
+    N_("No data-quality note."),
+    N_("The ten questions"),
+    N_("Budget and beneficiaries"),
+    N_("Beneficiary list (MIS) by sex"),
+    N_("Data quality"),
+    N_("Actions"),
+    # the action plan's "possible" column, shown in the card's action list
+    N_("not known"),
+    N_("no follow-up question"),
+)
+
 #: Actions listed under "what we ask of you".
 FIRST_ASKS = 3
 
