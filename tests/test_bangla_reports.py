@@ -164,3 +164,21 @@ def test_nothing_changed_run_of_both_languages_is_fast(rendered, tmp_path):
     with contextlib.redirect_stdout(out):
         assert run_reports(request) == 0
     assert "nothing changed" in out.getvalue()
+
+
+def test_card_words_and_numbers_in_bangla_and_english_unchanged():
+    from nsss_analysis.report import cards
+
+    try:
+        set_language("bn")
+        bangla = (cards.item_in_words("graduation", "partly", "yes"), cards._number(641000),
+                  cards._share(3, 4), cards.duration_words({"start_fy": "2015-16", "end_fy": "2019-20"}))
+        set_language("en")
+        english = (cards.item_in_words("graduation", "partly", "yes"), cards._number(641000),
+                   cards._share(3, 4), cards.duration_words({"start_fy": "2015-16", "end_fy": "2019-20"}))
+    finally:
+        forget_language()
+    assert bangla == ("উত্তরণের পরিকল্পনা: আংশিকভাবে পরিকল্পিত; মন্ত্রণালয়ের মতে সম্ভব", "৬,৪১,০০০",
+                      "৪ জনের মধ্যে ৩ জন", "২০১৫-১৬ থেকে ২০১৯-২০")
+    assert english == ("Graduation planned: partly planned; the ministry says it could be", "641,000",
+                       "3 of 4", "2015-16 to 2019-20")

@@ -44,7 +44,7 @@ from nsss_analysis.report.action_plan import distinct_rows
 from nsss_analysis.report.display import MISSING, escape, figure
 from nsss_analysis.report.downloads import links_html
 from nsss_analysis.report.labels import ITEM_LABELS, label
-from nsss_analysis.report.numbers import localise_digits
+from nsss_analysis.report.numbers import localise_digits, number
 from nsss_analysis.report.wording import join_words, plural
 
 #: One line per level, where a level name is first used (the scale is the WHO Gender
@@ -276,7 +276,10 @@ def _small_table(header: Sequence[str], rows: Iterable[Sequence[object]], numeri
 def _number(value: object, digits: int = 0) -> str:
     if is_missing(value):
         return ""
-    return _digits(f"{float(value):,.{digits}f}")
+    language = current().language
+    if language == "en":
+        return f"{float(value):,.{digits}f}"
+    return number(float(value), language, digits)  # Bangla digits, lakh grouping: ৬,৪১,০০০
 
 
 def _share(women: object, total: object) -> str:
