@@ -89,6 +89,9 @@ def _report_options(r: argparse.ArgumentParser) -> None:
     r.add_argument("--timeout", type=float, default=REPORT_TIMEOUT_SECONDS, help="seconds per report")
     _wait_option(r)
     r.add_argument("--pdf", action="store_true", help="also print each report to <slug>.pdf (needs Chromium)")
+    r.add_argument("--language", choices=("en", "bn", "all"), default=None,
+                   help="language of the reports; all renders both, Bangla into <fy>/bn/ "
+                        "(default: $NSSS_LANGUAGE, else en)")
 
 
 def report_request(args: argparse.Namespace) -> ReportRequest:
@@ -104,6 +107,8 @@ def report_request(args: argparse.Namespace) -> ReportRequest:
         lock_wait=args.wait,
         pdf=args.pdf,
     )
+    if args.language is not None:
+        options["languages"] = (args.language,)
     if args.workers is not None:
         options["workers"] = args.workers
     return ReportRequest(**options)

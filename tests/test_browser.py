@@ -14,6 +14,7 @@ import html
 import re
 import shutil
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -142,3 +143,75 @@ def test_report_and_index_fit_1280_and_412_px(site, tmp_path):
         finally:
             browser.close()
     assert all(p.stat().st_size > 5_000 for p in tmp_path.glob("*.png"))
+
+
+# --- the Bangla report ------------------------------------------------------------------
+BENGALI_LETTER = re.compile(r"[\u0980-\u09ff]")
+#: Vowel signs, virama, nukta, candrabindu ... and joiners: a PDF's text layer gives
+#: them in visual order (``মিহলা`` for ``মহিলা``), so the PDF check compares what is left.
+_BENGALI_MARKS = re.compile(r"[\u0981-\u0983\u09bc\u09be-\u09cd\u09d7\u200c\u200d]")
+
+
+def bengali_skeleton(text: str) -> str:
+    return " ".join(_BENGALI_MARKS.sub("", unicodedata.normalize("NFD", text)).split())
+
+
+@pytest.fixture(scope="module")
+def bangla_page(tmp_path_factory):
+    """The MoWCA report rendered in Bangla only, and printed to PDF (runner/pdf.py)."""
+    base = tmp_path_factory.mktemp("browser-bn")
+    processed = bundled_processed(base / "processed")
+    out = base / "reports"
+    assert run_reports(report_args(processed, out, config.NOTEBOOKS_DIR, ministry=["MoWCA"], workers=1,
+                                   languages=("bn",), pdf=True)) == 0
+    (entry,) = read_manifest(out)["reports"].values()
+    assert entry["language"] == "bn" and "/bn/" in entry["html"]
+    return out / entry["html"]
+
+
+def test_bangla_report_headings_are_set_in_a_bengali_font_with_every_glyph(bangla_page):
+    """Chromium's own account of the fonts it drew each heading and the verdict with
+    (DevTools CSS.getPlatformFontsForNode): Bangla text in Noto Sans Bengali, and that
+    font has a glyph for every Bengali character of the page."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    from fontTools.ttLib import TTFont
+
+    from nsss_analysis.report.fonts import BENGALI_FONT_FILES, FONT_DIR
+
+    with playwright.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            view = browser.new_page()
+            view.goto(bangla_page.as_uri())
+            assert view.evaluate("document.documentElement.lang") == "bn"
+            text = view.evaluate("document.body.innerText")
+            cdp = view.context.new_cdp_session(view)
+            cdp.send("DOM.enable")
+            cdp.send("CSS.enable")
+            root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+            nodes = cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": "h1, h2, .nsss-verdict"})["nodeIds"]
+            checked = 0
+            for node in nodes:
+                shown = cdp.send("DOM.getOuterHTML", {"nodeId": node})["outerHTML"]
+                if not BENGALI_LETTER.search(shown):
+                    continue
+                fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+                families = {f["familyName"] for f in fonts}
+                assert "Noto Sans Bengali" in families, (shown[:80], fonts)
+                assert families <= {"Noto Sans Bengali", "Noto Sans", "DejaVu Sans"}, (shown[:80], fonts)
+                checked += 1
+        finally:
+            browser.close()
+    assert checked >= 8  # the title, the verdict and the section headings
+    cmap = TTFont(FONT_DIR / BENGALI_FONT_FILES[0]).getBestCmap()
+    missing = {c for c in text if BENGALI_LETTER.match(c) and ord(c) not in cmap}
+    assert not missing
+
+
+def test_bangla_report_prints_to_a_pdf_with_its_bangla_heading(bangla_page):
+    pypdf = pytest.importorskip("pypdf")
+    printed = bangla_page.with_suffix(".pdf")
+    assert printed.is_file() and printed.read_bytes().startswith(b"%PDF")
+    text = "".join(page.extract_text() or "" for page in pypdf.PdfReader(printed).pages)
+    assert bengali_skeleton("মহিলা ও শিশু বিষয়ক মন্ত্রণালয়") in bengali_skeleton(text)
+    assert BENGALI_LETTER.search(text)

@@ -126,6 +126,12 @@ def set_language(language: str | None = None) -> Translator:
     return _current
 
 
+def forget_language() -> None:
+    """Back to the environment's language (a warm kernel does this between reports)."""
+    global _current
+    _current = None
+
+
 def current() -> Translator:
     """The language set by :func:`set_language`, else the environment's."""
     return _current if _current is not None else translator()
@@ -159,6 +165,26 @@ def extract_form_columns(
         for field in ("label", "instruction"):
             if row[field]:
                 yield lineno, "gettext", row[field], [f"form column {row['column']} ({field})"]
+
+
+def extract_notebook(
+    fileobj: io.BufferedReader, keywords: object, comment_tags: object, options: dict
+) -> Iterator[tuple[int, str, str | tuple[str, ...], list[str]]]:
+    """Babel extractor for the report notebooks: the strings their code cells mark
+    with ``_()`` or ``ngettext()`` (headings, lead paragraphs), as in a Python file."""
+    import json  # a notebook is JSON; only ``make i18n`` reads notebooks
+
+    from babel.messages.extract import extract_python
+
+    notebook = json.loads(fileobj.read().decode("utf-8"))
+    for number, cell in enumerate(notebook.get("cells", []), start=1):
+        if cell.get("cell_type") != "code":
+            continue
+        source = "".join(cell.get("source", []))
+        for _lineno, funcname, message, comments in extract_python(
+            io.BytesIO(source.encode("utf-8")), keywords, comment_tags, options
+        ):
+            yield number, funcname, message, comments
 
 
 def untranslated(language: str) -> list[str]:

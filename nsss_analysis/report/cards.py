@@ -31,6 +31,8 @@ from nsss_analysis.diagnostics.units import is_missing
 from nsss_analysis.io import Tables
 from nsss_analysis.mis import coverage as mis_coverage
 from nsss_analysis.reference.clusters import cluster_reach
+from nsss_analysis.reference.glossary import LEVEL_NAMES
+from nsss_analysis.reference.i18n import N_, _, current, ngettext
 from nsss_analysis.reference.vocab import (
     ITEMS,
     LEVELS,
@@ -43,38 +45,57 @@ from nsss_analysis.report.action_plan import distinct_rows
 from nsss_analysis.report.display import MISSING, escape, figure
 from nsss_analysis.report.downloads import links_html
 from nsss_analysis.report.labels import ITEM_LABELS, label
+from nsss_analysis.report.numbers import localise_digits, number
 from nsss_analysis.report.wording import join_words, plural
 
 #: One line per level, where a level name is first used (the scale is the WHO Gender
 #: Responsive Assessment Scale; its name stays in the method note).
 LEVEL_GLOSS: dict[str, str] = {
-    "insufficient data": "too few of the ten questions were answered to judge",
-    "gender-blind": "takes no account of differences between women and men",
-    "gender-sensitive": "recognises differences between women and men but does not act on them",
-    "gender-specific": "acts on the needs of women or girls (or men) to reach its goals",
-    "gender-transformative": "sets out to change the norms and relations that keep women unequal",
+    "insufficient data": N_("too few of the ten questions were answered to judge"),
+    "gender-blind": N_("takes no account of differences between women and men"),
+    "gender-sensitive": N_("recognises differences between women and men but does not act on them"),
+    "gender-specific": N_("acts on the needs of women or girls (or men) to reach its goals"),
+    "gender-transformative": N_("sets out to change the norms and relations that keep women unequal"),
 }
 
 #: How the form's answer to each item reads in a sentence: (yes, partly, no).
 ITEM_PHRASES: dict[str, tuple[str, str, str]] = {
-    "graduation": ("planned", "partly planned", "not planned"),
-    "empowerment_objective": ("an objective", "partly an objective", "not an objective"),
-    "empowerment_actions": ("in place", "partly in place", "not in place"),
-    "social_capital": ("included", "partly included", "not included"),
-    "norms_awareness": ("included", "partly included", "not included"),
-    "skills_training": ("strong", "partly there", "not there"),
-    "sex_disaggregated_data": ("collected", "partly collected", "not collected"),
-    "gender_analysis": ("used", "partly used", "not used"),
-    "gender_reporting": ("practised", "partly practised", "not practised"),
-    "gender_indicators": ("identified", "partly identified", "not identified"),
+    "graduation": (N_("planned"), N_("partly planned"), N_("not planned")),
+    "empowerment_objective": (N_("an objective"), N_("partly an objective"), N_("not an objective")),
+    "empowerment_actions": (N_("in place"), N_("partly in place"), N_("not in place")),
+    "social_capital": (N_("included"), N_("partly included"), N_("not included")),
+    "norms_awareness": (N_("included"), N_("partly included"), N_("not included")),
+    "skills_training": (N_("strong"), N_("partly there"), N_("not there")),
+    "sex_disaggregated_data": (N_("collected"), N_("partly collected"), N_("not collected")),
+    "gender_analysis": (N_("used"), N_("partly used"), N_("not used")),
+    "gender_reporting": (N_("practised"), N_("partly practised"), N_("not practised")),
+    "gender_indicators": (N_("identified"), N_("partly identified"), N_("not identified")),
 }
 
 #: How the follow-up ("If not, can ...?") reads after the item's answer.
 FOLLOWUP_PHRASES: dict[str, str] = {
-    "yes": "the ministry says it could be",
-    "no": "the ministry says it cannot be for now",
-    "unknown": "whether it could be is not known",
+    "yes": N_("the ministry says it could be"),
+    "no": N_("the ministry says it cannot be for now"),
+    "unknown": N_("whether it could be is not known"),
 }
+
+#: Words the card shows from inside f-strings, where ``pybabel extract`` does not look:
+#: marked here so that they reach the catalogue.
+CARD_WORDS: tuple[str, ...] = (
+    N_("No gap to act on: every item is answered yes or does not apply."),
+    N_("Level: {level}"),
+    N_("No budget or beneficiary figures on record."),
+    N_("No beneficiary list (MIS extract) on record for this programme."),
+    N_("No data-quality note."),
+    N_("The ten questions"),
+    N_("Budget and beneficiaries"),
+    N_("Beneficiary list (MIS) by sex"),
+    N_("Data quality"),
+    N_("Actions"),
+    # the action plan's "possible" column, shown in the card's action list
+    N_("not known"),
+    N_("no follow-up question"),
+)
 
 #: Actions listed under "what we ask of you".
 FIRST_ASKS = 3
@@ -84,11 +105,11 @@ def item_in_words(item: str, answer: object, followup_answer: object = None) -> 
     """``Graduation: not planned; the ministry says it could be``."""
     answer = answer if isinstance(answer, str) and answer else "unknown"
     yes, partly, no = ITEM_PHRASES.get(item, ("yes", "partly", "no"))
-    said = {"yes": yes, "partly": partly, "no": no, "not_applicable": "does not apply to this programme",
-            "unknown": "not known (the form gives no answer)"}.get(answer, answer)
-    text = f"{ITEM_LABELS.get(item, label(item))}: {said}"
+    said = {"yes": yes, "partly": partly, "no": no, "not_applicable": N_("does not apply to this programme"),
+            "unknown": N_("not known (the form gives no answer)")}.get(answer, answer)
+    text = f"{_(ITEM_LABELS.get(item, label(item)))}: {_(said)}"
     if answer in ("no", "partly", "unknown") and isinstance(followup_answer, str) and followup_answer in FOLLOWUP_PHRASES:
-        text += "; " + FOLLOWUP_PHRASES[followup_answer]
+        text += "; " + _(FOLLOWUP_PHRASES[followup_answer])
     return text
 
 
@@ -111,13 +132,14 @@ def duration_words(row: Mapping[str, object]) -> str:
     start, end = _text(row.get("start_fy")), _text(row.get("end_fy"))
     ongoing = row.get("ongoing")
     ongoing = bool(ongoing) if ongoing is not None and ongoing is not pd.NA else False
+    start, end = _digits(start), _digits(end)
     if start and end:
-        return f"{start} to {end}"
+        return _("{start} to {end}").format(start=start, end=end)
     if start:
-        return f"since {start}" + (", ongoing" if ongoing else "; end not given")
+        return (_("since {start}, ongoing") if ongoing else _("since {start}; end not given")).format(start=start)
     if end:
-        return f"start not given; ends {end}"
-    return "ongoing; start year not given" if ongoing else "not given"
+        return _("start not given; ends {end}").format(end=end)
+    return _("ongoing; start year not given") if ongoing else _("not given")
 
 
 # --- first screen ---------------------------------------------------------------
@@ -127,20 +149,40 @@ def level_counts(scores: pd.DataFrame) -> dict[str, int]:
     return {lv: int(counts[lv]) for lv in reversed(LEVELS) if lv in counts.index}
 
 
+def _digits(value: object) -> str:
+    """A number or date in the current language's digits (English: as written)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return localise_digits(str(value), current().language)
+
+
+def _word(value: object) -> object:
+    """A word from the data (an item label, an answer) in the current language."""
+    return _(value) if isinstance(value, str) and value else value
+
+
+def _programmes(n: int) -> str:
+    return ngettext("{n} programme", "{n} programmes", n).format(n=_digits(f"{n:,}"))
+
+
 def verdict(scores: pd.DataFrame, unit: str) -> str:
-    """One plain-language sentence on the unit's programmes, each level glossed."""
+    """One plain-language sentence on the unit's programmes, each level glossed (in the
+    current language, :func:`nsss_analysis.reference.i18n.set_language`)."""
     n = len(scores)
     if not n:
-        return f"{unit} has no assessed programme."
+        return _("{unit} has no assessed programme.").format(unit=unit)
     counts = level_counts(scores)
     strong = sum(counts.get(lv, 0) for lv in GENDER_SPECIFIC_OR_TRANSFORMATIVE)
-    parts = [f"{c} {lv} ({LEVEL_GLOSS[lv]})" for lv, c in counts.items()]
-    lead = (f"none of {unit}'s {plural(n, 'programme')} acts on women's and girls' needs yet"
+    parts = [_("{count} {level} ({gloss})").format(count=_digits(c), level=_(LEVEL_NAMES.get(lv, lv)),
+                                                   gloss=_(LEVEL_GLOSS[lv]))
+             for lv, c in counts.items()]
+    lead = (_("none of {unit}'s {programmes} acts on women's and girls' needs yet")
             if strong == 0 else
-            f"{strong} of {unit}'s {plural(n, 'programme')} "
-            f"{'acts' if strong == 1 else 'act'} on women's and girls' needs")
+            ngettext("{strong} of {unit}'s {programmes} acts on women's and girls' needs",
+                     "{strong} of {unit}'s {programmes} act on women's and girls' needs", strong))
+    lead = lead.format(unit=unit, programmes=_programmes(n), strong=_digits(f"{strong:,}"))
     lead = lead[:1].upper() + lead[1:]
-    return f"{lead}: {join_words(parts)}."
+    return _("{lead}: {levels}.").format(lead=lead, levels=join_words(parts, _("and")))
 
 
 def submission_line(assessments: pd.DataFrame) -> str:
@@ -154,8 +196,11 @@ def submission_line(assessments: pd.DataFrame) -> str:
         rnd = _text(rows[round_col].iloc[0]) if round_col in rows.columns else ""
         received = _text(rows["received_date"].iloc[0]) if "received_date" in rows.columns else ""
         received = received[:10] if received else ""
-        parts.append(f"{file}: round {rnd or 'not stated'}, received {received or 'date not recorded'}")
-    return ("Form" if len(parts) == 1 else "Forms") + " on record: " + "; ".join(parts) + "."
+        parts.append(_("{file}: round {round}, received {received}").format(
+            file=file, round=_digits(rnd) if rnd else _("not stated"),
+            received=_digits(received) if received else _("date not recorded")))
+    return ngettext("Form on record: {forms}.", "Forms on record: {forms}.", len(parts)).format(
+        forms="; ".join(parts))
 
 
 def asks(plan: pd.DataFrame, n: int = FIRST_ASKS) -> list[str]:
@@ -184,14 +229,16 @@ def first_screen_html(unit: str, scores: pd.DataFrame, assessments: pd.DataFrame
     """Verdict, round and received date, and "what we ask of you", escaped."""
     wanted = asks(plan)
     ask_items = "".join(f"<li>{escape(a)}</li>" for a in wanted)
+    ask_heading = escape(_("What we ask of you"))
     if wanted:
-        ask_block = (f"<p><strong>What we ask of you</strong>: the {plural(len(wanted), 'action')} "
-                     f"the ministry itself says {'is' if len(wanted) == 1 else 'are'} possible, "
-                     f"first by budget:</p><ol>{ask_items}</ol>")
+        lead = ngettext("the {actions} the ministry itself says is possible, first by budget:",
+                        "the {actions} the ministry itself says are possible, first by budget:", len(wanted))
+        actions = ngettext("{n} action", "{n} actions", len(wanted)).format(n=_digits(len(wanted)))
+        ask_block = f"<p><strong>{ask_heading}</strong>: {escape(lead.format(actions=actions))}</p><ol>{ask_items}</ol>"
     else:
-        ask_block = ("<p><strong>What we ask of you</strong>: the forms name no change the ministry "
-                     "says is possible; please answer the follow-up questions (\"If not, can ...?\") "
-                     "for each gap in the action plan.</p>")
+        none = _("the forms name no change the ministry says is possible; please answer the follow-up "
+                 "questions (\"If not, can ...?\") for each gap in the action plan.")
+        ask_block = f"<p><strong>{ask_heading}</strong>: {escape(none)}</p>"
     return (
         '<section class="nsss-first-screen">'
         f"<p class=\"nsss-verdict\">{escape(verdict(scores, unit))}</p>"
@@ -230,15 +277,18 @@ def _small_table(header: Sequence[str], rows: Iterable[Sequence[object]], numeri
 def _number(value: object, digits: int = 0) -> str:
     if is_missing(value):
         return ""
-    return f"{float(value):,.{digits}f}"
+    language = current().language
+    if language == "en":
+        return f"{float(value):,.{digits}f}"
+    return number(float(value), language, digits)  # Bangla digits, lakh grouping: ৬,৪১,০০০
 
 
 def _share(women: object, total: object) -> str:
     if is_missing(women) or is_missing(total) or float(total) <= 0:
         return ""
     if float(total) < SMALL_N:
-        return f"{int(women)} of {int(total)}"
-    return f"{float(women) / float(total) * 100:.1f}%"
+        return _("{women} of {total}").format(women=_digits(int(women)), total=_digits(int(total)))
+    return _digits(f"{float(women) / float(total) * 100:.1f}%")
 
 
 def _same_programme(df: pd.DataFrame | None, code: str, programme: str) -> pd.DataFrame:
@@ -254,7 +304,7 @@ def budget_rows(budgets: pd.DataFrame | None, code: str, programme: str) -> list
     if not len(b):
         return []
     b = b.sort_values(["fiscal_year", "source_file", "source_row"]).drop_duplicates("fiscal_year", keep="last")
-    return [[r["fiscal_year"], _number(r["budget_crore"], 1), _number(r["beneficiaries"]),
+    return [[_digits(r["fiscal_year"]), _number(r["budget_crore"], 1), _number(r["beneficiaries"]),
              _number(r["women_beneficiaries"]), _share(r["women_beneficiaries"], r["beneficiaries"])]
             for r in b.to_dict("records")]
 
@@ -265,7 +315,7 @@ def coverage_rows(coverage: pd.DataFrame | None, code: str, programme: str) -> l
     if not len(c):
         return []
     shares = mis_coverage.women_share_by_programme(c)
-    return [[r["fiscal_year"], _number(r["total"]), _number(r["women"]), _share(r["women"], r["total"])]
+    return [[_digits(r["fiscal_year"]), _number(r["total"]), _number(r["women"]), _share(r["women"], r["total"])]
             for r in shares.to_dict("records")]
 
 
@@ -299,59 +349,63 @@ def quality_notes(row: Mapping[str, object], tables: Tables) -> list[str]:
 def action_list_html(actions: pd.DataFrame) -> str:
     """The programme's actions, numbered as in the action plan workbook (never truncated)."""
     if not len(actions):
-        return "<p>No gap to act on: every item is answered yes or does not apply.</p>"
-    rows = [[r["number"], r["item"], r["action"], r["possible"], r["supporting_agencies"]]
+        return f"<p>{escape(_('No gap to act on: every item is answered yes or does not apply.'))}</p>"
+    rows = [[_digits(r["number"]), _word(r["item"]), r["action"], _word(r["possible"]), r["supporting_agencies"]]
             for r in actions.to_dict("records")]
-    return _small_table(["No.", "Item", "Action (the 2019 guideline's words)", "Possible, says the ministry",
-                         "Supporting agencies"], rows, numeric_from=99)
+    return _small_table([_("No."), _("Item"), _("Action (the 2019 guideline's words)"), _("Possible, says the ministry"),
+                         _("Supporting agencies")], rows, numeric_from=99)
 
 
 def programme_card_html(row: Mapping[str, object], score: Mapping[str, object] | None, tables: Tables,
                         actions: pd.DataFrame, disagreements: Sequence[str] = ()) -> str:
     """One programme's card (``row``: its assessment row; ``score``: its scores row)."""
-    groups = [label(g) for g in _list(row.get("target_groups"))] + _list(row.get("target_groups_other"))
-    stages = [label(s) for s in _list(row.get("lifecycle_stages"))]
+    groups = [_(label(g)) for g in _list(row.get("target_groups"))] + _list(row.get("target_groups_other"))
+    stages = [_(label(s)) for s in _list(row.get("lifecycle_stages"))]
+    cluster = _text(row.get("cluster"))
     fields = [
-        ("NSSS cluster", _text(row.get("cluster"))),
-        ("Life-cycle stages", ", ".join(stages) or "none named"),
-        ("Target groups", ", ".join(groups)),
-        ("Start year and duration", duration_words(row)),
-        ("Supporting ministries/agencies", "; ".join(_list(row.get("partner_agencies")))),
-        ("Remarks", _text(row.get("remarks"))),
-        ("Source", ", ".join(p for p in (_text(row.get("source_file")), _text(row.get("source_sheet")),
-                                          f"row {row.get('source_row')}") if p)),
+        (_("NSSS cluster"), _(cluster) if cluster else ""),
+        (_("Life-cycle stages"), ", ".join(stages) or _("none named")),
+        (_("Target groups"), ", ".join(groups)),
+        (_("Start year and duration"), duration_words(row)),
+        (_("Supporting ministries/agencies"), "; ".join(_list(row.get("partner_agencies")))),
+        (_("Remarks"), _text(row.get("remarks"))),
+        (_("Source"), ", ".join(p for p in (_text(row.get("source_file")), _text(row.get("source_sheet")),
+                                             _("row {row}").format(row=_digits(row.get("source_row")))) if p)),
     ]
     level_block = ""
     if score is not None:
         lv = _text(score.get("level"))
+        why = _("why: {rule}. Inclusion score {score} of 100; potential score {potential} of 100 if every "
+                "change the ministry says is possible is made.").format(
+            rule=_text(score.get("level_rule")), score=_number(score.get("inclusion_score")),
+            potential=_number(score.get("potential_score")))
         level_block = (
-            f'<p class="nsss-level"><strong>Level: {escape(lv)}</strong> ({escape(LEVEL_GLOSS.get(lv, ""))}); '
-            f"why: {escape(_text(score.get('level_rule')))}. Inclusion score {escape(_number(score.get('inclusion_score')))} "
-            f"of 100; potential score {escape(_number(score.get('potential_score')))} of 100 if every change the "
-            "ministry says is possible is made.</p>")
+            f'<p class="nsss-level"><strong>{escape(_("Level: {level}").format(level=_(LEVEL_NAMES.get(lv, lv)) if lv else lv))}'
+            f'</strong> ({escape(_(LEVEL_GLOSS[lv]) if lv in LEVEL_GLOSS else "")}); {escape(why)}</p>')
     items = "".join(
         f"<li>{escape(item_in_words(i, row.get(i), row.get(ITEM_FOLLOWUP[i]) if i in ITEM_FOLLOWUP else None))}</li>"
         for i in ITEMS)
     code, name = str(row["ministry_code"]), str(row["programme"])
     money = budget_rows(tables.budgets, code, name)
-    money_html = (_small_table(["Fiscal year", "Budget (Tk crore)", "Beneficiaries", "Women", "Women's share"], money)
-                  if money else "<p>No budget or beneficiary figures on record.</p>")
+    money_html = (_small_table([_("Fiscal year"), _("Budget (Tk crore)"), _("Beneficiaries"), _("Women"),
+                                _("Women's share")], money)
+                  if money else f"<p>{escape(_('No budget or beneficiary figures on record.'))}</p>")
     mis = coverage_rows(tables.coverage_by_sex, code, name)
-    mis_html = (_small_table(["Fiscal year", "Counted in the MIS", "Women", "Women's share"], mis)
-                if mis else "<p>No beneficiary list (MIS extract) on record for this programme.</p>")
+    mis_html = (_small_table([_("Fiscal year"), _("Counted in the MIS"), _("Women"), _("Women's share")], mis)
+                if mis else f"<p>{escape(_('No beneficiary list (MIS extract) on record for this programme.'))}</p>")
     if disagreements:
         mis_html += "<ul>" + "".join(f"<li>Form and MIS disagree: {escape(d)}</li>" for d in disagreements) + "</ul>"
     notes = quality_notes(row, tables)
     notes_html = ("<ul>" + "".join(f"<li>{escape(n)}</li>" for n in notes) + "</ul>") if notes else \
-        "<p>No data-quality note.</p>"
+        f"<p>{escape(_('No data-quality note.'))}</p>"
     return (
         f'<article class="nsss-card"><h3>{escape(name)}</h3>'
         f"{_dl(fields)}{level_block}"
-        f"<h4>The ten questions</h4><ul class=\"nsss-items\">{items}</ul>"
-        f"<h4>Budget and beneficiaries</h4>{money_html}"
-        f"<h4>Beneficiary list (MIS) by sex</h4>{mis_html}"
-        f"<h4>Data quality</h4>{notes_html}"
-        f"<h4>Actions</h4>{action_list_html(actions)}"
+        f"<h4>{escape(_('The ten questions'))}</h4><ul class=\"nsss-items\">{items}</ul>"
+        f"<h4>{escape(_('Budget and beneficiaries'))}</h4>{money_html}"
+        f"<h4>{escape(_('Beneficiary list (MIS) by sex'))}</h4>{mis_html}"
+        f"<h4>{escape(_('Data quality'))}</h4>{notes_html}"
+        f"<h4>{escape(_('Actions'))}</h4>{action_list_html(actions)}"
         "</article>"
     )
 

@@ -19,7 +19,8 @@ from nsss_analysis.diagnostics.selections import (
 )
 from nsss_analysis.diagnostics.units import is_missing
 from nsss_analysis.mis.coverage import district_funnel
-from nsss_analysis.reference.vocab import ITEMS
+from nsss_analysis.reference.i18n import N_, _, current
+from nsss_analysis.reference.vocab import ITEMS, load_reference
 from nsss_analysis.report.labels import (
     ACTION_PHRASES,
     ANSWER_LABELS,
@@ -27,6 +28,7 @@ from nsss_analysis.report.labels import (
     label,
     label_in_sentence,
 )
+from nsss_analysis.report.numbers import localise_digits
 from nsss_analysis.report.wording import (
     count_share,
     crore,
@@ -475,17 +477,37 @@ DATA_NOTICE = (
     "budget and beneficiary figures taken from published sources, they illustrate the method "
     "and are not an official assessment."
 )
+#: :data:`DATA_NOTICE` as a message id (the file name is not a word to translate).
+_DATA_NOTICE_MESSAGE = N_(
+    "These figures are synthetic: the raw folder carries the {marker} marker. Except where "
+    "a source is cited (see {readme}), they illustrate the method and are not an "
+    "official assessment."
+)
 
 
 def data_notice(synthetic: bool) -> str:
-    """The notice a page built from synthetic data carries; empty for real submissions."""
-    return DATA_NOTICE if synthetic else ""
+    """The notice a page built from synthetic data carries, in the current language;
+    empty for real submissions."""
+    return _(_DATA_NOTICE_MESSAGE).format(marker="SYNTHETIC", readme="data/raw/README.md") if synthetic else ""
 
 
 def fiscal_year_phrase(headline: dict) -> str:
     """`` · budget figures for FY 2023-24`` for a report's subtitle (empty without a year)."""
     fy = headline.get("fiscal_year")
-    return f" · budget figures for FY {fy}" if fy else ""
+    if not fy:
+        return ""
+    return _(" · budget figures for FY {fiscal_year}").format(
+        fiscal_year=localise_digits(str(fy), current().language))
+
+
+def unit_name(headline: dict) -> str:
+    """The ministry's or division's name in the current language (the register's Bangla
+    name where one is recorded; English: the name the headline figures carry)."""
+    language = current().language
+    ministry = load_reference().ministry_by_code.get(headline.get("ministry_code") or "")
+    if language == "en" or ministry is None:
+        return headline["unit"]
+    return ministry.name_in(language)
 
 
 NO_COVERAGE = ("No MIS beneficiary extract has been processed for this ministry's programmes, so coverage "

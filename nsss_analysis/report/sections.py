@@ -7,6 +7,7 @@ import pandas as pd
 
 from nsss_analysis.diagnostics.rubric import SMALL_N
 from nsss_analysis.mis import coverage as mis_coverage
+from nsss_analysis.reference.i18n import N_, _
 from nsss_analysis.reference.vocab import LEVELS
 from nsss_analysis.report import figures, narrative
 from nsss_analysis.report.display import MISSING, bullets, figure, heading, paragraph, table
@@ -194,24 +195,25 @@ def coverage_section(tables, ministry_code: str) -> list:
     ]
 
 
-#: The analyst's sections of a ministry report, after the cards: heading, introduction.
+#: The analyst's sections of a ministry report, after the cards: heading, introduction
+#: (message ids: shown in the report's language).
 DETAIL_HEADINGS = {
-    "programmes": ("Programmes, levels and scores",
-                   "Each programme's level follows the WHO Gender Responsive Assessment Scale; the inclusion "
-                   "score is the mean of three domains (intent, transformative elements, evidence), 0-100; the "
-                   "potential score counts every gap the ministry says it can close as closed. The method note "
-                   "at the end shows how to recompute each figure."),
-    "items": ("The ten items, programme by programme", None),
-    "lifecycle": ("Clusters and life-cycle stages",
-                  "A programme naming several stages counts under each, with its whole budget."),
-    "budget": ("Budget and women's share of beneficiaries", None),
-    "recommendations": ("Recommendations, ranked",
-                        "Each gap (an item not answered yes) is an action in the words of the 2019 programme "
-                        "assessment guideline, ranked first where the form says the change is possible, then by "
-                        "the programme's budget."),
-    "coverage": ("Coverage by sex in the beneficiary lists (MIS)",
-                 "Where a programme's management information system exported its beneficiary list, coverage "
-                 "by sex is measured directly instead of taken from the form."),
+    "programmes": (N_("Programmes, levels and scores"),
+                   N_("Each programme's level follows the WHO Gender Responsive Assessment Scale; the inclusion "
+                      "score is the mean of three domains (intent, transformative elements, evidence), 0-100; "
+                      "the potential score counts every gap the ministry says it can close as closed. The method "
+                      "note at the end shows how to recompute each figure.")),
+    "items": (N_("The ten items, programme by programme"), None),
+    "lifecycle": (N_("Clusters and life-cycle stages"),
+                  N_("A programme naming several stages counts under each, with its whole budget.")),
+    "budget": (N_("Budget and women's share of beneficiaries"), None),
+    "recommendations": (N_("Recommendations, ranked"),
+                        N_("Each gap (an item not answered yes) is an action in the words of the 2019 programme "
+                           "assessment guideline, ranked first where the form says the change is possible, then "
+                           "by the programme's budget.")),
+    "coverage": (N_("Coverage by sex in the beneficiary lists (MIS)"),
+                 N_("Where a programme's management information system exported its beneficiary list, "
+                    "coverage by sex is measured directly instead of taken from the form.")),
 }
 
 
@@ -233,7 +235,7 @@ def ministry_details(tables, summary: dict, headline: dict) -> list:
 
     def section(key: str, *items) -> list:
         title, intro = DETAIL_HEADINGS[key]
-        return [heading(title, 2), *([paragraph(intro)] if intro else []), *items]
+        return [heading(_(title), 2), *([paragraph(_(intro))] if intro else []), *items]
 
     fy = headline["fiscal_year"]
     return [

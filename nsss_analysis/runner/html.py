@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import logging
 import re
+from html import escape as html_escape
 
 from nsss_analysis.config import PACKAGE_DIR
+from nsss_analysis.report.fonts import CSS_FONT_STACK
 
 TEMPLATES_DIR = PACKAGE_DIR / "runner" / "templates"
 
@@ -82,7 +84,27 @@ _ACTIVE_TAGS = ("script", "iframe", "object", "embed", "base", "frame", "framese
 _RESOURCE_ATTRS = ("src", "href", "srcset", "data", "poster", "action", "formaction", "xlink:href")
 
 
-def render_html(nb, title: str) -> tuple[str, int]:
+#: Each language's own name, for the link to a report's page in that language.
+AUTONYMS = {"en": "English", "bn": "বাংলা"}
+
+
+def language_links(alternates: dict[str, str]) -> str:
+    """The links atop a page to the same report in the other languages (relative URLs
+    the runner built; language names in their own script).
+
+    >>> language_links({"bn": "bn/x.html"})
+    '<nav class="nsss-languages"><a href="bn/x.html" hreflang="bn" lang="bn">বাংলা</a></nav>'
+    """
+    if not alternates:
+        return ""
+    links = " · ".join(
+        f'<a href="{html_escape(href, quote=True)}" hreflang="{code}" lang="{code}">{AUTONYMS.get(code, code)}</a>'
+        for code, href in alternates.items()
+    )
+    return f'<nav class="nsss-languages">{links}</nav>'
+
+
+def render_html(nb, title: str, language: str = "en", alternates: dict[str, str] | None = None) -> tuple[str, int]:
     """The notebook as a self-contained HTML page with no code, and how many active
     elements had to be removed from its outputs.
 
@@ -93,7 +115,15 @@ def render_html(nb, title: str) -> tuple[str, int]:
     """
     from bs4 import BeautifulSoup
 
-    html, _ = html_exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
+    exporter = html_exporter()
+    exporter.language_code = language  # <html lang="bn">: fonts, hyphenation, screen readers
+    resources = {"metadata": {"name": title}}
+    if language != "en":
+        resources["nsss_font_stack"] = CSS_FONT_STACK
+    html, _ = exporter.from_notebook_node(nb, resources=resources)
+    nav = language_links(alternates or {})
+    if nav:
+        html = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + nav, html, count=1)
     soup = BeautifulSoup(html, "html.parser")
     removed = 0
     for tag in soup.find_all(_ACTIVE_TAGS):

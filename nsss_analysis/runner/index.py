@@ -13,7 +13,7 @@ from nsss_analysis.diagnostics.rubric import SMALL_N
 from nsss_analysis.diagnostics.summaries import headline_figures
 from nsss_analysis.io import write_text_atomic
 from nsss_analysis.report import narrative
-from nsss_analysis.runner.html import TEMPLATES_DIR
+from nsss_analysis.runner.html import AUTONYMS, TEMPLATES_DIR
 from nsss_analysis.runner.manifest import INDEX_FILE
 from nsss_analysis.runner.outputs import TRACKER_FILE
 from nsss_analysis.runner.plan import ALL_YEARS, PlannedReport
@@ -64,14 +64,26 @@ def write_index(out: Path, manifest: dict) -> Path:
 
 
     years: dict[str, dict] = {}
-    for key, entry in manifest.get("reports", {}).items():
-        if not (out / entry.get("html", "")).is_file():
+    on_disk = {key: entry for key, entry in manifest.get("reports", {}).items()
+               if (out / entry.get("html", "")).is_file()}
+    # A page in another language is listed beside its English page ("বাংলা" after
+    # "open"); on its own row only when its English page is not on disk.
+    translated: dict[str, list[dict]] = {}
+    for key, entry in on_disk.items():
+        english = english_key(key, entry)
+        if english != key and english in on_disk:
+            translated.setdefault(english, []).append(
+                {"href": _href(entry["html"]), "language": entry.get("language"),
+                 "label": AUTONYMS.get(entry.get("language"), entry.get("language"))})
+    for key, entry in on_disk.items():
+        if english_key(key, entry) != key and english_key(key, entry) in on_disk:
             continue
         year = key.split("/", 1)[0]
         group = years.setdefault(year, {"label": _year_label(year), "national": None, "ministries": [],
                                         "clusters": [], "small_n": False})
         row = {
-            "href": "/".join(_url_quote(part) for part in entry["html"].split("/")),
+            "href": _href(entry["html"]),
+            "translations": translated.get(key, []),
             "title": entry.get("title") or entry.get("ministry"),
             "name": entry.get("ministry"),
             "code": entry.get("ministry_code"),
@@ -155,6 +167,19 @@ def index_figures(headline: dict | None) -> dict:
 
 def _year_label(year: str) -> str:
     return "All fiscal years" if year == ALL_YEARS else f"Fiscal year {year}"
+
+
+def english_key(key: str, entry: dict) -> str:
+    """The manifest key of the English page of a report (``<fy>/bn/<slug>`` -> ``<fy>/<slug>``)."""
+    language = entry.get("language") or "en"
+    if language == "en":
+        return key
+    year, _, rest = key.partition("/")
+    return f"{year}/{rest.removeprefix(language + '/')}"
+
+
+def _href(html: str) -> str:
+    return "/".join(_url_quote(part) for part in html.split("/"))
 
 
 def _url_quote(part: str) -> str:

@@ -68,6 +68,8 @@ def reset(seed: int) -> None:
         state = _state
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")
+    if "nsss_analysis.reference.i18n" in sys.modules:  # a Bangla report leaves no Bangla behind
+        sys.modules["nsss_analysis.reference.i18n"].forget_language()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if "pandas" in sys.modules:

@@ -26,7 +26,7 @@ TRACKER_FILE = "submissions.json"
 
 
 def _slug(report: PlannedReport) -> str:
-    return report.key.split("/", 1)[1]
+    return report.key.rsplit("/", 1)[1]  # <fy>/<slug> or <fy>/<language>/<slug>
 
 
 def write_beside_reports(plan: Sequence[PlannedReport], rendered: Collection[str], tables, out: Path,
@@ -38,7 +38,7 @@ def write_beside_reports(plan: Sequence[PlannedReport], rendered: Collection[str
     for report in plan:
         if report.kind not in ("ministry", "cluster"):
             continue
-        folder = out / report.key.split("/", 1)[0]
+        folder = out / report.key.rsplit("/", 1)[0]
         slug = _slug(report)
         missing = not (folder / data_file(slug)).exists() or not (folder / action_plan_file(slug)).exists()
         if report.key not in rendered and not missing:

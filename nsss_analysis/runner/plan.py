@@ -12,8 +12,10 @@ from pathlib import Path
 from nsss_analysis.diagnostics.budgets import resolve_fiscal_year
 from nsss_analysis.errors import NsssError, UsageError
 from nsss_analysis.intake.quantities import parse_fiscal_year
+from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, translator
 from nsss_analysis.reference.ministries import resolve_ministry
 from nsss_analysis.reference.vocab import CLUSTERS, load_reference
+from nsss_analysis.report.numbers import fiscal_year as fiscal_year_in
 from nsss_analysis.runner.request import ReportRequest
 
 MINISTRY_NOTEBOOK = "ministry_report.ipynb"
@@ -97,6 +99,71 @@ class PlannedReport:
     input_hash: str = ""
     headline: dict | None = None
     sentences: list[str] = field(default_factory=list)
+    language: str = SOURCE_LANGUAGE
+    #: The same report in the other languages of this run: language -> relative link.
+    alternates: dict[str, str] = field(default_factory=dict)
+
+
+#: The page titles, in every language (``{name}`` is the ministry's or cluster's name).
+TITLES = {
+    "ministry": N_("{name}: gender diagnostic report"),
+    "cluster": N_("{name} cluster: programmes across ministries, gender diagnostic"),
+    "national": N_("National overview: gender diagnostics of the NSSS programmes"),
+}
+FY_SUFFIX = N_(", FY {fiscal_year}")
+
+
+def report_title(kind: str, name: str, fiscal_year: str | None, language: str = SOURCE_LANGUAGE) -> str:
+    """The title of a report page in ``language``.
+
+    >>> report_title("ministry", "MoWCA", "2024-25")
+    'MoWCA: gender diagnostic report, FY 2024-25'
+    """
+    _ = translator(language)
+    title = _(TITLES[kind]).format(name=name)
+    return title + (_(FY_SUFFIX).format(fiscal_year=fiscal_year_in(fiscal_year, language)) if fiscal_year else "")
+
+
+def language_folder(language: str) -> str:
+    """The sub-folder of a fiscal year's folder a language's pages go to: English pages
+    stay where they always were (``<fy>/<slug>``), Bangla ones go to ``<fy>/bn/<slug>``."""
+    return "" if language == SOURCE_LANGUAGE else f"{language}/"
+
+
+def in_languages(plan: list[PlannedReport], chosen: tuple[str, ...]) -> list[PlannedReport]:
+    """Each report of ``plan`` (planned in English) once per language of ``chosen``,
+    each linking the same report in the others (relative links between the folders)."""
+    if tuple(chosen) == (SOURCE_LANGUAGE,):
+        return plan
+    register = load_reference()
+    out: list[PlannedReport] = []
+    for report in plan:
+        year, slug = report.key.split("/", 1)
+        copies = []
+        for language in chosen:
+            name = report.name
+            if language != SOURCE_LANGUAGE:
+                if report.kind == "ministry" and report.code in register.ministry_by_code:
+                    name = register.ministry_by_code[report.code].name_in(language)
+                else:
+                    name = translator(language)(report.name)
+            parameters = dict(report.parameters)
+            if language != SOURCE_LANGUAGE:
+                parameters["language"] = language
+            copies.append(PlannedReport(
+                key=f"{year}/{language_folder(language)}{slug}", kind=report.kind, name=report.name,
+                code=report.code, fiscal_year=report.fiscal_year, notebook=report.notebook,
+                parameters=parameters, language=language,
+                title=report_title(report.kind, name, report.fiscal_year, language),
+            ))
+        for copy in copies:
+            up = "../" if copy.language != SOURCE_LANGUAGE else ""
+            copy.alternates = {
+                other.language: f"{up}{language_folder(other.language)}{slug}.html"
+                for other in copies if other is not copy
+            }
+        out += copies
+    return out
 
 
 def plan_reports(request: ReportRequest, tables) -> list[PlannedReport]:
@@ -157,7 +224,7 @@ def plan_reports(request: ReportRequest, tables) -> list[PlannedReport]:
             fiscal_year=fy,
             notebook=request.notebooks / MINISTRY_NOTEBOOK,
             parameters={"ministry": code, "fiscal_year": fy, "processed_dir": processed, "slug": slug},
-            title=f"{name}: gender diagnostic report" + (f", FY {fy}" if fy else ""),
+            title=report_title("ministry", name, fy),
         ))
     if everything:
         fy = fiscal_year or _latest_year(budgets, assessments, None)
@@ -170,9 +237,9 @@ def plan_reports(request: ReportRequest, tables) -> list[PlannedReport]:
             fiscal_year=fy,
             notebook=request.notebooks / NATIONAL_NOTEBOOK,
             parameters={"fiscal_year": fy, "processed_dir": processed},
-            title="National overview: gender diagnostics of the NSSS programmes" + (f", FY {fy}" if fy else ""),
+            title=report_title("national", "", fy),
         ))
-    return plan
+    return in_languages(plan, request.languages)
 
 
 def cluster_slug(cluster: str) -> str:
@@ -201,8 +268,7 @@ def cluster_reports(request: ReportRequest, assessments, fiscal_year: str | None
             notebook=request.notebooks / CLUSTER_NOTEBOOK,
             parameters={"cluster": cluster, "fiscal_year": fiscal_year, "processed_dir": processed,
                         "slug": slug},
-            title=f"{cluster} cluster: programmes across ministries, gender diagnostic"
-                  + (f", FY {fiscal_year}" if fiscal_year else ""),
+            title=report_title("cluster", cluster, fiscal_year),
         ))
     return out
 

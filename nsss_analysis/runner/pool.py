@@ -61,6 +61,9 @@ class ReportJob:
     #: Expressions evaluated in the kernel after a successful run, before the next
     #: reset (e.g. the headline figures the notebook computed), returned as text.
     collect: dict = field(default_factory=dict)
+    language: str = "en"
+    #: The same report in other languages: language -> relative link (shown atop the page).
+    alternates: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -141,7 +144,7 @@ def run_job(kernel: WarmKernel, job: ReportJob) -> ReportResult:
             _record_engine_error(nb, exc, job.timeout)
         error, error_cell = mark_errors(nb)
         write_shared_text(job.ipynb_path, nbformat.writes(nb))
-        html, removed = render_html(nb, job.title)
+        html, removed = render_html(nb, job.title, job.language, job.alternates)
         if removed:
             notes.append(f"removed {removed} active element(s) (script, event handler, remote URL) from the outputs")
         write_shared_text(job.html_path, html)

@@ -108,6 +108,8 @@ def _render(request: ReportRequest, manifest: dict, fingerprint: str, started: f
             "notebook": f"{report.key}.ipynb",
             "html": f"{report.key}.html",
             "title": report.title,
+            "language": report.language,
+            "alternates": report.alternates,
             "parameters": report.parameters,
             "input_hash": report.input_hash if ok else None,
             "generation": generation,
@@ -138,6 +140,8 @@ def _render(request: ReportRequest, manifest: dict, fingerprint: str, started: f
             title=r.title,
             timeout=request.timeout,
             collect=COLLECT_HEADLINE,
+            language=r.language,
+            alternates=r.alternates,
         )
         for r in sorted(to_run, key=lambda r: r.kind != "national")  # the longest report first
     ]

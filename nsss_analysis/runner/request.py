@@ -13,6 +13,7 @@ from pathlib import Path
 
 from nsss_analysis.config import NOTEBOOKS_DIR, PROCESSED_DIR, REPORTS_DIR
 from nsss_analysis.errors import UsageError
+from nsss_analysis.reference.i18n import LANGUAGES, SOURCE_LANGUAGE, languages
 
 #: Exit codes a scheduler can act on (75 is EX_TEMPFAIL of sysexits.h: try later;
 #: 3 only with ``--strict``: the tables were written but something was quarantined).
@@ -46,6 +47,8 @@ class ReportRequest:
     lock_wait: float | None = None  # None: LOCK_WAIT_SECONDS, read when the lock is taken
     progress: bool = True
     pdf: bool = False  # also print each report to <slug>.pdf with headless Chromium
+    #: The languages to render each report in (``--language``; default ``$NSSS_LANGUAGE``, else English).
+    languages: tuple[str, ...] = field(default_factory=lambda: languages(None))
 
     def __post_init__(self) -> None:
         if self.workers < 1:
@@ -55,6 +58,9 @@ class ReportRequest:
         fiscal_year = self.fiscal_year.strip() if isinstance(self.fiscal_year, str) else None
         object.__setattr__(self, "fiscal_year", fiscal_year or None)
         object.__setattr__(self, "ministries", tuple(self.ministries))
+        chosen = (self.languages,) if isinstance(self.languages, str) else tuple(self.languages)
+        codes = {code for choice in chosen for code in languages(choice)} or {SOURCE_LANGUAGE}
+        object.__setattr__(self, "languages", tuple(c for c in LANGUAGES if c in codes))
         for name in ("out", "notebooks"):
             object.__setattr__(self, name, Path(getattr(self, name)).resolve())
         # The processed folder is a link to its current generation: keep the link (its
@@ -75,7 +81,8 @@ class ReportRequest:
             "fiscal_year": self.fiscal_year,
             "processed": str(self.processed),
             "notebooks": str(self.notebooks),
-        } | ({"pdf": True} if self.pdf else {})
+        } | ({"pdf": True} if self.pdf else {}) | (
+            {"languages": list(self.languages)} if self.languages != (SOURCE_LANGUAGE,) else {})
 
 
 def now() -> str:

@@ -17,6 +17,7 @@ from matplotlib.ticker import PercentFormatter
 
 from nsss_analysis.diagnostics.rubric import SMALL_N
 from nsss_analysis.diagnostics.units import is_missing
+from nsss_analysis.report.fonts import figure_rc
 
 #: Seed for anything random in a plot (jitter, bootstrap); the 2019 workshop's date.
 SEED = 20190131
@@ -92,9 +93,10 @@ SYNTHETIC_MARK = "Synthetic data (data/raw/SYNTHETIC): not an official assessmen
 _mark = {"text": ""}
 
 
-def set_theme(synthetic: bool = False) -> None:
+def set_theme(synthetic: bool = False, language: str = "en") -> None:
     """Reset Matplotlib and seaborn to the reports' theme and fix the random seeds;
-    with ``synthetic``, every figure drawn after it carries ``SYNTHETIC_MARK``.
+    with ``synthetic``, every figure drawn after it carries ``SYNTHETIC_MARK``; the
+    fonts and text shaping are those of ``language`` (:func:`fonts.figure_rc`).
 
     Called at the top of every notebook: ``%reset -f`` in a reused kernel does not
     undo rcParams or seeds, so each report starts from the same state.
@@ -114,6 +116,7 @@ def set_theme(synthetic: bool = False) -> None:
             "figure.titleweight": "bold",
             "figure.titlesize": "large",
         }
+        | figure_rc(language)
     )
     np.random.seed(SEED)
     random.seed(SEED)
