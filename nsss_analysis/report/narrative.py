@@ -479,16 +479,16 @@ DATA_NOTICE = (
 )
 #: :data:`DATA_NOTICE` as a message id (the file name is not a word to translate).
 _DATA_NOTICE_MESSAGE = N_(
-    "These figures are synthetic: the raw folder carries the {marker} marker. Except where "
-    "a source is cited (see {readme}), they illustrate the method and are not an "
-    "official assessment."
+    "These figures are synthetic: the raw folder carries the {marker} marker. Except a few "
+    "budget and beneficiary figures taken from published sources, they illustrate the "
+    "method and are not an official assessment."
 )
 
 
 def data_notice(synthetic: bool) -> str:
     """The notice a page built from synthetic data carries, in the current language;
     empty for real submissions."""
-    return _(_DATA_NOTICE_MESSAGE).format(marker="SYNTHETIC", readme="data/raw/README.md") if synthetic else ""
+    return _(_DATA_NOTICE_MESSAGE).format(marker="SYNTHETIC") if synthetic else ""
 
 
 def fiscal_year_phrase(headline: dict) -> str:
