@@ -273,51 +273,53 @@ def file_reference() -> Reference:
     return _load(translations=False)
 
 
+def _reference_rows(name: str) -> list[dict[str, str]]:
+    """The rows of one reference CSV file, as dicts by header."""
+    with open(REFERENCE_DIR / name, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
 @lru_cache(maxsize=2)
 def _load(translations: bool) -> Reference:
-    with open(REFERENCE_DIR / "ministries.csv", encoding="utf-8", newline="") as f:
-        ministries = tuple(
-            Ministry(
-                r["code"],
-                r["name"],
-                r["parent_ministry"],
-                tuple(dict.fromkeys((*_split(r["aliases"]), *(_split(r["name_bn"]) if translations else ())))),
-                r["name_bn"].strip(),
-                r["bn_source"].strip(),
-                _flag(r["bn_verified"]),
-            )
-            for r in csv.DictReader(f)
+    ministries = tuple(
+        Ministry(
+            r["code"],
+            r["name"],
+            r["parent_ministry"],
+            tuple(dict.fromkeys((*_split(r["aliases"]), *(_split(r["name_bn"]) if translations else ())))),
+            r["name_bn"].strip(),
+            r["bn_source"].strip(),
+            _flag(r["bn_verified"]),
         )
-    with open(REFERENCE_DIR / "form_columns.csv", encoding="utf-8", newline="") as f:
-        form_columns = tuple(
-            FormColumn(
-                r["sheet"],
-                int(r["order"]),
-                r["label"],
-                r["column"],
-                r["kind"],
-                (
-                    *_split(r["synonyms"]),
-                    *(_column_translations(r["label"], r["instruction"]) if translations else ()),
-                ),
-                r["instruction"],
-            )
-            for r in csv.DictReader(f)
+        for r in _reference_rows("ministries.csv")
+    )
+    form_columns = tuple(
+        FormColumn(
+            r["sheet"],
+            int(r["order"]),
+            r["label"],
+            r["column"],
+            r["kind"],
+            (
+                *_split(r["synonyms"]),
+                *(_column_translations(r["label"], r["instruction"]) if translations else ()),
+            ),
+            r["instruction"],
         )
-    with open(REFERENCE_DIR / "districts.csv", encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
-    with open(REFERENCE_DIR / "programmes.csv", encoding="utf-8", newline="") as f:
-        programmes = tuple(
-            CataloguedProgramme(
-                r["ministry_code"],
-                r["programme"],
-                r["source"],
-                r["name_bn"].strip(),
-                r["bn_source"].strip(),
-                _flag(r["bn_verified"]),
-            )
-            for r in csv.DictReader(f)
+        for r in _reference_rows("form_columns.csv")
+    )
+    rows = _reference_rows("districts.csv")
+    programmes = tuple(
+        CataloguedProgramme(
+            r["ministry_code"],
+            r["programme"],
+            r["source"],
+            r["name_bn"].strip(),
+            r["bn_source"].strip(),
+            _flag(r["bn_verified"]),
         )
+        for r in _reference_rows("programmes.csv")
+    )
     vocab = json.loads((REFERENCE_DIR / "vocabularies.json").read_text(encoding="utf-8"))
 
     labels = {key: dict(values) for key, values in vocab.get("labels", {}).items() if not key.startswith("_")}
