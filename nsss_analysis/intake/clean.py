@@ -371,49 +371,42 @@ def clean_budget_row(
     return out
 
 
-def _str_series(values: list, name: str) -> pd.Series:
-    return pd.Series(values, dtype="str", name=name)
+#: How the processed tables' non-text columns are typed; every other column is ``str``.
+_FLOATS = ("budget_crore", "beneficiaries", "women_beneficiaries", "monthly_rate_bdt")
+
+
+def _typed_column(column: str, values: list) -> pd.Series:
+    """One column of a processed table with the contract's dtype."""
+    if column in ("source_row", "conflict"):
+        return pd.Series(values, dtype="int64", name=column)
+    if column == "ongoing":
+        return pd.Series(values, dtype="boolean", name=column)
+    if column == "synthetic":
+        return pd.Series([bool(v) for v in values], dtype="bool", name=column)
+    if column in LIST_COLUMNS:
+        return pd.Series([list(v) for v in values], dtype=object, name=column)
+    if column in _FLOATS:
+        return pd.Series([float("nan") if v is None else v for v in values], dtype="float64", name=column)
+    return pd.Series(values, dtype="str", name=column)
+
+
+def _typed_frame(rows: list[dict], columns: tuple[str, ...]) -> pd.DataFrame:
+    """``rows`` as a table with the contract's columns and dtypes (also when empty)."""
+    return pd.DataFrame({c: _typed_column(c, [r.get(c) for r in rows]) for c in columns})
 
 
 def assessments_frame(rows: list[dict]) -> pd.DataFrame:
     """The assessments table with the contract's dtypes (also when empty)."""
-    data: dict[str, pd.Series] = {}
-    for column in ASSESSMENT_TABLE_COLUMNS:
-        values = [r.get(column) for r in rows]
-        if column == "source_row":
-            data[column] = pd.Series(values, dtype="int64")
-        elif column == "ongoing":
-            data[column] = pd.Series(values, dtype="boolean")
-        elif column == "synthetic":
-            data[column] = pd.Series([bool(v) for v in values], dtype="bool")
-        elif column in LIST_COLUMNS:
-            data[column] = pd.Series([list(v) for v in values], dtype=object)
-        else:
-            data[column] = _str_series(values, column)
-    return pd.DataFrame(data)
+    return _typed_frame(rows, ASSESSMENT_TABLE_COLUMNS)
 
 
 def budgets_frame(rows: list[dict]) -> pd.DataFrame:
     """The budgets table with the contract's dtypes (also when empty)."""
-    data: dict[str, pd.Series] = {}
-    for column in BUDGET_COLUMNS:
-        values = [r.get(column) for r in rows]
-        if column == "source_row":
-            data[column] = pd.Series(values, dtype="int64")
-        elif column in ("budget_crore", "beneficiaries", "women_beneficiaries", "monthly_rate_bdt"):
-            data[column] = pd.Series([float("nan") if v is None else v for v in values], dtype="float64")
-        else:
-            data[column] = _str_series(values, column)
-    return pd.DataFrame(data)
+    return _typed_frame(rows, BUDGET_COLUMNS)
 
 
 def quarantine_frame(lines: list[dict]) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            c: pd.Series([line[c] for line in lines], dtype="int64" if c == "source_row" else "str")
-            for c in QUARANTINE_COLUMNS
-        }
-    )
+    return _typed_frame(lines, QUARANTINE_COLUMNS)
 
 
 def _comparable(value: object) -> object:
@@ -435,14 +428,7 @@ def _written(value: object) -> str:
 
 
 def _conflicts_frame(lines: list[dict]) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            c: pd.Series(
-                [line[c] for line in lines], dtype="int64" if c in ("conflict", "source_row") else "str"
-            )
-            for c in CONFLICT_COLUMNS
-        }
-    )
+    return _typed_frame(lines, CONFLICT_COLUMNS)
 
 
 def find_conflicts(assessments: pd.DataFrame) -> pd.DataFrame:
