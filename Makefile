@@ -77,11 +77,12 @@ benchmark: $(STAMP) ## run the benchmarks (prints figures and ratios)
 LOCALE := nsss_analysis/reference/locale
 I18N_FLAGS := --no-wrap
 i18n: $(STAMP) ## extract the words to translate, update the Bangla catalogue, compile it
-	$(BIN)/pybabel extract -F babel.cfg -k N_ -k ngettext:1,2 -k pgettext:1c,2 --no-location \
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k Nn_:1,2 -k ngettext:1,2 -k pgettext:1c,2 --no-location \
 		$(I18N_FLAGS) --sort-output --project nsss-analysis --version 0.1.0 \
 		--copyright-holder "NSSS gender diagnostics workbench" -o $(LOCALE)/nsss.pot .
-	$(BIN)/pybabel update -D nsss -i $(LOCALE)/nsss.pot -d $(LOCALE) $(I18N_FLAGS) --ignore-obsolete
+	$(BIN)/pybabel update -D nsss -i $(LOCALE)/nsss.pot -d $(LOCALE) $(I18N_FLAGS) --ignore-obsolete --no-fuzzy-matching
 	$(BIN)/pybabel compile -D nsss -d $(LOCALE) --statistics
 
 clean-outputs: ## delete everything generated (processed tables, reports)
-	find data/processed reports -mindepth 1 ! -name .gitkeep ! -name README.md -delete
+	rm -rf data/processed data/.processed.generations
+	find reports -mindepth 1 ! -name .gitkeep ! -name README.md -delete

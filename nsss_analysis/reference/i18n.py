@@ -45,6 +45,12 @@ def N_(message: str) -> str:
     return message
 
 
+def Nn_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a singular and plural message pair (``{n} programme``, ``{n} programmes``)
+    for extraction; it is translated where shown, by :func:`ngettext`."""
+    return singular, plural
+
+
 def resolve_language(language: str | None = None) -> str:
     """The language to use: ``language`` if given, else ``$NSSS_LANGUAGE``, else English.
 

@@ -1,22 +1,73 @@
 """Numbers in words: percentages, intervals, counts with their noun, amounts in
 crore, lists joined with "and". Every sentence of the reports formats its figures
-through these."""
+through these, in the language the page is written in (:func:`i18n.current`):
+English as it always was, Bangla with Bangla digits, lakh-crore grouping and words
+from the message catalogue."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from nsss_analysis.diagnostics.units import is_missing
+from nsss_analysis.reference.i18n import N_, Nn_, _, current, ngettext, pgettext
+from nsss_analysis.report import numbers
+
+#: The nouns :func:`plural` counts, marked so that their singular and plural reach the
+#: catalogue (a count's words differ by language: ``৫টি কর্মসূচি``, ``৫ জন``).
+COUNTED_NOUNS: tuple[tuple[str, str], ...] = (
+    Nn_("{n} programme", "{n} programmes"),
+    Nn_("{n} assessed programme", "{n} assessed programmes"),
+    Nn_("{n} action", "{n} actions"),
+    Nn_("{n} allocation", "{n} allocations"),
+    Nn_("{n} budget row", "{n} budget rows"),
+    Nn_("{n} district", "{n} districts"),
+    Nn_("{n} item", "{n} items"),
+    Nn_("{n} line", "{n} lines"),
+    Nn_("{n} row", "{n} rows"),
+    Nn_("{n} form", "{n} forms"),
+    Nn_("{n} round", "{n} rounds"),
+    Nn_("{n} ministry", "{n} ministries"),
+    Nn_("{n} cluster", "{n} clusters"),
+    Nn_("{n} beneficiary", "{n} beneficiaries"),
+    Nn_("{n} woman", "{n} women"),
+    Nn_("{n} person", "{n} people"),
+    Nn_("{n} year", "{n} years"),
+)
+
+
+#: :func:`ngettext` under another name, for message ids built at run time (the marked
+#: pairs are in :data:`COUNTED_NOUNS`; extraction must not see the call).
+_counted = ngettext
+
+
+#: Nouns :func:`count_share` names after a count ("46 of 100 programmes").
+SHARED_NOUNS: tuple[str, ...] = (N_("programmes"), N_("ministries"), N_("beneficiaries"))
+
+
+def _language() -> str:
+    return current().language
 
 
 def plural(n: int, singular: str, plural_form: str | None = None) -> str:
-    """``plural(1, "programme")`` → ``"1 programme"``; ``plural(3, ...)`` → ``"3 programmes"``."""
+    """``plural(1, "programme")`` → ``"1 programme"``; ``plural(3, ...)`` → ``"3 programmes"``
+    (Bangla: ``"৩টি কর্মসূচি"``, from the catalogue's ``{n} programme`` entry)."""
     word = singular if n == 1 else (plural_form or singular + "s")
-    return f"{n:,} {word}"
+    language = _language()
+    if language == "en":
+        return f"{n:,} {word}"
+    ids = ("{n} " + singular, "{n} " + (plural_form or singular + "s"))
+    template = _counted(*ids, n)
+    if template.startswith("{n} ") and template[4:] in (singular, plural_form or singular + "s"):
+        template = "{n} " + _(word)  # a noun the catalogue does not count: translate the word
+    return template.format(n=numbers.count(n, language))
 
 
 #: Most decimals a percentage is printed with before "under"/"over" is used.
 MAX_PERCENT_DIGITS = 1
+
+
+def _digits(text: str) -> str:
+    return numbers.localise_digits(text, _language())
 
 
 def percent(share: object, digits: int = 0) -> str:
@@ -26,16 +77,18 @@ def percent(share: object, digits: int = 0) -> str:
     ``0.0004`` → ``under 0.1%``, ``0.9996`` → ``over 99.9%``.
     """
     if is_missing(share):
-        return "n/a"
+        return _("n/a")
     value = float(share) * 100
     if value in (0.0, 100.0):
-        return f"{value:.0f}%"
+        return _digits(f"{value:.0f}%")
     for d in range(digits, max(digits, MAX_PERCENT_DIGITS) + 1):
         text = f"{value:.{d}f}"
         if float(text) not in (0.0, 100.0):
-            return f"{text}%"
+            return _digits(f"{text}%")
     limit = 10.0 ** -max(digits, MAX_PERCENT_DIGITS)
-    return f"under {limit:g}%" if value < 50 else f"over {100 - limit:g}%"
+    if value < 50:
+        return _("under {percent}").format(percent=_digits(f"{limit:g}%"))
+    return _("over {percent}").format(percent=_digits(f"{100 - limit:g}%"))
 
 
 def _bounds(low: float, high: float, as_percent: bool, digits: int) -> tuple[str, str]:
@@ -48,7 +101,7 @@ def _bounds(low: float, high: float, as_percent: bool, digits: int) -> tuple[str
         rounded_to_edge = any(v not in edges and float(t) in edges for v, t in zip(values, texts, strict=True))
         if not rounded_to_edge and texts[0] != texts[1]:
             break
-    return texts[0] + unit, texts[1] + unit
+    return _digits(texts[0] + unit), _digits(texts[1] + unit)
 
 
 def interval(low: object, high: object, as_percent: bool = True, digits: int = 0) -> str:
@@ -57,7 +110,7 @@ def interval(low: object, high: object, as_percent: bool = True, digits: int = 0
     if is_missing(low) or is_missing(high) or float(low) == float(high):
         return ""
     lo, hi = _bounds(float(low), float(high), as_percent, digits)
-    return f" (95% interval {lo}–{hi})"
+    return " (" + _("95% interval {low}–{high}").format(low=lo, high=hi) + ")"
 
 
 def share_with_interval(share: object, low: object, high: object) -> str:
@@ -65,7 +118,7 @@ def share_with_interval(share: object, low: object, high: object) -> str:
     text = percent(share)
     if not (is_missing(low) or is_missing(high) or float(low) == float(high)):
         lo, hi = _bounds(float(low), float(high), True, 0)
-        text += f", 95% interval {lo}–{hi}"
+        text = _("{share}, 95% interval {low}–{high}").format(share=text, low=lo, high=hi)
     return text
 
 
@@ -75,16 +128,26 @@ def count_share(count: int, n: int, low: object = None, high: object = None,
     only the count, ``1 of 2 programmes``, when ``n`` is under ``min_n`` (a percentage
     of so few misleads)."""
     count, n = int(count), int(n)
-    what = f" {noun}" if noun else ""
+    language = _language()
+    if language == "en":
+        what = f" {noun}" if noun else ""
+        text = f"{count:,} of {n:,}{what}"
+    else:
+        values = {"count": numbers.count(count, language), "n": numbers.count(n, language)}
+        text = (_("{count} of {n} {noun}").format(noun=_(noun), **values) if noun
+                else _("{count} of {n}").format(**values))
     if n < min_n or n == 0:
-        return f"{count:,} of {n:,}{what}"
-    return f"{count:,} of {n:,}{what} ({share_with_interval(count / n, low, high)})"
+        return text
+    return f"{text} ({share_with_interval(count / n, low, high)})"
 
 
 def crore(value: object) -> str:
     """BDT crore with thousands separators (``1258.5`` → ``Tk 1,258.5 crore``)."""
+    language = _language()
     if is_missing(value):
-        return "an unknown amount"
+        return _("an unknown amount")
+    if language != "en":
+        return numbers.crore(value, language)
     v = float(value)
     return f"Tk {v:,.0f} crore" if v >= 100 else f"Tk {v:,.1f} crore"
 
@@ -96,11 +159,11 @@ def join_words(items: Sequence[str], conjunction: str = "and") -> str:
         return ""
     if len(items) == 1:
         return items[0]
-    return ", ".join(items[:-1]) + f" {conjunction} " + items[-1]
+    word = {"and": pgettext("joining a list", "and"), "or": pgettext("joining a list", "or")}.get(
+        conjunction, conjunction)
+    return ", ".join(items[:-1]) + f" {word} " + items[-1]
 
 
 def sentence(text: str) -> str:
     """Capitalise the first letter (messages from other modules start in lower case)."""
     return text[:1].upper() + text[1:] if text else text
-
-
