@@ -44,11 +44,14 @@ strip: $(STAMP) ## empty the outputs and execution counts of notebooks/*.ipynb (
 lint: $(STAMP) ## ruff check (lint only; the code base is not auto-formatted)
 	$(BIN)/ruff check .
 
-reports: $(STAMP) ## clean data/raw, score, and render every report into reports/
-	$(BIN)/nsss build
+#: Languages the reports are written in: all (English and Bangla), en or bn.
+LANGUAGE ?= all
+
+reports: $(STAMP) ## clean data/raw, score, and render every report, in English and Bangla, into reports/
+	$(BIN)/nsss build --language $(LANGUAGE)
 
 pdf: $(STAMP) ## build every report and print each to <slug>.pdf beside it (needs Chromium)
-	$(BIN)/nsss build --pdf
+	$(BIN)/nsss build --pdf --language $(LANGUAGE)
 
 processed: $(STAMP) ## only clean, score and MIS coverage: data/processed/
 	$(BIN)/nsss clean

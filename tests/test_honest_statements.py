@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import math
 import re
 from html import unescape
 from pathlib import Path
@@ -335,31 +334,140 @@ def test_the_bundled_data_show_a_paired_trend(bundled):
     assert tables.assessments["synthetic"].all()
 
 
-@pytest.mark.slow
-def test_rendered_reports_of_the_bundled_data_have_no_forbidden_statement(bundled, tmp_path):
-    """Every report of the bundled data, rendered by the real notebooks, scanned as text."""
+@pytest.fixture(scope="module")
+def rendered(bundled, tmp_path_factory) -> tuple[Path, dict]:
+    """Every report of the bundled data in English and Bangla, rendered by the real
+    notebooks (``nsss reports --all --language all``)."""
     from nsss_analysis.runner.request import ReportRequest
     from nsss_analysis.runner.run import run_reports
 
-    out = tmp_path / "reports"
+    out = tmp_path_factory.mktemp("rendered") / "reports"
     request = ReportRequest(ministries=(), all=True, fiscal_year=None, workers=2, force=True, timeout=600,
                             processed=bundled, out=out, notebooks=config.NOTEBOOKS_DIR, lock_wait=0.5,
-                            progress=False)
+                            progress=False, languages=("all",))
     assert run_reports(request) == 0
-    manifest = json.loads((out / "manifest.json").read_text())
-    pages = [out / e["html"] for e in manifest["reports"].values()]
+    return out, json.loads((out / "manifest.json").read_text())["reports"]
+
+
+def page_text(page: Path) -> str:
+    """A rendered page's visible text (no style, no images, entities decoded)."""
+    html = page.read_text(encoding="utf-8")
+    visible = re.sub(r"<(style|script)[^>]*>.*?</\1>", "", html, flags=re.DOTALL)
+    return unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<img[^>]*>", "", visible)))
+
+
+def pages_in(rendered, language: str) -> dict[str, Path]:
+    out, entries = rendered
+    return {key: out / e["html"] for key, e in entries.items() if e.get("language", "en") == language}
+
+
+@pytest.mark.slow
+def test_rendered_reports_of_the_bundled_data_have_no_forbidden_statement(rendered):
+    """Every English report of the bundled data, scanned as text."""
+    pages = pages_in(rendered, "en")
     assert len(pages) >= 10
-    for page in pages:
-        html = page.read_text(encoding="utf-8")
-        visible = re.sub(r"<style[^>]*>.*?</style>", "", html, flags=re.DOTALL)
-        text = unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<img[^>]*>", "", visible)))
+    for page in pages.values():
+        text = page_text(page)
         assert forbidden_statements(text) == [], page.name
         assert "are synthetic" in text, page.name
         # what a reader needs is in the page or a linked file, never a repository path
         named = re.findall(r"data/raw\S*|data/processed\S*|\S+\.parquet|quarantine\.csv|conflicts\.csv|"
                            r"README\.md|docs/\S+\.md|nsss_analysis/\S+", text)
         assert named == [], (page.name, named)
-    assert not math.isnan(len(pages))
+
+
+#: Bangla digits to ASCII, to read the figures a Bangla page prints.
+_ASCII_DIGITS = str.maketrans("০১২৩৪৫৬৭৮৯", "0123456789")
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+def printed_numbers(text: str) -> list[str]:
+    """Every number a page prints, grouping removed (``১২,৩৪,৫৬৭`` and ``1,234,567``
+    are the same figure), sorted: the page's figures as data, whatever its language."""
+    return sorted(m.group().replace(",", "").rstrip(".") for m in _NUMBER.finditer(text.translate(_ASCII_DIGITS)))
+
+
+@pytest.mark.slow
+def test_bangla_pages_state_exactly_the_figures_of_the_english_pages(rendered):
+    """The honest-statement checks hold for the Bangla pages: each prints the same
+    figures as its English page (which the scan above checks), no more and no fewer,
+    and none of the forbidden forms once its digits are read."""
+    from nsss_analysis.runner.index import english_key
+
+    english, bangla = pages_in(rendered, "en"), pages_in(rendered, "bn")
+    assert len(bangla) == len(english) >= 10
+    _, entries = rendered
+    for key, page in bangla.items():
+        text = page_text(page)
+        assert re.search(r"[০-৯]", text), page.name
+        en_text = page_text(english[english_key(key, entries[key])])
+        assert printed_numbers(text) == printed_numbers(en_text), page.name
+        assert forbidden_bangla_statements(text) == [], page.name
+        named = re.findall(r"data/raw\S*|data/processed\S*|\S+\.parquet|nsss_analysis/\S+", text)
+        assert named == [], (page.name, named)
+
+
+#: Bangla forms of the forbidden statements (digits read as ASCII first).
+_BN_ZERO_WIDTH = re.compile(r"ব্যবধান (-?[\d.,]+%?)\s*[–-]\s*(-?[\d.,]+%?)")
+_BN_SHARE_OF_FEW = re.compile(r"(?<![\d,.])([0-4])টির মধ্যে \d+টি\s*\(\d+(?:\.\d+)?%")
+
+
+def forbidden_bangla_statements(text: str) -> list[str]:
+    text = text.translate(_ASCII_DIGITS)
+    found = [m.group(0) for m in _BN_ZERO_WIDTH.finditer(text) if m.group(1) == m.group(2)]
+    return found + [m.group(0) for m in _BN_SHARE_OF_FEW.finditer(text)]
+
+
+def test_the_bangla_scan_finds_each_forbidden_form():
+    assert len(forbidden_bangla_statements("গড় (৯৫% ব্যবধান ৪–৪)। কর্মসূচি: ২টির মধ্যে ১টি (৫০%)")) == 2
+    assert forbidden_bangla_statements("কর্মসূচি: ১০০টির মধ্যে ৪৬টি (৪৬%, ৯৫% ব্যবধান ৩৬%–৫৬%)") == []
+
+
+@pytest.mark.slow
+def test_bangla_pages_have_no_english_sentence(rendered, bundled):
+    """Outside proper names and text from the forms (programme and partner names,
+    file and sheet names, raw cell values), a Bangla page is in Bangla."""
+    from nsss_analysis.reference.i18n import english_runs
+
+    allowed = words_from_forms(load_tables(bundled)) | proper_names()
+    left = {}
+    for page in pages_in(rendered, "bn").values():
+        runs = english_runs(page_text(page), allowed)
+        if runs:
+            left[page.name] = runs[:5]
+    assert left == {}
+
+
+#: Names of methods and standards the method note cites, kept as their authors write them.
+TECHNICAL_NAMES = ("WHO Gender Responsive Assessment Scale", "WHO GRAS", "IASC Gender with Age Marker",
+                   "OECD DAC", "OECD-DAC", "PEFA", "Wilson", "GLM binomial", "OLS", "HC3", "statsmodels",
+                   "proportion_confint(method", "proportion_confint", "Beta", "log10", "Noto Sans Bengali")
+
+
+def proper_names() -> set[str]:
+    from nsss_analysis.reference.vocab import load_reference
+
+    reference = load_reference()
+    names = set(TECHNICAL_NAMES)
+    for m in reference.ministries:
+        names |= {m.name, m.code, *m.aliases}
+    names |= {p.programme for p in reference.programmes if not p.name_bn}
+    names |= set(reference.districts) | {a for aliases in reference.districts.values() for a in aliases}
+    return names
+
+
+def words_from_forms(tables: Tables) -> set[str]:
+    """Every text cell the forms and extracts gave (printed as given, never translated)."""
+    words: set[str] = set()
+    for frame in (tables.assessments, tables.budgets, tables.quarantine, getattr(tables, "conflicts", None)):
+        if frame is None:
+            continue
+        for column in frame.columns:
+            if frame[column].dtype == object or str(frame[column].dtype).startswith(("str", "string")):
+                for value in frame[column].dropna():
+                    for part in (value if isinstance(value, (list, tuple, np.ndarray)) else [value]):
+                        words |= {str(part)} | {p.strip() for p in re.split(r"[;|]", str(part)) if p.strip()}
+    return words
 
 
 # --- received date and round -----------------------------------------------------------------
