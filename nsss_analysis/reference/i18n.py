@@ -161,16 +161,19 @@ def pgettext(context: str, message: str) -> str:
 # --- extraction of the words kept in reference data (see babel.cfg) -------------------
 
 
-def extract_form_columns(
+def extract_csv_fields(
     fileobj: io.BufferedReader, keywords: object, comment_tags: object, options: dict
 ) -> Iterator[tuple[int, str, str, list[str]]]:
-    """Babel extractor for ``form_columns.csv``: each column's label and the
-    guideline's question become message ids (the form and the reports show them)."""
+    """Babel extractor for reference CSV files whose words a page shows: the columns
+    named by the ``fields`` option (``babel.cfg``) become message ids, e.g. the form's
+    column labels and the guideline's questions, or what each cluster is meant to reach."""
     text = fileobj.read().decode("utf-8")
+    fields = str(options.get("fields", "label instruction")).split()
     for lineno, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
-        for field in ("label", "instruction"):
-            if row[field]:
-                yield lineno, "gettext", row[field], [f"form column {row['column']} ({field})"]
+        first = next(iter(row.values()), "")
+        for field in fields:
+            if row.get(field):
+                yield lineno, "gettext", row[field], [f"{first} ({field})"]
 
 
 def extract_notebook(
