@@ -185,6 +185,10 @@ def test_bangla_report_headings_are_set_in_a_bengali_font_with_every_glyph(bangl
             view.goto(bangla_page.as_uri())
             assert view.evaluate("document.documentElement.lang") == "bn"
             text = view.evaluate("document.body.innerText")
+            # the headline as the browser laid it out: Bangla words, Bangla digits only
+            verdict = view.inner_text(".nsss-verdict")
+            assert len(BENGALI_LETTER.findall(verdict)) > 20 and re.search(r"[০-৯]", verdict), verdict
+            assert not re.search(r"[0-9A-Za-z]", verdict.replace("MoWCA", "")), verdict
             cdp = view.context.new_cdp_session(view)
             cdp.send("DOM.enable")
             cdp.send("CSS.enable")
