@@ -46,6 +46,17 @@ from nsss_analysis.reference.i18n import N_, current, resolve_language, translat
 from nsss_analysis.reference.vocab import DOMAINS, FOLLOWUPS, ITEMS
 from nsss_analysis.report.numbers import localise_digits, number, percent
 
+#: Proper names the note keeps in English in every language: the scales and markers
+#: the rubric follows and the statistical methods (single words such as PEFA, Wilson,
+#: OLS, HC3 or statsmodels need no listing).
+TECHNICAL_NAMES: tuple[str, ...] = (
+    "WHO Gender Responsive Assessment Scale",
+    "WHO GRAS",
+    "IASC Gender with Age Marker",
+    "GLM binomial",
+    'proportion_confint(method="wilson")',
+)
+
 #: The domains' names as the note's table writes them (lower case, as the data's keys).
 DOMAIN_WORDS: dict[str, str] = {
     "intent": N_("intent"),
