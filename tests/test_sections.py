@@ -129,3 +129,11 @@ def test_table_cells_in_bangla_yes_no_digits_and_row_note(language):
     bn = table_html(df, {"name": "Name", "n": "N", "x": "Share", "ok": "OK"}, digits={"x": 2}, max_rows=1)
     assert ">১২৩৪৫৬৭<" in bn and ">০.১৩<" in bn and ">হ্যাঁ<" in bn and "২টি সারির মধ্যে প্রথম ১টি দেখানো হলো।" in bn
     assert "A&lt;b&gt;" in bn  # still escaped
+
+
+def test_trend_table_changed_answers_in_bangla(language):
+    changed = "graduation no → partly; gender_reporting not_applicable → yes"
+    language("bn")
+    assert sections._changes_in_words(changed) == (
+        "উত্তরণের পরিকল্পনা: না → আংশিক; জেন্ডার-সমন্বিত প্রতিবেদন: প্রযোজ্য নয় → হ্যাঁ")
+    assert sections._changes_in_words("") == ""

@@ -3,11 +3,13 @@ returns display objects built with :mod:`nsss_analysis.report.display` (escaped)
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from nsss_analysis.diagnostics.rubric import SMALL_N
 from nsss_analysis.mis import coverage as mis_coverage
-from nsss_analysis.reference.glossary import ANSWER_NAMES, CLUSTER_NAMES, LEVEL_NAMES
+from nsss_analysis.reference.glossary import ANSWER_NAMES, CLUSTER_NAMES, ITEM_NAMES, LEVEL_NAMES
 from nsss_analysis.reference.i18n import N_, _, current, ngettext
 from nsss_analysis.reference.vocab import LEVELS
 from nsss_analysis.report import figures, narrative
@@ -152,6 +154,25 @@ PAIR_COLUMNS: dict[str, str] = {
 }
 
 
+#: One changed answer of a paired programme as the trend table stores it: ``item before → after``.
+_CHANGE = re.compile(r"(\w+) (\w+) → (\w+)")
+
+
+def _changes_in_words(changed: object) -> object:
+    """The trend table's changed answers (``graduation no → partly; ...``) with each
+    item's name and answers in the report's language; other text as it is."""
+    if not isinstance(changed, str) or not changed:
+        return changed
+    out = []
+    for part in changed.split("; "):
+        m = _CHANGE.fullmatch(part)
+        if m and m.group(1) in ITEM_NAMES:
+            item, before, after = m.groups()
+            part = f"{_(ITEM_NAMES[item])}: {_words(before, ANSWER_NAMES)} → {_words(after, ANSWER_NAMES)}"
+        out.append(part)
+    return "; ".join(out)
+
+
 def trend_section(trend) -> list:
     """The paired trend across assessment rounds: only programmes assessed in both, the
     number paired, each programme's change; or why there is no trend."""
@@ -160,6 +181,8 @@ def trend_section(trend) -> list:
         return [paragraph(sentence(trend.message) + "." if trend is not None else _("No trend."))]
     pairs = trend.pairs.assign(**{c: trend.pairs[c].map(lambda v: _words(v, LEVEL_NAMES))
                                   for c in ("level_before", "level_after") if c in trend.pairs.columns})
+    if "items_changed" in pairs.columns and current().language != "en":
+        pairs = pairs.assign(items_changed=pairs["items_changed"].map(_changes_in_words))
     return [
         figure(figures.trend_by_round(trend.pairs), narrative.trend_reading(trend)),
         table(pairs, headers(PAIR_COLUMNS), digits={"score_before": 0, "score_after": 0, "change": 0}),
