@@ -137,3 +137,19 @@ def test_trend_table_changed_answers_in_bangla(language):
     assert sections._changes_in_words(changed) == (
         "উত্তরণের পরিকল্পনা: না → আংশিক; জেন্ডার-সমন্বিত প্রতিবেদন: প্রযোজ্য নয় → হ্যাঁ")
     assert sections._changes_in_words("") == ""
+
+
+def test_budget_trend_table_in_bangla_and_english(language):
+    table = pd.DataFrame({"fiscal_year": ["2023-24", "2024-25"], "n_programmes": [3, 3],
+                          "budget_crore": [1200.4, 1300.6], "n_programmes_women": [2, 2],
+                          "beneficiaries": [1000.0, 1100.0], "women_beneficiaries": [500.0, 572.0],
+                          "women_share": [0.5, 0.52]})
+    language("bn")
+    html = _html(sections.budget_trend_section(table)[-1])
+    assert _headers(html) == ["অর্থবছর", "প্রতি বছর বাজেটসহ কর্মসূচি", "বাজেট (কোটি টাকা)",
+                              "প্রতি বছর নারীর সংখ্যা জানানো কর্মসূচি", "তাদের উপকারভোগীদের মধ্যে নারীর অংশ"]
+    assert ">২০২৩-২৪<" in html and ">১,৩০১<" in html and ">৩<" in html
+    language("en")
+    html = _html(sections.budget_trend_section(table)[-1])
+    assert _headers(html) == list(sections.BUDGET_TREND_COLUMNS.values())
+    assert ">2023-24<" in html and ">1,301<" in html and ">52%<" in html

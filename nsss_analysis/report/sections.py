@@ -15,7 +15,7 @@ from nsss_analysis.reference.vocab import LEVELS
 from nsss_analysis.report import figures, narrative
 from nsss_analysis.report.display import MISSING, bullets, figure, heading, paragraph, table
 from nsss_analysis.report.labels import label
-from nsss_analysis.report.numbers import number
+from nsss_analysis.report.numbers import fiscal_year, localise_digits, number
 from nsss_analysis.report.wording import percent, sentence
 
 
@@ -181,8 +181,12 @@ def trend_section(trend) -> list:
         return [paragraph(sentence(trend.message) + "." if trend is not None else _("No trend."))]
     pairs = trend.pairs.assign(**{c: trend.pairs[c].map(lambda v: _words(v, LEVEL_NAMES))
                                   for c in ("level_before", "level_after") if c in trend.pairs.columns})
-    if "items_changed" in pairs.columns and current().language != "en":
-        pairs = pairs.assign(items_changed=pairs["items_changed"].map(_changes_in_words))
+    lang = current().language
+    if lang != "en":
+        pairs = pairs.assign(**{c: pairs[c].map(lambda v: localise_digits(v, lang) if isinstance(v, str) else v)
+                                for c in ("round_before", "round_after") if c in pairs.columns})
+        if "items_changed" in pairs.columns:
+            pairs = pairs.assign(items_changed=pairs["items_changed"].map(_changes_in_words))
     return [
         figure(figures.trend_by_round(trend.pairs), narrative.trend_reading(trend)),
         table(pairs, headers(PAIR_COLUMNS), digits={"score_before": 0, "score_after": 0, "change": 0}),
@@ -203,7 +207,9 @@ def budget_trend_section(table: pd.DataFrame | None) -> list:
     """Budgets and women's share across fiscal years for the same programmes."""
     out = [paragraph(narrative.budget_trend_reading(table))]
     if table is not None and len(table) and int(table["n_programmes"].iloc[0]):
-        shown = table.assign(women_share=table["women_share"].map(percent))
+        lang = current().language
+        shown = table.assign(women_share=table["women_share"].map(percent),
+                             fiscal_year=table["fiscal_year"].map(lambda fy: fiscal_year(fy, lang)))
         out.append(table_of(shown))
     return out
 
