@@ -14,8 +14,8 @@ from nsss_analysis.diagnostics.intervals import (
     mean_interval,
     wilson_interval,
 )
-from nsss_analysis.diagnostics.method_note import method_note
 from nsss_analysis.diagnostics.rubric import MEASURED_COVERAGE
+from nsss_analysis.report.method_note import method_note
 
 
 def test_wilson_3_of_10_matches_the_known_interval():

@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 
 from nsss_analysis.cli import main
 from nsss_analysis.commands import run_score
-from nsss_analysis.diagnostics.method_note import method_note
 from nsss_analysis.diagnostics.scoring import (
     SCORE_COLUMNS,
     score_answers,
@@ -34,6 +33,7 @@ from nsss_analysis.reference.vocab import (
     LIST_COLUMNS,
     TARGET_GROUPS,
 )
+from nsss_analysis.report.method_note import method_note
 
 
 def programme_row(**overrides) -> dict:

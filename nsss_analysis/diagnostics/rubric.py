@@ -1,7 +1,7 @@
 """The policy of the diagnostics engine, in one place: answer weights, thresholds,
 interval and model rules, the level names and the item groups the rules use.
 
-Each constant carries its reason; the method note (:mod:`nsss_analysis.diagnostics.method_note`)
+Each constant carries its reason; the method note (:mod:`nsss_analysis.report.method_note`)
 prints them from here, so the note and the computation cannot drift (docs/method.md
 explains each rule)."""
 

@@ -22,8 +22,12 @@ import html
 import io
 import math
 from collections.abc import Iterable, Mapping
+from numbers import Integral
 
 import pandas as pd
+
+from nsss_analysis.reference.i18n import _, current
+from nsss_analysis.report.numbers import localise_digits, number
 
 #: Shown in a table cell with no value: a dash reads as "nothing here", "nan" does not.
 MISSING = "–"
@@ -102,13 +106,17 @@ def warning(text: object):
     return paragraph(text, "warning")
 
 
-def _format_cell(value: object, digits: int) -> object:
+def _format_cell(value: object, digits: int, language: str = "en") -> object:
+    """A table cell in ``language``: yes/no words, numbers with the language's digits
+    and grouping (English as Python formats them, so English tables stay as they were)."""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, float):
         if math.isnan(value):
             return MISSING
-        return f"{value:,.{digits}f}"
+        return f"{value:,.{digits}f}" if language == "en" else number(value, language, digits)
+    if isinstance(value, Integral) and language != "en":
+        return localise_digits(str(value), language)  # as English shows it: rounds, ranks, years
     if isinstance(value, (list, tuple)):
         return ", ".join(str(v) for v in value) if value else MISSING
     if value is None or value is pd.NA:
@@ -150,9 +158,10 @@ def table_html(
         col for col in shown.columns
         if pd.api.types.is_numeric_dtype(shown[col]) and not pd.api.types.is_bool_dtype(shown[col])
     ]
+    language = current().language
     # pandas' Styler escapes every cell and header (escape="html"): form text stays text.
     styler = (
-        shown.style.format({col: (lambda v, d=decimals(col): _format_cell(v, d)) for col in shown.columns},
+        shown.style.format({col: (lambda v, d=decimals(col): _format_cell(v, d, language)) for col in shown.columns},
                            escape="html")
         .format_index(escape="html", axis=1)
         .hide(axis="index")
@@ -165,7 +174,8 @@ def table_html(
     out = styler.to_html()
     cap = f'<p style="{_STYLE["caption"]}">{escape(caption)}</p>' if caption else ""
     more = (
-        f"<p>{escape(f'First {max_rows} of {len(df)} rows shown.')}</p>"
+        "<p>" + escape(_("First {shown} of {total} rows shown.").format(
+            shown=number(max_rows, language), total=number(len(df), language))) + "</p>"
         if max_rows and len(df) > max_rows
         else ""
     )

@@ -3,28 +3,50 @@ returns display objects built with :mod:`nsss_analysis.report.display` (escaped)
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from nsss_analysis.diagnostics.rubric import SMALL_N
 from nsss_analysis.mis import coverage as mis_coverage
-from nsss_analysis.reference.i18n import N_, _
+from nsss_analysis.reference.glossary import ANSWER_NAMES, CLUSTER_NAMES, ITEM_NAMES, LEVEL_NAMES
+from nsss_analysis.reference.i18n import N_, _, current, ngettext
 from nsss_analysis.reference.vocab import LEVELS
 from nsss_analysis.report import figures, narrative
 from nsss_analysis.report.display import MISSING, bullets, figure, heading, paragraph, table
-from nsss_analysis.report.labels import ANSWER_LABELS, label
+from nsss_analysis.report.labels import label
+from nsss_analysis.report.numbers import fiscal_year, localise_digits, number
 from nsss_analysis.report.wording import percent, sentence
+
+
+def headers(columns: dict[str, str]) -> dict[str, str]:
+    """A table's column names (message ids) in the report's language."""
+    return {column: _(words) for column, words in columns.items()}
+
+
+def _words(value: object, names: dict[str, str]) -> object:
+    """A code of the data (level, cluster, answer) in the report's language; other
+    values (missing, or a code the vocabulary lacks) as they are."""
+    return _(names[value]) if isinstance(value, str) and value in names else value
+
+
+def _answer(value: object) -> object:
+    """An answer code as a table cell: the code itself in English (as the tables have
+    always shown it), the answer's word in other languages."""
+    return value if current().language == "en" else _words(value, ANSWER_NAMES)
+
 
 #: The programme table's columns, in words.
 PROGRAMME_COLUMNS: dict[str, str] = {
-    "programme": "Programme",
-    "cluster": "NSSS cluster",
-    "level": "Level (WHO GRAS)",
-    "inclusion_score": "Inclusion score (0-100)",
-    "potential_score": "Potential score (0-100)",
-    "completeness": "Completeness",
-    "gender_marker": "Gender marker (0-2)",
-    "data_readiness": "Data readiness (weakest link)",
-    "level_rule": "Why this level",
+    "programme": N_("Programme"),
+    "cluster": N_("NSSS cluster"),
+    "level": N_("Level (WHO GRAS)"),
+    "inclusion_score": N_("Inclusion score (0-100)"),
+    "potential_score": N_("Potential score (0-100)"),
+    "completeness": N_("Completeness"),
+    "gender_marker": N_("Gender marker (0-2)"),
+    "data_readiness": N_("Data readiness (weakest link)"),
+    "level_rule": N_("Why this level"),
 }
 
 
@@ -33,26 +55,34 @@ def programme_table(programmes: pd.DataFrame):
     level first, then by inclusion score (programmes of one ministry, not ministries)."""
 
     if programmes is None or not len(programmes):
-        return paragraph("No programme assessed.")
+        return paragraph(_("No programme assessed."))
     order = {level: i for i, level in enumerate(reversed(LEVELS))}
     df = programmes.assign(_level=programmes["level"].map(order))
     df = df.sort_values(["_level", "inclusion_score", "programme"], ascending=[True, False, True],
                         na_position="last")
-    return table(df, PROGRAMME_COLUMNS, digits={"inclusion_score": 0, "potential_score": 0,
+    shown = {"level": LEVEL_NAMES, "cluster": CLUSTER_NAMES}
+    df = df.assign(**{c: df[c].map(lambda v, names=names: _words(v, names))
+                      for c, names in shown.items() if c in df.columns})
+    if "data_readiness" in df.columns:
+        df = df.assign(data_readiness=df["data_readiness"].map(_answer))
+    return table(df, headers(PROGRAMME_COLUMNS), digits={"inclusion_score": 0, "potential_score": 0,
                                                 "completeness": 2})
 
 
 #: Columns of the recommendations table, in words.
 RECOMMENDATION_COLUMNS: dict[str, str] = {
-    "rank": "Rank",
-    "programme": "Programme",
-    "item_label": "Item",
-    "answer": "Answer",
-    "possible": "Possible, says the form",
-    "action": "Action (the guideline's words)",
-    "budget_crore": "Budget (BDT crore)",
+    "rank": N_("Rank"),
+    "programme": N_("Programme"),
+    "item_label": N_("Item"),
+    "answer": N_("Answer"),
+    "possible": N_("Possible, says the form"),
+    "action": N_("Action (the guideline's words)"),
+    "budget_crore": N_("Budget (BDT crore)"),
 }
 
+
+#: The follow-up's answer in the recommendations table ("is the change possible?").
+POSSIBLE_WORDS: dict[str, str] = {"yes": N_("yes"), "no": N_("no"), "unknown": N_("not known")}
 
 #: Rows of the ranked recommendations a report shows; the always-listed ones
 #: (missing sex-disaggregated data, missing gender indicators) are shown in any case.
@@ -63,21 +93,33 @@ def recommendations_table(recs: pd.DataFrame, top: int = RECOMMENDATIONS_SHOWN):
     """The ranked recommendations: the first ``top``, plus every always-listed one."""
 
     if recs is None or not len(recs):
-        return paragraph("No gap to act on: every item is answered yes or not applicable.")
+        return paragraph(_("No gap to act on: every item is answered yes or not applicable."))
     shown = recs[(recs["rank"] <= top) | recs["always_listed"].astype(bool)].sort_values("rank")
     shown = shown.assign(
         item_label=shown["item"].map(label),
-        answer=shown["answer"].map(lambda a: ANSWER_LABELS.get(a, a)),
-        possible=shown["followup_answer"].map(
-            lambda a: {"yes": "yes", "no": "no", "unknown": "not known"}.get(a, MISSING)
-        ),
+        answer=shown["answer"].map(lambda a: _words(a, ANSWER_NAMES)),
+        possible=shown["followup_answer"].map(lambda a: _(POSSIBLE_WORDS[a]) if a in POSSIBLE_WORDS else MISSING),
     )
     caption = None
     if len(shown) < len(recs):
-        caption = (f"The first {top} of {len(recs)} actions, and every action on missing "
-                   "sex-disaggregated data or gender indicators; every action is in the programme cards "
-                   "above and in the action-plan workbook.")
-    return table(shown, RECOMMENDATION_COLUMNS, digits={"budget_crore": 0}, caption=caption)
+        lang = current().language
+        caption = _("The first {top} of {total} actions, and every action on missing sex-disaggregated data or "
+                    "gender indicators; every action is in the programme cards above and in the action-plan "
+                    "workbook.").format(top=number(top, lang), total=number(len(recs), lang))
+    return table(shown, headers(RECOMMENDATION_COLUMNS), digits={"budget_crore": 0}, caption=caption)
+
+
+#: Columns of a model's coefficient table, in words (the odds ratios for a logistic model).
+MODEL_COLUMNS: dict[str, str] = {
+    "term": N_("Term"),
+    "estimate": N_("Estimate"),
+    "ci_low": N_("95% low"),
+    "ci_high": N_("95% high"),
+    "p_value": N_("p"),
+    "odds_ratio": N_("Odds ratio"),
+    "odds_ratio_ci_low": N_("OR 95% low"),
+    "odds_ratio_ci_high": N_("OR 95% high"),
+}
 
 
 def model_section(result) -> list:
@@ -89,30 +131,46 @@ def model_section(result) -> list:
     if result is None or not result.ok:
         return out
     odds_ratio = "odds_ratio" in result.coefficients.columns
-    title = f"Model: {result.name}, n={result.n}"
+    title = _("Model: {name}, n={n}").format(name=result.name, n=number(result.n, current().language))
     out.append(figure(figures.model_coefficients(result.coefficients, title, odds_ratio=odds_ratio),
                       sentence(result.message) + "."))
-    columns = {"term": "Term", "estimate": "Estimate", "ci_low": "95% low", "ci_high": "95% high",
-               "p_value": "p"}
-    if odds_ratio:
-        columns |= {"odds_ratio": "Odds ratio", "odds_ratio_ci_low": "OR 95% low",
-                    "odds_ratio_ci_high": "OR 95% high"}
-    out.append(table(result.coefficients, columns, digits=3))
+    columns = {column: words for column, words in MODEL_COLUMNS.items()
+               if odds_ratio or not column.startswith("odds_ratio")}
+    out.append(table(result.coefficients, headers(columns), digits=3))
     return out
 
 
 #: Columns of the paired-trend table, in words.
 PAIR_COLUMNS: dict[str, str] = {
-    "programme": "Programme",
-    "round_before": "Earlier round",
-    "round_after": "Later round",
-    "score_before": "Score, earlier",
-    "score_after": "Score, later",
-    "change": "Change",
-    "level_before": "Level, earlier",
-    "level_after": "Level, later",
-    "items_changed": "Answers that changed",
+    "programme": N_("Programme"),
+    "round_before": N_("Earlier round"),
+    "round_after": N_("Later round"),
+    "score_before": N_("Score, earlier"),
+    "score_after": N_("Score, later"),
+    "change": N_("Change"),
+    "level_before": N_("Level, earlier"),
+    "level_after": N_("Level, later"),
+    "items_changed": N_("Answers that changed"),
 }
+
+
+#: One changed answer of a paired programme as the trend table stores it: ``item before → after``.
+_CHANGE = re.compile(r"(\w+) (\w+) → (\w+)")
+
+
+def _changes_in_words(changed: object) -> object:
+    """The trend table's changed answers (``graduation no → partly; ...``) with each
+    item's name and answers in the report's language; other text as it is."""
+    if not isinstance(changed, str) or not changed:
+        return changed
+    out = []
+    for part in changed.split("; "):
+        m = _CHANGE.fullmatch(part)
+        if m and m.group(1) in ITEM_NAMES:
+            item, before, after = m.groups()
+            part = f"{_(ITEM_NAMES[item])}: {_words(before, ANSWER_NAMES)} → {_words(after, ANSWER_NAMES)}"
+        out.append(part)
+    return "; ".join(out)
 
 
 def trend_section(trend) -> list:
@@ -120,20 +178,28 @@ def trend_section(trend) -> list:
     number paired, each programme's change; or why there is no trend."""
 
     if trend is None or not trend.ok:
-        return [paragraph(sentence(trend.message) + "." if trend is not None else "No trend.")]
+        return [paragraph(sentence(trend.message) + "." if trend is not None else _("No trend."))]
+    pairs = trend.pairs.assign(**{c: trend.pairs[c].map(lambda v: _words(v, LEVEL_NAMES))
+                                  for c in ("level_before", "level_after") if c in trend.pairs.columns})
+    lang = current().language
+    if lang != "en":
+        pairs = pairs.assign(**{c: pairs[c].map(lambda v: localise_digits(v, lang) if isinstance(v, str) else v)
+                                for c in ("round_before", "round_after") if c in pairs.columns})
+        if "items_changed" in pairs.columns:
+            pairs = pairs.assign(items_changed=pairs["items_changed"].map(_changes_in_words))
     return [
         figure(figures.trend_by_round(trend.pairs), narrative.trend_reading(trend)),
-        table(trend.pairs, PAIR_COLUMNS, digits={"score_before": 0, "score_after": 0, "change": 0}),
+        table(pairs, headers(PAIR_COLUMNS), digits={"score_before": 0, "score_after": 0, "change": 0}),
     ]
 
 
 #: Columns of the budget trend table, in words.
 BUDGET_TREND_COLUMNS: dict[str, str] = {
-    "fiscal_year": "Fiscal year",
-    "n_programmes": "Programmes with a budget every year",
-    "budget_crore": "Budget (BDT crore)",
-    "n_programmes_women": "Programmes reporting women every year",
-    "women_share": "Women's share of their beneficiaries",
+    "fiscal_year": N_("Fiscal year"),
+    "n_programmes": N_("Programmes with a budget every year"),
+    "budget_crore": N_("Budget (BDT crore)"),
+    "n_programmes_women": N_("Programmes reporting women every year"),
+    "women_share": N_("Women's share of their beneficiaries"),
 }
 
 
@@ -141,32 +207,34 @@ def budget_trend_section(table: pd.DataFrame | None) -> list:
     """Budgets and women's share across fiscal years for the same programmes."""
     out = [paragraph(narrative.budget_trend_reading(table))]
     if table is not None and len(table) and int(table["n_programmes"].iloc[0]):
-        shown = table.assign(women_share=table["women_share"].map(percent))
+        lang = current().language
+        shown = table.assign(women_share=table["women_share"].map(percent),
+                             fiscal_year=table["fiscal_year"].map(lambda fy: fiscal_year(fy, lang)))
         out.append(table_of(shown))
     return out
 
 
 def table_of(df: pd.DataFrame):
-    return table(df, BUDGET_TREND_COLUMNS, digits={"budget_crore": 0})
+    return table(df, headers(BUDGET_TREND_COLUMNS), digits={"budget_crore": 0})
 
 
 #: Columns of the counting table, in words.
 COUNTING_COLUMNS: dict[str, str] = {
-    "programme": "Programme",
-    "assessment_round": "Round",
-    "rows": "Rows",
-    "resolution": "How it is counted",
-    "used": "Row used",
-    "set_unknown": "Answers set to unknown",
+    "programme": N_("Programme"),
+    "assessment_round": N_("Round"),
+    "rows": N_("Rows"),
+    "resolution": N_("How it is counted"),
+    "used": N_("Row used"),
+    "set_unknown": N_("Answers set to unknown"),
 }
 
 
 def counting_section(resolution: pd.DataFrame | None) -> list:
     """Programmes with more than one row in a round and how each is counted once."""
     if resolution is None or not len(resolution):
-        return [paragraph("Every programme has one row per assessment round: nothing to resolve.")]
+        return [paragraph(_("Every programme has one row per assessment round: nothing to resolve."))]
     return [paragraph(narrative.counting_reading(resolution)),
-            table(resolution, COUNTING_COLUMNS)]
+            table(resolution, headers(COUNTING_COLUMNS))]
 
 
 def coverage_section(tables, ministry_code: str) -> list:
@@ -190,7 +258,7 @@ def coverage_section(tables, ministry_code: str) -> list:
         figure(figures.coverage_by_district(by_district), narrative.district_reading(by_district)),
         figure(figures.amount_by_sex(amounts), narrative.amount_reading(amounts)),
         figure(figures.payment_channel_by_sex(channels), narrative.channel_reading(channels)),
-        paragraph("Where the form and the MIS disagree on sex-disaggregated data:"),
+        paragraph(_("Where the form and the MIS disagree on sex-disaggregated data:")),
         bullets(narrative.disagreement_sentences(disagreements)),
     ]
 
@@ -229,9 +297,14 @@ def ministry_details(tables, summary: dict, headline: dict) -> list:
     """
     n = int(headline.get("n_programmes") or 0)
     if n < SMALL_N:
-        return [paragraph(f"With {n} programme{'s' if n != 1 else ''} (fewer than {SMALL_N}), this report is the "
-                          "programme cards and the action plan above: each card gives the programme's answers, "
-                          "level, money, beneficiaries, coverage by sex and actions.")]
+        lang = current().language
+        return [paragraph(ngettext(
+            "With {n} programme (fewer than {small_n}), this report is the programme cards and the action plan "
+            "above: each card gives the programme's answers, level, money, beneficiaries, coverage by sex and "
+            "actions.",
+            "With {n} programmes (fewer than {small_n}), this report is the programme cards and the action plan "
+            "above: each card gives the programme's answers, level, money, beneficiaries, coverage by sex and "
+            "actions.", n).format(n=number(n, lang), small_n=number(SMALL_N, lang)))]
 
     def section(key: str, *items) -> list:
         title, intro = DETAIL_HEADINGS[key]

@@ -117,7 +117,7 @@ def render_html(nb, title: str, language: str = "en", alternates: dict[str, str]
 
     exporter = html_exporter()
     exporter.language_code = language  # <html lang="bn">: fonts, hyphenation, screen readers
-    resources = {"metadata": {"name": title}}
+    resources = {"metadata": {"name": title}, "nsss_language": language}
     if language != "en":
         resources["nsss_font_stack"] = CSS_FONT_STACK
     html, _ = exporter.from_notebook_node(nb, resources=resources)
