@@ -32,7 +32,7 @@ from nsss_analysis.diagnostics.selections import (
 )
 from nsss_analysis.diagnostics.units import NATIONAL_UNIT, is_missing
 from nsss_analysis.mis.coverage import district_funnel
-from nsss_analysis.reference.i18n import N_, _, current, ngettext
+from nsss_analysis.reference.i18n import N_, _, current, ngettext, pgettext
 from nsss_analysis.reference.vocab import ITEMS, load_reference
 from nsss_analysis.report.labels import (
     ACTION_PHRASES,
@@ -823,7 +823,7 @@ def _channel(code: object) -> str:
 
 
 def _band(code: object) -> str:
-    return _("unknown") if str(code) == "unknown" else _digits(code)
+    return pgettext("age band", "unknown") if str(code) == "unknown" else _digits(code)
 
 
 def _programme_names(df) -> list[str]:
