@@ -8,15 +8,20 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
+from test_models import CLUSTERS, CLUSTERS_ALL, logistic_programmes, programmes
 from test_narrative import _budget, _row, _tables
+
+from nsss_analysis.diagnostics.models import gender_specific_model, inclusion_score_model
 
 from nsss_analysis.diagnostics.summaries import headline_figures, ministry_summary, national_summary
 from nsss_analysis.diagnostics.trends import TrendResult, _empty_pairs
 from nsss_analysis.reference.i18n import english_runs, forget_language, set_language
 from nsss_analysis.reference.vocab import load_reference
 from nsss_analysis.report import narrative, wording
+from nsss_analysis.report.wording import sentence
 
 BANGLA_DIGIT = re.compile(r"[০-৯]")
 LATIN_DIGIT = re.compile(r"[0-9]")
@@ -226,3 +231,57 @@ def test_english_is_the_same_with_the_language_set_or_not(example):
     assert default["amount_reading"] == ["Mean benefit paid per beneficiary in the period: Old Age Allowance: "
                                          "Tk 6,000 to women and Tk 6,250 to men (0.96 to 1)."]
     assert default["channel_reading"] == ["Old Age Allowance: 70% of women and 80% of men are paid by mobile."]
+
+
+def _models() -> dict[str, object]:
+    """Fitted models and each kind of refusal, on the data of tests/test_models.py."""
+    scores, budgets = logistic_programmes()
+    rare = scores.index[:3]
+    merged_scores = scores.assign(cluster=scores["cluster"].where(~scores.index.isin(rare), CLUSTERS_ALL[4]))
+    few, few_budgets = logistic_programmes(n=40)
+    n = 40
+    levels = ["gender-specific" if k % 10 in (0, 3, 7) else "gender-sensitive" for k in range(n)]
+    sparse, sparse_budgets = programmes(levels, [CLUSTERS[k % 3] for k in range(n)],
+                                        np.random.default_rng(1).uniform(10, 1000, n))
+    separated = ["gender-specific" if (c == CLUSTERS[0] or k % 2) else "gender-sensitive"
+                 for k, c in enumerate([CLUSTERS[k % 3] for k in range(60)])]
+    sep_scores, sep_budgets = programmes(separated, [CLUSTERS[k % 3] for k in range(60)], np.linspace(10, 1000, 60))
+    flat, flat_budgets = programmes(["gender-blind"] * 35, [CLUSTERS[0]] * 35, np.linspace(1, 100, 35))
+    return {
+        "logistic": gender_specific_model(scores, budgets),
+        "ols": inclusion_score_model(scores, budgets),
+        "ols with a small cluster left out": inclusion_score_model(merged_scores, budgets),
+        "too few": gender_specific_model(*logistic_programmes(n=29)),
+        "too few, some left out": gender_specific_model(few, few_budgets.assign(
+            budget_crore=few_budgets["budget_crore"].where(few_budgets.index >= 15))),
+        "too few events per parameter": gender_specific_model(sparse, sparse_budgets),
+        "separation": gender_specific_model(sep_scores, sep_budgets),
+        "nothing to model": gender_specific_model(flat, flat_budgets),
+    }
+
+
+@pytest.fixture(scope="module")
+def models():
+    return _models()
+
+
+def test_model_words_say_what_the_english_reading_says(models):
+    """The words a report translates a model's reading from give, in English, the
+    reading itself (fitted) or its message as a sentence (no model)."""
+    forget_language()
+    for name, result in models.items():
+        assert result.words, name
+        rebuilt = " ".join(narrative.model_words(w) for w in result.words)
+        assert rebuilt == (result.reading if result.ok else sentence(result.message) + "."), name
+        assert narrative.model_reading(result) == sentence(result.reading or result.message)
+
+
+def test_model_readings_in_bangla_keep_the_numbers(models, bangla):
+    bangla_to_latin = str.maketrans("০১২৩৪৫৬৭৮৯", "0123456789")
+    for name, result in models.items():
+        text = narrative.model_reading(result)
+        assert english_runs(text, ["R²", "CI"]) == [] and not LATIN_DIGIT.search(text), (name, text)
+        assert BANGLA_DIGIT.search(text), (name, text)
+        english = result.reading if result.ok else result.message
+        numbers = sorted(re.findall(r"\d+(?:\.\d+)?", english))
+        assert sorted(re.findall(r"\d+(?:\.\d+)?", text.translate(bangla_to_latin))) == numbers, name

@@ -739,10 +739,35 @@ def counting_reading(resolution) -> str:
     return _end(sentence("; ".join(parts)))
 
 
+#: Values of a model's words that are names of clusters (translated, not localised).
+_CLUSTER_KEYS = ("cluster", "reference")
+
+
+def model_words(words) -> str:
+    """One of a model's :class:`~nsss_analysis.diagnostics.models.Words` in the current
+    language: its message translated, numbers in the language's digits, clusters named
+    in the language, nested words and lists of words written the same way."""
+    values = {}
+    for key, value in words.values.items():
+        if isinstance(value, (list, tuple)):
+            values[key] = "; ".join(model_words(v) for v in value)
+        elif hasattr(value, "message"):
+            values[key] = model_words(value)
+        elif key in _CLUSTER_KEYS:
+            values[key] = _(str(value))
+        else:
+            values[key] = _digits(value)
+    return _(words.message).format(**values)
+
+
 def model_reading(result) -> str:
-    """The model's plain-language reading, or why there is no model."""
+    """The model's plain-language reading, or why there is no model. English is the
+    reading the model wrote; another language rebuilds it from the model's words."""
     if result is None:
         return _("No model.")
+    words = getattr(result, "words", ())
+    if _language() != "en" and words:
+        return " ".join(model_words(w) for w in words)
     return sentence(result.reading or result.message)
 
 
