@@ -41,6 +41,8 @@ class TrendResult:
     message: str
     pairs: pd.DataFrame = field(repr=False)
     summary: dict = field(default_factory=dict)
+    #: The assessment rounds on record (the report says them when there is no trend).
+    rounds: tuple[str, ...] = ()
 
     @property
     def table(self) -> pd.DataFrame:
@@ -103,13 +105,13 @@ def trend_by_round(
     if len(rounds) < 2:
         said = f"one assessment round ({rounds[0]})" if rounds else "no assessment round recorded"
         return TrendResult(False, len(rounds), 0, f"{said}: a trend needs two rounds of the "
-                           "same programmes", _empty_pairs())
+                           "same programmes", _empty_pairs(), rounds=tuple(rounds))
     pairs = paired_programmes(assessments, scores)
     n = len(pairs)
     if n == 0:
         return TrendResult(False, len(rounds), 0, f"{len(rounds)} assessment rounds "
                            f"({', '.join(rounds)}), but no programme is assessed in two of them, "
-                           "so there is no trend to show", pairs)
+                           "so there is no trend to show", pairs, rounds=tuple(rounds))
     message = (f"{n} {'programme is' if n == 1 else 'programmes are'} assessed in two rounds "
                f"({', '.join(sorted(set(pairs['round_before']) | set(pairs['round_after'])))})")
     summary: dict = {}
@@ -124,7 +126,7 @@ def trend_by_round(
                    "gsot_before": gsot_before, "gsot_after": gsot_after}
     else:
         message += f"; fewer than {TREND_MIN_PAIRS} pairs, so each change is named and not summarised"
-    return TrendResult(True, len(rounds), n, message, pairs, summary)
+    return TrendResult(True, len(rounds), n, message, pairs, summary, tuple(rounds))
 
 
 #: The fiscal years over which budgets and women's share are followed.

@@ -4,9 +4,22 @@ Plain text only: the notebooks render them through :mod:`nsss_analysis.display`,
 which escapes them (programme names come from forms). Numbers are computed by the
 diagnostics modules; this module only chooses words, so a sentence can never say
 something the tables do not.
+
+Every sentence is one message id with named placeholders, in the current language
+(:func:`nsss_analysis.reference.i18n.current`): English is the message id itself,
+Bangla comes from the catalogue. Where English grammar branches (one or many, the
+ministry's or the government's) each branch is its own message. An optional clause
+that trails a sentence (``; no clear difference...``) is a placeholder of the
+sentence, so the translation decides where it goes and how the sentence ends.
+Numbers are written in the current language's digits: the words of
+:mod:`nsss_analysis.report.wording` and the helpers below (``_int``, ``_count``,
+``_fixed``, ``_grouped``), which keep the English output exactly as Python's
+formatting writes it.
 """
 
 from __future__ import annotations
+
+import re
 
 from nsss_analysis.diagnostics.rubric import COMPARISON_MIN_N, SMALL_N
 from nsss_analysis.diagnostics.selections import (
@@ -17,32 +30,215 @@ from nsss_analysis.diagnostics.selections import (
     stage_counts,
     units_with_none,
 )
-from nsss_analysis.diagnostics.units import is_missing
+from nsss_analysis.diagnostics.units import NATIONAL_UNIT, is_missing
 from nsss_analysis.mis.coverage import district_funnel
-from nsss_analysis.reference.i18n import N_, _, current
+from nsss_analysis.reference.i18n import N_, _, current, ngettext, pgettext
 from nsss_analysis.reference.vocab import ITEMS, load_reference
 from nsss_analysis.report.labels import (
     ACTION_PHRASES,
-    ANSWER_LABELS,
-    GSOT,
     label,
     label_in_sentence,
 )
-from nsss_analysis.report.numbers import localise_digits
+from nsss_analysis.report.numbers import fiscal_year as fiscal_year_words
+from nsss_analysis.report.numbers import localise_digits, number
 from nsss_analysis.report.wording import (
     count_share,
     crore,
     interval,
     join_words,
     percent,
-    plural,
     sentence,
     share_with_interval,
 )
 
+# --- numbers in the current language ---------------------------------------------------
 
-def _who(headline: dict) -> str:
-    return "the ministry's" if headline.get("ministry_code") else "the government's"
+
+def _language() -> str:
+    return current().language
+
+
+def _int(value) -> str:
+    """A whole number as ``str(int)`` writes it (no grouping), in the language's digits."""
+    return localise_digits(str(int(value)), _language())
+
+
+def _count(value) -> str:
+    """A whole number with grouping (``1,200`` / ``১,২০০``)."""
+    language = _language()
+    return f"{int(value):,}" if language == "en" else number(int(value), language)
+
+
+def _grouped(value) -> str:
+    """A number rounded to whole units with grouping (English: ``f"{x:,.0f}"``)."""
+    language = _language()
+    return f"{float(value):,.0f}" if language == "en" else number(float(value), language)
+
+
+def _fixed(value, decimals: int = 0, sign: bool = False) -> str:
+    """``value`` with ``decimals`` decimals (``+`` sign when ``sign``), as Python formats
+    it, in the language's digits."""
+    text = f"{float(value):{'+' if sign else ''}.{decimals}f}"
+    return localise_digits(text, _language())
+
+
+def _year(fy) -> str:
+    """A fiscal year (``2023-24`` / ``২০২৩-২৪``)."""
+    return fiscal_year_words(fy, _language())
+
+
+def _digits(text) -> str:
+    """Codes made of numbers (age bands ``60+``, rounds) in the language's digits."""
+    return localise_digits(str(text), _language())
+
+
+def _programmes(n: int) -> str:
+    """``3 programmes`` as a phrase (inside parentheses or lists)."""
+    return ngettext("{n} programme", "{n} programmes", n).format(n=_count(n))
+
+
+# --- the first screen ----------------------------------------------------------------------
+
+#: The unit of the national overview (:data:`NATIONAL_UNIT`), as a word to translate.
+_NATIONAL_UNIT = N_("Bangladesh")
+
+
+def _unit(headline: dict) -> str:
+    return unit_name(headline)
+
+
+def _rounds_phrase(rounds: list) -> str:
+    """`` in the 2024-25 assessment round`` or `` (each in its latest assessment round:
+    ...)`` (empty without rounds): a phrase placed after the count by the sentence."""
+    if len(rounds) == 1:
+        return _(" in the {round} assessment round").format(round=_digits(rounds[0]))
+    if rounds:
+        return _(" (each in its latest assessment round: {rounds})").format(
+            rounds=join_words([_digits(r) for r in rounds]))
+    return ""
+
+
+def _first_sentence(headline: dict) -> str:
+    unit, n, k = _unit(headline), headline["n_programmes"], headline["n_gender_specific_or_transformative"]
+    n_transformative = headline.get("n_gender_transformative", 0)
+    when = _rounds_phrase(headline.get("assessment_rounds") or [])
+    if n == 1:
+        if k:
+            text = _("{unit} has {n} assessed programme{when}, and it is gender-specific or "
+                     "gender-transformative.")
+        else:
+            text = _("{unit} has {n} assessed programme{when}, and it is not gender-specific or "
+                     "gender-transformative.")
+        return text.format(unit=unit, n=_count(n), when=when)
+    if k == 0:
+        return _("{unit} has {n} assessed programmes{when}; none of them is gender-specific or "
+                 "gender-transformative.").format(unit=unit, n=_count(n), when=when)
+    transformative = (_(" ({n} transformative)").format(n=_int(n_transformative))
+                      if n_transformative else "")
+    if n >= SMALL_N:
+        text = ngettext(
+            "{unit} has {n} assessed programmes{when}; {k} of them ({share}) is gender-specific or "
+            "gender-transformative{transformative}.",
+            "{unit} has {n} assessed programmes{when}; {k} of them ({share}) are gender-specific or "
+            "gender-transformative{transformative}.", k)
+    else:
+        text = ngettext(
+            "{unit} has {n} assessed programmes{when}; {k} of {n} is gender-specific or "
+            "gender-transformative{transformative}.",
+            "{unit} has {n} assessed programmes{when}; {k} of {n} are gender-specific or "
+            "gender-transformative{transformative}.", k)
+    share = share_with_interval(k / n, headline.get("ci_low"), headline.get("ci_high")) if n >= SMALL_N else ""
+    return text.format(unit=unit, n=_count(n), when=when, k=_int(k), share=share,
+                       transformative=transformative)
+
+
+def _budget_sentence(headline: dict, k: int) -> str:
+    fy = headline.get("fiscal_year")
+    total = headline.get("budget_total_crore")
+    ministry = bool(headline.get("ministry_code"))
+    flagged = int(headline.get("n_allocations_flagged") or 0)
+    excluding = _excluding(flagged, headline.get("flags_left_out"))
+    if not (fy and not is_missing(total) and total > 0):
+        return (_("No budget is on record for the ministry's programmes, so the share of budget they "
+                  "carry cannot be given.") if ministry else
+                _("No budget is on record for the government's programmes, so the share of budget they "
+                  "carry cannot be given."))
+    count = headline.get("n_programmes_with_budget", 0)
+    if k == 0 or not headline.get("budget_gender_crore"):
+        text = (_("In FY {fiscal_year}, none of the ministry's social-security budget on record ({total}, "
+                  "{programmes}{excluding}) is in gender-specific or gender-transformative programmes.")
+                if ministry else
+                _("In FY {fiscal_year}, none of the government's social-security budget on record ({total}, "
+                  "{programmes}{excluding}) is in gender-specific or gender-transformative programmes."))
+        return text.format(fiscal_year=_year(fy), total=crore(total), programmes=_programmes(count),
+                           excluding=excluding)
+    if k == 1:
+        text = (_("In FY {fiscal_year}, this programme carries {share} of the ministry's social-security "
+                  "budget on record ({gender} of {total}, {programmes}{excluding}).") if ministry else
+                _("In FY {fiscal_year}, this programme carries {share} of the government's social-security "
+                  "budget on record ({gender} of {total}, {programmes}{excluding})."))
+    else:
+        text = (_("In FY {fiscal_year}, these programmes carry {share} of the ministry's social-security "
+                  "budget on record ({gender} of {total}, {programmes}{excluding}).") if ministry else
+                _("In FY {fiscal_year}, these programmes carry {share} of the government's social-security "
+                  "budget on record ({gender} of {total}, {programmes}{excluding})."))
+    programmes = ngettext("{n} programme with a budget", "{n} programmes with a budget", count).format(
+        n=_count(count))
+    return text.format(fiscal_year=_year(fy), share=percent(headline["budget_share"]),
+                       gender=crore(headline["budget_gender_crore"]), total=crore(total),
+                       programmes=programmes, excluding=excluding)
+
+
+def _quick_wins_sentence(headline: dict) -> str:
+    wins = headline.get("quick_wins") or []
+    if not wins:
+        return _("The forms name no change that is said to be possible yet; the recommendations below "
+                 "list every gap.")
+    named = []
+    for w in wins:
+        phrase = ACTION_PHRASES.get(w["item"])
+        action = _(phrase) if phrase else w["action"]
+        amount = f" ({crore(w['budget_crore'])})" if not is_missing(w.get("budget_crore")) else ""
+        named.append(f"{w['programme']}: {action}{amount}")
+    wins_text = "; ".join(named)
+    if len(wins) == 1:
+        return _("The biggest quick win (a change the form says is possible): {wins}.").format(wins=wins_text)
+    if len(wins) == 2:
+        return _("The two biggest quick wins (changes the forms say are possible): {wins}.").format(
+            wins=wins_text)
+    return _("The {n} biggest quick wins (changes the forms say are possible): {wins}.").format(
+        n=_count(len(wins)), wins=wins_text)
+
+
+def _score_sentence(headline: dict, n: int) -> str | None:
+    own_scores = headline.get("programme_scores") or []
+    mean = headline.get("mean_inclusion_score")
+    if 0 < n < SMALL_N:
+        scored = [f"{_fixed(score)} ({name})" for name, score in own_scores if not is_missing(score)]
+        if not scored:
+            return None
+        return ngettext(
+            "With fewer than {small_n} programmes there is no mean to estimate; the gender inclusion score "
+            "is {scores}, of 100.",
+            "With fewer than {small_n} programmes there is no mean to estimate; the gender inclusion scores "
+            "are {scores}, of 100.", len(scored)).format(small_n=_int(SMALL_N), scores=join_words(scored))
+    if is_missing(mean):
+        return None
+    spread = interval(headline.get("mean_ci_low"), headline.get("mean_ci_high"), as_percent=False)
+    national = headline.get("national_mean_inclusion_score")
+    if not (headline.get("ministry_code") and not is_missing(national)):
+        return _("The mean gender inclusion score is {mean} of 100{interval}.").format(
+            mean=_fixed(mean), interval=spread)
+    verdict = compare_units(
+        (n, headline.get("mean_ci_low"), headline.get("mean_ci_high")),
+        (headline.get("national_n", 0), headline.get("national_mean_ci_low"),
+         headline.get("national_mean_ci_high")))
+    if verdict:
+        return _("The mean gender inclusion score is {mean} of 100{interval}; the national mean is "
+                 "{national} ({verdict}).").format(mean=_fixed(mean), interval=spread,
+                                                   national=_fixed(national), verdict=verdict)
+    return _("The mean gender inclusion score is {mean} of 100{interval}; the national mean is "
+             "{national}.").format(mean=_fixed(mean), interval=spread, national=_fixed(national))
 
 
 def headline_sentences(headline: dict) -> list[str]:
@@ -53,84 +249,32 @@ def headline_sentences(headline: dict) -> list[str]:
     programmes with its interval, the share of the budget they carry in the fiscal
     year, the two biggest quick wins by name, and the mean inclusion score.
     """
-    unit, n, k = headline["unit"], headline["n_programmes"], headline["n_gender_specific_or_transformative"]
+    n, k = headline["n_programmes"], headline["n_gender_specific_or_transformative"]
     if n == 0:
-        return [f"No programme of {unit} has been assessed yet, so this report has no findings."]
-    sentences = []
-    n_transformative = headline.get("n_gender_transformative", 0)
-    rounds = headline.get("assessment_rounds") or []
-    when = (f" in the {rounds[0]} assessment round" if len(rounds) == 1 else
-            f" (each in its latest assessment round: {join_words(rounds)})" if rounds else "")
-    if n == 1:
-        first = f"{unit} has 1 assessed programme{when}, and it {'is' if k else 'is not'} {GSOT}."
-    elif k == 0:
-        first = f"{unit} has {plural(n, 'assessed programme')}{when}; none of them is {GSOT}."
-    else:
-        share = (f"{k} of them ({share_with_interval(k / n, headline.get('ci_low'), headline.get('ci_high'))})"
-                 if n >= SMALL_N else f"{k} of {n}")
-        first = (f"{unit} has {plural(n, 'assessed programme')}{when}; {share} "
-                 f"{'is' if k == 1 else 'are'} {GSOT}")
-        first += f" ({n_transformative} transformative)." if n_transformative else "."
-    sentences.append(first)
-
-    fy = headline.get("fiscal_year")
-    total = headline.get("budget_total_crore")
-    flagged = int(headline.get("n_allocations_flagged") or 0)
-    excluding = _excluding(flagged, headline.get("flags_left_out"))
-    if fy and not is_missing(total) and total > 0:
-        count = headline.get("n_programmes_with_budget", 0)
-        if k == 0 or not headline.get("budget_gender_crore"):
-            sentences.append(
-                f"In FY {fy}, none of {_who(headline)} social-security budget on record "
-                f"({crore(total)}, {plural(count, 'programme')}{excluding}) is in {GSOT} programmes."
-            )
-        else:
-            sentences.append(
-                f"In FY {fy}, {'this programme carries' if k == 1 else 'these programmes carry'} "
-                f"{percent(headline['budget_share'])} of {_who(headline)} social-security budget on record "
-                f"({crore(headline['budget_gender_crore'])} of {crore(total)}, "
-                f"{plural(count, 'programme')} with a budget{excluding})."
-            )
-    else:
-        sentences.append(f"No budget is on record for {_who(headline)} programmes, "
-                         "so the share of budget they carry cannot be given.")
-
-    wins = headline.get("quick_wins") or []
-    if wins:
-        named = [
-            f"{w['programme']}: {ACTION_PHRASES.get(w['item'], w['action'])}"
-            + (f" ({crore(w['budget_crore'])})" if not is_missing(w.get("budget_crore")) else "")
-            for w in wins
-        ]
-        lead = ("The biggest quick win (a change the form says is possible)" if len(wins) == 1
-                else f"The {'two' if len(wins) == 2 else len(wins)} biggest quick wins "
-                     "(changes the forms say are possible)")
-        sentences.append(f"{lead}: " + "; ".join(named) + ".")
-    else:
-        sentences.append("The forms name no change that is said to be possible yet; "
-                         "the recommendations below list every gap.")
-
-    own_scores = headline.get("programme_scores") or []
-    mean = headline.get("mean_inclusion_score")
-    if 0 < n < SMALL_N:
-        scored = [f"{score:.0f} ({name})" for name, score in own_scores if not is_missing(score)]
-        if scored:
-            sentences.append(f"With fewer than {SMALL_N} programmes there is no mean to estimate; "
-                             f"the gender inclusion {'score is' if len(scored) == 1 else 'scores are'} "
-                             f"{join_words(scored)}, of 100.")
-    elif not is_missing(mean):
-        text = f"The mean gender inclusion score is {float(mean):.0f} of 100"
-        text += interval(headline.get("mean_ci_low"), headline.get("mean_ci_high"), as_percent=False)
-        national = headline.get("national_mean_inclusion_score")
-        if headline.get("ministry_code") and not is_missing(national):
-            verdict = compare_units(
-                (n, headline.get("mean_ci_low"), headline.get("mean_ci_high")),
-                (headline.get("national_n", 0), headline.get("national_mean_ci_low"),
-                 headline.get("national_mean_ci_high")))
-            text += f"; the national mean is {float(national):.0f}"
-            text += f" ({verdict})" if verdict else ""
-        sentences.append(text + ".")
+        return [_("No programme of {unit} has been assessed yet, so this report has no findings.").format(
+            unit=_unit(headline))]
+    sentences = [_first_sentence(headline), _budget_sentence(headline, k), _quick_wins_sentence(headline)]
+    scores = _score_sentence(headline, n)
+    if scores:
+        sentences.append(scores)
     return sentences
+
+
+#: The plausibility check's flags (``about 10x``, ``about 1/10x``, ``ratio 0.3: check``).
+_ABOUT = re.compile(r"about (?P<factor>[0-9/]+)x")
+_RATIO = re.compile(r"ratio (?P<ratio>\S+): check")
+
+
+def flag_in_words(flag: str) -> str:
+    """A budget plausibility flag (``about 10x``, ``ratio 0.3: check``) in the current
+    language."""
+    about = _ABOUT.fullmatch(flag)
+    if about:
+        return _("about {factor}x").format(factor=_digits(about["factor"]))
+    ratio = _RATIO.fullmatch(flag)
+    if ratio:
+        return _("ratio {ratio}: check").format(ratio=_digits(ratio["ratio"]))
+    return flag
 
 
 def _excluding(flagged: int, flags: object) -> str:
@@ -138,46 +282,69 @@ def _excluding(flagged: int, flags: object) -> str:
     plausibility check), or empty when no allocation was left out."""
     if not flagged:
         return ""
+    every = str(flags).split("; ")
     about = [f for f in str(flags or "").split("; ") if f.startswith("about ")]
-    how = (f"flagged as {join_words(about, 'or')} the arithmetic" if about and len(about) == len(
-        str(flags).split("; ")) else "flagged by the check beneficiaries x rate x 12")
-    return f"; excluding {plural(flagged, 'allocation')} {how}"
+    if about and len(about) == len(every):
+        return ngettext("; excluding {n} allocation flagged as {about} the arithmetic",
+                        "; excluding {n} allocations flagged as {about} the arithmetic", flagged).format(
+            n=_count(flagged), about=join_words([flag_in_words(f) for f in about], "or"))
+    return ngettext("; excluding {n} allocation flagged by the check beneficiaries x rate x 12",
+                    "; excluding {n} allocations flagged by the check beneficiaries x rate x 12",
+                    flagged).format(n=_count(flagged))
 
 
 def compare_units(unit: tuple, other: tuple) -> str:
     """The reading of a difference between two units, each ``(n, ci_low, ci_high)``:
     "above"/"below" only when both have at least ``COMPARISON_MIN_N`` programmes and
     the 95% intervals do not overlap; "no clear difference" otherwise; "" when either
-    has too few programmes to compare."""
+    has too few programmes to compare. A clause, in the current language."""
     (n, low, high), (n2, low2, high2) = unit, other
     if is_missing(n) or is_missing(n2) or int(n) < COMPARISON_MIN_N or int(n2) < COMPARISON_MIN_N:
         return ""
     if any(is_missing(v) for v in (low, high, low2, high2)):
         return ""
     if float(low) > float(high2):
-        return "above the national figure: the 95% intervals do not overlap"
+        return _("above the national figure: the 95% intervals do not overlap")
     if float(high) < float(low2):
-        return "below the national figure: the 95% intervals do not overlap"
-    return "no clear difference from the national figure"
+        return _("below the national figure: the 95% intervals do not overlap")
+    return _("no clear difference from the national figure")
+
+
+# --- readings of the ministry figures ------------------------------------------------------
+
+#: Each answer with its count, as listed in the reading of the answers heatmap.
+_ANSWER_COUNTS: dict[str, str] = {
+    "yes": N_("{n} yes"),
+    "partly": N_("{n} partly"),
+    "no": N_("{n} no"),
+    "not_applicable": N_("{n} not applicable"),
+    "unknown": N_("{n} unknown"),
+}
 
 
 def item_heatmap_reading(assessments) -> str:
     """How the answers split, and the items no programme answers ``yes``."""
 
     if assessments is None or not len(assessments):
-        return "No programme has been assessed, so there are no answers to show."
+        return _("No programme has been assessed, so there are no answers to show.")
     answers = assessments[list(ITEMS)].fillna("unknown").astype(str)
     counts = answers.stack().value_counts()
-    parts = [f"{int(counts.get(a, 0))} {ANSWER_LABELS[a] if a != 'not_applicable' else 'not applicable'}"
+    parts = [_(_ANSWER_COUNTS[a]).format(n=_int(counts.get(a, 0)))
              for a in ("yes", "partly", "no", "not_applicable", "unknown") if counts.get(a, 0)]
-    text = (f"Across {plural(len(assessments), 'programme')} and the ten items, the answers are "
-            f"{join_words(parts)}.")
+    n = len(assessments)
+    text = ngettext("Across {n} programme and the ten items, the answers are {answers}.",
+                    "Across {n} programmes and the ten items, the answers are {answers}.", n).format(
+        n=_count(n), answers=join_words(parts))
     never = [label_in_sentence(i) for i in ITEMS if not (answers[i] == "yes").any()]
     if len(never) == len(ITEMS):
-        text += " No programme answers yes to any item."
+        text += " " + _("No programme answers yes to any item.")
     elif never:
-        text += f" No programme answers yes to {join_words(never, 'or')}."
+        text += " " + _("No programme answers yes to {items}.").format(items=join_words(never, "or"))
     return text
+
+
+def _verdict_clause(verdict: str) -> str:
+    return _("; {verdict}").format(verdict=verdict) if verdict else ""
 
 
 def level_reading(level_shares) -> str:
@@ -185,28 +352,27 @@ def level_reading(level_shares) -> str:
     interval, beside the national share (``level_shares`` stacks both scopes)."""
 
     if level_shares is None or not len(level_shares):
-        return "No programme has been scored."
+        return _("No programme has been scored.")
     unit_rows = level_shares[level_shares["scope"] != "national"]
     nat_rows = level_shares[level_shares["scope"] == "national"]
     if not len(unit_rows):
         unit_rows, nat_rows = nat_rows, nat_rows.iloc[0:0]
     k, n, low, high = gsot_share(unit_rows)
     if n == 0:
-        return "No programme has been scored."
-    text = f"{count_share(k, n, low, high, SMALL_N, 'programmes')} {'is' if k == 1 else 'are'} {GSOT}"
+        return _("No programme has been scored.")
+    share = count_share(k, n, low, high, SMALL_N, "programmes")
+    few = (_("; with fewer than {n} programmes, a count, not a share, and no comparison").format(
+        n=_int(SMALL_N)) if n < SMALL_N else "")
     nk, nn, nlow, nhigh = gsot_share(nat_rows)
-    if nn:
-        text += f", against {count_share(nk, nn, nlow, nhigh, SMALL_N)} nationally"
-        verdict = compare_units((n, low, high), (nn, nlow, nhigh))
-        text += f"; {verdict}" if verdict else ""
-    if n < SMALL_N:
-        text += f"; with fewer than {SMALL_N} programmes, a count, not a share, and no comparison"
-    return text + "."
-
-
-def _small_n() -> int:
-
-    return SMALL_N
+    if not nn:
+        return ngettext("{share} is gender-specific or gender-transformative{few}.",
+                        "{share} are gender-specific or gender-transformative{few}.", k).format(
+            share=share, few=few)
+    verdict = _verdict_clause(compare_units((n, low, high), (nn, nlow, nhigh)))
+    return ngettext(
+        "{share} is gender-specific or gender-transformative, against {national} nationally{verdict}{few}.",
+        "{share} are gender-specific or gender-transformative, against {national} nationally{verdict}{few}.",
+        k).format(share=share, national=count_share(nk, nn, nlow, nhigh, SMALL_N), verdict=verdict, few=few)
 
 
 def item_yes_reading(item_shares) -> str:
@@ -215,30 +381,37 @@ def item_yes_reading(item_shares) -> str:
     if rows is None or not len(rows):
         rows = rows_of(item_shares, "national")
     if rows is None or not len(rows) or rows["n"].max() == 0:
-        return "No item has been answered."
+        return _("No item has been answered.")
     rows = rows[rows["n"] > 0]
     rate = rows["count_yes"] / rows["n"]  # for ordering only: the sentence gives counts
     top = rows.loc[rate.idxmax()]
     low = rows.loc[rate.idxmin()]
     if rate.max() == rate.min():
-        return (f"Every item is answered yes by the same proportion of programmes "
-                f"({top['count_yes']} of {top['n']}).")
-    return (f"{label(top['item'])} is the item most often answered yes ({top['count_yes']} of {top['n']} "
-            f"programmes); {label_in_sentence(low['item'])} the least ({low['count_yes']} of {low['n']}).")
+        return _("Every item is answered yes by the same proportion of programmes ({k} of {n}).").format(
+            k=_int(top["count_yes"]), n=_int(top["n"]))
+    return _("{top} is the item most often answered yes ({k} of {n} programmes); {low} the least "
+             "({k_low} of {n_low}).").format(
+        top=label(top["item"]), k=_int(top["count_yes"]), n=_int(top["n"]),
+        low=label_in_sentence(low["item"]), k_low=_int(low["count_yes"]), n_low=_int(low["n"]))
 
 
 def lifecycle_reading(lifecycle_matrix) -> str:
     """Which life-cycle stages the programmes cover and which none does."""
     stages = stage_counts(lifecycle_matrix)
     if stages is None or not len(stages) or lifecycle_matrix["n_programmes"].sum() == 0:
-        return "No programme names a cluster or a life-cycle stage."
+        return _("No programme names a cluster or a life-cycle stage.")
     covered = stages[stages["n_programmes"] > 0]
     gaps = [label_in_sentence(s) for s in stages.loc[stages["n_programmes"] == 0, "lifecycle_stage"]]
-    text = f"The programmes cover {len(covered)} of {len(stages)} life-cycle stages"
-    text += f"; none covers {join_words(gaps, 'or')}." if gaps else ", every one of them."
-    none = lifecycle_matrix.loc[lifecycle_matrix["lifecycle_stage"] == "none", "n_programmes"].sum()
+    if gaps:
+        text = _("The programmes cover {k} of {n} life-cycle stages; none covers {gaps}.").format(
+            k=_int(len(covered)), n=_int(len(stages)), gaps=join_words(gaps, "or"))
+    else:
+        text = _("The programmes cover {k} of {n} life-cycle stages, every one of them.").format(
+            k=_int(len(covered)), n=_int(len(stages)))
+    none = int(lifecycle_matrix.loc[lifecycle_matrix["lifecycle_stage"] == "none", "n_programmes"].sum())
     if none:
-        text += f" {plural(int(none), 'programme')} {'names' if none == 1 else 'name'} no stage (covariate risk)."
+        text += " " + ngettext("{n} programme names no stage (covariate risk).",
+                               "{n} programmes name no stage (covariate risk).", none).format(n=_count(none))
     return text
 
 
@@ -249,92 +422,138 @@ def women_share_reading(women_beneficiary_share, fiscal_year: str | None = None)
         rows = rows[rows["scope"] != "national"]
     row = rows.iloc[0] if rows is not None and len(rows) else None
     if row is None or not row["n_programmes_reporting"]:
-        return "No programme reports its women beneficiaries, so women's share cannot be given."
+        return _("No programme reports its women beneficiaries, so women's share cannot be given.")
     fy = row["fiscal_year"] if not is_missing(row["fiscal_year"]) else fiscal_year
     reporting, total = int(row["n_programmes_reporting"]), int(row["n_programmes"])
-    return (f"In FY {fy}, {reporting} of {plural(total, 'programme')} report women beneficiaries; women are "
-            f"{percent(row['women_share'])} of those programmes' {float(row['beneficiaries']):,.0f} beneficiaries "
-            "(administrative totals, not a sample, so no interval).")
+    return ngettext(
+        "In FY {fiscal_year}, {k} of {n} programme report women beneficiaries; women are {share} of those "
+        "programmes' {beneficiaries} beneficiaries (administrative totals, not a sample, so no interval).",
+        "In FY {fiscal_year}, {k} of {n} programmes report women beneficiaries; women are {share} of those "
+        "programmes' {beneficiaries} beneficiaries (administrative totals, not a sample, so no interval).",
+        total).format(fiscal_year=_year(fy), k=_int(reporting), n=_count(total),
+                      share=percent(row["women_share"]), beneficiaries=_grouped(row["beneficiaries"]))
 
 
 def recommendations_reading(recs) -> str:
     """How many actions, how many the forms say are possible, how many always listed."""
     if recs is None or not len(recs):
-        return "No gap found: every item is answered yes or not applicable."
+        return _("No gap found: every item is answered yes or not applicable.")
     possible = int((recs["followup_answer"] == "yes").sum())
     always = int(recs["always_listed"].sum())
     n_prog = recs["programme"].nunique()
-    return (f"{plural(len(recs), 'action')} for {plural(n_prog, 'programme')}: {possible} the forms say "
-            f"{'is' if possible == 1 else 'are'} possible (ranked first, then by budget); {always} about missing "
-            "sex-disaggregated data or gender indicators, listed always.")
+    actions = ngettext("{n} action", "{n} actions", len(recs)).format(n=_count(len(recs)))
+    return ngettext(
+        "{actions} for {programmes}: {possible} the forms say is possible (ranked first, then by budget); "
+        "{always} about missing sex-disaggregated data or gender indicators, listed always.",
+        "{actions} for {programmes}: {possible} the forms say are possible (ranked first, then by budget); "
+        "{always} about missing sex-disaggregated data or gender indicators, listed always.",
+        possible).format(actions=actions, programmes=_programmes(n_prog), possible=_int(possible),
+                         always=_int(always))
+
+
+_READY = N_("sex-disaggregated data, gender-integrated reporting and gender indicators all yes; "
+            "not applicable, unknown or partly is not ready")
 
 
 def readiness_reading(data_readiness) -> str:
     """Programmes ready to measure gender results (all three items yes), beside the
     national share."""
     if data_readiness is None or not len(data_readiness):
-        return "No programme scored."
+        return _("No programme scored.")
     unit = data_readiness[data_readiness["scope"] != "national"]
     nat = rows_of(data_readiness, "national")
-    what = ("sex-disaggregated data, gender-integrated reporting and gender indicators all yes; "
-            "not applicable, unknown or partly is not ready")
+    what = _(_READY)
     if not len(unit) or (nat is not None and len(nat) and len(unit) > 1):
         row = nat.iloc[0]
-        return (f"Nationally {count_share(row['n_ready'], row['n'], row['ci_low'], row['ci_high'], noun='programmes')} "
-                f"are ready to measure gender results ({what}).")
+        return _("Nationally {share} are ready to measure gender results ({what}).").format(
+            share=count_share(row["n_ready"], row["n"], row["ci_low"], row["ci_high"], noun="programmes"),
+            what=what)
     row = unit.iloc[0]
-    text = (f"{count_share(row['n_ready'], row['n'], row['ci_low'], row['ci_high'], noun='programmes')} "
-            f"{'is' if row['n_ready'] == 1 else 'are'} ready to measure gender results ({what})")
-    if nat is not None and len(nat):
-        n = nat.iloc[0]
-        text += f", against {count_share(n['n_ready'], n['n'])} nationally"
-        verdict = compare_units((row["n"], row["ci_low"], row["ci_high"]), (n["n"], n["ci_low"], n["ci_high"]))
-        text += f"; {verdict}" if verdict else ""
-    return text + "."
+    share = count_share(row["n_ready"], row["n"], row["ci_low"], row["ci_high"], noun="programmes")
+    if nat is None or not len(nat):
+        return ngettext("{share} is ready to measure gender results ({what}).",
+                        "{share} are ready to measure gender results ({what}).", int(row["n_ready"])).format(
+            share=share, what=what)
+    n = nat.iloc[0]
+    verdict = _verdict_clause(
+        compare_units((row["n"], row["ci_low"], row["ci_high"]), (n["n"], n["ci_low"], n["ci_high"])))
+    return ngettext(
+        "{share} is ready to measure gender results ({what}), against {national} nationally{verdict}.",
+        "{share} are ready to measure gender results ({what}), against {national} nationally{verdict}.",
+        int(row["n_ready"])).format(share=share, what=what, national=count_share(n["n_ready"], n["n"]),
+                                    verdict=verdict)
 
 
 def data_quality_sentences(data_quality, budget_plausibility=None) -> list[str]:
     """Unknown answers, programmes with too few answers, quarantined lines, conflicts
     and implausible budgets, one sentence each."""
     if data_quality is None or not len(data_quality):
-        return ["No data-quality figures: no programme assessed."]
+        return [_("No data-quality figures: no programme assessed.")]
     row = data_quality.iloc[0]
-    out = [f"{int(row['n_unknown'])} of {int(row['n_answers'])} answers ({percent(row['share_unknown'])}) "
-           "are unknown (left empty or unreadable); unknown never counts as no."]
-    if row["n_programmes_insufficient"]:
-        out.append(f"{plural(int(row['n_programmes_insufficient']), 'programme')} "
-                   f"{'has' if row['n_programmes_insufficient'] == 1 else 'have'} fewer than half the items "
-                   "answered and get no level (insufficient data).")
+    out = [_("{k} of {n} answers ({share}) are unknown (left empty or unreadable); unknown never counts "
+             "as no.").format(k=_int(row["n_unknown"]), n=_int(row["n_answers"]),
+                              share=percent(row["share_unknown"]))]
+    insufficient = int(row["n_programmes_insufficient"])
+    if insufficient:
+        out.append(ngettext(
+            "{n} programme has fewer than half the items answered and gets no level (insufficient data).",
+            "{n} programmes have fewer than half the items answered and get no level (insufficient data).",
+            insufficient).format(n=_count(insufficient)))
     q = row["n_quarantined"]
     if is_missing(q):
-        out.append("Quarantined lines cannot be attributed to this unit; the national overview counts them.")
+        out.append(_("Quarantined lines cannot be attributed to this unit; the national overview counts them."))
     elif int(q) == 0:
-        out.append("No line of the submissions was quarantined.")
+        out.append(_("No line of the submissions was quarantined."))
+    elif row["scope"] == "ministry":
+        out.append(ngettext(
+            "{n} line of the ministry's submissions was quarantined (unusable rows or cells; they are "
+            "listed, with the reason, in the data workbook linked above).",
+            "{n} lines of the ministry's submissions were quarantined (unusable rows or cells; they are "
+            "listed, with the reason, in the data workbook linked above).", int(q)).format(n=_count(q)))
     else:
-        whose = "the ministry's" if row["scope"] == "ministry" else "the"
-        out.append(f"{plural(int(q), 'line')} of {whose} submissions {'was' if int(q) == 1 else 'were'} "
-                   "quarantined (unusable rows or cells; they are listed, with the reason, in the data workbook linked above).")
+        out.append(ngettext(
+            "{n} line of the submissions was quarantined (unusable rows or cells; they are listed, with "
+            "the reason, in the data workbook linked above).",
+            "{n} lines of the submissions were quarantined (unusable rows or cells; they are listed, with "
+            "the reason, in the data workbook linked above).", int(q)).format(n=_count(q)))
     conflicts = int(row["n_conflicting_programmes"])
-    out.append(
-        f"{plural(conflicts, 'programme')} {'is' if conflicts == 1 else 'are'} assessed more than once in "
-        "one round with different answers; each counts once, as said below."
-        if conflicts else "No programme is assessed twice in one round with different answers."
-    )
+    out.append(ngettext(
+        "{n} programme is assessed more than once in one round with different answers; each counts once, "
+        "as said below.",
+        "{n} programmes are assessed more than once in one round with different answers; each counts "
+        "once, as said below.", conflicts).format(n=_count(conflicts))
+        if conflicts else _("No programme is assessed twice in one round with different answers."))
     if budget_plausibility is not None and len(budget_plausibility):
         flagged = budget_plausibility[~budget_plausibility["plausible"].astype(bool)]
         checked = len(budget_plausibility)
         if len(flagged):
-            names = join_words([f"{r['programme']} FY {r['fiscal_year']} ({r['flag']})"
-                                for r in flagged.head(3).to_dict("records")])
-            out.append(f"{len(flagged)} of {plural(checked, 'budget row')} with a monthly rate "
-                       f"{'fails' if len(flagged) == 1 else 'fail'} the check "
-                       f"beneficiaries x rate x 12: {names}; flagged, not corrected, and left out "
-                       "of budget totals and shares.")
+            names = join_words([
+                _("{programme} FY {fiscal_year} ({flag})").format(
+                    programme=r["programme"], fiscal_year=_year(r["fiscal_year"]), flag=flag_in_words(r["flag"]))
+                for r in flagged.head(3).to_dict("records")])
+            text = (ngettext("{k} of {n} budget row with a monthly rate fails the check beneficiaries x rate "
+                             "x 12: {names}; flagged, not corrected, and left out of budget totals and shares.",
+                             "{k} of {n} budget rows with a monthly rate fails the check beneficiaries x "
+                             "rate x 12: {names}; flagged, not corrected, and left out of budget totals and "
+                             "shares.", checked) if len(flagged) == 1 else
+                    _("{k} of {n} budget rows with a monthly rate fail the check beneficiaries x rate x 12: "
+                      "{names}; flagged, not corrected, and left out of budget totals and shares."))
+            out.append(text.format(k=_int(len(flagged)), n=_count(checked), names=names))
+        elif checked == 1:
+            out.append(_("The {n} budget row with a monthly rate passes the check beneficiaries x rate x 12.")
+                       .format(n=_count(checked)))
         else:
-            out.append(f"{'The' if checked == 1 else 'All'} {plural(checked, 'budget row')} with a monthly rate "
-                       f"{'passes' if checked == 1 else 'pass'} the check "
-                       "beneficiaries x rate x 12.")
+            out.append(_("All {n} budget rows with a monthly rate pass the check beneficiaries x rate x 12.")
+                       .format(n=_count(checked)))
     return out
+
+
+def _end(text: str) -> str:
+    """Clauses joined by ``;`` closed as one sentence (``.`` / ``।``)."""
+    return _("{sentence}.").format(sentence=text)
+
+
+# --- readings of the national figures ------------------------------------------------------
 
 
 def levels_by_unit_reading(level_shares, scope: str = "ministry") -> str:
@@ -344,13 +563,16 @@ def levels_by_unit_reading(level_shares, scope: str = "ministry") -> str:
     nat = rows_of(level_shares, "national")
     k, n, low, high = gsot_share(nat)
     if not n:
-        return "No programme has been scored."
+        return _("No programme has been scored.")
     none, n_units = units_with_none(rows_of(level_shares, scope))
-    what = "ministries and divisions" if scope == "ministry" else "clusters"
-    text = f"Across government {count_share(k, n, low, high, SMALL_N, 'programmes')} are {GSOT}"
-    if n_units:
-        text += f"; in {none} of {n_units} {what} none is"
-    return text + "."
+    share = count_share(k, n, low, high, SMALL_N, "programmes")
+    if not n_units:
+        return _("Across government {share} are gender-specific or gender-transformative.").format(share=share)
+    text = (_("Across government {share} are gender-specific or gender-transformative; in {k} of {n} "
+              "ministries and divisions none is.") if scope == "ministry" else
+            _("Across government {share} are gender-specific or gender-transformative; in {k} of {n} "
+              "clusters none is."))
+    return text.format(share=share, k=_int(none), n=_int(n_units))
 
 
 def mean_score_reading(mean_score, scope: str = "ministry") -> str:
@@ -358,34 +580,42 @@ def mean_score_reading(mean_score, scope: str = "ministry") -> str:
     below or across it (counted, never named in order)."""
     nat = rows_of(mean_score, "national", "inclusion_score")
     if nat is None or not len(nat) or is_missing(nat.iloc[0]["mean"]):
-        return "No programme has an inclusion score."
+        return _("No programme has an inclusion score.")
     row = nat.iloc[0]
-    text = (f"The national mean gender inclusion score is {row['mean']:.0f} of 100"
-            f"{interval(row['ci_low'], row['ci_high'], as_percent=False)} over {plural(int(row['n']), 'programme')}")
+    values = dict(mean=_fixed(row["mean"]), interval=interval(row["ci_low"], row["ci_high"], as_percent=False),
+                  programmes=_programmes(int(row["n"])))
     units = rows_of(mean_score, scope, "inclusion_score")
-    if units is not None and len(units):
-        enough = units[(units["n"] >= COMPARISON_MIN_N)].dropna(subset=["ci_low", "ci_high"])
-        above = int((enough["ci_low"] > row["ci_high"]).sum()) if row["n"] >= COMPARISON_MIN_N else 0
-        below = int((enough["ci_high"] < row["ci_low"]).sum()) if row["n"] >= COMPARISON_MIN_N else 0
-        what = "ministries" if scope == "ministry" else "clusters"
-        few = len(units) - len(enough)
-        text += (f"; of the {len(enough)} {what} with at least {COMPARISON_MIN_N} scored programmes, "
-                 f"{above} lie above it and {below} below it (95% intervals apart), the others show no "
-                 f"clear difference; {few} {what} have too few programmes to compare")
-    return text + "."
+    if units is None or not len(units):
+        return _("The national mean gender inclusion score is {mean} of 100{interval} over {programmes}.").format(
+            **values)
+    enough = units[(units["n"] >= COMPARISON_MIN_N)].dropna(subset=["ci_low", "ci_high"])
+    above = int((enough["ci_low"] > row["ci_high"]).sum()) if row["n"] >= COMPARISON_MIN_N else 0
+    below = int((enough["ci_high"] < row["ci_low"]).sum()) if row["n"] >= COMPARISON_MIN_N else 0
+    text = (_("The national mean gender inclusion score is {mean} of 100{interval} over {programmes}; of the "
+              "{k} ministries with at least {min_n} scored programmes, {above} lie above it and {below} below "
+              "it (95% intervals apart), the others show no clear difference; {few} ministries have too few "
+              "programmes to compare.") if scope == "ministry" else
+            _("The national mean gender inclusion score is {mean} of 100{interval} over {programmes}; of the "
+              "{k} clusters with at least {min_n} scored programmes, {above} lie above it and {below} below "
+              "it (95% intervals apart), the others show no clear difference; {few} clusters have too few "
+              "programmes to compare."))
+    return text.format(**values, k=_int(len(enough)), min_n=_int(COMPARISON_MIN_N), above=_int(above),
+                       below=_int(below), few=_int(len(units) - len(enough)))
 
 
 def budget_share_reading(budget_gender_share) -> str:
     """The national share of the budget in gender-specific or transformative programmes."""
     nat = rows_of(budget_gender_share, "national")
     if nat is None or not len(nat) or is_missing(nat.iloc[0]["budget_total"]) or not nat.iloc[0]["budget_total"]:
-        return "No budget is on record."
+        return _("No budget is on record.")
     row = nat.iloc[0]
     flagged = int(row.get("n_allocations_flagged", 0) or 0)
-    excluding = _excluding(flagged, row.get("flags_left_out"))
-    return (f"In FY {row['fiscal_year']}, {percent(row['share'])} of the social-security budget on record "
-            f"({crore(row['budget_gender_specific_or_transformative'])} of {crore(row['budget_total'])}, "
-            f"{plural(int(row['n_programmes_with_budget']), 'programme')}{excluding}) is in {GSOT} programmes.")
+    return _("In FY {fiscal_year}, {share} of the social-security budget on record ({gender} of {total}, "
+             "{programmes}{excluding}) is in gender-specific or gender-transformative programmes.").format(
+        fiscal_year=_year(row["fiscal_year"]), share=percent(row["share"]),
+        gender=crore(row["budget_gender_specific_or_transformative"]), total=crore(row["budget_total"]),
+        programmes=_programmes(int(row["n_programmes_with_budget"])),
+        excluding=_excluding(flagged, row.get("flags_left_out")))
 
 
 def gaps_reading(lifecycle_matrix, target_groups) -> str:
@@ -396,80 +626,152 @@ def gaps_reading(lifecycle_matrix, target_groups) -> str:
         if stages is not None and len(stages) else []
     group_gaps = [label_in_sentence(g) for g in groups.loc[groups["n_programmes"] == 0, "group"]] \
         if groups is not None and len(groups) else []
-    parts = []
-    parts.append(f"no programme covers {join_words(stage_gaps, 'or')}" if stage_gaps else
-                 "every life-cycle stage is covered by at least one programme")
-    parts.append(f"no programme names {join_words(group_gaps, 'or')} among its target groups" if group_gaps else
-                 "every target group the guideline names is reached by at least one programme")
-    text = "; ".join(parts)
-    return text[0].upper() + text[1:] + "."
+    stages_text, groups_text = join_words(stage_gaps, "or"), join_words(group_gaps, "or")
+    if stage_gaps and group_gaps:
+        return _("No programme covers {stages}; no programme names {groups} among its target groups.").format(
+            stages=stages_text, groups=groups_text)
+    if stage_gaps:
+        return _("No programme covers {stages}; every target group the guideline names is reached by at least "
+                 "one programme.").format(stages=stages_text)
+    if group_gaps:
+        return _("Every life-cycle stage is covered by at least one programme; no programme names {groups} "
+                 "among its target groups.").format(groups=groups_text)
+    return _("Every life-cycle stage is covered by at least one programme; every target group the guideline "
+             "names is reached by at least one programme.")
+
+
+# --- trends, counting, models --------------------------------------------------------------
+
+
+def _no_trend(trend) -> str:
+    """Why there is no trend, from the rounds on record."""
+    rounds = list(getattr(trend, "rounds", ()) or ())
+    if trend.n_rounds == 0:
+        return _("No assessment round recorded: a trend needs two rounds of the same programmes.")
+    if trend.n_rounds == 1 and rounds:
+        return _("One assessment round ({round}): a trend needs two rounds of the same programmes.").format(
+            round=_digits(rounds[0]))
+    if rounds and trend.n_pairs == 0:
+        return _("{n} assessment rounds ({rounds}), but no programme is assessed in two of them, so there is "
+                 "no trend to show.").format(n=_int(trend.n_rounds), rounds=", ".join(_digits(r) for r in rounds))
+    return sentence(trend.message) + "."
 
 
 def trend_reading(trend) -> str:
     """The paired trend: how many programmes are paired, each change named (fewer than
     5 pairs) or the summary of change with its interval (5 or more)."""
-    if trend is None or not trend.ok:
-        return sentence(trend.message) + "." if trend is not None else "No trend."
+    if trend is None:
+        return _("No trend.")
+    if not trend.ok:
+        return _no_trend(trend)
     pairs = trend.pairs
     n = len(pairs)
-    lead = (f"{plural(n, 'programme')} {'is' if n == 1 else 'are'} assessed in two rounds and "
-            "each compared with itself; programmes assessed in one round only are left out")
     if not trend.summary:
-        changes = [f"{r['programme']} {r['score_before']:.0f} → {r['score_after']:.0f}"
+        changes = [f"{r['programme']} {_fixed(r['score_before'])} → {_fixed(r['score_after'])}"
                    for r in pairs.to_dict("records")
                    if not is_missing(r["score_before"]) and not is_missing(r["score_after"])]
-        return f"{lead}: {join_words(changes)}."
+        return ngettext(
+            "{n} programme is assessed in two rounds and each compared with itself; programmes assessed in one "
+            "round only are left out: {changes}.",
+            "{n} programmes are assessed in two rounds and each compared with itself; programmes assessed in "
+            "one round only are left out: {changes}.", n).format(n=_count(n), changes=join_words(changes))
     s = trend.summary
-    text = (f"{lead}. The score rose for {s['n_up']}, fell for {s['n_down']} and did not change for "
-            f"{s['n_same']}; the mean change is {s['mean_change']:+.0f} points"
-            f"{interval(s['ci_low'], s['ci_high'], as_percent=False)}. Gender-specific or "
-            f"transformative: {s['gsot_before']} of {n} in the earlier round, {s['gsot_after']} of {n} "
-            "in the later.")
-    return text
+    return ngettext(
+        "{n} programme is assessed in two rounds and each compared with itself; programmes assessed in one "
+        "round only are left out. The score rose for {up}, fell for {down} and did not change for {same}; the "
+        "mean change is {change} points{interval}. Gender-specific or transformative: {before} of {pairs} in "
+        "the earlier round, {after} of {pairs} in the later.",
+        "{n} programmes are assessed in two rounds and each compared with itself; programmes assessed in one "
+        "round only are left out. The score rose for {up}, fell for {down} and did not change for {same}; the "
+        "mean change is {change} points{interval}. Gender-specific or transformative: {before} of {pairs} in "
+        "the earlier round, {after} of {pairs} in the later.", n).format(
+        n=_count(n), up=_int(s["n_up"]), down=_int(s["n_down"]), same=_int(s["n_same"]),
+        change=_fixed(s["mean_change"], sign=True),
+        interval=interval(s["ci_low"], s["ci_high"], as_percent=False),
+        before=_int(s["gsot_before"]), after=_int(s["gsot_after"]), pairs=_int(n))
 
 
 def budget_trend_reading(table) -> str:
     """Budgets and women's share across fiscal years, for the same programmes."""
     if table is None or not len(table):
-        return "No budget is on record, so there is no trend in budgets."
+        return _("No budget is on record, so there is no trend in budgets.")
     first, last = table.iloc[0], table.iloc[-1]
-    span = f"FY {first['fiscal_year']} to {last['fiscal_year']}"
+    years = dict(first_year=_year(first["fiscal_year"]), last_year=_year(last["fiscal_year"]))
+    w = int(first["n_programmes_women"])
+    women = ngettext(
+        "; for the {n} programme reporting women beneficiaries every year, women's share went from {share_first} "
+        "of {beneficiaries_first} to {share_last} of {beneficiaries_last} (administrative totals)",
+        "; for the {n} programmes reporting women beneficiaries every year, women's share went from "
+        "{share_first} of {beneficiaries_first} to {share_last} of {beneficiaries_last} (administrative totals)",
+        w).format(n=_count(w), share_first=percent(first["women_share"]),
+                  beneficiaries_first=_grouped(first["beneficiaries"]), share_last=percent(last["women_share"]),
+                  beneficiaries_last=_grouped(last["beneficiaries"])) if w else ""
     n = int(first["n_programmes"])
     if n == 0:
-        text = f"No programme has a budget on record in every fiscal year from {span}, so budgets are not compared"
-    else:
-        text = (f"For the {plural(n, 'programme')} with a budget in every fiscal year from {span}, the budget "
-                f"went from {crore(first['budget_crore'])} to {crore(last['budget_crore'])}")
-    w = int(first["n_programmes_women"])
-    if w:
-        text += (f"; for the {plural(w, 'programme')} reporting women beneficiaries every year, women's share went "
-                 f"from {percent(first['women_share'])} of {float(first['beneficiaries']):,.0f} to "
-                 f"{percent(last['women_share'])} of {float(last['beneficiaries']):,.0f} (administrative totals)")
-    return text + "."
+        return _("No programme has a budget on record in every fiscal year from FY {first_year} to {last_year}, "
+                 "so budgets are not compared{women}.").format(**years, women=women)
+    return ngettext(
+        "For the {n} programme with a budget in every fiscal year from FY {first_year} to {last_year}, the "
+        "budget went from {budget_first} to {budget_last}{women}.",
+        "For the {n} programmes with a budget in every fiscal year from FY {first_year} to {last_year}, the "
+        "budget went from {budget_first} to {budget_last}{women}.", n).format(
+        n=_count(n), **years, budget_first=crore(first["budget_crore"]), budget_last=crore(last["budget_crore"]),
+        women=women)
 
 
 def counting_reading(resolution) -> str:
     """How programmes with more than one row in a round are counted once."""
     if resolution is None or not len(resolution):
-        return "Every programme has one row per assessment round."
-    conflicts = resolution[~resolution["resolution"].str.contains("cell for cell")]
-    repeats = len(resolution) - len(conflicts)
+        return _("Every programme has one row per assessment round.")
+    conflicts = len(resolution[~resolution["resolution"].str.contains("cell for cell")])
+    repeats = len(resolution) - conflicts
     parts = []
-    if len(conflicts):
-        parts.append(f"{plural(len(conflicts), 'programme')} {'has' if len(conflicts) == 1 else 'have'} "
-                     "rows that disagree in one round; each counts once, as listed")
+    if conflicts:
+        parts.append(ngettext(
+            "{n} programme has rows that disagree in one round; each counts once, as listed",
+            "{n} programmes have rows that disagree in one round; each counts once, as listed",
+            conflicts).format(n=_count(conflicts)))
     if repeats:
-        parts.append(f"{plural(repeats, 'programme')} {'is' if repeats == 1 else 'are'} repeated cell for "
-                     "cell across files and counted once")
-    return sentence("; ".join(parts)) + "."
+        parts.append(ngettext(
+            "{n} programme is repeated cell for cell across files and counted once",
+            "{n} programmes are repeated cell for cell across files and counted once",
+            repeats).format(n=_count(repeats)))
+    return _end(sentence("; ".join(parts)))
+
+
+#: Values of a model's words that are names of clusters (translated, not localised).
+_CLUSTER_KEYS = ("cluster", "reference")
+
+
+def model_words(words) -> str:
+    """One of a model's :class:`~nsss_analysis.diagnostics.models.Words` in the current
+    language: its message translated, numbers in the language's digits, clusters named
+    in the language, nested words and lists of words written the same way."""
+    values = {}
+    for key, value in words.values.items():
+        if isinstance(value, (list, tuple)):
+            values[key] = "; ".join(model_words(v) for v in value)
+        elif hasattr(value, "message"):
+            values[key] = model_words(value)
+        elif key in _CLUSTER_KEYS:
+            values[key] = _(str(value))
+        else:
+            values[key] = _digits(value)
+    return _(words.message).format(**values)
 
 
 def model_reading(result) -> str:
-    """The model's plain-language reading, or why there is no model."""
+    """The model's plain-language reading, or why there is no model. English is the
+    reading the model wrote; another language rebuilds it from the model's words."""
     if result is None:
-        return "No model."
+        return _("No model.")
+    words = getattr(result, "words", ())
+    if _language() != "en" and words:
+        return " ".join(model_words(w) for w in words)
     return sentence(result.reading or result.message)
 
+
+# --- notices and the subtitle --------------------------------------------------------------
 
 #: Shown at the top of a report built from data marked synthetic (``data/raw/SYNTHETIC``).
 DATA_NOTICE = (
@@ -502,21 +804,51 @@ def fiscal_year_phrase(headline: dict) -> str:
 
 def unit_name(headline: dict) -> str:
     """The ministry's or division's name in the current language (the register's Bangla
-    name where one is recorded; English: the name the headline figures carry)."""
+    name where one is recorded; English: the name the headline figures carry); the
+    nation's name for the national overview."""
     language = current().language
-    ministry = load_reference().ministry_by_code.get(headline.get("ministry_code") or "")
-    if language == "en" or ministry is None:
+    if language == "en":
         return headline["unit"]
-    return ministry.name_in(language)
+    ministry = load_reference().ministry_by_code.get(headline.get("ministry_code") or "")
+    if ministry is not None:
+        return ministry.name_in(language)
+    return _(_NATIONAL_UNIT) if headline["unit"] == NATIONAL_UNIT else headline["unit"]
 
 
-NO_COVERAGE = ("No MIS beneficiary extract has been processed for this ministry's programmes, so coverage "
-               "by sex comes only from the forms above.")
+# --- the beneficiary lists (MIS) -----------------------------------------------------------
+
+#: Shown instead of the coverage section when a ministry has no processed extract
+#: (a message id: :func:`no_coverage` gives it in the current language).
+NO_COVERAGE = N_("No MIS beneficiary extract has been processed for this ministry's programmes, so coverage "
+                 "by sex comes only from the forms above.")
+
+
+def no_coverage() -> str:
+    """:data:`NO_COVERAGE` in the current language."""
+    return _(NO_COVERAGE)
 
 
 #: An age band with fewer beneficiaries than this is left out when a sentence names
 #: the lowest and highest women's share: with 5 people, 0% or 100% is noise.
 MIN_BENEFICIARIES_NAMED = 30
+
+#: The payment channels of the reference vocabulary, as words to translate.
+CHANNEL_WORDS: dict[str, str] = {
+    "mobile": N_("mobile"),
+    "bank": N_("bank"),
+    "cash": N_("cash"),
+    "post office": N_("post office"),
+    "unknown": N_("unknown"),
+}
+
+
+def _channel(code: object) -> str:
+    word = CHANNEL_WORDS.get(str(code))
+    return _(word) if word else str(code)
+
+
+def _band(code: object) -> str:
+    return pgettext("age band", "unknown") if str(code) == "unknown" else _digits(code)
 
 
 def _programme_names(df) -> list[str]:
@@ -526,10 +858,11 @@ def _programme_names(df) -> list[str]:
 def coverage_reading(shares) -> str:
     """Women's share of each programme's counted beneficiaries, with its count and interval."""
     if shares is None or not len(shares):
-        return "No beneficiary could be counted."
-    parts = [f"{percent(r['share'])} of {r['programme']}'s {int(r['total']):,}"
-             f"{interval(r['ci_low'], r['ci_high'])}" for r in shares.to_dict("records")]
-    return f"In the MIS, women are {join_words(parts)} beneficiaries counted."
+        return _("No beneficiary could be counted.")
+    parts = [_("{share} of {programme}'s {total}{interval}").format(
+        share=percent(r["share"]), programme=r["programme"], total=_count(r["total"]),
+        interval=interval(r["ci_low"], r["ci_high"])) for r in shares.to_dict("records")]
+    return _("In the MIS, women are {parts} beneficiaries counted.").format(parts=join_words(parts))
 
 
 def _range_sentence(rows, category: str, share: str = "women_share") -> str | None:
@@ -539,83 +872,113 @@ def _range_sentence(rows, category: str, share: str = "women_share") -> str | No
     low, high = big.loc[big[share].idxmin()], big.loc[big[share].idxmax()]
     if low[category] == high[category]:
         return None
-    return (f"women's share is lowest in the {low[category]} band ({percent(low[share])} of "
-            f"{int(low['total']):,}) and highest in the {high[category]} band ({percent(high[share])} of "
-            f"{int(high['total']):,})")
+    return _("women's share is lowest in the {low} band ({low_share} of {low_total}) and highest in the "
+             "{high} band ({high_share} of {high_total})").format(
+        low=_band(low[category]), low_share=percent(low[share]), low_total=_count(low["total"]),
+        high=_band(high[category]), high_share=percent(high[share]), high_total=_count(high["total"]))
 
 
 def age_band_reading(by_age) -> str:
     """Per programme: the age band most beneficiaries are in, and where women's share
     is lowest and highest (bands of at least ``MIN_BENEFICIARIES_NAMED``)."""
     if by_age is None or not len(by_age):
-        return "No beneficiary could be counted."
+        return _("No beneficiary could be counted.")
     parts = []
     for name in _programme_names(by_age):
         rows = by_age[by_age["programme"] == name] if name else by_age
         top = rows.loc[rows["total"].idxmax()]
-        text = (f"{name}: {percent(top['total'] / rows['total'].sum())} of {int(rows['total'].sum()):,} "
-                f"beneficiaries are aged {top['age_band']}")
+        values = dict(programme=name, share=percent(top["total"] / rows["total"].sum()),
+                      total=_count(rows["total"].sum()), band=_band(top["age_band"]))
         spread = _range_sentence(rows, "age_band")
-        parts.append(text + (f"; {spread}" if spread else ""))
-    return sentence("; ".join(parts)) + "."
+        if spread:
+            parts.append(_("{programme}: {share} of {total} beneficiaries are aged {band}; {spread}").format(
+                **values, spread=spread))
+        else:
+            parts.append(_("{programme}: {share} of {total} beneficiaries are aged {band}").format(**values))
+    return _end(sentence("; ".join(parts)))
 
 
 def district_reading(by_district) -> str:
     """Per programme: the districts outside the 99.8% funnel limits around the
     programme's overall share, each with its n; no range across districts."""
     if by_district is None or not len(by_district):
-        return "No beneficiary with a known district could be counted."
+        return _("No beneficiary with a known district could be counted.")
     funnel = district_funnel(by_district)
     parts = []
     for name in _programme_names(funnel):
         rows = funnel[funnel["programme"] == name] if name else funnel
         outside = rows[rows["outside_998"].astype(bool)]
-        overall = percent(rows["overall_share"].iloc[0]) if len(rows) else "n/a"
+        overall = percent(rows["overall_share"].iloc[0]) if len(rows) else _("n/a")
         if len(outside):
-            named = join_words([f"{r['district']} ({percent(r['women_share'])} of {int(r['total']):,})"
-                                for r in outside.sort_values("district").to_dict("records")])
-            parts.append(f"{name}: outside the 99.8% limits around the overall {overall}: {named}")
+            named = join_words([_("{district} ({share} of {total})").format(
+                district=r["district"], share=percent(r["women_share"]), total=_count(r["total"]))
+                for r in outside.sort_values("district").to_dict("records")])
+            parts.append(_("{programme}: outside the 99.8% limits around the overall {overall}: {districts}").format(
+                programme=name, overall=overall, districts=named))
         else:
-            parts.append(f"{name}: every one of {plural(len(rows), 'district')} lies within the 99.8% "
-                         f"limits around the overall {overall}, so the differences between districts "
-                         "are what chance gives at their size")
-    return sentence("; ".join(parts)) + "."
+            parts.append(ngettext(
+                "{programme}: every one of {n} district lies within the 99.8% limits around the overall "
+                "{overall}, so the differences between districts are what chance gives at their size",
+                "{programme}: every one of {n} districts lies within the 99.8% limits around the overall "
+                "{overall}, so the differences between districts are what chance gives at their size",
+                len(rows)).format(programme=name, n=_count(len(rows)), overall=overall))
+    return _end(sentence("; ".join(parts)))
 
 
 def amount_reading(amounts) -> str:
     """Per programme: the mean benefit paid to women and to men."""
     if amounts is None or not len(amounts):
-        return "No benefit amount could be read."
+        return _("No benefit amount could be read.")
     parts = []
     for name in _programme_names(amounts):
         rows = amounts[amounts["programme"] == name].set_index("sex")["mean_bdt"]
         women, men = rows.get("female"), rows.get("male")
         if is_missing(women) or is_missing(men):
             continue
-        parts.append(f"{name}: Tk {float(women):,.0f} to women and Tk {float(men):,.0f} to men "
-                     f"({float(women) / float(men):.2f} to 1)")
+        parts.append(_("{programme}: Tk {women} to women and Tk {men} to men ({ratio} to 1)").format(
+            programme=name, women=_grouped(women), men=_grouped(men),
+            ratio=_fixed(float(women) / float(men), 2)))
     if not parts:
-        return "Benefits cannot be compared between women and men: one of them has no beneficiary counted."
-    return "Mean benefit paid per beneficiary in the period: " + "; ".join(parts) + "."
+        return _("Benefits cannot be compared between women and men: one of them has no beneficiary counted.")
+    return _("Mean benefit paid per beneficiary in the period: {amounts}.").format(amounts="; ".join(parts))
 
 
 def channel_reading(channels) -> str:
     """Per programme: the share of women and of men paid through the commonest channel."""
     if channels is None or not len(channels):
-        return "No payment channel was recorded."
+        return _("No payment channel was recorded.")
     parts = []
     for name in _programme_names(channels):
         shares = channel_shares(channels, name)
         if shares is None:
             continue
         main, women, men = shares
-        parts.append(f"{name}: {percent(women)} of women and {percent(men)} of men are paid by {main}")
-    return ("; ".join(parts) + ".") if parts else "Payment channels cannot be compared between women and men."
+        parts.append(_("{programme}: {women} of women and {men} of men are paid by {channel}").format(
+            programme=name, women=percent(women), men=percent(men), channel=_channel(main)))
+    return _end("; ".join(parts)) if parts else _("Payment channels cannot be compared between women and men.")
+
+
+def _disagreement(row: dict) -> str:
+    """One programme's disagreement between its form and its MIS extract."""
+    answer = _(str(row["sex_disaggregated_data"]))
+    kind = row.get("kind")
+    if kind == "form_no_mis_has_sex":
+        return _("{programme}: the form says {answer} to collecting sex-disaggregated data, but the MIS records "
+                 "the sex of {counted} beneficiaries.").format(
+            programme=row["programme"], answer=answer, counted=_count(row["mis_counted"]))
+    if kind == "form_yes_mis_unknown_sex":
+        share = row["unknown_sex_share"] if row["unknown_sex_share"] == row["unknown_sex_share"] else 0.0
+        return _("{programme}: the form says {answer}, but {share} of the MIS rows have no readable sex.").format(
+            programme=row["programme"], answer=answer, share=_digits(f"{float(share):.0%}"))
+    if kind == "form_yes_mis_empty":
+        return _("{programme}: the form says {answer}, but the MIS extract has no beneficiary that could be "
+                 "counted.").format(programme=row["programme"], answer=answer)
+    return f"{row['programme']}: {row['message']}."
 
 
 def disagreement_sentences(disagreements) -> list[str]:
     """Where the form's answer on sex-disaggregated data and the MIS disagree."""
     if disagreements is None or not len(disagreements):
-        return ["For every programme with an MIS extract, the form's answer on sex-disaggregated data agrees "
-                "with the MIS."]
-    return [f"{r['programme']}: {r['message']}." for r in disagreements.to_dict("records")]
+        return [_("For every programme with an MIS extract, the form's answer on sex-disaggregated data agrees "
+                  "with the MIS.")]
+    return [_disagreement(r) for r in disagreements.to_dict("records")]
