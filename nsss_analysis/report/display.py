@@ -23,7 +23,11 @@ import io
 import math
 from collections.abc import Iterable, Mapping
 
+import matplotlib as mpl
 import pandas as pd
+
+from nsss_analysis.reference.i18n import current
+from nsss_analysis.report import fonts
 
 #: Shown in a table cell with no value: a dash reads as "nothing here", "nan" does not.
 MISSING = "–"
@@ -184,9 +188,12 @@ def table(df: pd.DataFrame, columns=None, digits=1, caption=None, max_rows=None)
 
 
 def figure_png(fig) -> bytes:
-    """PNG bytes of a Matplotlib figure, without metadata that changes between runs."""
+    """PNG bytes of a Matplotlib figure, without metadata that changes between runs, in
+    the current language's fonts; a character no font has raises a ``MissingGlyphWarning``."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=FIGURE_DPI, metadata={"Software": None})
+    with mpl.rc_context(fonts.figure_rc(current().language)), fonts.missing_glyphs() as missing:
+        fig.savefig(buf, format="png", dpi=FIGURE_DPI, metadata={"Software": None})
+    fonts.warn_missing_glyphs(missing, fig.get_suptitle())
     return buf.getvalue()
 
 
