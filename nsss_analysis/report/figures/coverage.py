@@ -11,6 +11,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
 from nsss_analysis.mis import coverage as mis_coverage
+from nsss_analysis.reference.glossary import ANSWER_NAMES
 from nsss_analysis.reference.i18n import N_, _
 from nsss_analysis.report.figures.style import (
     POINT_COLOUR,
@@ -95,7 +96,7 @@ def coverage_by_age_band(by_age: pd.DataFrame) -> Figure:
         for k, sex in enumerate(sexes):
             ax.bar(x + (k - (len(sexes) - 1) / 2) * width, rows[sex].astype(float).to_numpy(), width * 0.95,
                    color=palette[sex], hatch=SEX_HATCHES[sex], edgecolor="#333333", label=_(SEX_LABELS[sex]))
-        ax.set_xticks(x, [_digits(b) for b in bands], fontsize=8)
+        ax.set_xticks(x, [_(ANSWER_NAMES[b]) if b in ANSWER_NAMES else _digits(b) for b in bands], fontsize=8)
         ax.set_title(_wrap(name, 45), fontsize=9)
         ax.yaxis.set_major_formatter(mpl.ticker.StrMethodFormatter("{x:,.0f}"))
         ax.set_xlabel(xlabel)
