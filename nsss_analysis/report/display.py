@@ -210,7 +210,8 @@ def figure_html(fig, reading: str | None = None) -> str:
     title = fig.get_suptitle()
     data = base64.b64encode(figure_png(fig)).decode("ascii")
     plt.close(fig)
-    alt = escape(f"{title}. {reading}" if reading else title)
+    stop = "। " if current().language == "bn" else ". "  # the dari ends a Bangla sentence
+    alt = escape(f"{title}{stop}{reading}" if reading else title)
     caption = f'<figcaption style="{_STYLE["caption"]}">{escape(reading)}</figcaption>' if reading else ""
     return (
         f'<figure style="{_STYLE["figure"]}">'
