@@ -15,7 +15,7 @@ UV_PIP := $(UV) --no-config pip
 NBSTRIPOUT := $(BIN)/nbstripout --keep-id --extra-keys "metadata.papermill metadata.execution cell.metadata.papermill"
 
 .DEFAULT_GOAL := help
-.PHONY: help install lock strip lint reports pdf processed test test-fast lab template benchmark clean-outputs i18n
+.PHONY: help install lock strip lint reports pdf processed test test-fast lab template benchmark clean-outputs i18n figures-page
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -85,6 +85,9 @@ i18n: $(STAMP) ## extract the words to translate, update the Bangla catalogue, c
 		--copyright-holder "NSSS gender diagnostics workbench" -o $(LOCALE)/nsss.pot .
 	$(BIN)/pybabel update -D nsss -i $(LOCALE)/nsss.pot -d $(LOCALE) $(I18N_FLAGS) --ignore-obsolete --no-fuzzy-matching
 	$(BIN)/pybabel compile -D nsss -d $(LOCALE) --statistics
+
+figures-page: $(STAMP) ## every figure in English and Bangla side by side: reports/figures-test.html (after make processed)
+	$(BIN)/python -m tools.figures_page
 
 clean-outputs: ## delete everything generated (processed tables, reports)
 	rm -rf data/processed data/.processed.generations

@@ -24,9 +24,11 @@ import math
 from collections.abc import Iterable, Mapping
 from numbers import Integral
 
+import matplotlib as mpl
 import pandas as pd
 
 from nsss_analysis.reference.i18n import _, current
+from nsss_analysis.report import fonts
 from nsss_analysis.report.numbers import localise_digits, number
 
 #: Shown in a table cell with no value: a dash reads as "nothing here", "nan" does not.
@@ -194,9 +196,12 @@ def table(df: pd.DataFrame, columns=None, digits=1, caption=None, max_rows=None)
 
 
 def figure_png(fig) -> bytes:
-    """PNG bytes of a Matplotlib figure, without metadata that changes between runs."""
+    """PNG bytes of a Matplotlib figure, without metadata that changes between runs, in
+    the current language's fonts; a character no font has raises a ``MissingGlyphWarning``."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=FIGURE_DPI, metadata={"Software": None})
+    with mpl.rc_context(fonts.figure_rc(current().language)), fonts.missing_glyphs() as missing:
+        fig.savefig(buf, format="png", dpi=FIGURE_DPI, metadata={"Software": None})
+    fonts.warn_missing_glyphs(missing, fig.get_suptitle())
     return buf.getvalue()
 
 
@@ -213,7 +218,8 @@ def figure_html(fig, reading: str | None = None) -> str:
     title = fig.get_suptitle()
     data = base64.b64encode(figure_png(fig)).decode("ascii")
     plt.close(fig)
-    alt = escape(f"{title}. {reading}" if reading else title)
+    stop = "। " if current().language == "bn" else ". "  # the dari ends a Bangla sentence
+    alt = escape(f"{title}{stop}{reading}" if reading else title)
     caption = f'<figcaption style="{_STYLE["caption"]}">{escape(reading)}</figcaption>' if reading else ""
     return (
         f'<figure style="{_STYLE["figure"]}">'

@@ -4,11 +4,16 @@ Noto Sans Bengali (regular and bold, SIL Open Font License 1.1; licence text in
 ``reference/fonts/OFL.txt``) lives in ``nsss_analysis/reference/fonts/`` so that a fresh
 machine without root has it. :func:`register_fonts` adds it to matplotlib's font
 manager; :func:`font_family` is the family list a figure in a language uses; and
-:data:`CSS_FONT_STACK` names the fonts Bangla readers have, for the HTML.
+:data:`CSS_FONT_STACK` names the fonts Bangla readers have, for the HTML;
+:func:`missing_glyphs` catches a character no font of a figure has (drawn as a box).
 """
 
 from __future__ import annotations
 
+import re
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -57,3 +62,41 @@ def figure_rc(language: str | None = None) -> dict[str, object]:
     shaped in PNG, SVG and PDF alike (tests/test_fonts.py measures it on glyph ids)."""
     lang = resolve_language(language)
     return {"font.family": font_family(lang), "text.language": lang}
+
+
+class MissingGlyphWarning(UserWarning):
+    """A figure drew a character none of its fonts has: the page shows a box for it.
+    The test suite turns this warning into an error (``pyproject.toml``)."""
+
+
+#: Matplotlib's warning for a character its fonts lack, e.g.
+#: ``Glyph 20013 (\N{CJK UNIFIED IDEOGRAPH-4E2D}) missing from font(s) Noto Sans Bengali, DejaVu Sans.``
+_GLYPH_WARNING = re.compile(r"Glyph (\d+) \((.*)\) missing from font\(s\) (.*?)\.?$", re.DOTALL)
+
+
+@contextmanager
+def missing_glyphs() -> Iterator[list[str]]:
+    """Collect, into the list it yields, each character drawn inside the block that
+    none of the fonts has (Matplotlib's "Glyph N missing" warnings, taken out); other
+    warnings are passed on as they came."""
+    found: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield found
+    for w in caught:
+        match = _GLYPH_WARNING.match(str(w.message))
+        if match:
+            char = chr(int(match.group(1)))
+            if char not in found:
+                found.append(char)
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
+
+
+def warn_missing_glyphs(found: list[str], figure_title: str) -> None:
+    """One :class:`MissingGlyphWarning` naming the characters a figure could not draw."""
+    if found:
+        chars = ", ".join(f"'{c}' U+{ord(c):04X}" for c in found)
+        warnings.warn(
+            f"figure '{figure_title}': no font has {chars} (drawn as a box)", MissingGlyphWarning, stacklevel=3
+        )

@@ -11,35 +11,52 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
 from nsss_analysis.mis import coverage as mis_coverage
+from nsss_analysis.reference.glossary import ANSWER_NAMES
+from nsss_analysis.reference.i18n import N_, _
 from nsss_analysis.report.figures.style import (
     POINT_COLOUR,
     ROW_HEIGHT,
     SEX_HATCHES,
     SEX_LABELS,
     SEX_ORDER,
+    _ci,
+    _digits,
     _empty,
     _err,
     _figure,
     _ink,
     _label,
+    _n_beneficiaries,
     _note,
+    _num,
     _panels,
+    _pct,
     _programme_fy_labels,
+    _programme_name,
     _programmes,
     _share_axis,
     _wrap,
     no_data,
 )
 
+#: The payment channels of the MIS extracts, in the legend's order, as shown (message ids).
+CHANNEL_NAMES: dict[str, str] = {
+    "mobile": N_("Mobile"),
+    "bank": N_("Bank"),
+    "post office": N_("Post office"),
+    "cash": N_("Cash"),
+    "unknown": N_("Unknown"),
+}
+
 
 def women_share_points(shares: pd.DataFrame) -> Figure:
     """Women's share of each programme's beneficiaries in the MIS, with 95% Wilson
     intervals (``mis_coverage.women_share_by_programme``: ``programme``,
     ``fiscal_year``, ``share``, ``ci_low``, ``ci_high``, ``total``)."""
-    title = "Women's share of beneficiaries in the MIS, with 95% intervals"
-    xlabel, ylabel = "Women's share of beneficiaries", "Programme"
+    title = _ci(N_("Women's share of beneficiaries in the MIS, with {confidence} intervals"))
+    xlabel, ylabel = _("Women's share of beneficiaries"), _("Programme")
     if _empty(shares, "programme", "share", "ci_low", "ci_high"):
-        return no_data(title, xlabel, ylabel, "No beneficiary records.")
+        return no_data(title, xlabel, ylabel, _("No beneficiary records."))
     y = np.arange(len(shares))[::-1]
     share = shares["share"].astype(float).to_numpy()
     lo, hi = shares["ci_low"].astype(float).to_numpy(), shares["ci_high"].astype(float).to_numpy()
@@ -48,14 +65,15 @@ def women_share_points(shares: pd.DataFrame) -> Figure:
                 color=POINT_COLOUR, capsize=3, ms=6)
     if "total" in shares.columns:
         for yi, t in zip(y, shares["total"].tolist(), strict=True):
-            ax.text(1.01, yi, f"n={int(t):,}", va="center", fontsize=8, transform=ax.get_yaxis_transform())
+            ax.text(1.01, yi, _n_beneficiaries(int(t)), va="center", fontsize=8,
+                    transform=ax.get_yaxis_transform())
     ax.axvline(0.5, color="#555555", linestyle="--", linewidth=1)
     ax.set_yticks(y, [_wrap(v) for v in _programme_fy_labels(shares)])
     ax.set_ylim(-0.6, len(shares) - 0.4)
     _share_axis(ax)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    _note(ax, "Dashed line: half of beneficiaries; n: beneficiaries counted (distinct ids).")
+    _note(ax, _("Dashed line: half of beneficiaries; n: beneficiaries counted (distinct ids)."))
     return _label(fig, ax, title, xlabel, ylabel)
 
 
@@ -63,11 +81,11 @@ def coverage_by_age_band(by_age: pd.DataFrame) -> Figure:
     """Beneficiaries by age band and sex, one panel per programme
     (``mis_coverage.coverage_by_age_band``: ``programme``, ``age_band``, ``female``,
     ``male``, ``hijra``). Bars carry a hatch per sex."""
-    title = "Beneficiaries by age band and sex (MIS)"
-    xlabel, ylabel = "Age band (years)", "Beneficiaries"
+    title = _("Beneficiaries by age band and sex (MIS)")
+    xlabel, ylabel = _("Age band (years)"), _("Beneficiaries")
     sexes = [s for s in SEX_ORDER if not _empty(by_age, s)]
     if _empty(by_age, "age_band") or not sexes:
-        return no_data(title, xlabel, ylabel, "No beneficiary records.")
+        return no_data(title, xlabel, ylabel, _("No beneficiary records."))
     groups = _programmes(by_age)
     fig, axes = _panels(len(groups), 4.6, 3.6)
     palette = dict(zip(SEX_ORDER, sns.color_palette("colorblind", 3), strict=True))
@@ -77,13 +95,13 @@ def coverage_by_age_band(by_age: pd.DataFrame) -> Figure:
         width = 0.8 / len(sexes)
         for k, sex in enumerate(sexes):
             ax.bar(x + (k - (len(sexes) - 1) / 2) * width, rows[sex].astype(float).to_numpy(), width * 0.95,
-                   color=palette[sex], hatch=SEX_HATCHES[sex], edgecolor="#333333", label=SEX_LABELS[sex])
-        ax.set_xticks(x, bands, fontsize=8)
+                   color=palette[sex], hatch=SEX_HATCHES[sex], edgecolor="#333333", label=_(SEX_LABELS[sex]))
+        ax.set_xticks(x, [_(ANSWER_NAMES[b]) if b in ANSWER_NAMES else _digits(b) for b in bands], fontsize=8)
         ax.set_title(_wrap(name, 45), fontsize=9)
         ax.yaxis.set_major_formatter(mpl.ticker.StrMethodFormatter("{x:,.0f}"))
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
-    axes[0].legend(fontsize=8, title="Sex")
+    axes[0].legend(fontsize=8, title=_("Sex"))
     return _label(fig, axes, title, xlabel, ylabel)
 
 
@@ -92,12 +110,13 @@ def coverage_by_district(by_district: pd.DataFrame) -> Figure:
     of beneficiaries, with 95% and 99.8% limits around the programme's overall share
     (``mis_coverage.district_funnel``). Districts outside the 99.8% limits are
     labelled with their n; the others are within what chance gives at their size."""
-    title = "Women's share of beneficiaries by district (MIS): funnel plot"
-    xlabel, ylabel = "Beneficiaries counted in the district (log scale)", "Women's share of beneficiaries"
+    title = _("Women's share of beneficiaries by district (MIS): funnel plot")
+    xlabel = _("Beneficiaries counted in the district (log scale)")
+    ylabel = _("Women's share of beneficiaries")
     funnel = mis_coverage.district_funnel(by_district) if not _empty(by_district, "district", "total") \
         else None
     if funnel is None or not len(funnel):
-        return no_data(title, xlabel, ylabel, "No beneficiary records with a district.")
+        return no_data(title, xlabel, ylabel, _("No beneficiary records with a district."))
     groups = _programmes(funnel)
     fig, axes = _panels(len(groups), 4.8, 3.8)
     for ax, (name, rows) in zip(axes, groups, strict=False):
@@ -114,14 +133,14 @@ def coverage_by_district(by_district: pd.DataFrame) -> Figure:
         ax.scatter(n[~outside], share[~outside], s=14, color=POINT_COLOUR, alpha=0.7)
         ax.scatter(n[outside], share[outside], s=24, color="#B2182B", marker="D")
         for r in rows[outside].to_dict("records"):
-            ax.annotate(f"{r['district']} (n={int(r['total']):,})", (r["total"], r["women_share"]),
+            ax.annotate(f"{r['district']} ({_n_beneficiaries(int(r['total']))})", (r["total"], r["women_share"]),
                         fontsize=7, xytext=(3, 3), textcoords="offset points")
         ax.set_xscale("log")
         ax.set_title(_wrap(name, 45), fontsize=9)
         _share_axis(ax, "y")
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
-    _note(axes[0], "Solid: the programme's overall share; dashed: 95% limits; dotted: 99.8% limits.")
+    _note(axes[0], _ci(N_("Solid: the programme's overall share; dashed: {confidence} limits; dotted: {outer} limits.")))
     return _label(fig, axes, title, xlabel, ylabel)
 
 
@@ -141,11 +160,11 @@ def _district_panels(n: int, rows: int):
 def amount_by_sex(amounts: pd.DataFrame) -> Figure:
     """Mean benefit paid per beneficiary by sex, per programme
     (``mis_coverage.amount_by_sex``: ``programme``, ``sex``, ``mean_bdt``)."""
-    title = "Benefit paid per beneficiary, by sex (MIS)"
-    xlabel, ylabel = "Programme", "Mean amount per beneficiary (Tk)"
+    title = _("Benefit paid per beneficiary, by sex (MIS)")
+    xlabel, ylabel = _("Programme"), _("Mean amount per beneficiary (Tk)")
     mean_col = next((c for c in ("mean_bdt", "mean_amount_bdt") if not _empty(amounts, c)), None)
     if mean_col is None or _empty(amounts, "sex"):
-        return no_data(title, xlabel, ylabel, "No benefit amounts recorded.")
+        return no_data(title, xlabel, ylabel, _("No benefit amounts recorded."))
     df = amounts if "programme" in amounts.columns else amounts.assign(programme="")
     df = df.assign(_label=_programme_fy_labels(df))
     labels = list(dict.fromkeys(df["_label"]))
@@ -158,14 +177,14 @@ def amount_by_sex(amounts: pd.DataFrame) -> Figure:
         vals = df[df["sex"] == sex].set_index("_label")[mean_col].reindex(labels).astype(float).to_numpy()
         pos = x + (k - (len(sexes) - 1) / 2) * width
         ax.bar(pos, np.nan_to_num(vals), width * 0.95, color=palette[sex], hatch=SEX_HATCHES[sex],
-               edgecolor="#333333", label=SEX_LABELS[sex])
+               edgecolor="#333333", label=_(SEX_LABELS[sex]))
         for xi, v in zip(pos, vals, strict=True):
             if not np.isnan(v):
-                ax.text(xi, v, f"{v:,.0f}", ha="center", va="bottom", fontsize=7)
+                ax.text(xi, v, _num(v), ha="center", va="bottom", fontsize=7)
     ax.set_xticks(x, [_wrap(lab, 28) for lab in labels], fontsize=8)
     ax.yaxis.set_major_formatter(mpl.ticker.StrMethodFormatter("{x:,.0f}"))
     # beside the plot, not over it: inside, the legend hid the last (hijra) bar
-    ax.legend(fontsize=8, title="Sex", loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)
+    ax.legend(fontsize=8, title=_("Sex"), loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     return _label(fig, ax, title, xlabel, ylabel)
@@ -175,12 +194,13 @@ def payment_channel_by_sex(channels: pd.DataFrame) -> Figure:
     """How women and men are paid: the share of each sex's beneficiaries by channel,
     one bar per programme and sex (``mis_coverage.payment_channel_by_sex``:
     ``programme``, ``sex``, ``payment_channel``, ``beneficiaries``)."""
-    title = "Payment channel by sex (MIS)"
-    xlabel, ylabel = "Share of the sex's beneficiaries", "Programme and sex"
+    title = _("Payment channel by sex (MIS)")
+    xlabel, ylabel = _("Share of the sex's beneficiaries"), _("Programme and sex")
     if _empty(channels, "payment_channel", "sex", "beneficiaries"):
-        return no_data(title, xlabel, ylabel, "No payment channel recorded.")
+        return no_data(title, xlabel, ylabel, _("No payment channel recorded."))
     df = channels if "programme" in channels.columns else channels.assign(programme="")
-    df = df.assign(_row=[f"{_wrap(p, 34)}: {SEX_LABELS.get(s, s)}" if p else SEX_LABELS.get(s, s)
+    sex_words = {s: _(SEX_LABELS[s]) if s in SEX_LABELS else s for s in set(df["sex"])}
+    df = df.assign(_row=[f"{_wrap(_programme_name(p), 34)}: {sex_words[s]}" if p else sex_words[s]
                          for p, s in zip(df["programme"], df["sex"], strict=True)])
     order_rows = list(dict.fromkeys(df.assign(_s=df["sex"].map({s: i for i, s in enumerate(SEX_ORDER)}))
                                     .sort_values(["programme", "_s"], kind="stable")["_row"]))
@@ -197,17 +217,19 @@ def payment_channel_by_sex(channels: pd.DataFrame) -> Figure:
     for k, channel in enumerate(order):
         vals = np.nan_to_num(table[channel].to_numpy(dtype=float))
         ax.barh(y, vals, left=left, color=palette[k], hatch=hatches[k % len(hatches)], edgecolor="#333333",
-                label=str(channel).capitalize(), height=0.75)
+                label=_(CHANNEL_NAMES[channel]) if channel in CHANNEL_NAMES else str(channel).capitalize(),
+                height=0.75)
         ink = _ink(palette[k])
         for yi, start, v in zip(y, left, vals, strict=True):
             if v >= 0.06:
-                ax.text(start + v / 2, yi, f"{v:.0%}", ha="center", va="center", fontsize=7.5, color=ink,
+                ax.text(start + v / 2, yi, _pct(v), ha="center", va="center", fontsize=7.5, color=ink,
                         fontweight="bold")
         left = left + vals
     ax.set_yticks(y, list(table.index), fontsize=8)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_xlim(0, 1)
-    fig.legend(loc="outside lower center", ncols=len(order), fontsize=8.5, title="Payment channel", frameon=False)
+    fig.legend(loc="outside lower center", ncols=len(order), fontsize=8.5, title=_("Payment channel"),
+               frameon=False)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     return _label(fig, ax, title, xlabel, ylabel)

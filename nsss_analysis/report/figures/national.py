@@ -10,27 +10,75 @@ import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
+from nsss_analysis.diagnostics.models import BUDGET_TERM
 from nsss_analysis.diagnostics.rubric import SMALL_N
 from nsss_analysis.diagnostics.selections import guideline_groups, stage_counts
 from nsss_analysis.diagnostics.units import is_missing
+from nsss_analysis.reference.glossary import CLUSTER_NAMES, LEVEL_NAMES
+from nsss_analysis.reference.i18n import N_, _
 from nsss_analysis.reference.vocab import LEVELS
 from nsss_analysis.report.figures.style import (
     BAR_COLOUR,
+    CONFIDENCE,
     LEVEL_COLOURS,
     LEVEL_HATCHES,
     POINT_COLOUR,
     ROW_HEIGHT,
+    _ci,
+    _digits,
     _empty,
     _err,
     _figure,
+    _int,
     _is_small,
     _label,
+    _level,
+    _n_programmes,
     _note,
+    _num,
+    _pct,
+    _programme_name,
     _share_axis,
+    _unit_name,
     _wrap,
     no_data,
 )
 from nsss_analysis.report.labels import label
+
+#: The words of each scope of comparison: its name on an axis, and the figures' titles.
+SCOPE_NAMES: dict[str, str] = {
+    "ministry": N_("Ministry or division"),
+    "cluster": N_("Cluster"),
+}
+LEVELS_TITLES: dict[str, str] = {
+    "ministry": N_("Programmes by gender-responsiveness level, by ministry or division"),
+    "cluster": N_("Programmes by gender-responsiveness level, by cluster"),
+}
+MEAN_SCORE_TITLES: dict[str, str] = {
+    "ministry": N_("Mean gender inclusion score by ministry or division, with {confidence} intervals"),
+    "cluster": N_("Mean gender inclusion score by cluster, with {confidence} intervals"),
+}
+#: The titles and axis labels the national overview passes to :func:`share_by_unit`
+#: in English, and their message ids (marked here so the catalogue has them; the
+#: figure translates what it is given).
+SHARE_WORDS: dict[str, str] = {
+    "Share of the social-security budget in gender-specific or transformative programmes": N_(
+        "Share of the social-security budget in gender-specific or transformative programmes"),
+    "Share of the budget on record (latest fiscal year with data)": N_(
+        "Share of the budget on record (latest fiscal year with data)"),
+    "Programmes ready to measure gender results, with 95% intervals": N_(
+        "Programmes ready to measure gender results, with {confidence} intervals"),
+    "Share of programmes with all three evidence items yes": N_(
+        "Share of programmes with all three evidence items yes"),
+}
+
+
+def _scope_words(scope: str, titles: dict[str, str], english: str) -> tuple[str, str]:
+    """The title and axis name of a figure comparing the units of ``scope``; a scope
+    without words of its own is named as in English (``by {scope}``)."""
+    if scope in titles:
+        return _ci(titles[scope]), _(SCOPE_NAMES[scope])
+    return english.format(what=scope, confidence=_level(CONFIDENCE)), scope.capitalize()
 
 
 def levels_by_unit(level_shares: pd.DataFrame, scope: str = "ministry") -> Figure:
@@ -40,16 +88,15 @@ def levels_by_unit(level_shares: pd.DataFrame, scope: str = "ministry") -> Figur
     ``count``, ``n``), stacked scopes allowed: the rows of ``scope`` ("ministry",
     "cluster") are drawn.
     """
-    what = "ministry or division" if scope == "ministry" else scope
-    title = f"Programmes by gender-responsiveness level, by {what}"
-    xlabel, ylabel = "Share of the unit's programmes", what.capitalize()
+    title, ylabel = _scope_words(scope, LEVELS_TITLES, "Programmes by gender-responsiveness level, by {what}")
+    xlabel = _("Share of the unit's programmes")
     if not _empty(level_shares, "scope"):
         level_shares = level_shares[level_shares["scope"] == scope]
     if _empty(level_shares, "unit", "level", "count", "n"):
-        return no_data(title, xlabel, ylabel, "No programme scored.")
+        return no_data(title, xlabel, ylabel, _("No programme scored."))
     counts = level_shares.pivot_table(index="unit", columns="level", values="count", aggfunc="sum", fill_value=0)
     counts = counts.reindex(columns=list(LEVELS), fill_value=0)
-    counts = counts.loc[sorted(counts.index, key=str.casefold)]
+    counts = counts.loc[sorted(counts.index, key=lambda u: _unit_name(u).casefold())]
     totals = counts.sum(axis=1)
     shares = counts.div(totals.replace(0, np.nan), axis=0).fillna(0)
     fig, ax = _figure(10.5, 2.2 + ROW_HEIGHT * len(shares))
@@ -58,16 +105,16 @@ def levels_by_unit(level_shares: pd.DataFrame, scope: str = "ministry") -> Figur
     for level in LEVELS:
         vals = shares[level].to_numpy(dtype=float)
         ax.barh(y, vals, left=left, color=LEVEL_COLOURS[level], hatch=LEVEL_HATCHES[level],
-                edgecolor="#333333", linewidth=0.6, label=level.capitalize(), height=0.75)
+                edgecolor="#333333", linewidth=0.6, label=_(LEVEL_NAMES[level]).capitalize(), height=0.75)
         left = left + vals
     for yi, t in zip(y, totals.tolist(), strict=True):
-        ax.text(1.01, yi, f"n={int(t)}" + (" (small n)" if _is_small(t) else ""), va="center", fontsize=8,
-                transform=ax.get_yaxis_transform())
-    ax.set_yticks(y, [_wrap(u, 45) for u in shares.index], fontsize=8.5)
+        ax.text(1.01, yi, _n_programmes(t) + (" " + _("(small n)") if _is_small(t) else ""), va="center",
+                fontsize=8, transform=ax.get_yaxis_transform())
+    ax.set_yticks(y, [_wrap(_unit_name(u), 45) for u in shares.index], fontsize=8.5)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_xlim(0, 1)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.06 - 0.5 / max(len(shares), 4)), ncols=3, fontsize=8.5,
-              frameon=False, title="Level")
+              frameon=False, title=_("Level"))
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     return _label(fig, ax, title, xlabel, ylabel)
@@ -83,9 +130,8 @@ def mean_score_by_unit(
     units of ``scope`` are drawn; the national row, if present, as a dashed line with
     its interval as a band. Small-n units have hollow markers.
     """
-    what = "ministry or division" if scope == "ministry" else scope
-    title = f"Mean gender inclusion score by {what}, with 95% intervals"
-    xlabel, ylabel = "Gender inclusion score (0-100)", what.capitalize()
+    title, ylabel = _scope_words(scope, MEAN_SCORE_TITLES, "Mean gender inclusion score by {what}, with {confidence} intervals")
+    xlabel = _("Gender inclusion score (0-100)")
     national = None
     if not _empty(mean_scores, "scope"):
         if "measure" in mean_scores.columns:
@@ -93,8 +139,8 @@ def mean_score_by_unit(
         national = mean_scores[mean_scores["scope"] == "national"]
         mean_scores = mean_scores[mean_scores["scope"] == scope]
     if _empty(mean_scores, "unit", "mean", "ci_low", "ci_high", "n"):
-        return no_data(title, xlabel, ylabel, "No programme scored.")
-    df = mean_scores.loc[mean_scores["unit"].map(str.casefold).sort_values().index]
+        return no_data(title, xlabel, ylabel, _("No programme scored."))
+    df = mean_scores.loc[mean_scores["unit"].map(lambda u: _unit_name(u).casefold()).sort_values().index]
     y = np.arange(len(df))[::-1]
     mean = df["mean"].astype(float).to_numpy()
     lo, hi = df["ci_low"].astype(float).to_numpy(), df["ci_high"].astype(float).to_numpy()
@@ -107,13 +153,15 @@ def mean_score_by_unit(
         if not is_missing(nat.get("ci_low")) and not is_missing(nat.get("ci_high")):
             ax.axvspan(float(nat["ci_low"]), float(nat["ci_high"]), color="#cccccc", alpha=0.6, zorder=0)
         ax.axvline(float(nat["mean"]), color="#333333", linestyle="--", linewidth=1.2,
-                   label=f"Bangladesh {float(nat['mean']):.0f} (band: 95% interval)")
+                   label=_("{nation} {mean} (band: {confidence} interval)").format(
+                       confidence=_level(CONFIDENCE), nation=_unit_name(nat["unit"]) if "unit" in nat else _("Bangladesh"),
+                       mean=_num(float(nat["mean"]))))
     ax.errorbar(mean, y, xerr=_err(mean, lo, hi), fmt="none",
                 ecolor=colour, capsize=3, elinewidth=1.4)
-    ax.scatter(mean[~small], y[~small], marker="o", s=40, color=colour, zorder=3, label="mean")
+    ax.scatter(mean[~small], y[~small], marker="o", s=40, color=colour, zorder=3, label=_("mean"))
     ax.scatter(mean[small], y[small], marker="o", s=40, facecolor="white", edgecolor=colour, zorder=3,
-               label=f"mean, small n (< {SMALL_N} programmes)")
-    labels = [_wrap(f"{u} (n={int(n)})", 50) for u, n in zip(df["unit"], df["n"], strict=True)]
+               label=_("mean, small n (< {n} programmes)").format(n=_int(SMALL_N)))
+    labels = [_wrap(f"{_unit_name(u)} ({_n_programmes(n)})", 50) for u, n in zip(df["unit"], df["n"], strict=True)]
     ax.set_yticks(y, labels, fontsize=8.5)
     ax.set_xlim(0, 100)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.06 - 0.5 / max(len(df), 4)), ncols=3, fontsize=8.5,
@@ -137,15 +185,15 @@ def share_by_unit(
     ``scope`` are drawn, the national row as the line. Used for the budget share in
     gender-specific or transformative programmes and for data readiness.
     """
-    what = "ministry or division" if scope == "ministry" else scope
-    ylabel = what.capitalize()
+    title, xlabel = (_ci(SHARE_WORDS[t]) if t in SHARE_WORDS else _(t) for t in (title, xlabel))
+    ylabel = _(SCOPE_NAMES[scope]) if scope in SCOPE_NAMES else scope.capitalize()
     national = None
     if not _empty(shares, "scope"):
         national = shares[shares["scope"] == "national"]
         shares = shares[shares["scope"] == scope]
     if _empty(shares, "unit", "share"):
-        return no_data(title, xlabel, ylabel, "No figures to compare.")
-    df = shares.loc[shares["unit"].map(str.casefold).sort_values().index]
+        return no_data(title, xlabel, ylabel, _("No figures to compare."))
+    df = shares.loc[shares["unit"].map(lambda u: _unit_name(u).casefold()).sort_values().index]
     y = np.arange(len(df))[::-1]
     share = df["share"].astype(float).to_numpy()
     fig, ax = _figure(10, 2.0 + ROW_HEIGHT * len(df))
@@ -156,14 +204,15 @@ def share_by_unit(
                     ecolor="#222222", capsize=3)
     for yi, s in zip(y, share, strict=True):
         if np.isnan(s):
-            ax.text(0.01, yi, "no data", va="center", fontsize=8, style="italic")
+            ax.text(0.01, yi, _("no data"), va="center", fontsize=8, style="italic")
     if not _empty(national, "share") and not is_missing(national.iloc[0]["share"]):
         nat = float(national.iloc[0]["share"])
-        ax.axvline(nat, color="#333333", linestyle="--", linewidth=1.2, label=f"Bangladesh {nat:.0%}")
+        nation = _unit_name(national.iloc[0]["unit"]) if "unit" in national.columns else _("Bangladesh")
+        ax.axvline(nat, color="#333333", linestyle="--", linewidth=1.2, label=f"{nation} {_pct(nat)}")
         ax.legend(loc="lower right", fontsize=8.5)
     n_col = next((c for c in ("n", "n_programmes_with_budget") if c in df.columns), None)
     labels = [
-        _wrap(f"{u} (n={int(n)})" if n_col and not is_missing(n) else str(u), 50)
+        _wrap(f"{_unit_name(u)} ({_n_programmes(n)})" if n_col and not is_missing(n) else _unit_name(u), 50)
         for u, n in zip(df["unit"], df[n_col] if n_col else [None] * len(df), strict=True)
     ]
     ax.set_yticks(y, labels, fontsize=8.5)
@@ -182,18 +231,18 @@ def coverage_gaps(lifecycle_matrix: pd.DataFrame | None, target_groups: pd.DataF
     :func:`stage_counts`); ``target_groups``: ``target_groups_reached``
     rows (the guideline's groups of ``scope`` are drawn, :func:`guideline_groups`).
     """
-    title = "Life-cycle stages and target groups covered across government"
-    xlabel, ylabel = "Number of programmes", "Life-cycle stage"
+    title = _("Life-cycle stages and target groups covered across government")
+    xlabel, ylabel = _("Number of programmes"), _("Life-cycle stage")
     stages = stage_counts(lifecycle_matrix)
     groups = guideline_groups(target_groups, scope)
     if _empty(stages, "lifecycle_stage", "n_programmes") and _empty(groups, "group", "n_programmes"):
-        return no_data(title, xlabel, ylabel, "No programme assessed.")
+        return no_data(title, xlabel, ylabel, _("No programme assessed."))
     rows = max(len(stages) if stages is not None else 0, len(groups) if groups is not None else 0)
     fig, (left, right) = _figure(12, 1.8 + 0.36 * rows, ncols=2)
-    for ax, df, col, name in ((left, stages, "lifecycle_stage", "Life-cycle stage"),
-                              (right, groups, "group", "Target group named by the guideline")):
+    for ax, df, col, name in ((left, stages, "lifecycle_stage", _("Life-cycle stage")),
+                              (right, groups, "group", _("Target group named by the guideline"))):
         if _empty(df, col, "n_programmes"):
-            ax.text(0.5, 0.5, "No data.", ha="center", transform=ax.transAxes)
+            ax.text(0.5, 0.5, _("No data."), ha="center", transform=ax.transAxes)
             ax.set_xlabel(xlabel)
             ax.set_ylabel(name)
             continue
@@ -201,9 +250,9 @@ def coverage_gaps(lifecycle_matrix: pd.DataFrame | None, target_groups: pd.DataF
         vals = df["n_programmes"].astype(float).to_numpy()
         ax.barh(y, vals, color=BAR_COLOUR, edgecolor="#333333", height=0.7)
         for yi, v in zip(y, vals, strict=True):
-            ax.text(v, yi, "  no programme" if v == 0 else f" {int(v)}", va="center", fontsize=8,
+            ax.text(v, yi, "  " + _("no programme") if v == 0 else f" {_int(v)}", va="center", fontsize=8,
                     fontweight="bold" if v == 0 else "normal")
-        ax.set_yticks(y, [_wrap(label(v), 28) for v in df[col]], fontsize=8.5)
+        ax.set_yticks(y, [_wrap(_(label(v)), 28) for v in df[col]], fontsize=8.5)
         ax.set_xlim(0, max(vals.max() if len(vals) else 1, 1) * 1.35)
         ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
         ax.set_xlabel(xlabel)
@@ -215,13 +264,15 @@ def model_coefficients(coefficients: pd.DataFrame, title: str, odds_ratio: bool 
     """Coefficients with 95% intervals (``term``, ``estimate``, ``ci_low``, ``ci_high``;
     with ``odds_ratio`` the ratio columns ``odds_ratio``, ``or_ci_low``, ``or_ci_high``
     are drawn on a log axis if present). The intercept is left out."""
-    xlabel = "Odds ratio, 95% interval (log scale)" if odds_ratio else "Estimate, 95% interval"
-    ylabel = "Term"
+    xlabel = (_ci(N_("Odds ratio, {confidence} interval (log scale)")) if odds_ratio
+              else _ci(N_("Estimate, {confidence} interval")))
+    ylabel = _("Term")
+    title = _(title)
     if _empty(coefficients, "term", "estimate", "ci_low", "ci_high"):
-        return no_data(title, xlabel, ylabel, "No model fitted.")
+        return no_data(title, xlabel, ylabel, _("No model fitted."))
     df = coefficients[~coefficients["term"].astype(str).str.lower().isin(["intercept", "const"])]
     if df.empty:
-        return no_data(title, xlabel, ylabel, "Only an intercept was fitted.")
+        return no_data(title, xlabel, ylabel, _("Only an intercept was fitted."))
     est, lo, hi = (df[c].astype(float).to_numpy() for c in ("estimate", "ci_low", "ci_high"))
     if odds_ratio:
         est, lo, hi = np.exp(est), np.exp(lo), np.exp(hi)
@@ -232,11 +283,28 @@ def model_coefficients(coefficients: pd.DataFrame, title: str, odds_ratio: bool 
     ax.axvline(1.0 if odds_ratio else 0.0, color="#555555", linestyle="--", linewidth=1)
     if odds_ratio:
         ax.set_xscale("log")
-    ax.set_yticks(y, [_wrap(t, 45) for t in df["term"]], fontsize=8.5)
+    ax.set_yticks(y, [_wrap(_term(t), 45) for t in df["term"]], fontsize=8.5)
     ax.set_ylim(-0.6, len(df) - 0.4)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     return _label(fig, ax, title, xlabel, ylabel)
+
+
+#: A model's terms other than the budget: one per cluster, ``cluster: <name>``.
+CLUSTER_TERM = "cluster: "
+#: The model's term names as shown (message ids).
+TERM_WORDS: dict[str, str] = {BUDGET_TERM: N_("log10 budget (crore)")}
+
+
+def _term(term: object) -> str:
+    """A model term in words: the budget term, or ``cluster: <name>`` with the cluster's name."""
+    text = str(term)
+    if text in TERM_WORDS:
+        return _(TERM_WORDS[text])
+    if text.startswith(CLUSTER_TERM):
+        cluster = text.removeprefix(CLUSTER_TERM)
+        return _("cluster: {cluster}").format(cluster=_(CLUSTER_NAMES.get(cluster, cluster)))
+    return text
 
 
 def trend_by_round(pairs: pd.DataFrame | None) -> Figure:
@@ -244,25 +312,27 @@ def trend_by_round(pairs: pd.DataFrame | None) -> Figure:
     score in its earlier and later round, joined by a line
     (``trend_by_round(...).pairs``: ``programme``, ``round_before``, ``round_after``,
     ``score_before``, ``score_after``). No programme outside a pair is drawn."""
-    title = "The same programmes in two assessment rounds"
-    xlabel, ylabel = "Assessment round", "Gender inclusion score (0-100)"
+    title = _("The same programmes in two assessment rounds")
+    xlabel, ylabel = _("Assessment round"), _("Gender inclusion score (0-100)")
     if _empty(pairs, "programme", "score_before", "score_after"):
-        return no_data(title, xlabel, ylabel, "No programme is assessed in two rounds.")
+        return no_data(title, xlabel, ylabel, _("No programme is assessed in two rounds."))
     rows = pairs.dropna(subset=["score_before", "score_after"])
     if not len(rows):
-        return no_data(title, xlabel, ylabel, "No paired programme has a score in both rounds.")
+        return no_data(title, xlabel, ylabel, _("No paired programme has a score in both rounds."))
     fig, ax = _figure(8.5, 1.8 + 0.28 * len(rows))
     palette = sns.color_palette("colorblind", 3)
     for r in rows.to_dict("records"):
         change = r["score_after"] - r["score_before"]
         colour = palette[2] if change > 0 else palette[1] if change < 0 else "#777777"
         ax.plot([0, 1], [r["score_before"], r["score_after"]], marker="o", color=colour, linewidth=1.2)
-        ax.text(1.03, r["score_after"], _wrap(r["programme"], 45), fontsize=7, va="center")
-    rounds_before = " / ".join(sorted(set(rows["round_before"].astype(str))))
-    rounds_after = " / ".join(sorted(set(rows["round_after"].astype(str))))
-    ax.set_xticks([0, 1], [f"earlier ({rounds_before})", f"later ({rounds_after})"])
+        ax.text(1.03, r["score_after"], _wrap(_programme_name(r["programme"]), 45), fontsize=7, va="center")
+    rounds_before = " / ".join(_digits(r) for r in sorted(set(rows["round_before"].astype(str))))
+    rounds_after = " / ".join(_digits(r) for r in sorted(set(rows["round_after"].astype(str))))
+    ax.set_xticks([0, 1], [_("earlier ({rounds})").format(rounds=rounds_before),
+                           _("later ({rounds})").format(rounds=rounds_after)])
     ax.set_xlim(-0.2, 1.9)
     ax.set_ylim(0, 100)
     ax.set_ylabel(ylabel)
-    _note(ax, f"{len(rows)} programmes assessed in both rounds; green: score rose, orange: fell.")
+    _note(ax, _("{n} programmes assessed in both rounds; green: score rose, orange: fell.").format(
+        n=_int(len(rows))))
     return _label(fig, ax, title, xlabel, ylabel)

@@ -12,6 +12,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from nsss_analysis.diagnostics.units import is_missing
+from nsss_analysis.reference.glossary import CLUSTER_NAMES, LEVEL_NAMES
+from nsss_analysis.reference.i18n import N_, _, ngettext
 from nsss_analysis.reference.vocab import DOMAINS, ITEMS, LEVELS, normalise_key
 from nsss_analysis.report.figures.style import (
     ANSWER_COLOURS,
@@ -19,18 +21,23 @@ from nsss_analysis.report.figures.style import (
     BAR_COLOUR,
     POINT_COLOUR,
     ROW_HEIGHT,
+    _ci,
     _empty,
     _figure,
+    _fy,
+    _int,
     _label,
     _note,
+    _num,
     _paired_pointrange,
+    _pct,
     _programme_labels,
+    _programme_name,
     _share_axis,
     _wrap,
     no_data,
 )
 from nsss_analysis.report.labels import ANSWER_LABELS, label
-from nsss_analysis.report.wording import plural
 
 #: At most this many programmes in the answers heatmap: a figure's memory and drawing
 #: time grow with its area, and a page of more rows is not read cell by cell anyway;
@@ -46,18 +53,19 @@ def item_heatmap(assessments: pd.DataFrame, limit: int = MAX_HEATMAP_PROGRAMMES)
     ``limit`` programmes, the first ``limit`` are shown and a note says where the
     others are, so the figure's size does not grow with the ministry's.
     """
-    title = "Answers to the ten assessment items, by programme"
-    xlabel, ylabel = "Item (intent | transformative elements | evidence and M&E)", "Programme"
+    title = _("Answers to the ten assessment items, by programme")
+    xlabel, ylabel = _("Item (intent | transformative elements | evidence and M&E)"), _("Programme")
     if _empty(assessments, "programme", *ITEMS):
-        return no_data(title, xlabel, ylabel, "No programme assessed.")
+        return no_data(title, xlabel, ylabel, _("No programme assessed."))
     total = len(assessments)
     assessments = assessments.iloc[:limit]
     answers = assessments.loc[:, list(ITEMS)].fillna("unknown").astype(str)
     answers = answers.where(answers.isin(ANSWER_ORDER), "unknown")
     codes = answers.apply(lambda col: col.map({a: i for i, a in enumerate(ANSWER_ORDER)}))
-    text = answers.apply(lambda col: col.map(ANSWER_LABELS))
+    words = {a: _(ANSWER_LABELS[a]) for a in ANSWER_ORDER}
+    text = answers.apply(lambda col: col.map(words))
     codes.index = _programme_labels(assessments)
-    codes.columns = [_wrap(label(i), 13) for i in ITEMS]
+    codes.columns = [_wrap(_(label(i)), 13) for i in ITEMS]
     fig, ax = _figure(11, 2.6 + ROW_HEIGHT * 1.3 * len(codes))
     _annotated_grid(ax, codes, text)
     for boundary in np.cumsum([len(v) for v in DOMAINS.values()])[:-1]:
@@ -69,13 +77,13 @@ def item_heatmap(assessments: pd.DataFrame, limit: int = MAX_HEATMAP_PROGRAMMES)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     handles = [
-        Patch(facecolor=ANSWER_COLOURS[a], edgecolor="#555555", label=ANSWER_LABELS[a])
+        Patch(facecolor=ANSWER_COLOURS[a], edgecolor="#555555", label=words[a])
         for a in ANSWER_ORDER
     ]
-    fig.legend(handles=handles, loc="outside lower center", ncols=5, frameon=False, title="Answer")
+    fig.legend(handles=handles, loc="outside lower center", ncols=5, frameon=False, title=_("Answer"))
     if total > len(assessments):
-        _note(ax, f"The first {len(assessments)} of {total} programmes; every programme's answers are in "
-                  "the programme cards.")
+        _note(ax, _("The first {shown} of {total} programmes; every programme's answers are in "
+                    "the programme cards.").format(shown=_int(len(assessments)), total=_int(total)))
     return _label(fig, ax, title, xlabel, ylabel)
 
 
@@ -112,17 +120,17 @@ def level_comparison(level_shares: pd.DataFrame, units: list[str] | None = None)
     (``unit``, ``level``, ``count``, ``n``, ``share``, ``ci_low``, ``ci_high``),
     e.g. the ministry's rows and the national rows. Points with 95% Wilson intervals.
     """
-    title = "Programmes by gender-responsiveness level (WHO GRAS), with 95% intervals"
-    xlabel, ylabel = "Share of programmes", "Level"
+    title = _ci(N_("Programmes by gender-responsiveness level (WHO GRAS), with {confidence} intervals"))
+    xlabel, ylabel = _("Share of programmes"), _("Level")
     if _empty(level_shares, "unit", "level", "share", "ci_low", "ci_high", "n"):
-        return no_data(title, xlabel, ylabel, "No programme scored.")
+        return no_data(title, xlabel, ylabel, _("No programme scored."))
     units = units or list(dict.fromkeys(level_shares["unit"].tolist()))
     levels = list(LEVELS)
     return _paired_pointrange(
         level_shares,
         "level",
         levels,
-        [lv.capitalize() for lv in levels],
+        [_(LEVEL_NAMES[lv]).capitalize() for lv in levels],
         units,
         title=title,
         xlabel=xlabel,
@@ -136,17 +144,17 @@ def item_yes_comparison(item_shares: pd.DataFrame, units: list[str] | None = Non
     ``item_shares``: rows of ``item_yes_shares`` (``unit``, ``item``,
     ``count_yes``, ``n``, ``share``, ``ci_low``, ``ci_high``).
     """
-    title = "Programmes answering 'yes' to each item, with 95% intervals"
-    xlabel, ylabel = "Share of programmes answering yes", "Item"
+    title = _ci(N_("Programmes answering 'yes' to each item, with {confidence} intervals"))
+    xlabel, ylabel = _("Share of programmes answering yes"), _("Item")
     if _empty(item_shares, "unit", "item", "share", "ci_low", "ci_high", "n"):
-        return no_data(title, xlabel, ylabel, "No programme assessed.")
+        return no_data(title, xlabel, ylabel, _("No programme assessed."))
     units = units or list(dict.fromkeys(item_shares["unit"].tolist()))
     count = "count_yes" if "count_yes" in item_shares.columns else "count"
     return _paired_pointrange(
         item_shares,
         "item",
         list(ITEMS),
-        [label(i) for i in ITEMS],
+        [_(label(i)) for i in ITEMS],
         units,
         title=title,
         xlabel=xlabel,
@@ -162,10 +170,11 @@ def lifecycle_heatmap(matrix: pd.DataFrame, title_scope: str = "") -> Figure:
     ``lifecycle_stage``, ``n_programmes``, ``budget_crore``). A programme naming two
     stages counts in both cells, so the cells do not add up to the programme count.
     """
-    title = "Programmes by NSSS cluster and life-cycle stage" + (f": {title_scope}" if title_scope else "")
-    xlabel, ylabel = "Life-cycle stage", "NSSS cluster"
+    title = (_("Programmes by NSSS cluster and life-cycle stage: {scope}").format(scope=title_scope)
+             if title_scope else _("Programmes by NSSS cluster and life-cycle stage"))
+    xlabel, ylabel = _("Life-cycle stage"), _("NSSS cluster")
     if _empty(matrix, "cluster", "lifecycle_stage", "n_programmes"):
-        return no_data(title, xlabel, ylabel, "No programme with a cluster or life-cycle stage.")
+        return no_data(title, xlabel, ylabel, _("No programme with a cluster or life-cycle stage."))
     # Rows and columns in the table's own order (the NSSS order, "none" last).
     stages = list(dict.fromkeys(matrix["lifecycle_stage"].astype(str)))
     clusters = list(dict.fromkeys(matrix["cluster"].astype(str)))
@@ -188,7 +197,8 @@ def lifecycle_heatmap(matrix: pd.DataFrame, title_scope: str = "") -> Figure:
         for j in range(counts.shape[1]):
             c = int(counts.iat[i, j])
             b = budget.iat[i, j]
-            annot[i, j] = f"{c}\nTk {b:,.0f} cr" if c and not is_missing(b) and b > 0 else f"{c}"
+            annot[i, j] = (_("{count}\nTk {amount} cr").format(count=_int(c), amount=_num(b))
+                           if c and not is_missing(b) and b > 0 else _int(c))
     fig, ax = _figure(10, 1.8 + 0.75 * len(clusters))
     empty = counts.to_numpy() == 0
     sns.heatmap(
@@ -203,14 +213,15 @@ def lifecycle_heatmap(matrix: pd.DataFrame, title_scope: str = "") -> Figure:
         annot_kws={"fontsize": 8},
         linewidths=0.8,
         linecolor="#888888",
-        cbar_kws={"label": "Number of programmes", "ticks": mpl.ticker.MaxNLocator(integer=True)},
+        cbar_kws={"label": _("Number of programmes"), "ticks": mpl.ticker.MaxNLocator(integer=True)},
     )
     ax.set_facecolor("white")
     ax.grid(False)
     for i, j in zip(*np.nonzero(empty), strict=True):
-        ax.text(j + 0.5, i + 0.5, "0", ha="center", va="center", fontsize=8, color="#333333")
-    ax.set_xticklabels([_wrap(label(s), 14) for s in stages], rotation=0, fontsize=8)
-    ax.set_yticklabels([_wrap(c, 24) for c in clusters], rotation=0, fontsize=8.5)
+        ax.text(j + 0.5, i + 0.5, _int(0), ha="center", va="center", fontsize=8, color="#333333")
+    ax.set_xticklabels([_wrap(_(label(s)), 14) for s in stages], rotation=0, fontsize=8)
+    ax.set_yticklabels([_wrap(_(CLUSTER_NAMES[c]) if c in CLUSTER_NAMES else c, 24) for c in clusters],
+                       rotation=0, fontsize=8.5)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     return _label(fig, ax, title, xlabel, ylabel)
@@ -231,19 +242,20 @@ def budget_and_women_share(
     ``ministry_code``, limited to one ministry. A programme that does not report women
     beneficiaries says so in place of a point.
     """
-    title = "Budget" + (f" (FY {fiscal_year})" if fiscal_year else "") + " and women's share of beneficiaries"
-    xlabel, ylabel = "Budget (BDT crore)", "Programme"
+    title = (_("Budget ({fiscal_year}) and women's share of beneficiaries").format(fiscal_year=_fy(fiscal_year))
+             if fiscal_year else _("Budget and women's share of beneficiaries"))
+    xlabel, ylabel = _("Budget (BDT crore)"), _("Programme")
     df = _programme_budget_and_women(programme_budgets, women_share_by_programme, ministry_code)
     if df.empty:
-        return no_data(title, xlabel, ylabel, "No budget or beneficiary figures reported.")
+        return no_data(title, xlabel, ylabel, _("No budget or beneficiary figures reported."))
     df = df.sort_values(["budget_crore", "programme"], ascending=[False, True], na_position="last")
-    labels = [_wrap(p) for p in df["programme"]]
+    labels = [_wrap(_programme_name(p)) for p in df["programme"]]
     y = np.arange(len(df))[::-1]
     fig, (left, right) = _figure(11, 1.9 + ROW_HEIGHT * 1.2 * len(df), ncols=2, sharey=True)
     budget = df["budget_crore"].astype(float).to_numpy()
     left.barh(y, np.nan_to_num(budget), color=BAR_COLOUR, edgecolor="#333333")
     for yi, b in zip(y, budget, strict=True):
-        left.text(0 if np.isnan(b) else b, yi, "  not reported" if np.isnan(b) else f" {b:,.0f}",
+        left.text(0 if np.isnan(b) else b, yi, "  " + _("not reported") if np.isnan(b) else f" {_num(b)}",
                   va="center", fontsize=8, style="italic" if np.isnan(b) else "normal")
     left.set_yticks(y, labels)
     left.set_ylim(-0.6, len(df) - 0.4)
@@ -253,17 +265,20 @@ def budget_and_women_share(
     share = df["women_share"].astype(float).to_numpy()
     right.scatter(share, y, marker="o", s=45, color=POINT_COLOUR, zorder=3)
     for yi, sh, year in zip(y, share, df["women_fiscal_year"], strict=True):
-        text = "  not reported" if np.isnan(sh) else f"  {sh:.0%}" + (
-            f" (FY {year})" if fiscal_year and isinstance(year, str) and year != fiscal_year else "")
+        text = "  " + _("not reported") if np.isnan(sh) else f"  {_pct(sh)}" + (
+            f" ({_fy(year)})" if fiscal_year and isinstance(year, str) and year != fiscal_year else "")
         right.text(0.02 if np.isnan(sh) else sh, yi, text, va="center", fontsize=8,
                    style="italic" if np.isnan(sh) else "normal")
     right.axvline(0.5, color="#555555", linestyle="--", linewidth=1)
     _share_axis(right)
-    right.set_xlabel("Women's share of beneficiaries")
+    right.set_xlabel(_("Women's share of beneficiaries"))
     right.set_ylabel("")
     reporting = int(np.isfinite(share).sum())
-    _note(left, f"{plural(reporting, 'programme')} of {len(df)} report women beneficiaries "
-                "(administrative totals: no interval); dashed line: half of beneficiaries.")
+    _note(left, ngettext("{n} programme of {total} report women beneficiaries "
+                         "(administrative totals: no interval); dashed line: half of beneficiaries.",
+                         "{n} programmes of {total} report women beneficiaries "
+                         "(administrative totals: no interval); dashed line: half of beneficiaries.",
+                         reporting).format(n=_int(reporting), total=_int(len(df))))
     return _label(fig, [left, right], title, xlabel, ylabel)
 
 

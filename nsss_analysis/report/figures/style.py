@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import textwrap
 import warnings
+from functools import cache
 
 import matplotlib as mpl
 import numpy as np
@@ -13,10 +14,15 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
-from matplotlib.ticker import PercentFormatter
+from matplotlib.ticker import Formatter, PercentFormatter
 
 from nsss_analysis.diagnostics.rubric import SMALL_N
-from nsss_analysis.diagnostics.units import is_missing
+from nsss_analysis.diagnostics.units import NATIONAL_UNIT, is_missing
+from nsss_analysis.reference.glossary import CLUSTER_NAMES
+from nsss_analysis.reference.i18n import N_, _, current, pgettext
+from nsss_analysis.reference.ministries import match_ministry
+from nsss_analysis.reference.vocab import load_reference, normalise_key
+from nsss_analysis.report import numbers
 from nsss_analysis.report.fonts import figure_rc
 
 #: Seed for anything random in a plot (jitter, bootstrap); the 2019 workshop's date.
@@ -81,7 +87,8 @@ POINT_COLOUR = to_hex(mpl.colormaps["cividis"](0.05))
 SEX_ORDER = ("female", "male", "hijra")
 
 
-SEX_LABELS = {"female": "Women", "male": "Men", "hijra": "Hijra/third gender"}
+#: The sexes as a legend names them (message ids: translated where drawn).
+SEX_LABELS = {"female": N_("Women"), "male": N_("Men"), "hijra": N_("Hijra/third gender")}
 
 
 SEX_HATCHES = {"female": "", "male": "//", "hijra": ".."}
@@ -89,14 +96,15 @@ SEX_HATCHES = {"female": "", "male": "//", "hijra": ".."}
 
 #: The mark every figure carries when built from data marked synthetic (set by
 #: :func:`set_theme`, from the processed tables' ``synthetic`` column).
-SYNTHETIC_MARK = "Synthetic data (data/raw/SYNTHETIC): not an official assessment"
+SYNTHETIC_MARK = N_("Synthetic data (data/raw/SYNTHETIC): not an official assessment")
 _mark = {"text": ""}
 
 
-def set_theme(synthetic: bool = False, language: str = "en") -> None:
+def set_theme(synthetic: bool = False, language: str | None = None) -> None:
     """Reset Matplotlib and seaborn to the reports' theme and fix the random seeds;
     with ``synthetic``, every figure drawn after it carries ``SYNTHETIC_MARK``; the
-    fonts and text shaping are those of ``language`` (:func:`fonts.figure_rc`).
+    fonts and text shaping are those of ``language`` (:func:`fonts.figure_rc`; default:
+    the current language, English unless ``set_language`` chose another).
 
     Called at the top of every notebook: ``%reset -f`` in a reused kernel does not
     undo rcParams or seeds, so each report starts from the same state.
@@ -116,14 +124,14 @@ def set_theme(synthetic: bool = False, language: str = "en") -> None:
             "figure.titleweight": "bold",
             "figure.titlesize": "large",
         }
-        | figure_rc(language)
+        | figure_rc(language or current().language)
     )
     np.random.seed(SEED)
     random.seed(SEED)
-    # Bangla programme names: DejaVu has no Bengali glyphs; a missing glyph is drawn as
-    # a box, which is ugly but not an error worth a warning in every report.
+    # Matplotlib's own warning per missing glyph is silenced in reports; figure rendering
+    # (``display.figure_png``) collects them and raises one ``MissingGlyphWarning`` per
+    # figure instead, which the test suite turns into an error.
     warnings.filterwarnings("ignore", message="Glyph .* missing from font")
-    warnings.filterwarnings("ignore", message="Matplotlib currently does not support Bengali")
 
 
 def _wrap(text: object, width: int = LABEL_WIDTH) -> str:
@@ -137,19 +145,154 @@ def _figure(width: float, height: float, ncols: int = 1, sharey: bool = False):
 
 
 def _label(fig: Figure, axes, title: str, xlabel: str, ylabel: str) -> Figure:
-    """Set the title (wrapped to the figure's width) and label the first axes if unlabelled."""
+    """Set the title (wrapped to the figure's width) and label the first axes if unlabelled;
+    in Bangla, every axis's tick numbers in Bangla digits (:func:`_local_ticks`)."""
     width_chars = int(fig.get_figwidth() * 8.5)  # bold "large" title characters per inch
     fig.suptitle("\n".join(textwrap.wrap(title, width_chars)) or title)
     if _mark["text"]:
-        fig.text(0.995, 0.005, _mark["text"], ha="right", va="bottom", fontsize=7, color="#B2182B")
+        fig.text(0.995, 0.005, _(_mark["text"]), ha="right", va="bottom", fontsize=7, color="#B2182B")
     first = np.atleast_1d(axes)[0]
     first.set_xlabel(first.get_xlabel() or xlabel)
     first.set_ylabel(first.get_ylabel() or ylabel)
+    _local_ticks(fig)
     return fig
 
 
-def no_data(title: str, xlabel: str, ylabel: str, message: str = "No data to show.") -> Figure:
-    """A small figure that keeps the title and axis labels and says there is nothing."""
+# --- words and numbers in the current language ----------------------------------------
+
+
+def _language() -> str:
+    """The language figures are drawn in: the one ``set_language`` chose."""
+    return current().language
+
+
+def _num(value: object, decimals: int = 0) -> str:
+    """A number as the figure's reader writes it (English exactly as before: ``1,234``)."""
+    if _language() == "en":
+        return f"{float(value):,.{decimals}f}"  # type: ignore[arg-type]
+    return numbers.number(value, _language(), decimals)
+
+
+def _pct(share: object) -> str:
+    """A share 0-1 as a whole percentage (``46%`` / ``৪৬%``)."""
+    if _language() == "en":
+        return f"{float(share):.0%}"  # type: ignore[arg-type]
+    return numbers.percent(share, _language())
+
+
+#: The confidence of every interval drawn, and the outer limits of a funnel plot.
+CONFIDENCE = 0.95
+OUTER_LIMITS = 0.998
+
+
+def _level(share: float) -> str:
+    """A confidence level as written in a sentence: ``95%``, ``99.8%`` / ``৯৫%``."""
+    return _digits(f"{100 * share:g}%")
+
+
+def _ci(message: str) -> str:
+    """``message`` (marked with ``N_``) in the current language, its ``{confidence}``
+    written as the interval's level: a literal ``95% i...`` in a message id reads to
+    gettext tools as a ``% i`` format and breaks the catalogue."""
+    return _(message).format(confidence=_level(CONFIDENCE), outer=_level(OUTER_LIMITS))
+
+
+def _fy(fiscal_year: object) -> str:
+    """``FY 2024-25`` / ``অর্থবছর ২০২৪-২৫``."""
+    return _("FY {fiscal_year}").format(fiscal_year=numbers.fiscal_year(fiscal_year, _language()))
+
+
+def _digits(text: object) -> str:
+    """``text`` with its digits in the language's script (age bands, rounds)."""
+    return numbers.localise_digits(str(text), _language())
+
+
+def _int(value: object) -> str:
+    """A whole number without grouping (row numbers, small counts): ``12`` / ``১২``."""
+    return _digits(int(value))  # type: ignore[call-overload]
+
+
+def _n_programmes(n: object) -> str:
+    """``n=12`` after a unit counted in programmes (``১২টি কর্মসূচি``)."""
+    return pgettext("programmes", "n={n}").format(n=_int(n))
+
+
+def _n_beneficiaries(n: object) -> str:
+    """``n=1,234`` after a count of beneficiaries (``১,২৩৪ জন``)."""
+    return pgettext("beneficiaries", "n={n}").format(n=_num(n))
+
+
+def _unit_name(unit: object) -> str:
+    """A unit of comparison as the reader names it: the nation, an NSSS cluster, or a
+    ministry or division (its Bangla name from the register); anything else as given."""
+    text = str(unit)
+    if _language() == "en":
+        return text
+    if text == NATIONAL_UNIT:
+        return _("Bangladesh")
+    if text in CLUSTER_NAMES:
+        return _(CLUSTER_NAMES[text])
+    ministry = match_ministry(text, allow_parts=False)
+    return ministry.name_in(_language()) if ministry is not None else text
+
+
+def _programme_name(name: object) -> str:
+    """A programme's name in the figure's language: its published Bangla name when the
+    catalogue of programmes has one, else the name the form gave."""
+    text = str(name)
+    if _language() == "en":
+        return text
+    return _bangla_programme_names().get(normalise_key(text), text)
+
+
+@cache
+def _bangla_programme_names() -> dict[str, str]:
+    return {normalise_key(p.programme): p.name_bn for p in load_reference().programmes if p.name_bn}
+
+
+class _LocalDigits(Formatter):
+    """Wraps an axis's tick formatter and writes its digits in the language's script;
+    a label in mathtext (log axes: ``$10^{2}$``) is written as a plain number instead,
+    since mathtext has no Bangla digits."""
+
+    def __init__(self, inner: Formatter, language: str):
+        self.inner, self.language = inner, language
+
+    def set_axis(self, axis) -> None:
+        super().set_axis(axis)
+        self.inner.set_axis(axis)
+
+    def set_locs(self, locs) -> None:
+        self.inner.set_locs(locs)
+
+    def __call__(self, x, pos=None) -> str:
+        text = self.inner(x, pos)
+        if "$" in text:
+            text = numbers.number(x, self.language, 0 if float(x) >= 1 else 2) if text.strip("$") else ""
+        return numbers.localise_digits(text, self.language)
+
+    def get_offset(self) -> str:
+        return numbers.localise_digits(self.inner.get_offset(), self.language)
+
+
+def _local_ticks(fig: Figure) -> None:
+    """In a language other than English, every axis's (and colour bar's) tick numbers
+    in that language's digits; English figures are left as they are."""
+    language = _language()
+    if language == "en":
+        return
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            for which in ("major", "minor"):
+                current_formatter = getattr(axis, f"get_{which}_formatter")()
+                if not isinstance(current_formatter, _LocalDigits):
+                    getattr(axis, f"set_{which}_formatter")(_LocalDigits(current_formatter, language))
+
+
+def no_data(title: str, xlabel: str, ylabel: str, message: str | None = None) -> Figure:
+    """A small figure that keeps the title and axis labels and says there is nothing
+    (``message``, already in the current language; default "No data to show.")."""
+    message = message or _("No data to show.")
     fig, ax = _figure(9, 2.4)
     ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=11, transform=ax.transAxes)
     ax.set_xticks([])
@@ -188,7 +331,8 @@ def _programme_labels(df: pd.DataFrame) -> list[str]:
     counts = pd.Series(names).value_counts()
     rows = df["source_row"].tolist() if "source_row" in df.columns else [None] * len(df)
     return [
-        _wrap(f"{n} (row {r})" if counts[n] > 1 and r is not None else n)
+        _wrap(_("{programme} (row {row})").format(programme=_programme_name(n), row=_int(r))
+              if counts[n] > 1 and r is not None else _programme_name(n))
         for n, r in zip(names, rows, strict=True)
     ]
 
@@ -237,8 +381,9 @@ def _paired_pointrange(
         high = rows["ci_high"].astype(float).to_numpy()
         n = rows["n"].dropna()
         n_value = int(n.iloc[0]) if len(n) else 0
+        shown = f"{_unit_name(unit)} ({_n_programmes(n_value)})"
         if _is_small(n_value):
-            small.append(f"{unit} (n={n_value})")
+            small.append(shown)
         marker = UNIT_MARKERS[k % len(UNIT_MARKERS)]
         ax.errorbar(
             share,
@@ -251,20 +396,20 @@ def _paired_pointrange(
             ms=7,
             capsize=3,
             elinewidth=1.6,
-            label=f"{unit} (n={n_value})",
+            label=shown,
         )
         if count and count in rows.columns:
             # counts in a column right of the plot, where no interval can cover them
             for yi, c, n_row in zip(y, rows[count].tolist(), rows["n"].tolist(), strict=True):
                 if not is_missing(c):
-                    ax.text(1.01, yi, f"{int(c)}/{int(n_row)}", va="center", fontsize=8,
+                    ax.text(1.01, yi, f"{_int(c)}/{_int(n_row)}", va="center", fontsize=8,
                             color=palette[k], transform=ax.get_yaxis_transform())
     ax.set_yticks(y_base, category_labels)
     _share_axis(ax)
     ax.set_ylim(-0.6, len(categories) - 0.4)
     fig.legend(loc="outside lower center", ncols=len(unit_order), fontsize=8.5, frameon=False)
     if small:
-        _note(ax, "Small n: " + ", ".join(small) + "; intervals are wide, read with care.")
+        _note(ax, _("Small n: {units}; intervals are wide, read with care.").format(units=", ".join(small)))
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     return _label(fig, ax, title, xlabel, ylabel)
@@ -294,6 +439,7 @@ def _programme_fy_labels(df: pd.DataFrame) -> list[str]:
         return [""] * len(df)
     names = df["programme"].astype(str)
     if "fiscal_year" not in df.columns:
-        return names.tolist()
+        return [_programme_name(n) for n in names]
     years = df.groupby(names)["fiscal_year"].transform("nunique")
-    return [f"{n} (FY {fy})" if k > 1 else n for n, fy, k in zip(names, df["fiscal_year"], years, strict=True)]
+    return [f"{_programme_name(n)} ({_fy(fy)})" if k > 1 else _programme_name(n)
+            for n, fy, k in zip(names, df["fiscal_year"], years, strict=True)]
