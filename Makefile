@@ -84,7 +84,7 @@ i18n: $(STAMP) ## extract the words to translate, update the Bangla catalogue, c
 		$(I18N_FLAGS) --sort-output --project nsss-analysis --version 0.1.0 \
 		--copyright-holder "NSSS gender diagnostics workbench" -o $(LOCALE)/nsss.pot .
 	$(BIN)/pybabel update -D nsss -i $(LOCALE)/nsss.pot -d $(LOCALE) $(I18N_FLAGS) --ignore-obsolete --no-fuzzy-matching
-	$(BIN)/pybabel compile -D nsss -d $(LOCALE) --statistics
+	$(BIN)/python -m tools.compile_catalogue $(LOCALE)
 
 figures-page: $(STAMP) ## every figure in English and Bangla side by side: reports/figures-test.html (after make processed)
 	$(BIN)/python -m tools.figures_page

@@ -166,3 +166,14 @@ def test_the_bangla_catalogue_has_no_english_phrase_outside_placeholders_and_she
     bangla = [m.string for m in _catalogue(PO) if m.id and isinstance(m.string, str)]
     leftovers = {t: english_runs(t, allowed) for t in bangla}
     assert not {t: r for t, r in leftovers.items() if r}
+
+
+def test_every_translation_keeps_the_placeholders_of_its_message_id(tmp_path):
+    from tools.compile_catalogue import placeholder_errors
+
+    assert placeholder_errors(PO) == []
+    bad = tmp_path / "bad.po"
+    bad.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
+                   'msgid "95% interval {low}–{high}"\nmsgstr "৯৫% ব্যবধান {low}–{উচ্চ}"\n', encoding="utf-8")
+    (error,) = placeholder_errors(bad)
+    assert "bad.po:5" in error and "'high'" in error
