@@ -119,6 +119,27 @@ def reason_in_words(reason: object, reason_id: object = None, reason_values: obj
         return english
 
 
+def number_in_words(value: float, format_spec: str = "", translate: Translator | None = None) -> str:
+    """A number as a reason shows it in the current language (Bangla digits, South
+    Asian grouping for a ``,`` spec).
+
+    >>> from nsss_analysis.reference.i18n import translator
+    >>> number_in_words(1234567, ",", translator("bn")), number_in_words(12, "", translator("en"))
+    ('১২,৩৪,৫৬৭', '12')
+    """
+    return _Formatter(translate or current()).format_field(value, format_spec)
+
+
+def digits_in_words(text: str, translate: Translator | None = None) -> str:
+    """Text the workbench wrote (a fiscal year, a date) with the language's digits.
+
+    >>> from nsss_analysis.reference.i18n import translator
+    >>> digits_in_words("2023-24", translator("bn"))
+    '২০২৩-২৪'
+    """
+    return _Formatter(translate or current()).format_field(Localised(str(text)), "")
+
+
 def _missing(value: object) -> bool:
     return value is None or (not isinstance(value, str | dict | list) and bool(pd.isna(value)))
 
