@@ -26,6 +26,9 @@ from nsss_analysis.intake.reasons import Reason
 from nsss_analysis.io import file_digest
 from nsss_analysis.reference.i18n import N_
 
+#: Where the limits on a submission's size are set (named in the reasons).
+CONFIG_FILE = "nsss_analysis/config.py"
+
 #: File types read as forms; anything else in the raw folder is reported as skipped.
 FORM_SUFFIXES = (".xlsx", ".xlsm", ".csv")
 
@@ -146,8 +149,8 @@ def _check_size(path: Path) -> None:
     if size > config.MAX_FILE_BYTES:
         raise FormReadError(
             N_("the file is {size:.0f} MB, over the limit of {limit:.0f} MB "
-               "for one submission (MAX_FILE_BYTES in nsss_analysis/config.py): not read"),
-            size=size / 1e6, limit=config.MAX_FILE_BYTES / 1e6,
+               "for one submission ({setting} in {config}): not read"),
+            size=size / 1e6, limit=config.MAX_FILE_BYTES / 1e6, setting="MAX_FILE_BYTES", config=CONFIG_FILE,
         )
 
 
@@ -163,8 +166,9 @@ def _check_parts(path: Path) -> None:
         if part.file_size > config.MAX_XLSX_PART_BYTES:
             raise FormReadError(
                 N_("the workbook's part {part} unpacks to {size:.0f} MB, over the limit of "
-                   "{limit:.0f} MB (MAX_XLSX_PART_BYTES in nsss_analysis/config.py): not read"),
+                   "{limit:.0f} MB ({setting} in {config}): not read"),
                 part=part.filename, size=part.file_size / 1e6, limit=config.MAX_XLSX_PART_BYTES / 1e6,
+                setting="MAX_XLSX_PART_BYTES", config=CONFIG_FILE,
             )
     total = sum(p.file_size for p in parts)
     if total > 4 * config.MAX_XLSX_PART_BYTES:
@@ -306,8 +310,8 @@ def _lines(f, bad: list[BadCell], counts: dict[str, list[int]]) -> Iterator[str]
             size += len(more)
             bad.append(BadCell(number, "", raw[:60].decode("utf-8", errors="replace") + "...", Reason.of(
                 N_("line {line} is {size:,} bytes, over the limit of {limit:,} "
-                   "(MAX_LINE_BYTES in nsss_analysis/config.py): not read"),
-                line=number, size=size, limit=config.MAX_LINE_BYTES)))
+                   "({setting} in {config}): not read"),
+                line=number, size=size, limit=config.MAX_LINE_BYTES, setting="MAX_LINE_BYTES", config=CONFIG_FILE)))
             yield "\n"
             continue
         try:

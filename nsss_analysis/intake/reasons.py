@@ -216,8 +216,6 @@ class _Nested:
 
 def _format(reason_id: str, values: Mapping[str, object], translate: Translator | None) -> str:
     template = translate(reason_id) if translate is not None else reason_id
-    if not values:
-        return template
     return _Formatter(translate).vformat(template, (), values)
 
 

@@ -94,7 +94,7 @@ INDEX_WORDS: dict[str, str] = {
     "on_record": N_("Programmes on record"),
     "not_recorded": N_("not recorded"),
     "none_yet": N_("No reports have been rendered yet: run {command}."),
-    "generated": N_("Generated {when} by nsss reports {version}. Each report is a static page that opens "
+    "generated": N_("Generated {when} by {program} {version}. Each report is a static page that opens "
                     "offline; its executed notebook (.ipynb) sits beside it as the full record."),
 }
 #: The index of each language: English ``index.html``, the others ``index.<language>.html``.
@@ -145,7 +145,7 @@ def _index_page(on_disk: dict, language: str, others: dict[str, str], synthetic:
     words = {key: t(message) for key, message in INDEX_WORDS.items()}
     words["small_n"] = words["small_n"].format(n=numbers.number(SMALL_N, language))
     words["none_yet"] = words["none_yet"].format(command="nsss reports")
-    words["generated"] = words["generated"].format(when=now(), version=__version__)
+    words["generated"] = words["generated"].format(when=now(), program="nsss reports", version=__version__)
     return env.get_template("index.html.j2").render(
         years=ordered, language=language, w=words,
         languages=[{"href": href, "language": code, "label": AUTONYMS.get(code, code)}
