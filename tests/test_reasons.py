@@ -24,7 +24,7 @@ from nsss_analysis.intake.quantities import (
 )
 from nsss_analysis.intake.reasons import Reason, number_in_words, reason_columns, reason_in_words
 from nsss_analysis.intake.schemas import QuarantineSchema
-from nsss_analysis.reference.i18n import english_runs, set_language, forget_language, translator
+from nsss_analysis.reference.i18n import english_runs, forget_language, set_language, translator
 from nsss_analysis.reference.vocab import QUARANTINE_COLUMNS, load_reference
 
 EN, BN = translator("en"), translator("bn")

@@ -159,7 +159,7 @@ def counted_assessments(assessments: pd.DataFrame) -> tuple[pd.DataFrame, pd.Dat
     keep: list[int] = []
     replaced: dict[int, dict[str, str]] = {}
     lines: list[dict] = []
-    for _, idx in keys.groupby(keys, sort=False).groups.items():
+    for _programme, idx in keys.groupby(keys, sort=False).groups.items():
         if len(idx) == 1:
             keep.append(idx[0])
             continue
