@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import string
 
 import pytest
 
@@ -198,3 +199,40 @@ def test_rows_files_and_lines_not_used_say_why_in_both_languages(raw_dir, write_
         assert bangla != r["reason"] and english_runs(bangla, allowed) == [], bangla
     women = q[q["column"] == "women_beneficiaries"].iloc[0]
     assert "(২৫০)" in reason_in_words(women["reason"], women["reason_id"], women["reason_values"], BN)
+
+
+def _reason_ids() -> list[str]:
+    """Every message id the reader and cleaner mark with ``N_`` (the form's words aside)."""
+    import ast
+    from pathlib import Path
+
+    import nsss_analysis.intake as intake
+
+    ids = []
+    for path in sorted(Path(intake.__file__).parent.glob("*.py")):
+        if path.name in ("template.py", "reasons.py"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "N_"
+                    and isinstance(node.args[0], ast.Constant)):
+                ids.append(node.args[0].value)
+    return ids
+
+
+#: Technical names a Bangla reason keeps (file types, encodings, programs).
+TECHNICAL = [".xlsx", ".xlsm", ".csv", "CSV", "Excel 97-2003", "UTF-8", "Windows-1252", "NUL", "NSSS"]
+
+
+@pytest.mark.parametrize("reason_id", _reason_ids())
+def test_every_reason_template_round_trips_with_any_values(reason_id):
+    fields = [(name, spec) for _, name, spec, _ in string.Formatter().parse(reason_id) if name]
+    values = {name: 1234567.0 if spec else f"X{i}" for i, (name, spec) in enumerate(fields)}
+    why = Reason.of(reason_id, **values)
+    assert str(why) == reason_id.format(**values)
+    stored = reason_columns(why)
+    assert reason_in_words(stored["reason"], stored["reason_id"], stored["reason_values"], EN) == str(why)
+    bangla = reason_in_words(stored["reason"], stored["reason_id"], stored["reason_values"], BN)
+    assert bangla != str(why) or not re.search("[A-Za-z]{3}", reason_id.format(**{k: "" for k in values}))
+    assert english_runs(bangla, [*[v for v in values.values() if isinstance(v, str)], *TECHNICAL]) == [], bangla
+    if any(spec for _, spec in fields):
+        assert "১২,৩৪,৫৬৭" in bangla or "১২৩৪৫৬৭" in bangla
