@@ -19,7 +19,7 @@ from nsss_analysis.reference.glossary import (
     STAGE_NAMES,
     TARGET_GROUP_NAMES,
 )
-from nsss_analysis.reference.i18n import LANGUAGE_VARIABLE, translator
+from nsss_analysis.reference.i18n import LANGUAGE_VARIABLE, english_runs, translator
 from nsss_analysis.reference.vocab import ANSWERS, load_reference
 from nsss_analysis.report import numbers
 
@@ -156,3 +156,34 @@ def test_a_mixed_form_english_headers_bangla_answers_reads_back(tmp_path):
             [_in_bangla(c.column, v) if (i + j) % 2 else v for j, (c, v) in enumerate(zip(FORM, row))]
         )
     _same(_clean(tmp_path, "en", english).assessments, _clean(tmp_path, "mixed", mixed).assessments)
+
+
+def test_bangla_form_checks_say_their_error_and_prompt_in_bangla(bangla):
+    """Every data validation (drop-downs, number and fiscal-year checks) of the Bangla
+    form: title, error and prompt in Bangla, no English phrase but the format YYYY-YY."""
+    checked = 0
+    for name in ("Programmes", "Budget"):
+        for dv in bangla[name].data_validations.dataValidation:
+            for text in (dv.errorTitle, dv.error, dv.promptTitle, dv.prompt):
+                assert _is_bangla(text), (name, dv.sqref, text)
+                assert english_runs(text, ["YYYY-YY"] + [m.name for m in REF.ministries]) == [], text
+                assert len(text) <= 255
+            checked += 1
+    assert checked >= 20
+    budget = {str(dv.sqref): dv for dv in bangla["Budget"].data_validations.dataValidation}
+    fiscal = next(dv for dv in budget.values() if dv.type == "custom")
+    assert fiscal.error == "অর্থবছর YYYY-YY আকারে লিখুন, যেমন ২০২০-২১ (জুলাই-জুন)।"
+    assert fiscal.prompt == "অর্থবছর YYYY-YY, যেমন ২০২০-২১।" and fiscal.errorTitle == "অর্থবছর"
+    number = next(dv for dv in budget.values() if dv.type == "decimal")
+    assert number.error.startswith("০ বা তার বেশি একটি সংখ্যা প্রত্যাশিত")
+
+
+def test_english_form_checks_keep_their_words(tmp_path):
+    wb = build_template("en")
+    budget = list(wb["Budget"].data_validations.dataValidation)
+    fiscal = next(dv for dv in budget if dv.type == "custom")
+    assert fiscal.error == "Write the fiscal year as YYYY-YY, e.g. 2020-21 (July-June)."
+    assert fiscal.prompt == "Fiscal year YYYY-YY, e.g. 2020-21." and fiscal.errorTitle == "Fiscal year"
+    number = next(dv for dv in budget if dv.type == "decimal")
+    assert number.error == ("Expected a number of 0 or more; a figure with its unit (12.5 lakh) is read too. "
+                            "Keep it?")

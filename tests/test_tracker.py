@@ -4,22 +4,26 @@ unit with programmes on record that sent none."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import pandas as pd
 import pytest
 from test_reports import bundled_processed
 
+from nsss_analysis.diagnostics.counting import counted_assessments, resolution_in_words
 from nsss_analysis.diagnostics.tracker import (
     NOT_IDENTIFIED,
     NOT_SUBMITTED,
     SUBMITTED,
     submission_tracker,
+    tracker_in_words,
     tracker_summary,
 )
 from nsss_analysis.io import load_tables
+from nsss_analysis.reference.i18n import english_runs, forget_language, set_language, translator
 from nsss_analysis.reference.vocab import load_reference
-from nsss_analysis.report import cards
+from nsss_analysis.report import cards, numbers
 
 REGISTER = {m.code: m.name for m in load_reference().ministries}
 CATALOGUE = [(p.ministry_code, p.programme) for p in load_reference().programmes]
@@ -89,3 +93,47 @@ def test_tracker_html_escapes_and_lists_every_row(tables):
     html = cards.tracker_html(cards.tracker_of(tables))
     assert html.count("<tr>") == len(cards.tracker_of(tables)) + 1
     assert "Resubmission" in html
+
+
+def test_the_tracker_sentences_and_words_in_bangla(tables):
+    tracker = submission_tracker(tables.assessments, tables.budgets, tables.quarantine, REGISTER, CATALOGUE)
+    english = tracker_summary(tracker)
+    assert english == tracker_summary(tracker, translator("en"))
+    assert re.fullmatch(r"\d+ ministries and divisions sent \d+ assessment file\(s\): \d+ programme rows "
+                        r"accepted, \d+ rows of those files quarantined\.", english[0])
+    bangla = tracker_summary(tracker, translator("bn"))
+    assert len(bangla) == len(english)
+    names = [m.name for m in load_reference().ministries]
+    assert all(english_runs(s, names) == [] for s in bangla), bangla
+    sent = tracker[tracker["status"] == SUBMITTED]
+    units = numbers.number(sent["ministry_code"].nunique(), "bn")
+    assert bangla[0].startswith(f"{units}টি মন্ত্রণালয় ও বিভাগ") and not re.search("[0-9]", bangla[0])
+    assert "সমাজকল্যাণ মন্ত্রণালয়" in bangla[1]  # a unit that sent two files, by its Bangla name
+    shown = tracker_in_words(tracker, translator("bn"))
+    assert set(shown["status"]) <= {"জমা দিয়েছে", "জমা দেয়নি", "মন্ত্রণালয় শনাক্ত হয়নি"}
+    assert set(shown["resubmission"]) <= {"", "হ্যাঁ", "ক্রম জানা নেই"}
+    assert not any(re.search("[0-9]", str(v)) for v in shown["programmes"])
+    assert list(shown["source_file"]) == list(tracker["source_file"])  # file names as written
+    assert tracker_in_words(tracker, translator("en")).equals(tracker)
+
+
+def test_how_repeated_rows_are_counted_reads_in_bangla(tables):
+    _, resolution = counted_assessments(tables.assessments)
+    assert len(resolution) and (resolution["resolution_id"] != "").all()
+    set_language("en")
+    try:
+        same = resolution_in_words(resolution)
+    finally:
+        forget_language()
+    assert same[["resolution", "rows", "used", "set_unknown"]].equals(
+        resolution[["resolution", "rows", "used", "set_unknown"]])
+    set_language("bn")
+    try:
+        bangla = resolution_in_words(resolution)
+    finally:
+        forget_language()
+    files = sorted(set(tables.assessments["source_file"]) | set(tables.assessments["source_sheet"].dropna()))
+    for column in ("resolution", "rows", "used", "set_unknown"):
+        for text in bangla[column]:
+            assert english_runs(text, files) == [], text
+    assert all("সারি" in t and not re.search(r"row \d", t) for t in bangla["used"])

@@ -18,9 +18,14 @@ figures are for); :func:`paired_rounds` pairs programmes across rounds for trend
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 
 from nsss_analysis.diagnostics.units import programme_key
+from nsss_analysis.intake.reasons import Localised, Reason, number_in_words, reason_in_words
+from nsss_analysis.reference.glossary import ITEM_NAMES
+from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, _, current
 from nsss_analysis.reference.vocab import FOLLOWUPS, ITEMS, LINEAGE_COLUMNS
 
 #: Columns that decide whether two rows of a programme say the same thing: every
@@ -29,11 +34,23 @@ NOT_COMPARED = (*LINEAGE_COLUMNS, "ministry", "programme", "remarks", "received_
                 "synthetic", "assessment_round")
 
 
-#: Columns of the resolution table.
+#: Columns of the resolution table. ``resolution``, ``rows`` and ``used`` are English
+#: sentences; ``resolution_id``/``resolution_values`` (the sentence's message id and
+#: values as JSON) and ``lineage`` (JSON: ``rows`` and ``used`` as [file, sheet, row])
+#: let :func:`resolution_in_words` say them in the report's language.
 RESOLUTION_COLUMNS = (
     "ministry", "ministry_code", "programme", "assessment_round", "n_rows", "rows",
-    "resolution", "used", "set_unknown",
+    "resolution", "used", "set_unknown", "resolution_id", "resolution_values", "lineage",
 )
+#: How repeated rows of a programme in one round are counted (``resolution``).
+REPEATED = N_("the rows repeat each other cell for cell: counted once")
+LATER_USED = N_("the later-received submission ({date}) is used")
+MERGED = N_("neither submission is later: counted once, with the answers they disagree on set to unknown")
+#: Where a row is (``rows``, ``used``).
+ROW_OF_SHEET = N_("{file} sheet {sheet} row {row}")
+ROW_OF_FILE = N_("{file} row {row}")
+#: Said on a page when no programme has more than one row in a round.
+NOTHING_TO_RESOLVE = N_("Every programme has one row per assessment round: nothing to resolve.")
 
 
 #: The round of a row whose form names none: ordered before every named round.
@@ -72,6 +89,52 @@ def _where(row: dict) -> str:
     return f"{row['source_file']}{sheet} row {row['source_row']}"
 
 
+def _lineage(row: dict) -> list:
+    return [str(row["source_file"]), str(row.get("source_sheet") or ""), int(row["source_row"])]
+
+
+def where_in_words(file: str, sheet: str, row: int) -> str:
+    """Where a row is (``file sheet S row N``), in the current language."""
+    if sheet:
+        return _(ROW_OF_SHEET).format(file=file, sheet=sheet, row=_row_number(row))
+    return _(ROW_OF_FILE).format(file=file, row=_row_number(row))
+
+
+def _row_number(row: int) -> str:
+    return number_in_words(int(row))
+
+
+def resolution_in_words(resolution: pd.DataFrame) -> pd.DataFrame:
+    """The resolution table with ``resolution``, ``rows`` and ``used`` in the current
+    language (rows made before the ids were kept stay as they are)."""
+    if resolution is None or not len(resolution) or "resolution_id" not in resolution.columns:
+        return resolution
+    said, rows, used, unknown = [], [], [], []
+    english = current().language == SOURCE_LANGUAGE
+    for r in resolution.to_dict("records"):
+        codes = [c for c in str(r["set_unknown"] or "").split("; ") if c]
+        unknown.append(r["set_unknown"] if english else "; ".join(_(ITEM_NAMES.get(c, c)) for c in codes))
+        said.append(reason_in_words(r["resolution"], r["resolution_id"], r["resolution_values"]))
+        try:
+            lineage = json.loads(r["lineage"])
+            rows.append("; ".join(where_in_words(*x) for x in lineage["rows"]))
+            used.append(where_in_words(*lineage["used"]))
+        except (ValueError, KeyError, TypeError):
+            rows.append(r["rows"])
+            used.append(r["used"])
+    return resolution.assign(resolution=pd.Series(said, index=resolution.index, dtype="str"),
+                             rows=pd.Series(rows, index=resolution.index, dtype="str"),
+                             used=pd.Series(used, index=resolution.index, dtype="str"),
+                             set_unknown=pd.Series(unknown, index=resolution.index, dtype="str"))
+
+
+def _said(reason: Reason, used: dict, rows: list[dict]) -> dict:
+    return {"resolution": str(reason), "resolution_id": reason.reason_id,
+            "resolution_values": reason.values_json(), "used": _where(used),
+            "lineage": json.dumps({"rows": [_lineage(r) for r in rows], "used": _lineage(used)},
+                                  ensure_ascii=False)}
+
+
 def _date(row: dict) -> str | None:
     value = row.get("received_date")
     return value if isinstance(value, str) and value else None
@@ -96,7 +159,7 @@ def counted_assessments(assessments: pd.DataFrame) -> tuple[pd.DataFrame, pd.Dat
     keep: list[int] = []
     replaced: dict[int, dict[str, str]] = {}
     lines: list[dict] = []
-    for _, idx in keys.groupby(keys, sort=False).groups.items():
+    for _programme, idx in keys.groupby(keys, sort=False).groups.items():
         if len(idx) == 1:
             keep.append(idx[0])
             continue
@@ -111,8 +174,7 @@ def counted_assessments(assessments: pd.DataFrame) -> tuple[pd.DataFrame, pd.Dat
                 "n_rows": len(idx), "rows": "; ".join(_where(r) for r in rows), "set_unknown": ""}
         if len(distinct) == 1:
             keep.append(idx[0])
-            lines.append(line | {"resolution": "the rows repeat each other cell for cell: counted once",
-                                 "used": _where(first)})
+            lines.append(line | _said(Reason.of(REPEATED), first, rows))
             continue
         candidates = [a.loc[i].to_dict() | {"_index": i} for i in distinct.values()]
         dates = [_date(r) for r in candidates]
@@ -121,18 +183,14 @@ def counted_assessments(assessments: pd.DataFrame) -> tuple[pd.DataFrame, pd.Dat
         if latest and len(winners) == 1 and sum(d is not None for d in dates) == len(dates):
             winner = winners[0]
             keep.append(winner["_index"])
-            lines.append(line | {"resolution": f"the later-received submission ({latest}) is used",
-                                 "used": _where(winner)})
+            lines.append(line | _said(Reason.of(LATER_USED, date=Localised(latest)), winner, rows))
             continue
         base = candidates[0]
         differing = [c for c in answer_columns
                      if len({_comparable(r[c]) for r in candidates}) > 1]
         keep.append(base["_index"])
         replaced[base["_index"]] = dict.fromkeys(differing, "unknown")
-        lines.append(line | {
-            "resolution": "neither submission is later: counted once, with the answers they "
-                          "disagree on set to unknown",
-            "used": _where(base), "set_unknown": "; ".join(differing)})
+        lines.append(line | _said(Reason.of(MERGED), base, rows) | {"set_unknown": "; ".join(differing)})
     counted = a.loc[sorted(keep, key=list(a.index).index)]
     for i, values in replaced.items():
         for column, value in values.items():

@@ -15,6 +15,11 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
+from nsss_analysis.intake.reasons import digits_in_words, number_in_words
+from nsss_analysis.reference.glossary import FORM_ANSWER_NAMES
+from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, Translator, current
+from nsss_analysis.reference.vocab import load_reference
+
 #: The tracker's columns, in order.
 TRACKER_COLUMNS: tuple[str, ...] = (
     "ministry", "ministry_code", "status", "source_file", "assessment_round", "received_date",
@@ -23,6 +28,23 @@ TRACKER_COLUMNS: tuple[str, ...] = (
 )
 #: ``status`` of a unit's row.
 SUBMITTED, NOT_SUBMITTED, NOT_IDENTIFIED = "submitted", "not submitted", "ministry not identified"
+#: ``resubmission`` of a unit's file when not every file of the unit has a received date.
+ORDER_NOT_KNOWN = "order not known"
+#: The words of ``status`` and ``resubmission`` on a page (the table keeps the English codes).
+TRACKER_WORDS: dict[str, str] = {
+    SUBMITTED: N_("submitted"),
+    NOT_SUBMITTED: N_("not submitted"),
+    NOT_IDENTIFIED: N_("ministry not identified"),
+    ORDER_NOT_KNOWN: N_("order not known"),
+    "yes": FORM_ANSWER_NAMES["yes"],
+}
+#: The overview's sentences about submissions (:func:`tracker_summary`).
+SENT = N_("{units} ministries and divisions sent {files} assessment file(s): {accepted} programme rows "
+          "accepted, {quarantined} rows of those files quarantined.")
+SEVERAL_FILES = N_("More than one file (a resubmission or a second division's form) from: {units}.")
+NO_FORM_YET = N_("No form yet from {units}.")
+UNIT_ON_RECORD = N_("{unit} ({n} programme(s) on record)")
+EVERY_UNIT_SENT = N_("Every ministry or division with programmes on record has sent a form.")
 
 
 def _text(value: object) -> str:
@@ -126,28 +148,70 @@ def _resubmissions(submitted: pd.DataFrame) -> list[str]:
         own = submitted[(submitted["ministry_code"] == row["ministry_code"]) & (submitted["status"] == SUBMITTED)]
         dates = [d for d in own["received_date"] if d]
         if len(dates) < len(own):
-            marks.append("order not known")
+            marks.append(ORDER_NOT_KNOWN)
         else:
             marks.append("" if row["received_date"] == min(dates) else "yes")
     return marks
 
 
-def tracker_summary(tracker: pd.DataFrame) -> list[str]:
-    """Sentences for the overview: who submitted, resubmissions, who did not."""
+def _unit_name(code: object, name: object, t: Translator) -> str:
+    """A unit's name in ``t``'s language: the register's Bangla name where it has one."""
+    if t.language == SOURCE_LANGUAGE:
+        return _text(name)
+    ministry = load_reference().ministry_by_code.get(_text(code))
+    return ministry.name_in(t.language) if ministry else _text(name)
+
+
+def tracker_summary(tracker: pd.DataFrame, translate: Translator | None = None) -> list[str]:
+    """Sentences for the overview: who submitted, resubmissions, who did not; in the
+    current language (or ``translate``'s)."""
+    t = translate or current()
+
+    def n(value: object) -> str:
+        return number_in_words(int(value), "", t)
+
     sent = tracker[tracker["status"] == SUBMITTED]
     units = sent["ministry_code"].nunique()
-    lines = [(f"{units} ministries and divisions sent {len(sent)} assessment file(s): "
-              f"{int(sent['programmes'].sum())} programme rows accepted, "
-              f"{int(tracker['rows_quarantined'].sum())} rows of those files quarantined.")]
-    several = sorted(set(sent.loc[sent["files_from_unit"] > 1, "ministry"]))
+    lines = [t(SENT).format(units=n(units), files=n(len(sent)), accepted=n(sent["programmes"].astype("int64").sum()),
+                            quarantined=n(tracker["rows_quarantined"].astype("int64").sum()))]
+    several_codes = sent.loc[sent["files_from_unit"].astype("int64") > 1, ["ministry_code", "ministry"]]
+    several = sorted({_unit_name(c, m, t) for c, m in zip(several_codes["ministry_code"], several_codes["ministry"],
+                                                          strict=True)})
     if several:
-        lines.append("More than one file (a resubmission or a second division's form) from: "
-                     + ", ".join(several) + ".")
+        lines.append(t(SEVERAL_FILES).format(units=", ".join(several)))
     missing = tracker[tracker["status"] == NOT_SUBMITTED]
     if len(missing):
-        lines.append("No form yet from " + ", ".join(
-            f"{m} ({n} programme(s) on record)" for m, n in zip(missing["ministry"], missing["programmes_on_record"],
-                                                              strict=True)) + ".")
+        lines.append(t(NO_FORM_YET).format(units=", ".join(
+            t(UNIT_ON_RECORD).format(unit=_unit_name(c, m, t), n=n(k))
+            for c, m, k in zip(missing["ministry_code"], missing["ministry"], missing["programmes_on_record"],
+                               strict=True))))
     else:
-        lines.append("Every ministry or division with programmes on record has sent a form.")
+        lines.append(t(EVERY_UNIT_SENT))
     return lines
+
+
+def tracker_in_words(tracker: pd.DataFrame, translate: Translator | None = None) -> pd.DataFrame:
+    """The tracker as a page shows it in the current language (or ``translate``'s):
+    ``ministry`` (the register's name in that language), ``status`` and
+    ``resubmission`` in words, counts with that language's digits. English: unchanged."""
+    t = translate or current()
+    if t.language == SOURCE_LANGUAGE or tracker is None or not len(tracker):
+        return tracker
+
+    def word(value: object) -> str:
+        text = _text(value)
+        return t(TRACKER_WORDS[text]) if text in TRACKER_WORDS else text
+
+    out = tracker.astype("object").copy()
+    out["ministry"] = [_unit_name(c, m, t) for c, m in zip(tracker["ministry_code"], tracker["ministry"], strict=True)]
+    out["status"] = tracker["status"].map(word)
+    out["resubmission"] = tracker["resubmission"].map(word)
+    for column in ("programmes", "budget_rows", "rows_quarantined", "cells_quarantined", "files_from_unit",
+                   "programmes_on_record"):
+        if column in out.columns:
+            out[column] = [number_in_words(int(v), "", t) for v in tracker[column]]
+    for column in ("assessment_round", "received_date"):
+        if column in out.columns:
+            out[column] = [digits_in_words(_text(v), t) for v in tracker[column]]
+    return out
+

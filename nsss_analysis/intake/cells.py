@@ -22,6 +22,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 
+from nsss_analysis.intake.reasons import Reason, Words
+from nsss_analysis.reference.i18n import N_
 from nsss_analysis.reference.ministries import match_ministry
 from nsss_analysis.reference.text import (
     _key,
@@ -37,7 +39,13 @@ FUZZY_CUTOFF = 0.88
 
 
 class CellError(ValueError):
-    """A cell that cannot be read; ``str(error)`` is the reason for the quarantine."""
+    """A cell that cannot be read; ``str(error)`` is the reason for the quarantine, and
+    :attr:`why` the same reason with its message id and values
+    (:class:`~nsss_analysis.intake.reasons.Reason`)."""
+
+    def __init__(self, reason_id: str, **values: object):
+        self.why = Reason.of(reason_id, **values)
+        super().__init__(str(self.why))
 
     @property
     def reason(self) -> str:
@@ -46,7 +54,7 @@ class CellError(ValueError):
 
 def _reject_spreadsheet_error(text: str) -> None:
     if re.fullmatch(r"#(N/A|REF!|VALUE!|DIV/0!|NAME\?|NUM!|NULL!|SPILL!|CALC!)", text.upper()):
-        raise CellError(f"the cell holds a spreadsheet error ({text}), not a value")
+        raise CellError(N_("the cell holds a spreadsheet error ({value}), not a value"), value=text)
 
 
 def _lookup(vocabulary: Mapping[str, Iterable[str]]) -> dict[str, str]:
@@ -76,6 +84,20 @@ def _answer_key(text: str) -> str:
     return key
 
 
+#: The reasons of an answer cell that cannot be read, by kind of question: (several
+#: answers given, not an answer).
+_ANSWER_REASONS = {
+    "answer": (
+        N_("'{value}' gives more than one answer; write one of them"),
+        N_("'{value}' is not a recognised answer (expected {allowed})"),
+    ),
+    "follow-up answer": (
+        N_("'{value}' gives more than one follow-up answer; write one of them"),
+        N_("'{value}' is not a recognised follow-up answer (expected {allowed})"),
+    ),
+}
+
+
 def _read_answer(value: object, table: dict[str, str], what: str) -> str | None:
     """Shared reading of an answer or follow-up cell; ``None`` when blank.
 
@@ -102,14 +124,14 @@ def _read_answer(value: object, table: dict[str, str], what: str) -> str | None:
         return "partly"
     polar = {_LEADING_WORDS[w] for w in words if w in _LEADING_WORDS}
     if len(polar) > 1:
-        raise CellError(f"'{text}' gives more than one {what}; write one of them")
+        raise CellError(_ANSWER_REASONS[what][0], value=text)
     for prefix in _prefixes(id(table), table):
         if key.startswith(prefix) and key[len(prefix)] in " ,;:(-–—/":
             return table[prefix]
     if words and words[0] in _LEADING_WORDS:
         return _LEADING_WORDS[words[0]]
-    allowed = ", ".join(dict.fromkeys(table.values()))
-    raise CellError(f"'{text}' is not a recognised {what} (expected {allowed})")
+    allowed = Words(tuple(dict.fromkeys(table.values())), ", ", "answers")
+    raise CellError(_ANSWER_REASONS[what][1], value=text, allowed=allowed)
 
 
 _PREFIX_CACHE: dict[int, list[str]] = {}
@@ -303,7 +325,9 @@ def parse_cluster(value: object) -> str | None:
     if close:
         return table[close[0]]
     raise CellError(
-        f"'{text}' is not an NSSS cluster (expected one of: {'; '.join(load_reference().clusters)})"
+        N_("'{value}' is not an NSSS cluster (expected one of: {allowed})"),
+        value=text,
+        allowed=Words(tuple(load_reference().clusters), "; ", "clusters"),
     )
 
 

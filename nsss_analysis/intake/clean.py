@@ -52,6 +52,7 @@ from nsss_analysis.intake.quantities import (
     parse_duration,
     parse_fiscal_year,
 )
+from nsss_analysis.intake.reasons import Reason, Words, reason_columns
 from nsss_analysis.intake.schemas import (
     ASSESSMENT_TABLE_COLUMNS,
     CONFLICT_COLUMNS,
@@ -61,6 +62,7 @@ from nsss_analysis.intake.schemas import (
     QuarantineSchema,
     validate,
 )
+from nsss_analysis.reference.i18n import N_
 from nsss_analysis.reference.ministries import match_ministry, suggest_ministries
 from nsss_analysis.reference.text import clean_text
 from nsss_analysis.reference.vocab import (
@@ -165,8 +167,8 @@ class _RowCleaner:
         try:
             return parser(raw, *args)
         except CellError as exc:
-            what = "set to unknown" if default == "unknown" else "left empty"
-            self.flag(column, raw, f"{exc.reason}; {what}")
+            what = N_("{problem}; set to unknown") if default == "unknown" else N_("{problem}; left empty")
+            self.flag(column, raw, Reason.of(what, problem=exc.why))
             return default
 
 
@@ -191,7 +193,7 @@ def _quarantine_line(
         "source_row": row,
         "column": column,
         "value": value,
-        "reason": reason,
+        **reason_columns(reason),
     }
 
 
@@ -202,30 +204,41 @@ def _check_usable(record: RawRecord, seen: dict, sheet: FormSheet) -> str:
     first = record.cells[0] if record.cells else None
     for text in (programme, ministry_text, first):
         if text and is_totals_label(text):
-            raise _Rejected("", _row_text(record), f"row not used: a totals row ('{text}'), not a programme")
+            raise _Rejected("", _row_text(record), Reason.of(
+                N_("row not used: a totals row ('{label}'), not a programme"), label=text))
     if programme is None:
-        raise _Rejected("programme", _row_text(record), "row not used: no programme name")
+        raise _Rejected("programme", _row_text(record), Reason.of(N_("row not used: no programme name")))
     key = (sheet.kind, tuple(sorted((c, normalise_key(str(v))) for c, v in record.values.items())))
     if key in seen:
         where = seen[key]
         raise _Rejected(
             "",
             _row_text(record),
-            f"row not used: repeats {where} of this submission cell for cell (a duplicate)",
+            Reason.of(N_("row not used: repeats {where} of this submission cell for cell (a duplicate)"), where=where),
         )
-    seen[key] = f"row {record.source_row}" + (f" of sheet {sheet.source_sheet}" if sheet.source_sheet else "")
+    seen[key] = (
+        Reason.of(N_("row {row} of sheet {sheet}"), row=record.source_row, sheet=sheet.source_sheet)
+        if sheet.source_sheet
+        else Reason.of(N_("row {row}"), row=record.source_row)
+    )
     return programme
 
 
 def _unknown_ministry(text: str) -> _Rejected:
     suggestions = suggest_ministries(text)
-    hint = f" (closest: {'; '.join(suggestions)})" if suggestions else ""
-    return _Rejected(
-        "ministry",
-        text,
-        f"row not used: ministry/division '{text}' is not in the register{hint}; "
-        "correct the form, or add the spelling to the register's aliases",
-    )
+    if suggestions:
+        reason = Reason.of(
+            N_("row not used: ministry/division '{value}' is not in the register (closest: {closest}); "
+               "correct the form, or add the spelling to the register's aliases"),
+            value=text, closest=Words(tuple(suggestions), "; "),
+        )
+    else:
+        reason = Reason.of(
+            N_("row not used: ministry/division '{value}' is not in the register; "
+               "correct the form, or add the spelling to the register's aliases"),
+            value=text,
+        )
+    return _Rejected("ministry", text, reason)
 
 
 def clean_programme_row(
@@ -244,8 +257,8 @@ def clean_programme_row(
             raise _Rejected(
                 "ministry",
                 _row_text(record),
-                "row not used: no ministry/division (the cell is blank and neither the title "
-                "nor the file name names one)",
+                Reason.of(N_("row not used: no ministry/division (the cell is blank and neither the title "
+                             "nor the file name names one)")),
             )
     ref = load_reference()
     row = _RowCleaner(sheet, record, quarantine)
@@ -258,8 +271,11 @@ def clean_programme_row(
         row.flag(
             "lifecycle_stages",
             record.values.get("lifecycle_stages"),
-            f"'{stage}' is not a life-cycle stage (early childhood, school age, working age, "
-            "vulnerable women of working age, old age, disability); left out",
+            Reason.of(
+                N_("'{value}' is not a life-cycle stage (early childhood, school age, working age, "
+                   "vulnerable women of working age, old age, disability); left out"),
+                value=stage,
+            ),
         )
     out["lifecycle_stages"] = stages
     out["target_groups"], out["target_groups_other"] = row.cell(
@@ -336,16 +352,17 @@ def clean_budget_row(
             raise _Rejected(
                 "ministry",
                 _row_text(record),
-                "row not used: cannot tell which ministry/division runs this programme "
-                "(no Ministry column, and neither the title, the file name nor an assessment names one)",
+                Reason.of(N_("row not used: cannot tell which ministry/division runs this programme "
+                             "(no Ministry column, and neither the title, the file name nor an assessment "
+                             "names one)")),
             )
     raw_fy = record.values.get("fiscal_year")
     try:
         fiscal_year = parse_fiscal_year(raw_fy) or sheet.title_fy
     except CellError as exc:
-        raise _Rejected("fiscal_year", _shown(raw_fy), f"row not used: {exc.reason}") from None
+        raise _Rejected("fiscal_year", _shown(raw_fy), Reason.of(_ROW_NOT_USED, problem=exc.why)) from None
     if fiscal_year is None:
-        raise _Rejected("fiscal_year", _row_text(record), "row not used: no fiscal year")
+        raise _Rejected("fiscal_year", _row_text(record), Reason.of(N_("row not used: no fiscal year")))
     row = _RowCleaner(sheet, record, quarantine)
     units = sheet.header.units
     out = _identity(sheet, record, ministry, programme)
@@ -364,11 +381,15 @@ def clean_budget_row(
         row.flag(
             "women_beneficiaries",
             record.values.get("women_beneficiaries"),
-            f"more women beneficiaries ({women:,.0f}) than beneficiaries ({everyone:,.0f}); left empty",
+            Reason.of(N_("more women beneficiaries ({women:,.0f}) than beneficiaries ({everyone:,.0f}); left empty"),
+                      women=women, everyone=everyone),
         )
         out["women_beneficiaries"] = None
     out["_flagged"] = row.flagged
     return out
+
+
+_ROW_NOT_USED = N_("row not used: {problem}")
 
 
 #: How the processed tables' non-text columns are typed; every other column is ``str``.
@@ -493,7 +514,8 @@ def clean_raw(raw_dir: Path | str) -> CleanResult:
     for form in forms:
         if form.error:
             quarantine.append(
-                _quarantine_line(None, 0, "", "", f"file not read: {form.error}", form.source_file)
+                _quarantine_line(None, 0, "", "", Reason.of(N_("file not read: {problem}"), problem=form.error),
+                                 form.source_file)
             )
     _quarantine_unread(found, skipped, raw_dir, forms, summaries, quarantine)
     seen_by_file: dict[str, dict] = {}
@@ -516,8 +538,9 @@ def clean_raw(raw_dir: Path | str) -> CleanResult:
             except Exception as exc:  # a bug must not lose the row or stop the run
                 summary.quarantined += 1
                 detail = " ".join(str(exc).split())[:120]
-                reason = (
-                    f"row not used: the cleaner failed on it ({type(exc).__name__}: {detail}); please report"
+                reason = Reason.of(
+                    N_("row not used: the cleaner failed on it ({error}: {detail}); please report"),
+                    error=type(exc).__name__, detail=detail,
                 )
                 quarantine.append(_quarantine_line(sheet, record.source_row, "", _row_text(record), reason))
                 continue
@@ -568,9 +591,9 @@ def _quarantine_unread(found, skipped: list[Path], raw_dir: Path, forms: list[Fo
     """Nothing silent: a quarantine line for every path not read, and for every cell
     or line of a file that was not read while the rest of the file was."""
     for rel, reason in found.not_read:
-        quarantine.append(_quarantine_line(None, 0, "", "", f"not read: {reason}", rel))
+        quarantine.append(_quarantine_line(None, 0, "", "", Reason.of(_NOT_READ, problem=reason), rel))
     for path in skipped:
-        quarantine.append(_quarantine_line(None, 0, "", "", "not read: not an .xlsx, .xlsm or .csv file",
+        quarantine.append(_quarantine_line(None, 0, "", "", Reason.of(N_("not read: not an .xlsx, .xlsm or .csv file")),
                                            path.relative_to(raw_dir).as_posix()))
     for form in forms:
         summary = summaries[form.source_file]
@@ -581,6 +604,9 @@ def _quarantine_unread(found, skipped: list[Path], raw_dir: Path, forms: list[Fo
             line = _quarantine_line(None, bad.row, bad.column and f"column {bad.column}", bad.value, bad.reason,
                                     form.source_file)
             quarantine.append(line)
+
+
+_NOT_READ = N_("not read: {problem}")
 
 
 #: The file that marks a raw folder's data as synthetic (any content).

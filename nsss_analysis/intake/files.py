@@ -22,7 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nsss_analysis import config
+from nsss_analysis.intake.reasons import Reason
 from nsss_analysis.io import file_digest
+from nsss_analysis.reference.i18n import N_
+
+#: Where the limits on a submission's size are set (named in the reasons).
+CONFIG_FILE = "nsss_analysis/config.py"
 
 #: File types read as forms; anything else in the raw folder is reported as skipped.
 FORM_SUFFIXES = (".xlsx", ".xlsm", ".csv")
@@ -33,7 +38,12 @@ SKIPPED_FOLDERS = ("mis",)
 
 
 class FormReadError(Exception):
-    """A file that cannot be read at all; the message is one line for the user."""
+    """A file that cannot be read at all; the message is one line for the user, and
+    :attr:`why` the same with its message id and values."""
+
+    def __init__(self, reason_id: str, **values: object):
+        self.why = Reason.of(reason_id, **values)
+        super().__init__(str(self.why))
 
 
 def not_a_submission(name: str) -> bool:
@@ -67,8 +77,10 @@ def find_raw_files(raw_dir: Path) -> RawFiles:
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:
-            reason = "permission denied" if isinstance(exc, PermissionError) else (exc.strerror or str(exc))
-            found.not_read.append((rel(folder) + "/", f"the folder cannot be opened ({reason})"))
+            why = (Reason.of(N_("the folder cannot be opened (permission denied)"))
+                   if isinstance(exc, PermissionError)
+                   else Reason.of(N_("the folder cannot be opened ({error})"), error=exc.strerror or str(exc)))
+            found.not_read.append((rel(folder) + "/", why))
             return
         for entry in entries:
             path = Path(entry.path)
@@ -77,17 +89,19 @@ def find_raw_files(raw_dir: Path) -> RawFiles:
             if folder == raw_dir and entry.name.lower() in SKIPPED_FOLDERS:
                 continue
             if entry.is_symlink() and not path.exists():
-                found.not_read.append((rel(path), "a link to nothing (dangling link)"))
+                found.not_read.append((rel(path), Reason.of(N_("a link to nothing (dangling link)"))))
                 continue
             if path.is_dir():
                 real = os.path.realpath(path)
                 if real in seen_dirs:
-                    found.not_read.append((rel(path) + "/", "a link looping back to a folder already read"))
+                    found.not_read.append(
+                        (rel(path) + "/", Reason.of(N_("a link looping back to a folder already read")))
+                    )
                     continue
                 seen_dirs.add(real)
                 walk(path)
             elif not path.is_file():
-                found.not_read.append((rel(path), "not a regular file"))
+                found.not_read.append((rel(path), Reason.of(N_("not a regular file"))))
             elif path.suffix.lower() not in FORM_SUFFIXES:
                 found.skipped.append(path)
             else:
@@ -100,9 +114,8 @@ def find_raw_files(raw_dir: Path) -> RawFiles:
                     found.forms.append(path)
                     continue
                 if digest in first_of:
-                    found.not_read.append(
-                        (rel(path), f"duplicate submission: the same bytes as {first_of[digest]} (read once)")
-                    )
+                    found.not_read.append((rel(path), Reason.of(
+                        N_("duplicate submission: the same bytes as {first} (read once)"), first=first_of[digest])))
                     continue
                 first_of[digest] = rel(path)
                 found.forms.append(path)
@@ -135,8 +148,9 @@ def _check_size(path: Path) -> None:
     size = path.stat().st_size
     if size > config.MAX_FILE_BYTES:
         raise FormReadError(
-            f"the file is {size / 1e6:.0f} MB, over the limit of {config.MAX_FILE_BYTES / 1e6:.0f} MB "
-            "for one submission (MAX_FILE_BYTES in nsss_analysis/config.py): not read"
+            N_("the file is {size:.0f} MB, over the limit of {limit:.0f} MB "
+               "for one submission ({setting} in {config}): not read"),
+            size=size / 1e6, limit=config.MAX_FILE_BYTES / 1e6, setting="MAX_FILE_BYTES", config=CONFIG_FILE,
         )
 
 
@@ -151,14 +165,16 @@ def _check_parts(path: Path) -> None:
     for part in parts:
         if part.file_size > config.MAX_XLSX_PART_BYTES:
             raise FormReadError(
-                f"the workbook's part {part.filename} unpacks to {part.file_size / 1e6:.0f} MB, over the limit of "
-                f"{config.MAX_XLSX_PART_BYTES / 1e6:.0f} MB (MAX_XLSX_PART_BYTES in nsss_analysis/config.py): not read"
+                N_("the workbook's part {part} unpacks to {size:.0f} MB, over the limit of "
+                   "{limit:.0f} MB ({setting} in {config}): not read"),
+                part=part.filename, size=part.file_size / 1e6, limit=config.MAX_XLSX_PART_BYTES / 1e6,
+                setting="MAX_XLSX_PART_BYTES", config=CONFIG_FILE,
             )
     total = sum(p.file_size for p in parts)
     if total > 4 * config.MAX_XLSX_PART_BYTES:
         raise FormReadError(
-            f"the workbook unpacks to {total / 1e6:.0f} MB, over the limit of "
-            f"{4 * config.MAX_XLSX_PART_BYTES / 1e6:.0f} MB: not read"
+            N_("the workbook unpacks to {size:.0f} MB, over the limit of {limit:.0f} MB: not read"),
+            size=total / 1e6, limit=4 * config.MAX_XLSX_PART_BYTES / 1e6,
         )
 
 
@@ -182,12 +198,13 @@ def _guard_cells(number: int, row: tuple, bad: list[BadCell]) -> tuple:
         if not isinstance(v, str):
             continue
         if len(v) > config.MAX_CELL_CHARS:
-            bad.append(BadCell(number, str(i + 1), v[:80] + "...",
-                               f"cell of {len(v):,} characters, over Excel's limit of {config.MAX_CELL_CHARS:,}: not read"))
+            bad.append(BadCell(number, str(i + 1), v[:80] + "...", Reason.of(
+                N_("cell of {n:,} characters, over Excel's limit of {limit:,}: not read"),
+                n=len(v), limit=config.MAX_CELL_CHARS)))
             out[i] = None
         elif "\x00" in v:
             bad.append(BadCell(number, str(i + 1), v.replace("\x00", "\\0")[:80],
-                               "cell holds NUL bytes (binary data): not read"))
+                               Reason.of(N_("cell holds NUL bytes (binary data): not read"))))
             out[i] = None
     return tuple(out)
 
@@ -201,15 +218,15 @@ def _xlsx_sheets(path: Path, bad: list[BadCell] | None = None) -> Iterator[tuple
     with open(path, "rb") as f:
         head = f.read(8)
     if not head:
-        raise FormReadError("the file is empty (0 bytes)")
+        raise FormReadError(N_("the file is empty (0 bytes)"))
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise FormReadError(
-            "the workbook is password-protected or in the old Excel 97-2003 format; "
-            "remove the password or save it as .xlsx, then run again"
+            N_("the workbook is password-protected or in the old Excel 97-2003 format; "
+               "remove the password or save it as .xlsx, then run again")
         )
     if not head.startswith(b"PK"):
         raise FormReadError(
-            "not an Excel workbook (the file is not an .xlsx package); open it in Excel and save it as .xlsx"
+            N_("not an Excel workbook (the file is not an .xlsx package); open it in Excel and save it as .xlsx")
         )
     _check_parts(path)
     import openpyxl  # imported where needed: a CSV-only run does not pay for it
@@ -220,7 +237,8 @@ def _xlsx_sheets(path: Path, bad: list[BadCell] | None = None) -> Iterator[tuple
             wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
         raise FormReadError(
-            f"the workbook is corrupt and cannot be opened ({type(exc).__name__}); save it again from Excel"
+            N_("the workbook is corrupt and cannot be opened ({error}); save it again from Excel"),
+            error=type(exc).__name__,
         ) from None
     try:
         for ws in wb.worksheets:
@@ -290,9 +308,10 @@ def _lines(f, bad: list[BadCell], counts: dict[str, list[int]]) -> Iterator[str]
             while (more := f.readline(1 << 20)) and not more.endswith(b"\n"):
                 size += len(more)
             size += len(more)
-            bad.append(BadCell(number, "", raw[:60].decode("utf-8", errors="replace") + "...",
-                               f"line {number} is {size:,} bytes, over the limit of {config.MAX_LINE_BYTES:,} "
-                               "(MAX_LINE_BYTES in nsss_analysis/config.py): not read"))
+            bad.append(BadCell(number, "", raw[:60].decode("utf-8", errors="replace") + "...", Reason.of(
+                N_("line {line} is {size:,} bytes, over the limit of {limit:,} "
+                   "({setting} in {config}): not read"),
+                line=number, size=size, limit=config.MAX_LINE_BYTES, setting="MAX_LINE_BYTES", config=CONFIG_FILE)))
             yield "\n"
             continue
         try:
@@ -305,7 +324,8 @@ def _lines(f, bad: list[BadCell], counts: dict[str, list[int]]) -> Iterator[str]
                 counts["Windows-1252"].append(number)
             except UnicodeDecodeError:
                 bad.append(BadCell(number, "", raw[:60].decode("utf-8", errors="replace"),
-                                   f"line {number} is neither UTF-8 nor Windows-1252 text: not read"))
+                                   Reason.of(N_("line {line} is neither UTF-8 nor Windows-1252 text: not read"),
+                                             line=number)))
                 yield "\n"
                 continue
         yield text
@@ -318,13 +338,13 @@ def read_csv_rows(path: Path) -> CsvRead:
     with open(path, "rb") as f:
         head = f.read(8192)
     if not head.strip():
-        raise FormReadError("the file is empty")
+        raise FormReadError(N_("the file is empty"))
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = path.read_bytes().decode("utf-16")
         return _parse(io.StringIO(text, newline=""), "UTF-16", [], text[:20000])
     controls = sum(1 for b in head if b < 32 and b not in b"\t\r\n")
     if controls > max(8, len(head) * BINARY_SHARE):
-        raise FormReadError("not a text CSV file (it holds binary data)")
+        raise FormReadError(N_("not a text CSV file (it holds binary data)"))
     bad: list[BadCell] = []
     counts: dict[str, list[int]] = {"UTF-8": [], "Windows-1252": []}
     with open(path, "rb") as f:
@@ -374,7 +394,8 @@ def _parse(lines, encoding: str, bad: list[BadCell], sample: str) -> CsvRead:
             break
         except csv.Error as exc:
             number += 1
-            bad.append(BadCell(number, "", "", f"record cannot be parsed ({exc}): not read"))
+            bad.append(BadCell(number, "", "", Reason.of(N_("record cannot be parsed ({error}): not read"),
+                                                         error=str(exc))))
             continue
         number += 1
         rows.append((number, _guard_cells(number, tuple(record), bad)))

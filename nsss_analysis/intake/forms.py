@@ -32,6 +32,8 @@ from nsss_analysis.intake.files import (
     read_csv_rows,
 )
 from nsss_analysis.intake.quantities import find_date, find_fiscal_year
+from nsss_analysis.intake.reasons import Reason, Words
+from nsss_analysis.reference.i18n import N_
 from nsss_analysis.reference.ministries import find_ministry, match_ministry
 from nsss_analysis.reference.text import clean_text
 from nsss_analysis.reference.vocab import (
@@ -333,9 +335,10 @@ def read_sheet(
     if header is None:
         if not above:
             return None, None
-        return None, (
-            f"not an assessment form or budget table: no header row with the form's column "
-            f"labels (Programme name, Ministry/Division, ...) in the first {HEADER_SEARCH_ROWS} rows"
+        return None, Reason.of(
+            N_("not an assessment form or budget table: no header row with the form's column "
+               "labels (Programme name, Ministry/Division, ...) in the first {n} rows"),
+            n=HEADER_SEARCH_ROWS,
         )
     title_texts = [t for _, row in above for t in (clean_text(v) for v in row) if t]
     title_ministry = next((m for t in title_texts if (m := match_ministry(t))), None) or next(
@@ -344,10 +347,10 @@ def read_sheet(
     title_fy = next((fy for t in title_texts if (fy := find_fiscal_year(t))), None)
     kind = sheet_kind(header, title_fy)
     if kind is None:
-        found = ", ".join(header.labels.values())
-        return None, (
-            f"not an assessment form or budget table: row {header_row} names {found}, but a form needs "
-            "Programme name with answer columns, or Programme name, Fiscal year and Budget/Beneficiaries"
+        return None, Reason.of(
+            N_("not an assessment form or budget table: row {row} names {found}, but a form needs "
+               "Programme name with answer columns, or Programme name, Fiscal year and Budget/Beneficiaries"),
+            row=header_row, found=", ".join(header.labels.values()),
         )
     sheet = FormSheet(source_file, source_sheet, kind, header_row, header, title_ministry, title_fy)
     header_keys = {col: normalise_key(label) for col, label in header.labels.items()}
@@ -438,16 +441,18 @@ def read_form_file(path: Path, raw_dir: Path) -> FormFile:
                         f"sheet {name}: columns named twice, the first kept: {', '.join(sheet.header.duplicates)}"
                     )
             elif reason is not None:
-                not_forms.append(f"sheet {name}: {reason}" if name else reason)
+                not_forms.append(
+                    Reason.of(N_("sheet {sheet}: {problem}"), sheet=name, problem=reason) if name else reason
+                )
         if not any_sheet:
-            raise FormReadError("the workbook has no worksheets")
+            raise FormReadError(N_("the workbook has no worksheets"))
     except FormReadError as exc:
-        form.error = str(exc)
+        form.error = exc.why
         form.sheets.clear()
         return form
     except Exception as exc:  # any other failure of a reader is this file's problem
         detail = " ".join(str(exc).split())[:200]
-        form.error = f"could not be read ({type(exc).__name__}: {detail})"
+        form.error = Reason.of(N_("could not be read ({error}: {detail})"), error=type(exc).__name__, detail=detail)
         form.sheets.clear()
         return form
     finally:
@@ -457,9 +462,10 @@ def read_form_file(path: Path, raw_dir: Path) -> FormFile:
         if len(not_forms) == 1:
             form.error = not_forms[0]
         elif not_forms:
-            form.error = "no sheet is an assessment form or budget table (" + "; ".join(not_forms) + ")"
+            form.error = Reason.of(N_("no sheet is an assessment form or budget table ({problems})"),
+                                   problems=Words(tuple(not_forms), "; "))
         else:
-            form.error = "has no data (every sheet is empty)"
+            form.error = Reason.of(N_("has no data (every sheet is empty)"))
         return form
     form.messages.extend(f"{n} (ignored)" for n in not_forms)
     return form

@@ -17,6 +17,8 @@ from decimal import Decimal
 from functools import lru_cache
 
 from nsss_analysis.intake.cells import CellError, _reject_spreadsheet_error
+from nsss_analysis.intake.reasons import Localised, Reason
+from nsss_analysis.reference.i18n import N_
 from nsss_analysis.reference.text import _key, bangla_digits_to_ascii, clean_text
 from nsss_analysis.reference.vocab import load_reference
 
@@ -71,9 +73,16 @@ _MONTH_YEAR = re.compile(r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z
 _FY_JULY_JUNE = re.compile(r"^jul[a-z]*\s*,?\s*(\d{4})\s*(?:-|–|—|to)\s*jun[a-z]*\s*,?\s*(\d{4})$")
 
 
+_NOT_A_FISCAL_YEAR = N_("'{value}' is not a fiscal year (write it as 2020-21)")
+_NOT_CONSECUTIVE = N_("'{value}': the two years of a fiscal year must be consecutive (e.g. 2020-21)")
+
+
 def _fy_string(start: int) -> str:
     if not FY_MIN_YEAR <= start <= FY_MAX_YEAR:
-        raise CellError(f"{start} is outside the fiscal years this form covers ({FY_MIN_YEAR}-{FY_MAX_YEAR})")
+        raise CellError(
+            N_("{year} is outside the fiscal years this form covers ({first}-{last})"),
+            year=start, first=FY_MIN_YEAR, last=FY_MAX_YEAR,
+        )
     return f"{start}-{(start + 1) % 100:02d}"
 
 
@@ -99,7 +108,7 @@ def parse_fiscal_year(value: object) -> str | None:
     """
     if value is None or isinstance(value, bool):
         if isinstance(value, bool):
-            raise CellError(f"'{value}' is not a fiscal year")
+            raise CellError(N_("'{value}' is not a fiscal year"), value=str(value))
         return None
     if isinstance(value, dt.datetime | dt.date):
         return _fy_string(value.year if value.month >= 7 else value.year - 1)
@@ -107,7 +116,7 @@ def parse_fiscal_year(value: object) -> str | None:
         if isinstance(value, float) and (math.isnan(value) or not value.is_integer()):
             if math.isnan(value):
                 return None
-            raise CellError(f"'{value}' is not a fiscal year (write it as 2020-21)")
+            raise CellError(_NOT_A_FISCAL_YEAR, value=str(value))
         return _fy_string(int(value))
     text = clean_text(value)
     if text is None:
@@ -118,23 +127,20 @@ def parse_fiscal_year(value: object) -> str | None:
     t = re.sub(r"\s+(?:fy|অর্থবছর)$", "", t)
     has_prefix = bool(_FY_PREFIX.match(t))
     t = _FY_PREFIX.sub("", t).strip().rstrip(".")
-    bad = f"'{text}' is not a fiscal year (write it as 2020-21)"
     if m := _FY_PAIR.match(t):
         a, b = m.groups()
         start = int(a) if len(a) == 4 else _century(int(a))
         end = int(b) if len(b) == 4 else None
         if end is None:
             if int(b) != (start + 1) % 100:
-                raise CellError(
-                    f"'{text}': the two years of a fiscal year must be consecutive (e.g. 2020-21)"
-                )
+                raise CellError(_NOT_CONSECUTIVE, value=text)
         elif end != start + 1:
-            raise CellError(f"'{text}': the two years of a fiscal year must be consecutive (e.g. 2020-21)")
+            raise CellError(_NOT_CONSECUTIVE, value=text)
         return _fy_string(start)
     if m := _FY_JULY_JUNE.match(t):
         start, end = int(m.group(1)), int(m.group(2))
         if end != start + 1:
-            raise CellError(f"'{text}': July to June must span consecutive years")
+            raise CellError(N_("'{value}': July to June must span consecutive years"), value=text)
         return _fy_string(start)
     if m := _MONTH_YEAR.fullmatch(t):  # "June 2025": the fiscal year holding that month
         month = _MONTHS.index(m.group(1)[:3]) + 1
@@ -145,7 +151,7 @@ def parse_fiscal_year(value: object) -> str | None:
         return _fy_string(int(t) - 1 if has_prefix else int(t))
     if has_prefix and re.fullmatch(r"\d{2}", t):
         return _fy_string(_century(int(t)) - 1)
-    raise CellError(bad)
+    raise CellError(_NOT_A_FISCAL_YEAR, value=text)
 
 
 _FY_TOKEN = re.compile(
@@ -242,7 +248,7 @@ def parse_duration(value: object, start_fy: str | None) -> tuple[str | None, boo
     if m := re.fullmatch(r"(\d+(?:\.\d+)?)\s*-?\s*(?:years?|yrs?\.?|y|বছর|বৎসর)", t):
         n = float(m.group(1))
         if not n.is_integer() or n < 1:
-            raise CellError(f"'{text}': give the duration in whole years")
+            raise CellError(N_("'{value}': give the duration in whole years"), value=text)
         return _years_from(int(n), start_fy, text), False
     if m := re.fullmatch(
         r"(?:till|until|up\s*to|upto|to|ends?|ending)?\s*((?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s*\d{4})",
@@ -258,7 +264,7 @@ def parse_duration(value: object, start_fy: str | None) -> tuple[str | None, boo
         first = parse_fiscal_year(tokens[0].group())
         end = parse_fiscal_year(tokens[1].group())
         if first and end and fy_start(end) < fy_start(first):
-            raise CellError(f"'{text}': the range ends before it starts")
+            raise CellError(N_("'{value}': the range ends before it starts"), value=text)
         return end, False
     if len(tokens) == 1:
         tail = t[tokens[0].end() :]
@@ -267,20 +273,28 @@ def parse_duration(value: object, start_fy: str | None) -> tuple[str | None, boo
         ):
             return None, True
     raise CellError(
-        f"'{text}' is not a duration (write ongoing, an end fiscal year, a range "
-        "2019-20 to 2023-24, or a number of years)"
+        N_(
+            "'{value}' is not a duration (write ongoing, an end fiscal year, a range "
+            "2019-20 to 2023-24, or a number of years)"
+        ),
+        value=text,
     )
 
 
 def _years_from(n: int, start_fy: str | None, text: str) -> str:
     if start_fy is None:
-        raise CellError(f"'{text}': a duration in years needs the start year, which is missing or unreadable")
+        raise CellError(
+            N_("'{value}': a duration in years needs the start year, which is missing or unreadable"), value=text
+        )
     return _fy_string(fy_start(start_fy) + n - 1)
 
 
 def _check_end(end: str | None, start_fy: str | None) -> str | None:
     if end and start_fy and fy_start(end) < fy_start(start_fy):
-        raise CellError(f"the programme cannot end in {end}, before it starts ({start_fy})")
+        raise CellError(
+            N_("the programme cannot end in {end}, before it starts ({start})"),
+            end=Localised(end), start=Localised(start_fy),
+        )
     return end
 
 
@@ -305,26 +319,33 @@ def _unit_words() -> list[tuple[str, str]]:
     return sorted(pairs, key=lambda p: -len(p[0]))
 
 
-def _quantity(value: object, what: str) -> tuple[Decimal, str | None, bool] | None:
+#: What a quantity cell holds, as the reasons name it.
+AN_AMOUNT_OF_MONEY = N_("an amount of money")
+AN_AMOUNT_IN_TAKA = N_("an amount in taka")
+A_NUMBER_OF_PERSONS = N_("a number of persons")
+
+
+def _quantity(value: object, what_id: str) -> tuple[Decimal, str | None, bool] | None:
     """Read ``number [unit]`` from a cell: (number, unit or None, currency named).
 
     ``None`` for blank or explicitly missing cells ("-", "n/a").
     """
+    what = Reason.of(what_id)
     if value is None or isinstance(value, bool):
         if isinstance(value, bool):
-            raise CellError(f"'{value}' is not {what}")
+            raise CellError(_NOT_QUANTITY, value=str(value), what=what)
         return None
     if isinstance(value, int | float):
         if isinstance(value, float) and math.isnan(value):
             return None
         if isinstance(value, float) and math.isinf(value):
-            raise CellError(f"'{value}' is not {what}")
+            raise CellError(_NOT_QUANTITY, value=str(value), what=what)
         number = Decimal(str(value))
         if number < 0:
-            raise CellError(f"{value} is negative; {what} cannot be")
+            raise CellError(N_("{value} is negative; {what} cannot be"), value=str(value), what=what)
         return number, None, False
     if isinstance(value, dt.date | dt.datetime | dt.time):
-        raise CellError(f"'{value}' is a date, not {what}")
+        raise CellError(N_("'{value}' is a date, not {what}"), value=str(value), what=what)
     text = clean_text(value)
     if text is None:
         return None
@@ -333,19 +354,19 @@ def _quantity(value: object, what: str) -> tuple[Decimal, str | None, bool] | No
     if _key(t) in _MISSING_KEYS or t.strip() in _MISSING_KEYS:
         return None
     if "%" in t:
-        raise CellError(f"'{text}' is a percentage, not {what}")
+        raise CellError(N_("'{value}' is a percentage, not {what}"), value=text, what=what)
     t = _APPROX.sub(" ", t)
     if re.search(r"(?<![\w.])-\s*\d", t):
-        raise CellError(f"'{text}' is negative or a range; {what} is one number")
+        raise CellError(N_("'{value}' is negative or a range; {what} is one number"), value=text, what=what)
     numbers = _NUMBER.findall(t)
     if len(numbers) != 1:
         if not numbers:
-            raise CellError(f"'{text}' is not {what} (no number in it)")
-        raise CellError(f"'{text}' holds more than one number; {what} is one number")
+            raise CellError(N_("'{value}' is not {what} (no number in it)"), value=text, what=what)
+        raise CellError(N_("'{value}' holds more than one number; {what} is one number"), value=text, what=what)
     raw = numbers[0]
     whole = raw.split(".")[0]
     if "," in whole and not _GROUPING.fullmatch(whole):
-        raise CellError(f"'{text}': the digit grouping is unclear; write the number without commas")
+        raise CellError(N_("'{value}': the digit grouping is unclear; write the number without commas"), value=text)
     number = Decimal(raw.replace(",", ""))
     rest = t.replace(raw, " ", 1)
     unit, currency = None, False
@@ -359,12 +380,16 @@ def _quantity(value: object, what: str) -> tuple[Decimal, str | None, bool] | No
             elif unit is None:
                 unit = name
             elif unit != name:
-                raise CellError(f"'{text}' names two units ({unit} and {name})")
+                raise CellError(N_("'{value}' names two units ({unit} and {other})"), value=text, unit=unit,
+                                other=name)
             rest = re.sub(pattern, " ", rest)
     rest = re.sub(r"[\s.,:;()/=\-]+", "", rest)
     if rest:
-        raise CellError(f"'{text}' is not {what} (unexpected text '{rest}')")
+        raise CellError(N_("'{value}' is not {what} (unexpected text '{rest}')"), value=text, what=what, rest=rest)
     return number, unit, currency
+
+
+_NOT_QUANTITY = N_("'{value}' is not {what}")
 
 
 def _as_float(number: Decimal) -> float:
@@ -386,7 +411,7 @@ def parse_amount_crore(value: object, bare_unit: str = "crore") -> float | None:
     >>> parse_amount_crore("49,00,000"), parse_amount_crore("12.5 million")
     (0.49, 1.25)
     """
-    q = _quantity(value, "an amount of money")
+    q = _quantity(value, AN_AMOUNT_OF_MONEY)
     if q is None:
         return None
     number, unit, currency = q
@@ -401,7 +426,8 @@ def parse_amount_crore(value: object, bare_unit: str = "crore") -> float | None:
     else:
         taka = number * UNIT_FACTORS[bare_unit]
     if taka / CRORE > MAX_PLAUSIBLE_CRORE:
-        raise CellError(f"'{clean_text(value)}' is more than the whole national budget; check the unit")
+        raise CellError(N_("'{value}' is more than the whole national budget; check the unit"),
+                        value=clean_text(value))
     return _as_float(taka / CRORE)
 
 
@@ -418,7 +444,7 @@ def parse_amount_bdt(value: object) -> float | None:
             " ",
             value,
         )
-    q = _quantity(value, "an amount in taka")
+    q = _quantity(value, AN_AMOUNT_IN_TAKA)
     if q is None:
         return None
     number, unit, _ = q
@@ -433,18 +459,18 @@ def parse_count(value: object, bare_unit: str | None = None) -> float | None:
     >>> parse_count("2.65 lakh"), parse_count("1,07,614"), parse_count("12.5 lakh")
     (265000.0, 107614.0, 1250000.0)
     """
-    q = _quantity(value, "a number of persons")
+    q = _quantity(value, A_NUMBER_OF_PERSONS)
     if q is None:
         return None
     number, unit, currency = q
     if currency:
-        raise CellError(f"'{clean_text(value)}' is an amount of money, not a number of persons")
+        raise CellError(N_("'{value}' is an amount of money, not a number of persons"), value=clean_text(value))
     unit = unit or bare_unit
     persons = number * UNIT_FACTORS[unit] if unit else number
     if persons > MAX_PLAUSIBLE_PERSONS:
-        raise CellError(f"'{clean_text(value)}' is more people than live on Earth; check the unit")
+        raise CellError(N_("'{value}' is more people than live on Earth; check the unit"), value=clean_text(value))
     if unit is None:
         if number != number.to_integral_value():
-            raise CellError(f"'{clean_text(value)}' is not a whole number of persons")
+            raise CellError(N_("'{value}' is not a whole number of persons"), value=clean_text(value))
         return _as_float(number)
     return _as_float(persons.to_integral_value())

@@ -139,6 +139,8 @@ def _quarantine_schema() -> pa.DataFrameSchema:
         "column": pa.Column(str),
         "value": pa.Column(str),
         "reason": pa.Column(str, pa.Check.str_length(min_value=1)),
+        "reason_id": pa.Column(str),  # "" where the reason has no message id
+        "reason_values": pa.Column(str),  # JSON object of the template's values; "" without an id
     }
     return pa.DataFrameSchema(
         {c: columns[c] for c in QUARANTINE_COLUMNS}, strict=True, ordered=True, name="quarantine"

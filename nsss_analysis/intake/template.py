@@ -264,26 +264,34 @@ FISCAL_YEAR_RULE = (
 )
 
 
+#: What Excel says when a check fails (error) and when a checked cell is selected (prompt).
+NUMBER_CHECK_ERROR = N_(
+    "Expected a number of 0 or more; a figure with its unit (12.5 lakh) is read too. Keep it?"
+)
+FISCAL_YEAR_CHECK_ERROR = N_("Write the fiscal year as YYYY-YY, e.g. 2020-21 (July-June).")
+FISCAL_YEAR_CHECK_PROMPT = N_("Fiscal year YYYY-YY, e.g. 2020-21.")
+
+
 def _add_checks(ws: Worksheet, columns: tuple[FormColumn, ...], _: Translator) -> None:
     """Number checks (a warning) and fiscal-year checks (a refusal) on the data rows."""
     for i, col in enumerate(columns, start=1):
         letter = get_column_letter(i)
+        label = _(col.label)
         if col.kind in NUMBER_KINDS:
             dv = DataValidation(
                 type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
                 showErrorMessage=True, errorStyle="warning", showInputMessage=True,
-                errorTitle=col.label[:32], promptTitle=col.label[:32],
-                error="Expected a number of 0 or more; a figure with its unit (12.5 lakh) is read too. "
-                      "Keep it?",
+                errorTitle=label[:32], promptTitle=label[:32],
+                error=_(NUMBER_CHECK_ERROR)[:255],
                 prompt=allowed_values(col.kind, _.language)[:255],
             )
         elif col.kind == "fiscal_year":
             dv = DataValidation(
                 type="custom", formula1=FISCAL_YEAR_RULE.format(cell=f"{letter}2"), allow_blank=True,
                 showErrorMessage=True, errorStyle="stop", showInputMessage=True,
-                errorTitle=col.label[:32], promptTitle=col.label[:32],
-                error="Write the fiscal year as YYYY-YY, e.g. 2020-21 (July-June).",
-                prompt="Fiscal year YYYY-YY, e.g. 2020-21.",
+                errorTitle=label[:32], promptTitle=label[:32],
+                error=_(FISCAL_YEAR_CHECK_ERROR)[:255],
+                prompt=_(FISCAL_YEAR_CHECK_PROMPT)[:255],
             )
         else:
             continue

@@ -112,6 +112,10 @@ QUARANTINE_COLUMNS: tuple[str, ...] = (
     "column",
     "value",
     "reason",
+    # the reason's English template (a message id) and its values as JSON, so that a
+    # report says the reason in its own language (intake/reasons.py)
+    "reason_id",
+    "reason_values",
 )
 
 

@@ -28,6 +28,7 @@ from nsss_analysis.diagnostics.rubric import GENDER_SPECIFIC_OR_TRANSFORMATIVE, 
 from nsss_analysis.diagnostics.summaries import count_once
 from nsss_analysis.diagnostics.tracker import submission_tracker, tracker_summary
 from nsss_analysis.diagnostics.units import is_missing
+from nsss_analysis.intake.reasons import reason_in_words
 from nsss_analysis.io import Tables
 from nsss_analysis.mis import coverage as mis_coverage
 from nsss_analysis.reference.clusters import cluster_reach
@@ -330,7 +331,8 @@ def quality_notes(row: Mapping[str, object], tables: Tables) -> list[str]:
         mine = q[(q["source_file"] == row["source_file"]) & (q["source_sheet"].fillna("") == (row["source_sheet"] or ""))
                  & (q["source_row"].astype("Int64") == int(row["source_row"]))]
         for r in mine.to_dict("records"):
-            notes.append(f"Cell {r['column'] or '(row)'} = \u201c{r['value']}\u201d not used: {r['reason']}.")
+            notes.append(f"Cell {r['column'] or '(row)'} = \u201c{r['value']}\u201d not used: "
+                         f"{reason_in_words(r['reason'], r.get('reason_id'), r.get('reason_values'))}.")
     conflicts = _same_programme(tables.conflicts, row["ministry_code"], row["programme"])
     if len(conflicts):
         files = sorted(set(conflicts["source_file"]))

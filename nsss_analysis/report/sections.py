@@ -7,6 +7,7 @@ import re
 
 import pandas as pd
 
+from nsss_analysis.diagnostics.counting import NOTHING_TO_RESOLVE, resolution_in_words
 from nsss_analysis.diagnostics.rubric import SMALL_N
 from nsss_analysis.mis import coverage as mis_coverage
 from nsss_analysis.reference.glossary import ANSWER_NAMES, CLUSTER_NAMES, ITEM_NAMES, LEVEL_NAMES
@@ -232,9 +233,9 @@ COUNTING_COLUMNS: dict[str, str] = {
 def counting_section(resolution: pd.DataFrame | None) -> list:
     """Programmes with more than one row in a round and how each is counted once."""
     if resolution is None or not len(resolution):
-        return [paragraph(_("Every programme has one row per assessment round: nothing to resolve."))]
+        return [paragraph(_(NOTHING_TO_RESOLVE))]
     return [paragraph(narrative.counting_reading(resolution)),
-            table(resolution, headers(COUNTING_COLUMNS))]
+            table(resolution_in_words(resolution), headers(COUNTING_COLUMNS))]
 
 
 def coverage_section(tables, ministry_code: str) -> list:

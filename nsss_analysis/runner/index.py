@@ -8,11 +8,17 @@ import math
 import re
 from pathlib import Path
 
+import pandas as pd
+
 from nsss_analysis import __version__
 from nsss_analysis.diagnostics.rubric import SMALL_N
 from nsss_analysis.diagnostics.summaries import headline_figures
+from nsss_analysis.diagnostics.tracker import tracker_in_words, tracker_summary
 from nsss_analysis.io import write_text_atomic
-from nsss_analysis.report import narrative
+from nsss_analysis.reference.glossary import CLUSTER_NAMES
+from nsss_analysis.reference.i18n import LANGUAGES, N_, SOURCE_LANGUAGE, _, current, set_language, translator
+from nsss_analysis.reference.vocab import load_reference
+from nsss_analysis.report import narrative, numbers
 from nsss_analysis.runner.html import AUTONYMS, TEMPLATES_DIR
 from nsss_analysis.runner.manifest import INDEX_FILE
 from nsss_analysis.runner.outputs import TRACKER_FILE
@@ -58,39 +64,123 @@ def collected_headline(report: PlannedReport, collected: dict) -> bool:
     return True
 
 
+#: The index's own words (message ids), by their place on the page.
+INDEX_WORDS: dict[str, str] = {
+    "title": N_("NSSS gender diagnostic reports"),
+    "lead": N_("One report per ministry or division, and the national overview, from the assessment forms "
+               "of the National Social Security Strategy. Reports are listed by name: a diagnosis for each "
+               "ministry, not a ranking. Intervals are 95%."),
+    "failed": N_("failed"),
+    "failed_because": N_("(failed: {error})"),
+    "clusters": N_("Cluster reports"),
+    "clusters_lead": N_("(the programmes of one NSSS cluster across ministries):"),
+    "unit": N_("Ministry / Division"),
+    "programmes": N_("Programmes assessed"),
+    "gsot": N_("Gender-specific or transformative"),
+    "budget": N_("Budget in those programmes"),
+    "score": N_("Mean gender inclusion score (0-100)"),
+    "report": N_("Report"),
+    "open": N_("open"),
+    "small_n": N_("For a ministry with fewer than {n} programmes, read shares as indications, not estimates: "
+                  "its report gives counts and no intervals."),
+    "submissions": N_("Submissions"),
+    "status": N_("Status"),
+    "file": N_("File"),
+    "round": N_("Round"),
+    "received": N_("Received"),
+    "accepted": N_("Programmes accepted"),
+    "quarantined": N_("Rows quarantined"),
+    "resubmission": N_("Resubmission"),
+    "on_record": N_("Programmes on record"),
+    "not_recorded": N_("not recorded"),
+    "none_yet": N_("No reports have been rendered yet: run {command}."),
+    "generated": N_("Generated {when} by {program} {version}. Each report is a static page that opens "
+                    "offline; its executed notebook (.ipynb) sits beside it as the full record."),
+}
+#: The index of each language: English ``index.html``, the others ``index.<language>.html``.
+INDEX_FILES = {language: INDEX_FILE if language == SOURCE_LANGUAGE else f"index.{language}.html"
+               for language in LANGUAGES}
+
+
+def index_file(language: str) -> str:
+    """The index page of ``language`` (``index.html``, ``index.bn.html``)."""
+    return INDEX_FILES.get(language, f"index.{language}.html")
+
+
 def write_index(out: Path, manifest: dict) -> Path:
-    """``reports/index.html``: every report on disk with its headline figures and a link."""
-    import jinja2
-
-
-    years: dict[str, dict] = {}
+    """``reports/index.html``: every report on disk with its headline figures and a
+    link; and, when pages in other languages are on disk, the same index in each of
+    them (``index.bn.html``), the two indexes linking each other. Returns the English
+    index's path."""
     on_disk = {key: entry for key, entry in manifest.get("reports", {}).items()
                if (out / entry.get("html", "")).is_file()}
-    # A page in another language is listed beside its English page ("বাংলা" after
-    # "open"); on its own row only when its English page is not on disk.
-    translated: dict[str, list[dict]] = {}
+    languages = [SOURCE_LANGUAGE] + sorted(
+        {e.get("language") for e in on_disk.values()} - {None, SOURCE_LANGUAGE, ""} & set(LANGUAGES))
+    synthetic = any(bool((e.get("headline") or {}).get("synthetic")) for e in manifest.get("reports", {}).values())
+    tracker = _tracker(out)
+    previous = current().language
+    try:
+        for language in languages:
+            others = {code: index_file(code) for code in languages if code != language}
+            page = _index_page(on_disk, language, others, synthetic, tracker)
+            write_text_atomic(out / index_file(language), page)
+    finally:
+        set_language(previous)
+    return out / INDEX_FILE
+
+
+def _index_page(on_disk: dict, language: str, others: dict[str, str], synthetic: bool,
+                tracker: dict | None) -> str:
+    """One language's index page."""
+    import jinja2
+
+    t = set_language(language)
+    years = _years(on_disk, language)
+    ordered = [years[y] for y in sorted(years, key=lambda y: (y != ALL_YEARS, y), reverse=True)]
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    words = {key: t(message) for key, message in INDEX_WORDS.items()}
+    words["small_n"] = words["small_n"].format(n=numbers.number(SMALL_N, language))
+    words["none_yet"] = words["none_yet"].format(command="nsss reports")
+    words["generated"] = words["generated"].format(when=now(), program="nsss reports", version=__version__)
+    return env.get_template("index.html.j2").render(
+        years=ordered, language=language, w=words,
+        languages=[{"href": href, "language": code, "label": AUTONYMS.get(code, code)}
+                   for code, href in others.items()],
+        notice=narrative.data_notice(synthetic),
+        tracker=_tracker_in(tracker, t), small_n=SMALL_N,
+    )
+
+
+def _years(on_disk: dict, language: str) -> dict[str, dict]:
+    """The index's rows by fiscal year: each report once, its page in ``language``
+    where that is on disk (else its English page, else any), the pages in the other
+    languages linked beside it."""
+    pages: dict[str, dict[str, tuple[str, dict]]] = {}
     for key, entry in on_disk.items():
-        english = english_key(key, entry)
-        if english != key and english in on_disk:
-            translated.setdefault(english, []).append(
-                {"href": _href(entry["html"]), "language": entry.get("language"),
-                 "label": AUTONYMS.get(entry.get("language"), entry.get("language"))})
-    for key, entry in on_disk.items():
-        if english_key(key, entry) != key and english_key(key, entry) in on_disk:
-            continue
-        year = key.split("/", 1)[0]
-        group = years.setdefault(year, {"label": _year_label(year), "national": None, "ministries": [],
+        pages.setdefault(english_key(key, entry), {})[entry.get("language") or SOURCE_LANGUAGE] = (key, entry)
+    years: dict[str, dict] = {}
+    for base, by_language in pages.items():
+        shown = by_language.get(language) or by_language.get(SOURCE_LANGUAGE) or next(iter(by_language.values()))
+        key, entry = shown
+        translations = [{"href": _href(e["html"]), "language": code, "label": AUTONYMS.get(code, code)}
+                        for code, (k, e) in by_language.items() if k != key]
+        year = base.split("/", 1)[0]
+        group = years.setdefault(year, {"label": _year_label(year, language), "national": None, "ministries": [],
                                         "clusters": [], "small_n": False})
         row = {
             "href": _href(entry["html"]),
-            "translations": translated.get(key, []),
+            "translations": translations,
             "title": entry.get("title") or entry.get("ministry"),
-            "name": entry.get("ministry"),
+            "name": _unit_name(entry, language),
             "code": entry.get("ministry_code"),
             "status": entry.get("status"),
             "error": entry.get("error"),
             "sentences": [_without_small_n(x) for x in entry.get("sentences") or []],
-            "figures": index_figures(entry.get("headline")),
+            "figures": index_figures(entry.get("headline"), language),
         }
         group["small_n"] = group["small_n"] or any(
             SMALL_N_CAVEAT.search(x) for x in (entry.get("sentences") or [])[:1])
@@ -102,21 +192,34 @@ def write_index(out: Path, manifest: dict) -> Path:
             group["ministries"].append(row)
     for group in years.values():
         group["ministries"].sort(key=lambda r: str(r["name"]).lower())  # by name: not a ranking
-    ordered = [years[y] for y in sorted(years, key=lambda y: (y != ALL_YEARS, y), reverse=True)]
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    synthetic = any(bool((e.get("headline") or {}).get("synthetic")) for e in manifest.get("reports", {}).values())
-    page = env.get_template("index.html.j2").render(
-        years=ordered, generated=now(), version=__version__,
-        notice=narrative.DATA_NOTICE if synthetic else "",
-        tracker=_tracker(out), small_n=SMALL_N
-    )
-    path = out / INDEX_FILE
-    write_text_atomic(path, page)
-    return path
+    return years
+
+
+def _unit_name(entry: dict, language: str) -> object:
+    """A report's ministry (or cluster) as the index names it in ``language``."""
+    name = entry.get("ministry")
+    if language == SOURCE_LANGUAGE or entry.get("kind") in ("national",):
+        return name
+    if entry.get("kind") == "cluster":
+        return _(CLUSTER_NAMES[name]) if name in CLUSTER_NAMES else name
+    ministry = load_reference().ministry_by_code.get(str(entry.get("ministry_code") or ""))
+    return ministry.name_in(language) if ministry else name
+
+
+def _tracker_in(tracker: dict | None, t) -> dict | None:
+    """The submission tracker's sentences and rows in ``t``'s language (rebuilt from
+    its rows: the file the run wrote holds the English sentences)."""
+    if not tracker:
+        return tracker
+    if t.language == SOURCE_LANGUAGE:
+        return tracker
+    try:
+        rows = pd.DataFrame(tracker["rows"])
+        return {"sentences": tracker_summary(rows, t),
+                "rows": tracker_in_words(rows, t).to_dict("records")}
+    except (KeyError, ValueError, TypeError) as exc:
+        log.warning("the submission tracker in %s: %s: %s", t.language, type(exc).__name__, exc)
+        return tracker
 
 
 #: The small-n caveat of a headline sentence: the index says it once, under the table.
@@ -136,37 +239,78 @@ def _tracker(out: Path) -> dict | None:
     return tracker if isinstance(tracker, dict) and "rows" in tracker else None
 
 
-def index_figures(headline: dict | None) -> dict:
-    """The index's cells for one report, as text ("–" where a figure is missing)."""
+#: The index's cells, by how many of their figures are known.
+GSOT_CELL = N_("{k} of {n}")
+GSOT_CELL_SHARE = N_("{k} of {n} ({share})")
+GSOT_CELL_INTERVAL = N_("{k} of {n} ({share}, {low}–{high})")
+BUDGET_CELL_YEAR = N_("{share} (FY {fiscal_year})")
+SCORE_CELL_INTERVAL = N_("{mean} ({low}–{high})")
+SCORE_CELL_NATIONAL = N_("{mean}; national {national}")
+SCORE_CELL_INTERVAL_NATIONAL = N_("{mean} ({low}–{high}); national {national}")
+
+
+def index_figures(headline: dict | None, language: str = SOURCE_LANGUAGE) -> dict:
+    """The index's cells for one report, as text in ``language`` ("–" where a figure
+    is missing)."""
     dash = "–"
     if not headline:
         return {"programmes": dash, "gsot": dash, "budget": dash, "score": dash}
+    t = translator(language)
+    english = language == SOURCE_LANGUAGE
+
+    def pct(x: float) -> str:
+        return f"{x:.0%}" if english else numbers.percent(x, language)
+
+    def whole(x: float) -> str:
+        return f"{x:.0f}" if english else numbers.number(x, language)
+
     n = headline.get("n_programmes")
     k = headline.get("n_gender_specific_or_transformative")
     share, low, high = headline.get("share"), headline.get("ci_low"), headline.get("ci_high")
     gsot = dash
     if _number(k) and _number(n):
-        gsot = f"{int(k)} of {int(n)}"
+        counts = {"k": whole(int(k)), "n": whole(int(n))}
         if _number(share) and int(n) >= SMALL_N:  # below 5 programmes: the count only
-            gsot += f" ({share:.0%}"
-            gsot += f", {low:.0%}–{high:.0%})" if _number(low) and _number(high) else ")"
+            if _number(low) and _number(high):
+                gsot = t(GSOT_CELL_INTERVAL).format(**counts, share=pct(share), low=pct(low), high=pct(high))
+            else:
+                gsot = t(GSOT_CELL_SHARE).format(**counts, share=pct(share))
+        else:
+            gsot = t(GSOT_CELL).format(**counts)
     budget = dash
     if _number(headline.get("budget_share")):
-        budget = f"{headline['budget_share']:.0%}"
+        budget = pct(headline["budget_share"])
         if headline.get("fiscal_year"):
-            budget += f" (FY {headline['fiscal_year']})"
+            budget = t(BUDGET_CELL_YEAR).format(
+                share=budget, fiscal_year=str(headline["fiscal_year"]) if english
+                else numbers.fiscal_year(headline["fiscal_year"], language))
     score = dash
     if _number(headline.get("mean_inclusion_score")) and _number(n) and int(n) >= SMALL_N:
-        score = f"{headline['mean_inclusion_score']:.0f}"
-        if _number(headline.get("mean_ci_low")) and _number(headline.get("mean_ci_high")):
-            score += f" ({headline['mean_ci_low']:.0f}–{headline['mean_ci_high']:.0f})"
-        if _number(headline.get("national_mean_inclusion_score")):
-            score += f"; national {headline['national_mean_inclusion_score']:.0f}"
-    return {"programmes": str(int(n)) if _number(n) else dash, "gsot": gsot, "budget": budget, "score": score}
+        mean = whole(headline["mean_inclusion_score"])
+        interval = _number(headline.get("mean_ci_low")) and _number(headline.get("mean_ci_high"))
+        national = _number(headline.get("national_mean_inclusion_score"))
+        parts = {"mean": mean}
+        if interval:
+            parts |= {"low": whole(headline["mean_ci_low"]), "high": whole(headline["mean_ci_high"])}
+        if national:
+            parts["national"] = whole(headline["national_mean_inclusion_score"])
+        template = {(True, True): SCORE_CELL_INTERVAL_NATIONAL, (True, False): SCORE_CELL_INTERVAL,
+                    (False, True): SCORE_CELL_NATIONAL}.get((interval, national))
+        score = t(template).format(**parts) if template else mean
+    programmes = whole(int(n)) if _number(n) else dash
+    return {"programmes": programmes, "gsot": gsot, "budget": budget, "score": score}
 
 
-def _year_label(year: str) -> str:
-    return "All fiscal years" if year == ALL_YEARS else f"Fiscal year {year}"
+ALL_FISCAL_YEARS = N_("All fiscal years")
+FISCAL_YEAR_HEADING = N_("Fiscal year {year}")
+
+
+def _year_label(year: str, language: str = SOURCE_LANGUAGE) -> str:
+    t = translator(language)
+    if year == ALL_YEARS:
+        return t(ALL_FISCAL_YEARS)
+    return t(FISCAL_YEAR_HEADING).format(
+        year=year if language == SOURCE_LANGUAGE else numbers.fiscal_year(year, language))
 
 
 def english_key(key: str, entry: dict) -> str:
