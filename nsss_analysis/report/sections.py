@@ -179,7 +179,7 @@ def trend_section(trend) -> list:
     number paired, each programme's change; or why there is no trend."""
 
     if trend is None or not trend.ok:
-        return [paragraph(sentence(trend.message) + "." if trend is not None else _("No trend."))]
+        return [paragraph(narrative.trend_reading(trend))]
     pairs = trend.pairs.assign(**{c: trend.pairs[c].map(lambda v: _words(v, LEVEL_NAMES))
                                   for c in ("level_before", "level_after") if c in trend.pairs.columns})
     lang = current().language
