@@ -25,16 +25,15 @@ import pandas as pd
 
 from nsss_analysis.diagnostics.budgets import budget_plausibility
 from nsss_analysis.diagnostics.recommendations import ITEM_FOLLOWUP, action_in_words
-from nsss_analysis.diagnostics.rubric import COMPLETENESS_THRESHOLD, GENDER_SPECIFIC_OR_TRANSFORMATIVE, SMALL_N
-from nsss_analysis.diagnostics.scoring import RULE_JOINER, RULE_JOINERS, RulePart, rule_in_english, rule_parts
+from nsss_analysis.diagnostics.rubric import GENDER_SPECIFIC_OR_TRANSFORMATIVE, SMALL_N
 from nsss_analysis.diagnostics.summaries import count_once
 from nsss_analysis.diagnostics.tracker import submission_tracker, tracker_summary
 from nsss_analysis.diagnostics.units import is_missing
 from nsss_analysis.io import Tables
 from nsss_analysis.mis import coverage as mis_coverage
 from nsss_analysis.reference.clusters import cluster_reach
-from nsss_analysis.reference.glossary import FORM_ANSWER_NAMES, LEVEL_NAMES
-from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, Translator, _, current, ngettext
+from nsss_analysis.reference.glossary import LEVEL_NAMES
+from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, _, current, ngettext
 from nsss_analysis.reference.vocab import (
     ITEMS,
     LEVELS,
@@ -47,6 +46,7 @@ from nsss_analysis.report.action_plan import distinct_rows
 from nsss_analysis.report.display import MISSING, escape, figure
 from nsss_analysis.report.downloads import links_html
 from nsss_analysis.report.labels import ITEM_LABELS, label
+from nsss_analysis.report.level_rule import level_rule_in_words
 from nsss_analysis.report.numbers import localise_digits, number
 from nsss_analysis.report.wording import join_words
 
@@ -97,6 +97,9 @@ CARD_WORDS: tuple[str, ...] = (
     # the action plan's "possible" column, shown in the card's action list
     N_("not known"),
     N_("no follow-up question"),
+    N_("Form and MIS disagree: {disagreement}"),
+    N_("No intended reach is on record for this cluster."),
+    N_("What the cluster is meant to reach: {source}."),
 )
 
 #: Actions listed under "what we ask of you".
@@ -142,43 +145,6 @@ def duration_words(row: Mapping[str, object]) -> str:
     if end:
         return _("start not given; ends {end}").format(end=end)
     return _("ongoing; start year not given") if ongoing else _("not given")
-
-
-# --- the level rule ("why this level") -------------------------------------------
-#: Each kind of condition of a level's rule, in words (:class:`RulePart`).
-RULE_WORDS: dict[str, str] = {
-    "item": N_("{item}: {answer}"),
-    "women_target": N_("women a target group"),
-    "women_stage": N_("vulnerable women of working age a life-cycle stage"),
-    "completeness": N_("completeness {completeness} < {threshold}"),
-    "blind": N_("no empowerment objective or action, no women targeting, and no evidence item "
-                "or transformative element at yes or partly"),
-}
-
-
-def level_rule_in_words(level: str, rule: str | Sequence[RulePart], translate: Translator | None = None) -> str:
-    """The rule that set ``level`` in the current language (``translate``: another
-    language's translator). ``rule`` is the stored English ``level_rule`` or its parts
-    (:func:`nsss_analysis.diagnostics.scoring.level_parts`). English is the stored words;
-    a rule this version did not write is shown as it is."""
-    t = translate or current()
-    parts = rule_parts(level, rule) if isinstance(rule, str) else tuple(rule)
-    if parts is None:
-        return str(rule)
-    if t.language == SOURCE_LANGUAGE:
-        return rule_in_english(level, parts)
-
-    def words(part: RulePart) -> str:
-        if part.kind == "item":
-            return t(RULE_WORDS["item"]).format(item=t(ITEM_LABELS.get(part.item, part.item)),
-                                                answer=t(FORM_ANSWER_NAMES.get(part.answer, part.answer)))
-        if part.kind == "completeness":
-            return t(RULE_WORDS["completeness"]).format(
-                completeness=number(part.value, t.language, 2),
-                threshold=localise_digits(f"{COMPLETENESS_THRESHOLD:g}", t.language))
-        return t(RULE_WORDS[part.kind])
-
-    return RULE_JOINERS.get(level, RULE_JOINER).join(words(p) for p in parts)
 
 
 # --- first screen ---------------------------------------------------------------
