@@ -211,6 +211,7 @@ def test_bangla_workbooks_have_bangla_titles_headers_and_words(tables, tmp_path)
     body = [dict(zip(ACTION_PLAN_COLUMNS, r, strict=True)) for r in rows[1:]]
     assert {r["answer"] for r in body} <= {"না", "আংশিক", "জানা নেই"}
     assert {r["action"] for r in body} <= {BN(a) for a in ACTIONS.values()}
+    assert {r["lead_ministry"] for r in body} == {"সমাজকল্যাণ মন্ত্রণালয়"}  # the register's Bangla name
     assert all("সারি " in r["source"] and not LATIN_DIGIT.search(r["source"].rsplit("সারি ", 1)[1]) for r in body)
     status = next(d for d in ws.data_validations.dataValidation if d.type == "list")
     assert status.formula1 == '"শুরু হয়নি,চলমান,সম্পন্ন,সম্ভব নয়"'
@@ -249,3 +250,13 @@ def test_english_workbooks_and_tables_unchanged(tables, tmp_path):
         assert table_in_words(frame, EN) is frame
     plan = action_plan(tables.assessments, tables.recommendations)
     assert plan_in_words(plan, EN) is plan
+
+
+def test_a_card_is_titled_with_the_published_bangla_name_and_the_form_name(tables, bangla):
+    current = count_once(tables).current.assessments
+    own = current[current["ministry_code"] == "MoSW"]
+    markup = cards.programme_cards_html(tables, own, downloads_plan(tables, ["MoSW"]))
+    assert "<h3>বয়স্ক ভাতা (Old Age Allowance)</h3>" in markup
+    assert cards.programme_name("MoSW", "A programme not on record") == "A programme not on record"
+    forget_language()
+    assert cards.programme_name("MoSW", "Old Age Allowance") == "Old Age Allowance"

@@ -29,7 +29,7 @@ from nsss_analysis.diagnostics.recommendations import (
 )
 from nsss_analysis.io import atomic_path, formula_safe
 from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, Translator, current
-from nsss_analysis.reference.vocab import ITEMS, LINEAGE_COLUMNS
+from nsss_analysis.reference.vocab import ITEMS, LINEAGE_COLUMNS, load_reference
 from nsss_analysis.report.labels import ITEM_LABELS
 from nsss_analysis.report.numbers import localise_digits
 
@@ -222,16 +222,20 @@ TRANSLATED_COLUMNS: tuple[str, ...] = ("item", "answer", "possible")
 def plan_in_words(plan: pd.DataFrame, translate: Translator | None = None) -> pd.DataFrame:
     """The action plan's shown columns in ``translate``'s language (default: the current
     one): item, answer, action, "possible" and the source's "row" in its words and
-    digits; the programme, ministry and agencies as the form gives them. English is
-    ``plan`` unchanged."""
+    digits, the lead ministry by its name in the register; the programme and agencies
+    as the form gives them. English is ``plan`` unchanged."""
     t = translate or current()
     if t.language == SOURCE_LANGUAGE or not len(plan):
         return plan
     words = {c: plan[c].map(lambda v: t(v) if isinstance(v, str) and v else v) for c in TRANSLATED_COLUMNS}
     action = [action_in_words(i, t) or a for i, a in zip(plan["item_code"], plan["action"], strict=True)]
     source = [_source(r, t) for r in plan[list(LINEAGE_COLUMNS)].to_dict("records")]
+    register = load_reference().ministry_by_code
+    lead = [register[c].name_in(t.language) if c in register else m
+            for c, m in zip(plan["ministry_code"], plan["lead_ministry"], strict=True)]
     return plan.assign(**words, action=pd.Series(action, index=plan.index, dtype="str"),
-                       source=pd.Series(source, index=plan.index, dtype="str"))
+                       source=pd.Series(source, index=plan.index, dtype="str"),
+                       lead_ministry=pd.Series(lead, index=plan.index, dtype="str"))
 
 
 def write_action_plan(plan: pd.DataFrame, target: Path | str, title: str = "",

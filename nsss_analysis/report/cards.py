@@ -106,6 +106,23 @@ CARD_WORDS: tuple[str, ...] = (
 FIRST_ASKS = 3
 
 
+@cache
+def _catalogued_names() -> dict[tuple[str, str], object]:
+    return {(p.ministry_code, normalise_key(p.programme)): p for p in load_reference().programmes}
+
+
+def programme_name(code: object, programme: object) -> str:
+    """A programme's name in the current language: in Bangla the register's published
+    Bangla name with the form's name after it (``বয়স্ক ভাতা (Old Age Allowance)``); the
+    form's name where none is on record, and always in English."""
+    name = str(programme)
+    language = current().language
+    catalogued = _catalogued_names().get((str(code), normalise_key(name)))
+    if language == SOURCE_LANGUAGE or catalogued is None or catalogued.name_in(language) == catalogued.programme:
+        return name
+    return _("{name} ({name_on_form})").format(name=catalogued.name_in(language), name_on_form=name)
+
+
 def item_in_words(item: str, answer: object, followup_answer: object = None) -> str:
     """``Graduation: not planned; the ministry says it could be``."""
     answer = answer if isinstance(answer, str) and answer else "unknown"
@@ -212,7 +229,8 @@ def asks(plan: pd.DataFrame, n: int = FIRST_ASKS) -> list[str]:
     """The top ``n`` actions the ministry says are possible, each with its programme."""
     possible = plan[plan["followup_answer"] == "yes"].sort_values("rank", kind="stable")
     possible = possible.drop_duplicates(["programme", "item_code"]).head(n)
-    return [f"{row['programme']}: {action_in_words(row['item_code']) or row['action']}"
+    return [f"{programme_name(row['ministry_code'], row['programme'])}: "
+            f"{action_in_words(row['item_code']) or row['action']}"
             for row in possible.to_dict("records")]
 
 
@@ -460,7 +478,7 @@ def programme_card_html(row: Mapping[str, object], score: Mapping[str, object] |
     notes_html = ("<ul>" + "".join(f"<li>{escape(n)}</li>" for n in notes) + "</ul>") if notes else \
         f"<p>{escape(_('No data-quality note.'))}</p>"
     return (
-        f'<article class="nsss-card"><h3>{escape(name)}</h3>'
+        f'<article class="nsss-card"><h3>{escape(programme_name(code, name))}</h3>'
         f"{_dl(fields)}{level_block}"
         f"<h4>{escape(_('The ten questions'))}</h4><ul class=\"nsss-items\">{items}</ul>"
         f"<h4>{escape(_('Budget and beneficiaries'))}</h4>{money_html}"
