@@ -24,6 +24,7 @@ from nsss_analysis.diagnostics.recommendations import (
 )
 from nsss_analysis.diagnostics.summaries import count_once
 from nsss_analysis.io import load_tables
+from nsss_analysis.reference.clusters import cluster_reach
 from nsss_analysis.reference.i18n import english_runs, forget_language, set_language, translator
 from nsss_analysis.reference.vocab import ANSWERS, FOLLOWUP_ANSWERS, ITEMS, load_reference
 from nsss_analysis.report import cards, level_rule
@@ -260,3 +261,9 @@ def test_a_card_is_titled_with_the_published_bangla_name_and_the_form_name(table
     assert cards.programme_name("MoSW", "A programme not on record") == "A programme not on record"
     forget_language()
     assert cards.programme_name("MoSW", "Old Age Allowance") == "Old Age Allowance"
+
+
+def test_every_cluster_reach_source_is_marked_for_translation():
+    sources = {reach.source for reach in cluster_reach().values()}
+    assert sources and sources <= set(cards.REACH_SOURCES)
+    assert all(BN(s) != s and not english_runs(BN(s), ["NSSS"]) for s in sources)

@@ -624,6 +624,20 @@ def cluster_coverage(assessments: pd.DataFrame, cluster: str) -> pd.DataFrame:
         {"programmes": "int64"})
 
 
+#: What each cluster is meant to reach, as ``clusters.csv`` says where it comes from
+#: (its ``source`` column), marked here so that the catalogue translates it.
+REACH_SOURCES: tuple[str, ...] = (
+    N_("The project's reading of the NSSS (2015) cluster: life-cycle transfers (child benefit, old age, "
+       "disability, vulnerable women); to be verified with the Cabinet Division"),
+    N_("The project's reading of the NSSS (2015) cluster: food transfers and relief after covariate shocks; "
+       "programmes may name no life-cycle stage; to be verified with the Cabinet Division"),
+    N_("The project's reading of the NSSS (2015) cluster: contributory pensions and maternity insurance; "
+       "to be verified with the Cabinet Division"),
+    N_("The project's reading of the NSSS (2015) cluster: employment, skills and livelihoods for the "
+       "working age; to be verified with the Cabinet Division"),
+    N_("The project's reading of the NSSS (2015) cluster: education, health and nutrition, and the socially "
+       "excluded groups; to be verified with the Cabinet Division"),
+)
 #: The kinds of intended reach of a cluster, in words.
 REACH_KINDS: dict[str, str] = {"life-cycle stage": N_("life-cycle stage"), "target group": N_("target group")}
 
@@ -643,7 +657,7 @@ def cluster_coverage_html(assessments: pd.DataFrame, cluster: str) -> str:
     return (f"<p>{escape(gap_line)}</p>"
             + _small_table([_("Meant to reach"), _("Kind"), _("Programmes naming it"), _("Which")], rows,
                            numeric_from=99)
-            + f"<p><em>{escape(_('What the cluster is meant to reach: {source}.').format(source=reach.source))}"
+            + f"<p><em>{escape(_('What the cluster is meant to reach: {source}.').format(source=_(reach.source)))}"
             "</em></p>")
 
 
