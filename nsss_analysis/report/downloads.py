@@ -122,7 +122,9 @@ def ministry_rows(tables: Tables, codes: str | list[str] | set[str]) -> dict[str
 
 
 def _form_labels() -> dict[str, str]:
-    return {c.column: c.label for c in load_reference().columns_of("Programmes")}
+    """Each column of the form by its label (the Programmes sheet's label first)."""
+    ref = load_reference()
+    return {c.column: c.label for sheet in ("Budget", "Programmes") for c in ref.columns_of(sheet)}
 
 
 def _listed(value: object) -> list[str]:
