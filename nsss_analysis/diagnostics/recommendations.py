@@ -29,6 +29,8 @@ import pandas as pd
 
 from nsss_analysis.diagnostics.budgets import programme_budgets
 from nsss_analysis.diagnostics.units import programme_key
+from nsss_analysis.reference.glossary import FORM_ANSWER_NAMES, ITEM_NAMES
+from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, Translator, current
 from nsss_analysis.reference.vocab import (
     FOLLOWUPS,
     ITEMS,
@@ -44,41 +46,60 @@ ALWAYS_LISTED: tuple[str, ...] = ("sex_disaggregated_data", "gender_indicators")
 ITEM_FOLLOWUP: dict[str, str] = {
     item: followup for followup, items in FOLLOWUPS.items() for item in items
 }
-#: Each action, in the words of the guideline (section 5.0 of the 2019 workshop record).
+#: Each action, in the words of the guideline (section 5.0 of the 2019 workshop record),
+#: as message ids: translated where shown (:func:`action_in_words`).
 ACTIONS: dict[str, str] = {
-    "graduation": (
+    "graduation": N_(
         "Plan graduation from poverty or situation (like rehabilitation, re integration) "
         "in the programme."
     ),
-    "empowerment_objective": (
+    "empowerment_objective": N_(
         "Include women's/girls' empowerment as an objective, with some modification in "
         "design or operational strategy."
     ),
-    "empowerment_actions": (
+    "empowerment_actions": N_(
         "Include actions to support empowerment, with some modification in design or "
         "operational strategy."
     ),
-    "social_capital": (
+    "social_capital": N_(
         "Include elements for social capital building, raising voice, enhancing bargaining "
         "capacity (formation of group, network, linkages, community resources)."
     ),
-    "norms_awareness": (
+    "norms_awareness": N_(
         "Include activities that raise women's/girls' and community awareness against social "
         "norms of gender inequality, low status of women, gender roles and inspire them to "
         "change discriminatory norms and harmful practices."
     ),
-    "skills_training": (
+    "skills_training": N_(
         "Include a strong training element for developing skills for self-reliance, economic "
         "gain, and control over resources by women/girls."
     ),
-    "sex_disaggregated_data": "Collect sex disaggregated data.",
-    "gender_analysis": "Use gender analysis.",
-    "gender_reporting": "Practice gender integrated reporting.",
-    "gender_indicators": (
+    "sex_disaggregated_data": N_("Collect sex disaggregated data."),
+    "gender_analysis": N_("Use gender analysis."),
+    "gender_reporting": N_("Practice gender integrated reporting."),
+    "gender_indicators": N_(
         "Identify gender focused result indicators for monitoring integrated in log-frame or "
         "monitoring framework."
     ),
 }
+#: The reason's first clause, by the item's answer (``{item}``: the item's name).
+REASON_ANSWER: dict[str, str] = {
+    "no": N_("{item} answered no"),
+    "partly": N_("{item} answered partly"),
+    "unknown": N_("{item} left unknown: find out first whether it is in place"),
+}
+#: The reason's clause on the follow-up, by its answer (``{followup}``: the follow-up).
+REASON_FOLLOWUP: dict[str, str] = {
+    "yes": N_("the ministry says it is possible ({followup} = yes)"),
+    "no": N_("the ministry says it is not possible now ({followup} = no)"),
+}
+#: A follow-up answered neither yes nor no (``{answer}``: its answer).
+REASON_FOLLOWUP_OTHER = N_("whether it is possible is not known ({followup} = {answer})")
+#: The clause of an always-listed item.
+REASON_ALWAYS = N_("always listed: nothing else can be measured without it")
+#: How the reason's clauses are joined.
+REASON_JOINER = "; "
+
 RECOMMENDATION_COLUMNS: tuple[str, ...] = (
     "ministry",
     "ministry_code",
@@ -109,18 +130,51 @@ def guideline_questions() -> dict[str, str]:
     }
 
 
-def _reason(item: str, answer: str, followup: str | None, followup_answer: str | None) -> str:
-    said = {"no": "answered no", "partly": "answered partly",
-            "unknown": "left unknown: find out first whether it is in place"}[answer]
-    parts = [f"{item.replace('_', ' ')} {said}"]
+def reason_parts(item: str, answer: str, followup: str | None,
+                 followup_answer: str | None) -> list[tuple[str, dict[str, str]]]:
+    """The clauses of an action's reason: (message id, its values), in English codes."""
+    parts = [(REASON_ANSWER[answer], {"item": item})]
     if followup is not None:
-        parts.append({
-            "yes": f"the ministry says it is possible ({followup} = yes)",
-            "no": f"the ministry says it is not possible now ({followup} = no)",
-        }.get(followup_answer, f"whether it is possible is not known ({followup} = {followup_answer})"))
+        template = REASON_FOLLOWUP.get(followup_answer, REASON_FOLLOWUP_OTHER)
+        parts.append((template, {"followup": followup, "answer": str(followup_answer)}))
     if item in ALWAYS_LISTED:
-        parts.append("always listed: nothing else can be measured without it")
-    return "; ".join(parts)
+        parts.append((REASON_ALWAYS, {}))
+    return parts
+
+
+def _reason(item: str, answer: str, followup: str | None, followup_answer: str | None) -> str:
+    """The reason as stored (``recommendations.csv``), in English."""
+    return REASON_JOINER.join(
+        template.format(**{k: v.replace("_", " ") if k == "item" else v for k, v in values.items()})
+        for template, values in reason_parts(item, answer, followup, followup_answer))
+
+
+def reason_in_words(item: str, answer: str, followup: str | None = None,
+                    followup_answer: str | None = None, translate: Translator | None = None) -> str:
+    """An action's reason in the current language (``translate``: another language's
+    translator): English is the stored reason; another language names the item and
+    quotes the follow-up's question in its own words."""
+    translate = translate or current()
+    if translate.language == SOURCE_LANGUAGE:
+        return _reason(item, answer, followup, followup_answer)
+    shown = {"item": translate(ITEM_NAMES.get(item, item)),
+             "followup": translate(followup_questions().get(followup or "", followup or "")),
+             "answer": translate(FORM_ANSWER_NAMES.get(str(followup_answer), str(followup_answer)))}
+    return REASON_JOINER.join(
+        translate(template).format(**{k: shown[k] for k in values})
+        for template, values in reason_parts(item, answer, followup, followup_answer))
+
+
+def action_in_words(item: str, translate: Translator | None = None) -> str:
+    """The guideline's action for ``item`` in the current language (``translate``:
+    another language's translator)."""
+    return (translate or current())(ACTIONS[item]) if item in ACTIONS else ""
+
+
+@lru_cache(maxsize=1)
+def followup_questions() -> dict[str, str]:
+    """Each follow-up's question as the form labels it (``If not, can ...?``)."""
+    return {c.column: c.label for c in load_reference().columns_of("Programmes") if c.column in FOLLOWUPS}
 
 
 def recommendations(

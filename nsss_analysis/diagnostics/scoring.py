@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -126,12 +127,37 @@ def potential_answers(answers: Mapping[str, str], followups: Mapping[str, str]) 
     return lifted
 
 
-def _level(
+class RulePart(NamedTuple):
+    """One condition of the level rule that fired: ``kind`` is ``item`` (``item`` had
+    ``answer``), ``women_target`` (women a target group), ``women_stage``
+    (``women_working_age`` a life-cycle stage), ``completeness`` (``value`` below the
+    threshold) or ``blind`` (none of the conditions of a higher level held)."""
+
+    kind: str
+    item: str = ""
+    answer: str = ""
+    value: float = math.nan
+
+
+#: How the conditions of a level's rule are joined: all must hold (transformative) or
+#: any one sets the level (the others).
+RULE_JOINERS: dict[str, str] = {TRANSFORMATIVE: " + "}
+RULE_JOINER = "; "
+#: The gender-blind level's rule, in words (its only condition is that no other held).
+BLIND_RULE = (
+    "no empowerment objective or action, no women targeting, and no evidence item "
+    "or transformative element at yes or partly"
+)
+
+
+def level_parts(
     answers: Mapping[str, str], completeness: float, women_target: bool, women_stage: bool
-) -> tuple[str, str]:
-    """The GRAS level and the rule that fired, in words (docs/method.md, section 2: first match wins)."""
+) -> tuple[str, tuple[RulePart, ...]]:
+    """The GRAS level and the conditions of the rule that fired (docs/method.md,
+    section 2: first match wins). :func:`rule_in_english` writes them as the stored
+    ``level_rule``; the report writes them in the page's language."""
     if completeness < COMPLETENESS_THRESHOLD:
-        return INSUFFICIENT, f"completeness {completeness:.2f} < {COMPLETENESS_THRESHOLD:g}"
+        return INSUFFICIENT, (RulePart("completeness", value=completeness),)
     a = answers
     if (
         a["empowerment_objective"] == "yes"
@@ -141,30 +167,83 @@ def _level(
         held = ["empowerment_objective", "norms_awareness"] + [
             i for i in ("social_capital", "skills_training") if a[i] == "yes"
         ]
-        return TRANSFORMATIVE, " + ".join(f"{_label(i)} yes" for i in held)
+        return TRANSFORMATIVE, tuple(RulePart("item", i, "yes") for i in held)
     specific = []
     if women_target:
-        specific.append("women a target group")
+        specific.append(RulePart("women_target"))
     if women_stage:
-        specific.append("women_working_age a life-cycle stage")
+        specific.append(RulePart("women_stage"))
     specific += [
-        f"{_label(i)} {a[i]}"
+        RulePart("item", i, a[i])
         for i in ("empowerment_objective", "empowerment_actions")
         if a[i] in PRESENT
     ]
     if specific:
-        return SPECIFIC, "; ".join(specific)
+        return SPECIFIC, tuple(specific)
     sensitive = [
-        f"{_label(i)} {a[i]}"
+        RulePart("item", i, a[i])
         for i in (*DOMAINS["evidence"], *DOMAINS["transformative"])
         if a[i] in PRESENT
     ]
     if sensitive:
-        return SENSITIVE, "; ".join(sensitive)
-    return BLIND, (
-        "no empowerment objective or action, no women targeting, and no evidence item "
-        "or transformative element at yes or partly"
-    )
+        return SENSITIVE, tuple(sensitive)
+    return BLIND, (RulePart("blind"),)
+
+
+def _part_in_english(part: RulePart) -> str:
+    if part.kind == "completeness":
+        return f"completeness {part.value:.2f} < {COMPLETENESS_THRESHOLD:g}"
+    if part.kind == "women_target":
+        return "women a target group"
+    if part.kind == "women_stage":
+        return "women_working_age a life-cycle stage"
+    if part.kind == "blind":
+        return BLIND_RULE
+    return f"{_label(part.item)} {part.answer}"
+
+
+def rule_in_english(level: str, parts: Iterable[RulePart]) -> str:
+    """The rule as stored in ``scores.level_rule``: ``women a target group; empowerment objective yes``."""
+    return RULE_JOINERS.get(level, RULE_JOINER).join(_part_in_english(p) for p in parts)
+
+
+def rule_parts(level: str, rule: str) -> tuple[RulePart, ...] | None:
+    """The conditions of a stored ``level_rule`` (the inverse of :func:`rule_in_english`);
+    None when ``rule`` is not one this module writes (a table from another version).
+
+    >>> rule_parts("gender-specific", "women a target group; empowerment objective yes")
+    (RulePart(kind='women_target', item='', answer='', value=nan), RulePart(kind='item', item='empowerment_objective', answer='yes', value=nan))
+    """
+    if not isinstance(rule, str) or not rule:
+        return None
+    items = {_label(i): i for i in ITEMS}
+    parts = []
+    for text in rule.split(RULE_JOINERS.get(level, RULE_JOINER)):
+        if text == BLIND_RULE:
+            parts.append(RulePart("blind"))
+        elif text == "women a target group":
+            parts.append(RulePart("women_target"))
+        elif text == "women_working_age a life-cycle stage":
+            parts.append(RulePart("women_stage"))
+        elif text.startswith("completeness ") and text.endswith(f" < {COMPLETENESS_THRESHOLD:g}"):
+            try:
+                parts.append(RulePart("completeness", value=float(text.split()[1])))
+            except ValueError:
+                return None
+        else:
+            name, _, answer = text.rpartition(" ")
+            if name not in items or answer not in ANSWERS:
+                return None
+            parts.append(RulePart("item", items[name], answer))
+    return tuple(parts)
+
+
+def _level(
+    answers: Mapping[str, str], completeness: float, women_target: bool, women_stage: bool
+) -> tuple[str, str]:
+    """The GRAS level and the rule that fired, in English words (``scores.level_rule``)."""
+    level, parts = level_parts(answers, completeness, women_target, women_stage)
+    return level, rule_in_english(level, parts)
 
 
 def _data_readiness(answers: Mapping[str, str]) -> str:

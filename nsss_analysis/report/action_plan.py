@@ -23,36 +23,56 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from nsss_analysis.diagnostics.recommendations import (
     ACTIONS,
+    action_in_words,
     guideline_questions,
     recommendations,
 )
 from nsss_analysis.io import atomic_path, formula_safe
-from nsss_analysis.reference.vocab import ITEMS, LINEAGE_COLUMNS
+from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, Translator, current
+from nsss_analysis.reference.vocab import ITEMS, LINEAGE_COLUMNS, load_reference
 from nsss_analysis.report.labels import ITEM_LABELS
+from nsss_analysis.report.numbers import localise_digits
 
 #: The action plan's columns: key -> the header a reader sees.
 ACTION_PLAN_COLUMNS: dict[str, str] = {
-    "number": "No.",
-    "programme": "Programme",
-    "item": "Item",
-    "answer": "The form says",
-    "action": "Action (the 2019 guideline's words)",
-    "possible": "Possible, says the ministry",
-    "lead_ministry": "Lead ministry",
-    "supporting_agencies": "Supporting agencies (from the form)",
-    "responsible_office": "Responsible office",
-    "target_date": "Target date",
-    "status": "Status",
-    "source": "Source (file, sheet, row)",
+    "number": N_("No."),
+    "programme": N_("Programme"),
+    "item": N_("Item"),
+    "answer": N_("The form says"),
+    "action": N_("Action (the 2019 guideline's words)"),
+    "possible": N_("Possible, says the ministry"),
+    "lead_ministry": N_("Lead ministry"),
+    "supporting_agencies": N_("Supporting agencies (from the form)"),
+    "responsible_office": N_("Responsible office"),
+    "target_date": N_("Target date"),
+    "status": N_("Status"),
+    "source": N_("Source (file, sheet, row)"),
 }
 #: The columns the ministry fills in: empty in every row the workbench writes.
 TO_FILL: tuple[str, ...] = ("responsible_office", "target_date", "status")
 #: The status drop-down's choices (the 2022 cluster meeting reviewed progress in these terms).
-STATUS_CHOICES: tuple[str, ...] = ("Not started", "In progress", "Done", "Not possible")
+STATUS_CHOICES: tuple[str, ...] = (N_("Not started"), N_("In progress"), N_("Done"), N_("Not possible"))
 #: The form's answer to an item, in words.
-ANSWER_WORDS: dict[str, str] = {"no": "no", "partly": "partly", "unknown": "not known"}
+ANSWER_WORDS: dict[str, str] = {"no": N_("no"), "partly": N_("partly"), "unknown": N_("not known")}
 #: The follow-up answer ("If not, can ...?"), in words; no follow-up for the evidence items.
-POSSIBLE_WORDS: dict[str, str] = {"yes": "yes", "no": "no", "unknown": "not known"}
+POSSIBLE_WORDS: dict[str, str] = {"yes": N_("yes"), "no": N_("no"), "unknown": N_("not known")}
+#: The "possible" column of an evidence item, which has no follow-up question.
+NO_FOLLOWUP = N_("no follow-up question")
+#: The sheets of the action plan workbook (sheet names: at most 31 characters).
+ACTION_PLAN_SHEET = N_("Action plan")
+ABOUT_SHEET = N_("About")
+#: The "About" sheet: what the rows and columns mean (``{choices}``: the status choices).
+ABOUT_LINES: tuple[str, ...] = (
+    N_("One row per gap: an item of the form not answered yes (and not 'not applicable')."),
+    N_("Action: the 2019 programme assessment guideline's question, as an instruction."),
+    N_("Possible, says the ministry: the form's follow-up question ('If not, can ... ?')."),
+    N_("Supporting agencies: as named on the form. Fill in the responsible office, the target "
+       "date and the status ({choices})."),
+)
+#: The drop-downs' error messages.
+STATUS_ERROR = N_("Choose one of: {choices}")
+#: The date a ministry types is read by Excel, so the example keeps the digits Excel reads.
+DATE_ERROR = N_("Enter a date (for example 30/06/2026).")
 #: Column widths of the workbook, in characters: wide enough to read, narrow enough to print.
 COLUMN_WIDTHS: dict[str, int] = {
     "number": 6, "programme": 34, "item": 26, "answer": 12, "action": 60, "possible": 14,
@@ -71,9 +91,18 @@ def _agencies(value: object) -> str:
     return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
 
 
-def _source(row: Mapping[str, object]) -> str:
+#: The source column's row number, in words.
+SOURCE_ROW = N_("row {row}")
+
+
+def _source(row: Mapping[str, object], translate: Translator | None = None) -> str:
+    """``file, sheet, row N`` (``translate``: the row's word and digits in that language)."""
     sheet = row.get("source_sheet") or ""
-    parts = [str(row.get("source_file") or ""), str(sheet), f"row {row.get('source_row')}"]
+    if translate is None or translate.language == SOURCE_LANGUAGE:
+        where = f"row {row.get('source_row')}"
+    else:
+        where = translate(SOURCE_ROW).format(row=localise_digits(str(row.get("source_row")), translate.language))
+    parts = [str(row.get("source_file") or ""), str(sheet), where]
     return ", ".join(p for p in parts if p)
 
 
@@ -124,7 +153,7 @@ def action_plan(
             "answer": ANSWER_WORDS.get(rec["answer"], rec["answer"]),
             "action": ACTIONS.get(item, rec["action"]),
             "guideline_question": guideline_questions().get(item, ""),
-            "possible": POSSIBLE_WORDS.get(rec["followup_answer"], "no follow-up question"),
+            "possible": POSSIBLE_WORDS.get(rec["followup_answer"], NO_FOLLOWUP),
             "followup_answer": rec["followup_answer"],
             "lead_ministry": rec["ministry"],
             "ministry_code": rec["ministry_code"],
@@ -185,44 +214,66 @@ def _cell(value: object) -> object:
     return value
 
 
-def write_action_plan(plan: pd.DataFrame, target: Path | str, title: str = "") -> None:
-    """Write the action plan to ``target`` (.xlsx), atomically: sheet ``Action plan``
-    with a frozen header, column widths, a status drop-down and formula-safe text;
-    sheet ``About`` says what the columns mean."""
+#: The action plan's columns whose values are the workbench's words (translated in
+#: another language); the others are the form's text or names, kept as given.
+TRANSLATED_COLUMNS: tuple[str, ...] = ("item", "answer", "possible")
+
+
+def plan_in_words(plan: pd.DataFrame, translate: Translator | None = None) -> pd.DataFrame:
+    """The action plan's shown columns in ``translate``'s language (default: the current
+    one): item, answer, action, "possible" and the source's "row" in its words and
+    digits, the lead ministry by its name in the register; the programme and agencies
+    as the form gives them. English is ``plan`` unchanged."""
+    t = translate or current()
+    if t.language == SOURCE_LANGUAGE or not len(plan):
+        return plan
+    words = {c: plan[c].map(lambda v: t(v) if isinstance(v, str) and v else v) for c in TRANSLATED_COLUMNS}
+    action = [action_in_words(i, t) or a for i, a in zip(plan["item_code"], plan["action"], strict=True)]
+    source = [_source(r, t) for r in plan[list(LINEAGE_COLUMNS)].to_dict("records")]
+    register = load_reference().ministry_by_code
+    lead = [register[c].name_in(t.language) if c in register else m
+            for c, m in zip(plan["ministry_code"], plan["lead_ministry"], strict=True)]
+    return plan.assign(**words, action=pd.Series(action, index=plan.index, dtype="str"),
+                       source=pd.Series(source, index=plan.index, dtype="str"),
+                       lead_ministry=pd.Series(lead, index=plan.index, dtype="str"))
+
+
+def write_action_plan(plan: pd.DataFrame, target: Path | str, title: str = "",
+                      translate: Translator | None = None) -> None:
+    """Write the action plan to ``target`` (.xlsx), atomically, in ``translate``'s
+    language (default: the current one): sheet ``Action plan`` with a frozen header,
+    column widths, a status drop-down and formula-safe text; sheet ``About`` says what
+    the columns mean."""
+    t = translate or current()
+    plan = plan_in_words(plan, t)
+    choices = [t(c) for c in STATUS_CHOICES]
     wb = Workbook()
     ws = wb.active
-    ws.title = "Action plan"
+    ws.title = t(ACTION_PLAN_SHEET)[:31]
     keys = list(ACTION_PLAN_COLUMNS)
     _sheet_from_rows(
-        ws, [ACTION_PLAN_COLUMNS[k] for k in keys],
+        ws, [t(ACTION_PLAN_COLUMNS[k]) for k in keys],
         [[_cell(v) for v in row] for row in plan[keys].itertuples(index=False, name=None)],
         [COLUMN_WIDTHS[k] for k in keys],
     )
     last = len(plan) + 1 + VALIDATION_SPARE_ROWS
     status_col = ws.cell(row=1, column=keys.index("status") + 1).column_letter
-    status = DataValidation(type="list", formula1='"' + ",".join(STATUS_CHOICES) + '"', allow_blank=True,
-                            showErrorMessage=True, errorTitle="Status",
-                            error="Choose one of: " + ", ".join(STATUS_CHOICES))
+    status = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True,
+                            showErrorMessage=True, errorTitle=t(ACTION_PLAN_COLUMNS["status"]),
+                            error=t(STATUS_ERROR).format(choices=", ".join(choices)))
     status.add(f"{status_col}2:{status_col}{last}")
     date_col = ws.cell(row=1, column=keys.index("target_date") + 1).column_letter
     date = DataValidation(type="date", operator="greaterThan", formula1="DATE(2019,1,1)", allow_blank=True,
-                          showErrorMessage=True, errorTitle="Target date",
-                          error="Enter a date (for example 30/06/2026).")
+                          showErrorMessage=True, errorTitle=t(ACTION_PLAN_COLUMNS["target_date"]),
+                          error=t(DATE_ERROR))
     date.add(f"{date_col}2:{date_col}{last}")
     ws.add_data_validation(status)
     ws.add_data_validation(date)
     for row in range(2, len(plan) + 2):
         ws[f"{date_col}{row}"].number_format = "DD/MM/YYYY"
 
-    about = wb.create_sheet("About")
-    lines = [
-        title or "Action plan",
-        "One row per gap: an item of the form not answered yes (and not 'not applicable').",
-        "Action: the 2019 programme assessment guideline's question, as an instruction.",
-        "Possible, says the ministry: the form's follow-up question ('If not, can ... ?').",
-        "Supporting agencies: as named on the form. Fill in the responsible office, the target "
-        "date and the status (" + ", ".join(STATUS_CHOICES) + ").",
-    ]
+    about = wb.create_sheet(t(ABOUT_SHEET)[:31])
+    lines = [title or t(ACTION_PLAN_SHEET), *(t(line).format(choices=", ".join(choices)) for line in ABOUT_LINES)]
     for line in lines:
         about.append([formula_safe(line)])
     about.column_dimensions["A"].width = 110
@@ -230,9 +281,17 @@ def write_action_plan(plan: pd.DataFrame, target: Path | str, title: str = "") -
         wb.save(tmp)
 
 
-def write_workbook(sheets: Mapping[str, pd.DataFrame], target: Path | str) -> None:
+#: The sheet of a workbook with no table.
+EMPTY_SHEET = N_("Empty")
+EMPTY_ROWS = N_("No rows.")
+
+
+def write_workbook(sheets: Mapping[str, pd.DataFrame], target: Path | str,
+                   translate: Translator | None = None) -> None:
     """Write several tables as one .xlsx, one sheet each (header frozen, text
-    formula-safe, lists joined with ``; ``), atomically."""
+    formula-safe, lists joined with ``; ``), atomically; an empty workbook says so in
+    ``translate``'s language (default: the current one)."""
+    t = translate or current()
     wb = Workbook()
     wb.remove(wb.active)
     for name, df in sheets.items():
@@ -242,6 +301,6 @@ def write_workbook(sheets: Mapping[str, pd.DataFrame], target: Path | str) -> No
         widths = [min(60, max(10, len(str(c)) + 2)) for c in df.columns]
         _sheet_from_rows(ws, [str(c) for c in df.columns], rows, widths)
     if not sheets:
-        wb.create_sheet("Empty").append(["No rows."])
+        wb.create_sheet(t(EMPTY_SHEET)[:31]).append([t(EMPTY_ROWS)])
     with atomic_path(target) as tmp:
         wb.save(tmp)

@@ -19,21 +19,22 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
 
 import pandas as pd
 
 from nsss_analysis.diagnostics.budgets import budget_plausibility
-from nsss_analysis.diagnostics.recommendations import ITEM_FOLLOWUP
+from nsss_analysis.diagnostics.recommendations import ITEM_FOLLOWUP, action_in_words
 from nsss_analysis.diagnostics.rubric import GENDER_SPECIFIC_OR_TRANSFORMATIVE, SMALL_N
 from nsss_analysis.diagnostics.summaries import count_once
 from nsss_analysis.diagnostics.tracker import submission_tracker, tracker_summary
 from nsss_analysis.diagnostics.units import is_missing
-from nsss_analysis.intake.reasons import reason_in_words
+from nsss_analysis.intake.reasons import reason_in_words as quarantine_reason
 from nsss_analysis.io import Tables
 from nsss_analysis.mis import coverage as mis_coverage
 from nsss_analysis.reference.clusters import cluster_reach
 from nsss_analysis.reference.glossary import LEVEL_NAMES
-from nsss_analysis.reference.i18n import N_, _, current, ngettext
+from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, _, current, ngettext
 from nsss_analysis.reference.vocab import (
     ITEMS,
     LEVELS,
@@ -46,8 +47,9 @@ from nsss_analysis.report.action_plan import distinct_rows
 from nsss_analysis.report.display import MISSING, escape, figure
 from nsss_analysis.report.downloads import links_html
 from nsss_analysis.report.labels import ITEM_LABELS, label
+from nsss_analysis.report.level_rule import level_rule_in_words
 from nsss_analysis.report.numbers import localise_digits, number
-from nsss_analysis.report.wording import join_words, plural
+from nsss_analysis.report.wording import join_words
 
 #: One line per level, where a level name is first used (the scale is the WHO Gender
 #: Responsive Assessment Scale; its name stays in the method note).
@@ -96,10 +98,30 @@ CARD_WORDS: tuple[str, ...] = (
     # the action plan's "possible" column, shown in the card's action list
     N_("not known"),
     N_("no follow-up question"),
+    N_("Form and MIS disagree: {disagreement}"),
+    N_("No intended reach is on record for this cluster."),
+    N_("What the cluster is meant to reach: {source}."),
 )
 
 #: Actions listed under "what we ask of you".
 FIRST_ASKS = 3
+
+
+@cache
+def _catalogued_names() -> dict[tuple[str, str], object]:
+    return {(p.ministry_code, normalise_key(p.programme)): p for p in load_reference().programmes}
+
+
+def programme_name(code: object, programme: object) -> str:
+    """A programme's name in the current language: in Bangla the register's published
+    Bangla name with the form's name after it (``বয়স্ক ভাতা (Old Age Allowance)``); the
+    form's name where none is on record, and always in English."""
+    name = str(programme)
+    language = current().language
+    catalogued = _catalogued_names().get((str(code), normalise_key(name)))
+    if language == SOURCE_LANGUAGE or catalogued is None or catalogued.name_in(language) == catalogued.programme:
+        return name
+    return _("{name} ({name_on_form})").format(name=catalogued.name_in(language), name_on_form=name)
 
 
 def item_in_words(item: str, answer: object, followup_answer: object = None) -> str:
@@ -208,17 +230,31 @@ def asks(plan: pd.DataFrame, n: int = FIRST_ASKS) -> list[str]:
     """The top ``n`` actions the ministry says are possible, each with its programme."""
     possible = plan[plan["followup_answer"] == "yes"].sort_values("rank", kind="stable")
     possible = possible.drop_duplicates(["programme", "item_code"]).head(n)
-    return [f"{row['programme']}: {row['action']}" for row in possible.to_dict("records")]
+    return [f"{programme_name(row['ministry_code'], row['programme'])}: "
+            f"{action_in_words(row['item_code']) or row['action']}"
+            for row in possible.to_dict("records")]
 
 
 def national_in_counts(scores_all: pd.DataFrame, own: pd.DataFrame, unit: str) -> str:
     """The national comparison of a small unit, as one sentence in counts."""
     strong = scores_all["level"].isin(GENDER_SPECIFIC_OR_TRANSFORMATIVE)
     mine = own["level"].isin(GENDER_SPECIFIC_OR_TRANSFORMATIVE)
-    return (f"{int(mine.sum())} of {plural(len(own), 'programme')} of {unit} "
-            f"{'is' if len(own) == 1 else 'are'} gender-specific or gender-transformative, against "
-            f"{int(strong.sum())} of {len(scores_all)} across all ministries"
-            + (f"; with fewer than {SMALL_N} programmes no share or interval is drawn." if is_small(own) else "."))
+    values = {"mine": _digits(f"{int(mine.sum()):,}"), "programmes": _programmes(len(own)), "unit": unit,
+              "strong": _digits(f"{int(strong.sum()):,}"), "all": _digits(f"{len(scores_all):,}"),
+              "small_n": _digits(SMALL_N)}
+    if is_small(own):
+        text = ngettext("{mine} of {programmes} of {unit} is gender-specific or gender-transformative, against "
+                        "{strong} of {all} across all ministries; with fewer than {small_n} programmes no share "
+                        "or interval is drawn.",
+                        "{mine} of {programmes} of {unit} are gender-specific or gender-transformative, against "
+                        "{strong} of {all} across all ministries; with fewer than {small_n} programmes no share "
+                        "or interval is drawn.", len(own))
+    else:
+        text = ngettext("{mine} of {programmes} of {unit} is gender-specific or gender-transformative, against "
+                        "{strong} of {all} across all ministries.",
+                        "{mine} of {programmes} of {unit} are gender-specific or gender-transformative, against "
+                        "{strong} of {all} across all ministries.", len(own))
+    return text.format(**values)
 
 
 def is_small(scores: pd.DataFrame) -> bool:
@@ -320,31 +356,71 @@ def coverage_rows(coverage: pd.DataFrame | None, code: str, programme: str) -> l
             for r in shares.to_dict("records")]
 
 
+def _column_name(column: object, english: str | None = None) -> str:
+    """A column of the form as a note names it: ``english`` (default: the code, as
+    stored) in English, the form's label in another language; ``(row)`` for a whole row."""
+    code = _text(column)
+    if not code:
+        return _("(row)")
+    if current().language == SOURCE_LANGUAGE:
+        return code if english is None else english
+    return _(ITEM_LABELS.get(code) or _form_labels().get(code) or label(code))
+
+
+@cache
+def _form_labels() -> dict[str, str]:
+    return {c.column: c.label for sheet in ("Programmes", "Budget") for c in load_reference().columns_of(sheet)}
+
+
+#: A budget's plausibility flag (:func:`nsss_analysis.diagnostics.budgets.plausibility_flag`), in words.
+FLAG_WORDS: dict[str, str] = {
+    "about": N_("about {factor}x"),
+    "ratio": N_("ratio {ratio}: check"),
+}
+
+
+def flag_in_words(flag: object) -> str:
+    """``about 10x`` / ``ratio 0.02: check`` in the current language (digits localised)."""
+    text = _text(flag)
+    language = current().language
+    if language == SOURCE_LANGUAGE or not text:
+        return text
+    if text.startswith("about ") and text.endswith("x"):
+        return _(FLAG_WORDS["about"]).format(factor=localise_digits(text[6:-1], language))
+    if text.startswith("ratio ") and text.endswith(": check"):
+        return _(FLAG_WORDS["ratio"]).format(ratio=localise_digits(text[6:-7], language))
+    return localise_digits(text, language)
+
+
 def quality_notes(row: Mapping[str, object], tables: Tables) -> list[str]:
     """Unknown answers, quarantined cells of this row, conflicts and flagged budgets."""
     notes = []
-    unknown = [ITEM_LABELS[i] for i in ITEMS if not isinstance(row.get(i), str) or row.get(i) == "unknown"]
+    unknown = [_(ITEM_LABELS[i]) for i in ITEMS if not isinstance(row.get(i), str) or row.get(i) == "unknown"]
     if unknown:
-        notes.append(f"{plural(len(unknown), 'item')} not known: {join_words(unknown)}.")
+        notes.append(ngettext("{n} item not known: {items}.", "{n} items not known: {items}.", len(unknown))
+                     .format(n=_digits(len(unknown)), items=join_words(unknown, _("and"))))
     q = tables.quarantine
     if q is not None and len(q):
         mine = q[(q["source_file"] == row["source_file"]) & (q["source_sheet"].fillna("") == (row["source_sheet"] or ""))
                  & (q["source_row"].astype("Int64") == int(row["source_row"]))]
         for r in mine.to_dict("records"):
-            notes.append(f"Cell {r['column'] or '(row)'} = \u201c{r['value']}\u201d not used: "
-                         f"{reason_in_words(r['reason'], r.get('reason_id'), r.get('reason_values'))}.")
+            notes.append(_("Cell {column} = \u201c{value}\u201d not used: {reason}.").format(
+                column=_column_name(r["column"]), value=r["value"],
+                reason=quarantine_reason(r["reason"], r.get("reason_id"), r.get("reason_values"))))
     conflicts = _same_programme(tables.conflicts, row["ministry_code"], row["programme"])
     if len(conflicts):
         files = sorted(set(conflicts["source_file"]))
         cols = sorted({c.strip() for v in conflicts["differing_columns"] for c in str(v).split(";") if c.strip()})
-        notes.append(f"Assessed more than once with different answers ({join_words(files)}); "
-                     f"they differ on {join_words([label(c) for c in cols])}. A person should say which holds.")
+        notes.append(_("Assessed more than once with different answers ({files}); they differ on {columns}. "
+                       "A person should say which holds.").format(
+            files=join_words(files, _("and")), columns=join_words([_column_name(c, label(c)) for c in cols], _("and"))))
     flagged = _same_programme(budget_plausibility(tables.budgets), row["ministry_code"], row["programme"])
     if len(flagged):
         for r in flagged[~flagged["plausible"]].to_dict("records"):
-            notes.append(f"Budget {r['fiscal_year']}: Tk {r['budget_crore']:,.1f} crore, but beneficiaries x "
-                         f"monthly rate x 12 gives Tk {r['implied_crore']:,.1f} crore ({r['flag']}); "
-                         "kept as submitted, please check.")
+            notes.append(_("Budget {fiscal_year}: Tk {budget} crore, but beneficiaries x monthly rate x 12 gives "
+                           "Tk {implied} crore ({flag}); kept as submitted, please check.").format(
+                fiscal_year=_digits(r["fiscal_year"]), budget=_number(r["budget_crore"], 1),
+                implied=_number(r["implied_crore"], 1), flag=flag_in_words(r["flag"])))
     return notes
 
 
@@ -352,7 +428,8 @@ def action_list_html(actions: pd.DataFrame) -> str:
     """The programme's actions, numbered as in the action plan workbook (never truncated)."""
     if not len(actions):
         return f"<p>{escape(_('No gap to act on: every item is answered yes or does not apply.'))}</p>"
-    rows = [[_digits(r["number"]), _word(r["item"]), r["action"], _word(r["possible"]), r["supporting_agencies"]]
+    rows = [[_digits(r["number"]), _word(r["item"]), action_in_words(r["item_code"]) or r["action"],
+             _word(r["possible"]), r["supporting_agencies"]]
             for r in actions.to_dict("records")]
     return _small_table([_("No."), _("Item"), _("Action (the 2019 guideline's words)"), _("Possible, says the ministry"),
                          _("Supporting agencies")], rows, numeric_from=99)
@@ -379,7 +456,7 @@ def programme_card_html(row: Mapping[str, object], score: Mapping[str, object] |
         lv = _text(score.get("level"))
         why = _("why: {rule}. Inclusion score {score} of 100; potential score {potential} of 100 if every "
                 "change the ministry says is possible is made.").format(
-            rule=_text(score.get("level_rule")), score=_number(score.get("inclusion_score")),
+            rule=level_rule_in_words(lv, _text(score.get("level_rule"))), score=_number(score.get("inclusion_score")),
             potential=_number(score.get("potential_score")))
         level_block = (
             f'<p class="nsss-level"><strong>{escape(_("Level: {level}").format(level=_(LEVEL_NAMES.get(lv, lv)) if lv else lv))}'
@@ -396,12 +473,14 @@ def programme_card_html(row: Mapping[str, object], score: Mapping[str, object] |
     mis_html = (_small_table([_("Fiscal year"), _("Counted in the MIS"), _("Women"), _("Women's share")], mis)
                 if mis else f"<p>{escape(_('No beneficiary list (MIS extract) on record for this programme.'))}</p>")
     if disagreements:
-        mis_html += "<ul>" + "".join(f"<li>Form and MIS disagree: {escape(d)}</li>" for d in disagreements) + "</ul>"
+        mis_html += "<ul>" + "".join(
+            f"<li>{escape(_('Form and MIS disagree: {disagreement}').format(disagreement=d))}</li>"
+            for d in disagreements) + "</ul>"
     notes = quality_notes(row, tables)
     notes_html = ("<ul>" + "".join(f"<li>{escape(n)}</li>" for n in notes) + "</ul>") if notes else \
         f"<p>{escape(_('No data-quality note.'))}</p>"
     return (
-        f'<article class="nsss-card"><h3>{escape(name)}</h3>'
+        f'<article class="nsss-card"><h3>{escape(programme_name(code, name))}</h3>'
         f"{_dl(fields)}{level_block}"
         f"<h4>{escape(_('The ten questions'))}</h4><ul class=\"nsss-items\">{items}</ul>"
         f"<h4>{escape(_('Budget and beneficiaries'))}</h4>{money_html}"
@@ -438,10 +517,10 @@ def programme_cards_html(tables: Tables, assessments: pd.DataFrame, plan: pd.Dat
             row, by_where.get(where), tables, mine,
             disagreements.get((row["ministry_code"], normalise_key(row["programme"])), [])))
     if len(repeated):
-        cards.append("<p>" + escape(
-            "Repeated cell for cell in a later file, so shown once above: "
-            + "; ".join(f"{r['programme']} ({r['source_file']}, row {r['source_row']})"
-                        for r in repeated.to_dict("records")) + ".") + "</p>")
+        cards.append("<p>" + escape(_("Repeated cell for cell in a later file, so shown once above: {rows}.").format(
+            rows="; ".join(_("{programme} ({file}, row {row})").format(
+                programme=r["programme"], file=r["source_file"], row=_digits(r["source_row"]))
+                for r in repeated.to_dict("records")))) + "</p>")
     return '<div class="nsss-cards">' + "".join(cards) + "</div>"
 
 
@@ -484,17 +563,17 @@ def downloads_block(slug: str | None):
 # --- the submission tracker ----------------------------------------------------------
 #: The tracker table's columns, in words.
 TRACKER_HEADERS: dict[str, str] = {
-    "ministry": "Ministry / Division",
-    "status": "Status",
-    "source_file": "File",
-    "assessment_round": "Round",
-    "received_date": "Received",
-    "programmes": "Programmes accepted",
-    "budget_rows": "Budget rows",
-    "rows_quarantined": "Rows quarantined",
-    "cells_quarantined": "Cells set aside",
-    "resubmission": "Resubmission",
-    "programmes_on_record": "Programmes on record",
+    "ministry": N_("Ministry / Division"),
+    "status": N_("Status"),
+    "source_file": N_("File"),
+    "assessment_round": N_("Round"),
+    "received_date": N_("Received"),
+    "programmes": N_("Programmes accepted"),
+    "budget_rows": N_("Budget rows"),
+    "rows_quarantined": N_("Rows quarantined"),
+    "cells_quarantined": N_("Cells set aside"),
+    "resubmission": N_("Resubmission"),
+    "programmes_on_record": N_("Programmes on record"),
 }
 
 
@@ -512,7 +591,7 @@ def tracker_html(tracker: pd.DataFrame) -> str:
     lines = "".join(f"<p>{escape(s)}</p>" for s in tracker_summary(tracker))
     keys = list(TRACKER_HEADERS)
     rows = [[r[k] if r[k] not in ("", None) else "" for k in keys] for r in tracker.to_dict("records")]
-    return lines + _small_table([TRACKER_HEADERS[k] for k in keys], rows, numeric_from=99)
+    return lines + _small_table([_(TRACKER_HEADERS[k]) for k in keys], rows, numeric_from=99)
 
 
 def tracker_section(tables: Tables):
@@ -547,19 +626,41 @@ def cluster_coverage(assessments: pd.DataFrame, cluster: str) -> pd.DataFrame:
         {"programmes": "int64"})
 
 
+#: What each cluster is meant to reach, as ``clusters.csv`` says where it comes from
+#: (its ``source`` column), marked here so that the catalogue translates it.
+REACH_SOURCES: tuple[str, ...] = (
+    N_("The project's reading of the NSSS (2015) cluster: life-cycle transfers (child benefit, old age, "
+       "disability, vulnerable women); to be verified with the Cabinet Division"),
+    N_("The project's reading of the NSSS (2015) cluster: food transfers and relief after covariate shocks; "
+       "programmes may name no life-cycle stage; to be verified with the Cabinet Division"),
+    N_("The project's reading of the NSSS (2015) cluster: contributory pensions and maternity insurance; "
+       "to be verified with the Cabinet Division"),
+    N_("The project's reading of the NSSS (2015) cluster: employment, skills and livelihoods for the "
+       "working age; to be verified with the Cabinet Division"),
+    N_("The project's reading of the NSSS (2015) cluster: education, health and nutrition, and the socially "
+       "excluded groups; to be verified with the Cabinet Division"),
+)
+#: The kinds of intended reach of a cluster, in words.
+REACH_KINDS: dict[str, str] = {"life-cycle stage": N_("life-cycle stage"), "target group": N_("target group")}
+
+
 def cluster_coverage_html(assessments: pd.DataFrame, cluster: str) -> str:
     """The coverage table and the sentence naming what no programme reaches."""
     cov = cluster_coverage(assessments, cluster)
     reach = cluster_reach().get(cluster)
     if reach is None or not len(cov):
-        return "<p>No intended reach is on record for this cluster.</p>"
-    gaps = cov[cov["programmes"] == 0]["label"].tolist()
-    gap_line = (f"No assessed programme of the cluster names {join_words(gaps, 'or')}." if gaps
-                else "Every stage and group the cluster is meant to reach is named by at least one programme.")
-    rows = [[r["label"], r["kind"], r["programmes"], r["names"]] for r in cov.to_dict("records")]
+        return f"<p>{escape(_('No intended reach is on record for this cluster.'))}</p>"
+    gaps = [_(g) for g in cov[cov["programmes"] == 0]["label"]]
+    gap_line = (_("No assessed programme of the cluster names {gaps}.").format(gaps=join_words(gaps, _("or")))
+                if gaps else
+                _("Every stage and group the cluster is meant to reach is named by at least one programme."))
+    rows = [[_(r["label"]), _(REACH_KINDS.get(r["kind"], r["kind"])), _digits(r["programmes"]), r["names"]]
+            for r in cov.to_dict("records")]
     return (f"<p>{escape(gap_line)}</p>"
-            + _small_table(["Meant to reach", "Kind", "Programmes naming it", "Which"], rows, numeric_from=99)
-            + f"<p><em>{escape('What the cluster is meant to reach: ' + reach.source + '.')}</em></p>")
+            + _small_table([_("Meant to reach"), _("Kind"), _("Programmes naming it"), _("Which")], rows,
+                           numeric_from=99)
+            + f"<p><em>{escape(_('What the cluster is meant to reach: {source}.').format(source=_(reach.source)))}"
+            "</em></p>")
 
 
 def cluster_first_screen(tables: Tables, cluster: str, plan: pd.DataFrame):
@@ -567,8 +668,9 @@ def cluster_first_screen(tables: Tables, cluster: str, plan: pd.DataFrame):
     a, s = cluster_rows(tables, cluster)
     ministries = sorted(set(a["ministry"].dropna()))
     return _display(
-        first_screen_html(f"the {cluster} cluster", s, a, plan)
-        + f"<p>{escape(f'Ministries and divisions with programmes in this cluster: {join_words(ministries)}.')}</p>")
+        first_screen_html(_("the {cluster} cluster").format(cluster=_(cluster)), s, a, plan)
+        + "<p>" + escape(_("Ministries and divisions with programmes in this cluster: {ministries}.").format(
+            ministries=join_words(ministries, _("and")))) + "</p>")
 
 
 def cluster_coverage_section(tables: Tables, cluster: str):

@@ -12,7 +12,16 @@ from pathlib import Path
 
 import pandas as pd
 
+from nsss_analysis.intake.reasons import reason_in_words as quarantine_reason
 from nsss_analysis.io import Tables
+from nsss_analysis.reference.glossary import (
+    FORM_ANSWER_NAMES,
+    LEVEL_NAMES,
+    STAGE_NAMES,
+    TARGET_GROUP_NAMES,
+)
+from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, Translator, current, translator
+from nsss_analysis.reference.vocab import FOLLOWUPS, ITEMS, load_reference
 from nsss_analysis.report.action_plan import (
     action_plan,
     action_plan_file,
@@ -20,14 +29,66 @@ from nsss_analysis.report.action_plan import (
     write_workbook,
 )
 from nsss_analysis.report.display import escape
+from nsss_analysis.report.level_rule import level_rule_in_words
 
 #: The sheets of the data workbook, in order, and what each holds.
 DATA_SHEETS: dict[str, str] = {
-    "Assessments": "one row per programme assessed, as read from the forms",
-    "Scores": "each programme's level, the rule that set it, and its scores",
-    "Budgets": "one row per programme and fiscal year",
-    "Quarantine": "rows and cells of the ministry's files that could not be used, with the reason",
+    N_("Assessments"): N_("one row per programme assessed, as read from the forms"),
+    N_("Scores"): N_("each programme's level, the rule that set it, and its scores"),
+    N_("Budgets"): N_("one row per programme and fiscal year"),
+    N_("Quarantine"): N_("rows and cells of the ministry's files that could not be used, with the reason"),
 }
+#: The data workbook's column headers in words, for a language other than English
+#: (the English workbook keeps the tables' own column names); the form's questions
+#: and labels name the columns read from the form.
+DATA_COLUMN_WORDS: dict[str, str] = {
+    "source_file": N_("Source file"),
+    "source_sheet": N_("Source sheet"),
+    "source_row": N_("Source row"),
+    "ministry": N_("Ministry/Division"),
+    "ministry_code": N_("Ministry code"),
+    "programme": N_("Programme"),
+    "start_fy": N_("Start year (FY)"),
+    "end_fy": N_("End year (FY)"),
+    "ongoing": N_("ongoing"),
+    "cluster": N_("NSSS cluster"),
+    "lifecycle_stages": N_("Life-cycle stage(s)"),
+    "target_groups": N_("Target group(s)"),
+    "target_groups_other": N_("Other target groups (as written on the form)"),
+    "partner_agencies": N_("Supporting ministries/agencies"),
+    "remarks": N_("Remarks"),
+    "assessment_round": N_("Assessment round"),
+    "received_date": N_("Date received"),
+    "synthetic": N_("Synthetic data"),
+    "intent_score": N_("Intent score (0-1)"),
+    "transformative_score": N_("Transformative elements score (0-1)"),
+    "evidence_score": N_("Evidence score (0-1)"),
+    "inclusion_score": N_("Inclusion score (0-100)"),
+    "potential_score": N_("Potential score (0-100)"),
+    "completeness": N_("Completeness"),
+    "level": N_("Level (WHO GRAS)"),
+    "level_rule": N_("Why this level"),
+    "gender_marker": N_("Gender marker (0-2)"),
+    "women_targeted": N_("Women targeted"),
+    "marker_unsubstantiated": N_("Marker not substantiated"),
+    "data_readiness": N_("Data readiness (weakest link)"),
+    "fiscal_year": N_("Fiscal year"),
+    "budget_crore": N_("Budget (BDT crore)"),
+    "beneficiaries": N_("Beneficiaries"),
+    "women_beneficiaries": N_("Women beneficiaries"),
+    "monthly_rate_bdt": N_("Monthly rate (Tk)"),
+    "column": N_("Column"),
+    "value": N_("Value (as written)"),
+    "reason": N_("Reason"),
+}
+#: A true or false column of the data workbook, in words (another language than English).
+BOOLEAN_WORDS: dict[bool, str] = {True: N_("yes"), False: N_("no")}
+#: What the downloads block says of each file.
+ACTION_PLAN_LINK = N_("Action plan (Excel): every action, with columns for the responsible office, "
+                      "target date and status")
+DATA_LINK = N_("Data (Excel): {sheets}")
+NO_DOWNLOADS = N_("The downloads (action plan and data workbook) are written beside the report when it is "
+                  "rendered by {command}.")
 
 
 def data_file(slug: str) -> str:
@@ -61,18 +122,84 @@ def ministry_rows(tables: Tables, codes: str | list[str] | set[str]) -> dict[str
     }
 
 
+def _form_labels() -> dict[str, str]:
+    """Each column of the form by its label (the Programmes sheet's label first)."""
+    ref = load_reference()
+    return {c.column: c.label for sheet in ("Budget", "Programmes") for c in ref.columns_of(sheet)}
+
+
+def _listed(value: object) -> list[str]:
+    if value is None or isinstance(value, float) or value is pd.NA:
+        return []
+    if isinstance(value, str):
+        return [value] if value else []
+    return [str(v) for v in (value.tolist() if hasattr(value, "tolist") else value)]
+
+
+def table_in_words(df: pd.DataFrame, translate: Translator | None = None) -> pd.DataFrame:
+    """A processed table as the data workbook shows it in ``translate``'s language
+    (default: the current one): column headers in words, and the workbench's words
+    (levels, answers, clusters, stages, groups, the level rule, yes/no) translated; text
+    from the forms kept as given. English is ``df`` unchanged."""
+    t = translate or current()
+    if t.language == SOURCE_LANGUAGE or not len(df.columns):
+        return df
+
+    def word(value: object, names: dict[str, str] | None = None) -> object:
+        if isinstance(value, str) and value:
+            return t((names or {}).get(value, value))
+        return value
+
+    out = df.copy()
+    for column in out.columns:
+        if column in (*ITEMS, *FOLLOWUPS, "data_readiness"):
+            out[column] = out[column].map(lambda v: word(v, FORM_ANSWER_NAMES))
+        elif column == "level":
+            out[column] = out[column].map(lambda v: word(v, LEVEL_NAMES))
+        elif column == "cluster":
+            out[column] = out[column].map(word)
+        elif column in ("lifecycle_stages", "target_groups"):
+            names = STAGE_NAMES if column == "lifecycle_stages" else TARGET_GROUP_NAMES
+            out[column] = out[column].map(lambda v, n=names: "; ".join(t(n.get(c, c)) for c in _listed(v)))
+        elif pd.api.types.is_bool_dtype(out[column].dtype):
+            out[column] = pd.Series([None if pd.isna(v) else t(BOOLEAN_WORDS[bool(v)]) for v in out[column]],
+                                    index=out.index, dtype="str")
+    if "level_rule" in out.columns and "level" in df.columns:
+        out["level_rule"] = [level_rule_in_words(lv, rule, t) if isinstance(rule, str) else rule
+                             for lv, rule in zip(df["level"], df["level_rule"], strict=True)]
+    if {"reason", "reason_id", "reason_values"} <= set(out.columns):  # the quarantine's reason, said again
+        out["reason"] = [quarantine_reason(r, i, v) for r, i, v in
+                         zip(df["reason"], df["reason_id"], df["reason_values"], strict=True)]
+        out = out.drop(columns=["reason_id", "reason_values"])
+    if "column" in out.columns:  # the quarantine's column: the form's label
+        labels = _form_labels()
+        out["column"] = out["column"].map(lambda v: t(labels.get(v, v)) if isinstance(v, str) and v else v)
+    labels = _form_labels()
+    headers = {c: t(DATA_COLUMN_WORDS.get(c) or labels.get(c) or c) for c in out.columns}
+    return out.rename(columns=headers)
+
+
+def data_in_words(sheets: dict[str, pd.DataFrame], translate: Translator | None = None) -> dict[str, pd.DataFrame]:
+    """The data workbook's sheets (:func:`ministry_rows`) with their titles and tables in
+    ``translate``'s language (:func:`table_in_words`)."""
+    t = translate or current()
+    return {t(name): table_in_words(df, t) for name, df in sheets.items()}
+
+
 def write_downloads(tables: Tables, codes: str | list[str], out_dir: Path | str, slug: str,
-                    title: str = "", assessments: pd.DataFrame | None = None) -> list[Path]:
+                    title: str = "", assessments: pd.DataFrame | None = None,
+                    language: str | None = None) -> list[Path]:
     """Write ``<slug>-data.xlsx`` and ``<slug>-action-plan.xlsx`` into ``out_dir``
-    (atomically); return their paths. ``assessments`` narrows the action plan (a
-    cluster's programmes) when given."""
+    (atomically) in ``language`` (default: the current one); return their paths.
+    ``assessments`` narrows the action plan (a cluster's programmes) when given."""
+    t = translator(language) if language else current()
     out_dir = Path(out_dir)
     codes = [codes] if isinstance(codes, str) else list(codes)
     data = out_dir / data_file(slug)
-    write_workbook(ministry_rows(tables, codes), data)
+    write_workbook(data_in_words(ministry_rows(tables, codes), t), data, t)
     plan = downloads_plan(tables, codes, assessments)
     actions = out_dir / action_plan_file(slug)
-    write_action_plan(plan, actions, title)
+    write_action_plan(plan, actions, title, t)
     return [data, actions]
 
 
@@ -89,13 +216,12 @@ def downloads_plan(tables: Tables, codes: list[str], assessments: pd.DataFrame |
 
 def links_html(slug: str | None) -> str:
     """The download links of a report (relative: bare file names beside the page)."""
+    t = current()
     if not slug:
-        return ("<p>The downloads (action plan and data workbook) are written beside the report "
-                "when it is rendered by <code>nsss reports</code>.</p>")
+        return "<p>" + escape(t(NO_DOWNLOADS)).format(command="<code>nsss reports</code>") + "</p>"
     items = [
-        (action_plan_file(slug), ("Action plan (Excel): every action, with columns for the responsible "
-                                  "office, target date and status")),
-        (data_file(slug), "Data (Excel): " + "; ".join(f"{k}: {v}" for k, v in DATA_SHEETS.items())),
+        (action_plan_file(slug), t(ACTION_PLAN_LINK)),
+        (data_file(slug), t(DATA_LINK).format(sheets="; ".join(f"{t(k)}: {t(v)}" for k, v in DATA_SHEETS.items()))),
     ]
     lis = "".join(f'<li><a href="{escape(href)}">{escape(href)}</a>: {escape(text)}</li>'
                   for href, text in items)

@@ -8,6 +8,7 @@ import re
 import pandas as pd
 
 from nsss_analysis.diagnostics.counting import NOTHING_TO_RESOLVE, resolution_in_words
+from nsss_analysis.diagnostics.recommendations import action_in_words
 from nsss_analysis.diagnostics.rubric import SMALL_N
 from nsss_analysis.mis import coverage as mis_coverage
 from nsss_analysis.reference.glossary import ANSWER_NAMES, CLUSTER_NAMES, ITEM_NAMES, LEVEL_NAMES
@@ -16,6 +17,7 @@ from nsss_analysis.reference.vocab import LEVELS
 from nsss_analysis.report import figures, narrative
 from nsss_analysis.report.display import MISSING, bullets, figure, heading, paragraph, table
 from nsss_analysis.report.labels import label
+from nsss_analysis.report.level_rule import level_rule_in_words
 from nsss_analysis.report.numbers import fiscal_year, localise_digits, number
 from nsss_analysis.report.wording import percent, sentence
 
@@ -58,7 +60,9 @@ def programme_table(programmes: pd.DataFrame):
     if programmes is None or not len(programmes):
         return paragraph(_("No programme assessed."))
     order = {level: i for i, level in enumerate(reversed(LEVELS))}
-    df = programmes.assign(_level=programmes["level"].map(order))
+    df = programmes.assign(_level=programmes["level"].map(order), level_rule=[
+        level_rule_in_words(lv, rule) if isinstance(rule, str) else rule
+        for lv, rule in zip(programmes["level"], programmes["level_rule"], strict=True)])
     df = df.sort_values(["_level", "inclusion_score", "programme"], ascending=[True, False, True],
                         na_position="last")
     shown = {"level": LEVEL_NAMES, "cluster": CLUSTER_NAMES}
@@ -98,6 +102,7 @@ def recommendations_table(recs: pd.DataFrame, top: int = RECOMMENDATIONS_SHOWN):
     shown = recs[(recs["rank"] <= top) | recs["always_listed"].astype(bool)].sort_values("rank")
     shown = shown.assign(
         item_label=shown["item"].map(label),
+        action=[action_in_words(i) or a for i, a in zip(shown["item"], shown["action"], strict=True)],
         answer=shown["answer"].map(lambda a: _words(a, ANSWER_NAMES)),
         possible=shown["followup_answer"].map(lambda a: _(POSSIBLE_WORDS[a]) if a in POSSIBLE_WORDS else MISSING),
     )

@@ -44,11 +44,12 @@ def write_beside_reports(plan: Sequence[PlannedReport], rendered: Collection[str
         if report.key not in rendered and not missing:
             continue
         if report.kind == "ministry":
-            written += write_downloads(tables, report.code, folder, slug, report.title)
+            written += write_downloads(tables, report.code, folder, slug, report.title, language=report.language)
         else:
             own = tables.assessments[tables.assessments["cluster"] == report.name]
             codes = sorted(set(own["ministry_code"].dropna().tolist()))
-            written += write_downloads(tables, codes, folder, slug, report.title, assessments=own)
+            written += write_downloads(tables, codes, folder, slug, report.title, assessments=own,
+                                       language=report.language)
         log.info("%s: downloads written", report.key)
     if pdf:
         pages = [out / f"{r.key}.html" for r in plan
