@@ -453,6 +453,7 @@ def proper_names() -> set[str]:
         names |= {m.name, m.code, *m.aliases}
     names |= {p.programme for p in reference.programmes if not p.name_bn}
     names |= set(reference.districts) | {a for aliases in reference.districts.values() for a in aliases}
+    names |= {c.column for c in reference.form_columns}  # the data's codes (`empowerment_objective`)
     return names
 
 

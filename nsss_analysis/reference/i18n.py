@@ -223,8 +223,9 @@ def english_runs(text: str, allowed: Iterable[str] = (), min_words: int = 2) -> 
     >>> english_runs("বয়স্ক ভাতা: Old Age Allowance, ২০২৪-২৫ অর্থবছর was good", ["Old Age Allowance"])
     ['was good']
     """
-    for name in sorted({a for a in allowed if a}, key=len, reverse=True):
-        text = text.replace(name, " ")
+    names = sorted({a.strip() for a in allowed if a and a.strip()}, key=len, reverse=True)
+    if names:  # whole words only: an allowed "No" must not cut "Nominal" or "norms"
+        text = re.sub(r"(?<!\w)(?:" + "|".join(map(re.escape, names)) + r")(?!\w)", " ", text)
     runs = (m.group().strip(" ,;:/()&") for m in _LATIN_RUN.finditer(text))
     return [r for r in runs if len(re.findall(r"[A-Za-z][\w'’-]*", r)) >= min_words]
 

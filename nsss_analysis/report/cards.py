@@ -27,7 +27,7 @@ from nsss_analysis.diagnostics.budgets import budget_plausibility
 from nsss_analysis.diagnostics.recommendations import ITEM_FOLLOWUP, action_in_words
 from nsss_analysis.diagnostics.rubric import GENDER_SPECIFIC_OR_TRANSFORMATIVE, SMALL_N
 from nsss_analysis.diagnostics.summaries import count_once
-from nsss_analysis.diagnostics.tracker import submission_tracker, tracker_summary
+from nsss_analysis.diagnostics.tracker import submission_tracker, tracker_in_words, tracker_summary
 from nsss_analysis.diagnostics.units import is_missing
 from nsss_analysis.intake.reasons import reason_in_words as quarantine_reason
 from nsss_analysis.io import Tables
@@ -314,10 +314,9 @@ def _small_table(header: Sequence[str], rows: Iterable[Sequence[object]], numeri
 def _number(value: object, digits: int = 0) -> str:
     if is_missing(value):
         return ""
-    language = current().language
-    if language == "en":
-        return f"{float(value):,.{digits}f}"
-    return number(float(value), language, digits)  # Bangla digits, lakh grouping: ৬,৪১,০০০
+    # one rounding (half away from zero) in every language, so both pages print the same
+    # figure; Bangla digits and lakh grouping: ৬,৪১,০০০
+    return number(float(value), current().language, digits)
 
 
 def _share(women: object, total: object) -> str:
@@ -590,7 +589,7 @@ def tracker_html(tracker: pd.DataFrame) -> str:
     """The tracker's sentences and its table (every row), escaped."""
     lines = "".join(f"<p>{escape(s)}</p>" for s in tracker_summary(tracker))
     keys = list(TRACKER_HEADERS)
-    rows = [[r[k] if r[k] not in ("", None) else "" for k in keys] for r in tracker.to_dict("records")]
+    rows = [[r[k] if r[k] not in ("", None) else "" for k in keys] for r in tracker_in_words(tracker).to_dict("records")]
     return lines + _small_table([_(TRACKER_HEADERS[k]) for k in keys], rows, numeric_from=99)
 
 

@@ -110,13 +110,14 @@ def warning(text: object):
 
 def _format_cell(value: object, digits: int, language: str = "en") -> object:
     """A table cell in ``language``: yes/no words, numbers with the language's digits
-    and grouping (English as Python formats them, so English tables stay as they were)."""
+    and grouping, rounded half away from zero in every language (report.numbers), so an
+    English and a Bangla table print the same figures."""
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, float):
         if math.isnan(value):
             return MISSING
-        return f"{value:,.{digits}f}" if language == "en" else number(value, language, digits)
+        return number(value, language, digits)
     if isinstance(value, Integral) and language != "en":
         return localise_digits(str(value), language)  # as English shows it: rounds, ranks, years
     if isinstance(value, (list, tuple)):

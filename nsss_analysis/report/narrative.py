@@ -70,9 +70,9 @@ def _count(value) -> str:
 
 
 def _grouped(value) -> str:
-    """A number rounded to whole units with grouping (English: ``f"{x:,.0f}"``)."""
-    language = _language()
-    return f"{float(value):,.0f}" if language == "en" else number(float(value), language)
+    """A number rounded to whole units with grouping, half away from zero in every
+    language (``1,259`` / ``১,২৫৯`` for 1258.5), so both pages print the same figure."""
+    return number(float(value), _language())
 
 
 def _fixed(value, decimals: int = 0, sign: bool = False) -> str:

@@ -250,7 +250,7 @@ def coverage_section(tables, ministry_code: str) -> list:
     processed extract. ``tables``: :class:`nsss_analysis.io.Tables`."""
     coverage = tables.coverage_by_sex
     if coverage is None or not (coverage["ministry_code"] == ministry_code).any():
-        return [paragraph(narrative.NO_COVERAGE)]
+        return [paragraph(narrative.no_coverage())]
     shares = mis_coverage.women_share_by_programme(coverage, ministry_code)
     by_age = mis_coverage.coverage_by_age_band(coverage, ministry_code)
     by_district = mis_coverage.coverage_by_district(coverage, ministry_code)

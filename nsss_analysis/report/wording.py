@@ -142,14 +142,11 @@ def count_share(count: int, n: int, low: object = None, high: object = None,
 
 
 def crore(value: object) -> str:
-    """BDT crore with thousands separators (``1258.5`` → ``Tk 1,258.5 crore``)."""
-    language = _language()
+    """BDT crore with thousands separators (``1258.5`` → ``Tk 1,259 crore``, whole crore
+    from 100, else one decimal), rounded half away from zero in every language."""
     if is_missing(value):
         return _("an unknown amount")
-    if language != "en":
-        return numbers.crore(value, language)
-    v = float(value)
-    return f"Tk {v:,.0f} crore" if v >= 100 else f"Tk {v:,.1f} crore"
+    return numbers.crore(value, _language())
 
 
 def join_words(items: Sequence[str], conjunction: str = "and") -> str:
