@@ -145,7 +145,8 @@ def _index_page(on_disk: dict, language: str, others: dict[str, str], synthetic:
     words = {key: t(message) for key, message in INDEX_WORDS.items()}
     words["small_n"] = words["small_n"].format(n=numbers.number(SMALL_N, language))
     words["none_yet"] = words["none_yet"].format(command="nsss reports")
-    words["generated"] = words["generated"].format(when=now(), program="nsss reports", version=__version__)
+    words["generated"] = words["generated"].format(when=numbers.localise_digits(now(), language),
+                                                   program="nsss reports", version=__version__)
     return env.get_template("index.html.j2").render(
         years=ordered, language=language, w=words,
         languages=[{"href": href, "language": code, "label": AUTONYMS.get(code, code)}
