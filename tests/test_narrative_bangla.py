@@ -15,12 +15,11 @@ from test_models import CLUSTERS, CLUSTERS_ALL, logistic_programmes, programmes
 from test_narrative import _budget, _row, _tables
 
 from nsss_analysis.diagnostics.models import gender_specific_model, inclusion_score_model
-
 from nsss_analysis.diagnostics.summaries import headline_figures, ministry_summary, national_summary
 from nsss_analysis.diagnostics.trends import TrendResult, _empty_pairs
 from nsss_analysis.reference.i18n import english_runs, forget_language, set_language
 from nsss_analysis.reference.vocab import load_reference
-from nsss_analysis.report import narrative, wording
+from nsss_analysis.report import narrative
 from nsss_analysis.report.wording import sentence
 
 BANGLA_DIGIT = re.compile(r"[০-৯]")
@@ -126,16 +125,6 @@ OWN_WORDS_ONLY = {"headline_sentences (none)", "trend_reading", "counting_readin
                   "data_notice", "no_coverage", "recommendations_reading"}
 
 
-def _wording_speaks_bangla() -> bool:
-    """Whether report/wording.py writes the current language (the lead's change for
-    issue #12); until it does, sentences holding its numbers keep English words."""
-    set_language("bn")
-    try:
-        return "৫০" in wording.percent(0.5) and "Tk" not in wording.crore(12.5)
-    finally:
-        forget_language()
-
-
 def _english_left(text: str) -> tuple[list[str], list[str]]:
     """English phrases and Latin digits in ``text`` once the given names are taken out."""
     bare = text
@@ -155,8 +144,6 @@ def test_own_sentences_are_bangla_with_bangla_digits(example, bangla, name):
         assert any(BANGLA_DIGIT.search(t) for t in texts), (name, texts)
 
 
-@pytest.mark.xfail(not _wording_speaks_bangla(), strict=False,
-                   reason="report/wording.py and report/labels.py are being made language-aware by the lead")
 def test_every_sentence_function_is_bangla_with_bangla_digits(example, bangla):
     failures = {}
     for name, texts in _sentences(example).items():
