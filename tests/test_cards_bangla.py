@@ -19,7 +19,7 @@ from nsss_analysis.diagnostics.recommendations import (
     ITEM_FOLLOWUP,
     _reason,
     action_in_words,
-    reason_in_words,
+    action_reason_in_words,
     recommendations,
 )
 from nsss_analysis.diagnostics.summaries import count_once
@@ -137,11 +137,11 @@ def test_every_reason_reads_in_bangla_and_english_is_the_stored_reason():
         followup = ITEM_FOLLOWUP.get(item)
         for answer in GAP_ANSWERS:
             for followup_answer in (FOLLOWUP_ANSWERS if followup else (None,)):
-                english = reason_in_words(item, answer, followup, followup_answer, EN)
+                english = action_reason_in_words(item, answer, followup, followup_answer, EN)
                 assert english == _reason(item, answer, followup, followup_answer)
-                bangla = reason_in_words(item, answer, followup, followup_answer, BN)
+                bangla = action_reason_in_words(item, answer, followup, followup_answer, BN)
                 assert not english_runs(bangla, min_words=1), bangla
-    assert reason_in_words("graduation", "no", "graduation_possible", "yes", BN) == (
+    assert action_reason_in_words("graduation", "no", "graduation_possible", "yes", BN) == (
         "উত্তরণের পরিকল্পনা বিষয়ে উত্তর ‘না’; মন্ত্রণালয়ের মতে সম্ভব "
         "(“না হলে, উত্তরণের পরিকল্পনা করা যায় কি?” প্রশ্নের উত্তর: হ্যাঁ)")
 

@@ -149,7 +149,7 @@ def _reason(item: str, answer: str, followup: str | None, followup_answer: str |
         for template, values in reason_parts(item, answer, followup, followup_answer))
 
 
-def reason_in_words(item: str, answer: str, followup: str | None = None,
+def action_reason_in_words(item: str, answer: str, followup: str | None = None,
                     followup_answer: str | None = None, translate: Translator | None = None) -> str:
     """An action's reason in the current language (``translate``: another language's
     translator): English is the stored reason; another language names the item and
