@@ -96,7 +96,7 @@ SEX_HATCHES = {"female": "", "male": "//", "hijra": ".."}
 
 #: The mark every figure carries when built from data marked synthetic (set by
 #: :func:`set_theme`, from the processed tables' ``synthetic`` column).
-SYNTHETIC_MARK = N_("Synthetic data (data/raw/SYNTHETIC): not an official assessment")
+SYNTHETIC_MARK = N_("Synthetic data: not an official assessment")
 _mark = {"text": ""}
 
 
