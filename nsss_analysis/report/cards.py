@@ -665,11 +665,14 @@ def cluster_coverage_html(assessments: pd.DataFrame, cluster: str) -> str:
 def cluster_first_screen(tables: Tables, cluster: str, plan: pd.DataFrame):
     """The cluster report's first screen: verdict across ministries, and its asks."""
     a, s = cluster_rows(tables, cluster)
-    ministries = sorted(set(a["ministry"].dropna()))
+    register = load_reference().ministry_by_code
+    language = current().language
+    ministries = sorted({register[code].name_in(language) if code in register else name
+                         for code, name in zip(a["ministry_code"], a["ministry"], strict=True) if isinstance(name, str)})
     return _display(
         first_screen_html(_("the {cluster} cluster").format(cluster=_(cluster)), s, a, plan)
         + "<p>" + escape(_("Ministries and divisions with programmes in this cluster: {ministries}.").format(
-            ministries=join_words(ministries, _("and")))) + "</p>")
+            ministries=join_words(ministries))) + "</p>")
 
 
 def cluster_coverage_section(tables: Tables, cluster: str):
