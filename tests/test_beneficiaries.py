@@ -24,8 +24,8 @@ from nsss_analysis.io import read_optional
 from nsss_analysis.mis import counting as mis_counting
 from nsss_analysis.mis import extracts as mis_extracts
 from nsss_analysis.mis.counting import (
-    COVERAGE_COLUMNS,
     COUNTED_UNREADABLE,
+    COVERAGE_COLUMNS,
     INVALID_REASONS,
     QUALITY_COLUMNS,
     _count,

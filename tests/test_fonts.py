@@ -16,9 +16,9 @@ from babel.messages.pofile import read_po
 from matplotlib import font_manager
 from matplotlib._text_helpers import layout
 
+from nsss_analysis.reference import numbers
 from nsss_analysis.reference.i18n import DOMAIN, LOCALE_DIR
 from nsss_analysis.reference.vocab import load_reference
-from nsss_analysis.report import numbers
 from nsss_analysis.report.fonts import (
     BENGALI_FAMILY,
     BENGALI_FONT_FILES,

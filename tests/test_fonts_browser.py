@@ -16,9 +16,9 @@ import matplotlib.pyplot as plt
 import pytest
 from test_browser import CHROMIUM, chromium
 
+from nsss_analysis.reference import numbers
 from nsss_analysis.reference.glossary import LEVEL_NAMES
 from nsss_analysis.reference.i18n import translator
-from nsss_analysis.report import numbers
 from nsss_analysis.report.fonts import (
     BENGALI_FONT_FILES,
     CSS_FONT_STACK,

@@ -17,8 +17,8 @@ from nsss_analysis.intake.quantities import (
     parse_count,
     parse_fiscal_year,
 )
+from nsss_analysis.reference import numbers
 from nsss_analysis.reference.text import bangla_digits_to_ascii
-from nsss_analysis.report import numbers
 
 # value, language, decimals -> text
 NUMBER_CASES = [

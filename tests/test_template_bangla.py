@@ -13,6 +13,7 @@ from test_template import BUDGET_ROWS, FORM, _filled_rows
 from nsss_analysis.cli import main
 from nsss_analysis.intake.clean import clean_raw
 from nsss_analysis.intake.template import build_template, write_template
+from nsss_analysis.reference import numbers
 from nsss_analysis.reference.glossary import (
     CLUSTER_NAMES,
     FORM_ANSWER_NAMES,
@@ -21,7 +22,6 @@ from nsss_analysis.reference.glossary import (
 )
 from nsss_analysis.reference.i18n import LANGUAGE_VARIABLE, english_runs, translator
 from nsss_analysis.reference.vocab import ANSWERS, load_reference
-from nsss_analysis.report import numbers
 
 REF = load_reference()
 _ = translator("bn")

@@ -21,9 +21,10 @@ from nsss_analysis.diagnostics.tracker import (
     tracker_summary,
 )
 from nsss_analysis.io import load_tables
+from nsss_analysis.reference import numbers
 from nsss_analysis.reference.i18n import english_runs, forget_language, set_language, translator
 from nsss_analysis.reference.vocab import load_reference
-from nsss_analysis.report import cards, numbers
+from nsss_analysis.report import cards
 
 REGISTER = {m.code: m.name for m in load_reference().ministries}
 CATALOGUE = [(p.ministry_code, p.programme) for p in load_reference().programmes]

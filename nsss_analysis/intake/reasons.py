@@ -36,6 +36,7 @@ import pandas as pd
 
 from nsss_analysis.reference.glossary import CLUSTER_NAMES, FORM_ANSWER_NAMES, STAGE_NAMES
 from nsss_analysis.reference.i18n import SOURCE_LANGUAGE, Translator, current
+from nsss_analysis.reference.numbers import localise_digits
 
 #: The vocabularies a :class:`Words` value may name: code -> message id of its word.
 VOCABULARIES: dict[str, Mapping[str, str]] = {
@@ -43,9 +44,6 @@ VOCABULARIES: dict[str, Mapping[str, str]] = {
     "clusters": CLUSTER_NAMES,
     "lifecycle_stages": STAGE_NAMES,
 }
-
-_BANGLA_DIGITS = str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯")
-
 
 @dataclass(frozen=True)
 class Localised:
@@ -178,7 +176,7 @@ class _Formatter(string.Formatter):
 
     def _digits(self, text: str) -> str:
         if self.foreign and self.translate.language == "bn":
-            return text.translate(_BANGLA_DIGITS)
+            return localise_digits(text, "bn")
         return text
 
     def _number(self, value: float, format_spec: str) -> str:
@@ -187,7 +185,7 @@ class _Formatter(string.Formatter):
         text = format(value, format_spec.replace(",", ""))
         if "," in format_spec:
             text = _south_asian(text)
-        return text.translate(_BANGLA_DIGITS)
+        return localise_digits(text, "bn")
 
 
 def _south_asian(text: str) -> str:

@@ -29,9 +29,9 @@ from nsss_analysis.diagnostics.recommendations import (
 )
 from nsss_analysis.io import atomic_path, formula_safe
 from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, Translator, current
+from nsss_analysis.reference.numbers import localise_digits
 from nsss_analysis.reference.vocab import ITEMS, LINEAGE_COLUMNS, load_reference
 from nsss_analysis.report.labels import ITEM_LABELS
-from nsss_analysis.report.numbers import localise_digits
 
 #: The action plan's columns: key -> the header a reader sees.
 ACTION_PLAN_COLUMNS: dict[str, str] = {

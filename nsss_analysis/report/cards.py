@@ -35,6 +35,7 @@ from nsss_analysis.mis import coverage as mis_coverage
 from nsss_analysis.reference.clusters import cluster_reach
 from nsss_analysis.reference.glossary import LEVEL_NAMES
 from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, _, current, ngettext
+from nsss_analysis.reference.numbers import localise_digits, number
 from nsss_analysis.reference.vocab import (
     ITEMS,
     LEVELS,
@@ -48,7 +49,6 @@ from nsss_analysis.report.display import MISSING, escape, figure
 from nsss_analysis.report.downloads import links_html
 from nsss_analysis.report.labels import ITEM_LABELS, label
 from nsss_analysis.report.level_rule import level_rule_in_words
-from nsss_analysis.report.numbers import localise_digits, number
 from nsss_analysis.report.wording import join_words
 
 #: One line per level, where a level name is first used (the scale is the WHO Gender
@@ -185,7 +185,7 @@ def _word(value: object) -> object:
 
 
 def _programmes(n: int) -> str:
-    return ngettext("{n} programme", "{n} programmes", n).format(n=_digits(f"{n:,}"))
+    return ngettext("{n} programme", "{n} programmes", n).format(n=_number(n))
 
 
 def verdict(scores: pd.DataFrame, unit: str) -> str:
@@ -203,7 +203,7 @@ def verdict(scores: pd.DataFrame, unit: str) -> str:
             if strong == 0 else
             ngettext("{strong} of {unit}'s {programmes} acts on women's and girls' needs",
                      "{strong} of {unit}'s {programmes} act on women's and girls' needs", strong))
-    lead = lead.format(unit=unit, programmes=_programmes(n), strong=_digits(f"{strong:,}"))
+    lead = lead.format(unit=unit, programmes=_programmes(n), strong=_number(strong))
     lead = lead[:1].upper() + lead[1:]
     return _("{lead}: {levels}.").format(lead=lead, levels=join_words(parts, _("and")))
 
@@ -239,8 +239,8 @@ def national_in_counts(scores_all: pd.DataFrame, own: pd.DataFrame, unit: str) -
     """The national comparison of a small unit, as one sentence in counts."""
     strong = scores_all["level"].isin(GENDER_SPECIFIC_OR_TRANSFORMATIVE)
     mine = own["level"].isin(GENDER_SPECIFIC_OR_TRANSFORMATIVE)
-    values = {"mine": _digits(f"{int(mine.sum()):,}"), "programmes": _programmes(len(own)), "unit": unit,
-              "strong": _digits(f"{int(strong.sum()):,}"), "all": _digits(f"{len(scores_all):,}"),
+    values = {"mine": _number(int(mine.sum())), "programmes": _programmes(len(own)), "unit": unit,
+              "strong": _number(int(strong.sum())), "all": _number(len(scores_all)),
               "small_n": _digits(SMALL_N)}
     if is_small(own):
         text = ngettext("{mine} of {programmes} of {unit} is gender-specific or gender-transformative, against "

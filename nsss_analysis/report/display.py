@@ -28,8 +28,8 @@ import matplotlib as mpl
 import pandas as pd
 
 from nsss_analysis.reference.i18n import _, current
+from nsss_analysis.reference.numbers import localise_digits, number
 from nsss_analysis.report import fonts
-from nsss_analysis.report.numbers import localise_digits, number
 
 #: Shown in a table cell with no value: a dash reads as "nothing here", "nan" does not.
 MISSING = "–"
@@ -110,7 +110,7 @@ def warning(text: object):
 
 def _format_cell(value: object, digits: int, language: str = "en") -> object:
     """A table cell in ``language``: yes/no words, numbers with the language's digits
-    and grouping, rounded half away from zero in every language (report.numbers), so an
+    and grouping, rounded half away from zero in every language (reference.numbers), so an
     English and a Bangla table print the same figures."""
     if isinstance(value, bool):
         return _("yes") if value else _("no")

@@ -19,8 +19,8 @@ from nsss_analysis.diagnostics.scoring import (
 )
 from nsss_analysis.reference.glossary import FORM_ANSWER_NAMES
 from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, Translator, current
+from nsss_analysis.reference.numbers import localise_digits, number
 from nsss_analysis.report.labels import ITEM_LABELS
-from nsss_analysis.report.numbers import localise_digits, number
 
 #: Each kind of condition of a level's rule, in words (:class:`RulePart`).
 RULE_WORDS: dict[str, str] = {

@@ -7,7 +7,7 @@ worked example is scored by :func:`score_answers` itself.
 Each paragraph, bullet and table row is one message id with named placeholders, so
 the note reads whole in each language; the Markdown around them (headings, list
 markers, table bars) stays outside the message ids, so translation cannot break it.
-The constants and measured figures are written with :mod:`nsss_analysis.report.numbers`
+The constants and measured figures are written with :mod:`nsss_analysis.reference.numbers`
 in the note's language (Bangla digits in Bangla). Data codes (items, answers, column
 names) stay in backticks as the tables spell them.
 """
@@ -43,8 +43,8 @@ from nsss_analysis.diagnostics.rubric import (
 from nsss_analysis.diagnostics.scoring import score_answers
 from nsss_analysis.reference.glossary import FORM_ANSWER_NAMES, ITEM_NAMES, LEVEL_NAMES
 from nsss_analysis.reference.i18n import N_, current, resolve_language, translator
+from nsss_analysis.reference.numbers import localise_digits, number, percent
 from nsss_analysis.reference.vocab import DOMAINS, FOLLOWUPS, ITEMS
-from nsss_analysis.report.numbers import localise_digits, number, percent
 
 #: Proper names the note keeps in English in every language: the scales and markers
 #: the rubric follows and the statistical methods (single words such as PEFA, Wilson,

@@ -33,14 +33,14 @@ from nsss_analysis.diagnostics.selections import (
 from nsss_analysis.diagnostics.units import NATIONAL_UNIT, is_missing
 from nsss_analysis.mis.coverage import district_funnel
 from nsss_analysis.reference.i18n import N_, _, current, ngettext, pgettext
+from nsss_analysis.reference.numbers import fiscal_year as fiscal_year_words
+from nsss_analysis.reference.numbers import localise_digits, number
 from nsss_analysis.reference.vocab import ITEMS, load_reference
 from nsss_analysis.report.labels import (
     ACTION_PHRASES,
     label,
     label_in_sentence,
 )
-from nsss_analysis.report.numbers import fiscal_year as fiscal_year_words
-from nsss_analysis.report.numbers import localise_digits, number
 from nsss_analysis.report.wording import (
     count_share,
     crore,

@@ -13,12 +13,12 @@ from nsss_analysis.diagnostics.rubric import SMALL_N
 from nsss_analysis.mis import coverage as mis_coverage
 from nsss_analysis.reference.glossary import ANSWER_NAMES, CLUSTER_NAMES, ITEM_NAMES, LEVEL_NAMES
 from nsss_analysis.reference.i18n import N_, _, current, ngettext
+from nsss_analysis.reference.numbers import fiscal_year, localise_digits, number
 from nsss_analysis.reference.vocab import LEVELS
 from nsss_analysis.report import figures, narrative
 from nsss_analysis.report.display import MISSING, bullets, figure, heading, paragraph, table
 from nsss_analysis.report.labels import label
 from nsss_analysis.report.level_rule import level_rule_in_words
-from nsss_analysis.report.numbers import fiscal_year, localise_digits, number
 from nsss_analysis.report.wording import percent, sentence
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from nsss_analysis.diagnostics.units import is_missing
+from nsss_analysis.reference import numbers
 from nsss_analysis.reference.i18n import N_, Nn_, _, current, ngettext, pgettext
-from nsss_analysis.report import numbers
 
 #: The nouns :func:`plural` counts, marked so that their singular and plural reach the
 #: catalogue (a count's words differ by language: ``৫টি কর্মসূচি``, ``৫ জন``).

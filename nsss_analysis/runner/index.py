@@ -15,10 +15,11 @@ from nsss_analysis.diagnostics.rubric import SMALL_N
 from nsss_analysis.diagnostics.summaries import headline_figures
 from nsss_analysis.diagnostics.tracker import tracker_in_words, tracker_summary
 from nsss_analysis.io import write_text_atomic
+from nsss_analysis.reference import numbers
 from nsss_analysis.reference.glossary import CLUSTER_NAMES
 from nsss_analysis.reference.i18n import LANGUAGES, N_, SOURCE_LANGUAGE, _, current, set_language, translator
 from nsss_analysis.reference.vocab import load_reference
-from nsss_analysis.report import narrative, numbers
+from nsss_analysis.report import narrative
 from nsss_analysis.runner.html import AUTONYMS, TEMPLATES_DIR
 from nsss_analysis.runner.manifest import INDEX_FILE
 from nsss_analysis.runner.outputs import TRACKER_FILE

@@ -14,8 +14,8 @@ from nsss_analysis.errors import NsssError, UsageError
 from nsss_analysis.intake.quantities import parse_fiscal_year
 from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, translator
 from nsss_analysis.reference.ministries import resolve_ministry
+from nsss_analysis.reference.numbers import fiscal_year as fiscal_year_in
 from nsss_analysis.reference.vocab import CLUSTERS, load_reference
-from nsss_analysis.report.numbers import fiscal_year as fiscal_year_in
 from nsss_analysis.runner.request import ReportRequest
 
 MINISTRY_NOTEBOOK = "ministry_report.ipynb"

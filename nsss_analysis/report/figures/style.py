@@ -18,11 +18,11 @@ from matplotlib.ticker import Formatter, PercentFormatter
 
 from nsss_analysis.diagnostics.rubric import SMALL_N
 from nsss_analysis.diagnostics.units import NATIONAL_UNIT, is_missing
+from nsss_analysis.reference import numbers
 from nsss_analysis.reference.glossary import CLUSTER_NAMES
 from nsss_analysis.reference.i18n import N_, _, current, pgettext
 from nsss_analysis.reference.ministries import match_ministry
 from nsss_analysis.reference.vocab import load_reference, normalise_key
-from nsss_analysis.report import numbers
 from nsss_analysis.report.fonts import figure_rc
 
 #: Seed for anything random in a plot (jitter, bootstrap); the 2019 workshop's date.
