@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from nsss_analysis.reference.i18n import english_runs, forget_language, set_language
-from nsss_analysis.report import sections
+from nsss_analysis.report import figures, sections
 from nsss_analysis.report.display import table_html
 from nsss_analysis.report.method_note import TECHNICAL_NAMES
 
@@ -154,3 +154,27 @@ def test_budget_trend_table_in_bangla_and_english(language):
     html = _html(sections.budget_trend_section(table)[-1])
     assert _headers(html) == list(sections.BUDGET_TREND_COLUMNS.values())
     assert ">2023-24<" in html and ">1,301<" in html and ">52%<" in html
+
+
+def test_a_fitted_models_section_in_bangla_names_its_model_terms_and_caption(language):
+    """A model the bundled data cannot fit still reads in Bangla when held-back data fits
+    one: the title, the figure's caption and the coefficient table's terms."""
+    from test_models import logistic_programmes
+
+    from nsss_analysis.diagnostics.models import gender_specific_model
+
+    result = gender_specific_model(*logistic_programmes())
+    assert result.ok
+    language("en")
+    english = sections.model_section(result)
+    language("bn")
+    figures.set_theme(language="bn")  # as the notebook does: figures drawn in the page's fonts
+    try:
+        bangla = sections.model_section(result)
+    finally:
+        figures.set_theme(language="en")
+    assert "<figcaption" in english[1].data and english[1].data.endswith("Fitted on 150 programmes.</figcaption></figure>")
+    html = "".join(getattr(item, "data", "") for item in bangla)
+    text = re.sub(r"<[^>]+>", " ", re.sub(r"<(style|img)[^>]*>.*?(</style>|>)", " ", html, flags=re.DOTALL))
+    assert "১৫০টি কর্মসূচির ওপর প্রাক্কলিত।" in text and "ধ্রুবক পদ" in text and "ক্লাস্টার:" in text
+    assert english_runs(text, TECHNICAL_NAMES) == [] and not re.search(r"[0-9]", text)

@@ -258,7 +258,7 @@ def gender_specific_model(scores: pd.DataFrame, budgets: pd.DataFrame | None) ->
         PerfectSeparationWarning,
     )
 
-    name = "gender-specific or transformative ~ cluster + log10 budget (logistic)"
+    name = N_("gender-specific or transformative ~ cluster + log10 budget (logistic)")
     df = model_frame(scores, budgets)
     total = len(df)
     df = df[(df["level"] != INSUFFICIENT) & df["cluster"].notna() & df["log10_budget"].notna()]
@@ -376,7 +376,7 @@ def inclusion_score_model(scores: pd.DataFrame, budgets: pd.DataFrame | None) ->
     message when there are too few programmes or the terms cannot be separated."""
     import statsmodels.api as sm
 
-    name = "inclusion score ~ cluster + log10 budget (OLS)"
+    name = N_("inclusion score ~ cluster + log10 budget (OLS)")
     df = model_frame(scores, budgets)
     total = len(df)
     df = df[df["inclusion_score"].notna() & df["cluster"].notna() & df["log10_budget"].notna()]

@@ -17,9 +17,10 @@ from nsss_analysis.reference.numbers import fiscal_year, localise_digits, number
 from nsss_analysis.reference.vocab import LEVELS
 from nsss_analysis.report import figures, narrative
 from nsss_analysis.report.display import MISSING, bullets, figure, heading, paragraph, table
+from nsss_analysis.report.figures.national import term_words
 from nsss_analysis.report.labels import label
 from nsss_analysis.report.level_rule import level_rule_in_words
-from nsss_analysis.report.wording import percent, sentence
+from nsss_analysis.report.wording import percent
 
 
 def headers(columns: dict[str, str]) -> dict[str, str]:
@@ -137,12 +138,16 @@ def model_section(result) -> list:
     if result is None or not result.ok:
         return out
     odds_ratio = "odds_ratio" in result.coefficients.columns
-    title = _("Model: {name}, n={n}").format(name=result.name, n=number(result.n, current().language))
+    language = current().language
+    title = _("Model: {name}, n={n}").format(name=_(result.name), n=number(result.n, language))
     out.append(figure(figures.model_coefficients(result.coefficients, title, odds_ratio=odds_ratio),
-                      sentence(result.message) + "."))
+                      ngettext("Fitted on {n} programme.", "Fitted on {n} programmes.", result.n).format(
+                          n=number(result.n, language))))
     columns = {column: words for column, words in MODEL_COLUMNS.items()
                if odds_ratio or not column.startswith("odds_ratio")}
-    out.append(table(result.coefficients, headers(columns), digits=3))
+    coefficients = (result.coefficients if language == "en" else
+                    result.coefficients.assign(term=result.coefficients["term"].map(term_words)))
+    out.append(table(coefficients, headers(columns), digits=3))
     return out
 
 

@@ -283,7 +283,7 @@ def model_coefficients(coefficients: pd.DataFrame, title: str, odds_ratio: bool 
     ax.axvline(1.0 if odds_ratio else 0.0, color="#555555", linestyle="--", linewidth=1)
     if odds_ratio:
         ax.set_xscale("log")
-    ax.set_yticks(y, [_wrap(_term(t), 45) for t in df["term"]], fontsize=8.5)
+    ax.set_yticks(y, [_wrap(term_words(t), 45) for t in df["term"]], fontsize=8.5)
     ax.set_ylim(-0.6, len(df) - 0.4)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
@@ -293,10 +293,10 @@ def model_coefficients(coefficients: pd.DataFrame, title: str, odds_ratio: bool 
 #: A model's terms other than the budget: one per cluster, ``cluster: <name>``.
 CLUSTER_TERM = "cluster: "
 #: The model's term names as shown (message ids).
-TERM_WORDS: dict[str, str] = {BUDGET_TERM: N_("log10 budget (crore)")}
+TERM_WORDS: dict[str, str] = {BUDGET_TERM: N_("log10 budget (crore)"), "intercept": N_("intercept")}
 
 
-def _term(term: object) -> str:
+def term_words(term: object) -> str:
     """A model term in words: the budget term, or ``cluster: <name>`` with the cluster's name."""
     text = str(term)
     if text in TERM_WORDS:
