@@ -9,7 +9,8 @@ grouping here; but it rounds half to even (``0.05`` to ``0.0``), so values are r
 half away from zero first, and it writes Latin digits even
 with ``numbering_system="default"`` (Babel 2.19, measured: ``format_decimal(1234567,
 locale="bn", numbering_system="default")`` gives ``12,34,567``), so the digits are
-replaced by this module. Every function takes the language and returns text the
+replaced by this module. Every function takes the language (default: the page's, as
+``set_language`` chose it) and returns text the
 reader's parsers (``intake.quantities``) read back to the same value.
 """
 
@@ -20,7 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import format_decimal
 
-from nsss_analysis.reference.i18n import resolve_language, translator
+from nsss_analysis.reference.i18n import current, resolve_language, translator
 
 #: ASCII digits to Bangla digits (U+09E6-U+09EF).
 _TO_BANGLA = str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯")
@@ -33,6 +34,12 @@ _LOCALE = {"en": "en", "bn": "bn"}
 WHOLE_CRORE_FROM = 100
 #: Counts of at least one lakh are written in lakh in Bangla prose (১২.৫ লক্ষ).
 LAKH = 100_000
+
+
+def _language(language: str | None) -> str:
+    """``language``, or (when none is given) the page's: the one ``set_language`` chose,
+    else ``$NSSS_LANGUAGE``, else English."""
+    return resolve_language(language) if language else current().language
 
 
 def _missing(value: object) -> bool:
@@ -50,7 +57,7 @@ def localise_digits(text: str, language: str | None = None) -> str:
     >>> localise_digits("2024-25", "bn")
     '২০২৪-২৫'
     """
-    return str(text).translate(_TO_BANGLA) if resolve_language(language) == "bn" else str(text)
+    return str(text).translate(_TO_BANGLA) if _language(language) == "bn" else str(text)
 
 
 def number(value: object, language: str | None = None, decimals: int = 0) -> str:
@@ -59,7 +66,7 @@ def number(value: object, language: str | None = None, decimals: int = 0) -> str
     >>> number(1234567, "bn"), number(1234567, "en"), number(-1234.5, "bn", 1)
     ('১২,৩৪,৫৬৭', '1,234,567', '-১,২৩৪.৫')
     """
-    lang = resolve_language(language)
+    lang = _language(language)
     if _missing(value):
         return translator(lang).gettext("n/a")
     pattern = _GROUPING[lang] + ("." + "0" * decimals if decimals > 0 else "")
@@ -83,7 +90,7 @@ def percent(share: object, language: str | None = None, decimals: int = 0) -> st
     ('৪৬.৫%', '100%')
     """
     if _missing(share):
-        return translator(language).gettext("n/a")
+        return translator(_language(language)).gettext("n/a")
     return number(float(share) * 100, language, decimals) + "%"
 
 
@@ -94,7 +101,7 @@ def crore(value: object, language: str | None = None, decimals: int | None = Non
     >>> crore(1258.5, "bn", 1), crore(12.5, "en")
     ('১,২৫৮.৫ কোটি টাকা', 'Tk 12.5 crore')
     """
-    lang = resolve_language(language)
+    lang = _language(language)
     _ = translator(lang)
     if _missing(value):
         return _.gettext("an unknown amount")
@@ -105,7 +112,7 @@ def crore(value: object, language: str | None = None, decimals: int | None = Non
 
 def lakh(persons: object, language: str | None = None, decimals: int = 1) -> str:
     """A number of persons in lakh (``1250000`` → ``12.5 lakh`` / ``১২.৫ লক্ষ``)."""
-    lang = resolve_language(language)
+    lang = _language(language)
     if _missing(persons):
         return translator(lang).gettext("n/a")
     amount = number(float(persons) / LAKH, lang, decimals)
@@ -114,7 +121,7 @@ def lakh(persons: object, language: str | None = None, decimals: int = 1) -> str
 
 def taka(value: object, language: str | None = None) -> str:
     """An amount in Taka (``Tk 50,000`` / ``৫০,০০০ টাকা``)."""
-    lang = resolve_language(language)
+    lang = _language(language)
     _ = translator(lang)
     if _missing(value):
         return _.gettext("an unknown amount")
@@ -124,5 +131,5 @@ def taka(value: object, language: str | None = None) -> str:
 def fiscal_year(fy: object, language: str | None = None) -> str:
     """A fiscal year ``YYYY-YY`` in the language's digits (``২০২৪-২৫``)."""
     if fy is None or (isinstance(fy, float) and math.isnan(fy)):
-        return translator(language).gettext("n/a")
+        return translator(_language(language)).gettext("n/a")
     return localise_digits(str(fy), language)

@@ -65,8 +65,7 @@ def _int(value) -> str:
 
 def _count(value) -> str:
     """A whole number with grouping (``1,200`` / ``১,২০০``)."""
-    language = _language()
-    return f"{int(value):,}" if language == "en" else number(int(value), language)
+    return number(int(value), _language())
 
 
 def _grouped(value) -> str:

@@ -167,16 +167,13 @@ def _language() -> str:
 
 
 def _num(value: object, decimals: int = 0) -> str:
-    """A number as the figure's reader writes it (English exactly as before: ``1,234``)."""
-    if _language() == "en":
-        return f"{float(value):,.{decimals}f}"  # type: ignore[arg-type]
+    """A number as the figure's reader writes it (``1,234`` / ``১,২৩৪``), rounded as the
+    page's sentences and tables round it (:mod:`nsss_analysis.reference.numbers`)."""
     return numbers.number(value, _language(), decimals)
 
 
 def _pct(share: object) -> str:
     """A share 0-1 as a whole percentage (``46%`` / ``৪৬%``)."""
-    if _language() == "en":
-        return f"{float(share):.0%}"  # type: ignore[arg-type]
     return numbers.percent(share, _language())
 
 
