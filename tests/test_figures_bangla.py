@@ -155,6 +155,7 @@ def _drawn(fig: Figure) -> Figure:
 
 
 def test_english_figure_is_the_same_before_and_after_a_bangla_one():
+    figures.set_theme()  # the notebook's start: the same theme before and after
     first = figure_png(figures.level_comparison(_level_shares()))
     gallery.draw("bangla", lambda: figures.level_comparison(_level_shares()), "bn")
     figures.set_theme()
