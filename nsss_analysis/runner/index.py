@@ -258,13 +258,12 @@ def index_figures(headline: dict | None, language: str = SOURCE_LANGUAGE) -> dic
     if not headline:
         return {"programmes": dash, "gsot": dash, "budget": dash, "score": dash}
     t = translator(language)
-    english = language == SOURCE_LANGUAGE
 
-    def pct(x: float) -> str:
-        return f"{x:.0%}" if english else numbers.percent(x, language)
+    def pct(x: float) -> str:  # rounded as the reports round, in both languages
+        return numbers.percent(x, language)
 
     def whole(x: float) -> str:
-        return f"{x:.0f}" if english else numbers.number(x, language)
+        return numbers.number(x, language)
 
     n = headline.get("n_programmes")
     k = headline.get("n_gender_specific_or_transformative")
@@ -284,8 +283,7 @@ def index_figures(headline: dict | None, language: str = SOURCE_LANGUAGE) -> dic
         budget = pct(headline["budget_share"])
         if headline.get("fiscal_year"):
             budget = t(BUDGET_CELL_YEAR).format(
-                share=budget, fiscal_year=str(headline["fiscal_year"]) if english
-                else numbers.fiscal_year(headline["fiscal_year"], language))
+                share=budget, fiscal_year=numbers.fiscal_year(headline["fiscal_year"], language))
     score = dash
     if _number(headline.get("mean_inclusion_score")) and _number(n) and int(n) >= SMALL_N:
         mean = whole(headline["mean_inclusion_score"])
