@@ -59,3 +59,15 @@ def display_name(kind: str, value: object, language: str | None = None) -> str:
     if kind == "cluster":
         return translator(code).gettext(text)
     return text
+
+
+def canonical_name(kind: str, value: object) -> str:
+    """The one name a ``kind`` name is stored under, whatever language or alias the
+    form wrote it in: the register's English name of a ministry or agency, the
+    catalogue's English name of a programme; unknown names come back as given.
+    A Bangla form's "বয়স্ক ভাতা" thus joins the English form's "Old Age Allowance".
+
+    >>> canonical_name("programme", "বয়স্ক ভাতা")
+    'Old Age Allowance'
+    """
+    return display_name(kind, value, "en")
