@@ -96,13 +96,3 @@ def form_row() -> Callable[..., list]:
 
     return row
 
-
-@pytest.fixture(autouse=True)
-def _english_reports_unless_asked(monkeypatch):
-    """`nsss reports`/`nsss build` render English and Bangla by default (as `make
-    reports`); a test renders English only unless it sets NSSS_LANGUAGE or passes
-    --language (subprocesses inherit this too). Tests of the default delete it."""
-    import os
-
-    if "NSSS_LANGUAGE" not in os.environ:
-        monkeypatch.setenv("NSSS_LANGUAGE", "en")
