@@ -73,6 +73,14 @@ def build_parser() -> argparse.ArgumentParser:
     _strict_option(b)
     _report_options(b)
 
+    g = sub.add_parser("progress", help="read the returned action plans (<raw>/action-plans/)",
+                       description="Read the action plans the ministries returned, in <raw>/action-plans/, "
+                                   "and write action_progress.parquet (run after `nsss score`).")
+    _raw_option(g)
+    g.add_argument("--processed", type=Path, default=PROCESSED_DIR, metavar="FOLDER",
+                   help="folder of the processed tables, read and written (default: %(default)s)")
+    _wait_option(g)
+
     f = sub.add_parser("beneficiaries", help="coverage by sex from MIS extracts")
     f.add_argument("files", type=Path, nargs="+", metavar="FILE",
                    help="MIS beneficiary extracts, .csv or .parquet (one or more)")
@@ -169,6 +177,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return commands.run_clean(args.raw, args.out, strict=args.strict, wait=args.wait)
     if args.command == "score":
         return commands.run_score(args.processed, wait=args.wait)
+    if args.command == "progress":
+        return commands.run_progress(args.raw, args.processed, wait=args.wait)
     if args.command == "build":
         return commands.run_build(args.raw, report_request(args), strict=args.strict)
     if args.command == "beneficiaries":
