@@ -16,9 +16,9 @@ from nsss_analysis.diagnostics.recommendations import (
 )
 from nsss_analysis.diagnostics.summaries import count_once
 from nsss_analysis.io import load_tables
+from nsss_analysis.reference.plan_form import PLAN_SHEET
 from nsss_analysis.reference.vocab import ITEMS
 from nsss_analysis.report import cards
-from nsss_analysis.reference.plan_form import PLAN_SHEET
 from nsss_analysis.report.action_plan import (
     ACTION_PLAN_COLUMNS,
     STATUS_CHOICES,
