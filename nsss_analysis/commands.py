@@ -290,6 +290,29 @@ def run_template(out: Path | str, language: str | None = None) -> int:
     return 0
 
 
+def run_explain(slug: str, figure: str, reports_dir: Path | str) -> int:
+    """``nsss explain <slug> "58%"``: where a printed figure comes from, read from the
+    report's ``<slug>.claims.json`` (every language and year of that report)."""
+    from nsss_analysis.report.claims import explain, load
+    from nsss_analysis.runner.claims_file import ledgers_of
+
+    files = ledgers_of(Path(reports_dir), slug)
+    if not files:
+        raise UsageError(f"{reports_dir}: no report {slug!r} with a claims ledger (run nsss reports first)")
+    found = False
+    for path in files:
+        ledger = load(path)
+        if not ledger.find(figure):
+            continue
+        found = True
+        print(f"== {path.relative_to(reports_dir)}")
+        print(explain(figure, ledger))
+    if not found:
+        print(f"no figure printed as {figure!r} in {', '.join(str(p.relative_to(reports_dir)) for p in files)}")
+        return 1
+    return 0
+
+
 def run_build(raw_dir: Path | str, request: ReportRequest, strict: bool = False) -> int:
     """``nsss build``: clean, score, MIS coverage (``<raw>/mis``), then the reports,
     all under one build lock; stops at the first stage that fails. With ``strict``,
