@@ -102,7 +102,7 @@ def test_report_rows_equal_the_workbook_rows(tables, tmp_path):
     own = tables.assessments[tables.assessments["ministry_code"] == "MoDMR"]
     page = cards.programme_cards_html(tables, own, plan)
     assert len(book) == len(plan) > 0
-    for number, programme, action in book:
+    for number, _programme, action in book:
         assert f'<td class="txt" style="text-align:left;vertical-align:top">{number}</td>' in page
         assert cards.escape(action) in page
     # every action is in exactly one card, numbered as in the workbook
