@@ -26,6 +26,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 
+from nsss_analysis.reference import numbers
 from nsss_analysis.reference.i18n import current, resolve_language, translator
 
 _VOWEL_SIGNS = set("\u09be\u09bf\u09c0\u09c1\u09c2\u09c3\u09c4\u09c7\u09c8\u09cb\u09cc\u09e2\u09e3")
@@ -185,8 +186,6 @@ def count_of(k: int, n: int, noun: str, language: str | None = None, *, digits=N
     >>> count_of(1, 1, "programme", "en"), count_of(2, 9, "programme", "bn")
     ('the one programme', '৯টি কর্মসূচির মধ্যে ২টি')
     """
-    from nsss_analysis.reference import numbers
-
     code = _language(language)
     write = digits or (lambda v: numbers.count(v, code))
     if noun not in _NOUNS:
