@@ -34,6 +34,8 @@ from nsss_analysis.reference.i18n import current, resolve_language, translator
 from nsss_analysis.reference.ministries import find_ministry, match_ministry
 from nsss_analysis.reference.vocab import load_reference, normalise_key
 
+_BANGLA = re.compile(r"[\u0980-\u09ff]")
+
 #: The kinds of name the resolver knows.
 KINDS: tuple[str, ...] = ("ministry", "division", "programme", "agency", "district", "region", "cluster")
 
@@ -77,10 +79,21 @@ def _table(entries: Iterable[tuple[str, str, Iterable[str]]]) -> dict[str, tuple
 
 
 @cache
-def _programmes() -> dict[str, tuple[str, str]]:
-    """Every spelling of a catalogued programme -> its (English, Bangla) names."""
+def _programmes(strict: bool = False) -> dict[str, tuple[str, str]]:
+    """Every spelling of a catalogued programme -> its (English, Bangla) names.
+
+    ``strict`` (what a form's name is stored under) knows only the catalogue's own
+    names and its older Bangla spellings, so that an English short name on a form stays
+    the programme the form named; the display table also knows the English aliases and
+    the names without their bracketed abbreviation."""
     aliases = {r["programme"]: _split(r.get("aliases")) for r in _rows("programmes.csv")}
-    return _table((p.programme, p.name_bn, aliases.get(p.programme, ())) for p in load_reference().programmes)
+    entries = []
+    for p in load_reference().programmes:
+        extra = [a for a in aliases.get(p.programme, ()) if not strict or _BANGLA.search(a)]
+        entries.append((p.programme, p.name_bn, extra))
+    if strict:
+        return {normalise_key(s): (en, bn) for en, bn, extra in entries for s in (en, bn, *extra) if s}
+    return _table(entries)
 
 
 @cache
@@ -101,7 +114,7 @@ def _regions() -> dict[str, tuple[str, str]]:
     return _table((en, bn, extra.get(en, ())) for en, bn in rows.items())
 
 
-def _lookup(kind: str, text: str) -> tuple[str, str] | None:
+def _lookup(kind: str, text: str, strict: bool = False) -> tuple[str, str] | None:
     """(English, Bangla) of a known ``kind`` name, or None."""
     if kind in ("ministry", "division", "agency"):
         ministry = match_ministry(text, allow_parts=False) if kind == "agency" else find_ministry(text)
@@ -109,7 +122,9 @@ def _lookup(kind: str, text: str) -> tuple[str, str] | None:
             return ministry.name, ministry.name_bn
         if kind != "agency":
             return None
-    table = {"programme": _programmes, "agency": _agencies, "district": _districts, "region": _regions}.get(kind)
+    if kind == "programme":
+        return _programmes(strict).get(normalise_key(text))
+    table = {"agency": _agencies, "district": _districts, "region": _regions}.get(kind)
     return table().get(normalise_key(text)) if table else None
 
 
@@ -142,8 +157,9 @@ def display_name(kind: str, value: object, language: str | None = None) -> str:
 def canonical_name(kind: str, value: object) -> str:
     """The one name a ``kind`` name is stored under, whatever language or alias the
     form wrote it in: the register's English name of a ministry or agency, the
-    catalogue's English name of a programme, the district's English name; unknown names
-    come back as given. A Bangla form's "বয়স্ক ভাতা" thus joins the English form's
+    catalogue's English name of a programme (by its English or Bangla name or an older
+    Bangla spelling; an English short name stays as written), the district's English
+    name; unknown names come back as given. A Bangla form's "বয়স্ক ভাতা" thus joins the English form's
     "Old Age Allowance".
 
     >>> canonical_name("programme", "বয়স্ক ভাতা"), canonical_name("district", "কুষ্টিয়া")
@@ -155,7 +171,11 @@ def canonical_name(kind: str, value: object) -> str:
             if normalise_key(text) in {normalise_key(cluster), normalise_key(translator("bn").gettext(cluster))}:
                 return cluster
         return text
-    return display_name(kind, value, "en")
+    text = "" if value is None else str(value).strip()
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind of name {kind!r}; one of {', '.join(KINDS)}")
+    found = _lookup(kind, text, strict=True) if text else None
+    return found[0] if found else text
 
 
 def is_known(kind: str, value: object) -> bool:
