@@ -164,7 +164,7 @@ def table_html(
     language = current().language
     # pandas' Styler escapes every cell and header (escape="html"): form text stays text.
     styler = (
-        shown.style.format({col: (lambda v, d=decimals(col): _format_cell(v, d, language)) for col in shown.columns},
+        shown.style.format({col: (lambda v, d=decimals(col): _format_cell(v, d, language)) for col in shown.columns},  # noqa: B008
                            escape="html")
         .format_index(escape="html", axis=1)
         .hide(axis="index")
