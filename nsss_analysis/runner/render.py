@@ -148,6 +148,9 @@ def _render(request: ReportRequest, manifest: dict, fingerprint: str, started: f
     ]
     results = pool.run(jobs, on_result=record, progress=request.progress)
     failed = [r for r in results if r.status != "ok"]
+    if results:
+        print("nsss reports: writing the action plans and data workbooks"
+              + (" and printing the PDFs" if request.pdf else "") + ", then the index", flush=True)
     write_beside_reports(plan, {r.key for r in results if r.status == "ok"}, tables, request.out,
                          pdf=request.pdf)  # downloads, and PDFs with --pdf
 
