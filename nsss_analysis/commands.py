@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import sys
+import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -317,20 +318,37 @@ def run_build(raw_dir: Path | str, request: ReportRequest, strict: bool = False)
     """``nsss build``: clean, score, MIS coverage (``<raw>/mis``), then the reports,
     all under one build lock; stops at the first stage that fails. With ``strict``,
     a build that quarantined anything renders the reports and then exits 3."""
+    started = time.monotonic()
     with BuildLock(lock_path(request.processed), wait=request.lock_wait, command="nsss build"):
+        _stage(1, f"clean: reading the submissions in {raw_dir}", started)
         code = run_clean(raw_dir, request.processed, strict=strict)
         quarantined = code == EXIT_QUARANTINED
         if quarantined:
             code = 0
         if code == 0:
+            _stage(2, "score: scoring every programme, indicators and recommendations", started)
             code = run_score(request.processed)
         extracts = default_extracts(raw_dir)
         if code == 0 and extracts:
+            _stage(3, f"beneficiaries: counting {len(extracts)} MIS extract(s)", started)
             code = run_beneficiaries(extracts, request.processed)
+        elif code == 0:
+            _stage(3, f"beneficiaries: no MIS extract in {Path(raw_dir) / 'mis'}, skipped", started)
         elif code == 0 and any((current_generation(request.processed) / f).exists() for f in COVERAGE_FILES):
             # No extracts in this raw folder: coverage from another one must not be shown.
             with NewGeneration(request.processed, "build", drop=COVERAGE_FILES):
                 pass
         if code == 0:
+            _stage(4, f"reports: rendering in {', '.join(request.languages)} into {request.out}", started)
             code = run_reports(request)
         return EXIT_QUARANTINED if code == 0 and quarantined else code
+
+
+#: The stages of ``nsss build``, for its "stage 2 of 4" lines.
+BUILD_STAGES = 4
+
+
+def _stage(number: int, what: str, started: float) -> None:
+    """One line as a build stage starts (a scheduler's log shows where a build is)."""
+    print(f"nsss build: stage {number} of {BUILD_STAGES}, {what} ({time.monotonic() - started:.0f} s elapsed)",
+          flush=True)

@@ -44,7 +44,7 @@ def test_every_programme_has_a_card_with_every_field_of_the_form(tables):
         own, _, page = _cards(tables, code)
         articles = re.findall(r'<article class="nsss-card">(.*?)</article>', page, flags=re.DOTALL)
         assert len(articles) == len(own), code
-        for row, article in zip(own.sort_values("programme").to_dict("records"), sorted(
+        for _row, article in zip(own.sort_values("programme").to_dict("records"), sorted(
                 articles, key=lambda a: re.search(r"<h3>(.*?)</h3>", a).group(1)), strict=False):
             for field in CARD_FIELDS:
                 assert f'<th scope="row" style="text-align:left;vertical-align:top">{field}</th>' in article

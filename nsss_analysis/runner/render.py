@@ -37,6 +37,7 @@ from nsss_analysis.runner.plan import (
     MINISTRY_NOTEBOOK,
     NATIONAL_NOTEBOOK,
     PlannedReport,
+    ReportKind,
     plan_reports,
     requested_fiscal_year,
     requested_ministries,
@@ -151,10 +152,13 @@ def _render(request: ReportRequest, manifest: dict, fingerprint: str, started: f
             language=r.language,
             alternates=r.alternates,
         )
-        for r in sorted(to_run, key=lambda r: r.kind != "national")  # the longest report first
+        for r in sorted(to_run, key=lambda r: r.kind != ReportKind.NATIONAL)  # the longest report first
     ]
     results = pool.run(jobs, on_result=record, progress=request.progress)
     failed = [r for r in results if r.status != "ok"]
+    if results:
+        print("nsss reports: writing the action plans and data workbooks"
+              + (" and printing the PDFs" if request.pdf else "") + ", then the index", flush=True)
     write_beside_reports(plan, {r.key for r in results if r.status == "ok"}, tables, request.out,
                          pdf=request.pdf)  # downloads, and PDFs with --pdf
 
@@ -207,7 +211,7 @@ def _up_to_date(entry: dict | None, report: PlannedReport, out: Path) -> bool:
 def _prune(entries: dict, tables) -> None:
     """Forget reports of ministries that no longer have any assessed programme."""
     codes = set(tables.assessments["ministry_code"].dropna().tolist())
-    for key in [k for k, e in entries.items() if e.get("kind") == "ministry" and e.get("ministry_code") not in codes]:
+    for key in [k for k, e in entries.items() if e.get("kind") == ReportKind.MINISTRY and e.get("ministry_code") not in codes]:
         del entries[key]
 
 
