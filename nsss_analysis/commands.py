@@ -43,6 +43,8 @@ from nsss_analysis.mis.coverage import WOMEN_SHARE_FILE, women_share_by_programm
 from nsss_analysis.mis.extracts import default_extracts
 from nsss_analysis.mis.schemas import validate_coverage
 from nsss_analysis.reference.vocab import LEVELS
+from nsss_analysis.report.claims import explain, load
+from nsss_analysis.runner.claims_file import ledgers_of
 from nsss_analysis.runner.lock import BuildLock, lock_path
 from nsss_analysis.runner.request import EXIT_QUARANTINED, ReportRequest
 from nsss_analysis.runner.run import run_reports
@@ -294,9 +296,6 @@ def run_template(out: Path | str, language: str | None = None) -> int:
 def run_explain(slug: str, figure: str, reports_dir: Path | str) -> int:
     """``nsss explain <slug> "58%"``: where a printed figure comes from, read from the
     report's ``<slug>.claims.json`` (every language and year of that report)."""
-    from nsss_analysis.report.claims import explain, load
-    from nsss_analysis.runner.claims_file import ledgers_of
-
     files = ledgers_of(Path(reports_dir), slug)
     if not files:
         raise UsageError(f"{reports_dir}: no report {slug!r} with a claims ledger (run nsss reports first)")
