@@ -88,6 +88,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="folder of the processed tables; coverage tables are written there (default: %(default)s)")
     f.add_argument("--memory-limit", default="1GB", help="DuckDB memory limit, a size such as 512MB or 2GB (default: %(default)s)")
     _wait_option(f)
+
+    e = sub.add_parser("explain", help='where a figure of a report comes from: nsss explain <slug> "58%%"')
+    e.add_argument("slug", help="the report: its file name or the start of it (mosw), or <fy>/<slug>")
+    e.add_argument("figure", help="the figure as printed (58%%, Tk 1,259 crore) or a claim id")
+    e.add_argument("--reports", type=Path, default=REPORTS_DIR, help="the reports folder (default: reports/)")
     return p
 
 
@@ -183,6 +188,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return commands.run_build(args.raw, report_request(args), strict=args.strict)
     if args.command == "beneficiaries":
         return commands.run_beneficiaries(args.files, args.out, memory_limit=args.memory_limit, wait=args.wait)
+    if args.command == "explain":
+        return commands.run_explain(args.slug, args.figure, args.reports)
     build_parser().print_help()
     return 2
 

@@ -22,11 +22,11 @@ from nsss_analysis.diagnostics.recommendations import recommendations
 from nsss_analysis.diagnostics.schemas import validate_output
 from nsss_analysis.diagnostics.summaries import all_indicators, count_once
 from nsss_analysis.errors import NsssError, UsageError
-from nsss_analysis.intake.action_plans import ACTION_PLANS_FOLDER, read_action_plans
+from nsss_analysis.intake.action_plans import ACTION_PLANS_FOLDER, read_action_plans, validate_progress
 from nsss_analysis.intake.clean import CleanResult, clean_raw
 from nsss_analysis.intake.files import raw_digest
 from nsss_analysis.intake.raw_hashes import RAW_HASHES_FILE, raw_digests_json
-from nsss_analysis.intake.schemas import ASSESSMENT_ARROW_SCHEMA, BUDGET_ARROW_SCHEMA, validate_progress
+from nsss_analysis.intake.schemas import ASSESSMENT_ARROW_SCHEMA, BUDGET_ARROW_SCHEMA
 from nsss_analysis.intake.template import write_template
 from nsss_analysis.io import (
     TABLES,
@@ -44,6 +44,8 @@ from nsss_analysis.mis.coverage import WOMEN_SHARE_FILE, women_share_by_programm
 from nsss_analysis.mis.extracts import default_extracts
 from nsss_analysis.mis.schemas import validate_coverage
 from nsss_analysis.reference.vocab import LEVELS
+from nsss_analysis.report.claims import explain, load
+from nsss_analysis.runner.claims_file import ledgers_of
 from nsss_analysis.runner.lock import BuildLock, lock_path
 from nsss_analysis.runner.request import EXIT_QUARANTINED, ReportRequest
 from nsss_analysis.runner.run import run_reports
@@ -324,6 +326,26 @@ def run_template(out: Path | str, language: str | None = None) -> int:
     """``nsss template OUT.xlsx [--language bn]``: the blank assessment form."""
     write_template(out, language)
     print(f"wrote the blank assessment form to {out}")
+    return 0
+
+
+def run_explain(slug: str, figure: str, reports_dir: Path | str) -> int:
+    """``nsss explain <slug> "58%"``: where a printed figure comes from, read from the
+    report's ``<slug>.claims.json`` (every language and year of that report)."""
+    files = ledgers_of(Path(reports_dir), slug)
+    if not files:
+        raise UsageError(f"{reports_dir}: no report {slug!r} with a claims ledger (run nsss reports first)")
+    found = False
+    for path in files:
+        ledger = load(path)
+        if not ledger.find(figure):
+            continue
+        found = True
+        print(f"== {path.relative_to(reports_dir)}")
+        print(explain(figure, ledger))
+    if not found:
+        print(f"no figure printed as {figure!r} in {', '.join(str(p.relative_to(reports_dir)) for p in files)}")
+        return 1
     return 0
 
 

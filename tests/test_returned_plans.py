@@ -25,8 +25,8 @@ from nsss_analysis.intake.action_plans import (
     parse_target_date,
     read_action_plans,
     read_returned_plan,
+    validate_progress,
 )
-from nsss_analysis.intake.schemas import validate_progress
 from nsss_analysis.io import current_generation, load_tables
 from nsss_analysis.reference.action_ids import parse_action_id
 from nsss_analysis.reference.plan_form import PLAN_COLUMNS, PLAN_SHEET, status_code

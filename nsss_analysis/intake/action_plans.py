@@ -30,12 +30,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pandera.pandas as pa
 
 from nsss_analysis.intake.files import FormReadError, _xlsx_sheets
 from nsss_analysis.intake.forms import workbook_modified_date
 from nsss_analysis.intake.quantities import find_date
 from nsss_analysis.intake.reasons import Reason, reason_columns
+from nsss_analysis.intake.schemas import DATE_PATTERN, validate
 from nsss_analysis.reference.action_ids import (
+    ID_PATTERN,
     ITEM_CODES,
     added_action_id,
     parse_action_id,
@@ -52,7 +55,7 @@ from nsss_analysis.reference.plan_form import (
     status_code,
 )
 from nsss_analysis.reference.text import bangla_digits_to_ascii
-from nsss_analysis.reference.vocab import LINEAGE_COLUMNS, QUARANTINE_COLUMNS, normalise_key
+from nsss_analysis.reference.vocab import LINEAGE_COLUMNS, QUARANTINE_COLUMNS, load_reference, normalise_key
 
 #: Where returned plans are put, under the raw folder (never read as assessment forms).
 ACTION_PLANS_FOLDER = "action-plans"
@@ -395,3 +398,25 @@ def read_action_plans(raw_dir: Path | str, recommendations: pd.DataFrame | None
 
 
 assert set(LINEAGE_COLUMNS) <= set(PROGRESS_COLUMNS)
+
+
+def _progress_schema() -> pa.DataFrameSchema:
+    """``action_progress.parquet``: one row per returned row (``latest`` the row that
+    counts for its action) and per action a returning ministry left out (``not_reported``,
+    no ``source_row``)."""
+    columns = {c: pa.Column(t, nullable=t == "str" and c not in ("action_id", "status", "ministry_code"))
+               for c, t in PROGRESS_COLUMNS.items()}
+    columns["action_id"] = pa.Column(str, pa.Check.str_matches(ID_PATTERN.pattern))
+    columns["ministry_code"] = pa.Column(str, pa.Check.isin([m.code for m in load_reference().ministries]))
+    columns["status"] = pa.Column(str, pa.Check.isin(PROGRESS_STATUSES))
+    columns["target_date"] = pa.Column(str, pa.Check.str_matches(DATE_PATTERN), nullable=True)
+    columns["received_date"] = pa.Column(str, pa.Check.str_matches(DATE_PATTERN), nullable=True)
+    columns["source_row"] = pa.Column("Int64", pa.Check.ge(1), nullable=True)
+    latest_once = pa.Check(lambda df: ~df.loc[df["latest"], "action_id"].duplicated().any(),
+                           error="one latest row per action")
+    return pa.DataFrameSchema(columns, checks=[latest_once], strict=True, ordered=True, name="action_progress")
+
+
+def validate_progress(df: pd.DataFrame) -> pd.DataFrame:
+    """Check ``action_progress`` against its schema (:func:`validate`)."""
+    return validate(df, _progress_schema())

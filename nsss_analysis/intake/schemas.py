@@ -156,31 +156,6 @@ def _conflict_schema() -> pa.DataFrameSchema:
     return pa.DataFrameSchema(columns, strict=True, ordered=True, name="conflicts")
 
 
-def _progress_schema() -> pa.DataFrameSchema:
-    """``action_progress.parquet``: one row per returned row (``latest`` the row that
-    counts for its action) and per action a returning ministry left out (``not_reported``,
-    no ``source_row``)."""
-    from nsss_analysis.intake.action_plans import PROGRESS_COLUMNS, PROGRESS_STATUSES
-    from nsss_analysis.reference.action_ids import ID_PATTERN
-
-    columns = {c: pa.Column(t, nullable=t == "str" and c not in ("action_id", "status", "ministry_code"))
-               for c, t in PROGRESS_COLUMNS.items()}
-    columns["action_id"] = pa.Column(str, pa.Check.str_matches(ID_PATTERN.pattern))
-    columns["ministry_code"] = pa.Column(str, pa.Check.isin([m.code for m in load_reference().ministries]))
-    columns["status"] = pa.Column(str, pa.Check.isin(PROGRESS_STATUSES))
-    columns["target_date"] = pa.Column(str, pa.Check.str_matches(DATE_PATTERN), nullable=True)
-    columns["received_date"] = pa.Column(str, pa.Check.str_matches(DATE_PATTERN), nullable=True)
-    columns["source_row"] = pa.Column("Int64", pa.Check.ge(1), nullable=True)
-    latest_once = pa.Check(lambda df: ~df.loc[df["latest"], "action_id"].duplicated().any(),
-                           error="one latest row per action")
-    return pa.DataFrameSchema(columns, checks=[latest_once], strict=True, ordered=True, name="action_progress")
-
-
-def validate_progress(df: pd.DataFrame) -> pd.DataFrame:
-    """Check ``action_progress`` against its schema (:func:`validate`)."""
-    return validate(df, _progress_schema())
-
-
 AssessmentSchema = _assessment_schema()
 ConflictSchema = _conflict_schema()
 BudgetSchema = _budget_schema()

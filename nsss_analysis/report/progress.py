@@ -43,8 +43,7 @@ TRACKER_HEADERS: dict[str, str] = {
     "last_file": N_("File"),
 }
 RETURNED_WORDS = {True: N_("yes"), False: N_("not yet")}
-TRACKER_NONE = N_("No ministry has returned its action plan yet: returned plans go into "
-                  "data/raw/action-plans/ and are read by nsss progress.")
+TRACKER_NONE = N_("No ministry has returned its action plan yet.")
 TRACKER_SUMMARY = N_("{returned} of {ministries} ministries and divisions have returned their action plan.")
 PROGRESS_NONE = N_("No ministry of this cluster has returned its action plan yet.")
 PROGRESS_LEAD = N_("Actions by their last reported status, per ministry (counts; an action of a ministry that "
