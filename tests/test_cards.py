@@ -104,8 +104,8 @@ def test_first_screen_has_a_verdict_the_levels_and_the_possible_actions_grouped_
     for programme, actions in asks:
         name = programme.split(" (budget ")[0]
         own = possible[possible["programme"].map(escape) == name]
-        numbers = [int(n) for n in re.findall(r"\(No\. (\d+)\)", actions)]
-        assert numbers and set(numbers) <= set(own["number"])  # the action plan's own numbers
+        ids = re.findall(r"\((Mo[A-Za-z]+-[0-9A-Z]{6}-[A-Z]{4})\)", actions)
+        assert ids and set(ids) <= set(own["action_id"])  # the action plan's own ids (cards, workbook)
         if " (budget " in programme:
             assert re.search(r"\(budget Tk [\d,.]+ crore\)$", programme)
     # the programmes with the largest budgets first

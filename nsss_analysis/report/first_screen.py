@@ -8,8 +8,8 @@
    Bangla as the browser shapes it;
 3. **what we ask of you** (:func:`asks_html`): the changes the ministry says are
    possible, in its programmes with the largest budgets, each programme once with its
-   actions grouped, each action with its number in the action plan (the same number on
-   the cards and in the workbook).
+   actions grouped, each action with its id in the action plan (the same id on the
+   cards and in the workbook: ``action_id``, else the plan's row number).
 
 The analyst's sentences (intervals, budget shares, the mean score) come below, under
 their own heading. Every value from a form goes through
@@ -169,6 +169,14 @@ def action_number(row: Mapping[str, object]) -> str:
     return _count(int(row["number"]))
 
 
+def _action_with_number(row: Mapping[str, object]) -> str:
+    """``plan graduation (MoSW-BRM6H5-GRAD)``, or ``(No. 3)`` in a plan without ids."""
+    ident = row.get("action_id")
+    if isinstance(ident, str) and ident:
+        return _("{action} ({action_id})").format(action=_short_action(row), action_id=ident)
+    return _("{action} (No. {number})").format(action=_short_action(row), number=action_number(row))
+
+
 def _short_action(row: Mapping[str, object]) -> str:
     phrase = ACTION_PHRASES.get(str(row.get("item_code")))
     return _(phrase) if phrase else (action_in_words(row["item_code"]) or str(row["action"]))
@@ -209,14 +217,14 @@ def asks_html(plan: pd.DataFrame, recs: pd.DataFrame | None = None,
         return f'<section class="nsss-ask">{heading}<p>{escape(none[:1].upper() + none[1:])}</p></section>'
     shown_programmes = min(len(groups), ASK_PROGRAMMES)
     lead = (ngettext("Please plan these changes, which the ministries themselves say are possible, in the "
-                     "programme with the largest budget (each with its number in the action plan):",
+                     "programme with the largest budget (each with its id in the action plan):",
                      "Please plan these changes, which the ministries themselves say are possible, in the "
-                     "programmes with the largest budgets (each with its number in the action plan):",
+                     "programmes with the largest budgets (each with its id in the action plan):",
                      shown_programmes) if several else
             ngettext("Please plan these changes, which the ministry itself says are possible, in its "
-                     "programme with the largest budget (each with its number in the action plan):",
+                     "programme with the largest budget (each with its id in the action plan):",
                      "Please plan these changes, which the ministry itself says are possible, in its "
-                     "programmes with the largest budgets (each with its number in the action plan):",
+                     "programmes with the largest budgets (each with its id in the action plan):",
                      shown_programmes))
     names = names or {}
     items, shown = [], 0
@@ -229,8 +237,7 @@ def asks_html(plan: pd.DataFrame, recs: pd.DataFrame | None = None,
         budget = group["budget_crore"]
         said = (_("{programme} (budget {budget})").format(programme=name, budget=crore(budget, current().language))
                 if budget is not None else str(name))
-        acts = "; ".join(_("{action} (No. {number})").format(action=_short_action(a), number=action_number(a))
-                         for a in actions)
+        acts = "; ".join(_action_with_number(a) for a in actions)
         items.append(f"<li><strong>{escape(said)}</strong>: {escape(acts)}</li>")
     total = sum(len(g["actions"]) for g in groups)
     gaps = len(plan)
