@@ -32,9 +32,9 @@ from nsss_analysis.report.sections import recommendations_table
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 EXPECTED_PARAMETERS = {
-    "ministry_report": {"ministry", "fiscal_year", "processed_dir", "slug", "language"},
-    "cluster_report": {"cluster", "fiscal_year", "processed_dir", "slug", "language"},
-    "national_overview": {"fiscal_year", "processed_dir", "language"},
+    "ministry_report": {"ministry", "fiscal_year", "processed_dir", "slug", "language", "claims_path"},
+    "cluster_report": {"cluster", "fiscal_year", "processed_dir", "slug", "language", "claims_path"},
+    "national_overview": {"fiscal_year", "processed_dir", "language", "claims_path"},
     "exploration": {"processed_dir"},
 }
 #: Statements that are logic, which belongs in the package, not in a notebook cell.

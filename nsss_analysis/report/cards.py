@@ -44,7 +44,7 @@ from nsss_analysis.reference.vocab import (
     load_reference,
     normalise_key,
 )
-from nsss_analysis.report import figures, narrative
+from nsss_analysis.report import figures, narrative, progress
 from nsss_analysis.report import first_screen as screen
 from nsss_analysis.report.action_plan import distinct_rows
 from nsss_analysis.report.display import MISSING, escape, figure
@@ -414,14 +414,22 @@ def quality_notes(row: Mapping[str, object], tables: Tables) -> list[str]:
 
 def action_list_html(actions: pd.DataFrame) -> str:
     """The programme's actions under their stable ids, as in the action plan workbook's
-    first column (never truncated; an id is printed the same in every language)."""
+    first column (never truncated; an id is printed the same in every language); once
+    the ministry returned its plan, each action's last reported status, target date and
+    whether it is overdue, and a flag on each "done" the form still contradicts."""
     if not len(actions):
         return f"<p>{escape(_('No gap to act on: every item is answered yes or does not apply.'))}</p>"
+    returned = progress.has_progress(actions)
     rows = [[r["action_id"], _word(r["item"]), action_in_words(r["item_code"]) or r["action"],
-             _word(r["possible"]), r["supporting_agencies"]]
+             _word(r["possible"]), r["supporting_agencies"], *(progress.action_progress_cells(r) if returned else [])]
             for r in actions.to_dict("records")]
-    return _small_table([_("Action id"), _("Item"), _("Action (the 2019 guideline's words)"), _("Possible, says the ministry"),
-                         _("Supporting agencies")], rows, numeric_from=99)
+    header = [_("Action id"), _("Item"), _("Action (the 2019 guideline's words)"), _("Possible, says the ministry"),
+              _("Supporting agencies"), *(progress.progress_headers() if returned else [])]
+    table = _small_table(header, rows, numeric_from=99)
+    if not returned:
+        return table
+    flags = "".join(f'<p class="nsss-flag">{escape(n)}</p>' for n in progress.done_but_gap_notes(actions))
+    return f"<p>{escape(progress.returned_line(actions))}</p>" + table + flags
 
 
 def programme_card_html(row: Mapping[str, object], score: Mapping[str, object] | None, tables: Tables,

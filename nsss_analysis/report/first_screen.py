@@ -26,11 +26,12 @@ import pandas as pd
 from nsss_analysis.diagnostics.recommendations import action_in_words
 from nsss_analysis.diagnostics.rubric import GENDER_SPECIFIC_OR_TRANSFORMATIVE, SMALL_N
 from nsss_analysis.reference.glossary import LEVEL_NAMES
-from nsss_analysis.reference.i18n import N_, _, current, ngettext
-from nsss_analysis.reference.numbers import count, crore
+from nsss_analysis.reference.i18n import N_, _, ngettext
 from nsss_analysis.reference.vocab import LEVELS, normalise_key
+from nsss_analysis.report import claims
 from nsss_analysis.report.display import escape
 from nsss_analysis.report.labels import ACTION_PHRASES
+from nsss_analysis.report.wording import crore
 
 #: Programmes named under "what we ask of you" (those with the largest budgets first).
 ASK_PROGRAMMES = 3
@@ -58,8 +59,9 @@ LEVELS_CAPTION = N_("Programmes by level")
 ANALYSIS_HEADING = N_("The diagnosis in figures")
 
 
-def _count(n: int) -> str:
-    return count(int(n), current().language)
+def _count(n: int, where: str = "first_screen") -> str:
+    """A count as the page prints it, recorded in the page's claims ledger."""
+    return str(claims.count(int(n), where=where))
 
 
 def level_counts(scores: pd.DataFrame) -> dict[str, int]:
@@ -235,7 +237,7 @@ def asks_html(plan: pd.DataFrame, recs: pd.DataFrame | None = None,
         shown += len(actions)
         name = names.get(group["programme"], group["programme"])
         budget = group["budget_crore"]
-        said = (_("{programme} (budget {budget})").format(programme=name, budget=crore(budget, current().language))
+        said = (_("{programme} (budget {budget})").format(programme=name, budget=crore(budget, where="first_screen.asks"))
                 if budget is not None else str(name))
         acts = "; ".join(_action_with_number(a) for a in actions)
         items.append(f"<li><strong>{escape(said)}</strong>: {escape(acts)}</li>")
