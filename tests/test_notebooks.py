@@ -193,7 +193,7 @@ def test_ministry_report_runs_and_states_its_findings(processed, tmp_path):
     assert "<h1>Ministry of Women and Children Affairs</h1>" in text
     assert "are synthetic" in text
     assert re.search(r"has \d+ assessed programmes?", text)
-    assert "gender-specific or gender-transformative" in text and "quick win" in text
+    assert "gender-specific or gender-transformative" in text and "What we ask of you" in text
     assert text.count("data:image/png;base64,") >= 5
     assert "Method note" in text and "Inclusion score" in text
 
