@@ -252,6 +252,30 @@ def file_digest(path: Path) -> str:
     return h.hexdigest()
 
 
+def files_under(folder: Path | str) -> list[Path]:
+    """Every file under ``folder`` (links to files included, links to folders not
+    followed), sorted by path: a stack of folders, never recursion, so a tree 1,100
+    folders deep is listed like any other. Unreadable folders are left out."""
+    folder = Path(folder)
+    out: list[Path] = []
+    stack = [folder]
+    while stack:
+        current = stack.pop()
+        try:
+            entries = list(os.scandir(current))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(Path(entry.path))
+                elif entry.is_file():
+                    out.append(Path(entry.path))
+            except OSError:
+                continue
+    return sorted(out, key=lambda p: p.relative_to(folder).parts)
+
+
 def _digests(folder: Path, files: tuple[str, ...]) -> dict[str, str | None]:
     return {f: (file_digest(folder / f) if (folder / f).is_file() else None) for f in files}
 
