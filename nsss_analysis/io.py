@@ -345,8 +345,11 @@ MARKER_FILE = ".nsss-made"
 #: A generation's folder name: ``<UTC time>-<pid>`` (or ``legacy-...``: a plain
 #: processed folder of an older version, moved into the generations).
 _GENERATION_NAME = re.compile(r"^(?:legacy-)?\d{8}T\d{6,12}Z-\d+$")
+#: The reports folder's own lock (``nsss reports``): two runs from different processed
+#: folders never write one reports folder side by side.
+REPORTS_LOCK = ".nsss-reports.lock"
 #: Files an existing reports folder may hold before nsss marks it as its own.
-_PLACEHOLDERS = frozenset({".gitkeep", ".gitignore", ".keep"})
+_PLACEHOLDERS = frozenset({".gitkeep", ".gitignore", ".keep", REPORTS_LOCK})
 
 
 def _is_real_folder(path: Path) -> bool:

@@ -293,8 +293,9 @@ def _sheet_rows(ws, bad: list[BadCell]) -> Iterator[tuple[int, Row]]:
     class Parser(WorkSheetParser):
         def parse_cell(self, element):
             cell = super().parse_cell(element)
+            # No <v>, or an empty one that is not a text result (t="str"): never calculated.
             if cell["value"] is None and element.find(FORMULA_TAG) is not None \
-                    and element.findtext(VALUE_TAG, None) is None:
+                    and not element.findtext(VALUE_TAG, None) and element.get("t") != "str":
                 cell["value"] = NoCachedValue("=" + (element.findtext(FORMULA_TAG) or ""))
             return cell
 

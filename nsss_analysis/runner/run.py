@@ -32,6 +32,7 @@ from nsss_analysis.config import RAW_DIR, TABLES
 from nsss_analysis.errors import NsssError
 from nsss_analysis.intake.raw_hashes import RAW_CHANGED, RAW_HASHES_FILE, raw_changed
 from nsss_analysis.io import (
+    REPORTS_LOCK,
     check_apart,
     current_generation,
     generations_dir,
@@ -48,9 +49,6 @@ from nsss_analysis.runner.manifest import (
 from nsss_analysis.runner.request import EXIT_OK, ReportRequest
 
 LOG_FILE = "nsss-reports.log"
-#: The reports folder's own lock: two runs from different processed folders never
-#: write one reports folder side by side.
-REPORTS_LOCK = ".nsss-reports.lock"
 #: The log rotates at 1 MB (thousands of nightly runs), keeping three old files.
 LOG_BYTES, LOG_BACKUPS = 1_000_000, 3
 #: The processed tables a report needs; without them the run stops with the command to run.
