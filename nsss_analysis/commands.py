@@ -32,6 +32,7 @@ from nsss_analysis.io import (
     Tables,
     check_apart,
     check_processed_folder,
+    errno_of,
     current_generation,
     formula_safe_frame,
     load_processed,
@@ -89,7 +90,7 @@ def _write_file(path: Path, write) -> None:
         write(path)
     except OSError as exc:
         if exc.filename is None:
-            raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
+            raise OSError(errno_of(exc), exc.strerror or str(exc), str(path)) from exc
         raise
 
 

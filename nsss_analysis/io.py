@@ -40,25 +40,37 @@ def atomic_path(target: Path | str) -> Iterator[Path]:
     On any error (or Ctrl-C) the temporary file is removed and ``target`` is untouched.
     """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.close(fd)
+    except OSError as exc:  # a full disk (or a read-only folder) names the file meant
+        raise OSError(exc.errno, exc.strerror or str(exc), str(target)) from exc
     tmp_path = Path(tmp)
     try:
         try:
             yield tmp_path
+            # mkstemp makes files private (0600); give them the usual umask-based mode.
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp_path, 0o666 & ~umask)
+            os.replace(tmp_path, target)
         except OSError as exc:
             if exc.filename is None or Path(str(exc.filename)) == tmp_path:
-                raise OSError(exc.errno, exc.strerror or str(exc), str(target)) from exc
+                raise OSError(errno_of(exc), exc.strerror or str(exc), str(target)) from exc
             raise
-        # mkstemp makes files private (0600); give them the usual umask-based mode.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp_path, 0o666 & ~umask)
-        os.replace(tmp_path, target)
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise
+
+
+def errno_of(exc: OSError) -> int | None:
+    """The error number, also when a library (pyarrow) wrote it only in the message."""
+    if exc.errno is not None:
+        return exc.errno
+    if "No space left on device" in str(exc) or "errno 28" in str(exc).lower():
+        return errno.ENOSPC
+    return None
 
 
 def write_bytes_atomic(target: Path | str, data: bytes) -> None:
@@ -618,7 +630,7 @@ def describe_os_error(exc: OSError) -> tuple[str, int] | None:
     a full disk (1, naming the file), a folder that cannot be written or a path
     under a file (2: a bad path given by the user). None for any other error."""
     where = exc.filename or "a file"
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+    if errno_of(exc) in (errno.ENOSPC, errno.EDQUOT):
         return f"the disk is full: could not write {where}; free some space and run again", 1
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return f"{where}: permission denied (a read-only folder?); give a folder you can write to", 2

@@ -20,6 +20,7 @@ import sys
 import textwrap
 import time
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -837,3 +838,125 @@ def test_load_tables_refuses_stale_scores_as_reports_do(tmp_path, capsys):
     assert clean(capsys, raw_b, processed)[0] == 0
     with pytest.raises(NsssError, match="scores are older than assessments: run `nsss score` or `nsss build`"):
         load_tables(processed)
+
+
+# --- SIGTERM, kill -9 and the kernels' connection files ----------------------------------------------
+def kernel_files(tmpdir: Path) -> list[Path]:
+    """Every kernel connection file under ``tmpdir`` (nsss's own folder or any other)."""
+    return [p for p in tmpdir.rglob("*.json") if "kernel" in p.name]
+
+
+def started_reports(project: Path, tmp_path: Path) -> tuple[subprocess.Popen, Path, Path]:
+    """``nsss reports`` on a one-ministry data set, slow stand-in notebooks, its own
+    $TMPDIR; returned once a kernel's connection file exists."""
+    raw, processed, out = tmp_path / "raw", tmp_path / "processed", tmp_path / "reports"
+    one_ministry(raw, "MoSW")
+    assert main(["clean", "--raw", str(raw), "--out", str(processed)]) == 0
+    assert main(["score", "--processed", str(processed)]) == 0
+    tmpdir = tmp_path / "tmpdir"
+    tmpdir.mkdir()
+    run = nsss(project, "reports", "--processed", str(processed), "--out", str(out), "--workers", "1",
+               "--ministry", "MoSW", NSSS_TEST_REPORT_SLEEP="30", TMPDIR=str(tmpdir))
+    deadline = time.monotonic() + 120
+    while not kernel_files(tmpdir):
+        assert run.poll() is None and time.monotonic() < deadline, run.communicate()
+        time.sleep(0.1)
+    time.sleep(1)
+    return run, tmpdir, out
+
+
+@pytest.mark.slow
+def test_sigterm_during_reports_is_one_logged_line_and_leaves_no_connection_file(project, tmp_path, capsys):
+    run, tmpdir, out = started_reports(project, tmp_path)
+    for f in kernel_files(tmpdir):  # the HMAC key is the user's alone
+        assert f.stat().st_mode & 0o077 == 0 and f.parent.stat().st_mode & 0o077 == 0
+    run.send_signal(signal.SIGTERM)
+    stdout, err = run.communicate(timeout=60)
+    assert run.returncode == 143, err
+    lines = [x for x in err.splitlines() if x.strip()]
+    assert lines == ["nsss: stopped by SIGTERM; earlier outputs were left as they were"], err
+    assert "stopped by SIGTERM" in (out / "nsss-reports.log").read_text()
+    assert kernel_files(tmpdir) == []
+
+
+@pytest.mark.slow
+def test_kill_9_of_the_parent_leaves_no_connection_file_for_long(project, tmp_path):
+    from nsss_analysis.runner.kernel import CONNECTION_PREFIX, sweep_connection_files
+
+    run, tmpdir, _ = started_reports(project, tmp_path)
+    run.kill()
+    run.communicate(timeout=60)
+    deadline = time.monotonic() + 30  # the worker sees its parent gone, kills its kernel, removes the file
+    while kernel_files(tmpdir) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert kernel_files(tmpdir) == []
+    # a file left by a worker killed with it (-9 both): the next start removes it
+    folder = tmp_path / "private"
+    folder.mkdir(mode=0o700)
+    dead = folder / f"{CONNECTION_PREFIX}999999-abc.json"
+    alive = folder / f"{CONNECTION_PREFIX}{os.getpid()}-abc.json"
+    dead.write_text("{}")
+    alive.write_text("{}")
+    assert sweep_connection_files(folder) == 1
+    assert not dead.exists() and alive.exists()
+
+
+# --- a full disk in the report stage -------------------------------------------------------------------
+def test_a_full_disk_writing_a_report_fails_that_report_naming_the_file(project, tmp_path, monkeypatch):
+    from nsss_analysis.runner import pool
+    from nsss_analysis.runner.plan import MINISTRY_NOTEBOOK
+
+    class Kernel:  # runs nothing: the parameterised notebook comes back as it went in
+        def run(self, nb, timeout):
+            return nb, None
+
+    out = tmp_path / "reports"
+    job = pool.ReportJob(key="2023-24/mosw", notebook=str(project / "notebooks" / MINISTRY_NOTEBOOK),
+                         parameters={"ministry": "MoSW"}, ipynb_path=str(out / "2023-24" / "mosw.ipynb"),
+                         html_path=str(out / "2023-24" / "mosw.html"), title="MoSW")
+    original = Path.write_bytes
+
+    def full(self, data):
+        if self.name.startswith(".mosw.html."):
+            raise OSError(errno.ENOSPC, "No space left on device")  # as a disk with 0 bytes free says it
+        return original(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    result = pool.run_job(Kernel(), job)
+    assert result.status == "failed"
+    assert result.error == f"the disk is full: could not write {job.html_path}; free some space and run again"
+    assert not Path(job.html_path).exists() and not list(out.rglob("*.tmp"))
+
+
+@pytest.mark.slow
+def test_a_full_disk_in_the_report_stage_is_one_line_naming_the_file(project, tmp_path, capsys, monkeypatch):
+    import tempfile
+
+    from nsss_analysis import cli
+
+    raw, processed, out = tmp_path / "raw", tmp_path / "processed", tmp_path / "reports"
+    one_ministry(raw, "MoSW")
+    assert clean(capsys, raw, processed)[0] == 0
+    assert main(["score", "--processed", str(processed)]) == 0
+    request = cli.report_request
+
+    def standins(args):
+        return replace(request(args), notebooks=project / "notebooks", progress=False)
+
+    original = tempfile.mkstemp
+
+    def no_space(*args, **kwargs):  # 0 bytes free: not even the temporary file can be made
+        if str(kwargs.get("prefix", "")).startswith(".index.html"):
+            raise OSError(errno.ENOSPC, "No space left on device", str(kwargs.get("dir")) + "/.index.html.x.tmp")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(cli, "report_request", standins)
+    monkeypatch.setattr(tempfile, "mkstemp", no_space)
+    capsys.readouterr()
+    code = main(["reports", "--processed", str(processed), "--out", str(out), "--workers", "1", "--ministry", "MoSW"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.count("\n") == 1 and err.strip() == (f"nsss: the disk is full: could not write {out / 'index.html'}; "
+                                            "free some space and run again")
+    assert "Traceback" not in err and "error marker" not in err
+    assert not list(out.rglob("*.tmp"))

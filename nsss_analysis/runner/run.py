@@ -23,13 +23,14 @@ from __future__ import annotations
 import json
 import logging
 import os
+import signal
 import sys
 import time
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from nsss_analysis.config import RAW_DIR, TABLES
-from nsss_analysis.errors import NsssError
+from nsss_analysis.errors import NsssError, Stopped
 from nsss_analysis.intake.raw_hashes import RAW_CHANGED, RAW_HASHES_FILE, raw_changed
 from nsss_analysis.io import (
     REPORTS_LOCK,
@@ -134,6 +135,10 @@ def _render_into(request: ReportRequest, started: float, source: Path) -> int:
 
         generation = read_generation(source).get("id")
         return render(request, manifest, fingerprint, started, source, generation)
+    except Stopped as exc:  # the log says it too: a scheduled run's only witness
+        log.warning("stopped by %s after %.1f s; earlier outputs were left as they were",
+                    signal.Signals(exc.signum).name, time.monotonic() - started)
+        raise
     finally:
         log.removeHandler(handler)
         handler.close()
@@ -143,6 +148,9 @@ def _open_log(out: Path) -> logging.Handler:
     # A nightly job must not fill the disk: at most LOG_BYTES, then nsss-reports.log.1 ...
     handler = RotatingFileHandler(out / LOG_FILE, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8")
     handler.setFormatter(logging.Formatter(f"%(asctime)s %(levelname)s [pid {os.getpid()}] %(message)s"))
+    # A log line that cannot be written (a full disk) costs that line, never a traceback
+    # on the terminal: the run's own message says what failed.
+    handler.handleError = lambda record: None
     log.addHandler(handler)
     log.setLevel(logging.INFO)
     log.propagate = False
