@@ -361,7 +361,7 @@ _GENERATION_NAME = re.compile(r"^(?:legacy-)?\d{8}T\d{6,12}Z-\d+$")
 #: folders never write one reports folder side by side.
 REPORTS_LOCK = ".nsss-reports.lock"
 #: Files an existing reports folder may hold before nsss marks it as its own.
-_PLACEHOLDERS = frozenset({".gitkeep", ".gitignore", ".keep", REPORTS_LOCK})
+_PLACEHOLDERS = frozenset({".gitkeep", ".gitignore", ".keep", "README.md", REPORTS_LOCK})
 
 
 def _is_real_folder(path: Path) -> bool:

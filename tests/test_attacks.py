@@ -722,15 +722,15 @@ def test_a_million_row_sheet_is_refused_fast_with_flat_memory(tmp_path):
         import time
         from pathlib import Path
         from nsss_analysis.cli import main
-        started = time.monotonic()
+        started = time.process_time()  # CPU time: the machine may be shared
         code = main(["clean", "--raw", {str(raw)!r}, "--out", {str(processed)!r}])
-        seconds = time.monotonic() - started
+        seconds = time.process_time() - started
         hwm = next(l for l in Path("/proc/self/status").read_text().splitlines() if l.startswith("VmHWM"))
         print(f"code={{code}} seconds={{seconds:.2f}} mb={{int(hwm.split()[1]) / 1024:.0f}}")""")
     done = subprocess.run([PYTHON, "-c", probe], capture_output=True, text=True, timeout=300)
     stats = dict(item.split("=") for item in done.stdout.splitlines()[-1].split())
     assert stats["code"] == "0"
-    assert float(stats["seconds"]) < 60 and float(stats["mb"]) < 400, stats
+    assert float(stats["seconds"]) < 15 and float(stats["mb"]) < 400, stats
     line = next(x for x in done.stderr.splitlines() if x.startswith("big.xlsx"))
     assert "more than 20,000 rows" in line and "MAX_SHEET_ROWS" in line
     quarantine = quarantine_of(processed)

@@ -15,9 +15,11 @@ import hashlib
 import io
 import os
 import re
+import threading
 import warnings
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -260,7 +262,8 @@ def _xlsx_sheets(path: Path, bad: list[BadCell] | None = None) -> Iterator[tuple
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            with _no_dimension_scan():
+                wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
         raise FormReadError(
             N_("the workbook is corrupt and cannot be opened ({error}); save it again from Excel"),
@@ -273,6 +276,31 @@ def _xlsx_sheets(path: Path, bad: list[BadCell] | None = None) -> Iterator[tuple
             yield ws.title, _sheet_rows(ws, bad)
     finally:
         wb.close()
+
+
+_SCAN_LOCK = threading.Lock()
+
+
+@contextmanager
+def _no_dimension_scan() -> Iterator[None]:
+    """Open a read-only workbook without openpyxl measuring each sheet: a sheet that
+    declares no dimensions is otherwise parsed whole when the workbook opens (a
+    million-row sheet: minutes, and memory growing with it). The rows are streamed by
+    :func:`_sheet_rows`, which needs no dimensions."""
+    from openpyxl.reader import excel
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    class Unmeasured(ReadOnlyWorksheet):
+        def _get_size(self) -> None:
+            return None
+
+    with _SCAN_LOCK:
+        original = excel.ReadOnlyWorksheet
+        excel.ReadOnlyWorksheet = Unmeasured
+        try:
+            yield
+        finally:
+            excel.ReadOnlyWorksheet = original
 
 
 @dataclass(frozen=True)
