@@ -29,7 +29,7 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tools.synthetic.forms import DEFAULT_SEED, generate
+from tools.synthetic.forms import DEFAULT_SEED, generate  # noqa: E402 - after the sys.path line above
 
 NSSS = [sys.executable, "-m", "nsss_analysis"]
 

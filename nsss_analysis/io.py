@@ -164,6 +164,8 @@ class Tables:
     recommendations: pd.DataFrame | None = None
     coverage_by_sex: pd.DataFrame | None = None
     coverage_quality: pd.DataFrame | None = None
+    #: What the returned action plans say (``nsss progress``); None before any run.
+    action_progress: pd.DataFrame | None = None
 
 
 def read_optional(name: str, processed_dir: Path | str) -> pd.DataFrame | None:
@@ -207,7 +209,7 @@ def load_tables(processed_dir: Path | str = PROCESSED_DIR) -> Tables:
         scores=read_required("scores", processed_dir),
         **{name: read_optional(name, processed_dir)
            for name in ("budgets", "quarantine", "conflicts", "recommendations",
-                        "coverage_by_sex", "coverage_quality")},
+                        "coverage_by_sex", "coverage_quality", "action_progress")},
     )
 
 
@@ -437,7 +439,8 @@ def refuse_link(path: Path | str, what: str) -> None:
 
 def _a_table_name(name: str) -> bool:
     """A file a processed folder of an older nsss held (the tables and their records)."""
-    return (name in TABLES.values() or name in ("raw_hashes.json", "recommendations.parquet", "generation.json")
+    return (name in TABLES.values()
+            or name in ("raw_hashes.json", "recommendations.parquet", "generation.json", "action_progress_quarantine.csv")
             or (name.startswith("indicator_") and name.endswith(".parquet")))
 
 

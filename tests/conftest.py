@@ -1,18 +1,41 @@
-"""Shared fixtures: small forms written to tmp_path (workbooks and CSV files)."""
+"""Shared fixtures: small forms written to tmp_path (workbooks and CSV files), and the
+suite's pinned environment.
+
+The suite pins the language and the locale before any test module is imported: the
+reports' language defaults to ``$NSSS_LANGUAGE``, so a developer's ``NSSS_LANGUAGE=bn``
+(or a Bangla system locale) must not change what the tests expect. Tests that are about
+the variable set it themselves (``monkeypatch.setenv``); the notebooks' kernels inherit
+the pinned values. Each test starts in the environment's language, whatever the test
+before it set (:func:`nsss_analysis.reference.i18n.set_language`).
+"""
 
 from __future__ import annotations
 
 import csv
+import os
+
+os.environ["NSSS_LANGUAGE"] = "en"
+os.environ["LC_ALL"] = os.environ["LANG"] = "C.UTF-8"
+os.environ.pop("LANGUAGE", None)  # gettext's own variable, read before LC_ALL
 from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
 import pytest
 
+from nsss_analysis.reference import i18n
 from nsss_analysis.reference.vocab import load_reference
 
 PROGRAMME_COLUMNS = [c.column for c in load_reference().columns_of("Programmes")]
 PROGRAMME_LABELS = [c.label for c in load_reference().columns_of("Programmes")]
+
+
+@pytest.fixture(autouse=True)
+def _environment_language():
+    """Every test starts, and leaves the next one, in the environment's language."""
+    i18n.forget_language()
+    yield
+    i18n.forget_language()
 
 
 @pytest.fixture
@@ -72,3 +95,4 @@ def form_row() -> Callable[..., list]:
         return [values.get(c) for c in PROGRAMME_COLUMNS]
 
     return row
+

@@ -14,7 +14,7 @@ from babel.messages.pofile import read_po
 
 from nsss_analysis.config import PROJECT_ROOT
 from nsss_analysis.errors import UsageError
-from nsss_analysis.reference import glossary
+from nsss_analysis.reference import glossary, i18n
 from nsss_analysis.reference.i18n import (
     DOMAIN,
     LANGUAGE_VARIABLE,
@@ -102,6 +102,41 @@ def test_set_language_switches_the_module_gettext(monkeypatch):
         assert current_gettext("Fiscal year") == "Fiscal year"
     finally:
         set_language(None)
+
+
+def test_language_is_a_context_that_ends_with_its_block(monkeypatch):
+    monkeypatch.delenv(LANGUAGE_VARIABLE, raising=False)
+    with i18n.language("bn") as t:
+        assert t.language == "bn" and current_gettext("Fiscal year") == "অর্থবছর"
+        with i18n.language("en"):
+            assert current_gettext("Fiscal year") == "Fiscal year"
+        assert current_gettext("Fiscal year") == "অর্থবছর"
+    assert i18n.current().language == "en"
+    with pytest.raises(RuntimeError), i18n.language("bn"):
+        raise RuntimeError("the previous language comes back on an error too")
+    assert current_gettext("Fiscal year") == "Fiscal year"
+
+
+def test_each_thread_keeps_its_own_language(monkeypatch):
+    import threading
+
+    monkeypatch.delenv(LANGUAGE_VARIABLE, raising=False)
+    seen: dict[str, str] = {}
+    inside, done = threading.Event(), threading.Event()
+
+    def bangla() -> None:
+        with i18n.language("bn"):
+            inside.set()
+            done.wait(timeout=60)  # a ceiling only: the main thread sets it at once
+            seen["thread"] = current_gettext("Fiscal year")
+
+    worker = threading.Thread(target=bangla)
+    worker.start()
+    assert inside.wait(timeout=60)
+    seen["main"] = current_gettext("Fiscal year")
+    done.set()
+    worker.join()
+    assert seen == {"thread": "অর্থবছর", "main": "Fiscal year"}
 
 
 @pytest.mark.parametrize("bad", ["fr", "bengali!", "xx"])

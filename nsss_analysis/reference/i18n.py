@@ -7,8 +7,13 @@ test checks that the ``.mo`` matches the ``.po``). No language dictionary is kep
 code: a module marks its words with :func:`N_` (or calls ``_``) and the catalogue
 translates them.
 
-The language is a parameter everywhere; where none is given it is the
-``NSSS_LANGUAGE`` environment variable, else English.
+The language is a context, as Django's ``translation.override``: ``with language("bn"):``
+makes Bangla the language of every ``_``, ``ngettext`` and number printed inside the block
+(held in a :class:`contextvars.ContextVar`, so threads and asyncio tasks each keep their
+own, and the previous language comes back when the block ends, even on an error). Outside
+any block it is the ``NSSS_LANGUAGE`` environment variable, else English.
+:func:`set_language` (a notebook's ``language`` parameter calls it once) and
+:func:`forget_language` set and clear the context without a block.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ import io
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 
@@ -121,26 +128,47 @@ def translator(language: str | None = None) -> Translator:
     return Translator(code, translations(code))
 
 
-_current: Translator | None = None
+#: The language chosen by :func:`language` or :func:`set_language` (``None``: the environment's).
+_current: ContextVar[Translator | None] = ContextVar("nsss_language", default=None)
+
+
+@contextmanager
+def language(code: str | None = None) -> Iterator[Translator]:
+    """Write in ``code`` inside the block, then go back to the language before it.
+
+    >>> with language("bn"):
+    ...     _("Programme")
+    'কর্মসূচি'
+    >>> with language("en"):
+    ...     _("Programme")
+    'Programme'
+    """
+    chosen = translator(code)
+    token = _current.set(chosen)
+    try:
+        yield chosen
+    finally:
+        _current.reset(token)
 
 
 def set_language(language: str | None = None) -> Translator:
-    """Make ``language`` the one :func:`_` and :func:`ngettext` use (a notebook's
-    ``language`` parameter calls this once), and return its translator."""
-    global _current
-    _current = translator(language)
-    return _current
+    """Make ``language`` the one :func:`_` and :func:`ngettext` use from here on in this
+    context (a notebook's ``language`` parameter calls this once), and return its
+    translator. Prefer ``with language(...)`` where the language is needed for a block."""
+    chosen = translator(language)
+    _current.set(chosen)
+    return chosen
 
 
 def forget_language() -> None:
     """Back to the environment's language (a warm kernel does this between reports)."""
-    global _current
-    _current = None
+    _current.set(None)
 
 
 def current() -> Translator:
-    """The language set by :func:`set_language`, else the environment's."""
-    return _current if _current is not None else translator()
+    """The language of the context (:func:`language`, :func:`set_language`), else the environment's."""
+    chosen = _current.get()
+    return chosen if chosen is not None else translator()
 
 
 def _(message: str) -> str:

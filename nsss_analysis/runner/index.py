@@ -17,13 +17,14 @@ from nsss_analysis.diagnostics.tracker import tracker_in_words, tracker_summary
 from nsss_analysis.io import write_text_atomic
 from nsss_analysis.reference import numbers
 from nsss_analysis.reference.glossary import CLUSTER_NAMES
-from nsss_analysis.reference.i18n import LANGUAGES, N_, SOURCE_LANGUAGE, _, current, set_language, translator
+from nsss_analysis.reference.i18n import LANGUAGES, N_, SOURCE_LANGUAGE, _, translator
+from nsss_analysis.reference.i18n import language as in_language
 from nsss_analysis.reference.vocab import load_reference
 from nsss_analysis.report import narrative
 from nsss_analysis.runner.html import AUTONYMS, TEMPLATES_DIR
 from nsss_analysis.runner.manifest import INDEX_FILE
 from nsss_analysis.runner.outputs import TRACKER_FILE
-from nsss_analysis.runner.plan import ALL_YEARS, PlannedReport
+from nsss_analysis.runner.plan import ALL_YEARS, PlannedReport, ReportKind
 from nsss_analysis.runner.request import now
 
 log = logging.getLogger("nsss.reports")
@@ -119,14 +120,11 @@ def write_index(out: Path, manifest: dict) -> Path:
         {e.get("language") for e in on_disk.values()} - {None, SOURCE_LANGUAGE, ""} & set(LANGUAGES))
     synthetic = any(bool((e.get("headline") or {}).get("synthetic")) for e in manifest.get("reports", {}).values())
     tracker = _tracker(out)
-    previous = current().language
-    try:
-        for language in languages:
-            others = {code: index_file(code) for code in languages if code != language}
+    for language in languages:
+        others = {code: index_file(code) for code in languages if code != language}
+        with in_language(language):
             page = _index_page(on_disk, language, others, synthetic, tracker)
-            write_text_atomic(out / index_file(language), page)
-    finally:
-        set_language(previous)
+        write_text_atomic(out / index_file(language), page)
     return out / INDEX_FILE
 
 
@@ -135,7 +133,7 @@ def _index_page(on_disk: dict, language: str, others: dict[str, str], synthetic:
     """One language's index page."""
     import jinja2
 
-    t = set_language(language)
+    t = translator(language)
     years = _years(on_disk, language)
     ordered = [years[y] for y in sorted(years, key=lambda y: (y != ALL_YEARS, y), reverse=True)]
     env = jinja2.Environment(
@@ -186,9 +184,9 @@ def _years(on_disk: dict, language: str) -> dict[str, dict]:
         }
         group["small_n"] = group["small_n"] or any(
             SMALL_N_CAVEAT.search(x) for x in (entry.get("sentences") or [])[:1])
-        if entry.get("kind") == "national":
+        if entry.get("kind") == ReportKind.NATIONAL:
             group["national"] = row
-        elif entry.get("kind") == "cluster":
+        elif entry.get("kind") == ReportKind.CLUSTER:
             group["clusters"].append(row)
         else:
             group["ministries"].append(row)
@@ -200,9 +198,9 @@ def _years(on_disk: dict, language: str) -> dict[str, dict]:
 def _unit_name(entry: dict, language: str) -> object:
     """A report's ministry (or cluster) as the index names it in ``language``."""
     name = entry.get("ministry")
-    if language == SOURCE_LANGUAGE or entry.get("kind") in ("national",):
+    if language == SOURCE_LANGUAGE or entry.get("kind") == ReportKind.NATIONAL:
         return name
-    if entry.get("kind") == "cluster":
+    if entry.get("kind") == ReportKind.CLUSTER:
         return _(CLUSTER_NAMES[name]) if name in CLUSTER_NAMES else name
     ministry = load_reference().ministry_by_code.get(str(entry.get("ministry_code") or ""))
     return ministry.name_in(language) if ministry else name

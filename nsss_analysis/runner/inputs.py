@@ -11,7 +11,7 @@ import math
 
 from nsss_analysis import __version__
 from nsss_analysis.reference.vocab import normalise_key
-from nsss_analysis.runner.plan import PlannedReport
+from nsss_analysis.runner.plan import PlannedReport, ReportKind
 
 #: Tables whose rows belong to one ministry; a ministry report's hash covers its rows of each.
 MINISTRY_TABLES = (
@@ -103,7 +103,7 @@ def national_digest(tables) -> dict:
 
 def report_hash(report: PlannedReport, tables, package: str, notebook: str, national: dict) -> str:
     """The hash a report is skipped on: notebook, package, parameters and its data."""
-    if report.kind in ("national", "cluster"):  # a cluster spans ministries
+    if report.kind in (ReportKind.NATIONAL, ReportKind.CLUSTER):  # a cluster spans ministries
         data = {t: frame_digest(getattr(tables, t, None)) for t in MINISTRY_TABLES}
     else:
         data = {t: frame_digest(df) for t, df in ministry_rows(tables, report.name, report.code).items()}

@@ -17,7 +17,7 @@ from nsss_analysis.report.action_plan import action_plan_file
 from nsss_analysis.report.cards import tracker_of
 from nsss_analysis.report.downloads import data_file, write_downloads
 from nsss_analysis.runner.pdf import pdf_path, print_pdfs
-from nsss_analysis.runner.plan import PlannedReport
+from nsss_analysis.runner.plan import PlannedReport, ReportKind
 
 log = logging.getLogger("nsss.reports")
 
@@ -36,14 +36,14 @@ def write_beside_reports(plan: Sequence[PlannedReport], rendered: Collection[str
     PDF, to ``<slug>.pdf``. Returns the files written."""
     written: list[Path] = [write_tracker(tables, out)]
     for report in plan:
-        if report.kind not in ("ministry", "cluster"):
+        if report.kind not in (ReportKind.MINISTRY, ReportKind.CLUSTER):
             continue
         folder = out / report.key.rsplit("/", 1)[0]
         slug = _slug(report)
         missing = not (folder / data_file(slug)).exists() or not (folder / action_plan_file(slug)).exists()
         if report.key not in rendered and not missing:
             continue
-        if report.kind == "ministry":
+        if report.kind == ReportKind.MINISTRY:
             written += write_downloads(tables, report.code, folder, slug, report.title, language=report.language)
         else:
             own = tables.assessments[tables.assessments["cluster"] == report.name]

@@ -7,6 +7,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 from nsss_analysis.diagnostics.budgets import resolve_fiscal_year
@@ -84,12 +85,21 @@ def report_slug(code: object, name: object) -> str:
     return slug
 
 
+class ReportKind(StrEnum):
+    """What a report covers. A ``str`` enum: the manifest stores the plain value
+    (``"ministry"``), and a value read back from it compares equal to its member."""
+
+    MINISTRY = "ministry"
+    CLUSTER = "cluster"
+    NATIONAL = "national"
+
+
 @dataclass
 class PlannedReport:
     """One report of this run: where it goes, what it runs, and what it depends on."""
 
     key: str  # "<fiscal-year>/<slug>": the manifest key; files are key + .ipynb/.html
-    kind: str  # "ministry", "cluster" or "national"
+    kind: ReportKind
     name: str
     code: str | None
     fiscal_year: str | None  # None: all years
@@ -106,21 +116,21 @@ class PlannedReport:
 
 #: The page titles, in every language (``{name}`` is the ministry's or cluster's name).
 TITLES = {
-    "ministry": N_("{name}: gender diagnostic report"),
-    "cluster": N_("{name} cluster: programmes across ministries, gender diagnostic"),
-    "national": N_("National overview: gender diagnostics of the NSSS programmes"),
+    ReportKind.MINISTRY: N_("{name}: gender diagnostic report"),
+    ReportKind.CLUSTER: N_("{name} cluster: programmes across ministries, gender diagnostic"),
+    ReportKind.NATIONAL: N_("National overview: gender diagnostics of the NSSS programmes"),
 }
 FY_SUFFIX = N_(", FY {fiscal_year}")
 
 
-def report_title(kind: str, name: str, fiscal_year: str | None, language: str = SOURCE_LANGUAGE) -> str:
+def report_title(kind: ReportKind | str, name: str, fiscal_year: str | None, language: str = SOURCE_LANGUAGE) -> str:
     """The title of a report page in ``language``.
 
-    >>> report_title("ministry", "MoWCA", "2024-25")
+    >>> report_title(ReportKind.MINISTRY, "MoWCA", "2024-25")
     'MoWCA: gender diagnostic report, FY 2024-25'
     """
     _ = translator(language)
-    title = _(TITLES[kind]).format(name=name)
+    title = _(TITLES[ReportKind(kind)]).format(name=name)
     return title + (_(FY_SUFFIX).format(fiscal_year=fiscal_year_in(fiscal_year, language)) if fiscal_year else "")
 
 
@@ -143,7 +153,7 @@ def in_languages(plan: list[PlannedReport], chosen: tuple[str, ...]) -> list[Pla
         for language in chosen:
             name = report.name
             if language != SOURCE_LANGUAGE:
-                if report.kind == "ministry" and report.code in register.ministry_by_code:
+                if report.kind == ReportKind.MINISTRY and report.code in register.ministry_by_code:
                     name = register.ministry_by_code[report.code].name_in(language)
                 else:
                     name = translator(language)(report.name)
@@ -218,26 +228,26 @@ def plan_reports(request: ReportRequest, tables) -> list[PlannedReport]:
         slugs[slug] = code
         plan.append(PlannedReport(
             key=f"{fy or ALL_YEARS}/{slug}",
-            kind="ministry",
+            kind=ReportKind.MINISTRY,
             name=name,
             code=code,
             fiscal_year=fy,
             notebook=request.notebooks / MINISTRY_NOTEBOOK,
             parameters={"ministry": code, "fiscal_year": fy, "processed_dir": processed, "slug": slug},
-            title=report_title("ministry", name, fy),
+            title=report_title(ReportKind.MINISTRY, name, fy),
         ))
     if everything:
         fy = fiscal_year or _latest_year(budgets, assessments, None)
         plan.extend(cluster_reports(request, assessments, fy))
         plan.append(PlannedReport(
             key=f"{fy or ALL_YEARS}/{NATIONAL_SLUG}",
-            kind="national",
+            kind=ReportKind.NATIONAL,
             name="National overview",
             code=None,
             fiscal_year=fy,
             notebook=request.notebooks / NATIONAL_NOTEBOOK,
             parameters={"fiscal_year": fy, "processed_dir": processed},
-            title=report_title("national", "", fy),
+            title=report_title(ReportKind.NATIONAL, "", fy),
         ))
     return in_languages(plan, request.languages)
 
@@ -261,14 +271,14 @@ def cluster_reports(request: ReportRequest, assessments, fiscal_year: str | None
         slug = cluster_slug(cluster)
         out.append(PlannedReport(
             key=f"{fiscal_year or ALL_YEARS}/{slug}",
-            kind="cluster",
+            kind=ReportKind.CLUSTER,
             name=cluster,
             code=None,
             fiscal_year=fiscal_year,
             notebook=request.notebooks / CLUSTER_NOTEBOOK,
             parameters={"cluster": cluster, "fiscal_year": fiscal_year, "processed_dir": processed,
                         "slug": slug},
-            title=report_title("cluster", cluster, fiscal_year),
+            title=report_title(ReportKind.CLUSTER, cluster, fiscal_year),
         ))
     return out
 
