@@ -110,10 +110,14 @@ def one_year_one_round(claims: Sequence[Claim]) -> list[Violation]:
 
 def small_denominators(claims: Sequence[Claim]) -> list[Violation]:
     """A share whose denominator is under 5 is a count, not a percentage (text, tables
-    and chart labels)."""
+    and chart labels); a chart draws no mean or interval for fewer than 5."""
     out = []
     for c in claims:
-        if c.unit != "percent":
+        drawn_estimate = (c.where or "").startswith("figure") and (c.unit == "mean" or c.low is not None)
+        if drawn_estimate and c.n is not None and c.n < MIN_PERCENT_N:
+            out.append(_v("small_denominators", c, f"a mean or interval drawn for n = {c.n}: draw the values"))
+            continue
+        if c.unit != "percent" or not c.text:
             continue
         base = c.denominator if c.denominator is not None else c.n
         if base is not None and base < MIN_PERCENT_N:
