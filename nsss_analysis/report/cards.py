@@ -28,7 +28,7 @@ from nsss_analysis.diagnostics.budgets import budget_plausibility
 from nsss_analysis.diagnostics.recommendations import ITEM_FOLLOWUP, action_in_words
 from nsss_analysis.diagnostics.rubric import GENDER_SPECIFIC_OR_TRANSFORMATIVE, SMALL_N
 from nsss_analysis.diagnostics.summaries import count_once
-from nsss_analysis.diagnostics.tracker import submission_tracker, tracker_in_words, tracker_summary
+from nsss_analysis.diagnostics.tracker import SUBMITTED, submission_tracker, tracker_in_words, tracker_summary
 from nsss_analysis.diagnostics.units import is_missing
 from nsss_analysis.intake.reasons import reason_in_words as quarantine_reason
 from nsss_analysis.io import Tables
@@ -605,8 +605,14 @@ def tracker_html(tracker: pd.DataFrame) -> str:
 
 
 def tracker_section(tables: Tables):
-    """The submission tracker, for a notebook cell."""
-    return _display(tracker_html(tracker_of(tables)))
+    """The submission tracker, for a notebook cell. Its count of files sent is a claim
+    whose sources are the files, so the lineage rule sees a file counted twice."""
+    tracker = tracker_of(tables)
+    if tracker is not None and len(tracker):
+        sent = tracker[tracker["status"] == SUBMITTED]
+        claims.figure(len(sent), "files", number(len(sent), current().language), sources=sent["source_file"],
+                      where="cards.tracker")
+    return _display(tracker_html(tracker))
 
 
 # --- cluster reports -------------------------------------------------------------------

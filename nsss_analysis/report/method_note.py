@@ -182,6 +182,10 @@ def method_note(language: str | None = None) -> str:
           "equality policy marker (0/1/2) and the IASC Gender with Age Marker (a code from fixed questions); "
           "nothing here is a ranking of ministries."),
         "",
+        _("Every figure of this report is recorded, with the count, interval, fiscal year, round and "
+          "programmes behind it, in a claims file beside the report (`<name>.claims.json`), checked against "
+          "the rules below; `nsss explain <name> \"58%\"` shows where a figure comes from."),
+        "",
         "### " + _("Programme scores"),
         _("Each answer counts {weights}. `not_applicable` and `unknown` leave the item out of the mean "
           "(they are not counted as no); `unknown` counts against completeness.").format(weights=weights),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -47,14 +47,16 @@ class Violation:
     claim_id: str
     text: str
     message: str
+    where: str | None = None  # the printer that made the claim
 
     def line(self, page: str = "") -> str:
         where = f"{page}: " if page else ""
-        return f"{where}rule {self.rule}: {self.text!r} [{self.claim_id}] {self.message}"
+        by = f" ({self.where})" if self.where else ""
+        return f"{where}rule {self.rule}: {self.text!r} [{self.claim_id}]{by} {self.message}"
 
 
 def _v(rule: str, claim: Claim, message: str) -> Violation:
-    return Violation(rule, claim.id, claim.text, message)
+    return Violation(rule, claim.id, claim.text, message, claim.where)
 
 
 # --- one function per rule ---------------------------------------------------------------
@@ -92,14 +94,14 @@ def one_year_one_round(claims: Sequence[Claim]) -> list[Violation]:
         if c.block and c.block.startswith(HEADLINE_PREFIX):
             by_block[c.block].append(c)
     for name, block in by_block.items():
-        years = sorted({c.fiscal_year for c in block if c.fiscal_year})
-        rounds = sorted({c.round for c in block if c.round})
-        if len(years) > 1:
-            first = next(c for c in block if c.fiscal_year == years[1])
-            out.append(_v("one_year_one_round", first, f"block {name} mixes fiscal years {', '.join(years)}"))
-        if len(rounds) > 1:
-            first = next(c for c in block if c.round == rounds[1])
-            out.append(_v("one_year_one_round", first, f"block {name} mixes rounds {', '.join(rounds)}"))
+        for field in ("fiscal_year", "round"):
+            values = Counter(getattr(c, field) for c in block if getattr(c, field))
+            if len(values) < 2:
+                continue
+            main = values.most_common(1)[0][0]  # the block's own year or round
+            words = field.replace("_", " ")
+            out += [_v("one_year_one_round", c, f"{words} {getattr(c, field)} in block {name}, whose {words} is {main}")
+                    for c in block if getattr(c, field) and getattr(c, field) != main]
     for c in claims:
         if c.unit in ("round", "fiscal_year") and c.denominator is not None and c.numerator is not None \
                 and c.numerator != c.denominator:
