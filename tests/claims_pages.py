@@ -86,3 +86,29 @@ def run_page_in_process(processed: Path, out: Path, kind: str, language: str, na
     with contextlib.redirect_stdout(io.StringIO()):
         contextvars.copy_context().run(run)
     return claims.load(ledger_path)
+
+
+#: Violations whose fix belongs to the statements' semantics (issue #16, part 1), not
+#: yet on main when this was written: (rule, printer) -> the precise reason. A test
+#: that finds only these is marked xfail with the reason; any other violation fails.
+PENDING_SEMANTICS: dict[tuple[str, str], str] = {
+    ("one_year_one_round", "narrative.headline"):
+        "a headline names rounds that only some programmes have ('each in its latest assessment round: "
+        "2022-23 and 2023-24') or quotes figures of another round or year beside it",
+    ("one_year_one_round", "narrative.quick_wins"):
+        "quick wins quote amounts from another fiscal year than the headline's",
+    ("small_denominators", "figure.payment_channel_by_sex"):
+        "the payment-channel chart labels percentages of 4 men and 2 hijra beneficiaries",
+    ("comparisons", "narrative.range"):
+        "the age-band reading names a lowest and a highest band whose 95% intervals overlap",
+    ("small_denominators", "figure.mean_score_by_unit"):
+        "the mean-score chart draws a mean and interval for units of fewer than 5 programmes",
+}
+
+
+def split_pending(violations: list[rules.Violation]) -> tuple[list[rules.Violation], list[str]]:
+    """The violations that fail a test, and the reasons of those pending elsewhere."""
+    pending = {PENDING_SEMANTICS[(v.rule, v.where or "")] for v in violations
+               if (v.rule, v.where or "") in PENDING_SEMANTICS}
+    failing = [v for v in violations if (v.rule, v.where or "") not in PENDING_SEMANTICS]
+    return failing, sorted(pending)

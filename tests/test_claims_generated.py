@@ -26,7 +26,7 @@ from nsss_analysis.commands import run_score
 from nsss_analysis.intake.schemas import ASSESSMENT_ARROW_SCHEMA, BUDGET_ARROW_SCHEMA
 from nsss_analysis.io import load_tables
 from nsss_analysis.reference.vocab import ITEMS
-from tests.claims_pages import run_page_in_process, violations_of
+from tests.claims_pages import run_page_in_process, split_pending, violations_of
 
 pytestmark = pytest.mark.slow
 
@@ -85,9 +85,13 @@ def test_every_rule_holds_on_pages_of_a_generated_dataset(seed, tmp_path):
     language = ("en", "bn")[seed % 2]
     small = ministries[1 + seed % (len(ministries) - 1)]
     pages = [("national", None), ("ministry", MIS_MINISTRY), ("ministry", small), ("cluster", cluster)]
-    broken = []
+    broken, pending = [], set()
     for kind, name in pages:
         ledger = run_page_in_process(processed, tmp_path, kind, language, name)
         assert ledger.claims, f"{kind} {name}: no figure recorded"
-        broken += [v.line(ledger.page) for v in violations_of(ledger, processed)]
+        failing, reasons = split_pending(violations_of(ledger, processed))
+        broken += [v.line(ledger.page) for v in failing]
+        pending |= set(reasons)
     assert not broken, f"seed {seed} ({language}):\n" + "\n".join(broken)
+    if pending:
+        pytest.xfail("; ".join(sorted(pending)))

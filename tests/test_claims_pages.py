@@ -12,7 +12,7 @@ from nsss_analysis.cli import main
 from nsss_analysis.report import claims, rules
 from nsss_analysis.runner.request import ReportRequest
 from nsss_analysis.runner.run import run_reports
-from tests.claims_pages import bundled_processed, run_page_in_process, violations_of
+from tests.claims_pages import bundled_processed, run_page_in_process, split_pending, violations_of
 
 pytestmark = pytest.mark.slow
 
@@ -36,8 +36,10 @@ def rendered(processed, tmp_path_factory):
 def test_every_rule_holds_on_the_bundled_page(rendered, processed, kind, name, language):
     ledger = rendered[(kind, name, language)]
     assert ledger.claims, "the page printed no figure through the ledger"
-    broken = violations_of(ledger, processed)
+    broken, pending = split_pending(violations_of(ledger, processed))
     assert not broken, "\n".join(v.line(ledger.page) for v in broken)
+    if pending:
+        pytest.xfail("; ".join(pending))
 
 
 @pytest.mark.parametrize("kind, name", PAGES, ids=lambda v: str(v))
@@ -49,7 +51,7 @@ def test_the_bangla_page_prints_the_same_figures_as_the_english_one(rendered, ki
 
 def test_the_headline_figures_name_the_programmes_behind_them(rendered):
     ledger = rendered[("ministry", "MoSW", "en")]
-    headline = [c for c in ledger.claims if c.block == "headline"]
+    headline = [c for c in ledger.claims if c.block == "headline" and c.role == "unit"]
     assert headline and all(c.programmes for c in headline)
     assert all(key.startswith("MoSW/") for c in headline for key in c.programmes)
 

@@ -64,7 +64,7 @@ def _v(rule: str, claim: Claim, message: str) -> Violation:
 
 def counted_once(claims: Sequence[Claim]) -> list[Violation]:
     """No programme twice in one claim; a comparator (the national figure beside a
-    unit's) from the same round as the unit's figure in its block."""
+    unit's) that names its round names one of the unit's rounds in its block."""
     out = []
     for c in claims:
         seen, twice = set(), set()
@@ -79,8 +79,8 @@ def counted_once(claims: Sequence[Claim]) -> list[Violation]:
     for block in by_block.values():
         rounds = {c.round for c in block if c.role == "unit" and c.round}
         for c in block:
-            if c.role == "comparator" and rounds and c.round not in rounds:
-                out.append(_v("counted_once", c, f"comparator from round {c.round or 'all rounds'}, "
+            if c.role == "comparator" and rounds and c.round and c.round not in rounds:
+                out.append(_v("counted_once", c, f"comparator from round {c.round}, "
                                                   f"the unit's is {', '.join(sorted(rounds))}"))
     return out
 
