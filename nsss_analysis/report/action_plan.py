@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from copy import copy
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -206,11 +207,25 @@ def _sheet_from_rows(ws, header: list[str], rows: list[list[object]], widths: li
         ws.append([formula_safe(v) for v in row])
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    _same_style(ws.iter_rows(min_row=2), alignment=Alignment(wrap_text=True, vertical="top"))
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
+
+
+def _same_style(rows, **style) -> None:
+    """Give every cell of ``rows`` the same ``style`` (e.g. ``alignment=...``) on top of
+    its own: openpyxl looks a style up in the workbook's list on every assignment, so
+    each distinct starting style is styled once and the others copy its result."""
+    done: dict = {}
+    for row in rows:
+        for cell in row:
+            key = None if cell._style is None else tuple(cell._style)
+            if key not in done:
+                for name, value in style.items():
+                    setattr(cell, name, value)
+                done[key] = cell._style
+            else:
+                cell._style = copy(done[key])
 
 
 def _cell(value: object) -> object:
@@ -321,9 +336,9 @@ def _protect(ws, keys: list[str], rows: int) -> None:
     locked = {keys.index(k) + 1 for k in LOCKED}
     for col in range(1, len(keys) + 1):
         ws.column_dimensions[get_column_letter(col)].protection = Protection(locked=False)
-        for row in range(1, rows + 2):
-            keep = row == 1 or col in locked
-            ws.cell(row=row, column=col).protection = Protection(locked=keep)
+        cells = [[ws.cell(row=row, column=col)] for row in range(1, rows + 2)]
+        _same_style(cells[:1], protection=Protection(locked=True))
+        _same_style(cells[1:], protection=Protection(locked=col in locked))
     protection = ws.protection
     protection.sheet = True  # no password: a guard against slips, not a lock against people
     protection.sort = False

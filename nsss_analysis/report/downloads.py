@@ -8,6 +8,8 @@ Links are bare file names, relative to the report, so they keep working when the
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -125,10 +127,36 @@ def ministry_rows(tables: Tables, codes: str | list[str] | set[str]) -> dict[str
     }
 
 
+#: The last result of each whole-table computation the downloads of every report
+#: share (the national action plan, the scores by round), with the tables it came from.
+_LAST: dict[str, tuple[tuple, weakref.ref, object]] = {}
+
+
+def _once_per_tables(name: str, tables: Tables, compute: Callable[[], object]) -> object:
+    """``compute()``, reused while the same ``tables`` (and the same frames in it) are
+    passed again: a run writes the downloads of some 50 reports from one set of tables,
+    and these results do not depend on the ministry (they are filtered afterwards)."""
+    frames = tuple(id(getattr(tables, f, None)) for f in (
+        "assessments", "scores", "budgets", "recommendations", "action_progress", "quarantine"))
+    hit = _LAST.get(name)
+    if hit is not None and hit[0] == frames and hit[1]() is tables:
+        return hit[2]
+    value = compute()
+    try:
+        _LAST[name] = (frames, weakref.ref(tables), value)
+    except TypeError:  # an object without weak references: not cached
+        pass
+    return value
+
+
 def scores_by_round(tables: Tables) -> pd.DataFrame:
     """The scores of every round, each programme once per round (as the diagnostics
     count it), with the ``assessment_round`` column beside the programme; ``None``
     when there are no assessments."""
+    return _once_per_tables("scores_by_round", tables, lambda: _scores_by_round(tables))
+
+
+def _scores_by_round(tables: Tables) -> pd.DataFrame:
     if tables.assessments is None or not len(tables.assessments):
         return tables.scores
     counted = count_once(tables)
@@ -235,7 +263,8 @@ def downloads_plan(tables: Tables, codes: list[str], assessments: pd.DataFrame |
     from the ministries' last returned plans (status, office, target date), with each
     action's progress columns (``diagnostics.progress.with_progress``)."""
     recs = tables.recommendations
-    plan = action_plan(tables.assessments, recs, None, tables.scores, tables.budgets)
+    plan = _once_per_tables(
+        "action_plan", tables, lambda: action_plan(tables.assessments, recs, None, tables.scores, tables.budgets))
     plan = plan[plan["ministry_code"].isin(codes)]
     if assessments is not None:
         keys = set(zip(assessments["source_file"], assessments["source_row"], strict=True))
