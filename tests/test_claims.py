@@ -214,3 +214,27 @@ def test_naming_a_lowest_and_highest_band_is_a_difference_the_rule_checks():
     with claims.page() as ledger:
         narrative._range_sentence(apart, "age_band")
     assert rules.comparisons(ledger.claims) == []
+
+
+def test_the_runner_fails_a_page_that_breaks_a_rule_in_strict_mode_and_logs_it_otherwise(tmp_path, monkeypatch,
+                                                                                         caplog):
+    from nsss_analysis.runner.claims_file import claims_path, collect_claims, staged_path
+
+    def stage() -> None:
+        with claims.page("2024-25/x") as ledger:
+            wording.percent(0.75, denominator=4)  # "75%" of 4 people
+        staged_path(tmp_path, "x").write_text(ledger.to_json(), encoding="utf-8")
+
+    stage()
+    monkeypatch.setenv(rules.STRICT_ENV, "strict")
+    error = collect_claims(tmp_path, "x", {"synthetic": None})
+    assert error and "small_denominators" in error and "\n" not in error
+    assert claims_path(tmp_path, "x").exists() and not staged_path(tmp_path, "x").exists()
+    stage()
+    monkeypatch.setenv(rules.STRICT_ENV, "")
+    with caplog.at_level("WARNING", logger="nsss.claims"):
+        assert collect_claims(tmp_path, "x", {"synthetic": None}) is None
+    assert any("small_denominators" in r.getMessage() for r in caplog.records)
+    written = claims.load(claims_path(tmp_path, "x"))
+    assert "small_denominators" not in written.claims[0].rules
+    assert "no claims ledger" in collect_claims(tmp_path, "missing", {})
