@@ -51,7 +51,7 @@ def collect_claims(out: Path, key: str, facts: dict) -> str | None:
     write_text_atomic(claims_path(out, key), ledger.to_json())
     staged.unlink(missing_ok=True)
     try:
-        rules.enforce(violations, page=key)
+        rules.enforce(violations, page=key, logger=log)  # the run's log file keeps the line
     except rules.ClaimRuleError as exc:
         return str(exc)
     return None
