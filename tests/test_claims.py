@@ -238,3 +238,19 @@ def test_the_runner_fails_a_page_that_breaks_a_rule_in_strict_mode_and_logs_it_o
     written = claims.load(claims_path(tmp_path, "x"))
     assert "small_denominators" not in written.claims[0].rules
     assert "no claims ledger" in collect_claims(tmp_path, "missing", {})
+
+
+def test_only_templates_that_declare_claims_path_are_asked_for_a_ledger(tmp_path):
+    import nbformat
+
+    from nsss_analysis import config
+    from nsss_analysis.runner.claims_file import keeps_claims
+
+    for name in ("ministry_report", "national_overview", "cluster_report"):
+        assert keeps_claims(config.NOTEBOOKS_DIR / f"{name}.ipynb"), name
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell('fiscal_year = None\nlanguage = "en"')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell("print(1)")]
+    nbformat.write(nb, tmp_path / "plan.ipynb")
+    assert not keeps_claims(tmp_path / "plan.ipynb")  # e.g. a stand-in, or a page with no figures ledger
