@@ -174,7 +174,7 @@ def _clean(raw_dir: Path, out_dir: Path, strict: bool) -> int:
         print(line, file=sys.stderr)
     if not result.readable:
         if not result.files:
-            print(f"nsss: nothing to clean: no .xlsx, .xlsm or .csv file in {raw_dir}", file=sys.stderr)
+            print(f"nsss: nothing to clean: no .xlsx, .xlsm, .csv or .zip file in {raw_dir}", file=sys.stderr)
         else:
             print(
                 f"nsss: nothing readable in {raw_dir}; the previous tables were left as they were",
