@@ -95,3 +95,4 @@ def form_row() -> Callable[..., list]:
         return [values.get(c) for c in PROGRAMME_COLUMNS]
 
     return row
+
