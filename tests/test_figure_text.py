@@ -23,7 +23,7 @@ from nsss_analysis.commands import run_beneficiaries
 from nsss_analysis.io import Tables, load_tables
 from nsss_analysis.mis.extracts import default_extracts
 from nsss_analysis.reference.i18n import forget_language, set_language
-from nsss_analysis.report.display import MIN_TEXT_PT, _raise_small_text, figure_html
+from nsss_analysis.report.display import MIN_TEXT_PT, raise_small_text, figure_html
 from nsss_analysis.report.figures import gallery
 from nsss_analysis.report.figures.style import SYNTHETIC_MARK_ID, set_theme
 
@@ -96,7 +96,7 @@ def test_the_synthetic_mark_is_outside_every_axes_and_no_text_is_below_the_floor
         boxes = dict((id(t), t) for t in fig.texts)
         marks = [t for t in boxes.values() if t.get_gid() == SYNTHETIC_MARK_ID]
         assert len(marks) == 1, name
-        assert _raise_small_text(fig) >= MIN_TEXT_PT
+        assert raise_small_text(fig) >= MIN_TEXT_PT
         mark_box = dict(gallery.text_boxes(fig))[marks[0].get_text()]
         for ax in fig.axes:
             box = ax.get_window_extent()

@@ -222,7 +222,7 @@ MIN_TEXT_PT = 8.0
 MIN_TEXT_CSS_PX = 11.0
 
 
-def _raise_small_text(fig) -> float:
+def raise_small_text(fig) -> float:
     """Raise every visible text below :data:`MIN_TEXT_PT` to it; the smallest size left."""
     from matplotlib.text import Text
 
@@ -243,7 +243,7 @@ def figure_png(fig) -> bytes:
     No text is smaller than :data:`MIN_TEXT_PT`; the image is cut tight around what is
     drawn, so the synthetic mark under the figure's frame is kept (never over the plot).
     """
-    _raise_small_text(fig)
+    raise_small_text(fig)
     buf = io.BytesIO()
     with mpl.rc_context(fonts.figure_rc(current().language)), fonts.missing_glyphs() as missing:
         fig.savefig(buf, format="png", dpi=FIGURE_DPI, metadata={"Software": None},
@@ -271,7 +271,7 @@ def figure_html(fig, reading: str | None = None) -> str:
     if fig is None:
         return paragraph_html(reading) if reading else ""
     title = fig.get_suptitle()
-    smallest = _raise_small_text(fig)
+    smallest = raise_small_text(fig)
     png = figure_png(fig)
     data = base64.b64encode(png).decode("ascii")
     plt.close(fig)

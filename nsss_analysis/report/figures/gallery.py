@@ -26,7 +26,7 @@ from nsss_analysis.diagnostics.models import BUDGET_TERM
 from nsss_analysis.io import Tables
 from nsss_analysis.mis import coverage as mis_coverage
 from nsss_analysis.reference.i18n import current, set_language
-from nsss_analysis.report.display import figure_png
+from nsss_analysis.report.display import figure_png, raise_small_text
 from nsss_analysis.report.figures import coverage, national, programmes
 from nsss_analysis.report.figures.style import set_theme
 from nsss_analysis.report.fonts import MissingGlyphWarning
@@ -194,9 +194,7 @@ def text_boxes(fig: Figure) -> list[tuple[str, object]]:
     outside the axis's range keeps a label that is never drawn)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    from nsss_analysis.report.display import _raise_small_text
-
-    _raise_small_text(fig)  # as the page saves it
+    raise_small_text(fig)  # as the page saves it
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
     renderer = canvas.get_renderer()
