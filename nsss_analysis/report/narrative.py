@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 
+from nsss_analysis.diagnostics.intervals import wilson_interval
 from nsss_analysis.diagnostics.rubric import COMPARISON_MIN_N, SMALL_N
 from nsss_analysis.diagnostics.selections import (
     channel_shares,
@@ -927,10 +928,17 @@ def _range_sentence(rows, category: str, share: str = "women_share") -> str | No
     low, high = big.loc[big[share].idxmin()], big.loc[big[share].idxmax()]
     if low[category] == high[category]:
         return None
-    return _("women's share is lowest in the {low} band ({low_share} of {low_total}) and highest in the "
+    text = _("women's share is lowest in the {low} band ({low_share} of {low_total}) and highest in the "
              "{high} band ({high_share} of {high_total})").format(
-        low=_band(low[category]), low_share=percent(low[share]), low_total=_count(low["total"]),
-        high=_band(high[category]), high_share=percent(high[share]), high_total=_count(high["total"]))
+        low=_band(low[category]), low_share=percent(low[share], denominator=low["total"]),
+        low_total=_count(low["total"]), high=_band(high[category]),
+        high_share=percent(high[share], denominator=high["total"]), high_total=_count(high["total"]))
+    # Naming a lowest and a highest is a stated difference: a claim the comparisons rule checks.
+    (lo_low, lo_high), (hi_low, hi_high) = (wilson_interval(round(float(r[share]) * int(r["total"])), int(r["total"]))
+                                            for r in (low, high))
+    return str(claims.figure(None, "difference", text, n=int(low["total"]), low=lo_low, high=lo_high,
+                             versus=(None, int(high["total"]), hi_low, hi_high), method="wilson",
+                             where="narrative.range"))
 
 
 def age_band_reading(by_age) -> str:
