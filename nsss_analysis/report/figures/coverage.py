@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
-from matplotlib.ticker import PercentFormatter
+from matplotlib.ticker import NullFormatter, PercentFormatter
 
 from nsss_analysis.diagnostics.intervals import binomial_limits
 from nsss_analysis.mis import coverage as mis_coverage
@@ -137,11 +137,15 @@ def coverage_by_district(by_district: pd.DataFrame) -> Figure:
             ax.annotate(f"{r['district']} ({_n_beneficiaries(int(r['total']))})", (r["total"], r["women_share"]),
                         fontsize=7, xytext=(3, 3), textcoords="offset points")
         ax.set_xscale("log")
+        ax.xaxis.set_minor_formatter(NullFormatter())  # 2x10^0, 3x10^0 ... ran together
         ax.set_title(_wrap(name, 45), fontsize=9)
         _share_axis(ax, "y")
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
-    _note(axes[0], _ci(N_("Solid: the programme's overall share; dashed: {confidence} limits; dotted: {outer} limits.")))
+    # Under the first panel's axis label: as a panel's left title it ran into the panel names
+    # (a long programme name wraps to two lines, and an axes' titles share one height).
+    note = _ci(N_("Solid: the programme's overall share; dashed: {confidence} limits; dotted: {outer} limits."))
+    axes[0].set_xlabel(xlabel + "\n" + _wrap(note, 60), fontsize=9)
     return _label(fig, axes, title, xlabel, ylabel)
 
 

@@ -43,6 +43,7 @@ from nsss_analysis.report.figures.style import (
     _wrap,
     drawn,
     no_data,
+    repel_labels,
 )
 from nsss_analysis.report.labels import label
 
@@ -114,8 +115,9 @@ def levels_by_unit(level_shares: pd.DataFrame, scope: str = "ministry") -> Figur
     ax.set_yticks(y, [_wrap(_unit_name(u), 45) for u in shares.index], fontsize=8.5)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_xlim(0, 1)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.06 - 0.5 / max(len(shares), 4)), ncols=3, fontsize=8.5,
-              frameon=False, title=_("Level"))
+    # Below the axis label, placed by the layout (anchored under the axes it ran into the label)
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=3, fontsize=8.5,
+               frameon=False, title=_("Level"))
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     return _label(fig, ax, title, xlabel, ylabel)
@@ -170,8 +172,8 @@ def mean_score_by_unit(
     labels = [_wrap(f"{_unit_name(u)} ({_n_programmes(n)})", 50) for u, n in zip(df["unit"], df["n"], strict=True)]
     ax.set_yticks(y, labels, fontsize=8.5)
     ax.set_xlim(0, 100)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.06 - 0.5 / max(len(df), 4)), ncols=3, fontsize=8.5,
-              frameon=False)
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=3, fontsize=8.5,
+               frameon=False)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     return _label(fig, ax, title, xlabel, ylabel)
@@ -333,13 +335,15 @@ def trend_by_round(pairs: pd.DataFrame | None) -> Figure:
     rows = pairs.dropna(subset=["score_before", "score_after"])
     if not len(rows):
         return no_data(title, xlabel, ylabel, _("No paired programme has a score in both rounds."))
-    fig, ax = _figure(8.5, 1.8 + 0.28 * len(rows))
+    lines = sum(_wrap(_programme_name(p), 45).count("\n") + 1 for p in rows["programme"])
+    fig, ax = _figure(8.5, 1.8 + 0.2 * lines)  # room for every end label, one above the other
     palette = sns.color_palette("colorblind", 3)
+    labels = []
     for r in rows.to_dict("records"):
         change = r["score_after"] - r["score_before"]
         colour = palette[2] if change > 0 else palette[1] if change < 0 else "#777777"
         ax.plot([0, 1], [r["score_before"], r["score_after"]], marker="o", color=colour, linewidth=1.2)
-        ax.text(1.03, r["score_after"], _wrap(_programme_name(r["programme"]), 45), fontsize=7, va="center")
+        labels.append((float(r["score_after"]), _wrap(_programme_name(r["programme"]), 45)))
     rounds_before = " / ".join(_digits(r) for r in sorted(set(rows["round_before"].astype(str))))
     rounds_after = " / ".join(_digits(r) for r in sorted(set(rows["round_after"].astype(str))))
     ax.set_xticks([0, 1], [_("earlier ({rounds})").format(rounds=rounds_before),
@@ -347,6 +351,7 @@ def trend_by_round(pairs: pd.DataFrame | None) -> Figure:
     ax.set_xlim(-0.2, 1.9)
     ax.set_ylim(0, 100)
     ax.set_ylabel(ylabel)
+    repel_labels(ax, labels, x_point=1.0, x_text=1.06)
     _note(ax, _("{n} programmes assessed in both rounds; green: score rose, orange: fell.").format(
         n=_int(len(rows))))
     return _label(fig, ax, title, xlabel, ylabel)
