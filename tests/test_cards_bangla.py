@@ -238,7 +238,14 @@ def test_bangla_workbooks_have_bangla_titles_headers_and_words(tables, tmp_path)
     answers = {r[header.index(BN("Graduation planned?"))] for r in assessments[1:]}
     assert answers <= {BN(a) for a in ("yes", "partly", "no", "not applicable", "unknown")} | {None}
     programmes = {r[header.index("কর্মসূচি")] for r in assessments[1:]}
-    assert programmes == set(ministry_rows(tables, "MoSW")["Assessments"]["programme"])  # form text as given
+    # each programme by its Bangla name where the catalogue has one, else as the form wrote it
+    from nsss_analysis.reference.names import display_name
+
+    written = set(ministry_rows(tables, "MoSW")["Assessments"]["programme"])
+    assert programmes == {display_name("programme", p, "bn") for p in written}
+    assert "বয়স্ক ভাতা" in programmes and "Old Age Allowance" not in programmes
+    ministries = {r[header.index("মন্ত্রণালয়/বিভাগ")] for r in assessments[1:]}
+    assert ministries == {"সমাজকল্যাণ মন্ত্রণালয়"}
 
 
 def test_english_workbooks_and_tables_unchanged(tables, tmp_path):

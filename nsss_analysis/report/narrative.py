@@ -968,7 +968,7 @@ def channel_reading(channels) -> str:
             continue
         main, women, men = shares
         parts.append(_("{programme}: {women} of women and {men} of men are paid by {channel}").format(
-            programme=_programme(name), women=percent(women), men=percent(men), channel=_channel(main)))
+            programme=_programme(name), women=percent(women), men=percent(men), channel=Name(_channel(main))))
     return _end("; ".join(parts)) if parts else _("Payment channels cannot be compared between women and men.")
 
 
