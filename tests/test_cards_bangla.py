@@ -263,11 +263,12 @@ def test_english_workbooks_and_tables_unchanged(tables, tmp_path):
     assert plan_in_words(plan, EN) is plan
 
 
-def test_a_card_is_titled_with_the_published_bangla_name_and_the_form_name(tables, bangla):
+def test_a_card_is_titled_with_the_published_bangla_name_alone(tables, bangla):
     current = count_once(tables).current.assessments
     own = current[current["ministry_code"] == "MoSW"]
     markup = cards.programme_cards_html(tables, own, downloads_plan(tables, ["MoSW"]))
-    assert "<h3>বয়স্ক ভাতা (Old Age Allowance)</h3>" in markup
+    assert "<h3>বয়স্ক ভাতা</h3>" in markup and "Old Age Allowance" not in markup
+    assert "স্থানীয় সরকার বিভাগ, ইউনিয়ন পরিষদ এবং এটুআই" in markup  # supporting agencies in Bangla
     assert cards.programme_name("MoSW", "A programme not on record") == "A programme not on record"
     forget_language()
     assert cards.programme_name("MoSW", "Old Age Allowance") == "Old Age Allowance"
