@@ -177,7 +177,7 @@ def missing_page_glyphs(text: str) -> list[str]:
 def _font_data_url(path: Path) -> str:
     """The page's copy of ``path`` as a ``data:`` URL: the Bengali font whole, as shipped
     (every layout rule that shapes Bangla: conjuncts, reph, vowel signs), the Latin one
-    cut down to :data:`LATIN_RANGES` as WOFF. Made once per process."""
+    cut down to :data:`LATIN_RANGES`. Made once per process."""
     import base64
     import io
 
@@ -189,19 +189,22 @@ def _font_data_url(path: Path) -> str:
     options = subset.Options()  # outlines and metrics only: Latin text needs no shaping rules
     options.layout_features = []
     options.hinting = False
-    options.flavor = "woff"
     options.name_IDs = ["*"]  # keep the names and the licence
     options.notdef_outline = True
     font = TTFont(str(path))
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=set(_carried(path)))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    import logging
+
+    quiet = logging.getLogger("fontTools.subset")
+    level, quiet.level = quiet.level, logging.ERROR  # "FFTM NOT subset": a table of no use here
+    try:
         subsetter.subset(font)
+    finally:
+        quiet.setLevel(level)
     out = io.BytesIO()
-    font.flavor = "woff"
     font.save(out)
-    return "data:font/woff;base64," + base64.b64encode(out.getvalue()).decode("ascii")
+    return "data:font/ttf;base64," + base64.b64encode(out.getvalue()).decode("ascii")
 
 
 def page_font_css() -> str:

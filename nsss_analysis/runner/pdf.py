@@ -98,6 +98,8 @@ def print_pdfs(pages: Iterable[Path | str]) -> list[Path]:
                         check_page_glyphs(html)
                     page.goto(html.resolve().as_uri(), wait_until="load")
                     page.emulate_media(media="print")
+                    if language == "bn":
+                        check_fonts_loaded(page, html)
                     target = pdf_path(html)
                     with atomic_path(target) as tmp:
                         if language == "bn":
@@ -144,6 +146,21 @@ def check_page_glyphs(html: Path) -> None:
         chars = ", ".join(f"'{c}' U+{ord(c):04X}" for c in missing[:10])
         raise NsssError(f"{html}: no glyph for {chars} in the page's fonts ({BENGALI_FAMILY}, DejaVu Sans); "
                         "the PDF would print a box: not printed")
+
+
+#: Asks the page for its own fonts once all have loaded: "family weight status" each.
+_FONT_STATUS = ("document.fonts.ready.then(() => Promise.all([...document.fonts].map(f => f.load().catch(() => f))))"
+                ".then(() => [...document.fonts].map(f => [f.family.replace(/\"/g, ''), f.weight, f.status]))")
+
+
+def check_fonts_loaded(page, html: Path) -> None:
+    """Wait until the page's own fonts have loaded (printing before that would use
+    whatever the system has); a one-line :class:`NsssError` naming a font that failed."""
+    failed = [f"{family} {weight}" for family, weight, status in page.evaluate(_FONT_STATUS)
+              if family.startswith("NSSS ") and status != "loaded"]
+    if failed:
+        raise NsssError(f"{html}: the page's font {', '.join(failed)} did not load; its text would print as "
+                        "boxes: not printed")
 
 
 def pdf_fonts(pdf: Path | str) -> set[str]:
@@ -203,10 +220,11 @@ def _stamp_footers(browser, pdf: Path, language: str) -> None:
     finally:
         footer_page.close()
     writer = PdfWriter()
-    for number, pg in enumerate(reader.pages):
+    for pg in reader.pages:
+        writer.add_page(pg)
+    for number, pg in enumerate(writer.pages):
         if number < len(footers.pages):
             pg.merge_page(footers.pages[number])
-        writer.add_page(pg)
     with open(pdf, "wb") as f:
         writer.write(f)
 
