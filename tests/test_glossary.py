@@ -67,5 +67,6 @@ def test_the_bangla_method_note_prints_the_glossary_and_the_english_one_does_not
     assert "### শব্দকোষ" in note
     for term in terms():
         if term.english:
-            assert f"**{term.bangla}**" in note, term.concept
+            assert f"**{term.bangla}**: {term.meaning}" in note and term.meaning, term.concept
+            assert not glossary_variants(term.meaning.split(";")[0]), term.concept
     assert "শব্দকোষ" not in method_note("en") and "Glossary" not in method_note("en")

@@ -171,7 +171,7 @@ def count_of(noun: str, n: int, shown: str, translator: Translator) -> str:
 class Term:
     """One concept's Bangla term (``locale/bn/LC_MESSAGES/glossary.csv``, beside the
     catalogue): ``bangla`` is the only word the catalogue uses for ``concept``;
-    ``avoid`` are the patterns (regular expressions, ";" between them in the file) of the
+    ``meaning`` says in Bangla what it names (printed in the method note); ``avoid`` are the patterns (regular expressions, ";" between them in the file) of the
     variants it must not use."""
 
     concept: str
@@ -179,6 +179,7 @@ class Term:
     bangla: str
     avoid: tuple[str, ...]
     note: str
+    meaning: str = ""
 
 
 GLOSSARY_FILE = LOCALE_DIR / "bn" / "LC_MESSAGES" / "glossary.csv"
@@ -189,7 +190,8 @@ def terms() -> tuple[Term, ...]:
     """The Bangla glossary, in its file's order."""
     with open(GLOSSARY_FILE, encoding="utf-8", newline="") as f:
         return tuple(
-            Term(r["concept"], r["english"], r["bangla"], tuple(p for p in r["avoid"].split(";") if p), r["note"])
+            Term(r["concept"], r["english"], r["bangla"], tuple(p for p in r["avoid"].split(";") if p), r["note"],
+                 r.get("meaning", ""))
             for r in csv.DictReader(f)
         )
 

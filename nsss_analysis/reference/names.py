@@ -36,6 +36,8 @@ from nsss_analysis.reference.i18n import current, resolve_language, translator
 from nsss_analysis.reference.ministries import find_ministry, match_ministry
 from nsss_analysis.reference.vocab import load_reference, normalise_key
 
+#: A programme's budget line for one administrative division.
+_REGIONAL = re.compile(r"(.+?)\s*\((\w[\w ]*?) [Dd]ivision\)")
 _BANGLA = re.compile(r"[\u0980-\u09ff]")
 
 #: The kinds of name the resolver knows.
@@ -150,6 +152,10 @@ def display_name(kind: str, value: object, language: str | None = None) -> str:
     if kind == "cluster":
         return translator(code).gettext(text)
     found = _lookup(kind, text)
+    if found is None and kind == "programme" and (part := _REGIONAL.fullmatch(text)):
+        # a budget line of one administrative division: "Old Age Allowance (Rangpur division)"
+        name, region = display_name(kind, part.group(1), code), display_name("region", part.group(2), code)
+        return translator(code).gettext("{programme} ({region} division)").format(programme=name, region=region)
     if found is None:
         return text
     english, bangla = found

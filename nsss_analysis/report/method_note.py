@@ -330,5 +330,5 @@ def _glossary(w: _Note) -> list[str]:
         return []
     lines = ["", "### " + w._("Glossary"),
              w._("One Bangla term is used for each concept throughout the reports and workbooks:"), ""]
-    lines += [f"- **{term.bangla}** ({term.concept})" for term in terms() if term.english]
+    lines += [f"- **{term.bangla}**: {term.meaning}" for term in terms() if term.english and term.meaning]
     return lines
