@@ -5,6 +5,7 @@ refused, naming the font."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 
@@ -92,6 +93,6 @@ def test_a_bangla_pdf_printed_without_any_bengali_system_font(tmp_path, monkeypa
     for number, text in enumerate(pages, start=1):
         digits = str(number).translate(str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯"))
         all_digits = str(total).translate(str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯"))
-        assert f"{digits} / {all_digits}" in text, number
-        assert bengali_skeleton("পৃষ্ঠা") in bengali_skeleton(text)
+        # "পৃষ্ঠা ১ / ২৩": the conjunct ষ্ঠ has no text-layer letters in Chromium's PDF
+        assert re.search(rf"প\S*\s+{digits} / {all_digits}", text), (number, text[-40:])
         assert "Page" not in text

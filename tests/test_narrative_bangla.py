@@ -179,7 +179,7 @@ def test_exact_bangla_sentences(example, bangla):
     s = ministry_summary(example, "MoWCA")
     assert narrative.recommendations_reading(s["recommendations"]) == (
         "৩টি কর্মসূচি মিলিয়ে ২৫টি করণীয়: এর মধ্যে ২টি ফরম অনুযায়ী সম্ভব (সেগুলো আগে, তারপর বাজেট "
-        "অনুযায়ী সাজানো); ৫টি লিঙ্গ-বিভাজিত তথ্য বা জেন্ডার নির্দেশকের অভাব সম্পর্কিত, যা সবসময় তালিকাভুক্ত হয়।")
+        "অনুযায়ী সাজানো); ৫টি লিঙ্গ-বিভাজিত তথ্য বা জেন্ডার সূচকের অভাব সম্পর্কিত, যা সবসময় তালিকাভুক্ত হয়।")
     quality = narrative.data_quality_sentences(s["data_quality"], s["budget_plausibility"])
     assert "কোনো কর্মসূচি একই পর্বে ভিন্ন উত্তরসহ দুবার মূল্যায়িত হয়নি।" in quality
     assert any(q.startswith("মাসিক হারসহ ১টি বাজেট সারির মধ্যে ১টি উপকারভোগী × হার × ১২ যাচাইয়ে উত্তীর্ণ হয়নি: "
