@@ -114,11 +114,6 @@ def _agencies(value: object) -> str:
         if current().language != SOURCE_LANGUAGE else "; ".join(split_names(value))
 
 
-@cache
-def _catalogued_names() -> dict[tuple[str, str], object]:
-    return {(p.ministry_code, normalise_key(p.programme)): p for p in load_reference().programmes}
-
-
 def programme_name(code: object, programme: object) -> str:
     """A programme's name in the current language (``reference.names``): on a Bangla
     page its published Bangla name where the catalogue has one, else the form's name;
