@@ -112,7 +112,7 @@ def test_level_rule_in_bangla_names_items_answers_and_digits():
         "নারী একটি লক্ষ্যগোষ্ঠী; কর্মক্ষম বয়সের ঝুঁকিপূর্ণ নারী জীবনচক্রের একটি পর্যায় হিসেবে উল্লিখিত; "
         "ক্ষমতায়নের উদ্দেশ্য: হ্যাঁ")
     assert level_rule.level_rule_in_words("insufficient data", "completeness 0.40 < 0.5", BN) == \
-        "উত্তরের পূর্ণতা ০.৪০ < ০.৫"
+        "সম্পূর্ণতা ০.৪০ < ০.৫"  # the glossary term
     transformative = "empowerment objective yes + norms awareness yes + skills training yes"
     assert level_rule.level_rule_in_words("gender-transformative", transformative, BN).count(" + ") == 2
     for answers in _answer_sets():

@@ -190,7 +190,7 @@ def test_exact_bangla_sentences(example, bangla):
     assert narrative.counting_reading(pd.DataFrame({"resolution": ["repeated cell for cell"]})) == (
         "১টি কর্মসূচি একাধিক ফাইলে ঘরে ঘরে হুবহু পুনরাবৃত্ত, এবং একবার গণনা করা হয়েছে।")
     assert narrative.compare_units((5, 0.8, 0.99), (40, 0.1, 0.3)) == (
-        "জাতীয় পরিসংখ্যানের চেয়ে বেশি: ৯৫% ব্যবধান দুটি পরস্পরকে স্পর্শ করে না")
+        "জাতীয় হারের চেয়ে বেশি: দুটির ৯৫% আস্থা-ব্যবধান পরস্পরকে ছোঁয় না")
 
 
 def test_plural_and_unit_branches_are_separate_sentences(example, bangla):
