@@ -87,7 +87,7 @@ def test_a_bangla_pdf_printed_without_any_bengali_system_font(tmp_path, monkeypa
     # and its words: those without a conjunct or reph (whose text layer Chromium leaves out)
     words = [w for w in verdict.split() if BENGALI_LETTER.search(w) and "\u09cd" not in w]
     found = [w for w in words if bengali_skeleton(w).strip("।,;:()") in printed_text]
-    assert len(words) >= 8 and len(found) >= 0.8 * len(words), sorted(set(words) - set(found))
+    assert len(words) >= 4 and len(found) >= 0.8 * len(words), sorted(set(words) - set(found))
     # the footer: Bangla word and digits on every page, no "Page 1 of"
     total = len(reader.pages)
     for number, text in enumerate(pages, start=1):
