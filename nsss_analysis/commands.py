@@ -34,8 +34,8 @@ from nsss_analysis.io import (
     Tables,
     check_apart,
     check_processed_folder,
-    errno_of,
     current_generation,
+    errno_of,
     formula_safe_frame,
     load_processed,
     read_optional,
@@ -394,10 +394,10 @@ def run_build(raw_dir: Path | str, request: ReportRequest, strict: bool = False)
             code = run_beneficiaries(extracts, request.processed)
         elif code == 0:
             _stage(3, f"beneficiaries: no MIS extract in {Path(raw_dir) / 'mis'}, skipped", started)
-        elif code == 0 and any((current_generation(request.processed) / f).exists() for f in COVERAGE_FILES):
-            # No extracts in this raw folder: coverage from another one must not be shown.
-            with NewGeneration(request.processed, "build", drop=COVERAGE_FILES):
-                pass
+            if any((current_generation(request.processed) / f).exists() for f in COVERAGE_FILES):
+                # No extracts in this raw folder: coverage from another one must not be shown.
+                with NewGeneration(request.processed, "build", drop=COVERAGE_FILES):
+                    pass
         if code == 0:
             _stage(4, f"reports: rendering in {', '.join(request.languages)} into {request.out}", started)
             code = run_reports(request)
