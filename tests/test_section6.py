@@ -97,3 +97,87 @@ def test_scores_sheet_has_one_row_per_programme_and_round_with_the_round():
     assert len(sheet) == 7 and not sheet.duplicated(["programme", "assessment_round"]).any()
     assert sheet.groupby("programme")["assessment_round"].nunique().to_dict() == {
         "P0": 2, "P1": 2, "P2": 2, "P3": 1}
+
+
+# --- disputed programmes ------------------------------------------------------------------------
+
+def test_revision_words_and_dates_in_names_break_ties():
+    from nsss_analysis.diagnostics.counting import later_by_name
+
+    assert later_by_name(["MoSW form.xlsx", "MoSW form (final).xlsx"]) == 1
+    assert later_by_name(["MoSW_revised.xlsx", "MoSW.xlsx"]) == 0
+    assert later_by_name(["MoSW v2.xlsx", "MoSW v3.xlsx"]) == 1
+    assert later_by_name(["MoSW.xlsx", "MoSW (2).xlsx"]) == 1
+    assert later_by_name(["sent 2024-03-05/MoSW.xlsx", "sent 2024-01-10/MoSW.xlsx"]) == 0
+    assert later_by_name(["MoSW 05.03.2024.xlsx", "MoSW 10.01.2024.xlsx"]) == 0
+    # nothing tells: both carry the word, different words, a fiscal year is not a date
+    assert later_by_name(["MoSW final.xlsx", "MoSW-final.csv"]) is None
+    assert later_by_name(["MoSW final.xlsx", "MoSW revised.xlsx"]) is None
+    assert later_by_name(["MoSW 2023-24.xlsx", "MoSW 2022-23.xlsx"]) is None
+    assert later_by_name(["MoSW.xlsx", "MoSW copy.csv"]) is None
+
+
+def _disputed_fixture():
+    """Synthetic: MoSW P0..P5 in 2023-24 from one file; P0 also in a second file with
+    different answers, no received dates and no revision word; P0 in 2018-19 too."""
+    new = _forms(6, "2023-24", "MoSW 2024.xlsx")
+    twin = new.iloc[[0]].assign(source_file="MoSW copy.csv", empowerment_objective="yes",
+                                norms_awareness="yes", social_capital="yes", gender_analysis="no")
+    old = _forms(1, "2018-19", "MoSW 2019.xlsx")
+    return pd.concat([old, new, twin], ignore_index=True)
+
+
+def test_a_disputed_programme_is_left_out_and_each_form_keeps_its_own_score():
+    from nsss_analysis.diagnostics.counting import counted_assessments, current_assessments, disputed_forms
+    from nsss_analysis.diagnostics.scoring import score_programmes
+
+    a = _disputed_fixture()
+    counted, resolution = counted_assessments(a)
+    line = resolution[resolution["disputed"]]
+    assert len(line) == 1 and line.iloc[0]["programme"] == "P0" and line.iloc[0]["used"] == ""
+    assert not ((counted["programme"] == "P0") & (counted["assessment_round"] == "2023-24")).any()
+    current = current_assessments(counted, resolution)
+    assert sorted(current["programme"]) == ["P1", "P2", "P3", "P4", "P5"]  # 2018-19 does not stand in
+    forms = disputed_forms(a, resolution)
+    assert sorted(forms["source_file"]) == ["MoSW 2024.xlsx", "MoSW copy.csv"]
+    own = score_programmes(forms).set_index("source_file")["inclusion_score"]
+    by_hand = {f: score_programmes(a[(a["source_file"] == f) & (a["programme"] == "P0")]).iloc[0]["inclusion_score"]
+               for f in own.index}
+    assert own.to_dict() == by_hand and own.nunique() == 2
+    # programmes that are not disputed score as they would alone
+    alone = score_programmes(a[a["programme"] != "P0"]).set_index(["programme", "source_file"])
+    mine = score_programmes(current).set_index(["programme", "source_file"])
+    assert mine["inclusion_score"].equals(alone.loc[mine.index, "inclusion_score"])
+
+
+def test_a_disputed_programme_is_out_of_counts_means_and_budget_shares_and_said():
+    from nsss_analysis.diagnostics.summaries import headline_figures, ministry_summary
+    from nsss_analysis.io import Tables
+    from nsss_analysis.reference.vocab import BUDGET_COLUMNS
+    from nsss_analysis.report import cards, narrative
+
+    a = _disputed_fixture()
+    budgets = pd.DataFrame([dict(source_file="b.xlsx", source_sheet="Budget", source_row=k + 2, **MOSW,
+                                 programme=f"P{k}", cluster="Social Allowance", fiscal_year="2023-24",
+                                 budget_crore=100.0 * (k + 1), beneficiaries=np.nan,
+                                 women_beneficiaries=np.nan, monthly_rate_bdt=np.nan) for k in range(6)],
+                           columns=list(BUDGET_COLUMNS))
+    tables = Tables(assessments=a, budgets=budgets)
+    h = headline_figures(tables, "MoSW")
+    assert h["n_programmes"] == 5 and h["n_disputed"] == 1 and h["disputed_programmes"] == ["P0"]
+    assert h["budget_total_crore"] == sum(100.0 * (k + 1) for k in range(1, 6))  # P0's money left out
+    text = " ".join(narrative.headline_sentences(h))
+    assert "1 programme with two differing forms (P0) is left out" in text
+    summary = ministry_summary(tables, "MoSW")
+    assert "P0" not in set(summary["programmes"]["programme"])
+    assert (summary["level_shares"].query("scope == 'ministry'")["n"] == 5).all()
+    html = cards.programme_cards_html(tables, summary["assessments"], pd.DataFrame(
+        columns=["programme", "source_file", "source_row", "ministry_code"]))
+    forms = summary["disputed"]
+    assert len(forms) == 2 and "Which form stands?" in html
+    for score in forms["inclusion_score"]:
+        assert f"<td" in html and cards._number(score) in html
+    first = cards.first_screen_html("MoSW", summary["programmes"], summary["assessments"],
+                                    pd.DataFrame(columns=["followup_answer", "rank", "programme", "item_code"]),
+                                    forms)
+    assert "Which form stands? 1 programme came in two differing forms" in first

@@ -21,6 +21,7 @@ from nsss_analysis.diagnostics.budgets import (
 from nsss_analysis.diagnostics.counting import (
     counted_assessments,
     current_assessments,
+    disputed_forms,
     rounds_of,
     with_lineage_of,
 )
@@ -63,12 +64,15 @@ from nsss_analysis.reference.ministries import resolve_ministry
 class Counted:
     """The tables as the diagnostics count them: ``current`` holds each programme once,
     in its latest round; ``rounds`` and ``round_scores`` every round (for trends), each
-    programme once per round; ``resolution`` says how repeated rows were resolved."""
+    programme once per round; ``resolution`` says how repeated rows were resolved;
+    ``disputed`` holds both forms of every disputed programme with each form's own
+    scores (left out of ``current`` and ``rounds``)."""
 
     current: Tables
     rounds: pd.DataFrame
     round_scores: pd.DataFrame
     resolution: pd.DataFrame
+    disputed: pd.DataFrame | None = None
 
 
 def count_once(tables: Tables) -> Counted:
@@ -81,10 +85,55 @@ def count_once(tables: Tables) -> Counted:
         round_scores = score_programmes(counted)
     else:
         round_scores = with_lineage_of(tables.scores, counted)
-    current = current_assessments(counted)
+    current = current_assessments(counted, resolution)
     scores = with_lineage_of(round_scores, current)
-    return Counted(replace(tables, assessments=current, scores=scores), counted, round_scores,
-                   resolution)
+    result = Counted(replace(tables, assessments=current, scores=scores), counted, round_scores,
+                     resolution, disputed_scores(tables.assessments, resolution))
+    left_out = disputed_of(result)
+    if not len(left_out) or tables.budgets is None or not len(tables.budgets):
+        return result
+    from nsss_analysis.diagnostics.units import programme_key
+
+    keys = set(zip(left_out["ministry_code"], programme_key(left_out), strict=True))
+    b = tables.budgets
+    keep = [k not in keys for k in zip(b["ministry_code"], programme_key(b), strict=True)]
+    return replace(result, current=replace(result.current, budgets=b[keep].reset_index(drop=True)))
+
+
+def disputed_scores(assessments: pd.DataFrame, resolution: pd.DataFrame) -> pd.DataFrame:
+    """Both forms of every disputed programme, each scored on its own answers (never a
+    merge): the assessment columns, ``dispute`` (which programme's dispute) and the
+    score columns."""
+    forms = disputed_forms(assessments, resolution)
+    if not len(forms):
+        return forms
+    scored = score_programmes(forms)
+    extra = [c for c in scored.columns if c not in forms.columns]
+    return pd.concat([forms.reset_index(drop=True), scored[extra].reset_index(drop=True)], axis=1)
+
+
+def disputed_of(counted: Counted, code: str | None = None, latest_only: bool = True) -> pd.DataFrame:
+    """The disputed forms of the ministry ``code`` (all when None); with
+    ``latest_only``, only disputes of a programme's latest round (the ones that leave
+    it out of the current figures)."""
+    d = counted.disputed
+    if d is None or not len(d):
+        return pd.DataFrame() if d is None else d
+    if code is not None:
+        d = d[d["ministry_code"] == code]
+    if latest_only and len(d) and "assessment_round" in d.columns:
+        from nsss_analysis.diagnostics.units import programme_key
+
+        keys = set(zip(counted.current.assessments["ministry_code"], programme_key(counted.current.assessments),
+                       strict=True))
+        d = d[[k not in keys for k in zip(d["ministry_code"], programme_key(d), strict=True)]]
+    return d.reset_index(drop=True)
+
+
+def n_disputed(disputed: pd.DataFrame | None) -> int:
+    """How many programmes are left out as disputed (each counted once, whatever its
+    number of forms)."""
+    return 0 if disputed is None or not len(disputed) else int(disputed["dispute"].nunique())
 
 
 def _with_scores(tables: Tables) -> Tables:
@@ -203,6 +252,7 @@ def ministry_summary(
         "trend": trend_by_round(counted.rounds, counted.round_scores, code),
         "budget_trend": budget_trend(b, code),
         "counting": own(counted.resolution),
+        "disputed": disputed_of(counted, code),
         "synthetic": is_synthetic(tables.assessments),
     }
 
@@ -250,6 +300,7 @@ def national_summary(tables: Tables, fiscal_year: str | None = None) -> dict[str
         "trend": trend_by_round(counted.rounds, counted.round_scores),
         "budget_trend": budget_trend(b),
         "counting": counted.resolution,
+        "disputed": disputed_of(counted),
         "synthetic": is_synthetic(a),
     }
 
@@ -267,7 +318,8 @@ def headline_figures(tables, ministry: str | None = None, fiscal_year: str | Non
     action, budget_crore).
     """
 
-    tables = _with_scores(tables)
+    counted = count_once(tables)
+    tables = counted.current
     scores = tables.scores
     budgets = tables.budgets
     if ministry is None:
@@ -292,10 +344,13 @@ def headline_figures(tables, ministry: str | None = None, fiscal_year: str | Non
         wins = quick_wins(recs[recs["ministry_code"] == code], n=2)
     else:
         wins = quick_wins(recs, n=1).sort_values("budget_crore", ascending=False, na_position="last").head(2)
+    disputed = disputed_of(counted, code)
     return {
         "unit": unit,
         "ministry_code": code,
         "n_programmes": n,
+        "n_disputed": n_disputed(disputed),
+        "disputed_programmes": sorted(set(disputed["programme"].astype(str))) if len(disputed) else [],
         "n_gender_specific": k - n_transformative,
         "n_gender_transformative": n_transformative,
         "n_gender_specific_or_transformative": k,
@@ -311,6 +366,9 @@ def headline_figures(tables, ministry: str | None = None, fiscal_year: str | Non
         "n_allocations_flagged": int(b.get("n_allocations_flagged", 0) or 0),
         "flags_left_out": str(b.get("flags_left_out") or ""),
         "assessment_rounds": rounds_of(
+            tables.assessments if code is None
+            else tables.assessments[tables.assessments["ministry_code"] == code]),
+        "round_counts": round_counts(
             tables.assessments if code is None
             else tables.assessments[tables.assessments["ministry_code"] == code]),
         "synthetic": is_synthetic(tables.assessments),
@@ -330,6 +388,18 @@ def headline_figures(tables, ministry: str | None = None, fiscal_year: str | Non
             for r in wins.to_dict("records")
         ],
     }
+
+
+def round_counts(assessments: pd.DataFrame) -> dict[str, int]:
+    """How many programmes of ``assessments`` are in each round, latest first; ``""`` (last)
+    counts those whose form states no round (a round is named for a set only when
+    every programme of it is in that round)."""
+    if "assessment_round" not in assessments.columns:
+        return {"": len(assessments)} if len(assessments) else {}
+    rounds = assessments["assessment_round"].fillna("").astype("str")
+    counts = rounds.value_counts()
+    named = sorted((r for r in counts.index if r), reverse=True)
+    return {str(r): int(counts[r]) for r in [*named, *([""] if "" in counts.index else [])]}
 
 
 def _row_of(table, code: str | None) -> dict:

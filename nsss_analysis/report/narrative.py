@@ -33,6 +33,7 @@ from nsss_analysis.diagnostics.selections import (
 from nsss_analysis.diagnostics.units import NATIONAL_UNIT, is_missing
 from nsss_analysis.mis.coverage import district_funnel
 from nsss_analysis.reference.i18n import N_, _, current, ngettext, pgettext
+from nsss_analysis.reference.names import display_name
 from nsss_analysis.reference.numbers import fiscal_year as fiscal_year_words
 from nsss_analysis.reference.numbers import localise_digits, number
 from nsss_analysis.reference.vocab import ITEMS, load_reference
@@ -106,9 +107,19 @@ def _unit(headline: dict) -> str:
     return unit_name(headline)
 
 
-def _rounds_phrase(rounds: list) -> str:
-    """`` in the 2024-25 assessment round`` or `` (each in its latest assessment round:
-    ...)`` (empty without rounds): a phrase placed after the count by the sentence."""
+def _rounds_phrase(rounds: list, counts: dict | None = None) -> str:
+    """`` in the 2024-25 assessment round`` when every programme is in it; else the
+    counts per round `` (31 in 2023-24, 12 with no round stated)`` (``counts``: round
+    -> programmes, ``""`` for none stated); without counts, `` (each in its latest
+    assessment round: ...)``; empty without rounds. A phrase placed after the count."""
+    if counts:
+        if len(counts) == 1:
+            only = next(iter(counts))
+            return _(" in the {round} assessment round").format(round=_digits(only)) if only else ""
+        parts = [(_("{n} in {round}").format(n=_count(c), round=_digits(r)) if r else
+                  ngettext("{n} with no round stated", "{n} with no round stated", c).format(n=_count(c)))
+                 for r, c in counts.items()]
+        return _(" ({counts})").format(counts=", ".join(parts))
     if len(rounds) == 1:
         return _(" in the {round} assessment round").format(round=_digits(rounds[0]))
     if rounds:
@@ -120,7 +131,7 @@ def _rounds_phrase(rounds: list) -> str:
 def _first_sentence(headline: dict) -> str:
     unit, n, k = _unit(headline), headline["n_programmes"], headline["n_gender_specific_or_transformative"]
     n_transformative = headline.get("n_gender_transformative", 0)
-    when = _rounds_phrase(headline.get("assessment_rounds") or [])
+    when = _rounds_phrase(headline.get("assessment_rounds") or [], headline.get("round_counts"))
     if n == 1:
         if k:
             text = _("{unit} has {n} assessed programme{when}, and it is gender-specific or "
@@ -240,6 +251,21 @@ def _score_sentence(headline: dict, n: int) -> str | None:
              "{national}.").format(mean=_fixed(mean), interval=spread, national=_fixed(national))
 
 
+def disputed_sentence(headline: dict) -> str:
+    """The programmes left out because two differing forms were received and nothing
+    tells which is the later one, named, with the question to the ministry; empty when
+    there are none."""
+    n = int(headline.get("n_disputed") or 0)
+    if not n:
+        return ""
+    names = join_words([display_name("programme", p) for p in headline.get("disputed_programmes") or []])
+    return ngettext(
+        "{n} programme with two differing forms ({names}) is left out of every count, share, mean and "
+        "budget share on this page: which form stands?",
+        "{n} programmes with two differing forms ({names}) are left out of every count, share, mean and "
+        "budget share on this page: which form stands for each?", n).format(n=_count(n), names=names)
+
+
 def headline_sentences(headline: dict) -> list[str]:
     """The first screen of a report: what the data say, in plain sentences.
 
@@ -252,7 +278,11 @@ def headline_sentences(headline: dict) -> list[str]:
     if n == 0:
         return [_("No programme of {unit} has been assessed yet, so this report has no findings.").format(
             unit=_unit(headline))]
-    sentences = [_first_sentence(headline), _budget_sentence(headline, k), _quick_wins_sentence(headline)]
+    sentences = [_first_sentence(headline)]
+    disputed = disputed_sentence(headline)
+    if disputed:
+        sentences.append(disputed)
+    sentences += [_budget_sentence(headline, k), _quick_wins_sentence(headline)]
     scores = _score_sentence(headline, n)
     if scores:
         sentences.append(scores)
@@ -722,9 +752,17 @@ def counting_reading(resolution) -> str:
     """How programmes with more than one row in a round are counted once."""
     if resolution is None or not len(resolution):
         return _("Every programme has one row per assessment round.")
-    conflicts = len(resolution[~resolution["resolution"].str.contains("cell for cell")])
-    repeats = len(resolution) - conflicts
+    disputed = int(resolution["disputed"].astype(bool).sum()) if "disputed" in resolution.columns else 0
+    conflicts = len(resolution[~resolution["resolution"].str.contains("cell for cell")]) - disputed
+    repeats = len(resolution) - conflicts - disputed
     parts = []
+    if disputed:
+        parts.append(ngettext(
+            "{n} programme has two differing forms in one round and nothing tells which is the later one: "
+            "it is disputed, shown form by form on its card and left out of every figure",
+            "{n} programmes have two differing forms in one round and nothing tells which is the later one: "
+            "they are disputed, shown form by form on their cards and left out of every figure",
+            disputed).format(n=_count(disputed)))
     if conflicts:
         parts.append(ngettext(
             "{n} programme has rows that disagree in one round; each counts once, as listed",
