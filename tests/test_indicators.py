@@ -351,7 +351,7 @@ def test_compare_with_national_sets_figures_side_by_side_without_ranking():
     assert not any("rank" in c for c in out.columns)
     assert out.loc["A", "national_share"] == 0.3 and out.loc["A", "national_ci_low"] == 0.25
     assert out.loc["A", "reading"].startswith("above the national figure")
-    assert out.loc["B", "intervals_overlap"] and out.loc["B", "reading"].startswith("no clear difference")
+    assert out.loc["B", "intervals_overlap"] and out.loc["B", "reading"].startswith("these data cannot tell")
     assert out.loc["C", "reading"].startswith("no interval")
     few = compare_with_national(table.assign(n=[4, 20, 20, 60]), "share").set_index("unit")
     assert few.loc["A", "reading"].startswith("fewer than 5") and not few.loc["A", "difference"]

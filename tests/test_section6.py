@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pytest
 from scipy import stats
 
 from nsss_analysis.mis.coverage import district_funnel
@@ -176,8 +175,85 @@ def test_a_disputed_programme_is_out_of_counts_means_and_budget_shares_and_said(
     forms = summary["disputed"]
     assert len(forms) == 2 and "Which form stands?" in html
     for score in forms["inclusion_score"]:
-        assert f"<td" in html and cards._number(score) in html
+        assert "<td" in html and cards._number(score) in html
     first = cards.first_screen_html("MoSW", summary["programmes"], summary["assessments"],
                                     pd.DataFrame(columns=["followup_answer", "rank", "programme", "item_code"]),
                                     forms)
     assert "Which form stands? 1 programme came in two differing forms" in first
+
+
+# --- the budget year ------------------------------------------------------------------------------
+
+def _budget_rows(spec: dict[str, list[int]]) -> pd.DataFrame:
+    """Synthetic budget rows: fiscal year -> the programme numbers with a figure that
+    year (P{k}: 100 x (k + 1) crore, 10 more each later year)."""
+    from nsss_analysis.reference.vocab import BUDGET_COLUMNS
+
+    rows = [dict(source_file="b.xlsx", source_sheet="Budget", source_row=len(spec) * 100 + k, **MOSW,
+                 programme=f"P{k}", cluster="Social Allowance", fiscal_year=fy,
+                 budget_crore=100.0 * (k + 1) + 10 * i, beneficiaries=np.nan, women_beneficiaries=np.nan,
+                 monthly_rate_bdt=np.nan)
+            for i, (fy, ks) in enumerate(sorted(spec.items())) for k in ks]
+    out = pd.DataFrame(rows, columns=list(BUDGET_COLUMNS))
+    return out.assign(source_row=range(2, len(out) + 2))
+
+
+def test_the_budget_year_is_the_latest_year_most_programmes_have():
+    from nsss_analysis.diagnostics.budgets import resolve_fiscal_year
+
+    # 8 programmes with a budget; 2024-25 has 2 of them (latest, but not half), 2023-24 has 6
+    b = _budget_rows({"2022-23": list(range(8)), "2023-24": list(range(6)), "2024-25": [0, 1]})
+    assert resolve_fiscal_year(b, "MoSW") == "2023-24"
+    assert resolve_fiscal_year(b) == "2023-24"
+    # fewer than 5 programmes with a figure in any year: no year qualifies
+    assert resolve_fiscal_year(_budget_rows({"2023-24": [0, 1, 2, 3]}), "MoSW") is None
+    # an explicit year wins
+    assert resolve_fiscal_year(b, "MoSW", "2024-25") == "2024-25"
+
+
+def test_nationally_the_budget_year_needs_half_the_ministries():
+    from nsss_analysis.diagnostics.budgets import resolve_fiscal_year
+
+    b = _budget_rows({"2023-24": list(range(6)), "2024-25": list(range(6))})
+    others = [b[b["fiscal_year"] == "2023-24"].assign(ministry_code=code, ministry=code,
+                                                      source_row=b["source_row"] + 100 * (i + 1))
+              for i, code in enumerate(["MoWCA", "MoDMR"])]
+    # 2024-25: 6 of 18 programmes (under half) and 1 of 3 ministries: the year is 2023-24
+    assert resolve_fiscal_year(pd.concat([b, *others], ignore_index=True)) == "2023-24"
+
+
+def test_no_budget_share_without_a_budget_year_and_quick_wins_quote_that_year_only():
+    from nsss_analysis.diagnostics.recommendations import recommendations
+    from nsss_analysis.diagnostics.scoring import score_programmes
+    from nsss_analysis.diagnostics.summaries import headline_figures
+    from nsss_analysis.io import Tables
+    from nsss_analysis.report import narrative
+
+    a = _forms(6, "2023-24", "MoSW 2024.xlsx", social_capital="no", social_capital_possible="yes")
+    few = _budget_rows({"2023-24": [0, 1, 2], "2024-25": [0, 1]})
+    h = headline_figures(Tables(assessments=a, budgets=few), "MoSW")
+    assert h["fiscal_year"] is None and h["no_budget_year"] and np.isnan(h["budget_share"])
+    text = " ".join(narrative.headline_sentences(h))
+    assert "no budget share is given" in text and "FY 2024-25: Tk 320 crore, 2 programmes" in text
+    assert all(np.isnan(w["budget_crore"]) for w in h["quick_wins"])  # no amount from an unqualified year
+    assert "crore)" not in narrative.headline_sentences(h)[-2]
+    # with a qualifying year, the amount quoted is that year's, not the programme's latest
+    b = _budget_rows({"2023-24": list(range(6)), "2024-25": [0]})
+    recs = recommendations(a, score_programmes(a), b)
+    assert 110.0 in set(recs.loc[recs["programme"] == "P0", "budget_crore"])  # P0 latest: 2024-25
+    h = headline_figures(Tables(assessments=a, budgets=b), "MoSW")
+    assert h["fiscal_year"] == "2023-24"
+    amounts = {w["programme"]: w["budget_crore"] for w in h["quick_wins"]}
+    assert amounts and all(v == 100.0 * (int(p[1:]) + 1) for p, v in amounts.items())
+
+
+def test_a_comparison_quotes_the_national_figure_with_its_interval_and_never_says_no_difference():
+    from nsss_analysis.report import narrative
+
+    assert narrative.compare_units((5, 0.2, 0.5), (40, 0.1, 0.3)).startswith("these data cannot tell")
+    h = {"n_programmes": 6, "ministry_code": "MoSW", "mean_inclusion_score": 40.0, "mean_ci_low": 20.0,
+         "mean_ci_high": 60.0, "national_mean_inclusion_score": 33.0, "national_mean_ci_low": 28.0,
+         "national_mean_ci_high": 38.0, "national_n": 43}
+    text = narrative._score_sentence(h, 6)
+    assert "the national mean is 33 (95% interval 28–38), 43 programmes" in text
+    assert "no clear difference" not in text

@@ -357,7 +357,7 @@ def compare_with_national(
     are matched on ``keys`` (default: whichever of ``COMPARE_KEYS`` the table has).
     ``reading`` is cautious: a difference is read only when both sides have at least
     ``COMPARISON_MIN_N`` (5) programmes (the table's ``n``) and their 95% intervals do
-    not overlap; otherwise "no clear difference"; no rank is ever computed.
+    not overlap; otherwise "these data cannot tell"; no rank is ever computed.
     """
     keys = list(keys) if keys is not None else [k for k in COMPARE_KEYS if k in table.columns]
     national = table[table["scope"] == "national"]
@@ -383,7 +383,7 @@ def compare_with_national(
         [~enough, ~have, overlap, value > nat_value],
         [f"fewer than {COMPARISON_MIN_N} programmes: not compared",
          "no interval on one side: not compared",
-         "no clear difference from the national figure (intervals overlap)",
+         "these data cannot tell (intervals overlap)",
          "above the national figure (intervals do not overlap)"],
         "below the national figure (intervals do not overlap)",
     )

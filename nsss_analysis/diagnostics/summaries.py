@@ -11,8 +11,10 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from nsss_analysis.diagnostics.budgets import (
+    NO_BUDGET_YEAR,
     budget_gender_share,
     budget_plausibility,
+    budget_years,
     programme_budgets,
     resolve_fiscal_year,
     women_beneficiary_share,
@@ -206,7 +208,7 @@ def ministry_summary(
     name, code = (m := resolve_ministry(ministry)).name, m.code
     if not (a["ministry_code"] == code).any():
         raise NsssError(f"ministry {ministry!r} ({code}): no assessed programmes in the processed tables")
-    fy = resolve_fiscal_year(b, code, fiscal_year)
+    fy = page_fiscal_year(b, code, fiscal_year)
 
     def own(df: pd.DataFrame | None) -> pd.DataFrame | None:
         return None if df is None else df[df["ministry_code"] == code].reset_index(drop=True)
@@ -226,7 +228,7 @@ def ministry_summary(
     programmes = own(scores)
     return {
         "about": pd.DataFrame(
-            {"ministry": [name], "ministry_code": [code], "fiscal_year": [fy],
+            {"ministry": [name], "ministry_code": [code], "fiscal_year": [_named(fy)],
              "n_programmes": [len(programmes)]}
         ).astype({"ministry": "str", "ministry_code": "str", "fiscal_year": "str"}),
         "programmes": programmes,
@@ -284,9 +286,9 @@ def national_summary(tables: Tables, fiscal_year: str | None = None) -> dict[str
     tables = counted.current
     scores, a, b = tables.scores, tables.assessments, tables.budgets
     recs = _current_recommendations(tables)
-    fy = resolve_fiscal_year(b, None, fiscal_year)
+    fy = page_fiscal_year(b, None, fiscal_year)
     about = pd.DataFrame({
-        "fiscal_year": [fy], "n_programmes": [len(scores)],
+        "fiscal_year": [_named(fy)], "n_programmes": [len(scores)],
         "n_ministries": [a["ministry_code"].nunique()],
     }).astype({"fiscal_year": "str"})
     return {"about": about, "programmes": scores} | _stacked(
@@ -334,12 +336,15 @@ def headline_figures(tables, ministry: str | None = None, fiscal_year: str | Non
     k = int(levels.isin(GENDER_SPECIFIC_OR_TRANSFORMATIVE).sum())
     n_transformative = int((levels == TRANSFORMATIVE).sum())
     low, high = wilson_interval(k, n) if n else (math.nan, math.nan)
-    fy = resolve_fiscal_year(budgets, code, fiscal_year) if budgets is not None else fiscal_year
+    fy = page_fiscal_year(budgets, code, fiscal_year) if budgets is not None else fiscal_year
     budget = budget_gender_share(own, budgets, by, fiscal_year=fy) if n else None
+    years = budget_years(budgets, code) if budgets is not None and fy == NO_BUDGET_YEAR else None
     b = _row_of(budget, code)
     m = _row_of(mean_score(own, by) if n else None, code)
     national = mean_score(scores, "national").iloc[0] if len(scores) else {}
     recs = _current_recommendations(tables)
+    # quick wins quote (and, nationally, are chosen by) the page's budget year only
+    recs = _with_budget_of_year(recs, budgets, fy)
     if code is not None:
         wins = quick_wins(recs[recs["ministry_code"] == code], n=2)
     else:
@@ -358,7 +363,13 @@ def headline_figures(tables, ministry: str | None = None, fiscal_year: str | Non
         "ci_low": _float(low),
         "ci_high": _float(high),
         "small_n": n < SMALL_N,
-        "fiscal_year": None if is_missing(b.get("fiscal_year")) else str(b.get("fiscal_year")),
+        "fiscal_year": (None if is_missing(b.get("fiscal_year")) or b.get("fiscal_year") == NO_BUDGET_YEAR
+                        else str(b.get("fiscal_year"))),
+        "no_budget_year": years is not None and bool(len(years)),
+        "budget_years": [] if years is None else [
+            {"fiscal_year": str(r["fiscal_year"]), "budget_crore": float(r["budget_crore"]),
+             "n_programmes": int(r["n_programmes"])} for r in years.to_dict("records")],
+        "n_programmes_with_any_budget": 0 if years is None or not len(years) else int(years["n_with_budget"].iloc[0]),
         "budget_share": _float(b.get("share")),
         "budget_total_crore": _float(b.get("budget_total")),
         "budget_gender_crore": _float(b.get("budget_gender_specific_or_transformative")),
@@ -388,6 +399,35 @@ def headline_figures(tables, ministry: str | None = None, fiscal_year: str | Non
             for r in wins.to_dict("records")
         ],
     }
+
+
+def page_fiscal_year(budgets: pd.DataFrame | None, code: str | None, fiscal_year: str | None) -> str | None:
+    """The fiscal year of a page's budget figures: ``fiscal_year`` when given, else the
+    budget year of the rule (:func:`~nsss_analysis.diagnostics.budgets.resolve_fiscal_year`);
+    ``NO_BUDGET_YEAR`` when the unit has budgets but no year qualifies (every share of
+    the page is then empty), None when it has no budget at all."""
+    fy = resolve_fiscal_year(budgets, code, fiscal_year)
+    if fy is None and budgets is not None and len(budget_years(budgets, code)):
+        return NO_BUDGET_YEAR
+    return fy
+
+
+def _named(fy: str | None) -> str | None:
+    return None if fy == NO_BUDGET_YEAR else fy
+
+
+def _with_budget_of_year(recs: pd.DataFrame, budgets: pd.DataFrame | None, fy: str | None) -> pd.DataFrame:
+    """``recs`` with ``budget_crore`` (and ``fiscal_year``) of the page's budget year
+    only: null where the programme has no figure that year, or no year qualifies."""
+    if recs is None or not len(recs) or "budget_crore" not in recs.columns:
+        return recs
+    from nsss_analysis.diagnostics.units import programme_key
+
+    money = programme_budgets(budgets, fy) if fy else programme_budgets(None)
+    amount = money.set_index(["ministry_code", "programme_key"])["budget_crore"]
+    idx = pd.MultiIndex.from_arrays([recs["ministry_code"], programme_key(recs)])
+    out = recs.assign(budget_crore=amount.reindex(idx).to_numpy(dtype="float64"))
+    return out.assign(fiscal_year=fy) if "fiscal_year" in recs.columns else out
 
 
 def round_counts(assessments: pd.DataFrame) -> dict[str, int]:

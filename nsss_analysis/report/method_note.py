@@ -280,10 +280,13 @@ def method_note(language: str | None = None) -> str:
                  "flagged, never corrected, and left out of totals.").format(
             tolerance=w.g(PLAUSIBILITY_LOG10_TOLERANCE), low=w.g(low), high=w.g(high)),
         "- " + _("**Comparisons** (\"above\", \"below\", \"higher\"): stated only when both units have at least "
-                 "{min_n} programmes and their 95% intervals do not overlap; otherwise \"no clear difference\", "
-                 "or nothing. No ministry is ranked.").format(min_n=w.n(COMPARISON_MIN_N)),
+                 "{min_n} programmes and their 95% intervals do not overlap; otherwise \"these data cannot tell\" "
+                 "(with a handful of programmes the test has little power: no difference is not a finding), "
+                 "or nothing; the national figure is quoted with its own interval. No ministry is ranked.").format(
+            min_n=w.n(COMPARISON_MIN_N)),
         "- " + _("**Districts** (MIS extracts): a funnel plot of each district's women's share against its "
-                 "number of beneficiaries, with 95% and 99.8% limits around the national share; a district is "
+                 "number of beneficiaries, with exact binomial 95% and 99.8% limits around the national share; "
+                 "a district is "
                  "named only when outside the 99.8% limits, with its n. No range \"from X to Y\" across "
                  "districts is printed: at small n the extremes are chance."),
         "- " + _("**MIS counts**: a beneficiary with a valid sex counts in the sex totals and women's share "

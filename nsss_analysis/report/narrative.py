@@ -168,6 +168,8 @@ def _budget_sentence(headline: dict, k: int) -> str:
     ministry = bool(headline.get("ministry_code"))
     flagged = int(headline.get("n_allocations_flagged") or 0)
     excluding = _excluding(flagged, headline.get("flags_left_out"))
+    if headline.get("no_budget_year"):
+        return _no_budget_year_sentence(headline)
     if not (fy and not is_missing(total) and total > 0):
         return (_("No budget is on record for the ministry's programmes, so the share of budget they "
                   "carry cannot be given.") if ministry else
@@ -197,6 +199,21 @@ def _budget_sentence(headline: dict, k: int) -> str:
     return text.format(fiscal_year=_year(fy), share=percent(headline["budget_share"]),
                        gender=crore(headline["budget_gender_crore"]), total=crore(total),
                        programmes=programmes, excluding=excluding)
+
+
+def _no_budget_year_sentence(headline: dict) -> str:
+    """No fiscal year qualifies as the page's budget year: the amounts and counts per
+    year, and why no share is given."""
+    years = headline.get("budget_years") or []
+    per_year = "; ".join(
+        _("FY {fiscal_year}: {total}, {programmes}").format(
+            fiscal_year=_year(y["fiscal_year"]), total=crore(y["budget_crore"]),
+            programmes=ngettext("{n} programme", "{n} programmes", y["n_programmes"]).format(
+                n=_count(y["n_programmes"])))
+        for y in sorted(years, key=lambda y: y["fiscal_year"], reverse=True))
+    return _("No fiscal year has budget figures for at least half of the {n} programmes with a budget on record "
+             "and at least {min_n} of them, so no budget share is given; the amounts on record are {per_year}.").format(
+        n=_count(headline.get("n_programmes_with_any_budget") or 0), min_n=_int(SMALL_N), per_year=per_year)
 
 
 def _quick_wins_sentence(headline: dict) -> str:
@@ -243,12 +260,16 @@ def _score_sentence(headline: dict, n: int) -> str | None:
         (n, headline.get("mean_ci_low"), headline.get("mean_ci_high")),
         (headline.get("national_n", 0), headline.get("national_mean_ci_low"),
          headline.get("national_mean_ci_high")))
+    national_spread = interval(headline.get("national_mean_ci_low"), headline.get("national_mean_ci_high"),
+                               as_percent=False)
+    national_text = _("{mean}{interval}, {programmes}").format(
+        mean=_fixed(national), interval=national_spread, programmes=_programmes(int(headline.get("national_n") or 0)))
     if verdict:
         return _("The mean gender inclusion score is {mean} of 100{interval}; the national mean is "
                  "{national} ({verdict}).").format(mean=_fixed(mean), interval=spread,
-                                                   national=_fixed(national), verdict=verdict)
+                                                   national=national_text, verdict=verdict)
     return _("The mean gender inclusion score is {mean} of 100{interval}; the national mean is "
-             "{national}.").format(mean=_fixed(mean), interval=spread, national=_fixed(national))
+             "{national}.").format(mean=_fixed(mean), interval=spread, national=national_text)
 
 
 def disputed_sentence(headline: dict) -> str:
@@ -325,7 +346,8 @@ def _excluding(flagged: int, flags: object) -> str:
 def compare_units(unit: tuple, other: tuple) -> str:
     """The reading of a difference between two units, each ``(n, ci_low, ci_high)``:
     "above"/"below" only when both have at least ``COMPARISON_MIN_N`` programmes and
-    the 95% intervals do not overlap; "no clear difference" otherwise; "" when either
+    the 95% intervals do not overlap; "these data cannot tell" otherwise (with a
+    handful of programmes the test has little power: no difference is not a finding); "" when either
     has too few programmes to compare. A clause, in the current language."""
     (n, low, high), (n2, low2, high2) = unit, other
     if is_missing(n) or is_missing(n2) or int(n) < COMPARISON_MIN_N or int(n2) < COMPARISON_MIN_N:
@@ -336,7 +358,7 @@ def compare_units(unit: tuple, other: tuple) -> str:
         return _("above the national figure: the 95% intervals do not overlap")
     if float(high) < float(low2):
         return _("below the national figure: the 95% intervals do not overlap")
-    return _("no clear difference from the national figure")
+    return _("these data cannot tell whether it differs from the national figure: the 95% intervals overlap")
 
 
 # --- readings of the ministry figures ------------------------------------------------------
@@ -622,11 +644,11 @@ def mean_score_reading(mean_score, scope: str = "ministry") -> str:
     below = int((enough["ci_high"] < row["ci_low"]).sum()) if row["n"] >= COMPARISON_MIN_N else 0
     text = (_("The national mean gender inclusion score is {mean} of 100{interval} over {programmes}; of the "
               "{k} ministries with at least {min_n} scored programmes, {above} lie above it and {below} below "
-              "it (95% intervals apart), the others show no clear difference; {few} ministries have too few "
+              "it (95% intervals apart); for the others these data cannot tell; {few} ministries have too few "
               "programmes to compare.") if scope == "ministry" else
             _("The national mean gender inclusion score is {mean} of 100{interval} over {programmes}; of the "
               "{k} clusters with at least {min_n} scored programmes, {above} lie above it and {below} below "
-              "it (95% intervals apart), the others show no clear difference; {few} clusters have too few "
+              "it (95% intervals apart); for the others these data cannot tell; {few} clusters have too few "
               "programmes to compare."))
     return text.format(**values, k=_int(len(enough)), min_n=_int(COMPARISON_MIN_N), above=_int(above),
                        below=_int(below), few=_int(len(units) - len(enough)))
