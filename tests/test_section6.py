@@ -257,3 +257,53 @@ def test_a_comparison_quotes_the_national_figure_with_its_interval_and_never_say
     text = narrative._score_sentence(h, 6)
     assert "the national mean is 33 (95% interval 28–38), 43 programmes" in text
     assert "no clear difference" not in text
+
+
+# --- comparators counted the same way as the unit -----------------------------------------------
+
+def test_a_small_ministry_is_compared_with_the_nation_in_the_current_round_only():
+    from nsss_analysis.diagnostics.scoring import score_programmes
+    from nsss_analysis.diagnostics.summaries import ministry_summary
+    from nsss_analysis.io import Tables
+    from nsss_analysis.report import cards
+
+    small = _forms(3, "2023-24", "MoSW 2024.xlsx")
+    other = {"ministry": "Ministry of Women and Children Affairs", "ministry_code": "MoWCA"}
+    new = _forms(6, "2023-24", "MoWCA 2024.xlsx").assign(**other, programme=lambda d: "W" + d["programme"])
+    baseline = new.assign(source_file="MoWCA 2019.xlsx", assessment_round="2018-19")  # counted in 2018-19 only
+    a = pd.concat([small, new, baseline], ignore_index=True)
+    tables = Tables(assessments=a, scores=score_programmes(a))  # as loaded: scores of every round
+    summary = ministry_summary(tables, "MoSW")
+    html = str(cards.national_comparison(summary, tables, "MoSW")[0].data)
+    assert "of 9 (" in html and "of 15" not in html
+    assert "95% interval" in html  # the national figure with its own interval
+
+
+# --- counts by lineage ----------------------------------------------------------------------------
+
+def test_a_shared_file_counts_once_and_its_quarantined_lines_go_to_the_ministry_they_name():
+    from nsss_analysis.diagnostics.indicators import data_quality
+    from nsss_analysis.diagnostics.tracker import submission_tracker, tracker_summary
+    from nsss_analysis.reference.i18n import translator
+    from nsss_analysis.report import narrative
+
+    other = {"ministry": "Ministry of Women and Children Affairs", "ministry_code": "MoWCA"}
+    mosw = _forms(2, "2023-24", "joint.xlsx")
+    mowca = _forms(2, "2023-24", "joint.xlsx").assign(**other, source_row=lambda d: d["source_row"] + 10)
+    a = pd.concat([mosw, mowca], ignore_index=True)
+    q = pd.DataFrame({"source_file": "joint.xlsx", "source_sheet": "Programmes", "source_row": [20, 21],
+                      "column": [None, None],
+                      "value": ["Ministry of Social Welfare | Rural Social Services | 2010-11 | ongoing",
+                                "Total | 4 programmes"],
+                      "reason": "row not used: synthetic", "reason_id": "", "reason_values": ""})
+    dq = data_quality(a, q, None, "ministry").set_index("ministry_code")
+    assert dq.loc["MoSW", "n_quarantined"] == 1 and dq.loc["MoWCA", "n_quarantined"] == 0
+    assert dq.loc["MoWCA", "n_quarantined_shared_unnamed"] == 1
+    said = " ".join(narrative.data_quality_sentences(dq.reset_index().loc[[1]]))
+    assert "No line of the submissions was quarantined" not in said and "shares with other ministries" in said
+    assert data_quality(a, q, None, "national").iloc[0]["n_quarantined"] == 2
+    tracker = submission_tracker(a, None, q, {"MoSW": "Ministry of Social Welfare",
+                                              "MoWCA": "Ministry of Women and Children Affairs"})
+    first = tracker_summary(tracker, translator("en"))[0]
+    assert first.startswith("2 ministries and divisions sent 1 assessment file(s): 4 programme rows accepted, "
+                            "2 rows of those files quarantined"), first

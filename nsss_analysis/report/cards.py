@@ -24,6 +24,7 @@ from functools import cache
 import pandas as pd
 
 from nsss_analysis.diagnostics.budgets import budget_plausibility
+from nsss_analysis.diagnostics.intervals import wilson_interval
 from nsss_analysis.diagnostics.recommendations import ITEM_FOLLOWUP, action_in_words
 from nsss_analysis.diagnostics.rubric import GENDER_SPECIFIC_OR_TRANSFORMATIVE, SMALL_N
 from nsss_analysis.diagnostics.summaries import count_once, disputed_of
@@ -49,7 +50,7 @@ from nsss_analysis.report.display import MISSING, escape, figure
 from nsss_analysis.report.downloads import links_html
 from nsss_analysis.report.labels import ITEM_LABELS, label
 from nsss_analysis.report.level_rule import level_rule_in_words
-from nsss_analysis.report.wording import join_words
+from nsss_analysis.report.wording import count_share, join_words
 
 #: One line per level, where a level name is first used (the scale is the WHO Gender
 #: Responsive Assessment Scale; its name stays in the method note).
@@ -236,24 +237,27 @@ def asks(plan: pd.DataFrame, n: int = FIRST_ASKS) -> list[str]:
 
 
 def national_in_counts(scores_all: pd.DataFrame, own: pd.DataFrame, unit: str) -> str:
-    """The national comparison of a small unit, as one sentence in counts."""
+    """The national comparison of a small unit, as one sentence in counts; the national
+    figure is counted the same way as the unit's (``scores_all``: each programme once,
+    in its latest round) and printed with its own interval."""
     strong = scores_all["level"].isin(GENDER_SPECIFIC_OR_TRANSFORMATIVE)
     mine = own["level"].isin(GENDER_SPECIFIC_OR_TRANSFORMATIVE)
+    k, n_all = int(strong.sum()), len(scores_all)
+    low, high = wilson_interval(k, n_all) if n_all else (math.nan, math.nan)
     values = {"mine": _number(int(mine.sum())), "programmes": _programmes(len(own)), "unit": unit,
-              "strong": _number(int(strong.sum())), "all": _number(len(scores_all)),
-              "small_n": _digits(SMALL_N)}
+              "national": count_share(k, n_all, low, high), "small_n": _digits(SMALL_N)}
     if is_small(own):
         text = ngettext("{mine} of {programmes} of {unit} is gender-specific or gender-transformative, against "
-                        "{strong} of {all} across all ministries; with fewer than {small_n} programmes no share "
-                        "or interval is drawn.",
+                        "{national} across all ministries (each programme once, in its latest round); with fewer "
+                        "than {small_n} programmes no share or interval is drawn.",
                         "{mine} of {programmes} of {unit} are gender-specific or gender-transformative, against "
-                        "{strong} of {all} across all ministries; with fewer than {small_n} programmes no share "
-                        "or interval is drawn.", len(own))
+                        "{national} across all ministries (each programme once, in its latest round); with fewer "
+                        "than {small_n} programmes no share or interval is drawn.", len(own))
     else:
         text = ngettext("{mine} of {programmes} of {unit} is gender-specific or gender-transformative, against "
-                        "{strong} of {all} across all ministries.",
+                        "{national} across all ministries (each programme once, in its latest round).",
                         "{mine} of {programmes} of {unit} are gender-specific or gender-transformative, against "
-                        "{strong} of {all} across all ministries.", len(own))
+                        "{national} across all ministries (each programme once, in its latest round).", len(own))
     return text.format(**values)
 
 
@@ -627,7 +631,9 @@ def national_comparison(summary: Mapping[str, pd.DataFrame], tables: Tables, uni
     at least ``SMALL_N`` programmes; otherwise one sentence in counts, and no chart."""
     own = summary["programmes"]
     if is_small(own):
-        return [_display(f"<p>{escape(national_in_counts(tables.scores, own, unit))}</p>")]
+        # the nation counted the same way as the unit: each programme once, in its latest round
+        national = count_once(tables).current.scores
+        return [_display(f"<p>{escape(national_in_counts(national, own, unit))}</p>")]
     return [
         figure(figures.level_comparison(summary["level_shares"]), narrative.level_reading(summary["level_shares"])),
         figure(figures.item_yes_comparison(summary["item_yes_shares"]),

@@ -553,6 +553,14 @@ def data_quality_sentences(data_quality, budget_plausibility=None) -> list[str]:
     q = row["n_quarantined"]
     if is_missing(q):
         out.append(_("Quarantined lines cannot be attributed to this unit; the national overview counts them."))
+    elif int(q) == 0 and not is_missing(row.get("n_quarantined_shared_unnamed")) \
+            and int(row.get("n_quarantined_shared_unnamed") or 0):
+        out.append(ngettext(
+            "No quarantined line names the ministry; {n} line of files it shares with other ministries was "
+            "quarantined without naming a ministry (the national overview counts it).",
+            "No quarantined line names the ministry; {n} lines of files it shares with other ministries were "
+            "quarantined without naming a ministry (the national overview counts them).",
+            int(row["n_quarantined_shared_unnamed"])).format(n=_count(row["n_quarantined_shared_unnamed"])))
     elif int(q) == 0:
         out.append(_("No line of the submissions was quarantined."))
     elif row["scope"] == "ministry":
