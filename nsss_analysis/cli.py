@@ -73,6 +73,14 @@ def build_parser() -> argparse.ArgumentParser:
     _strict_option(b)
     _report_options(b)
 
+    g = sub.add_parser("progress", help="read the returned action plans (<raw>/action-plans/)",
+                       description="Read the action plans the ministries returned, in <raw>/action-plans/, "
+                                   "and write action_progress.parquet (run after `nsss score`).")
+    _raw_option(g)
+    g.add_argument("--processed", type=Path, default=PROCESSED_DIR, metavar="FOLDER",
+                   help="folder of the processed tables, read and written (default: %(default)s)")
+    _wait_option(g)
+
     f = sub.add_parser("beneficiaries", help="coverage by sex from MIS extracts")
     f.add_argument("files", type=Path, nargs="+", metavar="FILE",
                    help="MIS beneficiary extracts, .csv or .parquet (one or more)")
@@ -80,6 +88,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="folder of the processed tables; coverage tables are written there (default: %(default)s)")
     f.add_argument("--memory-limit", default="1GB", help="DuckDB memory limit, a size such as 512MB or 2GB (default: %(default)s)")
     _wait_option(f)
+
+    e = sub.add_parser("explain", help='where a figure of a report comes from: nsss explain <slug> "58%%"')
+    e.add_argument("slug", help="the report: its file name or the start of it (mosw), or <fy>/<slug>")
+    e.add_argument("figure", help="the figure as printed (58%%, Tk 1,259 crore) or a claim id")
+    e.add_argument("--reports", type=Path, default=REPORTS_DIR, help="the reports folder (default: reports/)")
     return p
 
 
@@ -169,10 +182,14 @@ def _dispatch(args: argparse.Namespace) -> int:
         return commands.run_clean(args.raw, args.out, strict=args.strict, wait=args.wait)
     if args.command == "score":
         return commands.run_score(args.processed, wait=args.wait)
+    if args.command == "progress":
+        return commands.run_progress(args.raw, args.processed, wait=args.wait)
     if args.command == "build":
         return commands.run_build(args.raw, report_request(args), strict=args.strict)
     if args.command == "beneficiaries":
         return commands.run_beneficiaries(args.files, args.out, memory_limit=args.memory_limit, wait=args.wait)
+    if args.command == "explain":
+        return commands.run_explain(args.slug, args.figure, args.reports)
     build_parser().print_help()
     return 2
 

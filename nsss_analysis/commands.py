@@ -22,6 +22,7 @@ from nsss_analysis.diagnostics.recommendations import recommendations
 from nsss_analysis.diagnostics.schemas import validate_output
 from nsss_analysis.diagnostics.summaries import all_indicators, count_once
 from nsss_analysis.errors import NsssError, UsageError
+from nsss_analysis.intake.action_plans import ACTION_PLANS_FOLDER, read_action_plans, validate_progress
 from nsss_analysis.intake.clean import CleanResult, clean_raw
 from nsss_analysis.intake.files import raw_digest
 from nsss_analysis.intake.raw_hashes import RAW_HASHES_FILE, raw_digests_json
@@ -43,6 +44,8 @@ from nsss_analysis.mis.coverage import WOMEN_SHARE_FILE, women_share_by_programm
 from nsss_analysis.mis.extracts import default_extracts
 from nsss_analysis.mis.schemas import validate_coverage
 from nsss_analysis.reference.vocab import LEVELS
+from nsss_analysis.report.claims import explain, load
+from nsss_analysis.runner.claims_file import ledgers_of
 from nsss_analysis.runner.lock import BuildLock, lock_path
 from nsss_analysis.runner.request import EXIT_QUARANTINED, ReportRequest
 from nsss_analysis.runner.run import run_reports
@@ -246,6 +249,41 @@ def _score(processed_dir: Path) -> int:
 
 
 
+#: The returned plans' tables (``nsss progress``).
+PROGRESS_FILE = "action_progress.parquet"
+PROGRESS_QUARANTINE_FILE = "action_progress_quarantine.csv"
+
+
+def run_progress(raw_dir: Path | str, processed_dir: Path | str, wait: float | None = None) -> int:
+    """``nsss progress``: read the returned action plans in ``<raw>/action-plans/``
+    against ``recommendations.parquet`` and write ``action_progress.parquet`` and
+    ``action_progress_quarantine.csv`` (every row read is in one of them), together."""
+    processed_dir = Path(processed_dir)
+    with BuildLock(lock_path(processed_dir), wait=wait, command="nsss progress"):
+        _prepare(processed_dir)
+        return _progress(Path(raw_dir), processed_dir)
+
+
+def _progress(raw_dir: Path, processed_dir: Path) -> int:
+    source = current_generation(processed_dir)
+    recs = read_required("recommendations", source)
+    progress, quarantine, returns = read_action_plans(raw_dir, recs)
+    progress = validate_progress(progress)
+    with NewGeneration(processed_dir, "progress") as gen:
+        _write_file(gen.dir / PROGRESS_FILE, lambda p: progress.to_parquet(p, index=False))
+        _write_file(gen.dir / PROGRESS_QUARANTINE_FILE, lambda p: p.write_bytes(_csv_bytes(quarantine)))
+    latest = progress[progress["latest"]]
+    counts = latest["status"].value_counts()
+    by_status = ", ".join(f"{s.replace('_', ' ')} {int(counts.get(s, 0))}"
+                          for s in ("not_started", "in_progress", "done", "dropped", "not_reported"))
+    print(f"progress: {len(returns)} returned plan(s) in {raw_dir / ACTION_PLANS_FOLDER}, "
+          f"{int((progress['source_row'].notna()).sum())} row(s) read, {len(quarantine)} quarantined; "
+          f"{len(latest)} action(s) of {latest['ministry_code'].nunique()} ministr"
+          f"{'y' if latest['ministry_code'].nunique() == 1 else 'ies'}: {by_status}")
+    print(f"wrote {PROGRESS_FILE} and {PROGRESS_QUARANTINE_FILE} to {processed_dir}")
+    return 0
+
+
 def run_beneficiaries(files: Sequence[Path | str], out_dir: Path | str, memory_limit: str = "1GB",
                       wait: float | None = None) -> int:
     """``nsss beneficiaries FILE...``: read the extracts and write
@@ -291,8 +329,28 @@ def run_template(out: Path | str, language: str | None = None) -> int:
     return 0
 
 
+def run_explain(slug: str, figure: str, reports_dir: Path | str) -> int:
+    """``nsss explain <slug> "58%"``: where a printed figure comes from, read from the
+    report's ``<slug>.claims.json`` (every language and year of that report)."""
+    files = ledgers_of(Path(reports_dir), slug)
+    if not files:
+        raise UsageError(f"{reports_dir}: no report {slug!r} with a claims ledger (run nsss reports first)")
+    found = False
+    for path in files:
+        ledger = load(path)
+        if not ledger.find(figure):
+            continue
+        found = True
+        print(f"== {path.relative_to(reports_dir)}")
+        print(explain(figure, ledger))
+    if not found:
+        print(f"no figure printed as {figure!r} in {', '.join(str(p.relative_to(reports_dir)) for p in files)}")
+        return 1
+    return 0
+
+
 def run_build(raw_dir: Path | str, request: ReportRequest, strict: bool = False) -> int:
-    """``nsss build``: clean, score, MIS coverage (``<raw>/mis``), then the reports,
+    """``nsss build``: clean, score (with the returned action plans), MIS coverage (``<raw>/mis``), then the reports,
     all under one build lock; stops at the first stage that fails. With ``strict``,
     a build that quarantined anything renders the reports and then exits 3."""
     started = time.monotonic()
@@ -303,8 +361,11 @@ def run_build(raw_dir: Path | str, request: ReportRequest, strict: bool = False)
         if quarantined:
             code = 0
         if code == 0:
-            _stage(2, "score: scoring every programme, indicators and recommendations", started)
+            _stage(2, "score: scoring every programme, indicators and recommendations; "
+                      "reading the returned action plans", started)
             code = run_score(request.processed)
+        if code == 0:
+            code = run_progress(raw_dir, request.processed)
         extracts = default_extracts(raw_dir)
         if code == 0 and extracts:
             _stage(3, f"beneficiaries: counting {len(extracts)} MIS extract(s)", started)

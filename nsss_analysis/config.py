@@ -26,6 +26,7 @@ TABLES = {
     "coverage_by_sex": "coverage_by_sex.parquet",
     "coverage_quality": "coverage_quality.parquet",
     "coverage_women_share": "coverage_women_share.parquet",
+    "action_progress": "action_progress.parquet",
 }
 
 

@@ -150,6 +150,8 @@ class Tables:
     recommendations: pd.DataFrame | None = None
     coverage_by_sex: pd.DataFrame | None = None
     coverage_quality: pd.DataFrame | None = None
+    #: What the returned action plans say (``nsss progress``); None before any run.
+    action_progress: pd.DataFrame | None = None
 
 
 def read_optional(name: str, processed_dir: Path | str) -> pd.DataFrame | None:
@@ -186,7 +188,7 @@ def load_tables(processed_dir: Path | str = PROCESSED_DIR) -> Tables:
         scores=read_required("scores", processed_dir),
         **{name: read_optional(name, processed_dir)
            for name in ("budgets", "quarantine", "conflicts", "recommendations",
-                        "coverage_by_sex", "coverage_quality")},
+                        "coverage_by_sex", "coverage_quality", "action_progress")},
     )
 
 

@@ -32,9 +32,9 @@ from nsss_analysis.report.sections import recommendations_table
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 EXPECTED_PARAMETERS = {
-    "ministry_report": {"ministry", "fiscal_year", "processed_dir", "slug", "language"},
-    "cluster_report": {"cluster", "fiscal_year", "processed_dir", "slug", "language"},
-    "national_overview": {"fiscal_year", "processed_dir", "language"},
+    "ministry_report": {"ministry", "fiscal_year", "processed_dir", "slug", "language", "claims_path"},
+    "cluster_report": {"cluster", "fiscal_year", "processed_dir", "slug", "language", "claims_path"},
+    "national_overview": {"fiscal_year", "processed_dir", "language", "claims_path"},
     "exploration": {"processed_dir"},
 }
 #: Statements that are logic, which belongs in the package, not in a notebook cell.
@@ -192,7 +192,7 @@ def test_ministry_report_runs_and_states_its_findings(processed, tmp_path):
     assert "<h1>Ministry of Women and Children Affairs</h1>" in text
     assert "are synthetic" in text
     assert re.search(r"has \d+ assessed programmes?", text)
-    assert "gender-specific or gender-transformative" in text and "quick win" in text
+    assert "gender-specific or gender-transformative" in text and "What we ask of you" in text
     assert text.count("data:image/png;base64,") >= 5
     assert "Method note" in text and "Inclusion score" in text
 

@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest

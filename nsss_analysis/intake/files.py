@@ -34,7 +34,7 @@ FORM_SUFFIXES = (".xlsx", ".xlsm", ".csv")
 
 
 #: Folders of the raw area that hold other inputs (MIS extracts: `nsss beneficiaries`).
-SKIPPED_FOLDERS = ("mis",)
+SKIPPED_FOLDERS = ("mis", "action-plans")
 
 
 class FormReadError(Exception):

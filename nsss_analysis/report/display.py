@@ -17,6 +17,7 @@ the matching ``*_html`` function returns the plain string for tests and the runn
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import html
 import io
@@ -27,9 +28,9 @@ from numbers import Integral
 import matplotlib as mpl
 import pandas as pd
 
-from nsss_analysis.reference.i18n import _, current
+from nsss_analysis.reference.i18n import N_, _, current
 from nsss_analysis.reference.numbers import localise_digits, number
-from nsss_analysis.report import fonts
+from nsss_analysis.report import claims, fonts
 
 #: Shown in a table cell with no value: a dash reads as "nothing here", "nan" does not.
 MISSING = "–"
@@ -49,6 +50,7 @@ _STYLE = {
     "figure": "margin:0.8em 0 1.4em 0",
     "caption": "font-style:italic;margin-top:0.3em",
     "img": "max-width:100%;height:auto",
+    "synthetic": "color:#B2182B;font-weight:bold;margin:0.2em 0 0.6em 0",
 }
 
 
@@ -103,23 +105,36 @@ def notice(text: object):
     return paragraph(text, "notice")
 
 
+#: The one-line mark under a report's title when its data are synthetic (the full
+#: notice comes after the first screen); the figures carry the same words.
+SYNTHETIC_LINE = N_("Synthetic data: not an official assessment")
+
+
+def synthetic_mark():
+    """One short line saying the page's data are synthetic, for the top of a page."""
+    return _html(f'<p class="nsss-synthetic" style="{_STYLE["synthetic"]}">{escape(_(SYNTHETIC_LINE))}</p>')
+
+
 def warning(text: object):
     """A boxed caution (small n, no data for a section)."""
     return paragraph(text, "warning")
 
 
-def _format_cell(value: object, digits: int, language: str = "en") -> object:
+def _format_cell(value: object, digits: int, language: str = "en", column: str = "") -> object:
     """A table cell in ``language``: yes/no words, numbers with the language's digits
     and grouping, rounded half away from zero in every language (reference.numbers), so an
-    English and a Bangla table print the same figures."""
+    English and a Bangla table print the same figures. Each number is a claim of the
+    page's ledger (``where``: ``table:<column>``)."""
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, float):
         if math.isnan(value):
             return MISSING
-        return number(value, language, digits)
-    if isinstance(value, Integral) and language != "en":
-        return localise_digits(str(value), language)  # as English shows it: rounds, ranks, years
+        return str(claims.figure(value, "number", number(value, language, digits), where=f"table:{column}"))
+    if isinstance(value, Integral):
+        # as English shows it (rounds, ranks, years): no grouping
+        text = localise_digits(str(value), language) if language != "en" else str(value)
+        return str(claims.figure(int(value), "number", text, where=f"table:{column}"))
     if isinstance(value, (list, tuple)):
         return ", ".join(str(v) for v in value) if value else MISSING
     if value is None or value is pd.NA:
@@ -164,7 +179,8 @@ def table_html(
     language = current().language
     # pandas' Styler escapes every cell and header (escape="html"): form text stays text.
     styler = (
-        shown.style.format({col: (lambda v, d=decimals(col): _format_cell(v, d, language)) for col in shown.columns},  # noqa: B008
+        shown.style.format({col: functools.partial(_format_cell, digits=decimals(col), language=language, column=str(col))
+                            for col in shown.columns},
                            escape="html")
         .format_index(escape="html", axis=1)
         .hide(axis="index")
