@@ -176,9 +176,10 @@ def test_a_disputed_programme_is_out_of_counts_means_and_budget_shares_and_said(
     assert len(forms) == 2 and "Which form stands?" in html
     for score in forms["inclusion_score"]:
         assert "<td" in html and cards._number(score) in html
+    plan = pd.DataFrame(columns=["followup_answer", "rank", "programme", "item_code", "ministry_code", "action",
+                                 "action_id", "source_file", "source_row"])
     first = cards.first_screen_html("MoSW", summary["programmes"], summary["assessments"],
-                                    pd.DataFrame(columns=["followup_answer", "rank", "programme", "item_code"]),
-                                    forms)
+                                    plan, disputed=forms)
     assert "Which form stands? 1 programme came in two differing forms" in first
 
 

@@ -52,7 +52,7 @@ from nsss_analysis.diagnostics.units import (
     programme_key,
 )
 from nsss_analysis.errors import NsssError
-from nsss_analysis.reference.ministries import resolve_ministry
+from nsss_analysis.reference.ministries import match_ministry, resolve_ministry
 from nsss_analysis.reference.vocab import (
     CLUSTERS,
     DOMAINS,
@@ -356,8 +356,6 @@ def quarantine_ministries(quarantine: pd.DataFrame, assessments: pd.DataFrame) -
     in a file shared by several ministries, the ministry the line itself names (its
     ``ministry`` cell, or the first fields of a quarantined row). Aligned to
     ``quarantine``'s index."""
-    from nsss_analysis.reference.ministries import match_ministry
-
     q = quarantine
     if q is None or not len(q):
         return pd.Series(dtype="str", index=None if q is None else q.index)

@@ -56,6 +56,7 @@ from nsss_analysis.diagnostics.units import (
     _float,
     _units,
     is_missing,
+    programme_key,
 )
 from nsss_analysis.errors import NsssError
 from nsss_analysis.io import Tables
@@ -94,8 +95,6 @@ def count_once(tables: Tables) -> Counted:
     left_out = disputed_of(result)
     if not len(left_out) or tables.budgets is None or not len(tables.budgets):
         return result
-    from nsss_analysis.diagnostics.units import programme_key
-
     keys = set(zip(left_out["ministry_code"], programme_key(left_out), strict=True))
     b = tables.budgets
     keep = [k not in keys for k in zip(b["ministry_code"], programme_key(b), strict=True)]
@@ -124,8 +123,6 @@ def disputed_of(counted: Counted, code: str | None = None, latest_only: bool = T
     if code is not None:
         d = d[d["ministry_code"] == code]
     if latest_only and len(d) and "assessment_round" in d.columns:
-        from nsss_analysis.diagnostics.units import programme_key
-
         keys = set(zip(counted.current.assessments["ministry_code"], programme_key(counted.current.assessments),
                        strict=True))
         d = d[[k not in keys for k in zip(d["ministry_code"], programme_key(d), strict=True)]]
@@ -424,8 +421,6 @@ def _with_budget_of_year(recs: pd.DataFrame, budgets: pd.DataFrame | None, fy: s
     only: null where the programme has no figure that year, or no year qualifies."""
     if recs is None or not len(recs) or "budget_crore" not in recs.columns:
         return recs
-    from nsss_analysis.diagnostics.units import programme_key
-
     money = programme_budgets(budgets, fy) if fy else programme_budgets(None)
     amount = money.set_index(["ministry_code", "programme_key"])["budget_crore"]
     idx = pd.MultiIndex.from_arrays([recs["ministry_code"], programme_key(recs)])
