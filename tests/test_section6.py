@@ -308,3 +308,24 @@ def test_a_shared_file_counts_once_and_its_quarantined_lines_go_to_the_ministry_
     first = tracker_summary(tracker, translator("en"))[0]
     assert first.startswith("2 ministries and divisions sent 1 assessment file(s): 4 programme rows accepted, "
                             "2 rows of those files quarantined"), first
+
+
+# --- like-for-like trends -------------------------------------------------------------------------
+
+def test_an_answer_going_missing_is_not_a_rise():
+    from nsss_analysis.diagnostics.counting import counted_assessments
+    from nsss_analysis.diagnostics.scoring import score_programmes
+    from nsss_analysis.diagnostics.trends import trend_by_round
+    from nsss_analysis.report import narrative
+
+    old = _forms(5, "2018-19", "MoSW 2019.xlsx", gender_analysis="no")
+    new = _forms(5, "2023-24", "MoSW 2024.xlsx", gender_analysis="unknown")
+    new.loc[new["programme"] == "P1", "skills_training"] = "yes"  # one real change
+    counted, _ = counted_assessments(pd.concat([old, new], ignore_index=True))
+    result = trend_by_round(counted, score_programmes(counted))
+    pairs = result.pairs.set_index("programme")
+    assert (pairs.drop(index="P1")["change"] == 0).all()  # the old code read no -> unknown as a rise
+    assert pairs.loc["P1", "change"] > 0 and result.summary["n_up"] == 1
+    assert (pairs["items_became_unknown"] == "gender_analysis").all()
+    text = narrative.trend_reading(result)
+    assert "became unknown in the later round" in text and "not counted as a fall or rise" in text

@@ -763,7 +763,36 @@ def _no_trend(trend) -> str:
 
 def trend_reading(trend) -> str:
     """The paired trend: how many programmes are paired, each change named (fewer than
-    5 pairs) or the summary of change with its interval (5 or more)."""
+    5 pairs) or the summary of change with its interval (5 or more), then how scores
+    are compared (like for like) and which answers became unknown."""
+    text = _trend_reading(trend)
+    pairs = getattr(trend, "pairs", None) if trend is not None and trend.ok else None
+    note = like_for_like_note(pairs)
+    return f"{text} {note}" if note else text
+
+
+def like_for_like_note(pairs) -> str:
+    """How a change between rounds is measured, and the answers that went missing
+    (never read as a fall or rise); empty without pairs."""
+    if pairs is None or not len(pairs) or "items_became_unknown" not in pairs.columns:
+        return ""
+    gone = [(r["programme"], [i for i in str(r["items_became_unknown"]).split("; ") if i])
+            for r in pairs.to_dict("records")]
+    gone = [(p, items) for p, items in gone if items]
+    lead = _("Each programme's scores are compared over the items answered in both rounds.")
+    if not gone:
+        return lead
+    n = sum(len(items) for _p, items in gone)
+    listed = "; ".join(f"{display_name('programme', p)}: {join_words([label_in_sentence(i) for i in items])}"
+                       for p, items in gone)
+    return lead + " " + ngettext(
+        "{n} answer became unknown in the later round and is left out of both rounds' scores, not counted as a "
+        "fall or rise ({items}).",
+        "{n} answers became unknown in the later round and are left out of both rounds' scores, not counted as a "
+        "fall or rise ({items}).", n).format(n=_count(n), items=listed)
+
+
+def _trend_reading(trend) -> str:
     if trend is None:
         return _("No trend.")
     if not trend.ok:
