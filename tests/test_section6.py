@@ -329,3 +329,23 @@ def test_an_answer_going_missing_is_not_a_rise():
     assert (pairs["items_became_unknown"] == "gender_analysis").all()
     text = narrative.trend_reading(result)
     assert "became unknown in the later round" in text and "not counted as a fall or rise" in text
+
+
+# --- unknowns in headlines ------------------------------------------------------------------------
+
+def test_a_headline_with_many_unknowns_gives_the_count_read_both_ways():
+    from nsss_analysis.diagnostics.summaries import headline_figures
+    from nsss_analysis.io import Tables
+    from nsss_analysis.report import narrative
+
+    a = _forms(5, "2023-24", "MoSW 2024.xlsx", empowerment_objective="unknown", empowerment_actions="unknown")
+    h = headline_figures(Tables(assessments=a), "MoSW")
+    assert (h["n_answers"], h["n_unknown"]) == (50, 10) and h["unknown_said"]
+    k = h["n_gender_specific_or_transformative"]
+    assert h["k_if_unknown_no"] <= k < h["k_if_unknown_yes"] == 5  # an objective at yes makes each specific
+    text = " ".join(narrative.headline_sentences(h))
+    assert (f"10 of 50 answers behind this count are unknown; with every unknown read as no, "
+            f"{h['k_if_unknown_no']} of 5 programmes would be") in text and "5 of 5 with every unknown read as yes" in text
+    few = headline_figures(Tables(assessments=_forms(5, "2023-24", "MoSW 2024.xlsx", graduation="unknown")), "MoSW")
+    assert not few["unknown_said"]  # 5 of 50: not more than 1 in 10
+    assert "behind this count are unknown" not in " ".join(narrative.headline_sentences(few))

@@ -61,6 +61,7 @@ from nsss_analysis.diagnostics.units import (
 from nsss_analysis.errors import NsssError
 from nsss_analysis.io import Tables
 from nsss_analysis.reference.ministries import resolve_ministry
+from nsss_analysis.reference.vocab import ITEMS
 
 
 @dataclass(frozen=True)
@@ -347,6 +348,9 @@ def headline_figures(tables, ministry: str | None = None, fiscal_year: str | Non
     else:
         wins = quick_wins(recs, n=1).sort_values("budget_crore", ascending=False, na_position="last").head(2)
     disputed = disputed_of(counted, code)
+    own_rows = tables.assessments if code is None else \
+        tables.assessments[tables.assessments["ministry_code"] == code]
+    bounds = unknown_bounds(own_rows)
     return {
         "unit": unit,
         "ministry_code": code,
@@ -356,6 +360,11 @@ def headline_figures(tables, ministry: str | None = None, fiscal_year: str | Non
         "n_gender_specific": k - n_transformative,
         "n_gender_transformative": n_transformative,
         "n_gender_specific_or_transformative": k,
+        "n_answers": bounds["n_answers"],
+        "n_unknown": bounds["n_unknown"],
+        "unknown_said": bool(bounds["n_answers"]) and bounds["n_unknown"] > UNKNOWN_SHARE_SAID * bounds["n_answers"],
+        "k_if_unknown_no": bounds["k_if_no"],
+        "k_if_unknown_yes": bounds["k_if_yes"],
         "share": k / n if n >= SMALL_N else math.nan,
         "ci_low": _float(low),
         "ci_high": _float(high),
@@ -399,6 +408,29 @@ def headline_figures(tables, ministry: str | None = None, fiscal_year: str | Non
             for r in wins.to_dict("records")
         ],
     }
+
+
+#: Above this share of unknown answers behind a headline count, the headline gives the
+#: count's bounds (every unknown read as ``no``, then as ``yes``).
+UNKNOWN_SHARE_SAID = 0.1
+
+
+def unknown_bounds(assessments: pd.DataFrame) -> dict[str, int]:
+    """The unknown answers behind the count of gender-specific or transformative
+    programmes, and what the count would be with every unknown answer read as ``no``
+    and as ``yes`` (each programme rescored): ``n_answers``, ``n_unknown``,
+    ``k_if_no``, ``k_if_yes``."""
+    if assessments is None or not len(assessments):
+        return {"n_answers": 0, "n_unknown": 0, "k_if_no": 0, "k_if_yes": 0}
+    answers = assessments[list(ITEMS)].fillna("unknown").astype("str")
+    n_unknown = int(answers.eq("unknown").sum().sum())
+    counts = {}
+    for reading in ("no", "yes"):
+        read = assessments.assign(**{i: answers[i].replace("unknown", reading) for i in ITEMS})
+        levels = score_programmes(read)["level"]
+        counts[reading] = int(levels.isin(GENDER_SPECIFIC_OR_TRANSFORMATIVE).sum())
+    return {"n_answers": int(answers.size), "n_unknown": n_unknown,
+            "k_if_no": counts["no"], "k_if_yes": counts["yes"]}
 
 
 def page_fiscal_year(budgets: pd.DataFrame | None, code: str | None, fiscal_year: str | None) -> str | None:

@@ -305,6 +305,19 @@ def _score_sentence(headline: dict, n: int) -> str | None:
              "{national}.").format(mean=mean_text, interval=spread, national=national_text)
 
 
+def unknown_sentence(headline: dict) -> str:
+    """Where more than 1 in 10 answers behind the headline count are unknown: how many,
+    and the count with every unknown read as no and as yes; empty otherwise."""
+    if not headline.get("unknown_said"):
+        return ""
+    n = int(headline["n_programmes"])
+    return _("{unknown} of {answers} answers behind this count are unknown; with every unknown read as no, "
+             "{k_no} of {n} programmes would be gender-specific or gender-transformative, and {k_yes} of {n} "
+             "with every unknown read as yes.").format(
+        unknown=_count(headline["n_unknown"]), answers=_count(headline["n_answers"]),
+        k_no=_count(headline["k_if_unknown_no"]), k_yes=_count(headline["k_if_unknown_yes"]), n=_count(n))
+
+
 def disputed_sentence(headline: dict) -> str:
     """The programmes left out because two differing forms were received and nothing
     tells which is the later one, named, with the question to the ministry; empty when
@@ -341,6 +354,9 @@ def headline_sentences(headline: dict) -> list[str]:
                       round=rounds[0] if len(rounds) == 1 else None,
                       programmes=headline.get("programme_keys")):
         sentences = [_first_sentence(headline)]
+        unknown = unknown_sentence(headline)
+        if unknown:
+            sentences.append(unknown)
         disputed = disputed_sentence(headline)
         if disputed:
             sentences.append(disputed)
