@@ -349,3 +349,42 @@ def test_a_headline_with_many_unknowns_gives_the_count_read_both_ways():
     few = headline_figures(Tables(assessments=_forms(5, "2023-24", "MoSW 2024.xlsx", graduation="unknown")), "MoSW")
     assert not few["unknown_said"]  # 5 of 50: not more than 1 in 10
     assert "behind this count are unknown" not in " ".join(narrative.headline_sentences(few))
+
+
+# --- denominators under 5 in the MIS: counts, in text and charts --------------------------------
+
+def _mis_few_men():
+    """Synthetic MIS tables: 1,000 women and 4 men in one programme."""
+    channels = pd.DataFrame({"programme": "X", "fiscal_year": "2023-24",
+                             "sex": ["female", "female", "male", "male"],
+                             "payment_channel": ["mobile", "bank", "mobile", "bank"],
+                             "beneficiaries": [900, 100, 3, 1]})
+    amounts = pd.DataFrame({"programme": "X", "fiscal_year": "2023-24", "sex": ["female", "male"],
+                            "beneficiaries": [1000, 4], "amount_bdt": [600_000.0, 2_600.0],
+                            "mean_bdt": [600.0, 650.0]})
+    return channels, amounts
+
+
+def test_shares_and_means_of_fewer_than_5_people_are_counts_in_text():
+    from nsss_analysis.report import narrative
+
+    channels, amounts = _mis_few_men()
+    text = narrative.channel_reading(channels)
+    assert "3 of 4 men" in text and "75%" not in text and "900 of 1,000 (90%) women" in text
+    text = narrative.amount_reading(amounts)
+    assert "Tk 650" not in text and "4 men, too few for a mean" in text and "(n = 1,000)" in text
+
+
+def test_charts_label_fewer_than_5_people_with_counts_and_draw_no_mean():
+    from nsss_analysis.report import figures
+
+    figures.set_theme()
+    channels, amounts = _mis_few_men()
+    fig = figures.payment_channel_by_sex(channels)
+    labels = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert "3 of 4" in labels and "75%" not in labels and "90%" in labels
+    fig = figures.amount_by_sex(amounts)
+    labels = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert "650" not in labels and any("no mean" in t for t in labels)
+    heights = [p.get_height() for ax in fig.axes for p in ax.patches]
+    assert 650.0 not in heights

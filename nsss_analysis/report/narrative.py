@@ -19,11 +19,13 @@ formatting writes it.
 
 from __future__ import annotations
 
+import math
 import re
 
+from nsss_analysis.diagnostics.intervals import wilson_interval
 from nsss_analysis.diagnostics.rubric import COMPARISON_MIN_N, SMALL_N
 from nsss_analysis.diagnostics.selections import (
-    channel_shares,
+    channel_counts,
     gsot_share,
     guideline_groups,
     rows_of,
@@ -1032,6 +1034,11 @@ def _range_sentence(rows, category: str, share: str = "women_share") -> str | No
     low, high = big.loc[big[share].idxmin()], big.loc[big[share].idxmax()]
     if low[category] == high[category]:
         return None
+    # a lowest and a highest are named only when their 95% intervals do not overlap
+    (_lo1, hi_low), (lo_high, _hi2) = (wilson_interval(round(float(r[share]) * float(r["total"])), float(r["total"]))
+                                       for r in (low, high))
+    if not hi_low < lo_high:
+        return None
     return _("women's share is lowest in the {low} band ({low_share} of {low_total}) and highest in the "
              "{high} band ({high_share} of {high_total})").format(
         low=_band(low[category]), low_share=percent(low[share]), low_total=_count(low["total"]),
@@ -1085,19 +1092,37 @@ def district_reading(by_district) -> str:
     return _end(sentence("; ".join(parts)))
 
 
+def _people(n) -> str:
+    """``n = 1,234`` (or empty parentheses' content when unknown)."""
+    return _("n = {n}").format(n=_count(n)) if not is_missing(n) else _("n not known")
+
+
 def amount_reading(amounts) -> str:
     """Per programme: the mean benefit paid to women and to men."""
     if amounts is None or not len(amounts):
         return _("No benefit amount could be read.")
     parts = []
     for name in _programme_names(amounts):
-        rows = amounts[amounts["programme"] == name].set_index("sex")["mean_bdt"]
+        table = amounts[amounts["programme"] == name].set_index("sex")
+        rows = table["mean_bdt"]
+        people = table["beneficiaries"] if "beneficiaries" in table.columns else rows * math.nan
         women, men = rows.get("female"), rows.get("male")
         if is_missing(women) or is_missing(men):
             continue
-        parts.append(_("{programme}: Tk {women} to women and Tk {men} to men ({ratio} to 1)").format(
-            programme=name, women=_grouped(women), men=_grouped(men),
-            ratio=_fixed(float(women) / float(men), 2)))
+        n_women, n_men = people.get("female"), people.get("male")
+        few = [(sex, n) for sex, n in (("women", n_women), ("men", n_men))
+               if not is_missing(n) and int(n) < SMALL_N]
+        if few:  # a mean over fewer than 5 people is not a mean to print
+            parts.append(_("{programme}: Tk {women} to women ({n_women}) and {n_men} men, too few for a mean").format(
+                programme=name, women=_grouped(women), n_women=_people(n_women), n_men=_count(n_men))
+                if few == [("men", n_men)] else
+                _("{programme}: {n_women} women and {n_men} men, too few for a mean of both").format(
+                    programme=name, n_women=_count(n_women), n_men=_count(n_men)))
+            continue
+        parts.append(_("{programme}: Tk {women} to women ({n_women}) and Tk {men} to men ({n_men}) "
+                       "({ratio} to 1)").format(
+            programme=name, women=_grouped(women), men=_grouped(men), n_women=_people(n_women),
+            n_men=_people(n_men), ratio=_fixed(float(women) / float(men), 2)))
     if not parts:
         return _("Benefits cannot be compared between women and men: one of them has no beneficiary counted.")
     return _("Mean benefit paid per beneficiary in the period: {amounts}.").format(amounts="; ".join(parts))
@@ -1109,12 +1134,12 @@ def channel_reading(channels) -> str:
         return _("No payment channel was recorded.")
     parts = []
     for name in _programme_names(channels):
-        shares = channel_shares(channels, name)
-        if shares is None:
+        counts = channel_counts(channels, name)
+        if counts is None:
             continue
-        main, women, men = shares
-        parts.append(_("{programme}: {women} of women and {men} of men are paid by {channel}").format(
-            programme=name, women=percent(women), men=percent(men), channel=_channel(main)))
+        main, wk, wn, mk, mn = counts
+        parts.append(_("{programme}: {women} women and {men} men are paid by {channel}").format(
+            programme=name, women=count_share(wk, wn), men=count_share(mk, mn), channel=_channel(main)))
     return _end("; ".join(parts)) if parts else _("Payment channels cannot be compared between women and men.")
 
 
