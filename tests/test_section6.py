@@ -388,3 +388,44 @@ def test_charts_label_fewer_than_5_people_with_counts_and_draw_no_mean():
     assert "650" not in labels and any("no mean" in t for t in labels)
     heights = [p.get_height() for ax in fig.axes for p in ax.patches]
     assert 650.0 not in heights
+
+
+# --- charts keep the sentences' rules -------------------------------------------------------------
+
+def _units_small_and_large():
+    """Synthetic: MoSW with 6 programmes, MoWCA with 2 (1 ready)."""
+    from nsss_analysis.diagnostics.scoring import score_programmes
+
+    other = {"ministry": "Ministry of Women and Children Affairs", "ministry_code": "MoWCA"}
+    big = _forms(6, "2023-24", "MoSW 2024.xlsx")
+    small = _forms(2, "2023-24", "MoWCA 2024.xlsx").assign(**other, programme=lambda d: "W" + d["programme"])
+    small.loc[0, ["sex_disaggregated_data", "gender_reporting", "gender_indicators"]] = "yes"
+    return score_programmes(pd.concat([big, small], ignore_index=True))
+
+
+def test_charts_draw_no_mean_percentage_bar_or_no_data_for_a_unit_under_5():
+    from nsss_analysis.diagnostics.indicators import data_readiness, level_shares, mean_score
+    from nsss_analysis.report import figures
+
+    figures.set_theme()
+    scores = _units_small_and_large()
+    means = pd.concat([mean_score(scores, "ministry"), mean_score(scores, "national")], ignore_index=True)
+    fig = figures.mean_score_by_unit(means)
+    ax = fig.axes[0]
+    texts = [t.get_text() for t in ax.texts]
+    assert any("no mean" in t for t in texts)
+    drawn = np.concatenate([c.get_offsets()[:, 0] for c in ax.collections if hasattr(c, "get_offsets")
+                            and len(c.get_offsets())])
+    small_mean = means[(means["unit"] == "Ministry of Women and Children Affairs")]["mean"].iloc[0]
+    assert not np.isclose(drawn, small_mean).any() or np.isclose(
+        means[means["unit"] == "Ministry of Social Welfare"]["mean"].iloc[0], small_mean)
+    fig = figures.levels_by_unit(level_shares(scores, "ministry"))
+    widths = {round(p.get_y(), 3): 0.0 for p in fig.axes[0].patches}
+    for p in fig.axes[0].patches:
+        widths[round(p.get_y(), 3)] += p.get_width()
+    assert sorted(round(w, 6) for w in widths.values()) == [0.0, 1.0]  # the unit of 2 has no 100% bar
+    readiness = pd.concat([data_readiness(scores, "ministry"), data_readiness(scores, "national")],
+                          ignore_index=True)
+    fig = figures.share_by_unit(readiness, title="Data readiness", xlabel="Share ready")
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert "1 of 2" in texts and "no data" not in texts
