@@ -4,20 +4,22 @@ This file only parses options, builds what each command takes (paths, a typed
 :class:`~nsss_analysis.runner.request.ReportRequest`), calls the command in
 :mod:`nsss_analysis.commands`, and turns errors into one-line messages and exit codes
 (0 ok, 1 nothing usable or some part failed, 2 usage error, 3 quarantined with
-``--strict``, 75 locked; when several apply, 75, then 2, then 1, then 3).
+``--strict``, 75 locked, 143 stopped by SIGTERM, 130 by Ctrl-C; when several apply, 75, then 2, then 1, then 3).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 import traceback
 from pathlib import Path
 
 from nsss_analysis import __version__
 from nsss_analysis.config import PROCESSED_DIR, RAW_DIR, REPORTS_DIR
-from nsss_analysis.errors import NsssError
+from nsss_analysis.errors import NsssError, Stopped
 from nsss_analysis.io import describe_os_error
 from nsss_analysis.reference.i18n import LANGUAGE_VARIABLE
 from nsss_analysis.runner.request import (
@@ -194,6 +196,10 @@ def _dispatch(args: argparse.Namespace) -> int:
     return 2
 
 
+def _stop(signum, frame) -> None:
+    raise Stopped(signum)
+
+
 def _line_buffered() -> None:
     """Each printed line leaves at once, also into a pipe or a file: a scheduler's log
     shows every stage as it starts, not everything at the end of a long build."""
@@ -209,11 +215,19 @@ def _line_buffered() -> None:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     _line_buffered()
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _stop)  # unwind as Ctrl-C does, say it once
     try:
         return _dispatch(args)
     except NsssError as exc:
         print(f"nsss: {exc}", file=sys.stderr)
         return exc.exit_code
+    except Stopped as exc:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM must not cut this line
+        print(f"nsss: stopped by {signal.Signals(exc.signum).name}; earlier outputs were left as they were",
+              file=sys.stderr)
+        return 128 + exc.signum
     except KeyboardInterrupt:
         print("nsss: interrupted; earlier outputs were left as they were", file=sys.stderr)
         return 130
@@ -238,6 +252,9 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
         return 1
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

@@ -32,6 +32,9 @@ from nsss_analysis.io import (
     TABLES,
     NewGeneration,
     Tables,
+    check_apart,
+    check_processed_folder,
+    errno_of,
     current_generation,
     formula_safe_frame,
     load_processed,
@@ -91,14 +94,30 @@ def _write_file(path: Path, write) -> None:
         write(path)
     except OSError as exc:
         if exc.filename is None:
-            raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
+            raise OSError(errno_of(exc), exc.strerror or str(exc), str(path)) from exc
         raise
 
 
+def _before_the_lock(out_dir: Path, raw_dir: Path | None = None) -> None:
+    """The checks made before the lock is taken, because taking it would write there:
+    the lock's folder under a file, or inside the raw folder (never written to)."""
+    for parent in [out_dir, *out_dir.parents]:
+        if parent.exists():
+            if not parent.is_dir():
+                raise UsageError(f"--out {out_dir}: {parent} is a file, not a folder")
+            break
+    lock_folder = lock_path(out_dir).parent
+    if raw_dir is not None and raw_dir.is_dir() and lock_folder.resolve().is_relative_to(raw_dir.resolve()):
+        check_apart(out_dir, raw_dir)  # every other refusal waits for the lock (75 first)
+
+
 def _prepare(processed: Path) -> None:
-    """Before a stage writes (the lock held): remove old generations and leftovers."""
+    """Before a stage writes (the lock held): refuse a processed folder nsss may not
+    take (a link it did not make, a folder holding other files), then remove old
+    generations and leftovers (only those nsss recorded making)."""
     if processed.exists() and not processed.is_dir():
         raise UsageError(f"--out {processed} is a file; give a folder for the processed tables")
+    check_processed_folder(processed)
     remove_old_generations(processed)
 
 
@@ -152,20 +171,16 @@ def run_clean(raw_dir: Path | str, out_dir: Path | str, strict: bool = False,
     """``nsss clean``: 0 tables written, 1 nothing readable, 2 usage error, 3 (with
     ``strict``) tables written but some file or row was quarantined."""
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
-    for parent in [out_dir, *out_dir.parents]:
-        if parent.exists():
-            if not parent.is_dir():
-                raise UsageError(f"--out {out_dir}: {parent} is a file, not a folder")
-            break
-    if not raw_dir.exists():
-        raise NsssError(f"{raw_dir}: no such folder; put the ministries' submissions there or give --raw")
-    if not raw_dir.is_dir():
-        raise UsageError(f"--raw {raw_dir} is a file; give the folder that holds the submissions")
-    if out_dir.exists() and not out_dir.is_dir():
-        raise UsageError(f"--out {out_dir} is a file; give a folder for the processed tables")
-    if out_dir.resolve().is_relative_to(raw_dir.resolve()):
-        raise UsageError(f"--out {out_dir} is inside the raw folder {raw_dir}, which is never written to")
+    _before_the_lock(out_dir, raw_dir)
+    # The lock first: while another run holds it, this one exits 75 whatever else is wrong.
     with BuildLock(lock_path(out_dir), wait=wait, command="nsss clean"):
+        if not raw_dir.exists():
+            raise NsssError(f"{raw_dir}: no such folder; put the ministries' submissions there or give --raw")
+        if not raw_dir.is_dir():
+            raise UsageError(f"--raw {raw_dir} is a file; give the folder that holds the submissions")
+        if out_dir.exists() and not out_dir.is_dir():
+            raise UsageError(f"--out {out_dir} is a file; give a folder for the processed tables")
+        check_apart(out_dir, raw_dir)
         _prepare(out_dir)
         return _clean(raw_dir, out_dir, strict)
 
@@ -210,6 +225,7 @@ def run_score(processed_dir: Path | str, wait: float | None = None) -> int:
     """
 
     processed_dir = Path(processed_dir)
+    _before_the_lock(processed_dir)
     with BuildLock(lock_path(processed_dir), wait=wait, command="nsss score"):
         _prepare(processed_dir)
         return _score(processed_dir)
@@ -259,7 +275,10 @@ def run_progress(raw_dir: Path | str, processed_dir: Path | str, wait: float | N
     against ``recommendations.parquet`` and write ``action_progress.parquet`` and
     ``action_progress_quarantine.csv`` (every row read is in one of them), together."""
     processed_dir = Path(processed_dir)
+    _before_the_lock(processed_dir, Path(raw_dir))
     with BuildLock(lock_path(processed_dir), wait=wait, command="nsss progress"):
+        if Path(raw_dir).is_dir():
+            check_apart(processed_dir, raw_dir, "--processed")
         _prepare(processed_dir)
         return _progress(Path(raw_dir), processed_dir)
 
@@ -293,6 +312,7 @@ def run_beneficiaries(files: Sequence[Path | str], out_dir: Path | str, memory_l
     Programme names are matched to ``out_dir/assessments.parquet`` when it exists.
     """
     out_dir = Path(out_dir)
+    _before_the_lock(out_dir)
     with BuildLock(lock_path(out_dir), wait=wait, command="nsss beneficiaries"):
         _prepare(out_dir)
         return _beneficiaries(files, out_dir, memory_limit)
@@ -354,7 +374,9 @@ def run_build(raw_dir: Path | str, request: ReportRequest, strict: bool = False)
     all under one build lock; stops at the first stage that fails. With ``strict``,
     a build that quarantined anything renders the reports and then exits 3."""
     started = time.monotonic()
+    _before_the_lock(request.processed, Path(raw_dir))
     with BuildLock(lock_path(request.processed), wait=request.lock_wait, command="nsss build"):
+        check_apart(request.out, raw_dir)
         _stage(1, f"clean: reading the submissions in {raw_dir}", started)
         code = run_clean(raw_dir, request.processed, strict=strict)
         quarantined = code == EXIT_QUARANTINED

@@ -35,6 +35,7 @@ EXPECTED_PARAMETERS = {
     "ministry_report": {"ministry", "fiscal_year", "processed_dir", "slug", "language", "claims_path"},
     "cluster_report": {"cluster", "fiscal_year", "processed_dir", "slug", "language", "claims_path"},
     "national_overview": {"fiscal_year", "processed_dir", "language", "claims_path"},
+    "national_action_plan": {"fiscal_year", "processed_dir", "slug", "language", "claims_path"},
     "exploration": {"processed_dir"},
 }
 #: Statements that are logic, which belongs in the package, not in a notebook cell.

@@ -19,11 +19,12 @@ from nsss_analysis.reference import numbers
 from nsss_analysis.reference.glossary import CLUSTER_NAMES
 from nsss_analysis.reference.i18n import LANGUAGES, N_, SOURCE_LANGUAGE, _, translator
 from nsss_analysis.reference.i18n import language as in_language
+from nsss_analysis.reference.names import display_name
 from nsss_analysis.reference.vocab import load_reference
 from nsss_analysis.report import narrative
 from nsss_analysis.runner.html import AUTONYMS, TEMPLATES_DIR
 from nsss_analysis.runner.manifest import INDEX_FILE
-from nsss_analysis.runner.outputs import TRACKER_FILE
+from nsss_analysis.runner.outputs import RETURNS_FILE, TRACKER_FILE
 from nsss_analysis.runner.plan import ALL_YEARS, PlannedReport, ReportKind
 from nsss_analysis.runner.request import now
 
@@ -96,6 +97,17 @@ INDEX_WORDS: dict[str, str] = {
     "on_record": N_("Programmes on record"),
     "not_recorded": N_("not recorded"),
     "none_yet": N_("No reports have been rendered yet: run {command}."),
+    "action_plan_workbook": N_("the full table as a workbook (.xlsx)"),
+    "returns": N_("Returned action plans"),
+    "returns_lead": N_("Which ministries and divisions returned the action plan they were sent, and when (the "
+                       "workbook's own date); counts of the actions it reports, done and overdue."),
+    "plan_returned": N_("Plan returned"),
+    "returns_count": N_("Returns"),
+    "actions_reported": N_("Actions reported"),
+    "done": N_("Done"),
+    "overdue": N_("Overdue"),
+    "yes": N_("yes"),
+    "not_yet": N_("not yet"),
     "generated": N_("Generated {when} by {program} {version}. Each report is a static page that opens "
                     "offline; its executed notebook (.ipynb) sits beside it as the full record."),
 }
@@ -120,16 +132,17 @@ def write_index(out: Path, manifest: dict) -> Path:
         {e.get("language") for e in on_disk.values()} - {None, SOURCE_LANGUAGE, ""} & set(LANGUAGES))
     synthetic = any(bool((e.get("headline") or {}).get("synthetic")) for e in manifest.get("reports", {}).values())
     tracker = _tracker(out)
+    returns = _returns(out)
     for language in languages:
         others = {code: index_file(code) for code in languages if code != language}
         with in_language(language):
-            page = _index_page(on_disk, language, others, synthetic, tracker)
+            page = _index_page(on_disk, language, others, synthetic, tracker, returns)
         write_text_atomic(out / index_file(language), page)
     return out / INDEX_FILE
 
 
 def _index_page(on_disk: dict, language: str, others: dict[str, str], synthetic: bool,
-                tracker: dict | None) -> str:
+                tracker: dict | None, returns: list[dict] | None = None) -> str:
     """One language's index page."""
     import jinja2
 
@@ -151,7 +164,7 @@ def _index_page(on_disk: dict, language: str, others: dict[str, str], synthetic:
         languages=[{"href": href, "language": code, "label": AUTONYMS.get(code, code)}
                    for code, href in others.items()],
         notice=narrative.data_notice(synthetic),
-        tracker=_tracker_in(tracker, t), small_n=SMALL_N,
+        tracker=_tracker_in(tracker, t), small_n=SMALL_N, returns=_returns_in(returns, language),
     )
 
 
@@ -170,7 +183,7 @@ def _years(on_disk: dict, language: str) -> dict[str, dict]:
                         for code, (k, e) in by_language.items() if k != key]
         year = base.split("/", 1)[0]
         group = years.setdefault(year, {"label": _year_label(year, language), "national": None, "ministries": [],
-                                        "clusters": [], "small_n": False})
+                                        "clusters": [], "small_n": False, "action_plan": None})
         row = {
             "href": _href(entry["html"]),
             "translations": translations,
@@ -186,6 +199,9 @@ def _years(on_disk: dict, language: str) -> dict[str, dict]:
             SMALL_N_CAVEAT.search(x) for x in (entry.get("sentences") or [])[:1])
         if entry.get("kind") == ReportKind.NATIONAL:
             group["national"] = row
+        elif entry.get("kind") == ReportKind.ACTION_PLAN:
+            row["workbook"] = re.sub(r"\.html$", ".xlsx", row["href"])
+            group["action_plan"] = row
         elif entry.get("kind") == ReportKind.CLUSTER:
             group["clusters"].append(row)
         else:
@@ -237,6 +253,36 @@ def _tracker(out: Path) -> dict | None:
     except (OSError, ValueError):
         return None
     return tracker if isinstance(tracker, dict) and "rows" in tracker else None
+
+
+def _returns(out: Path) -> list[dict] | None:
+    """The tracker of returned action plans the run wrote beside the index, or None."""
+    try:
+        data = json.loads((out / RETURNS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    rows = data.get("rows") if isinstance(data, dict) else None
+    return rows if isinstance(rows, list) else None
+
+
+def _returns_in(rows: list[dict] | None, language: str) -> list[dict] | None:
+    """The returned-plans tracker's rows in ``language``: ministries by name (those that
+    returned first), dates and counts in its digits; None when no plan came back."""
+    if not rows or not any(r.get("returned") for r in rows):
+        return None
+    t = translator(language)
+    out = []
+    for r in sorted(rows, key=lambda r: (not r.get("returned"), display_name("ministry", r.get("ministry_code"),
+                                                                            language).lower())):
+        returned = bool(r.get("returned"))
+        out.append({
+            "ministry": display_name("ministry", r.get("ministry_code"), language),
+            "returned": t(INDEX_WORDS["yes"] if returned else INDEX_WORDS["not_yet"]),
+            "received": numbers.localise_digits(str(r.get("received_date") or ""), language),
+            **{k: numbers.count(r.get(k) or 0, language) if returned else "" for k in ("returns", "actions", "done",
+                                                                                       "overdue")},
+        })
+    return out
 
 
 #: The index's cells, by how many of their figures are known.
