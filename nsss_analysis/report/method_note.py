@@ -260,7 +260,10 @@ def method_note(language: str | None = None) -> str:
             t_min_n=w.n(T_INTERVAL_MIN_N), interval_min_n=w.n(INTERVAL_MIN_N), small_n=w.n(SMALL_N)),
         "- " + _("**Measured coverage** of the nominal 95% intervals (seeded simulation, 20,000 draws per n): "
                  "Wilson over true shares spread evenly on 5-95%: {wilson}; t interval over scores drawn from "
-                 "100 x Beta(2, 5): {t}.").format(wilson=_coverage(w, "wilson"), t=_coverage(w, "t")),
+                 "100 x Beta(2, 5): {t}; over scores with mass at 0 and 100, as real ones have (15% of "
+                 "programmes at 0, 5% at 100): {t_mass}, below the nominal 95%, so a mean of 5 programmes is "
+                 "read with care.").format(wilson=_coverage(w, "wilson"), t=_coverage(w, "t"),
+                                           t_mass=_coverage(w, "t_mass")),
         "- " + _("**Numbers**: every share is written with its count (\"46% of 1,982\"); a percentage is never "
                  "rounded to 0% or 100% unless exactly so (\"99.6%\", \"under 1%\"), and interval bounds are "
                  "printed with enough decimals to differ."),
