@@ -429,3 +429,32 @@ def test_charts_draw_no_mean_percentage_bar_or_no_data_for_a_unit_under_5():
     fig = figures.share_by_unit(readiness, title="Data readiness", xlabel="Share ready")
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert "1 of 2" in texts and "no data" not in texts
+
+
+# --- budget columns in a programme sheet ----------------------------------------------------------
+
+def test_budget_columns_in_a_programme_sheet_are_read_as_budget_rows(raw_dir, write_xlsx, form_row):
+    from conftest import PROGRAMME_LABELS
+
+    from nsss_analysis.intake.clean import clean_raw
+
+    headers = [*PROGRAMME_LABELS, "Allocation 2021-22 (Tk crore)", "Budget FY 2020-21 (Tk lakh)"]
+    write_xlsx(raw_dir / "MoWCA submission.xlsx", {"Programmes": [
+        ["Ministry of Women and Children Affairs"],
+        headers,
+        [*form_row(ministry="Ministry of Women and Children Affairs", programme="Mother and Child Benefit Programme",
+                   graduation="Yes"), 1234.5, 110000],
+        [*form_row(ministry="Ministry of Women and Children Affairs", programme="Vulnerable Women Benefit",
+                   graduation="No"), None, 5000],
+    ]})
+    result = clean_raw(raw_dir)
+    assert len(result.assessments) == 2
+    b = result.budgets.sort_values(["fiscal_year", "programme"]).reset_index(drop=True)
+    got = {(r["programme"], r["fiscal_year"]): r["budget_crore"] for r in b.to_dict("records")}
+    assert got == {("Mother and Child Benefit Programme", "2021-22"): 1234.5,
+                   ("Mother and Child Benefit Programme", "2020-21"): 1100.0,  # 1,10,000 lakh
+                   ("Vulnerable Women Benefit", "2020-21"): 50.0}
+    assert set(b["ministry_code"]) == {"MoWCA"} and set(b["source_sheet"]) == {"Programmes"}
+    assert sorted(b["source_row"]) == [3, 3, 4]  # the programme rows they came from
+    messages = " ".join(m for f in result.files for m in f.messages)
+    assert "not in the form" not in messages
