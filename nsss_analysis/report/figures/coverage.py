@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
-from matplotlib.ticker import PercentFormatter
+from matplotlib.ticker import NullFormatter, PercentFormatter
 
 from nsss_analysis.diagnostics.intervals import binomial_limits
 from nsss_analysis.diagnostics.rubric import SHARE_MIN_N
@@ -138,11 +138,15 @@ def coverage_by_district(by_district: pd.DataFrame) -> Figure:
             ax.annotate(f"{r['district']} ({_n_beneficiaries(int(r['total']))})", (r["total"], r["women_share"]),
                         fontsize=7, xytext=(3, 3), textcoords="offset points")
         ax.set_xscale("log")
+        ax.xaxis.set_minor_formatter(NullFormatter())  # 2x10^0, 3x10^0 ... ran together
         ax.set_title(_wrap(name, 45), fontsize=9)
         _share_axis(ax, "y")
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
-    _note(axes[0], _ci(N_("Solid: the programme's overall share; dashed: {confidence} limits; dotted: {outer} limits.")))
+    # Under the first panel's axis label: as a panel's left title it ran into the panel names
+    # (a long programme name wraps to two lines, and an axes' titles share one height).
+    note = _ci(N_("Solid: the programme's overall share; dashed: {confidence} limits; dotted: {outer} limits."))
+    axes[0].set_xlabel(xlabel + "\n" + _wrap(note, 60), fontsize=9)
     return _label(fig, axes, title, xlabel, ylabel)
 
 
@@ -216,8 +220,9 @@ def payment_channel_by_sex(channels: pd.DataFrame) -> Figure:
     table = df.pivot_table(index="_row", columns="payment_channel", values="beneficiaries", aggfunc="sum",
                            fill_value=0).reindex(order_rows)
     counts = table.copy()
-    row_totals = counts.sum(axis=1).to_numpy(dtype=float)
-    table = table.div(table.sum(axis=1).replace(0, np.nan), axis=0)
+    totals = table.sum(axis=1)
+    row_totals = totals.to_numpy(dtype=float)
+    table = table.div(totals.replace(0, np.nan), axis=0)
     order = [c for c in ("mobile", "bank", "post office", "cash", "unknown") if c in table.columns]
     order += sorted(set(table.columns) - set(order))
     hatches = ["", "//", "..", "xx", "\\\\", "--"]
@@ -234,8 +239,8 @@ def payment_channel_by_sex(channels: pd.DataFrame) -> Figure:
         people = np.nan_to_num(counts[channel].to_numpy(dtype=float))
         for yi, start, v, c, total in zip(y, left, vals, people, row_totals, strict=True):
             if v >= 0.06:  # fewer than 5 people: the count, never a percentage
-                label = _pct(v) if total >= SHARE_MIN_N else _("{k} of {n}").format(
-                    k=_num(c), n=_num(total))
+                label = (_pct(v, numerator=round(v * total), denominator=total, where="figure.payment_channel_by_sex")
+                         if total >= SHARE_MIN_N else _("{k} of {n}").format(k=_num(c), n=_num(total)))
                 ax.text(start + v / 2, yi, label, ha="center", va="center", fontsize=7.5, color=ink,
                         fontweight="bold")
         left = left + vals
