@@ -209,11 +209,17 @@ def test_naming_a_lowest_and_highest_band_is_a_difference_the_rule_checks():
     close = pd.DataFrame({"age_band": ["18-35", "60+"], "women_share": [0.99, 1.0], "total": [404, 343]})
     apart = pd.DataFrame({"age_band": ["18-35", "60+"], "women_share": [0.30, 0.80], "total": [400, 300]})
     with claims.page() as ledger:
-        narrative._range_sentence(close, "age_band")
-    assert _rules_of(rules.comparisons(ledger.claims)) == {"comparisons"}  # 99% of 404 against 100% of 343
+        said = narrative._range_sentence(close, "age_band")
+    # 99% of 404 against 100% of 343: the intervals overlap, so no lowest or highest is named
+    assert said is None and rules.comparisons(ledger.claims) == []
     with claims.page() as ledger:
-        narrative._range_sentence(apart, "age_band")
-    assert rules.comparisons(ledger.claims) == []
+        said = narrative._range_sentence(apart, "age_band")
+    assert "lowest" in said and rules.comparisons(ledger.claims) == []
+    # the rule still catches a stated difference whose intervals overlap
+    with claims.page() as ledger:
+        claims.figure(None, "difference", "lowest in 18-35, highest in 60+", n=404, low=0.97, high=0.995,
+                      versus=(None, 343, 0.99, 1.0), method="wilson", where="test")
+    assert _rules_of(rules.comparisons(ledger.claims)) == {"comparisons"}
 
 
 def test_the_runner_fails_a_page_that_breaks_a_rule_in_strict_mode_and_logs_it_otherwise(tmp_path, monkeypatch):

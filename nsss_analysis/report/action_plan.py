@@ -32,6 +32,7 @@ from nsss_analysis.diagnostics.recommendations import (
 from nsss_analysis.io import atomic_path, formula_safe
 from nsss_analysis.reference.action_ids import action_id
 from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, Translator, current
+from nsss_analysis.reference.names import localise_names
 from nsss_analysis.reference.numbers import localise_digits
 from nsss_analysis.reference.plan_form import (
     FORM_VERSION,
@@ -244,8 +245,9 @@ TRANSLATED_COLUMNS: tuple[str, ...] = ("item", "answer", "possible")
 def plan_in_words(plan: pd.DataFrame, translate: Translator | None = None) -> pd.DataFrame:
     """The action plan's shown columns in ``translate``'s language (default: the current
     one): item, answer, action, "possible" and the source's "row" in its words and
-    digits, the lead ministry by its name in the register; the programme and agencies
-    as the form gives them. English is ``plan`` unchanged."""
+    digits, the lead ministry by its name in the register; the programme and the
+    supporting agencies by their names in that language where the reference data knows
+    them (``reference.names``), else as the form gives them. English is ``plan`` unchanged."""
     t = translate or current()
     if t.language == SOURCE_LANGUAGE or not len(plan):
         return plan
@@ -255,6 +257,7 @@ def plan_in_words(plan: pd.DataFrame, translate: Translator | None = None) -> pd
     register = load_reference().ministry_by_code
     lead = [register[c].name_in(t.language) if c in register else m
             for c, m in zip(plan["ministry_code"], plan["lead_ministry"], strict=True)]
+    plan = localise_names(plan, t.language, {"programme": "programme", "supporting_agencies": "agency"})
     return plan.assign(**words, action=pd.Series(action, index=plan.index, dtype="str"),
                        source=pd.Series(source, index=plan.index, dtype="str"),
                        lead_ministry=pd.Series(lead, index=plan.index, dtype="str"))

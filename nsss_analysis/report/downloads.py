@@ -18,6 +18,7 @@ from nsss_analysis.diagnostics.progress import prefilled, with_progress
 from nsss_analysis.diagnostics.summaries import count_once
 from nsss_analysis.intake.reasons import reason_in_words as quarantine_reason
 from nsss_analysis.io import Tables
+from nsss_analysis.reference import numbers
 from nsss_analysis.reference.glossary import (
     FORM_ANSWER_NAMES,
     LEVEL_NAMES,
@@ -25,6 +26,7 @@ from nsss_analysis.reference.glossary import (
     TARGET_GROUP_NAMES,
 )
 from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, Translator, current, translator
+from nsss_analysis.reference.names import localise_names
 from nsss_analysis.reference.vocab import FOLLOWUPS, ITEMS, LINEAGE_COLUMNS, load_reference
 from nsss_analysis.report.action_plan import (
     action_plan,
@@ -174,6 +176,19 @@ def _scores_by_round(tables: Tables) -> pd.DataFrame:
     return merged[[*columns[:at], "assessment_round", *columns[at:]]]
 
 
+#: Decimals of each number column as the page prints it (others: two).
+PAGE_DECIMALS: dict[str, int] = {"inclusion_score": 0, "potential_score": 0, "completeness": 2}
+#: Columns holding a date, written DD-MM-YYYY on a Bangla workbook.
+DATE_COLUMNS: tuple[str, ...] = ("received_date",)
+#: Columns holding a fiscal year (text), written with the language's digits.
+FISCAL_YEAR_COLUMNS: tuple[str, ...] = ("fiscal_year", "start_fy", "end_fy", "assessment_round", "assessment_fy")
+
+
+def _present(value: object) -> bool:
+    return value is not None and value is not pd.NaT and not (isinstance(value, float) and value != value) \
+        and str(value).strip() != ""
+
+
 def _form_labels() -> dict[str, str]:
     """Each column of the form by its label (the Programmes sheet's label first)."""
     ref = load_reference()
@@ -202,9 +217,14 @@ def table_in_words(df: pd.DataFrame, translate: Translator | None = None) -> pd.
             return t((names or {}).get(value, value))
         return value
 
-    out = df.copy()
+    out = localise_names(df.copy(), t.language)  # programme, ministry, agencies, districts
     for column in out.columns:
-        if column in (*ITEMS, *FOLLOWUPS, "data_readiness"):
+        if column in DATE_COLUMNS:
+            out[column] = out[column].map(lambda v: numbers.date(v, t.language) if _present(v) else v)
+        elif column in FISCAL_YEAR_COLUMNS:
+            out[column] = out[column].map(
+                lambda v: numbers.localise_digits(str(v), t.language) if isinstance(v, str) and v else v)
+        elif column in (*ITEMS, *FOLLOWUPS, "data_readiness"):
             out[column] = out[column].map(lambda v: word(v, FORM_ANSWER_NAMES))
         elif column == "level":
             out[column] = out[column].map(lambda v: word(v, LEVEL_NAMES))
@@ -231,11 +251,25 @@ def table_in_words(df: pd.DataFrame, translate: Translator | None = None) -> pd.
     return out.rename(columns=headers)
 
 
+def rounded_as_on_the_page(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with its decimal numbers rounded as the page prints them (half away from
+    zero): scores whole, completeness to two places, other decimals to two places (crore
+    amounts, shares): the workbook holds 65.0, not 65.27777777777777."""
+    floats = [c for c in df.columns if pd.api.types.is_float_dtype(df[c].dtype)]
+    if not floats:
+        return df
+    out = {}
+    for column in floats:
+        places = PAGE_DECIMALS.get(column, 2)
+        out[column] = df[column].map(lambda v, d=places: numbers.rounded(v, d)).astype(df[column].dtype)
+    return df.assign(**out)
+
+
 def data_in_words(sheets: dict[str, pd.DataFrame], translate: Translator | None = None) -> dict[str, pd.DataFrame]:
     """The data workbook's sheets (:func:`ministry_rows`) with their titles and tables in
-    ``translate``'s language (:func:`table_in_words`)."""
+    ``translate``'s language (:func:`table_in_words`), numbers rounded as on the page."""
     t = translate or current()
-    return {t(name): table_in_words(df, t) for name, df in sheets.items()}
+    return {t(name): table_in_words(rounded_as_on_the_page(df), t) for name, df in sheets.items()}
 
 
 def write_downloads(tables: Tables, codes: str | list[str], out_dir: Path | str, slug: str,
