@@ -82,6 +82,7 @@ benchmark: $(STAMP) ## run the benchmarks (prints figures and ratios)
 	$(BIN)/python benchmarks/beneficiaries.py
 	$(BIN)/python benchmarks/scale.py
 	$(BIN)/python benchmarks/downloads.py
+	$(BIN)/python benchmarks/cells.py MoSW
 
 LOCALE := nsss_analysis/reference/locale
 I18N_FLAGS := --no-wrap
