@@ -24,7 +24,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_reports import write_standin_notebooks
 
 from nsss_analysis import config
 from nsss_analysis.cli import main
@@ -35,6 +34,7 @@ from nsss_analysis.io import (
     stale_tables,
 )
 from nsss_analysis.runner.lock import lock_path
+from tests.support.processed import write_standin_notebooks
 
 PYTHON = sys.executable
 HEADER = ["Ministry", "Programme", "Graduation planned?", "Remarks"]

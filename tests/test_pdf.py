@@ -9,13 +9,13 @@ import shutil
 
 import pandas as pd
 import pytest
-from test_reports import bundled_processed, report_args
 
 from nsss_analysis import config
 from nsss_analysis.errors import NsssError
 from nsss_analysis.runner import pdf
 from nsss_analysis.runner.manifest import read_manifest
 from nsss_analysis.runner.run import run_reports
+from tests.support.processed import report_args
 
 CHROMIUM = pdf.find_chromium()
 #: A one- or two-programme ministry's report: cards, action plan, method note.
@@ -29,9 +29,9 @@ def test_without_chromium_one_line_says_what_to_install(monkeypatch, tmp_path):
     assert err.value.exit_code == 1 and "\n" not in str(err.value)
 
 
-def test_without_chromium_the_run_stops_before_rendering(monkeypatch, tmp_path):
+def test_without_chromium_the_run_stops_before_rendering(monkeypatch, tmp_path, bundled):
     monkeypatch.setattr(shutil, "which", lambda name: None)
-    processed = bundled_processed(tmp_path / "processed")
+    processed = bundled
     with pytest.raises(NsssError, match="PDF needs Chromium"):
         run_reports(report_args(processed, tmp_path / "out", config.NOTEBOOKS_DIR, ministry=["FD"], pdf=True))
     assert not list((tmp_path / "out").rglob("*.html"))
@@ -39,9 +39,9 @@ def test_without_chromium_the_run_stops_before_rendering(monkeypatch, tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
-def test_reports_pdf_prints_the_verdict_and_every_programme(tmp_path):
+def test_reports_pdf_prints_the_verdict_and_every_programme(tmp_path, bundled):
     pypdf = pytest.importorskip("pypdf")
-    processed = bundled_processed(tmp_path / "processed")
+    processed = bundled
     out = tmp_path / "reports"
     assert run_reports(report_args(processed, out, config.NOTEBOOKS_DIR, ministry=["MoFood"], workers=1,
                                    pdf=True)) == 0
