@@ -7,7 +7,7 @@ processed tables, writes scores, every indicator table and the recommendations.
 
 The policy constants of the whole diagnostics engine (weights, thresholds, interval
 and model rules) live at the top of this module, each with its reason; the method
-note (:mod:`nsss_analysis.methods`) prints them from here, so the two cannot drift.
+note (:mod:`nsss_analysis.report.method_note`) prints them from here, so the two cannot drift.
 """
 
 from __future__ import annotations

@@ -225,9 +225,9 @@ def national_summary(tables: Tables, fiscal_year: str | None = None) -> dict[str
 
     Indicator tables stack national, cluster and ministry rows (``scope`` tells them
     apart; ministries in alphabetical order, never ranked). Also the models of spec
-    section 4 (:class:`nsss_analysis.models.ModelResult`: a message instead of
+    section 4 (:class:`nsss_analysis.diagnostics.models.ModelResult`: a message instead of
     coefficients when there are too few programmes or separation) and the trend
-    across assessment rounds (:class:`nsss_analysis.models.TrendResult`).
+    across assessment rounds (:class:`nsss_analysis.diagnostics.trends.TrendResult`).
     """
 
     counted = count_once(tables)

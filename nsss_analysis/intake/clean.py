@@ -1,7 +1,7 @@
 """Cleaning the submissions into the processed tables (docs/data-contract.md, sections 3-4): ``nsss clean``.
 
-:func:`clean_raw` reads every form under the raw folder (:mod:`nsss_analysis.forms`),
-parses each cell (:mod:`nsss_analysis.parse`) and returns the four tables with a
+:func:`clean_raw` reads every form under the raw folder (:mod:`nsss_analysis.intake.forms`),
+parses each cell (:mod:`nsss_analysis.intake.cells`) and returns the four tables with a
 summary per file; :func:`run_clean` is the command: it prints the summary and writes
 the tables, all or none, only after everything was computed and validated.
 
