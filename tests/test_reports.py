@@ -41,9 +41,10 @@ from nsss_analysis.io import load_tables
 from nsss_analysis.reference.vocab import (
     load_reference,
 )
+from nsss_analysis.report.headline_file import Headline, write_headline
 from nsss_analysis.runner import request as runner_request
 from nsss_analysis.runner.html import render_html
-from nsss_analysis.runner.index import collected_headline, index_figures
+from nsss_analysis.runner.index import index_figures
 from nsss_analysis.runner.inputs import national_digest, report_hash
 from nsss_analysis.runner.kernel import REPORT_SEED, KernelStartError, WarmKernel
 from nsss_analysis.runner.manifest import _jsonable, package_digest
@@ -51,7 +52,6 @@ from nsss_analysis.runner.plan import (
     MAX_SLUG_LENGTH,
     MINISTRY_NOTEBOOK,
     RESERVED_SLUGS,
-    PlannedReport,
     plan_reports,
     report_slug,
 )
@@ -212,21 +212,27 @@ def test_report_hash_changes_only_for_the_ministry_whose_rows_changed(tiny, stan
     assert all(rescored[k] != after[k] for k in after)
 
 
-def test_index_figures_come_from_the_notebooks_headline():
-    report = PlannedReport("2023-24/x", "ministry", "M", "X", "2023-24", Path("nb"), {}, "t")
-    headline = {"n_programmes": 4, "n_gender_specific_or_transformative": 3, "share": 0.75,
-                "ci_low": float("nan"), "ci_high": 0.95, "budget_share": 0.5, "fiscal_year": "2023-24",
-                "mean_inclusion_score": 61.2, "mean_ci_low": 40.0, "mean_ci_high": 80.0,
-                "national_mean_inclusion_score": 55.0}
-    collected = {"headline": repr(json.dumps(headline)), "sentences": repr(json.dumps(["M has 4 programmes."]))}
-    assert collected_headline(report, collected)
-    assert report.sentences == ["M has 4 programmes."] and report.headline["n_programmes"] == 4
+def test_index_figures_come_from_the_headline_file_the_notebook_wrote(tmp_path):
+    figures = {"unit": "M", "ministry_code": "X", "n_programmes": 4, "n_gender_specific_or_transformative": 3,
+               "share": 0.75, "ci_low": float("nan"), "ci_high": 0.95, "budget_share": 0.5, "fiscal_year": "2023-24",
+               "mean_inclusion_score": 61.2, "mean_ci_low": 40.0, "mean_ci_high": 80.0,
+               "national_mean_inclusion_score": 55.0, "synthetic": True, "programme_scores": [["P", 50.0]]}
+    path = tmp_path / "2023-24" / "x.headline.json"
+    write_headline(path, figures, ["M has 4 programmes."])
+    headline = Headline.read(path)
+    assert headline is not None and headline.sentences == ("M has 4 programmes.",)
+    assert headline.n_programmes == 4 and headline.ci_low is None and headline.synthetic is True
+    assert json.loads(json.dumps(headline.figures())) == headline.figures()  # plain JSON for the manifest
     # below 5 programmes: counts, and no mean
-    assert index_figures(_jsonable(report.headline)) == {
+    assert index_figures(headline) == index_figures(_jsonable(headline.figures())) == {
         "programmes": "4", "gsot": "3 of 4", "budget": "50% (FY 2023-24)", "score": "–"}
-    assert index_figures(_jsonable(report.headline) | {"n_programmes": 6}) == {
+    assert index_figures(headline.figures() | {"n_programmes": 6}) == {
         "programmes": "6", "gsot": "3 of 6 (75%)", "budget": "50% (FY 2023-24)", "score": "61 (40–80); national 55"}
-    assert not collected_headline(report, {"headline": "NameError"})  # the runner computes it then
+    # no file, or not a headline: nothing (the runner computes the headline itself then)
+    write_headline(None, figures, [])
+    assert Headline.read(tmp_path / "missing.headline.json") is None
+    (tmp_path / "bad.headline.json").write_text("NameError", encoding="utf-8")
+    assert Headline.read(tmp_path / "bad.headline.json") is None
 
 
 # --- HTML rendering, in-process ---------------------------------------------------------------
