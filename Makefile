@@ -66,8 +66,12 @@ test: $(STAMP) ## run the whole test suite (unit, notebooks with nbval, browser)
 test-fast: $(STAMP) ## unit tests only, without notebooks and browser
 	$(BIN)/python -m pytest -n 2 -m "not slow" tests
 
-lab: $(STAMP) ## open JupyterLab with the package importable
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+#: Extra options for JupyterLab, e.g. `make lab LAB_ARGS="--no-browser --port 8890 --ip 0.0.0.0"`.
+LAB_ARGS ?=
+#: Jupyter refuses to start as root unless told: containers and CI-like servers run as root.
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+lab: $(STAMP) ## open JupyterLab with the package importable (as root too; options in LAB_ARGS)
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(LAB_ROOT) $(LAB_ARGS)
 
 template: $(STAMP) ## write a blank assessment form to assessment-form.xlsx
 	$(BIN)/nsss template assessment-form.xlsx

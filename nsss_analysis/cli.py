@@ -10,6 +10,7 @@ This file only parses options, builds what each command takes (paths, a typed
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -18,6 +19,7 @@ from nsss_analysis import __version__
 from nsss_analysis.config import PROCESSED_DIR, RAW_DIR, REPORTS_DIR
 from nsss_analysis.errors import NsssError
 from nsss_analysis.io import describe_os_error
+from nsss_analysis.reference.i18n import LANGUAGE_VARIABLE
 from nsss_analysis.runner.request import (
     LOCK_WAIT_SECONDS,
     REPORT_TIMEOUT_SECONDS,
@@ -31,8 +33,15 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"nsss: {message}\n")
 
 
+#: What ``nsss reports`` and ``nsss build`` render without ``--language`` and without
+#: ``$NSSS_LANGUAGE``: every language, as ``make reports`` does, so a scheduled
+#: ``nsss build`` refreshes the Bangla pages too.
+DEFAULT_REPORT_LANGUAGE = "all"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="nsss", description="NSSS gender diagnostics workbench.")
+    p = _Parser(prog="nsss", description="NSSS gender diagnostics workbench.",
+                epilog="`nsss COMMAND --help` lists a command's options, each with its default.")
     p.add_argument("--version", action="version", version=f"nsss {__version__}")
     p.add_argument("--debug", action="store_true", help="show full tracebacks")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -43,29 +52,46 @@ def build_parser() -> argparse.ArgumentParser:
                    help="language of the labels and instructions (default: $NSSS_LANGUAGE, else en)")
 
     c = sub.add_parser("clean", help="read data/raw and write the processed tables")
-    c.add_argument("--raw", type=Path, default=RAW_DIR)
-    c.add_argument("--out", type=Path, default=PROCESSED_DIR)
+    _raw_option(c)
+    c.add_argument("--out", type=Path, default=PROCESSED_DIR, metavar="FOLDER",
+                   help="folder the processed tables are written to (default: %(default)s)")
     _strict_option(c)
     _wait_option(c)
 
     s = sub.add_parser("score", help="score every assessed programme, write indicators")
-    s.add_argument("--processed", type=Path, default=PROCESSED_DIR)
+    s.add_argument("--processed", type=Path, default=PROCESSED_DIR, metavar="FOLDER",
+                   help="folder of the processed tables, read and written (default: %(default)s)")
     _wait_option(s)
 
     r = sub.add_parser("reports", help="render the HTML reports with papermill")
     _report_options(r)
 
-    b = sub.add_parser("build", help="clean, score and render every report")
-    b.add_argument("--raw", type=Path, default=RAW_DIR)
+    b = sub.add_parser("build", help="clean, score and render every report",
+                       description="Clean data/raw, score, count MIS coverage (<raw>/mis) and render the "
+                                   "reports, under one build lock; prints a line as each stage starts.")
+    _raw_option(b)
     _strict_option(b)
     _report_options(b)
 
     f = sub.add_parser("beneficiaries", help="coverage by sex from MIS extracts")
-    f.add_argument("files", type=Path, nargs="+", metavar="FILE")
-    f.add_argument("--out", type=Path, default=PROCESSED_DIR)
-    f.add_argument("--memory-limit", default="1GB", help="DuckDB memory limit (default 1GB)")
+    f.add_argument("files", type=Path, nargs="+", metavar="FILE",
+                   help="MIS beneficiary extracts, .csv or .parquet (one or more)")
+    f.add_argument("--out", type=Path, default=PROCESSED_DIR, metavar="FOLDER",
+                   help="folder of the processed tables; coverage tables are written there (default: %(default)s)")
+    f.add_argument("--memory-limit", default="1GB", help="DuckDB memory limit, a size such as 512MB or 2GB (default: %(default)s)")
     _wait_option(f)
+
+    e = sub.add_parser("explain", help='where a figure of a report comes from: nsss explain <slug> "58%%"')
+    e.add_argument("slug", help="the report: its file name or the start of it (mosw), or <fy>/<slug>")
+    e.add_argument("figure", help="the figure as printed (58%%, Tk 1,259 crore) or a claim id")
+    e.add_argument("--reports", type=Path, default=REPORTS_DIR, help="the reports folder (default: reports/)")
     return p
+
+
+def _raw_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--raw", type=Path, default=RAW_DIR, metavar="FOLDER",
+                   help="folder of the ministries' submissions (.xlsx, .xlsm, .csv), never written to "
+                        "(default: %(default)s)")
 
 
 def _wait_option(p: argparse.ArgumentParser) -> None:
@@ -79,19 +105,40 @@ def _strict_option(p: argparse.ArgumentParser) -> None:
 
 
 def _report_options(r: argparse.ArgumentParser) -> None:
-    r.add_argument("--ministry", action="append", default=[], metavar="NAME")
-    r.add_argument("--all", action="store_true", help="every ministry with data (default)")
-    r.add_argument("--fiscal-year", default=None, metavar="FY")
-    r.add_argument("--workers", type=int, default=None)
+    r.add_argument("--ministry", action="append", default=[], metavar="NAME",
+                   help="render only this ministry's report: its register code (MoSW) or its name, "
+                        "English or Bangla; repeat for several (default: every ministry with data)")
+    r.add_argument("--all", action="store_true",
+                   help="every ministry with data, the five clusters and the national overview "
+                        "(the default when no --ministry is given)")
+    r.add_argument("--fiscal-year", default=None, metavar="FY",
+                   help="fiscal year, as 2023-24 (FY24 and 2023/2024 are read too); default: each "
+                        "ministry's latest year with a budget, else the latest round on its forms. "
+                        "Reports with no fiscal year at all go to the folder all-years/")
+    r.add_argument("--workers", type=int, default=None, metavar="N",
+                   help="reports rendered at once, one kernel each "
+                        f"(default: the number of CPU cores, here {os.cpu_count() or 1})")
     r.add_argument("--force", action="store_true", help="rerun reports whose inputs did not change")
-    r.add_argument("--processed", type=Path, default=PROCESSED_DIR)
-    r.add_argument("--out", type=Path, default=REPORTS_DIR)
-    r.add_argument("--timeout", type=float, default=REPORT_TIMEOUT_SECONDS, help="seconds per report")
+    r.add_argument("--processed", type=Path, default=PROCESSED_DIR, metavar="FOLDER",
+                   help="folder of the processed tables (default: %(default)s)")
+    r.add_argument("--out", type=Path, default=REPORTS_DIR, metavar="FOLDER",
+                   help="folder the reports, the index and the log are written to (default: %(default)s)")
+    r.add_argument("--timeout", type=float, default=REPORT_TIMEOUT_SECONDS, metavar="SECONDS",
+                   help="seconds one report may run before it is stopped and counted as failed "
+                        "(default: %(default)g)")
     _wait_option(r)
     r.add_argument("--pdf", action="store_true", help="also print each report to <slug>.pdf (needs Chromium)")
     r.add_argument("--language", choices=("en", "bn", "all"), default=None,
-                   help="language of the reports; all renders both, Bangla into <fy>/bn/ "
-                        "(default: $NSSS_LANGUAGE, else en)")
+                   help="language of the reports: en, bn, or all (English and Bangla, Bangla into <fy>/bn/); "
+                        f"default: $NSSS_LANGUAGE, else {DEFAULT_REPORT_LANGUAGE}, as `make reports`")
+
+
+def report_language(choice: str | None) -> str:
+    """The ``--language`` of a ``reports``/``build`` run: the option, else
+    ``$NSSS_LANGUAGE``, else :data:`DEFAULT_REPORT_LANGUAGE`."""
+    if choice is not None:
+        return choice
+    return os.environ.get(LANGUAGE_VARIABLE, "").strip() or DEFAULT_REPORT_LANGUAGE
 
 
 def report_request(args: argparse.Namespace) -> ReportRequest:
@@ -107,8 +154,7 @@ def report_request(args: argparse.Namespace) -> ReportRequest:
         lock_wait=args.wait,
         pdf=args.pdf,
     )
-    if args.language is not None:
-        options["languages"] = (args.language,)
+    options["languages"] = (report_language(args.language),)
     if args.workers is not None:
         options["workers"] = args.workers
     return ReportRequest(**options)
@@ -132,12 +178,27 @@ def _dispatch(args: argparse.Namespace) -> int:
         return commands.run_build(args.raw, report_request(args), strict=args.strict)
     if args.command == "beneficiaries":
         return commands.run_beneficiaries(args.files, args.out, memory_limit=args.memory_limit, wait=args.wait)
+    if args.command == "explain":
+        return commands.run_explain(args.slug, args.figure, args.reports)
     build_parser().print_help()
     return 2
 
 
+def _line_buffered() -> None:
+    """Each printed line leaves at once, also into a pipe or a file: a scheduler's log
+    shows every stage as it starts, not everything at the end of a long build."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(line_buffering=True)
+            except (ValueError, OSError):  # a closed or unusual stream: leave it as it is
+                pass
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    _line_buffered()
     try:
         return _dispatch(args)
     except NsssError as exc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import sys
+import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -42,6 +43,8 @@ from nsss_analysis.mis.coverage import WOMEN_SHARE_FILE, women_share_by_programm
 from nsss_analysis.mis.extracts import default_extracts
 from nsss_analysis.mis.schemas import validate_coverage
 from nsss_analysis.reference.vocab import LEVELS
+from nsss_analysis.report.claims import explain, load
+from nsss_analysis.runner.claims_file import ledgers_of
 from nsss_analysis.runner.lock import BuildLock, lock_path
 from nsss_analysis.runner.request import EXIT_QUARANTINED, ReportRequest
 from nsss_analysis.runner.run import run_reports
@@ -290,24 +293,61 @@ def run_template(out: Path | str, language: str | None = None) -> int:
     return 0
 
 
+def run_explain(slug: str, figure: str, reports_dir: Path | str) -> int:
+    """``nsss explain <slug> "58%"``: where a printed figure comes from, read from the
+    report's ``<slug>.claims.json`` (every language and year of that report)."""
+    files = ledgers_of(Path(reports_dir), slug)
+    if not files:
+        raise UsageError(f"{reports_dir}: no report {slug!r} with a claims ledger (run nsss reports first)")
+    found = False
+    for path in files:
+        ledger = load(path)
+        if not ledger.find(figure):
+            continue
+        found = True
+        print(f"== {path.relative_to(reports_dir)}")
+        print(explain(figure, ledger))
+    if not found:
+        print(f"no figure printed as {figure!r} in {', '.join(str(p.relative_to(reports_dir)) for p in files)}")
+        return 1
+    return 0
+
+
 def run_build(raw_dir: Path | str, request: ReportRequest, strict: bool = False) -> int:
     """``nsss build``: clean, score, MIS coverage (``<raw>/mis``), then the reports,
     all under one build lock; stops at the first stage that fails. With ``strict``,
     a build that quarantined anything renders the reports and then exits 3."""
+    started = time.monotonic()
     with BuildLock(lock_path(request.processed), wait=request.lock_wait, command="nsss build"):
+        _stage(1, f"clean: reading the submissions in {raw_dir}", started)
         code = run_clean(raw_dir, request.processed, strict=strict)
         quarantined = code == EXIT_QUARANTINED
         if quarantined:
             code = 0
         if code == 0:
+            _stage(2, "score: scoring every programme, indicators and recommendations", started)
             code = run_score(request.processed)
         extracts = default_extracts(raw_dir)
         if code == 0 and extracts:
+            _stage(3, f"beneficiaries: counting {len(extracts)} MIS extract(s)", started)
             code = run_beneficiaries(extracts, request.processed)
+        elif code == 0:
+            _stage(3, f"beneficiaries: no MIS extract in {Path(raw_dir) / 'mis'}, skipped", started)
         elif code == 0 and any((current_generation(request.processed) / f).exists() for f in COVERAGE_FILES):
             # No extracts in this raw folder: coverage from another one must not be shown.
             with NewGeneration(request.processed, "build", drop=COVERAGE_FILES):
                 pass
         if code == 0:
+            _stage(4, f"reports: rendering in {', '.join(request.languages)} into {request.out}", started)
             code = run_reports(request)
         return EXIT_QUARANTINED if code == 0 and quarantined else code
+
+
+#: The stages of ``nsss build``, for its "stage 2 of 4" lines.
+BUILD_STAGES = 4
+
+
+def _stage(number: int, what: str, started: float) -> None:
+    """One line as a build stage starts (a scheduler's log shows where a build is)."""
+    print(f"nsss build: stage {number} of {BUILD_STAGES}, {what} ({time.monotonic() - started:.0f} s elapsed)",
+          flush=True)

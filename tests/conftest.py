@@ -145,3 +145,4 @@ def form_row() -> Callable[..., list]:
         return [values.get(c) for c in PROGRAMME_COLUMNS]
 
     return row
+

@@ -97,15 +97,20 @@ def test_report_rows_equal_the_workbook_rows(tables, tmp_path):
     write_downloads(tables, "MoDMR", tmp_path, slug, "MoDMR")
     ws = openpyxl.load_workbook(tmp_path / f"{slug}-action-plan.xlsx")["Action plan"]
     book = [(r[0], r[1], r[4]) for r in ws.iter_rows(min_row=2, values_only=True)]
+    assert [b[0] for b in book] == plan_ids(tables, "MoDMR")
     plan = downloads_plan(tables, ["MoDMR"])
     own = tables.assessments[tables.assessments["ministry_code"] == "MoDMR"]
     page = cards.programme_cards_html(tables, own, plan)
     assert len(book) == len(plan) > 0
-    for number, _programme, action in book:
-        assert f'<td class="txt" style="text-align:left;vertical-align:top">{number}</td>' in page
+    for action_id, _programme, action in book:
+        assert f'<td class="txt" style="text-align:left;vertical-align:top">{action_id}</td>' in page
         assert cards.escape(action) in page
-    # every action is in exactly one card, numbered as in the workbook
+    # every action is in exactly one card, under its id as in the workbook
     assert page.count('<tr><td class="txt"') >= len(book)
+
+
+def plan_ids(tables, code: str) -> list[str]:
+    return downloads_plan(tables, [code])["action_id"].tolist()
 
 
 def test_data_workbook_has_the_ministry_rows_one_sheet_each(tables, tmp_path):

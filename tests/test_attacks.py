@@ -9,14 +9,12 @@ processed folder is always one complete generation.
 from __future__ import annotations
 
 import contextlib
-import csv
 import errno
 import io
 import json
 import os
 import signal
 import subprocess
-import sys
 import textwrap
 import time
 import zipfile
@@ -34,21 +32,8 @@ from nsss_analysis.io import (
     stale_tables,
 )
 from nsss_analysis.runner.lock import lock_path
+from tests.support.cli import HEADER, PYTHON, form, nsss, one_ministry
 from tests.support.processed import write_standin_notebooks
-
-PYTHON = sys.executable
-HEADER = ["Ministry", "Programme", "Graduation planned?", "Remarks"]
-
-
-def form(path: Path, rows: list[list[str]], header: list[str] = HEADER, encoding: str = "utf-8") -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", encoding=encoding, newline="") as f:
-        csv.writer(f).writerows([header, *rows])
-    return path
-
-
-def one_ministry(raw: Path, code: str = "MoSW", n: int = 3, prefix: str = "Programme") -> Path:
-    return form(raw / f"{code}.csv", [[code, f"{prefix} {code} {i}", "yes" if i % 2 else "no", ""] for i in range(n)])
 
 
 def clean(capsys, raw: Path, out: Path, *options: str) -> tuple[int, str, str]:
@@ -86,11 +71,6 @@ def project(tmp_path) -> Path:
     """A project root whose notebooks are the quick stand-ins (NSSS_ROOT)."""
     write_standin_notebooks(tmp_path / "root" / "notebooks")
     return tmp_path / "root"
-
-
-def nsss(project: Path, *argv: str, **env: str) -> subprocess.Popen:
-    return subprocess.Popen([PYTHON, "-m", "nsss_analysis", *argv], env=dict(os.environ, NSSS_ROOT=str(project), **env),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 @pytest.mark.slow

@@ -56,3 +56,77 @@ def test_readme_lists_every_unverified_name():
     for entry in _entries():
         if entry.bn_verified:
             assert f"— {entry.name_bn}\n" not in section, entry.name_bn
+
+
+# --- the name resolver (reference/names.py) ------------------------------------------
+
+from urllib.parse import urlparse  # noqa: E402
+
+from nsss_analysis.reference.names import (  # noqa: E402
+    _agencies,
+    _districts,
+    canonical_name,
+    display_name,
+    display_names,
+    is_known,
+)
+
+
+def _urls(text):
+    return re.findall(r"https?://[^\s)\"]+", text)
+
+
+def test_every_bangla_name_source_is_a_government_page_never_a_blog_or_news_site():
+    for entry in _entries():
+        for url in _urls(entry.bn_source):
+            assert urlparse(url).hostname.endswith(".gov.bd"), (entry.name_bn, url)
+
+
+def test_the_reviews_corrections():
+    by_code = REF.ministry_by_code
+    assert by_code["MoS"].name_bn == "নৌপরিবহন মন্ত্রণালয়"
+    assert match_ministry("নৌ-পরিবহন মন্ত্রণালয়").code == "MoS"  # the 1988 spelling reads back
+    assert all("কর্মসূচী" not in p.name_bn for p in REF.programmes)
+    stipend = {p.programme: p for p in REF.programmes}["Stipend for Students with Disabilities"]
+    assert stipend.name_bn == "প্রতিবন্ধী শিক্ষার্থীদের জন্য শিক্ষা উপবৃত্তি"
+    assert sum(bool(p.name_bn) for p in REF.programmes) == len(REF.programmes)
+
+
+@pytest.mark.parametrize("programme", REF.programmes, ids=lambda p: p.programme)
+def test_programme_names_are_aliases_both_ways(programme):
+    assert display_name("programme", programme.programme, "bn") == programme.name_bn
+    assert display_name("programme", programme.name_bn, "en") == programme.programme
+    assert canonical_name("programme", programme.name_bn) == programme.programme
+    assert canonical_name("programme", f"  {programme.programme.upper()} ") == programme.programme
+
+
+def test_ministries_agencies_districts_and_regions_resolve_both_ways():
+    for m in REF.ministries:
+        assert display_name("ministry", m.name, "bn") == m.name_bn
+        assert canonical_name("ministry", m.name_bn) == m.name
+        assert display_name("agency", m.name, "bn") == m.name_bn
+    for english, bangla in _agencies().values():
+        assert display_name("agency", english, "bn") == bangla and canonical_name("agency", bangla) == english
+    districts = set(_districts().values())
+    assert len(districts) == 64 and all(BANGLA.search(bn) for _, bn in districts)
+    for english, bangla in districts:
+        assert display_name("district", english, "bn") == bangla and canonical_name("district", bangla) == english
+    assert display_name("district", "Chittagong", "bn") == "চট্টগ্রাম"
+    assert display_name("region", "Rangpur", "bn") == "রংপুর"
+
+
+def test_a_cell_of_supporting_agencies_prints_each_in_the_pages_language():
+    cell = "Local Government Division; Union Parishads, a2i; Save the Children"
+    assert display_names("agency", cell, "bn") == ["স্থানীয় সরকার বিভাগ", "ইউনিয়ন পরিষদ", "এটুআই", "Save the Children"]
+    assert display_names("agency", ["Health Services Division", "NGOs"], "bn") == [
+        "স্বাস্থ্য সেবা বিভাগ", "বেসরকারি সংস্থা (এনজিও)"]
+    assert display_names("agency", "ইউনিয়ন পরিষদ", "en") == ["Union Parishads"]
+    assert not is_known("agency", "Save the Children") and is_known("agency", "UNICEF")
+
+
+def test_unknown_names_come_back_as_the_form_wrote_them():
+    assert display_name("programme", "  Pilot Cash Transfer ", "bn") == "Pilot Cash Transfer"
+    assert canonical_name("programme", "নতুন কর্মসূচি") == "নতুন কর্মসূচি"
+    assert display_name("district", None, "bn") == ""
+    with pytest.raises(ValueError, match="unknown kind"):
+        display_name("planet", "Mars", "bn")

@@ -31,9 +31,10 @@ from tests.support.pages import Site
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 EXPECTED_PARAMETERS = {
-    "ministry_report": {"ministry", "fiscal_year", "processed_dir", "slug", "language", "headline_path"},
-    "cluster_report": {"cluster", "fiscal_year", "processed_dir", "slug", "language"},
-    "national_overview": {"fiscal_year", "processed_dir", "language", "headline_path"},
+    "ministry_report": {"ministry", "fiscal_year", "processed_dir", "slug", "language", "claims_path",
+                        "headline_path"},
+    "cluster_report": {"cluster", "fiscal_year", "processed_dir", "slug", "language", "claims_path"},
+    "national_overview": {"fiscal_year", "processed_dir", "language", "claims_path", "headline_path"},
     "exploration": {"processed_dir"},
 }
 #: Statements that are logic, which belongs in the package, not in a notebook cell.

@@ -104,7 +104,7 @@ def mean_interval(
     return MeanInterval(n, mean, float(low), float(high), "t", small_n)
 
 
-__all__ = ["INTERVAL_MIN_N", "MeanInterval", "mean_interval", "wilson_interval"]
+__all__ = ["INTERVAL_MIN_N", "MeanInterval", "binomial_limits", "mean_interval", "wilson_interval"]
 
 
 def coverage_simulation(
@@ -131,3 +131,31 @@ def coverage_simulation(
         low, high = np.maximum(SCORE_RANGE[0], mean - half), np.minimum(SCORE_RANGE[1], mean + half)
         out["t"][n] = float(np.mean((low <= true_mean) & (true_mean <= high)))
     return out
+
+
+def binomial_limits(p0, n, level: float):
+    """Exact funnel limits for a share around ``p0`` at sample size ``n``: the
+    ``(1 - level) / 2`` and ``(1 + level) / 2`` quantiles of Binomial(n, p0), divided
+    by ``n`` (docs/method.md, "Districts"). Unlike ``p0 ± z·sqrt(p0(1-p0)/n)`` they
+    never leave 0-1 and keep their tail probability near 0% and 100% and at small n.
+
+    A district's share lies outside the limits when its count is below the lower
+    quantile or above the upper one, so its count is at least as extreme as chance
+    gives with probability ``(1 - level) / 2`` or less on that side. Works on scalars
+    or equal-length arrays; ``n`` of 0 gives ``nan``.
+
+    >>> [round(float(x), 4) for x in binomial_limits(0.5, 12, 0.998)]
+    [0.0833, 0.9167]
+    """
+    from scipy import stats
+
+    p_arr, n_arr = np.broadcast_arrays(np.asarray(p0, dtype=float), np.asarray(n, dtype=float))
+    tail = (1 - level) / 2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        low = stats.binom.ppf(tail, n_arr, p_arr) / n_arr
+        high = stats.binom.ppf(1 - tail, n_arr, p_arr) / n_arr
+    bad = ~(n_arr > 0)
+    low, high = np.where(bad, np.nan, low), np.where(bad, np.nan, high)
+    if low.ndim == 0:
+        return float(low), float(high)
+    return low, high

@@ -16,6 +16,10 @@ Ranking, within each ministry (rank 1 first):
 3. then the always-listed items, ``no`` before ``partly`` before ``unknown``, the
    programme name and the form's item order, so ties are stable.
 
+Each action has a stable ``action_id`` (``reference/action_ids.py``): the ministry's
+code, a short hash of the programme's catalogue key and the item's code, so the same
+gap has the same id in every build and round, whatever the rank.
+
 Missing sex-disaggregated data and missing gender indicators are always listed
 (``always_listed``): nothing else can be measured without them. A report that
 shortens the list must keep them.
@@ -29,6 +33,7 @@ import pandas as pd
 
 from nsss_analysis.diagnostics.budgets import programme_budgets
 from nsss_analysis.diagnostics.units import programme_key
+from nsss_analysis.reference.action_ids import action_id, catalogue_key, check_unique
 from nsss_analysis.reference.glossary import FORM_ANSWER_NAMES, ITEM_NAMES
 from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, Translator, current
 from nsss_analysis.reference.vocab import (
@@ -101,6 +106,7 @@ REASON_ALWAYS = N_("always listed: nothing else can be measured without it")
 REASON_JOINER = "; "
 
 RECOMMENDATION_COLUMNS: tuple[str, ...] = (
+    "action_id",
     "ministry",
     "ministry_code",
     "programme",
@@ -208,6 +214,7 @@ def recommendations(
                 value = row.get(followup)
                 followup_answer = value if isinstance(value, str) else "unknown"
             records.append({
+                "action_id": action_id(row["ministry_code"], row["programme"], item),
                 "ministry": row["ministry"], "ministry_code": row["ministry_code"],
                 "programme": row["programme"], "item": item, "answer": answer,
                 "followup": followup, "followup_answer": followup_answer,
@@ -236,6 +243,8 @@ def recommendations(
         na_position="last", kind="stable",
     )
     recs["rank"] = recs.groupby("ministry_code").cumcount() + 1
+    check_unique(recs["action_id"].tolist(), list(zip(
+        recs["ministry_code"], recs["programme"].map(catalogue_key), recs["item"], strict=True)))
     recs = recs[list(RECOMMENDATION_COLUMNS)].reset_index(drop=True)
     text = [c for c in RECOMMENDATION_COLUMNS if c not in
             ("budget_crore", "rank", "always_listed", "source_row")]

@@ -161,6 +161,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "plausible": "bool",
     },
     "recommendations": {
+        "action_id": "str",
         "ministry": "str",
         "ministry_code": "str",
         "programme": "str",

@@ -324,12 +324,24 @@ def headline_figures(tables, ministry: str | None = None, fiscal_year: str | Non
         "national_mean_ci_low": _float(national.get("ci_low")),
         "national_mean_ci_high": _float(national.get("ci_high")),
         "national_n": int(national.get("n", 0) or 0),
+        "programme_keys": programme_keys(own),
+        "national_programme_keys": programme_keys(scores) if code is not None else [],
         "quick_wins": [
             {"programme": str(r["programme"]), "item": str(r["item"]), "action": str(r["action"]),
-             "budget_crore": _float(r["budget_crore"])}
+             "budget_crore": _float(r["budget_crore"]),
+             "fiscal_year": None if is_missing(r.get("fiscal_year")) else str(r.get("fiscal_year"))}
             for r in wins.to_dict("records")
         ],
     }
+
+
+def programme_keys(frame) -> list[str]:
+    """``ministry_code/programme`` for each row (the keys a claim of the page names; a
+    programme twice in one figure is what the counted-once rule looks for)."""
+    if frame is None or not len(frame):
+        return []
+    return [f"{c}/{p}" for c, p in zip(frame["ministry_code"].astype(str), frame["programme"].astype(str),
+                                       strict=True)]
 
 
 def _row_of(table, code: str | None) -> dict:

@@ -64,6 +64,7 @@ from nsss_analysis.intake.schemas import (
 )
 from nsss_analysis.reference.i18n import N_
 from nsss_analysis.reference.ministries import match_ministry, suggest_ministries
+from nsss_analysis.reference.names import canonical_name
 from nsss_analysis.reference.text import clean_text
 from nsss_analysis.reference.vocab import (
     BUDGET_COLUMNS,
@@ -198,7 +199,9 @@ def _quarantine_line(
 
 
 def _check_usable(record: RawRecord, seen: dict, sheet: FormSheet) -> str:
-    """The programme name, or :class:`_Rejected` for a totals, nameless or repeated row."""
+    """The programme's stored name (the catalogue's English name of a programme the
+    form names in Bangla or another spelling of the catalogue, else as written), or
+    :class:`_Rejected` for a totals, nameless or repeated row."""
     programme = clean_text(record.values.get("programme"))
     ministry_text = clean_text(record.values.get("ministry"))
     first = record.cells[0] if record.cells else None
@@ -221,7 +224,7 @@ def _check_usable(record: RawRecord, seen: dict, sheet: FormSheet) -> str:
         if sheet.source_sheet
         else Reason.of(N_("row {row}"), row=record.source_row)
     )
-    return programme
+    return canonical_name("programme", programme)
 
 
 def _unknown_ministry(text: str) -> _Rejected:

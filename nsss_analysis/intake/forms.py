@@ -33,7 +33,7 @@ from nsss_analysis.intake.files import (
 )
 from nsss_analysis.intake.quantities import find_date, find_fiscal_year
 from nsss_analysis.intake.reasons import Reason, Words
-from nsss_analysis.reference.i18n import N_
+from nsss_analysis.reference.i18n import LANGUAGES, N_, translator
 from nsss_analysis.reference.ministries import find_ministry, match_ministry
 from nsss_analysis.reference.text import clean_text
 from nsss_analysis.reference.vocab import (
@@ -63,6 +63,22 @@ HELPER_SHEETS = frozenset(
         "codes",
     }
 )
+
+
+def _helper_sheet(name: str) -> bool:
+    """A helper sheet (instructions, drop-down lists, notes), under its English name or
+    the form's name for it in any language (নির্দেশনা, তালিকা)."""
+    key = name.strip().lower()
+    return key in HELPER_SHEETS or key in _translated_helper_sheets()
+
+
+@lru_cache(maxsize=1)
+def _translated_helper_sheets() -> frozenset[str]:
+    return frozenset(
+        translator(language).pgettext("sheet name", sheet).strip().lower()
+        for language in LANGUAGES
+        for sheet in ("Instructions", "Lists")
+    )
 
 
 #: The header row is looked for in this many rows from the top (title blocks above it).
@@ -425,7 +441,7 @@ def read_form_file(path: Path, raw_dir: Path) -> FormFile:
         any_sheet = False
         for name, rows_iter in sheets:
             any_sheet = True
-            if name.strip().lower() in HELPER_SHEETS:
+            if _helper_sheet(name):
                 continue
             sheet, reason = read_sheet(rows_iter, source_file, name)
             if sheet is not None:

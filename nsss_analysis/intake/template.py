@@ -23,6 +23,7 @@ import datetime as dt
 import io
 import os
 import re
+import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -81,6 +82,11 @@ MULTI_VALUE_KINDS = ("lifecycle_stages", "target_groups", "partner_agencies")
 #: The fixed document time of every workbook written here (the 2019 workshop that
 #: introduced the form), so that saving the same content twice gives the same bytes.
 FIXED_TIMESTAMP = dt.datetime(2019, 1, 31, 11, 0, 0)
+#: Excel refuses a data validation's title longer than this (characters).
+EXCEL_TITLE_CHARS = 32
+#: The sheets of the form, by their English names (what ministries' macros and older
+#: forms use); the Bangla form names them in Bangla and the reader accepts both.
+SHEETS = ("Programmes", "Budget", "Instructions", "Lists")
 
 TITLE = N_("NSSS gender assessment of social security programmes")
 HOW_TO_FILL = (
@@ -145,6 +151,36 @@ _ALLOWED = {
     "count": N_("Persons (a number, or e.g. 2.65 lakh)."),
     "amount_bdt": N_("Taka per beneficiary per month."),
 }
+
+
+def sheet_name(sheet: str, _: Translator) -> str:
+    """The name of one of the form's :data:`SHEETS` in the translator's language."""
+    names = {
+        "Programmes": _.pgettext("sheet name", "Programmes"),
+        "Budget": _.pgettext("sheet name", "Budget"),
+        "Instructions": _.pgettext("sheet name", "Instructions"),
+        "Lists": _.pgettext("sheet name", "Lists"),
+    }
+    return names[sheet]
+
+
+def excel_title(text: str, limit: int = EXCEL_TITLE_CHARS) -> str:
+    """``text`` cut to Excel's limit for a validation title at a whole word (never
+    between a letter and its vowel sign, nukta or hasant); a first word longer than
+    the limit is cut after its last whole letter.
+
+    >>> excel_title("If not, can empowerment elements be incorporated?")
+    'If not, can empowerment elements'
+    """
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit + 1].rsplit(" ", 1)[0] if " " in text[:limit + 1] else ""
+    if not cut:
+        cut = text[:limit]
+        while cut and unicodedata.category(text[len(cut)]).startswith("M"):
+            cut = cut[:-1]
+    return cut.rstrip(" ,;:-(/")
 
 
 def _labels(vocabulary: str, codes: tuple[str, ...]) -> tuple[str, ...]:
@@ -243,9 +279,9 @@ def _add_validations(
             allow_blank=True,
             showErrorMessage=not multi,
             showInputMessage=True,
-            errorTitle=label[:32],
+            errorTitle=excel_title(label),
             error=_("Pick a value from the list (see the Instructions sheet)."),
-            promptTitle=label[:32],
+            promptTitle=excel_title(label),
             prompt=(_("Pick one, or type several separated by ';'.") if multi
                     else _("Pick a value from the list."))[:255],
         )
@@ -257,7 +293,9 @@ def _add_validations(
 #: a number with its unit (``12.5 lakh``, ``Tk 50,000``), which Excel cannot check.
 NUMBER_KINDS = ("amount_crore", "count", "amount_bdt")
 #: A fiscal year ``YYYY-YY`` whose second year follows the first (``2020-21``), for the
-#: cell ``{cell}``; the Instructions sheet says the same in words.
+#: cell ``{cell}``; the Instructions sheet says the same in words. Excel's ``VALUE`` does
+#: not read Bangla digits, so the check is an information alert: it never blocks an
+#: entry (``২০২০-২১`` is a correct one, which the reader accepts).
 FISCAL_YEAR_RULE = (
     'AND(LEN({cell})=7,MID({cell},5,1)="-",ISNUMBER(VALUE(LEFT({cell},4))),'
     'ISNUMBER(VALUE(RIGHT({cell},2))),VALUE(RIGHT({cell},2))=MOD(VALUE(LEFT({cell},4))+1,100))'
@@ -268,12 +306,15 @@ FISCAL_YEAR_RULE = (
 NUMBER_CHECK_ERROR = N_(
     "Expected a number of 0 or more; a figure with its unit (12.5 lakh) is read too. Keep it?"
 )
-FISCAL_YEAR_CHECK_ERROR = N_("Write the fiscal year as YYYY-YY, e.g. 2020-21 (July-June).")
+FISCAL_YEAR_CHECK_ERROR = N_(
+    "Write the fiscal year as YYYY-YY, e.g. 2020-21 (July-June); Bangla digits are read too. Keep it?"
+)
 FISCAL_YEAR_CHECK_PROMPT = N_("Fiscal year YYYY-YY, e.g. 2020-21.")
 
 
 def _add_checks(ws: Worksheet, columns: tuple[FormColumn, ...], _: Translator) -> None:
-    """Number checks (a warning) and fiscal-year checks (a refusal) on the data rows."""
+    """Number checks (a warning) and fiscal-year checks (information) on the data rows:
+    neither blocks an entry the reader accepts."""
     for i, col in enumerate(columns, start=1):
         letter = get_column_letter(i)
         label = _(col.label)
@@ -281,15 +322,15 @@ def _add_checks(ws: Worksheet, columns: tuple[FormColumn, ...], _: Translator) -
             dv = DataValidation(
                 type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
                 showErrorMessage=True, errorStyle="warning", showInputMessage=True,
-                errorTitle=label[:32], promptTitle=label[:32],
+                errorTitle=excel_title(label), promptTitle=excel_title(label),
                 error=_(NUMBER_CHECK_ERROR)[:255],
                 prompt=allowed_values(col.kind, _.language)[:255],
             )
         elif col.kind == "fiscal_year":
             dv = DataValidation(
                 type="custom", formula1=FISCAL_YEAR_RULE.format(cell=f"{letter}2"), allow_blank=True,
-                showErrorMessage=True, errorStyle="stop", showInputMessage=True,
-                errorTitle=label[:32], promptTitle=label[:32],
+                showErrorMessage=True, errorStyle="information", showInputMessage=True,
+                errorTitle=excel_title(label), promptTitle=excel_title(label),
                 error=_(FISCAL_YEAR_CHECK_ERROR)[:255],
                 prompt=_(FISCAL_YEAR_CHECK_PROMPT)[:255],
             )
@@ -333,17 +374,18 @@ def _write_instructions(ws: Worksheet, _: Translator) -> None:
 
 def build_template(language: str | None = None) -> Workbook:
     """The blank form as an openpyxl workbook (sheets Programmes, Budget, Instructions,
-    Lists), its labels, instructions and drop-down values in ``language`` (default
-    ``$NSSS_LANGUAGE``, else English). The sheet names stay English in every language:
-    the reader and ministries' macros find the sheets by them."""
+    Lists, named in ``language``: কর্মসূচি, বাজেট, নির্দেশনা, তালিকা in Bangla), its
+    labels, instructions and drop-down values in ``language`` (default
+    ``$NSSS_LANGUAGE``, else English). The reader finds the form's sheets by their
+    columns, and skips the helper sheets under either language's name."""
     _ = translator(language)
     ref = load_reference()
     wb = Workbook()
     programmes = wb.active
-    programmes.title = "Programmes"
-    budget = wb.create_sheet("Budget")
-    instructions = wb.create_sheet("Instructions")
-    lists = wb.create_sheet("Lists")
+    programmes.title = sheet_name("Programmes", _)
+    budget = wb.create_sheet(sheet_name("Budget", _))
+    instructions = wb.create_sheet(sheet_name("Instructions", _))
+    lists = wb.create_sheet(sheet_name("Lists", _))
     lists.sheet_state = "hidden"
 
     ranges = _write_lists(lists, _)

@@ -10,6 +10,7 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
+from nsss_analysis.diagnostics.intervals import binomial_limits
 from nsss_analysis.diagnostics.rubric import CONFIDENCE_ALPHA
 from nsss_analysis.errors import NsssError
 from nsss_analysis.mis.lookups import _codes, _ministry_code
@@ -132,7 +133,7 @@ def coverage_by_district(coverage: pd.DataFrame, ministry: str | None = None) ->
     )
 
 
-#: Funnel-plot limits: two-sided 95% and 99.8% (z = 1.96 and 3.09) around the
+#: Funnel-plot limits: two-sided 95% and 99.8%, exact binomial quantiles around the
 #: programme's overall share; only districts outside the 99.8% limits are named.
 FUNNEL_LEVELS: tuple[float, float] = (0.95, 0.998)
 
@@ -145,8 +146,9 @@ FUNNEL_COLUMNS = ("programme", "fiscal_year", "district", "female", "total", "wo
 def district_funnel(by_district: pd.DataFrame) -> pd.DataFrame:
     """Each district's women's share against its n, with funnel limits around the
     programme's overall share (of the rows given, per programme and fiscal year):
-    ``overall_share ± z·sqrt(p(1-p)/n)`` for 95% and 99.8%, clipped to 0-1;
-    ``outside_998`` marks the districts outside the 99.8% limits, the only ones a
+    the exact binomial quantiles of Binomial(n, overall_share) over n for 95% and
+    99.8% (:func:`~nsss_analysis.diagnostics.intervals.binomial_limits`; the normal
+    approximation fails near 0% and 100% and at small n); ``outside_998`` marks the districts outside the 99.8% limits, the only ones a
     report names. Districts written ``unknown`` are left out of the funnel."""
     if by_district is None or not len(by_district):
         return pd.DataFrame({c: pd.Series(dtype="float64") for c in FUNNEL_COLUMNS})
@@ -155,12 +157,11 @@ def district_funnel(by_district: pd.DataFrame) -> pd.DataFrame:
     totals = rows.groupby(keys, dropna=False)[["female", "total"]].transform("sum")
     p0 = (totals["female"] / totals["total"]).to_numpy(dtype=float)
     n = rows["total"].to_numpy(dtype=float)
-    se = np.sqrt(p0 * (1 - p0) / n)
     out = rows.assign(overall_share=p0)
     for level, name in zip(FUNNEL_LEVELS, ("95", "998"), strict=True):
-        z = NormalDist().inv_cdf(1 - (1 - level) / 2)
-        out[f"low_{name}"] = np.clip(p0 - z * se, 0, 1)
-        out[f"high_{name}"] = np.clip(p0 + z * se, 0, 1)
+        low, high = binomial_limits(p0, n, level)
+        out[f"low_{name}"] = np.asarray(low, dtype=float)
+        out[f"high_{name}"] = np.asarray(high, dtype=float)
     share = out["women_share"].to_numpy(dtype=float)
     out["outside_998"] = (share < out["low_998"].to_numpy()) | (share > out["high_998"].to_numpy())
     if "fiscal_year" not in out.columns:

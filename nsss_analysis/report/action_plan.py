@@ -28,6 +28,7 @@ from nsss_analysis.diagnostics.recommendations import (
     recommendations,
 )
 from nsss_analysis.io import atomic_path, formula_safe
+from nsss_analysis.reference.action_ids import action_id
 from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, Translator, current
 from nsss_analysis.reference.numbers import localise_digits
 from nsss_analysis.reference.vocab import ITEMS, LINEAGE_COLUMNS, load_reference
@@ -35,7 +36,7 @@ from nsss_analysis.report.labels import ITEM_LABELS
 
 #: The action plan's columns: key -> the header a reader sees.
 ACTION_PLAN_COLUMNS: dict[str, str] = {
-    "number": N_("No."),
+    "action_id": N_("Action id"),
     "programme": N_("Programme"),
     "item": N_("Item"),
     "answer": N_("The form says"),
@@ -75,7 +76,7 @@ STATUS_ERROR = N_("Choose one of: {choices}")
 DATE_ERROR = N_("Enter a date (for example 30/06/2026).")
 #: Column widths of the workbook, in characters: wide enough to read, narrow enough to print.
 COLUMN_WIDTHS: dict[str, int] = {
-    "number": 6, "programme": 34, "item": 26, "answer": 12, "action": 60, "possible": 14,
+    "action_id": 19, "programme": 34, "item": 26, "answer": 12, "action": 60, "possible": 14,
     "lead_ministry": 30, "supporting_agencies": 34, "responsible_office": 24,
     "target_date": 14, "status": 14, "source": 34,
 }
@@ -129,11 +130,15 @@ def action_plan(
     its ranking orders the plan: programmes by their best-ranked action, actions within
     a programme by rank. A row repeated cell for cell by a resubmission is listed once
     (:func:`distinct_rows`).
-    Columns: ``ACTION_PLAN_COLUMNS`` keys plus ``rank`` and ``followup_answer`` and the
+    Columns: ``number`` (the row's place in this plan), ``ACTION_PLAN_COLUMNS`` keys (the
+    first is the stable ``action_id``) plus ``rank`` and ``followup_answer`` and the
     lineage columns; the ``TO_FILL`` columns are empty strings.
     """
     if recs is None:
         recs = recommendations(assessments, scores, budgets)
+    if "action_id" not in recs.columns:  # a table written before the ids were kept
+        recs = recs.assign(action_id=[action_id(c, p, i) for c, p, i in
+                                      zip(recs["ministry_code"], recs["programme"], recs["item"], strict=True)])
     if ministry_code is not None:
         recs = recs[recs["ministry_code"] == ministry_code]
     kept = set(zip(*(distinct_rows(assessments)[c] for c in LINEAGE_COLUMNS), strict=True))
@@ -147,6 +152,7 @@ def action_plan(
         where = tuple(rec[c] for c in LINEAGE_COLUMNS)
         item = rec["item"]
         rows.append({
+            "action_id": rec["action_id"],
             "programme": rec["programme"],
             "item": ITEM_LABELS.get(item, item),
             "item_code": item,
@@ -163,7 +169,7 @@ def action_plan(
             "rank": int(rec["rank"]),
             **dict(zip(LINEAGE_COLUMNS, where, strict=True)),
         })
-    columns = ["number", *[c for c in ACTION_PLAN_COLUMNS if c != "number"], "item_code",
+    columns = ["number", *ACTION_PLAN_COLUMNS, "item_code",
                "guideline_question", "followup_answer", "ministry_code", "rank", *LINEAGE_COLUMNS]
     plan = pd.DataFrame(rows, columns=[c for c in columns if c != "number"])
     if not len(plan):

@@ -424,13 +424,14 @@ def quality_notes(row: Mapping[str, object], tables: Tables) -> list[str]:
 
 
 def action_list_html(actions: pd.DataFrame) -> str:
-    """The programme's actions, numbered as in the action plan workbook (never truncated)."""
+    """The programme's actions under their stable ids, as in the action plan workbook's
+    first column (never truncated; an id is printed the same in every language)."""
     if not len(actions):
         return f"<p>{escape(_('No gap to act on: every item is answered yes or does not apply.'))}</p>"
-    rows = [[_digits(r["number"]), _word(r["item"]), action_in_words(r["item_code"]) or r["action"],
+    rows = [[r["action_id"], _word(r["item"]), action_in_words(r["item_code"]) or r["action"],
              _word(r["possible"]), r["supporting_agencies"]]
             for r in actions.to_dict("records")]
-    return _small_table([_("No."), _("Item"), _("Action (the 2019 guideline's words)"), _("Possible, says the ministry"),
+    return _small_table([_("Action id"), _("Item"), _("Action (the 2019 guideline's words)"), _("Possible, says the ministry"),
                          _("Supporting agencies")], rows, numeric_from=99)
 
 

@@ -17,6 +17,7 @@ the matching ``*_html`` function returns the plain string for tests and the runn
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import html
 import io
@@ -29,7 +30,7 @@ import pandas as pd
 
 from nsss_analysis.reference.i18n import _, current
 from nsss_analysis.reference.numbers import localise_digits, number
-from nsss_analysis.report import fonts
+from nsss_analysis.report import claims, fonts
 
 #: Shown in a table cell with no value: a dash reads as "nothing here", "nan" does not.
 MISSING = "–"
@@ -108,18 +109,21 @@ def warning(text: object):
     return paragraph(text, "warning")
 
 
-def _format_cell(value: object, digits: int, language: str = "en") -> object:
+def _format_cell(value: object, digits: int, language: str = "en", column: str = "") -> object:
     """A table cell in ``language``: yes/no words, numbers with the language's digits
     and grouping, rounded half away from zero in every language (reference.numbers), so an
-    English and a Bangla table print the same figures."""
+    English and a Bangla table print the same figures. Each number is a claim of the
+    page's ledger (``where``: ``table:<column>``)."""
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, float):
         if math.isnan(value):
             return MISSING
-        return number(value, language, digits)
-    if isinstance(value, Integral) and language != "en":
-        return localise_digits(str(value), language)  # as English shows it: rounds, ranks, years
+        return str(claims.figure(value, "number", number(value, language, digits), where=f"table:{column}"))
+    if isinstance(value, Integral):
+        # as English shows it (rounds, ranks, years): no grouping
+        text = localise_digits(str(value), language) if language != "en" else str(value)
+        return str(claims.figure(int(value), "number", text, where=f"table:{column}"))
     if isinstance(value, (list, tuple)):
         return ", ".join(str(v) for v in value) if value else MISSING
     if value is None or value is pd.NA:
@@ -164,7 +168,8 @@ def table_html(
     language = current().language
     # pandas' Styler escapes every cell and header (escape="html"): form text stays text.
     styler = (
-        shown.style.format({col: (lambda v, d=decimals(col): _format_cell(v, d, language)) for col in shown.columns},  # noqa: B008
+        shown.style.format({col: functools.partial(_format_cell, digits=decimals(col), language=language, column=str(col))
+                            for col in shown.columns},
                            escape="html")
         .format_index(escape="html", axis=1)
         .hide(axis="index")

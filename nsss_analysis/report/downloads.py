@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from nsss_analysis.diagnostics.summaries import count_once
 from nsss_analysis.intake.reasons import reason_in_words as quarantine_reason
 from nsss_analysis.io import Tables
 from nsss_analysis.reference.glossary import (
@@ -21,7 +22,7 @@ from nsss_analysis.reference.glossary import (
     TARGET_GROUP_NAMES,
 )
 from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, Translator, current, translator
-from nsss_analysis.reference.vocab import FOLLOWUPS, ITEMS, load_reference
+from nsss_analysis.reference.vocab import FOLLOWUPS, ITEMS, LINEAGE_COLUMNS, load_reference
 from nsss_analysis.report.action_plan import (
     action_plan,
     action_plan_file,
@@ -34,7 +35,8 @@ from nsss_analysis.report.level_rule import level_rule_in_words
 #: The sheets of the data workbook, in order, and what each holds.
 DATA_SHEETS: dict[str, str] = {
     N_("Assessments"): N_("one row per programme assessed, as read from the forms"),
-    N_("Scores"): N_("each programme's level, the rule that set it, and its scores"),
+    N_("Scores"): N_("each programme's level, the rule that set it, and its scores: one row per programme and "
+                     "assessment round"),
     N_("Budgets"): N_("one row per programme and fiscal year"),
     N_("Quarantine"): N_("rows and cells of the ministry's files that could not be used, with the reason"),
 }
@@ -116,10 +118,31 @@ def ministry_rows(tables: Tables, codes: str | list[str] | set[str]) -> dict[str
                   else quarantine[quarantine["source_file"].isin(files)].reset_index(drop=True))
     return {
         "Assessments": assessments,
-        "Scores": _own(tables.scores, codes),
+        "Scores": _own(scores_by_round(tables), codes),
         "Budgets": budgets,
         "Quarantine": quarantine,
     }
+
+
+def scores_by_round(tables: Tables) -> pd.DataFrame:
+    """The scores of every round, each programme once per round (as the diagnostics
+    count it), with the ``assessment_round`` column beside the programme; ``None``
+    when there are no assessments."""
+    if tables.assessments is None or not len(tables.assessments):
+        return tables.scores
+    counted = count_once(tables)
+    scores, rows = counted.round_scores, counted.rounds
+    lineage = list(LINEAGE_COLUMNS)
+    if scores is None or not all(c in scores.columns for c in lineage):
+        return scores
+    rounds = rows[[*lineage, "assessment_round"]] if "assessment_round" in rows.columns else \
+        rows[lineage].assign(assessment_round=None)
+    key = {"source_row": "int64", "source_file": "str", "source_sheet": "str"}
+    merged = scores.astype(key).merge(rounds.astype(key).drop_duplicates(lineage), on=lineage, how="left")
+    merged = merged.assign(assessment_round=merged["assessment_round"].astype("str"))
+    columns = list(scores.columns)
+    at = columns.index("programme") + 1 if "programme" in columns else len(columns)
+    return merged[[*columns[:at], "assessment_round", *columns[at:]]]
 
 
 def _form_labels() -> dict[str, str]:

@@ -36,6 +36,7 @@ from nsss_analysis.reference.i18n import N_, _, current, ngettext, pgettext
 from nsss_analysis.reference.numbers import fiscal_year as fiscal_year_words
 from nsss_analysis.reference.numbers import localise_digits, number
 from nsss_analysis.reference.vocab import ITEMS, load_reference
+from nsss_analysis.report import claims
 from nsss_analysis.report.labels import (
     ACTION_PHRASES,
     label,
@@ -58,32 +59,37 @@ def _language() -> str:
     return current().language
 
 
-def _int(value) -> str:
+# Each helper prints one figure and records it as a claim of the page's ledger
+# (report.claims); ``meta`` gives the claim's fields the helper cannot know.
+
+
+def _int(value, **meta) -> str:
     """A whole number as ``str(int)`` writes it (no grouping), in the language's digits."""
-    return localise_digits(str(int(value)), _language())
+    return str(claims.figure(int(value), "count", localise_digits(str(int(value)), _language()), **meta))
 
 
-def _count(value) -> str:
+def _count(value, **meta) -> str:
     """A whole number with grouping (``1,200`` / ``১,২০০``)."""
-    return number(int(value), _language())
+    return str(claims.figure(int(value), "count", number(int(value), _language()), **meta))
 
 
-def _grouped(value) -> str:
+def _grouped(value, unit: str = "number", **meta) -> str:
     """A number rounded to whole units with grouping, half away from zero in every
     language (``1,259`` / ``১,২৫৯`` for 1258.5), so both pages print the same figure."""
-    return number(float(value), _language())
+    return str(claims.figure(float(value), unit, number(float(value), _language()), **meta))
 
 
-def _fixed(value, decimals: int = 0, sign: bool = False) -> str:
+def _fixed(value, decimals: int = 0, sign: bool = False, unit: str = "score", **meta) -> str:
     """``value`` with ``decimals`` decimals (``+`` sign when ``sign``), as Python formats
     it, in the language's digits."""
     text = f"{float(value):{'+' if sign else ''}.{decimals}f}"
-    return localise_digits(text, _language())
+    return str(claims.figure(float(value), unit, localise_digits(text, _language()), **meta))
 
 
-def _year(fy) -> str:
+def _year(fy, **meta) -> str:
     """A fiscal year (``2023-24`` / ``২০২৩-২৪``)."""
-    return fiscal_year_words(fy, _language())
+    return str(claims.figure(None if is_missing(fy) else str(fy), "fiscal_year", fiscal_year_words(fy, _language()),
+                             **({"fiscal_year": fy} | meta)))
 
 
 def _digits(text) -> str:
@@ -110,11 +116,17 @@ def _rounds_phrase(rounds: list) -> str:
     """`` in the 2024-25 assessment round`` or `` (each in its latest assessment round:
     ...)`` (empty without rounds): a phrase placed after the count by the sentence."""
     if len(rounds) == 1:
-        return _(" in the {round} assessment round").format(round=_digits(rounds[0]))
+        return _(" in the {round} assessment round").format(round=_round(rounds[0]))
     if rounds:
         return _(" (each in its latest assessment round: {rounds})").format(
-            rounds=join_words([_digits(r) for r in rounds]))
+            rounds=join_words([_round(r) for r in rounds]))
     return ""
+
+
+def _round(name, **meta) -> str:
+    """An assessment round named on the page (a claim: ``numerator``/``denominator``,
+    when known, say how many of the set are in it)."""
+    return str(claims.figure(str(name), "round", _digits(name), **({"round": name} | meta)))
 
 
 def _first_sentence(headline: dict) -> str:
@@ -146,7 +158,8 @@ def _first_sentence(headline: dict) -> str:
             "gender-transformative{transformative}.",
             "{unit} has {n} assessed programmes{when}; {k} of {n} are gender-specific or "
             "gender-transformative{transformative}.", k)
-    share = share_with_interval(k / n, headline.get("ci_low"), headline.get("ci_high")) if n >= SMALL_N else ""
+    share = share_with_interval(k / n, headline.get("ci_low"), headline.get("ci_high"), numerator=k,
+                                denominator=n, n=n) if n >= SMALL_N else ""
     return text.format(unit=unit, n=_count(n), when=when, k=_int(k), share=share,
                        transformative=transformative)
 
@@ -183,7 +196,7 @@ def _budget_sentence(headline: dict, k: int) -> str:
                   "budget on record ({gender} of {total}, {programmes}{excluding})."))
     programmes = ngettext("{n} programme with a budget", "{n} programmes with a budget", count).format(
         n=_count(count))
-    return text.format(fiscal_year=_year(fy), share=percent(headline["budget_share"]),
+    return text.format(fiscal_year=_year(fy), share=percent(headline["budget_share"], unit="money_share"),
                        gender=crore(headline["budget_gender_crore"]), total=crore(total),
                        programmes=programmes, excluding=excluding)
 
@@ -197,7 +210,8 @@ def _quick_wins_sentence(headline: dict) -> str:
     for w in wins:
         phrase = ACTION_PHRASES.get(w["item"])
         action = _(phrase) if phrase else w["action"]
-        amount = f" ({crore(w['budget_crore'])})" if not is_missing(w.get("budget_crore")) else ""
+        amount = (f" ({crore(w['budget_crore'], fiscal_year=w.get('fiscal_year'), where='narrative.quick_wins')})"
+                  if not is_missing(w.get("budget_crore")) else "")
         named.append(f"{w['programme']}: {action}{amount}")
     wins_text = "; ".join(named)
     if len(wins) == 1:
@@ -223,21 +237,26 @@ def _score_sentence(headline: dict, n: int) -> str | None:
             "are {scores}, of 100.", len(scored)).format(small_n=_int(SMALL_N), scores=join_words(scored))
     if is_missing(mean):
         return None
-    spread = interval(headline.get("mean_ci_low"), headline.get("mean_ci_high"), as_percent=False)
+    spread = interval(headline.get("mean_ci_low"), headline.get("mean_ci_high"), as_percent=False, n=n, method="t")
     national = headline.get("national_mean_inclusion_score")
     if not (headline.get("ministry_code") and not is_missing(national)):
         return _("The mean gender inclusion score is {mean} of 100{interval}.").format(
-            mean=_fixed(mean), interval=spread)
+            mean=_fixed(mean, unit="mean", n=n), interval=spread)
     verdict = compare_units(
         (n, headline.get("mean_ci_low"), headline.get("mean_ci_high")),
         (headline.get("national_n", 0), headline.get("national_mean_ci_low"),
          headline.get("national_mean_ci_high")))
+    national_text = _fixed(national, unit="mean", role="comparator", n=headline.get("national_n"),
+                           low=headline.get("national_mean_ci_low"), high=headline.get("national_mean_ci_high"),
+                           method="t", round=headline.get("national_round"),
+                           programmes=headline.get("national_programme_keys"))
+    mean_text = _fixed(mean, unit="mean", n=n)
     if verdict:
         return _("The mean gender inclusion score is {mean} of 100{interval}; the national mean is "
-                 "{national} ({verdict}).").format(mean=_fixed(mean), interval=spread,
-                                                   national=_fixed(national), verdict=verdict)
+                 "{national} ({verdict}).").format(mean=mean_text, interval=spread,
+                                                   national=national_text, verdict=verdict)
     return _("The mean gender inclusion score is {mean} of 100{interval}; the national mean is "
-             "{national}.").format(mean=_fixed(mean), interval=spread, national=_fixed(national))
+             "{national}.").format(mean=mean_text, interval=spread, national=national_text)
 
 
 def headline_sentences(headline: dict) -> list[str]:
@@ -252,8 +271,13 @@ def headline_sentences(headline: dict) -> list[str]:
     if n == 0:
         return [_("No programme of {unit} has been assessed yet, so this report has no findings.").format(
             unit=_unit(headline))]
-    sentences = [_first_sentence(headline), _budget_sentence(headline, k), _quick_wins_sentence(headline)]
-    scores = _score_sentence(headline, n)
+    rounds = headline.get("assessment_rounds") or []
+    with claims.scope(block="headline", role="unit", where="narrative.headline",
+                      fiscal_year=headline.get("fiscal_year"),
+                      round=rounds[0] if len(rounds) == 1 else None,
+                      programmes=headline.get("programme_keys")):
+        sentences = [_first_sentence(headline), _budget_sentence(headline, k), _quick_wins_sentence(headline)]
+        scores = _score_sentence(headline, n)
     if scores:
         sentences.append(scores)
     return sentences
@@ -303,10 +327,14 @@ def compare_units(unit: tuple, other: tuple) -> str:
     if any(is_missing(v) for v in (low, high, low2, high2)):
         return ""
     if float(low) > float(high2):
-        return _("above the national figure: the 95% intervals do not overlap")
-    if float(high) < float(low2):
-        return _("below the national figure: the 95% intervals do not overlap")
-    return _("no clear difference from the national figure")
+        text = _("above the national figure: the 95% intervals do not overlap")
+    elif float(high) < float(low2):
+        text = _("below the national figure: the 95% intervals do not overlap")
+    else:
+        return _("no clear difference from the national figure")
+    # A stated difference is a claim the comparisons rule checks (both sides' n and intervals).
+    return str(claims.figure(None, "difference", text, n=n, low=low, high=high, versus=(None, n2, low2, high2),
+                             where="narrative.compare_units"))
 
 
 # --- readings of the ministry figures ------------------------------------------------------
@@ -789,7 +817,10 @@ _DATA_NOTICE_MESSAGE = N_(
 def data_notice(synthetic: bool) -> str:
     """The notice a page built from synthetic data carries, in the current language;
     empty for real submissions."""
-    return _(_DATA_NOTICE_MESSAGE).format(marker="SYNTHETIC") if synthetic else ""
+    if not synthetic:
+        return ""
+    return str(claims.synthetic_notice(_(_DATA_NOTICE_MESSAGE).format(marker="SYNTHETIC"),
+                                       where="narrative.data_notice"))
 
 
 def fiscal_year_phrase(headline: dict) -> str:

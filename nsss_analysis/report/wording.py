@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from nsss_analysis.diagnostics.units import is_missing
 from nsss_analysis.reference import numbers
 from nsss_analysis.reference.i18n import N_, Nn_, _, current, ngettext, pgettext
+from nsss_analysis.report import claims
 
 #: The nouns :func:`plural` counts, marked so that their singular and plural reach the
 #: catalogue (a count's words differ by language: ``৫টি কর্মসূচি``, ``৫ জন``).
@@ -48,18 +49,20 @@ def _language() -> str:
     return current().language
 
 
-def plural(n: int, singular: str, plural_form: str | None = None) -> str:
+def plural(n: int, singular: str, plural_form: str | None = None, **meta: object) -> str:
     """``plural(1, "programme")`` → ``"1 programme"``; ``plural(3, ...)`` → ``"3 programmes"``
-    (Bangla: ``"৩টি কর্মসূচি"``, from the catalogue's ``{n} programme`` entry)."""
+    (Bangla: ``"৩টি কর্মসূচি"``, from the catalogue's ``{n} programme`` entry). The count
+    is a claim of the page's ledger (``meta``: its fields, e.g. ``programmes``)."""
     word = singular if n == 1 else (plural_form or singular + "s")
     language = _language()
+    number_text = str(claims.count(n, **meta))
     if language == "en":
-        return f"{n:,} {word}"
+        return f"{number_text} {word}"
     ids = ("{n} " + singular, "{n} " + (plural_form or singular + "s"))
     template = _counted(*ids, n)
     if template.startswith("{n} ") and template[4:] in (singular, plural_form or singular + "s"):
         template = "{n} " + _(word)  # a noun the catalogue does not count: translate the word
-    return template.format(n=numbers.count(n, language))
+    return template.format(n=number_text)
 
 
 #: Most decimals a percentage is printed with before "under"/"over" is used.
@@ -70,12 +73,19 @@ def _digits(text: str) -> str:
     return numbers.localise_digits(text, _language())
 
 
-def percent(share: object, digits: int = 0) -> str:
+def percent(share: object, digits: int = 0, **meta: object) -> str:
     """A share 0-1 as a percentage (``0.583`` → ``58%``); ``n/a`` when missing.
 
     Never rounded to 0% or 100% unless exactly so: ``0.996`` → ``99.6%``,
-    ``0.0004`` → ``under 0.1%``, ``0.9996`` → ``over 99.9%``.
+    ``0.0004`` → ``under 0.1%``, ``0.9996`` → ``over 99.9%``. The figure is a claim of the
+    page's ledger; ``meta`` gives its fields (``numerator``, ``denominator``, ``unit=
+    "money_share"`` for a share of an amount...).
     """
+    unit = str(meta.pop("unit", "percent"))
+    return str(claims.figure(share, unit, _percent_text(share, digits), **meta))
+
+
+def _percent_text(share: object, digits: int = 0) -> str:
     if is_missing(share):
         return _("n/a")
     value = float(share) * 100
@@ -104,29 +114,38 @@ def _bounds(low: float, high: float, as_percent: bool, digits: int) -> tuple[str
     return _digits(texts[0] + unit), _digits(texts[1] + unit)
 
 
-def interval(low: object, high: object, as_percent: bool = True, digits: int = 0) -> str:
+def interval(low: object, high: object, as_percent: bool = True, digits: int = 0, **meta: object) -> str:
     """``(95% interval 32%-81%)``, or the empty string when there is no interval (or
-    one of zero width, which is never printed)."""
+    one of zero width, which is never printed). A claim of the page's ledger (``meta``:
+    ``n``, ``method``...)."""
     if is_missing(low) or is_missing(high) or float(low) == float(high):
         return ""
     lo, hi = _bounds(float(low), float(high), as_percent, digits)
-    return " (" + _("95% interval {low}–{high}").format(low=lo, high=hi) + ")"
+    text = " (" + _("95% interval {low}–{high}").format(low=lo, high=hi) + ")"
+    return str(claims.figure(None, "interval", text, low=low, high=high, **meta))
 
 
-def share_with_interval(share: object, low: object, high: object) -> str:
-    """``58%, 95% interval 32%–81%`` (or ``58%`` when there is no interval)."""
-    text = percent(share)
+def _share_text(share: object, low: object, high: object) -> str:
+    text = _percent_text(share)
     if not (is_missing(low) or is_missing(high) or float(low) == float(high)):
         lo, hi = _bounds(float(low), float(high), True, 0)
         text = _("{share}, 95% interval {low}–{high}").format(share=text, low=lo, high=hi)
     return text
 
 
+def share_with_interval(share: object, low: object, high: object, **meta: object) -> str:
+    """``58%, 95% interval 32%–81%`` (or ``58%`` when there is no interval); a claim of
+    the page's ledger (``meta``: ``numerator``, ``denominator``, ``n``...)."""
+    if not (is_missing(low) or is_missing(high)):
+        meta = {"low": low, "high": high, "method": "wilson"} | meta
+    return str(claims.figure(share, str(meta.pop("unit", "percent")), _share_text(share, low, high), **meta))
+
+
 def count_share(count: int, n: int, low: object = None, high: object = None,
-                min_n: int = 5, noun: str = "") -> str:
+                min_n: int = 5, noun: str = "", **meta: object) -> str:
     """A count with its share: ``46 of 100 programmes (46%, 95% interval 36%–56%)``;
     only the count, ``1 of 2 programmes``, when ``n`` is under ``min_n`` (a percentage
-    of so few misleads)."""
+    of so few misleads). One claim of the page's ledger (``meta``: its other fields)."""
     count, n = int(count), int(n)
     language = _language()
     if language == "en":
@@ -136,17 +155,21 @@ def count_share(count: int, n: int, low: object = None, high: object = None,
         values = {"count": numbers.count(count, language), "n": numbers.count(n, language)}
         text = (_("{count} of {n} {noun}").format(noun=_(noun), **values) if noun
                 else _("{count} of {n}").format(**values))
+    meta = {"numerator": count, "denominator": n, "n": n} | meta
     if n < min_n or n == 0:
-        return text
-    return f"{text} ({share_with_interval(count / n, low, high)})"
+        return str(claims.figure(count, "count", text, **meta))
+    if not (is_missing(low) or is_missing(high)):
+        meta = {"low": low, "high": high, "method": "wilson"} | meta
+    return str(claims.figure(count / n, "percent", f"{text} ({_share_text(count / n, low, high)})", **meta))
 
 
-def crore(value: object) -> str:
+def crore(value: object, **meta: object) -> str:
     """BDT crore with thousands separators (``1258.5`` → ``Tk 1,259 crore``, whole crore
-    from 100, else one decimal), rounded half away from zero in every language."""
+    from 100, else one decimal), rounded half away from zero in every language; a claim
+    of the page's ledger (``meta``: ``fiscal_year``, ``programmes``...)."""
     if is_missing(value):
         return _("an unknown amount")
-    return numbers.crore(value, _language())
+    return str(claims.crore(value, **meta))
 
 
 def join_words(items: Sequence[str], conjunction: str = "and") -> str:

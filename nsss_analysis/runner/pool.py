@@ -303,11 +303,15 @@ class WorkerPool:
         done: dict[str, ReportResult] = {}
         replacements = 0
 
+        lines = ProgressLines(len(jobs)) if progress and not _is_terminal(sys.stderr) else None
+
         def finish(result: ReportResult) -> None:
             done[result.key] = result
             bar.update(1)
             if on_result:
                 on_result(result)
+            if lines is not None:
+                lines.update(result.status == "ok")
 
         bar = tqdm(total=len(jobs), unit="report", file=sys.stderr, disable=None if progress else True,
                    leave=False)
@@ -358,6 +362,43 @@ class WorkerPool:
             for proc in procs:
                 proc.join(timeout=30)
         _stop(procs)
+
+
+#: Outside a terminal (cron, a CI log, ``make reports > log``) a line is printed after
+#: every this many reports, and after the last one.
+PROGRESS_EVERY = 10
+
+
+def _is_terminal(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+class ProgressLines:
+    """The progress bar's stand-in outside a terminal: a line every
+    :data:`PROGRESS_EVERY` reports and at the end, with counts and elapsed time
+    (a bar's carriage returns make a log unreadable, and tqdm draws none there)."""
+
+    def __init__(self, total: int, every: int = PROGRESS_EVERY, stream=None) -> None:
+        self.total, self.every, self.stream = total, every, stream
+        self.ok = self.failed = 0
+        self.started = time.monotonic()
+
+    def update(self, ok: bool) -> str | None:
+        """Count one finished report; the line printed, if one was due."""
+        if ok:
+            self.ok += 1
+        else:
+            self.failed += 1
+        done = self.ok + self.failed
+        if done % self.every and done != self.total:
+            return None
+        line = (f"nsss reports: {done} of {self.total} done ({self.ok} rendered, {self.failed} failed), "
+                f"{time.monotonic() - self.started:.0f} s elapsed")
+        print(line, file=self.stream or sys.stdout, flush=True)
+        return line
 
 
 def run_jobs(

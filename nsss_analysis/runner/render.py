@@ -16,6 +16,8 @@ from nsss_analysis import __version__
 from nsss_analysis.errors import NsssError
 from nsss_analysis.io import file_digest, load_tables, write_text_atomic
 from nsss_analysis.report.headline_file import HEADLINE_SUFFIX
+from nsss_analysis.report.rules import facts_of
+from nsss_analysis.runner.claims_file import claims_path, collect_claims, staged_path
 from nsss_analysis.runner.index import (
     INDEX_FILE,
     headline_of,
@@ -95,8 +97,14 @@ def _render(request: ReportRequest, manifest: dict, fingerprint: str, started: f
     if not to_run:
         pool.close(abort=True)  # the kernels that were booting are not needed
 
+    facts = facts_of(tables)
+
     def record(result) -> None:
         report = by_key[result.key]
+        if result.status == "ok":
+            problem = collect_claims(request.out, report.key, facts)  # the notebook's ledger, rules checked
+            if problem:
+                result.status, result.error = "failed", problem
         ok = result.status == "ok"
         report.headline = result.headline
         if ok and report.headline is None:
@@ -135,7 +143,7 @@ def _render(request: ReportRequest, manifest: dict, fingerprint: str, started: f
         ReportJob(
             key=r.key,
             notebook=str(r.notebook),
-            parameters=r.parameters,
+            parameters=r.parameters | {"claims_path": str(staged_path(request.out, r.key))},
             ipynb_path=str(request.out / f"{r.key}.ipynb"),
             html_path=str(request.out / f"{r.key}.html"),
             title=r.title,
@@ -148,6 +156,9 @@ def _render(request: ReportRequest, manifest: dict, fingerprint: str, started: f
     ]
     results = pool.run(jobs, on_result=record, progress=request.progress)
     failed = [r for r in results if r.status != "ok"]
+    if results:
+        print("nsss reports: writing the action plans and data workbooks"
+              + (" and printing the PDFs" if request.pdf else "") + ", then the index", flush=True)
     write_beside_reports(plan, {r.key for r in results if r.status == "ok"}, tables, request.out,
                          pdf=request.pdf)  # downloads, and PDFs with --pdf
 
@@ -192,6 +203,7 @@ def _up_to_date(entry: dict | None, report: PlannedReport, out: Path) -> bool:
         and entry.get("input_hash") == report.input_hash
         and (out / f"{report.key}.ipynb").exists()
         and (out / f"{report.key}.html").exists()
+        and claims_path(out, report.key).exists()
     )
 
 

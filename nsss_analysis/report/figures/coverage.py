@@ -10,6 +10,7 @@ import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
+from nsss_analysis.diagnostics.intervals import binomial_limits
 from nsss_analysis.mis import coverage as mis_coverage
 from nsss_analysis.reference.glossary import ANSWER_NAMES
 from nsss_analysis.reference.i18n import N_, _
@@ -122,11 +123,11 @@ def coverage_by_district(by_district: pd.DataFrame) -> Figure:
     for ax, (name, rows) in zip(axes, groups, strict=False):
         n = rows["total"].astype(float).to_numpy()
         p0 = float(rows["overall_share"].iloc[0])
-        grid = np.geomspace(max(1.0, n.min() * 0.8), n.max() * 1.25, 200)
-        for z, style in ((1.959964, "--"), (3.090232, ":")):
-            half = z * np.sqrt(p0 * (1 - p0) / grid)
-            ax.plot(grid, np.clip(p0 - half, 0, 1), style, color="#555555", linewidth=1)
-            ax.plot(grid, np.clip(p0 + half, 0, 1), style, color="#555555", linewidth=1)
+        grid = np.unique(np.round(np.geomspace(max(1.0, n.min() * 0.8), n.max() * 1.25, 200)))
+        for level, style in zip(mis_coverage.FUNNEL_LEVELS, ("--", ":"), strict=True):
+            low, high = binomial_limits(p0, grid, level)
+            ax.step(grid, low, style, where="mid", color="#555555", linewidth=1)
+            ax.step(grid, high, style, where="mid", color="#555555", linewidth=1)
         ax.axhline(p0, color="#333333", linewidth=1)
         outside = rows["outside_998"].astype(bool).to_numpy()
         share = rows["women_share"].astype(float).to_numpy()
