@@ -69,6 +69,7 @@ from tests.support.processed import (
     write_processed,
     write_standin_notebooks,
 )
+from tests.support.signals import CEILING, ReportStarts, children, wait_gone
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -676,28 +677,33 @@ def test_a_killed_run_leaves_no_half_files_and_the_rerun_completes(bundled, stan
         command += ["--ministry", code]
 
     def start_and_wait_for_first_report() -> subprocess.Popen:
-        run = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 120
-        while not any(p.suffix == ".html" for p in out.rglob("*/*.html")):
-            assert run.poll() is None, run.stderr.read()
-            assert time.monotonic() < deadline
-            time.sleep(0.1)
+        """Start the run; return once its second report started (one worker: the first
+        report's files are written)."""
+        folder = tmp_path / f"run-{len(list(tmp_path.glob('run-*')))}"
+        folder.mkdir()
+        starts = ReportStarts(folder)
+        run = subprocess.Popen(command, env=dict(env, **starts.env), stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True)
+        starts.wait(2, run)
+        starts.close()
+        assert any(p.suffix == ".html" for p in out.rglob("*/*.html"))
         return run
 
     # Ctrl-C: the run stops, says so, and returns 130.
     run = start_and_wait_for_first_report()
     run.send_signal(signal.SIGINT)
-    assert run.wait(timeout=60) == 130
+    assert run.wait(timeout=CEILING) == 130
     assert "interrupted" in run.stderr.read()
     shutil.rmtree(out)
 
     # SIGKILL mid-way: nothing to clean up after itself but the next run.
     run = start_and_wait_for_first_report()
+    below = children(run.pid)  # its workers (each kills its kernel when its parent is gone)
     run.kill()
-    run.wait(timeout=30)
-    time.sleep(1.0)  # the worker notices its parent is gone and kills its kernel
+    run.wait(timeout=CEILING)
+    wait_gone(below)  # each worker notices its parent is gone, kills its kernel and exits
     done = subprocess.run(command, env=dict(env, NSSS_TEST_REPORT_SLEEP="0"), capture_output=True, text=True,
-                          timeout=300)
+                          timeout=CEILING)
     assert done.returncode == 0, done.stderr
     assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
     htmls = sorted(out.rglob("*/*.html"))

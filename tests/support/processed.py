@@ -27,6 +27,7 @@ from nsss_analysis.intake.schemas import ASSESSMENT_ARROW_SCHEMA, BUDGET_ARROW_S
 from nsss_analysis.reference.vocab import FOLLOWUPS, ITEMS, QUARANTINE_COLUMNS
 from nsss_analysis.runner.plan import MINISTRY_NOTEBOOK, NATIONAL_NOTEBOOK
 from nsss_analysis.runner.request import ReportRequest
+from tests.support.signals import ANNOUNCE
 
 #: A programme name and a remark that would be markup if a page did not escape them.
 HOSTILE = "<script>alert(1)</script>"
@@ -137,7 +138,8 @@ from nsss_analysis.diagnostics.summaries import headline_figures
 from nsss_analysis.io import load_tables
 from nsss_analysis.reference.ministries import resolve_ministry
 from nsss_analysis.report.narrative import headline_sentences
-time.sleep(float(os.environ.get("NSSS_TEST_REPORT_SLEEP", "0")))
+""" + ANNOUNCE + """
+time.sleep(float(os.environ.get("NSSS_TEST_REPORT_SLEEP", "0")))  # a slow report, for the tests that stop a run
 tables = load_tables(processed_dir)"""
 
 STANDIN_MINISTRY = [
