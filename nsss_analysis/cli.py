@@ -14,6 +14,7 @@ import os
 import sys
 import traceback
 from pathlib import Path
+from typing import NoReturn
 
 from nsss_analysis import __version__
 from nsss_analysis.config import PROCESSED_DIR, RAW_DIR, REPORTS_DIR
@@ -29,7 +30,7 @@ from nsss_analysis.runner.run import run_reports
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse exits 2 on usage errors too
+    def error(self, message: str) -> NoReturn:  # argparse exits 2 on usage errors too
         self.exit(2, f"nsss: {message}\n")
 
 

@@ -88,7 +88,7 @@ def as_list(value: object) -> list[str]:
         return [value] if value else []
     if isinstance(value, float) and math.isnan(value):
         return []
-    return [str(v) for v in value]
+    return [str(v) for v in value]  # type: ignore[attr-defined]  # a list, tuple or array from parquet
 
 
 def is_women_targeted(lifecycle_stages: Iterable[str], target_groups: Iterable[str]) -> bool:

@@ -178,7 +178,7 @@ def ministry_summary(
     return {
         "about": pd.DataFrame(
             {"ministry": [name], "ministry_code": [code], "fiscal_year": [fy],
-             "n_programmes": [len(programmes)]}
+             "n_programmes": [0 if programmes is None else len(programmes)]}
         ).astype({"ministry": "str", "ministry_code": "str", "fiscal_year": "str"}),
         "programmes": programmes,
         "assessments": own(a),
@@ -236,7 +236,7 @@ def national_summary(tables: Tables, fiscal_year: str | None = None) -> dict[str
     recs = _current_recommendations(tables)
     fy = resolve_fiscal_year(b, None, fiscal_year)
     about = pd.DataFrame({
-        "fiscal_year": [fy], "n_programmes": [len(scores)],
+        "fiscal_year": [fy], "n_programmes": [0 if scores is None else len(scores)],
         "n_ministries": [a["ministry_code"].nunique()],
     }).astype({"fiscal_year": "str"})
     return {"about": about, "programmes": scores} | _stacked(
@@ -274,7 +274,7 @@ def headline_figures(tables, ministry: str | None = None, fiscal_year: str | Non
         unit, code, by = NATIONAL_UNIT, None, "national"
         own = scores
     else:
-        unit, code = (m := resolve_ministry(ministry)).name, m.code
+        unit, code = (found := resolve_ministry(ministry)).name, found.code
         by = "ministry"
         own = scores[scores["ministry_code"] == code]
     n = len(own)

@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -163,7 +164,7 @@ class _RowCleaner:
             _quarantine_line(self.sheet, self.record.source_row, column, _shown(value), reason)
         )
 
-    def cell(self, column: str, parser: Callable, *args: object, default: object = None) -> object:
+    def cell(self, column: str, parser: Callable, *args: object, default: Any = None) -> Any:  # what the parser returns
         raw = self.record.values.get(column)
         try:
             return parser(raw, *args)
@@ -380,7 +381,7 @@ def clean_budget_row(
         out[column] = row.cell(column, parse_count, unit if unit in COUNT_UNITS else None)
     out["monthly_rate_bdt"] = row.cell("monthly_rate_bdt", parse_amount_bdt)
     women, everyone = out["women_beneficiaries"], out["beneficiaries"]
-    if women is not None and everyone is not None and women > everyone:
+    if isinstance(women, int | float) and isinstance(everyone, int | float) and women > everyone:
         row.flag(
             "women_beneficiaries",
             record.values.get("women_beneficiaries"),

@@ -149,7 +149,7 @@ def table_html(
     if columns is not None:
         present = [c for c in columns if c in df.columns]
         df = df.loc[:, present].rename(columns={c: columns[c] for c in present})
-        digit_map = (
+        digit_map: Mapping[str, int] | int = (
             {columns[c]: d for c, d in digits.items() if c in columns}
             if isinstance(digits, Mapping)
             else digits
@@ -205,7 +205,7 @@ def figure_png(fig) -> bytes:
     """PNG bytes of a Matplotlib figure, without metadata that changes between runs, in
     the current language's fonts; a character no font has raises a ``MissingGlyphWarning``."""
     buf = io.BytesIO()
-    with mpl.rc_context(fonts.figure_rc(current().language)), fonts.missing_glyphs() as missing:
+    with mpl.rc_context(fonts.figure_rc(current().language)), fonts.missing_glyphs() as missing:  # type: ignore[arg-type]
         fig.savefig(buf, format="png", dpi=FIGURE_DPI, metadata={"Software": None})
     fonts.warn_missing_glyphs(missing, fig.get_suptitle())
     return buf.getvalue()

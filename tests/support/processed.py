@@ -137,7 +137,9 @@ from IPython.display import HTML, display
 from nsss_analysis.diagnostics.summaries import headline_figures
 from nsss_analysis.io import load_tables
 from nsss_analysis.reference.ministries import resolve_ministry
+from nsss_analysis.report import claims
 from nsss_analysis.report.narrative import headline_sentences
+claims.start("stand-in")  # the runner collects every report's claims ledger
 """ + ANNOUNCE + """
 time.sleep(float(os.environ.get("NSSS_TEST_REPORT_SLEEP", "0")))  # a slow report, for the tests that stop a run
 tables = load_tables(processed_dir)"""
@@ -164,6 +166,7 @@ ax.set_title(f"Programmes of {name} by level")
 ax.set_xlabel("programmes")
 ax.set_ylabel("level")
 plt.show()"""),
+    nbformat.v4.new_code_cell("_ = claims.save(claims_path)"),
 ]
 STANDIN_NATIONAL = [
     nbformat.v4.new_markdown_cell("# National overview (stand-in)"),
@@ -177,15 +180,17 @@ ax.set_title("Assessed programmes by ministry")
 ax.set_xlabel("programmes")
 ax.set_ylabel("ministry")
 plt.show()"""),
+    nbformat.v4.new_code_cell("_ = claims.save(claims_path)"),
 ]
 
 
 def write_standin_notebooks(folder: Path) -> Path:
     """The stand-in ministry and national notebooks, under the real notebooks' names."""
     folder.mkdir(parents=True, exist_ok=True)
-    nbformat.write(standin_notebook(STANDIN_MINISTRY, 'ministry = "MoWCA"\nfiscal_year = None\nprocessed_dir = ""'),
+    nbformat.write(standin_notebook(STANDIN_MINISTRY, 'ministry = "MoWCA"\nfiscal_year = None\nprocessed_dir = ""\n'
+                                                      'claims_path = None'),
                    folder / MINISTRY_NOTEBOOK)
-    nbformat.write(standin_notebook(STANDIN_NATIONAL, 'fiscal_year = None\nprocessed_dir = ""'),
+    nbformat.write(standin_notebook(STANDIN_NATIONAL, 'fiscal_year = None\nprocessed_dir = ""\nclaims_path = None'),
                    folder / NATIONAL_NOTEBOOK)
     return folder
 
