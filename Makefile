@@ -56,9 +56,10 @@ reports: $(STAMP) ## clean data/raw, score, and render every report, in English 
 pdf: $(STAMP) ## build every report and print each to <slug>.pdf beside it (needs Chromium)
 	$(BIN)/nsss build --pdf --language $(LANGUAGE)
 
-processed: $(STAMP) ## only clean, score and MIS coverage: data/processed/
+processed: $(STAMP) ## only clean, score, returned action plans and MIS coverage: data/processed/
 	$(BIN)/nsss clean
 	$(BIN)/nsss score
+	$(BIN)/nsss progress
 	$(BIN)/nsss beneficiaries $(wildcard data/raw/mis/*.csv data/raw/mis/*.parquet)
 
 test: $(STAMP) lint typecheck ## lint, types, then the whole test suite (unit, notebooks with nbval, browser)

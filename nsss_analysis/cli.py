@@ -4,21 +4,23 @@ This file only parses options, builds what each command takes (paths, a typed
 :class:`~nsss_analysis.runner.request.ReportRequest`), calls the command in
 :mod:`nsss_analysis.commands`, and turns errors into one-line messages and exit codes
 (0 ok, 1 nothing usable or some part failed, 2 usage error, 3 quarantined with
-``--strict``, 75 locked; when several apply, 75, then 2, then 1, then 3).
+``--strict``, 75 locked, 143 stopped by SIGTERM, 130 by Ctrl-C; when several apply, 75, then 2, then 1, then 3).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 import traceback
 from pathlib import Path
 from typing import NoReturn
 
 from nsss_analysis import __version__
 from nsss_analysis.config import PROCESSED_DIR, RAW_DIR, REPORTS_DIR
-from nsss_analysis.errors import NsssError
+from nsss_analysis.errors import NsssError, Stopped
 from nsss_analysis.io import describe_os_error
 from nsss_analysis.reference.i18n import LANGUAGE_VARIABLE
 from nsss_analysis.runner.request import (
@@ -73,6 +75,14 @@ def build_parser() -> argparse.ArgumentParser:
     _raw_option(b)
     _strict_option(b)
     _report_options(b)
+
+    g = sub.add_parser("progress", help="read the returned action plans (<raw>/action-plans/)",
+                       description="Read the action plans the ministries returned, in <raw>/action-plans/, "
+                                   "and write action_progress.parquet (run after `nsss score`).")
+    _raw_option(g)
+    g.add_argument("--processed", type=Path, default=PROCESSED_DIR, metavar="FOLDER",
+                   help="folder of the processed tables, read and written (default: %(default)s)")
+    _wait_option(g)
 
     f = sub.add_parser("beneficiaries", help="coverage by sex from MIS extracts")
     f.add_argument("files", type=Path, nargs="+", metavar="FILE",
@@ -175,6 +185,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return commands.run_clean(args.raw, args.out, strict=args.strict, wait=args.wait)
     if args.command == "score":
         return commands.run_score(args.processed, wait=args.wait)
+    if args.command == "progress":
+        return commands.run_progress(args.raw, args.processed, wait=args.wait)
     if args.command == "build":
         return commands.run_build(args.raw, report_request(args), strict=args.strict)
     if args.command == "beneficiaries":
@@ -183,6 +195,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         return commands.run_explain(args.slug, args.figure, args.reports)
     build_parser().print_help()
     return 2
+
+
+def _stop(signum, frame) -> None:
+    raise Stopped(signum)
 
 
 def _line_buffered() -> None:
@@ -200,11 +216,19 @@ def _line_buffered() -> None:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     _line_buffered()
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _stop)  # unwind as Ctrl-C does, say it once
     try:
         return _dispatch(args)
     except NsssError as exc:
         print(f"nsss: {exc}", file=sys.stderr)
         return exc.exit_code
+    except Stopped as exc:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM must not cut this line
+        print(f"nsss: stopped by {signal.Signals(exc.signum).name}; earlier outputs were left as they were",
+              file=sys.stderr)
+        return 128 + exc.signum
     except KeyboardInterrupt:
         print("nsss: interrupted; earlier outputs were left as they were", file=sys.stderr)
         return 130
@@ -229,6 +253,9 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
         return 1
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from nsss_analysis.diagnostics.recommendations import recommendations
 from nsss_analysis.diagnostics.schemas import validate_output
 from nsss_analysis.diagnostics.summaries import all_indicators, count_once
 from nsss_analysis.errors import NsssError, UsageError
+from nsss_analysis.intake.action_plans import ACTION_PLANS_FOLDER, read_action_plans, validate_progress
 from nsss_analysis.intake.clean import CleanResult, clean_raw
 from nsss_analysis.intake.files import raw_digest
 from nsss_analysis.intake.raw_hashes import RAW_HASHES_FILE, raw_digests_json
@@ -31,7 +32,10 @@ from nsss_analysis.io import (
     TABLES,
     NewGeneration,
     Tables,
+    check_apart,
+    check_processed_folder,
     current_generation,
+    errno_of,
     formula_safe_frame,
     load_processed,
     read_optional,
@@ -90,14 +94,30 @@ def _write_file(path: Path, write) -> None:
         write(path)
     except OSError as exc:
         if exc.filename is None:
-            raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
+            raise OSError(errno_of(exc), exc.strerror or str(exc), str(path)) from exc
         raise
 
 
+def _before_the_lock(out_dir: Path, raw_dir: Path | None = None) -> None:
+    """The checks made before the lock is taken, because taking it would write there:
+    the lock's folder under a file, or inside the raw folder (never written to)."""
+    for parent in [out_dir, *out_dir.parents]:
+        if parent.exists():
+            if not parent.is_dir():
+                raise UsageError(f"--out {out_dir}: {parent} is a file, not a folder")
+            break
+    lock_folder = lock_path(out_dir).parent
+    if raw_dir is not None and raw_dir.is_dir() and lock_folder.resolve().is_relative_to(raw_dir.resolve()):
+        check_apart(out_dir, raw_dir)  # every other refusal waits for the lock (75 first)
+
+
 def _prepare(processed: Path) -> None:
-    """Before a stage writes (the lock held): remove old generations and leftovers."""
+    """Before a stage writes (the lock held): refuse a processed folder nsss may not
+    take (a link it did not make, a folder holding other files), then remove old
+    generations and leftovers (only those nsss recorded making)."""
     if processed.exists() and not processed.is_dir():
         raise UsageError(f"--out {processed} is a file; give a folder for the processed tables")
+    check_processed_folder(processed)
     remove_old_generations(processed)
 
 
@@ -151,20 +171,16 @@ def run_clean(raw_dir: Path | str, out_dir: Path | str, strict: bool = False,
     """``nsss clean``: 0 tables written, 1 nothing readable, 2 usage error, 3 (with
     ``strict``) tables written but some file or row was quarantined."""
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
-    for parent in [out_dir, *out_dir.parents]:
-        if parent.exists():
-            if not parent.is_dir():
-                raise UsageError(f"--out {out_dir}: {parent} is a file, not a folder")
-            break
-    if not raw_dir.exists():
-        raise NsssError(f"{raw_dir}: no such folder; put the ministries' submissions there or give --raw")
-    if not raw_dir.is_dir():
-        raise UsageError(f"--raw {raw_dir} is a file; give the folder that holds the submissions")
-    if out_dir.exists() and not out_dir.is_dir():
-        raise UsageError(f"--out {out_dir} is a file; give a folder for the processed tables")
-    if out_dir.resolve().is_relative_to(raw_dir.resolve()):
-        raise UsageError(f"--out {out_dir} is inside the raw folder {raw_dir}, which is never written to")
+    _before_the_lock(out_dir, raw_dir)
+    # The lock first: while another run holds it, this one exits 75 whatever else is wrong.
     with BuildLock(lock_path(out_dir), wait=wait, command="nsss clean"):
+        if not raw_dir.exists():
+            raise NsssError(f"{raw_dir}: no such folder; put the ministries' submissions there or give --raw")
+        if not raw_dir.is_dir():
+            raise UsageError(f"--raw {raw_dir} is a file; give the folder that holds the submissions")
+        if out_dir.exists() and not out_dir.is_dir():
+            raise UsageError(f"--out {out_dir} is a file; give a folder for the processed tables")
+        check_apart(out_dir, raw_dir)
         _prepare(out_dir)
         return _clean(raw_dir, out_dir, strict)
 
@@ -209,6 +225,7 @@ def run_score(processed_dir: Path | str, wait: float | None = None) -> int:
     """
 
     processed_dir = Path(processed_dir)
+    _before_the_lock(processed_dir)
     with BuildLock(lock_path(processed_dir), wait=wait, command="nsss score"):
         _prepare(processed_dir)
         return _score(processed_dir)
@@ -250,6 +267,44 @@ def _score(processed_dir: Path) -> int:
 
 
 
+#: The returned plans' tables (``nsss progress``).
+PROGRESS_FILE = "action_progress.parquet"
+PROGRESS_QUARANTINE_FILE = "action_progress_quarantine.csv"
+
+
+def run_progress(raw_dir: Path | str, processed_dir: Path | str, wait: float | None = None) -> int:
+    """``nsss progress``: read the returned action plans in ``<raw>/action-plans/``
+    against ``recommendations.parquet`` and write ``action_progress.parquet`` and
+    ``action_progress_quarantine.csv`` (every row read is in one of them), together."""
+    processed_dir = Path(processed_dir)
+    _before_the_lock(processed_dir, Path(raw_dir))
+    with BuildLock(lock_path(processed_dir), wait=wait, command="nsss progress"):
+        if Path(raw_dir).is_dir():
+            check_apart(processed_dir, raw_dir, "--processed")
+        _prepare(processed_dir)
+        return _progress(Path(raw_dir), processed_dir)
+
+
+def _progress(raw_dir: Path, processed_dir: Path) -> int:
+    source = current_generation(processed_dir)
+    recs = read_required("recommendations", source)
+    progress, quarantine, returns = read_action_plans(raw_dir, recs)
+    progress = validate_progress(progress)
+    with NewGeneration(processed_dir, "progress") as gen:
+        _write_file(gen.dir / PROGRESS_FILE, lambda p: progress.to_parquet(p, index=False))
+        _write_file(gen.dir / PROGRESS_QUARANTINE_FILE, lambda p: p.write_bytes(_csv_bytes(quarantine)))
+    latest = progress[progress["latest"]]
+    counts = latest["status"].value_counts()
+    by_status = ", ".join(f"{s.replace('_', ' ')} {int(counts.get(s, 0))}"
+                          for s in ("not_started", "in_progress", "done", "dropped", "not_reported"))
+    print(f"progress: {len(returns)} returned plan(s) in {raw_dir / ACTION_PLANS_FOLDER}, "
+          f"{int((progress['source_row'].notna()).sum())} row(s) read, {len(quarantine)} quarantined; "
+          f"{len(latest)} action(s) of {latest['ministry_code'].nunique()} ministr"
+          f"{'y' if latest['ministry_code'].nunique() == 1 else 'ies'}: {by_status}")
+    print(f"wrote {PROGRESS_FILE} and {PROGRESS_QUARANTINE_FILE} to {processed_dir}")
+    return 0
+
+
 def run_beneficiaries(files: Sequence[Path | str], out_dir: Path | str, memory_limit: str = "1GB",
                       wait: float | None = None) -> int:
     """``nsss beneficiaries FILE...``: read the extracts and write
@@ -259,6 +314,7 @@ def run_beneficiaries(files: Sequence[Path | str], out_dir: Path | str, memory_l
     Programme names are matched to ``out_dir/assessments.parquet`` when it exists.
     """
     out_dir = Path(out_dir)
+    _before_the_lock(out_dir)
     with BuildLock(lock_path(out_dir), wait=wait, command="nsss beneficiaries"):
         _prepare(out_dir)
         return _beneficiaries(files, out_dir, memory_limit)
@@ -316,19 +372,24 @@ def run_explain(slug: str, figure: str, reports_dir: Path | str) -> int:
 
 
 def run_build(raw_dir: Path | str, request: ReportRequest, strict: bool = False) -> int:
-    """``nsss build``: clean, score, MIS coverage (``<raw>/mis``), then the reports,
+    """``nsss build``: clean, score (with the returned action plans), MIS coverage (``<raw>/mis``), then the reports,
     all under one build lock; stops at the first stage that fails. With ``strict``,
     a build that quarantined anything renders the reports and then exits 3."""
     started = time.monotonic()
+    _before_the_lock(request.processed, Path(raw_dir))
     with BuildLock(lock_path(request.processed), wait=request.lock_wait, command="nsss build"):
+        check_apart(request.out, raw_dir)
         _stage(1, f"clean: reading the submissions in {raw_dir}", started)
         code = run_clean(raw_dir, request.processed, strict=strict)
         quarantined = code == EXIT_QUARANTINED
         if quarantined:
             code = 0
         if code == 0:
-            _stage(2, "score: scoring every programme, indicators and recommendations", started)
+            _stage(2, "score: scoring every programme, indicators and recommendations; "
+                      "reading the returned action plans", started)
             code = run_score(request.processed)
+        if code == 0:
+            code = run_progress(raw_dir, request.processed)
         extracts = default_extracts(raw_dir)
         if code == 0 and extracts:
             _stage(3, f"beneficiaries: counting {len(extracts)} MIS extract(s)", started)

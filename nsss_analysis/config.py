@@ -26,6 +26,7 @@ TABLES = {
     "coverage_by_sex": "coverage_by_sex.parquet",
     "coverage_quality": "coverage_quality.parquet",
     "coverage_women_share": "coverage_women_share.parquet",
+    "action_progress": "action_progress.parquet",
 }
 
 
@@ -42,3 +43,12 @@ MAX_XLSX_PART_BYTES = 32 * 1024 * 1024
 MAX_CELL_CHARS = 32_767
 #: A CSV line longer than this is quarantined alone (the rest of the file is read).
 MAX_LINE_BYTES = 1024 * 1024
+#: A sheet (or a CSV file) with more rows than this is refused whole, in one line
+#: naming it: a form has tens of rows, a national budget table hundreds. Reading stops
+#: at the first row over the limit, so a million-row sheet costs no more than this.
+MAX_SHEET_ROWS = 20_000
+#: A header row with more filled cells than this is refused with its sheet (a form has
+#: about forty columns): matching thousands of headers would take minutes.
+MAX_HEADER_COLUMNS = 500
+#: The ignored-columns line names at most this many headers, then "and N more".
+MAX_IGNORED_SHOWN = 10

@@ -16,3 +16,12 @@ class NsssError(Exception):
 class UsageError(NsssError):
     def __init__(self, message: str):
         super().__init__(message, exit_code=2)
+
+
+class Stopped(KeyboardInterrupt):
+    """The run was told to stop (SIGTERM, as a scheduler or ``kill`` sends it): it
+    unwinds like Ctrl-C, so each stage leaves its last good outputs in place."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum

@@ -15,6 +15,7 @@ from nsss_analysis.diagnostics.recommendations import (
 )
 from nsss_analysis.diagnostics.summaries import count_once
 from nsss_analysis.io import load_tables
+from nsss_analysis.reference.plan_form import PLAN_SHEET
 from nsss_analysis.reference.vocab import ITEMS
 from nsss_analysis.report import cards
 from nsss_analysis.report.action_plan import (
@@ -90,6 +91,33 @@ def test_workbook_opens_with_one_row_per_gap_validations_frozen_header_and_formu
     # nothing truncated: every action's full text is in its cell
     actions = [r[4] for r in ws.iter_rows(min_row=2, values_only=True)]
     assert actions == plan["action"].tolist()
+
+
+def test_workbook_locks_the_id_and_action_columns_only_and_names_the_plan_in_a_hidden_sheet(tables, tmp_path):
+    write_downloads(tables, "MoSW", tmp_path, "mosw", "MoSW")
+    wb = openpyxl.load_workbook(tmp_path / "mosw-action-plan.xlsx")
+    ws = wb["Action plan"]
+    assert ws.protection.sheet and not ws.protection.password  # protected, no password
+    assert not ws.protection.sort and not ws.protection.autoFilter  # sorting and filtering allowed
+    keys = list(ACTION_PLAN_COLUMNS)
+    rows = ws.max_row
+    for key in keys:
+        locked = {ws.cell(row=r, column=keys.index(key) + 1).protection.locked for r in range(2, rows + 1)}
+        assert locked == ({True} if key in ("action_id", "action") else {False}), key
+    for key in keys:  # rows a ministry adds below are open: each column's own style is unlocked
+        letter = openpyxl.utils.get_column_letter(keys.index(key) + 1)
+        assert ws.column_dimensions[letter].protection.locked is False
+    for key in TO_FILL:
+        assert key in keys
+    hidden = wb[PLAN_SHEET]
+    assert hidden.sheet_state == "hidden"
+    meta = {r[0]: r[1] for r in hidden.iter_rows(values_only=True) if r[0] != "action"}
+    assert meta["kind"] == "nsss-action-plan" and meta["ministry_code"] == "MoSW"
+    assert meta["build"] and meta["form_version"]
+    listed = [r[1] for r in hidden.iter_rows(values_only=True) if r[0] == "action"]
+    assert listed == [r[0] for r in ws.iter_rows(min_row=2, values_only=True)]
+    statuses = next(d for d in ws.data_validations.dataValidation if d.type == "list").formula1
+    assert statuses == '"Not started,In progress,Done,Dropped"'
 
 
 def test_report_rows_equal_the_workbook_rows(tables, tmp_path):

@@ -16,7 +16,9 @@ import os
 import signal
 import subprocess
 import textwrap
+import time
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -434,3 +436,507 @@ def test_strict_exits_3_when_anything_was_quarantined(tmp_path, capsys):
 def test_cron_example_names_strict_and_the_lock():
     text = (config.PROJECT_ROOT / "docs" / "scheduling.md").read_text(encoding="utf-8")
     assert "--strict" in text and ".nsss-build.lock" in text
+
+
+# --- outputs never swallow inputs ---------------------------------------------------------------
+def checksums(root: Path, *outputs: Path) -> dict[str, str]:
+    """SHA-256 of every file under ``root`` but nsss's own outputs (``outputs``, the
+    generations, the locks): what must be the same after any run."""
+    import hashlib
+
+    own = [p.absolute() for p in outputs]
+    out = {}
+    for path in sorted(root.rglob("*")):
+        if path.is_symlink() or not path.is_file():
+            continue
+        if any(path.absolute().is_relative_to(o) for o in own) or ".generations" in path.as_posix() \
+                or path.name in (".nsss-build.lock", ".nsss-made", ".nsss-reports.lock", "nsss-reports.log"):
+            continue
+        out[path.relative_to(root).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return out
+
+
+@pytest.fixture
+def project_data(tmp_path) -> tuple[Path, Path]:
+    """``data/raw`` with one form and one sub-folder of extracts, and a dot file: a
+    project's data folder as the ministries' submissions arrive in it."""
+    data = tmp_path / "data"
+    raw = data / "raw"
+    one_ministry(raw, "MoSW")
+    one_ministry(raw / "round2", "MoWCA")
+    (data / ".keepme").write_text("mine")
+    return data, raw
+
+
+@pytest.mark.parametrize("where", ["parent of raw", "raw itself", "inside raw"])
+def test_an_out_folder_that_holds_is_or_lies_in_raw_is_refused_twice_and_nothing_moves(project_data, capsys, where):
+    data, raw = project_data
+    out = {"parent of raw": data, "raw itself": raw, "inside raw": raw / "processed"}[where]
+    before = checksums(data.parent)
+    for _ in range(2):  # the second run once deleted what the first had moved
+        code, out_text, err = clean(capsys, raw, out)
+        assert code == 2, err
+        assert err.count("\n") == 1 and "nsss never writes, moves or deletes the submissions" in err
+        assert "raw" in err and not out_text
+    assert checksums(data.parent) == before
+    assert raw.is_dir() and not raw.is_symlink() and not data.is_symlink()
+    assert not (raw / "processed").exists() and not (raw / ".nsss-build.lock").exists()
+    assert not list(data.parent.rglob("*.generations"))
+
+
+def test_build_and_reports_refuse_a_reports_folder_in_raw(project_data, capsys):
+    data, raw = project_data
+    processed = data / "processed"
+    assert clean(capsys, raw, processed)[0] == 0
+    assert main(["score", "--processed", str(processed)]) == 0
+    capsys.readouterr()
+    before = checksums(data.parent, processed)
+    for argv in (["reports", "--processed", str(processed), "--out", str(raw / "reports")],
+                 ["reports", "--processed", str(processed), "--out", str(data)],
+                 ["build", "--raw", str(raw), "--processed", str(processed), "--out", str(raw)]):
+        assert main(argv) == 2, argv
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "raw folder" in err, err
+    assert checksums(data.parent, processed) == before
+    assert not (raw / "reports").exists()
+
+
+def test_an_existing_folder_nsss_did_not_make_is_refused_and_kept_whole(tmp_path, capsys):
+    raw = tmp_path / "raw"
+    one_ministry(raw)
+    mine = tmp_path / "mine"
+    (mine / "sub").mkdir(parents=True)
+    (mine / "sub" / "notes.txt").write_text("keep")
+    (mine / ".hidden").write_text("keep too")
+    before = checksums(tmp_path)
+    for _ in range(2):
+        code, _, err = clean(capsys, raw, mine)
+        assert code == 2 and err.count("\n") == 1
+        assert "a folder nsss did not make" in err and ".hidden" in err
+        assert main(["reports", "--processed", str(mine), "--out", str(mine)]) in (1, 2)
+        capsys.readouterr()
+    assert checksums(tmp_path) == before and mine.is_dir() and not mine.is_symlink()
+    # an empty folder, and one holding only a placeholder, are taken and marked
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert clean(capsys, raw, empty)[0] == 0
+    assert empty.is_symlink() and (empty / "assessments.parquet").is_file()
+    assert main(["score", "--processed", str(empty)]) == 0
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / ".gitkeep").write_text("")
+    (reports / "letter.docx").write_text("not a report")
+    assert main(["reports", "--processed", str(empty), "--out", str(reports)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "a folder nsss did not make" in err and "letter.docx" in err
+    assert (reports / "letter.docx").read_text() == "not a report"
+
+
+def test_only_the_generations_nsss_recorded_are_ever_deleted(tmp_path, capsys):
+    raw, processed = tmp_path / "raw", tmp_path / "processed"
+    one_ministry(raw)
+    assert clean(capsys, raw, processed)[0] == 0
+    gens = generations_dir(processed)
+    stranger = gens / "20260101T000000000000Z-1"  # named like a generation, not made by nsss
+    stranger.mkdir()
+    (stranger / "precious.txt").write_text("not nsss's")
+    for n in (4, 5, 6):
+        one_ministry(raw, n=n)
+        assert clean(capsys, raw, processed)[0] == 0
+    assert (stranger / "precious.txt").read_text() == "not nsss's"
+    made = [p for p in gens.iterdir() if p.is_dir() and p != stranger]
+    assert len(made) <= 2 and current_generation(processed) in made
+
+
+# --- links are not followed where nsss writes or deletes ------------------------------------------
+def test_a_link_planted_at_the_lock_is_one_line_exit_2_and_its_target_untouched(tmp_path, capsys):
+    raw, processed = tmp_path / "raw", tmp_path / "processed"
+    one_ministry(raw)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("important")
+    lock_path(processed).symlink_to(victim)
+    for argv in (["clean", "--raw", str(raw), "--out", str(processed)], ["score", "--processed", str(processed)]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "follows no link" in err and str(lock_path(processed)) in err
+    assert victim.read_text() == "important"
+
+
+def test_a_link_planted_at_the_generations_or_the_processed_folder_is_refused(tmp_path, capsys):
+    raw, processed = tmp_path / "raw", tmp_path / "processed"
+    one_ministry(raw)
+    target = tmp_path / "elsewhere"
+    (target / "deep").mkdir(parents=True)
+    (target / "deep" / "file.txt").write_text("keep")
+    (target / "top.txt").write_text("keep")
+    generations_dir(processed).symlink_to(target, target_is_directory=True)
+    before = checksums(target)
+    for _ in range(2):
+        code, _, err = clean(capsys, raw, processed)
+        assert code == 2 and err.count("\n") == 1 and "follows no link" in err
+    assert checksums(target) == before
+    generations_dir(processed).unlink()
+    processed.symlink_to(target, target_is_directory=True)
+    code, _, err = clean(capsys, raw, processed)
+    assert code == 2 and err.count("\n") == 1 and "a link nsss did not make" in err
+    assert checksums(target) == before and processed.is_symlink()
+
+
+# --- nothing silent --------------------------------------------------------------------------
+def quarantine_of(processed: Path) -> pd.DataFrame:
+    return pd.read_csv(processed / "quarantine.csv", dtype=str, keep_default_na=False)
+
+
+def test_an_unclosed_quote_costs_one_line_and_the_rows_after_it_are_read(tmp_path, capsys):
+    raw, processed = tmp_path / "raw", tmp_path / "processed"
+    raw.mkdir()
+    lines = [",".join(HEADER), 'MoSW,Programme 0,yes,"opens a quote and never closes it',
+             *(f"MoSW,Programme {i},{'yes' if i % 2 else 'no'}," for i in range(1, 10))]
+    (raw / "MoSW.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, _ = clean(capsys, raw, processed)
+    assert code == 0
+    assert accounting(out) == (9, 1)  # 10 records read = 9 accepted + 1 quarantined
+    assert len(pd.read_parquet(processed / "assessments.parquet")) == 9
+    line = quarantine_of(processed).set_index("source_row").loc["2"]
+    assert "opens a quote that is never closed" in line["reason"] and "Programme 0" in line["value"]
+
+
+def test_a_misplaced_quote_swallowing_rows_into_a_cell_is_said(tmp_path, capsys):
+    raw, processed = tmp_path / "raw", tmp_path / "processed"
+    raw.mkdir()
+    lines = [",".join(HEADER), 'MoSW,Programme 0,yes,"starts here', "MoSW,Programme 1,no,x",
+             "MoSW,Programme 2,yes,y", 'MoSW,Programme 3,no,ends here"', "MoSW,Programme 4,yes,z"]
+    (raw / "MoSW.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, _ = clean(capsys, raw, processed)
+    assert code == 0
+    accepted, quarantined = accounting(out)
+    assert accepted + quarantined == 5 and quarantined >= 1
+    assert {"Programme 1", "Programme 2", "Programme 4"} <= set(pd.read_parquet(processed / "assessments.parquet")["programme"])
+    assert "swallows lines that read as rows" in " ".join(quarantine_of(processed)["reason"])
+
+
+def test_a_genuine_multi_line_cell_is_one_row_and_rows_after_it_keep_their_numbers(tmp_path, capsys):
+    raw, processed = tmp_path / "raw", tmp_path / "processed"
+    raw.mkdir()
+    body = (",".join(HEADER) + "\r\n" + 'MoSW,Old Age Allowance,yes,"first line\r\nsecond line"\r\n'
+            + "MoSW,Widow Allowance,no,x\r\n").encode()
+    body += b"MoSW,Stipend,no,\x81\x8d\x8f\x90 undecodable\r\nMoSW,Food Friendly,yes,ok\r\n"
+    (raw / "MoSW.csv").write_bytes(body)
+    code, out, _ = clean(capsys, raw, processed)
+    assert code == 0 and accounting(out) == (3, 1)
+    rows = pd.read_parquet(processed / "assessments.parquet").set_index("programme")["source_row"]
+    assert rows["Old Age Allowance"] == 2 and rows["Widow Allowance"] == 3 and rows["Food Friendly"] == 5
+    bad = quarantine_of(processed)
+    assert list(bad["source_row"]) == ["4"]  # row 4 as a spreadsheet shows it (line 5 of the file)
+    assert "line 5 is neither UTF-8 nor Windows-1252" in bad["reason"].iloc[0]
+
+
+def test_a_formula_without_a_saved_value_is_a_quarantined_cell(tmp_path, capsys):
+    import openpyxl
+
+    raw, processed = tmp_path / "raw", tmp_path / "processed"
+    raw.mkdir()
+    wb = openpyxl.Workbook()  # openpyxl writes formulas without calculated values, as some tools do
+    ws = wb.active
+    ws.append(HEADER)
+    ws.append(["MoSW", "Old Age Allowance", '=IF(1=1,"yes","no")', ""])
+    ws.append(["MoSW", "Widow Allowance", "no", ""])
+    wb.save(raw / "MoSW.xlsx")
+    code, out, _ = clean(capsys, raw, processed)
+    assert code == 0
+    bad = quarantine_of(processed)
+    line = bad[bad["value"].str.lstrip("'").str.startswith("=IF")]
+    assert len(line) == 1 and "formula with no calculated value" in line["reason"].iloc[0]
+    assert line["source_row"].iloc[0] == "2" and "unreadable" in out
+
+
+def test_a_trailing_left_to_right_mark_or_bom_does_not_make_two_programmes(tmp_path, capsys):
+    raw, processed = tmp_path / "raw", tmp_path / "processed"
+    form(raw / "MoSW.csv", [["MoSW", "Old Age Allowance", "yes", ""],
+                            ["MoSW", "Old Age Allowance\u200e", "yes", ""],
+                            ["MoSW", "\ufeffOld Age\u200f Allowance", "yes", ""]])
+    assert clean(capsys, raw, processed)[0] == 0
+    assert set(pd.read_parquet(processed / "assessments.parquet")["programme"]) == {"Old Age Allowance"}
+
+
+# --- bounded work --------------------------------------------------------------------------------
+def million_rows_xlsx(path: Path, rows: int = 1_048_576) -> Path:
+    """A synthetic workbook of ``rows`` one-cell rows, its parts under every size limit."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+                   'package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats'
+                   '-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override '
+                   'PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml'
+                   '.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.'
+                   'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
+        z.writestr("_rels/.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+                   'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+                   'officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        z.writestr("xl/workbook.xml", '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/'
+                   'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+                   'relationships"><sheets><sheet name="Programmes" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        z.writestr("xl/_rels/workbook.xml.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.'
+                   'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+                   'openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+                   '</Relationships>')
+        with z.open("xl/worksheets/sheet1.xml", "w") as part:
+            part.write(b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+                       b'2006/main"><sheetData><row><c t="inlineStr"><is><t>Programme name</t></is></c><c t="inlineStr">'
+                       b'<is><t>Ministry/Division</t></is></c><c t="inlineStr"><is><t>Graduation planned?</t></is></c>'
+                       b'</row>')
+            block = b"<row><c><v>1</v></c></row>" * 4096
+            for _ in range(rows // 4096):
+                part.write(block)
+            part.write(b"</sheetData></worksheet>")
+    return path
+
+
+def test_a_million_row_sheet_is_refused_fast_with_flat_memory(tmp_path):
+    raw, processed = tmp_path / "raw", tmp_path / "processed"
+    one_ministry(raw)
+    big = million_rows_xlsx(raw / "big.xlsx")
+    assert big.stat().st_size < 4_000_000
+    with zipfile.ZipFile(big) as z:
+        assert max(i.file_size for i in z.infolist()) < config.MAX_XLSX_PART_BYTES
+    probe = textwrap.dedent(f"""\
+        import time
+        from pathlib import Path
+        from nsss_analysis.cli import main
+        started = time.process_time()  # CPU time: the machine may be shared
+        code = main(["clean", "--raw", {str(raw)!r}, "--out", {str(processed)!r}])
+        seconds = time.process_time() - started
+        hwm = next(l for l in Path("/proc/self/status").read_text().splitlines() if l.startswith("VmHWM"))
+        print(f"code={{code}} seconds={{seconds:.2f}} mb={{int(hwm.split()[1]) / 1024:.0f}}")""")
+    done = subprocess.run([PYTHON, "-c", probe], capture_output=True, text=True, timeout=300)
+    stats = dict(item.split("=") for item in done.stdout.splitlines()[-1].split())
+    assert stats["code"] == "0"
+    assert float(stats["seconds"]) < 15 and float(stats["mb"]) < 400, stats
+    line = next(x for x in done.stderr.splitlines() if x.startswith("big.xlsx"))
+    assert "more than 20,000 rows" in line and "MAX_SHEET_ROWS" in line
+    quarantine = quarantine_of(processed)
+    assert "big.xlsx" in set(quarantine["source_file"])
+
+
+def test_thousands_of_extra_columns_refuse_the_sheet_fast_and_the_ignored_line_is_capped(tmp_path, capsys):
+    raw, processed = tmp_path / "raw", tmp_path / "processed"
+    form(raw / "wide.csv", [["MoSW", "Old Age Allowance", "yes", "", *["x"] * 5000]],
+         header=[*HEADER, *(f"extra {i}" for i in range(5000))])
+    form(raw / "MoSW.csv", [["MoSW", "Widow Allowance", "no", "", *["x"] * 40]],
+         header=[*HEADER, *(f"extra {i}" for i in range(40))])
+    started = time.process_time()
+    code, out, err = clean(capsys, raw, processed)
+    assert time.process_time() - started < 20
+    assert code == 0
+    line = next(x for x in err.splitlines() if x.startswith("wide.csv"))
+    assert "5,004 filled cells, over the limit of 500 columns" in line
+    ignored = next(x for x in out.splitlines() if "ignored columns" in x)
+    assert ignored.endswith("and 30 more") and len(ignored) < 300
+    assert max(len(x) for x in (out + err).splitlines()) < 1000
+
+
+def test_a_submission_1100_folders_deep_is_read(tmp_path, capsys):
+    raw, processed = tmp_path / "raw", tmp_path / "processed"
+    one_ministry(raw, "MoSW")
+    fd = os.open(raw, os.O_RDONLY)
+    try:
+        for _ in range(1100):  # made relative to a folder handle: no path grows past PATH_MAX
+            os.mkdir("d", dir_fd=fd)
+            child = os.open("d", os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = child
+        with os.fdopen(os.open("MoWCA.csv", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd), "w") as f:
+            f.write(",".join(HEADER) + "\nMoWCA,Deep Programme,yes,\n")
+    finally:
+        os.close(fd)
+    try:
+        code, out, err = clean(capsys, raw, processed)
+        assert code == 0, err
+        assert "Deep Programme" in set(pd.read_parquet(processed / "assessments.parquet")["programme"])
+    finally:
+        deepest = raw
+        for _ in range(1100):
+            deepest = deepest / "d"
+        (deepest / "MoWCA.csv").unlink()
+        for _ in range(1100):  # bottom up, without recursion
+            deepest.rmdir()
+            deepest = deepest.parent
+
+
+# --- one lock per folder, taken first -------------------------------------------------------------
+HOLDER = textwrap.dedent("""\
+    import fcntl, os, sys, time
+    fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o644)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    os.write(fd, ('{"pid": %d, "since": "now"}' % os.getpid()).encode())
+    print("held", flush=True)
+    time.sleep(60)""")
+
+
+@contextlib.contextmanager
+def held(path: Path):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    holder = subprocess.Popen([PYTHON, "-c", HOLDER, str(path)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        yield holder
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_while_locked_a_missing_raw_folder_exits_75_first(tmp_path, capsys):
+    processed = tmp_path / "data" / "processed"
+    with held(lock_path(processed)) as holder:
+        code, _, err = clean(capsys, tmp_path / "no-such-raw", processed, "--wait", "0.2")
+        assert code == 75 and err.count("\n") == 1 and f"pid {holder.pid}" in err
+
+
+def test_two_report_runs_into_one_reports_folder_never_overlap(tmp_path, capsys):
+    raw, processed = tmp_path / "raw", tmp_path / "other" / "processed"
+    one_ministry(raw)
+    assert clean(capsys, raw, processed)[0] == 0
+    assert main(["score", "--processed", str(processed)]) == 0
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    with held(reports / ".nsss-reports.lock") as holder:  # a run from another processed folder
+        code = main(["reports", "--processed", str(processed), "--out", str(reports), "--wait", "0.2"])
+        err = capsys.readouterr().err
+        assert code == 75 and err.count("\n") == 1 and f"pid {holder.pid}" in err
+    assert not (reports / "manifest.json").exists()
+
+
+def test_load_tables_refuses_stale_scores_as_reports_do(tmp_path, capsys):
+    from nsss_analysis.errors import NsssError
+    from nsss_analysis.io import load_tables
+
+    raw_a, raw_b, processed = tmp_path / "a", tmp_path / "b", tmp_path / "processed"
+    one_ministry(raw_a, "MoSW")
+    one_ministry(raw_b, "MoWCA")
+    assert clean(capsys, raw_a, processed)[0] == 0
+    assert main(["score", "--processed", str(processed)]) == 0
+    assert set(load_tables(processed).scores["ministry_code"]) == {"MoSW"}
+    assert clean(capsys, raw_b, processed)[0] == 0
+    with pytest.raises(NsssError, match="scores are older than assessments: run `nsss score` or `nsss build`"):
+        load_tables(processed)
+
+
+# --- SIGTERM, kill -9 and the kernels' connection files ----------------------------------------------
+def kernel_files(tmpdir: Path) -> list[Path]:
+    """Every kernel connection file under ``tmpdir`` (nsss's own folder or any other)."""
+    return [p for p in tmpdir.rglob("*.json") if "kernel" in p.name]
+
+
+def started_reports(project: Path, tmp_path: Path) -> tuple[subprocess.Popen, Path, Path]:
+    """``nsss reports`` on a one-ministry data set, slow stand-in notebooks, its own
+    $TMPDIR; returned once a kernel's connection file exists."""
+    raw, processed, out = tmp_path / "raw", tmp_path / "processed", tmp_path / "reports"
+    one_ministry(raw, "MoSW")
+    assert main(["clean", "--raw", str(raw), "--out", str(processed)]) == 0
+    assert main(["score", "--processed", str(processed)]) == 0
+    tmpdir = tmp_path / "tmpdir"
+    tmpdir.mkdir()
+    run = nsss(project, "reports", "--processed", str(processed), "--out", str(out), "--workers", "1",
+               "--ministry", "MoSW", NSSS_TEST_REPORT_SLEEP="30", TMPDIR=str(tmpdir))
+    deadline = time.monotonic() + 120
+    while not kernel_files(tmpdir):
+        assert run.poll() is None and time.monotonic() < deadline, run.communicate()
+        time.sleep(0.1)
+    time.sleep(1)
+    return run, tmpdir, out
+
+
+@pytest.mark.slow
+def test_sigterm_during_reports_is_one_logged_line_and_leaves_no_connection_file(project, tmp_path, capsys):
+    run, tmpdir, out = started_reports(project, tmp_path)
+    for f in kernel_files(tmpdir):  # the HMAC key is the user's alone
+        assert f.stat().st_mode & 0o077 == 0 and f.parent.stat().st_mode & 0o077 == 0
+    run.send_signal(signal.SIGTERM)
+    stdout, err = run.communicate(timeout=60)
+    assert run.returncode == 143, err
+    lines = [x for x in err.splitlines() if x.strip()]
+    assert lines == ["nsss: stopped by SIGTERM; earlier outputs were left as they were"], err
+    assert "stopped by SIGTERM" in (out / "nsss-reports.log").read_text()
+    assert kernel_files(tmpdir) == []
+
+
+@pytest.mark.slow
+def test_kill_9_of_the_parent_leaves_no_connection_file_for_long(project, tmp_path):
+    from nsss_analysis.runner.kernel import CONNECTION_PREFIX, sweep_connection_files
+
+    run, tmpdir, _ = started_reports(project, tmp_path)
+    run.kill()
+    run.communicate(timeout=60)
+    deadline = time.monotonic() + 30  # the worker sees its parent gone, kills its kernel, removes the file
+    while kernel_files(tmpdir) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert kernel_files(tmpdir) == []
+    # a file left by a worker killed with it (-9 both): the next start removes it
+    folder = tmp_path / "private"
+    folder.mkdir(mode=0o700)
+    dead = folder / f"{CONNECTION_PREFIX}999999-abc.json"
+    alive = folder / f"{CONNECTION_PREFIX}{os.getpid()}-abc.json"
+    dead.write_text("{}")
+    alive.write_text("{}")
+    assert sweep_connection_files(folder) == 1
+    assert not dead.exists() and alive.exists()
+
+
+# --- a full disk in the report stage -------------------------------------------------------------------
+def test_a_full_disk_writing_a_report_fails_that_report_naming_the_file(project, tmp_path, monkeypatch):
+    from nsss_analysis.runner import pool
+    from nsss_analysis.runner.plan import MINISTRY_NOTEBOOK
+
+    class Kernel:  # runs nothing: the parameterised notebook comes back as it went in
+        def run(self, nb, timeout):
+            return nb, None
+
+    out = tmp_path / "reports"
+    job = pool.ReportJob(key="2023-24/mosw", notebook=str(project / "notebooks" / MINISTRY_NOTEBOOK),
+                         parameters={"ministry": "MoSW"}, ipynb_path=str(out / "2023-24" / "mosw.ipynb"),
+                         html_path=str(out / "2023-24" / "mosw.html"), title="MoSW")
+    original = Path.write_bytes
+
+    def full(self, data):
+        if self.name.startswith(".mosw.html."):
+            raise OSError(errno.ENOSPC, "No space left on device")  # as a disk with 0 bytes free says it
+        return original(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    result = pool.run_job(Kernel(), job)
+    assert result.status == "failed"
+    assert result.error == f"the disk is full: could not write {job.html_path}; free some space and run again"
+    assert not Path(job.html_path).exists() and not list(out.rglob("*.tmp"))
+
+
+@pytest.mark.slow
+def test_a_full_disk_in_the_report_stage_is_one_line_naming_the_file(project, tmp_path, capsys, monkeypatch):
+    import tempfile
+
+    from nsss_analysis import cli
+
+    raw, processed, out = tmp_path / "raw", tmp_path / "processed", tmp_path / "reports"
+    one_ministry(raw, "MoSW")
+    assert clean(capsys, raw, processed)[0] == 0
+    assert main(["score", "--processed", str(processed)]) == 0
+    request = cli.report_request
+
+    def standins(args):
+        return replace(request(args), notebooks=project / "notebooks", progress=False)
+
+    original = tempfile.mkstemp
+
+    def no_space(*args, **kwargs):  # 0 bytes free: not even the temporary file can be made
+        if str(kwargs.get("prefix", "")).startswith(".index.html"):
+            raise OSError(errno.ENOSPC, "No space left on device", str(kwargs.get("dir")) + "/.index.html.x.tmp")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(cli, "report_request", standins)
+    monkeypatch.setattr(tempfile, "mkstemp", no_space)
+    capsys.readouterr()
+    code = main(["reports", "--processed", str(processed), "--out", str(out), "--workers", "1", "--ministry", "MoSW"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.count("\n") == 1 and err.strip() == (f"nsss: the disk is full: could not write {out / 'index.html'}; "
+                                            "free some space and run again")
+    assert "Traceback" not in err and "error marker" not in err
+    assert not list(out.rglob("*.tmp"))

@@ -49,7 +49,7 @@ from tools.synthetic.forms import (
 )
 
 #: Folders of data/raw that other generators own.
-OTHER_GENERATORS = ("mis",)
+OTHER_GENERATORS = ("mis", "action-plans")
 
 
 @pytest.fixture(scope="module")

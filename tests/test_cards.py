@@ -90,22 +90,45 @@ def test_items_and_follow_ups_read_in_plain_words():
     assert "not known" in cards.item_in_words("social_capital", None, None)
 
 
-def test_first_screen_has_a_verdict_the_forms_and_three_possible_actions_with_their_programmes(tables):
+def test_first_screen_has_a_verdict_the_levels_and_the_possible_actions_grouped_by_programme(tables):
     summary = summaries.ministry_summary(tables, "MoDMR")
     plan = downloads_plan(tables, ["MoDMR"])
     page = cards.first_screen_html("Ministry of Disaster Management and Relief", summary["programmes"],
-                                   summary["assessments"], plan)
+                                   summary["assessments"], plan, tables.recommendations)
+    verdict = re.search(r'<p class="nsss-verdict">(.*?)</p>', page)[1]
+    assert "act" in verdict and "%" not in verdict and "(" not in verdict  # plain words, no gloss, no figure
     assert "What we ask of you" in page
-    asks = re.findall(r"<li>(.*?)</li>", page)
-    assert len(asks) == 3
+    asks = re.findall(r'<li><strong>(.*?)</strong>: (.*?)</li>', page)
     possible = plan[plan["followup_answer"] == "yes"]
-    for ask in asks:
-        programme, action = ask.split(": ", 1)
-        assert ((possible["programme"].map(escape) == programme) & (possible["action"].map(escape) == action)).any()
-    # levels are glossed where first used; the jargon stays in the method note
-    assert "gender-blind (takes no account" in page
-    assert "GRAS" not in page and "Wilson" not in page
-    assert "MoDMR gender assessment 2023-24.xlsx: round 2023-24" in page
+    assert asks and len({programme for programme, _ in asks}) == len(asks)  # each programme once
+    for programme, actions in asks:
+        name = programme.split(" (budget ")[0]
+        own = possible[possible["programme"].map(escape) == name]
+        ids = re.findall(r"\((Mo[A-Za-z]+-[0-9A-Z]{6}-[A-Z]{4})\)", actions)
+        assert ids and set(ids) <= set(own["action_id"])  # the action plan's own ids (cards, workbook)
+        if " (budget " in programme:
+            assert re.search(r"\(budget Tk [\d,.]+ crore\)$", programme)
+    # the programmes with the largest budgets first
+    budgets = [float(b.replace(",", "")) for b in re.findall(r"\(budget Tk ([\d,.]+) crore\)", page)]
+    assert budgets == sorted(budgets, reverse=True)
+    assert f"{len(plan)} in all, {len(possible)} of them said to be possible" in page
+    assert "GRAS" not in page and "Wilson" not in page and "quick win" not in page
+    # MoDMR has 5 programmes or more: a stacked bar with counts, never percentages
+    assert 'class="nsss-stack"' in page and "%" not in re.search(r'<div class="nsss-levels">.*?</ul></div>', page)[0]
+    counts = [int(c) for c in re.findall(r'class="nsss-stack-part"[^>]*>(\d+)<', page)]
+    assert sum(counts) == len(summary["programmes"])
+
+
+def test_small_unit_gets_one_row_per_programme_and_the_levels_explained_below(tables):
+    small = summaries.ministry_summary(tables, "FD")
+    page = cards.first_screen_html("Finance Division", small["programmes"], small["assessments"],
+                                   downloads_plan(tables, ["FD"]), tables.recommendations)
+    rows = re.findall(r'<span class="nsss-level-programme">(.*?)</span>', page)
+    assert sorted(rows) == sorted(small["programmes"]["programme"].map(escape))
+    assert 'class="nsss-stack"' not in page
+    below = cards.in_figures_html(small["programmes"], small["assessments"], ["A sentence."])
+    assert "What the levels mean: " in below and ("(takes no account" in below or "(recognises" in below)
+    assert "Form on record: Finance Division - pension.xlsx: round " in below
 
 
 def test_small_ministry_gets_one_sentence_in_counts_and_no_interval_chart(tables):

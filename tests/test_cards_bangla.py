@@ -203,7 +203,7 @@ def test_bangla_workbooks_have_bangla_titles_headers_and_words(tables, tmp_path)
     allowed = _form_text(tables)
     data, plan_file = write_downloads(tables, "MoSW", tmp_path, "mosw", "সমাজকল্যাণ মন্ত্রণালয়", language="bn")
     sheets = _rows(plan_file)
-    assert list(sheets) == ["কর্মপরিকল্পনা", "ব্যাখ্যা"]
+    assert list(sheets) == ["কর্মপরিকল্পনা", "ব্যাখ্যা", "nsss_plan"]  # the last one hidden, for the reader
     rows, ws = sheets["কর্মপরিকল্পনা"]
     assert rows[0] == tuple(BN(h) for h in ACTION_PLAN_COLUMNS.values())
     ids = {r[0] for r in rows[1:]}  # the stable ids: the same in every language
@@ -217,7 +217,7 @@ def test_bangla_workbooks_have_bangla_titles_headers_and_words(tables, tmp_path)
     assert {r["lead_ministry"] for r in body} == {"সমাজকল্যাণ মন্ত্রণালয়"}  # the register's Bangla name
     assert all("সারি " in r["source"] and not LATIN_DIGIT.search(r["source"].rsplit("সারি ", 1)[1]) for r in body)
     status = next(d for d in ws.data_validations.dataValidation if d.type == "list")
-    assert status.formula1 == '"শুরু হয়নি,চলমান,সম্পন্ন,সম্ভব নয়"'
+    assert status.formula1 == '"শুরু হয়নি,চলমান,সম্পন্ন,বাদ দেওয়া হয়েছে"'
     about = [r[0] for r in sheets["ব্যাখ্যা"][0]]
     assert about[0] == "সমাজকল্যাণ মন্ত্রণালয়" and not any(english_runs(line) for line in about)
 
@@ -243,7 +243,7 @@ def test_bangla_workbooks_have_bangla_titles_headers_and_words(tables, tmp_path)
 def test_english_workbooks_and_tables_unchanged(tables, tmp_path):
     data, plan_file = write_downloads(tables, "MoSW", tmp_path, "mosw", "Title", language="en")
     sheets = _rows(plan_file)
-    assert list(sheets) == ["Action plan", "About"]
+    assert list(sheets) == ["Action plan", "About", "nsss_plan"]
     assert sheets["Action plan"][0][0] == tuple(ACTION_PLAN_COLUMNS.values())
     data_sheets = _rows(data)
     assert list(data_sheets) == list(DATA_SHEETS)

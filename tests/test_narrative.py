@@ -84,8 +84,10 @@ def test_headline_sentences_state_the_numbers(example):
     assert ("In FY 2023-24, these programmes carry 100% of the ministry's social-security budget on record "
             "(Tk 1,200 crore of Tk 1,200 crore, 1 programme with a budget; excluding 1 allocation flagged "
             "by the check beneficiaries x rate x 12).") in text
-    assert "The two biggest quick wins" in text
-    assert "Mother and Child Benefit Programme: strengthen skills training (Tk 1,200 crore)" in text
+    # named for what they are; the amount is the programme's budget, said to be one
+    assert "quick win" not in text
+    assert "Changes the ministry says are possible, where its budgets are largest: " in text
+    assert "Mother and Child Benefit Programme (budget Tk 1,200 crore): strengthen skills training" in text
     assert "Hostel for <b>working</b> women: plan graduation." in text  # its flagged budget is not used
 
 
@@ -104,7 +106,8 @@ def test_singular_sentences(example):
     assert sentences[1] == ("In FY 2023-24, none of the ministry's social-security budget on record "
                             "(Tk 4,000 crore, 1 programme) is in gender-specific or gender-transformative "
                             "programmes.")
-    assert sentences[2].startswith("The biggest quick win (a change the form says is possible): Old Age Allowance")
+    assert sentences[2].startswith("A change the ministry says is possible, where its budgets are largest: "
+                                   "Old Age Allowance")
     one_of_few = dict(headline_figures(example, "MoWCA"), n_gender_specific_or_transformative=1,
                       n_gender_transformative=0)
     assert "; 1 of 3 is gender-specific" in headline_sentences(one_of_few)[0]

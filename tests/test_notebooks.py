@@ -35,6 +35,7 @@ EXPECTED_PARAMETERS = {
                         "headline_path"},
     "cluster_report": {"cluster", "fiscal_year", "processed_dir", "slug", "language", "claims_path"},
     "national_overview": {"fiscal_year", "processed_dir", "language", "claims_path", "headline_path"},
+    "national_action_plan": {"fiscal_year", "processed_dir", "slug", "language", "claims_path"},
     "exploration": {"processed_dir"},
 }
 #: Statements that are logic, which belongs in the package, not in a notebook cell.
@@ -191,7 +192,7 @@ def test_ministry_report_runs_and_states_its_findings(site):
     assert "<h1>Ministry of Women and Children Affairs</h1>" in text
     assert "are synthetic" in text
     assert re.search(r"has \d+ assessed programmes?", text)
-    assert "gender-specific or gender-transformative" in text and "quick win" in text
+    assert "gender-specific or gender-transformative" in text and "What we ask of you" in text
     assert text.count("data:image/png;base64,") >= 5
     assert "Method note" in text and "Inclusion score" in text
 

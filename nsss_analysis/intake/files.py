@@ -15,9 +15,11 @@ import hashlib
 import io
 import os
 import re
+import threading
 import warnings
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,7 +36,7 @@ FORM_SUFFIXES = (".xlsx", ".xlsm", ".csv")
 
 
 #: Folders of the raw area that hold other inputs (MIS extracts: `nsss beneficiaries`).
-SKIPPED_FOLDERS = ("mis",)
+SKIPPED_FOLDERS = ("mis", "action-plans")
 
 
 class FormReadError(Exception):
@@ -44,6 +46,15 @@ class FormReadError(Exception):
     def __init__(self, reason_id: str, **values: object):
         self.why = Reason.of(reason_id, **values)
         super().__init__(str(self.why))
+
+
+class SheetTooLarge(FormReadError):
+    """A sheet over the rows or columns limit: refused whole, the file's other sheets read."""
+
+
+def too_many_rows() -> SheetTooLarge:
+    return SheetTooLarge(N_("more than {limit:,} rows ({setting} in {config}): not read"),
+                         limit=config.MAX_SHEET_ROWS, setting="MAX_SHEET_ROWS", config=CONFIG_FILE)
 
 
 def not_a_submission(name: str) -> bool:
@@ -73,7 +84,9 @@ def find_raw_files(raw_dir: Path) -> RawFiles:
     def rel(path: Path) -> str:
         return path.relative_to(raw_dir).as_posix()
 
-    def walk(folder: Path) -> None:
+    def walk(folder: Path) -> list[Path]:
+        """Read one folder; return its sub-folders to read (a stack, never recursion:
+        a submission 1,100 folders deep is read like any other)."""
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:
@@ -81,7 +94,8 @@ def find_raw_files(raw_dir: Path) -> RawFiles:
                    if isinstance(exc, PermissionError)
                    else Reason.of(N_("the folder cannot be opened ({error})"), error=exc.strerror or str(exc)))
             found.not_read.append((rel(folder) + "/", why))
-            return
+            return []
+        folders: list[Path] = []
         for entry in entries:
             path = Path(entry.path)
             if not_a_submission(entry.name):
@@ -99,7 +113,7 @@ def find_raw_files(raw_dir: Path) -> RawFiles:
                     )
                     continue
                 seen_dirs.add(real)
-                walk(path)
+                folders.append(path)
             elif not path.is_file():
                 found.not_read.append((rel(path), Reason.of(N_("not a regular file"))))
             elif path.suffix.lower() not in FORM_SUFFIXES:
@@ -119,8 +133,12 @@ def find_raw_files(raw_dir: Path) -> RawFiles:
                     continue
                 first_of[digest] = rel(path)
                 found.forms.append(path)
+        return folders
 
-    walk(raw_dir)
+    # Depth first, in sorted order, as a recursive walk would go, without recursion.
+    stack = [raw_dir]
+    while stack:
+        stack.extend(reversed(walk(stack.pop())))
     return found
 
 
@@ -187,14 +205,24 @@ class BadCell:
     column: str
     value: str
     reason: str
+    #: For a line found bad while decoding: its line in the file (``row`` becomes the
+    #: record it belongs to, as a spreadsheet program numbers rows).
+    line: int | None = None
 
 
 def _guard_cells(number: int, row: tuple, bad: list[BadCell]) -> tuple:
     """The row with every over-long cell blanked and recorded as a bad cell."""
-    if not any(isinstance(v, str) and (len(v) > config.MAX_CELL_CHARS or "\x00" in v) for v in row):
+    if not any((isinstance(v, str) and (len(v) > config.MAX_CELL_CHARS or "\x00" in v))
+               or isinstance(v, NoCachedValue) for v in row):
         return row
     out = list(row)
     for i, v in enumerate(row):
+        if isinstance(v, NoCachedValue):
+            bad.append(BadCell(number, str(i + 1), v.formula[:80], Reason.of(
+                N_("a formula with no calculated value saved in the workbook (open it in Excel, "
+                   "let it calculate and save it, or type the answer): not read"))))
+            out[i] = None
+            continue
         if not isinstance(v, str):
             continue
         if len(v) > config.MAX_CELL_CHARS:
@@ -234,7 +262,8 @@ def _xlsx_sheets(path: Path, bad: list[BadCell] | None = None) -> Iterator[tuple
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            with _no_dimension_scan():
+                wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
         raise FormReadError(
             N_("the workbook is corrupt and cannot be opened ({error}); save it again from Excel"),
@@ -244,17 +273,86 @@ def _xlsx_sheets(path: Path, bad: list[BadCell] | None = None) -> Iterator[tuple
         for ws in wb.worksheets:
             if not hasattr(ws, "iter_rows"):
                 continue  # a chart sheet
-            ws.reset_dimensions()  # some tools write wrong dimensions; read every row
-
-            def rows(ws=ws) -> Iterator[tuple[int, Row]]:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
-                        yield number, _guard_cells(number, row, bad)
-
-            yield ws.title, rows()
+            yield ws.title, _sheet_rows(ws, bad)
     finally:
         wb.close()
+
+
+_SCAN_LOCK = threading.Lock()
+
+
+@contextmanager
+def _no_dimension_scan() -> Iterator[None]:
+    """Open a read-only workbook without openpyxl measuring each sheet: a sheet that
+    declares no dimensions is otherwise parsed whole when the workbook opens (a
+    million-row sheet: minutes, and memory growing with it). The rows are streamed by
+    :func:`_sheet_rows`, which needs no dimensions."""
+    from openpyxl.reader import excel
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    class Unmeasured(ReadOnlyWorksheet):
+        def _get_size(self) -> None:
+            return None
+
+    with _SCAN_LOCK:
+        original = excel.ReadOnlyWorksheet
+        excel.ReadOnlyWorksheet = Unmeasured
+        try:
+            yield
+        finally:
+            excel.ReadOnlyWorksheet = original
+
+
+@dataclass(frozen=True)
+class NoCachedValue:
+    """A formula cell the workbook holds no calculated value for (written by a tool
+    that never calculated it): its answer is unknown, and said so."""
+
+    formula: str
+
+
+def _sheet_rows(ws, bad: list[BadCell]) -> Iterator[tuple[int, Row]]:
+    """The rows of a read-only worksheet, streamed from its XML (memory stays flat
+    whatever the sheet's size): row numbers as the spreadsheet shows them, missing
+    rows as empty ones, whatever dimensions the file declares; a formula without a
+    calculated value comes out as :class:`NoCachedValue`."""
+    from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
+
+    class Parser(WorkSheetParser):
+        def parse_cell(self, element):
+            cell = super().parse_cell(element)
+            # No <v>, or an empty one that is not a text result (t="str"): never calculated.
+            if cell["value"] is None and element.find(FORMULA_TAG) is not None \
+                    and not element.findtext(VALUE_TAG, None) and element.get("t") != "str":
+                cell["value"] = NoCachedValue("=" + (element.findtext(FORMULA_TAG) or ""))
+            return cell
+
+        def parse_row(self, row):
+            parsed = super().parse_row(row)
+            self.row_dimensions.clear()  # row heights are not needed: memory stays flat
+            return parsed
+
+    wb = ws.parent
+    with warnings.catch_warnings(), ws._get_source() as src:
+        warnings.simplefilter("ignore")
+        parser = Parser(src, ws._shared_strings, data_only=True, epoch=wb.epoch,
+                        date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
+        expected = 1
+        for number, cells in parser.parse():
+            if not cells:
+                continue  # a formatted row holding no cell
+            if number > config.MAX_SHEET_ROWS:
+                raise too_many_rows()
+            for empty in range(expected, number):
+                yield empty, ()
+            expected = number + 1
+            row: list[object] = []
+            for cell in cells:
+                column = cell["column"]
+                if column > len(row):
+                    row.extend([None] * (column - len(row)))
+                row[column - 1] = cell["value"]
+            yield number, _guard_cells(number, tuple(row), bad)
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -311,7 +409,8 @@ def _lines(f, bad: list[BadCell], counts: dict[str, list[int]]) -> Iterator[str]
             bad.append(BadCell(number, "", raw[:60].decode("utf-8", errors="replace") + "...", Reason.of(
                 N_("line {line} is {size:,} bytes, over the limit of {limit:,} "
                    "({setting} in {config}): not read"),
-                line=number, size=size, limit=config.MAX_LINE_BYTES, setting="MAX_LINE_BYTES", config=CONFIG_FILE)))
+                line=number, size=size, limit=config.MAX_LINE_BYTES, setting="MAX_LINE_BYTES", config=CONFIG_FILE),
+                line=number))
             yield "\n"
             continue
         try:
@@ -325,7 +424,7 @@ def _lines(f, bad: list[BadCell], counts: dict[str, list[int]]) -> Iterator[str]
             except UnicodeDecodeError:
                 bad.append(BadCell(number, "", raw[:60].decode("utf-8", errors="replace"),
                                    Reason.of(N_("line {line} is neither UTF-8 nor Windows-1252 text: not read"),
-                                             line=number)))
+                                             line=number), line=number))
                 yield "\n"
                 continue
         yield text
@@ -373,21 +472,70 @@ def _sample_lines(f) -> Iterator[str]:
         yield raw.decode("utf-8", errors="replace")
 
 
+class _Numbered:
+    """The decoded lines a CSV reader pulls, numbered as they are in the file, with
+    lines put back to be read again (after a record found to swallow rows)."""
+
+    def __init__(self, lines: Iterator[str], first_number: int):
+        self.lines = iter(lines)
+        self.next_number = first_number
+        self.pending: list[tuple[int, str]] = []  # put back, in reverse order
+        self.taken: list[tuple[int, str]] = []  # since the last record began
+
+    def __iter__(self) -> _Numbered:
+        return self
+
+    def __next__(self) -> str:
+        if self.pending:
+            number, text = self.pending.pop()
+        else:
+            text = next(self.lines)
+            number, self.next_number = self.next_number, self.next_number + 1
+        self.taken.append((number, text))
+        return text
+
+    def put_back(self, lines: list[tuple[int, str]]) -> None:
+        self.pending.extend(reversed(lines))
+
+
+def _swallowed(record: list[str], lines: list[tuple[int, str]], delimiter: str, width: int) -> str | None:
+    """Why a record that spans several lines is not one row with a multi-line cell:
+    a quote opened and never closed (an odd number of quotes: the reader took every
+    line to the end of the file), or a cell whose lines read as rows of the table."""
+    if len(lines) < 2:
+        return None
+    if sum(text.count('"') for _, text in lines) % 2:
+        return Reason.of(
+            N_("line {line} opens a quote that is never closed, which would make the {n} line(s) "
+               "after it one cell: line {line} not read, the lines after it read as rows"),
+            line=lines[0][0], n=len(lines) - 1)
+    if width >= 3 and any(text.count(delimiter) >= width - 1 for _, text in lines[1:]):
+        return Reason.of(
+            N_("a cell quoted from line {line} to line {last} swallows lines that read as rows "
+               "(a quote missing or misplaced): line {line} not read, the lines after it read as rows"),
+            line=lines[0][0], last=lines[-1][0])
+    return None
+
+
 def _parse(lines, encoding: str, bad: list[BadCell], sample: str) -> CsvRead:
     first, rest = _split_first(lines)
     if m := re.match(r"sep=(.)\r?\n", first):  # Excel's delimiter hint: not a row Excel shows
         delimiter = m.group(1)
-        source = rest
+        source = _Numbered(rest, 2)
     else:
         delimiter = _sniff_delimiter(sample)
-        source = _chain(first, rest)
+        source = _Numbered(_chain(first, rest), 1)
     csv.field_size_limit(max(config.MAX_LINE_BYTES, 131072) * 4)
     reader = csv.reader(source, delimiter=delimiter)
     rows: list[tuple[int, Row]] = []
     number = 0
+    record_of: dict[int, int] = {}  # line of the file -> record (row) it was read in
+    width = 0  # the widest one-line record so far: what a row of this table looks like
     # One record per csv record: a quoted cell with line breaks stays one record,
-    # numbered as a spreadsheet program opening the file shows it.
+    # numbered as a spreadsheet program opening the file shows it (a bad line found
+    # while decoding is renumbered as the record it belongs to).
     while True:
+        source.taken = []
         try:
             record = next(reader)
         except StopIteration:
@@ -398,7 +546,22 @@ def _parse(lines, encoding: str, bad: list[BadCell], sample: str) -> CsvRead:
                                                          error=str(exc))))
             continue
         number += 1
+        if number > config.MAX_SHEET_ROWS:
+            raise too_many_rows()
+        lines = list(source.taken)
+        for n, _ in lines:
+            record_of[n] = number
+        why = _swallowed(record, lines, delimiter, width)
+        if why is not None:
+            bad.append(BadCell(number, "", lines[0][1].rstrip("\r\n")[:80], why))
+            source.put_back(lines[1:])
+            continue
+        if len(lines) == 1:
+            width = max(width, len(record))
         rows.append((number, _guard_cells(number, tuple(record), bad)))
+    for cell in bad:
+        if cell.line is not None:
+            cell.row = record_of.get(cell.line, cell.row)
     return CsvRead(rows, encoding, bad)
 
 

@@ -23,11 +23,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from nsss_analysis import config
 from nsss_analysis.config import MAX_XLSX_PART_BYTES
 from nsss_analysis.intake.files import (
+    CONFIG_FILE,
     BadCell,
     FormReadError,
     Row,
+    SheetTooLarge,
     _xlsx_sheets,
     read_csv_rows,
 )
@@ -341,6 +344,13 @@ def read_sheet(
                 if number > HEADER_SEARCH_ROWS:
                     break
                 continue
+            filled = sum(not _blank(v) for v in row)
+            if filled > config.MAX_HEADER_COLUMNS:
+                raise SheetTooLarge(
+                    N_("row {row} has {n:,} filled cells, over the limit of {limit:,} columns "
+                       "({setting} in {config}): not read"),
+                    row=number, n=filled, limit=config.MAX_HEADER_COLUMNS, setting="MAX_HEADER_COLUMNS",
+                    config=CONFIG_FILE)
             candidate = map_header(row)
             if _is_header(candidate):
                 header, header_row = candidate, number
@@ -414,6 +424,13 @@ def workbook_modified_date(path: Path) -> str | None:
     return find_date(text[:10]) if text else None
 
 
+def _capped(names: tuple[str, ...], shown: int | None = None) -> str:
+    """Names joined with ", ", at most ``MAX_IGNORED_SHOWN`` of them, then "and N more"."""
+    shown = config.MAX_IGNORED_SHOWN if shown is None else shown
+    text = ", ".join(names[:shown])
+    return text + (f" and {len(names) - shown:,} more" if len(names) > shown else "")
+
+
 def read_form_file(path: Path, raw_dir: Path) -> FormFile:
     """Read one raw file into sheets of records; never raises for bad input:
     ``FormFile.error`` holds the one-line problem instead."""
@@ -426,6 +443,7 @@ def read_form_file(path: Path, raw_dir: Path) -> FormFile:
         None if path.suffix.lower() == ".csv" else workbook_modified_date(path)
     ) or next((d for p in stem_parts if (d := find_date(p))), None)
     not_forms: list[str] = []
+    refused: list[str] = []  # sheets over a limit: each a quarantine line
     sheets: Iterator[tuple[str, Iterator[tuple[int, Row]]]] = iter(())
     try:
         if path.suffix.lower() == ".csv":
@@ -443,15 +461,19 @@ def read_form_file(path: Path, raw_dir: Path) -> FormFile:
             any_sheet = True
             if _helper_sheet(name):
                 continue
-            sheet, reason = read_sheet(rows_iter, source_file, name)
+            try:
+                sheet, reason = read_sheet(rows_iter, source_file, name)
+            except SheetTooLarge as exc:  # this sheet refused whole; the others are read
+                if not name:
+                    raise
+                refused.append(Reason.of(N_("sheet {sheet}: {problem}"), sheet=name, problem=exc.why))
+                continue
             if sheet is not None:
                 sheet.name_date = find_date(name) if name else None
                 form.sheets.append(sheet)
                 if sheet.header.ignored:
                     where = f"sheet {name}: " if name else ""
-                    form.messages.append(
-                        f"{where}ignored columns not in the form: {', '.join(sheet.header.ignored)}"
-                    )
+                    form.messages.append(f"{where}ignored columns not in the form: {_capped(sheet.header.ignored)}")
                 if sheet.header.duplicates:
                     form.messages.append(
                         f"sheet {name}: columns named twice, the first kept: {', '.join(sheet.header.duplicates)}"
@@ -474,6 +496,10 @@ def read_form_file(path: Path, raw_dir: Path) -> FormFile:
     finally:
         if hasattr(sheets, "close"):
             sheets.close()  # closes the workbook even when reading stopped half-way
+    if not form.sheets and refused:
+        not_forms = refused + not_forms
+    elif refused:  # the other sheets were read: each refused one is a quarantine line
+        form.bad_cells.extend(BadCell(0, "", "", why) for why in refused)
     if not form.sheets:
         if len(not_forms) == 1:
             form.error = not_forms[0]

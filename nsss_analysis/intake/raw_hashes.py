@@ -11,6 +11,8 @@ import hashlib
 import json
 from pathlib import Path
 
+from nsss_analysis.io import files_under
+
 RAW_HASHES_FILE = "raw_hashes.json"
 #: Read in blocks of this many bytes, so a large MIS extract is never held in memory.
 BLOCK_BYTES = 1 << 20
@@ -20,7 +22,7 @@ RAW_CHANGED = "data/raw changed since the last clean: run nsss build"
 
 def _is_input(path: Path, raw_dir: Path) -> bool:
     rel = path.relative_to(raw_dir)
-    return path.is_file() and not any(part.startswith((".", "~$")) for part in rel.parts)
+    return not any(part.startswith((".", "~$")) for part in rel.parts)
 
 
 def raw_digests(raw_dir: Path | str) -> dict[str, str]:
@@ -28,7 +30,7 @@ def raw_digests(raw_dir: Path | str) -> dict[str, str]:
     path relative to it with ``/``."""
     raw_dir = Path(raw_dir)
     out = {}
-    for path in sorted(raw_dir.rglob("*")):
+    for path in files_under(raw_dir):
         if not _is_input(path, raw_dir):
             continue
         h = hashlib.sha256()

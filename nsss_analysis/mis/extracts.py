@@ -17,6 +17,7 @@ import pandas as pd
 from nsss_analysis.config import RAW_DIR
 from nsss_analysis.errors import NsssError
 from nsss_analysis.intake.quantities import find_fiscal_year, fy_start
+from nsss_analysis.io import files_under
 from nsss_analysis.mis.lookups import (
     UNKNOWN,
     _codes,
@@ -62,8 +63,8 @@ def default_extracts(raw_dir: Path | str = RAW_DIR) -> list[Path]:
         return []
     return sorted(
         p
-        for p in mis.rglob("*")
-        if p.is_file() and p.suffix.lower() in (".csv", ".parquet") and not p.name.startswith(".")
+        for p in files_under(mis)
+        if p.suffix.lower() in (".csv", ".parquet") and not p.name.startswith(".")
     )
 
 

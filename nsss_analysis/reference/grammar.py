@@ -162,7 +162,8 @@ def join_list(items: Iterable[object], conjunction: str = "and", language: str |
         else:
             last = " এবং " if len(words) > 2 or inner else " ও "
         return ", ".join(words[:-1]) + last + words[-1]
-    word = translator(code).pgettext("joining a list", "or" if conjunction == "or" else "and")
+    t = translator(code)  # two literal calls: the extractor reads each message id
+    word = t.pgettext("joining a list", "or") if conjunction == "or" else t.pgettext("joining a list", "and")
     return ", ".join(words[:-1]) + f" {word} " + words[-1]
 
 

@@ -9,12 +9,12 @@ import math
 import re
 import unicodedata
 
-from nsss_analysis.reference.vocab import normalise_key
+from nsss_analysis.reference.vocab import INVISIBLE, normalise_key
 
 _BANGLA_DIGITS = str.maketrans("০১২৩৪৫৬৭৮৯", "0123456789")
 
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_INVISIBLE = INVISIBLE  # every format character (Cf: ZWJ, LRM, RLM, BOM ...) and the zero-width space
 
 
 _SPACES = re.compile(r"[\s\u00a0\u2007\u202f]+")

@@ -203,6 +203,15 @@ class Reference:
         return {m.code: m for m in self.ministries}
 
 
+#: Characters that print as nothing: every Unicode format character (category Cf:
+#: ZWJ, ZWNJ, the left-to-right and right-to-left marks and embeddings, a BOM inside
+#: text, the soft hyphen, the word joiner ...) and the zero-width space. Removed by
+#: :func:`normalise_key` and by ``reference.text.clean_text``: a trailing
+#: left-to-right mark must not make one programme two.
+INVISIBLE = dict.fromkeys(
+    [c for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf"] + [0x200B], None)
+
+
 def normalise_key(text: object) -> str:
     """Fold a label or answer for matching: NFC, lower case, ``&`` as ``and``,
     punctuation other than ``/ - ? +`` dropped, whitespace folded.
@@ -210,7 +219,7 @@ def normalise_key(text: object) -> str:
     >>> normalise_key("  Women's / Girls'  Empowerment? ")
     'womens / girls empowerment?'
     """
-    s = unicodedata.normalize("NFC", str(text)).replace("\u00a0", " ").strip().lower()
+    s = unicodedata.normalize("NFC", str(text)).translate(INVISIBLE).replace("\u00a0", " ").strip().lower()
     s = s.replace("&", " and ").replace("’", "'").replace("‘", "'")
     s = re.sub(r"[\"'`.,;:()\[\]{}*_]", lambda m: " " if m.group() in "_" else "", s)
     return re.sub(r"\s+", " ", s).strip()

@@ -11,13 +11,14 @@ rows (:func:`nsss_analysis.report.cards.action_list_html`), never truncated.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Font, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -31,28 +32,24 @@ from nsss_analysis.io import atomic_path, formula_safe
 from nsss_analysis.reference.action_ids import action_id
 from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, Translator, current
 from nsss_analysis.reference.numbers import localise_digits
+from nsss_analysis.reference.plan_form import (
+    FORM_VERSION,
+    LOCKED,
+    PLAN_COLUMNS,
+    PLAN_KEYS,
+    PLAN_KIND,
+    PLAN_SHEET,
+    STATUSES,
+    TO_FILL,
+)
 from nsss_analysis.reference.vocab import ITEMS, LINEAGE_COLUMNS, load_reference
 from nsss_analysis.report.labels import ITEM_LABELS
 
-#: The action plan's columns: key -> the header a reader sees.
-ACTION_PLAN_COLUMNS: dict[str, str] = {
-    "action_id": N_("Action id"),
-    "programme": N_("Programme"),
-    "item": N_("Item"),
-    "answer": N_("The form says"),
-    "action": N_("Action (the 2019 guideline's words)"),
-    "possible": N_("Possible, says the ministry"),
-    "lead_ministry": N_("Lead ministry"),
-    "supporting_agencies": N_("Supporting agencies (from the form)"),
-    "responsible_office": N_("Responsible office"),
-    "target_date": N_("Target date"),
-    "status": N_("Status"),
-    "source": N_("Source (file, sheet, row)"),
-}
-#: The columns the ministry fills in: empty in every row the workbench writes.
-TO_FILL: tuple[str, ...] = ("responsible_office", "target_date", "status")
+#: The action plan's columns: key -> the header a reader sees (``reference/plan_form.py``,
+#: shared with the reader of returned plans). The first is the stable action id.
+ACTION_PLAN_COLUMNS: dict[str, str] = PLAN_COLUMNS
 #: The status drop-down's choices (the 2022 cluster meeting reviewed progress in these terms).
-STATUS_CHOICES: tuple[str, ...] = (N_("Not started"), N_("In progress"), N_("Done"), N_("Not possible"))
+STATUS_CHOICES: tuple[str, ...] = tuple(STATUSES.values())
 #: The form's answer to an item, in words.
 ANSWER_WORDS: dict[str, str] = {"no": N_("no"), "partly": N_("partly"), "unknown": N_("not known")}
 #: The follow-up answer ("If not, can ...?"), in words; no follow-up for the evidence items.
@@ -69,6 +66,10 @@ ABOUT_LINES: tuple[str, ...] = (
     N_("Possible, says the ministry: the form's follow-up question ('If not, can ... ?')."),
     N_("Supporting agencies: as named on the form. Fill in the responsible office, the target "
        "date and the status ({choices})."),
+    N_("Progress note: what was done so far. Feedback on this action: whether the action is the "
+       "right one, or how it should be worded (the draft plan is for your review)."),
+    N_("The action id and the action's text are locked: they match your return to the plan. "
+       "To add an action, add a row below the last one and leave its action id empty."),
 )
 #: The drop-downs' error messages.
 STATUS_ERROR = N_("Choose one of: {choices}")
@@ -78,7 +79,7 @@ DATE_ERROR = N_("Enter a date (for example 30/06/2026).")
 COLUMN_WIDTHS: dict[str, int] = {
     "action_id": 19, "programme": 34, "item": 26, "answer": 12, "action": 60, "possible": 14,
     "lead_ministry": 30, "supporting_agencies": 34, "responsible_office": 24,
-    "target_date": 14, "status": 14, "source": 34,
+    "target_date": 14, "status": 14, "progress_note": 34, "feedback": 34, "source": 34,
 }
 #: Where the status drop-down reaches (rows below the last action, for rows a ministry adds).
 VALIDATION_SPARE_ROWS = 200
@@ -244,13 +245,35 @@ def plan_in_words(plan: pd.DataFrame, translate: Translator | None = None) -> pd
                        lead_ministry=pd.Series(lead, index=plan.index, dtype="str"))
 
 
+def _shown(key: str, value: object, t: Translator) -> object:
+    """A cell of the plan as written: a status code in words, a date as a date."""
+    value = _cell(value)
+    if key == "status" and isinstance(value, str) and value in STATUSES:
+        return t(STATUSES[value])
+    if key == "target_date" and value is not None and value != "":
+        stamp = pd.Timestamp(value)
+        return None if pd.isna(stamp) else stamp.date()
+    return value
+
+
+def plan_build(plan: pd.DataFrame) -> str:
+    """The plan's build: a short hash of its actions (ids, in order), the same for the
+    same plan, different when an action is added or dropped."""
+    ids = "\n".join(plan["action_id"].astype("str")) if "action_id" in plan.columns else ""
+    return hashlib.sha256(ids.encode("utf-8")).hexdigest()[:12]
+
+
 def write_action_plan(plan: pd.DataFrame, target: Path | str, title: str = "",
-                      translate: Translator | None = None) -> None:
+                      translate: Translator | None = None, meta: Mapping[str, str] | None = None) -> None:
     """Write the action plan to ``target`` (.xlsx), atomically, in ``translate``'s
     language (default: the current one): sheet ``Action plan`` with a frozen header,
-    column widths, a status drop-down and formula-safe text; sheet ``About`` says what
-    the columns mean."""
+    column widths, a status drop-down, a date check and formula-safe text, its id and
+    action columns locked (sheet protection without a password: the other columns, and
+    new rows below, stay open; sorting and filtering stay allowed); sheet ``About`` says
+    what the columns mean; the hidden sheet ``nsss_plan`` names the plan (``meta``:
+    ministry, round; the build and the form version are added) and lists its actions."""
     t = translate or current()
+    original = plan
     plan = plan_in_words(plan, t)
     choices = [t(c) for c in STATUS_CHOICES]
     wb = Workbook()
@@ -259,7 +282,8 @@ def write_action_plan(plan: pd.DataFrame, target: Path | str, title: str = "",
     keys = list(ACTION_PLAN_COLUMNS)
     _sheet_from_rows(
         ws, [t(ACTION_PLAN_COLUMNS[k]) for k in keys],
-        [[_cell(v) for v in row] for row in plan[keys].itertuples(index=False, name=None)],
+        [[_shown(k, v, t) for k, v in zip(keys, row, strict=True)]
+         for row in plan[keys].itertuples(index=False, name=None)],
         [COLUMN_WIDTHS[k] for k in keys],
     )
     last = len(plan) + 1 + VALIDATION_SPARE_ROWS
@@ -277,14 +301,53 @@ def write_action_plan(plan: pd.DataFrame, target: Path | str, title: str = "",
     ws.add_data_validation(date)
     for row in range(2, len(plan) + 2):
         ws[f"{date_col}{row}"].number_format = "DD/MM/YYYY"
+    ws.column_dimensions[date_col].number_format = "DD/MM/YYYY"
+    _protect(ws, keys, len(plan))
 
     about = wb.create_sheet(t(ABOUT_SHEET)[:31])
     lines = [title or t(ACTION_PLAN_SHEET), *(t(line).format(choices=", ".join(choices)) for line in ABOUT_LINES)]
     for line in lines:
         about.append([formula_safe(line)])
     about.column_dimensions["A"].width = 110
+    _plan_sheet(wb, original, meta)
     with atomic_path(target) as tmp:
         wb.save(tmp)
+
+
+def _protect(ws, keys: list[str], rows: int) -> None:
+    """Lock the id and action columns of the written rows; open every other cell a
+    ministry may fill, and the rows it adds below (each column's own style is
+    unlocked), under sheet protection without a password."""
+    locked = {keys.index(k) + 1 for k in LOCKED}
+    for col in range(1, len(keys) + 1):
+        ws.column_dimensions[get_column_letter(col)].protection = Protection(locked=False)
+        for row in range(1, rows + 2):
+            keep = row == 1 or col in locked
+            ws.cell(row=row, column=col).protection = Protection(locked=keep)
+    protection = ws.protection
+    protection.sheet = True  # no password: a guard against slips, not a lock against people
+    protection.sort = False
+    protection.autoFilter = False
+    protection.formatColumns = False
+    protection.formatRows = False
+    protection.insertRows = False
+    protection.deleteRows = False
+
+
+def _plan_sheet(wb: Workbook, plan: pd.DataFrame, meta: Mapping[str, str] | None) -> None:
+    """The hidden sheet naming the plan: ``kind``, ``ministry_code``, ``round``,
+    ``build``, ``form_version``, then one ``action`` row per action (id, programme, item)."""
+    meta = dict(meta or {})
+    codes = sorted(set(plan["ministry_code"].astype("str"))) if len(plan) else []
+    values = {"kind": PLAN_KIND, "ministry_code": meta.get("ministry_code") or ";".join(codes),
+              "round": meta.get("round", ""), "build": meta.get("build") or plan_build(plan),
+              "form_version": FORM_VERSION}
+    ws = wb.create_sheet(PLAN_SHEET)
+    for key in PLAN_KEYS:
+        ws.append([key, formula_safe(values[key])])
+    for rec in plan[["action_id", "programme", "item_code"]].itertuples(index=False, name=None):
+        ws.append(["action", *(formula_safe(str(v)) for v in rec)])
+    ws.sheet_state = "hidden"
 
 
 #: The sheet of a workbook with no table.

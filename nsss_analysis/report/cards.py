@@ -1,9 +1,10 @@
 """The programme card, the first screen and the page stylesheet: a ministry report
 whose unit is the programme, for an official rather than an analyst.
 
-- :func:`first_screen_html`: one plain-language verdict, the assessment round and the
-  date the form was received, and "what we ask of you" (the three actions the
-  ministry itself says are possible, each with its programme);
+- :func:`first_screen_html`: the verdict in plain words, the programmes by level and
+  "what we ask of you" (:mod:`nsss_analysis.report.first_screen`); below it,
+  :func:`in_figures_html`: the analyst's sentences, what the levels mean, the forms on
+  record;
 - :func:`programme_card_html`: every field of the form for one programme, the ten
   items and their follow-ups in plain words, level with the rule that set it, scores,
   budgets and beneficiaries over the years on record, MIS coverage by sex, data-quality
@@ -21,13 +22,14 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 
+import numpy as np
 import pandas as pd
 
 from nsss_analysis.diagnostics.budgets import budget_plausibility
 from nsss_analysis.diagnostics.recommendations import ITEM_FOLLOWUP, action_in_words
 from nsss_analysis.diagnostics.rubric import GENDER_SPECIFIC_OR_TRANSFORMATIVE, SMALL_N
 from nsss_analysis.diagnostics.summaries import count_once
-from nsss_analysis.diagnostics.tracker import submission_tracker, tracker_in_words, tracker_summary
+from nsss_analysis.diagnostics.tracker import SUBMITTED, submission_tracker, tracker_in_words, tracker_summary
 from nsss_analysis.diagnostics.units import is_missing
 from nsss_analysis.intake.reasons import reason_in_words as quarantine_reason
 from nsss_analysis.io import Tables
@@ -43,7 +45,8 @@ from nsss_analysis.reference.vocab import (
     load_reference,
     normalise_key,
 )
-from nsss_analysis.report import figures, narrative
+from nsss_analysis.report import claims, figures, narrative, progress
+from nsss_analysis.report import first_screen as screen
 from nsss_analysis.report.action_plan import distinct_rows
 from nsss_analysis.report.display import MISSING, escape, figure
 from nsss_analysis.report.downloads import links_html
@@ -102,10 +105,6 @@ CARD_WORDS: tuple[str, ...] = (
     N_("No intended reach is on record for this cluster."),
     N_("What the cluster is meant to reach: {source}."),
 )
-
-#: Actions listed under "what we ask of you".
-FIRST_ASKS = 3
-
 
 @cache
 def _catalogued_names() -> dict[tuple[str, str], object]:
@@ -172,11 +171,15 @@ def level_counts(scores: pd.DataFrame) -> dict[str, int]:
     return {lv: int(counts[lv]) for lv in reversed(LEVELS) if lv in counts.index}
 
 
-def _digits(value: object) -> str:
-    """A number or date in the current language's digits (English: as written)."""
+def _digits(value: object, **meta: object) -> str:
+    """A number or date in the current language's digits (English: as written); a
+    whole number is a claim of the page's ledger."""
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return ""
-    return localise_digits(str(value), current().language)
+    text = localise_digits(str(value), current().language)
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return str(claims.figure(int(value), str(meta.pop("unit", "count")), text, **({"where": "cards"} | meta)))
+    return text
 
 
 def _word(value: object) -> object:
@@ -189,23 +192,20 @@ def _programmes(n: int) -> str:
 
 
 def verdict(scores: pd.DataFrame, unit: str) -> str:
-    """One plain-language sentence on the unit's programmes, each level glossed (in the
-    current language, :func:`nsss_analysis.reference.i18n.set_language`)."""
-    n = len(scores)
-    if not n:
-        return _("{unit} has no assessed programme.").format(unit=unit)
+    """The first screen's verdict in plain words (:func:`screen.verdict_line`)."""
+    return screen.verdict_line(scores, unit)
+
+
+def levels_key(scores: pd.DataFrame) -> str:
+    """What each level of the unit's programmes means, with its count: one line under
+    the analyst's sentences (the first screen shows the counts, not the definitions)."""
     counts = level_counts(scores)
-    strong = sum(counts.get(lv, 0) for lv in GENDER_SPECIFIC_OR_TRANSFORMATIVE)
+    if not counts:
+        return ""
     parts = [_("{count} {level} ({gloss})").format(count=_digits(c), level=_(LEVEL_NAMES.get(lv, lv)),
                                                    gloss=_(LEVEL_GLOSS[lv]))
              for lv, c in counts.items()]
-    lead = (_("none of {unit}'s {programmes} acts on women's and girls' needs yet")
-            if strong == 0 else
-            ngettext("{strong} of {unit}'s {programmes} acts on women's and girls' needs",
-                     "{strong} of {unit}'s {programmes} act on women's and girls' needs", strong))
-    lead = lead.format(unit=unit, programmes=_programmes(n), strong=_number(strong))
-    lead = lead[:1].upper() + lead[1:]
-    return _("{lead}: {levels}.").format(lead=lead, levels=join_words(parts, _("and")))
+    return _("What the levels mean: {levels}.").format(levels=join_words(parts, _("and")))
 
 
 def submission_line(assessments: pd.DataFrame) -> str:
@@ -224,15 +224,6 @@ def submission_line(assessments: pd.DataFrame) -> str:
             received=_digits(received) if received else _("date not recorded")))
     return ngettext("Form on record: {forms}.", "Forms on record: {forms}.", len(parts)).format(
         forms="; ".join(parts))
-
-
-def asks(plan: pd.DataFrame, n: int = FIRST_ASKS) -> list[str]:
-    """The top ``n`` actions the ministry says are possible, each with its programme."""
-    possible = plan[plan["followup_answer"] == "yes"].sort_values("rank", kind="stable")
-    possible = possible.drop_duplicates(["programme", "item_code"]).head(n)
-    return [f"{programme_name(row['ministry_code'], row['programme'])}: "
-            f"{action_in_words(row['item_code']) or row['action']}"
-            for row in possible.to_dict("records")]
 
 
 def national_in_counts(scores_all: pd.DataFrame, own: pd.DataFrame, unit: str) -> str:
@@ -262,26 +253,29 @@ def is_small(scores: pd.DataFrame) -> bool:
     return len(scores) < SMALL_N
 
 
-def first_screen_html(unit: str, scores: pd.DataFrame, assessments: pd.DataFrame, plan: pd.DataFrame) -> str:
-    """Verdict, round and received date, and "what we ask of you", escaped."""
-    wanted = asks(plan)
-    ask_items = "".join(f"<li>{escape(a)}</li>" for a in wanted)
-    ask_heading = escape(_("What we ask of you"))
-    if wanted:
-        lead = ngettext("the {actions} the ministry itself says is possible, first by budget:",
-                        "the {actions} the ministry itself says are possible, first by budget:", len(wanted))
-        actions = ngettext("{n} action", "{n} actions", len(wanted)).format(n=_digits(len(wanted)))
-        ask_block = f"<p><strong>{ask_heading}</strong>: {escape(lead.format(actions=actions))}</p><ol>{ask_items}</ol>"
-    else:
-        none = _("the forms name no change the ministry says is possible; please answer the follow-up "
-                 "questions (\"If not, can ...?\") for each gap in the action plan.")
-        ask_block = f"<p><strong>{ask_heading}</strong>: {escape(none)}</p>"
-    return (
-        '<section class="nsss-first-screen">'
-        f"<p class=\"nsss-verdict\">{escape(verdict(scores, unit))}</p>"
-        f"<p>{escape(submission_line(assessments))}</p>"
-        f"{ask_block}</section>"
-    )
+def programme_names(scores: pd.DataFrame) -> dict[str, str]:
+    """Each scored programme's name as the page prints it (:func:`programme_name`)."""
+    if not len(scores):
+        return {}
+    return {row["programme"]: programme_name(row["ministry_code"], row["programme"])
+            for row in scores[["ministry_code", "programme"]].to_dict("records")}
+
+
+def first_screen_html(unit: str, scores: pd.DataFrame, assessments: pd.DataFrame, plan: pd.DataFrame,
+                      recs: pd.DataFrame | None = None) -> str:
+    """The first screen in three parts (:mod:`nsss_analysis.report.first_screen`):
+    verdict, programmes by level, what we ask of you; escaped. ``recs`` (the
+    recommendations) gives each programme's budget."""
+    return screen.first_screen_html(unit, scores, plan, recs, programme_names(scores))
+
+
+def in_figures_html(scores: pd.DataFrame, assessments: pd.DataFrame, sentences: Sequence[str] = ()) -> str:
+    """Below the first screen: the analyst's sentences, what the levels mean and the
+    forms on record (round and date received)."""
+    bullets = "".join(f"<li>{escape(s)}</li>" for s in sentences)
+    return (f"<h2>{escape(_(screen.ANALYSIS_HEADING))}</h2>"
+            + (f'<ul class="nsss-headline">{bullets}</ul>' if bullets else "")
+            + f"<p>{escape(levels_key(scores))}</p><p>{escape(submission_line(assessments))}</p>")
 
 
 # --- the programme card ----------------------------------------------------------
@@ -311,20 +305,25 @@ def _small_table(header: Sequence[str], rows: Iterable[Sequence[object]], numeri
             f"<tbody>{body}</tbody></table></div>")
 
 
-def _number(value: object, digits: int = 0) -> str:
+def _number(value: object, digits: int = 0, unit: str = "number", **meta: object) -> str:
     if is_missing(value):
         return ""
     # one rounding (half away from zero) in every language, so both pages print the same
     # figure; Bangla digits and lakh grouping: ৬,৪১,০০০
-    return number(float(value), current().language, digits)
+    text = number(float(value), current().language, digits)
+    return str(claims.figure(float(value), unit, text, **({"where": "cards"} | meta)))
 
 
 def _share(women: object, total: object) -> str:
     if is_missing(women) or is_missing(total) or float(total) <= 0:
         return ""
+    of = {"numerator": women, "denominator": total, "n": total, "where": "cards.women_share"}
     if float(total) < SMALL_N:
-        return _("{women} of {total}").format(women=_digits(int(women)), total=_digits(int(total)))
-    return _digits(f"{float(women) / float(total) * 100:.1f}%")
+        text = _("{women} of {total}").format(women=localise_digits(str(int(women)), current().language),
+                                              total=localise_digits(str(int(total)), current().language))
+        return str(claims.figure(int(women), "count", text, **of))
+    share = float(women) / float(total)
+    return str(claims.figure(share, "percent", localise_digits(f"{share * 100:.1f}%", current().language), **of))
 
 
 def _same_programme(df: pd.DataFrame | None, code: str, programme: str) -> pd.DataFrame:
@@ -425,14 +424,22 @@ def quality_notes(row: Mapping[str, object], tables: Tables) -> list[str]:
 
 def action_list_html(actions: pd.DataFrame) -> str:
     """The programme's actions under their stable ids, as in the action plan workbook's
-    first column (never truncated; an id is printed the same in every language)."""
+    first column (never truncated; an id is printed the same in every language); once
+    the ministry returned its plan, each action's last reported status, target date and
+    whether it is overdue, and a flag on each "done" the form still contradicts."""
     if not len(actions):
         return f"<p>{escape(_('No gap to act on: every item is answered yes or does not apply.'))}</p>"
+    returned = progress.has_progress(actions)
     rows = [[r["action_id"], _word(r["item"]), action_in_words(r["item_code"]) or r["action"],
-             _word(r["possible"]), r["supporting_agencies"]]
+             _word(r["possible"]), r["supporting_agencies"], *(progress.action_progress_cells(r) if returned else [])]
             for r in actions.to_dict("records")]
-    return _small_table([_("Action id"), _("Item"), _("Action (the 2019 guideline's words)"), _("Possible, says the ministry"),
-                         _("Supporting agencies")], rows, numeric_from=99)
+    header = [_("Action id"), _("Item"), _("Action (the 2019 guideline's words)"), _("Possible, says the ministry"),
+              _("Supporting agencies"), *(progress.progress_headers() if returned else [])]
+    table = _small_table(header, rows, numeric_from=99)
+    if not returned:
+        return table
+    flags = "".join(f'<p class="nsss-flag">{escape(n)}</p>' for n in progress.done_but_gap_notes(actions))
+    return f"<p>{escape(progress.returned_line(actions))}</p>" + table + flags
 
 
 def programme_card_html(row: Mapping[str, object], score: Mapping[str, object] | None, tables: Tables,
@@ -534,7 +541,13 @@ def _display(markup: str):
 
 def first_screen(tables: Tables, summary: Mapping[str, pd.DataFrame], unit: str, plan: pd.DataFrame):
     """The first screen of a report (see :func:`first_screen_html`), for a notebook cell."""
-    return _display(first_screen_html(unit, summary["programmes"], summary["assessments"], plan))
+    return _display(first_screen_html(unit, summary["programmes"], summary["assessments"], plan,
+                                      tables.recommendations))
+
+
+def in_figures(summary: Mapping[str, pd.DataFrame], sentences: Sequence[str]):
+    """The analyst's sentences under the first screen (see :func:`in_figures_html`)."""
+    return _display(in_figures_html(summary["programmes"], summary["assessments"], sentences))
 
 
 def programme_cards(tables: Tables, assessments: pd.DataFrame, plan: pd.DataFrame):
@@ -595,8 +608,14 @@ def tracker_html(tracker: pd.DataFrame) -> str:
 
 
 def tracker_section(tables: Tables):
-    """The submission tracker, for a notebook cell."""
-    return _display(tracker_html(tracker_of(tables)))
+    """The submission tracker, for a notebook cell. Its count of files sent is a claim
+    whose sources are the files, so the lineage rule sees a file counted twice."""
+    tracker = tracker_of(tables)
+    if tracker is not None and len(tracker):
+        sent = tracker[tracker["status"] == SUBMITTED]
+        claims.figure(len(sent), "files", number(len(sent), current().language), sources=sent["source_file"],
+                      where="cards.tracker")
+    return _display(tracker_html(tracker))
 
 
 # --- cluster reports -------------------------------------------------------------------
@@ -671,9 +690,10 @@ def cluster_first_screen(tables: Tables, cluster: str, plan: pd.DataFrame):
     ministries = sorted({register[code].name_in(language) if code in register else name
                          for code, name in zip(a["ministry_code"], a["ministry"], strict=True) if isinstance(name, str)})
     return _display(
-        first_screen_html(_("the {cluster} cluster").format(cluster=_(cluster)), s, a, plan)
+        first_screen_html(_("the {cluster} cluster").format(cluster=_(cluster)), s, a, plan, tables.recommendations)
         + "<p>" + escape(_("Ministries and divisions with programmes in this cluster: {ministries}.").format(
-            ministries=join_words(ministries))) + "</p>")
+            ministries=join_words(ministries))) + "</p>"
+        + f"<p>{escape(levels_key(s))}</p><p>{escape(submission_line(a))}</p>")
 
 
 def cluster_coverage_section(tables: Tables, cluster: str):

@@ -28,7 +28,7 @@ from numbers import Integral
 import matplotlib as mpl
 import pandas as pd
 
-from nsss_analysis.reference.i18n import _, current
+from nsss_analysis.reference.i18n import N_, _, current
 from nsss_analysis.reference.numbers import localise_digits, number
 from nsss_analysis.report import claims, fonts
 
@@ -50,6 +50,7 @@ _STYLE = {
     "figure": "margin:0.8em 0 1.4em 0",
     "caption": "font-style:italic;margin-top:0.3em",
     "img": "max-width:100%;height:auto",
+    "synthetic": "color:#B2182B;font-weight:bold;margin:0.2em 0 0.6em 0",
 }
 
 
@@ -102,6 +103,16 @@ def bullets(items: Iterable[object], style: str | None = None):
 def notice(text: object):
     """A boxed note (e.g. that the bundled figures are synthetic)."""
     return paragraph(text, "notice")
+
+
+#: The one-line mark under a report's title when its data are synthetic (the full
+#: notice comes after the first screen); the figures carry the same words.
+SYNTHETIC_LINE = N_("Synthetic data: not an official assessment")
+
+
+def synthetic_mark():
+    """One short line saying the page's data are synthetic, for the top of a page."""
+    return _html(f'<p class="nsss-synthetic" style="{_STYLE["synthetic"]}">{escape(_(SYNTHETIC_LINE))}</p>')
 
 
 def warning(text: object):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from nsss_analysis.diagnostics.progress import prefilled, with_progress
 from nsss_analysis.diagnostics.summaries import count_once
 from nsss_analysis.intake.reasons import reason_in_words as quarantine_reason
 from nsss_analysis.io import Tables
@@ -222,19 +223,26 @@ def write_downloads(tables: Tables, codes: str | list[str], out_dir: Path | str,
     write_workbook(data_in_words(ministry_rows(tables, codes), t), data, t)
     plan = downloads_plan(tables, codes, assessments)
     actions = out_dir / action_plan_file(slug)
-    write_action_plan(plan, actions, title, t)
+    own = tables.assessments[tables.assessments["ministry_code"].isin(codes)]
+    rounds = own["assessment_round"].dropna().astype("str") if "assessment_round" in own.columns else []
+    meta = {"ministry_code": ";".join(codes), "round": max(rounds) if len(rounds) else ""}
+    write_action_plan(plan, actions, title, t, meta)
     return [data, actions]
 
 
 def downloads_plan(tables: Tables, codes: list[str], assessments: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The action plan of ``codes`` (or of the programmes in ``assessments``)."""
+    """The action plan of ``codes`` (or of the programmes in ``assessments``), pre-filled
+    from the ministries' last returned plans (status, office, target date), with each
+    action's progress columns (``diagnostics.progress.with_progress``)."""
     recs = tables.recommendations
     plan = action_plan(tables.assessments, recs, None, tables.scores, tables.budgets)
     plan = plan[plan["ministry_code"].isin(codes)]
     if assessments is not None:
         keys = set(zip(assessments["source_file"], assessments["source_row"], strict=True))
         plan = plan[[k in keys for k in zip(plan["source_file"], plan["source_row"], strict=True)]]
-    return plan.assign(number=range(1, len(plan) + 1)).reset_index(drop=True)
+    plan = plan.assign(number=range(1, len(plan) + 1)).reset_index(drop=True)
+    # the last return pre-fills the plan sent next, and shows in the report beside each action
+    return with_progress(prefilled(plan, tables.action_progress), tables.action_progress)
 
 
 def links_html(slug: str | None) -> str:

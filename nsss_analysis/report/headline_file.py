@@ -58,7 +58,10 @@ class Headline:
     mean_ci_low: float | None = None
     mean_ci_high: float | None = None
     national_mean_inclusion_score: float | None = None
+    national_n: int | None = None
     synthetic: bool = False
+    #: The programmes the figures count (``summaries.programme_keys``), for the claims ledger.
+    programme_keys: tuple[str, ...] = ()
     sentences: tuple[str, ...] = ()
 
     @classmethod
@@ -72,7 +75,9 @@ class Headline:
             n_programmes=_count(figures.get("n_programmes")),
             n_gender_specific_or_transformative=_count(figures.get("n_gender_specific_or_transformative")),
             **{name: _number(figures.get(name)) for name in _FIGURES},
+            national_n=_count(figures.get("national_n")),
             synthetic=bool(figures.get("synthetic")),
+            programme_keys=tuple(str(k) for k in (figures.get("programme_keys") or ())),  # type: ignore[attr-defined]
             sentences=tuple(str(s) for s in sentences),
         )
 
@@ -80,6 +85,7 @@ class Headline:
         """The figures, as the manifest keeps them (plain JSON values; no sentences)."""
         values = dataclasses.asdict(self)
         del values["sentences"]
+        values["programme_keys"] = list(self.programme_keys)
         return values
 
     def to_json(self) -> str:

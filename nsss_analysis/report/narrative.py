@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 
+from nsss_analysis.diagnostics.intervals import wilson_interval
 from nsss_analysis.diagnostics.rubric import COMPARISON_MIN_N, SMALL_N
 from nsss_analysis.diagnostics.selections import (
     channel_shares,
@@ -202,25 +203,39 @@ def _budget_sentence(headline: dict, k: int) -> str:
 
 
 def _quick_wins_sentence(headline: dict) -> str:
+    """The changes the forms say are possible, in the programmes with the largest
+    budgets: each programme once, its budget said to be the programme's, its actions
+    grouped (never "quick wins" with an amount that reads as the action's cost)."""
     wins = headline.get("quick_wins") or []
     if not wins:
         return _("The forms name no change that is said to be possible yet; the recommendations below "
                  "list every gap.")
-    named = []
+    grouped: dict[str, dict] = {}
     for w in wins:
         phrase = ACTION_PHRASES.get(w["item"])
+        group = grouped.setdefault(str(w["programme"]), {"actions": [], "budget": w.get("budget_crore"),
+                                                         "fiscal_year": w.get("fiscal_year")})
         action = _(phrase) if phrase else w["action"]
-        amount = (f" ({crore(w['budget_crore'], fiscal_year=w.get('fiscal_year'), where='narrative.quick_wins')})"
-                  if not is_missing(w.get("budget_crore")) else "")
-        named.append(f"{w['programme']}: {action}{amount}")
-    wins_text = "; ".join(named)
-    if len(wins) == 1:
-        return _("The biggest quick win (a change the form says is possible): {wins}.").format(wins=wins_text)
-    if len(wins) == 2:
-        return _("The two biggest quick wins (changes the forms say are possible): {wins}.").format(
-            wins=wins_text)
-    return _("The {n} biggest quick wins (changes the forms say are possible): {wins}.").format(
-        n=_count(len(wins)), wins=wins_text)
+        if action not in group["actions"]:
+            group["actions"].append(action)
+    named = []
+    for programme, group in grouped.items():
+        actions = join_words(group["actions"])
+        if is_missing(group["budget"]):
+            named.append(_("{programme}: {actions}").format(programme=programme, actions=actions))
+        else:
+            budget = crore(group["budget"], fiscal_year=group["fiscal_year"], where="narrative.quick_wins")
+            named.append(_("{programme} (budget {budget}): {actions}").format(
+                programme=programme, budget=budget, actions=actions))
+    text = "; ".join(named)
+    n = sum(len(g["actions"]) for g in grouped.values())
+    if headline.get("ministry_code"):
+        return ngettext("A change the ministry says is possible, where its budgets are largest: {wins}.",
+                        "Changes the ministry says are possible, where its budgets are largest: {wins}.",
+                        n).format(wins=text)
+    return ngettext("A change a ministry says is possible, where the budgets are largest: {wins}.",
+                    "Changes the ministries say are possible, where the budgets are largest: {wins}.",
+                    n).format(wins=text)
 
 
 def _score_sentence(headline: dict, n: int) -> str | None:
@@ -902,10 +917,17 @@ def _range_sentence(rows, category: str, share: str = "women_share") -> str | No
     low, high = big.loc[big[share].idxmin()], big.loc[big[share].idxmax()]
     if low[category] == high[category]:
         return None
-    return _("women's share is lowest in the {low} band ({low_share} of {low_total}) and highest in the "
+    text = _("women's share is lowest in the {low} band ({low_share} of {low_total}) and highest in the "
              "{high} band ({high_share} of {high_total})").format(
-        low=_band(low[category]), low_share=percent(low[share]), low_total=_count(low["total"]),
-        high=_band(high[category]), high_share=percent(high[share]), high_total=_count(high["total"]))
+        low=_band(low[category]), low_share=percent(low[share], denominator=low["total"]),
+        low_total=_count(low["total"]), high=_band(high[category]),
+        high_share=percent(high[share], denominator=high["total"]), high_total=_count(high["total"]))
+    # Naming a lowest and a highest is a stated difference: a claim the comparisons rule checks.
+    (lo_low, lo_high), (hi_low, hi_high) = (wilson_interval(round(float(r[share]) * int(r["total"])), int(r["total"]))
+                                            for r in (low, high))
+    return str(claims.figure(None, "difference", text, n=int(low["total"]), low=lo_low, high=lo_high,
+                             versus=(None, int(high["total"]), hi_low, hi_high), method="wilson",
+                             where="narrative.range"))
 
 
 def age_band_reading(by_age) -> str:

@@ -7,6 +7,7 @@ import logging
 import re
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -19,12 +20,13 @@ from nsss_analysis.reference import numbers
 from nsss_analysis.reference.glossary import CLUSTER_NAMES
 from nsss_analysis.reference.i18n import LANGUAGES, N_, SOURCE_LANGUAGE, _, translator
 from nsss_analysis.reference.i18n import language as in_language
+from nsss_analysis.reference.names import display_name
 from nsss_analysis.reference.vocab import load_reference
-from nsss_analysis.report import narrative
+from nsss_analysis.report import claims, narrative, rules
 from nsss_analysis.report.headline_file import Headline
 from nsss_analysis.runner.html import AUTONYMS, TEMPLATES_DIR
 from nsss_analysis.runner.manifest import INDEX_FILE
-from nsss_analysis.runner.outputs import TRACKER_FILE
+from nsss_analysis.runner.outputs import RETURNS_FILE, TRACKER_FILE
 from nsss_analysis.runner.plan import ALL_YEARS, PlannedReport, ReportKind
 from nsss_analysis.runner.request import now
 
@@ -72,6 +74,17 @@ INDEX_WORDS: dict[str, str] = {
     "on_record": N_("Programmes on record"),
     "not_recorded": N_("not recorded"),
     "none_yet": N_("No reports have been rendered yet: run {command}."),
+    "action_plan_workbook": N_("the full table as a workbook (.xlsx)"),
+    "returns": N_("Returned action plans"),
+    "returns_lead": N_("Which ministries and divisions returned the action plan they were sent, and when (the "
+                       "workbook's own date); counts of the actions it reports, done and overdue."),
+    "plan_returned": N_("Plan returned"),
+    "returns_count": N_("Returns"),
+    "actions_reported": N_("Actions reported"),
+    "done": N_("Done"),
+    "overdue": N_("Overdue"),
+    "yes": N_("yes"),
+    "not_yet": N_("not yet"),
     "generated": N_("Generated {when} by {program} {version}. Each report is a static page that opens "
                     "offline; its executed notebook (.ipynb) sits beside it as the full record."),
 }
@@ -96,16 +109,27 @@ def write_index(out: Path, manifest: dict) -> Path:
         {e.get("language") for e in on_disk.values()} - {None, SOURCE_LANGUAGE, ""} & set(LANGUAGES))
     synthetic = any(bool((e.get("headline") or {}).get("synthetic")) for e in manifest.get("reports", {}).values())
     tracker = _tracker(out)
+    returns = _returns(out)
     for language in languages:
         others = {code: index_file(code) for code in languages if code != language}
-        with in_language(language):
-            page = _index_page(on_disk, language, others, synthetic, tracker)
+        with in_language(language), claims.page(index_file(language), language) as ledger:
+            page = _index_page(on_disk, language, others, synthetic, tracker, returns)
         write_text_atomic(out / index_file(language), page)
+        _write_index_claims(out / index_file(language), ledger)
     return out / INDEX_FILE
 
 
+def _write_index_claims(page: Path, ledger: claims.Ledger) -> None:
+    """``index.claims.json`` beside the index (each cell's figures, the rules they passed);
+    a broken rule fails in strict mode and is one warning line otherwise."""
+    violations = rules.check(ledger.claims)
+    rules.verdicts(ledger, violations)
+    write_text_atomic(page.with_name(page.name.removesuffix(".html") + ".claims.json"), ledger.to_json())
+    rules.enforce(violations, page=page.name)
+
+
 def _index_page(on_disk: dict, language: str, others: dict[str, str], synthetic: bool,
-                tracker: dict | None) -> str:
+                tracker: dict | None, returns: list[dict] | None = None) -> str:
     """One language's index page."""
     import jinja2
 
@@ -118,7 +142,7 @@ def _index_page(on_disk: dict, language: str, others: dict[str, str], synthetic:
         undefined=jinja2.StrictUndefined,
     )
     words = {key: t(message) for key, message in INDEX_WORDS.items()}
-    words["small_n"] = words["small_n"].format(n=numbers.number(SMALL_N, language))
+    words["small_n"] = words["small_n"].format(n=claims.count(SMALL_N, where="index"))
     words["none_yet"] = words["none_yet"].format(command="nsss reports")
     words["generated"] = words["generated"].format(when=numbers.localise_digits(now(), language),
                                                    program="nsss reports", version=__version__)
@@ -127,7 +151,7 @@ def _index_page(on_disk: dict, language: str, others: dict[str, str], synthetic:
         languages=[{"href": href, "language": code, "label": AUTONYMS.get(code, code)}
                    for code, href in others.items()],
         notice=narrative.data_notice(synthetic),
-        tracker=_tracker_in(tracker, t), small_n=SMALL_N,
+        tracker=_tracker_in(tracker, t), small_n=SMALL_N, returns=_returns_in(returns, language),
     )
 
 
@@ -146,7 +170,10 @@ def _years(on_disk: dict, language: str) -> dict[str, dict]:
                         for code, (k, e) in by_language.items() if k != key]
         year = base.split("/", 1)[0]
         group = years.setdefault(year, {"label": _year_label(year, language), "national": None, "ministries": [],
-                                        "clusters": [], "small_n": False})
+                                        "clusters": [], "small_n": False, "action_plan": None})
+        headline = entry.get("headline") or {}
+        with claims.scope(block=f"index:{key}", programmes=headline.get("programme_keys")):
+            figures = index_figures(entry.get("headline"), language)
         row = {
             "href": _href(entry["html"]),
             "translations": translations,
@@ -156,12 +183,15 @@ def _years(on_disk: dict, language: str) -> dict[str, dict]:
             "status": entry.get("status"),
             "error": entry.get("error"),
             "sentences": [_without_small_n(x) for x in entry.get("sentences") or []],
-            "figures": index_figures(entry.get("headline"), language),
+            "figures": figures,
         }
         group["small_n"] = group["small_n"] or any(
             SMALL_N_CAVEAT.search(x) for x in (entry.get("sentences") or [])[:1])
         if entry.get("kind") == ReportKind.NATIONAL:
             group["national"] = row
+        elif entry.get("kind") == ReportKind.ACTION_PLAN:
+            row["workbook"] = re.sub(r"\.html$", ".xlsx", str(row["href"]))
+            group["action_plan"] = row
         elif entry.get("kind") == ReportKind.CLUSTER:
             group["clusters"].append(row)
         else:
@@ -215,6 +245,36 @@ def _tracker(out: Path) -> dict | None:
     return tracker if isinstance(tracker, dict) and "rows" in tracker else None
 
 
+def _returns(out: Path) -> list[dict] | None:
+    """The tracker of returned action plans the run wrote beside the index, or None."""
+    try:
+        data = json.loads((out / RETURNS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    rows = data.get("rows") if isinstance(data, dict) else None
+    return rows if isinstance(rows, list) else None
+
+
+def _returns_in(rows: list[dict] | None, language: str) -> list[dict] | None:
+    """The returned-plans tracker's rows in ``language``: ministries by name (those that
+    returned first), dates and counts in its digits; None when no plan came back."""
+    if not rows or not any(r.get("returned") for r in rows):
+        return None
+    t = translator(language)
+    out = []
+    for r in sorted(rows, key=lambda r: (not r.get("returned"), display_name("ministry", r.get("ministry_code"),
+                                                                            language).lower())):
+        returned = bool(r.get("returned"))
+        out.append({
+            "ministry": display_name("ministry", r.get("ministry_code"), language),
+            "returned": t(INDEX_WORDS["yes"] if returned else INDEX_WORDS["not_yet"]),
+            "received": numbers.localise_digits(str(r.get("received_date") or ""), language),
+            **{k: numbers.count(r.get(k) or 0, language) if returned else "" for k in ("returns", "actions", "done",
+                                                                                       "overdue")},
+        })
+    return out
+
+
 #: The index's cells, by how many of their figures are known.
 GSOT_CELL = N_("{k} of {n}")
 GSOT_CELL_SHARE = N_("{k} of {n} ({share})")
@@ -234,39 +294,45 @@ def index_figures(headline: Headline | Mapping[str, object] | None, language: st
     h = headline if isinstance(headline, Headline) else Headline.from_figures(headline)
     t = translator(language)
 
-    def pct(x: float) -> str:  # rounded as the reports round, in both languages
-        return numbers.percent(x, language)
+    def pct(x: float, unit: str = "percent", **meta: object) -> str:  # rounded as the reports round, in both languages
+        return str(claims.figure(x, unit, numbers.percent(x, language), **({"where": "index"} | meta)))
 
-    def whole(x: float) -> str:
-        return numbers.number(x, language)
+    def whole(x: float, unit: str = "count", **meta) -> str:
+        return str(claims.figure(x, unit, numbers.number(x, language), **({"where": "index"} | meta)))
 
     n, k = h.n_programmes, h.n_gender_specific_or_transformative
     gsot = dash
     if k is not None and n is not None:
         counts = {"k": whole(k), "n": whole(n)}
         if h.share is not None and n >= SMALL_N:  # below 5 programmes: the count only
+            of: dict[str, Any] = {"numerator": k, "denominator": n, "n": n}
             if h.ci_low is not None and h.ci_high is not None:
-                gsot = t(GSOT_CELL_INTERVAL).format(**counts, share=pct(h.share), low=pct(h.ci_low),
-                                                    high=pct(h.ci_high))
+                low, high = h.ci_low, h.ci_high
+                gsot = t(GSOT_CELL_INTERVAL).format(
+                    **counts, share=pct(h.share, low=low, high=high, method="wilson", **of),
+                    low=pct(low, unit="interval", low=low, high=high, n=n), high=pct(high, unit="interval"))
             else:
-                gsot = t(GSOT_CELL_SHARE).format(**counts, share=pct(h.share))
+                gsot = t(GSOT_CELL_SHARE).format(**counts, share=pct(h.share, **of))
         else:
             gsot = t(GSOT_CELL).format(**counts)
     budget = dash
     if h.budget_share is not None:
-        budget = pct(h.budget_share)
+        budget = pct(h.budget_share, unit="money_share", fiscal_year=h.fiscal_year)
         if h.fiscal_year:
             budget = t(BUDGET_CELL_YEAR).format(share=budget, fiscal_year=numbers.fiscal_year(h.fiscal_year, language))
     score = dash
     if h.mean_inclusion_score is not None and n is not None and n >= SMALL_N:
-        mean = whole(h.mean_inclusion_score)
+        mean = whole(h.mean_inclusion_score, unit="mean", n=n)
         interval = h.mean_ci_low is not None and h.mean_ci_high is not None
         national = h.national_mean_inclusion_score is not None
         parts = {"mean": mean}
         if h.mean_ci_low is not None and h.mean_ci_high is not None:
-            parts |= {"low": whole(h.mean_ci_low), "high": whole(h.mean_ci_high)}
+            parts |= {"low": whole(h.mean_ci_low, unit="interval", low=h.mean_ci_low, high=h.mean_ci_high, n=n,
+                                   method="t"),
+                      "high": whole(h.mean_ci_high, unit="interval")}
         if h.national_mean_inclusion_score is not None:
-            parts["national"] = whole(h.national_mean_inclusion_score)
+            parts["national"] = whole(h.national_mean_inclusion_score, unit="mean", role="comparator",
+                                      n=h.national_n)
         template = {(True, True): SCORE_CELL_INTERVAL_NATIONAL, (True, False): SCORE_CELL_INTERVAL,
                     (False, True): SCORE_CELL_NATIONAL}.get((interval, national))
         score = t(template).format(**parts) if template else mean

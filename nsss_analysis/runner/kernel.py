@@ -62,6 +62,65 @@ _BOOT_CODE = "import nsss_analysis.runner.kernel_state as _k; _k.boot(warm=%(war
 _RESET_CODE = "%%reset -f\nimport nsss_analysis.runner.kernel_state as _k\n_k.reset(%(seed)d)\ndel _k\n"
 
 
+# --- connection files: private, and never left behind ------------------------------
+#: A kernel's connection file (its ports and the HMAC key that signs its messages) is
+#: ``nsss-kernel-<pid of the worker>-<random>.json`` in a folder of this user's only
+#: (mode 0700; the file itself 0600). It is removed when the kernel is shut down, by
+#: the watch of a worker whose parent died, and, for one left by a process killed
+#: with ``kill -9``, by the next kernel start (its worker's pid is no longer running).
+CONNECTION_PREFIX = "nsss-kernel-"
+
+
+def connection_folder() -> Path:
+    """``$TMPDIR/nsss-kernels-<uid>``, made private (0700); one that is a link, not
+    this user's or open to others is not used (a fresh private folder instead)."""
+    import stat
+    import tempfile
+
+    folder = Path(tempfile.gettempdir()) / f"nsss-kernels-{os.getuid()}"
+    try:
+        os.mkdir(folder, 0o700)
+    except FileExistsError:
+        pass
+    info = os.lstat(folder)
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
+        folder = Path(tempfile.mkdtemp(prefix="nsss-kernels-"))
+    return folder
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_connection_files(folder: Path | None = None) -> int:
+    """Remove the connection files of kernels whose worker is no longer running."""
+    folder = connection_folder() if folder is None else folder
+    removed = 0
+    for path in folder.glob(f"{CONNECTION_PREFIX}*.json"):
+        try:
+            pid = int(path.name[len(CONNECTION_PREFIX):].split("-", 1)[0])
+        except ValueError:
+            continue
+        if not _running(pid):
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def new_connection_file() -> Path:
+    import secrets
+
+    folder = connection_folder()
+    sweep_connection_files(folder)
+    return folder / f"{CONNECTION_PREFIX}{os.getpid()}-{secrets.token_hex(6)}.json"
+
+
 class KernelStartError(RuntimeError):
     """The kernel did not start, twice."""
 
@@ -89,6 +148,7 @@ class WarmKernel:
         self.seed = seed
         self.reports_run = 0
         self.starts = 0
+        self.connection_file: Path | None = None
         self._km: AsyncKernelManager | None = None
         self._kc: AsyncKernelClient | None = None  # what nbclient talks through
 
@@ -142,7 +202,8 @@ class WarmKernel:
         from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
 
-        km = self._km = AsyncKernelManager(kernel_name=self.kernel_name)
+        self.connection_file = new_connection_file()
+        km = self._km = AsyncKernelManager(kernel_name=self.kernel_name, connection_file=str(self.connection_file))
         run_sync(km.start_kernel)(cwd=self.cwd, extra_arguments=KERNEL_ARGUMENTS)
         kc = self._kc = km.client()
         kc.start_channels()
@@ -210,6 +271,16 @@ class WarmKernel:
         except Exception:  # noqa: BLE001 - best effort: the process may already be gone
             if pid:
                 _kill(pid)
+        finally:
+            self.forget_connection_file()
+
+    def forget_connection_file(self) -> None:
+        """Remove this kernel's connection file (its HMAC key) from the disk."""
+        if self.connection_file is not None:
+            try:
+                self.connection_file.unlink(missing_ok=True)
+            except OSError:
+                pass
 
     def restart(self) -> None:
         self.shutdown()
@@ -220,6 +291,7 @@ class WarmKernel:
         pid = self.pid
         if pid:
             _kill(pid)
+        self.forget_connection_file()
 
     def prepare(self) -> None:
         """Make sure a clean kernel is ready: start, replace an old or dead one, reset."""

@@ -14,10 +14,12 @@ stages it calls take it again without waiting on themselves.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import logging
 import os
+import stat
 import sys
 import time
 from pathlib import Path
@@ -67,14 +69,27 @@ class BuildLock:
             return self
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
-        except (PermissionError, NotADirectoryError, FileExistsError) as exc:
+            # Never through a link: a planted link would have the lock truncate its target.
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, 0o666)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP or self.path.is_symlink():
+                raise NsssError(
+                    f"{self.path} is a link (to {os.readlink(self.path)}) where nsss keeps its lock; "
+                    "nsss follows no link there: remove it", exit_code=2) from None
+            if not isinstance(exc, PermissionError | NotADirectoryError | FileExistsError | IsADirectoryError):
+                raise
+            if isinstance(exc, IsADirectoryError):
+                raise NsssError(f"{self.path} is a folder; nsss keeps its lock there: move it away",
+                                exit_code=2) from None
             what = "is not a folder" if not isinstance(exc, PermissionError) else "cannot be written (permission denied)"
             raise NsssError(
                 f"{self.path.parent} {what}: the processed tables, their generations and the build lock "
                 f"{LOCK_FILE} are written there; give a folder you can write to",
                 exit_code=2,
             ) from None
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise NsssError(f"{self.path} is not a file; nsss keeps its lock there: move it away", exit_code=2)
         deadline = time.monotonic() + self.wait
         while True:
             try:
@@ -134,9 +149,10 @@ def _read_fd(fd: int) -> str:
 def remove_stale_temporaries(out: Path) -> int:
     """Delete the ``.<name>.<random>.tmp`` files an interrupted run left (we hold the lock)."""
     removed = 0
-    for folder in [out, *(p for p in out.iterdir() if p.is_dir() and not p.name.startswith("."))]:
+    folders = [out, *(p for p in out.iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith("."))]
+    for folder in folders:
         for path in folder.glob(".*.tmp"):
-            if path.is_file():
+            if path.is_file() and not path.is_symlink():
                 path.unlink(missing_ok=True)
                 removed += 1
     return removed

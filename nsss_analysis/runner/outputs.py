@@ -11,11 +11,14 @@ import logging
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
+from nsss_analysis.diagnostics.progress import return_tracker
 from nsss_analysis.diagnostics.tracker import tracker_summary
 from nsss_analysis.io import write_text_atomic
+from nsss_analysis.reference.i18n import translator
 from nsss_analysis.report.action_plan import action_plan_file
 from nsss_analysis.report.cards import tracker_of
 from nsss_analysis.report.downloads import data_file, write_downloads
+from nsss_analysis.report.national_plan import national_plan, write_national_plan
 from nsss_analysis.runner.pdf import pdf_path, print_pdfs
 from nsss_analysis.runner.plan import PlannedReport, ReportKind
 
@@ -23,6 +26,8 @@ log = logging.getLogger("nsss.reports")
 
 #: The submission tracker of the last run, beside the index (which lists it).
 TRACKER_FILE = "submissions.json"
+#: The tracker of returned action plans of the last run, beside the index (which lists it).
+RETURNS_FILE = "action-plans.json"
 
 
 def _slug(report: PlannedReport) -> str:
@@ -34,8 +39,11 @@ def write_beside_reports(plan: Sequence[PlannedReport], rendered: Collection[str
     """Write the downloads of every ministry and cluster report that was rendered in
     this run or lacks them, and (``pdf``) print each rendered page, or one without its
     PDF, to ``<slug>.pdf``. Returns the files written."""
-    written: list[Path] = [write_tracker(tables, out)]
+    written: list[Path] = [write_tracker(tables, out), write_returns(tables, out)]
     for report in plan:
+        if report.kind == ReportKind.ACTION_PLAN:
+            written += _write_national_plan(report, rendered, tables, out)
+            continue
         if report.kind not in (ReportKind.MINISTRY, ReportKind.CLUSTER):
             continue
         folder = out / report.key.rsplit("/", 1)[0]
@@ -61,6 +69,26 @@ def write_beside_reports(plan: Sequence[PlannedReport], rendered: Collection[str
             log.info("%s printed", page.name)
         written += printed
     return written
+
+
+def _write_national_plan(report: PlannedReport, rendered: Collection[str], tables, out: Path) -> list[Path]:
+    """The national draft action plan's workbook ``<slug>.xlsx`` beside its page."""
+    target = out / f"{report.key}.xlsx"
+    if report.key not in rendered and target.exists():
+        return []
+    write_national_plan(national_plan(tables), target, translator(report.language))
+    log.info("%s: workbook written", report.key)
+    return [target]
+
+
+def write_returns(tables, out: Path) -> Path:
+    """``reports/action-plans.json``: which ministries returned their action plan, and
+    when (``diagnostics.progress.return_tracker``), for the index."""
+    codes = sorted(set(tables.assessments["ministry_code"].dropna().astype("str")))
+    rows = return_tracker(getattr(tables, "action_progress", None), codes)
+    path = out / RETURNS_FILE
+    write_text_atomic(path, json.dumps({"rows": rows.to_dict("records")}, indent=1, default=str))
+    return path
 
 
 def write_tracker(tables, out: Path) -> Path:

@@ -29,6 +29,11 @@ NATIONAL_NOTEBOOK = "national_overview.ipynb"
 CLUSTER_NOTEBOOK = "cluster_report.ipynb"
 
 
+#: The national draft action plan's notebook and page (``<fy>/nsss-gender-action-plan``).
+ACTION_PLAN_NOTEBOOK = "national_action_plan.ipynb"
+ACTION_PLAN_SLUG = "nsss-gender-action-plan"
+
+
 #: A cluster report's file name starts with this, so it never takes a ministry's slug.
 CLUSTER_PREFIX = "cluster-"
 
@@ -48,7 +53,7 @@ MAX_SLUG_LENGTH = 80
 #: copied to a Windows share) and the runner's own files.
 RESERVED_SLUGS = frozenset(
     {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10)),
-     "index", "manifest", "nsss-reports", NATIONAL_SLUG}
+     "index", "manifest", "nsss-reports", NATIONAL_SLUG, ACTION_PLAN_SLUG}
 )
 
 
@@ -93,6 +98,7 @@ class ReportKind(StrEnum):
     MINISTRY = "ministry"
     CLUSTER = "cluster"
     NATIONAL = "national"
+    ACTION_PLAN = "action-plan"
 
 
 @dataclass
@@ -120,6 +126,7 @@ TITLES = {
     ReportKind.MINISTRY: N_("{name}: gender diagnostic report"),
     ReportKind.CLUSTER: N_("{name} cluster: programmes across ministries, gender diagnostic"),
     ReportKind.NATIONAL: N_("National overview: gender diagnostics of the NSSS programmes"),
+    ReportKind.ACTION_PLAN: N_("National draft action plan: the NSSS gender strategy"),
 }
 FY_SUFFIX = N_(", FY {fiscal_year}")
 
@@ -250,6 +257,17 @@ def plan_reports(request: ReportRequest, tables) -> list[PlannedReport]:
             parameters={"fiscal_year": fy, "processed_dir": processed},
             title=report_title(ReportKind.NATIONAL, "", fy),
         ))
+        if (request.notebooks / ACTION_PLAN_NOTEBOOK).exists():
+            plan.append(PlannedReport(
+                key=f"{fy or ALL_YEARS}/{ACTION_PLAN_SLUG}",
+                kind=ReportKind.ACTION_PLAN,
+                name="National draft action plan",
+                code=None,
+                fiscal_year=fy,
+                notebook=request.notebooks / ACTION_PLAN_NOTEBOOK,
+                parameters={"fiscal_year": fy, "processed_dir": processed, "slug": ACTION_PLAN_SLUG},
+                title=report_title(ReportKind.ACTION_PLAN, "", fy),
+            ))
     return in_languages(plan, request.languages)
 
 

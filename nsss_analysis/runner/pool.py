@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nsss_analysis.io import write_text_atomic
+from nsss_analysis.io import describe_os_error, write_text_atomic
 from nsss_analysis.report.headline_file import Headline
 from nsss_analysis.runner.html import html_exporter, render_html
 from nsss_analysis.runner.kernel import (
@@ -78,6 +78,8 @@ class ReportResult:
     error_cell: int | None = None  # execution count shown as In [N]
     notes: list[str] = field(default_factory=list)
     headline: Headline | None = None  # what the notebook left at ReportJob.headline_path
+    #: The executed notebook was written, with papermill's error marker when it failed.
+    notebook_written: bool = False
 
 
 # --- one report: parameters in, .ipynb and .html out ------------------------------
@@ -147,16 +149,23 @@ def run_job(kernel: WarmKernel, job: ReportJob) -> ReportResult:
         except KernelStartError as exc:
             _record_engine_error(nb, exc, job.timeout)
         error, error_cell = mark_errors(nb)
-        write_shared_text(job.ipynb_path, nbformat.writes(nb))
-        html, removed = render_html(nb, job.title, job.language, job.alternates)
-        if removed:
-            notes.append(f"removed {removed} active element(s) (script, event handler, remote URL) from the outputs")
-        write_shared_text(job.html_path, html)
+        written = False
+        try:
+            write_shared_text(job.ipynb_path, nbformat.writes(nb))
+            written = True
+            html, removed = render_html(nb, job.title, job.language, job.alternates)
+            if removed:
+                notes.append(f"removed {removed} active element(s) (script, event handler, remote URL) from the outputs")
+            write_shared_text(job.html_path, html)
+        except OSError as exc:  # a full disk: the report failed, its earlier files stand
+            described = describe_os_error(exc)
+            error = described[0] if described else f"could not write its files ({_one_line(exc)})"
+            return ReportResult(job.key, "failed", time.monotonic() - started, error, None, notes, None, written)
     finally:
         for name in ("papermill", "nsss.executor"):
             logging.getLogger(name).removeHandler(capture)
     status = "failed" if error else "ok"
-    return ReportResult(job.key, status, time.monotonic() - started, error, error_cell, notes, headline)
+    return ReportResult(job.key, status, time.monotonic() - started, error, error_cell, notes, headline, True)
 
 
 class _CaptureWarnings(logging.Handler):
@@ -231,7 +240,7 @@ def _watch_parent(parent_pid: int, kernel: WarmKernel) -> None:
         while True:
             time.sleep(0.5)
             if os.getppid() != parent_pid:
-                kernel.kill()
+                kernel.kill()  # and its connection file
                 os._exit(1)
 
     threading.Thread(target=watch, name="nsss-parent-watch", daemon=True).start()

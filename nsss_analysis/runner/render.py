@@ -184,7 +184,7 @@ def _render(request: ReportRequest, manifest: dict, fingerprint: str, started: f
         f"in {seconds:.1f} s; open {request.out / INDEX_FILE}"
     )
     if failed:
-        kept = all((request.out / f"{r.key}.ipynb").exists() for r in failed)
+        kept = all(r.notebook_written for r in failed)  # written in this run, with the marker
         lines = [f"nsss reports: {len(failed)} of {len(plan)} report(s) failed"
                  + (" (their notebooks are kept with papermill's error marker):" if kept else ":")]
         for r in failed:

@@ -4,7 +4,9 @@ overview and an index, rendered from the parameterised notebooks to HTML.
 What a run does, in order:
 
 1. checks that the processed tables exist;
-2. takes a lock (``reports/.nsss-reports.lock``) so two scheduled runs never overlap;
+2. takes the build lock of the processed folder, checks the reports folder (never
+   the raw folder, a folder nsss did not make) and takes its lock
+   (``reports/.nsss-reports.lock``), so two scheduled runs never overlap;
 3. stops at once when nothing changed: if every input (processed tables, notebooks,
    the package's code, the request) hashes as in the last complete run, no pandas
    and no kernel is loaded;
@@ -18,17 +20,27 @@ What a run does, in order:
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import signal
 import sys
 import time
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
-from nsss_analysis.config import TABLES
-from nsss_analysis.errors import NsssError
-from nsss_analysis.intake.raw_hashes import RAW_CHANGED, raw_changed
-from nsss_analysis.io import current_generation, read_generation, stale_tables
+from nsss_analysis.config import RAW_DIR, TABLES
+from nsss_analysis.errors import NsssError, Stopped
+from nsss_analysis.intake.raw_hashes import RAW_CHANGED, RAW_HASHES_FILE, raw_changed
+from nsss_analysis.io import (
+    REPORTS_LOCK,
+    check_apart,
+    current_generation,
+    generations_dir,
+    prepare_reports_folder,
+    read_generation,
+    stale_tables,
+)
 from nsss_analysis.runner.lock import BuildLock, lock_path, remove_stale_temporaries
 from nsss_analysis.runner.manifest import (
     nothing_changed,
@@ -67,9 +79,40 @@ def _run_reports(request: ReportRequest, started: float) -> int:
         raise NsssError(f"{request.processed}: {stale[0]}")
     if request.out.exists() and not request.out.is_dir():
         raise NsssError(f"--out {request.out} is a file; give a folder for the reports", exit_code=2)
+    for raw in _raw_folders(source):
+        check_apart(request.out, raw)
+    _apart_from_processed(request)
+    prepare_reports_folder(request.out)
+    # One run at a time per reports folder, whatever processed folder each reads.
+    with BuildLock(request.out / REPORTS_LOCK, wait=request.lock_wait, command="nsss reports"):
+        return _render_into(request, started, source)
+
+
+def _raw_folders(source: Path) -> list[Path]:
+    """The raw folders reports must never be written into: the project's, and the one
+    the tables were cleaned from."""
+    folders = [RAW_DIR]
+    try:
+        recorded = json.loads((source / RAW_HASHES_FILE).read_text(encoding="utf-8")).get("raw_dir")
+    except (OSError, ValueError, AttributeError):
+        recorded = None
+    if isinstance(recorded, str) and recorded:
+        folders.append(Path(recorded))
+    return [f for f in folders if f.is_dir()]
+
+
+def _apart_from_processed(request: ReportRequest) -> None:
+    out = request.out.resolve()
+    for place in (current_generation(request.processed), generations_dir(request.processed)):
+        place = place.resolve()
+        if out == place or out.is_relative_to(place):
+            raise NsssError(f"--out {request.out} lies in the processed tables ({place}): "
+                            "give a folder of its own for the reports", exit_code=2)
+
+
+def _render_into(request: ReportRequest, started: float, source: Path) -> int:
     if raw_changed(request.processed):  # content hashes, never file times
         print(f"nsss reports: warning: {RAW_CHANGED}", file=sys.stderr)
-    request.out.mkdir(parents=True, exist_ok=True)
     handler = _open_log(request.out)
     try:
         removed = remove_stale_temporaries(request.out)
@@ -92,6 +135,10 @@ def _run_reports(request: ReportRequest, started: float) -> int:
 
         generation = read_generation(source).get("id")
         return render(request, manifest, fingerprint, started, source, generation)
+    except Stopped as exc:  # the log says it too: a scheduled run's only witness
+        log.warning("stopped by %s after %.1f s; earlier outputs were left as they were",
+                    signal.Signals(exc.signum).name, time.monotonic() - started)
+        raise
     finally:
         log.removeHandler(handler)
         handler.close()
@@ -101,6 +148,9 @@ def _open_log(out: Path) -> logging.Handler:
     # A nightly job must not fill the disk: at most LOG_BYTES, then nsss-reports.log.1 ...
     handler = RotatingFileHandler(out / LOG_FILE, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8")
     handler.setFormatter(logging.Formatter(f"%(asctime)s %(levelname)s [pid {os.getpid()}] %(message)s"))
+    # A log line that cannot be written (a full disk) costs that line, never a traceback
+    # on the terminal: the run's own message says what failed.
+    handler.handleError = lambda record: None  # type: ignore[method-assign]
     log.addHandler(handler)
     log.setLevel(logging.INFO)
     log.propagate = False

@@ -207,7 +207,8 @@ def payment_channel_by_sex(channels: pd.DataFrame) -> Figure:
                                     .sort_values(["programme", "_s"], kind="stable")["_row"]))
     table = df.pivot_table(index="_row", columns="payment_channel", values="beneficiaries", aggfunc="sum",
                            fill_value=0).reindex(order_rows)
-    table = table.div(table.sum(axis=1).replace(0, np.nan), axis=0)
+    totals = table.sum(axis=1)
+    table = table.div(totals.replace(0, np.nan), axis=0)
     order = [c for c in ("mobile", "bank", "post office", "cash", "unknown") if c in table.columns]
     order += sorted(set(table.columns) - set(order))
     hatches = ["", "//", "..", "xx", "\\\\", "--"]
@@ -221,9 +222,10 @@ def payment_channel_by_sex(channels: pd.DataFrame) -> Figure:
                 label=_(CHANNEL_NAMES[channel]) if channel in CHANNEL_NAMES else str(channel).capitalize(),
                 height=0.75)
         ink = _ink(palette[k])
-        for yi, start, v in zip(y, left, vals, strict=True):
+        for yi, start, v, total in zip(y, left, vals, totals.to_numpy(), strict=True):
             if v >= 0.06:
-                ax.text(start + v / 2, yi, _pct(v), ha="center", va="center", fontsize=7.5, color=ink,
+                label = _pct(v, numerator=round(v * total), denominator=total, where="figure.payment_channel_by_sex")
+                ax.text(start + v / 2, yi, label, ha="center", va="center", fontsize=7.5, color=ink,
                         fontweight="bold")
         left = left + vals
     ax.set_yticks(y, list(table.index), fontsize=8)

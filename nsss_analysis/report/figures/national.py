@@ -41,6 +41,7 @@ from nsss_analysis.report.figures.style import (
     _share_axis,
     _unit_name,
     _wrap,
+    drawn,
     no_data,
 )
 from nsss_analysis.report.labels import label
@@ -155,9 +156,14 @@ def mean_score_by_unit(
         ax.axvline(float(nat["mean"]), color="#333333", linestyle="--", linewidth=1.2,
                    label=_("{nation} {mean} (band: {confidence} interval)").format(
                        confidence=_level(CONFIDENCE), nation=_unit_name(nat["unit"]) if "unit" in nat else _("Bangladesh"),
-                       mean=_num(float(nat["mean"]))))
+                       mean=_num(float(nat["mean"]), unit="mean", role="comparator", n=nat.get("n"),
+                                 low=nat.get("ci_low"), high=nat.get("ci_high"), method="t",
+                                 where="figure.mean_score_by_unit")))
     ax.errorbar(mean, y, xerr=_err(mean, lo, hi), fmt="none",
                 ecolor=colour, capsize=3, elinewidth=1.4)
+    for m, low, high, n in zip(mean, lo, hi, df["n"], strict=True):  # what is drawn, for the chart rules
+        drawn(m, "mean", n=n, low=None if np.isnan(low) else low, high=None if np.isnan(high) else high,
+              method="t", where="figure.mean_score_by_unit")
     ax.scatter(mean[~small], y[~small], marker="o", s=40, color=colour, zorder=3, label=_("mean"))
     ax.scatter(mean[small], y[small], marker="o", s=40, facecolor="white", edgecolor=colour, zorder=3,
                label=_("mean, small n (< {n} programmes)").format(n=_int(SMALL_N)))
@@ -202,13 +208,21 @@ def share_by_unit(
         lo, hi = df["ci_low"].astype(float).to_numpy(), df["ci_high"].astype(float).to_numpy()
         ax.errorbar(share, y, xerr=_err(share, lo, hi), fmt="none",
                     ecolor="#222222", capsize=3)
+        n_drawn = df["n"] if "n" in df.columns else [None] * len(df)
+        for value, low, high, n in zip(share, lo, hi, n_drawn, strict=True):  # what is drawn, for the chart rules
+            if not (np.isnan(low) or np.isnan(high)):
+                drawn(value, "percent", n=n, low=low, high=high, method="wilson", where="figure.share_by_unit")
     for yi, s in zip(y, share, strict=True):
         if np.isnan(s):
             ax.text(0.01, yi, _("no data"), va="center", fontsize=8, style="italic")
     if not _empty(national, "share") and not is_missing(national.iloc[0]["share"]):
         nat = float(national.iloc[0]["share"])
         nation = _unit_name(national.iloc[0]["unit"]) if "unit" in national.columns else _("Bangladesh")
-        ax.axvline(nat, color="#333333", linestyle="--", linewidth=1.2, label=f"{nation} {_pct(nat)}")
+        row = national.iloc[0]
+        of = ({"unit": "percent", "n": row["n"], "denominator": row["n"]} if "n" in national.columns
+              else {"unit": "money_share", "n": row.get("n_programmes_with_budget")})
+        label = _pct(nat, role="comparator", where="figure.share_by_unit", **of)
+        ax.axvline(nat, color="#333333", linestyle="--", linewidth=1.2, label=f"{nation} {label}")
         ax.legend(loc="lower right", fontsize=8.5)
     n_col = next((c for c in ("n", "n_programmes_with_budget") if c in df.columns), None)
     labels = [

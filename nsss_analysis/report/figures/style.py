@@ -23,6 +23,7 @@ from nsss_analysis.reference.glossary import CLUSTER_NAMES
 from nsss_analysis.reference.i18n import N_, _, current, pgettext
 from nsss_analysis.reference.ministries import match_ministry
 from nsss_analysis.reference.vocab import load_reference, normalise_key
+from nsss_analysis.report import claims
 from nsss_analysis.report.fonts import figure_rc
 
 #: Seed for anything random in a plot (jitter, bootstrap); the 2019 workshop's date.
@@ -166,15 +167,27 @@ def _language() -> str:
     return current().language
 
 
-def _num(value: object, decimals: int = 0) -> str:
+def _num(value: object, decimals: int = 0, unit: str = "number", **meta: object) -> str:
     """A number as the figure's reader writes it (``1,234`` / ``১,২৩৪``), rounded as the
-    page's sentences and tables round it (:mod:`nsss_analysis.reference.numbers`)."""
-    return numbers.number(value, _language(), decimals)
+    page's sentences and tables round it (:mod:`nsss_analysis.reference.numbers`); a claim
+    of the page's ledger (``meta``: its fields)."""
+    meta.setdefault("where", "figure")
+    return str(claims.figure(value, unit, numbers.number(value, _language(), decimals), **meta))
 
 
-def _pct(share: object) -> str:
-    """A share 0-1 as a whole percentage (``46%`` / ``৪৬%``)."""
-    return numbers.percent(share, _language())
+def _pct(share: object, **meta: object) -> str:
+    """A share 0-1 as a whole percentage (``46%`` / ``৪৬%``), a claim of the page's
+    ledger: give its ``denominator`` (people or programmes) so the rules can check it."""
+    meta.setdefault("where", "figure")
+    unit = str(meta.pop("unit", "percent"))
+    return str(claims.figure(share, unit, numbers.percent(share, _language()), **meta))
+
+
+def drawn(value: object, unit: str, **meta: object) -> claims.Claim:
+    """A value drawn without a number printed (a mean and its interval, a bar): a claim
+    with no text, so the chart rules (no mean or interval for fewer than 5) see it."""
+    meta.setdefault("where", "figure")
+    return claims.figure(value, unit, "", **meta)
 
 
 #: The confidence of every interval drawn, and the outer limits of a funnel plot.
@@ -196,7 +209,10 @@ def _ci(message: str) -> str:
 
 def _fy(fiscal_year: object) -> str:
     """``FY 2024-25`` / ``অর্থবছর ২০২৪-২৫``."""
-    return _("FY {fiscal_year}").format(fiscal_year=numbers.fiscal_year(fiscal_year, _language()))
+    text = numbers.fiscal_year(fiscal_year, _language())
+    claims.figure(None if is_missing(fiscal_year) else str(fiscal_year), "fiscal_year", text,
+                  fiscal_year=fiscal_year, where="figure")
+    return _("FY {fiscal_year}").format(fiscal_year=text)
 
 
 def _digits(text: object) -> str:
@@ -206,7 +222,7 @@ def _digits(text: object) -> str:
 
 def _int(value: object) -> str:
     """A whole number without grouping (row numbers, small counts): ``12`` / ``১২``."""
-    return _digits(int(value))  # type: ignore[call-overload]
+    return str(claims.figure(int(value), "count", _digits(int(value)), where="figure"))  # type: ignore[call-overload]
 
 
 def _n_programmes(n: object) -> str:
