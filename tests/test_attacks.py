@@ -35,7 +35,7 @@ from nsss_analysis.io import (
 from nsss_analysis.runner.lock import lock_path
 from tests.support.cli import HEADER, PYTHON, form, nsss, one_ministry
 from tests.support.processed import write_standin_notebooks
-from tests.support.signals import CEILING, ReportStarts
+from tests.support.signals import CEILING
 
 
 def clean(capsys, raw: Path, out: Path, *options: str) -> tuple[int, str, str]:
@@ -86,11 +86,12 @@ def test_two_overlapping_builds_never_mix_the_second_waits_or_exits_75(project, 
         return nsss(project, "build", "--raw", str(raw), "--processed", str(processed), "--out",
                     str(tmp_path / out), "--workers", "1", *options, **env)
 
-    starts = ReportStarts(tmp_path)
-    first = build(raw_a, "reports_a", NSSS_TEST_REPORT_SLEEP="2", **starts.env)
-    starts.wait(1, first)  # its first report started: it holds the lock for the whole build
-    starts.close()
-    assert str(first.pid) in lock_path(processed).read_text()
+    first = build(raw_a, "reports_a", NSSS_TEST_REPORT_SLEEP="2")
+    lock = lock_path(processed)
+    deadline = time.monotonic() + CEILING
+    while not (lock.exists() and str(first.pid) in lock.read_text()):  # the lock of its clean stage
+        assert first.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
     waiting = build(raw_b, "reports_b", "--wait", "300")
     impatient = nsss(project, "clean", "--raw", str(raw_b), "--out", str(processed), "--wait", "0.3")
     _, err = impatient.communicate(timeout=CEILING)
