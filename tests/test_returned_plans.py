@@ -255,3 +255,24 @@ def test_nsss_progress_writes_the_table_and_its_quarantine(processed, returns, t
     table = pd.read_parquet(current_generation(folder) / "action_progress.parquet")
     assert len(table) and table["latest"].any()
     assert (current_generation(folder) / "action_progress_quarantine.csv").exists()
+
+
+def test_a_cluster_plan_returned_gives_each_row_to_its_own_ministry(tables, tmp_path):
+    own = tables.assessments[tables.assessments["cluster"] == "Social Allowance"]
+    codes = sorted(set(own["ministry_code"]))
+    assert len(codes) > 1
+    _data, path = write_downloads(tables, codes, tmp_path / "sent", "cluster-social-allowance", "Social Allowance",
+                                  assessments=own)
+    wb = openpyxl.load_workbook(path)
+    header, *rows = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
+    col = {k: i for i, k in enumerate(PLAN_COLUMNS)}
+    for r in rows:
+        r[col["status"]] = "in progress"
+    raw = tmp_path / "raw"
+    _save(header, rows, raw / "action-plans" / "cluster plan.xlsx", datetime.datetime(2026, 2, 1), hidden_from=wb)
+    table, quarantine, _read = read_action_plans(raw, tables.recommendations)
+    read = table[table["source_row"].notna()]
+    assert quarantine.empty and len(read) == len(rows)
+    by_id = {parse_action_id(i).ministry_code for i in read["action_id"]}
+    assert set(read["ministry_code"]) == by_id and len(by_id) > 1
+    assert (read["status"] == "in_progress").all()
