@@ -84,6 +84,7 @@ benchmark: $(STAMP) ## run the benchmarks (prints figures and ratios)
 	$(BIN)/python benchmarks/regenerate.py
 	$(BIN)/python benchmarks/beneficiaries.py
 	$(BIN)/python benchmarks/scale.py
+	$(BIN)/python benchmarks/downloads.py
 
 LOCALE := nsss_analysis/reference/locale
 I18N_FLAGS := --no-wrap

@@ -57,7 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--xlsform", action="store_true",
                    help="write the online form (XLSForm) to publish on KoboToolbox or ODK Central")
     t.add_argument("--round", default=None, metavar="YYYY-YY",
-                   help="with --xlsform: the assessment round the form proposes (a fiscal year)")
+                   help="with --xlsform: the assessment round the form proposes, a fiscal year as 2025-26 "
+                        "(default: none proposed; the enumerator types it)")
     t.add_argument("--odk-validate", action="store_true",
                    help="with --xlsform: also check the form with ODK Validate (needs Java)")
 

@@ -134,10 +134,10 @@ def test_bangla_words_numbers_and_names():
     assert "জেন্ডার-নির্দিষ্ট" in levels and "বাংলাদেশ (৪০টি কর্মসূচি)" in levels and "কম সংখ্যা:" in levels
     shares = "\n".join(gallery.figure_texts(_drawn(figures.share_by_unit(
         _shares(), title="Programmes ready to measure gender results, with 95% intervals", xlabel="Share"))))
-    assert "জেন্ডার ফলাফল পরিমাপে প্রস্তুত কর্মসূচি, ৯৫% আস্থা ব্যবধানসহ" in shares
+    assert "জেন্ডার ফলাফল পরিমাপে প্রস্তুত কর্মসূচি, ৯৫% আস্থা-ব্যবধানসহ" in shares
     assert "সমাজকল্যাণ মন্ত্রণালয়" in shares and "বাংলাদেশ ৫০%" in shares
     scores = "\n".join(gallery.figure_texts(_drawn(figures.mean_score_by_unit(_mean_scores()))))
-    assert "বাংলাদেশ ৪৭ (ছায়াঞ্চল: ৯৫% আস্থা ব্যবধান)" in scores
+    assert "বাংলাদেশ ৪৭ (রঙিন পট্টি: ৯৫% আস্থা-ব্যবধান)" in scores
     terms = _coefficients().assign(term=["Intercept", BUDGET_TERM]).pipe(
         lambda df: pd.concat([df, df.tail(1).assign(term="cluster: Social Insurance")]))
     model = "\n".join(gallery.figure_texts(_drawn(figures.model_coefficients(terms, "মডেল", odds_ratio=True))))

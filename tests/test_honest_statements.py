@@ -385,7 +385,7 @@ def test_bangla_pages_state_exactly_the_figures_of_the_english_pages(rendered):
 
 #: Bangla forms of the forbidden statements (digits read as ASCII first).
 _BN_ZERO_WIDTH = re.compile(r"ব্যবধান (-?[\d.,]+%?)\s*[–-]\s*(-?[\d.,]+%?)")
-_BN_SHARE_OF_FEW = re.compile(r"(?<![\d,.])([0-4])টির মধ্যে \d+টি\s*\(\d+(?:\.\d+)?%")
+_BN_SHARE_OF_FEW = re.compile(r"(?<![\d,.])([0-4])টি(?:র|\s+\S+?র)\s+মধ্যে \d+টি\s*\(\d+(?:\.\d+)?%")
 
 
 def forbidden_bangla_statements(text: str) -> list[str]:
@@ -397,6 +397,7 @@ def forbidden_bangla_statements(text: str) -> list[str]:
 def test_the_bangla_scan_finds_each_forbidden_form():
     assert len(forbidden_bangla_statements("গড় (৯৫% ব্যবধান ৪–৪)। কর্মসূচি: ২টির মধ্যে ১টি (৫০%)")) == 2
     assert forbidden_bangla_statements("কর্মসূচি: ১০০টির মধ্যে ৪৬টি (৪৬%, ৯৫% ব্যবধান ৩৬%–৫৬%)") == []
+    assert len(forbidden_bangla_statements("২টি কর্মসূচির মধ্যে ১টি (৫০%)")) == 1
 
 
 @pytest.mark.slow

@@ -241,6 +241,7 @@ def untranslated(language: str) -> list[str]:
 
 #: A run of Latin-script words (letters, apostrophes, hyphens, inner digits) joined by
 #: spaces or light punctuation: what an English phrase looks like inside Bangla text.
+_PLACEHOLDER = re.compile(r"(?<!\{)\{[A-Za-z_]\w*(?::[A-Za-z<>^0-9.,]*)?\}(?!\})")
 _LATIN_RUN = re.compile(r"[A-Za-z][\w'’-]*(?:[ \t,;:/()&]+[A-Za-z][\w'’-]*)+", re.ASCII)
 
 
@@ -252,6 +253,7 @@ def english_runs(text: str, allowed: Iterable[str] = (), min_words: int = 2) -> 
     >>> english_runs("বয়স্ক ভাতা: Old Age Allowance, ২০২৪-২৫ অর্থবছর was good", ["Old Age Allowance"])
     ['was good']
     """
+    text = _PLACEHOLDER.sub(" ", text)  # a message's placeholders ({unit:gen}) are not words
     names = sorted({a.strip() for a in allowed if a and a.strip()}, key=len, reverse=True)
     if names:  # whole words only: an allowed "No" must not cut "Nominal" or "norms"
         text = re.sub(r"(?<!\w)(?:" + "|".join(map(re.escape, names)) + r")(?!\w)", " ", text)
