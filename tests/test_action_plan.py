@@ -7,7 +7,6 @@ from __future__ import annotations
 import openpyxl
 import pandas as pd
 import pytest
-from test_reports import bundled_processed
 
 from nsss_analysis.diagnostics.recommendations import (
     ACTIONS,
@@ -35,8 +34,8 @@ from nsss_analysis.report.downloads import (
 
 
 @pytest.fixture(scope="module")
-def tables(tmp_path_factory):
-    return load_tables(bundled_processed(tmp_path_factory.mktemp("processed")))
+def tables(bundled):
+    return load_tables(bundled)
 
 
 def _gaps(assessments: pd.DataFrame) -> int:

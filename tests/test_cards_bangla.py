@@ -10,7 +10,6 @@ import re
 import openpyxl
 import pytest
 from bs4 import BeautifulSoup
-from test_reports import bundled_processed
 
 from nsss_analysis.diagnostics import scoring
 from nsss_analysis.diagnostics.recommendations import (
@@ -44,8 +43,8 @@ LATIN_DIGIT = re.compile(r"[0-9]")
 
 
 @pytest.fixture(scope="module")
-def tables(tmp_path_factory):
-    return load_tables(bundled_processed(tmp_path_factory.mktemp("processed")))
+def tables(bundled):
+    return load_tables(bundled)
 
 
 @pytest.fixture

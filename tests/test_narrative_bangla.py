@@ -11,8 +11,6 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-from test_models import CLUSTERS, CLUSTERS_ALL, logistic_programmes, programmes
-from test_narrative import _budget, _row, _tables
 
 from nsss_analysis.diagnostics.models import gender_specific_model, inclusion_score_model
 from nsss_analysis.diagnostics.summaries import headline_figures, ministry_summary, national_summary
@@ -21,6 +19,11 @@ from nsss_analysis.reference.i18n import english_runs, forget_language, set_lang
 from nsss_analysis.reference.vocab import load_reference
 from nsss_analysis.report import narrative
 from nsss_analysis.report.wording import sentence
+from tests.support.frames import CLUSTERS_ALL, logistic_programmes, programmes
+from tests.support.frames import MODEL_CLUSTERS as CLUSTERS
+from tests.support.narrative_tables import answer_row as _row
+from tests.support.narrative_tables import budget_entry as _budget
+from tests.support.narrative_tables import scored_tables as _tables
 
 BANGLA_DIGIT = re.compile(r"[০-৯]")
 LATIN_DIGIT = re.compile(r"[0-9]")

@@ -160,9 +160,8 @@ def test_budget_trend_table_in_bangla_and_english(language):
 def test_a_fitted_models_section_in_bangla_names_its_model_terms_and_caption(language):
     """A model the bundled data cannot fit still reads in Bangla when held-back data fits
     one: the title, the figure's caption and the coefficient table's terms."""
-    from test_models import logistic_programmes
-
     from nsss_analysis.diagnostics.models import gender_specific_model
+    from tests.support.frames import logistic_programmes
 
     result = gender_specific_model(*logistic_programmes())
     assert result.ok

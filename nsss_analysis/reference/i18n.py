@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from babel.messages.pofile import read_po
 
@@ -205,7 +206,7 @@ def extract_csv_fields(
 
 
 def extract_notebook(
-    fileobj: io.BufferedReader, keywords: object, comment_tags: object, options: dict
+    fileobj: io.BufferedReader, keywords: Any, comment_tags: Any, options: Any
 ) -> Iterator[tuple[int, str, str | tuple[str, ...], list[str]]]:
     """Babel extractor for the report notebooks: the strings their code cells mark
     with ``_()`` or ``ngettext()`` (headings, lead paragraphs), as in a Python file."""
@@ -220,8 +221,8 @@ def extract_notebook(
         source = "".join(cell.get("source", []))
         for _lineno, funcname, message, comments in extract_python(
             io.BytesIO(source.encode("utf-8")), keywords, comment_tags, options
-        ):
-            yield number, funcname, message, comments
+        ):  # Babel annotates extract_python with the extractor-method result; it yields these four
+            yield number, funcname, message, comments  # type: ignore[misc]
 
 
 def untranslated(language: str) -> list[str]:
@@ -232,8 +233,8 @@ def untranslated(language: str) -> list[str]:
     for message in catalogue:
         if not message.id:
             continue
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        if not all(s.strip() for s in strings) or message.fuzzy:
+        strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
+        if not all(s and s.strip() for s in strings) or message.fuzzy:
             missing.append(message.id if isinstance(message.id, str) else message.id[0])
     return missing
 

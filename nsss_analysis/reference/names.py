@@ -206,7 +206,7 @@ def split_names(value: object) -> list[str]:
     if isinstance(value, str):
         return [p for p in _SEPARATORS.split(value) if p.strip()]
     try:
-        items = list(value)  # a list, tuple or numpy array from a parquet column
+        items = list(value)  # type: ignore[call-overload]  # a list, tuple or numpy array from a parquet column
     except TypeError:
         return split_names(str(value))
     return [str(i).strip() for i in items if i is not None and str(i).strip()]

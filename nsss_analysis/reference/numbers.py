@@ -43,6 +43,11 @@ def _language(language: str | None) -> str:
     return resolve_language(language) if language else current().language
 
 
+def _float(value: object) -> float:
+    """``float(value)`` of a value :func:`_missing` let through (a number, or text of one)."""
+    return float(value)  # type: ignore[arg-type]
+
+
 def _missing(value: object) -> bool:
     if value is None:
         return True
@@ -92,7 +97,7 @@ def percent(share: object, language: str | None = None, decimals: int = 0) -> st
     """
     if _missing(share):
         return translator(_language(language)).gettext("n/a")
-    return number(float(share) * 100, language, decimals) + "%"
+    return number(_float(share) * 100, language, decimals) + "%"
 
 
 def crore(value: object, language: str | None = None, decimals: int | None = None) -> str:
@@ -107,7 +112,7 @@ def crore(value: object, language: str | None = None, decimals: int | None = Non
     if _missing(value):
         return _.gettext("an unknown amount")
     if decimals is None:
-        decimals = 0 if abs(float(value)) >= WHOLE_CRORE_FROM else 1
+        decimals = 0 if abs(_float(value)) >= WHOLE_CRORE_FROM else 1
     return _.gettext("Tk {amount} crore").format(amount=number(value, lang, decimals))
 
 
@@ -116,7 +121,7 @@ def lakh(persons: object, language: str | None = None, decimals: int = 1) -> str
     lang = _language(language)
     if _missing(persons):
         return translator(lang).gettext("n/a")
-    amount = number(float(persons) / LAKH, lang, decimals)
+    amount = number(_float(persons) / LAKH, lang, decimals)
     return translator(lang).gettext("{amount} lakh").format(amount=amount)
 
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import math
-from copy import copy
 from collections.abc import Mapping
+from copy import copy
 from pathlib import Path
 
 import pandas as pd

@@ -170,7 +170,7 @@ def table_html(
     if columns is not None:
         present = [c for c in columns if c in df.columns]
         df = df.loc[:, present].rename(columns={c: columns[c] for c in present})
-        digit_map = (
+        digit_map: Mapping[str, int] | int = (
             {columns[c]: d for c, d in digits.items() if c in columns}
             if isinstance(digits, Mapping)
             else digits
@@ -254,7 +254,7 @@ def figure_png(fig) -> bytes:
     """
     raise_small_text(fig)
     buf = io.BytesIO()
-    with mpl.rc_context(fonts.figure_rc(current().language)), fonts.missing_glyphs() as missing:
+    with mpl.rc_context(fonts.figure_rc(current().language)), fonts.missing_glyphs() as missing:  # type: ignore[arg-type]
         fig.savefig(buf, format="png", dpi=FIGURE_DPI, metadata={"Software": None},
                     bbox_inches="tight", pad_inches=0.08)
     fonts.warn_missing_glyphs(missing, fig.get_suptitle())

@@ -1,6 +1,6 @@
 """Sentences generated from the data: the headline findings and each figure's reading.
 
-Plain text only: the notebooks render them through :mod:`nsss_analysis.display`,
+Plain text only: the notebooks render them through :mod:`nsss_analysis.report.display`,
 which escapes them (programme names come from forms). Numbers are computed by the
 diagnostics modules; this module only chooses words, so a sentence can never say
 something the tables do not.

@@ -21,6 +21,7 @@ import shutil
 from collections.abc import Iterable
 from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nsss_analysis.errors import NsssError
 from nsss_analysis.io import atomic_path
@@ -28,12 +29,15 @@ from nsss_analysis.reference.i18n import N_, translator
 from nsss_analysis.reference.numbers import localise_digits
 from nsss_analysis.report.fonts import BENGALI_FAMILY, PAGE_FONT_STACK, missing_page_glyphs, page_font_css
 
+if TYPE_CHECKING:  # Playwright is imported where a page is printed
+    from playwright._impl._api_structures import PdfMargins
+
 #: The executables a Debian/Ubuntu Chromium installs, in the order they are tried.
 CHROMIUM_NAMES: tuple[str, ...] = ("chromium", "chromium-browser", "google-chrome")
 #: What the message says to install when no Chromium is found.
 INSTALL_HINT = "PDF needs Chromium: apt-get install chromium (and pip install playwright)"
 #: Page margins: room for the footer's page number.
-MARGINS = {"top": "14mm", "bottom": "16mm", "left": "12mm", "right": "12mm"}
+MARGINS: PdfMargins = {"top": "14mm", "bottom": "16mm", "left": "12mm", "right": "12mm"}
 #: The footer: page number of total, small and grey (Chromium fills the two spans).
 FOOTER = ('<div style="font-size:8px;color:#555;width:100%;text-align:center;">'
           'Page <span class="pageNumber"></span> of <span class="totalPages"></span></div>')
@@ -78,8 +82,8 @@ def print_pdfs(pages: Iterable[Path | str]) -> list[Path]:
     One browser for all pages. Raises :class:`NsssError` (exit 1) when Chromium or
     Playwright is missing, or a page cannot be printed.
     """
-    pages = [Path(p) for p in pages]
-    if not pages:
+    paths = [Path(p) for p in pages]
+    if not paths:
         return []
     chromium = require_chromium()
     from playwright.sync_api import Error as PlaywrightError
@@ -92,7 +96,7 @@ def print_pdfs(pages: Iterable[Path | str]) -> list[Path]:
             try:
                 page = browser.new_page()
                 page.set_default_timeout(PRINT_TIMEOUT_MS)
-                for html in pages:
+                for html in paths:
                     language = page_language(html)
                     if language == "bn":
                         check_page_glyphs(html)
