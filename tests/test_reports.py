@@ -215,11 +215,19 @@ plt.show()"""),
 ]
 
 
+#: The stand-ins leave a claims ledger (an empty one) as the real notebooks do: the runner
+#: fails a report that leaves none.
+STANDIN_CLAIMS = nbformat.v4.new_code_cell(
+    "from nsss_analysis.report import claims\nclaims.start(\"stand-in\")\nclaims.save(claims_path)")
+
+
 def write_standin_notebooks(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    nbformat.write(_notebook(STANDIN_MINISTRY, 'ministry = "MoWCA"\nfiscal_year = None\nprocessed_dir = ""'),
+    nbformat.write(_notebook([*STANDIN_MINISTRY, STANDIN_CLAIMS],
+                             'ministry = "MoWCA"\nfiscal_year = None\nprocessed_dir = ""\nclaims_path = None'),
                    folder / MINISTRY_NOTEBOOK)
-    nbformat.write(_notebook(STANDIN_NATIONAL, 'fiscal_year = None\nprocessed_dir = ""'),
+    nbformat.write(_notebook([*STANDIN_NATIONAL, STANDIN_CLAIMS],
+                             'fiscal_year = None\nprocessed_dir = ""\nclaims_path = None'),
                    folder / NATIONAL_NOTEBOOK)
     return folder
 
