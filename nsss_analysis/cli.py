@@ -48,10 +48,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--debug", action="store_true", help="show full tracebacks")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    t = sub.add_parser("template", help="write the blank assessment form (.xlsx)")
+    t = sub.add_parser("template", help="write the blank assessment form (.xlsx), or its XLSForm for KoboToolbox/ODK")
     t.add_argument("out", type=Path, help="path of the workbook to write")
     t.add_argument("--language", choices=("en", "bn"), default=None,
-                   help="language of the labels and instructions (default: $NSSS_LANGUAGE, else en)")
+                   help="language of the labels and instructions (default: $NSSS_LANGUAGE, else en); "
+                        "with --xlsform, the form's default language (both are in it)")
+    t.add_argument("--xlsform", action="store_true",
+                   help="write the online form (XLSForm) to publish on KoboToolbox or ODK Central")
+    t.add_argument("--round", default=None, metavar="YYYY-YY",
+                   help="with --xlsform: the assessment round the form proposes (a fiscal year)")
+    t.add_argument("--odk-validate", action="store_true",
+                   help="with --xlsform: also check the form with ODK Validate (needs Java)")
 
     c = sub.add_parser("clean", help="read data/raw and write the processed tables")
     _raw_option(c)
@@ -179,7 +186,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     from nsss_analysis import commands
 
     if args.command == "template":
-        return commands.run_template(args.out, args.language)
+        return commands.run_template(args.out, args.language, xlsform=args.xlsform, round_=args.round,
+                                     odk_validate=args.odk_validate)
     if args.command == "clean":
         return commands.run_clean(args.raw, args.out, strict=args.strict, wait=args.wait)
     if args.command == "score":

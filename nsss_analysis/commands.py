@@ -28,14 +28,15 @@ from nsss_analysis.intake.files import raw_digest
 from nsss_analysis.intake.raw_hashes import RAW_HASHES_FILE, raw_digests_json
 from nsss_analysis.intake.schemas import ASSESSMENT_ARROW_SCHEMA, BUDGET_ARROW_SCHEMA
 from nsss_analysis.intake.template import write_template
+from nsss_analysis.intake.xlsform import FORM_ID, write_xlsform
 from nsss_analysis.io import (
     TABLES,
     NewGeneration,
     Tables,
     check_apart,
     check_processed_folder,
-    errno_of,
     current_generation,
+    errno_of,
     formula_safe_frame,
     load_processed,
     read_optional,
@@ -192,7 +193,7 @@ def _clean(raw_dir: Path, out_dir: Path, strict: bool) -> int:
         print(line, file=sys.stderr)
     if not result.readable:
         if not result.files:
-            print(f"nsss: nothing to clean: no .xlsx, .xlsm or .csv file in {raw_dir}", file=sys.stderr)
+            print(f"nsss: nothing to clean: no .xlsx, .xlsm, .csv or .zip file in {raw_dir}", file=sys.stderr)
         else:
             print(
                 f"nsss: nothing readable in {raw_dir}; the previous tables were left as they were",
@@ -342,10 +343,20 @@ def _beneficiaries(files: Sequence[Path | str], out_dir: Path, memory_limit: str
     return 0
 
 
-def run_template(out: Path | str, language: str | None = None) -> int:
-    """``nsss template OUT.xlsx [--language bn]``: the blank assessment form."""
-    write_template(out, language)
-    print(f"wrote the blank assessment form to {out}")
+def run_template(out: Path | str, language: str | None = None, xlsform: bool = False,
+                 round_: str | None = None, odk_validate: bool = False) -> int:
+    """``nsss template OUT.xlsx [--language bn]``: the blank assessment form;
+    ``--xlsform [--round YYYY-YY] [--odk-validate]``: the same form for KoboToolbox and
+    ODK (converted with pyxform before it is written)."""
+    if not xlsform:
+        if round_ is not None or odk_validate:
+            raise UsageError("--round and --odk-validate go with --xlsform")
+        write_template(out, language)
+        print(f"wrote the blank assessment form to {out}")
+        return 0
+    path, version = write_xlsform(out, round_, language, validate=odk_validate)
+    checked = "pyxform and ODK Validate" if odk_validate else "pyxform"
+    print(f"wrote the online form (XLSForm, form_id {FORM_ID}, version {version}, checked by {checked}) to {path}")
     return 0
 
 
@@ -394,10 +405,10 @@ def run_build(raw_dir: Path | str, request: ReportRequest, strict: bool = False)
             code = run_beneficiaries(extracts, request.processed)
         elif code == 0:
             _stage(3, f"beneficiaries: no MIS extract in {Path(raw_dir) / 'mis'}, skipped", started)
-        elif code == 0 and any((current_generation(request.processed) / f).exists() for f in COVERAGE_FILES):
-            # No extracts in this raw folder: coverage from another one must not be shown.
-            with NewGeneration(request.processed, "build", drop=COVERAGE_FILES):
-                pass
+            if any((current_generation(request.processed) / f).exists() for f in COVERAGE_FILES):
+                # No extracts in this raw folder: coverage from another one must not be shown.
+                with NewGeneration(request.processed, "build", drop=COVERAGE_FILES):
+                    pass
         if code == 0:
             _stage(4, f"reports: rendering in {', '.join(request.languages)} into {request.out}", started)
             code = run_reports(request)

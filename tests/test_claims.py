@@ -201,3 +201,16 @@ def test_nsss_explain_prints_the_derivation_from_the_claims_file(tmp_path, capsy
     assert "6 of 9" in out and "wilson" in out and "MoSW/p8" in out
     assert main(["explain", "mosw", "12%", "--reports", str(tmp_path)]) == 1
     assert main(["explain", "mowca", "67%", "--reports", str(tmp_path)]) == 2
+
+
+def test_naming_a_lowest_and_highest_band_is_a_difference_the_rule_checks():
+    import pandas as pd
+
+    close = pd.DataFrame({"age_band": ["18-35", "60+"], "women_share": [0.99, 1.0], "total": [404, 343]})
+    apart = pd.DataFrame({"age_band": ["18-35", "60+"], "women_share": [0.30, 0.80], "total": [400, 300]})
+    with claims.page() as ledger:
+        narrative._range_sentence(close, "age_band")
+    assert _rules_of(rules.comparisons(ledger.claims)) == {"comparisons"}  # 99% of 404 against 100% of 343
+    with claims.page() as ledger:
+        narrative._range_sentence(apart, "age_band")
+    assert rules.comparisons(ledger.claims) == []

@@ -348,10 +348,11 @@ def test_tables_have_the_contract_columns_and_types_even_when_empty(raw_dir, wri
     )
     result = clean_raw(raw_dir)
     assert (
-        list(result.assessments.columns) == [*ASSESSMENT_COLUMNS, "assessment_round", "received_date", "synthetic"]
+        list(result.assessments.columns)
+        == [*ASSESSMENT_COLUMNS, "assessment_round", "received_date", "synthetic", "submission_key"]
         and result.assessments.empty
     )
-    assert list(result.budgets.columns) == list(BUDGET_COLUMNS)
+    assert list(result.budgets.columns) == [*BUDGET_COLUMNS, "submission_key"]
     assert list(result.quarantine.columns) == list(QUARANTINE_COLUMNS)
     write_tables(result, tmp_path / "out")
     schema = pq.read_schema(tmp_path / "out" / "assessments.parquet")

@@ -101,7 +101,7 @@ def test_empty_folder_exits_1(raw_dir, tmp_path, capsys):
     (raw_dir / "README.md").write_text("nothing here")
     code, out, err = run(capsys, "--raw", raw_dir, "--out", tmp_path / "out")
     assert code == 1 and out == ""
-    assert err.strip() == f"nsss: nothing to clean: no .xlsx, .xlsm or .csv file in {raw_dir}"
+    assert err.strip() == f"nsss: nothing to clean: no .xlsx, .xlsm, .csv or .zip file in {raw_dir}"
 
 
 @pytest.mark.parametrize("case", ["raw is a file", "out inside raw"])

@@ -235,3 +235,17 @@ def test_empty_inputs_give_a_sentence_not_an_error():
     assert recommendations_reading(None).startswith("No gap found")
     assert women_share_reading(None).startswith("No programme reports")
     assert data_quality_sentences(None) == ["No data-quality figures: no programme assessed."]
+
+
+def test_unit_readings_say_counts_in_grammatical_english():
+    """Never "in 0 of 5 clusters none is", "1 lie above it" or "1 clusters have too few"."""
+    import pandas as pd
+
+    from nsss_analysis.report import narrative
+
+    mean = pd.DataFrame({
+        "scope": ["national", "cluster", "cluster", "cluster"], "unit": ["Bangladesh", "A", "B", "C"],
+        "measure": "inclusion_score", "n": [40, 12, 9, 2], "mean": [33.0, 60.0, 30.0, 20.0],
+        "ci_low": [30.0, 50.0, 25.0, 5.0], "ci_high": [36.0, 70.0, 35.0, 40.0]})
+    text = narrative.mean_score_reading(mean, "cluster")
+    assert "1 lies above it and 0 below it" in text and "1 cluster has too few programmes" in text

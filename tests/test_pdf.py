@@ -53,8 +53,28 @@ def test_reports_pdf_prints_the_verdict_and_every_programme(tmp_path):
     assert 1 <= len(reader.pages) <= MAX_PAGES
     text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
     text = text.replace("ﬁ", "fi").replace("ﬀ", "ff")
-    assert "None of Ministry of Food's 2 programmes acts on women's and girls' needs yet" in text
+    assert "None of its 2 assessed programmes acts on women's and girls' needs yet" in text
     programmes = pd.read_parquet(processed / "assessments.parquet")
     for name in programmes.loc[programmes["ministry_code"] == "MoFood", "programme"]:
         assert " ".join(name.split()) in text
     assert re.search(r"Page 1 of \d+", text)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
+def test_no_printed_page_is_under_a_third_full_but_the_last(tmp_path):
+    """Sections start a new page only when they do not fit: on the MoSW report, in both
+    languages, every page but the last holds at least a third of the text of the
+    fullest page (pypdf's extracted text length as the measure)."""
+    pypdf = pytest.importorskip("pypdf")
+    processed = bundled_processed(tmp_path / "processed")
+    out = tmp_path / "reports"
+    assert run_reports(report_args(processed, out, config.NOTEBOOKS_DIR, ministry=["MoSW"], workers=2,
+                                   pdf=True, languages=("all",))) == 0
+    printed = sorted(out.rglob("*.pdf"))
+    assert len(printed) == 2, printed  # English and Bangla
+    for path in printed:
+        lengths = [len("".join(page.extract_text().split())) for page in pypdf.PdfReader(path).pages]
+        fullest = max(lengths)
+        thin = [(i + 1, n) for i, n in enumerate(lengths[:-1]) if n < fullest / 3]
+        assert not thin, (path.name, thin, fullest, len(lengths))

@@ -184,7 +184,7 @@ def test_rows_files_and_lines_not_used_say_why_in_both_languages(raw_dir, write_
         "row not used: no programme name",
         "row not used: a totals row ('Total'), not a programme",
         "file not read: the file is empty (0 bytes)",
-        "not read: not an .xlsx, .xlsm or .csv file",
+        "not read: not an .xlsx, .xlsm, .csv or .zip file",
     }
     assert expected <= set(q["reason"]), set(q["reason"])
     assert any(r.startswith("row not used: ministry/division 'Nowhere Affairs Ministry'") for r in q["reason"])
@@ -220,7 +220,8 @@ def _reason_ids() -> list[str]:
 
 
 #: Technical names a Bangla reason keeps (file types, encodings, programs).
-TECHNICAL = [".xlsx", ".xlsm", ".csv", "CSV", "Excel 97-2003", "UTF-8", "Windows-1252", "NUL", "NSSS"]
+TECHNICAL = [".xlsx", ".xlsm", ".csv", ".zip", "CSV", "Excel 97-2003", "UTF-8", "Windows-1252", "NUL", "NSSS",
+             "ODK Central", "KoboToolbox", "XLSX"]  # the servers are named as they name themselves
 
 
 @pytest.mark.parametrize("reason_id", _reason_ids())

@@ -31,6 +31,7 @@ from nsss_analysis.io import current_generation, load_tables
 from nsss_analysis.reference.action_ids import parse_action_id
 from nsss_analysis.reference.plan_form import PLAN_COLUMNS, PLAN_SHEET, status_code
 from nsss_analysis.report.downloads import write_downloads
+from tools.synthetic.returns import dated_workbook_bytes
 
 
 @pytest.fixture(scope="module")
@@ -67,9 +68,8 @@ def _save(header, rows, target, modified, hidden_from=None):
         for r in hidden_from[PLAN_SHEET].iter_rows(values_only=True):
             hidden.append(list(r))
         hidden.sheet_state = "hidden"
-    wb.properties.modified = modified
     target.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(target)
+    target.write_bytes(dated_workbook_bytes(wb, modified))  # the workbook's own date: its received date
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +115,7 @@ def returns(tables, tmp_path_factory):
     first[col["progress_note"]] = "merged into another programme"
     keep = next(r for r in later if r[0] == facts["progress_id"])
     keep[col["status"]] = "সম্পন্ন"
-    _save(header, [first, keep], out / "MoSW second return 2026-05-01.xlsx", datetime.datetime(2026, 5, 1))
+    _save(header, [first, keep], out / "A MoSW second return.xlsx", datetime.datetime(2026, 5, 1))
 
     # 3. MoDMR: the Bangla plan, hidden sheet deleted, filtered to three rows, ids in
     #    lower case; the file name names the ministry.
@@ -198,9 +198,12 @@ def test_the_later_return_wins_and_the_earlier_row_is_kept_as_lineage(progress, 
     table, _q, _read = progress
     _raw, facts = returns
     rows = table[table["action_id"] == facts["done_id"]].set_index("source_file")
-    assert rows.loc["action-plans/MoSW second return 2026-05-01.xlsx", "latest"]
-    assert rows.loc["action-plans/MoSW second return 2026-05-01.xlsx", "status"] == "dropped"
+    assert rows.loc["action-plans/A MoSW second return.xlsx", "latest"]
+    assert rows.loc["action-plans/A MoSW second return.xlsx", "status"] == "dropped"
     assert not rows.loc["action-plans/MoSW action plan returned.xlsx", "latest"]
+    # the workbook's own dates decide, not the file names (the later file sorts first)
+    assert rows.loc["action-plans/A MoSW second return.xlsx", "received_date"] == "2026-05-01"
+    assert rows.loc["action-plans/MoSW action plan returned.xlsx", "received_date"] == "2026-03-01"
     progress_now = table[(table["action_id"] == facts["progress_id"]) & table["latest"]]
     assert progress_now["status"].tolist() == ["done"]
     # an action only the first return gives keeps that return's status
@@ -252,3 +255,24 @@ def test_nsss_progress_writes_the_table_and_its_quarantine(processed, returns, t
     table = pd.read_parquet(current_generation(folder) / "action_progress.parquet")
     assert len(table) and table["latest"].any()
     assert (current_generation(folder) / "action_progress_quarantine.csv").exists()
+
+
+def test_a_cluster_plan_returned_gives_each_row_to_its_own_ministry(tables, tmp_path):
+    own = tables.assessments[tables.assessments["cluster"] == "Social Allowance"]
+    codes = sorted(set(own["ministry_code"]))
+    assert len(codes) > 1
+    _data, path = write_downloads(tables, codes, tmp_path / "sent", "cluster-social-allowance", "Social Allowance",
+                                  assessments=own)
+    wb = openpyxl.load_workbook(path)
+    header, *rows = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
+    col = {k: i for i, k in enumerate(PLAN_COLUMNS)}
+    for r in rows:
+        r[col["status"]] = "in progress"
+    raw = tmp_path / "raw"
+    _save(header, rows, raw / "action-plans" / "cluster plan.xlsx", datetime.datetime(2026, 2, 1), hidden_from=wb)
+    table, quarantine, _read = read_action_plans(raw, tables.recommendations)
+    read = table[table["source_row"].notna()]
+    assert quarantine.empty and len(read) == len(rows)
+    by_id = {parse_action_id(i).ministry_code for i in read["action_id"]}
+    assert set(read["ministry_code"]) == by_id and len(by_id) > 1
+    assert (read["status"] == "in_progress").all()

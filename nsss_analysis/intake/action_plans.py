@@ -247,6 +247,16 @@ def _quarantine_line(plan: ReturnedPlan, row: int | None, column: str, value: ob
             "column": column, "value": _text(value), **reason_columns(reason)}
 
 
+def _ministries_of(plan: ReturnedPlan) -> list[str]:
+    """The ministries a plan was sent for: one, or several for a cluster's plan (the
+    hidden sheet lists them); else the one :func:`_ministry_of` finds."""
+    listed = [m.code for text in plan.meta.get("ministry_code", "").split(";") if (m := find_ministry(text))]
+    if len(listed) > 1:
+        return list(dict.fromkeys(listed))
+    one = _ministry_of(plan)
+    return [one] if one else []
+
+
 def _ministry_of(plan: ReturnedPlan) -> str | None:
     """The plan's ministry: the hidden sheet, else the file name, else its ids' prefix."""
     for text in (plan.meta.get("ministry_code", ""), plan.name_ministry or ""):
@@ -277,16 +287,19 @@ def action_progress(returns: Iterable[ReturnedPlan], recommendations: pd.DataFra
         if plan.error is not None:
             quarantine.append(_quarantine_line(plan, 0, "", "", plan.error))
             continue
-        ministry = _ministry_of(plan)
+        ministries = _ministries_of(plan)
+        ministry = ministries[0] if ministries else None
         if ministry is None:
             quarantine.append(_quarantine_line(plan, 0, "", "", Reason.of(R_NO_MINISTRY)))
             quarantine.extend(_quarantine_line(plan, r.row, "", "", Reason.of(R_NO_MINISTRY)) for r in plan.rows)
             continue
-        returned_by[ministry] = plan.source_file
-        listed.setdefault(ministry, {}).update(plan.listed)
+        for code in ministries:
+            returned_by[code] = plan.source_file
+            listed.setdefault(code, {}).update(
+                {i: v for i, v in plan.listed.items() if (p := parse_action_id(i)) and p.ministry_code == code})
         seen: dict[str, int] = {}
         for r in plan.rows:
-            got = _read_row(plan, r, ministry, known, items, quarantine)
+            got = _read_row(plan, r, ministries, known, items, quarantine)
             if got is None:
                 continue
             if got["action_id"] in seen:
@@ -329,10 +342,13 @@ def empty_progress() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=t) for c, t in PROGRESS_COLUMNS.items()})
 
 
-def _read_row(plan: ReturnedPlan, r: ReturnedRow, ministry: str, known: Mapping[str, dict[str, str]],
+def _read_row(plan: ReturnedPlan, r: ReturnedRow, ministries: list[str], known: Mapping[str, dict[str, str]],
               items: Mapping[str, str], quarantine: list[dict]) -> dict | None:
-    """One returned row as a progress row, or None (quarantined, with its reason)."""
+    """One returned row as a progress row, or None (quarantined, with its reason).
+    ``ministries``: the plan's ministry (several for a cluster's plan; an added row is
+    the lead ministry's it names, else the first)."""
     cells = r.cells
+    ministry = ministries[0]
     raw_id = _text(cells.get("action_id"))
     programme = _text(cells.get("programme"))
     action = _text(cells.get("action"))
@@ -343,6 +359,8 @@ def _read_row(plan: ReturnedPlan, r: ReturnedRow, ministry: str, known: Mapping[
         if not (programme and action):
             quarantine.append(_quarantine_line(plan, r.row, "", "", Reason.of(R_NO_ACTION)))
             return None
+        lead = find_ministry(_text(cells.get("lead_ministry")) or "-")
+        ministry = lead.code if lead and lead.code in ministries else ministry
         action_id, added = added_action_id(ministry, programme, action), True
     else:
         parsed = parse_action_id(raw_id)
@@ -351,10 +369,11 @@ def _read_row(plan: ReturnedPlan, r: ReturnedRow, ministry: str, known: Mapping[
             return None
         owner = find_ministry(parsed.ministry_code)
         action_id = f"{owner.code if owner else parsed.ministry_code}-{parsed.programme_hash}-{parsed.item_code}"
-        if (owner.code if owner else parsed.ministry_code) != ministry:
-            quarantine.append(_quarantine_line(plan, r.row, "action_id", raw_id,
-                                               Reason.of(R_OTHER_MINISTRY, id=action_id, ministry=ministry)))
+        if (owner.code if owner else parsed.ministry_code) not in ministries:
+            quarantine.append(_quarantine_line(plan, r.row, "action_id", raw_id, Reason.of(
+                R_OTHER_MINISTRY, id=action_id, ministry=", ".join(ministries))))
             return None
+        ministry = owner.code if owner else parsed.ministry_code
         if programme and programme_hash(programme) != parsed.programme_hash:
             quarantine.append(_quarantine_line(plan, r.row, "programme", programme,
                                                Reason.of(R_OTHER_PROGRAMME, id=action_id, programme=programme)))

@@ -36,6 +36,7 @@ from nsss_analysis.intake.cells import (
     parse_list,
     parse_partner_agencies,
 )
+from nsss_analysis.intake.exports import read_submission_file
 from nsss_analysis.intake.files import find_raw_files
 from nsss_analysis.intake.forms import (
     BUDGET,
@@ -43,7 +44,6 @@ from nsss_analysis.intake.forms import (
     FormFile,
     FormSheet,
     RawRecord,
-    read_form_file,
 )
 from nsss_analysis.intake.quantities import (
     parse_amount_bdt,
@@ -55,6 +55,7 @@ from nsss_analysis.intake.quantities import (
 from nsss_analysis.intake.reasons import Reason, Words, reason_columns
 from nsss_analysis.intake.schemas import (
     ASSESSMENT_TABLE_COLUMNS,
+    BUDGET_TABLE_COLUMNS,
     CONFLICT_COLUMNS,
     AssessmentSchema,
     BudgetSchema,
@@ -67,7 +68,6 @@ from nsss_analysis.reference.ministries import match_ministry, suggest_ministrie
 from nsss_analysis.reference.names import canonical_name
 from nsss_analysis.reference.text import clean_text
 from nsss_analysis.reference.vocab import (
-    BUDGET_COLUMNS,
     FOLLOWUPS,
     ITEMS,
     LINEAGE_COLUMNS,
@@ -88,7 +88,7 @@ CONFLICT_COMPARED = tuple(
     c
     for c in ASSESSMENT_TABLE_COLUMNS
     if c not in (*LINEAGE_COLUMNS, "ministry", "ministry_code", "programme", "remarks",
-                 "assessment_round", "received_date", "synthetic")
+                 "assessment_round", "received_date", "synthetic", "submission_key")
 )
 
 
@@ -290,8 +290,9 @@ def clean_programme_row(
     out.update(answers)
     out["partner_agencies"] = row.cell("partner_agencies", parse_partner_agencies, default=[])
     out["remarks"] = clean_text(record.values.get("remarks"))
-    out["assessment_round"] = sheet.title_fy or form.name_fy
-    out["received_date"] = form.received_date or sheet.name_date
+    out["assessment_round"] = record.meta.get("assessment_round") or sheet.title_fy or form.name_fy
+    out["received_date"] = record.meta.get("received_date") or form.received_date or sheet.name_date
+    out["submission_key"] = record.meta.get("submission_key")
     out["synthetic"] = False  # set for the whole table by clean_raw
     out["_flagged"] = row.flagged
     return out
@@ -379,6 +380,7 @@ def clean_budget_row(
         unit = units.get(column)
         out[column] = row.cell(column, parse_count, unit if unit in COUNT_UNITS else None)
     out["monthly_rate_bdt"] = row.cell("monthly_rate_bdt", parse_amount_bdt)
+    out["submission_key"] = record.meta.get("submission_key")
     women, everyone = out["women_beneficiaries"], out["beneficiaries"]
     if women is not None and everyone is not None and women > everyone:
         row.flag(
@@ -426,7 +428,7 @@ def assessments_frame(rows: list[dict]) -> pd.DataFrame:
 
 def budgets_frame(rows: list[dict]) -> pd.DataFrame:
     """The budgets table with the contract's dtypes (also when empty)."""
-    return _typed_frame(rows, BUDGET_COLUMNS)
+    return _typed_frame(rows, BUDGET_TABLE_COLUMNS)
 
 
 def quarantine_frame(lines: list[dict]) -> pd.DataFrame:
@@ -506,11 +508,12 @@ def clean_raw(raw_dir: Path | str) -> CleanResult:
     raw_dir = Path(raw_dir)
     found = find_raw_files(raw_dir)
     paths, skipped = found.forms, found.skipped
-    forms = [read_form_file(path, raw_dir) for path in paths]
+    forms = [read_submission_file(path, raw_dir) for path in paths]
     summaries = {
         f.source_file: FileSummary(f.source_file, messages=list(f.messages), error=f.error) for f in forms
     }
     quarantine: list[dict] = []
+    _count_submissions_once(forms, summaries, quarantine)
     assessments: list[dict] = []
     budgets: list[dict] = []
 
@@ -596,7 +599,7 @@ def _quarantine_unread(found, skipped: list[Path], raw_dir: Path, forms: list[Fo
     for rel, reason in found.not_read:
         quarantine.append(_quarantine_line(None, 0, "", "", Reason.of(_NOT_READ, problem=reason), rel))
     for path in skipped:
-        quarantine.append(_quarantine_line(None, 0, "", "", Reason.of(N_("not read: not an .xlsx, .xlsm or .csv file")),
+        quarantine.append(_quarantine_line(None, 0, "", "", Reason.of(N_("not read: not an .xlsx, .xlsm, .csv or .zip file")),
                                            path.relative_to(raw_dir).as_posix()))
     for form in forms:
         summary = summaries[form.source_file]
@@ -610,6 +613,41 @@ def _quarantine_unread(found, skipped: list[Path], raw_dir: Path, forms: list[Fo
 
 
 _NOT_READ = N_("not read: {problem}")
+
+
+def _count_submissions_once(forms: list[FormFile], summaries: dict[str, FileSummary], quarantine: list[dict]) -> None:
+    """A server's submission counts once: of the exports holding it (exports are
+    cumulative, and an edited submission keeps its key), the later export's rows win
+    and the older rows are quarantined as superseded; the rows of a submission the
+    server's reviewers rejected are quarantined with that reason. The later export is
+    the one with the later latest submission, then more edits, then the later name."""
+    best: dict[str, tuple] = {}
+    for form in forms:
+        for sheet in form.sheets:
+            for record in sheet.records:
+                key = record.meta.get("submission_key")
+                if key and (key not in best or form.export_rank > best[key][0]):
+                    best[key] = (form.export_rank, form.source_file)
+    for form in forms:
+        summary = summaries[form.source_file]
+        for sheet in form.sheets:
+            kept = []
+            for record in sheet.records:
+                key = record.meta.get("submission_key")
+                reason = None
+                if key and best[key][1] != form.source_file:
+                    reason = Reason.of(N_("row not used: submission {key} is superseded by the later export {file}"),
+                                       key=key, file=best[key][1])
+                elif record.meta.get("rejected"):
+                    reason = Reason.of(N_("row not used: submission {key} was rejected on the server ({state})"),
+                                       key=key or "", state=record.meta["rejected"])
+                if reason is None:
+                    kept.append(record)
+                    continue
+                summary.rows_in += 1
+                summary.quarantined += 1
+                quarantine.append(_quarantine_line(sheet, record.source_row, "", _row_text(record), reason))
+            sheet.records = kept
 
 
 #: The file that marks a raw folder's data as synthetic (any content).

@@ -32,7 +32,7 @@ from nsss_analysis.reference.i18n import N_
 CONFIG_FILE = "nsss_analysis/config.py"
 
 #: File types read as forms; anything else in the raw folder is reported as skipped.
-FORM_SUFFIXES = (".xlsx", ".xlsm", ".csv")
+FORM_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".zip")
 
 
 #: Folders of the raw area that hold other inputs (MIS extracts: `nsss beneficiaries`).

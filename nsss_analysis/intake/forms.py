@@ -131,6 +131,9 @@ class RawRecord:
     source_row: int
     values: dict[str, object]
     cells: list[str]  # every non-blank cell of the row as text, in order
+    #: What a server's export says of the row's submission (``submission_key``,
+    #: ``received_date``, ``assessment_round``, ``rejected``...); empty for a workbook.
+    meta: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass
@@ -167,6 +170,9 @@ class FormFile:
     #: When the submission was received (``YYYY-MM-DD``): the workbook's own
     #: ``modified`` property, else a date in the file name; never the file system's time.
     received_date: str | None = None
+    #: A server export's order among exports of the same form (its latest submission
+    #: time, its edits, its name): the later export's version of a submission wins.
+    export_rank: tuple = ()
 
 
 _UNIT_IN_HEADER = (

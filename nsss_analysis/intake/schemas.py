@@ -35,7 +35,11 @@ FY_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 #: workbook's own ``modified`` property or a date in the file or sheet name; never the
 #: file system's time), and whether the raw folder is marked synthetic
 #: (``data/raw/SYNTHETIC``).
-ASSESSMENT_EXTRA_COLUMNS = ("assessment_round", "received_date", "synthetic")
+#: ``submission_key`` names the server submission a row came from (KoboToolbox
+#: ``meta/rootUuid`` else ``_uuid``, ODK Central ``KEY``); empty for a workbook.
+ASSESSMENT_EXTRA_COLUMNS = ("assessment_round", "received_date", "synthetic", "submission_key")
+#: Columns of budgets.parquet: the contract's, then the submission key.
+BUDGET_TABLE_COLUMNS = (*BUDGET_COLUMNS, "submission_key")
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 ASSESSMENT_TABLE_COLUMNS = (*ASSESSMENT_COLUMNS, *ASSESSMENT_EXTRA_COLUMNS)
 CONFLICT_COLUMNS = (
@@ -111,6 +115,7 @@ def _assessment_schema() -> pa.DataFrameSchema:
     columns["assessment_round"] = _fy_column()
     columns["received_date"] = pa.Column(str, pa.Check.str_matches(DATE_PATTERN), nullable=True)
     columns["synthetic"] = pa.Column(bool)
+    columns["submission_key"] = pa.Column(str, nullable=True)
     ordered = {name: columns[name] for name in ASSESSMENT_TABLE_COLUMNS}
     return pa.DataFrameSchema(ordered, strict=True, ordered=True, name="assessments")
 
@@ -128,8 +133,9 @@ def _budget_schema() -> pa.DataFrameSchema:
         "monthly_rate_bdt": pa.Column("float64", amount, nullable=True),
     }
     columns["source_row"] = pa.Column("int64", pa.Check.ge(1))
+    columns["submission_key"] = pa.Column(str, nullable=True)
     return pa.DataFrameSchema(
-        {c: columns[c] for c in BUDGET_COLUMNS}, strict=True, ordered=True, name="budgets"
+        {c: columns[c] for c in BUDGET_TABLE_COLUMNS}, strict=True, ordered=True, name="budgets"
     )
 
 
@@ -192,7 +198,7 @@ ASSESSMENT_ARROW_SCHEMA = _arrow(
      **dict.fromkeys(LIST_COLUMNS, _LIST)},
 )
 BUDGET_ARROW_SCHEMA = _arrow(
-    BUDGET_COLUMNS,
+    BUDGET_TABLE_COLUMNS,
     {
         "source_row": pa_arrow.int64(),
         **dict.fromkeys(

@@ -22,13 +22,14 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 
+import numpy as np
 import pandas as pd
 
 from nsss_analysis.diagnostics.budgets import budget_plausibility
 from nsss_analysis.diagnostics.recommendations import ITEM_FOLLOWUP, action_in_words
 from nsss_analysis.diagnostics.rubric import GENDER_SPECIFIC_OR_TRANSFORMATIVE, SMALL_N
 from nsss_analysis.diagnostics.summaries import count_once
-from nsss_analysis.diagnostics.tracker import submission_tracker, tracker_in_words, tracker_summary
+from nsss_analysis.diagnostics.tracker import SUBMITTED, submission_tracker, tracker_in_words, tracker_summary
 from nsss_analysis.diagnostics.units import is_missing
 from nsss_analysis.intake.reasons import reason_in_words as quarantine_reason
 from nsss_analysis.io import Tables
@@ -44,7 +45,7 @@ from nsss_analysis.reference.vocab import (
     load_reference,
     normalise_key,
 )
-from nsss_analysis.report import figures, narrative, progress
+from nsss_analysis.report import claims, figures, narrative, progress
 from nsss_analysis.report import first_screen as screen
 from nsss_analysis.report.action_plan import distinct_rows
 from nsss_analysis.report.display import MISSING, escape, figure
@@ -170,11 +171,15 @@ def level_counts(scores: pd.DataFrame) -> dict[str, int]:
     return {lv: int(counts[lv]) for lv in reversed(LEVELS) if lv in counts.index}
 
 
-def _digits(value: object) -> str:
-    """A number or date in the current language's digits (English: as written)."""
+def _digits(value: object, **meta: object) -> str:
+    """A number or date in the current language's digits (English: as written); a
+    whole number is a claim of the page's ledger."""
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return ""
-    return localise_digits(str(value), current().language)
+    text = localise_digits(str(value), current().language)
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return str(claims.figure(int(value), str(meta.pop("unit", "count")), text, **({"where": "cards"} | meta)))
+    return text
 
 
 def _word(value: object) -> object:
@@ -300,20 +305,25 @@ def _small_table(header: Sequence[str], rows: Iterable[Sequence[object]], numeri
             f"<tbody>{body}</tbody></table></div>")
 
 
-def _number(value: object, digits: int = 0) -> str:
+def _number(value: object, digits: int = 0, unit: str = "number", **meta: object) -> str:
     if is_missing(value):
         return ""
     # one rounding (half away from zero) in every language, so both pages print the same
     # figure; Bangla digits and lakh grouping: ৬,৪১,০০০
-    return number(float(value), current().language, digits)
+    text = number(float(value), current().language, digits)
+    return str(claims.figure(float(value), unit, text, **({"where": "cards"} | meta)))
 
 
 def _share(women: object, total: object) -> str:
     if is_missing(women) or is_missing(total) or float(total) <= 0:
         return ""
+    of = {"numerator": women, "denominator": total, "n": total, "where": "cards.women_share"}
     if float(total) < SMALL_N:
-        return _("{women} of {total}").format(women=_digits(int(women)), total=_digits(int(total)))
-    return _digits(f"{float(women) / float(total) * 100:.1f}%")
+        text = _("{women} of {total}").format(women=localise_digits(str(int(women)), current().language),
+                                              total=localise_digits(str(int(total)), current().language))
+        return str(claims.figure(int(women), "count", text, **of))
+    share = float(women) / float(total)
+    return str(claims.figure(share, "percent", localise_digits(f"{share * 100:.1f}%", current().language), **of))
 
 
 def _same_programme(df: pd.DataFrame | None, code: str, programme: str) -> pd.DataFrame:
@@ -598,8 +608,14 @@ def tracker_html(tracker: pd.DataFrame) -> str:
 
 
 def tracker_section(tables: Tables):
-    """The submission tracker, for a notebook cell."""
-    return _display(tracker_html(tracker_of(tables)))
+    """The submission tracker, for a notebook cell. Its count of files sent is a claim
+    whose sources are the files, so the lineage rule sees a file counted twice."""
+    tracker = tracker_of(tables)
+    if tracker is not None and len(tracker):
+        sent = tracker[tracker["status"] == SUBMITTED]
+        claims.figure(len(sent), "files", number(len(sent), current().language), sources=sent["source_file"],
+                      where="cards.tracker")
+    return _display(tracker_html(tracker))
 
 
 # --- cluster reports -------------------------------------------------------------------

@@ -124,11 +124,12 @@ class Claim:
         return format(self.text, spec)
 
     def stable_id(self) -> str:
-        """A short id from what the claim says (not how it is written), so an English
-        page and its Bangla twin give the same figure the same id, run after run."""
+        """A short id from what the claim says (not how it is written, nor by which
+        printer: a table's column header is in the page's language), so an English page
+        and its Bangla twin give the same figure the same id, run after run."""
         basis = {k: getattr(self, k) for k in (
             "unit", "numerator", "denominator", "n", "low", "high", "method", "fiscal_year", "round",
-            "programmes", "block", "role", "versus", "sources", "where")}
+            "programmes", "block", "role", "versus", "sources")}
         value = self.value
         basis["value"] = round(value, 9) if isinstance(value, float) else value
         for k in ("low", "high", "numerator", "denominator"):

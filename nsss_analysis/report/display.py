@@ -50,6 +50,7 @@ _STYLE = {
     "figure": "margin:0.8em 0 1.4em 0",
     "caption": "font-style:italic;margin-top:0.3em",
     "img": "max-width:100%;height:auto",
+    "frame": "max-width:100%;overflow-x:auto",
     "synthetic": "color:#B2182B;font-weight:bold;margin:0.2em 0 0.6em 0",
 }
 
@@ -212,35 +213,77 @@ def table(df: pd.DataFrame, columns=None, digits=1, caption=None, max_rows=None)
     return _html(table_html(df, columns, digits, caption, max_rows))
 
 
+#: The smallest type a figure prints, in points: smaller text is raised to it when the
+#: figure is saved (:func:`figure_png`).
+MIN_TEXT_PT = 8.0
+#: The smallest figure text a reader gets, in CSS pixels: each image is given the least
+#: width that keeps its smallest text this large (:func:`figure_html`); on a narrow
+#: phone the figure then scrolls sideways in its frame rather than shrinking.
+MIN_TEXT_CSS_PX = 11.0
+
+
+def raise_small_text(fig) -> float:
+    """Raise every visible text below :data:`MIN_TEXT_PT` to it; the smallest size left."""
+    from matplotlib.text import Text
+
+    sizes = []
+    for text in fig.findobj(Text):
+        if not (text.get_visible() and text.get_text().strip()):
+            continue
+        if text.get_fontsize() < MIN_TEXT_PT:
+            text.set_fontsize(MIN_TEXT_PT)
+        sizes.append(float(text.get_fontsize()))
+    return min(sizes, default=MIN_TEXT_PT)
+
+
 def figure_png(fig) -> bytes:
     """PNG bytes of a Matplotlib figure, without metadata that changes between runs, in
-    the current language's fonts; a character no font has raises a ``MissingGlyphWarning``."""
+    the current language's fonts; a character no font has raises a ``MissingGlyphWarning``.
+
+    No text is smaller than :data:`MIN_TEXT_PT`; the image is cut tight around what is
+    drawn, so the synthetic mark under the figure's frame is kept (never over the plot).
+    """
+    raise_small_text(fig)
     buf = io.BytesIO()
     with mpl.rc_context(fonts.figure_rc(current().language)), fonts.missing_glyphs() as missing:
-        fig.savefig(buf, format="png", dpi=FIGURE_DPI, metadata={"Software": None})
+        fig.savefig(buf, format="png", dpi=FIGURE_DPI, metadata={"Software": None},
+                    bbox_inches="tight", pad_inches=0.08)
     fonts.warn_missing_glyphs(missing, fig.get_suptitle())
     return buf.getvalue()
+
+
+def png_width(png: bytes) -> int:
+    """The pixel width of a PNG (its IHDR chunk)."""
+    return int.from_bytes(png[16:20], "big")
 
 
 def figure_html(fig, reading: str | None = None) -> str:
     """The figure as an embedded PNG (readable offline) with its one-line reading.
 
-    The reading is also the image's ``alt`` text, for screen readers. The figure is
-    closed afterwards, so a warm kernel does not accumulate figures.
+    The reading is also the image's ``alt`` text, for screen readers. The image is at
+    least as wide as keeps its smallest text at :data:`MIN_TEXT_CSS_PX` (its frame
+    scrolls sideways on a narrower screen); ``data-min-text-px`` is that text's height in
+    the PNG's own pixels, for the browser test. The figure is closed afterwards, so a
+    warm kernel does not accumulate figures.
     """
     import matplotlib.pyplot as plt
 
     if fig is None:
         return paragraph_html(reading) if reading else ""
     title = fig.get_suptitle()
-    data = base64.b64encode(figure_png(fig)).decode("ascii")
+    smallest = raise_small_text(fig)
+    png = figure_png(fig)
+    data = base64.b64encode(png).decode("ascii")
     plt.close(fig)
+    text_px = smallest * FIGURE_DPI / 72
+    least = math.ceil(MIN_TEXT_CSS_PX * png_width(png) / text_px)
     stop = "। " if current().language == "bn" else ". "  # the dari ends a Bangla sentence
     alt = escape(f"{title}{stop}{reading}" if reading else title)
     caption = f'<figcaption style="{_STYLE["caption"]}">{escape(reading)}</figcaption>' if reading else ""
     return (
-        f'<figure style="{_STYLE["figure"]}">'
-        f'<img src="data:image/png;base64,{data}" alt="{alt}" style="{_STYLE["img"]}">'
+        f'<figure style="{_STYLE["figure"]}"><div class="nsss-figure-frame" style="{_STYLE["frame"]}">'
+        f'<img src="data:image/png;base64,{data}" alt="{alt}" data-min-text-px="{text_px:.2f}" '
+        f'style="{_STYLE["img"]};min-width:{least}px"></div>'
         f"{caption}</figure>"
     )
 

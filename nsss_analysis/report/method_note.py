@@ -182,6 +182,11 @@ def method_note(language: str | None = None) -> str:
           "equality policy marker (0/1/2) and the IASC Gender with Age Marker (a code from fixed questions); "
           "nothing here is a ranking of ministries."),
         "",
+        _("Every figure of this report is recorded, with the count, interval, fiscal year, round and "
+          "programmes behind it, in a claims file beside the report ({file}), checked against the rules "
+          "below; {command} shows where a figure comes from.").format(
+            file="`<name>.claims.json`", command='`nsss explain <name> "58%"`'),
+        "",
         "### " + _("Programme scores"),
         _("Each answer counts {weights}. `not_applicable` and `unknown` leave the item out of the mean "
           "(they are not counted as no); `unknown` counts against completeness.").format(weights=weights),

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 
+from nsss_analysis.diagnostics.intervals import wilson_interval
 from nsss_analysis.diagnostics.rubric import COMPARISON_MIN_N, SMALL_N
 from nsss_analysis.diagnostics.selections import (
     channel_shares,
@@ -609,6 +610,12 @@ def levels_by_unit_reading(level_shares, scope: str = "ministry") -> str:
     share = count_share(k, n, low, high, SMALL_N, "programmes")
     if not n_units:
         return _("Across government {share} are gender-specific or gender-transformative.").format(share=share)
+    if not none:  # never "in 0 of 5 clusters none is"
+        text = (_("Across government {share} are gender-specific or gender-transformative; every ministry "
+                  "and division has at least one.") if scope == "ministry" else
+                _("Across government {share} are gender-specific or gender-transformative; every cluster has "
+                  "at least one."))
+        return text.format(share=share)
     text = (_("Across government {share} are gender-specific or gender-transformative; in {k} of {n} "
               "ministries and divisions none is.") if scope == "ministry" else
             _("Across government {share} are gender-specific or gender-transformative; in {k} of {n} "
@@ -632,16 +639,21 @@ def mean_score_reading(mean_score, scope: str = "ministry") -> str:
     enough = units[(units["n"] >= COMPARISON_MIN_N)].dropna(subset=["ci_low", "ci_high"])
     above = int((enough["ci_low"] > row["ci_high"]).sum()) if row["n"] >= COMPARISON_MIN_N else 0
     below = int((enough["ci_high"] < row["ci_low"]).sum()) if row["n"] >= COMPARISON_MIN_N else 0
+    few = len(units) - len(enough)
+    parts = dict(
+        above=ngettext("{n} lies above it", "{n} lie above it", above).format(n=_int(above)),
+        below=ngettext("{n} below it", "{n} below it", below).format(n=_int(below)),
+        few=(ngettext("{n} ministry has too few programmes to compare",
+                      "{n} ministries have too few programmes to compare", few) if scope == "ministry" else
+             ngettext("{n} cluster has too few programmes to compare",
+                      "{n} clusters have too few programmes to compare", few)).format(n=_int(few)))
     text = (_("The national mean gender inclusion score is {mean} of 100{interval} over {programmes}; of the "
-              "{k} ministries with at least {min_n} scored programmes, {above} lie above it and {below} below "
-              "it (95% intervals apart), the others show no clear difference; {few} ministries have too few "
-              "programmes to compare.") if scope == "ministry" else
+              "{k} ministries with at least {min_n} scored programmes, {above} and {below} (95% intervals "
+              "apart), the others show no clear difference; {few}.") if scope == "ministry" else
             _("The national mean gender inclusion score is {mean} of 100{interval} over {programmes}; of the "
-              "{k} clusters with at least {min_n} scored programmes, {above} lie above it and {below} below "
-              "it (95% intervals apart), the others show no clear difference; {few} clusters have too few "
-              "programmes to compare."))
-    return text.format(**values, k=_int(len(enough)), min_n=_int(COMPARISON_MIN_N), above=_int(above),
-                       below=_int(below), few=_int(len(units) - len(enough)))
+              "{k} clusters with at least {min_n} scored programmes, {above} and {below} (95% intervals "
+              "apart), the others show no clear difference; {few}."))
+    return text.format(**values, **parts, k=_int(len(enough)), min_n=_int(COMPARISON_MIN_N))
 
 
 def budget_share_reading(budget_gender_share) -> str:
@@ -916,10 +928,17 @@ def _range_sentence(rows, category: str, share: str = "women_share") -> str | No
     low, high = big.loc[big[share].idxmin()], big.loc[big[share].idxmax()]
     if low[category] == high[category]:
         return None
-    return _("women's share is lowest in the {low} band ({low_share} of {low_total}) and highest in the "
+    text = _("women's share is lowest in the {low} band ({low_share} of {low_total}) and highest in the "
              "{high} band ({high_share} of {high_total})").format(
-        low=_band(low[category]), low_share=percent(low[share]), low_total=_count(low["total"]),
-        high=_band(high[category]), high_share=percent(high[share]), high_total=_count(high["total"]))
+        low=_band(low[category]), low_share=percent(low[share], denominator=low["total"]),
+        low_total=_count(low["total"]), high=_band(high[category]),
+        high_share=percent(high[share], denominator=high["total"]), high_total=_count(high["total"]))
+    # Naming a lowest and a highest is a stated difference: a claim the comparisons rule checks.
+    (lo_low, lo_high), (hi_low, hi_high) = (wilson_interval(round(float(r[share]) * int(r["total"])), int(r["total"]))
+                                            for r in (low, high))
+    return str(claims.figure(None, "difference", text, n=int(low["total"]), low=lo_low, high=lo_high,
+                             versus=(None, int(high["total"]), hi_low, hi_high), method="wilson",
+                             where="narrative.range"))
 
 
 def age_band_reading(by_age) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -47,14 +47,16 @@ class Violation:
     claim_id: str
     text: str
     message: str
+    where: str | None = None  # the printer that made the claim
 
     def line(self, page: str = "") -> str:
         where = f"{page}: " if page else ""
-        return f"{where}rule {self.rule}: {self.text!r} [{self.claim_id}] {self.message}"
+        by = f" ({self.where})" if self.where else ""
+        return f"{where}rule {self.rule}: {self.text!r} [{self.claim_id}]{by} {self.message}"
 
 
 def _v(rule: str, claim: Claim, message: str) -> Violation:
-    return Violation(rule, claim.id, claim.text, message)
+    return Violation(rule, claim.id, claim.text, message, claim.where)
 
 
 # --- one function per rule ---------------------------------------------------------------
@@ -62,7 +64,7 @@ def _v(rule: str, claim: Claim, message: str) -> Violation:
 
 def counted_once(claims: Sequence[Claim]) -> list[Violation]:
     """No programme twice in one claim; a comparator (the national figure beside a
-    unit's) from the same round as the unit's figure in its block."""
+    unit's) that names its round names one of the unit's rounds in its block."""
     out = []
     for c in claims:
         seen, twice = set(), set()
@@ -77,8 +79,8 @@ def counted_once(claims: Sequence[Claim]) -> list[Violation]:
     for block in by_block.values():
         rounds = {c.round for c in block if c.role == "unit" and c.round}
         for c in block:
-            if c.role == "comparator" and rounds and c.round not in rounds:
-                out.append(_v("counted_once", c, f"comparator from round {c.round or 'all rounds'}, "
+            if c.role == "comparator" and rounds and c.round and c.round not in rounds:
+                out.append(_v("counted_once", c, f"comparator from round {c.round}, "
                                                   f"the unit's is {', '.join(sorted(rounds))}"))
     return out
 
@@ -92,14 +94,14 @@ def one_year_one_round(claims: Sequence[Claim]) -> list[Violation]:
         if c.block and c.block.startswith(HEADLINE_PREFIX):
             by_block[c.block].append(c)
     for name, block in by_block.items():
-        years = sorted({c.fiscal_year for c in block if c.fiscal_year})
-        rounds = sorted({c.round for c in block if c.round})
-        if len(years) > 1:
-            first = next(c for c in block if c.fiscal_year == years[1])
-            out.append(_v("one_year_one_round", first, f"block {name} mixes fiscal years {', '.join(years)}"))
-        if len(rounds) > 1:
-            first = next(c for c in block if c.round == rounds[1])
-            out.append(_v("one_year_one_round", first, f"block {name} mixes rounds {', '.join(rounds)}"))
+        for field in ("fiscal_year", "round"):
+            values = Counter(getattr(c, field) for c in block if getattr(c, field))
+            if len(values) < 2:
+                continue
+            main = values.most_common(1)[0][0]  # the block's own year or round
+            words = field.replace("_", " ")
+            out += [_v("one_year_one_round", c, f"{words} {getattr(c, field)} in block {name}, whose {words} is {main}")
+                    for c in block if getattr(c, field) and getattr(c, field) != main]
     for c in claims:
         if c.unit in ("round", "fiscal_year") and c.denominator is not None and c.numerator is not None \
                 and c.numerator != c.denominator:
@@ -110,10 +112,14 @@ def one_year_one_round(claims: Sequence[Claim]) -> list[Violation]:
 
 def small_denominators(claims: Sequence[Claim]) -> list[Violation]:
     """A share whose denominator is under 5 is a count, not a percentage (text, tables
-    and chart labels)."""
+    and chart labels); a chart draws no mean or interval for fewer than 5."""
     out = []
     for c in claims:
-        if c.unit != "percent":
+        drawn_estimate = (c.where or "").startswith("figure") and (c.unit == "mean" or c.low is not None)
+        if drawn_estimate and c.n is not None and c.n < MIN_PERCENT_N:
+            out.append(_v("small_denominators", c, f"a mean or interval drawn for n = {c.n}: draw the values"))
+            continue
+        if c.unit != "percent" or not c.text:
             continue
         base = c.denominator if c.denominator is not None else c.n
         if base is not None and base < MIN_PERCENT_N:

@@ -13,9 +13,9 @@ from nsss_analysis.diagnostics.rubric import SMALL_N
 from nsss_analysis.mis import coverage as mis_coverage
 from nsss_analysis.reference.glossary import ANSWER_NAMES, CLUSTER_NAMES, ITEM_NAMES, LEVEL_NAMES
 from nsss_analysis.reference.i18n import N_, _, current, ngettext
-from nsss_analysis.reference.numbers import fiscal_year, localise_digits, number
+from nsss_analysis.reference.numbers import fiscal_year, localise_digits
 from nsss_analysis.reference.vocab import LEVELS
-from nsss_analysis.report import figures, narrative
+from nsss_analysis.report import claims, figures, narrative
 from nsss_analysis.report.display import MISSING, bullets, figure, heading, paragraph, table
 from nsss_analysis.report.figures.national import term_words
 from nsss_analysis.report.labels import label
@@ -109,10 +109,9 @@ def recommendations_table(recs: pd.DataFrame, top: int = RECOMMENDATIONS_SHOWN):
     )
     caption = None
     if len(shown) < len(recs):
-        lang = current().language
         caption = _("The first {top} of {total} actions, and every action on missing sex-disaggregated data or "
                     "gender indicators; every action is in the programme cards above and in the action-plan "
-                    "workbook.").format(top=number(top, lang), total=number(len(recs), lang))
+                    "workbook.").format(top=claims.count(top, where='sections'), total=claims.count(len(recs), where='sections'))
     return table(shown, headers(RECOMMENDATION_COLUMNS), digits={"budget_crore": 0}, caption=caption)
 
 
@@ -139,10 +138,10 @@ def model_section(result) -> list:
         return out
     odds_ratio = "odds_ratio" in result.coefficients.columns
     language = current().language
-    title = _("Model: {name}, n={n}").format(name=_(result.name), n=number(result.n, language))
+    title = _("Model: {name}, n={n}").format(name=_(result.name), n=claims.count(result.n, where='sections.model'))
     out.append(figure(figures.model_coefficients(result.coefficients, title, odds_ratio=odds_ratio),
                       ngettext("Fitted on {n} programme.", "Fitted on {n} programmes.", result.n).format(
-                          n=number(result.n, language))))
+                          n=claims.count(result.n, where='sections.model'))))
     columns = {column: words for column, words in MODEL_COLUMNS.items()
                if odds_ratio or not column.startswith("odds_ratio")}
     coefficients = (result.coefficients if language == "en" else
@@ -308,14 +307,13 @@ def ministry_details(tables, summary: dict, headline: dict) -> list:
     """
     n = int(headline.get("n_programmes") or 0)
     if n < SMALL_N:
-        lang = current().language
         return [paragraph(ngettext(
             "With {n} programme (fewer than {small_n}), this report is the programme cards and the action plan "
             "above: each card gives the programme's answers, level, money, beneficiaries, coverage by sex and "
             "actions.",
             "With {n} programmes (fewer than {small_n}), this report is the programme cards and the action plan "
             "above: each card gives the programme's answers, level, money, beneficiaries, coverage by sex and "
-            "actions.", n).format(n=number(n, lang), small_n=number(SMALL_N, lang)))]
+            "actions.", n).format(n=claims.count(n, where='sections'), small_n=claims.count(SMALL_N, where='sections')))]
 
     def section(key: str, *items) -> list:
         title, intro = DETAIL_HEADINGS[key]

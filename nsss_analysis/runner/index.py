@@ -21,7 +21,7 @@ from nsss_analysis.reference.i18n import LANGUAGES, N_, SOURCE_LANGUAGE, _, tran
 from nsss_analysis.reference.i18n import language as in_language
 from nsss_analysis.reference.names import display_name
 from nsss_analysis.reference.vocab import load_reference
-from nsss_analysis.report import narrative
+from nsss_analysis.report import claims, narrative, rules
 from nsss_analysis.runner.html import AUTONYMS, TEMPLATES_DIR
 from nsss_analysis.runner.manifest import INDEX_FILE
 from nsss_analysis.runner.outputs import RETURNS_FILE, TRACKER_FILE
@@ -135,10 +135,20 @@ def write_index(out: Path, manifest: dict) -> Path:
     returns = _returns(out)
     for language in languages:
         others = {code: index_file(code) for code in languages if code != language}
-        with in_language(language):
+        with in_language(language), claims.page(index_file(language), language) as ledger:
             page = _index_page(on_disk, language, others, synthetic, tracker, returns)
         write_text_atomic(out / index_file(language), page)
+        _write_index_claims(out / index_file(language), ledger)
     return out / INDEX_FILE
+
+
+def _write_index_claims(page: Path, ledger: claims.Ledger) -> None:
+    """``index.claims.json`` beside the index (each cell's figures, the rules they passed);
+    a broken rule fails in strict mode and is one warning line otherwise."""
+    violations = rules.check(ledger.claims)
+    rules.verdicts(ledger, violations)
+    write_text_atomic(page.with_name(page.name.removesuffix(".html") + ".claims.json"), ledger.to_json())
+    rules.enforce(violations, page=page.name)
 
 
 def _index_page(on_disk: dict, language: str, others: dict[str, str], synthetic: bool,
@@ -155,7 +165,7 @@ def _index_page(on_disk: dict, language: str, others: dict[str, str], synthetic:
         undefined=jinja2.StrictUndefined,
     )
     words = {key: t(message) for key, message in INDEX_WORDS.items()}
-    words["small_n"] = words["small_n"].format(n=numbers.number(SMALL_N, language))
+    words["small_n"] = words["small_n"].format(n=claims.count(SMALL_N, where="index"))
     words["none_yet"] = words["none_yet"].format(command="nsss reports")
     words["generated"] = words["generated"].format(when=numbers.localise_digits(now(), language),
                                                    program="nsss reports", version=__version__)
@@ -184,6 +194,9 @@ def _years(on_disk: dict, language: str) -> dict[str, dict]:
         year = base.split("/", 1)[0]
         group = years.setdefault(year, {"label": _year_label(year, language), "national": None, "ministries": [],
                                         "clusters": [], "small_n": False, "action_plan": None})
+        headline = entry.get("headline") or {}
+        with claims.scope(block=f"index:{key}", programmes=headline.get("programme_keys")):
+            figures = index_figures(entry.get("headline"), language)
         row = {
             "href": _href(entry["html"]),
             "translations": translations,
@@ -193,7 +206,7 @@ def _years(on_disk: dict, language: str) -> dict[str, dict]:
             "status": entry.get("status"),
             "error": entry.get("error"),
             "sentences": [_without_small_n(x) for x in entry.get("sentences") or []],
-            "figures": index_figures(entry.get("headline"), language),
+            "figures": figures,
         }
         group["small_n"] = group["small_n"] or any(
             SMALL_N_CAVEAT.search(x) for x in (entry.get("sentences") or [])[:1])
@@ -303,11 +316,11 @@ def index_figures(headline: dict | None, language: str = SOURCE_LANGUAGE) -> dic
         return {"programmes": dash, "gsot": dash, "budget": dash, "score": dash}
     t = translator(language)
 
-    def pct(x: float) -> str:  # rounded as the reports round, in both languages
-        return numbers.percent(x, language)
+    def pct(x: float, unit: str = "percent", **meta) -> str:  # rounded as the reports round, in both languages
+        return str(claims.figure(x, unit, numbers.percent(x, language), **({"where": "index"} | meta)))
 
-    def whole(x: float) -> str:
-        return numbers.number(x, language)
+    def whole(x: float, unit: str = "count", **meta) -> str:
+        return str(claims.figure(x, unit, numbers.number(x, language), **({"where": "index"} | meta)))
 
     n = headline.get("n_programmes")
     k = headline.get("n_gender_specific_or_transformative")
@@ -316,28 +329,34 @@ def index_figures(headline: dict | None, language: str = SOURCE_LANGUAGE) -> dic
     if _number(k) and _number(n):
         counts = {"k": whole(int(k)), "n": whole(int(n))}
         if _number(share) and int(n) >= SMALL_N:  # below 5 programmes: the count only
+            of = {"numerator": k, "denominator": n, "n": n}
             if _number(low) and _number(high):
-                gsot = t(GSOT_CELL_INTERVAL).format(**counts, share=pct(share), low=pct(low), high=pct(high))
+                gsot = t(GSOT_CELL_INTERVAL).format(
+                    **counts, share=pct(share, low=low, high=high, method="wilson", **of),
+                    low=pct(low, unit="interval", low=low, high=high, n=n), high=pct(high, unit="interval"))
             else:
-                gsot = t(GSOT_CELL_SHARE).format(**counts, share=pct(share))
+                gsot = t(GSOT_CELL_SHARE).format(**counts, share=pct(share, **of))
         else:
             gsot = t(GSOT_CELL).format(**counts)
     budget = dash
     if _number(headline.get("budget_share")):
-        budget = pct(headline["budget_share"])
+        budget = pct(headline["budget_share"], unit="money_share", fiscal_year=headline.get("fiscal_year"))
         if headline.get("fiscal_year"):
             budget = t(BUDGET_CELL_YEAR).format(
                 share=budget, fiscal_year=numbers.fiscal_year(headline["fiscal_year"], language))
     score = dash
     if _number(headline.get("mean_inclusion_score")) and _number(n) and int(n) >= SMALL_N:
-        mean = whole(headline["mean_inclusion_score"])
+        mean = whole(headline["mean_inclusion_score"], unit="mean", n=n)
         interval = _number(headline.get("mean_ci_low")) and _number(headline.get("mean_ci_high"))
         national = _number(headline.get("national_mean_inclusion_score"))
         parts = {"mean": mean}
         if interval:
-            parts |= {"low": whole(headline["mean_ci_low"]), "high": whole(headline["mean_ci_high"])}
+            parts |= {"low": whole(headline["mean_ci_low"], unit="interval", low=headline["mean_ci_low"],
+                                   high=headline["mean_ci_high"], n=n, method="t"),
+                      "high": whole(headline["mean_ci_high"], unit="interval")}
         if national:
-            parts["national"] = whole(headline["national_mean_inclusion_score"])
+            parts["national"] = whole(headline["national_mean_inclusion_score"], unit="mean", role="comparator",
+                                      n=headline.get("national_n"))
         template = {(True, True): SCORE_CELL_INTERVAL_NATIONAL, (True, False): SCORE_CELL_INTERVAL,
                     (False, True): SCORE_CELL_NATIONAL}.get((interval, national))
         score = t(template).format(**parts) if template else mean

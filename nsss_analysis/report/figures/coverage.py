@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
-from matplotlib.ticker import PercentFormatter
+from matplotlib.ticker import NullFormatter, PercentFormatter
 
 from nsss_analysis.diagnostics.intervals import binomial_limits
 from nsss_analysis.mis import coverage as mis_coverage
@@ -137,11 +137,15 @@ def coverage_by_district(by_district: pd.DataFrame) -> Figure:
             ax.annotate(f"{r['district']} ({_n_beneficiaries(int(r['total']))})", (r["total"], r["women_share"]),
                         fontsize=7, xytext=(3, 3), textcoords="offset points")
         ax.set_xscale("log")
+        ax.xaxis.set_minor_formatter(NullFormatter())  # 2x10^0, 3x10^0 ... ran together
         ax.set_title(_wrap(name, 45), fontsize=9)
         _share_axis(ax, "y")
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
-    _note(axes[0], _ci(N_("Solid: the programme's overall share; dashed: {confidence} limits; dotted: {outer} limits.")))
+    # Under the first panel's axis label: as a panel's left title it ran into the panel names
+    # (a long programme name wraps to two lines, and an axes' titles share one height).
+    note = _ci(N_("Solid: the programme's overall share; dashed: {confidence} limits; dotted: {outer} limits."))
+    axes[0].set_xlabel(xlabel + "\n" + _wrap(note, 60), fontsize=9)
     return _label(fig, axes, title, xlabel, ylabel)
 
 
@@ -207,7 +211,8 @@ def payment_channel_by_sex(channels: pd.DataFrame) -> Figure:
                                     .sort_values(["programme", "_s"], kind="stable")["_row"]))
     table = df.pivot_table(index="_row", columns="payment_channel", values="beneficiaries", aggfunc="sum",
                            fill_value=0).reindex(order_rows)
-    table = table.div(table.sum(axis=1).replace(0, np.nan), axis=0)
+    totals = table.sum(axis=1)
+    table = table.div(totals.replace(0, np.nan), axis=0)
     order = [c for c in ("mobile", "bank", "post office", "cash", "unknown") if c in table.columns]
     order += sorted(set(table.columns) - set(order))
     hatches = ["", "//", "..", "xx", "\\\\", "--"]
@@ -221,9 +226,10 @@ def payment_channel_by_sex(channels: pd.DataFrame) -> Figure:
                 label=_(CHANNEL_NAMES[channel]) if channel in CHANNEL_NAMES else str(channel).capitalize(),
                 height=0.75)
         ink = _ink(palette[k])
-        for yi, start, v in zip(y, left, vals, strict=True):
+        for yi, start, v, total in zip(y, left, vals, totals.to_numpy(), strict=True):
             if v >= 0.06:
-                ax.text(start + v / 2, yi, _pct(v), ha="center", va="center", fontsize=7.5, color=ink,
+                label = _pct(v, numerator=round(v * total), denominator=total, where="figure.payment_channel_by_sex")
+                ax.text(start + v / 2, yi, label, ha="center", va="center", fontsize=7.5, color=ink,
                         fontweight="bold")
         left = left + vals
     ax.set_yticks(y, list(table.index), fontsize=8)

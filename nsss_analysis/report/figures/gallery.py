@@ -26,7 +26,7 @@ from nsss_analysis.diagnostics.models import BUDGET_TERM
 from nsss_analysis.io import Tables
 from nsss_analysis.mis import coverage as mis_coverage
 from nsss_analysis.reference.i18n import current, set_language
-from nsss_analysis.report.display import figure_png
+from nsss_analysis.report.display import figure_png, raise_small_text
 from nsss_analysis.report.figures import coverage, national, programmes
 from nsss_analysis.report.figures.style import set_theme
 from nsss_analysis.report.fonts import MissingGlyphWarning
@@ -186,3 +186,41 @@ def gallery_html(drawn: dict[str, dict[str, Drawn]], languages: Iterable[str] = 
     return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<title>Figures in every language</title><style>{_PAGE_STYLE}</style></head><body>"
             f"<h1>Figures in every language</h1><table><tr>{head}</tr>{''.join(rows)}</table></body></html>")
+
+
+def text_boxes(fig: Figure) -> list[tuple[str, object]]:
+    """Every text a reader sees in the drawn figure, with its box in display pixels:
+    titles, labels, legends, annotations and the tick labels of the ticks drawn (a tick
+    outside the axis's range keeps a label that is never drawn)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    raise_small_text(fig)  # as the page saves it
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    ticks: set[int] = set()
+    drawn: set[int] = set()
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            every = [*axis.get_major_ticks(), *axis.get_minor_ticks()]
+            ticks |= {id(t.label1) for t in every} | {id(t.label2) for t in every}
+            drawn |= {id(t.label1) for t in axis._update_ticks()} | {id(t.label2) for t in axis._update_ticks()}
+    out = []
+    for text in fig.findobj(Text):
+        if not (text.get_visible() and text.get_text().strip()):
+            continue
+        if id(text) in ticks and id(text) not in drawn:
+            continue
+        out.append((text.get_text(), text.get_window_extent(renderer)))
+    return out
+
+
+def overlapping_texts(fig: Figure, tolerance: float = 1.0) -> list[tuple[str, str]]:
+    """Pairs of texts whose boxes intersect by more than ``tolerance`` pixels each way."""
+    boxes = text_boxes(fig)
+    pairs = []
+    for i, (text_a, a) in enumerate(boxes):
+        for text_b, b in boxes[i + 1:]:
+            if min(a.x1, b.x1) - max(a.x0, b.x0) > tolerance and min(a.y1, b.y1) - max(a.y0, b.y0) > tolerance:
+                pairs.append((text_a, text_b))
+    return pairs

@@ -41,7 +41,9 @@ from nsss_analysis.report.figures.style import (
     _share_axis,
     _unit_name,
     _wrap,
+    drawn,
     no_data,
+    repel_labels,
 )
 from nsss_analysis.report.labels import label
 
@@ -113,8 +115,9 @@ def levels_by_unit(level_shares: pd.DataFrame, scope: str = "ministry") -> Figur
     ax.set_yticks(y, [_wrap(_unit_name(u), 45) for u in shares.index], fontsize=8.5)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_xlim(0, 1)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.06 - 0.5 / max(len(shares), 4)), ncols=3, fontsize=8.5,
-              frameon=False, title=_("Level"))
+    # Below the axis label, placed by the layout (anchored under the axes it ran into the label)
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=3, fontsize=8.5,
+               frameon=False, title=_("Level"))
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     return _label(fig, ax, title, xlabel, ylabel)
@@ -155,17 +158,22 @@ def mean_score_by_unit(
         ax.axvline(float(nat["mean"]), color="#333333", linestyle="--", linewidth=1.2,
                    label=_("{nation} {mean} (band: {confidence} interval)").format(
                        confidence=_level(CONFIDENCE), nation=_unit_name(nat["unit"]) if "unit" in nat else _("Bangladesh"),
-                       mean=_num(float(nat["mean"]))))
+                       mean=_num(float(nat["mean"]), unit="mean", role="comparator", n=nat.get("n"),
+                                 low=nat.get("ci_low"), high=nat.get("ci_high"), method="t",
+                                 where="figure.mean_score_by_unit")))
     ax.errorbar(mean, y, xerr=_err(mean, lo, hi), fmt="none",
                 ecolor=colour, capsize=3, elinewidth=1.4)
+    for m, low, high, n in zip(mean, lo, hi, df["n"], strict=True):  # what is drawn, for the chart rules
+        drawn(m, "mean", n=n, low=None if np.isnan(low) else low, high=None if np.isnan(high) else high,
+              method="t", where="figure.mean_score_by_unit")
     ax.scatter(mean[~small], y[~small], marker="o", s=40, color=colour, zorder=3, label=_("mean"))
     ax.scatter(mean[small], y[small], marker="o", s=40, facecolor="white", edgecolor=colour, zorder=3,
                label=_("mean, small n (< {n} programmes)").format(n=_int(SMALL_N)))
     labels = [_wrap(f"{_unit_name(u)} ({_n_programmes(n)})", 50) for u, n in zip(df["unit"], df["n"], strict=True)]
     ax.set_yticks(y, labels, fontsize=8.5)
     ax.set_xlim(0, 100)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.06 - 0.5 / max(len(df), 4)), ncols=3, fontsize=8.5,
-              frameon=False)
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=3, fontsize=8.5,
+               frameon=False)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     return _label(fig, ax, title, xlabel, ylabel)
@@ -202,13 +210,21 @@ def share_by_unit(
         lo, hi = df["ci_low"].astype(float).to_numpy(), df["ci_high"].astype(float).to_numpy()
         ax.errorbar(share, y, xerr=_err(share, lo, hi), fmt="none",
                     ecolor="#222222", capsize=3)
+        n_drawn = df["n"] if "n" in df.columns else [None] * len(df)
+        for value, low, high, n in zip(share, lo, hi, n_drawn, strict=True):  # what is drawn, for the chart rules
+            if not (np.isnan(low) or np.isnan(high)):
+                drawn(value, "percent", n=n, low=low, high=high, method="wilson", where="figure.share_by_unit")
     for yi, s in zip(y, share, strict=True):
         if np.isnan(s):
             ax.text(0.01, yi, _("no data"), va="center", fontsize=8, style="italic")
     if not _empty(national, "share") and not is_missing(national.iloc[0]["share"]):
         nat = float(national.iloc[0]["share"])
         nation = _unit_name(national.iloc[0]["unit"]) if "unit" in national.columns else _("Bangladesh")
-        ax.axvline(nat, color="#333333", linestyle="--", linewidth=1.2, label=f"{nation} {_pct(nat)}")
+        row = national.iloc[0]
+        of = ({"unit": "percent", "n": row["n"], "denominator": row["n"]} if "n" in national.columns
+              else {"unit": "money_share", "n": row.get("n_programmes_with_budget")})
+        label = _pct(nat, role="comparator", where="figure.share_by_unit", **of)
+        ax.axvline(nat, color="#333333", linestyle="--", linewidth=1.2, label=f"{nation} {label}")
         ax.legend(loc="lower right", fontsize=8.5)
     n_col = next((c for c in ("n", "n_programmes_with_budget") if c in df.columns), None)
     labels = [
@@ -319,13 +335,15 @@ def trend_by_round(pairs: pd.DataFrame | None) -> Figure:
     rows = pairs.dropna(subset=["score_before", "score_after"])
     if not len(rows):
         return no_data(title, xlabel, ylabel, _("No paired programme has a score in both rounds."))
-    fig, ax = _figure(8.5, 1.8 + 0.28 * len(rows))
+    lines = sum(_wrap(_programme_name(p), 45).count("\n") + 1 for p in rows["programme"])
+    fig, ax = _figure(8.5, 1.8 + 0.2 * lines)  # room for every end label, one above the other
     palette = sns.color_palette("colorblind", 3)
+    labels = []
     for r in rows.to_dict("records"):
         change = r["score_after"] - r["score_before"]
         colour = palette[2] if change > 0 else palette[1] if change < 0 else "#777777"
         ax.plot([0, 1], [r["score_before"], r["score_after"]], marker="o", color=colour, linewidth=1.2)
-        ax.text(1.03, r["score_after"], _wrap(_programme_name(r["programme"]), 45), fontsize=7, va="center")
+        labels.append((float(r["score_after"]), _wrap(_programme_name(r["programme"]), 45)))
     rounds_before = " / ".join(_digits(r) for r in sorted(set(rows["round_before"].astype(str))))
     rounds_after = " / ".join(_digits(r) for r in sorted(set(rows["round_after"].astype(str))))
     ax.set_xticks([0, 1], [_("earlier ({rounds})").format(rounds=rounds_before),
@@ -333,6 +351,7 @@ def trend_by_round(pairs: pd.DataFrame | None) -> Figure:
     ax.set_xlim(-0.2, 1.9)
     ax.set_ylim(0, 100)
     ax.set_ylabel(ylabel)
+    repel_labels(ax, labels, x_point=1.0, x_text=1.06)
     _note(ax, _("{n} programmes assessed in both rounds; green: score rose, orange: fell.").format(
         n=_int(len(rows))))
     return _label(fig, ax, title, xlabel, ylabel)

@@ -23,6 +23,8 @@ from nsss_analysis.reference.glossary import CLUSTER_NAMES
 from nsss_analysis.reference.i18n import N_, _, current, pgettext
 from nsss_analysis.reference.ministries import match_ministry
 from nsss_analysis.reference.vocab import load_reference, normalise_key
+from nsss_analysis.report import claims
+from nsss_analysis.report.display import MIN_TEXT_PT
 from nsss_analysis.report.fonts import figure_rc
 
 #: Seed for anything random in a plot (jitter, bootstrap); the 2019 workshop's date.
@@ -97,6 +99,9 @@ SEX_HATCHES = {"female": "", "male": "//", "hijra": ".."}
 #: The mark every figure carries when built from data marked synthetic (set by
 #: :func:`set_theme`, from the processed tables' ``synthetic`` column).
 SYNTHETIC_MARK = N_("Synthetic data: not an official assessment")
+#: The mark's artist id (tests find it by it).
+SYNTHETIC_MARK_ID = "nsss-synthetic-mark"
+
 _mark = {"text": ""}
 
 
@@ -150,7 +155,10 @@ def _label(fig: Figure, axes, title: str, xlabel: str, ylabel: str) -> Figure:
     width_chars = int(fig.get_figwidth() * 8.5)  # bold "large" title characters per inch
     fig.suptitle("\n".join(textwrap.wrap(title, width_chars)) or title)
     if _mark["text"]:
-        fig.text(0.995, 0.005, _(_mark["text"]), ha="right", va="bottom", fontsize=7, color="#B2182B")
+        # Below the figure's frame (the saved image grows to hold it: ``display.figure_png``
+        # saves with a tight box), so it never sits over a legend, a label or the plot.
+        fig.text(0.995, -0.01, _(_mark["text"]), ha="right", va="top", fontsize=MIN_TEXT_PT, color="#B2182B",
+                 gid=SYNTHETIC_MARK_ID)
     first = np.atleast_1d(axes)[0]
     first.set_xlabel(first.get_xlabel() or xlabel)
     first.set_ylabel(first.get_ylabel() or ylabel)
@@ -166,15 +174,27 @@ def _language() -> str:
     return current().language
 
 
-def _num(value: object, decimals: int = 0) -> str:
+def _num(value: object, decimals: int = 0, unit: str = "number", **meta: object) -> str:
     """A number as the figure's reader writes it (``1,234`` / ``১,২৩৪``), rounded as the
-    page's sentences and tables round it (:mod:`nsss_analysis.reference.numbers`)."""
-    return numbers.number(value, _language(), decimals)
+    page's sentences and tables round it (:mod:`nsss_analysis.reference.numbers`); a claim
+    of the page's ledger (``meta``: its fields)."""
+    meta.setdefault("where", "figure")
+    return str(claims.figure(value, unit, numbers.number(value, _language(), decimals), **meta))
 
 
-def _pct(share: object) -> str:
-    """A share 0-1 as a whole percentage (``46%`` / ``৪৬%``)."""
-    return numbers.percent(share, _language())
+def _pct(share: object, **meta: object) -> str:
+    """A share 0-1 as a whole percentage (``46%`` / ``৪৬%``), a claim of the page's
+    ledger: give its ``denominator`` (people or programmes) so the rules can check it."""
+    meta.setdefault("where", "figure")
+    unit = str(meta.pop("unit", "percent"))
+    return str(claims.figure(share, unit, numbers.percent(share, _language()), **meta))
+
+
+def drawn(value: object, unit: str, **meta: object) -> claims.Claim:
+    """A value drawn without a number printed (a mean and its interval, a bar): a claim
+    with no text, so the chart rules (no mean or interval for fewer than 5) see it."""
+    meta.setdefault("where", "figure")
+    return claims.figure(value, unit, "", **meta)
 
 
 #: The confidence of every interval drawn, and the outer limits of a funnel plot.
@@ -196,7 +216,10 @@ def _ci(message: str) -> str:
 
 def _fy(fiscal_year: object) -> str:
     """``FY 2024-25`` / ``অর্থবছর ২০২৪-২৫``."""
-    return _("FY {fiscal_year}").format(fiscal_year=numbers.fiscal_year(fiscal_year, _language()))
+    text = numbers.fiscal_year(fiscal_year, _language())
+    claims.figure(None if is_missing(fiscal_year) else str(fiscal_year), "fiscal_year", text,
+                  fiscal_year=fiscal_year, where="figure")
+    return _("FY {fiscal_year}").format(fiscal_year=text)
 
 
 def _digits(text: object) -> str:
@@ -206,7 +229,7 @@ def _digits(text: object) -> str:
 
 def _int(value: object) -> str:
     """A whole number without grouping (row numbers, small counts): ``12`` / ``১২``."""
-    return _digits(int(value))  # type: ignore[call-overload]
+    return str(claims.figure(int(value), "count", _digits(int(value)), where="figure"))  # type: ignore[call-overload]
 
 
 def _n_programmes(n: object) -> str:
@@ -310,6 +333,46 @@ def _note(ax, text: str) -> None:
     the caution never covers one (a ``supxlabel`` at the bottom did).
     """
     ax.set_title(text, fontsize=8.5, style="italic", loc="left", fontweight="normal")
+
+
+def repel_labels(ax, labels: list[tuple[float, str]], x_point: float, x_text: float,
+                 fontsize: float = MIN_TEXT_PT) -> None:
+    """Write ``labels`` (``(y, text)`` in data units) at ``x_text``, pushed apart
+    vertically so that no two overlap, each joined to its point at ``(x_point, y)`` by a
+    leader line when it had to move (a slope chart's end labels: three scores of 0 once
+    printed on one another).
+
+    The gap between two labels is their text heights over the axes' height, estimated
+    before layout from the figure's height (conservatively: the axes take at most 80%
+    of it); labels that do not fit in the axes' range run past its ends, never onto
+    each other.
+    """
+    if not labels:
+        return
+    low, high = ax.get_ylim()
+    axes_points = ax.figure.get_figheight() * 72 * 0.8
+    per_point = (high - low) / axes_points
+
+    def height(text: str) -> float:
+        return (text.count("\n") + 1) * fontsize * 1.3 * per_point
+
+    order = sorted(range(len(labels)), key=lambda i: labels[i][0])
+    placed = [labels[i][0] for i in order]
+    heights = [height(labels[i][1]) for i in order]
+    for k in range(1, len(placed)):  # push each label up clear of the one below it
+        placed[k] = max(placed[k], placed[k - 1] + (heights[k - 1] + heights[k]) / 2)
+    overflow = placed[-1] + heights[-1] / 2 - high
+    if overflow > 0:  # then shift all down as far as the bottom allows, keeping the gaps
+        room = placed[0] - heights[0] / 2 - low
+        shift = min(overflow, max(room, 0.0))
+        placed = [y - shift for y in placed]
+        for k in range(len(placed) - 2, -1, -1):  # and re-space downwards where needed
+            placed[k] = min(placed[k], placed[k + 1] - (heights[k] + heights[k + 1]) / 2)
+    for k, i in enumerate(order):
+        y, text = labels[i]
+        ax.text(x_text, placed[k], text, fontsize=fontsize, va="center", clip_on=False)
+        if abs(placed[k] - y) > 1e-9:
+            ax.plot([x_point, x_text - 0.01], [y, placed[k]], color="#999999", linewidth=0.6, clip_on=False)
 
 
 def _share_axis(ax, axis: str = "x") -> None:

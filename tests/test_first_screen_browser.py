@@ -1,0 +1,94 @@
+"""The first screen on a phone: Debian's Chromium (driven by Playwright) opens a
+ministry page, a small ministry's page and a cluster page in English and Bangla at
+412 x 915 CSS px, and the top of "What we ask of you" is within the first 900 px; no
+figure's smallest text renders below 11 CSS px (its text height in the PNG's pixels
+times the image's rendered width over its natural width); the page itself never
+scrolls sideways. Skipped when Chromium is not installed (`.ci/run` installs it)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from test_reports import bundled_processed
+
+from nsss_analysis import config
+from nsss_analysis.runner.request import ReportRequest
+from nsss_analysis.runner.run import run_reports
+
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)"),
+]
+
+#: A ministry with many programmes (stacked bar), a small one (a row per programme).
+MINISTRIES = ("MoSW", "FD")
+CLUSTER_PAGE = "cluster-social-allowance"
+
+MEASURE = """() => {
+  const ask = document.querySelector('.nsss-ask-heading');
+  const figures = [...document.querySelectorAll('img[data-min-text-px]')].map(img => ({
+      px: parseFloat(img.dataset.minTextPx), shown: img.getBoundingClientRect().width, natural: img.naturalWidth}));
+  return {ask: ask ? ask.getBoundingClientRect().top + window.scrollY : null, figures,
+          pageWidth: document.documentElement.scrollWidth};
+}"""
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory) -> dict[str, Path]:
+    base = tmp_path_factory.mktemp("phone")
+    processed = bundled_processed(base / "processed")
+    out = base / "reports"
+    request = ReportRequest(ministries=MINISTRIES, processed=processed, out=out, workers=2,
+                            force=True, progress=False, languages=("all",))
+    assert run_reports(request) == 0
+    found = {p.stem if p.parent.name != "bn" else f"bn/{p.stem}": p for p in out.rglob("*.html")
+             if p.name != "index.html" and not p.name.startswith("index.")}
+    # a cluster page: the cluster notebook executed and rendered as the runner does
+    import nbformat
+    import papermill
+
+    from nsss_analysis.runner.html import render_html
+    from nsss_analysis.runner.plan import CLUSTER_NOTEBOOK
+
+    for language in ("en", "bn"):
+        executed = base / f"cluster-{language}.ipynb"
+        papermill.execute_notebook(
+            str(config.NOTEBOOKS_DIR / CLUSTER_NOTEBOOK), str(executed), cwd=str(config.NOTEBOOKS_DIR),
+            parameters={"cluster": "Social Allowance", "processed_dir": str(processed), "slug": CLUSTER_PAGE,
+                        "language": language},
+            kernel_name="python3", progress_bar=False, log_output=False)
+        html, _ = render_html(nbformat.read(executed, as_version=4), "Social Allowance", language)
+        page = out / f"{language}-{CLUSTER_PAGE}.html"
+        page.write_text(html, encoding="utf-8")
+        found[f"{language}/{CLUSTER_PAGE}"] = page
+    return found
+
+
+def _open(page: Path) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            tab = browser.new_page(viewport={"width": 412, "height": 915})
+            tab.goto(page.as_uri())
+            tab.wait_for_load_state("load")
+            return tab.evaluate(MEASURE)
+        finally:
+            browser.close()
+
+
+def test_the_ask_is_on_the_first_screen_and_figures_read_at_412_px(pages):
+    wanted = [k for k in pages if any(k.split("/")[-1].startswith(m.lower() + "-") for m in MINISTRIES)]
+    assert len(wanted) == 2 * len(MINISTRIES), sorted(pages)  # both languages
+    wanted += [f"en/{CLUSTER_PAGE}", f"bn/{CLUSTER_PAGE}"]
+    for key in wanted:
+        seen = _open(pages[key])
+        assert seen["ask"] is not None and seen["ask"] <= 900, (key, seen["ask"])
+        assert seen["pageWidth"] <= 412, (key, seen["pageWidth"])
+        for fig in seen["figures"]:
+            assert fig["px"] * fig["shown"] / fig["natural"] >= 11 - 1e-6, (key, fig)
