@@ -209,8 +209,54 @@ def test_naming_a_lowest_and_highest_band_is_a_difference_the_rule_checks():
     close = pd.DataFrame({"age_band": ["18-35", "60+"], "women_share": [0.99, 1.0], "total": [404, 343]})
     apart = pd.DataFrame({"age_band": ["18-35", "60+"], "women_share": [0.30, 0.80], "total": [400, 300]})
     with claims.page() as ledger:
-        narrative._range_sentence(close, "age_band")
-    assert _rules_of(rules.comparisons(ledger.claims)) == {"comparisons"}  # 99% of 404 against 100% of 343
+        said = narrative._range_sentence(close, "age_band")
+    # 99% of 404 against 100% of 343: the intervals overlap, so no lowest or highest is named
+    assert said is None and rules.comparisons(ledger.claims) == []
     with claims.page() as ledger:
-        narrative._range_sentence(apart, "age_band")
-    assert rules.comparisons(ledger.claims) == []
+        said = narrative._range_sentence(apart, "age_band")
+    assert "lowest" in said and rules.comparisons(ledger.claims) == []
+    # the rule still catches a stated difference whose intervals overlap
+    with claims.page() as ledger:
+        claims.figure(None, "difference", "lowest in 18-35, highest in 60+", n=404, low=0.97, high=0.995,
+                      versus=(None, 343, 0.99, 1.0), method="wilson", where="test")
+    assert _rules_of(rules.comparisons(ledger.claims)) == {"comparisons"}
+
+
+def test_the_runner_fails_a_page_that_breaks_a_rule_in_strict_mode_and_logs_it_otherwise(tmp_path, monkeypatch):
+    from nsss_analysis.runner.claims_file import claims_path, collect_claims, staged_path
+
+    def stage() -> None:
+        with claims.page("2024-25/x") as ledger:
+            wording.percent(0.75, denominator=4)  # "75%" of 4 people
+        staged_path(tmp_path, "x").write_text(ledger.to_json(), encoding="utf-8")
+
+    stage()
+    monkeypatch.setenv(rules.STRICT_ENV, "strict")
+    error = collect_claims(tmp_path, "x", {"synthetic": None})
+    assert error and "small_denominators" in error and "\n" not in error
+    assert claims_path(tmp_path, "x").exists() and not staged_path(tmp_path, "x").exists()
+    stage()
+    monkeypatch.setenv(rules.STRICT_ENV, "")
+    warnings = []
+    monkeypatch.setattr("nsss_analysis.runner.claims_file.log.warning", lambda line: warnings.append(line))
+    assert collect_claims(tmp_path, "x", {"synthetic": None}) is None
+    assert len(warnings) == 1 and "small_denominators" in warnings[0]
+    written = claims.load(claims_path(tmp_path, "x"))
+    assert "small_denominators" not in written.claims[0].rules
+    assert "no claims ledger" in collect_claims(tmp_path, "missing", {})
+
+
+def test_only_templates_that_declare_claims_path_are_asked_for_a_ledger(tmp_path):
+    import nbformat
+
+    from nsss_analysis import config
+    from nsss_analysis.runner.claims_file import keeps_claims
+
+    for name in ("ministry_report", "national_overview", "cluster_report"):
+        assert keeps_claims(config.NOTEBOOKS_DIR / f"{name}.ipynb"), name
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell('fiscal_year = None\nlanguage = "en"')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell("print(1)")]
+    nbformat.write(nb, tmp_path / "plan.ipynb")
+    assert not keeps_claims(tmp_path / "plan.ipynb")  # e.g. a stand-in, or a page with no figures ledger

@@ -184,9 +184,10 @@ def test_budget_gender_share_counts_a_conflicting_programme_only_if_all_assessme
 
 
 def test_resolve_fiscal_year(money):
-    assert resolve_fiscal_year(money) == "2023-24"
-    assert resolve_fiscal_year(money, "MoSW") == "2023-24"
-    assert resolve_fiscal_year(money, "Social Welfare Ministry") == "2023-24"
+    # fewer than 5 programmes with a budget: no year qualifies as the budget year
+    assert resolve_fiscal_year(money) is None
+    assert resolve_fiscal_year(money, "MoSW") is None
+    assert resolve_fiscal_year(money, "Social Welfare Ministry", "2023-24") == "2023-24"
     assert resolve_fiscal_year(money, "MoWCA") is None
     assert resolve_fiscal_year(money, "MoSW", "2021-22") == "2021-22"
     assert resolve_fiscal_year(None) is None
@@ -351,7 +352,7 @@ def test_compare_with_national_sets_figures_side_by_side_without_ranking():
     assert not any("rank" in c for c in out.columns)
     assert out.loc["A", "national_share"] == 0.3 and out.loc["A", "national_ci_low"] == 0.25
     assert out.loc["A", "reading"].startswith("above the national figure")
-    assert out.loc["B", "intervals_overlap"] and out.loc["B", "reading"].startswith("no clear difference")
+    assert out.loc["B", "intervals_overlap"] and out.loc["B", "reading"].startswith("these data cannot tell")
     assert out.loc["C", "reading"].startswith("no interval")
     few = compare_with_national(table.assign(n=[4, 20, 20, 60]), "share").set_index("unit")
     assert few.loc["A", "reading"].startswith("fewer than 5") and not few.loc["A", "difference"]
@@ -384,7 +385,7 @@ def test_load_tables_and_ministry_summary(tmp_path, programmes, money):
     tables = load_tables(tmp_path)
     assert tables.quarantine is not None and len(tables.quarantine) == 0
 
-    summary = ministry_summary(tables, "Social Welfare Ministry")
+    summary = ministry_summary(tables, "Social Welfare Ministry", "2023-24")
     assert summary["about"].iloc[0].to_dict() == {
         "ministry": "Ministry of Social Welfare", "ministry_code": "MoSW", "fiscal_year": "2023-24",
         "n_programmes": 3}
@@ -399,7 +400,7 @@ def test_load_tables_and_ministry_summary(tmp_path, programmes, money):
     assert (summary["level_comparison"]["national_n"] == 4).all()
     assert all(isinstance(v, pd.DataFrame) for k, v in summary.items() if k not in ("trend", "synthetic"))
     assert summary["synthetic"] is False and not summary["trend"].ok
-    assert ministry_summary(tables, "mosw")["about"].equals(summary["about"])
+    assert ministry_summary(tables, "mosw", "2023-24")["about"].equals(summary["about"])
     with pytest.raises(NsssError, match="not in the register"):
         ministry_summary(tables, "Ministry of Magic")
     with pytest.raises(NsssError, match="no assessed programmes"):

@@ -76,8 +76,10 @@ def test_coverage_of_the_nominal_95_percent_intervals():
     for n in (5, 10, 20):
         assert measured["wilson"][n] >= 0.94, (n, measured)
         assert measured["t"][n] >= 0.92, (n, measured)
-        for kind in ("wilson", "t"):
+        assert measured["t_mass"][n] >= 0.90, (n, measured)  # mass at 0 and 100: below nominal, said
+        for kind in ("wilson", "t", "t_mass"):
             assert measured[kind][n] == pytest.approx(MEASURED_COVERAGE[kind][n], abs=0.001)
     note = method_note()
+    assert f"{MEASURED_COVERAGE['t_mass'][5]:.1%} at n = 5" in note
     assert f"{MEASURED_COVERAGE['wilson'][5]:.1%} at n = 5" in note
     assert f"{MEASURED_COVERAGE['t'][20]:.1%} at n = 20" in note

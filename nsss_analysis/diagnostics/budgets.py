@@ -89,22 +89,58 @@ def known_budgets(budgets: pd.DataFrame | None, column: str) -> pd.DataFrame:
     return _known(budgets, column)
 
 
+#: A page's budget year needs figures for at least this many programmes, and at least
+#: this share of the unit's programmes with any budget on record (docs/method.md).
+BUDGET_YEAR_MIN_PROGRAMMES = 5
+BUDGET_YEAR_MIN_SHARE = 0.5
+#: The fiscal year passed on when no year qualifies: it matches no budget row, so
+#: every budget figure of the page is empty and no share is given.
+NO_BUDGET_YEAR = "none"
+
+
+def budget_years(budgets: pd.DataFrame | None, ministry: str | None = None) -> pd.DataFrame:
+    """Per fiscal year, of the unit's programmes with a known (unflagged) budget:
+    ``fiscal_year``, ``n_programmes`` with a figure that year, ``n_with_budget`` (with
+    any budget on record), ``n_ministries`` that year and ``n_ministries_with_budget``,
+    ``budget_crore`` (the year's total) and ``qualifies`` (the budget-year rule)."""
+    b = _known(budgets, "budget_crore")
+    if ministry is not None:
+        b = b[b["ministry_code"] == resolve_ministry(ministry).code]
+    cols = ["fiscal_year", "n_programmes", "n_with_budget", "n_ministries", "n_ministries_with_budget",
+            "budget_crore", "qualifies"]
+    if not len(b):
+        return _frame([], cols, ints=cols[1:5], floats=("budget_crore",), bools=("qualifies",))
+    n_all = b[["ministry_code", "programme_key"]].drop_duplicates().shape[0]
+    m_all = b["ministry_code"].nunique()
+    records = []
+    for fy, rows in b.groupby("fiscal_year", sort=True):
+        n = rows[["ministry_code", "programme_key"]].drop_duplicates().shape[0]
+        m = rows["ministry_code"].nunique()
+        ok = n >= BUDGET_YEAR_MIN_PROGRAMMES and n >= BUDGET_YEAR_MIN_SHARE * n_all
+        if ministry is None:
+            ok = ok and m >= BUDGET_YEAR_MIN_SHARE * m_all
+        records.append({"fiscal_year": str(fy), "n_programmes": n, "n_with_budget": n_all, "n_ministries": m,
+                        "n_ministries_with_budget": m_all, "budget_crore": float(rows["budget_crore"].sum()),
+                        "qualifies": ok})
+    return _frame(records, cols, ints=cols[1:5], floats=("budget_crore",), bools=("qualifies",))
+
+
 def resolve_fiscal_year(
     budgets: pd.DataFrame | None,
     ministry: str | None = None,
     fiscal_year: str | None = None,
 ) -> str | None:
-    """The fiscal year a budget figure is for: ``fiscal_year`` when given, else the
-    latest year with a known budget (for ``ministry``, a name or code, when given);
-    ``None`` when there is none.
+    """The fiscal year a page's budget figures are for: ``fiscal_year`` when given,
+    else the latest year in which at least half of the unit's programmes with any
+    budget on record, and at least 5 of them, have a figure (nationally: and at least
+    half of the ministries that report budgets); ``None`` when no year qualifies (the
+    page then gives amounts per year and no share: see :func:`budget_years`).
     """
     if fiscal_year is not None:
         return str(fiscal_year)
-    b = _known(budgets, "budget_crore")
-    if ministry is not None:
-        code = resolve_ministry(ministry).code
-        b = b[b["ministry_code"] == code]
-    return str(b["fiscal_year"].max()) if len(b) else None
+    years = budget_years(budgets, ministry)
+    years = years[years["qualifies"]]
+    return str(years["fiscal_year"].max()) if len(years) else None
 
 
 def programme_budgets(budgets: pd.DataFrame | None, fiscal_year: str | None = None) -> pd.DataFrame:

@@ -7,8 +7,13 @@ diagnostics count a programme once per round (docs/method.md, "Honest statements
   programmes) count once;
 - of rows that disagree, the row of the later-received submission wins
   (``received_date``);
-- where neither is later (no date, or the same date), they count once, with the
-  answers they disagree on set to ``unknown``.
+- where the received dates tie or are unknown, a file or folder name that carries a
+  later date, or a revision word its twin lacks (``revised``, ``final``,
+  ``updated``, ``corrected``, ``v2``, ``(2)``), makes it the later one;
+- where nothing tells, the programme is **disputed** in that round: no row of it is
+  counted (a merge of two forms would make a score neither gives), both forms are
+  kept (:func:`disputed_forms`) for the card to show side by side, and the report
+  asks which form stands.
 
 :func:`counted_assessments` does this and returns, beside the counted rows, a
 resolution table naming every programme with more than one row and what was used;
@@ -19,6 +24,7 @@ figures are for); :func:`paired_rounds` pairs programmes across rounds for trend
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 
@@ -41,11 +47,14 @@ NOT_COMPARED = (*LINEAGE_COLUMNS, "ministry", "programme", "remarks", "received_
 RESOLUTION_COLUMNS = (
     "ministry", "ministry_code", "programme", "assessment_round", "n_rows", "rows",
     "resolution", "used", "set_unknown", "resolution_id", "resolution_values", "lineage",
+    "disputed",
 )
 #: How repeated rows of a programme in one round are counted (``resolution``).
 REPEATED = N_("the rows repeat each other cell for cell: counted once")
 LATER_USED = N_("the later-received submission ({date}) is used")
-MERGED = N_("neither submission is later: counted once, with the answers they disagree on set to unknown")
+NAME_LATER = N_("the file whose name is the later one ({file}: a later date or a revision word) is used")
+DISPUTED = N_("nothing tells which form is the later one (received date, date or revision word in the "
+              "file name): disputed, left out of every figure until the ministry says which form stands")
 #: Where a row is (``rows``, ``used``).
 ROW_OF_SHEET = N_("{file} sheet {sheet} row {row}")
 ROW_OF_FILE = N_("{file} row {row}")
@@ -118,7 +127,7 @@ def resolution_in_words(resolution: pd.DataFrame) -> pd.DataFrame:
         try:
             lineage = json.loads(r["lineage"])
             rows.append("; ".join(where_in_words(*x) for x in lineage["rows"]))
-            used.append(where_in_words(*lineage["used"]))
+            used.append(where_in_words(*lineage["used"]) if lineage.get("used") else "")
         except (ValueError, KeyError, TypeError):
             rows.append(r["rows"])
             used.append(r["used"])
@@ -140,6 +149,61 @@ def _date(row: dict) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+#: Words in a file or folder name that mark a revision of an earlier submission.
+REVISION_WORDS: tuple[str, ...] = ("revised", "final", "updated", "corrected")
+_WORD = r"(?<![a-z]){}(?![a-z])"
+_VERSION = re.compile(r"(?<![a-z0-9])v(\d{1,2})(?![0-9])|\((\d{1,2})\)")
+_ISO_DATE = re.compile(r"(?<!\d)(20\d\d)[-_. ]?(0[1-9]|1[0-2])[-_. ]?(0[1-9]|[12]\d|3[01])(?!\d)")
+_DMY_DATE = re.compile(r"(?<!\d)(0?[1-9]|[12]\d|3[01])[-_.](0?[1-9]|1[0-2])[-_.](20\d\d)(?!\d)")
+
+
+def name_date(name: str) -> str | None:
+    """The latest calendar date a file or folder name carries (``YYYY-MM-DD``,
+    ``YYYYMMDD``, ``DD-MM-YYYY`` and the like), as ``YYYY-MM-DD``; ``None`` when it
+    carries none (a fiscal year such as ``2023-24`` is not a date).
+
+    >>> name_date("MoSW/resubmitted 2024-03-05/form.xlsx"), name_date("MoSW 2023-24.xlsx")
+    ('2024-03-05', None)
+    """
+    text = str(name or "")
+    dates = [f"{y}-{m}-{d}" for y, m, d in _ISO_DATE.findall(text)]
+    dates += [f"{y}-{int(m):02d}-{int(d):02d}" for d, m, y in _DMY_DATE.findall(text)]
+    return max(dates) if dates else None
+
+
+def revision_marks(name: str) -> tuple[frozenset[str], int]:
+    """The revision words a file or folder name carries, and its version number
+    (``v2``, ``(2)``; 1 when none).
+
+    >>> revision_marks("DMRD programmes (final).csv")
+    (frozenset({'final'}), 1)
+    """
+    text = str(name or "").lower()
+    words = frozenset(w for w in REVISION_WORDS if re.search(_WORD.format(w), text))
+    versions = [int(a or b) for a, b in _VERSION.findall(text)]
+    return words, max(versions, default=1)
+
+
+def later_by_name(names: list[str]) -> int | None:
+    """The index of the name that is the later one, or ``None`` when nothing tells.
+
+    A name is the later one when every name carries a date and its date is the only
+    latest; else when it carries every revision word the others carry and a version
+    or a revision word more than each of them."""
+    dates = [name_date(n) for n in names]
+    if all(dates):
+        latest = max(dates)
+        if dates.count(latest) == 1:
+            return dates.index(latest)
+    marks = [revision_marks(n) for n in names]
+    winners = [
+        i for i, (words, version) in enumerate(marks)
+        if all(words >= w and (words > w or version > v)
+               for j, (w, v) in enumerate(marks) if j != i)
+    ]
+    return winners[0] if len(winners) == 1 else None
+
+
 def counted_assessments(assessments: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Each programme once per round: ``(counted rows, resolution table)``.
 
@@ -157,7 +221,6 @@ def counted_assessments(assessments: pd.DataFrame) -> tuple[pd.DataFrame, pd.Dat
     compared = [c for c in a.columns if c not in NOT_COMPARED]
     answer_columns = [c for c in (*ITEMS, *FOLLOWUPS) if c in a.columns]
     keep: list[int] = []
-    replaced: dict[int, dict[str, str]] = {}
     lines: list[dict] = []
     for _programme, idx in keys.groupby(keys, sort=False).groups.items():
         if len(idx) == 1:
@@ -185,30 +248,82 @@ def counted_assessments(assessments: pd.DataFrame) -> tuple[pd.DataFrame, pd.Dat
             keep.append(winner["_index"])
             lines.append(line | _said(Reason.of(LATER_USED, date=Localised(latest)), winner, rows))
             continue
-        base = candidates[0]
+        tied = winners if latest and len(winners) > 1 else candidates
+        by_name = later_by_name([str(r["source_file"]) for r in tied])
+        if by_name is not None:
+            winner = tied[by_name]
+            keep.append(winner["_index"])
+            lines.append(line | _said(Reason.of(NAME_LATER, file=str(winner["source_file"])), winner, rows))
+            continue
         differing = [c for c in answer_columns
                      if len({_comparable(r[c]) for r in candidates}) > 1]
-        keep.append(base["_index"])
-        replaced[base["_index"]] = dict.fromkeys(differing, "unknown")
-        lines.append(line | _said(Reason.of(MERGED), base, rows) | {"set_unknown": "; ".join(differing)})
+        said = _said(Reason.of(DISPUTED), candidates[0], rows)
+        lineage = json.loads(said["lineage"]) | {"used": None, "forms": [_lineage(r) for r in candidates]}
+        lines.append(line | said | {"used": "", "set_unknown": "; ".join(differing), "disputed": True,
+                                    "lineage": json.dumps(lineage, ensure_ascii=False)})
     counted = a.loc[sorted(keep, key=list(a.index).index)]
-    for i, values in replaced.items():
-        for column, value in values.items():
-            counted.loc[i, column] = value
-    resolution = pd.DataFrame(lines, columns=list(RESOLUTION_COLUMNS)).astype(
-        {c: "str" for c in RESOLUTION_COLUMNS if c != "n_rows"} | {"n_rows": "int64"}
+    resolution = pd.DataFrame(lines, columns=list(RESOLUTION_COLUMNS))
+    resolution = resolution.assign(disputed=resolution["disputed"].eq(True)).astype(
+        {c: "str" for c in RESOLUTION_COLUMNS if c not in ("n_rows", "disputed")}
+        | {"n_rows": "int64", "disputed": "bool"}
     )
     return counted.reset_index(drop=True), resolution
 
 
-def current_assessments(counted: pd.DataFrame) -> pd.DataFrame:
+def disputed_forms(assessments: pd.DataFrame, resolution: pd.DataFrame | None) -> pd.DataFrame:
+    """The rows of every disputed programme (one per differing form, in lineage order),
+    with the round as counted and ``dispute`` numbering the programme's dispute: the
+    forms a card shows side by side. Empty (with ``assessments``' columns) when none."""
+    out = assessments.iloc[0:0].assign(dispute=pd.Series(dtype="int64"))
+    if resolution is None or not len(resolution) or "disputed" not in resolution.columns:
+        return out
+    a = assessments
+    if "assessment_round" in a.columns:
+        rounds = effective_rounds(a)
+        a = a.assign(assessment_round=rounds.where(rounds != NO_ROUND, None))
+    where = {(str(f), str(s or ""), int(r)): i for i, f, s, r in zip(
+        a.index, a["source_file"], a["source_sheet"].fillna(""), a["source_row"], strict=True)}
+    picked, numbers = [], []
+    for number, line in enumerate(resolution[resolution["disputed"]].to_dict("records"), start=1):
+        for f, s, r in json.loads(line["lineage"]).get("forms", []):
+            if (str(f), str(s or ""), int(r)) in where:
+                picked.append(where[(str(f), str(s or ""), int(r))])
+                numbers.append(number)
+    if not picked:
+        return out
+    return a.loc[picked].assign(dispute=numbers).reset_index(drop=True)
+
+
+def disputed_keys(resolution: pd.DataFrame | None) -> pd.DataFrame:
+    """``ministry_code``, ``programme_key`` and ``assessment_round`` of every disputed
+    programme and round."""
+    cols = ["ministry_code", "programme_key", "assessment_round"]
+    if resolution is None or not len(resolution) or "disputed" not in resolution.columns:
+        return pd.DataFrame({c: pd.Series(dtype="str") for c in cols})
+    d = resolution[resolution["disputed"]]
+    return pd.DataFrame({"ministry_code": d["ministry_code"].astype("str"),
+                         "programme_key": programme_key(d),
+                         "assessment_round": d["assessment_round"].fillna(NO_ROUND).astype("str")},
+                        columns=cols).reset_index(drop=True)
+
+
+def current_assessments(counted: pd.DataFrame, resolution: pd.DataFrame | None = None) -> pd.DataFrame:
     """Each programme's latest round only (a row without a round is older than any
-    named round): what a report's figures are for, so no programme counts twice."""
+    named round): what a report's figures are for, so no programme counts twice.
+
+    With ``resolution``, a programme whose latest round is disputed has no current
+    row: its older round does not stand in for the round whose form is in doubt."""
     if "assessment_round" not in counted.columns or counted.empty:
         return counted
     round_ = counted["assessment_round"].fillna(NO_ROUND).astype("str")
     key = counted["ministry_code"].astype("str") + "\x1f" + programme_key(counted)
     latest = round_.groupby(key).transform("max")
+    disputed = disputed_keys(resolution)
+    if len(disputed):
+        newest = (disputed.assign(key=disputed["ministry_code"] + "\x1f" + disputed["programme_key"])
+                  .groupby("key")["assessment_round"].max())
+        later = key.map(newest).fillna(NO_ROUND).astype("str")
+        latest = latest.where(latest >= later, None)
     return counted[round_ == latest].reset_index(drop=True)
 
 

@@ -35,7 +35,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from nsss_analysis.diagnostics.budgets import programme_budgets, resolve_fiscal_year
+from nsss_analysis.diagnostics.budgets import budget_years, programme_budgets, resolve_fiscal_year
 from nsss_analysis.diagnostics.intervals import mean_interval
 from nsss_analysis.diagnostics.rubric import COMPARISON_MIN_N, COMPLETENESS_THRESHOLD
 from nsss_analysis.diagnostics.scoring import as_list
@@ -52,7 +52,7 @@ from nsss_analysis.diagnostics.units import (
     programme_key,
 )
 from nsss_analysis.errors import NsssError
-from nsss_analysis.reference.ministries import resolve_ministry
+from nsss_analysis.reference.ministries import match_ministry, resolve_ministry
 from nsss_analysis.reference.vocab import (
     CLUSTERS,
     DOMAINS,
@@ -179,6 +179,9 @@ def lifecycle_matrix(
         code = None
         head = _head("national", NATIONAL_UNIT, None)
     fy = resolve_fiscal_year(budgets, code, fiscal_year)
+    if fy is None and fiscal_year is None and budgets is not None:  # no budget year: amounts of the latest year
+        known = budget_years(budgets, code)
+        fy = str(known["fiscal_year"].max()) if len(known) else None
     money = programme_budgets(budgets, fy) if fy is not None else programme_budgets(None)
     a = a.assign(
         programme_key=programme_key(a),
@@ -307,19 +310,21 @@ def data_quality(
         n_unknown=assessments[list(ITEMS)].fillna("unknown").eq("unknown").sum(axis=1)
     )
     q = quarantine if quarantine is not None else pd.DataFrame(columns=list(QUARANTINE_COLUMNS))
+    q_code = quarantine_ministries(q, a)
     file_codes = a.groupby("source_file")["ministry_code"].agg(lambda s: set(s.dropna()))
-    single = {f: next(iter(codes)) for f, codes in file_codes.items() if len(codes) == 1}
-    q_code = q["source_file"].map(single)
     c = _conflict_units(conflicts, assessments) if conflicts is not None and len(conflicts) else None
     records = []
     for unit, code in _units(by, a):
         sub = _select(a, by, unit, code)
         n_answers = len(sub) * len(ITEMS)
         n_unknown = int(sub["n_unknown"].sum())
+        shared = pd.NA
         if by == "national":
             n_q = len(q)
         elif by == "ministry":
             n_q = int((q_code == code).sum())
+            files = {f for f, codes in file_codes.items() if code in codes and len(codes) > 1}
+            shared = int((q_code.isna() & q["source_file"].isin(files)).sum())
         else:
             n_q = pd.NA
         csub = _select(c, by, unit, code) if c is not None else None
@@ -331,16 +336,47 @@ def data_quality(
                    (len(ITEMS) - sub["n_unknown"] < COMPLETENESS_THRESHOLD * len(ITEMS)).sum()
                ),
                "n_quarantined": n_q,
+               "n_quarantined_shared_unnamed": shared,
                "n_conflict_rows": 0 if csub is None else len(csub),
                "n_conflicting_programmes": 0 if csub is None else
                csub[["ministry_code", "programme_key"]].drop_duplicates().shape[0]}
         )
     cols = [*HEAD, "n_programmes", "n_answers", "n_unknown", "share_unknown",
-            "n_programmes_insufficient", "n_quarantined", "n_conflict_rows", "n_conflicting_programmes"]
+            "n_programmes_insufficient", "n_quarantined", "n_quarantined_shared_unnamed", "n_conflict_rows",
+            "n_conflicting_programmes"]
     return _frame(records, cols, ints=("n_programmes", "n_answers", "n_unknown",
                                        "n_programmes_insufficient", "n_conflict_rows",
                                        "n_conflicting_programmes"),
-                  floats=("share_unknown",), nullable_ints=("n_quarantined",))
+                  floats=("share_unknown",), nullable_ints=("n_quarantined", "n_quarantined_shared_unnamed"))
+
+
+def quarantine_ministries(quarantine: pd.DataFrame, assessments: pd.DataFrame) -> pd.Series:
+    """The ministry code each quarantined line names, by lineage (null where it names
+    none): the one ministry of its file when the file holds one ministry's rows only;
+    in a file shared by several ministries, the ministry the line itself names (its
+    ``ministry`` cell, or the first fields of a quarantined row). Aligned to
+    ``quarantine``'s index."""
+    q = quarantine
+    if q is None or not len(q):
+        return pd.Series(dtype="str", index=None if q is None else q.index)
+    file_codes = assessments.groupby("source_file")["ministry_code"].agg(lambda s: set(s.dropna()))
+    single = {f: next(iter(codes)) for f, codes in file_codes.items() if len(codes) == 1}
+    shared = {f for f, codes in file_codes.items() if len(codes) > 1}
+    out = []
+    for file, column, value in zip(q["source_file"], q["column"], q["value"], strict=True):
+        code = single.get(file)
+        if code is None and file in shared and isinstance(value, str):
+            fields = [value] if column == "ministry" else value.split(" | ")[:2]
+            for field in fields:
+                try:
+                    found = match_ministry(field.strip())
+                except Exception:  # noqa: BLE001 - a cell that names no ministry
+                    found = None
+                if found is not None and found.code in file_codes.get(file, set()):
+                    code = found.code
+                    break
+        out.append(code)
+    return pd.Series(out, index=q.index, dtype="str")
 
 
 def compare_with_national(
@@ -357,7 +393,7 @@ def compare_with_national(
     are matched on ``keys`` (default: whichever of ``COMPARE_KEYS`` the table has).
     ``reading`` is cautious: a difference is read only when both sides have at least
     ``COMPARISON_MIN_N`` (5) programmes (the table's ``n``) and their 95% intervals do
-    not overlap; otherwise "no clear difference"; no rank is ever computed.
+    not overlap; otherwise "these data cannot tell"; no rank is ever computed.
     """
     keys = list(keys) if keys is not None else [k for k in COMPARE_KEYS if k in table.columns]
     national = table[table["scope"] == "national"]
@@ -383,7 +419,7 @@ def compare_with_national(
         [~enough, ~have, overlap, value > nat_value],
         [f"fewer than {COMPARISON_MIN_N} programmes: not compared",
          "no interval on one side: not compared",
-         "no clear difference from the national figure (intervals overlap)",
+         "these data cannot tell (intervals overlap)",
          "above the national figure (intervals do not overlap)"],
         "below the national figure (intervals do not overlap)",
     )

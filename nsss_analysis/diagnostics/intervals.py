@@ -113,13 +113,19 @@ def coverage_simulation(
     """Measured coverage of the nominal 95% intervals, seeded: Wilson over true shares
     spread evenly on [0.05, 0.95] (the share of ``draws`` intervals holding the true
     share), and the t interval (clipped to 0-100) over scores drawn from
-    100 x Beta(2, 5), at each n. Returns ``{"wilson": {n: coverage}, "t": {...}}``."""
+    100 x Beta(2, 5), and over scores with mass at 0 and 100 as real ones have
+    (:data:`MASS_AT_ENDS`: a share exactly 0, a share exactly 100, the rest 100 x
+    Beta(2, 5); a sample of identical values gets no interval and counts as a miss),
+    at each n. Returns ``{"wilson": {n: coverage}, "t": {...}, "t_mass": {...}}``."""
     from scipy import stats
     from statsmodels.stats.proportion import proportion_confint
 
     rng = np.random.default_rng(seed)
-    out: dict[str, dict[int, float]] = {"wilson": {}, "t": {}}
+    out: dict[str, dict[int, float]] = {"wilson": {}, "t": {}, "t_mass": {}}
     true_mean = 100 * 2 / (2 + 5)
+    at_zero, at_hundred = MASS_AT_ENDS
+    mass_mean = at_hundred * 100 + (1 - at_zero - at_hundred) * true_mean
+    ends = np.random.default_rng(seed + 1)  # its own stream: the other figures keep theirs
     for n in ns:
         p = rng.uniform(0.05, 0.95, draws)
         k = rng.binomial(n, p)
@@ -130,7 +136,19 @@ def coverage_simulation(
         half = stats.t.ppf(1 - CONFIDENCE_ALPHA / 2, n - 1) * sd / np.sqrt(n)
         low, high = np.maximum(SCORE_RANGE[0], mean - half), np.minimum(SCORE_RANGE[1], mean + half)
         out["t"][n] = float(np.mean((low <= true_mean) & (true_mean <= high)))
+        u = ends.uniform(size=(draws, n))
+        y = np.where(u < at_zero, 0.0, np.where(u < at_zero + at_hundred, 100.0, 100 * ends.beta(2, 5, (draws, n))))
+        mean, sd = y.mean(axis=1), y.std(axis=1, ddof=1)
+        half = stats.t.ppf(1 - CONFIDENCE_ALPHA / 2, n - 1) * sd / np.sqrt(n)
+        low, high = np.maximum(SCORE_RANGE[0], mean - half), np.minimum(SCORE_RANGE[1], mean + half)
+        out["t_mass"][n] = float(np.mean((sd > 0) & (low <= mass_mean) & (mass_mean <= high)))
     return out
+
+
+#: The score distribution with mass at the ends used by :func:`coverage_simulation`:
+#: the share of programmes scoring exactly 0 and exactly 100 (the bundled scores have
+#: about 11% at 0; a handful of real forms answer every item yes).
+MASS_AT_ENDS: tuple[float, float] = (0.15, 0.05)
 
 
 def binomial_limits(p0, n, level: float):

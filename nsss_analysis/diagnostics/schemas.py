@@ -59,6 +59,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "share_unknown": "float64",
         "n_programmes_insufficient": "int64",
         "n_quarantined": "Int64",
+        "n_quarantined_shared_unnamed": "Int64",
         "n_conflict_rows": "int64",
         "n_conflicting_programmes": "int64",
     },

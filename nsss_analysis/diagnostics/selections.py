@@ -73,13 +73,26 @@ def units_with_none(level_rows) -> tuple[int, int]:
     return int((per_unit == 0).sum()), len(per_unit)
 
 
-def channel_shares(channels, programme: str) -> tuple[str, float, float] | None:
-    """The commonest payment channel of one programme, and the share of its women and of
-    its men paid through it; None when one sex has nobody counted."""
+def channel_counts(channels, programme: str) -> tuple[str, int, int, int, int] | None:
+    """The commonest payment channel of one programme, and how many of its women and of
+    its men are paid through it, of how many: ``(channel, women_k, women_n, men_k,
+    men_n)`` (a share of fewer than 5 people is written as the count); None when one
+    sex has nobody counted."""
     rows = channels[channels["programme"] == programme] if programme else channels
     main = rows.groupby("payment_channel")["beneficiaries"].sum().idxmax()
     share = rows.groupby(["sex", "payment_channel"])["beneficiaries"].sum()
     totals = rows.groupby("sex")["beneficiaries"].sum()
     if not totals.get("female", 0) or not totals.get("male", 0):
         return None
-    return main, share.get(("female", main), 0) / totals["female"], share.get(("male", main), 0) / totals["male"]
+    return (main, int(share.get(("female", main), 0)), int(totals["female"]),
+            int(share.get(("male", main), 0)), int(totals["male"]))
+
+
+def channel_shares(channels, programme: str) -> tuple[str, float, float] | None:
+    """The commonest payment channel of one programme, and the share of its women and of
+    its men paid through it; None when one sex has nobody counted."""
+    counts = channel_counts(channels, programme)
+    if counts is None:
+        return None
+    main, wk, wn, mk, mn = counts
+    return main, wk / wn, mk / mn

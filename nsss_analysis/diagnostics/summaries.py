@@ -11,8 +11,10 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from nsss_analysis.diagnostics.budgets import (
+    NO_BUDGET_YEAR,
     budget_gender_share,
     budget_plausibility,
+    budget_years,
     programme_budgets,
     resolve_fiscal_year,
     women_beneficiary_share,
@@ -21,6 +23,7 @@ from nsss_analysis.diagnostics.budgets import (
 from nsss_analysis.diagnostics.counting import (
     counted_assessments,
     current_assessments,
+    disputed_forms,
     rounds_of,
     with_lineage_of,
 )
@@ -53,22 +56,27 @@ from nsss_analysis.diagnostics.units import (
     _float,
     _units,
     is_missing,
+    programme_key,
 )
 from nsss_analysis.errors import NsssError
 from nsss_analysis.io import Tables
 from nsss_analysis.reference.ministries import resolve_ministry
+from nsss_analysis.reference.vocab import ITEMS
 
 
 @dataclass(frozen=True)
 class Counted:
     """The tables as the diagnostics count them: ``current`` holds each programme once,
     in its latest round; ``rounds`` and ``round_scores`` every round (for trends), each
-    programme once per round; ``resolution`` says how repeated rows were resolved."""
+    programme once per round; ``resolution`` says how repeated rows were resolved;
+    ``disputed`` holds both forms of every disputed programme with each form's own
+    scores (left out of ``current`` and ``rounds``)."""
 
     current: Tables
     rounds: pd.DataFrame
     round_scores: pd.DataFrame
     resolution: pd.DataFrame
+    disputed: pd.DataFrame | None = None
 
 
 def count_once(tables: Tables) -> Counted:
@@ -81,10 +89,51 @@ def count_once(tables: Tables) -> Counted:
         round_scores = score_programmes(counted)
     else:
         round_scores = with_lineage_of(tables.scores, counted)
-    current = current_assessments(counted)
+    current = current_assessments(counted, resolution)
     scores = with_lineage_of(round_scores, current)
-    return Counted(replace(tables, assessments=current, scores=scores), counted, round_scores,
-                   resolution)
+    result = Counted(replace(tables, assessments=current, scores=scores), counted, round_scores,
+                     resolution, disputed_scores(tables.assessments, resolution))
+    left_out = disputed_of(result)
+    if not len(left_out) or tables.budgets is None or not len(tables.budgets):
+        return result
+    keys = set(zip(left_out["ministry_code"], programme_key(left_out), strict=True))
+    b = tables.budgets
+    keep = [k not in keys for k in zip(b["ministry_code"], programme_key(b), strict=True)]
+    return replace(result, current=replace(result.current, budgets=b[keep].reset_index(drop=True)))
+
+
+def disputed_scores(assessments: pd.DataFrame, resolution: pd.DataFrame) -> pd.DataFrame:
+    """Both forms of every disputed programme, each scored on its own answers (never a
+    merge): the assessment columns, ``dispute`` (which programme's dispute) and the
+    score columns."""
+    forms = disputed_forms(assessments, resolution)
+    if not len(forms):
+        return forms
+    scored = score_programmes(forms)
+    extra = [c for c in scored.columns if c not in forms.columns]
+    return pd.concat([forms.reset_index(drop=True), scored[extra].reset_index(drop=True)], axis=1)
+
+
+def disputed_of(counted: Counted, code: str | None = None, latest_only: bool = True) -> pd.DataFrame:
+    """The disputed forms of the ministry ``code`` (all when None); with
+    ``latest_only``, only disputes of a programme's latest round (the ones that leave
+    it out of the current figures)."""
+    d = counted.disputed
+    if d is None or not len(d):
+        return pd.DataFrame() if d is None else d
+    if code is not None:
+        d = d[d["ministry_code"] == code]
+    if latest_only and len(d) and "assessment_round" in d.columns:
+        keys = set(zip(counted.current.assessments["ministry_code"], programme_key(counted.current.assessments),
+                       strict=True))
+        d = d[[k not in keys for k in zip(d["ministry_code"], programme_key(d), strict=True)]]
+    return d.reset_index(drop=True)
+
+
+def n_disputed(disputed: pd.DataFrame | None) -> int:
+    """How many programmes are left out as disputed (each counted once, whatever its
+    number of forms)."""
+    return 0 if disputed is None or not len(disputed) else int(disputed["dispute"].nunique())
 
 
 def _with_scores(tables: Tables) -> Tables:
@@ -157,7 +206,7 @@ def ministry_summary(
     name, code = (m := resolve_ministry(ministry)).name, m.code
     if not (a["ministry_code"] == code).any():
         raise NsssError(f"ministry {ministry!r} ({code}): no assessed programmes in the processed tables")
-    fy = resolve_fiscal_year(b, code, fiscal_year)
+    fy = page_fiscal_year(b, code, fiscal_year)
 
     def own(df: pd.DataFrame | None) -> pd.DataFrame | None:
         return None if df is None else df[df["ministry_code"] == code].reset_index(drop=True)
@@ -177,7 +226,7 @@ def ministry_summary(
     programmes = own(scores)
     return {
         "about": pd.DataFrame(
-            {"ministry": [name], "ministry_code": [code], "fiscal_year": [fy],
+            {"ministry": [name], "ministry_code": [code], "fiscal_year": [_named(fy)],
              "n_programmes": [len(programmes)]}
         ).astype({"ministry": "str", "ministry_code": "str", "fiscal_year": "str"}),
         "programmes": programmes,
@@ -203,6 +252,7 @@ def ministry_summary(
         "trend": trend_by_round(counted.rounds, counted.round_scores, code),
         "budget_trend": budget_trend(b, code),
         "counting": own(counted.resolution),
+        "disputed": disputed_of(counted, code),
         "synthetic": is_synthetic(tables.assessments),
     }
 
@@ -234,9 +284,9 @@ def national_summary(tables: Tables, fiscal_year: str | None = None) -> dict[str
     tables = counted.current
     scores, a, b = tables.scores, tables.assessments, tables.budgets
     recs = _current_recommendations(tables)
-    fy = resolve_fiscal_year(b, None, fiscal_year)
+    fy = page_fiscal_year(b, None, fiscal_year)
     about = pd.DataFrame({
-        "fiscal_year": [fy], "n_programmes": [len(scores)],
+        "fiscal_year": [_named(fy)], "n_programmes": [len(scores)],
         "n_ministries": [a["ministry_code"].nunique()],
     }).astype({"fiscal_year": "str"})
     return {"about": about, "programmes": scores} | _stacked(
@@ -250,6 +300,7 @@ def national_summary(tables: Tables, fiscal_year: str | None = None) -> dict[str
         "trend": trend_by_round(counted.rounds, counted.round_scores),
         "budget_trend": budget_trend(b),
         "counting": counted.resolution,
+        "disputed": disputed_of(counted),
         "synthetic": is_synthetic(a),
     }
 
@@ -267,7 +318,8 @@ def headline_figures(tables, ministry: str | None = None, fiscal_year: str | Non
     action, budget_crore).
     """
 
-    tables = _with_scores(tables)
+    counted = count_once(tables)
+    tables = counted.current
     scores = tables.scores
     budgets = tables.budgets
     if ministry is None:
@@ -282,28 +334,48 @@ def headline_figures(tables, ministry: str | None = None, fiscal_year: str | Non
     k = int(levels.isin(GENDER_SPECIFIC_OR_TRANSFORMATIVE).sum())
     n_transformative = int((levels == TRANSFORMATIVE).sum())
     low, high = wilson_interval(k, n) if n else (math.nan, math.nan)
-    fy = resolve_fiscal_year(budgets, code, fiscal_year) if budgets is not None else fiscal_year
+    fy = page_fiscal_year(budgets, code, fiscal_year) if budgets is not None else fiscal_year
     budget = budget_gender_share(own, budgets, by, fiscal_year=fy) if n else None
+    years = budget_years(budgets, code) if budgets is not None and fy == NO_BUDGET_YEAR else None
     b = _row_of(budget, code)
     m = _row_of(mean_score(own, by) if n else None, code)
     national = mean_score(scores, "national").iloc[0] if len(scores) else {}
     recs = _current_recommendations(tables)
+    # quick wins quote (and, nationally, are chosen by) the page's budget year only
+    recs = _with_budget_of_year(recs, budgets, fy)
     if code is not None:
         wins = quick_wins(recs[recs["ministry_code"] == code], n=2)
     else:
         wins = quick_wins(recs, n=1).sort_values("budget_crore", ascending=False, na_position="last").head(2)
+    disputed = disputed_of(counted, code)
+    own_rows = tables.assessments if code is None else \
+        tables.assessments[tables.assessments["ministry_code"] == code]
+    bounds = unknown_bounds(own_rows)
     return {
         "unit": unit,
         "ministry_code": code,
         "n_programmes": n,
+        "n_disputed": n_disputed(disputed),
+        "disputed_programmes": sorted(set(disputed["programme"].astype(str))) if len(disputed) else [],
         "n_gender_specific": k - n_transformative,
         "n_gender_transformative": n_transformative,
         "n_gender_specific_or_transformative": k,
+        "n_answers": bounds["n_answers"],
+        "n_unknown": bounds["n_unknown"],
+        "unknown_said": bool(bounds["n_answers"]) and bounds["n_unknown"] > UNKNOWN_SHARE_SAID * bounds["n_answers"],
+        "k_if_unknown_no": bounds["k_if_no"],
+        "k_if_unknown_yes": bounds["k_if_yes"],
         "share": k / n if n >= SMALL_N else math.nan,
         "ci_low": _float(low),
         "ci_high": _float(high),
         "small_n": n < SMALL_N,
-        "fiscal_year": None if is_missing(b.get("fiscal_year")) else str(b.get("fiscal_year")),
+        "fiscal_year": (None if is_missing(b.get("fiscal_year")) or b.get("fiscal_year") == NO_BUDGET_YEAR
+                        else str(b.get("fiscal_year"))),
+        "no_budget_year": years is not None and bool(len(years)),
+        "budget_years": [] if years is None else [
+            {"fiscal_year": str(r["fiscal_year"]), "budget_crore": float(r["budget_crore"]),
+             "n_programmes": int(r["n_programmes"])} for r in years.to_dict("records")],
+        "n_programmes_with_any_budget": 0 if years is None or not len(years) else int(years["n_with_budget"].iloc[0]),
         "budget_share": _float(b.get("share")),
         "budget_total_crore": _float(b.get("budget_total")),
         "budget_gender_crore": _float(b.get("budget_gender_specific_or_transformative")),
@@ -311,6 +383,9 @@ def headline_figures(tables, ministry: str | None = None, fiscal_year: str | Non
         "n_allocations_flagged": int(b.get("n_allocations_flagged", 0) or 0),
         "flags_left_out": str(b.get("flags_left_out") or ""),
         "assessment_rounds": rounds_of(
+            tables.assessments if code is None
+            else tables.assessments[tables.assessments["ministry_code"] == code]),
+        "round_counts": round_counts(
             tables.assessments if code is None
             else tables.assessments[tables.assessments["ministry_code"] == code]),
         "synthetic": is_synthetic(tables.assessments),
@@ -333,6 +408,68 @@ def headline_figures(tables, ministry: str | None = None, fiscal_year: str | Non
             for r in wins.to_dict("records")
         ],
     }
+
+
+#: Above this share of unknown answers behind a headline count, the headline gives the
+#: count's bounds (every unknown read as ``no``, then as ``yes``).
+UNKNOWN_SHARE_SAID = 0.1
+
+
+def unknown_bounds(assessments: pd.DataFrame) -> dict[str, int]:
+    """The unknown answers behind the count of gender-specific or transformative
+    programmes, and what the count would be with every unknown answer read as ``no``
+    and as ``yes`` (each programme rescored): ``n_answers``, ``n_unknown``,
+    ``k_if_no``, ``k_if_yes``."""
+    if assessments is None or not len(assessments):
+        return {"n_answers": 0, "n_unknown": 0, "k_if_no": 0, "k_if_yes": 0}
+    answers = assessments[list(ITEMS)].fillna("unknown").astype("str")
+    n_unknown = int(answers.eq("unknown").sum().sum())
+    counts = {}
+    for reading in ("no", "yes"):
+        read = assessments.assign(**{i: answers[i].replace("unknown", reading) for i in ITEMS})
+        levels = score_programmes(read)["level"]
+        counts[reading] = int(levels.isin(GENDER_SPECIFIC_OR_TRANSFORMATIVE).sum())
+    return {"n_answers": int(answers.size), "n_unknown": n_unknown,
+            "k_if_no": counts["no"], "k_if_yes": counts["yes"]}
+
+
+def page_fiscal_year(budgets: pd.DataFrame | None, code: str | None, fiscal_year: str | None) -> str | None:
+    """The fiscal year of a page's budget figures: ``fiscal_year`` when given, else the
+    budget year of the rule (:func:`~nsss_analysis.diagnostics.budgets.resolve_fiscal_year`);
+    ``NO_BUDGET_YEAR`` when the unit has budgets but no year qualifies (every share of
+    the page is then empty), None when it has no budget at all."""
+    fy = resolve_fiscal_year(budgets, code, fiscal_year)
+    if fy is None and budgets is not None and len(budget_years(budgets, code)):
+        return NO_BUDGET_YEAR
+    return fy
+
+
+def _named(fy: str | None) -> str | None:
+    return None if fy == NO_BUDGET_YEAR else fy
+
+
+def _with_budget_of_year(recs: pd.DataFrame, budgets: pd.DataFrame | None, fy: str | None) -> pd.DataFrame:
+    """``recs`` with ``budget_crore`` (and ``fiscal_year``) of the page's budget year
+    only: null where the programme has no figure that year, or no year qualifies."""
+    if recs is None or not len(recs) or "budget_crore" not in recs.columns:
+        return recs
+    money = programme_budgets(budgets, fy) if fy else programme_budgets(None)
+    amount = money.set_index(["ministry_code", "programme_key"])["budget_crore"]
+    idx = pd.MultiIndex.from_arrays([recs["ministry_code"], programme_key(recs)])
+    out = recs.assign(budget_crore=amount.reindex(idx).to_numpy(dtype="float64"))
+    return out.assign(fiscal_year=fy) if "fiscal_year" in recs.columns else out
+
+
+def round_counts(assessments: pd.DataFrame) -> dict[str, int]:
+    """How many programmes of ``assessments`` are in each round, latest first; ``""`` (last)
+    counts those whose form states no round (a round is named for a set only when
+    every programme of it is in that round)."""
+    if "assessment_round" not in assessments.columns:
+        return {"": len(assessments)} if len(assessments) else {}
+    rounds = assessments["assessment_round"].fillna("").astype("str")
+    counts = rounds.value_counts()
+    named = sorted((r for r in counts.index if r), reverse=True)
+    return {str(r): int(counts[r]) for r in [*named, *([""] if "" in counts.index else [])]}
 
 
 def programme_keys(frame) -> list[str]:

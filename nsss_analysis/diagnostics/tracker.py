@@ -172,8 +172,11 @@ def tracker_summary(tracker: pd.DataFrame, translate: Translator | None = None) 
 
     sent = tracker[tracker["status"] == SUBMITTED]
     units = sent["ministry_code"].nunique()
-    lines = [t(SENT).format(units=n(units), files=n(len(sent)), accepted=n(sent["programmes"].astype("int64").sum()),
-                            quarantined=n(tracker["rows_quarantined"].astype("int64").sum()))]
+    # by lineage: a file that holds several units' rows is one file, its lines counted once
+    files = tracker[tracker["source_file"].fillna("") != ""].drop_duplicates("source_file")
+    lines = [t(SENT).format(units=n(units), files=n(sent["source_file"].nunique()),
+                            accepted=n(sent["programmes"].astype("int64").sum()),
+                            quarantined=n(files["rows_quarantined"].astype("int64").sum()))]
     several_codes = sent.loc[sent["files_from_unit"].astype("int64") > 1, ["ministry_code", "ministry"]]
     several = sorted({_unit_name(c, m, t) for c, m in zip(several_codes["ministry_code"], several_codes["ministry"],
                                                           strict=True)})

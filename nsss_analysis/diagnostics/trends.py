@@ -16,6 +16,7 @@ from nsss_analysis.diagnostics.budgets import known_budgets
 from nsss_analysis.diagnostics.counting import rounds_of
 from nsss_analysis.diagnostics.intervals import mean_interval
 from nsss_analysis.diagnostics.rubric import GENDER_SPECIFIC_OR_TRANSFORMATIVE, SMALL_N
+from nsss_analysis.diagnostics.scoring import score_answers
 from nsss_analysis.diagnostics.units import programme_key
 from nsss_analysis.reference.vocab import ITEMS, LINEAGE_COLUMNS
 
@@ -26,8 +27,26 @@ TREND_MIN_PAIRS = SMALL_N
 PAIR_COLUMNS = (
     "ministry", "ministry_code", "programme", "round_before", "round_after",
     "score_before", "score_after", "change", "level_before", "level_after",
-    "items_changed",
+    "items_changed", "items_answered_both", "items_became_unknown", "items_became_known",
 )
+#: Columns of the pair table that hold numbers (the rest is text).
+_FLOATS = ("score_before", "score_after", "change")
+_INTS = ("items_answered_both",)
+
+
+def _answered(value: object) -> bool:
+    return isinstance(value, str) and value not in ("", "unknown")
+
+
+def like_for_like(before: dict, after: dict) -> tuple[float, float, int]:
+    """The inclusion scores of two rounds of one programme over the items answered in
+    both (every other item read as unknown in both), and how many items that is: a
+    change between rounds compares like with like, so an answer that went missing (or
+    appeared) is never a fall or rise of the score (docs/method.md, "Trends")."""
+    both = [i for i in ITEMS if _answered(before.get(i)) and _answered(after.get(i))]
+    one = {i: (before[i] if i in both else "unknown") for i in ITEMS}
+    two = {i: (after[i] if i in both else "unknown") for i in ITEMS}
+    return (float(score_answers(one)["inclusion_score"]), float(score_answers(two)["inclusion_score"]), len(both))
 
 
 @dataclass(frozen=True)
@@ -51,13 +70,15 @@ class TrendResult:
 
 
 def _empty_pairs() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="float64" if c in (
-        "score_before", "score_after", "change") else "str") for c in PAIR_COLUMNS})
+    return pd.DataFrame({c: pd.Series(dtype="float64" if c in _FLOATS else "int64" if c in _INTS else "str")
+                         for c in PAIR_COLUMNS})
 
 
 def paired_programmes(assessments: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
     """Every programme assessed in two or more rounds, its two latest rounds side by
-    side: scores, levels, the change in score and the items whose answer changed.
+    side: levels, the scores like for like (over the items answered in both rounds:
+    :func:`like_for_like`) and their change, the items whose answer changed, and those
+    that became unknown or known (never counted as a fall or rise).
     ``assessments`` and ``scores`` hold each programme once per round."""
     if not len(rounds_of(assessments)) >= 2:
         return _empty_pairs()
@@ -75,19 +96,23 @@ def paired_programmes(assessments: pd.DataFrame, scores: pd.DataFrame) -> pd.Dat
         sub = sub.sort_values("assessment_round")
         before, after = sub.iloc[-2], sub.iloc[-1]
         changed = [f"{i} {before[i]} → {after[i]}" for i in ITEMS if before[i] != after[i]]
+        score_before, score_after, n_both = like_for_like(before.to_dict(), after.to_dict())
         records.append({
             "ministry": after["ministry"], "ministry_code": after["ministry_code"],
             "programme": after["programme"], "round_before": before["assessment_round"],
             "round_after": after["assessment_round"],
-            "score_before": before["inclusion_score"], "score_after": after["inclusion_score"],
-            "change": after["inclusion_score"] - before["inclusion_score"],
+            "score_before": score_before, "score_after": score_after,
+            "change": score_after - score_before,
             "level_before": before["level"], "level_after": after["level"],
             "items_changed": "; ".join(changed),
+            "items_answered_both": n_both,
+            "items_became_unknown": "; ".join(i for i in ITEMS if _answered(before[i]) and not _answered(after[i])),
+            "items_became_known": "; ".join(i for i in ITEMS if not _answered(before[i]) and _answered(after[i])),
         })
     if not records:
         return _empty_pairs()
     out = pd.DataFrame(records, columns=list(PAIR_COLUMNS))
-    return out.astype({c: "float64" if c in ("score_before", "score_after", "change") else "str"
+    return out.astype({c: "float64" if c in _FLOATS else "int64" if c in _INTS else "str"
                        for c in PAIR_COLUMNS}).sort_values(["ministry", "programme"]).reset_index(drop=True)
 
 

@@ -122,6 +122,9 @@ class HeaderMap:
     units: dict[str, str]  # processed column -> unit named in its header (lakh, taka ...)
     ignored: tuple[str, ...]  # header texts not mapped (extra columns)
     duplicates: tuple[str, ...] = ()
+    #: Budget columns a ministry added to its programme table (``Allocation 2021-22 (Tk
+    #: crore)``, ``Budget FY 2020-21``): cell index -> (fiscal year, unit, header text).
+    budget_columns: dict[int, tuple[str, str, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -279,6 +282,7 @@ def map_header(row: Row) -> HeaderMap:
     units: dict[str, str] = {}
     ignored: list[str] = []
     duplicates: list[str] = []
+    budget_columns: dict[int, tuple[str, str, str]] = {}
     previous_item: str | None = None
     for idx, cell in enumerate(row):
         text = clean_text(cell)
@@ -289,6 +293,11 @@ def map_header(row: Row) -> HeaderMap:
         if column is None and key.startswith(("if not", "if no ")) and previous_item in FOLLOWUP_OF_ITEM:
             column = FOLLOWUP_OF_ITEM[previous_item]
         if column is None:
+            fy = find_fiscal_year(text) if _BUDGET_WORD.search(key) else None
+            if fy:
+                unit = next((u for pattern, u in _UNIT_IN_HEADER if pattern.search(key)), "crore")
+                budget_columns[idx] = (fy, unit, text)
+                continue
             ignored.append(text)
             continue
         if column in labels:
@@ -302,7 +311,38 @@ def map_header(row: Row) -> HeaderMap:
             if pattern.search(key):
                 units[column] = unit
                 break
-    return HeaderMap(columns, labels, units, tuple(ignored), tuple(duplicates))
+    return HeaderMap(columns, labels, units, tuple(ignored), tuple(duplicates), budget_columns)
+
+
+#: A header that names a budget (with a fiscal year in it) in a programme table.
+_BUDGET_WORD = re.compile(r"\b(?:budget|allocation|allocated|outlay)\b|বরাদ্দ|বাজেট")
+
+
+def _budget_key(fiscal_year: str) -> str:
+    return f"_budget {fiscal_year}"
+
+
+def budget_sheets(sheet: FormSheet) -> list[FormSheet]:
+    """The budget columns of a programme sheet as budget tables, one per column: each
+    row's programme (and ministry, when the sheet names one) with the column's amount
+    for its fiscal year, the unit from its header; same file, sheet and rows."""
+    out = []
+    keep = {c: sheet.header.labels[c] for c in ("programme", "ministry") if c in sheet.header.labels}
+    index_of = {col: idx for idx, col in sheet.header.columns.items()}
+    for idx, (fy, unit, text) in sorted(sheet.header.budget_columns.items()):
+        key = _budget_key(fy)
+        header = HeaderMap({**{index_of[c]: c for c in keep}, idx: "budget_crore"},
+                           {**keep, "budget_crore": text}, {"budget_crore": unit}, ())
+        records = [RawRecord(r.source_row, {**{c: r.values[c] for c in keep if c in r.values},
+                                            "budget_crore": r.values[key]}, r.cells)
+                   for r in sheet.records if key in r.values]
+        if records:
+            out.append(FormSheet(sheet.source_file, sheet.source_sheet, BUDGET, sheet.header_row, header,
+                                 sheet.title_ministry, fy, records, name_date=sheet.name_date))
+    for r in sheet.records:  # the programme rows keep only the form's columns
+        for fy, _unit, _text in sheet.header.budget_columns.values():
+            r.values.pop(_budget_key(fy), None)
+    return out
 
 
 def sheet_kind(header: HeaderMap, title_fy: str | None = None) -> str | None:
@@ -398,12 +438,14 @@ def read_sheet(
             column = header.columns.get(idx)
             if column is not None:
                 values[column] = value
+            elif idx in header.budget_columns:
+                values[_budget_key(header.budget_columns[idx][0])] = value
             elif not _serial(value):
                 extra_content = True
         if not values and not extra_content:
             sheet.blank_rows += bool(cells)  # serial numbers only: an unused form row
             continue
-        repeats = sum(1 for col, v in values.items() if normalise_key(str(v)) == header_keys[col])
+        repeats = sum(1 for col, v in values.items() if col in header_keys and normalise_key(str(v)) == header_keys[col])
         if repeats >= MIN_HEADER_MATCHES:
             continue  # the header repeated (a pasted second block): not data
         sheet.records.append(RawRecord(number, values, cells))
@@ -477,6 +519,8 @@ def read_form_file(path: Path, raw_dir: Path) -> FormFile:
             if sheet is not None:
                 sheet.name_date = find_date(name) if name else None
                 form.sheets.append(sheet)
+                if sheet.kind == PROGRAMMES and sheet.header.budget_columns:
+                    form.sheets.extend(budget_sheets(sheet))
                 if sheet.header.ignored:
                     where = f"sheet {name}: " if name else ""
                     form.messages.append(f"{where}ignored columns not in the form: {_capped(sheet.header.ignored)}")

@@ -26,9 +26,10 @@ import numpy as np
 import pandas as pd
 
 from nsss_analysis.diagnostics.budgets import budget_plausibility
+from nsss_analysis.diagnostics.intervals import wilson_interval
 from nsss_analysis.diagnostics.recommendations import ITEM_FOLLOWUP, action_in_words
 from nsss_analysis.diagnostics.rubric import GENDER_SPECIFIC_OR_TRANSFORMATIVE, SMALL_N
-from nsss_analysis.diagnostics.summaries import count_once
+from nsss_analysis.diagnostics.summaries import count_once, disputed_of
 from nsss_analysis.diagnostics.tracker import SUBMITTED, submission_tracker, tracker_in_words, tracker_summary
 from nsss_analysis.diagnostics.units import is_missing
 from nsss_analysis.intake.reasons import reason_in_words as quarantine_reason
@@ -52,7 +53,7 @@ from nsss_analysis.report.display import MISSING, escape, figure
 from nsss_analysis.report.downloads import links_html
 from nsss_analysis.report.labels import ITEM_LABELS, label
 from nsss_analysis.report.level_rule import level_rule_in_words
-from nsss_analysis.report.wording import join_words
+from nsss_analysis.report.wording import count_share, join_words
 
 #: One line per level, where a level name is first used (the scale is the WHO Gender
 #: Responsive Assessment Scale; its name stays in the method note).
@@ -227,30 +228,48 @@ def submission_line(assessments: pd.DataFrame) -> str:
 
 
 def national_in_counts(scores_all: pd.DataFrame, own: pd.DataFrame, unit: str) -> str:
-    """The national comparison of a small unit, as one sentence in counts."""
+    """The national comparison of a small unit, as one sentence in counts; the national
+    figure is counted the same way as the unit's (``scores_all``: each programme once,
+    in its latest round) and printed with its own interval."""
     strong = scores_all["level"].isin(GENDER_SPECIFIC_OR_TRANSFORMATIVE)
     mine = own["level"].isin(GENDER_SPECIFIC_OR_TRANSFORMATIVE)
+    k, n_all = int(strong.sum()), len(scores_all)
+    low, high = wilson_interval(k, n_all) if n_all else (math.nan, math.nan)
     values = {"mine": _number(int(mine.sum())), "programmes": _programmes(len(own)), "unit": unit,
-              "strong": _number(int(strong.sum())), "all": _number(len(scores_all)),
-              "small_n": _digits(SMALL_N)}
+              "national": count_share(k, n_all, low, high), "small_n": _digits(SMALL_N)}
     if is_small(own):
         text = ngettext("{mine} of {programmes} of {unit} is gender-specific or gender-transformative, against "
-                        "{strong} of {all} across all ministries; with fewer than {small_n} programmes no share "
-                        "or interval is drawn.",
+                        "{national} across all ministries (each programme once, in its latest round); with fewer "
+                        "than {small_n} programmes no share or interval is drawn.",
                         "{mine} of {programmes} of {unit} are gender-specific or gender-transformative, against "
-                        "{strong} of {all} across all ministries; with fewer than {small_n} programmes no share "
-                        "or interval is drawn.", len(own))
+                        "{national} across all ministries (each programme once, in its latest round); with fewer "
+                        "than {small_n} programmes no share or interval is drawn.", len(own))
     else:
         text = ngettext("{mine} of {programmes} of {unit} is gender-specific or gender-transformative, against "
-                        "{strong} of {all} across all ministries.",
+                        "{national} across all ministries (each programme once, in its latest round).",
                         "{mine} of {programmes} of {unit} are gender-specific or gender-transformative, against "
-                        "{strong} of {all} across all ministries.", len(own))
+                        "{national} across all ministries (each programme once, in its latest round).", len(own))
     return text.format(**values)
 
 
 def is_small(scores: pd.DataFrame) -> bool:
     """Fewer than ``SMALL_N`` programmes: the report is the cards and the action plan."""
     return len(scores) < SMALL_N
+
+
+def which_form_stands(disputed: pd.DataFrame | None) -> str:
+    """The first screen's question on disputed programmes (two differing forms, nothing
+    telling which is later), naming them; empty when there are none."""
+    if disputed is None or not len(disputed):
+        return ""
+    names = [programme_name(c, p) for c, p in
+             disputed.drop_duplicates("dispute")[["ministry_code", "programme"]].itertuples(index=False)]
+    return ngettext(
+        "Which form stands? {n} programme came in two differing forms and nothing tells which is the later "
+        "one: {names}. Its card shows both; until you say which stands, it is left out of every figure.",
+        "Which form stands? {n} programmes came in two differing forms and nothing tells which is the later "
+        "one: {names}. Their cards show both; until you say which stands, they are left out of every figure.",
+        len(names)).format(n=_number(len(names)), names=join_words(names, _("and")))
 
 
 def programme_names(scores: pd.DataFrame) -> dict[str, str]:
@@ -262,11 +281,18 @@ def programme_names(scores: pd.DataFrame) -> dict[str, str]:
 
 
 def first_screen_html(unit: str, scores: pd.DataFrame, assessments: pd.DataFrame, plan: pd.DataFrame,
-                      recs: pd.DataFrame | None = None) -> str:
+                      recs: pd.DataFrame | None = None, disputed: pd.DataFrame | None = None) -> str:
     """The first screen in three parts (:mod:`nsss_analysis.report.first_screen`):
     verdict, programmes by level, what we ask of you; escaped. ``recs`` (the
-    recommendations) gives each programme's budget."""
-    return screen.first_screen_html(unit, scores, plan, recs, programme_names(scores))
+    recommendations) gives each programme's budget. With ``disputed`` programmes (two
+    differing forms, nothing telling which is later) it first asks which form stands."""
+    html = screen.first_screen_html(unit, scores, plan, recs, programme_names(scores))
+    question = which_form_stands(disputed)
+    if not question:
+        return html
+    block = f'<p class="nsss-disputed"><strong>{escape(question)}</strong></p>'
+    end = html.rfind("</section>")
+    return html[:end] + block + html[end:] if end >= 0 else html + block
 
 
 def in_figures_html(scores: pd.DataFrame, assessments: pd.DataFrame, sentences: Sequence[str] = ()) -> str:
@@ -498,9 +524,59 @@ def programme_card_html(row: Mapping[str, object], score: Mapping[str, object] |
     )
 
 
-def programme_cards_html(tables: Tables, assessments: pd.DataFrame, plan: pd.DataFrame) -> str:
+def _form_heading(form: Mapping[str, object]) -> str:
+    where = ", ".join(p for p in (_text(form.get("source_file")), _text(form.get("source_sheet")),
+                                   _("row {row}").format(row=_digits(form.get("source_row")))) if p)
+    received = _text(form.get("received_date"))[:10]
+    return (_("{where} (received {date})").format(where=where, date=_digits(received)) if received
+            else _("{where} (date received not recorded)").format(where=where))
+
+
+def disputed_card_html(forms: pd.DataFrame) -> str:
+    """The card of a disputed programme: its forms side by side, each with its own
+    answers, level and inclusion score (never a merge of the two), and the question."""
+    rows = forms.to_dict("records")
+    first = rows[0]
+    code, name = str(first["ministry_code"]), str(first["programme"])
+    differ = [i for i in ITEMS if len({_text(r.get(i)) for r in rows}) > 1]
+    round_ = _text(first.get("assessment_round"))
+    lead = (_("{n} forms of this programme for the {round} round differ, and nothing tells which is the later "
+              "one (received date, a date or a revision word in the file name); they differ on {items}.")
+            if round_ else
+            _("{n} forms of this programme differ, and nothing tells which is the later one (received date, a "
+              "date or a revision word in the file name); they differ on {items}.")).format(
+        n=_number(len(rows)), round=_digits(round_),
+        items=join_words([_(ITEM_LABELS.get(i, label(i))) for i in differ], _("and")) if differ else _("other fields"))
+    ask = _("Each form's own level and score are shown. The programme is left out of every count, share, mean and "
+            "budget share until the ministry says which form stands; its actions follow from the form that does.")
+    table_rows = [[_("Level")] + [_(LEVEL_NAMES.get(_text(r.get("level")), _text(r.get("level")))) for r in rows],
+                  [_("Inclusion score (0-100)")] + [_number(r.get("inclusion_score")) for r in rows]]
+    for item in ITEMS:
+        marker = " *" if item in differ else ""
+        table_rows.append([_(ITEM_LABELS.get(item, label(item))) + marker]
+                          + [_word(_text(r.get(item)) or "unknown") for r in rows])
+    header = [""] + [_("Form {n}: {where}").format(n=_number(k), where=_form_heading(r))
+                     for k, r in enumerate(rows, start=1)]
+    question = _("Which form stands?")
+    marked = _("* the forms differ on this item.")
+    return (
+        f'<article class="nsss-card nsss-disputed"><h3>{escape(programme_name(code, name))}</h3>'
+        f"<p><strong>{escape(question)}</strong> {escape(lead)} {escape(ask)}</p>"
+        f"{_small_table(header, table_rows, numeric_from=99)}"
+        f"<p><em>{escape(marked)}</em></p></article>"
+    )
+
+
+def programme_cards_html(tables: Tables, assessments: pd.DataFrame, plan: pd.DataFrame,
+                         disputed: pd.DataFrame | None = None) -> str:
     """A card for every row of ``assessments`` (a programme assessed twice has two
-    cards, each naming its source), in the action plan's order."""
+    cards, each naming its source), in the action plan's order, then a card per
+    disputed programme showing its forms side by side (``disputed``: default, those
+    of the ministries of ``assessments``)."""
+    if disputed is None:
+        codes = set(assessments["ministry_code"]) if len(assessments) else set()
+        every = disputed_of(count_once(tables))
+        disputed = every[every["ministry_code"].isin(codes)] if len(every) else every
     scores = tables.scores if tables.scores is not None else pd.DataFrame(columns=list(LINEAGE_COLUMNS))
     by_where = {tuple(r[c] for c in LINEAGE_COLUMNS): r for r in scores.to_dict("records")}
     disagreements: dict[tuple[str, str], list[str]] = {}
@@ -523,6 +599,9 @@ def programme_cards_html(tables: Tables, assessments: pd.DataFrame, plan: pd.Dat
         cards.append(programme_card_html(
             row, by_where.get(where), tables, mine,
             disagreements.get((row["ministry_code"], normalise_key(row["programme"])), [])))
+    if disputed is not None and len(disputed):
+        for _number_of_dispute, forms in disputed.groupby("dispute", sort=True):
+            cards.append(disputed_card_html(forms))
     if len(repeated):
         cards.append("<p>" + escape(_("Repeated cell for cell in a later file, so shown once above: {rows}.").format(
             rows="; ".join(_("{programme} ({file}, row {row})").format(
@@ -542,7 +621,7 @@ def _display(markup: str):
 def first_screen(tables: Tables, summary: Mapping[str, pd.DataFrame], unit: str, plan: pd.DataFrame):
     """The first screen of a report (see :func:`first_screen_html`), for a notebook cell."""
     return _display(first_screen_html(unit, summary["programmes"], summary["assessments"], plan,
-                                      tables.recommendations))
+                                      tables.recommendations, summary.get("disputed")))
 
 
 def in_figures(summary: Mapping[str, pd.DataFrame], sentences: Sequence[str]):
@@ -550,9 +629,16 @@ def in_figures(summary: Mapping[str, pd.DataFrame], sentences: Sequence[str]):
     return _display(in_figures_html(summary["programmes"], summary["assessments"], sentences))
 
 
-def programme_cards(tables: Tables, assessments: pd.DataFrame, plan: pd.DataFrame):
+def programme_cards(tables: Tables, assessments: pd.DataFrame, plan: pd.DataFrame,
+                    disputed: pd.DataFrame | None = None):
     """Every programme's card (see :func:`programme_cards_html`), for a notebook cell."""
-    return _display(programme_cards_html(tables, assessments, plan))
+    return _display(programme_cards_html(tables, assessments, plan, disputed))
+
+
+def cluster_disputed(tables: Tables, cluster: str) -> pd.DataFrame:
+    """The disputed programmes of a cluster (both forms each), across ministries."""
+    d = disputed_of(count_once(tables))
+    return d[d["cluster"] == cluster].reset_index(drop=True) if len(d) else d
 
 
 def national_comparison(summary: Mapping[str, pd.DataFrame], tables: Tables, unit: str) -> list:
@@ -560,7 +646,9 @@ def national_comparison(summary: Mapping[str, pd.DataFrame], tables: Tables, uni
     at least ``SMALL_N`` programmes; otherwise one sentence in counts, and no chart."""
     own = summary["programmes"]
     if is_small(own):
-        return [_display(f"<p>{escape(national_in_counts(tables.scores, own, unit))}</p>")]
+        # the nation counted the same way as the unit: each programme once, in its latest round
+        national = count_once(tables).current.scores
+        return [_display(f"<p>{escape(national_in_counts(national, own, unit))}</p>")]
     return [
         figure(figures.level_comparison(summary["level_shares"]), narrative.level_reading(summary["level_shares"])),
         figure(figures.item_yes_comparison(summary["item_yes_shares"]),
@@ -690,7 +778,8 @@ def cluster_first_screen(tables: Tables, cluster: str, plan: pd.DataFrame):
     ministries = sorted({register[code].name_in(language) if code in register else name
                          for code, name in zip(a["ministry_code"], a["ministry"], strict=True) if isinstance(name, str)})
     return _display(
-        first_screen_html(_("the {cluster} cluster").format(cluster=_(cluster)), s, a, plan, tables.recommendations)
+        first_screen_html(_("the {cluster} cluster").format(cluster=_(cluster)), s, a, plan, tables.recommendations,
+                          cluster_disputed(tables, cluster))
         + "<p>" + escape(_("Ministries and divisions with programmes in this cluster: {ministries}.").format(
             ministries=join_words(ministries))) + "</p>"
         + f"<p>{escape(levels_key(s))}</p><p>{escape(submission_line(a))}</p>")

@@ -265,7 +265,10 @@ def method_note(language: str | None = None) -> str:
             t_min_n=w.n(T_INTERVAL_MIN_N), interval_min_n=w.n(INTERVAL_MIN_N), small_n=w.n(SMALL_N)),
         "- " + _("**Measured coverage** of the nominal 95% intervals (seeded simulation, 20,000 draws per n): "
                  "Wilson over true shares spread evenly on 5-95%: {wilson}; t interval over scores drawn from "
-                 "100 x Beta(2, 5): {t}.").format(wilson=_coverage(w, "wilson"), t=_coverage(w, "t")),
+                 "100 x Beta(2, 5): {t}; over scores with mass at 0 and 100, as real ones have (15% of "
+                 "programmes at 0, 5% at 100): {t_mass}, below the nominal 95%, so a mean of 5 programmes is "
+                 "read with care.").format(wilson=_coverage(w, "wilson"), t=_coverage(w, "t"),
+                                           t_mass=_coverage(w, "t_mass")),
         "- " + _("**Numbers**: every share is written with its count (\"46% of 1,982\"); a percentage is never "
                  "rounded to 0% or 100% unless exactly so (\"99.6%\", \"under 1%\"), and interval bounds are "
                  "printed with enough decimals to differ."),
@@ -285,10 +288,13 @@ def method_note(language: str | None = None) -> str:
                  "flagged, never corrected, and left out of totals.").format(
             tolerance=w.g(PLAUSIBILITY_LOG10_TOLERANCE), low=w.g(low), high=w.g(high)),
         "- " + _("**Comparisons** (\"above\", \"below\", \"higher\"): stated only when both units have at least "
-                 "{min_n} programmes and their 95% intervals do not overlap; otherwise \"no clear difference\", "
-                 "or nothing. No ministry is ranked.").format(min_n=w.n(COMPARISON_MIN_N)),
+                 "{min_n} programmes and their 95% intervals do not overlap; otherwise \"these data cannot tell\" "
+                 "(with a handful of programmes the test has little power: no difference is not a finding), "
+                 "or nothing; the national figure is quoted with its own interval. No ministry is ranked.").format(
+            min_n=w.n(COMPARISON_MIN_N)),
         "- " + _("**Districts** (MIS extracts): a funnel plot of each district's women's share against its "
-                 "number of beneficiaries, with 95% and 99.8% limits around the national share; a district is "
+                 "number of beneficiaries, with exact binomial 95% and 99.8% limits around the national share; "
+                 "a district is "
                  "named only when outside the 99.8% limits, with its n. No range \"from X to Y\" across "
                  "districts is printed: at small n the extremes are chance."),
         "- " + _("**MIS counts**: a beneficiary with a valid sex counts in the sex totals and women's share "

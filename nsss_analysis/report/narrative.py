@@ -19,12 +19,13 @@ formatting writes it.
 
 from __future__ import annotations
 
+import math
 import re
 
 from nsss_analysis.diagnostics.intervals import wilson_interval
 from nsss_analysis.diagnostics.rubric import COMPARISON_MIN_N, SMALL_N
 from nsss_analysis.diagnostics.selections import (
-    channel_shares,
+    channel_counts,
     gsot_share,
     guideline_groups,
     rows_of,
@@ -34,6 +35,7 @@ from nsss_analysis.diagnostics.selections import (
 from nsss_analysis.diagnostics.units import NATIONAL_UNIT, is_missing
 from nsss_analysis.mis.coverage import district_funnel
 from nsss_analysis.reference.i18n import N_, _, current, ngettext, pgettext
+from nsss_analysis.reference.names import display_name
 from nsss_analysis.reference.numbers import fiscal_year as fiscal_year_words
 from nsss_analysis.reference.numbers import localise_digits, number
 from nsss_analysis.reference.vocab import ITEMS, load_reference
@@ -113,9 +115,19 @@ def _unit(headline: dict) -> str:
     return unit_name(headline)
 
 
-def _rounds_phrase(rounds: list) -> str:
-    """`` in the 2024-25 assessment round`` or `` (each in its latest assessment round:
-    ...)`` (empty without rounds): a phrase placed after the count by the sentence."""
+def _rounds_phrase(rounds: list, counts: dict | None = None) -> str:
+    """`` in the 2024-25 assessment round`` when every programme is in it; else the
+    counts per round `` (31 in 2023-24, 12 with no round stated)`` (``counts``: round
+    -> programmes, ``""`` for none stated); without counts, `` (each in its latest
+    assessment round: ...)``; empty without rounds. A phrase placed after the count."""
+    if counts:
+        if len(counts) == 1:
+            only = next(iter(counts))
+            return _(" in the {round} assessment round").format(round=_digits(only)) if only else ""
+        parts = [(_("{n} in {round}").format(n=_count(c), round=_digits(r)) if r else
+                  ngettext("{n} with no round stated", "{n} with no round stated", c).format(n=_count(c)))
+                 for r, c in counts.items()]
+        return _(" ({counts})").format(counts=", ".join(parts))
     if len(rounds) == 1:
         return _(" in the {round} assessment round").format(round=_round(rounds[0]))
     if rounds:
@@ -133,7 +145,7 @@ def _round(name, **meta) -> str:
 def _first_sentence(headline: dict) -> str:
     unit, n, k = _unit(headline), headline["n_programmes"], headline["n_gender_specific_or_transformative"]
     n_transformative = headline.get("n_gender_transformative", 0)
-    when = _rounds_phrase(headline.get("assessment_rounds") or [])
+    when = _rounds_phrase(headline.get("assessment_rounds") or [], headline.get("round_counts"))
     if n == 1:
         if k:
             text = _("{unit} has {n} assessed programme{when}, and it is gender-specific or "
@@ -171,6 +183,8 @@ def _budget_sentence(headline: dict, k: int) -> str:
     ministry = bool(headline.get("ministry_code"))
     flagged = int(headline.get("n_allocations_flagged") or 0)
     excluding = _excluding(flagged, headline.get("flags_left_out"))
+    if headline.get("no_budget_year"):
+        return _no_budget_year_sentence(headline)
     if not (fy and not is_missing(total) and total > 0):
         return (_("No budget is on record for the ministry's programmes, so the share of budget they "
                   "carry cannot be given.") if ministry else
@@ -200,6 +214,21 @@ def _budget_sentence(headline: dict, k: int) -> str:
     return text.format(fiscal_year=_year(fy), share=percent(headline["budget_share"], unit="money_share"),
                        gender=crore(headline["budget_gender_crore"]), total=crore(total),
                        programmes=programmes, excluding=excluding)
+
+
+def _no_budget_year_sentence(headline: dict) -> str:
+    """No fiscal year qualifies as the page's budget year: the amounts and counts per
+    year, and why no share is given."""
+    years = headline.get("budget_years") or []
+    per_year = "; ".join(
+        _("FY {fiscal_year}: {total}, {programmes}").format(
+            fiscal_year=_year(y["fiscal_year"]), total=crore(y["budget_crore"]),
+            programmes=ngettext("{n} programme", "{n} programmes", y["n_programmes"]).format(
+                n=_count(y["n_programmes"])))
+        for y in sorted(years, key=lambda y: y["fiscal_year"], reverse=True))
+    return _("No fiscal year has budget figures for at least half of the {n} programmes with a budget on record "
+             "and at least {min_n} of them, so no budget share is given; the amounts on record are {per_year}.").format(
+        n=_count(headline.get("n_programmes_with_any_budget") or 0), min_n=_int(SMALL_N), per_year=per_year)
 
 
 def _quick_wins_sentence(headline: dict) -> str:
@@ -261,10 +290,14 @@ def _score_sentence(headline: dict, n: int) -> str | None:
         (n, headline.get("mean_ci_low"), headline.get("mean_ci_high")),
         (headline.get("national_n", 0), headline.get("national_mean_ci_low"),
          headline.get("national_mean_ci_high")))
-    national_text = _fixed(national, unit="mean", role="comparator", n=headline.get("national_n"),
-                           low=headline.get("national_mean_ci_low"), high=headline.get("national_mean_ci_high"),
-                           method="t", round=headline.get("national_round"),
-                           programmes=headline.get("national_programme_keys"))
+    national_spread = interval(headline.get("national_mean_ci_low"), headline.get("national_mean_ci_high"),
+                               as_percent=False)
+    national_value = _fixed(national, unit="mean", role="comparator", n=headline.get("national_n"),
+                            low=headline.get("national_mean_ci_low"), high=headline.get("national_mean_ci_high"),
+                            method="t", round=headline.get("national_round"),
+                            programmes=headline.get("national_programme_keys"))
+    national_text = _("{mean}{interval}, {programmes}").format(
+        mean=national_value, interval=national_spread, programmes=_programmes(int(headline.get("national_n") or 0)))
     mean_text = _fixed(mean, unit="mean", n=n)
     if verdict:
         return _("The mean gender inclusion score is {mean} of 100{interval}; the national mean is "
@@ -272,6 +305,34 @@ def _score_sentence(headline: dict, n: int) -> str | None:
                                                    national=national_text, verdict=verdict)
     return _("The mean gender inclusion score is {mean} of 100{interval}; the national mean is "
              "{national}.").format(mean=mean_text, interval=spread, national=national_text)
+
+
+def unknown_sentence(headline: dict) -> str:
+    """Where more than 1 in 10 answers behind the headline count are unknown: how many,
+    and the count with every unknown read as no and as yes; empty otherwise."""
+    if not headline.get("unknown_said"):
+        return ""
+    n = int(headline["n_programmes"])
+    return _("{unknown} of {answers} answers behind this count are unknown; with every unknown read as no, "
+             "{k_no} of {n} programmes would be gender-specific or gender-transformative, and {k_yes} of {n} "
+             "with every unknown read as yes.").format(
+        unknown=_count(headline["n_unknown"]), answers=_count(headline["n_answers"]),
+        k_no=_count(headline["k_if_unknown_no"]), k_yes=_count(headline["k_if_unknown_yes"]), n=_count(n))
+
+
+def disputed_sentence(headline: dict) -> str:
+    """The programmes left out because two differing forms were received and nothing
+    tells which is the later one, named, with the question to the ministry; empty when
+    there are none."""
+    n = int(headline.get("n_disputed") or 0)
+    if not n:
+        return ""
+    names = join_words([display_name("programme", p) for p in headline.get("disputed_programmes") or []])
+    return ngettext(
+        "{n} programme with two differing forms ({names}) is left out of every count, share, mean and "
+        "budget share on this page: which form stands?",
+        "{n} programmes with two differing forms ({names}) are left out of every count, share, mean and "
+        "budget share on this page: which form stands for each?", n).format(n=_count(n), names=names)
 
 
 def headline_sentences(headline: dict) -> list[str]:
@@ -287,11 +348,21 @@ def headline_sentences(headline: dict) -> list[str]:
         return [_("No programme of {unit} has been assessed yet, so this report has no findings.").format(
             unit=_unit(headline))]
     rounds = headline.get("assessment_rounds") or []
+    counts = headline.get("round_counts")
+    if counts is not None:  # a round is named only when every programme is in it
+        rounds = list(counts) if len(counts) == 1 and "" not in counts else []
     with claims.scope(block="headline", role="unit", where="narrative.headline",
                       fiscal_year=headline.get("fiscal_year"),
                       round=rounds[0] if len(rounds) == 1 else None,
                       programmes=headline.get("programme_keys")):
-        sentences = [_first_sentence(headline), _budget_sentence(headline, k), _quick_wins_sentence(headline)]
+        sentences = [_first_sentence(headline)]
+        unknown = unknown_sentence(headline)
+        if unknown:
+            sentences.append(unknown)
+        disputed = disputed_sentence(headline)
+        if disputed:
+            sentences.append(disputed)
+        sentences += [_budget_sentence(headline, k), _quick_wins_sentence(headline)]
         scores = _score_sentence(headline, n)
     if scores:
         sentences.append(scores)
@@ -334,7 +405,8 @@ def _excluding(flagged: int, flags: object) -> str:
 def compare_units(unit: tuple, other: tuple) -> str:
     """The reading of a difference between two units, each ``(n, ci_low, ci_high)``:
     "above"/"below" only when both have at least ``COMPARISON_MIN_N`` programmes and
-    the 95% intervals do not overlap; "no clear difference" otherwise; "" when either
+    the 95% intervals do not overlap; "these data cannot tell" otherwise (with a
+    handful of programmes the test has little power: no difference is not a finding); "" when either
     has too few programmes to compare. A clause, in the current language."""
     (n, low, high), (n2, low2, high2) = unit, other
     if is_missing(n) or is_missing(n2) or int(n) < COMPARISON_MIN_N or int(n2) < COMPARISON_MIN_N:
@@ -346,7 +418,7 @@ def compare_units(unit: tuple, other: tuple) -> str:
     elif float(high) < float(low2):
         text = _("below the national figure: the 95% intervals do not overlap")
     else:
-        return _("no clear difference from the national figure")
+        return _("these data cannot tell whether it differs from the national figure: the 95% intervals overlap")
     # A stated difference is a claim the comparisons rule checks (both sides' n and intervals).
     return str(claims.figure(None, "difference", text, n=n, low=low, high=high, versus=(None, n2, low2, high2),
                              where="narrative.compare_units"))
@@ -544,6 +616,14 @@ def data_quality_sentences(data_quality, budget_plausibility=None) -> list[str]:
     q = row["n_quarantined"]
     if is_missing(q):
         out.append(_("Quarantined lines cannot be attributed to this unit; the national overview counts them."))
+    elif int(q) == 0 and not is_missing(row.get("n_quarantined_shared_unnamed")) \
+            and int(row.get("n_quarantined_shared_unnamed") or 0):
+        out.append(ngettext(
+            "No quarantined line names the ministry; {n} line of files it shares with other ministries was "
+            "quarantined without naming a ministry (the national overview counts it).",
+            "No quarantined line names the ministry; {n} lines of files it shares with other ministries were "
+            "quarantined without naming a ministry (the national overview counts them).",
+            int(row["n_quarantined_shared_unnamed"])).format(n=_count(row["n_quarantined_shared_unnamed"])))
     elif int(q) == 0:
         out.append(_("No line of the submissions was quarantined."))
     elif row["scope"] == "ministry":
@@ -649,10 +729,10 @@ def mean_score_reading(mean_score, scope: str = "ministry") -> str:
                       "{n} clusters have too few programmes to compare", few)).format(n=_int(few)))
     text = (_("The national mean gender inclusion score is {mean} of 100{interval} over {programmes}; of the "
               "{k} ministries with at least {min_n} scored programmes, {above} and {below} (95% intervals "
-              "apart), the others show no clear difference; {few}.") if scope == "ministry" else
+              "apart), for the others these data cannot tell; {few}.") if scope == "ministry" else
             _("The national mean gender inclusion score is {mean} of 100{interval} over {programmes}; of the "
               "{k} clusters with at least {min_n} scored programmes, {above} and {below} (95% intervals "
-              "apart), the others show no clear difference; {few}."))
+              "apart), for the others these data cannot tell; {few}."))
     return text.format(**values, **parts, k=_int(len(enough)), min_n=_int(COMPARISON_MIN_N))
 
 
@@ -712,7 +792,36 @@ def _no_trend(trend) -> str:
 
 def trend_reading(trend) -> str:
     """The paired trend: how many programmes are paired, each change named (fewer than
-    5 pairs) or the summary of change with its interval (5 or more)."""
+    5 pairs) or the summary of change with its interval (5 or more), then how scores
+    are compared (like for like) and which answers became unknown."""
+    text = _trend_reading(trend)
+    pairs = getattr(trend, "pairs", None) if trend is not None and trend.ok else None
+    note = like_for_like_note(pairs)
+    return f"{text} {note}" if note else text
+
+
+def like_for_like_note(pairs) -> str:
+    """How a change between rounds is measured, and the answers that went missing
+    (never read as a fall or rise); empty without pairs."""
+    if pairs is None or not len(pairs) or "items_became_unknown" not in pairs.columns:
+        return ""
+    gone = [(r["programme"], [i for i in str(r["items_became_unknown"]).split("; ") if i])
+            for r in pairs.to_dict("records")]
+    gone = [(p, items) for p, items in gone if items]
+    lead = _("Each programme's scores are compared over the items answered in both rounds.")
+    if not gone:
+        return lead
+    n = sum(len(items) for _p, items in gone)
+    listed = "; ".join(f"{display_name('programme', p)}: {join_words([label_in_sentence(i) for i in items])}"
+                       for p, items in gone)
+    return lead + " " + ngettext(
+        "{n} answer became unknown in the later round and is left out of both rounds' scores, not counted as a "
+        "fall or rise ({items}).",
+        "{n} answers became unknown in the later round and are left out of both rounds' scores, not counted as a "
+        "fall or rise ({items}).", n).format(n=_count(n), items=listed)
+
+
+def _trend_reading(trend) -> str:
     if trend is None:
         return _("No trend.")
     if not trend.ok:
@@ -776,9 +885,17 @@ def counting_reading(resolution) -> str:
     """How programmes with more than one row in a round are counted once."""
     if resolution is None or not len(resolution):
         return _("Every programme has one row per assessment round.")
-    conflicts = len(resolution[~resolution["resolution"].str.contains("cell for cell")])
-    repeats = len(resolution) - conflicts
+    disputed = int(resolution["disputed"].astype(bool).sum()) if "disputed" in resolution.columns else 0
+    conflicts = len(resolution[~resolution["resolution"].str.contains("cell for cell")]) - disputed
+    repeats = len(resolution) - conflicts - disputed
     parts = []
+    if disputed:
+        parts.append(ngettext(
+            "{n} programme has two differing forms in one round and nothing tells which is the later one: "
+            "it is disputed, shown form by form on its card and left out of every figure",
+            "{n} programmes have two differing forms in one round and nothing tells which is the later one: "
+            "they are disputed, shown form by form on their cards and left out of every figure",
+            disputed).format(n=_count(disputed)))
     if conflicts:
         parts.append(ngettext(
             "{n} programme has rows that disagree in one round; each counts once, as listed",
@@ -928,6 +1045,11 @@ def _range_sentence(rows, category: str, share: str = "women_share") -> str | No
     low, high = big.loc[big[share].idxmin()], big.loc[big[share].idxmax()]
     if low[category] == high[category]:
         return None
+    # a lowest and a highest are named only when their 95% intervals do not overlap
+    (_lo1, hi_low), (lo_high, _hi2) = (wilson_interval(round(float(r[share]) * float(r["total"])), float(r["total"]))
+                                       for r in (low, high))
+    if not hi_low < lo_high:
+        return None
     text = _("women's share is lowest in the {low} band ({low_share} of {low_total}) and highest in the "
              "{high} band ({high_share} of {high_total})").format(
         low=_band(low[category]), low_share=percent(low[share], denominator=low["total"]),
@@ -988,19 +1110,37 @@ def district_reading(by_district) -> str:
     return _end(sentence("; ".join(parts)))
 
 
+def _people(n) -> str:
+    """``n = 1,234`` (or empty parentheses' content when unknown)."""
+    return _("n = {n}").format(n=_count(n)) if not is_missing(n) else _("n not known")
+
+
 def amount_reading(amounts) -> str:
     """Per programme: the mean benefit paid to women and to men."""
     if amounts is None or not len(amounts):
         return _("No benefit amount could be read.")
     parts = []
     for name in _programme_names(amounts):
-        rows = amounts[amounts["programme"] == name].set_index("sex")["mean_bdt"]
+        table = amounts[amounts["programme"] == name].set_index("sex")
+        rows = table["mean_bdt"]
+        people = table["beneficiaries"] if "beneficiaries" in table.columns else rows * math.nan
         women, men = rows.get("female"), rows.get("male")
         if is_missing(women) or is_missing(men):
             continue
-        parts.append(_("{programme}: Tk {women} to women and Tk {men} to men ({ratio} to 1)").format(
-            programme=name, women=_grouped(women), men=_grouped(men),
-            ratio=_fixed(float(women) / float(men), 2)))
+        n_women, n_men = people.get("female"), people.get("male")
+        few = [(sex, n) for sex, n in (("women", n_women), ("men", n_men))
+               if not is_missing(n) and int(n) < SMALL_N]
+        if few:  # a mean over fewer than 5 people is not a mean to print
+            parts.append(_("{programme}: Tk {women} to women ({n_women}) and {n_men} men, too few for a mean").format(
+                programme=name, women=_grouped(women), n_women=_people(n_women), n_men=_count(n_men))
+                if few == [("men", n_men)] else
+                _("{programme}: {n_women} women and {n_men} men, too few for a mean of both").format(
+                    programme=name, n_women=_count(n_women), n_men=_count(n_men)))
+            continue
+        parts.append(_("{programme}: Tk {women} to women ({n_women}) and Tk {men} to men ({n_men}) "
+                       "({ratio} to 1)").format(
+            programme=name, women=_grouped(women), men=_grouped(men), n_women=_people(n_women),
+            n_men=_people(n_men), ratio=_fixed(float(women) / float(men), 2)))
     if not parts:
         return _("Benefits cannot be compared between women and men: one of them has no beneficiary counted.")
     return _("Mean benefit paid per beneficiary in the period: {amounts}.").format(amounts="; ".join(parts))
@@ -1012,12 +1152,12 @@ def channel_reading(channels) -> str:
         return _("No payment channel was recorded.")
     parts = []
     for name in _programme_names(channels):
-        shares = channel_shares(channels, name)
-        if shares is None:
+        counts = channel_counts(channels, name)
+        if counts is None:
             continue
-        main, women, men = shares
-        parts.append(_("{programme}: {women} of women and {men} of men are paid by {channel}").format(
-            programme=name, women=percent(women), men=percent(men), channel=_channel(main)))
+        main, wk, wn, mk, mn = counts
+        parts.append(_("{programme}: {women} women and {men} men are paid by {channel}").format(
+            programme=name, women=count_share(wk, wn), men=count_share(mk, mn), channel=_channel(main)))
     return _end("; ".join(parts)) if parts else _("Payment channels cannot be compared between women and men.")
 
 

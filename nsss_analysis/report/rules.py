@@ -237,12 +237,13 @@ def strict() -> bool:
     return os.environ.get(STRICT_ENV, "").strip().lower() == "strict"
 
 
-def enforce(violations: Sequence[Violation], page: str = "", strict_mode: bool | None = None) -> None:
+def enforce(violations: Sequence[Violation], page: str = "", strict_mode: bool | None = None,
+            logger: logging.Logger | None = None) -> None:
     """Strict (tests): raise one error listing every violation. Otherwise: one warning
-    line per violation in the log."""
+    line per violation in the log (``logger``: the runner's, whose file the run keeps)."""
     if not violations:
         return
     if strict() if strict_mode is None else strict_mode:
         raise ClaimRuleError("; ".join(v.line(page) for v in violations))
     for v in violations:
-        log.warning(v.line(page))
+        (logger or log).warning(v.line(page))

@@ -235,7 +235,7 @@ COUNTING_COLUMNS: dict[str, str] = {
     "rows": N_("Rows"),
     "resolution": N_("How it is counted"),
     "used": N_("Row used"),
-    "set_unknown": N_("Answers set to unknown"),
+    "set_unknown": N_("Answers the forms differ on (disputed)"),
 }
 
 

@@ -12,8 +12,10 @@ per claim otherwise.
 
 from __future__ import annotations
 
+import ast
 import json
 import logging
+from functools import cache
 from pathlib import Path
 
 from nsss_analysis.io import write_text_atomic
@@ -26,6 +28,34 @@ log = logging.getLogger("nsss.reports")
 CLAIMS_SUFFIX = ".claims.json"
 #: Suffix of the file the notebook writes for the runner to collect.
 STAGED_SUFFIX = ".claims.staged.json"
+
+
+#: The template parameter through which the runner asks for the ledger.
+CLAIMS_PARAMETER = "claims_path"
+
+
+@cache
+def _declares_claims(notebook: str, mtime: float) -> bool:
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
+            try:
+                tree = ast.parse(cell.source)
+            except SyntaxError:
+                return False
+            return any(isinstance(node, ast.Assign) and any(getattr(t, "id", None) == CLAIMS_PARAMETER
+                                                            for t in node.targets) for node in tree.body)
+    return False
+
+
+def keeps_claims(notebook: Path | str) -> bool:
+    """Whether the template declares the ``claims_path`` parameter: the report pages do;
+    a template that does not (the national action plan, a stand-in) is not asked for a
+    ledger."""
+    path = Path(notebook)
+    return path.exists() and _declares_claims(str(path), path.stat().st_mtime)
 
 
 def claims_path(out: Path, key: str) -> Path:
@@ -51,7 +81,7 @@ def collect_claims(out: Path, key: str, facts: dict) -> str | None:
     write_text_atomic(claims_path(out, key), ledger.to_json())
     staged.unlink(missing_ok=True)
     try:
-        rules.enforce(violations, page=key)
+        rules.enforce(violations, page=key, logger=log)  # the run's log file keeps the line
     except rules.ClaimRuleError as exc:
         return str(exc)
     return None

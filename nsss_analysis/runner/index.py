@@ -148,7 +148,7 @@ def _write_index_claims(page: Path, ledger: claims.Ledger) -> None:
     violations = rules.check(ledger.claims)
     rules.verdicts(ledger, violations)
     write_text_atomic(page.with_name(page.name.removesuffix(".html") + ".claims.json"), ledger.to_json())
-    rules.enforce(violations, page=page.name)
+    rules.enforce(violations, page=page.name, logger=log)
 
 
 def _index_page(on_disk: dict, language: str, others: dict[str, str], synthetic: bool,

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from nsss_analysis.diagnostics.budgets import resolve_fiscal_year
+from nsss_analysis.diagnostics.budgets import budget_years, resolve_fiscal_year
 from nsss_analysis.errors import NsssError, UsageError
 from nsss_analysis.intake.quantities import parse_fiscal_year
 from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, translator
@@ -240,7 +240,8 @@ def plan_reports(request: ReportRequest, tables) -> list[PlannedReport]:
             code=code,
             fiscal_year=fy,
             notebook=request.notebooks / MINISTRY_NOTEBOOK,
-            parameters={"ministry": code, "fiscal_year": fy, "processed_dir": processed, "slug": slug},
+            parameters={"ministry": code, "fiscal_year": fiscal_year or _page_year(budgets, code, fy),
+                        "processed_dir": processed, "slug": slug},
             title=report_title(ReportKind.MINISTRY, name, fy),
         ))
     if everything:
@@ -253,7 +254,7 @@ def plan_reports(request: ReportRequest, tables) -> list[PlannedReport]:
             code=None,
             fiscal_year=fy,
             notebook=request.notebooks / NATIONAL_NOTEBOOK,
-            parameters={"fiscal_year": fy, "processed_dir": processed},
+            parameters={"fiscal_year": fiscal_year or _page_year(budgets, None, fy), "processed_dir": processed},
             title=report_title(ReportKind.NATIONAL, "", fy),
         ))
         if (request.notebooks / ACTION_PLAN_NOTEBOOK).exists():
@@ -327,13 +328,24 @@ def requested_fiscal_year(request: ReportRequest) -> str | None:
         raise UsageError(f"--fiscal-year {request.fiscal_year!r}: {exc}") from None
 
 
+def _page_year(budgets, code: str | None, fy: str | None) -> str | None:
+    """The fiscal year passed to a notebook: the budget year of the rule (the latest
+    year in which at least half, and at least 5, of the unit's programmes with a
+    budget have a figure), or None when the unit has budgets but no year qualifies
+    (the page then gives amounts per year and no share); ``fy`` when there are no
+    budgets at all."""
+    if budgets is not None and len(budgets) and len(budget_years(budgets, code)):
+        return resolve_fiscal_year(budgets, code, None)
+    return fy
+
+
 def _latest_year(budgets, assessments, code: str | None) -> str | None:
-    """The latest fiscal year with a known budget (the one the notebooks default to),
+    """The latest fiscal year with a known budget (the reports' folder and title),
     else the latest year named on the ministry's forms; None when neither exists."""
     if budgets is not None and len(budgets):
-        fy = resolve_fiscal_year(budgets, code, None)
-        if fy:
-            return fy
+        years = budget_years(budgets, code)
+        if len(years):
+            return str(years["fiscal_year"].max())
     if "assessment_round" in assessments.columns:
         rows = assessments if code is None else assessments[assessments["ministry_code"] == code]
         years = [y for y in rows["assessment_round"].dropna().tolist() if isinstance(y, str) and y]

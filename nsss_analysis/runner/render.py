@@ -16,7 +16,7 @@ from nsss_analysis import __version__
 from nsss_analysis.errors import NsssError
 from nsss_analysis.io import file_digest, load_tables, write_text_atomic
 from nsss_analysis.report.rules import facts_of
-from nsss_analysis.runner.claims_file import claims_path, collect_claims, staged_path
+from nsss_analysis.runner.claims_file import CLAIMS_PARAMETER, collect_claims, keeps_claims, staged_path
 from nsss_analysis.runner.index import (
     COLLECT_HEADLINE,
     INDEX_FILE,
@@ -102,7 +102,7 @@ def _render(request: ReportRequest, manifest: dict, fingerprint: str, started: f
 
     def record(result) -> None:
         report = by_key[result.key]
-        if result.status == "ok":
+        if result.status == "ok" and keeps_claims(report.notebook):
             problem = collect_claims(request.out, report.key, facts)  # the notebook's ledger, rules checked
             if problem:
                 result.status, result.error = "failed", problem
@@ -143,7 +143,8 @@ def _render(request: ReportRequest, manifest: dict, fingerprint: str, started: f
         ReportJob(
             key=r.key,
             notebook=str(r.notebook),
-            parameters=r.parameters | {"claims_path": str(staged_path(request.out, r.key))},
+            parameters=r.parameters | ({CLAIMS_PARAMETER: str(staged_path(request.out, r.key))}
+                                       if keeps_claims(r.notebook) else {}),
             ipynb_path=str(request.out / f"{r.key}.ipynb"),
             html_path=str(request.out / f"{r.key}.html"),
             title=r.title,
@@ -203,7 +204,6 @@ def _up_to_date(entry: dict | None, report: PlannedReport, out: Path) -> bool:
         and entry.get("input_hash") == report.input_hash
         and (out / f"{report.key}.ipynb").exists()
         and (out / f"{report.key}.html").exists()
-        and claims_path(out, report.key).exists()
     )
 
 

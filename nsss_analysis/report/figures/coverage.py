@@ -11,6 +11,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import NullFormatter, PercentFormatter
 
 from nsss_analysis.diagnostics.intervals import binomial_limits
+from nsss_analysis.diagnostics.rubric import SHARE_MIN_N
 from nsss_analysis.mis import coverage as mis_coverage
 from nsss_analysis.reference.glossary import ANSWER_NAMES
 from nsss_analysis.reference.i18n import N_, _
@@ -179,12 +180,19 @@ def amount_by_sex(amounts: pd.DataFrame) -> Figure:
     x = np.arange(len(labels))
     width = 0.8 / max(len(sexes), 1)
     for k, sex in enumerate(sexes):
-        vals = df[df["sex"] == sex].set_index("_label")[mean_col].reindex(labels).astype(float).to_numpy()
+        own = df[df["sex"] == sex].set_index("_label")
+        vals = own[mean_col].reindex(labels).astype(float).to_numpy()
+        people = (own["beneficiaries"].reindex(labels).astype(float).to_numpy() if "beneficiaries" in own.columns
+                  else np.full(len(labels), np.nan))
+        few = people < SHARE_MIN_N  # a mean over fewer than 5 people is not drawn; their n is
         pos = x + (k - (len(sexes) - 1) / 2) * width
-        ax.bar(pos, np.nan_to_num(vals), width * 0.95, color=palette[sex], hatch=SEX_HATCHES[sex],
-               edgecolor="#333333", label=_(SEX_LABELS[sex]))
-        for xi, v in zip(pos, vals, strict=True):
-            if not np.isnan(v):
+        ax.bar(pos, np.where(few, 0.0, np.nan_to_num(vals)), width * 0.95, color=palette[sex],
+               hatch=SEX_HATCHES[sex], edgecolor="#333333", label=_(SEX_LABELS[sex]))
+        for xi, v, n, small in zip(pos, vals, people, few, strict=True):
+            if small:
+                ax.text(xi, 0, _("n = {n}: no mean").format(n=_num(n)), ha="center", va="bottom", fontsize=6.5,
+                        rotation=90)
+            elif not np.isnan(v):
                 ax.text(xi, v, _num(v), ha="center", va="bottom", fontsize=7)
     ax.set_xticks(x, [_wrap(lab, 28) for lab in labels], fontsize=8)
     ax.yaxis.set_major_formatter(mpl.ticker.StrMethodFormatter("{x:,.0f}"))
@@ -211,7 +219,9 @@ def payment_channel_by_sex(channels: pd.DataFrame) -> Figure:
                                     .sort_values(["programme", "_s"], kind="stable")["_row"]))
     table = df.pivot_table(index="_row", columns="payment_channel", values="beneficiaries", aggfunc="sum",
                            fill_value=0).reindex(order_rows)
+    counts = table.copy()
     totals = table.sum(axis=1)
+    row_totals = totals.to_numpy(dtype=float)
     table = table.div(totals.replace(0, np.nan), axis=0)
     order = [c for c in ("mobile", "bank", "post office", "cash", "unknown") if c in table.columns]
     order += sorted(set(table.columns) - set(order))
@@ -226,9 +236,11 @@ def payment_channel_by_sex(channels: pd.DataFrame) -> Figure:
                 label=_(CHANNEL_NAMES[channel]) if channel in CHANNEL_NAMES else str(channel).capitalize(),
                 height=0.75)
         ink = _ink(palette[k])
-        for yi, start, v, total in zip(y, left, vals, totals.to_numpy(), strict=True):
-            if v >= 0.06:
-                label = _pct(v, numerator=round(v * total), denominator=total, where="figure.payment_channel_by_sex")
+        people = np.nan_to_num(counts[channel].to_numpy(dtype=float))
+        for yi, start, v, c, total in zip(y, left, vals, people, row_totals, strict=True):
+            if v >= 0.06:  # fewer than 5 people: the count, never a percentage
+                label = (_pct(v, numerator=round(v * total), denominator=total, where="figure.payment_channel_by_sex")
+                         if total >= SHARE_MIN_N else _("{k} of {n}").format(k=_num(c), n=_num(total)))
                 ax.text(start + v / 2, yi, label, ha="center", va="center", fontsize=7.5, color=ink,
                         fontweight="bold")
         left = left + vals

@@ -100,7 +100,9 @@ def levels_by_unit(level_shares: pd.DataFrame, scope: str = "ministry") -> Figur
     counts = counts.reindex(columns=list(LEVELS), fill_value=0)
     counts = counts.loc[sorted(counts.index, key=lambda u: _unit_name(u).casefold())]
     totals = counts.sum(axis=1)
+    # no percentage bar for a unit of fewer than 5 programmes: its counts are written instead
     shares = counts.div(totals.replace(0, np.nan), axis=0).fillna(0)
+    shares = shares.mul((totals >= SMALL_N).astype(float), axis=0)
     fig, ax = _figure(10.5, 2.2 + ROW_HEIGHT * len(shares))
     y = np.arange(len(shares))[::-1]
     left = np.zeros(len(shares))
@@ -112,6 +114,11 @@ def levels_by_unit(level_shares: pd.DataFrame, scope: str = "ministry") -> Figur
     for yi, t in zip(y, totals.tolist(), strict=True):
         ax.text(1.01, yi, _n_programmes(t) + (" " + _("(small n)") if _is_small(t) else ""), va="center",
                 fontsize=8, transform=ax.get_yaxis_transform())
+    for yi, unit in zip(y, shares.index, strict=True):
+        if 0 < totals[unit] < SMALL_N:
+            said = ", ".join(f"{_int(counts.loc[unit, lv])} {_(LEVEL_NAMES[lv])}" for lv in reversed(LEVELS)
+                             if counts.loc[unit, lv])
+            ax.text(0.01, yi, said, va="center", fontsize=7.5, style="italic")
     ax.set_yticks(y, [_wrap(_unit_name(u), 45) for u in shares.index], fontsize=8.5)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_xlim(0, 1)
@@ -149,6 +156,9 @@ def mean_score_by_unit(
     lo, hi = df["ci_low"].astype(float).to_numpy(), df["ci_high"].astype(float).to_numpy()
     small = df["small_n"].fillna(False).astype(bool).to_numpy() if "small_n" in df else np.array(
         [_is_small(n) for n in df["n"]])
+    small = small | np.array([_is_small(n) for n in df["n"]], dtype=bool)
+    # no mean or interval for a unit of fewer than 5 programmes: the text gives their own scores
+    mean, lo, hi = (np.where(small, np.nan, v) for v in (mean, lo, hi))
     fig, ax = _figure(10, 2.0 + ROW_HEIGHT * len(df))
     colour = POINT_COLOUR
     if not _empty(national, "mean"):
@@ -167,8 +177,9 @@ def mean_score_by_unit(
         drawn(m, "mean", n=n, low=None if np.isnan(low) else low, high=None if np.isnan(high) else high,
               method="t", where="figure.mean_score_by_unit")
     ax.scatter(mean[~small], y[~small], marker="o", s=40, color=colour, zorder=3, label=_("mean"))
-    ax.scatter(mean[small], y[small], marker="o", s=40, facecolor="white", edgecolor=colour, zorder=3,
-               label=_("mean, small n (< {n} programmes)").format(n=_int(SMALL_N)))
+    for yi in y[small]:
+        ax.text(1, yi, _("fewer than {n} programmes: no mean").format(n=_int(SMALL_N)), va="center",
+                fontsize=7.5, style="italic")
     labels = [_wrap(f"{_unit_name(u)} ({_n_programmes(n)})", 50) for u, n in zip(df["unit"], df["n"], strict=True)]
     ax.set_yticks(y, labels, fontsize=8.5)
     ax.set_xlim(0, 100)
@@ -214,9 +225,17 @@ def share_by_unit(
         for value, low, high, n in zip(share, lo, hi, n_drawn, strict=True):  # what is drawn, for the chart rules
             if not (np.isnan(low) or np.isnan(high)):
                 drawn(value, "percent", n=n, low=low, high=high, method="wilson", where="figure.share_by_unit")
-    for yi, s in zip(y, share, strict=True):
+    n_col = next((c for c in ("n", "n_programmes_with_budget") if c in df.columns), None)
+    k_col = next((c for c in ("count", "n_ready") if c in df.columns), None)
+    for yi, s, (_i, row) in zip(y, share, df.iterrows(), strict=True):
         if np.isnan(s):
-            ax.text(0.01, yi, _("no data"), va="center", fontsize=8, style="italic")
+            n = row[n_col] if n_col else None
+            if n_col and not is_missing(n) and int(n) > 0:  # counts, never "no data"
+                said = (_("{k} of {n}").format(k=_int(row[k_col]), n=_int(n)) if k_col and not is_missing(row[k_col])
+                        else _("fewer than {n} programmes: counts in the text").format(n=_int(SMALL_N)))
+            else:
+                said = _("no data")
+            ax.text(0.01, yi, said, va="center", fontsize=8, style="italic")
     if not _empty(national, "share") and not is_missing(national.iloc[0]["share"]):
         nat = float(national.iloc[0]["share"])
         nation = _unit_name(national.iloc[0]["unit"]) if "unit" in national.columns else _("Bangladesh")
