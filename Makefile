@@ -15,7 +15,7 @@ UV_PIP := $(UV) --no-config pip
 NBSTRIPOUT := $(BIN)/nbstripout --keep-id --extra-keys "metadata.papermill metadata.execution cell.metadata.papermill"
 
 .DEFAULT_GOAL := help
-.PHONY: help install lock strip lint reports pdf processed test test-fast lab template benchmark clean-outputs i18n figures-page
+.PHONY: help install lock strip lint typecheck reports pdf processed test test-fast lab template benchmark clean-outputs i18n figures-page
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -44,6 +44,9 @@ strip: $(STAMP) ## empty the outputs and execution counts of notebooks/*.ipynb (
 lint: $(STAMP) ## ruff check (lint only; the code base is not auto-formatted)
 	$(BIN)/ruff check .
 
+typecheck: $(STAMP) ## mypy on nsss_analysis/ (settings in pyproject.toml): zero errors
+	$(BIN)/python -m mypy
+
 #: Languages the reports are written in: all (English and Bangla), en or bn.
 LANGUAGE ?= all
 
@@ -59,7 +62,7 @@ processed: $(STAMP) ## only clean, score, returned action plans and MIS coverage
 	$(BIN)/nsss progress
 	$(BIN)/nsss beneficiaries $(wildcard data/raw/mis/*.csv data/raw/mis/*.parquet)
 
-test: $(STAMP) ## run the whole test suite (unit, notebooks with nbval, browser)
+test: $(STAMP) lint typecheck ## lint, types, then the whole test suite (unit, notebooks with nbval, browser)
 	$(MAKE) --no-print-directory processed >/dev/null
 	$(BIN)/python -m pytest -n 2 tests
 	$(BIN)/python -m pytest --nbval-lax -p no:randomly notebooks/
@@ -81,6 +84,8 @@ benchmark: $(STAMP) ## run the benchmarks (prints figures and ratios)
 	$(BIN)/python benchmarks/regenerate.py
 	$(BIN)/python benchmarks/beneficiaries.py
 	$(BIN)/python benchmarks/scale.py
+	$(BIN)/python benchmarks/downloads.py
+	$(BIN)/python benchmarks/cells.py MoSW
 
 LOCALE := nsss_analysis/reference/locale
 I18N_FLAGS := --no-wrap

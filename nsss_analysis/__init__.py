@@ -1,16 +1,27 @@
 """NSSS gender diagnostics workbench.
 
-The data's journey, one module per stage:
+The package is in layers that follow the data's journey; imports only point down this
+list (``tests/test_architecture.py`` holds it, and ``tests/test_docs.py`` that every
+module named here exists):
 
-- ``forms``: find and read the workbooks and CSV files ministries send (``data/raw``);
-- ``parse``: turn one messy cell into a clean value (answers, fiscal years, amounts...);
-- ``clean``: turn read rows into the processed tables plus the quarantine;
-- ``schemas``: pandera schemas the processed tables must satisfy;
-- ``scoring``: programme scores, GRAS levels and gender markers;
-- ``indicators``, ``models``, ``recommendations``: ministry, cluster and national diagnostics;
-- ``beneficiaries``: coverage by sex from MIS extracts;
-- ``reports``: papermill + nbconvert runner for the HTML reports;
-- ``vocab``: the reference data (ministry register, vocabularies), loaded by one function.
+- shared: ``config`` (where files are), ``errors`` (the one-line error), ``io``
+  (atomic writes, loading the processed tables);
+- ``reference``: what the words mean: the register of ministries (``ministries``), the
+  vocabularies (``vocab``), names (``names``), the words of each language (``i18n``,
+  ``glossary``) and its numbers (``numbers``);
+- ``intake``: a ministry's file becomes rows of the processed tables: ``files``,
+  ``forms``, ``cells``, ``quantities``, ``reasons``, ``clean`` (and the quarantine),
+  ``schemas``, ``template`` (the blank form);
+- ``diagnostics``: what the rows say: ``rubric`` (the policy), ``scoring``,
+  ``intervals``, ``indicators``, ``budgets``, ``models``, ``trends``,
+  ``recommendations``, ``summaries`` (every table of one report);
+- ``mis``: who the programmes pay, by sex, from MIS extracts (``extracts``,
+  ``coverage``, counted with DuckDB);
+- ``report``: how a page shows it: ``figures``, ``narrative`` (the sentences),
+  ``wording``, ``display`` (escaped HTML), ``sections``, ``cards``, ``method_note``;
+- ``runner``: which pages to (re)render, in warm kernels: ``plan``, ``render``,
+  ``pool``, ``index``, ``html``, ``manifest``;
+- ``commands`` (the stages' entry points) and ``cli`` (the command line).
 """
 
 __version__ = "0.1.0"

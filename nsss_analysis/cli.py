@@ -16,6 +16,7 @@ import sys
 import threading
 import traceback
 from pathlib import Path
+from typing import NoReturn
 
 from nsss_analysis import __version__
 from nsss_analysis.config import PROCESSED_DIR, RAW_DIR, REPORTS_DIR
@@ -31,7 +32,7 @@ from nsss_analysis.runner.run import run_reports
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse exits 2 on usage errors too
+    def error(self, message: str) -> NoReturn:  # argparse exits 2 on usage errors too
         self.exit(2, f"nsss: {message}\n")
 
 
@@ -56,7 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--xlsform", action="store_true",
                    help="write the online form (XLSForm) to publish on KoboToolbox or ODK Central")
     t.add_argument("--round", default=None, metavar="YYYY-YY",
-                   help="with --xlsform: the assessment round the form proposes (a fiscal year)")
+                   help="with --xlsform: the assessment round the form proposes, a fiscal year as 2025-26 "
+                        "(default: none proposed; the enumerator types it)")
     t.add_argument("--odk-validate", action="store_true",
                    help="with --xlsform: also check the form with ODK Validate (needs Java)")
 

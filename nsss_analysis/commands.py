@@ -253,9 +253,11 @@ def _score(processed_dir: Path) -> int:
         for name, table in outputs.items():
             _write_file(gen.dir / f"{name}.parquet", lambda p, t=table: t.to_parquet(p, index=False))
 
-    counts = tables.scores["level"].value_counts()
+    scores = tables.scores
+    assert scores is not None  # count_once scored the assessments
+    counts = scores["level"].value_counts()
     by_level = ", ".join(f"{level} {int(counts.get(level, 0))}" for level in LEVELS)
-    print(f"scored {len(tables.scores)} programmes: {by_level}")
+    print(f"scored {len(scores)} programmes: {by_level}")
     print(
         f"wrote scores.parquet, {len(outputs) - 2} indicator tables and "
         f"recommendations.parquet ({len(tables.recommendations)} actions) to {processed_dir}"

@@ -1,5 +1,13 @@
-"""Shared fixtures: small forms written to tmp_path (workbooks and CSV files), and the
-suite's pinned environment.
+"""Shared fixtures: small forms written to tmp_path (workbooks and CSV files), the
+bundled data cleaned and scored once, every report rendered once, and the suite's
+pinned environment.
+
+Built once per run (shared by the pytest-xdist workers, tests/support/once.py):
+``bundled`` (data/raw through the real ``nsss clean`` and ``nsss score``),
+``bundled_mis`` (the same plus ``nsss beneficiaries`` over the bundled MIS extracts, as
+``make processed``) and ``site`` (``nsss reports --all --language all`` over
+``bundled_mis``: every page, in English and Bangla). All three are read only; a test
+that changes tables copies them (``support.processed.copy_processed``).
 
 The suite pins the language and the locale before any test module is imported: the
 reports' language defaults to ``$NSSS_LANGUAGE``, so a developer's ``NSSS_LANGUAGE=bn``
@@ -11,7 +19,9 @@ before it set (:func:`nsss_analysis.reference.i18n.set_language`).
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import os
 
 os.environ["NSSS_LANGUAGE"] = "en"
@@ -23,8 +33,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from nsss_analysis import config
 from nsss_analysis.reference import i18n
 from nsss_analysis.reference.vocab import load_reference
+from tests.support.once import built_once
+from tests.support.pages import Site
+from tests.support.processed import bundled_processed, copy_processed, site_request
 
 PROGRAMME_COLUMNS = [c.column for c in load_reference().columns_of("Programmes")]
 PROGRAMME_LABELS = [c.label for c in load_reference().columns_of("Programmes")]
@@ -36,6 +50,42 @@ def _environment_language():
     i18n.forget_language()
     yield
     i18n.forget_language()
+
+
+@pytest.fixture(scope="session")
+def bundled(tmp_path_factory) -> Path:
+    """data/raw cleaned and scored by the real `nsss clean` and `nsss score`, once per run."""
+    return built_once(tmp_path_factory, "bundled", bundled_processed)
+
+
+@pytest.fixture(scope="session")
+def bundled_mis(tmp_path_factory, bundled) -> Path:
+    """``bundled`` and the MIS coverage of the bundled extracts (`nsss beneficiaries`)."""
+    from nsss_analysis.commands import run_beneficiaries
+    from nsss_analysis.mis.extracts import default_extracts
+
+    def build(folder: Path) -> None:
+        copy_processed(bundled, folder)
+        extracts = default_extracts(config.RAW_DIR)
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert not extracts or run_beneficiaries(extracts, folder) == 0
+
+    return built_once(tmp_path_factory, "bundled-mis", build)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory, bundled_mis) -> Site:
+    """Every report of the bundled data in English and Bangla, rendered once by the real
+    notebooks (`nsss reports --all --language all`)."""
+    from nsss_analysis.runner.manifest import read_manifest
+    from nsss_analysis.runner.run import run_reports
+
+    def build(out: Path) -> None:
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert run_reports(site_request(bundled_mis, out, force=True)) == 0
+
+    out = built_once(tmp_path_factory, "site", build)
+    return Site(out, read_manifest(out)["reports"], bundled_mis)
 
 
 @pytest.fixture

@@ -7,8 +7,6 @@ import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_reports import bundled_processed
-from test_scoring import assessments_frame, programme_row
 
 from nsss_analysis.diagnostics.recommendations import recommendations
 from nsss_analysis.io import load_tables
@@ -20,6 +18,7 @@ from nsss_analysis.reference.action_ids import (
     parse_action_id,
 )
 from nsss_analysis.reference.vocab import FOLLOWUPS, ITEMS, load_reference
+from tests.support.frames import assessments_frame, programme_row
 
 ID = re.compile(r"^[A-Za-z&]+-[0-9A-HJKMNP-TV-Z]{6}-[A-Z0-9]{3,5}$")
 ANSWER = st.sampled_from(["yes", "no", "partly", "unknown", "not_applicable"])
@@ -99,7 +98,7 @@ def test_ids_parse_back_as_people_retype_them():
     assert set(ITEM_CODES) == set(ITEMS) and len(set(ITEM_CODES.values())) == len(ITEMS)
 
 
-def test_the_bundled_recommendations_carry_unique_ids(tmp_path):
-    recs = load_tables(bundled_processed(tmp_path)).recommendations
+def test_the_bundled_recommendations_carry_unique_ids(bundled):
+    recs = load_tables(bundled).recommendations
     assert recs.columns[0] == "action_id" and recs["action_id"].is_unique and len(recs) > 100
     assert all(ID.match(i) for i in recs["action_id"])

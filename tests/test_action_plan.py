@@ -7,7 +7,6 @@ from __future__ import annotations
 import openpyxl
 import pandas as pd
 import pytest
-from test_reports import bundled_processed
 
 from nsss_analysis.diagnostics.recommendations import (
     ACTIONS,
@@ -35,8 +34,8 @@ from nsss_analysis.report.downloads import (
 
 
 @pytest.fixture(scope="module")
-def tables(tmp_path_factory):
-    return load_tables(bundled_processed(tmp_path_factory.mktemp("processed")))
+def tables(bundled):
+    return load_tables(bundled)
 
 
 def _gaps(assessments: pd.DataFrame) -> int:
@@ -167,3 +166,20 @@ def test_a_row_repeated_cell_for_cell_by_a_resubmission_is_one_action_set_and_on
     page = cards.programme_cards_html(tables, doubled[doubled["ministry_code"] == "MoFood"], twice)
     assert page.count('<article class="nsss-card">') == len(own)
     assert "Repeated cell for cell in a later file" in page and "MoFood resubmission.xlsx" in page
+
+
+def test_downloads_reuse_the_whole_plan_only_for_the_same_tables(tables):
+    # a run writes every report's downloads from one Tables: the national plan and the
+    # scores by round are computed once, but a Tables with another frame gets its own
+    import dataclasses
+
+    from nsss_analysis.report import downloads
+
+    first = downloads_plan(tables, ["MoSW"])
+    assert downloads.scores_by_round(tables) is downloads.scores_by_round(tables)
+    fewer = tables.recommendations.iloc[: len(tables.recommendations) // 2]
+    other = dataclasses.replace(tables, recommendations=fewer)
+    fresh = action_plan(other.assessments, fewer, None, other.scores, other.budgets)
+    assert downloads_plan(other, ["MoSW"])["action_id"].tolist() == \
+        fresh[fresh["ministry_code"] == "MoSW"]["action_id"].tolist()
+    pd.testing.assert_frame_equal(downloads_plan(tables, ["MoSW"]), first)

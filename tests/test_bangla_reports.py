@@ -9,20 +9,21 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from test_reports import bundled_processed, report_args
 
-from nsss_analysis import cli, config
+from nsss_analysis import cli
 from nsss_analysis.errors import UsageError
-from nsss_analysis.reference.i18n import forget_language, set_language, translator
+from nsss_analysis.reference.i18n import forget_language, set_language
 from nsss_analysis.runner.html import language_links
 from nsss_analysis.runner.index import english_key
 from nsss_analysis.runner.manifest import read_manifest
 from nsss_analysis.runner.plan import in_languages, report_title
 from nsss_analysis.runner.request import ReportRequest
+from tests.support.processed import site_request
 
 BANGLA_DIGIT = re.compile(r"[০-৯]")
 LATIN_DIGIT = re.compile(r"[0-9]")
@@ -94,21 +95,20 @@ def test_first_screen_in_bangla_and_english_unchanged():
 
 # --- a real Bangla report ---------------------------------------------------------------
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory):
-    """`nsss reports --language all --ministry MoWCA` over the bundled data."""
-    base = tmp_path_factory.mktemp("bangla")
-    processed = bundled_processed(base / "processed")
-    out = base / "reports"
-    with contextlib.redirect_stdout(io.StringIO()):
-        code = cli.main(["reports", "--language", "all", "--ministry", "MoWCA", "--processed", str(processed),
-                         "--out", str(out), "--workers", "2", "--wait", "1"])
-    assert code == 0
-    return out
+def rendered(site) -> Path:
+    """`nsss reports --all --language all` over the bundled data (the run's ``site``)."""
+    return site.out
+
+
+def _mowca(rendered: Path) -> dict:
+    """The manifest entries of MoWCA's report, every language."""
+    return {k: e for k, e in read_manifest(rendered)["reports"].items()
+            if e["kind"] == "ministry" and e["ministry_code"] == "MoWCA"}
 
 
 @pytest.mark.slow
 def test_bangla_page_and_its_files_at_the_documented_paths(rendered):
-    entries = read_manifest(rendered)["reports"]
+    entries = _mowca(rendered)
     bangla = [k for k, e in entries.items() if e["language"] == "bn"]
     english = [k for k, e in entries.items() if e["language"] == "en"]
     assert len(bangla) == 1 and len(english) == 1 and len(entries) == 2
@@ -122,7 +122,7 @@ def test_bangla_page_and_its_files_at_the_documented_paths(rendered):
 
 @pytest.mark.slow
 def test_bangla_first_screen_headings_and_links(rendered):
-    entries = read_manifest(rendered)["reports"]
+    entries = _mowca(rendered)
     (bn_key,) = [k for k, e in entries.items() if e["language"] == "bn"]
     (en_key,) = [k for k, e in entries.items() if e["language"] == "en"]
     bn_page = rendered / f"{bn_key}.html"
@@ -153,10 +153,12 @@ def test_bangla_first_screen_headings_and_links(rendered):
 
 
 @pytest.mark.slow
-def test_nothing_changed_run_of_both_languages_is_fast(rendered, tmp_path):
-    processed = rendered.parent / "processed"
-    request = report_args(processed, rendered, config.NOTEBOOKS_DIR, ministry=["MoWCA"], languages=("all",))
+def test_nothing_changed_run_of_both_languages_is_fast(site, tmp_path):
+    """The same run again, over a copy of its reports (the run's pages stay as they are)."""
     from nsss_analysis.runner.run import run_reports
+
+    copy = shutil.copytree(site.out, tmp_path / "reports")
+    request = site_request(site.processed, copy)
 
     out = io.StringIO()
     with contextlib.redirect_stdout(out):

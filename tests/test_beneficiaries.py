@@ -634,6 +634,15 @@ def test_closed_form_wilson_matches_the_shared_interval():
     np.testing.assert_allclose(high, ref_high, rtol=1e-12, atol=1e-15)
 
 
+def test_wilson_bounds_stay_within_0_and_1_when_all_or_none_are_women():
+    # unclipped, rounding gave 1.0000000000000002 for 9 of 9 women, and the schema
+    # check then refused a real extract whose programme only women receive
+    total = np.arange(1, 5000)
+    for women in (total, total * 0):
+        low, high = _wilson(women, total)
+        assert ((low >= 0) & (high <= 1)).all()
+
+
 def test_progress_bar_runs_and_leaves_the_result_unchanged(tmp_path, capsys):
     path = write_csv(tmp_path / "x.csv", [person(str(i)) for i in range(50)])
     quiet = coverage_from_extracts([path], progress=False)

@@ -13,19 +13,17 @@ from __future__ import annotations
 import html
 import re
 import shutil
-import subprocess
 import unicodedata
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_reports import HOSTILE, bundled_processed, inject_hostile, report_args
 
 from nsss_analysis import config
 from nsss_analysis.runner.manifest import read_manifest
 from nsss_analysis.runner.run import run_reports
-
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+from tests.support.browser import CHROMIUM, chromium, visible_text
+from tests.support.processed import HOSTILE, copy_processed, inject_hostile, report_args
 
 pytestmark = [
     pytest.mark.slow,
@@ -33,28 +31,10 @@ pytestmark = [
 ]
 
 
-def chromium(args: list[str], profile: Path) -> str:
-    """Run headless Chromium with networking features off; return its stdout."""
-    command = [
-        CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-        f"--user-data-dir={profile}", *args,
-    ]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr[-2000:]
-    return done.stdout
-
-
-def visible_text(dom: str) -> str:
-    """The text of a dumped DOM, tags dropped, entities decoded, whitespace folded."""
-    dom = re.sub(r"<(style|script)\b.*?</\1>", " ", dom, flags=re.S | re.I)
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", dom)).split())
-
-
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def site(bundled, tmp_path_factory):
     base = tmp_path_factory.mktemp("browser")
-    processed = bundled_processed(base / "processed")
+    processed = copy_processed(bundled, base / "processed")
     code = str(pd.read_parquet(processed / "assessments.parquet")["ministry_code"].iloc[0])
     inject_hostile(processed, code)
     out = base / "reports"
@@ -157,16 +137,16 @@ def bengali_skeleton(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def bangla_page(tmp_path_factory):
-    """The MoWCA report rendered in Bangla only, and printed to PDF (runner/pdf.py)."""
-    base = tmp_path_factory.mktemp("browser-bn")
-    processed = bundled_processed(base / "processed")
-    out = base / "reports"
-    assert run_reports(report_args(processed, out, config.NOTEBOOKS_DIR, ministry=["MoWCA"], workers=1,
-                                   languages=("bn",), pdf=True)) == 0
-    (entry,) = read_manifest(out)["reports"].values()
-    assert entry["language"] == "bn" and "/bn/" in entry["html"]
-    return out / entry["html"]
+def bangla_page(site, tmp_path_factory):
+    """The run's Bangla MoWCA report (``site``), copied and printed to PDF (runner/pdf.py)."""
+    from nsss_analysis.runner.pdf import print_pdfs
+
+    entry = site.report("ministry", "bn", code="MoWCA")
+    assert "/bn/" in entry["html"]
+    page = tmp_path_factory.mktemp("browser-bn") / Path(entry["html"]).name
+    shutil.copyfile(site.out / entry["html"], page)  # self-contained: images inline, fonts installed
+    assert print_pdfs([page]) == [page.with_suffix(".pdf")]
+    return page
 
 
 def test_bangla_report_headings_are_set_in_a_bengali_font_with_every_glyph(bangla_page):

@@ -9,7 +9,6 @@ from dataclasses import replace
 
 import pandas as pd
 import pytest
-from test_reports import HOSTILE, bundled_processed, inject_hostile
 
 from nsss_analysis.diagnostics import summaries
 from nsss_analysis.diagnostics.summaries import count_once
@@ -19,6 +18,7 @@ from nsss_analysis.report import cards
 from nsss_analysis.report.display import escape
 from nsss_analysis.report.downloads import downloads_plan, links_html
 from nsss_analysis.report.labels import ITEM_LABELS
+from tests.support.processed import HOSTILE, copy_processed, inject_hostile
 
 #: The card's field labels: one for each column of the form that is not an item.
 CARD_FIELDS = ("NSSS cluster", "Life-cycle stages", "Target groups", "Start year and duration",
@@ -26,8 +26,8 @@ CARD_FIELDS = ("NSSS cluster", "Life-cycle stages", "Target groups", "Start year
 
 
 @pytest.fixture(scope="module")
-def tables(tmp_path_factory):
-    processed = bundled_processed(tmp_path_factory.mktemp("processed"))
+def tables(bundled, tmp_path_factory):
+    processed = copy_processed(bundled, tmp_path_factory.mktemp("cards") / "processed")
     inject_hostile(processed, "MoWCA")
     return load_tables(processed)
 

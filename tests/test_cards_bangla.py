@@ -10,7 +10,6 @@ import re
 import openpyxl
 import pytest
 from bs4 import BeautifulSoup
-from test_reports import bundled_processed
 
 from nsss_analysis.diagnostics import scoring
 from nsss_analysis.diagnostics.recommendations import (
@@ -44,8 +43,8 @@ LATIN_DIGIT = re.compile(r"[0-9]")
 
 
 @pytest.fixture(scope="module")
-def tables(tmp_path_factory):
-    return load_tables(bundled_processed(tmp_path_factory.mktemp("processed")))
+def tables(bundled):
+    return load_tables(bundled)
 
 
 @pytest.fixture
@@ -112,7 +111,7 @@ def test_level_rule_in_bangla_names_items_answers_and_digits():
         "নারী একটি লক্ষ্যগোষ্ঠী; কর্মক্ষম বয়সের ঝুঁকিপূর্ণ নারী জীবনচক্রের একটি পর্যায় হিসেবে উল্লিখিত; "
         "ক্ষমতায়নের উদ্দেশ্য: হ্যাঁ")
     assert level_rule.level_rule_in_words("insufficient data", "completeness 0.40 < 0.5", BN) == \
-        "উত্তরের পূর্ণতা ০.৪০ < ০.৫"
+        "সম্পূর্ণতা ০.৪০ < ০.৫"  # the glossary term
     transformative = "empowerment objective yes + norms awareness yes + skills training yes"
     assert level_rule.level_rule_in_words("gender-transformative", transformative, BN).count(" + ") == 2
     for answers in _answer_sets():
@@ -238,7 +237,14 @@ def test_bangla_workbooks_have_bangla_titles_headers_and_words(tables, tmp_path)
     answers = {r[header.index(BN("Graduation planned?"))] for r in assessments[1:]}
     assert answers <= {BN(a) for a in ("yes", "partly", "no", "not applicable", "unknown")} | {None}
     programmes = {r[header.index("কর্মসূচি")] for r in assessments[1:]}
-    assert programmes == set(ministry_rows(tables, "MoSW")["Assessments"]["programme"])  # form text as given
+    # each programme by its Bangla name where the catalogue has one, else as the form wrote it
+    from nsss_analysis.reference.names import display_name
+
+    written = set(ministry_rows(tables, "MoSW")["Assessments"]["programme"])
+    assert programmes == {display_name("programme", p, "bn") for p in written}
+    assert "বয়স্ক ভাতা" in programmes and "Old Age Allowance" not in programmes
+    ministries = {r[header.index("মন্ত্রণালয়/বিভাগ")] for r in assessments[1:]}
+    assert ministries == {"সমাজকল্যাণ মন্ত্রণালয়"}
 
 
 def test_english_workbooks_and_tables_unchanged(tables, tmp_path):
@@ -256,11 +262,12 @@ def test_english_workbooks_and_tables_unchanged(tables, tmp_path):
     assert plan_in_words(plan, EN) is plan
 
 
-def test_a_card_is_titled_with_the_published_bangla_name_and_the_form_name(tables, bangla):
+def test_a_card_is_titled_with_the_published_bangla_name_alone(tables, bangla):
     current = count_once(tables).current.assessments
     own = current[current["ministry_code"] == "MoSW"]
     markup = cards.programme_cards_html(tables, own, downloads_plan(tables, ["MoSW"]))
-    assert "<h3>বয়স্ক ভাতা (Old Age Allowance)</h3>" in markup
+    assert "<h3>বয়স্ক ভাতা</h3>" in markup and "Old Age Allowance" not in markup
+    assert "স্থানীয় সরকার বিভাগ, ইউনিয়ন পরিষদ এবং এটুআই" in markup  # supporting agencies in Bangla
     assert cards.programme_name("MoSW", "A programme not on record") == "A programme not on record"
     forget_language()
     assert cards.programme_name("MoSW", "Old Age Allowance") == "Old Age Allowance"

@@ -8,7 +8,6 @@ import json
 
 import openpyxl
 import pytest
-from test_reports import bundled_processed, report_args
 
 from nsss_analysis import config
 from nsss_analysis.io import load_tables
@@ -16,12 +15,13 @@ from nsss_analysis.reference.vocab import CLUSTERS
 from nsss_analysis.runner.index import write_index
 from nsss_analysis.runner.outputs import TRACKER_FILE, write_beside_reports
 from nsss_analysis.runner.plan import plan_reports
+from tests.support.processed import report_args
 
 
 @pytest.fixture(scope="module")
-def bundled(tmp_path_factory):
-    processed = bundled_processed(tmp_path_factory.mktemp("processed"))
-    return processed, load_tables(processed)
+def bundled(bundled):
+    """The run's bundled tables (tests/conftest.py), with their folder."""
+    return bundled, load_tables(bundled)
 
 
 def test_every_run_of_all_reports_plans_the_five_clusters(bundled, tmp_path):

@@ -16,16 +16,15 @@ import pytest
 
 matplotlib.use("Agg")
 
-from test_reports import bundled_processed
-
 from nsss_analysis import config
 from nsss_analysis.commands import run_beneficiaries
 from nsss_analysis.io import Tables, load_tables
 from nsss_analysis.mis.extracts import default_extracts
 from nsss_analysis.reference.i18n import forget_language, set_language
-from nsss_analysis.report.display import MIN_TEXT_PT, raise_small_text, figure_html
+from nsss_analysis.report.display import MIN_TEXT_PT, figure_html, raise_small_text
 from nsss_analysis.report.figures import gallery
 from nsss_analysis.report.figures.style import SYNTHETIC_MARK_ID, set_theme
+from tests.support.processed import bundled_processed
 
 #: Words a long programme name is made of (synthetic names, longer than any on record).
 LONG_TAIL = " for Vulnerable Women, Adolescent Girls and Persons with Disabilities in Char and Haor Areas"

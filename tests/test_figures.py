@@ -2,148 +2,65 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from nsss_analysis.mis.coverage import (
-    amount_by_sex,
-    coverage_by_age_band,
-    coverage_by_district,
-    payment_channel_by_sex,
-    women_share_by_programme,
-)
 from nsss_analysis.reference.vocab import (
-    CLUSTERS,
-    GUIDELINE_TARGET_GROUPS,
     ITEMS,
-    LEVELS,
-    LIFECYCLE_STAGES,
 )
 from nsss_analysis.report import figures
 from nsss_analysis.report.display import figure_png
+from tests.support.figure_data import MINISTRY
+from tests.support.figure_data import (
+    age as _age,
+)
+from tests.support.figure_data import (
+    amount as _amount,
+)
+from tests.support.figure_data import (
+    assessments as _assessments,
+)
+from tests.support.figure_data import (
+    budget_women as _budget_women,
+)
+from tests.support.figure_data import (
+    channel as _channel,
+)
+from tests.support.figure_data import (
+    coefficients as _coefficients,
+)
+from tests.support.figure_data import (
+    district as _district,
+)
+from tests.support.figure_data import (
+    gaps as _gaps,
+)
+from tests.support.figure_data import (
+    item_shares as _item_shares,
+)
+from tests.support.figure_data import (
+    level_shares as _level_shares,
+)
+from tests.support.figure_data import (
+    matrix as _matrix,
+)
+from tests.support.figure_data import (
+    mean_scores as _mean_scores,
+)
+from tests.support.figure_data import (
+    shares as _shares,
+)
+from tests.support.figure_data import (
+    trend as _trend,
+)
+from tests.support.figure_data import (
+    units_levels as _units_levels,
+)
+from tests.support.figure_data import (
+    women_points as _women_points,
+)
 
-MINISTRY = "Ministry of Women and Children Affairs"
-
-
-def _assessments() -> pd.DataFrame:
-    answers = ["yes", "partly", "no", "not_applicable", "unknown"]
-    df = pd.DataFrame(
-        {
-            "programme": ["Mother and Child Benefit Programme", "<script>alert(1)</script>", "VWB", "VWB"],
-            "source_row": [2, 3, 4, 9],
-        }
-    )
-    for k, item in enumerate(ITEMS):
-        df[item] = [answers[(k + i) % 5] for i in range(len(df))]
-    return df
-
-
-def _level_shares(units=((MINISTRY, 4), ("Bangladesh", 40))) -> pd.DataFrame:
-    rows = []
-    for unit, n in units:
-        counts = np.array([0, 1, 1, 1, 1]) * n // 4
-        for level, count in zip(LEVELS, counts, strict=True):
-            rows.append(dict(unit=unit, level=level, count=int(count), n=n, share=count / n,
-                             ci_low=max(0.0, count / n - 0.2), ci_high=min(1.0, count / n + 0.2)))
-    return pd.DataFrame(rows)
-
-
-def _item_shares() -> pd.DataFrame:
-    return pd.DataFrame(
-        [dict(unit=u, item=i, count_yes=1, n=4, share=0.25, ci_low=0.05, ci_high=0.7)
-         for u in (MINISTRY, "Bangladesh") for i in ITEMS]
-    )
-
-
-def _matrix() -> pd.DataFrame:
-    return pd.DataFrame(
-        [dict(cluster=c, lifecycle_stage=s, n_programmes=(i + j) % 3, budget_crore=100.0 * (i + 1))
-         for i, c in enumerate(CLUSTERS) for j, s in enumerate((*LIFECYCLE_STAGES, "none"))]
-    )
-
-
-def _budget_women() -> tuple[pd.DataFrame, pd.DataFrame]:
-    budgets = pd.DataFrame({"ministry_code": ["MoSW", "MoSW", "MoWCA"],
-                            "programme": ["Old Age Allowance", "Hijra livelihood", "Other ministry"],
-                            "budget_crore": [4351.0, 12.0, 99.0]})
-    women = pd.DataFrame({"ministry_code": ["MoSW", "MoSW"], "programme": ["old age  allowance", "MCBP"],
-                          "women_share": [0.45, 1.0], "fiscal_year": ["2024-25", "2022-23"]})
-    return budgets, women
-
-
-def _coverage() -> pd.DataFrame:
-    """A small coverage_by_sex table (two programmes, one fiscal year) per the contract."""
-    rows = []
-    for programme, women, men in (("Old Age Allowance", 45, 55), ("Widow Allowance", 60, 1)):
-        for sex, count in (("female", women), ("male", men)):
-            for district, division in (("Dhaka", "Dhaka"), ("Bhola", "Barishal")):
-                for band, channel in (("60+", "mobile"), ("36-59", "bank")):
-                    rows.append(dict(programme=programme, ministry="Ministry of Social Welfare", ministry_code="MoSW",
-                                     fiscal_year="2023-24", sex=sex, age_band=band, district=district,
-                                     division=division, payment_channel=channel, beneficiaries=count,
-                                     amount_bdt=count * 7200.0))
-    return pd.DataFrame(rows)
-
-
-def _women_points() -> pd.DataFrame:
-    return women_share_by_programme(_coverage(), "MoSW")
-
-
-def _age() -> pd.DataFrame:
-    return coverage_by_age_band(_coverage(), "MoSW")
-
-
-def _district() -> pd.DataFrame:
-    return coverage_by_district(_coverage(), "MoSW")
-
-
-def _amount() -> pd.DataFrame:
-    return amount_by_sex(_coverage(), "MoSW")
-
-
-def _channel() -> pd.DataFrame:
-    return payment_channel_by_sex(_coverage(), "MoSW")
-
-
-def _units_levels() -> pd.DataFrame:
-    return _level_shares(((MINISTRY, 4), ("Ministry of Social Welfare", 8))).assign(scope="ministry")
-
-
-def _mean_scores() -> pd.DataFrame:
-    return pd.DataFrame({"scope": ["ministry", "ministry", "national"], "measure": "inclusion_score",
-                         "unit": ["Ministry of Social Welfare", MINISTRY, "Bangladesh"], "n": [12, 4, 16],
-                         "mean": [40.0, 55.0, 47.0], "ci_low": [33.0, 40.0, 44.0],
-                         "ci_high": [47.0, 70.0, 50.0], "small_n": [False, True, False]})
-
-
-def _shares() -> pd.DataFrame:
-    return pd.DataFrame({"scope": ["ministry", "ministry", "national"],
-                         "unit": [MINISTRY, "Ministry of Social Welfare", "Bangladesh"],
-                         "share": [0.8, np.nan, 0.5], "n": [4, 0, 4]})
-
-
-def _gaps():
-    groups = pd.DataFrame({"scope": "national", "group": [*GUIDELINE_TARGET_GROUPS, "women"],
-                           "guideline_group": [True] * len(GUIDELINE_TARGET_GROUPS) + [False],
-                           "n_programmes": [0] * 8 + [1, 5]})
-    return _matrix(), groups
-
-
-def _coefficients() -> pd.DataFrame:
-    return pd.DataFrame({"term": ["Intercept", "log_budget"], "estimate": [0.1, 0.5],
-                         "ci_low": [-1.0, 0.1], "ci_high": [1.0, 0.9]})
-
-
-def _trend() -> pd.DataFrame:
-    return pd.DataFrame({"unit": "Bangladesh", "assessment_round": ["2019-20", "2023-24"],
-                         "share_gender_specific": [0.2, 0.4], "share_ci_low": [0.1, 0.3],
-                         "share_ci_high": [0.3, 0.5], "mean_inclusion_score": [30.0, 40.0],
-                         "mean_ci_low": [25.0, 35.0], "mean_ci_high": [35.0, 45.0]})
-
-
-# (name, call with data, call with empty input)
 CASES = [
     ("item_heatmap", lambda: figures.item_heatmap(_assessments()),
      lambda: figures.item_heatmap(_assessments().iloc[0:0])),

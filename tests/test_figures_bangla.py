@@ -4,8 +4,6 @@ shows every figure in both languages side by side."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import re
 import warnings
 
@@ -16,20 +14,20 @@ matplotlib.use("Agg")
 import pandas as pd
 import pytest
 from matplotlib.figure import Figure
-from test_figures import _budget_women, _coefficients, _level_shares, _mean_scores, _shares
-from test_reports import bundled_processed
 
-from nsss_analysis import config
-from nsss_analysis.commands import run_beneficiaries
 from nsss_analysis.diagnostics.models import BUDGET_TERM
 from nsss_analysis.io import load_tables
-from nsss_analysis.mis.extracts import default_extracts
 from nsss_analysis.reference.i18n import forget_language, set_language
 from nsss_analysis.reference.vocab import load_reference
 from nsss_analysis.report import figures
 from nsss_analysis.report.display import figure_png
 from nsss_analysis.report.figures import gallery
 from nsss_analysis.report.fonts import BENGALI_FAMILY, MissingGlyphWarning
+from tests.support.figure_data import budget_women as _budget_women
+from tests.support.figure_data import coefficients as _coefficients
+from tests.support.figure_data import level_shares as _level_shares
+from tests.support.figure_data import mean_scores as _mean_scores
+from tests.support.figure_data import shares as _shares
 
 #: The ministry whose report has every figure on the bundled data (programmes, budgets
 #: and an MIS extract).
@@ -45,11 +43,8 @@ def _english_after():
 
 
 @pytest.fixture(scope="module")
-def tables(tmp_path_factory):
-    processed = bundled_processed(tmp_path_factory.mktemp("processed"))
-    with contextlib.redirect_stdout(io.StringIO()):
-        assert run_beneficiaries(default_extracts(config.RAW_DIR), processed) == 0
-    return load_tables(processed)
+def tables(bundled_mis):
+    return load_tables(bundled_mis)
 
 
 @pytest.fixture(scope="module")
@@ -139,10 +134,10 @@ def test_bangla_words_numbers_and_names():
     assert "জেন্ডার-নির্দিষ্ট" in levels and "বাংলাদেশ (৪০টি কর্মসূচি)" in levels and "কম সংখ্যা:" in levels
     shares = "\n".join(gallery.figure_texts(_drawn(figures.share_by_unit(
         _shares(), title="Programmes ready to measure gender results, with 95% intervals", xlabel="Share"))))
-    assert "জেন্ডার ফলাফল পরিমাপে প্রস্তুত কর্মসূচি, ৯৫% আস্থা ব্যবধানসহ" in shares
+    assert "জেন্ডার ফলাফল পরিমাপে প্রস্তুত কর্মসূচি, ৯৫% আস্থা-ব্যবধানসহ" in shares
     assert "সমাজকল্যাণ মন্ত্রণালয়" in shares and "বাংলাদেশ ৫০%" in shares
     scores = "\n".join(gallery.figure_texts(_drawn(figures.mean_score_by_unit(_mean_scores()))))
-    assert "বাংলাদেশ ৪৭ (ছায়াঞ্চল: ৯৫% আস্থা ব্যবধান)" in scores
+    assert "বাংলাদেশ ৪৭ (রঙিন পট্টি: ৯৫% আস্থা-ব্যবধান)" in scores
     terms = _coefficients().assign(term=["Intercept", BUDGET_TERM]).pipe(
         lambda df: pd.concat([df, df.tail(1).assign(term="cluster: Social Insurance")]))
     model = "\n".join(gallery.figure_texts(_drawn(figures.model_coefficients(terms, "মডেল", odds_ratio=True))))

@@ -11,11 +11,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from test_reports import bundled_processed
 
 from nsss_analysis import config
 from nsss_analysis.runner.request import ReportRequest
 from nsss_analysis.runner.run import run_reports
+from tests.support.processed import bundled_processed
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 

@@ -14,7 +14,6 @@ matplotlib.use("Agg")
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import pytest
-from test_browser import CHROMIUM, chromium
 
 from nsss_analysis.reference import numbers
 from nsss_analysis.reference.glossary import LEVEL_NAMES
@@ -25,6 +24,7 @@ from nsss_analysis.report.fonts import (
     FONT_DIR,
     figure_rc,
 )
+from tests.support.browser import CHROMIUM, chromium
 
 pytestmark = [
     pytest.mark.slow,

@@ -28,7 +28,8 @@ CASES = [
     ("MoSW", "MoSW-এর", "MoSW-এ"),
     ("Save the Children", "Save the Children-এর", "Save the Children-এ"),
     ("২০২৩", "২০২৩-এর", "২০২৩-এ"),
-    ("নওগাঁ", "নওগাঁর", "নওগাঁয়"),  # candrabindu after the vowel
+    ("নওগাঁ", "নওগাঁর", "নওগাঁয়"),
+    ("মোবাইল ব্যাংকিং", "মোবাইল ব্যাংকিংয়ের", "মোবাইল ব্যাংকিংয়ে"),  # anusvara  # candrabindu after the vowel
 ]
 
 

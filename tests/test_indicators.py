@@ -7,7 +7,6 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from test_scoring import assessments_frame, programme_row
 
 from nsss_analysis.diagnostics.budgets import (
     ADMINISTRATIVE_TOTALS,
@@ -40,7 +39,6 @@ from nsss_analysis.diagnostics.units import NO_CLUSTER
 from nsss_analysis.errors import NsssError
 from nsss_analysis.io import Tables, load_tables, write_csv_atomic
 from nsss_analysis.reference.vocab import (
-    BUDGET_COLUMNS,
     CLUSTERS,
     GUIDELINE_TARGET_GROUPS,
     ITEMS,
@@ -48,27 +46,7 @@ from nsss_analysis.reference.vocab import (
     LIFECYCLE_STAGES,
     QUARANTINE_COLUMNS,
 )
-
-MOSW = {"ministry": "Ministry of Social Welfare", "ministry_code": "MoSW", "source_file": "MoSW.xlsx"}
-MOWCA = {"ministry": "Ministry of Women and Children Affairs", "ministry_code": "MoWCA",
-         "source_file": "MoWCA.xlsx"}
-
-
-def budget_row(**overrides) -> dict:
-    row = {"source_file": "MoSW.xlsx", "source_sheet": "Budget", "source_row": 2,
-           "ministry": "Ministry of Social Welfare", "ministry_code": "MoSW",
-           "programme": "Old Age Allowance", "cluster": "Social Allowance", "fiscal_year": "2023-24",
-           "budget_crore": np.nan, "beneficiaries": np.nan, "women_beneficiaries": np.nan,
-           "monthly_rate_bdt": np.nan}
-    assert set(overrides) <= set(row)
-    return row | overrides
-
-
-def budgets_frame(*rows: dict) -> pd.DataFrame:
-    numbers = ("budget_crore", "beneficiaries", "women_beneficiaries", "monthly_rate_bdt")
-    df = pd.DataFrame(list(rows), columns=list(BUDGET_COLUMNS))
-    return df.astype({c: "float64" for c in numbers} | {"source_row": "int64"} | {
-        c: "str" for c in BUDGET_COLUMNS if c not in (*numbers, "source_row")})
+from tests.support.frames import MOSW, MOWCA, assessments_frame, budget_row, budgets_frame, programme_row
 
 
 @pytest.fixture

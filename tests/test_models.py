@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
-from test_scoring import assessments_frame, programme_row
 
 from nsss_analysis.diagnostics.models import (
     BUDGET_TERM,
@@ -14,40 +12,8 @@ from nsss_analysis.diagnostics.models import (
 )
 from nsss_analysis.diagnostics.scoring import score_programmes
 from nsss_analysis.diagnostics.trends import trend_by_round
-from nsss_analysis.reference.vocab import CLUSTERS
-
-CLUSTERS_ALL = CLUSTERS
-CLUSTERS = CLUSTERS[:3]
-
-
-def programmes(levels, clusters, budgets, scores=None):
-    """A scores frame and a budgets frame for programmes P0..Pn of one ministry."""
-    n = len(levels)
-    names = [f"P{k}" for k in range(n)]
-    scores_df = pd.DataFrame({
-        "source_file": "MoSW.xlsx", "source_sheet": "Programmes", "source_row": range(2, n + 2),
-        "ministry": "Ministry of Social Welfare", "ministry_code": "MoSW", "programme": names,
-        "cluster": list(clusters), "level": list(levels),
-        "inclusion_score": list(scores) if scores is not None else [50.0] * n,
-    })
-    budgets_df = pd.DataFrame({
-        "source_file": "MoSW.xlsx", "source_sheet": "Budget", "source_row": range(2, n + 2),
-        "ministry": "Ministry of Social Welfare", "ministry_code": "MoSW", "programme": names,
-        "cluster": list(clusters), "fiscal_year": "2023-24", "budget_crore": list(budgets),
-        "beneficiaries": np.nan, "women_beneficiaries": np.nan, "monthly_rate_bdt": np.nan,
-    })
-    return scores_df, budgets_df
-
-
-def logistic_programmes(n=150, seed=3):
-    rng = np.random.default_rng(seed)
-    clusters = rng.choice(CLUSTERS, size=n, p=[0.5, 0.3, 0.2])
-    log_budget = rng.uniform(0, 4, size=n)
-    logit = -1.5 + 0.8 * log_budget + np.where(clusters == CLUSTERS[1], 0.7, 0.0)
-    specific = rng.random(n) < 1 / (1 + np.exp(-logit))
-    levels = np.where(specific, "gender-specific", "gender-sensitive")
-    scores = 20 + 10 * log_budget + np.where(clusters == CLUSTERS[2], -8.0, 0.0) + rng.normal(0, 5, n)
-    return programmes(levels, clusters, 10**log_budget, scores)
+from tests.support.frames import CLUSTERS_ALL, assessments_frame, logistic_programmes, programme_row, programmes
+from tests.support.frames import MODEL_CLUSTERS as CLUSTERS
 
 
 def test_fewer_than_30_programmes_gives_a_message_not_coefficients():

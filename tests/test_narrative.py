@@ -7,20 +7,12 @@ import math
 import pandas as pd
 import pytest
 
-from nsss_analysis.diagnostics.recommendations import recommendations
-from nsss_analysis.diagnostics.scoring import score_programmes
 from nsss_analysis.diagnostics.summaries import (
     headline_figures,
     ministry_summary,
     national_summary,
 )
 from nsss_analysis.io import Tables
-from nsss_analysis.reference.vocab import (
-    BUDGET_COLUMNS,
-    FOLLOWUPS,
-    ITEMS,
-    load_reference,
-)
 from nsss_analysis.report.display import bullets_html
 from nsss_analysis.report.labels import label_in_sentence
 from nsss_analysis.report.narrative import (
@@ -37,45 +29,14 @@ from nsss_analysis.report.narrative import (
     women_share_reading,
 )
 from nsss_analysis.report.wording import crore, join_words, percent, plural
-
-MOWCA = "Ministry of Women and Children Affairs"
+from tests.support.narrative_tables import MOWCA
+from tests.support.narrative_tables import answer_row as _row
+from tests.support.narrative_tables import budget_entry as _budget
+from tests.support.narrative_tables import scored_tables as _tables
 
 #: The fiscal year the hand-built examples name: with so few programmes the budget-year rule
 #: (test_section6) finds none, and these tests are about the sentences of a named year.
 FY = "2023-24"
-
-
-def _row(programme, code="MoWCA", stages=(), groups=(), yes=(), possible=(), source_row=2, **answers):
-    """One assessment row per the contract; items are ``no`` unless named."""
-    name = load_reference().ministry_by_code[code].name
-    row = dict(source_file=f"{code}.xlsx", source_sheet="Programmes", source_row=source_row, ministry=name,
-               ministry_code=code, programme=programme, start_fy="2010-11", end_fy=None, ongoing=True,
-               cluster="Social Allowance", lifecycle_stages=list(stages), target_groups=list(groups),
-               target_groups_other=[], partner_agencies=[], remarks=None)
-    for item in ITEMS:
-        row[item] = "yes" if item in yes else answers.get(item, "no")
-    for followup, items in FOLLOWUPS.items():
-        done = all(row[i] in ("yes", "not_applicable") for i in items)
-        row[followup] = "yes" if followup in possible else ("not_applicable" if done else "unknown")
-    return row
-
-
-def _budget(programme, fiscal_year, crore, code="MoWCA", beneficiaries=None, women=None, rate=None):
-    name = load_reference().ministry_by_code[code].name
-    return dict(source_file="budget.xlsx", source_sheet="Budget", source_row=2, ministry=name,
-                ministry_code=code, programme=programme, cluster=None, fiscal_year=fiscal_year,
-                budget_crore=crore, beneficiaries=beneficiaries, women_beneficiaries=women,
-                monthly_rate_bdt=rate)
-
-
-def _tables(rows, budgets=()) -> Tables:
-    a = pd.DataFrame(rows)
-    b = None
-    if budgets:
-        b = pd.DataFrame(list(budgets), columns=list(BUDGET_COLUMNS)).astype(
-            {c: "float64" for c in ("budget_crore", "beneficiaries", "women_beneficiaries", "monthly_rate_bdt")})
-    s = score_programmes(a)
-    return Tables(assessments=a, budgets=b, scores=s, recommendations=recommendations(a, s, b))
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,6 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-from test_models import CLUSTERS, CLUSTERS_ALL, logistic_programmes, programmes
-from test_narrative import _budget, _row, _tables
 
 from nsss_analysis.diagnostics.models import gender_specific_model, inclusion_score_model
 from nsss_analysis.diagnostics.summaries import headline_figures, ministry_summary, national_summary
@@ -21,6 +19,11 @@ from nsss_analysis.reference.i18n import english_runs, forget_language, set_lang
 from nsss_analysis.reference.vocab import load_reference
 from nsss_analysis.report import narrative
 from nsss_analysis.report.wording import sentence
+from tests.support.frames import CLUSTERS_ALL, logistic_programmes, programmes
+from tests.support.frames import MODEL_CLUSTERS as CLUSTERS
+from tests.support.narrative_tables import answer_row as _row
+from tests.support.narrative_tables import budget_entry as _budget
+from tests.support.narrative_tables import scored_tables as _tables
 
 BANGLA_DIGIT = re.compile(r"[০-৯]")
 LATIN_DIGIT = re.compile(r"[0-9]")
@@ -179,7 +182,7 @@ def test_exact_bangla_sentences(example, bangla):
     s = ministry_summary(example, "MoWCA")
     assert narrative.recommendations_reading(s["recommendations"]) == (
         "৩টি কর্মসূচি মিলিয়ে ২৫টি করণীয়: এর মধ্যে ২টি ফরম অনুযায়ী সম্ভব (সেগুলো আগে, তারপর বাজেট "
-        "অনুযায়ী সাজানো); ৫টি লিঙ্গ-বিভাজিত তথ্য বা জেন্ডার নির্দেশকের অভাব সম্পর্কিত, যা সবসময় তালিকাভুক্ত হয়।")
+        "অনুযায়ী সাজানো); ৫টি লিঙ্গ-বিভাজিত তথ্য বা জেন্ডার সূচকের অভাব সম্পর্কিত, যা সবসময় তালিকাভুক্ত হয়।")
     quality = narrative.data_quality_sentences(s["data_quality"], s["budget_plausibility"])
     assert "কোনো কর্মসূচি একই পর্বে ভিন্ন উত্তরসহ দুবার মূল্যায়িত হয়নি।" in quality
     assert any(q.startswith("মাসিক হারসহ ১টি বাজেট সারির মধ্যে ১টি উপকারভোগী × হার × ১২ যাচাইয়ে উত্তীর্ণ হয়নি: "
@@ -190,7 +193,7 @@ def test_exact_bangla_sentences(example, bangla):
     assert narrative.counting_reading(pd.DataFrame({"resolution": ["repeated cell for cell"]})) == (
         "১টি কর্মসূচি একাধিক ফাইলে ঘরে ঘরে হুবহু পুনরাবৃত্ত, এবং একবার গণনা করা হয়েছে।")
     assert narrative.compare_units((5, 0.8, 0.99), (40, 0.1, 0.3)) == (
-        "জাতীয় পরিসংখ্যানের চেয়ে বেশি: ৯৫% ব্যবধান দুটি পরস্পরকে স্পর্শ করে না")
+        "জাতীয় হারের চেয়ে বেশি: দুটির ৯৫% আস্থা-ব্যবধান পরস্পরকে ছোঁয় না")
 
 
 def test_plural_and_unit_branches_are_separate_sentences(example, bangla):

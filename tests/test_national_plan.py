@@ -11,7 +11,6 @@ import re
 import openpyxl
 import pytest
 from bs4 import BeautifulSoup
-from test_reports import bundled_processed, report_args
 
 from nsss_analysis import config
 from nsss_analysis.commands import run_progress
@@ -24,6 +23,7 @@ from nsss_analysis.report.action_plan import distinct_rows
 from nsss_analysis.runner.index import write_index
 from nsss_analysis.runner.outputs import RETURNS_FILE, write_beside_reports
 from nsss_analysis.runner.plan import ACTION_PLAN_SLUG, ReportKind, plan_reports
+from tests.support.processed import bundled_processed, report_args
 
 
 @pytest.fixture(scope="module")

@@ -15,11 +15,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from nsss_analysis.commands import run_beneficiaries, run_clean, run_score
 from nsss_analysis.config import NOTEBOOKS_DIR, RAW_DIR
 from nsss_analysis.diagnostics.summaries import count_once
 from nsss_analysis.io import load_tables
-from nsss_analysis.mis.extracts import default_extracts
 from nsss_analysis.report.display import (
     MISSING,
     bullets_html,
@@ -29,12 +27,14 @@ from nsss_analysis.report.display import (
     table_html,
 )
 from nsss_analysis.report.sections import recommendations_table
+from tests.support.pages import Site
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 EXPECTED_PARAMETERS = {
-    "ministry_report": {"ministry", "fiscal_year", "processed_dir", "slug", "language", "claims_path"},
+    "ministry_report": {"ministry", "fiscal_year", "processed_dir", "slug", "language", "claims_path",
+                        "headline_path"},
     "cluster_report": {"cluster", "fiscal_year", "processed_dir", "slug", "language", "claims_path"},
-    "national_overview": {"fiscal_year", "processed_dir", "language", "claims_path"},
+    "national_overview": {"fiscal_year", "processed_dir", "language", "claims_path", "headline_path"},
     "national_action_plan": {"fiscal_year", "processed_dir", "slug", "language", "claims_path"},
     "exploration": {"processed_dir"},
 }
@@ -141,18 +141,17 @@ def test_make_strip_and_the_pre_commit_hook_strip_as_the_test_checks():
 
 
 @pytest.fixture(scope="session")
-def processed(tmp_path_factory) -> Path:
-    """The processed tables of the bundled data/raw, built once into a temporary folder."""
+def processed(bundled_mis) -> Path:
+    """The processed tables of the bundled data/raw and MIS extracts, built once per run."""
     if not any(p.suffix in (".xlsx", ".csv") for p in RAW_DIR.glob("*")):
         pytest.skip(f"no bundled submissions in {RAW_DIR}")
-    out = tmp_path_factory.mktemp("processed")
-    assert run_clean(RAW_DIR, out) == 0
-    assert run_score(out) == 0
+    return bundled_mis
 
-    extracts = default_extracts(RAW_DIR)
-    if extracts:
-        assert run_beneficiaries(extracts, out) == 0
-    return out
+
+def _rendered(site: Site, kind: str, **which) -> tuple[nbformat.NotebookNode, str]:
+    """The executed notebook of one English report of the run's rendered site, and its slug."""
+    entry = site.report(kind, "en", **which)
+    return _read(site.out / entry["notebook"]), Path(entry["html"]).stem
 
 
 def _execute(tmp_path: Path, name: str, **parameters) -> nbformat.NotebookNode:
@@ -186,8 +185,8 @@ def _stderr(nb) -> str:
 
 
 @pytest.mark.slow
-def test_ministry_report_runs_and_states_its_findings(processed, tmp_path):
-    nb = _execute(tmp_path, "ministry_report", ministry="MoWCA", processed_dir=str(processed))
+def test_ministry_report_runs_and_states_its_findings(site):
+    nb, _ = _rendered(site, "ministry", code="MoWCA")
     assert not _errors(nb) and not _stderr(nb).strip()
     text = _outputs_text(nb)
     assert "<h1>Ministry of Women and Children Affairs</h1>" in text
@@ -199,14 +198,13 @@ def test_ministry_report_runs_and_states_its_findings(processed, tmp_path):
 
 
 @pytest.mark.slow
-def test_hostile_programme_name_stays_text(processed, tmp_path):
-
-    assessments = pd.read_parquet(processed / "assessments.parquet")
+def test_hostile_programme_name_stays_text(site):
+    assessments = pd.read_parquet(site.processed / "assessments.parquet")
     hostile = assessments[assessments["programme"].str.contains("<script", regex=False)]
     if hostile.empty:
         pytest.skip("the bundled data have no programme with markup in its name")
     code = hostile["ministry_code"].iloc[0]
-    nb = _execute(tmp_path, "ministry_report", ministry=code, processed_dir=str(processed))
+    nb, _ = _rendered(site, "ministry", code=code)
     assert not _errors(nb)
     html = "".join(o.get("data", {}).get("text/html", "") for c in _code_cells(nb) for o in c.outputs)
     assert "&lt;script&gt;" in html
@@ -214,8 +212,8 @@ def test_hostile_programme_name_stays_text(processed, tmp_path):
 
 
 @pytest.mark.slow
-def test_national_overview_runs(processed, tmp_path):
-    nb = _execute(tmp_path, "national_overview", processed_dir=str(processed))
+def test_national_overview_runs(site):
+    nb, _ = _rendered(site, "national")
     assert not _errors(nb) and not _stderr(nb).strip()
     text = _outputs_text(nb)
     assert "national overview" in text and "Across government" in text
@@ -289,20 +287,20 @@ def test_recommendations_table_keeps_the_always_listed_actions():
 
 
 @pytest.mark.slow
-def test_one_programme_ministry_report_is_cards_and_actions_without_interval_charts(processed, tmp_path):
-    nb = _execute(tmp_path, "ministry_report", ministry="FD", processed_dir=str(processed), slug="fd-test")
+def test_one_programme_ministry_report_is_cards_and_actions_without_interval_charts(site):
+    nb, slug = _rendered(site, "ministry", code="FD")
     assert not _errors(nb)
     text = _outputs_text(nb)
     assert text.count('<article class="nsss-card">') == 1
-    assert "What we ask of you" in text and 'href="fd-test-action-plan.xlsx"' in text
+    assert "What we ask of you" in text and f'href="{slug}-action-plan.xlsx"' in text
     assert "with 95% intervals" not in text  # no interval chart drawn from n < 5
     assert re.search(r"\d of 1 programme of Finance Division is gender-specific", text)
 
 
 @pytest.mark.slow
-def test_cluster_report_runs_with_cards_coverage_and_its_name(processed, tmp_path):
-    nb = _execute(tmp_path, "cluster_report", cluster="Social Allowance", processed_dir=str(processed),
-                  slug="cluster-social-allowance")
+def test_cluster_report_runs_with_cards_coverage_and_its_name(site):
+    nb, slug = _rendered(site, "cluster", name="Social Allowance")
+    processed = site.processed
     assert not _errors(nb) and not _stderr(nb).strip()
     text = _outputs_text(nb)
     assert "<h1>Social Allowance: programmes across ministries</h1>" in text
@@ -310,4 +308,4 @@ def test_cluster_report_runs_with_cards_coverage_and_its_name(processed, tmp_pat
     own = counted[counted["cluster"] == "Social Allowance"]
     assert text.count('<article class="nsss-card">') == len(own) > 0
     assert "Meant to reach" in text and "project&#x27;s reading" in text
-    assert 'href="cluster-social-allowance-action-plan.xlsx"' in text
+    assert f'href="{slug}-action-plan.xlsx"' in text

@@ -11,7 +11,6 @@ import io
 import openpyxl
 import pytest
 from bs4 import BeautifulSoup
-from test_reports import bundled_processed
 
 from nsss_analysis import config
 from nsss_analysis.commands import run_progress
@@ -23,6 +22,7 @@ from nsss_analysis.reference.i18n import forget_language, set_language, translat
 from nsss_analysis.reference.plan_form import PLAN_COLUMNS, STATUSES
 from nsss_analysis.report import cards, progress
 from nsss_analysis.report.downloads import downloads_plan, write_downloads
+from tests.support.processed import bundled_processed
 
 
 @pytest.fixture(scope="module")

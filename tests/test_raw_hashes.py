@@ -9,12 +9,11 @@ import os
 import shutil
 from contextlib import redirect_stdout
 
-from test_reports import report_args, write_standin_notebooks
-
 from nsss_analysis import config
 from nsss_analysis.commands import run_clean, run_score
 from nsss_analysis.intake.raw_hashes import RAW_CHANGED, RAW_HASHES_FILE, raw_changed
 from nsss_analysis.runner.run import run_reports
+from tests.support.processed import report_args, write_standin_notebooks
 
 
 def test_clean_records_content_hashes_and_reports_warns_only_when_content_changes(tmp_path, capsys):

@@ -6,8 +6,6 @@ import re
 
 import pandas as pd
 import pytest
-from test_indicators import MOSW, MOWCA, budget_row, budgets_frame
-from test_scoring import assessments_frame, programme_row
 
 from nsss_analysis.config import REFERENCE_DIR
 from nsss_analysis.diagnostics.recommendations import (
@@ -19,6 +17,7 @@ from nsss_analysis.diagnostics.recommendations import (
 )
 from nsss_analysis.diagnostics.scoring import score_programmes
 from nsss_analysis.reference.vocab import FOLLOWUPS, ITEMS, load_reference
+from tests.support.frames import MOSW, MOWCA, assessments_frame, budget_row, budgets_frame, programme_row
 
 ALL_YES = dict.fromkeys(ITEMS, "yes") | dict.fromkeys(FOLLOWUPS, "not_applicable")
 GUIDELINE = REFERENCE_DIR / "guideline-2019.md"

@@ -2,7 +2,7 @@
 failure isolation, skip-when-unchanged, the lock and interrupted runs.
 
 Data: `bundled` is data/raw cleaned and scored by the real `nsss clean` and `nsss
-score` (once per session); `tiny` is a 3-ministry dataset written per the contract
+score` (once per run, tests/conftest.py); `tiny` is a 3-ministry dataset written per the contract
 (and scored by the real `nsss score`) for what needs exact expectations or a whole
 default run (every ministry + the national overview) in seconds.
 Notebooks: the end-to-end, warm-vs-fresh and browser tests run the real notebooks/;
@@ -36,201 +36,43 @@ from hypothesis import strategies as st
 
 from nsss_analysis import config
 from nsss_analysis.cli import main
-from nsss_analysis.commands import run_clean, run_score
 from nsss_analysis.errors import UsageError
-from nsss_analysis.intake.schemas import ASSESSMENT_ARROW_SCHEMA, BUDGET_ARROW_SCHEMA
 from nsss_analysis.io import load_tables
 from nsss_analysis.reference.vocab import (
-    FOLLOWUPS,
-    ITEMS,
-    QUARANTINE_COLUMNS,
     load_reference,
 )
+from nsss_analysis.report.headline_file import Headline, write_headline
 from nsss_analysis.runner import request as runner_request
 from nsss_analysis.runner.html import render_html
-from nsss_analysis.runner.index import collected_headline, index_figures
+from nsss_analysis.runner.index import index_figures
 from nsss_analysis.runner.inputs import national_digest, report_hash
 from nsss_analysis.runner.kernel import REPORT_SEED, KernelStartError, WarmKernel
 from nsss_analysis.runner.manifest import _jsonable, package_digest
 from nsss_analysis.runner.plan import (
     MAX_SLUG_LENGTH,
     MINISTRY_NOTEBOOK,
-    NATIONAL_NOTEBOOK,
     RESERVED_SLUGS,
-    PlannedReport,
     plan_reports,
     report_slug,
 )
 from nsss_analysis.runner.pool import ReportJob, mark_errors, parameterize, run_jobs
-from nsss_analysis.runner.request import EXIT_LOCKED, ReportRequest
+from nsss_analysis.runner.request import EXIT_LOCKED
 from nsss_analysis.runner.run import run_reports
+from tests.support.processed import (
+    HOSTILE,
+    copy_processed,
+    first_codes,
+    inject_hostile,
+    report_args,
+    rescore,
+    standin_notebook,
+    write_processed,
+    write_standin_notebooks,
+)
+from tests.support.signals import CEILING, ReportStarts, children, wait_gone
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
-HOSTILE = "<script>alert(1)</script>"
-HOSTILE_REMARK = '<img src=x onerror="alert(2)"> & <b>bold</b>'
-
-
-# --- a small processed dataset, per the contract ---------------------------------------
-MINISTRIES = {
-    "MoWCA": "Ministry of Women and Children Affairs",
-    "MoSW": "Ministry of Social Welfare",
-    "MoDMR": "Ministry of Disaster Management and Relief",
-}
-
-
-def _programme(code: str, programme: str, row: int, answer: str, **extra) -> dict:
-    record = {
-        "source_file": f"{code}_assessment.xlsx",
-        "source_sheet": "Programmes",
-        "source_row": row,
-        "ministry": MINISTRIES[code],
-        "ministry_code": code,
-        "programme": programme,
-        "start_fy": "2010-11",
-        "end_fy": None,
-        "ongoing": True,
-        "cluster": "Social Allowance",
-        "lifecycle_stages": ["old_age"],
-        "target_groups": ["elderly"],
-        "target_groups_other": [],
-        **{item: answer for item in ITEMS},
-        **{f: ("not_applicable" if answer == "yes" else "yes") for f in FOLLOWUPS},
-        "partner_agencies": [],
-        "remarks": None,
-        "assessment_round": "2023-24",
-    }
-    record.update(extra)
-    return record
-
-
-def tiny_rows() -> list[dict]:
-    return [
-        _programme("MoWCA", "Mother and Child Benefit Programme", 2, "yes",
-                   lifecycle_stages=["women_working_age", "early_childhood"], target_groups=["women", "children"]),
-        _programme("MoWCA", "Vulnerable Women Benefit", 3, "partly", target_groups=["women"]),
-        _programme("MoSW", "Old Age Allowance", 2, "no"),
-        _programme("MoSW", HOSTILE, 3, "partly", remarks=HOSTILE_REMARK),
-        _programme("MoDMR", "Employment Generation Programme for the Poorest", 2, "partly",
-                   cluster="Labour and Livelihood Interventions", lifecycle_stages=["working_age"],
-                   target_groups=["poor_households"]),
-    ]
-
-
-def _budget(code: str, programme: str, fy: str, crore: float, people: float, women: float) -> dict:
-    return {
-        "source_file": f"{code}_assessment.xlsx", "source_sheet": "Budget", "source_row": 2,
-        "ministry": MINISTRIES[code], "ministry_code": code, "programme": programme,
-        "cluster": "Social Allowance", "fiscal_year": fy, "budget_crore": crore,
-        "beneficiaries": people, "women_beneficiaries": women, "monthly_rate_bdt": None,
-    }
-
-
-def tiny_budgets() -> list[dict]:
-    return [
-        _budget("MoWCA", "Mother and Child Benefit Programme", "2022-23", 1200.0, 1.25e6, 1.25e6),
-        _budget("MoWCA", "Mother and Child Benefit Programme", "2023-24", 1500.0, 1.5e6, 1.5e6),
-        _budget("MoSW", "Old Age Allowance", "2023-24", 4176.7, 5.801e6, 2.9e6),
-        _budget("MoDMR", "Employment Generation Programme for the Poorest", "2023-24", 1650.0, 8.0e5, 2.4e5),
-    ]
-
-
-def write_processed(folder: Path, rows: list[dict] | None = None, budgets: list[dict] | None = None) -> Path:
-    """assessments/budgets/quarantine/conflicts per the contract, then the real `nsss score`."""
-
-    folder.mkdir(parents=True, exist_ok=True)
-    rows = tiny_rows() if rows is None else rows
-    budgets = tiny_budgets() if budgets is None else budgets
-    pq.write_table(pa.Table.from_pylist(rows, schema=ASSESSMENT_ARROW_SCHEMA), folder / "assessments.parquet")
-    pq.write_table(pa.Table.from_pylist(budgets, schema=BUDGET_ARROW_SCHEMA), folder / "budgets.parquet")
-    pd.DataFrame(columns=list(QUARANTINE_COLUMNS)).to_csv(folder / "quarantine.csv", index=False)
-    with contextlib.redirect_stdout(io.StringIO()):
-        assert run_score(folder) == 0
-    return folder
-
-
-def rescore(folder: Path) -> None:
-
-    with contextlib.redirect_stdout(io.StringIO()):
-        assert run_score(folder) == 0
-
-
-# --- stand-in notebooks -----------------------------------------------------------------
-def _notebook(cells: list, parameters: str) -> nbformat.NotebookNode:
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    params = nbformat.v4.new_code_cell(parameters)
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [cells[0], params, *cells[1:]]
-    return nb
-
-
-STANDIN_SETUP = """\
-import html, os, time
-import matplotlib.pyplot as plt
-import seaborn as sns
-from IPython.display import HTML, display
-from nsss_analysis.diagnostics.summaries import headline_figures
-from nsss_analysis.io import load_tables
-from nsss_analysis.reference.ministries import resolve_ministry
-from nsss_analysis.report.narrative import headline_sentences
-time.sleep(float(os.environ.get("NSSS_TEST_REPORT_SLEEP", "0")))
-tables = load_tables(processed_dir)"""
-
-STANDIN_MINISTRY = [
-    nbformat.v4.new_markdown_cell("# Gender diagnostic report (stand-in)"),
-    nbformat.v4.new_code_cell(STANDIN_SETUP + """
-name, code = (m := resolve_ministry(ministry)).name, m.code
-own = tables.scores[tables.scores["ministry_code"] == code]
-if own.empty:
-    raise ValueError(f"no scored programmes for {name}")"""),
-    nbformat.v4.new_code_cell("""\
-headline = headline_figures(tables, code, fiscal_year)
-display(HTML("<h1>" + html.escape(name) + "</h1>" + "".join(
-    f'<p class="headline">{html.escape(s)}</p>' for s in headline_sentences(headline))))"""),
-    nbformat.v4.new_code_cell('own[["programme", "level", "inclusion_score"]]'),
-    nbformat.v4.new_code_cell("""\
-remarks = tables.assessments.loc[tables.assessments["ministry_code"] == code, "remarks"].dropna()
-display(HTML("".join(f"<p class='remark'>{html.escape(r)}</p>" for r in remarks)))"""),
-    nbformat.v4.new_code_cell("""\
-fig, ax = plt.subplots(figsize=(5, 2.5))
-sns.countplot(data=own, y="level", ax=ax, color="0.35")
-ax.set_title(f"Programmes of {name} by level")
-ax.set_xlabel("programmes")
-ax.set_ylabel("level")
-plt.show()"""),
-]
-STANDIN_NATIONAL = [
-    nbformat.v4.new_markdown_cell("# National overview (stand-in)"),
-    nbformat.v4.new_code_cell(STANDIN_SETUP),
-    nbformat.v4.new_code_cell("""\
-headline = headline_figures(tables, None, fiscal_year)
-display(HTML("".join(f'<p class="headline">{html.escape(s)}</p>' for s in headline_sentences(headline))))
-fig, ax = plt.subplots(figsize=(5, 2.5))
-sns.countplot(data=tables.scores, y="ministry_code", ax=ax, color="0.35")
-ax.set_title("Assessed programmes by ministry")
-ax.set_xlabel("programmes")
-ax.set_ylabel("ministry")
-plt.show()"""),
-]
-
-
-def write_standin_notebooks(folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    nbformat.write(_notebook(STANDIN_MINISTRY, 'ministry = "MoWCA"\nfiscal_year = None\nprocessed_dir = ""'),
-                   folder / MINISTRY_NOTEBOOK)
-    nbformat.write(_notebook(STANDIN_NATIONAL, 'fiscal_year = None\nprocessed_dir = ""'),
-                   folder / NATIONAL_NOTEBOOK)
-    return folder
-
-
-def report_args(processed: Path, out: Path, notebooks: Path, **options) -> ReportRequest:
-    values = dict(ministries=(), all=False, fiscal_year=None, workers=2, force=False, timeout=300,
-                  processed=processed, out=out, notebooks=notebooks, lock_wait=0.5, progress=False)
-    if "ministry" in options:
-        options["ministries"] = tuple(options.pop("ministry"))
-    values.update(options)
-    return ReportRequest(**values)
 
 
 # --- fixtures ---------------------------------------------------------------------------
@@ -243,45 +85,6 @@ def tiny(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def standins(tmp_path_factory) -> Path:
     return write_standin_notebooks(tmp_path_factory.mktemp("standins") / "notebooks")
-
-
-@pytest.fixture(scope="session")
-def bundled(tmp_path_factory) -> Path:
-    """data/raw cleaned and scored by the real `nsss clean` and `nsss score`, once."""
-    return bundled_processed(tmp_path_factory.mktemp("bundled") / "processed")
-
-
-def first_codes(processed: Path, n: int) -> list[str]:
-    """The first ``n`` ministries with assessed programmes, by code."""
-    codes = pd.read_parquet(processed / "assessments.parquet")["ministry_code"]
-    return sorted(set(codes))[:n]
-
-
-def copy_processed(source: Path, target: Path) -> Path:
-    shutil.copytree(source, target)
-    return target
-
-
-def bundled_processed(folder: Path) -> Path:
-    """Processed tables from the checkout's data/raw via `nsss clean` + `nsss score`."""
-
-    assert any(p.suffix in {".xlsx", ".csv"} for p in config.RAW_DIR.rglob("*")), "no bundled data in data/raw"
-    with contextlib.redirect_stdout(io.StringIO()):
-        assert run_clean(config.RAW_DIR, folder) == 0
-    rescore(folder)
-    return folder
-
-
-def inject_hostile(processed: Path, code: str) -> None:
-    """Add a programme named <script>alert(1)</script> to one ministry, then rescore."""
-    df = pd.read_parquet(processed / "assessments.parquet")
-    row = df[df["ministry_code"] == code].iloc[[0]].copy()
-    row["programme"] = HOSTILE
-    row["remarks"] = HOSTILE_REMARK
-    row["source_row"] = int(df["source_row"].max()) + 1
-    table = pa.Table.from_pandas(pd.concat([df, row], ignore_index=True), preserve_index=False)
-    pq.write_table(table, processed / "assessments.parquet")
-    rescore(processed)
 
 
 # --- slugs ----------------------------------------------------------------------------------
@@ -410,21 +213,27 @@ def test_report_hash_changes_only_for_the_ministry_whose_rows_changed(tiny, stan
     assert all(rescored[k] != after[k] for k in after)
 
 
-def test_index_figures_come_from_the_notebooks_headline():
-    report = PlannedReport("2023-24/x", "ministry", "M", "X", "2023-24", Path("nb"), {}, "t")
-    headline = {"n_programmes": 4, "n_gender_specific_or_transformative": 3, "share": 0.75,
-                "ci_low": float("nan"), "ci_high": 0.95, "budget_share": 0.5, "fiscal_year": "2023-24",
-                "mean_inclusion_score": 61.2, "mean_ci_low": 40.0, "mean_ci_high": 80.0,
-                "national_mean_inclusion_score": 55.0}
-    collected = {"headline": repr(json.dumps(headline)), "sentences": repr(json.dumps(["M has 4 programmes."]))}
-    assert collected_headline(report, collected)
-    assert report.sentences == ["M has 4 programmes."] and report.headline["n_programmes"] == 4
+def test_index_figures_come_from_the_headline_file_the_notebook_wrote(tmp_path):
+    figures = {"unit": "M", "ministry_code": "X", "n_programmes": 4, "n_gender_specific_or_transformative": 3,
+               "share": 0.75, "ci_low": float("nan"), "ci_high": 0.95, "budget_share": 0.5, "fiscal_year": "2023-24",
+               "mean_inclusion_score": 61.2, "mean_ci_low": 40.0, "mean_ci_high": 80.0,
+               "national_mean_inclusion_score": 55.0, "synthetic": True, "programme_scores": [["P", 50.0]]}
+    path = tmp_path / "2023-24" / "x.headline.json"
+    write_headline(path, figures, ["M has 4 programmes."])
+    headline = Headline.read(path)
+    assert headline is not None and headline.sentences == ("M has 4 programmes.",)
+    assert headline.n_programmes == 4 and headline.ci_low is None and headline.synthetic is True
+    assert json.loads(json.dumps(headline.figures())) == headline.figures()  # plain JSON for the manifest
     # below 5 programmes: counts, and no mean
-    assert index_figures(_jsonable(report.headline)) == {
+    assert index_figures(headline) == index_figures(_jsonable(headline.figures())) == {
         "programmes": "4", "gsot": "3 of 4", "budget": "50% (FY 2023-24)", "score": "–"}
-    assert index_figures(_jsonable(report.headline) | {"n_programmes": 6}) == {
+    assert index_figures(headline.figures() | {"n_programmes": 6}) == {
         "programmes": "6", "gsot": "3 of 6 (75%)", "budget": "50% (FY 2023-24)", "score": "61 (40–80); national 55"}
-    assert not collected_headline(report, {"headline": "NameError"})  # the runner computes it then
+    # no file, or not a headline: nothing (the runner computes the headline itself then)
+    write_headline(None, figures, [])
+    assert Headline.read(tmp_path / "missing.headline.json") is None
+    (tmp_path / "bad.headline.json").write_text("NameError", encoding="utf-8")
+    assert Headline.read(tmp_path / "bad.headline.json") is None
 
 
 # --- HTML rendering, in-process ---------------------------------------------------------------
@@ -553,7 +362,7 @@ def test_warm_kernel_report_equals_a_fresh_papermill_run(tmp_path):
     folder = tmp_path / "nb"
     folder.mkdir()
     (folder / "probe_helper.py").write_text(PROBE_HELPER)
-    nbformat.write(_notebook(PROBE_CELLS, 'label = "probe"\nseed = None'), folder / "probe.ipynb")
+    nbformat.write(standin_notebook(PROBE_CELLS, 'label = "probe"\nseed = None'), folder / "probe.ipynb")
     fresh = papermill.execute_notebook(
         str(folder / "probe.ipynb"), str(tmp_path / "fresh.ipynb"), kernel_name="python3",
         parameters={"label": "probe", "seed": REPORT_SEED}, progress_bar=False, cwd=str(folder))
@@ -612,7 +421,7 @@ def test_kernel_failures_are_isolated_and_the_kernel_replaced(tmp_path):
             os._exit(1)
         print("rendered", mode)"""))]
     folder.mkdir()
-    nbformat.write(_notebook(cells, 'mode = "ok"'), folder / "modes.ipynb")
+    nbformat.write(standin_notebook(cells, 'mode = "ok"'), folder / "modes.ipynb")
     jobs = [ReportJob(f"y/{mode}", str(folder / "modes.ipynb"), {"mode": mode},
                                str(tmp_path / f"{mode}.ipynb"), str(tmp_path / f"{mode}.html"), mode, timeout=4)
             for mode in ("die", "ok", "slow", "raise", "ok2")]
@@ -636,7 +445,7 @@ def test_kernel_failures_are_isolated_and_the_kernel_replaced(tmp_path):
 
 @pytest.mark.slow
 def test_kernel_is_replaced_after_n_reports(tmp_path):
-    nbformat.write(_notebook([nbformat.v4.new_markdown_cell("# n"), nbformat.v4.new_code_cell("n * 2")], "n = 0"),
+    nbformat.write(standin_notebook([nbformat.v4.new_markdown_cell("# n"), nbformat.v4.new_code_cell("n * 2")], "n = 0"),
                    tmp_path / "n.ipynb")
     kernel = WarmKernel(tmp_path, warm=False, restart_after=2)
     try:
@@ -868,28 +677,33 @@ def test_a_killed_run_leaves_no_half_files_and_the_rerun_completes(bundled, stan
         command += ["--ministry", code]
 
     def start_and_wait_for_first_report() -> subprocess.Popen:
-        run = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 120
-        while not any(p.suffix == ".html" for p in out.rglob("*/*.html")):
-            assert run.poll() is None, run.stderr.read()
-            assert time.monotonic() < deadline
-            time.sleep(0.1)
+        """Start the run; return once its second report started (one worker: the first
+        report's files are written)."""
+        folder = tmp_path / f"run-{len(list(tmp_path.glob('run-*')))}"
+        folder.mkdir()
+        starts = ReportStarts(folder)
+        run = subprocess.Popen(command, env=dict(env, **starts.env), stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True)
+        starts.wait(2, run)
+        starts.close()
+        assert any(p.suffix == ".html" for p in out.rglob("*/*.html"))
         return run
 
     # Ctrl-C: the run stops, says so, and returns 130.
     run = start_and_wait_for_first_report()
     run.send_signal(signal.SIGINT)
-    assert run.wait(timeout=60) == 130
+    assert run.wait(timeout=CEILING) == 130
     assert "interrupted" in run.stderr.read()
     shutil.rmtree(out)
 
     # SIGKILL mid-way: nothing to clean up after itself but the next run.
     run = start_and_wait_for_first_report()
+    below = children(run.pid)  # its workers (each kills its kernel when its parent is gone)
     run.kill()
-    run.wait(timeout=30)
-    time.sleep(1.0)  # the worker notices its parent is gone and kills its kernel
+    run.wait(timeout=CEILING)
+    wait_gone(below)  # each worker notices its parent is gone, kills its kernel and exits
     done = subprocess.run(command, env=dict(env, NSSS_TEST_REPORT_SLEEP="0"), capture_output=True, text=True,
-                          timeout=300)
+                          timeout=CEILING)
     assert done.returncode == 0, done.stderr
     assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
     htmls = sorted(out.rglob("*/*.html"))

@@ -16,7 +16,6 @@ import shutil
 import openpyxl
 import pandas as pd
 import pytest
-from test_reports import bundled_processed
 
 from nsss_analysis import commands
 from nsss_analysis.intake.action_plans import (
@@ -31,6 +30,7 @@ from nsss_analysis.io import current_generation, load_tables
 from nsss_analysis.reference.action_ids import parse_action_id
 from nsss_analysis.reference.plan_form import PLAN_COLUMNS, PLAN_SHEET, status_code
 from nsss_analysis.report.downloads import write_downloads
+from tests.support.processed import bundled_processed
 from tools.synthetic.returns import dated_workbook_bytes
 
 

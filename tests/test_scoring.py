@@ -1,8 +1,8 @@
 """Programme scores, levels and markers: a hand computation for every rule of
 docs/method.md sections 1-2, properties (hypothesis), and `nsss score` end to end.
 
-`programme_row` / `assessments_frame` build contract-shaped rows in memory; the other
-diagnostics test files import them from here.
+`programme_row` / `assessments_frame` (tests/support/frames.py) build contract-shaped
+rows in memory.
 """
 
 from __future__ import annotations
@@ -24,51 +24,15 @@ from nsss_analysis.diagnostics.scoring import (
 from nsss_analysis.errors import NsssError
 from nsss_analysis.reference.vocab import (
     ANSWERS,
-    ASSESSMENT_COLUMNS,
     DOMAINS,
     FOLLOWUP_ANSWERS,
     FOLLOWUPS,
     ITEMS,
     LIFECYCLE_STAGES,
-    LIST_COLUMNS,
     TARGET_GROUPS,
 )
 from nsss_analysis.report.method_note import method_note
-
-
-def programme_row(**overrides) -> dict:
-    """One assessments.parquet row per the contract: every item `no`, every follow-up
-    `no`, no lists, unless overridden."""
-    row = {
-        "source_file": "MoSW_assessment.xlsx",
-        "source_sheet": "Programmes",
-        "source_row": 2,
-        "ministry": "Ministry of Social Welfare",
-        "ministry_code": "MoSW",
-        "programme": "Old Age Allowance",
-        "start_fy": "1997-98",
-        "end_fy": None,
-        "ongoing": True,
-        "cluster": "Social Allowance",
-        "lifecycle_stages": [],
-        "target_groups": [],
-        "target_groups_other": [],
-        **dict.fromkeys(ITEMS, "no"),
-        **dict.fromkeys(FOLLOWUPS, "no"),
-        "partner_agencies": [],
-        "remarks": None,
-        "assessment_round": None,
-    }
-    unknown = set(overrides) - set(row)
-    assert not unknown, f"not a contract column: {unknown}"
-    return row | overrides
-
-
-def assessments_frame(*rows: dict) -> pd.DataFrame:
-    """Rows as assessments.parquet would load: contract columns and dtypes."""
-    df = pd.DataFrame(list(rows), columns=[*ASSESSMENT_COLUMNS, "assessment_round"])
-    text = [c for c in df.columns if c not in (*LIST_COLUMNS, "source_row", "ongoing")]
-    return df.astype({c: "str" for c in text} | {"source_row": "int64", "ongoing": "boolean"})
+from tests.support.frames import assessments_frame, programme_row
 
 
 def score(**overrides) -> dict:

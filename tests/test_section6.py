@@ -73,9 +73,8 @@ MOSW = {"ministry": "Ministry of Social Welfare", "ministry_code": "MoSW"}
 
 def _forms(n: int, round_: str | None, file: str, **answers) -> pd.DataFrame:
     """``n`` synthetic MoSW programmes P0..P(n-1) of one file and round."""
-    from test_scoring import assessments_frame, programme_row
-
     from nsss_analysis.reference.vocab import ITEMS
+    from tests.support.frames import assessments_frame, programme_row
 
     rows = [programme_row(**MOSW, source_file=file, source_row=k + 2, programme=f"P{k}",
                           assessment_round=round_,

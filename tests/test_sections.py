@@ -64,9 +64,10 @@ def test_programme_table_in_bangla_headers_words_and_digits(language):
     assert _headers(html) == ["কর্মসূচি", "এনএসএসএস ক্লাস্টার", "স্তর (WHO GRAS)", "অন্তর্ভুক্তি স্কোর (০-১০০)",
                               "সম্ভাব্য স্কোর (০-১০০)", "সম্পূর্ণতা", "জেন্ডার মার্কার (০-২)",
                               "তথ্যের প্রস্তুতি (দুর্বলতম অংশ)", "কেন এই স্তর"]
-    assert "জেন্ডার-নির্দিষ্ট" in html and "জেন্ডার-সংবেদনশীল" in html  # levels
+    assert "জেন্ডার-নির্দিষ্ট" in html and "জেন্ডার-সচেতন" in html  # levels
     assert ">৬৭<" in html and ">০.৯০<" in html and ">প্রযোজ্য নয়<" in html and ">হ্যাঁ<" in html
-    assert "Old Age Allowance" in html  # names from the data stay as they are
+    assert "বয়স্ক ভাতা" in html and "Old Age Allowance" not in html  # the catalogue's Bangla name
+    assert "Widow Allowance" not in html  # an alias of a catalogued programme, shown by its Bangla name
 
 
 def test_programme_table_in_english_unchanged(language):
@@ -98,7 +99,7 @@ def test_small_ministry_sentence_in_bangla_and_english(language):
     headline = {"n_programmes": 1}
     language("bn")
     (bn,) = sections.ministry_details(None, {}, headline)
-    assert _html(bn) == ("<p>১টি কর্মসূচি থাকায় (৫টির কম), এই প্রতিবেদন হলো ওপরের কর্মসূচি কার্ড ও কর্মপরিকল্পনা: "
+    assert _html(bn) == ("<p>১টি কর্মসূচি থাকায় (৫টির কম), এই প্রতিবেদন হলো উপরের কর্মসূচি কার্ড ও কর্মপরিকল্পনা: "
                          "প্রতিটি কার্ডে কর্মসূচির উত্তর, স্তর, অর্থ, উপকারভোগী, লিঙ্গভিত্তিক আওতা ও করণীয় দেওয়া আছে।</p>")
     language("en")
     (one,) = sections.ministry_details(None, {}, headline)
@@ -159,9 +160,8 @@ def test_budget_trend_table_in_bangla_and_english(language):
 def test_a_fitted_models_section_in_bangla_names_its_model_terms_and_caption(language):
     """A model the bundled data cannot fit still reads in Bangla when held-back data fits
     one: the title, the figure's caption and the coefficient table's terms."""
-    from test_models import logistic_programmes
-
     from nsss_analysis.diagnostics.models import gender_specific_model
+    from tests.support.frames import logistic_programmes
 
     result = gender_specific_model(*logistic_programmes())
     assert result.ok

@@ -8,7 +8,6 @@ from __future__ import annotations
 import openpyxl
 import pandas as pd
 import pytest
-from test_template import BUDGET_ROWS, FORM, _filled_rows
 
 from nsss_analysis.cli import main
 from nsss_analysis.intake.clean import clean_raw
@@ -22,6 +21,8 @@ from nsss_analysis.reference.glossary import (
 )
 from nsss_analysis.reference.i18n import LANGUAGE_VARIABLE, english_runs, translator
 from nsss_analysis.reference.vocab import ANSWERS, load_reference
+from tests.support.filled_form import BUDGET_ROWS, FORM
+from tests.support.filled_form import filled_rows as _filled_rows
 
 REF = load_reference()
 _ = translator("bn")

@@ -9,7 +9,6 @@ from dataclasses import replace
 
 import pandas as pd
 import pytest
-from test_reports import bundled_processed
 
 from nsss_analysis.diagnostics.counting import counted_assessments, resolution_in_words
 from nsss_analysis.diagnostics.tracker import (
@@ -31,8 +30,8 @@ CATALOGUE = [(p.ministry_code, p.programme) for p in load_reference().programmes
 
 
 @pytest.fixture(scope="module")
-def tables(tmp_path_factory):
-    return load_tables(bundled_processed(tmp_path_factory.mktemp("processed")))
+def tables(bundled):
+    return load_tables(bundled)
 
 
 def test_every_form_file_is_a_submission_with_rows_accepted_and_quarantined(tables):

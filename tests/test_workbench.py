@@ -10,11 +10,11 @@ import re
 from pathlib import Path
 
 import pytest
-from test_attacks import nsss, one_ministry
-from test_reports import write_standin_notebooks
 
 from nsss_analysis import cli
 from nsss_analysis.runner.pool import ProgressLines
+from tests.support.cli import nsss, one_ministry
+from tests.support.processed import write_standin_notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
 

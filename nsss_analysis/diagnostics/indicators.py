@@ -109,7 +109,7 @@ def mean_score(
     """Mean ``measure`` (``inclusion_score`` or ``potential_score``) with a 95% t
     interval clipped to 0-100 from 3 programmes up (none when the scores are all
     equal); ``small_n`` below 5, where reports show the programmes' own scores
-    (:func:`nsss_analysis.intervals.mean_interval`). ``n`` counts programmes with a
+    (:func:`nsss_analysis.diagnostics.intervals.mean_interval`). ``n`` counts programmes with a
     score; ``n_programmes`` all assessed programmes of the unit.
     """
     records = []

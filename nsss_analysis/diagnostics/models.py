@@ -154,7 +154,7 @@ def merge_small_clusters(df: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     return merged, note
 
 
-def _merge_small_clusters(df: pd.DataFrame) -> tuple[pd.DataFrame, str, tuple[str, dict] | None]:
+def _merge_small_clusters(df: pd.DataFrame) -> tuple[pd.DataFrame, str, tuple[tuple[str, str], dict] | None]:
     """:func:`merge_small_clusters`, with the note's message ids and values."""
     counts = df["cluster"].value_counts()
     small = sorted(c for c, k in counts.items() if k < MODEL_MIN_CATEGORY)
@@ -269,12 +269,12 @@ def gender_specific_model(scores: pd.DataFrame, budgets: pd.DataFrame | None) ->
     k = int(df["gender_specific"].sum())
     if k in (0, n):
         which = "all" if k == n else "none"
-        words = Words(N_("All of the {n} programmes are gender-specific or transformative: nothing to model.")
-                      if k == n else
-                      N_("None of the {n} programmes are gender-specific or transformative: nothing to model."),
-                      {"n": str(n)})
+        refusal = Words(N_("All of the {n} programmes are gender-specific or transformative: nothing to model.")
+                        if k == n else
+                        N_("None of the {n} programmes are gender-specific or transformative: nothing to model."),
+                        {"n": str(n)})
         return _refuse(name, n, f"{which} of the {n} programmes are gender-specific or "
-                       "transformative: nothing to model", True, words)
+                       "transformative: nothing to model", True, refusal)
     df, merged_note, note = _merge_small_clusters(df)
     n = len(df)
     k = int(df["gender_specific"].sum())
@@ -289,13 +289,13 @@ def gender_specific_model(scores: pd.DataFrame, budgets: pd.DataFrame | None) ->
             f"{'all' if row['sum'] else 'none'} of the {row['size']} programmes in {cluster}"
             for cluster, row in separated.iterrows()
         )
-        words = Words(N_("Separation: gender-specific or transformative are {described}, so an odds ratio would "
-                         "be infinite; no model is shown."), {"described": [
+        separation = Words(N_("Separation: gender-specific or transformative are {described}, so an odds ratio "
+                              "would be infinite; no model is shown."), {"described": [
             Words(N_("all of the {n} programmes in {cluster}") if row["sum"] else
                   N_("none of the {n} programmes in {cluster}"), {"n": str(row["size"]), "cluster": cluster})
             for cluster, row in separated.iterrows()]})
         return _refuse(name, n, f"separation: gender-specific or transformative are {described}, "
-                       "so an odds ratio would be infinite; no model is shown", True, words)
+                       "so an odds ratio would be infinite; no model is shown", True, separation)
     parameters = df["cluster"].nunique() + 1
     if min(k, n - k) < MODEL_MIN_PER_PARAMETER * parameters:
         which = "events (gender-specific or transformative)" if k <= n - k else \

@@ -104,10 +104,10 @@ def status_counts(progress: pd.DataFrame | None, codes: list[str] | None = None)
     counts = pd.crosstab(latest["ministry_code"], latest["status"]) if len(latest) else pd.DataFrame()
     rows = []
     for code in (codes if codes is not None else sorted(set(latest["ministry_code"]))):
-        row = {"ministry_code": code}
+        row: dict[str, object] = {"ministry_code": code}
         for s in PROGRESS_STATUSES:
             row[s] = int(counts.loc[code, s]) if code in counts.index and s in counts.columns else 0
-        row["total"] = sum(row[s] for s in PROGRESS_STATUSES)
+        row["total"] = sum(int(row[s]) for s in PROGRESS_STATUSES)  # type: ignore[call-overload]  # counts set above
         rows.append(row)
     return pd.DataFrame(rows, columns=["ministry_code", *PROGRESS_STATUSES, "total"]).astype(
         {"ministry_code": "str", **{s: "int64" for s in (*PROGRESS_STATUSES, "total")}})

@@ -141,7 +141,7 @@ def reason_parts(item: str, answer: str, followup: str | None,
     """The clauses of an action's reason: (message id, its values), in English codes."""
     parts = [(REASON_ANSWER[answer], {"item": item})]
     if followup is not None:
-        template = REASON_FOLLOWUP.get(followup_answer, REASON_FOLLOWUP_OTHER)
+        template = REASON_FOLLOWUP.get(str(followup_answer), REASON_FOLLOWUP_OTHER)
         parts.append((template, {"followup": followup, "answer": str(followup_answer)}))
     if item in ALWAYS_LISTED:
         parts.append((REASON_ALWAYS, {}))

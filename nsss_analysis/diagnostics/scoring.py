@@ -7,7 +7,7 @@ processed tables, writes scores, every indicator table and the recommendations.
 
 The policy constants of the whole diagnostics engine (weights, thresholds, interval
 and model rules) live at the top of this module, each with its reason; the method
-note (:mod:`nsss_analysis.methods`) prints them from here, so the two cannot drift.
+note (:mod:`nsss_analysis.report.method_note`) prints them from here, so the two cannot drift.
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ def as_list(value: object) -> list[str]:
         return [value] if value else []
     if isinstance(value, float) and math.isnan(value):
         return []
-    return [str(v) for v in value]
+    return [str(v) for v in value]  # type: ignore[attr-defined]  # a list, tuple or array from parquet
 
 
 def is_women_targeted(lifecycle_stages: Iterable[str], target_groups: Iterable[str]) -> bool:

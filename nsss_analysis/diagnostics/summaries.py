@@ -227,7 +227,7 @@ def ministry_summary(
     return {
         "about": pd.DataFrame(
             {"ministry": [name], "ministry_code": [code], "fiscal_year": [_named(fy)],
-             "n_programmes": [len(programmes)]}
+             "n_programmes": [0 if programmes is None else len(programmes)]}
         ).astype({"ministry": "str", "ministry_code": "str", "fiscal_year": "str"}),
         "programmes": programmes,
         "assessments": own(a),
@@ -275,9 +275,9 @@ def national_summary(tables: Tables, fiscal_year: str | None = None) -> dict[str
 
     Indicator tables stack national, cluster and ministry rows (``scope`` tells them
     apart; ministries in alphabetical order, never ranked). Also the models of spec
-    section 4 (:class:`nsss_analysis.models.ModelResult`: a message instead of
+    section 4 (:class:`nsss_analysis.diagnostics.models.ModelResult`: a message instead of
     coefficients when there are too few programmes or separation) and the trend
-    across assessment rounds (:class:`nsss_analysis.models.TrendResult`).
+    across assessment rounds (:class:`nsss_analysis.diagnostics.trends.TrendResult`).
     """
 
     counted = count_once(tables)
@@ -286,7 +286,7 @@ def national_summary(tables: Tables, fiscal_year: str | None = None) -> dict[str
     recs = _current_recommendations(tables)
     fy = page_fiscal_year(b, None, fiscal_year)
     about = pd.DataFrame({
-        "fiscal_year": [_named(fy)], "n_programmes": [len(scores)],
+        "fiscal_year": [_named(fy)], "n_programmes": [0 if scores is None else len(scores)],
         "n_ministries": [a["ministry_code"].nunique()],
     }).astype({"fiscal_year": "str"})
     return {"about": about, "programmes": scores} | _stacked(
@@ -326,7 +326,7 @@ def headline_figures(tables, ministry: str | None = None, fiscal_year: str | Non
         unit, code, by = NATIONAL_UNIT, None, "national"
         own = scores
     else:
-        unit, code = (m := resolve_ministry(ministry)).name, m.code
+        unit, code = (found := resolve_ministry(ministry)).name, found.code
         by = "ministry"
         own = scores[scores["ministry_code"] == code]
     n = len(own)

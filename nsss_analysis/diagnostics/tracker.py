@@ -168,7 +168,7 @@ def tracker_summary(tracker: pd.DataFrame, translate: Translator | None = None) 
     t = translate or current()
 
     def n(value: object) -> str:
-        return number_in_words(int(value), "", t)
+        return number_in_words(int(value), "", t)  # type: ignore[call-overload]  # a count from the table
 
     sent = tracker[tracker["status"] == SUBMITTED]
     units = sent["ministry_code"].nunique()

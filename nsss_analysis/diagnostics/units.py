@@ -50,10 +50,10 @@ def _cluster(df: pd.DataFrame) -> pd.Series:
     return df["cluster"].fillna(NO_CLUSTER).astype("str")
 
 
-def _units(by: str, *frames: pd.DataFrame | None) -> list[tuple[str, str | None]]:
-    """The units present in ``frames``, in a fixed, non-ranking order."""
+def _units(by: str, *given: pd.DataFrame | None) -> list[tuple[str, str | None]]:
+    """The units present in the frames ``given``, in a fixed, non-ranking order."""
     _check_by(by)
-    frames = tuple(f for f in frames if f is not None and len(f))
+    frames: tuple[pd.DataFrame, ...] = tuple(f for f in given if f is not None and len(f))
     if by == "national":
         return [(NATIONAL_UNIT, None)]
     if by == "cluster":
@@ -124,10 +124,10 @@ def is_missing(value: object) -> bool:
     if value is None:
         return True
     try:
-        return math.isnan(float(value))
+        return math.isnan(float(value))  # type: ignore[arg-type]  # anything float() takes
     except (TypeError, ValueError):
         return value is not None and str(value) in {"<NA>", "nan", "NaT"}
 
 
 def _float(value: object) -> float:
-    return math.nan if is_missing(value) else float(value)
+    return math.nan if is_missing(value) else float(value)  # type: ignore[arg-type]  # not missing: a number

@@ -4,7 +4,7 @@ Each parser takes what openpyxl or the csv module gives for a cell (``str``, ``i
 ``float``, ``bool``, ``datetime`` or ``None``) and returns the value of the processed
 table, or raises :class:`CellError` with a sentence a specialist understands. They are
 pure: no I/O, no pandas. Every spelling they accept comes from
-:func:`nsss_analysis.vocab.load_reference` (``reference/vocabularies.json`` and the
+:func:`nsss_analysis.reference.vocab.load_reference` (``reference/vocabularies.json`` and the
 register ``reference/ministries.csv``); to accept a new spelling, add it there.
 
 >>> parse_fiscal_year("FY21"), parse_fiscal_year("২০২০-২১"), parse_fiscal_year(2020)

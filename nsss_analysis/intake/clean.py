@@ -1,7 +1,7 @@
 """Cleaning the submissions into the processed tables (docs/data-contract.md, sections 3-4): ``nsss clean``.
 
-:func:`clean_raw` reads every form under the raw folder (:mod:`nsss_analysis.forms`),
-parses each cell (:mod:`nsss_analysis.parse`) and returns the four tables with a
+:func:`clean_raw` reads every form under the raw folder (:mod:`nsss_analysis.intake.forms`),
+parses each cell (:mod:`nsss_analysis.intake.cells`) and returns the four tables with a
 summary per file; :func:`run_clean` is the command: it prints the summary and writes
 the tables, all or none, only after everything was computed and validated.
 
@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -163,7 +164,7 @@ class _RowCleaner:
             _quarantine_line(self.sheet, self.record.source_row, column, _shown(value), reason)
         )
 
-    def cell(self, column: str, parser: Callable, *args: object, default: object = None) -> object:
+    def cell(self, column: str, parser: Callable, *args: object, default: Any = None) -> Any:  # what the parser returns
         raw = self.record.values.get(column)
         try:
             return parser(raw, *args)
@@ -382,7 +383,7 @@ def clean_budget_row(
     out["monthly_rate_bdt"] = row.cell("monthly_rate_bdt", parse_amount_bdt)
     out["submission_key"] = record.meta.get("submission_key")
     women, everyone = out["women_beneficiaries"], out["beneficiaries"]
-    if women is not None and everyone is not None and women > everyone:
+    if isinstance(women, int | float) and isinstance(everyone, int | float) and women > everyone:
         row.flag(
             "women_beneficiaries",
             record.values.get("women_beneficiaries"),

@@ -7,7 +7,7 @@ processed columns of the contract (labels, synonyms, the guideline's questions,
 then a conservative fuzzy match), decides what kind of table the sheet is, and
 yields the non-blank rows as :class:`RawRecord` (``source_row`` as a spreadsheet
 program numbers it; for a CSV the record number). Values stay raw: parsing them is
-:mod:`nsss_analysis.clean`'s job.
+:mod:`nsss_analysis.intake.clean`'s job.
 
 >>> form = read_form_file(Path("data/raw/mowca-submission.xlsx"), Path("data/raw"))  # doctest: +SKIP
 >>> [(s.source_sheet, s.kind, len(s.records)) for s in form.sheets]  # doctest: +SKIP

@@ -112,7 +112,10 @@ def reason_in_words(reason: object, reason_id: object = None, reason_values: obj
     t = translate or current()
     try:
         values = json.loads(str(reason_values)) if not _missing(reason_values) and str(reason_values) else {}
-        return _format(str(reason_id), _from_json(values), t)
+        read = _from_json(values)
+        if not isinstance(read, dict):
+            raise TypeError("the reason's values are not an object")
+        return _format(str(reason_id), read, t)
     except (ValueError, KeyError, IndexError, TypeError, AttributeError):
         return english
 
@@ -153,6 +156,10 @@ class _Formatter(string.Formatter):
     def foreign(self) -> bool:
         return self.translate is not None and self.translate.language != SOURCE_LANGUAGE
 
+    @property
+    def language(self) -> str:
+        return self.translate.language if self.translate is not None else SOURCE_LANGUAGE
+
     def format_field(self, value: object, format_spec: str) -> str:
         if isinstance(value, Reason | _Nested):
             return _format(value.reason_id, value.values, self.translate)
@@ -172,15 +179,15 @@ class _Formatter(string.Formatter):
         if not self.foreign or vocabulary not in VOCABULARIES:
             return str(item)
         word = VOCABULARIES[vocabulary].get(str(item))
-        return self.translate(word) if word else str(item)
+        return self.translate(word) if word and self.translate is not None else str(item)
 
     def _digits(self, text: str) -> str:
-        if self.foreign and self.translate.language == "bn":
+        if self.foreign and self.language == "bn":
             return localise_digits(text, "bn")
         return text
 
     def _number(self, value: float, format_spec: str) -> str:
-        if not (self.foreign and self.translate.language == "bn"):
+        if not (self.foreign and self.language == "bn"):
             return format(value, format_spec)
         text = format(value, format_spec.replace(",", ""))
         if "," in format_spec:
@@ -196,7 +203,7 @@ def _south_asian(text: str) -> str:
     sign, whole, fraction = m.group(1), m.group(2), m.group(3) or ""
     if len(whole) > 3:
         head, tail = whole[:-3], whole[-3:]
-        pairs = []
+        pairs: list[str] = []
         while len(head) > 2:
             pairs.insert(0, head[-2:])
             head = head[:-2]
@@ -237,7 +244,8 @@ def _to_json(value: object) -> object:
 def _from_json(value: object) -> object:
     if isinstance(value, dict):
         if "reason_id" in value:
-            return _Nested(str(value["reason_id"]), _from_json(value.get("reason_values") or {}))
+            nested = _from_json(value.get("reason_values") or {})
+            return _Nested(str(value["reason_id"]), nested if isinstance(nested, dict) else {})
         if "words" in value:
             return Words(tuple(_from_json(i) for i in value["words"]), str(value.get("separator", ", ")),
                          str(value.get("vocabulary", "")))

@@ -60,7 +60,7 @@ CONFLICT_COLUMNS = (
 def is_fiscal_year(value: object) -> bool:
     """``YYYY-YY`` with consecutive years (``2020-21``)."""
     m = FY_PATTERN.match(str(value))
-    return bool(m) and (int(m.group(1)) + 1) % 100 == int(m.group(2))
+    return m is not None and (int(m.group(1)) + 1) % 100 == int(m.group(2))
 
 
 def _is_str_list(value: object) -> bool:

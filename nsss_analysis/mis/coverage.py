@@ -76,7 +76,8 @@ def _wilson(count: np.ndarray, n: np.ndarray, alpha: float = CONFIDENCE_ALPHA) -
     p = count / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z / (1 + z * z / n) * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return centre - half, centre + half
+    # rounding puts the bound of an all-women (or no-women) programme a hair past 1 (or 0)
+    return np.clip(centre - half, 0.0, 1.0), np.clip(centre + half, 0.0, 1.0)
 
 
 def women_share_by_programme(coverage: pd.DataFrame, ministry: str | None = None) -> pd.DataFrame:

@@ -319,8 +319,8 @@ def _sample_csv(con: duckdb.DuckDBPyConnection, ex: _Extract) -> pd.DataFrame:
 def _value_sets(ex: _Extract, rows: pd.DataFrame) -> pd.DataFrame:
     """Raw rows (the low-cardinality columns and a count ``n``) as value sets."""
     parts = []
-    for k, s in enumerate(_VALUE_SETS):
-        s = [c for c in s if ex.has(c)]
+    for k, columns in enumerate(_VALUE_SETS):
+        s = [c for c in columns if ex.has(c)]
         if s:
             counts = rows.groupby(s, dropna=False, sort=False)["n"].sum().reset_index()
             parts.append(counts.assign(set=k))

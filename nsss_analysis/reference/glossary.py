@@ -8,7 +8,12 @@ The Bangla words are in ``reference/locale/bn/LC_MESSAGES/nsss.po``.
 
 from __future__ import annotations
 
-from nsss_analysis.reference.i18n import N_, Translator
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from nsss_analysis.reference.i18n import LOCALE_DIR, N_, Translator
 
 #: The five levels of the gender integration scale, as shown.
 LEVEL_NAMES: dict[str, str] = {
@@ -157,3 +162,52 @@ def count_of(noun: str, n: int, shown: str, translator: Translator) -> str:
         "year": translator.ngettext("{n} year", "{n} years", n),
     }
     return phrases[noun].format(n=shown)
+
+
+# --- one Bangla term per concept -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Term:
+    """One concept's Bangla term (``locale/bn/LC_MESSAGES/glossary.csv``, beside the
+    catalogue): ``bangla`` is the only word the catalogue uses for ``concept``;
+    ``meaning`` says in Bangla what it names (printed in the method note); ``avoid`` are the patterns (regular expressions, ";" between them in the file) of the
+    variants it must not use."""
+
+    concept: str
+    english: str
+    bangla: str
+    avoid: tuple[str, ...]
+    note: str
+    meaning: str = ""
+
+
+GLOSSARY_FILE = LOCALE_DIR / "bn" / "LC_MESSAGES" / "glossary.csv"
+
+
+@cache
+def terms() -> tuple[Term, ...]:
+    """The Bangla glossary, in its file's order."""
+    with open(GLOSSARY_FILE, encoding="utf-8", newline="") as f:
+        return tuple(
+            Term(r["concept"], r["english"], r["bangla"], tuple(p for p in r["avoid"].split(";") if p), r["note"],
+                 r.get("meaning", ""))
+            for r in csv.DictReader(f)
+        )
+
+
+def glossary_variants(text: str) -> list[tuple[str, str]]:
+    """(the glossary's term, the variant found) for each variant ``text`` uses instead
+    of the glossary's one term for a concept.
+
+    >>> glossary_variants("৯৫% ব্যবধান ও ডেটা")
+    [('আস্থা-ব্যবধান', 'ব্যবধান'), ('তথ্য', 'ডেটা')]
+    """
+    found = []
+    for term in terms():
+        for pattern in term.avoid:
+            hit = re.search(pattern, text)
+            if hit:
+                found.append((term.bangla, hit.group()))
+                break
+    return found

@@ -6,10 +6,11 @@ digits or an abbreviation in brackets. The rules:
 
 * genitive (``{name:gen}``): a name ending in a consonant (including য়, a conjunct or a
   ya-phala: মন্ত্রণালয়, বিভাগ, খাদ্য) takes "ের"; a name ending in a vowel (sign or letter:
-  ভাতা, কর্মসূচি, এনজিও) takes "র"; ৎ becomes ত + "ের" (বিদ্যুতের); anything else
+  ভাতা, কর্মসূচি, এনজিও) takes "র"; ৎ becomes ত + "ের" (বিদ্যুতের); ং takes "য়ের"
+  (মোবাইল ব্যাংকিংয়ের); anything else
   (Latin, digits, a closing bracket, ং, ঃ, a hasanta) takes "-এর".
 * locative (``{name:loc}``): consonant + "ে" (মন্ত্রণালয়ে, ক্লাস্টারে), "া" + "য়" (ঢাকায়,
-  ভাতায়), another vowel + "তে" (কর্মসূচিতে), ৎ + "তে" (বিদ্যুতে), otherwise "-এ".
+  ভাতায়), another vowel + "তে" (কর্মসূচিতে), ৎ + "তে" (বিদ্যুতে), ং + "য়ে", otherwise "-এ".
 * objective (``{name:obj}``): "কে" after Bangla, "-কে" after anything else.
 
 :class:`Name` carries the rules into a message: the Bangla translation of
@@ -34,6 +35,7 @@ _VOWEL_LETTERS = set("\u0985\u0986\u0987\u0988\u0989\u098a\u098b\u098f\u0990\u09
 _NUKTA = "\u09bc"
 _HASANTA = "\u09cd"
 _CANDRABINDU = "\u0981"
+_ANUSVARA = "\u0982"
 _KHANDA_TA = "\u09ce"
 _AA = "\u09be"
 _CONSONANTS = {chr(c) for c in range(0x0995, 0x09ba)} | {"\u09dc", "\u09dd", "\u09df"}
@@ -60,6 +62,8 @@ def _ending(name: str) -> str:
         return "consonant"
     if last == _KHANDA_TA:
         return "khanda_ta"
+    if last == _ANUSVARA:
+        return "anusvara"
     if last == _AA:
         return "aa"
     if last in _VOWEL_SIGNS or last in _VOWEL_LETTERS:
@@ -81,6 +85,8 @@ def genitive(name: object) -> str:
         return text + "র"
     if ending == "khanda_ta":
         return text[:-1] + "তের"
+    if ending == "anusvara":
+        return text + "য়ের"
     return text + "-এর"
 
 
@@ -100,6 +106,8 @@ def locative(name: object) -> str:
         return text + "তে"
     if ending == "khanda_ta":
         return text[:-1] + "তে"
+    if ending == "anusvara":
+        return text + "য়ে"
     return text + "-এ"
 
 

@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from babel.messages.pofile import read_po
 
@@ -205,7 +206,7 @@ def extract_csv_fields(
 
 
 def extract_notebook(
-    fileobj: io.BufferedReader, keywords: object, comment_tags: object, options: dict
+    fileobj: io.BufferedReader, keywords: Any, comment_tags: Any, options: Any
 ) -> Iterator[tuple[int, str, str | tuple[str, ...], list[str]]]:
     """Babel extractor for the report notebooks: the strings their code cells mark
     with ``_()`` or ``ngettext()`` (headings, lead paragraphs), as in a Python file."""
@@ -220,8 +221,8 @@ def extract_notebook(
         source = "".join(cell.get("source", []))
         for _lineno, funcname, message, comments in extract_python(
             io.BytesIO(source.encode("utf-8")), keywords, comment_tags, options
-        ):
-            yield number, funcname, message, comments
+        ):  # Babel annotates extract_python with the extractor-method result; it yields these four
+            yield number, funcname, message, comments  # type: ignore[misc]
 
 
 def untranslated(language: str) -> list[str]:
@@ -232,14 +233,15 @@ def untranslated(language: str) -> list[str]:
     for message in catalogue:
         if not message.id:
             continue
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        if not all(s.strip() for s in strings) or message.fuzzy:
+        strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
+        if not all(s and s.strip() for s in strings) or message.fuzzy:
             missing.append(message.id if isinstance(message.id, str) else message.id[0])
     return missing
 
 
 #: A run of Latin-script words (letters, apostrophes, hyphens, inner digits) joined by
 #: spaces or light punctuation: what an English phrase looks like inside Bangla text.
+_PLACEHOLDER = re.compile(r"(?<!\{)\{[A-Za-z_]\w*(?::[A-Za-z<>^0-9.,]*)?\}(?!\})")
 _LATIN_RUN = re.compile(r"[A-Za-z][\w'’-]*(?:[ \t,;:/()&]+[A-Za-z][\w'’-]*)+", re.ASCII)
 
 
@@ -251,6 +253,7 @@ def english_runs(text: str, allowed: Iterable[str] = (), min_words: int = 2) -> 
     >>> english_runs("বয়স্ক ভাতা: Old Age Allowance, ২০২৪-২৫ অর্থবছর was good", ["Old Age Allowance"])
     ['was good']
     """
+    text = _PLACEHOLDER.sub(" ", text)  # a message's placeholders ({unit:gen}) are not words
     names = sorted({a.strip() for a in allowed if a and a.strip()}, key=len, reverse=True)
     if names:  # whole words only: an allowed "No" must not cut "Nominal" or "norms"
         text = re.sub(r"(?<!\w)(?:" + "|".join(map(re.escape, names)) + r")(?!\w)", " ", text)

@@ -101,7 +101,7 @@ def match_ministry(text: object, *, allow_parts: bool = True) -> Ministry | None
     if (
         allow_parts and len(parts) > 1
     ):  # "MoSW/DSS", "Ministry of Social Welfare - Department of Social Services"
-        found = {m.code: m for p in parts if (m := match_ministry(p, allow_parts=False))}
+        found = {hit.code: hit for p in parts if (hit := match_ministry(p, allow_parts=False))}
         if len(found) == 1:
             return next(iter(found.values()))
     return None
@@ -151,7 +151,7 @@ def suggest_ministries(text: object, n: int = 3) -> list[str]:
     refs = load_reference().ministries
     key = _key(raw)
     out = [m.name for m in refs if m.parent_ministry and _key(m.parent_ministry) == key]
-    names = {}
+    names: dict[str, str] = {}
     for m in refs:
         for spelling in (m.name, *m.aliases):
             names.setdefault(_key(spelling), m.name)

@@ -29,11 +29,15 @@ import re
 from collections.abc import Iterable
 from functools import cache
 
+import pandas as pd
+
 from nsss_analysis.config import REFERENCE_DIR
 from nsss_analysis.reference.i18n import current, resolve_language, translator
 from nsss_analysis.reference.ministries import find_ministry, match_ministry
 from nsss_analysis.reference.vocab import load_reference, normalise_key
 
+#: A programme's budget line for one administrative division.
+_REGIONAL = re.compile(r"(.+?)\s*\((\w[\w ]*?) [Dd]ivision\)")
 _BANGLA = re.compile(r"[\u0980-\u09ff]")
 
 #: The kinds of name the resolver knows.
@@ -148,6 +152,10 @@ def display_name(kind: str, value: object, language: str | None = None) -> str:
     if kind == "cluster":
         return translator(code).gettext(text)
     found = _lookup(kind, text)
+    if found is None and kind == "programme" and (part := _REGIONAL.fullmatch(text)):
+        # a budget line of one administrative division: "Old Age Allowance (Rangpur division)"
+        name, region = display_name(kind, part.group(1), code), display_name("region", part.group(2), code)
+        return translator(code).gettext("{programme} ({region} division)").format(programme=name, region=region)
     if found is None:
         return text
     english, bangla = found
@@ -187,6 +195,7 @@ def is_known(kind: str, value: object) -> bool:
 
 
 _SEPARATORS = re.compile(r"\s*(?:;|,|\n|\|)\s*")
+_JOINED = re.compile(r"\s*(?:;|\n|\|)\s*")
 
 
 def split_names(value: object) -> list[str]:
@@ -197,7 +206,7 @@ def split_names(value: object) -> list[str]:
     if isinstance(value, str):
         return [p for p in _SEPARATORS.split(value) if p.strip()]
     try:
-        items = list(value)  # a list, tuple or numpy array from a parquet column
+        items = list(value)  # type: ignore[call-overload]  # a list, tuple or numpy array from a parquet column
     except TypeError:
         return split_names(str(value))
     return [str(i).strip() for i in items if i is not None and str(i).strip()]
@@ -207,3 +216,58 @@ def display_names(kind: str, value: object, language: str | None = None) -> list
     """Each name in ``value`` (a cell or a list) as a ``kind`` name in ``language``,
     in order, without repeats."""
     return list(dict.fromkeys(display_name(kind, v, language) for v in split_names(value)))
+
+
+def shown_name(kind: str, value: object, language: str | None = None) -> str:
+    """A name as a page in ``language`` prints it: on a Bangla page its Bangla name where
+    one is known (:func:`display_name`); on an English page the form's own text, unless it
+    is written in Bangla, which is shown under its English name.
+
+    >>> shown_name("programme", "Old Age Allowance", "bn"), shown_name("agency", "ইউনিসেফ", "en")
+    ('বয়স্ক ভাতা', 'UNICEF')
+    """
+    text = "" if value is None else str(value).strip()
+    if _language(language) != "bn" and not _BANGLA.search(text):
+        return text
+    return display_name(kind, text, language)
+
+
+#: The columns of a table that hold names, and the kind of each.
+NAME_COLUMNS: dict[str, str] = {
+    "programme": "programme",
+    "ministry": "ministry",
+    "lead_ministry": "ministry",
+    "partner_agencies": "agency",
+    "supporting_agencies": "agency",
+    "district": "district",
+    "division": "region",
+}
+
+
+def _shown_cell(kind: str, value: object, language: str) -> object:
+    if isinstance(value, str):
+        if kind == "agency" and _JOINED.search(value):  # a joined list ("LGD; Union Parishads")
+            return "; ".join(dict.fromkeys(shown_name(kind, v, language) for v in _JOINED.split(value) if v.strip()))
+        return shown_name(kind, value, language) if value.strip() else value
+    if value is None or isinstance(value, (int, float, bool)):
+        return value
+    if hasattr(value, "__iter__"):  # a list column (partner agencies)
+        return [shown_name(kind, v, language) for v in split_names(value)]
+    return value
+
+
+def localise_names(df, language: str | None = None, columns: dict[str, str] | None = None):
+    """``df`` (a DataFrame) with the names in its name columns (:data:`NAME_COLUMNS`, or
+    ``columns``) as a page in ``language`` prints them (:func:`shown_name`); other columns
+    as they are. Pure: a new frame."""
+    code = _language(language)
+    wanted = {c: k for c, k in (columns or NAME_COLUMNS).items() if c in df.columns}
+    if not wanted:
+        return df
+    out = {}
+    for column, kind in wanted.items():
+        mapped = df[column].map(lambda v, k=kind: _shown_cell(k, v, code))
+        if isinstance(df[column].dtype, pd.StringDtype):
+            mapped = mapped.astype(df[column].dtype)
+        out[column] = mapped
+    return df.assign(**out)

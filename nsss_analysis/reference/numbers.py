@@ -16,6 +16,7 @@ reader's parsers (``intake.quantities``) read back to the same value.
 
 from __future__ import annotations
 
+import datetime as _dt
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -40,6 +41,11 @@ def _language(language: str | None) -> str:
     """``language``, or (when none is given) the page's: the one ``set_language`` chose,
     else ``$NSSS_LANGUAGE``, else English."""
     return resolve_language(language) if language else current().language
+
+
+def _float(value: object) -> float:
+    """``float(value)`` of a value :func:`_missing` let through (a number, or text of one)."""
+    return float(value)  # type: ignore[arg-type]
 
 
 def _missing(value: object) -> bool:
@@ -91,7 +97,7 @@ def percent(share: object, language: str | None = None, decimals: int = 0) -> st
     """
     if _missing(share):
         return translator(_language(language)).gettext("n/a")
-    return number(float(share) * 100, language, decimals) + "%"
+    return number(_float(share) * 100, language, decimals) + "%"
 
 
 def crore(value: object, language: str | None = None, decimals: int | None = None) -> str:
@@ -106,7 +112,7 @@ def crore(value: object, language: str | None = None, decimals: int | None = Non
     if _missing(value):
         return _.gettext("an unknown amount")
     if decimals is None:
-        decimals = 0 if abs(float(value)) >= WHOLE_CRORE_FROM else 1
+        decimals = 0 if abs(_float(value)) >= WHOLE_CRORE_FROM else 1
     return _.gettext("Tk {amount} crore").format(amount=number(value, lang, decimals))
 
 
@@ -115,7 +121,7 @@ def lakh(persons: object, language: str | None = None, decimals: int = 1) -> str
     lang = _language(language)
     if _missing(persons):
         return translator(lang).gettext("n/a")
-    amount = number(float(persons) / LAKH, lang, decimals)
+    amount = number(_float(persons) / LAKH, lang, decimals)
     return translator(lang).gettext("{amount} lakh").format(amount=amount)
 
 
@@ -133,3 +139,47 @@ def fiscal_year(fy: object, language: str | None = None) -> str:
     if fy is None or (isinstance(fy, float) and math.isnan(fy)):
         return translator(_language(language)).gettext("n/a")
     return localise_digits(str(fy), language)
+
+
+def date(value: object, language: str | None = None) -> str:
+    """A calendar date as the reader of ``language`` writes it: ISO ``2019-01-31`` in
+    English, government style ``৩১-০১-২০১৯`` (DD-MM-YYYY, Bangla digits) in Bangla.
+    Accepts a date, a datetime, a pandas Timestamp or ISO text; text that is not a date
+    comes back as given (a form's own words).
+
+    >>> date("2019-01-31", "en"), date("2019-01-31", "bn")
+    ('2019-01-31', '৩১-০১-২০১৯')
+    """
+    lang = _language(language)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return translator(lang).gettext("n/a")
+    day: _dt.date | None = None
+    if isinstance(value, _dt.datetime):
+        day = value.date()
+    elif isinstance(value, _dt.date):
+        day = value
+    else:
+        text = str(value).strip()
+        try:
+            day = _dt.date.fromisoformat(text[:10])
+        except ValueError:
+            return localise_digits(text, lang)
+    if lang == "bn":
+        return localise_digits(day.strftime("%d-%m-%Y"), lang)
+    return day.isoformat()
+
+
+def rounded(value: object, decimals: int = 0) -> object:
+    """``value`` rounded half away from zero to ``decimals`` places, kept a number (a
+    workbook cell holds what the page prints: 65.3, not 65.27777777777777); what is
+    not a finite number comes back as given.
+
+    >>> rounded(65.27777777777777, 1), rounded(0.125, 2), rounded("n/a", 1)
+    (65.3, 0.13, 'n/a')
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or _missing(value):
+        return value
+    if math.isinf(float(value)):
+        return value
+    step = Decimal(1).scaleb(-decimals)
+    return float(Decimal(repr(float(value))).quantize(step, rounding=ROUND_HALF_UP))

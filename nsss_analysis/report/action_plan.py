@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Mapping
+from copy import copy
 from pathlib import Path
 
 import pandas as pd
@@ -31,6 +32,7 @@ from nsss_analysis.diagnostics.recommendations import (
 from nsss_analysis.io import atomic_path, formula_safe
 from nsss_analysis.reference.action_ids import action_id
 from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, Translator, current
+from nsss_analysis.reference.names import localise_names
 from nsss_analysis.reference.numbers import localise_digits
 from nsss_analysis.reference.plan_form import (
     FORM_VERSION,
@@ -206,11 +208,25 @@ def _sheet_from_rows(ws, header: list[str], rows: list[list[object]], widths: li
         ws.append([formula_safe(v) for v in row])
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    _same_style(ws.iter_rows(min_row=2), alignment=Alignment(wrap_text=True, vertical="top"))
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
+
+
+def _same_style(rows, **style) -> None:
+    """Give every cell of ``rows`` the same ``style`` (e.g. ``alignment=...``) on top of
+    its own: openpyxl looks a style up in the workbook's list on every assignment, so
+    each distinct starting style is styled once and the others copy its result."""
+    done: dict = {}
+    for row in rows:
+        for cell in row:
+            key = None if cell._style is None else tuple(cell._style)
+            if key not in done:
+                for name, value in style.items():
+                    setattr(cell, name, value)
+                done[key] = cell._style
+            else:
+                cell._style = copy(done[key])
 
 
 def _cell(value: object) -> object:
@@ -229,8 +245,9 @@ TRANSLATED_COLUMNS: tuple[str, ...] = ("item", "answer", "possible")
 def plan_in_words(plan: pd.DataFrame, translate: Translator | None = None) -> pd.DataFrame:
     """The action plan's shown columns in ``translate``'s language (default: the current
     one): item, answer, action, "possible" and the source's "row" in its words and
-    digits, the lead ministry by its name in the register; the programme and agencies
-    as the form gives them. English is ``plan`` unchanged."""
+    digits, the lead ministry by its name in the register; the programme and the
+    supporting agencies by their names in that language where the reference data knows
+    them (``reference.names``), else as the form gives them. English is ``plan`` unchanged."""
     t = translate or current()
     if t.language == SOURCE_LANGUAGE or not len(plan):
         return plan
@@ -240,6 +257,7 @@ def plan_in_words(plan: pd.DataFrame, translate: Translator | None = None) -> pd
     register = load_reference().ministry_by_code
     lead = [register[c].name_in(t.language) if c in register else m
             for c, m in zip(plan["ministry_code"], plan["lead_ministry"], strict=True)]
+    plan = localise_names(plan, t.language, {"programme": "programme", "supporting_agencies": "agency"})
     return plan.assign(**words, action=pd.Series(action, index=plan.index, dtype="str"),
                        source=pd.Series(source, index=plan.index, dtype="str"),
                        lead_ministry=pd.Series(lead, index=plan.index, dtype="str"))
@@ -321,9 +339,9 @@ def _protect(ws, keys: list[str], rows: int) -> None:
     locked = {keys.index(k) + 1 for k in LOCKED}
     for col in range(1, len(keys) + 1):
         ws.column_dimensions[get_column_letter(col)].protection = Protection(locked=False)
-        for row in range(1, rows + 2):
-            keep = row == 1 or col in locked
-            ws.cell(row=row, column=col).protection = Protection(locked=keep)
+        cells = [[ws.cell(row=row, column=col)] for row in range(1, rows + 2)]
+        _same_style(cells[:1], protection=Protection(locked=True))
+        _same_style(cells[1:], protection=Protection(locked=col in locked))
     protection = ws.protection
     protection.sheet = True  # no password: a guard against slips, not a lock against people
     protection.sort = False

@@ -37,8 +37,10 @@ from nsss_analysis.io import Tables
 from nsss_analysis.mis import coverage as mis_coverage
 from nsss_analysis.reference.clusters import cluster_reach
 from nsss_analysis.reference.glossary import LEVEL_NAMES
+from nsss_analysis.reference.grammar import Name, join_list
 from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, _, current, ngettext
-from nsss_analysis.reference.numbers import localise_digits, number
+from nsss_analysis.reference.names import display_names, shown_name, split_names
+from nsss_analysis.reference.numbers import date, localise_digits, number
 from nsss_analysis.reference.vocab import (
     ITEMS,
     LEVELS,
@@ -107,21 +109,18 @@ CARD_WORDS: tuple[str, ...] = (
     N_("What the cluster is meant to reach: {source}."),
 )
 
-@cache
-def _catalogued_names() -> dict[tuple[str, str], object]:
-    return {(p.ministry_code, normalise_key(p.programme)): p for p in load_reference().programmes}
+def _agencies(value: object) -> str:
+    """Supporting agencies (a list, or a cell joined with ";") as the page prints them:
+    each in the page's language where the reference data knows it (``reference.names``)."""
+    return join_list(display_names("agency", value, current().language), language=current().language) \
+        if current().language != SOURCE_LANGUAGE else "; ".join(split_names(value))
 
 
 def programme_name(code: object, programme: object) -> str:
-    """A programme's name in the current language: in Bangla the register's published
-    Bangla name with the form's name after it (``বয়স্ক ভাতা (Old Age Allowance)``); the
-    form's name where none is on record, and always in English."""
-    name = str(programme)
-    language = current().language
-    catalogued = _catalogued_names().get((str(code), normalise_key(name)))
-    if language == SOURCE_LANGUAGE or catalogued is None or catalogued.name_in(language) == catalogued.programme:
-        return name
-    return _("{name} ({name_on_form})").format(name=catalogued.name_in(language), name_on_form=name)
+    """A programme's name in the current language (``reference.names``): on a Bangla
+    page its published Bangla name where the catalogue has one, else the form's name;
+    the form's name on an English page (its English name when the form wrote Bangla)."""
+    return Name(shown_name("programme", programme, current().language))
 
 
 def item_in_words(item: str, answer: object, followup_answer: object = None) -> str:
@@ -188,8 +187,9 @@ def _word(value: object) -> object:
     return _(value) if isinstance(value, str) and value else value
 
 
-def _programmes(n: int) -> str:
-    return ngettext("{n} programme", "{n} programmes", n).format(n=_number(n))
+def _programmes(n: int) -> Name:
+    """"n programmes", ready for a Bangla case ending (``{programmes:gen}``)."""
+    return Name(ngettext("{n} programme", "{n} programmes", n).format(n=_number(n)))
 
 
 def verdict(scores: pd.DataFrame, unit: str) -> str:
@@ -222,7 +222,7 @@ def submission_line(assessments: pd.DataFrame) -> str:
         received = received[:10] if received else ""
         parts.append(_("{file}: round {round}, received {received}").format(
             file=file, round=_digits(rnd) if rnd else _("not stated"),
-            received=_digits(received) if received else _("date not recorded")))
+            received=date(received) if received else _("date not recorded")))
     return ngettext("Form on record: {forms}.", "Forms on record: {forms}.", len(parts)).format(
         forms="; ".join(parts))
 
@@ -235,7 +235,7 @@ def national_in_counts(scores_all: pd.DataFrame, own: pd.DataFrame, unit: str) -
     mine = own["level"].isin(GENDER_SPECIFIC_OR_TRANSFORMATIVE)
     k, n_all = int(strong.sum()), len(scores_all)
     low, high = wilson_interval(k, n_all) if n_all else (math.nan, math.nan)
-    values = {"mine": _number(int(mine.sum())), "programmes": _programmes(len(own)), "unit": unit,
+    values = {"mine": _number(int(mine.sum())), "programmes": _programmes(len(own)), "unit": Name(unit),
               "national": count_share(k, n_all, low, high), "small_n": _digits(SMALL_N)}
     if is_small(own):
         text = ngettext("{mine} of {programmes} of {unit} is gender-specific or gender-transformative, against "
@@ -457,7 +457,8 @@ def action_list_html(actions: pd.DataFrame) -> str:
         return f"<p>{escape(_('No gap to act on: every item is answered yes or does not apply.'))}</p>"
     returned = progress.has_progress(actions)
     rows = [[r["action_id"], _word(r["item"]), action_in_words(r["item_code"]) or r["action"],
-             _word(r["possible"]), r["supporting_agencies"], *(progress.action_progress_cells(r) if returned else [])]
+             _word(r["possible"]), _agencies(r["supporting_agencies"]),
+             *(progress.action_progress_cells(r) if returned else [])]
             for r in actions.to_dict("records")]
     header = [_("Action id"), _("Item"), _("Action (the 2019 guideline's words)"), _("Possible, says the ministry"),
               _("Supporting agencies"), *(progress.progress_headers() if returned else [])]
@@ -479,7 +480,7 @@ def programme_card_html(row: Mapping[str, object], score: Mapping[str, object] |
         (_("Life-cycle stages"), ", ".join(stages) or _("none named")),
         (_("Target groups"), ", ".join(groups)),
         (_("Start year and duration"), duration_words(row)),
-        (_("Supporting ministries/agencies"), "; ".join(_list(row.get("partner_agencies")))),
+        (_("Supporting ministries/agencies"), _agencies(row.get("partner_agencies"))),
         (_("Remarks"), _text(row.get("remarks"))),
         (_("Source"), ", ".join(p for p in (_text(row.get("source_file")), _text(row.get("source_sheet")),
                                              _("row {row}").format(row=_digits(row.get("source_row")))) if p)),
@@ -605,7 +606,8 @@ def programme_cards_html(tables: Tables, assessments: pd.DataFrame, plan: pd.Dat
     if len(repeated):
         cards.append("<p>" + escape(_("Repeated cell for cell in a later file, so shown once above: {rows}.").format(
             rows="; ".join(_("{programme} ({file}, row {row})").format(
-                programme=r["programme"], file=r["source_file"], row=_digits(r["source_row"]))
+                programme=programme_name(r["ministry_code"], r["programme"]), file=r["source_file"],
+                row=_digits(r["source_row"]))
                 for r in repeated.to_dict("records")))) + "</p>")
     return '<div class="nsss-cards">' + "".join(cards) + "</div>"
 
@@ -726,7 +728,8 @@ def cluster_coverage(assessments: pd.DataFrame, cluster: str) -> pd.DataFrame:
     rows = []
     for kind, code in wanted:
         column = "lifecycle_stages" if kind == "life-cycle stage" else "target_groups"
-        names = sorted({str(r["programme"]) for r in assessments.to_dict("records") if code in _list(r[column])})
+        names = sorted({programme_name(r["ministry_code"], r["programme"]) for r in assessments.to_dict("records")
+                        if code in _list(r[column])})
         rows.append({"kind": kind, "code": code, "label": label(code), "programmes": len(names),
                      "names": "; ".join(names)})
     return pd.DataFrame(rows, columns=["kind", "code", "label", "programmes", "names"]).astype(

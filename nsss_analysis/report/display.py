@@ -22,6 +22,7 @@ import hashlib
 import html
 import io
 import math
+import re
 from collections.abc import Iterable, Mapping
 from numbers import Integral
 
@@ -29,6 +30,7 @@ import matplotlib as mpl
 import pandas as pd
 
 from nsss_analysis.reference.i18n import N_, _, current
+from nsss_analysis.reference.names import localise_names
 from nsss_analysis.reference.numbers import localise_digits, number
 from nsss_analysis.report import claims, fonts
 
@@ -121,6 +123,9 @@ def warning(text: object):
     return paragraph(text, "warning")
 
 
+_FISCAL_YEAR = re.compile(r"\d{4}-\d{2}")
+
+
 def _format_cell(value: object, digits: int, language: str = "en", column: str = "") -> object:
     """A table cell in ``language``: yes/no words, numbers with the language's digits
     and grouping, rounded half away from zero in every language (reference.numbers), so an
@@ -140,6 +145,8 @@ def _format_cell(value: object, digits: int, language: str = "en", column: str =
         return ", ".join(str(v) for v in value) if value else MISSING
     if value is None or value is pd.NA:
         return MISSING
+    if isinstance(value, str) and language != "en" and _FISCAL_YEAR.fullmatch(value):
+        return localise_digits(value, language)  # a fiscal year or round, "2023-24"
     return value
 
 
@@ -156,12 +163,14 @@ def table_html(
     ``digits`` sets decimals per column (or for all); lists are joined with commas,
     booleans shown as yes/no, missing values as a dash; text left-aligned, numbers
     right-aligned. Every cell and header goes through :func:`escape`, so a programme
-    named ``<script>`` stays text.
+    named ``<script>`` stays text. Names (programme, ministry, agencies, district,
+    division columns) are printed in the page's language (``reference.names``).
     """
+    df = localise_names(df, current().language)
     if columns is not None:
         present = [c for c in columns if c in df.columns]
         df = df.loc[:, present].rename(columns={c: columns[c] for c in present})
-        digit_map = (
+        digit_map: Mapping[str, int] | int = (
             {columns[c]: d for c, d in digits.items() if c in columns}
             if isinstance(digits, Mapping)
             else digits
@@ -245,7 +254,7 @@ def figure_png(fig) -> bytes:
     """
     raise_small_text(fig)
     buf = io.BytesIO()
-    with mpl.rc_context(fonts.figure_rc(current().language)), fonts.missing_glyphs() as missing:
+    with mpl.rc_context(fonts.figure_rc(current().language)), fonts.missing_glyphs() as missing:  # type: ignore[arg-type]
         fig.savefig(buf, format="png", dpi=FIGURE_DPI, metadata={"Software": None},
                     bbox_inches="tight", pad_inches=0.08)
     fonts.warn_missing_glyphs(missing, fig.get_suptitle())

@@ -8,6 +8,8 @@ Links are bare file names, relative to the report, so they keep working when the
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -16,6 +18,7 @@ from nsss_analysis.diagnostics.progress import prefilled, with_progress
 from nsss_analysis.diagnostics.summaries import count_once
 from nsss_analysis.intake.reasons import reason_in_words as quarantine_reason
 from nsss_analysis.io import Tables
+from nsss_analysis.reference import numbers
 from nsss_analysis.reference.glossary import (
     FORM_ANSWER_NAMES,
     LEVEL_NAMES,
@@ -23,6 +26,7 @@ from nsss_analysis.reference.glossary import (
     TARGET_GROUP_NAMES,
 )
 from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, Translator, current, translator
+from nsss_analysis.reference.names import localise_names
 from nsss_analysis.reference.vocab import FOLLOWUPS, ITEMS, LINEAGE_COLUMNS, load_reference
 from nsss_analysis.report.action_plan import (
     action_plan,
@@ -125,10 +129,36 @@ def ministry_rows(tables: Tables, codes: str | list[str] | set[str]) -> dict[str
     }
 
 
+#: The last result of each whole-table computation the downloads of every report
+#: share (the national action plan, the scores by round), with the tables it came from.
+_LAST: dict[str, tuple[tuple, weakref.ref, object]] = {}
+
+
+def _once_per_tables(name: str, tables: Tables, compute: Callable[[], object]) -> object:
+    """``compute()``, reused while the same ``tables`` (and the same frames in it) are
+    passed again: a run writes the downloads of some 50 reports from one set of tables,
+    and these results do not depend on the ministry (they are filtered afterwards)."""
+    frames = tuple(id(getattr(tables, f, None)) for f in (
+        "assessments", "scores", "budgets", "recommendations", "action_progress", "quarantine"))
+    hit = _LAST.get(name)
+    if hit is not None and hit[0] == frames and hit[1]() is tables:
+        return hit[2]
+    value = compute()
+    try:
+        _LAST[name] = (frames, weakref.ref(tables), value)
+    except TypeError:  # an object without weak references: not cached
+        pass
+    return value
+
+
 def scores_by_round(tables: Tables) -> pd.DataFrame:
     """The scores of every round, each programme once per round (as the diagnostics
     count it), with the ``assessment_round`` column beside the programme; ``None``
     when there are no assessments."""
+    return _once_per_tables("scores_by_round", tables, lambda: _scores_by_round(tables))
+
+
+def _scores_by_round(tables: Tables) -> pd.DataFrame:
     if tables.assessments is None or not len(tables.assessments):
         return tables.scores
     counted = count_once(tables)
@@ -144,6 +174,19 @@ def scores_by_round(tables: Tables) -> pd.DataFrame:
     columns = list(scores.columns)
     at = columns.index("programme") + 1 if "programme" in columns else len(columns)
     return merged[[*columns[:at], "assessment_round", *columns[at:]]]
+
+
+#: Decimals of each number column as the page prints it (others: two).
+PAGE_DECIMALS: dict[str, int] = {"inclusion_score": 0, "potential_score": 0, "completeness": 2}
+#: Columns holding a date, written DD-MM-YYYY on a Bangla workbook.
+DATE_COLUMNS: tuple[str, ...] = ("received_date",)
+#: Columns holding a fiscal year (text), written with the language's digits.
+FISCAL_YEAR_COLUMNS: tuple[str, ...] = ("fiscal_year", "start_fy", "end_fy", "assessment_round", "assessment_fy")
+
+
+def _present(value: object) -> bool:
+    return value is not None and value is not pd.NaT and not (isinstance(value, float) and value != value) \
+        and str(value).strip() != ""
 
 
 def _form_labels() -> dict[str, str]:
@@ -174,9 +217,14 @@ def table_in_words(df: pd.DataFrame, translate: Translator | None = None) -> pd.
             return t((names or {}).get(value, value))
         return value
 
-    out = df.copy()
+    out = localise_names(df.copy(), t.language)  # programme, ministry, agencies, districts
     for column in out.columns:
-        if column in (*ITEMS, *FOLLOWUPS, "data_readiness"):
+        if column in DATE_COLUMNS:
+            out[column] = out[column].map(lambda v: numbers.date(v, t.language) if _present(v) else v)
+        elif column in FISCAL_YEAR_COLUMNS:
+            out[column] = out[column].map(
+                lambda v: numbers.localise_digits(str(v), t.language) if isinstance(v, str) and v else v)
+        elif column in (*ITEMS, *FOLLOWUPS, "data_readiness"):
             out[column] = out[column].map(lambda v: word(v, FORM_ANSWER_NAMES))
         elif column == "level":
             out[column] = out[column].map(lambda v: word(v, LEVEL_NAMES))
@@ -203,11 +251,25 @@ def table_in_words(df: pd.DataFrame, translate: Translator | None = None) -> pd.
     return out.rename(columns=headers)
 
 
+def rounded_as_on_the_page(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with its decimal numbers rounded as the page prints them (half away from
+    zero): scores whole, completeness to two places, other decimals to two places (crore
+    amounts, shares): the workbook holds 65.0, not 65.27777777777777."""
+    floats = [c for c in df.columns if pd.api.types.is_float_dtype(df[c].dtype)]
+    if not floats:
+        return df
+    out = {}
+    for column in floats:
+        places = PAGE_DECIMALS.get(column, 2)
+        out[column] = df[column].map(lambda v, d=places: numbers.rounded(v, d)).astype(df[column].dtype)
+    return df.assign(**out)
+
+
 def data_in_words(sheets: dict[str, pd.DataFrame], translate: Translator | None = None) -> dict[str, pd.DataFrame]:
     """The data workbook's sheets (:func:`ministry_rows`) with their titles and tables in
-    ``translate``'s language (:func:`table_in_words`)."""
+    ``translate``'s language (:func:`table_in_words`), numbers rounded as on the page."""
     t = translate or current()
-    return {t(name): table_in_words(df, t) for name, df in sheets.items()}
+    return {t(name): table_in_words(rounded_as_on_the_page(df), t) for name, df in sheets.items()}
 
 
 def write_downloads(tables: Tables, codes: str | list[str], out_dir: Path | str, slug: str,
@@ -235,7 +297,8 @@ def downloads_plan(tables: Tables, codes: list[str], assessments: pd.DataFrame |
     from the ministries' last returned plans (status, office, target date), with each
     action's progress columns (``diagnostics.progress.with_progress``)."""
     recs = tables.recommendations
-    plan = action_plan(tables.assessments, recs, None, tables.scores, tables.budgets)
+    plan = _once_per_tables(
+        "action_plan", tables, lambda: action_plan(tables.assessments, recs, None, tables.scores, tables.budgets))
     plan = plan[plan["ministry_code"].isin(codes)]
     if assessments is not None:
         keys = set(zip(assessments["source_file"], assessments["source_row"], strict=True))

@@ -26,6 +26,7 @@ import pandas as pd
 from nsss_analysis.diagnostics.recommendations import action_in_words
 from nsss_analysis.diagnostics.rubric import GENDER_SPECIFIC_OR_TRANSFORMATIVE, SMALL_N
 from nsss_analysis.reference.glossary import LEVEL_NAMES
+from nsss_analysis.reference.grammar import Name
 from nsss_analysis.reference.i18n import N_, _, ngettext
 from nsss_analysis.reference.vocab import LEVELS, normalise_key
 from nsss_analysis.report import claims
@@ -79,7 +80,7 @@ def verdict_line(scores: pd.DataFrame, unit: str) -> str:
     """
     n = len(scores)
     if not n:
-        return _("{unit} has no assessed programme yet, so there is no diagnosis.").format(unit=unit)
+        return _("{unit} has no assessed programme yet, so there is no diagnosis.").format(unit=Name(unit))
     strong = int(scores["level"].isin(GENDER_SPECIFIC_OR_TRANSFORMATIVE).sum())
     unknown = int((scores["level"] == "insufficient data").sum())
     weak = n - strong - unknown

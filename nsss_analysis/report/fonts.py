@@ -100,3 +100,117 @@ def warn_missing_glyphs(found: list[str], figure_title: str) -> None:
         warnings.warn(
             f"figure '{figure_title}': no font has {chars} (drawn as a box)", MissingGlyphWarning, stacklevel=3
         )
+
+
+# --- fonts that travel with the page -------------------------------------------------
+# A Bangla page names, first in its font stack, fonts it carries itself: the shipped Noto
+# Sans Bengali and matplotlib's DejaVu Sans (for Latin letters), each cut down to the
+# characters of the page and inlined as a data: URL in an ``@font-face`` rule (the page's
+# Content-Security-Policy allows fonts from data: only). The page then looks the same,
+# and its PDF prints the same glyphs, on a machine with no Bengali font at all.
+
+#: The family names the inlined fonts go by (not a system font's name, so that the
+#: page's own copy is the one used).
+PAGE_BENGALI_FAMILY = "NSSS Noto Sans Bengali"
+PAGE_LATIN_FAMILY = "NSSS DejaVu Sans"
+#: The HTML font stack of a page that carries its fonts.
+PAGE_FONT_STACK = f'"{PAGE_BENGALI_FAMILY}", "{PAGE_LATIN_FAMILY}", ' + CSS_FONT_STACK
+
+
+def _latin_font_dir() -> Path:
+    import matplotlib  # the DejaVu Sans files ship with matplotlib
+
+    return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+
+
+def page_font_files() -> tuple[tuple[str, str, Path], ...]:
+    """(family, CSS weight, file) of each font a Bangla page carries."""
+    latin = _latin_font_dir()
+    return (
+        (PAGE_BENGALI_FAMILY, "400", FONT_DIR / BENGALI_FONT_FILES[0]),
+        (PAGE_BENGALI_FAMILY, "700", FONT_DIR / BENGALI_FONT_FILES[1]),
+        (PAGE_LATIN_FAMILY, "400", latin / "DejaVuSans.ttf"),
+        (PAGE_LATIN_FAMILY, "700", latin / "DejaVuSans-Bold.ttf"),
+    )
+
+
+@lru_cache(maxsize=8)
+def _cmap(path: Path) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    with TTFont(str(path), lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def _drawn(text: str) -> set[str]:
+    """The characters of ``text`` that need a glyph (not spaces or control characters)."""
+    import unicodedata
+
+    return {c for c in text if not c.isspace() and unicodedata.category(c) not in ("Cc", "Cf", "Zs")}
+
+
+#: The characters the page's Latin font carries: Latin letters, general punctuation,
+#: arrows, mathematical operators and a few shapes (what the reports print).
+LATIN_RANGES: tuple[tuple[int, int], ...] = (
+    (0x0020, 0x024F), (0x2000, 0x206F), (0x20A0, 0x20CF), (0x2190, 0x21FF), (0x2200, 0x22FF),
+)
+
+
+def _carried(path: Path) -> frozenset[int]:
+    """The code points the page's copy of ``path`` has: the whole Bengali font; the
+    :data:`LATIN_RANGES` of the Latin one."""
+    cmap = _cmap(path)
+    if path.name.startswith("NotoSansBengali"):
+        return cmap
+    return frozenset(c for c in cmap if any(lo <= c <= hi for lo, hi in LATIN_RANGES))
+
+
+def missing_page_glyphs(text: str) -> list[str]:
+    """The characters of ``text`` that none of the page's own fonts has (each would print
+    as a box on a machine without a font that has it), in code-point order."""
+    files = page_font_files()
+    have = _carried(files[0][2]) | _carried(files[2][2])
+    return sorted((c for c in _drawn(text) if ord(c) not in have), key=ord)
+
+
+@lru_cache(maxsize=8)
+def _font_data_url(path: Path) -> str:
+    """The page's copy of ``path`` as a ``data:`` URL: the Bengali font whole, as shipped
+    (every layout rule that shapes Bangla: conjuncts, reph, vowel signs), the Latin one
+    cut down to :data:`LATIN_RANGES`. Made once per process."""
+    import base64
+    import io
+
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    if path.name.startswith("NotoSansBengali"):  # the whole font, as shipped
+        return "data:font/ttf;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+    options = subset.Options()  # outlines and metrics only: Latin text needs no shaping rules
+    options.layout_features = []
+    options.hinting = False
+    options.name_IDs = ["*"]  # keep the names and the licence
+    options.notdef_outline = True
+    font = TTFont(str(path))
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=set(_carried(path)))
+    import logging
+
+    quiet = logging.getLogger("fontTools.subset")
+    level, quiet.level = quiet.level, logging.ERROR  # "FFTM NOT subset": a table of no use here
+    try:
+        subsetter.subset(font)
+    finally:
+        quiet.setLevel(level)
+    out = io.BytesIO()
+    font.save(out)
+    return "data:font/ttf;base64," + base64.b64encode(out.getvalue()).decode("ascii")
+
+
+def page_font_css() -> str:
+    """The ``@font-face`` rules of the fonts a Bangla page carries (inlined)."""
+    return "\n".join(
+        f'@font-face {{ font-family: "{family}"; font-style: normal; font-weight: {weight}; '
+        f'font-display: block; src: url("{_font_data_url(path)}"); }}'
+        for family, weight, path in page_font_files()
+    )

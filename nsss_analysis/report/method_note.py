@@ -41,7 +41,7 @@ from nsss_analysis.diagnostics.rubric import (
     TRANSFORMATIVE,
 )
 from nsss_analysis.diagnostics.scoring import score_answers
-from nsss_analysis.reference.glossary import FORM_ANSWER_NAMES, ITEM_NAMES, LEVEL_NAMES
+from nsss_analysis.reference.glossary import FORM_ANSWER_NAMES, ITEM_NAMES, LEVEL_NAMES, terms
 from nsss_analysis.reference.i18n import N_, current, resolve_language, translator
 from nsss_analysis.reference.numbers import localise_digits, number, percent
 from nsss_analysis.reference.vocab import DOMAINS, FOLLOWUPS, ITEMS
@@ -329,5 +329,17 @@ def method_note(language: str | None = None) -> str:
             gap_answers=", ".join(w.answer(a) for a in GAP_ANSWERS),
             always_listed=_("{first} and {second}").format(
                 first=f"`{ALWAYS_LISTED[0]}`", second=f"`{ALWAYS_LISTED[1]}`")),
+        *_glossary(w),
     ]
     return "\n".join(lines) + "\n"
+
+
+def _glossary(w: _Note) -> list[str]:
+    """The glossary (one Bangla term per concept, ``reference.glossary.terms``) on a
+    Bangla page: each term with the concept it names and the variants it replaces."""
+    if w.english:
+        return []
+    lines = ["", "### " + w._("Glossary"),
+             w._("One Bangla term is used for each concept throughout the reports and workbooks:"), ""]
+    lines += [f"- **{term.bangla}**: {term.meaning}" for term in terms() if term.english and term.meaning]
+    return lines

@@ -1,6 +1,6 @@
 """Sentences generated from the data: the headline findings and each figure's reading.
 
-Plain text only: the notebooks render them through :mod:`nsss_analysis.display`,
+Plain text only: the notebooks render them through :mod:`nsss_analysis.report.display`,
 which escapes them (programme names come from forms). Numbers are computed by the
 diagnostics modules; this module only chooses words, so a sentence can never say
 something the tables do not.
@@ -34,8 +34,9 @@ from nsss_analysis.diagnostics.selections import (
 )
 from nsss_analysis.diagnostics.units import NATIONAL_UNIT, is_missing
 from nsss_analysis.mis.coverage import district_funnel
+from nsss_analysis.reference.grammar import Name
 from nsss_analysis.reference.i18n import N_, _, current, ngettext, pgettext
-from nsss_analysis.reference.names import display_name
+from nsss_analysis.reference.names import display_name, shown_name
 from nsss_analysis.reference.numbers import fiscal_year as fiscal_year_words
 from nsss_analysis.reference.numbers import localise_digits, number
 from nsss_analysis.reference.vocab import ITEMS, load_reference
@@ -113,6 +114,17 @@ _NATIONAL_UNIT = N_("Bangladesh")
 
 def _unit(headline: dict) -> str:
     return unit_name(headline)
+
+
+def _programme(name: object) -> Name:
+    """A programme's name as the page prints it (its Bangla name on a Bangla page where
+    one is known), ready for the case endings of a Bangla sentence (``{programme:gen}``)."""
+    return Name(shown_name("programme", name, current().language))
+
+
+def _district(name: object) -> Name:
+    """A district's name as the page prints it."""
+    return Name(shown_name("district", name, current().language))
 
 
 def _rounds_phrase(rounds: list, counts: dict | None = None) -> str:
@@ -256,11 +268,11 @@ def _quick_wins_sentence(headline: dict) -> str:
     for programme, group in grouped.items():
         actions = join_words(group["actions"])
         if is_missing(group["budget"]):
-            named.append(_("{programme}: {actions}").format(programme=programme, actions=actions))
+            named.append(_("{programme}: {actions}").format(programme=_programme(programme), actions=actions))
         else:
             budget = crore(group["budget"], fiscal_year=group["fiscal_year"], where="narrative.quick_wins")
             named.append(_("{programme} (budget {budget}): {actions}").format(
-                programme=programme, budget=budget, actions=actions))
+                programme=_programme(programme), budget=budget, actions=actions))
     text = "; ".join(named)
     n = sum(len(g["actions"]) for g in grouped.values())
     if headline.get("ministry_code"):
@@ -656,7 +668,7 @@ def data_quality_sentences(data_quality, budget_plausibility=None) -> list[str]:
         if len(flagged):
             names = join_words([
                 _("{programme} FY {fiscal_year} ({flag})").format(
-                    programme=r["programme"], fiscal_year=_year(r["fiscal_year"]), flag=flag_in_words(r["flag"]))
+                    programme=_programme(r["programme"]), fiscal_year=_year(r["fiscal_year"]), flag=flag_in_words(r["flag"]))
                 for r in flagged.head(3).to_dict("records")])
             text = (ngettext("{k} of {n} budget row with a monthly rate fails the check beneficiaries x rate "
                              "x 12: {names}; flagged, not corrected, and left out of budget totals and shares.",
@@ -834,7 +846,7 @@ def _trend_reading(trend) -> str:
     pairs = trend.pairs
     n = len(pairs)
     if not trend.summary:
-        changes = [f"{r['programme']} {_fixed(r['score_before'])} → {_fixed(r['score_after'])}"
+        changes = [f"{_programme(r['programme'])} {_fixed(r['score_before'])} → {_fixed(r['score_after'])}"
                    for r in pairs.to_dict("records")
                    if not is_missing(r["score_before"]) and not is_missing(r["score_after"])]
         return ngettext(
@@ -986,11 +998,13 @@ def unit_name(headline: dict) -> str:
     nation's name for the national overview."""
     language = current().language
     if language == "en":
-        return headline["unit"]
+        return Name(headline["unit"])
     ministry = load_reference().ministry_by_code.get(headline.get("ministry_code") or "")
     if ministry is not None:
-        return ministry.name_in(language)
-    return _(_NATIONAL_UNIT) if headline["unit"] == NATIONAL_UNIT else headline["unit"]
+        return Name(ministry.name_in(language))
+    if headline["unit"] == NATIONAL_UNIT:
+        return Name(_(_NATIONAL_UNIT))
+    return Name(display_name("cluster", headline["unit"], language))
 
 
 # --- the beneficiary lists (MIS) -----------------------------------------------------------
@@ -1038,7 +1052,7 @@ def coverage_reading(shares) -> str:
     if shares is None or not len(shares):
         return _("No beneficiary could be counted.")
     parts = [_("{share} of {programme}'s {total}{interval}").format(
-        share=percent(r["share"]), programme=r["programme"], total=_count(r["total"]),
+        share=percent(r["share"]), programme=_programme(r["programme"]), total=_count(r["total"]),
         interval=interval(r["ci_low"], r["ci_high"])) for r in shares.to_dict("records")]
     return _("In the MIS, women are {parts} beneficiaries counted.").format(parts=join_words(parts))
 
@@ -1077,7 +1091,7 @@ def age_band_reading(by_age) -> str:
     for name in _programme_names(by_age):
         rows = by_age[by_age["programme"] == name] if name else by_age
         top = rows.loc[rows["total"].idxmax()]
-        values = dict(programme=name, share=percent(top["total"] / rows["total"].sum()),
+        values = dict(programme=_programme(name), share=percent(top["total"] / rows["total"].sum()),
                       total=_count(rows["total"].sum()), band=_band(top["age_band"]))
         spread = _range_sentence(rows, "age_band")
         if spread:
@@ -1101,17 +1115,17 @@ def district_reading(by_district) -> str:
         overall = percent(rows["overall_share"].iloc[0]) if len(rows) else _("n/a")
         if len(outside):
             named = join_words([_("{district} ({share} of {total})").format(
-                district=r["district"], share=percent(r["women_share"]), total=_count(r["total"]))
+                district=_district(r["district"]), share=percent(r["women_share"]), total=_count(r["total"]))
                 for r in outside.sort_values("district").to_dict("records")])
             parts.append(_("{programme}: outside the 99.8% limits around the overall {overall}: {districts}").format(
-                programme=name, overall=overall, districts=named))
+                programme=_programme(name), overall=overall, districts=named))
         else:
             parts.append(ngettext(
                 "{programme}: every one of {n} district lies within the 99.8% limits around the overall "
                 "{overall}, so the differences between districts are what chance gives at their size",
                 "{programme}: every one of {n} districts lies within the 99.8% limits around the overall "
                 "{overall}, so the differences between districts are what chance gives at their size",
-                len(rows)).format(programme=name, n=_count(len(rows)), overall=overall))
+                len(rows)).format(programme=_programme(name), n=_count(len(rows)), overall=overall))
     return _end(sentence("; ".join(parts)))
 
 
@@ -1137,14 +1151,14 @@ def amount_reading(amounts) -> str:
                if not is_missing(n) and int(n) < SMALL_N]
         if few:  # a mean over fewer than 5 people is not a mean to print
             parts.append(_("{programme}: Tk {women} to women ({n_women}) and {n_men} men, too few for a mean").format(
-                programme=name, women=_grouped(women), n_women=_people(n_women), n_men=_count(n_men))
+                programme=_programme(name), women=_grouped(women), n_women=_people(n_women), n_men=_count(n_men))
                 if few == [("men", n_men)] else
                 _("{programme}: {n_women} women and {n_men} men, too few for a mean of both").format(
-                    programme=name, n_women=_count(n_women), n_men=_count(n_men)))
+                    programme=_programme(name), n_women=_count(n_women), n_men=_count(n_men)))
             continue
         parts.append(_("{programme}: Tk {women} to women ({n_women}) and Tk {men} to men ({n_men}) "
                        "({ratio} to 1)").format(
-            programme=name, women=_grouped(women), men=_grouped(men), n_women=_people(n_women),
+            programme=_programme(name), women=_grouped(women), men=_grouped(men), n_women=_people(n_women),
             n_men=_people(n_men), ratio=_fixed(float(women) / float(men), 2)))
     if not parts:
         return _("Benefits cannot be compared between women and men: one of them has no beneficiary counted.")
@@ -1162,7 +1176,7 @@ def channel_reading(channels) -> str:
             continue
         main, wk, wn, mk, mn = counts
         parts.append(_("{programme}: {women} women and {men} men are paid by {channel}").format(
-            programme=name, women=count_share(wk, wn), men=count_share(mk, mn), channel=_channel(main)))
+            programme=_programme(name), women=count_share(wk, wn), men=count_share(mk, mn), channel=Name(_channel(main))))
     return _end("; ".join(parts)) if parts else _("Payment channels cannot be compared between women and men.")
 
 
@@ -1173,14 +1187,14 @@ def _disagreement(row: dict) -> str:
     if kind == "form_no_mis_has_sex":
         return _("{programme}: the form says {answer} to collecting sex-disaggregated data, but the MIS records "
                  "the sex of {counted} beneficiaries.").format(
-            programme=row["programme"], answer=answer, counted=_count(row["mis_counted"]))
+            programme=_programme(row["programme"]), answer=answer, counted=_count(row["mis_counted"]))
     if kind == "form_yes_mis_unknown_sex":
         share = row["unknown_sex_share"] if row["unknown_sex_share"] == row["unknown_sex_share"] else 0.0
         return _("{programme}: the form says {answer}, but {share} of the MIS rows have no readable sex.").format(
-            programme=row["programme"], answer=answer, share=_digits(f"{float(share):.0%}"))
+            programme=_programme(row["programme"]), answer=answer, share=_digits(f"{float(share):.0%}"))
     if kind == "form_yes_mis_empty":
         return _("{programme}: the form says {answer}, but the MIS extract has no beneficiary that could be "
-                 "counted.").format(programme=row["programme"], answer=answer)
+                 "counted.").format(programme=_programme(row["programme"]), answer=answer)
     return f"{row['programme']}: {row['message']}."
 
 

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from nsss_analysis.diagnostics.units import is_missing
 from nsss_analysis.reference import numbers
+from nsss_analysis.reference.grammar import Name, join_list
 from nsss_analysis.reference.i18n import N_, Nn_, _, current, ngettext, pgettext
 from nsss_analysis.report import claims
 
@@ -153,7 +154,7 @@ def count_share(count: int, n: int, low: object = None, high: object = None,
         text = f"{count:,} of {n:,}{what}"
     else:
         values = {"count": numbers.count(count, language), "n": numbers.count(n, language)}
-        text = (_("{count} of {n} {noun}").format(noun=_(noun), **values) if noun
+        text = (_("{count} of {n} {noun}").format(noun=Name(_(noun)), **values) if noun
                 else _("{count} of {n}").format(**values))
     meta = {"numerator": count, "denominator": n, "n": n} | meta
     if n < min_n or n == 0:
@@ -173,15 +174,17 @@ def crore(value: object, **meta: object) -> str:
 
 
 def join_words(items: Sequence[str], conjunction: str = "and") -> str:
-    """``["a", "b", "c"]`` → ``"a, b and c"`` (``conjunction="or"`` after a negation)."""
+    """``["a", "b", "c"]`` → ``"a, b and c"`` (``conjunction="or"`` after a negation), in
+    the page's language by the rule of ``reference.grammar.join_list`` (Bangla: "ক ও খ",
+    "ক, খ এবং গ"). ``conjunction`` may also be the word already translated."""
     items = [str(i) for i in items]
-    if not items:
-        return ""
-    if len(items) == 1:
-        return items[0]
-    word = {"and": pgettext("joining a list", "and"), "or": pgettext("joining a list", "or")}.get(
-        conjunction, conjunction)
-    return ", ".join(items[:-1]) + f" {word} " + items[-1]
+    if conjunction in ("and", _("and"), pgettext("joining a list", "and")):
+        return join_list(items, "and", current().language)
+    if conjunction in ("or", _("or"), pgettext("joining a list", "or")):
+        return join_list(items, "or", current().language)
+    if len(items) <= 1:
+        return items[0] if items else ""
+    return ", ".join(items[:-1]) + f" {conjunction} " + items[-1]
 
 
 def sentence(text: str) -> str:

@@ -8,7 +8,7 @@ import re
 from html import escape as html_escape
 
 from nsss_analysis.config import PACKAGE_DIR
-from nsss_analysis.report.fonts import CSS_FONT_STACK
+from nsss_analysis.report.fonts import PAGE_FONT_STACK, page_font_css
 
 TEMPLATES_DIR = PACKAGE_DIR / "runner" / "templates"
 
@@ -118,8 +118,9 @@ def render_html(nb, title: str, language: str = "en", alternates: dict[str, str]
     exporter = html_exporter()
     exporter.language_code = language  # <html lang="bn">: fonts, hyphenation, screen readers
     resources = {"metadata": {"name": title}, "nsss_language": language}
-    if language != "en":
-        resources["nsss_font_stack"] = CSS_FONT_STACK
+    if language != "en":  # the page carries its fonts: it looks the same without a Bengali font
+        resources["nsss_font_stack"] = PAGE_FONT_STACK
+        resources["nsss_font_faces"] = page_font_css()
     html, _ = exporter.from_notebook_node(nb, resources=resources)
     nav = language_links(alternates or {})
     if nav:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import re
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -22,6 +23,7 @@ from nsss_analysis.reference.i18n import language as in_language
 from nsss_analysis.reference.names import display_name
 from nsss_analysis.reference.vocab import load_reference
 from nsss_analysis.report import claims, narrative, rules
+from nsss_analysis.report.headline_file import Headline
 from nsss_analysis.runner.html import AUTONYMS, TEMPLATES_DIR
 from nsss_analysis.runner.manifest import INDEX_FILE
 from nsss_analysis.runner.outputs import RETURNS_FILE, TRACKER_FILE
@@ -30,41 +32,16 @@ from nsss_analysis.runner.request import now
 
 log = logging.getLogger("nsss.reports")
 
-#: The report notebooks leave ``summaries.headline_figures``' dict in a variable
-#: ``headline``; the index reads it (and its sentences) from the kernel after the
-#: report ran, so the index shows exactly the report's figures without computing
-#: them twice. Without that variable, the runner computes them itself.
-COLLECT_HEADLINE = {
-    "headline": "__import__('json').dumps(headline, default=str)",
-    "sentences": "__import__('json').dumps(list(__import__('nsss_analysis.report.narrative', "
-                 "fromlist=['headline_sentences']).headline_sentences(headline)))",
-}
-
-
 def headline_of(report: PlannedReport, tables) -> None:
-    """Fill ``report.headline`` and ``report.sentences`` (for the index) from narrative."""
+    """Compute ``report.headline`` (for the index) when the report left none (a notebook
+    without a ``headline_path`` parameter, such as the cluster report)."""
     try:
-
-        report.headline = headline_figures(tables, report.code, report.fiscal_year)
-        report.sentences = [str(s) for s in narrative.headline_sentences(report.headline)]
+        figures = headline_figures(tables, report.code, report.fiscal_year)
+        with in_language(report.language):
+            report.headline = Headline.from_figures(figures, narrative.headline_sentences(figures))
     except Exception as exc:  # noqa: BLE001 - the report exists; the index shows dashes
         log.warning("%s: no headline figures for the index: %s: %s", report.key, type(exc).__name__, exc)
-        report.headline, report.sentences = None, []
-
-
-def collected_headline(report: PlannedReport, collected: dict) -> bool:
-    """Take the headline figures and sentences the notebook computed (see COLLECT_HEADLINE)."""
-    import ast
-
-    try:
-        headline = json.loads(ast.literal_eval(collected["headline"]))
-        sentences = json.loads(ast.literal_eval(collected["sentences"]))
-    except (KeyError, ValueError, SyntaxError, TypeError):
-        return False
-    if not isinstance(headline, dict) or not isinstance(sentences, list):
-        return False
-    report.headline, report.sentences = headline, [str(s) for s in sentences]
-    return True
+        report.headline = None
 
 
 #: The index's own words (message ids), by their place on the page.
@@ -213,7 +190,7 @@ def _years(on_disk: dict, language: str) -> dict[str, dict]:
         if entry.get("kind") == ReportKind.NATIONAL:
             group["national"] = row
         elif entry.get("kind") == ReportKind.ACTION_PLAN:
-            row["workbook"] = re.sub(r"\.html$", ".xlsx", row["href"])
+            row["workbook"] = re.sub(r"\.html$", ".xlsx", str(row["href"]))
             group["action_plan"] = row
         elif entry.get("kind") == ReportKind.CLUSTER:
             group["clusters"].append(row)
@@ -308,59 +285,58 @@ SCORE_CELL_NATIONAL = N_("{mean}; national {national}")
 SCORE_CELL_INTERVAL_NATIONAL = N_("{mean} ({low}–{high}); national {national}")
 
 
-def index_figures(headline: dict | None, language: str = SOURCE_LANGUAGE) -> dict:
-    """The index's cells for one report, as text in ``language`` ("–" where a figure
-    is missing)."""
+def index_figures(headline: Headline | Mapping[str, object] | None, language: str = SOURCE_LANGUAGE) -> dict:
+    """The index's cells for one report (its :class:`Headline`, or the manifest's record
+    of it), as text in ``language`` ("–" where a figure is missing)."""
     dash = "–"
     if not headline:
         return {"programmes": dash, "gsot": dash, "budget": dash, "score": dash}
+    h = headline if isinstance(headline, Headline) else Headline.from_figures(headline)
     t = translator(language)
 
-    def pct(x: float, unit: str = "percent", **meta) -> str:  # rounded as the reports round, in both languages
+    def pct(x: float, unit: str = "percent", **meta: object) -> str:  # rounded as the reports round, in both languages
         return str(claims.figure(x, unit, numbers.percent(x, language), **({"where": "index"} | meta)))
 
     def whole(x: float, unit: str = "count", **meta) -> str:
         return str(claims.figure(x, unit, numbers.number(x, language), **({"where": "index"} | meta)))
 
-    n = headline.get("n_programmes")
-    k = headline.get("n_gender_specific_or_transformative")
-    share, low, high = headline.get("share"), headline.get("ci_low"), headline.get("ci_high")
+    n, k = h.n_programmes, h.n_gender_specific_or_transformative
     gsot = dash
-    if _number(k) and _number(n):
-        counts = {"k": whole(int(k)), "n": whole(int(n))}
-        if _number(share) and int(n) >= SMALL_N:  # below 5 programmes: the count only
-            of = {"numerator": k, "denominator": n, "n": n}
-            if _number(low) and _number(high):
+    if k is not None and n is not None:
+        counts = {"k": whole(k), "n": whole(n)}
+        if h.share is not None and n >= SMALL_N:  # below 5 programmes: the count only
+            of: dict[str, Any] = {"numerator": k, "denominator": n, "n": n}
+            if h.ci_low is not None and h.ci_high is not None:
+                low, high = h.ci_low, h.ci_high
                 gsot = t(GSOT_CELL_INTERVAL).format(
-                    **counts, share=pct(share, low=low, high=high, method="wilson", **of),
+                    **counts, share=pct(h.share, low=low, high=high, method="wilson", **of),
                     low=pct(low, unit="interval", low=low, high=high, n=n), high=pct(high, unit="interval"))
             else:
-                gsot = t(GSOT_CELL_SHARE).format(**counts, share=pct(share, **of))
+                gsot = t(GSOT_CELL_SHARE).format(**counts, share=pct(h.share, **of))
         else:
             gsot = t(GSOT_CELL).format(**counts)
     budget = dash
-    if _number(headline.get("budget_share")):
-        budget = pct(headline["budget_share"], unit="money_share", fiscal_year=headline.get("fiscal_year"))
-        if headline.get("fiscal_year"):
-            budget = t(BUDGET_CELL_YEAR).format(
-                share=budget, fiscal_year=numbers.fiscal_year(headline["fiscal_year"], language))
+    if h.budget_share is not None:
+        budget = pct(h.budget_share, unit="money_share", fiscal_year=h.fiscal_year)
+        if h.fiscal_year:
+            budget = t(BUDGET_CELL_YEAR).format(share=budget, fiscal_year=numbers.fiscal_year(h.fiscal_year, language))
     score = dash
-    if _number(headline.get("mean_inclusion_score")) and _number(n) and int(n) >= SMALL_N:
-        mean = whole(headline["mean_inclusion_score"], unit="mean", n=n)
-        interval = _number(headline.get("mean_ci_low")) and _number(headline.get("mean_ci_high"))
-        national = _number(headline.get("national_mean_inclusion_score"))
+    if h.mean_inclusion_score is not None and n is not None and n >= SMALL_N:
+        mean = whole(h.mean_inclusion_score, unit="mean", n=n)
+        interval = h.mean_ci_low is not None and h.mean_ci_high is not None
+        national = h.national_mean_inclusion_score is not None
         parts = {"mean": mean}
-        if interval:
-            parts |= {"low": whole(headline["mean_ci_low"], unit="interval", low=headline["mean_ci_low"],
-                                   high=headline["mean_ci_high"], n=n, method="t"),
-                      "high": whole(headline["mean_ci_high"], unit="interval")}
-        if national:
-            parts["national"] = whole(headline["national_mean_inclusion_score"], unit="mean", role="comparator",
-                                      n=headline.get("national_n"))
+        if h.mean_ci_low is not None and h.mean_ci_high is not None:
+            parts |= {"low": whole(h.mean_ci_low, unit="interval", low=h.mean_ci_low, high=h.mean_ci_high, n=n,
+                                   method="t"),
+                      "high": whole(h.mean_ci_high, unit="interval")}
+        if h.national_mean_inclusion_score is not None:
+            parts["national"] = whole(h.national_mean_inclusion_score, unit="mean", role="comparator",
+                                      n=h.national_n)
         template = {(True, True): SCORE_CELL_INTERVAL_NATIONAL, (True, False): SCORE_CELL_INTERVAL,
                     (False, True): SCORE_CELL_NATIONAL}.get((interval, national))
         score = t(template).format(**parts) if template else mean
-    programmes = whole(int(n)) if _number(n) else dash
+    programmes = whole(n) if n is not None else dash
     return {"programmes": programmes, "gsot": gsot, "budget": budget, "score": score}
 
 
@@ -393,7 +369,3 @@ def _url_quote(part: str) -> str:
     from urllib.parse import quote
 
     return quote(part, safe="")
-
-
-def _number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)

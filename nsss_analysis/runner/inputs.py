@@ -8,10 +8,14 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from typing import TYPE_CHECKING
 
 from nsss_analysis import __version__
 from nsss_analysis.reference.vocab import normalise_key
 from nsss_analysis.runner.plan import PlannedReport, ReportKind
+
+if TYPE_CHECKING:  # pandas is loaded with the tables, not by `nsss reports` with nothing to do
+    import pandas as pd
 
 #: Tables whose rows belong to one ministry; a ministry report's hash covers its rows of each.
 MINISTRY_TABLES = (
@@ -64,7 +68,7 @@ def _stable_text(value: object) -> str:
     return str(value)
 
 
-def ministry_rows(tables, name: str, code: str):
+def ministry_rows(tables, name: str, code: str | None) -> dict[str, pd.DataFrame | None]:
     """Each ministry table cut to one ministry's rows (by code, name, source file or programme)."""
 
     assessments = tables.assessments
@@ -73,7 +77,7 @@ def ministry_rows(tables, name: str, code: str):
     if tables.budgets is not None and "ministry_code" in tables.budgets.columns:
         files |= set(tables.budgets.loc[tables.budgets["ministry_code"] == code, "source_file"].dropna().tolist())
     programmes = {normalise_key(p) for p in own["programme"].dropna().tolist()}
-    rows = {}
+    rows: dict[str, pd.DataFrame | None] = {}
     for table in MINISTRY_TABLES:
         df = getattr(tables, table, None)
         if df is None:
@@ -103,6 +107,7 @@ def national_digest(tables) -> dict:
 
 def report_hash(report: PlannedReport, tables, package: str, notebook: str, national: dict) -> str:
     """The hash a report is skipped on: notebook, package, parameters and its data."""
+    data: dict[str, object]
     if report.kind in (ReportKind.NATIONAL, ReportKind.CLUSTER):  # a cluster spans ministries
         data = {t: frame_digest(getattr(tables, t, None)) for t in MINISTRY_TABLES}
     else:

@@ -10,6 +10,11 @@ import signal
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported where used: a run with nothing to render never loads them
+    from jupyter_client.asynchronous import AsyncKernelClient
+    from jupyter_client.manager import AsyncKernelManager
 
 KERNEL_NAME = "python3"
 
@@ -144,23 +149,34 @@ class WarmKernel:
         self.reports_run = 0
         self.starts = 0
         self.connection_file: Path | None = None
-        self._km = None  # jupyter_client.AsyncKernelManager
-        self._kc = None  # its AsyncKernelClient (what nbclient talks through)
+        self._km: AsyncKernelManager | None = None
+        self._kc: AsyncKernelClient | None = None  # what nbclient talks through
+
+    @property
+    def _client(self) -> AsyncKernelClient:
+        if self._kc is None:
+            raise RuntimeError("the kernel is not started")
+        return self._kc
 
     # -- lifecycle ------------------------------------------------------------------
+    @staticmethod
+    def _process(km: AsyncKernelManager | None):
+        """The kernel's ``subprocess.Popen`` (a local provisioner's), or ``None``."""
+        return getattr(km.provisioner, "process", None) if km is not None and km.provisioner else None
+
     @property
     def alive(self) -> bool:
-        try:
-            return self._km.provisioner.process.poll() is None  # type: ignore[union-attr]
-        except Exception:  # no kernel, or no process yet
-            return False
+        process = self._process(self._km)
+        return process is not None and process.poll() is None
+
+    @classmethod
+    def _pid_of(cls, km: AsyncKernelManager | None) -> int | None:
+        process = cls._process(km)
+        return None if process is None else process.pid
 
     @property
     def pid(self) -> int | None:
-        try:
-            return self._km.provisioner.process.pid  # type: ignore[union-attr]
-        except Exception:
-            return None
+        return self._pid_of(self._km)
 
     def start(self, while_booting: Callable[[], None] | None = None) -> None:
         """Start the kernel and warm it up; a failed start is retried once.
@@ -187,13 +203,13 @@ class WarmKernel:
         from jupyter_core.utils import run_sync
 
         self.connection_file = new_connection_file()
-        self._km = AsyncKernelManager(kernel_name=self.kernel_name, connection_file=str(self.connection_file))
-        run_sync(self._km.start_kernel)(cwd=self.cwd, extra_arguments=KERNEL_ARGUMENTS)
-        self._kc = self._km.client()
-        self._kc.start_channels()
-        self._kc.allow_stdin = False
+        km = self._km = AsyncKernelManager(kernel_name=self.kernel_name, connection_file=str(self.connection_file))
+        run_sync(km.start_kernel)(cwd=self.cwd, extra_arguments=KERNEL_ARGUMENTS)
+        kc = self._kc = km.client()
+        kc.start_channels()
+        kc.allow_stdin = False
         # Queued until the kernel listens: it imports the warm modules while we go on.
-        boot = self._kc.execute(_BOOT_CODE % {"warm": self.warm}, silent=True,
+        boot = kc.execute(_BOOT_CODE % {"warm": self.warm}, silent=True,
                                 store_history=False, allow_stdin=False)
         self.starts += 1
         self.reports_run = 0
@@ -204,7 +220,7 @@ class WarmKernel:
                 log.warning("preparing the worker failed: %s", _one_line(exc))
         self._await_reply(boot, KERNEL_START_TIMEOUT + HOUSEKEEPING_TIMEOUT)
         # IOPub must be subscribed before a report runs, or its first outputs are lost.
-        run_sync(self._kc.wait_for_ready)(timeout=KERNEL_START_TIMEOUT)
+        run_sync(kc.wait_for_ready)(timeout=KERNEL_START_TIMEOUT)
 
     def _await_reply(self, msg_id: str, timeout: float) -> dict:
         """Wait for the shell reply to ``msg_id``; an error reply raises RuntimeError."""
@@ -219,7 +235,7 @@ class WarmKernel:
                 if not self.alive:
                     raise RuntimeError("the kernel process exited")
                 try:
-                    msg = await self._kc.get_shell_msg(timeout=min(1.0, remaining))
+                    msg = await self._client.get_shell_msg(timeout=min(1.0, remaining))
                 except queue.Empty:
                     continue
                 if msg["parent_header"].get("msg_id") == msg_id:
@@ -232,23 +248,8 @@ class WarmKernel:
         return reply
 
     def _run_silently(self, code: str) -> None:
-        msg_id = self._kc.execute(code, silent=True, store_history=False, allow_stdin=False)
+        msg_id = self._client.execute(code, silent=True, store_history=False, allow_stdin=False)
         self._await_reply(msg_id, HOUSEKEEPING_TIMEOUT)
-
-    def evaluate(self, expressions: dict) -> dict:
-        """Evaluate ``{name: expression}`` in the report's namespace (Jupyter's
-        ``user_expressions``); returns ``{name: repr}`` for those that succeeded."""
-        if not expressions or not self.alive:
-            return {}
-        msg_id = self._kc.execute("", silent=True, store_history=False, allow_stdin=False,
-                                  user_expressions=dict(expressions))
-        reply = self._await_reply(msg_id, HOUSEKEEPING_TIMEOUT)
-        values = reply["content"].get("user_expressions", {})
-        return {
-            name: value["data"]["text/plain"]
-            for name, value in values.items()
-            if value.get("status") == "ok" and "text/plain" in value.get("data", {})
-        }
 
     def shutdown(self) -> None:
         km, kc = self._km, self._kc
@@ -260,11 +261,7 @@ class WarmKernel:
                 pass
         if km is None:
             return
-        pid = None
-        try:
-            pid = km.provisioner.process.pid if km.provisioner and km.provisioner.process else None
-        except Exception:  # noqa: BLE001
-            pass
+        pid = self._pid_of(km)
         try:
             from jupyter_core.utils import run_sync
 

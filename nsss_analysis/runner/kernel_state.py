@@ -21,8 +21,8 @@ from dataclasses import dataclass
 @dataclass
 class _CleanState:
     cwd: str
-    environ: dict
-    path: list
+    environ: dict[str, str]
+    path: list[str]
     warning_filters: list
     rc: dict | None
 
@@ -62,10 +62,10 @@ def boot(warm: bool = True) -> None:
 def reset(seed: int) -> None:
     """Put the kernel back as it was after :func:`boot` (the namespace itself is
     emptied by ``%reset -f`` just before) and seed ``random`` and numpy."""
-    state = _state
-    if state is None:
+    if _state is None:
         boot(warm=False)
-        state = _state
+    state = _state
+    assert state is not None  # boot() records it
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")
     if "nsss_analysis.reference.i18n" in sys.modules:  # a Bangla report leaves no Bangla behind
@@ -87,7 +87,7 @@ def reset(seed: int) -> None:
     # resetwarnings() also forgets which warnings were already shown (each module's
     # registry is invalidated), so a report sees the same warnings as in a new kernel.
     warnings.resetwarnings()
-    warnings.filters[:] = state.warning_filters
+    warnings.filters[:] = state.warning_filters  # type: ignore[index]  # typeshed: a Sequence; it is a list
     random.seed(seed)
     if "numpy" in sys.modules:
         sys.modules["numpy"].random.seed(seed)

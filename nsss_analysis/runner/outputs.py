@@ -52,7 +52,8 @@ def write_beside_reports(plan: Sequence[PlannedReport], rendered: Collection[str
         if report.key not in rendered and not missing:
             continue
         if report.kind == ReportKind.MINISTRY:
-            written += write_downloads(tables, report.code, folder, slug, report.title, language=report.language)
+            written += write_downloads(tables, str(report.code), folder, slug, report.title,  # a ministry has its code
+                                       language=report.language)
         else:
             own = tables.assessments[tables.assessments["cluster"] == report.name]
             codes = sorted(set(own["ministry_code"].dropna().tolist()))

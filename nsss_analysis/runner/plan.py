@@ -17,6 +17,7 @@ from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, translator
 from nsss_analysis.reference.ministries import resolve_ministry
 from nsss_analysis.reference.numbers import fiscal_year as fiscal_year_in
 from nsss_analysis.reference.vocab import CLUSTERS, load_reference
+from nsss_analysis.report.headline_file import Headline
 from nsss_analysis.runner.request import ReportRequest
 
 MINISTRY_NOTEBOOK = "ministry_report.ipynb"
@@ -113,8 +114,8 @@ class PlannedReport:
     parameters: dict
     title: str
     input_hash: str = ""
-    headline: dict | None = None
-    sentences: list[str] = field(default_factory=list)
+    #: What the report left for the index (runner/render.py reads it after the run).
+    headline: Headline | None = None
     language: str = SOURCE_LANGUAGE
     #: The same report in the other languages of this run: language -> relative link.
     alternates: dict[str, str] = field(default_factory=dict)

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nsss_analysis.io import describe_os_error, write_text_atomic
+from nsss_analysis.report.headline_file import Headline
 from nsss_analysis.runner.html import html_exporter, render_html
 from nsss_analysis.runner.kernel import (
     KERNEL_NAME,
@@ -58,9 +59,9 @@ class ReportJob:
     html_path: str
     title: str
     timeout: float = 600.0  # seconds for the whole report
-    #: Expressions evaluated in the kernel after a successful run, before the next
-    #: reset (e.g. the headline figures the notebook computed), returned as text.
-    collect: dict = field(default_factory=dict)
+    #: Where the notebook writes its headline (report/headline_file.py), passed as its
+    #: ``headline_path`` parameter when the notebook has one; read back after a successful run.
+    headline_path: str | None = None
     language: str = "en"
     #: The same report in other languages: language -> relative link (shown atop the page).
     alternates: dict = field(default_factory=dict)
@@ -76,7 +77,7 @@ class ReportResult:
     error: str | None = None
     error_cell: int | None = None  # execution count shown as In [N]
     notes: list[str] = field(default_factory=list)
-    collected: dict = field(default_factory=dict)  # name -> repr of the value (see ReportJob.collect)
+    headline: Headline | None = None  # what the notebook left at ReportJob.headline_path
     #: The executed notebook was written, with papermill's error marker when it failed.
     notebook_written: bool = False
 
@@ -85,11 +86,15 @@ class ReportResult:
 def parameterize(job: ReportJob):
     """The template notebook with ``job.parameters`` injected, via papermill."""
     from papermill.execute import execute_notebook
+    from papermill.inspection import inspect_notebook
 
+    parameters = dict(job.parameters)
+    if job.headline_path and "headline_path" in inspect_notebook(job.notebook):
+        parameters["headline_path"] = job.headline_path
     nb = execute_notebook(
         job.notebook,
         None,
-        parameters=job.parameters,
+        parameters=parameters,
         prepare_only=True,
         kernel_name=KERNEL_NAME,
         language="python",
@@ -132,16 +137,15 @@ def run_job(kernel: WarmKernel, job: ReportJob) -> ReportResult:
         try:
             nb = parameterize(job)
         except Exception as exc:  # noqa: BLE001 - a missing or unreadable template
-            error = f"cannot prepare {job.notebook}: {_one_line(exc)}"
-            return ReportResult(job.key, "failed", time.monotonic() - started, error)
-        collected: dict = {}
+            cannot = f"cannot prepare {job.notebook}: {_one_line(exc)}"
+            return ReportResult(job.key, "failed", time.monotonic() - started, cannot)
+        headline = None
+        if job.headline_path:
+            Path(job.headline_path).unlink(missing_ok=True)  # a previous run's record is not this run's
         try:
             nb, failure = kernel.run(nb, job.timeout)
-            if failure is None and job.collect:
-                try:
-                    collected = kernel.evaluate(job.collect)
-                except Exception as exc:  # noqa: BLE001 - the report itself is fine
-                    notes.append(f"could not read {', '.join(job.collect)} from the kernel: {_one_line(exc)}")
+            if failure is None and job.headline_path:
+                headline = Headline.read(job.headline_path)
         except KernelStartError as exc:
             _record_engine_error(nb, exc, job.timeout)
         error, error_cell = mark_errors(nb)
@@ -156,12 +160,12 @@ def run_job(kernel: WarmKernel, job: ReportJob) -> ReportResult:
         except OSError as exc:  # a full disk: the report failed, its earlier files stand
             described = describe_os_error(exc)
             error = described[0] if described else f"could not write its files ({_one_line(exc)})"
-            return ReportResult(job.key, "failed", time.monotonic() - started, error, None, notes, {}, written)
+            return ReportResult(job.key, "failed", time.monotonic() - started, error, None, notes, None, written)
     finally:
         for name in ("papermill", "nsss.executor"):
             logging.getLogger(name).removeHandler(capture)
     status = "failed" if error else "ok"
-    return ReportResult(job.key, status, time.monotonic() - started, error, error_cell, notes, collected, True)
+    return ReportResult(job.key, status, time.monotonic() - started, error, error_cell, notes, headline, True)
 
 
 class _CaptureWarnings(logging.Handler):

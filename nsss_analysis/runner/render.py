@@ -15,12 +15,11 @@ from pathlib import Path
 from nsss_analysis import __version__
 from nsss_analysis.errors import NsssError
 from nsss_analysis.io import file_digest, load_tables, write_text_atomic
+from nsss_analysis.report.headline_file import HEADLINE_SUFFIX
 from nsss_analysis.report.rules import facts_of
 from nsss_analysis.runner.claims_file import CLAIMS_PARAMETER, collect_claims, keeps_claims, staged_path
 from nsss_analysis.runner.index import (
-    COLLECT_HEADLINE,
     INDEX_FILE,
-    collected_headline,
     headline_of,
     write_index,
 )
@@ -107,7 +106,8 @@ def _render(request: ReportRequest, manifest: dict, fingerprint: str, started: f
             if problem:
                 result.status, result.error = "failed", problem
         ok = result.status == "ok"
-        if ok and not collected_headline(report, result.collected):
+        report.headline = result.headline
+        if ok and report.headline is None:
             headline_of(report, tables)
         entry = {
             "kind": report.kind,
@@ -127,8 +127,8 @@ def _render(request: ReportRequest, manifest: dict, fingerprint: str, started: f
             "error_cell": result.error_cell,
             "seconds": round(result.seconds, 2),
             "finished": now(),
-            "headline": _jsonable(report.headline) if ok else None,
-            "sentences": report.sentences if ok else [],
+            "headline": _jsonable(report.headline.figures()) if ok and report.headline else None,
+            "sentences": list(report.headline.sentences) if ok and report.headline else [],
         }
         entries[report.key] = entry
         write_text_atomic(request.out / MANIFEST_FILE, json.dumps(manifest, indent=1, sort_keys=True))
@@ -149,7 +149,7 @@ def _render(request: ReportRequest, manifest: dict, fingerprint: str, started: f
             html_path=str(request.out / f"{r.key}.html"),
             title=r.title,
             timeout=request.timeout,
-            collect=COLLECT_HEADLINE,
+            headline_path=str(request.out / f"{r.key}{HEADLINE_SUFFIX}"),
             language=r.language,
             alternates=r.alternates,
         )

@@ -150,7 +150,7 @@ def _open_log(out: Path) -> logging.Handler:
     handler.setFormatter(logging.Formatter(f"%(asctime)s %(levelname)s [pid {os.getpid()}] %(message)s"))
     # A log line that cannot be written (a full disk) costs that line, never a traceback
     # on the terminal: the run's own message says what failed.
-    handler.handleError = lambda record: None
+    handler.handleError = lambda record: None  # type: ignore[method-assign]
     log.addHandler(handler)
     log.setLevel(logging.INFO)
     log.propagate = False

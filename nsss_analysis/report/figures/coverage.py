@@ -23,6 +23,7 @@ from nsss_analysis.report.figures.style import (
     SEX_ORDER,
     _ci,
     _digits,
+    _district_name,
     _empty,
     _err,
     _figure,
@@ -99,7 +100,7 @@ def coverage_by_age_band(by_age: pd.DataFrame) -> Figure:
             ax.bar(x + (k - (len(sexes) - 1) / 2) * width, rows[sex].astype(float).to_numpy(), width * 0.95,
                    color=palette[sex], hatch=SEX_HATCHES[sex], edgecolor="#333333", label=_(SEX_LABELS[sex]))
         ax.set_xticks(x, [_(ANSWER_NAMES[b]) if b in ANSWER_NAMES else _digits(b) for b in bands], fontsize=8)
-        ax.set_title(_wrap(name, 45), fontsize=9)
+        ax.set_title(_wrap(_programme_name(name), 45), fontsize=9)
         ax.yaxis.set_major_formatter(mpl.ticker.StrMethodFormatter("{x:,.0f}"))
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
@@ -135,11 +136,11 @@ def coverage_by_district(by_district: pd.DataFrame) -> Figure:
         ax.scatter(n[~outside], share[~outside], s=14, color=POINT_COLOUR, alpha=0.7)
         ax.scatter(n[outside], share[outside], s=24, color="#B2182B", marker="D")
         for r in rows[outside].to_dict("records"):
-            ax.annotate(f"{r['district']} ({_n_beneficiaries(int(r['total']))})", (r["total"], r["women_share"]),
+            ax.annotate(f"{_district_name(r['district'])} ({_n_beneficiaries(int(r['total']))})", (r["total"], r["women_share"]),
                         fontsize=7, xytext=(3, 3), textcoords="offset points")
         ax.set_xscale("log")
         ax.xaxis.set_minor_formatter(NullFormatter())  # 2x10^0, 3x10^0 ... ran together
-        ax.set_title(_wrap(name, 45), fontsize=9)
+        ax.set_title(_wrap(_programme_name(name), 45), fontsize=9)
         _share_axis(ax, "y")
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)

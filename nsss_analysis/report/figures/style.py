@@ -6,7 +6,6 @@ from __future__ import annotations
 import random
 import textwrap
 import warnings
-from functools import cache
 
 import matplotlib as mpl
 import numpy as np
@@ -22,7 +21,7 @@ from nsss_analysis.reference import numbers
 from nsss_analysis.reference.glossary import CLUSTER_NAMES
 from nsss_analysis.reference.i18n import N_, _, current, pgettext
 from nsss_analysis.reference.ministries import match_ministry
-from nsss_analysis.reference.vocab import load_reference, normalise_key
+from nsss_analysis.reference.names import shown_name
 from nsss_analysis.report import claims
 from nsss_analysis.report.display import MIN_TEXT_PT
 from nsss_analysis.report.fonts import figure_rc
@@ -257,17 +256,15 @@ def _unit_name(unit: object) -> str:
 
 
 def _programme_name(name: object) -> str:
-    """A programme's name in the figure's language: its published Bangla name when the
-    catalogue of programmes has one, else the name the form gave."""
-    text = str(name)
-    if _language() == "en":
-        return text
-    return _bangla_programme_names().get(normalise_key(text), text)
+    """A programme's name in the figure's language (``reference.names``): its published
+    Bangla name when the catalogue has one, else the name the form gave, so one axis
+    holds one script wherever a Bangla name exists."""
+    return shown_name("programme", name, _language())
 
 
-@cache
-def _bangla_programme_names() -> dict[str, str]:
-    return {normalise_key(p.programme): p.name_bn for p in load_reference().programmes if p.name_bn}
+def _district_name(name: object) -> str:
+    """A district's name in the figure's language."""
+    return shown_name("district", name, _language())
 
 
 class _LocalDigits(Formatter):

@@ -1,0 +1,98 @@
+"""A Bangla page carries its fonts: printed on a machine where fontconfig sees no
+Bengali font at all, its PDF embeds the shipped Noto Sans Bengali, holds the headline's
+Bangla letters and says "পৃষ্ঠা n / N" in its footer; a page that would print a box is
+refused, naming the font."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+from test_browser import BENGALI_LETTER, bengali_skeleton
+from test_reports import bundled_processed, report_args
+
+from nsss_analysis import config
+from nsss_analysis.errors import NsssError
+from nsss_analysis.report.fonts import PAGE_BENGALI_FAMILY, missing_page_glyphs, page_font_css
+from nsss_analysis.runner import pdf
+from nsss_analysis.runner.manifest import read_manifest
+from nsss_analysis.runner.run import run_reports
+
+CHROMIUM = pdf.find_chromium()
+
+#: fontconfig as the system has it, with every font that covers Bangla rejected: an
+#: office PC or a fresh Debian without fonts-noto-core.
+NO_BENGALI_FONTS = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig>
+  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+  <cachedir>{cache}</cachedir>
+  <selectfont><rejectfont><pattern><patelt name="lang"><string>bn</string></patelt></pattern></rejectfont></selectfont>
+</fontconfig>
+"""
+
+
+def test_a_bangla_page_carries_its_fonts_inline():
+    css = page_font_css()
+    assert css.count("@font-face") == 4 and f'font-family: "{PAGE_BENGALI_FAMILY}"' in css
+    assert "data:font/ttf;base64," in css and "url(\"file:" not in css  # inline: the page's CSP allows data: only
+
+
+def test_a_character_no_page_font_has_is_refused_naming_the_font(tmp_path):
+    assert missing_page_glyphs("বয়স্ক ভাতা ২০২৪-২৫ Old Age Allowance – 46% ≥ ৳") == []
+    page = tmp_path / "page.html"
+    page.write_text('<!DOCTYPE html><html lang="bn"><body><p>কর্মসূচি 中</p></body></html>', encoding="utf-8")
+    with pytest.raises(NsssError, match=r"no glyph for '中' U\+4E2D in the page's fonts \(Noto Sans Bengali") as err:
+        pdf.check_page_glyphs(page)
+    assert "\n" not in str(err.value)
+
+
+def test_a_footer_in_bangla_words_and_digits():
+    html = pdf.footer_html(37, "bn")
+    assert html.count('class="sheet"') == 37 and "পৃষ্ঠা ১ / ৩৭" in html and "পৃষ্ঠা ৩৭ / ৩৭" in html
+    assert "Page" not in html.split("<body>", 1)[1]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
+def test_a_bangla_pdf_printed_without_any_bengali_system_font(tmp_path, monkeypatch):
+    pypdf = pytest.importorskip("pypdf")
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(NO_BENGALI_FONTS.format(cache=tmp_path / "fontconfig-cache"), encoding="utf-8")
+    monkeypatch.setenv("FONTCONFIG_FILE", str(conf))
+    if shutil.which("fc-list"):
+        seen = subprocess.run(["fc-list", ":lang=bn"], capture_output=True, text=True, check=True).stdout
+        assert seen.strip() == "", "the test's fontconfig must hide every Bengali font"
+    processed = bundled_processed(tmp_path / "processed")
+    out = tmp_path / "reports"
+    assert run_reports(report_args(processed, out, config.NOTEBOOKS_DIR, ministry=["MoWCA"], workers=1,
+                                   languages=("bn",), pdf=True)) == 0
+    (entry,) = read_manifest(out)["reports"].values()
+    page = out / entry["html"]
+    printed = page.with_suffix(".pdf")
+    assert "NotoSansBengali-Regular" in pdf.pdf_fonts(printed)
+    reader = pypdf.PdfReader(printed)
+    pages = [p.extract_text() or "" for p in reader.pages]
+    # the headline (the verdict) as the page states it, its Bangla letters all in the PDF
+    from bs4 import BeautifulSoup
+
+    verdict = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select_one(".nsss-verdict").get_text(" ")
+    assert len(BENGALI_LETTER.findall(verdict)) > 20
+    printed_text = bengali_skeleton(" ".join(pages).replace("\x00", ""))
+    # every Bangla letter of the headline is in the PDF (a box or a missing font gives none)
+    letters = {c for c in bengali_skeleton(verdict) if BENGALI_LETTER.match(c)}
+    assert letters <= set(printed_text), letters - set(printed_text)
+    # and its words: those without a conjunct or reph (whose text layer Chromium leaves out)
+    words = [w for w in verdict.split() if BENGALI_LETTER.search(w) and "\u09cd" not in w]
+    found = [w for w in words if bengali_skeleton(w).strip("।,;:()") in printed_text]
+    assert len(words) >= 4 and len(found) >= 0.8 * len(words), sorted(set(words) - set(found))
+    # the footer: Bangla word and digits on every page, no "Page 1 of"
+    total = len(reader.pages)
+    for number, text in enumerate(pages, start=1):
+        digits = str(number).translate(str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯"))
+        all_digits = str(total).translate(str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯"))
+        # "পৃষ্ঠা ১ / ২৩": the conjunct ষ্ঠ has no text-layer letters in Chromium's PDF
+        assert re.search(rf"প\S*\s+{digits} / {all_digits}", text), (number, text[-40:])
+        assert "Page" not in text
