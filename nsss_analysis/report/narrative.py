@@ -232,6 +232,11 @@ def _no_budget_year_sentence(headline: dict) -> str:
     """No fiscal year qualifies as the page's budget year: the amounts and counts per
     year, and why no share is given."""
     years = headline.get("budget_years") or []
+    with claims.scope(block="budget per year"):  # amounts of several years, each named: not one headline year
+        return _no_budget_year_text(headline, years)
+
+
+def _no_budget_year_text(headline: dict, years: list) -> str:
     per_year = "; ".join(
         _("FY {fiscal_year}: {total}, {programmes}").format(
             fiscal_year=_year(y["fiscal_year"]), total=crore(y["budget_crore"]),

@@ -174,6 +174,8 @@ def mean_score_by_unit(
     ax.errorbar(mean, y, xerr=_err(mean, lo, hi), fmt="none",
                 ecolor=colour, capsize=3, elinewidth=1.4)
     for m, low, high, n in zip(mean, lo, hi, df["n"], strict=True):  # what is drawn, for the chart rules
+        if np.isnan(m):
+            continue  # nothing drawn for this unit
         drawn(m, "mean", n=n, low=None if np.isnan(low) else low, high=None if np.isnan(high) else high,
               method="t", where="figure.mean_score_by_unit")
     ax.scatter(mean[~small], y[~small], marker="o", s=40, color=colour, zorder=3, label=_("mean"))
