@@ -71,7 +71,8 @@ def test_a_different_figure_has_a_different_id():
 def test_the_ledger_round_trips_through_its_json_file(tmp_path):
     with claims.page("mosw", "en"):
         wording.count_share(3, 10, 0.1, 0.6)
-        path = claims.save(tmp_path / "x.claims.json")
+        path = tmp_path / "x.claims.json"
+        assert claims.save(path) is None  # a notebook's last cell prints no path
     data = json.loads(path.read_text(encoding="utf-8"))
     assert data["page"] == "mosw" and len(data["claims"]) == 1
     back = claims.load(path)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -359,8 +360,22 @@ _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 def printed_numbers(text: str) -> list[str]:
     """Every number a page prints, grouping removed (``১২,৩৪,৫৬৭`` and ``1,234,567``
-    are the same figure), sorted: the page's figures as data, whatever its language."""
+    are the same figure), sorted: the page's figures as data, whatever its language.
+    Digits inside programme names ("Ashrayan-2 Project", "গুচ্ছগ্রাম-২য় পর্যায়") are
+    part of a name, not a figure, and a Bangla card prints the form's name beside it."""
+    for name in _names_with_digits():
+        text = text.replace(name, " ")
     return sorted(m.group().replace(",", "").rstrip(".") for m in _NUMBER.finditer(text.translate(_ASCII_DIGITS)))
+
+
+@cache
+def _names_with_digits() -> tuple[str, ...]:
+    """Catalogued programme names, in either language, that hold a digit, longest first."""
+    from nsss_analysis.reference.vocab import load_reference
+
+    names = {name for p in load_reference().programmes for name in (p.programme, p.name_bn)
+             if name and re.search(r"[0-9০-৯]", name)}
+    return tuple(sorted(names, key=len, reverse=True))
 
 
 @pytest.mark.slow
@@ -381,6 +396,18 @@ def test_bangla_pages_state_exactly_the_figures_of_the_english_pages(rendered):
         assert forbidden_bangla_statements(text) == [], page.name
         named = re.findall(r"data/raw\S*|data/processed\S*|\S+\.parquet|nsss_analysis/\S+", text)
         assert named == [], (page.name, named)
+
+
+@pytest.mark.slow
+def test_no_page_prints_a_path_or_a_python_repr(rendered):
+    """A notebook cell's stray return value (``PosixPath('/…/x.claims.staged.json')``) or
+    any absolute path of the machine never reaches a reader, in either language."""
+    out, _ = rendered
+    for language in ("en", "bn"):
+        for page in pages_in(rendered, language).values():
+            text = page_text(page)
+            stray = re.findall(r"PosixPath\(|\w+Path\('|<[\w.]+ object at 0x|" + re.escape(str(out)), text)
+            assert stray == [], (page.name, stray)
 
 
 #: Bangla forms of the forbidden statements (digits read as ASCII first).
@@ -420,7 +447,7 @@ def test_bangla_pages_have_no_english_sentence(rendered, bundled):
 TECHNICAL_NAMES = ("WHO Gender Responsive Assessment Scale", "WHO GRAS", "IASC Gender with Age Marker",
                    "OECD DAC", "OECD-DAC", "PEFA", "Wilson", "GLM binomial", "OLS", "HC3", "statsmodels",
                    "proportion_confint(method", "proportion_confint", "Beta", "log10", "Noto Sans Bengali",
-                   "nsss reports")
+                   "nsss reports", "nsss explain")
 
 
 def proper_names() -> set[str]:
@@ -439,7 +466,8 @@ def proper_names() -> set[str]:
 def words_from_forms(tables: Tables) -> set[str]:
     """Every text cell the forms and extracts gave (printed as given, never translated)."""
     words: set[str] = set()
-    for frame in (tables.assessments, tables.budgets, tables.quarantine, getattr(tables, "conflicts", None)):
+    for frame in (tables.assessments, tables.budgets, tables.quarantine, getattr(tables, "conflicts", None),
+                  getattr(tables, "action_progress", None)):  # returned plans: file names, offices, notes
         if frame is None:
             continue
         for column in frame.columns:

@@ -334,16 +334,16 @@ def synthetic_notice(text: str, **meta: object) -> Claim:
 # --- the page's file, and reading it back ----------------------------------------------------
 
 
-def save(path: str | Path | None) -> Path | None:
+def save(path: str | Path | None) -> None:
     """Write the current ledger to ``path`` (atomically); nothing without a path or a
-    ledger (a notebook run by hand). The runner passes ``claims_path``."""
+    ledger (a notebook run by hand). The runner passes ``claims_path``. Returns nothing,
+    so a notebook's last cell prints no path on the page."""
     ledger = _LEDGER.get()
     if not path or ledger is None:
-        return None
+        return
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     write_text_atomic(target, ledger.to_json())
-    return target
 
 
 def load(path: str | Path) -> Ledger:
