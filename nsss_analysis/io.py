@@ -504,13 +504,31 @@ def prepare_reports_folder(out: Path | str, option: str = "--out") -> Path:
     else:
         names = set(os.listdir(out))
         if MARKER_FILE in names:
+            refuse_links_inside(out)
             return out
         if names - _PLACEHOLDERS and not _old_reports(out):
             raise NsssError(f"{option} {out} is a folder nsss did not make (it holds {_few(sorted(names))}); "
                             "nsss writes reports only into a new or empty folder, or one it made: "
                             "give another folder", exit_code=2)
+    refuse_links_inside(out)
     write_text_atomic(out / MARKER_FILE, "made by nsss: its reports folder\n")
     return out
+
+
+def refuse_links_inside(out: Path, depth: int = 2) -> None:
+    """Refuse (exit 2) a link planted among the folders nsss writes reports into
+    (``<fiscal year>/``, ``<fiscal year>/bn/``): writing there would write through it."""
+    folders = [out]
+    for _ in range(depth):
+        below = []
+        for folder in folders:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.is_symlink():
+                        refuse_link(Path(entry.path), "reports")
+                    elif entry.is_dir(follow_symlinks=False):
+                        below.append(Path(entry.path))
+        folders = below
 
 
 def _old_reports(out: Path) -> bool:

@@ -584,6 +584,26 @@ def test_a_link_planted_at_the_generations_or_the_processed_folder_is_refused(tm
     assert checksums(target) == before and processed.is_symlink()
 
 
+def test_a_link_planted_inside_the_reports_folder_is_refused_and_its_target_untouched(tmp_path, capsys):
+    """A fiscal-year folder of the reports replaced by a link: nsss writes nothing through it."""
+    raw, processed, out = tmp_path / "raw", tmp_path / "processed", tmp_path / "reports"
+    one_ministry(raw)
+    assert clean(capsys, raw, processed)[0] == 0
+    assert main(["score", "--processed", str(processed)]) == 0
+    target = tmp_path / "elsewhere"
+    target.mkdir()
+    (target / "keep.html").write_text("keep")
+    out.mkdir()
+    (out / ".nsss-made").write_text("made by nsss: its reports folder\n")
+    (out / "2024-25").symlink_to(target, target_is_directory=True)
+    before = checksums(target)
+    capsys.readouterr()
+    code = main(["reports", "--all", "--language", "en", "--processed", str(processed), "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "follows no link" in err and "2024-25" in err
+    assert checksums(target) == before
+
+
 # --- nothing silent --------------------------------------------------------------------------
 def quarantine_of(processed: Path) -> pd.DataFrame:
     return pd.read_csv(processed / "quarantine.csv", dtype=str, keep_default_na=False)
