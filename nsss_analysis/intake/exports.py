@@ -56,6 +56,7 @@ from nsss_analysis.intake.forms import (
     RawRecord,
     match_header,
     read_form_file,
+    unreadable,
 )
 from nsss_analysis.intake.quantities import parse_fiscal_year
 from nsss_analysis.intake.reasons import Reason
@@ -672,12 +673,5 @@ def read_submission_file(path: Path, raw_dir: Path) -> FormFile:
                 assemble(form, _central_tables_from_dir(path.parent, names, raw_dir, form.bad_cells), "central")
                 return form
         return read_form_file(path, raw_dir)
-    except FormReadError as exc:
-        form.error = exc.why
-        form.sheets.clear()
-        return form
-    except Exception as exc:  # any other failure of a reader is this file's problem
-        detail = " ".join(str(exc).split())[:200]
-        form.error = Reason.of(N_("could not be read ({error}: {detail})"), error=type(exc).__name__, detail=detail)
-        form.sheets.clear()
-        return form
+    except Exception as exc:  # any failure of a reader is this file's problem
+        return unreadable(form, exc)

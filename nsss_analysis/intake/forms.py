@@ -479,6 +479,18 @@ def _capped(names: tuple[str, ...], shown: int | None = None) -> str:
     return text + (f" and {len(names) - shown:,} more" if len(names) > shown else "")
 
 
+def unreadable(form: FormFile, exc: Exception) -> FormFile:
+    """``form`` emptied and carrying why its file could not be read: the reader's own
+    reason, or any other failure named with its type (one file never stops a run)."""
+    if isinstance(exc, FormReadError):
+        form.error = exc.why
+    else:
+        detail = " ".join(str(exc).split())[:200]
+        form.error = Reason.of(N_("could not be read ({error}: {detail})"), error=type(exc).__name__, detail=detail)
+    form.sheets.clear()
+    return form
+
+
 def read_form_file(path: Path, raw_dir: Path) -> FormFile:
     """Read one raw file into sheets of records; never raises for bad input:
     ``FormFile.error`` holds the one-line problem instead."""
@@ -534,15 +546,8 @@ def read_form_file(path: Path, raw_dir: Path) -> FormFile:
                 )
         if not any_sheet:
             raise FormReadError(N_("the workbook has no worksheets"))
-    except FormReadError as exc:
-        form.error = exc.why
-        form.sheets.clear()
-        return form
-    except Exception as exc:  # any other failure of a reader is this file's problem
-        detail = " ".join(str(exc).split())[:200]
-        form.error = Reason.of(N_("could not be read ({error}: {detail})"), error=type(exc).__name__, detail=detail)
-        form.sheets.clear()
-        return form
+    except Exception as exc:  # any failure of a reader is this file's problem
+        return unreadable(form, exc)
     finally:
         if hasattr(sheets, "close"):
             sheets.close()  # closes the workbook even when reading stopped half-way
