@@ -32,7 +32,8 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def site(bundled, tmp_path_factory):
+def hostile_site(bundled, tmp_path_factory):
+    """One ministry's report with hostile form text injected (the session's ``site`` is the whole bundled site)."""
     base = tmp_path_factory.mktemp("browser")
     processed = copy_processed(bundled, base / "processed")
     code = str(pd.read_parquet(processed / "assessments.parquet")["ministry_code"].iloc[0])
@@ -42,8 +43,8 @@ def site(bundled, tmp_path_factory):
     return out, code, base
 
 
-def test_index_and_report_render_headlines_and_figures_in_chromium(site):
-    out, code, base = site
+def test_index_and_report_render_headlines_and_figures_in_chromium(hostile_site):
+    out, code, base = hostile_site
     manifest = read_manifest(out)
     (entry,) = manifest["reports"].values()
     assert entry["ministry_code"] == code and entry["sentences"]
@@ -92,8 +93,8 @@ def _assert_links_resolve(out: Path) -> int:
     return checked
 
 
-def test_every_relative_link_resolves_inside_reports_also_in_a_moved_copy(site, tmp_path):
-    out, code, base = site
+def test_every_relative_link_resolves_inside_reports_also_in_a_moved_copy(hostile_site, tmp_path):
+    out, code, base = hostile_site
     (entry,) = read_manifest(out)["reports"].values()
     report = out / entry["html"]
     links = _relative_links(report)
@@ -105,9 +106,9 @@ def test_every_relative_link_resolves_inside_reports_also_in_a_moved_copy(site, 
     assert _assert_links_resolve(moved) >= 3
 
 
-def test_report_and_index_fit_1280_and_412_px(site, tmp_path):
+def test_report_and_index_fit_1280_and_412_px(hostile_site, tmp_path):
     playwright = pytest.importorskip("playwright.sync_api")
-    out, code, base = site
+    out, code, base = hostile_site
     (entry,) = read_manifest(out)["reports"].values()
     pages = [out / entry["html"], out / "index.html"]
     with playwright.sync_playwright() as pw:

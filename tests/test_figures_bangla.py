@@ -61,7 +61,8 @@ def _proper_names(tables) -> set[str]:
     if tables.budgets is not None:
         names += tables.budgets["programme"].astype(str).tolist()
     names += [m.name for m in load_reference().ministries if not m.name_bn]
-    return {w.strip(".") for name in names for w in _LATIN_WORD.findall(name)}
+    # "n", the statistician's symbol for a count ("n = ৪"), as Bangla statistics writes it too
+    return {w.strip(".") for name in names for w in _LATIN_WORD.findall(name)} | {"n"}
 
 
 #: Tests on the bundled data: cleaning, scoring and drawing 70 figures take a minute.

@@ -83,7 +83,7 @@ def test_english_index_keeps_its_words_and_links_the_bangla_index(both):
 def test_bangla_index_lists_the_bangla_pages_in_bangla(both):
     html = (both / "index.bn.html").read_text(encoding="utf-8")
     soup = BeautifulSoup(html, "html.parser")
-    assert soup.html["lang"] == "bn" and soup.title.get_text() == "এনএসএসএস জেন্ডার ডায়াগনস্টিক প্রতিবেদন"
+    assert soup.html["lang"] == "bn" and soup.title.get_text() == "জাতীয় সামাজিক নিরাপত্তা কৌশল (এনএসএসএস): জেন্ডার পর্যালোচনা প্রতিবেদন"
     assert soup.find("nav", class_="languages").find("a", hreflang="en")["href"] == "index.html"
     row = soup.find("table").find("tbody").find("tr")
     links = [(a.get_text(), a["href"]) for a in row.find_all("a")]

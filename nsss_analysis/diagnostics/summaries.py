@@ -201,11 +201,13 @@ def ministry_summary(
     """
 
     counted = count_once(tables)
+    name, code = (m := resolve_ministry(ministry)).name, m.code
+    # a ministry whose every programme is disputed still has its page (the forms side by
+    # side, the question which stands); only one with no row at all has none
+    if not (tables.assessments["ministry_code"] == code).any():
+        raise NsssError(f"ministry {ministry!r} ({code}): no assessed programmes in the processed tables")
     tables = counted.current
     scores, a, b = tables.scores, tables.assessments, tables.budgets
-    name, code = (m := resolve_ministry(ministry)).name, m.code
-    if not (a["ministry_code"] == code).any():
-        raise NsssError(f"ministry {ministry!r} ({code}): no assessed programmes in the processed tables")
     fy = page_fiscal_year(b, code, fiscal_year)
 
     def own(df: pd.DataFrame | None) -> pd.DataFrame | None:

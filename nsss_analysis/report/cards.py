@@ -586,6 +586,8 @@ def programme_cards_html(tables: Tables, assessments: pd.DataFrame, plan: pd.Dat
                                                       tables.coverage_quality)
         for r in flagged.to_dict("records"):
             disagreements.setdefault((r["ministry_code"], normalise_key(r["programme"])), []).append(r["message"])
+    # a ministry with no action at all (every form disputed) has a plan without columns
+    plan = plan.reindex(columns=list(dict.fromkeys([*plan.columns, "programme", "source_file", "source_row"])))
     first = {p: i for i, p in enumerate(dict.fromkeys(plan["programme"]))}
     repeated = assessments.drop(distinct_rows(assessments).index)
     assessments = distinct_rows(assessments)
