@@ -161,7 +161,8 @@ def mean_score_by_unit(
     mean, lo, hi = (np.where(small, np.nan, v) for v in (mean, lo, hi))
     fig, ax = _figure(10, 2.0 + ROW_HEIGHT * len(df))
     colour = POINT_COLOUR
-    if not _empty(national, "mean"):
+    # the nation's mean and band follow the same rule: none over fewer than 5 programmes
+    if not _empty(national, "mean") and not _is_small(national.iloc[0].get("n")):
         nat = national.iloc[0]
         if not is_missing(nat.get("ci_low")) and not is_missing(nat.get("ci_high")):
             ax.axvspan(float(nat["ci_low"]), float(nat["ci_high"]), color="#cccccc", alpha=0.6, zorder=0)
