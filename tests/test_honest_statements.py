@@ -7,6 +7,7 @@ twice."""
 from __future__ import annotations
 
 import contextlib
+import csv
 import io
 import re
 from functools import cache
@@ -18,6 +19,7 @@ import pytest
 
 from nsss_analysis import config
 from nsss_analysis.commands import run_clean, run_score
+from nsss_analysis.config import REFERENCE_DIR
 from nsss_analysis.diagnostics.budgets import budget_gender_share
 from nsss_analysis.diagnostics.counting import counted_assessments
 from nsss_analysis.diagnostics.indicators import (
@@ -365,7 +367,11 @@ def printed_numbers(text: str) -> list[str]:
     part of a name, not a figure, and a Bangla card prints the form's name beside it."""
     for name in _names_with_digits():
         text = text.replace(name, " ")
+    text = _ACTION_ID.sub(" ", text)  # an action's id (MoPME-2AWX6E-EMPO) is a name too
     return sorted(m.group().replace(",", "").rstrip(".") for m in _NUMBER.finditer(text.translate(_ASCII_DIGITS)))
+
+
+_ACTION_ID = re.compile(r"\b[A-Za-z][A-Za-z&]{0,11}-[0-9A-Z]{6}-[A-Z0-9]{3,6}\b")
 
 
 @cache
@@ -373,8 +379,11 @@ def _names_with_digits() -> tuple[str, ...]:
     """Catalogued programme names, in either language, that hold a digit, longest first."""
     from nsss_analysis.reference.vocab import load_reference
 
-    names = {name for p in load_reference().programmes for name in (p.programme, p.name_bn)
-             if name and re.search(r"[0-9০-৯]", name)}
+    names = {name for p in load_reference().programmes for name in (p.programme, p.name_bn)}
+    with open(REFERENCE_DIR / "agencies.csv", encoding="utf-8") as f:  # partners: "a2i" is এটুআই
+        names |= {name for row in csv.DictReader(f)
+                  for name in (row["agency"], row["name_bn"], *row["aliases"].split("|"))}
+    names = {name for name in names if name and re.search(r"[0-9০-৯]", name)}
     return tuple(sorted(names, key=len, reverse=True))
 
 
