@@ -6,8 +6,6 @@ synthetic mark sits outside every axes."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import re
 from dataclasses import fields, replace
 
@@ -16,28 +14,20 @@ import pytest
 
 matplotlib.use("Agg")
 
-from nsss_analysis import config
-from nsss_analysis.commands import run_beneficiaries
 from nsss_analysis.io import Tables, load_tables
-from nsss_analysis.mis.extracts import default_extracts
 from nsss_analysis.reference.i18n import forget_language, set_language
 from nsss_analysis.report.display import MIN_TEXT_PT, figure_html, raise_small_text
 from nsss_analysis.report.figures import gallery
 from nsss_analysis.report.figures.style import SYNTHETIC_MARK_ID, set_theme
-from tests.support.processed import bundled_processed
 
 #: Words a long programme name is made of (synthetic names, longer than any on record).
 LONG_TAIL = " for Vulnerable Women, Adolescent Girls and Persons with Disabilities in Char and Haor Areas"
 
 
 @pytest.fixture(scope="module")
-def bundled(tmp_path_factory) -> Tables:
-    folder = bundled_processed(tmp_path_factory.mktemp("processed"))
-    extracts = default_extracts(config.RAW_DIR)
-    if extracts:
-        with contextlib.redirect_stdout(io.StringIO()):
-            assert run_beneficiaries(extracts, folder) == 0
-    return load_tables(folder)
+def bundled(bundled_mis) -> Tables:
+    """The session's tables of the bundled data with MIS coverage (read only)."""
+    return load_tables(bundled_mis)
 
 
 def long_names(tables: Tables) -> Tables:

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from nsss_analysis import config
-from nsss_analysis.commands import run_clean, run_score
+from nsss_analysis.commands import run_clean
 from nsss_analysis.config import REFERENCE_DIR
 from nsss_analysis.diagnostics.budgets import budget_gender_share
 from nsss_analysis.diagnostics.counting import counted_assessments
@@ -41,7 +41,7 @@ from nsss_analysis.reference.vocab import BUDGET_COLUMNS, ITEMS
 from nsss_analysis.report import narrative
 from nsss_analysis.report.wording import count_share, interval, percent
 from tests.support.frames import assessments_frame, programme_row
-from tests.support.pages import page_text
+from tests.support.pages import TECHNICAL_NAMES, page_text
 
 MOSW = {"ministry": "Ministry of Social Welfare", "ministry_code": "MoSW", "source_file": "MoSW.xlsx"}
 
@@ -253,22 +253,6 @@ def test_synthetic_marker_is_read_from_the_raw_folder(tmp_path):
 
 # --- the bundled data and another seed ----------------------------------------------------
 
-def _processed(raw: Path, folder: Path) -> Path:
-    with contextlib.redirect_stdout(io.StringIO()):
-        assert run_clean(raw, folder) == 0
-        assert run_score(folder) == 0
-    return folder
-
-
-@pytest.fixture(scope="module")
-def other_seed(tmp_path_factory) -> Path:
-    from tools.synthetic.forms import generate
-
-    raw = tmp_path_factory.mktemp("seed7") / "raw"
-    generate(raw, seed=7)
-    return _processed(raw, raw.parent / "processed")
-
-
 def _check_tables(summary: dict, where: str) -> None:
     for name, table in summary.items():
         if not isinstance(table, pd.DataFrame) or not len(table):
@@ -310,7 +294,7 @@ def _all_sentences(tables: Tables) -> list[str]:
     return texts
 
 
-@pytest.mark.parametrize("data", ["bundled", "other_seed"])
+@pytest.mark.parametrize("data", ["bundled", "seed7"])
 def test_every_sentence_and_indicator_table_is_honest(data, request):
     tables = load_tables(request.getfixturevalue(data))
     found = [(t, forbidden_statements(t)) for t in _all_sentences(tables)]
@@ -450,13 +434,6 @@ def test_bangla_pages_have_no_english_sentence(rendered, bundled):
         if runs:
             left[page.name] = runs[:5]
     assert left == {}
-
-
-#: Names of methods and standards the method note cites, kept as their authors write them.
-TECHNICAL_NAMES = ("WHO Gender Responsive Assessment Scale", "WHO GRAS", "IASC Gender with Age Marker",
-                   "OECD DAC", "OECD-DAC", "PEFA", "Wilson", "GLM binomial", "OLS", "HC3", "statsmodels",
-                   "proportion_confint(method", "proportion_confint", "Beta", "log10", "Noto Sans Bengali",
-                   "nsss reports", "nsss explain")
 
 
 def proper_names() -> set[str]:
