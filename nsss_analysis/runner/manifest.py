@@ -13,6 +13,7 @@ import json
 import logging
 import math
 import sys
+import sysconfig
 from pathlib import Path
 
 from nsss_analysis import __version__
@@ -49,14 +50,14 @@ def package_digest() -> str:
 
 
 def environment_digest() -> str:
-    """The Python version and every installed distribution, by the names of the
-    ``*.dist-info`` folders on ``sys.path`` (name and version; nothing read or imported):
-    a new matplotlib or pandas can draw or print a page differently."""
+    """The Python version and every distribution installed in its environment, by the
+    names of the ``*.dist-info`` folders in site-packages (name and version; nothing read
+    or imported), whatever the working folder: a new matplotlib or pandas can draw or
+    print a page differently."""
     installed: list[str] = []
-    for entry in sys.path:
-        folder = Path(entry or ".")
-        if folder.is_dir():
-            installed += sorted(p.name for p in folder.iterdir() if p.suffix in {".dist-info", ".egg-info"})
+    for folder in sorted({sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}):
+        if Path(folder).is_dir():
+            installed += sorted(p.name for p in Path(folder).iterdir() if p.suffix in {".dist-info", ".egg-info"})
     return hashlib.sha256("\n".join([sys.version, *installed]).encode()).hexdigest()
 
 
