@@ -25,7 +25,7 @@ LONG_TAIL = " for Vulnerable Women, Adolescent Girls and Persons with Disabiliti
 
 
 @pytest.fixture(scope="module")
-def bundled(bundled_mis) -> Tables:
+def mis_tables(bundled_mis) -> Tables:
     """The session's tables of the bundled data with MIS coverage (read only)."""
     return load_tables(bundled_mis)
 
@@ -61,8 +61,8 @@ LONG_NAMES_OPEN = pytest.mark.xfail(strict=True, reason="long names: heatmap hea
 
 @pytest.mark.parametrize("language", ["en", "bn"])
 @pytest.mark.parametrize("names", ["bundled", pytest.param("long", marks=LONG_NAMES_OPEN)])
-def test_no_two_texts_of_a_figure_overlap(bundled, language, names):
-    tables = bundled if names == "bundled" else long_names(bundled)
+def test_no_two_texts_of_a_figure_overlap(mis_tables, language, names):
+    tables = mis_tables if names == "bundled" else long_names(mis_tables)
     problems = {}
     for name, build in _figures(tables, language):
         pairs = gallery.overlapping_texts(build())
@@ -71,16 +71,16 @@ def test_no_two_texts_of_a_figure_overlap(bundled, language, names):
     assert not problems, problems
 
 
-def test_the_slope_chart_repels_its_end_labels(bundled):
-    calls = dict(_figures(bundled, "en"))
+def test_the_slope_chart_repels_its_end_labels(mis_tables):
+    calls = dict(_figures(mis_tables, "en"))
     fig = calls["trend_by_round"]()
     texts = [t for t, _ in gallery.text_boxes(fig)]
     assert sum("Construction of Disaster" in t or "Test Relief" in t for t in texts) >= 2  # several at 0
     assert not gallery.overlapping_texts(fig)
 
 
-def test_the_synthetic_mark_is_outside_every_axes_and_no_text_is_below_the_floor(bundled):
-    for name, build in _figures(bundled, "en"):
+def test_the_synthetic_mark_is_outside_every_axes_and_no_text_is_below_the_floor(mis_tables):
+    for name, build in _figures(mis_tables, "en"):
         fig = build()
         boxes = dict((id(t), t) for t in fig.texts)
         marks = [t for t in boxes.values() if t.get_gid() == SYNTHETIC_MARK_ID]
@@ -92,8 +92,8 @@ def test_the_synthetic_mark_is_outside_every_axes_and_no_text_is_below_the_floor
             assert mark_box.y1 <= box.y0 or mark_box.x1 <= box.x0, name  # below or beside, never on
 
 
-def test_the_page_keeps_figure_text_at_11_css_px_or_more(bundled):
-    calls = dict(_figures(bundled, "en"))
+def test_the_page_keeps_figure_text_at_11_css_px_or_more(mis_tables):
+    calls = dict(_figures(mis_tables, "en"))
     page = figure_html(calls["budget_and_women_share"](), "A reading.")
     text_px = float(re.search(r'data-min-text-px="([\d.]+)"', page)[1])
     least = int(re.search(r"min-width:(\d+)px", page)[1])

@@ -24,14 +24,14 @@ from tests.support.processed import report_args
 
 
 @pytest.fixture(scope="module")
-def bundled(bundled_mis):
+def with_plans(bundled_mis):
     """The session's tables of the bundled data with the returned plans (read only)."""
     return bundled_mis, load_tables(bundled_mis)
 
 
 @pytest.fixture(scope="module")
-def plan(bundled):
-    return np_.national_plan(bundled[1])
+def plan(with_plans):
+    return np_.national_plan(with_plans[1])
 
 
 def _page_ids(html: str) -> list[str]:
@@ -40,8 +40,8 @@ def _page_ids(html: str) -> list[str]:
             for tr in table.find("tbody").find_all("tr")]
 
 
-def test_every_action_of_every_ministry_appears_once(bundled, plan):
-    _processed, tables = bundled
+def test_every_action_of_every_ministry_appears_once(with_plans, plan):
+    _processed, tables = with_plans
     current = distinct_rows(count_once(tables).current.assessments)
     gaps = sum(int(current[item].fillna("unknown").isin(["no", "partly", "unknown"]).sum()) for item in ITEMS)
     assert len(plan) == gaps and plan["action_id"].is_unique
@@ -105,8 +105,8 @@ def test_names_go_through_the_resolver_and_the_page_reads_in_bangla(plan):
         plan["action_id"])
 
 
-def test_the_runner_plans_it_in_both_languages_writes_its_workbook_and_the_index_links_it(bundled, tmp_path):
-    processed, tables = bundled
+def test_the_runner_plans_it_in_both_languages_writes_its_workbook_and_the_index_links_it(with_plans, tmp_path):
+    processed, tables = with_plans
     request = report_args(processed, tmp_path, config.NOTEBOOKS_DIR, languages=("all",))
     plan = plan_reports(request, tables)
     ours = [p for p in plan if p.kind == ReportKind.ACTION_PLAN]

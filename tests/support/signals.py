@@ -83,6 +83,16 @@ def children(pid: int) -> list[int]:
     return found
 
 
+def descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (children, their children ...), from /proc."""
+    found, todo = [], children(pid)
+    while todo:
+        child = todo.pop()
+        found.append(child)
+        todo += children(child)
+    return found
+
+
 def wait_gone(pids: list[int], ceiling: float = CEILING) -> None:
     """Until every process of ``pids`` has exited (a pidfd each, woken by the kernel)."""
     deadline = time.monotonic() + ceiling
