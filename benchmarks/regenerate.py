@@ -61,6 +61,34 @@ def planned_reports(processed: Path, notebooks: Path) -> list:
     return plan_reports(request, load_tables(processed))
 
 
+def print_stages(reports: Path) -> None:
+    """Where (a)'s time went, from the manifest it wrote: per step of the workers
+    (summed over reports: CPU-seconds of 2 workers), the steps after them (wall), the
+    slowest reports, and the three largest costs."""
+    import json
+
+    from nsss_analysis.runner.manifest import MANIFEST_FILE
+
+    manifest = json.loads((reports / MANIFEST_FILE).read_text(encoding="utf-8"))
+    entries = [e for e in manifest["reports"].values() if e.get("stages")] if isinstance(
+        manifest.get("reports"), dict) else []
+    per_step: dict[str, float] = {}
+    for entry in entries:
+        for step, seconds in entry["stages"].items():
+            per_step[step] = per_step.get(step, 0.0) + seconds
+    after = manifest.get("last_run", {}).get("stages", {})
+    print(f"    per step, summed over {len(entries)} reports (worker seconds): "
+          + ", ".join(f"{k} {v:.1f} s" for k, v in per_step.items()))
+    print("    after the pages (wall): " + ", ".join(f"{k} {v:.1f} s" for k, v in after.items()))
+    slowest = sorted(entries, key=lambda e: -e["seconds"])[:3]
+    print("    slowest reports: " + ", ".join(
+        f"{e['html']} {e['seconds']:.1f} s (cells {e['stages'].get('cells', 0):.1f})" for e in slowest))
+    costs = {f"report cells ({k})" if k == "cells" else k: v for k, v in per_step.items()}
+    costs |= {f"{k} (wall)": v for k, v in after.items() if k != "pages"}
+    top = sorted(costs.items(), key=lambda kv: -kv[1])[:3]
+    print("    three largest costs: " + "; ".join(f"{k} {v:.1f} s" for k, v in top))
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--workers", type=int, default=os.cpu_count() or 1)
@@ -94,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
                    "--out", str(work / "reports"), "--workers", str(args.workers)]
         runner = run([*command, "--force"], env)
         print(f"(a) nsss reports --all --force (English): {runner:6.1f} s")
+        print_stages(work / "reports")
         # Right after (a): the package and notebooks cannot have changed in between
         # (a change to either rightly re-renders every report).
         unchanged = [run(command, env, expect="nothing changed") for _ in range(3)]
