@@ -83,10 +83,12 @@ from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from statistics import NormalDist
 from typing import TYPE_CHECKING
 
 import duckdb
 
+from nsss_analysis.diagnostics.rubric import CONFIDENCE_ALPHA
 from nsss_analysis.errors import NsssError
 from nsss_analysis.mis.extracts import (
     _LOW_CARDINALITY,
@@ -112,6 +114,7 @@ from nsss_analysis.mis.lookups import (
     normalise_payment_channel,
     normalise_sex,
 )
+from nsss_analysis.mis.schemas import COLUMNS
 from nsss_analysis.reference.text import clean_text
 from nsss_analysis.reference.vocab import load_reference, normalise_key
 
@@ -638,8 +641,6 @@ def as_frame(table: str, rows: list[tuple]) -> pd.DataFrame:
     DataFrame with its dtypes."""
     import pandas as pd
 
-    from nsss_analysis.mis.schemas import COLUMNS
-
     columns = COLUMNS[table]
     frame = pd.DataFrame.from_records(rows, columns=list(columns)) if rows else pd.DataFrame(
         {c: [] for c in columns})
@@ -736,10 +737,6 @@ def wilson_bounds(count: int, n: int, alpha: float | None = None) -> tuple[float
     """The Wilson score interval of ``count`` in ``n``, in closed form (``nan`` when
     ``n`` is 0): the same figures as ``diagnostics.intervals.wilson_interval`` (a test
     holds them equal), without importing statsmodels and scipy."""
-    from statistics import NormalDist
-
-    from nsss_analysis.diagnostics.rubric import CONFIDENCE_ALPHA
-
     z = NormalDist().inv_cdf(1 - (CONFIDENCE_ALPHA if alpha is None else alpha) / 2)
     if n <= 0:
         return math.nan, math.nan
