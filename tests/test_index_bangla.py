@@ -118,3 +118,25 @@ def test_index_figures_in_english_are_unchanged_and_in_bangla_have_bangla_digits
     assert index_figures(small, "bn") == {"programmes": "৪", "gsot": "৪টির মধ্যে ৩টি",
                                           "budget": "৪২% (অর্থবছর ২০২৪-২৫)", "score": "–"}
     assert index_figures(None, "bn")["gsot"] == "–"
+
+
+def test_the_bangla_index_says_when_in_dhaka_time_and_bangla_digits(tmp_path, monkeypatch):
+    from nsss_analysis import __version__
+    from nsss_analysis.runner import index
+
+    monkeypatch.setattr(index, "now", lambda: "2026-12-07 16:01:32 UTC")
+    write_index(tmp_path, _site(tmp_path))
+    notes = {}
+    for name in ("index.html", "index.bn.html"):
+        soup = BeautifulSoup((tmp_path / name).read_text(encoding="utf-8"), "html.parser")
+        notes[name] = " ".join(soup.find_all("p", class_="note")[-1].get_text().split())
+    assert "2026-12-07 16:01:32 UTC" in notes["index.html"] and f"nsss reports {__version__}" in notes["index.html"]
+    bangla = notes["index.bn.html"]
+    assert "০৭-১২-২০২৬, ২২:০১ (বাংলাদেশ সময়)" in bangla
+    assert "nsss reports " + numbers_version(__version__) in bangla
+    assert "UTC" not in bangla and not re.search(r"[0-9]", bangla.replace(".ipynb", ""))
+    assert "-এ " not in bangla and "-এর" not in bangla
+
+
+def numbers_version(text: str) -> str:
+    return text.translate(str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯"))

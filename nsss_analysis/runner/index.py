@@ -144,8 +144,8 @@ def _index_page(on_disk: dict, language: str, others: dict[str, str], synthetic:
     words = {key: t(message) for key, message in INDEX_WORDS.items()}
     words["small_n"] = words["small_n"].format(n=claims.count(SMALL_N, where="index"))
     words["none_yet"] = words["none_yet"].format(command="nsss reports")
-    words["generated"] = words["generated"].format(when=numbers.localise_digits(now(), language),
-                                                   program="nsss reports", version=__version__)
+    words["generated"] = words["generated"].format(when=numbers.timestamp(now(), language), program="nsss reports",
+                                                   version=numbers.version(__version__, language))
     return env.get_template("index.html.j2").render(
         years=ordered, language=language, w=words,
         languages=[{"href": href, "language": code, "label": AUTONYMS.get(code, code)}
