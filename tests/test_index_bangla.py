@@ -95,7 +95,8 @@ def test_bangla_index_lists_the_bangla_pages_in_bangla(both):
     assert "সামাজিক ভাতা" in soup.get_text()  # the cluster report, by its Bangla name
     tracker = soup.find_all("table")[-1].get_text(" ")
     assert "জমা দিয়েছে" in tracker and "জমা দেয়নি" in tracker and "লিপিবদ্ধ নেই" in tracker
-    assert "২০২৫-০১-১৫" in tracker
+    assert "১৫-০১-২০২৫" in tracker and "২০২৫-০১-১৫" not in tracker  # dates DD-MM-YYYY, as on the pages
+    assert "(MoSW)" not in soup.find("table").get_text()  # no Latin code beside the Bangla name
     # no English phrase but file names, the language link and the program's name
     allowed = ["MoSW_gender_assessment_2024-25.xlsx", "English", "nsss reports", "MoSW", "FD",
                "NSSS", "SYNTHETIC", *[m.name for m in load_reference().ministries]]

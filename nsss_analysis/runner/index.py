@@ -268,7 +268,7 @@ def _returns_in(rows: list[dict] | None, language: str) -> list[dict] | None:
         out.append({
             "ministry": display_name("ministry", r.get("ministry_code"), language),
             "returned": t(INDEX_WORDS["yes"] if returned else INDEX_WORDS["not_yet"]),
-            "received": numbers.localise_digits(str(r.get("received_date") or ""), language),
+            "received": numbers.date(r["received_date"], language) if r.get("received_date") else "",
             **{k: numbers.count(r.get(k) or 0, language) if returned else "" for k in ("returns", "actions", "done",
                                                                                        "overdue")},
         })
