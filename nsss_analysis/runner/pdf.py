@@ -97,7 +97,8 @@ def print_pdfs(pages: Iterable[Path | str]) -> list[Path]:
     done: list[Path] = []
     try:
         with browser_font_env() as env, sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=chromium, args=["--no-sandbox"], env=env)
+            launch_env: dict[str, str | float | bool] = dict(env)  # Playwright's type for it
+            browser = pw.chromium.launch(executable_path=chromium, args=["--no-sandbox"], env=launch_env)
             try:
                 page = browser.new_page()
                 page.set_default_timeout(PRINT_TIMEOUT_MS)
