@@ -114,6 +114,8 @@ def test_the_tracker_sentences_and_words_in_bangla(tables):
     assert set(shown["resubmission"]) <= {"", "হ্যাঁ", "ক্রম জানা নেই"}
     assert not any(re.search("[0-9]", str(v)) for v in shown["programmes"])
     assert list(shown["source_file"]) == list(tracker["source_file"])  # file names as written
+    dates = [d for d in shown["received_date"] if d]
+    assert dates and all(re.fullmatch(r"[০-৯]{2}-[০-৯]{2}-[০-৯]{4}", d) for d in dates), dates  # DD-MM-YYYY
     assert tracker_in_words(tracker, translator("en")).equals(tracker)
 
 

@@ -144,8 +144,8 @@ def _index_page(on_disk: dict, language: str, others: dict[str, str], synthetic:
     words = {key: t(message) for key, message in INDEX_WORDS.items()}
     words["small_n"] = words["small_n"].format(n=claims.count(SMALL_N, where="index"))
     words["none_yet"] = words["none_yet"].format(command="nsss reports")
-    words["generated"] = words["generated"].format(when=numbers.localise_digits(now(), language),
-                                                   program="nsss reports", version=__version__)
+    words["generated"] = words["generated"].format(when=numbers.timestamp(now(), language), program="nsss reports",
+                                                   version=numbers.version(__version__, language))
     return env.get_template("index.html.j2").render(
         years=ordered, language=language, w=words,
         languages=[{"href": href, "language": code, "label": AUTONYMS.get(code, code)}
@@ -268,7 +268,7 @@ def _returns_in(rows: list[dict] | None, language: str) -> list[dict] | None:
         out.append({
             "ministry": display_name("ministry", r.get("ministry_code"), language),
             "returned": t(INDEX_WORDS["yes"] if returned else INDEX_WORDS["not_yet"]),
-            "received": numbers.localise_digits(str(r.get("received_date") or ""), language),
+            "received": numbers.date(r["received_date"], language) if r.get("received_date") else "",
             **{k: numbers.count(r.get(k) or 0, language) if returned else "" for k in ("returns", "actions", "done",
                                                                                        "overdue")},
         })
