@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.browser import browser_env
+
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 
 pytestmark = [
@@ -52,7 +54,7 @@ def _open(page: Path) -> dict:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], env=browser_env())
         try:
             tab = browser.new_page(viewport={"width": 412, "height": 915})
             tab.goto(page.as_uri())
