@@ -294,6 +294,7 @@ def _all_sentences(tables: Tables) -> list[str]:
     return texts
 
 
+@pytest.mark.slow  # every summary of every ministry, twice
 @pytest.mark.parametrize("data", ["bundled", "seed7"])
 def test_every_sentence_and_indicator_table_is_honest(data, request):
     tables = load_tables(request.getfixturevalue(data))
@@ -301,6 +302,7 @@ def test_every_sentence_and_indicator_table_is_honest(data, request):
     assert [f for f in found if f[1]] == []
 
 
+@pytest.mark.slow  # the summary of every ministry with a paired trend
 def test_the_bundled_data_show_a_paired_trend(bundled):
     tables = load_tables(bundled)
     national = national_summary(tables)
@@ -421,12 +423,12 @@ def test_the_bangla_scan_finds_each_forbidden_form():
 
 
 @pytest.mark.slow
-def test_bangla_pages_have_no_english_sentence(rendered, bundled):
+def test_bangla_pages_have_no_english_sentence(rendered, site):
     """Outside proper names and text from the forms (programme and partner names,
-    file and sheet names, raw cell values), a Bangla page is in Bangla."""
+    file and sheet names, raw cell values, the returned plans), a Bangla page is in Bangla."""
     from nsss_analysis.reference.i18n import english_runs
 
-    allowed = words_from_forms(load_tables(bundled)) | proper_names()
+    allowed = words_from_forms(load_tables(site.processed)) | proper_names()
     left = {}
     out, _ = rendered
     for page in [*pages_in(rendered, "bn").values(), out / "index.bn.html"]:
