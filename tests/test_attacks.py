@@ -35,7 +35,7 @@ from nsss_analysis.io import (
 from nsss_analysis.runner.lock import lock_path
 from tests.support.cli import HEADER, PYTHON, form, nsss, one_ministry
 from tests.support.processed import write_standin_notebooks
-from tests.support.signals import CEILING, ReportStarts, descendants, wait_gone
+from tests.support.signals import CEILING, Gate, ReportStarts, descendants, wait_gone
 
 
 def clean(capsys, raw: Path, out: Path, *options: str) -> tuple[int, str, str]:
@@ -86,16 +86,19 @@ def test_two_overlapping_builds_never_mix_the_second_waits_or_exits_75(project, 
         return nsss(project, "build", "--raw", str(raw), "--processed", str(processed), "--out",
                     str(tmp_path / out), "--workers", "1", *options, **env)
 
-    starts = ReportStarts(tmp_path)
-    first = build(raw_a, "reports_a", NSSS_TEST_REPORT_SLEEP="2", **starts.env)
-    starts.wait(1, first)  # its report started: the build holds the lock (its report sleeps 2 s more)
+    starts, gate = ReportStarts(tmp_path), Gate(tmp_path)
+    first = build(raw_a, "reports_a", **starts.env, **gate.env)
+    starts.wait(1, first)  # its report started and waits at the gate: the build holds the lock
     starts.close()
     assert str(first.pid) in lock_path(processed).read_text()
     waiting = build(raw_b, "reports_b", "--wait", "300")
-    impatient = nsss(project, "clean", "--raw", str(raw_b), "--out", str(processed), "--wait", "0.3")
-    _, err = impatient.communicate(timeout=CEILING)
-    assert impatient.returncode == 75
-    assert err.count("\n") == 1 and f"another nsss run holds the lock (pid {first.pid} since " in err
+    try:
+        impatient = nsss(project, "clean", "--raw", str(raw_b), "--out", str(processed), "--wait", "0.3")
+        _, err = impatient.communicate(timeout=CEILING)
+        assert impatient.returncode == 75
+        assert err.count("\n") == 1 and f"another nsss run holds the lock (pid {first.pid} since " in err
+    finally:
+        gate.open()  # the first build goes on, then the waiting one
     for run in (first, waiting):
         _, err = run.communicate(timeout=CEILING)
         assert run.returncode == 0, err

@@ -59,6 +59,28 @@ class ReportStarts:
         os.close(self._read)
 
 
+#: The environment variable of the gate a stand-in report waits at after its start.
+GATE_VARIABLE = "NSSS_TEST_REPORT_GATE"
+
+
+class Gate:
+    """A named pipe a stand-in report waits at, right after announcing its start, until
+    the test opens it: the run holds its lock for exactly as long as the test needs."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / "report-gate.fifo"
+        os.mkfifo(self.path)
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {GATE_VARIABLE: str(self.path)}
+
+    def open(self) -> None:
+        """Let the waiting report go on (blocks until it is at the gate)."""
+        with open(self.path, "w"):
+            pass
+
+
 #: The stand-in notebooks' first lines: announce the start (never blocking: without a
 #: listener the open fails and the report goes on).
 ANNOUNCE = f"""\
@@ -69,7 +91,11 @@ if _started:
         os.write(_fd, b"started\\n")
         os.close(_fd)
     except OSError:
-        pass"""
+        pass
+_gate = os.environ.get("{GATE_VARIABLE}")
+if _gate:
+    with open(_gate) as _waiting:  # blocks until the test opens the gate
+        _waiting.read()"""
 
 
 def children(pid: int) -> list[int]:
