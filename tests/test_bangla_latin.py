@@ -18,6 +18,7 @@ import pytest
 from nsss_analysis import config
 from nsss_analysis.io import load_tables
 from nsss_analysis.reference.names import is_known
+from nsss_analysis.runner.html import AUTONYMS
 from nsss_analysis.runner.manifest import read_manifest
 from nsss_analysis.runner.run import run_reports
 from tests.support.pages import TECHNICAL_NAMES, page_text
@@ -79,15 +80,22 @@ def page_text_of(html: str) -> str:
 
 def unknown_names(processed: Path) -> set[str]:
     """What the forms wrote that the reference data has no Bangla form of (a programme
-    or partner outside the catalogue), and sheet names: printed as given."""
+    or partner outside the catalogue), and sheet and file names (of the forms and of the
+    returned action plans the index's tracker lists): printed as given."""
     tables = load_tables(processed)
     names = {"Programmes", "Budget", "Assessment", "Instructions"}
+    names |= set(AUTONYMS.values())  # a link to a page in another language names it in that language
     for column, kind in (("programme", "programme"), ("partner_agencies", "agency")):
         for value in tables.assessments[column].dropna():
             for part in (list(value) if not isinstance(value, str) else [value]):
                 if not is_known(kind, part):
                     names.add(str(part))
     names |= set(tables.assessments["source_sheet"].dropna().astype(str))
+    files = set(tables.assessments["source_file"].dropna().astype(str))
+    progress = getattr(tables, "action_progress", None)
+    if progress is not None and "source_file" in progress.columns:
+        files |= set(progress["source_file"].dropna().astype(str))
+    names |= files | {f.rsplit("/", 1)[0] + "/" for f in files if "/" in f}  # the folder before a file's name
     if tables.quarantine is not None:
         names |= set(tables.quarantine["value"].dropna().astype(str))
     return names
