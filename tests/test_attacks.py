@@ -35,7 +35,7 @@ from nsss_analysis.io import (
 from nsss_analysis.runner.lock import lock_path
 from tests.support.cli import HEADER, PYTHON, form, nsss, one_ministry
 from tests.support.processed import write_standin_notebooks
-from tests.support.signals import CEILING, Gate, ReportStarts, descendants, wait_gone
+from tests.support.signals import CEILING
 
 
 def clean(capsys, raw: Path, out: Path, *options: str) -> tuple[int, str, str]:
@@ -86,19 +86,17 @@ def test_two_overlapping_builds_never_mix_the_second_waits_or_exits_75(project, 
         return nsss(project, "build", "--raw", str(raw), "--processed", str(processed), "--out",
                     str(tmp_path / out), "--workers", "1", *options, **env)
 
-    starts, gate = ReportStarts(tmp_path), Gate(tmp_path)
-    first = build(raw_a, "reports_a", **starts.env, **gate.env)
-    starts.wait(1, first)  # its report started and waits at the gate: the build holds the lock
-    starts.close()
-    assert str(first.pid) in lock_path(processed).read_text()
+    first = build(raw_a, "reports_a", NSSS_TEST_REPORT_SLEEP="2")
+    lock = lock_path(processed)
+    deadline = time.monotonic() + CEILING
+    while not (lock.exists() and str(first.pid) in lock.read_text()):  # the lock of its clean stage
+        assert first.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
     waiting = build(raw_b, "reports_b", "--wait", "300")
-    try:
-        impatient = nsss(project, "clean", "--raw", str(raw_b), "--out", str(processed), "--wait", "0.3")
-        _, err = impatient.communicate(timeout=CEILING)
-        assert impatient.returncode == 75
-        assert err.count("\n") == 1 and f"another nsss run holds the lock (pid {first.pid} since " in err
-    finally:
-        gate.open()  # the first build goes on, then the waiting one
+    impatient = nsss(project, "clean", "--raw", str(raw_b), "--out", str(processed), "--wait", "0.3")
+    _, err = impatient.communicate(timeout=CEILING)
+    assert impatient.returncode == 75
+    assert err.count("\n") == 1 and f"another nsss run holds the lock (pid {first.pid} since " in err
     for run in (first, waiting):
         _, err = run.communicate(timeout=CEILING)
         assert run.returncode == 0, err
@@ -859,12 +857,13 @@ def started_reports(project: Path, tmp_path: Path) -> tuple[subprocess.Popen, Pa
     assert main(["score", "--processed", str(processed)]) == 0
     tmpdir = tmp_path / "tmpdir"
     tmpdir.mkdir()
-    starts = ReportStarts(tmp_path)
     run = nsss(project, "reports", "--processed", str(processed), "--out", str(out), "--workers", "1",
-               "--ministry", "MoSW", NSSS_TEST_REPORT_SLEEP="30", TMPDIR=str(tmpdir), **starts.env)
-    starts.wait(1, run)  # the report runs in its kernel (and then sleeps 30 s)
-    starts.close()
-    assert kernel_files(tmpdir)
+               "--ministry", "MoSW", NSSS_TEST_REPORT_SLEEP="30", TMPDIR=str(tmpdir))
+    deadline = time.monotonic() + 120
+    while not kernel_files(tmpdir):
+        assert run.poll() is None and time.monotonic() < deadline, run.communicate()
+        time.sleep(0.1)
+    time.sleep(1)
     return run, tmpdir, out
 
 
@@ -887,11 +886,11 @@ def test_kill_9_of_the_parent_leaves_no_connection_file_for_long(project, tmp_pa
     from nsss_analysis.runner.kernel import CONNECTION_PREFIX, sweep_connection_files
 
     run, tmpdir, _ = started_reports(project, tmp_path)
-    below = descendants(run.pid)  # the worker and its kernel
-    assert below
     run.kill()
-    run.communicate(timeout=CEILING)
-    wait_gone(below)  # the worker sees its parent gone, kills its kernel, removes the file, exits
+    run.communicate(timeout=60)
+    deadline = time.monotonic() + 30  # the worker sees its parent gone, kills its kernel, removes the file
+    while kernel_files(tmpdir) and time.monotonic() < deadline:
+        time.sleep(0.2)
     assert kernel_files(tmpdir) == []
     # a file left by a worker killed with it (-9 both): the next start removes it
     folder = tmp_path / "private"

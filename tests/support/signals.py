@@ -59,28 +59,6 @@ class ReportStarts:
         os.close(self._read)
 
 
-#: The environment variable of the gate a stand-in report waits at after its start.
-GATE_VARIABLE = "NSSS_TEST_REPORT_GATE"
-
-
-class Gate:
-    """A named pipe a stand-in report waits at, right after announcing its start, until
-    the test opens it: the run holds its lock for exactly as long as the test needs."""
-
-    def __init__(self, folder: Path) -> None:
-        self.path = folder / "report-gate.fifo"
-        os.mkfifo(self.path)
-
-    @property
-    def env(self) -> dict[str, str]:
-        return {GATE_VARIABLE: str(self.path)}
-
-    def open(self) -> None:
-        """Let the waiting report go on (blocks until it is at the gate)."""
-        with open(self.path, "w"):
-            pass
-
-
 #: The stand-in notebooks' first lines: announce the start (never blocking: without a
 #: listener the open fails and the report goes on).
 ANNOUNCE = f"""\
@@ -91,11 +69,7 @@ if _started:
         os.write(_fd, b"started\\n")
         os.close(_fd)
     except OSError:
-        pass
-_gate = os.environ.get("{GATE_VARIABLE}")
-if _gate:
-    with open(_gate) as _waiting:  # blocks until the test opens the gate
-        _waiting.read()"""
+        pass"""
 
 
 def children(pid: int) -> list[int]:
@@ -106,16 +80,6 @@ def children(pid: int) -> list[int]:
             found += [int(c) for c in task.read_text().split()]
         except OSError:  # the task ended meanwhile
             continue
-    return found
-
-
-def descendants(pid: int) -> list[int]:
-    """Every process below ``pid`` (children, their children ...), from /proc."""
-    found, todo = [], children(pid)
-    while todo:
-        child = todo.pop()
-        found.append(child)
-        todo += children(child)
     return found
 
 
