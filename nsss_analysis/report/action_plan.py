@@ -44,6 +44,7 @@ from nsss_analysis.reference.plan_form import (
     STATUSES,
     TO_FILL,
 )
+from nsss_analysis.reference.text import sheet_title
 from nsss_analysis.reference.vocab import ITEMS, LINEAGE_COLUMNS, load_reference
 from nsss_analysis.report.labels import ITEM_LABELS
 
@@ -296,7 +297,7 @@ def write_action_plan(plan: pd.DataFrame, target: Path | str, title: str = "",
     choices = [t(c) for c in STATUS_CHOICES]
     wb = Workbook()
     ws = wb.active
-    ws.title = t(ACTION_PLAN_SHEET)[:31]
+    ws.title = sheet_title(t(ACTION_PLAN_SHEET))
     keys = list(ACTION_PLAN_COLUMNS)
     _sheet_from_rows(
         ws, [t(ACTION_PLAN_COLUMNS[k]) for k in keys],
@@ -322,7 +323,7 @@ def write_action_plan(plan: pd.DataFrame, target: Path | str, title: str = "",
     ws.column_dimensions[date_col].number_format = "DD/MM/YYYY"
     _protect(ws, keys, len(plan))
 
-    about = wb.create_sheet(t(ABOUT_SHEET)[:31])
+    about = wb.create_sheet(sheet_title(t(ABOUT_SHEET)))
     lines = [title or t(ACTION_PLAN_SHEET), *(t(line).format(choices=", ".join(choices)) for line in ABOUT_LINES)]
     for line in lines:
         about.append([formula_safe(line)])
@@ -382,12 +383,12 @@ def write_workbook(sheets: Mapping[str, pd.DataFrame], target: Path | str,
     wb = Workbook()
     wb.remove(wb.active)
     for name, df in sheets.items():
-        ws = wb.create_sheet(name[:31])
+        ws = wb.create_sheet(sheet_title(name))
         rows = [[_cell(_agencies(v) if isinstance(v, (list, tuple)) else v) for v in row]
                 for row in df.itertuples(index=False, name=None)]
         widths = [min(60, max(10, len(str(c)) + 2)) for c in df.columns]
         _sheet_from_rows(ws, [str(c) for c in df.columns], rows, widths)
     if not sheets:
-        wb.create_sheet(t(EMPTY_SHEET)[:31]).append([t(EMPTY_ROWS)])
+        wb.create_sheet(sheet_title(t(EMPTY_SHEET))).append([t(EMPTY_ROWS)])
     with atomic_path(target) as tmp:
         wb.save(tmp)

@@ -35,9 +35,8 @@ def _words(value: object, names: dict[str, str]) -> object:
 
 
 def _answer(value: object) -> object:
-    """An answer code as a table cell: the code itself in English (as the tables have
-    always shown it), the answer's word in other languages."""
-    return value if current().language == "en" else _words(value, ANSWER_NAMES)
+    """An answer code as a table cell: the answer's word in the report's language."""
+    return _words(value, ANSWER_NAMES)
 
 
 #: The programme table's columns, in words.
@@ -137,15 +136,13 @@ def model_section(result) -> list:
     if result is None or not result.ok:
         return out
     odds_ratio = "odds_ratio" in result.coefficients.columns
-    language = current().language
     title = _("Model: {name}, n={n}").format(name=_(result.name), n=claims.count(result.n, where='sections.model'))
     out.append(figure(figures.model_coefficients(result.coefficients, title, odds_ratio=odds_ratio),
                       ngettext("Fitted on {n} programme.", "Fitted on {n} programmes.", result.n).format(
                           n=claims.count(result.n, where='sections.model'))))
     columns = {column: words for column, words in MODEL_COLUMNS.items()
                if odds_ratio or not column.startswith("odds_ratio")}
-    coefficients = (result.coefficients if language == "en" else
-                    result.coefficients.assign(term=result.coefficients["term"].map(term_words)))
+    coefficients = result.coefficients.assign(term=result.coefficients["term"].map(term_words))
     out.append(table(coefficients, headers(columns), digits=3))
     return out
 
@@ -191,12 +188,10 @@ def trend_section(trend) -> list:
         return [paragraph(narrative.trend_reading(trend))]
     pairs = trend.pairs.assign(**{c: trend.pairs[c].map(lambda v: _words(v, LEVEL_NAMES))
                                   for c in ("level_before", "level_after") if c in trend.pairs.columns})
-    lang = current().language
-    if lang != "en":
-        pairs = pairs.assign(**{c: pairs[c].map(lambda v: localise_digits(v, lang) if isinstance(v, str) else v)
-                                for c in ("round_before", "round_after") if c in pairs.columns})
-        if "items_changed" in pairs.columns:
-            pairs = pairs.assign(items_changed=pairs["items_changed"].map(_changes_in_words))
+    pairs = pairs.assign(**{c: pairs[c].map(lambda v: localise_digits(v) if isinstance(v, str) else v)
+                            for c in ("round_before", "round_after") if c in pairs.columns})
+    if "items_changed" in pairs.columns:
+        pairs = pairs.assign(items_changed=pairs["items_changed"].map(_changes_in_words))
     return [
         figure(figures.trend_by_round(trend.pairs), narrative.trend_reading(trend)),
         table(pairs, headers(PAIR_COLUMNS), digits={"score_before": 0, "score_after": 0, "change": 0}),
