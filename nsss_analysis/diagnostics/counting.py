@@ -191,8 +191,9 @@ def later_by_name(names: list[str]) -> int | None:
     latest; else when it carries every revision word the others carry and a version
     or a revision word more than each of them."""
     dates = [name_date(n) for n in names]
-    if all(dates):
-        latest = max(dates)
+    known = [d for d in dates if d]
+    if len(known) == len(dates):
+        latest = max(known)
         if dates.count(latest) == 1:
             return dates.index(latest)
     marks = [revision_marks(n) for n in names]

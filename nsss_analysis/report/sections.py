@@ -3,13 +3,12 @@ returns display objects built with :mod:`nsss_analysis.report.display` (escaped)
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
 from nsss_analysis.diagnostics.counting import NOTHING_TO_RESOLVE, resolution_in_words
 from nsss_analysis.diagnostics.recommendations import action_in_words
 from nsss_analysis.diagnostics.rubric import SMALL_N
+from nsss_analysis.diagnostics.trends import AnswerChange
 from nsss_analysis.mis import coverage as mis_coverage
 from nsss_analysis.reference.glossary import ANSWER_NAMES, CLUSTER_NAMES, ITEM_NAMES, LEVEL_NAMES
 from nsss_analysis.reference.i18n import N_, _, current, ngettext
@@ -162,22 +161,17 @@ PAIR_COLUMNS: dict[str, str] = {
 
 
 #: One changed answer of a paired programme as the trend table stores it: ``item before → after``.
-_CHANGE = re.compile(r"(\w+) (\w+) → (\w+)")
 
 
 def _changes_in_words(changed: object) -> object:
-    """The trend table's changed answers (``graduation no → partly; ...``) with each
-    item's name and answers in the report's language; other text as it is."""
-    if not isinstance(changed, str) or not changed:
+    """The trend table's changed answers (:class:`AnswerChange` codes, as
+    ``diagnostics.trends`` gives them) in the report's language:
+    ``Plan graduation: no → partly; ...``."""
+    if not isinstance(changed, (tuple, list)):
         return changed
-    out = []
-    for part in changed.split("; "):
-        m = _CHANGE.fullmatch(part)
-        if m and m.group(1) in ITEM_NAMES:
-            item, before, after = m.groups()
-            part = f"{_(ITEM_NAMES[item])}: {_words(before, ANSWER_NAMES)} → {_words(after, ANSWER_NAMES)}"
-        out.append(part)
-    return "; ".join(out)
+    return "; ".join(
+        f"{_(ITEM_NAMES.get(c.item, c.item))}: {_words(c.before, ANSWER_NAMES)} → {_words(c.after, ANSWER_NAMES)}"
+        for c in map(AnswerChange._make, changed))
 
 
 def trend_section(trend) -> list:

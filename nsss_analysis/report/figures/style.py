@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import textwrap
 import warnings
+from typing import Any, cast
 
 import matplotlib as mpl
 import numpy as np
@@ -116,7 +117,7 @@ def set_theme(synthetic: bool = False, language: str | None = None) -> None:
     _mark["text"] = SYNTHETIC_MARK if synthetic else ""
     mpl.rcdefaults()
     sns.set_theme(context="notebook", style="whitegrid", palette="colorblind", font_scale=0.9)
-    mpl.rcParams.update(
+    settings: dict[str, Any] = (
         {
             "figure.dpi": 100,
             "savefig.dpi": 110,
@@ -130,6 +131,7 @@ def set_theme(synthetic: bool = False, language: str | None = None) -> None:
         }
         | figure_rc(language or current().language)
     )
+    mpl.rcParams.update(settings)  # type: ignore[arg-type]  # matplotlib types the keys as a Literal of every rcParam
     np.random.seed(SEED)
     random.seed(SEED)
     # Matplotlib's own warning per missing glyph is silenced in reports; figure rendering
@@ -410,7 +412,7 @@ def _ink(colour) -> str:
 
 
 def _is_small(n: object) -> bool:
-    return not is_missing(n) and int(n) < SMALL_N
+    return not is_missing(n) and int(cast(float, n)) < SMALL_N
 
 
 def _paired_pointrange(
