@@ -31,7 +31,7 @@ from nsss_analysis.diagnostics.recommendations import (
 )
 from nsss_analysis.io import atomic_path, formula_safe
 from nsss_analysis.reference.action_ids import action_id
-from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, Translator, current
+from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, Translator, current, translator
 from nsss_analysis.reference.names import localise_names
 from nsss_analysis.reference.numbers import localise_digits
 from nsss_analysis.reference.plan_form import (
@@ -103,10 +103,8 @@ SOURCE_ROW = N_("row {row}")
 def _source(row: Mapping[str, object], translate: Translator | None = None) -> str:
     """``file, sheet, row N`` (``translate``: the row's word and digits in that language)."""
     sheet = row.get("source_sheet") or ""
-    if translate is None or translate.language == SOURCE_LANGUAGE:
-        where = f"row {row.get('source_row')}"
-    else:
-        where = translate(SOURCE_ROW).format(row=localise_digits(str(row.get("source_row")), translate.language))
+    t = translate or translator(SOURCE_LANGUAGE)
+    where = t(SOURCE_ROW).format(row=localise_digits(str(row.get("source_row")), t.language))
     parts = [str(row.get("source_file") or ""), str(sheet), where]
     return ", ".join(p for p in parts if p)
 
