@@ -51,6 +51,14 @@ RESOLUTION_COLUMNS = (
 )
 #: How repeated rows of a programme in one round are counted (``resolution``).
 REPEATED = N_("the rows repeat each other cell for cell: counted once")
+
+
+def repeated_rows(resolution: pd.DataFrame) -> pd.Series:
+    """Which rows of a resolution table (:func:`resolve_duplicates`) are rows repeating
+    each other cell for cell, by the reason's code (``resolution_id``), not its words."""
+    if "resolution_id" not in resolution.columns:
+        return pd.Series(False, index=resolution.index, dtype="bool")
+    return (resolution["resolution_id"] == REPEATED).astype("bool")
 LATER_USED = N_("the later-received submission ({date}) is used")
 NAME_LATER = N_("the file whose name is the later one ({file}: a later date or a revision word) is used")
 DISPUTED = N_("nothing tells which form is the later one (received date, date or revision word in the "

@@ -14,6 +14,9 @@ Columns:
     and the report folders.
 ``name``
     The language's own name, for the language links of a page.
+``script``
+    Its script (ISO 15924: ``Latn``, ``Beng``): a Latin code (``MoSW``) is printed beside a
+    name only in Latin text.
 ``catalogue``
     The folder of its compiled catalogue under ``reference/locale``; empty for the
     source language, whose message ids are its words.
@@ -66,6 +69,7 @@ class Language:
 
     code: str
     name: str
+    script: str
     catalogue: str
     babel_locale: str
     digits: str

@@ -18,7 +18,7 @@ from nsss_analysis.diagnostics.tracker import tracker_in_words, tracker_summary
 from nsss_analysis.io import write_text_atomic
 from nsss_analysis.reference import numbers
 from nsss_analysis.reference.glossary import CLUSTER_NAMES
-from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, SUPPORTED, _, translator
+from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, SUPPORTED, _, about_language, translator
 from nsss_analysis.reference.i18n import language as in_language
 from nsss_analysis.reference.names import display_name
 from nsss_analysis.reference.vocab import load_reference
@@ -148,6 +148,7 @@ def _index_page(on_disk: dict, language: str, others: dict[str, str], synthetic:
                                                    version=numbers.version(__version__, language))
     return env.get_template("index.html.j2").render(
         years=ordered, language=language, w=words,
+        codes_beside_names=about_language(language).script == "Latn",  # a Latin code reads in Latin text only
         languages=[{"href": href, "language": code, "label": AUTONYMS.get(code, code)}
                    for code, href in others.items()],
         notice=notices.data_notice(synthetic),
