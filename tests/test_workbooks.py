@@ -16,6 +16,7 @@ import openpyxl
 import pytest
 
 from nsss_analysis.reference.vocab import LINEAGE_COLUMNS
+from nsss_analysis.report.national_plan import national_plan_file
 
 #: A code as the processed tables name their columns (``source_file``, ``budget_crore``).
 SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
@@ -35,8 +36,8 @@ def _visible_sheets(path: Path):
 def test_every_workbook_prints_landscape_fit_to_width_with_its_header_on_each_page(site):
     kinds = {"data": 0, "action-plan": 0, "national-plan": 0}
     for path in _workbooks(site):
-        kind = ("data" if path.name.endswith("-data.xlsx") else
-                "action-plan" if path.name.endswith("-action-plan.xlsx") else "national-plan")
+        kind = ("national-plan" if path.name == national_plan_file() else
+                "data" if path.name.endswith("-data.xlsx") else "action-plan")
         kinds[kind] += 1
         for ws in _visible_sheets(path):
             where = f"{path.relative_to(site.out)} [{ws.title}]"
