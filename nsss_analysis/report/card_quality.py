@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cache
+from typing import Any
 
 from nsss_analysis.diagnostics.budgets import budget_plausibility
 from nsss_analysis.intake.reasons import reason_in_words as quarantine_reason
@@ -35,7 +36,7 @@ def _form_labels() -> dict[str, str]:
     return {c.column: c.label for sheet in ("Programmes", "Budget") for c in load_reference().columns_of(sheet)}
 
 
-def quality_notes(row: Mapping[str, object], tables: Tables) -> list[str]:
+def quality_notes(row: Mapping[str, Any], tables: Tables) -> list[str]:
     """Unknown answers, quarantined cells of this row, conflicts and flagged budgets."""
     notes = []
     unknown = [_(ITEM_LABELS[i]) for i in ITEMS if not isinstance(row.get(i), str) or row.get(i) == "unknown"]
