@@ -27,11 +27,13 @@ from nsss_analysis.diagnostics.recommendations import action_in_words
 from nsss_analysis.diagnostics.rubric import GENDER_SPECIFIC_OR_TRANSFORMATIVE, SMALL_N
 from nsss_analysis.reference.glossary import LEVEL_NAMES
 from nsss_analysis.reference.grammar import Name
-from nsss_analysis.reference.i18n import N_, _, ngettext
+from nsss_analysis.reference.i18n import N_, _, current, ngettext
+from nsss_analysis.reference.names import display_name, shown_name
 from nsss_analysis.reference.vocab import LEVELS, normalise_key
 from nsss_analysis.report import claims
 from nsss_analysis.report.display import escape
 from nsss_analysis.report.labels import ACTION_PHRASES
+from nsss_analysis.report.national_plan import national_plan
 from nsss_analysis.report.wording import crore
 
 #: Programmes named under "what we ask of you" (those with the largest budgets first).
@@ -390,10 +392,6 @@ def national_first_screen(tables, national: Mapping[str, object]):
     national draft action plan (``national_plan.national_plan``), names in the page's
     language."""
     from IPython.display import HTML
-
-    from nsss_analysis.reference.i18n import current
-    from nsss_analysis.reference.names import display_name, shown_name
-    from nsss_analysis.report.national_plan import national_plan
 
     language = current().language
     scores = national["programmes"]
