@@ -29,7 +29,7 @@ from numbers import Integral
 import matplotlib as mpl
 import pandas as pd
 
-from nsss_analysis.reference.i18n import N_, _, current
+from nsss_analysis.reference.i18n import N_, _, about_language, current
 from nsss_analysis.reference.names import localise_names
 from nsss_analysis.reference.numbers import localise_digits, number
 from nsss_analysis.report import claims, fonts
@@ -139,13 +139,13 @@ def _format_cell(value: object, digits: int, language: str = "en", column: str =
         return str(claims.figure(value, "number", number(value, language, digits), where=f"table:{column}"))
     if isinstance(value, Integral):
         # as English shows it (rounds, ranks, years): no grouping
-        text = localise_digits(str(value), language) if language != "en" else str(value)
+        text = localise_digits(str(value), language)
         return str(claims.figure(int(value), "number", text, where=f"table:{column}"))
     if isinstance(value, (list, tuple)):
         return ", ".join(str(v) for v in value) if value else MISSING
     if value is None or value is pd.NA:
         return MISSING
-    if isinstance(value, str) and language != "en" and _FISCAL_YEAR.fullmatch(value):
+    if isinstance(value, str) and _FISCAL_YEAR.fullmatch(value):
         return localise_digits(value, language)  # a fiscal year or round, "2023-24"
     return value
 
@@ -285,7 +285,8 @@ def figure_svg(fig) -> str:
 #: The font stack of a figure's text in the page, by language (single quotes: it sits in
 #: a style attribute): the fonts matplotlib measured the text with first.
 def _figure_font_stack(language: str) -> str:
-    stack = fonts.PAGE_FONT_STACK if language != "en" else '"DejaVu Sans", ' + fonts.CSS_FONT_STACK
+    families = ", ".join(f'"{family}"' for family in fonts.font_family(language))
+    stack = fonts.PAGE_FONT_STACK if about_language(language).carries_fonts else families + ", " + fonts.CSS_FONT_STACK
     return stack.replace('"', "'")
 
 
@@ -342,7 +343,7 @@ def figure_html(fig, reading: str | None = None) -> str:
     smallest = raise_small_text(fig)
     svg = figure_svg(fig)
     plt.close(fig)
-    stop = "। " if current().language == "bn" else ". "  # the dari ends a Bangla sentence
+    stop = about_language().sentence_end  # the dari ends a Bangla sentence
     alt = escape(f"{title}{stop}{reading}" if reading else title)
     caption = f'<figcaption style="{_STYLE["caption"]}">{escape(reading)}</figcaption>' if reading else ""
     return (
