@@ -438,7 +438,7 @@ def _find_header(rows: Iterator[tuple[int, Row]]) -> tuple[HeaderMap | None, int
     return None, 0, above
 
 
-def _title_clues(above: list[tuple[int, Row]]) -> tuple[str | None, str | None]:
+def _title_clues(above: list[tuple[int, Row]]) -> tuple[Ministry | None, str | None]:
     """The ministry and fiscal year a sheet's title rows (above the header) name."""
     title_texts = [t for _, row in above for t in (clean_text(v) for v in row) if t]
     title_ministry = next((m for t in title_texts if (m := match_ministry(t))), None) or next(
