@@ -5,10 +5,9 @@ and the tracker of returned plans."""
 
 from __future__ import annotations
 
-import re
-
 import contextlib
 import io
+import re
 
 import openpyxl
 import pytest
