@@ -22,7 +22,7 @@ from nsss_analysis.reference.i18n import LANGUAGES, N_, SOURCE_LANGUAGE, _, tran
 from nsss_analysis.reference.i18n import language as in_language
 from nsss_analysis.reference.names import display_name
 from nsss_analysis.reference.vocab import load_reference
-from nsss_analysis.report import claims, narrative, rules
+from nsss_analysis.report import claims, headline_text, notices, rules
 from nsss_analysis.report.headline_file import Headline
 from nsss_analysis.runner.html import AUTONYMS, TEMPLATES_DIR
 from nsss_analysis.runner.manifest import INDEX_FILE
@@ -38,7 +38,7 @@ def headline_of(report: PlannedReport, tables) -> None:
     try:
         figures = headline_figures(tables, report.code, report.fiscal_year)
         with in_language(report.language):
-            report.headline = Headline.from_figures(figures, narrative.headline_sentences(figures))
+            report.headline = Headline.from_figures(figures, headline_text.headline_sentences(figures))
     except Exception as exc:  # noqa: BLE001 - the report exists; the index shows dashes
         log.warning("%s: no headline figures for the index: %s: %s", report.key, type(exc).__name__, exc)
         report.headline = None
@@ -150,7 +150,7 @@ def _index_page(on_disk: dict, language: str, others: dict[str, str], synthetic:
         years=ordered, language=language, w=words,
         languages=[{"href": href, "language": code, "label": AUTONYMS.get(code, code)}
                    for code, href in others.items()],
-        notice=narrative.data_notice(synthetic),
+        notice=notices.data_notice(synthetic),
         tracker=_tracker_in(tracker, t), small_n=SMALL_N, returns=_returns_in(returns, language),
     )
 
