@@ -122,7 +122,7 @@ def test_bangla_note_gives_each_data_code_after_its_words(notes):
     assert len(cited) >= 40
     alone = [code for before, code in cited if not re.search(r"(\(|\(\S+:)$", before)]
     assert alone == [], alone
-    for label, code in (("ক্ষতিকর সামাজিক রীতির বিরুদ্ধে সচেতনতা", "norms_awareness"), ("প্রযোজ্য নয়", "not_applicable"),
+    for label, code in (("বৈষম্যমূলক সামাজিক রীতির বিরুদ্ধে সচেতনতা", "norms_awareness"), ("প্রযোজ্য নয়", "not_applicable"),
                         ("হ্যাঁ", "yes"), ("দরিদ্র পরিবার", "poor_households"),
                         ("না হলে, উত্তরণের পরিকল্পনা করা যায় কি?", "graduation_possible")):
         assert f"{label} (`{code}`)" in bn, code

@@ -107,7 +107,7 @@ class _Note:
 
     def code(self, code: str) -> str:
         """A data code as the note cites it: in backticks in English (`norms_awareness`);
-        in Bangla its label first, the code after it (ক্ষতিকর সামাজিক রীতির বিরুদ্ধে
+        in Bangla its label first, the code after it (বৈষম্যমূলক সামাজিক রীতির বিরুদ্ধে
         সচেতনতা (`norms_awareness`)), so that a reader sees the words before the code."""
         if self.english:
             return f"`{code}`"
