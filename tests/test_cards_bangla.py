@@ -185,8 +185,8 @@ def test_bangla_quality_notes_frame_the_form_text(tables, bangla):
     q = tables.quarantine[tables.quarantine["column"].fillna("") != ""].iloc[0]
     row = next(r for r in tables.assessments.to_dict("records")
                if r["source_file"] == q["source_file"] and r["source_row"] == q["source_row"])
-    note = next(n for n in card_quality.quality_notes(row, tables) if n.startswith("ঘর "))
-    assert f"“{q['value']}” ব্যবহার করা হয়নি: " in note
+    note = next(n for n in card_quality.quality_notes(row, tables) if "' কলামের মান “" in n)
+    assert note.startswith("'") and f"কলামের মান “{q['value']}” ব্যবহার করা হয়নি: " in note  # the column, named
 
 
 def test_budget_flag_in_bangla(bangla):
