@@ -29,7 +29,7 @@ from numbers import Integral
 import matplotlib as mpl
 import pandas as pd
 
-from nsss_analysis.reference.i18n import N_, _, current
+from nsss_analysis.reference.i18n import N_, _, about_language, current
 from nsss_analysis.reference.names import localise_names
 from nsss_analysis.reference.numbers import localise_digits, number
 from nsss_analysis.report import claims, fonts
@@ -139,13 +139,13 @@ def _format_cell(value: object, digits: int, language: str = "en", column: str =
         return str(claims.figure(value, "number", number(value, language, digits), where=f"table:{column}"))
     if isinstance(value, Integral):
         # as English shows it (rounds, ranks, years): no grouping
-        text = localise_digits(str(value), language) if language != "en" else str(value)
+        text = localise_digits(str(value), language)
         return str(claims.figure(int(value), "number", text, where=f"table:{column}"))
     if isinstance(value, (list, tuple)):
         return ", ".join(str(v) for v in value) if value else MISSING
     if value is None or value is pd.NA:
         return MISSING
-    if isinstance(value, str) and language != "en" and _FISCAL_YEAR.fullmatch(value):
+    if isinstance(value, str) and _FISCAL_YEAR.fullmatch(value):
         return localise_digits(value, language)  # a fiscal year or round, "2023-24"
     return value
 
@@ -286,7 +286,7 @@ def figure_html(fig, reading: str | None = None) -> str:
     plt.close(fig)
     text_px = smallest * FIGURE_DPI / 72
     least = math.ceil(MIN_TEXT_CSS_PX * png_width(png) / text_px)
-    stop = "। " if current().language == "bn" else ". "  # the dari ends a Bangla sentence
+    stop = about_language().sentence_end  # the dari ends a Bangla sentence
     alt = escape(f"{title}{stop}{reading}" if reading else title)
     caption = f'<figcaption style="{_STYLE["caption"]}">{escape(reading)}</figcaption>' if reading else ""
     return (

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import cast
 
 import pandas as pd
 
@@ -169,7 +170,7 @@ def action_number(row: Mapping[str, object]) -> str:
     ident = row.get("action_id")
     if isinstance(ident, str) and ident:
         return ident
-    return _count(int(row["number"]))
+    return _count(int(cast(float, row["number"])))
 
 
 def _action_with_number(row: Mapping[str, object]) -> str:
@@ -182,7 +183,7 @@ def _action_with_number(row: Mapping[str, object]) -> str:
 
 def _short_action(row: Mapping[str, object]) -> str:
     phrase = ACTION_PHRASES.get(str(row.get("item_code")))
-    return _(phrase) if phrase else (action_in_words(row["item_code"]) or str(row["action"]))
+    return _(phrase) if phrase else (action_in_words(str(row["item_code"])) or str(row["action"]))
 
 
 def ask_groups(plan: pd.DataFrame, recs: pd.DataFrame | None = None) -> list[dict]:

@@ -67,7 +67,8 @@ def counted_once(claims: Sequence[Claim]) -> list[Violation]:
     unit's) that names its round names one of the unit's rounds in its block."""
     out = []
     for c in claims:
-        seen, twice = set(), set()
+        seen: set[str] = set()
+        twice: set[str] = set()
         for key in c.programmes:
             (twice if key in seen else seen).add(key)
         if twice:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import textwrap
 import warnings
+from typing import Any, cast
 
 import matplotlib as mpl
 import numpy as np
@@ -19,7 +20,7 @@ from nsss_analysis.diagnostics.rubric import SMALL_N
 from nsss_analysis.diagnostics.units import NATIONAL_UNIT, is_missing
 from nsss_analysis.reference import numbers
 from nsss_analysis.reference.glossary import CLUSTER_NAMES
-from nsss_analysis.reference.i18n import N_, _, current, pgettext
+from nsss_analysis.reference.i18n import N_, _, about_language, current, pgettext
 from nsss_analysis.reference.ministries import match_ministry
 from nsss_analysis.reference.names import shown_name
 from nsss_analysis.report import claims
@@ -116,7 +117,7 @@ def set_theme(synthetic: bool = False, language: str | None = None) -> None:
     _mark["text"] = SYNTHETIC_MARK if synthetic else ""
     mpl.rcdefaults()
     sns.set_theme(context="notebook", style="whitegrid", palette="colorblind", font_scale=0.9)
-    mpl.rcParams.update(
+    settings: dict[str, Any] = (
         {
             "figure.dpi": 100,
             "savefig.dpi": 110,
@@ -130,6 +131,7 @@ def set_theme(synthetic: bool = False, language: str | None = None) -> None:
         }
         | figure_rc(language or current().language)
     )
+    mpl.rcParams.update(settings)  # type: ignore[arg-type]  # matplotlib types the keys as a Literal of every rcParam
     np.random.seed(SEED)
     random.seed(SEED)
     # Matplotlib's own warning per missing glyph is silenced in reports; figure rendering
@@ -243,16 +245,17 @@ def _n_beneficiaries(n: object) -> str:
 
 def _unit_name(unit: object) -> str:
     """A unit of comparison as the reader names it: the nation, an NSSS cluster, or a
-    ministry or division (its Bangla name from the register); anything else as given."""
+    ministry or division (by its name in the register's column of the language, e.g. its
+    Bangla name; where the language takes the English names, as the form wrote it);
+    anything else as given."""
     text = str(unit)
-    if _language() == "en":
-        return text
     if text == NATIONAL_UNIT:
         return _("Bangladesh")
     if text in CLUSTER_NAMES:
         return _(CLUSTER_NAMES[text])
-    ministry = match_ministry(text, allow_parts=False)
-    return ministry.name_in(_language()) if ministry is not None else text
+    spoken = about_language()
+    ministry = match_ministry(text, allow_parts=False) if spoken.names != "name" else None
+    return ministry.name_in(spoken.code) if ministry is not None else text
 
 
 def _programme_name(name: object) -> str:
@@ -293,10 +296,11 @@ class _LocalDigits(Formatter):
 
 
 def _local_ticks(fig: Figure) -> None:
-    """In a language other than English, every axis's (and colour bar's) tick numbers
-    in that language's digits; English figures are left as they are."""
+    """In a language whose digits are not the ASCII ones (``reference/languages.csv``),
+    every axis's (and colour bar's) tick numbers in that language's digits; figures in
+    a language that writes 0-9 keep matplotlib's own tick labels."""
     language = _language()
-    if language == "en":
+    if about_language(language).ascii_digits:
         return
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
@@ -408,7 +412,7 @@ def _ink(colour) -> str:
 
 
 def _is_small(n: object) -> bool:
-    return not is_missing(n) and int(n) < SMALL_N
+    return not is_missing(n) and int(cast(float, n)) < SMALL_N
 
 
 def _paired_pointrange(
