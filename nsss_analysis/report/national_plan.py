@@ -16,7 +16,8 @@ the workbook holds the same rows (:func:`write_national_plan`).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 import pandas as pd
@@ -223,7 +224,7 @@ def by_status(plan: pd.DataFrame) -> dict[str, int]:
 
 
 # --- the page -----------------------------------------------------------------------
-def _table(header: list[str], rows: list[list[object]], numeric: set[int] = frozenset(), css: str = "") -> str:
+def _table(header: list[str], rows: Sequence[Sequence[object]], numeric: AbstractSet[int] = frozenset(), css: str = "") -> str:
     def cell(i: int, v: object, tag: str = "td") -> str:
         align = "right" if i in numeric else "left"
         return f'<{tag} style="text-align:{align};vertical-align:top">{escape(v)}</{tag}>'
@@ -364,7 +365,7 @@ def write_national_plan(plan: pd.DataFrame, target: Path | str, translate: Trans
         wb.save(tmp)
 
 
-def _summary_tables(plan: pd.DataFrame, t: Translator) -> Mapping[str, list[list[object]]]:
+def _summary_tables(plan: pd.DataFrame, t: Translator) -> Mapping[str, Sequence[Sequence[object]]]:
     lang = t.language
     cl = by_cluster(plan)
     st = by_stage(plan)

@@ -369,7 +369,7 @@ def _year_label(year: str, language: str = SOURCE_LANGUAGE) -> str:
     if year == ALL_YEARS:
         return t(ALL_FISCAL_YEARS)
     return t(FISCAL_YEAR_HEADING).format(
-        year=year if language == SOURCE_LANGUAGE else numbers.fiscal_year(year, language))
+        year=numbers.fiscal_year(year, language))
 
 
 def english_key(key: str, entry: dict) -> str:
