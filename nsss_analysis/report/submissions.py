@@ -1,0 +1,113 @@
+"""The submission tracker as a page prints it: its sentences and its table, every
+number a claim of the page's ledger (:mod:`nsss_analysis.report.claims`).
+
+The tracker itself (who sent which file, how many rows were accepted and set aside) is
+built from the lineage by :mod:`nsss_analysis.diagnostics.tracker`; here each count
+becomes a claim that carries what it counts: a count of files has the files as its
+sources, a count of quarantined lines has each line (``file / sheet / row N`` and, for
+a cell, its column), so ``nsss explain <slug> "<n> lines"`` lists them and the lineage
+rule checks that the number is the number of distinct sources.
+
+The overview's cell and the index use the same functions; the index, which has no
+processed tables, reads the lines from the run's ``submissions.json`` (:func:`lines_of`
+written by the runner beside it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+
+from nsss_analysis.diagnostics.tracker import (
+    SUBMITTED,
+    line_ids,
+    tracker_in_words,
+    tracker_summary,
+    whole_rows,
+)
+from nsss_analysis.reference.i18n import Translator, current
+from nsss_analysis.report import claims
+
+#: The tracker's count columns and the claim each cell is: ``lines`` with the file's
+#: quarantine lines as sources, or a plain ``count``.
+COUNT_COLUMNS: dict[str, str] = {
+    "programmes": "count",
+    "budget_rows": "count",
+    "rows_quarantined": "lines",
+    "cells_quarantined": "lines",
+    "files_from_unit": "files",
+    "programmes_on_record": "count",
+}
+
+#: File -> {"rows": line ids of whole rows set aside, "cells": line ids of cells}.
+Lines = Mapping[str, Mapping[str, Sequence[str]]]
+
+
+def lines_of(quarantine: pd.DataFrame | None) -> dict[str, dict[str, list[str]]]:
+    """Each file's quarantine lines by lineage: whole rows and cells set aside (the
+    tracker's ``rows_quarantined`` and ``cells_quarantined``)."""
+    if quarantine is None or not len(quarantine) or "source_file" not in quarantine.columns:
+        return {}
+    whole = whole_rows(quarantine)
+    cells = quarantine.drop(whole.index)
+    out: dict[str, dict[str, list[str]]] = {}
+    for kind, frame in (("rows", whole), ("cells", cells)):
+        for file, own in frame.groupby("source_file", sort=True):
+            out.setdefault(str(file), {"rows": [], "cells": []})[kind] = line_ids(own)
+    return out
+
+
+def _lines(lines: Lines, files: Sequence[str], kind: str) -> list[str]:
+    return [line for f in dict.fromkeys(files) for line in lines.get(str(f), {}).get(kind, ())]
+
+
+def figure_hook(lines: Lines, where: str = "tracker"):
+    """The ``figure`` of :func:`diagnostics.tracker.tracker_summary`: each number a
+    claim, files and quarantined lines with their lineage as sources."""
+
+    def figure(what: str, value: int, rows: pd.DataFrame | None) -> str:
+        files = [str(f) for f in rows["source_file"] if str(f)] if rows is not None and len(rows) else []
+        if what == "files":
+            return str(claims.count(value, unit="files", sources=sorted(set(files)), where=where))
+        if what == "quarantined":
+            return str(claims.count(value, unit="lines", sources=_lines(lines, files, "rows"), where=where))
+        return str(claims.count(value, where=where))
+
+    return figure
+
+
+def sentences(tracker: pd.DataFrame, lines: Lines, translate: Translator | None = None,
+              where: str = "tracker") -> list[str]:
+    """The tracker's sentences (who sent how many files, the rows accepted and set
+    aside, who sent several files, who sent nothing), each number a claim."""
+    return tracker_summary(tracker, translate, figure_hook(lines, where))
+
+
+def rows_in_words(tracker: pd.DataFrame, lines: Lines, translate: Translator | None = None,
+                  where: str = "tracker") -> pd.DataFrame:
+    """The tracker's rows as a page shows them (``diagnostics.tracker.tracker_in_words``),
+    each count a claim: quarantined rows and cells with their lines as sources, a unit's
+    number of files with the files."""
+    t = translate or current()
+    if tracker is None or not len(tracker):
+        return tracker
+    out = tracker_in_words(tracker, t).astype("object").copy()
+    sent = tracker[tracker["status"] == SUBMITTED]
+    unit_files = {code: sorted(set(own["source_file"].astype("str"))) for code, own in sent.groupby("ministry_code")}
+    for column, unit in COUNT_COLUMNS.items():
+        if column not in tracker.columns:
+            continue
+        cells = []
+        for r in tracker.to_dict("records"):
+            value, file = int(r[column]), str(r.get("source_file") or "")
+            if unit == "lines":
+                sources = _lines(lines, [file], "rows" if column == "rows_quarantined" else "cells")
+                cells.append(str(claims.count(value, unit="lines", sources=sources, where=f"{where}:{column}")))
+            elif unit == "files" and r.get("status") == SUBMITTED:
+                cells.append(str(claims.count(value, unit="files", sources=unit_files.get(r["ministry_code"], []),
+                                              where=f"{where}:{column}")))
+            else:
+                cells.append(str(claims.count(value, where=f"{where}:{column}")))
+        out[column] = cells
+    return out

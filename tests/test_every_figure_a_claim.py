@@ -1,0 +1,282 @@
+"""Every figure a page prints is a claim of its ledger (issue #16).
+
+The scan (tests/support/figures.py) reads every number of a rendered page's visible
+text, in Latin and Bangla digits (dates, periods, ids, codes, names and the
+catalogue's own words left out), and asserts that a claim of the page's
+``<slug>.claims.json`` prints it, as the same kind of figure (a percentage, an amount in
+crore, a number); and that each claim's text states its own value. It runs on every
+page of the bundled data in both languages (the session's ``site``) and on every page
+of one generated dataset in both languages (rendered once here). The printers that
+had no claims (the national action plan, the action-plan progress tables, the
+submission tracker) are checked on their own, quickly, below; and the workbooks'
+figure cells equal their claims.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from nsss_analysis import config
+from nsss_analysis.cli import main
+from nsss_analysis.commands import run_progress
+from nsss_analysis.diagnostics.tracker import line_ids, whole_rows
+from nsss_analysis.io import load_tables
+from nsss_analysis.reference.i18n import language
+from nsss_analysis.report import claims, national_plan, progress, submissions
+from nsss_analysis.report.cards import tracker_of
+from nsss_analysis.runner.manifest import read_manifest
+from nsss_analysis.runner.run import run_reports
+from tests.support.figures import Figure, figures, form_texts, ledger_beside, unbacked, value_stated
+from tests.support.pages import page_text
+from tests.support.processed import copy_processed, site_request
+
+
+def _text(html: str) -> str:
+    """An HTML fragment's visible text."""
+    from html import unescape
+
+    return unescape(re.sub(r"<[^>]+>", " ", html))
+
+
+# --- the scan itself ----------------------------------------------------------------------
+
+
+def test_the_scan_reads_figures_in_both_scripts_and_leaves_out_dates_names_and_codes():
+    text = ("22 of 43 programmes (51%); Tk 1,259 crore; ১২,৩৪,৫৬৭ জন; ৫৮%; ১,২৫৯ কোটি টাকা; "
+            "received 2024-03-05, ০৫-০৩-২০২৪ at 22:01; FY 2023-24 (২০২৩-২৪); file MoSW_FY2023-24.xlsx; "
+            "action MoPME-2AWX6E-EMPO; a2i; v0.4.1")
+    assert figures(text) == [Figure("number", "22"), Figure("number", "43"), Figure("percent", "51"),
+                             Figure("crore", "1259"), Figure("number", "1234567"), Figure("percent", "58"),
+                             Figure("crore", "1259")]
+
+
+def test_a_figure_no_claim_prints_is_found_and_a_claim_that_misstates_its_value_too():
+    with claims.page("t") as ledger:
+        shown = f"{claims.count(43)} programmes, {claims.percent(0.51)}"
+    assert unbacked(shown + "; 7 more", ledger) == [Figure("number", "7")]
+    assert unbacked(shown, ledger) == []
+    assert unbacked("43%", ledger) == [Figure("percent", "43")]  # the value, in another unit, is not the claim
+    wrong = claims.figure(0.51, "percent", "15%")
+    assert not value_stated(wrong) and all(value_stated(c) for c in ledger.claims)
+
+
+# --- the printers that had no claims --------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tables(bundled, tmp_path_factory):
+    """The bundled tables with the bundled returned action plans read (`nsss progress`)."""
+    folder = copy_processed(bundled, tmp_path_factory.mktemp("figures") / "processed")
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert run_progress(config.RAW_DIR, folder) == 0
+    return load_tables(folder)
+
+
+@pytest.mark.parametrize("lang", ["en", "bn"])
+def test_the_national_action_plan_prints_only_claims(tables, lang):
+    plan = national_plan.national_plan(tables)
+    with language(lang), claims.page("plan", lang) as ledger:
+        html = national_plan.lead_html(plan, "x") + national_plan.summary_html(plan) + national_plan.themes_html(plan)
+    assert unbacked(_text(html), ledger) == []
+    assert all(value_stated(c) for c in ledger.claims)
+    lead = [c for c in ledger.claims if c.where == "national_plan.lead"]
+    assert [c.value for c in lead] == [len(plan), plan[["ministry_code", "programme"]].drop_duplicates().shape[0],
+                                       plan["ministry_code"].nunique()]
+
+
+def test_the_plans_budget_totals_are_of_one_fiscal_year_and_say_it(tables):
+    plan = national_plan.national_plan(tables)
+    year = national_plan.budget_year(plan)
+    assert year
+    with claims.page("plan") as ledger:
+        html = national_plan.summary_html(plan)
+    totals = [c for c in ledger.claims if c.where == "national_plan.by_ministry" and c.unit == "crore"]
+    assert totals and {c.fiscal_year for c in totals} == {year}
+    for c in totals:  # each total sums that year's amounts of its programmes, each once
+        rows = plan[[f"{m}/{p}" in c.programmes for m, p in zip(plan["ministry_code"], plan["programme"],
+                                                                 strict=True)]].drop_duplicates("programme")
+        assert set(rows["fiscal_year"]) == {year}
+        assert c.value == pytest.approx(rows["budget_crore"].sum())
+    assert f"FY {year}" in _text(html)
+    other = national_plan.by_ministry(plan)["other_year"].sum()
+    if other:
+        assert "another fiscal year" in _text(html)
+
+
+@pytest.mark.parametrize("lang", ["en", "bn"])
+def test_progress_tables_and_the_return_tracker_print_only_claims(tables, lang):
+    codes = sorted(set(tables.assessments["ministry_code"]))
+    with language(lang), claims.page("progress", lang) as ledger:
+        html = progress.cluster_progress_html(tables, codes) + progress.return_tracker_html(tables)
+    assert ledger.claims and unbacked(_text(html), ledger) == []
+    returns = [c for c in ledger.claims if c.unit == "files"]
+    assert returns and all(len(set(c.sources)) == c.value for c in returns)
+
+
+@pytest.mark.parametrize("lang", ["en", "bn"])
+def test_the_tracker_sentences_and_table_print_claims_with_their_lineage(tables, lang):
+    tracker = tracker_of(tables)
+    lines = submissions.lines_of(tables.quarantine)
+    with language(lang), claims.page("tracker", lang) as ledger:
+        said = submissions.sentences(tracker, lines)
+        table = submissions.rows_in_words(tracker, lines)
+    cells = " ".join(str(v) for row in table.to_dict("records") for k, v in row.items()
+                     if k in submissions.COUNT_COLUMNS)
+    assert unbacked(" ".join(said) + " " + cells, ledger) == []
+    files = next(c for c in ledger.claims if c.unit == "files" and c.where == "tracker")
+    assert files.value == len(set(files.sources)) == tracker.loc[tracker["status"] == "submitted",
+                                                                 "source_file"].nunique()
+    quarantined = next(c for c in ledger.claims if c.unit == "lines" and c.where == "tracker")
+    shown = tracker.loc[tracker["source_file"] != "", "source_file"].unique()
+    expected = line_ids(whole_rows(tables.quarantine)[lambda q: q["source_file"].isin(shown)])
+    assert quarantined.value == len(expected) > 0 and sorted(quarantined.sources) == sorted(expected)
+
+
+def test_explain_lists_the_lines_behind_a_count_of_quarantined_lines(tables, tmp_path, capsys):
+    tracker = tracker_of(tables)
+    lines = submissions.lines_of(tables.quarantine)
+    with claims.page("national-overview") as ledger:
+        submissions.sentences(tracker, lines)
+    (tmp_path / "national-overview.claims.json").write_text(ledger.to_json(), encoding="utf-8")
+    counted = next(c for c in ledger.claims if c.unit == "lines")
+    capsys.readouterr()
+    assert main(["explain", "national-overview", f"{counted.text} lines", "--reports", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert all(line in out for line in counted.sources) and "/ row " in out
+
+
+# --- every page ------------------------------------------------------------------------------
+
+
+def _scan(out: Path, pages: list[Path], processed: Path) -> list[str]:
+    """Per page: the figures no claim prints, and the claims whose text misstates their
+    value. The index prints the reports' headline sentences, whose figures are the
+    reports' claims."""
+    every = claims.Ledger(claims=[c for p in out.rglob("*.claims.json") for c in claims.load(p).claims])
+    forms = form_texts(processed)
+    problems = []
+    for page in pages:
+        ledger = claims.load(ledger_beside(page))
+        backed = every if page.name.startswith("index") else ledger
+        missing = unbacked(page_text(page), backed, forms)
+        if missing:
+            problems.append(f"{page.relative_to(out)}: no claim prints {', '.join(map(str, missing))}")
+        wrong = [c for c in ledger.claims if not value_stated(c)]
+        if wrong:
+            problems.append(f"{page.relative_to(out)}: " + "; ".join(f"{c.text!r} is not {c.value} ({c.unit})"
+                                                                    for c in wrong[:5]))
+    return problems
+
+
+def _pages(out: Path, entries: dict, lang: str) -> list[Path]:
+    pages = [out / e["html"] for e in entries.values() if e.get("language", "en") == lang]
+    index = out / ("index.html" if lang == "en" else f"index.{lang}.html")
+    return pages + ([index] if index.exists() else [])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["en", "bn"])
+def test_every_figure_of_every_bundled_page_is_a_claim(site, lang):
+    pages = _pages(site.out, site.entries, lang)
+    assert len(pages) >= 10 and all(ledger_beside(p).exists() for p in pages)
+    assert _scan(site.out, pages, site.processed) == []
+
+
+@pytest.fixture(scope="module")
+def generated_site(tmp_path_factory):
+    """Every page of one generated dataset (tests/test_claims_generated.py's generator,
+    seed 1: a disputed programme, rounds missing, sparse budgets), both languages."""
+    from tests.test_claims_generated import generated_dataset
+
+    base = tmp_path_factory.mktemp("generated_site")
+    processed, _ministries, _cluster = generated_dataset(1, base / "processed")
+    out = base / "reports"
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert run_reports(site_request(processed, out, force=True, workers=2)) == 0
+    return out, read_manifest(out)["reports"], processed
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["en", "bn"])
+def test_every_figure_of_every_page_of_a_generated_dataset_is_a_claim(generated_site, lang):
+    out, entries, processed = generated_site
+    pages = _pages(out, entries, lang)
+    assert len(pages) >= 5
+    assert _scan(out, pages, processed) == []
+
+
+# --- the workbooks' figure cells ---------------------------------------------------------------
+
+
+def _cells_of(out: Path) -> tuple[int, list[str]]:
+    """Check every workbook claim against its cell; return how many were checked and
+    the mismatches."""
+    checked, wrong = 0, []
+    for ledger_file in out.rglob("*.claims.json"):
+        for c in claims.load(ledger_file).claims:
+            if not c.cell:
+                continue
+            file = ledger_file.parent / c.where.removeprefix("workbook:")
+            sheet, cell = c.cell.rsplit("!", 1)
+            value = openpyxl.load_workbook(file, read_only=False)[sheet][cell].value
+            checked += 1
+            if value is None or abs(float(value) - float(c.value)) > 1e-9:
+                wrong.append(f"{file.name} {c.cell}: cell {value!r}, claim {c.value!r}")
+    return checked, wrong
+
+
+@pytest.mark.slow
+def test_the_workbooks_figure_cells_equal_their_claims(site):
+    out = site.out
+    checked, wrong = _cells_of(out)
+    assert checked and wrong == []
+    # every score cell of a data workbook and every count of the plan's summary is claimed
+    for lang in ("en", "bn"):
+        mosw = site.report("ministry", lang, code="MoSW")
+        page = out / mosw["html"]
+        ledger = claims.load(ledger_beside(page))
+        data = page.with_name(page.name.removesuffix(".html") + "-data.xlsx")
+        sheet = next(c.cell.rsplit("!", 1)[0] for c in ledger.claims if c.cell and c.where.endswith("-data.xlsx"))
+        ws = openpyxl.load_workbook(data)[sheet]
+        header = [c.value for c in ws[1]]
+        score_columns = [i for i, h in enumerate(header) if h in _score_headers(lang)]
+        numbers = sum(1 for row in ws.iter_rows(min_row=2) for i in score_columns if row[i].value is not None)
+        assert numbers == sum(1 for c in ledger.claims if (c.cell or "").startswith(f"{sheet}!"))
+        plan = site.report("action-plan", lang)
+        plan_page = out / plan["html"]
+        plan_ledger = claims.load(ledger_beside(plan_page))
+        summary = openpyxl.load_workbook(plan_page.with_suffix(".xlsx"))
+        name = next(c.cell.rsplit("!", 1)[0] for c in plan_ledger.claims if c.cell)
+        counts = sum(1 for row in summary[name].iter_rows() for cell in row
+                     if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool))
+        assert counts == sum(1 for c in plan_ledger.claims if (c.cell or "").startswith(f"{name}!"))
+
+
+def _score_headers(lang: str) -> set[str]:
+    from nsss_analysis.reference.i18n import translator
+    from nsss_analysis.report.downloads import DATA_COLUMN_WORDS, SCORE_CELLS
+
+    if lang == "en":
+        return set(SCORE_CELLS)
+    t = translator(lang)
+    return {t(DATA_COLUMN_WORDS[c]) for c in SCORE_CELLS}
+
+
+def test_a_workbook_cell_is_a_claim_with_its_sheet_and_cell(tmp_path):
+    from nsss_analysis.report.downloads import record_score_cells
+    import pandas as pd
+
+    scores = pd.DataFrame({"ministry_code": ["MoSW"], "programme": ["Old Age Allowance"],
+                           "assessment_round": ["2023-24"], "inclusion_score": [65.3], "completeness": [0.9]})
+    with claims.page("x") as ledger:
+        record_score_cells(scores, "mosw-data.xlsx", "Scores")
+    assert [(c.cell, c.value, c.unit, c.round, c.programmes) for c in ledger.claims] == [
+        ("Scores!D2", 65.3, "score", "2023-24", ("MoSW/Old Age Allowance",)),
+        ("Scores!E2", 0.9, "number", "2023-24", ("MoSW/Old Age Allowance",))]
+    assert "cell: Scores!D2 of mosw-data.xlsx" in claims.explain("65.3", ledger)
