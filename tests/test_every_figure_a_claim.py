@@ -280,3 +280,29 @@ def test_a_workbook_cell_is_a_claim_with_its_sheet_and_cell(tmp_path):
         ("Scores!D2", 65.3, "score", "2023-24", ("MoSW/Old Age Allowance",)),
         ("Scores!E2", 0.9, "number", "2023-24", ("MoSW/Old Age Allowance",))]
     assert "cell: Scores!D2 of mosw-data.xlsx" in claims.explain("65.3", ledger)
+
+
+# --- the budget year of the national per-ministry budget shares ---------------------------------
+
+
+def test_the_budget_share_chart_draws_one_fiscal_year_and_counts_the_units_without_it():
+    import numpy as np
+    import pandas as pd
+
+    from nsss_analysis.report import figures
+
+    shares = pd.DataFrame({
+        "scope": ["national", "ministry", "ministry", "ministry"],
+        "unit": ["Bangladesh", "Ministry A", "Ministry B", "Ministry C"],
+        "fiscal_year": ["2024-25", "2024-25", "2023-24", "2024-25"],
+        "share": [0.3, 0.5, 0.2, np.nan], "n_programmes_with_budget": [9, 4, 3, 0],
+        "budget_total": [900.0, 400.0, 300.0, np.nan]})
+    with claims.page("x") as ledger:
+        fig = figures.share_by_unit(shares, title="Budget share", xlabel="Share")
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Ministry A (n=4)"]
+    assert "FY 2024-25" in ax.get_xlabel()
+    assert ax.get_title(loc="left") == "2 ministries and divisions with no budget on record in FY 2024-25 are not shown"
+    assert any(c.unit == "count" and c.value == 2 for c in ledger.claims)
+    readiness = shares.drop(columns=["fiscal_year", "budget_total"]).rename(columns={"n_programmes_with_budget": "n"})
+    assert len(figures.share_by_unit(readiness, title="Ready", xlabel="Share").axes[0].get_yticklabels()) == 3
