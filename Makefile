@@ -15,7 +15,7 @@ UV_PIP := $(UV) --no-config pip
 NBSTRIPOUT := $(BIN)/nbstripout --keep-id --extra-keys "metadata.papermill metadata.execution cell.metadata.papermill"
 
 .DEFAULT_GOAL := help
-.PHONY: help install lock strip lint typecheck reports pdf processed test test-fast lab template benchmark clean-outputs i18n figures-page
+.PHONY: help install lock strip lint typecheck reports pdf processed test test-fast lab template names-list benchmark clean-outputs i18n figures-page
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -79,6 +79,9 @@ lab: $(STAMP) ## open JupyterLab with the package importable (as root too; optio
 
 template: $(STAMP) ## write a blank assessment form to assessment-form.xlsx
 	$(BIN)/nsss template assessment-form.xlsx
+
+names-list: $(STAMP) ## rewrite the README's list of Bangla names still to be checked, from the reference data
+	$(BIN)/python -m tools.names_list
 
 benchmark: $(STAMP) ## run the benchmarks (prints figures and ratios)
 	$(BIN)/python benchmarks/regenerate.py

@@ -17,8 +17,12 @@ module named here exists):
   ``recommendations``, ``summaries`` (every table of one report);
 - ``mis``: who the programmes pay, by sex, from MIS extracts (``extracts``,
   ``coverage``, counted with DuckDB);
-- ``report``: how a page shows it: ``figures``, ``narrative`` (the sentences),
-  ``wording``, ``display`` (escaped HTML), ``sections``, ``cards``, ``method_note``;
+- ``report``: how a page shows it: ``figures``; the sentences (``phrases``, the
+  pieces they share; ``headline_text``, ``readings``, ``quality_text``, ``trend_text``,
+  ``model_text``, ``coverage_text``, ``notices``), ``wording``, ``display`` (escaped
+  HTML), ``sections``; the ministry page's top (``page_top``, ``comparison``), its
+  programme cards (``cards``, ``card_parts``, ``card_quality``), ``submissions`` (the
+  tracker), ``cluster_page``; ``method_note``;
 - ``runner``: which pages to (re)render, in warm kernels: ``plan``, ``render``,
   ``pool``, ``index``, ``html``, ``manifest``;
 - ``commands`` (the stages' entry points) and ``cli`` (the command line).

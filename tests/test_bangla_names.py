@@ -4,11 +4,12 @@ and the README lists every name still to be checked."""
 
 from __future__ import annotations
 
+import csv
 import re
 
 import pytest
 
-from nsss_analysis.config import PROJECT_ROOT
+from nsss_analysis.config import PROJECT_ROOT, REFERENCE_DIR
 from nsss_analysis.reference.ministries import match_ministry
 from nsss_analysis.reference.vocab import load_reference
 
@@ -49,13 +50,39 @@ def test_key_nsss_ministries_are_verified_on_government_sites():
 
 
 def test_readme_lists_every_unverified_name():
-    section = README.split("## Bangla names to be checked", 1)[1].split("\n## ", 1)[0]
+    """The README's list is the reference data's, written by ``make names-list``: every
+    unverified name (ministries, programmes, agencies) and no verified one."""
+    from nsss_analysis.reference.names import UNVERIFIED_END, UNVERIFIED_START, unverified_names_markdown
+
+    listed = README.split(UNVERIFIED_START, 1)[1].split(UNVERIFIED_END, 1)[0].strip("\n")
+    assert listed == unverified_names_markdown(), "README's list of unverified names is stale: run make names-list"
     for entry in _entries():
         if entry.name_bn and not entry.bn_verified:
-            assert entry.name_bn in section, entry.name_bn
-    for entry in _entries():
+            assert f" — {entry.name_bn}\n" in listed + "\n", entry.name_bn
         if entry.bn_verified:
-            assert f"— {entry.name_bn}\n" not in section, entry.name_bn
+            assert f"— {entry.name_bn}\n" not in listed + "\n", entry.name_bn
+    agencies = list(csv.DictReader((REFERENCE_DIR / "agencies.csv").open(encoding="utf-8")))
+    for row in agencies:
+        assert (f"- {row['agency']} — {row['name_bn']}\n" in listed + "\n") == (row["bn_verified"] != "true"), row
+
+
+def test_the_list_of_unverified_names_follows_the_reference_data(monkeypatch):
+    """A name marked verified leaves the list; the README's markers frame it."""
+    import dataclasses
+
+    from nsss_analysis.reference import names
+
+    ref = load_reference()
+    first = next(p for p in ref.programmes if p.name_bn and not p.bn_verified)
+    assert f"- {first.programme} — {first.name_bn}" in names.unverified_names_markdown()
+    verified = dataclasses.replace(first, bn_verified=True)
+    changed = dataclasses.replace(ref, programmes=tuple(verified if p is first else p for p in ref.programmes))
+    monkeypatch.setattr(names, "load_reference", lambda: changed)
+    assert f"- {first.programme} — " not in names.unverified_names_markdown()
+    readme = f"intro\n{names.UNVERIFIED_START}\nold list\n{names.UNVERIFIED_END}\n## Tests\n"
+    rewritten = names.readme_with_unverified_names(readme)
+    assert rewritten.startswith("intro\n") and rewritten.endswith(f"{names.UNVERIFIED_END}\n## Tests\n")
+    assert "old list" not in rewritten and names.unverified_names_markdown() in rewritten
 
 
 # --- the name resolver (reference/names.py) ------------------------------------------

@@ -1,7 +1,9 @@
-"""A Bangla page carries its fonts: printed on a machine where fontconfig sees no
-Bengali font at all, its PDF embeds the shipped Noto Sans Bengali, holds the headline's
-Bangla letters and says "পৃষ্ঠা n / N" in its footer; a page that would print a box is
-refused, naming the font."""
+"""A Bangla page carries its fonts: printed on a machine where fontconfig sees no font
+at all (no Bengali font, nor any other), its PDF embeds the shipped Noto Sans Bengali,
+holds the headline's Bangla letters and says "পৃষ্ঠা n / N" in its footer; a page that
+would print a box is refused, naming the font. Chromium starts with the shipped fonts
+added to fontconfig's (``runner.browser_fonts``): without them it loads the page's own
+fonts only now and then."""
 
 from __future__ import annotations
 
@@ -22,16 +24,25 @@ from tests.support.processed import copy_processed, report_args
 
 CHROMIUM = pdf.find_chromium()
 
-#: fontconfig as the system has it, with every font that covers Bangla rejected: an
-#: office PC or a fresh Debian without fonts-noto-core.
-NO_BENGALI_FONTS = """<?xml version="1.0"?>
+#: fontconfig with no font folder: the system's fonts all hidden, as on a machine with
+#: no fonts package (and so no Bengali font: an office PC without Nirmala UI, a fresh
+#: Debian without fonts-noto-core).
+NO_FONTS = """<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "fonts.dtd">
 <fontconfig>
-  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
   <cachedir>{cache}</cachedir>
-  <selectfont><rejectfont><pattern><patelt name="lang"><string>bn</string></patelt></pattern></rejectfont></selectfont>
 </fontconfig>
 """
+
+
+def hide_system_fonts(folder, monkeypatch) -> None:
+    """Point fontconfig at :data:`NO_FONTS` for this test (and the browsers it starts)."""
+    conf = folder / "no-fonts.conf"
+    conf.write_text(NO_FONTS.format(cache=folder / "fontconfig-cache"), encoding="utf-8")
+    monkeypatch.setenv("FONTCONFIG_FILE", str(conf))
+    if shutil.which("fc-list"):
+        seen = subprocess.run(["fc-list"], capture_output=True, text=True, check=True).stdout
+        assert seen.strip() == "", "the test's fontconfig must hide every font"
 
 
 def test_a_bangla_page_carries_its_fonts_inline():
@@ -57,14 +68,9 @@ def test_a_footer_in_bangla_words_and_digits():
 
 @pytest.mark.slow
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
-def test_a_bangla_pdf_printed_without_any_bengali_system_font(tmp_path, monkeypatch, bundled):
+def test_a_bangla_report_printed_with_no_system_font_at_all(tmp_path, monkeypatch, bundled):
     pypdf = pytest.importorskip("pypdf")
-    conf = tmp_path / "fonts.conf"
-    conf.write_text(NO_BENGALI_FONTS.format(cache=tmp_path / "fontconfig-cache"), encoding="utf-8")
-    monkeypatch.setenv("FONTCONFIG_FILE", str(conf))
-    if shutil.which("fc-list"):
-        seen = subprocess.run(["fc-list", ":lang=bn"], capture_output=True, text=True, check=True).stdout
-        assert seen.strip() == "", "the test's fontconfig must hide every Bengali font"
+    hide_system_fonts(tmp_path, monkeypatch)
     processed = copy_processed(bundled, tmp_path / "processed")  # a render locks its processed folder
     out = tmp_path / "reports"
     assert run_reports(report_args(processed, out, config.NOTEBOOKS_DIR, ministry=["MoWCA"], workers=1,
@@ -96,3 +102,63 @@ def test_a_bangla_pdf_printed_without_any_bengali_system_font(tmp_path, monkeypa
         # "পৃষ্ঠা ১ / ২৩": the conjunct ষ্ঠ has no text-layer letters in Chromium's PDF
         assert re.search(rf"প\S*\s+{digits} / {all_digits}", text), (number, text[-40:])
         assert "Page" not in text
+
+
+# --- fontconfig that sees no font: the browser gets the shipped ones ---------------------
+def test_the_browser_sees_the_system_fonts_and_the_shipped_ones(tmp_path, monkeypatch):
+    from nsss_analysis.runner.browser_fonts import browser_font_env, current_fontconfig
+
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        pytest.skip("fc-list is not installed (fontconfig)")
+
+    def families(env) -> set[str]:
+        listed = subprocess.run([fc_list, "--format", "%{file}\n"], capture_output=True, text=True, check=True, env=env)
+        return {line for line in listed.stdout.splitlines() if line}
+
+    # the system as it is: its fonts all still there, the shipped ones added
+    monkeypatch.delenv("FONTCONFIG_FILE", raising=False)
+    system = families(None)
+    with browser_font_env() as env:
+        seen = families(env)
+    assert system <= seen
+    shipped = {f for f in seen if "/reference/fonts/" in f or "/mpl-data/fonts/ttf/" in f}
+    assert any(f.endswith("NotoSansBengali-Regular.ttf") for f in shipped)
+    assert any(f.endswith("DejaVuSans-Bold.ttf") for f in shipped)
+    # a fontconfig that hides every font: only the shipped ones
+    hide_system_fonts(tmp_path, monkeypatch)
+    assert families(None) == set()
+    with browser_font_env() as env:
+        seen = families(env)
+        assert env["FONTCONFIG_FILE"] != str(tmp_path / "no-fonts.conf")
+    assert seen and all("/reference/fonts/" in f or "/mpl-data/fonts/ttf/" in f for f in seen)
+    # a relative $FONTCONFIG_FILE is looked up in $FONTCONFIG_PATH, as fontconfig does
+    assert current_fontconfig({"FONTCONFIG_FILE": "x.conf", "FONTCONFIG_PATH": str(tmp_path)}) == tmp_path / "x.conf"
+    assert str(current_fontconfig({})) == "/etc/fonts/fonts.conf"
+
+
+#: A small Bangla page (synthetic text) in the fonts it carries: bold heading and body,
+#: Bangla and Latin letters in both weights.
+SMALL_PAGE = ('<!DOCTYPE html><html lang="bn"><head><meta charset="utf-8"><style>{css} body {{ font-family: {stack} }}'
+              '</style></head><body><h1>বয়স্ক ভাতা কর্মসূচি Old Age Allowance</h1>'
+              "<p>নারী ও পুরুষ উপকারভোগী (synthetic)</p></body></html>")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
+def test_a_bangla_page_prints_its_own_fonts_when_fontconfig_sees_no_font(tmp_path, monkeypatch):
+    pypdf = pytest.importorskip("pypdf")
+    from nsss_analysis.report.fonts import PAGE_FONT_STACK
+
+    hide_system_fonts(tmp_path, monkeypatch)
+    page = tmp_path / "small.html"
+    page.write_text(SMALL_PAGE.format(css=page_font_css(), stack=PAGE_FONT_STACK), encoding="utf-8")
+    # without the shipped fonts, Chromium loads the page's own fonts only now and then;
+    # several prints in a row make an intermittent failure show
+    for _ in range(3):
+        (printed,) = pdf.print_pdfs([page])
+        embedded = pdf.pdf_fonts(printed)
+        assert {"NotoSansBengali-Regular", "NotoSansBengali-Bold", "DejaVuSans", "DejaVuSans-Bold"} <= embedded
+        text = " ".join((p.extract_text() or "") for p in pypdf.PdfReader(printed).pages)
+        assert "Old Age Allowance" in " ".join(text.split()) and "synthetic" in text
+        assert "নারী ও পুরুষ" in text and re.search(r"প\S*\s+১ / ১", text)

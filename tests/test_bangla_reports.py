@@ -78,14 +78,14 @@ def test_titles_and_language_links():
 def test_first_screen_in_bangla_and_english_unchanged():
     import pandas as pd
 
-    from nsss_analysis.report import cards
+    from nsss_analysis.report import page_top
 
     scores = pd.DataFrame({"level": ["gender-specific", "gender-blind", "gender-specific"]})
     try:
         set_language("en")
-        english = cards.verdict(scores, "MoWCA")
+        english = page_top.verdict(scores, "MoWCA")
         set_language("bn")
-        bangla = cards.verdict(scores, "মহিলা ও শিশু বিষয়ক মন্ত্রণালয়")
+        bangla = page_top.verdict(scores, "মহিলা ও শিশু বিষয়ক মন্ত্রণালয়")
     finally:
         forget_language()
     assert english == "2 of its 3 assessed programmes act on women's and girls' needs; 1 does not yet."
@@ -167,15 +167,15 @@ def test_nothing_changed_run_of_both_languages_is_fast(site, tmp_path):
 
 
 def test_card_words_and_numbers_in_bangla_and_english_unchanged():
-    from nsss_analysis.report import cards
+    from nsss_analysis.report import card_parts, cards
 
     try:
         set_language("bn")
-        bangla = (cards.item_in_words("graduation", "partly", "yes"), cards._number(641000),
-                  cards._share(3, 4), cards.duration_words({"start_fy": "2015-16", "end_fy": "2019-20"}))
+        bangla = (cards.item_in_words("graduation", "partly", "yes"), card_parts.card_number(641000),
+                  card_parts.women_share_cell(3, 4), cards.duration_words({"start_fy": "2015-16", "end_fy": "2019-20"}))
         set_language("en")
-        english = (cards.item_in_words("graduation", "partly", "yes"), cards._number(641000),
-                   cards._share(3, 4), cards.duration_words({"start_fy": "2015-16", "end_fy": "2019-20"}))
+        english = (cards.item_in_words("graduation", "partly", "yes"), card_parts.card_number(641000),
+                   card_parts.women_share_cell(3, 4), cards.duration_words({"start_fy": "2015-16", "end_fy": "2019-20"}))
     finally:
         forget_language()
     assert bangla == ("উত্তরণের পরিকল্পনা: আংশিকভাবে পরিকল্পিত; মন্ত্রণালয়ের মতে সম্ভব", "৬,৪১,০০০",

@@ -22,7 +22,7 @@ import pytest
 from nsss_analysis import config
 from nsss_analysis.runner.manifest import read_manifest
 from nsss_analysis.runner.run import run_reports
-from tests.support.browser import CHROMIUM, chromium, visible_text
+from tests.support.browser import CHROMIUM, browser_env, chromium, visible_text
 from tests.support.processed import HOSTILE, copy_processed, inject_hostile, report_args
 
 pytestmark = [
@@ -112,7 +112,7 @@ def test_report_and_index_fit_1280_and_412_px(hostile_site, tmp_path):
     (entry,) = read_manifest(out)["reports"].values()
     pages = [out / entry["html"], out / "index.html"]
     with playwright.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], env=browser_env())
         try:
             for width in (1280, 412):
                 view = browser.new_page(viewport={"width": width, "height": 900})
@@ -160,7 +160,7 @@ def test_bangla_report_headings_are_set_in_a_bengali_font_with_every_glyph(bangl
     from nsss_analysis.report.fonts import BENGALI_FONT_FILES, FONT_DIR
 
     with playwright.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], env=browser_env())
         try:
             view = browser.new_page()
             view.goto(bangla_page.as_uri())

@@ -14,7 +14,7 @@ from nsss_analysis.diagnostics import summaries
 from nsss_analysis.diagnostics.summaries import count_once
 from nsss_analysis.io import load_tables
 from nsss_analysis.reference.vocab import ITEMS, load_reference
-from nsss_analysis.report import cards
+from nsss_analysis.report import cards, cluster_page, comparison, page_top
 from nsss_analysis.report.display import escape
 from nsss_analysis.report.downloads import downloads_plan, links_html
 from nsss_analysis.report.labels import ITEM_LABELS
@@ -93,7 +93,7 @@ def test_items_and_follow_ups_read_in_plain_words():
 def test_first_screen_has_a_verdict_the_levels_and_the_possible_actions_grouped_by_programme(tables):
     summary = summaries.ministry_summary(tables, "MoDMR")
     plan = downloads_plan(tables, ["MoDMR"])
-    page = cards.first_screen_html("Ministry of Disaster Management and Relief", summary["programmes"],
+    page = page_top.first_screen_html("Ministry of Disaster Management and Relief", summary["programmes"],
                                    summary["assessments"], plan, tables.recommendations)
     verdict = re.search(r'<p class="nsss-verdict">(.*?)</p>', page)[1]
     assert "act" in verdict and "%" not in verdict and "(" not in verdict  # plain words, no gloss, no figure
@@ -121,23 +121,23 @@ def test_first_screen_has_a_verdict_the_levels_and_the_possible_actions_grouped_
 
 def test_small_unit_gets_one_row_per_programme_and_the_levels_explained_below(tables):
     small = summaries.ministry_summary(tables, "FD")
-    page = cards.first_screen_html("Finance Division", small["programmes"], small["assessments"],
+    page = page_top.first_screen_html("Finance Division", small["programmes"], small["assessments"],
                                    downloads_plan(tables, ["FD"]), tables.recommendations)
     rows = re.findall(r'<span class="nsss-level-programme">(.*?)</span>', page)
     assert sorted(rows) == sorted(small["programmes"]["programme"].map(escape))
     assert 'class="nsss-stack"' not in page
-    below = cards.in_figures_html(small["programmes"], small["assessments"], ["A sentence."])
+    below = page_top.in_figures_html(small["programmes"], small["assessments"], ["A sentence."])
     assert "What the levels mean: " in below and ("(takes no account" in below or "(recognises" in below)
     assert "Form on record: Finance Division - pension.xlsx: round " in below
 
 
 def test_small_ministry_gets_one_sentence_in_counts_and_no_interval_chart(tables):
     small = summaries.ministry_summary(tables, "FD")
-    out = cards.national_comparison(small, tables, "Finance Division")
+    out = comparison.national_comparison(small, tables, "Finance Division")
     assert len(out) == 1 and "<img" not in out[0].data
     assert re.search(r"\d+ of 1 programme of Finance Division is", out[0].data)
     large = summaries.ministry_summary(tables, "MoSW")
-    assert len(cards.national_comparison(large, tables, "Ministry of Social Welfare")) == 2
+    assert len(comparison.national_comparison(large, tables, "Ministry of Social Welfare")) == 2
 
 
 def test_download_links_are_relative_file_names():
@@ -147,8 +147,8 @@ def test_download_links_are_relative_file_names():
 
 
 def test_cluster_coverage_counts_programmes_naming_each_intended_stage_and_group(tables):
-    a, _ = cards.cluster_rows(tables, "Social Allowance")
-    cov = cards.cluster_coverage(a, "Social Allowance")
+    a, _ = cluster_page.cluster_rows(tables, "Social Allowance")
+    cov = cluster_page.cluster_coverage(a, "Social Allowance")
     assert {"old_age", "disability", "elderly"} <= set(cov["code"])
     old_age = cov.loc[cov["code"] == "old_age", "programmes"].iloc[0]
     assert old_age == sum("old_age" in s for s in a["lifecycle_stages"].map(lambda v: v)) > 0

@@ -26,7 +26,7 @@ from nsss_analysis.io import load_tables
 from nsss_analysis.reference.clusters import cluster_reach
 from nsss_analysis.reference.i18n import english_runs, forget_language, set_language, translator
 from nsss_analysis.reference.vocab import ANSWERS, FOLLOWUP_ANSWERS, ITEMS, load_reference
-from nsss_analysis.report import cards, level_rule
+from nsss_analysis.report import card_parts, card_quality, cards, cluster_page, comparison, level_rule, page_top
 from nsss_analysis.report.action_plan import ACTION_PLAN_COLUMNS, action_plan, plan_in_words
 from nsss_analysis.report.downloads import (
     DATA_SHEETS,
@@ -162,9 +162,9 @@ def test_bangla_cards_first_screen_and_downloads_have_no_english_phrase(tables, 
         scores = tables.scores[tables.scores["ministry_code"] == code]
         plan = downloads_plan(tables, [code])
         ids = set(plan["action_id"])  # identifiers, printed the same in every language
-        markup = (cards.first_screen_html(code, scores, own, plan) + cards.programme_cards_html(tables, own, plan)
+        markup = (page_top.first_screen_html(code, scores, own, plan) + cards.programme_cards_html(tables, own, plan)
                   + links_html("slug") + links_html(None)
-                  + f"<p>{cards.national_in_counts(tables.scores, scores, code)}</p>")
+                  + f"<p>{comparison.national_in_counts(tables.scores, scores, code)}</p>")
         text = BeautifulSoup(markup, "html.parser").get_text("\n")
         assert not english_runs(text, allowed | ids | {"slug-action-plan.xlsx", "slug-data.xlsx", "nsss reports"}), code
         assert not LATIN_DIGIT.search(_without(text, allowed | ids | {"slug-action-plan.xlsx", "slug-data.xlsx"})), code
@@ -176,21 +176,21 @@ def test_bangla_cards_first_screen_and_downloads_have_no_english_phrase(tables, 
 def test_bangla_quality_notes_frame_the_form_text(tables, bangla):
     row = next(r for r in tables.assessments.to_dict("records")
                if any(not isinstance(r[i], str) or r[i] == "unknown" for i in ITEMS))
-    notes = cards.quality_notes(row, tables)
+    notes = card_quality.quality_notes(row, tables)
     assert any(re.search(r"^[০-৯]+টি বিষয়ের উত্তর জানা নেই: ", n) for n in notes)
     q = tables.quarantine[tables.quarantine["column"].fillna("") != ""].iloc[0]
     row = next(r for r in tables.assessments.to_dict("records")
                if r["source_file"] == q["source_file"] and r["source_row"] == q["source_row"])
-    note = next(n for n in cards.quality_notes(row, tables) if n.startswith("ঘর "))
+    note = next(n for n in card_quality.quality_notes(row, tables) if n.startswith("ঘর "))
     assert f"“{q['value']}” ব্যবহার করা হয়নি: " in note
 
 
 def test_budget_flag_in_bangla(bangla):
-    assert cards.flag_in_words("about 10x") == "প্রায় ১০ গুণ"
-    assert cards.flag_in_words("about 1/100x") == "প্রায় ১/১০০ গুণ"
-    assert cards.flag_in_words("ratio 0.02: check") == "অনুপাত ০.০২: যাচাই প্রয়োজন"
+    assert card_quality.flag_in_words("about 10x") == "প্রায় ১০ গুণ"
+    assert card_quality.flag_in_words("about 1/100x") == "প্রায় ১/১০০ গুণ"
+    assert card_quality.flag_in_words("ratio 0.02: check") == "অনুপাত ০.০২: যাচাই প্রয়োজন"
     forget_language()
-    assert cards.flag_in_words("about 10x") == "about 10x"
+    assert card_quality.flag_in_words("about 10x") == "about 10x"
 
 
 # --- the workbooks ----------------------------------------------------------------------
@@ -268,12 +268,12 @@ def test_a_card_is_titled_with_the_published_bangla_name_alone(tables, bangla):
     markup = cards.programme_cards_html(tables, own, downloads_plan(tables, ["MoSW"]))
     assert "<h3>বয়স্ক ভাতা</h3>" in markup and "Old Age Allowance" not in markup
     assert "স্থানীয় সরকার বিভাগ, ইউনিয়ন পরিষদ এবং এটুআই" in markup  # supporting agencies in Bangla
-    assert cards.programme_name("MoSW", "A programme not on record") == "A programme not on record"
+    assert card_parts.programme_name("MoSW", "A programme not on record") == "A programme not on record"
     forget_language()
-    assert cards.programme_name("MoSW", "Old Age Allowance") == "Old Age Allowance"
+    assert card_parts.programme_name("MoSW", "Old Age Allowance") == "Old Age Allowance"
 
 
 def test_every_cluster_reach_source_is_marked_for_translation():
     sources = {reach.source for reach in cluster_reach().values()}
-    assert sources and sources <= set(cards.REACH_SOURCES)
+    assert sources and sources <= set(cluster_page.REACH_SOURCES)
     assert all(BN(s) != s and not english_runs(BN(s), ["NSSS"]) for s in sources)

@@ -10,7 +10,7 @@ import json
 import pytest
 
 from nsss_analysis.reference.i18n import set_language
-from nsss_analysis.report import claims, narrative, rules, wording
+from nsss_analysis.report import claims, coverage_text, notices, phrases, rules, wording
 
 
 @pytest.fixture(autouse=True)
@@ -147,14 +147,14 @@ def test_comparisons_need_five_on_both_sides_and_intervals_that_do_not_overlap()
 
 def test_compare_units_records_a_stated_difference_the_rule_accepts():
     with claims.page() as ledger:
-        verdict = narrative.compare_units((8, 60, 90), (40, 30, 50))
+        verdict = phrases.compare_units((8, 60, 90), (40, 30, 50))
     assert verdict.startswith("above")
     assert ledger.claims[0].unit == "difference" and rules.comparisons(ledger.claims) == []
 
 
 def test_synthetic_notice_only_when_the_tables_say_so():
     with claims.page() as ledger:
-        narrative.data_notice(True)
+        notices.data_notice(True)
     assert len(rules.synthetic_notice(ledger.claims, synthetic=False)) == 1
     assert rules.synthetic_notice(ledger.claims, synthetic=True) == []
     plain = [claims.count(3)]
@@ -210,11 +210,11 @@ def test_naming_a_lowest_and_highest_band_is_a_difference_the_rule_checks():
     close = pd.DataFrame({"age_band": ["18-35", "60+"], "women_share": [0.99, 1.0], "total": [404, 343]})
     apart = pd.DataFrame({"age_band": ["18-35", "60+"], "women_share": [0.30, 0.80], "total": [400, 300]})
     with claims.page() as ledger:
-        said = narrative._range_sentence(close, "age_band")
+        said = coverage_text._range_sentence(close, "age_band")
     # 99% of 404 against 100% of 343: the intervals overlap, so no lowest or highest is named
     assert said is None and rules.comparisons(ledger.claims) == []
     with claims.page() as ledger:
-        said = narrative._range_sentence(apart, "age_band")
+        said = coverage_text._range_sentence(apart, "age_band")
     assert "lowest" in said and rules.comparisons(ledger.claims) == []
     # the rule still catches a stated difference whose intervals overlap
     with claims.page() as ledger:

@@ -29,7 +29,7 @@ from nsss_analysis.diagnostics.tracker import line_ids, whole_rows
 from nsss_analysis.io import load_tables
 from nsss_analysis.reference.i18n import language
 from nsss_analysis.report import claims, national_plan, progress, submissions
-from nsss_analysis.report.cards import tracker_of
+from nsss_analysis.report.submissions import tracker_of
 from nsss_analysis.runner.manifest import read_manifest
 from nsss_analysis.runner.run import run_reports
 from tests.support.figures import Figure, figures, form_texts, ledger_beside, unbacked, value_stated

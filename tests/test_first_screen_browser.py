@@ -15,6 +15,7 @@ import pytest
 from nsss_analysis import config
 from nsss_analysis.runner.request import ReportRequest
 from nsss_analysis.runner.run import run_reports
+from tests.support.browser import browser_env
 from tests.support.processed import bundled_processed
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
@@ -72,7 +73,7 @@ def _open(page: Path) -> dict:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], env=browser_env())
         try:
             tab = browser.new_page(viewport={"width": 412, "height": 915})
             tab.goto(page.as_uri())

@@ -38,7 +38,7 @@ from nsss_analysis.diagnostics.units import programme_key
 from nsss_analysis.io import Tables, load_tables
 from nsss_analysis.mis.coverage import district_funnel
 from nsss_analysis.reference.vocab import BUDGET_COLUMNS, ITEMS
-from nsss_analysis.report import narrative
+from nsss_analysis.report import coverage_text, headline_text, notices, phrases, quality_text, readings, trend_text
 from nsss_analysis.report.wording import count_share, interval, percent
 from tests.support.frames import assessments_frame, programme_row
 from tests.support.pages import page_text
@@ -137,7 +137,7 @@ def test_small_n_tables_have_counts_not_shares(n):
     else:
         assert levels["share"].notna().all() and (levels["ci_high"] > levels["ci_low"]).all()
     h = headline_figures(Tables(assessments=frame(n)), "MoSW")
-    text = " ".join(narrative.headline_sentences(h))
+    text = " ".join(headline_text.headline_sentences(h))
     assert forbidden_statements(text) == []
     if n < 5:
         assert "%" not in text.split(".")[0] and "no mean to estimate" in text
@@ -163,9 +163,9 @@ def test_a_difference_needs_5_programmes_on_both_sides_and_intervals_apart():
     out = compare_with_national(table, "share").set_index("unit")
     assert not out.loc["A", "difference"] and out.loc["A", "reading"].startswith("fewer than 5")
     assert out.loc["B", "difference"] and out.loc["B", "reading"].startswith("above")
-    assert narrative.compare_units((4, 0.8, 0.99), (40, 0.1, 0.3)) == ""
-    assert narrative.compare_units((5, 0.8, 0.99), (40, 0.1, 0.3)).startswith("above")
-    assert narrative.compare_units((5, 0.2, 0.5), (40, 0.1, 0.3)).startswith("these data cannot tell")
+    assert phrases.compare_units((4, 0.8, 0.99), (40, 0.1, 0.3)) == ""
+    assert phrases.compare_units((5, 0.8, 0.99), (40, 0.1, 0.3)).startswith("above")
+    assert phrases.compare_units((5, 0.2, 0.5), (40, 0.1, 0.3)).startswith("these data cannot tell")
 
 
 # --- rule: trends on the same programmes ---------------------------------------------------
@@ -178,12 +178,12 @@ def test_trend_pairs_only_programmes_in_both_rounds():
     result = trend_by_round(counted, score_programmes(counted))
     assert result.ok and result.n_pairs == 5 and set(result.pairs["programme"]) == {f"P{k}" for k in range(2, 7)}
     assert result.summary["n_pairs"] == 5
-    reading = narrative.trend_reading(result)
+    reading = trend_text.trend_reading(result)
     assert reading.startswith("5 programmes are assessed in two rounds and each compared with itself")
     few = trend_by_round(counted[counted["programme"].isin(["P2", "P3", "P7"])],
                          score_programmes(counted[counted["programme"].isin(["P2", "P3", "P7"])]))
     assert few.ok and few.n_pairs == 2 and not few.summary and TREND_MIN_PAIRS == 5
-    assert "P2 " in narrative.trend_reading(few) and "→" in narrative.trend_reading(few)
+    assert "P2 " in trend_text.trend_reading(few) and "→" in trend_text.trend_reading(few)
     none = trend_by_round(pd.concat([old.iloc[:2], new.iloc[-2:]]),
                           score_programmes(pd.concat([old.iloc[:2], new.iloc[-2:]])))
     assert not none.ok and "no programme is assessed in two of them" in none.message
@@ -211,7 +211,7 @@ def test_a_flagged_allocation_is_left_out_of_totals_and_said():
     share = budget_gender_share(scores, budgets, "national").iloc[0]
     assert share["budget_total"] == 100.0 and share["n_allocations_flagged"] == 1
     assert share["flags_left_out"] == "about 10x"
-    text = narrative.budget_share_reading(pd.DataFrame([share]))
+    text = readings.budget_share_reading(pd.DataFrame([share]))
     assert "excluding 1 allocation flagged as about 10x the arithmetic" in text
 
 
@@ -226,7 +226,7 @@ def test_districts_named_only_outside_the_funnel_limits_with_their_n():
     funnel = district_funnel(by_district).set_index("district")
     assert not funnel.loc["Bagerhat", "outside_998"]  # 3 of 3 women: chance at n = 3
     assert funnel.loc["Feni", "outside_998"]  # 40% of 3,000 against about 49.6%
-    text = narrative.district_reading(by_district)
+    text = coverage_text.district_reading(by_district)
     assert "Feni (40% of 3,000)" in text and "Bagerhat" not in text and "ranges from" not in text
     assert forbidden_statements(text) == []
 
@@ -247,8 +247,8 @@ def test_synthetic_marker_is_read_from_the_raw_folder(tmp_path):
     assert not real["synthetic"].any() and marked["synthetic"].all()
     tables = Tables(assessments=real)
     h = headline_figures(tables, real["ministry_code"].iloc[0])
-    assert h["synthetic"] is False and narrative.data_notice(False) == ""
-    assert "synthetic" in narrative.data_notice(True)
+    assert h["synthetic"] is False and notices.data_notice(False) == ""
+    assert "synthetic" in notices.data_notice(True)
 
 
 # --- the bundled data and another seed ----------------------------------------------------
@@ -289,24 +289,24 @@ def _all_sentences(tables: Tables) -> list[str]:
     codes = sorted(set(tables.assessments["ministry_code"]))
     texts = []
     national = national_summary(tables)
-    texts += narrative.headline_sentences(headline_figures(tables))
-    texts += [narrative.levels_by_unit_reading(national["level_shares"], s) for s in ("ministry", "cluster")]
-    texts += [narrative.mean_score_reading(national["mean_score"], s) for s in ("ministry", "cluster")]
-    texts += [narrative.budget_share_reading(national["budget_gender_share"]),
-              narrative.readiness_reading(national["data_readiness"]),
-              narrative.trend_reading(national["trend"]),
-              narrative.counting_reading(national["counting"])]
+    texts += headline_text.headline_sentences(headline_figures(tables))
+    texts += [readings.levels_by_unit_reading(national["level_shares"], s) for s in ("ministry", "cluster")]
+    texts += [readings.mean_score_reading(national["mean_score"], s) for s in ("ministry", "cluster")]
+    texts += [readings.budget_share_reading(national["budget_gender_share"]),
+              readings.readiness_reading(national["data_readiness"]),
+              trend_text.trend_reading(national["trend"]),
+              quality_text.counting_reading(national["counting"])]
     _check_tables(national, "national")
     for code in codes:
         s = ministry_summary(tables, code)
         _check_tables(s, code)
         h = headline_figures(tables, code)
-        texts += narrative.headline_sentences(h)
-        texts += [narrative.level_reading(s["level_shares"]), narrative.readiness_reading(s["data_readiness"]),
-                  narrative.item_yes_reading(s["item_yes_shares"]),
-                  narrative.women_share_reading(s["women_beneficiary_share"], h["fiscal_year"]),
-                  narrative.trend_reading(s["trend"])]
-        texts += narrative.data_quality_sentences(s["data_quality"], s["budget_plausibility"])
+        texts += headline_text.headline_sentences(h)
+        texts += [readings.level_reading(s["level_shares"]), readings.readiness_reading(s["data_readiness"]),
+                  readings.item_yes_reading(s["item_yes_shares"]),
+                  readings.women_share_reading(s["women_beneficiary_share"], h["fiscal_year"]),
+                  trend_text.trend_reading(s["trend"])]
+        texts += quality_text.data_quality_sentences(s["data_quality"], s["budget_plausibility"])
     return texts
 
 
@@ -523,5 +523,5 @@ def test_budget_trend_follows_the_same_programmes():
             for k in range(2) for j, fy in enumerate(years) if not (k == 1 and fy == "2020-21")]
     table = budget_trend(pd.DataFrame(rows, columns=list(BUDGET_COLUMNS)))
     assert (table["n_programmes"] == 1).all() and (table["budget_crore"] == 100.0).all()  # P1 misses a year
-    text = narrative.budget_trend_reading(table)
+    text = trend_text.budget_trend_reading(table)
     assert text.startswith("For the 1 programme with a budget in every fiscal year from FY 2020-21 to 2024-25")

@@ -95,7 +95,8 @@ def test_bangla_index_lists_the_bangla_pages_in_bangla(both):
     assert "সামাজিক ভাতা" in soup.get_text()  # the cluster report, by its Bangla name
     tracker = soup.find_all("table")[-1].get_text(" ")
     assert "জমা দিয়েছে" in tracker and "জমা দেয়নি" in tracker and "লিপিবদ্ধ নেই" in tracker
-    assert "২০২৫-০১-১৫" in tracker
+    assert "১৫-০১-২০২৫" in tracker and "২০২৫-০১-১৫" not in tracker  # dates DD-MM-YYYY, as on the pages
+    assert "(MoSW)" not in soup.find("table").get_text()  # no Latin code beside the Bangla name
     # no English phrase but file names, the language link and the program's name
     allowed = ["MoSW_gender_assessment_2024-25.xlsx", "English", "nsss reports", "MoSW", "FD",
                "NSSS", "SYNTHETIC", *[m.name for m in load_reference().ministries]]
@@ -118,3 +119,25 @@ def test_index_figures_in_english_are_unchanged_and_in_bangla_have_bangla_digits
     assert index_figures(small, "bn") == {"programmes": "৪", "gsot": "৪টির মধ্যে ৩টি",
                                           "budget": "৪২% (অর্থবছর ২০২৪-২৫)", "score": "–"}
     assert index_figures(None, "bn")["gsot"] == "–"
+
+
+def test_the_bangla_index_says_when_in_dhaka_time_and_bangla_digits(tmp_path, monkeypatch):
+    from nsss_analysis import __version__
+    from nsss_analysis.runner import index
+
+    monkeypatch.setattr(index, "now", lambda: "2026-12-07 16:01:32 UTC")
+    write_index(tmp_path, _site(tmp_path))
+    notes = {}
+    for name in ("index.html", "index.bn.html"):
+        soup = BeautifulSoup((tmp_path / name).read_text(encoding="utf-8"), "html.parser")
+        notes[name] = " ".join(soup.find_all("p", class_="note")[-1].get_text().split())
+    assert "2026-12-07 16:01:32 UTC" in notes["index.html"] and f"nsss reports {__version__}" in notes["index.html"]
+    bangla = notes["index.bn.html"]
+    assert "০৭-১২-২০২৬, ২২:০১ (বাংলাদেশ সময়)" in bangla
+    assert "nsss reports " + numbers_version(__version__) in bangla
+    assert "UTC" not in bangla and not re.search(r"[0-9]", bangla.replace(".ipynb", ""))
+    assert "-এ " not in bangla and "-এর" not in bangla
+
+
+def numbers_version(text: str) -> str:
+    return text.translate(str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯"))

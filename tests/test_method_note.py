@@ -85,7 +85,7 @@ def test_bangla_note_names_levels_and_answers_in_bangla(notes):
     bn = notes["bn"]
     assert "`জেন্ডার-রূপান্তরমূলক`" in bn and "**জেন্ডার-নির্দিষ্ট**" in bn
     assert "না < জানা নেই < প্রযোজ্য নয় < আংশিক < হ্যাঁ" in bn
-    assert "`marker_unsubstantiated` **হ্যাঁ**" in bn
+    assert "ভিত্তিহীন মার্কার (`marker_unsubstantiated`) **হ্যাঁ**" in bn
     assert "| উদ্দেশ্য | `empowerment_objective`, `empowerment_actions`, `graduation` |" in bn
 
 

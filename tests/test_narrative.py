@@ -14,17 +14,17 @@ from nsss_analysis.diagnostics.summaries import (
 )
 from nsss_analysis.io import Tables
 from nsss_analysis.report.display import bullets_html
+from nsss_analysis.report.headline_text import headline_sentences
 from nsss_analysis.report.labels import label_in_sentence
-from nsss_analysis.report.narrative import (
+from nsss_analysis.report.model_text import model_reading
+from nsss_analysis.report.quality_text import data_quality_sentences
+from nsss_analysis.report.readings import (
     budget_share_reading,
-    data_quality_sentences,
     gaps_reading,
-    headline_sentences,
     item_heatmap_reading,
     level_reading,
     levels_by_unit_reading,
     lifecycle_reading,
-    model_reading,
     recommendations_reading,
     women_share_reading,
 )
@@ -206,11 +206,11 @@ def test_unit_readings_say_counts_in_grammatical_english():
     """Never "in 0 of 5 clusters none is", "1 lie above it" or "1 clusters have too few"."""
     import pandas as pd
 
-    from nsss_analysis.report import narrative
+    from nsss_analysis.report import readings
 
     mean = pd.DataFrame({
         "scope": ["national", "cluster", "cluster", "cluster"], "unit": ["Bangladesh", "A", "B", "C"],
         "measure": "inclusion_score", "n": [40, 12, 9, 2], "mean": [33.0, 60.0, 30.0, 20.0],
         "ci_low": [30.0, 50.0, 25.0, 5.0], "ci_high": [36.0, 70.0, 35.0, 40.0]})
-    text = narrative.mean_score_reading(mean, "cluster")
+    text = readings.mean_score_reading(mean, "cluster")
     assert "1 lies above it and 0 below it" in text and "1 cluster has too few programmes" in text

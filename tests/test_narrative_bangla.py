@@ -1,5 +1,5 @@
-"""The sentences of report/narrative.py in Bangla: every public sentence function,
-with the language set to ``bn``, writes Bangla words and Bangla digits, and leaves no
+"""The report's sentences (report/phrases.py and the sentence modules it lists) in
+Bangla: every public sentence function, with the language set to ``bn``, writes Bangla words and Bangla digits, and leaves no
 English phrase but the names it is given (programmes, districts: text from forms and
 MIS extracts); English stays word for word what it was (tests/test_narrative.py and
 tests/test_honest_statements.py check the English words)."""
@@ -17,7 +17,16 @@ from nsss_analysis.diagnostics.summaries import headline_figures, ministry_summa
 from nsss_analysis.diagnostics.trends import TrendResult, _empty_pairs
 from nsss_analysis.reference.i18n import english_runs, forget_language, set_language
 from nsss_analysis.reference.vocab import load_reference
-from nsss_analysis.report import narrative
+from nsss_analysis.report import (
+    coverage_text,
+    headline_text,
+    model_text,
+    notices,
+    phrases,
+    quality_text,
+    readings,
+    trend_text,
+)
 from nsss_analysis.report.wording import sentence
 from tests.support.frames import CLUSTERS_ALL, logistic_programmes, programmes
 from tests.support.frames import MODEL_CLUSTERS as CLUSTERS
@@ -84,48 +93,48 @@ def _mis_frames() -> dict[str, pd.DataFrame]:
 
 
 def _sentences(tables) -> dict[str, list[str]]:
-    """Every public sentence function of narrative.py, on the example's tables, in the
+    """Every public sentence function of the sentence modules, on the example's tables, in the
     current language."""
     # the example has too few programmes for the budget-year rule: the page's year is named
     s, n = ministry_summary(tables, "MoWCA", fiscal_year=FY), national_summary(tables, fiscal_year=FY)
     mis = _mis_frames()
     no_rounds = TrendResult(False, 1, 0, "one assessment round (2023-24): ...", _empty_pairs(), rounds=("2023-24",))
     return {
-        "headline_sentences (ministry)": narrative.headline_sentences(headline_figures(tables, "MoWCA")),
-        "headline_sentences (one programme)": narrative.headline_sentences(headline_figures(tables, "MoSW")),
-        "headline_sentences (national)": narrative.headline_sentences(headline_figures(tables)),
-        "headline_sentences (none)": narrative.headline_sentences(headline_figures(tables, "MoLWA")),
-        "item_heatmap_reading": [narrative.item_heatmap_reading(s["assessments"])],
-        "level_reading": [narrative.level_reading(s["level_shares"])],
-        "item_yes_reading": [narrative.item_yes_reading(s["item_yes_shares"])],
-        "lifecycle_reading": [narrative.lifecycle_reading(s["lifecycle_matrix"])],
-        "women_share_reading": [narrative.women_share_reading(s["women_beneficiary_share"])],
-        "recommendations_reading": [narrative.recommendations_reading(s["recommendations"])],
-        "readiness_reading": [narrative.readiness_reading(s["data_readiness"])],
-        "data_quality_sentences": narrative.data_quality_sentences(s["data_quality"], s["budget_plausibility"]),
-        "levels_by_unit_reading": [narrative.levels_by_unit_reading(n["level_shares"], scope)
+        "headline_sentences (ministry)": headline_text.headline_sentences(headline_figures(tables, "MoWCA")),
+        "headline_sentences (one programme)": headline_text.headline_sentences(headline_figures(tables, "MoSW")),
+        "headline_sentences (national)": headline_text.headline_sentences(headline_figures(tables)),
+        "headline_sentences (none)": headline_text.headline_sentences(headline_figures(tables, "MoLWA")),
+        "item_heatmap_reading": [readings.item_heatmap_reading(s["assessments"])],
+        "level_reading": [readings.level_reading(s["level_shares"])],
+        "item_yes_reading": [readings.item_yes_reading(s["item_yes_shares"])],
+        "lifecycle_reading": [readings.lifecycle_reading(s["lifecycle_matrix"])],
+        "women_share_reading": [readings.women_share_reading(s["women_beneficiary_share"])],
+        "recommendations_reading": [readings.recommendations_reading(s["recommendations"])],
+        "readiness_reading": [readings.readiness_reading(s["data_readiness"])],
+        "data_quality_sentences": quality_text.data_quality_sentences(s["data_quality"], s["budget_plausibility"]),
+        "levels_by_unit_reading": [readings.levels_by_unit_reading(n["level_shares"], scope)
                                    for scope in ("ministry", "cluster")],
-        "mean_score_reading": [narrative.mean_score_reading(n["mean_score"], scope)
+        "mean_score_reading": [readings.mean_score_reading(n["mean_score"], scope)
                                for scope in ("ministry", "cluster")],
-        "budget_share_reading": [narrative.budget_share_reading(n["budget_gender_share"])],
-        "gaps_reading": [narrative.gaps_reading(n["lifecycle_matrix"], n["target_groups_reached"])],
-        "trend_reading": [narrative.trend_reading(no_rounds)],
-        "budget_trend_reading": [narrative.budget_trend_reading(s["budget_trend"])],
-        "counting_reading": [narrative.counting_reading(pd.DataFrame(
+        "budget_share_reading": [readings.budget_share_reading(n["budget_gender_share"])],
+        "gaps_reading": [readings.gaps_reading(n["lifecycle_matrix"], n["target_groups_reached"])],
+        "trend_reading": [trend_text.trend_reading(no_rounds)],
+        "budget_trend_reading": [trend_text.budget_trend_reading(s["budget_trend"])],
+        "counting_reading": [quality_text.counting_reading(pd.DataFrame(
             {"resolution": ["rows disagree: the latest received counts", "repeated cell for cell"]}))],
-        "fiscal_year_phrase": [narrative.fiscal_year_phrase(headline_figures(tables, "MoWCA", fiscal_year=FY))],
-        "data_notice": [narrative.data_notice(True)],
-        "no_coverage": [narrative.no_coverage()],
-        "coverage_reading": [narrative.coverage_reading(mis["shares"])],
-        "age_band_reading": [narrative.age_band_reading(mis["by_age"])],
-        "district_reading": [narrative.district_reading(mis["by_district"])],
-        "amount_reading": [narrative.amount_reading(mis["amounts"])],
-        "channel_reading": [narrative.channel_reading(mis["channels"])],
-        "disagreement_sentences": narrative.disagreement_sentences(mis["disagreements"]),
+        "fiscal_year_phrase": [notices.fiscal_year_phrase(headline_figures(tables, "MoWCA", fiscal_year=FY))],
+        "data_notice": [notices.data_notice(True)],
+        "no_coverage": [notices.no_coverage()],
+        "coverage_reading": [coverage_text.coverage_reading(mis["shares"])],
+        "age_band_reading": [coverage_text.age_band_reading(mis["by_age"])],
+        "district_reading": [coverage_text.district_reading(mis["by_district"])],
+        "amount_reading": [coverage_text.amount_reading(mis["amounts"])],
+        "channel_reading": [coverage_text.channel_reading(mis["channels"])],
+        "disagreement_sentences": coverage_text.disagreement_sentences(mis["disagreements"]),
     }
 
 
-#: Functions whose words are all narrative.py's own (no percentage, interval, amount in
+#: Functions whose words are all the sentence modules' own (no percentage, interval, amount in
 #: crore, list or label from report/wording.py or report/labels.py).
 OWN_WORDS_ONLY = {"headline_sentences (none)", "trend_reading", "counting_reading", "fiscal_year_phrase",
                   "data_notice", "no_coverage", "recommendations_reading"}
@@ -173,37 +182,37 @@ def test_every_sentence_function_has_bangla_words_and_digits_of_its_own(example,
 
 
 def test_exact_bangla_sentences(example, bangla):
-    assert narrative.headline_sentences(headline_figures(example, "MoLWA")) == [
+    assert headline_text.headline_sentences(headline_figures(example, "MoLWA")) == [
         "মুক্তিযুদ্ধ বিষয়ক মন্ত্রণালয়: এখনো কোনো কর্মসূচি মূল্যায়িত হয়নি, তাই এই প্রতিবেদনে কোনো ফলাফল নেই।"]
-    one = narrative.headline_sentences(headline_figures(example, "MoSW"))
+    one = headline_text.headline_sentences(headline_figures(example, "MoSW"))
     assert one[0] == ("সমাজকল্যাণ মন্ত্রণালয়: মূল্যায়িত কর্মসূচি ১টি, এবং এটি জেন্ডার-নির্দিষ্ট বা "
                       "জেন্ডার-রূপান্তরমূলক নয়।")
-    mowca = narrative.headline_sentences(headline_figures(example, "MoWCA"))
+    mowca = headline_text.headline_sentences(headline_figures(example, "MoWCA"))
     assert mowca[0] == ("মহিলা ও শিশু বিষয়ক মন্ত্রণালয়: মূল্যায়িত কর্মসূচি ৩টি; ৩টির মধ্যে ২টি "
                         "জেন্ডার-নির্দিষ্ট বা জেন্ডার-রূপান্তরমূলক (১টি রূপান্তরমূলক)।")
-    assert narrative.headline_sentences(headline_figures(example))[0].startswith("বাংলাদেশ: মূল্যায়িত কর্মসূচি ৪টি;")
+    assert headline_text.headline_sentences(headline_figures(example))[0].startswith("বাংলাদেশ: মূল্যায়িত কর্মসূচি ৪টি;")
     s = ministry_summary(example, "MoWCA")
-    assert narrative.recommendations_reading(s["recommendations"]) == (
+    assert readings.recommendations_reading(s["recommendations"]) == (
         "৩টি কর্মসূচি মিলিয়ে ২৫টি করণীয়: এর মধ্যে ২টি ফরম অনুযায়ী সম্ভব (সেগুলো আগে, তারপর বাজেট "
         "অনুযায়ী সাজানো); ৫টি লিঙ্গ-বিভাজিত তথ্য বা জেন্ডার সূচকের অভাব সম্পর্কিত, যা সবসময় তালিকাভুক্ত হয়।")
-    quality = narrative.data_quality_sentences(s["data_quality"], s["budget_plausibility"])
+    quality = quality_text.data_quality_sentences(s["data_quality"], s["budget_plausibility"])
     assert "কোনো কর্মসূচি একই পর্বে ভিন্ন উত্তরসহ দুবার মূল্যায়িত হয়নি।" in quality
     assert any(q.startswith("মাসিক হারসহ ১টি বাজেট সারির মধ্যে ১টি উপকারভোগী × হার × ১২ যাচাইয়ে উত্তীর্ণ হয়নি: "
                             "Hostel for <b>working</b> women, অর্থবছর ২০২৩-২৪ (অনুপাত ৫০০: যাচাই প্রয়োজন)")
                for q in quality)
-    assert narrative.trend_reading(TrendResult(False, 1, 0, "", _empty_pairs(), rounds=("2023-24",))) == (
+    assert trend_text.trend_reading(TrendResult(False, 1, 0, "", _empty_pairs(), rounds=("2023-24",))) == (
         "একটি মূল্যায়ন পর্ব (২০২৩-২৪): প্রবণতার জন্য একই কর্মসূচির দুটি মূল্যায়ন পর্ব প্রয়োজন।")
-    assert narrative.counting_reading(pd.DataFrame({"resolution": ["repeated cell for cell"]})) == (
+    assert quality_text.counting_reading(pd.DataFrame({"resolution": ["repeated cell for cell"]})) == (
         "১টি কর্মসূচি একাধিক ফাইলে ঘরে ঘরে হুবহু পুনরাবৃত্ত, এবং একবার গণনা করা হয়েছে।")
-    assert narrative.compare_units((5, 0.8, 0.99), (40, 0.1, 0.3)) == (
+    assert phrases.compare_units((5, 0.8, 0.99), (40, 0.1, 0.3)) == (
         "জাতীয় হারের চেয়ে বেশি: দুটির ৯৫% আস্থা-ব্যবধান পরস্পরকে ছোঁয় না")
 
 
 def test_plural_and_unit_branches_are_separate_sentences(example, bangla):
     """The ministry's and the government's budget are two sentences, not a fragment."""
     # the example has too few programmes for the budget-year rule: the page's year is named
-    ministry = narrative.headline_sentences(headline_figures(example, "MoSW", fiscal_year="2023-24"))[1]
-    national = narrative.headline_sentences(headline_figures(example, fiscal_year="2023-24"))[1]
+    ministry = headline_text.headline_sentences(headline_figures(example, "MoSW", fiscal_year="2023-24"))[1]
+    national = headline_text.headline_sentences(headline_figures(example, fiscal_year="2023-24"))[1]
     assert "মন্ত্রণালয়ের নথিভুক্ত সামাজিক নিরাপত্তা বাজেটের" in ministry
     assert "সরকারের নথিভুক্ত সামাজিক নিরাপত্তা বাজেটের" in national
 
@@ -266,15 +275,15 @@ def test_model_words_say_what_the_english_reading_says(models):
     forget_language()
     for name, result in models.items():
         assert result.words, name
-        rebuilt = " ".join(narrative.model_words(w) for w in result.words)
+        rebuilt = " ".join(model_text.model_words(w) for w in result.words)
         assert rebuilt == (result.reading if result.ok else sentence(result.message) + "."), name
-        assert narrative.model_reading(result) == sentence(result.reading or result.message)
+        assert model_text.model_reading(result) == sentence(result.reading or result.message)
 
 
 def test_model_readings_in_bangla_keep_the_numbers(models, bangla):
     bangla_to_latin = str.maketrans("০১২৩৪৫৬৭৮৯", "0123456789")
     for name, result in models.items():
-        text = narrative.model_reading(result)
+        text = model_text.model_reading(result)
         assert english_runs(text, ["R²", "CI"]) == [] and not LATIN_DIGIT.search(text), (name, text)
         assert BANGLA_DIGIT.search(text), (name, text)
         english = result.reading if result.ok else result.message

@@ -145,3 +145,17 @@ def test_what_babel_bn_does_measured():
     assert numbers.number(0.05, "bn", 1) == "০.১"
     assert format_decimal(1234567, locale="bn", numbering_system="default") == "12,34,567"
     assert numbers.number(1234567, "bn") == "১২,৩৪,৫৬৭"
+
+
+# --- moments: the index's "generated" time -------------------------------------------
+def test_a_moment_in_bangla_is_dhaka_time_in_bangla_digits_without_utc():
+    import datetime as dt
+
+    assert numbers.timestamp("2026-12-07 16:01:32 UTC", "en") == "2026-12-07 16:01:32 UTC"
+    assert numbers.timestamp("2026-12-07 16:01:32 UTC", "bn") == "০৭-১২-২০২৬, ২২:০১ (বাংলাদেশ সময়)"
+    # after 18:00 UTC it is the next day in Dhaka (UTC+6, no daylight saving)
+    late = dt.datetime(2026, 12, 31, 18, 30, tzinfo=dt.UTC)
+    assert numbers.timestamp(late, "bn") == "০১-০১-২০২৭, ০০:৩০ (বাংলাদেশ সময়)"
+    assert numbers.timestamp(late, "en") == "2026-12-31 18:30:00 UTC"
+    assert numbers.timestamp("not a time", "bn") == "not a time"
+    assert numbers.version("0.1.0", "bn") == "০.১.০" and numbers.version("0.1.0", "en") == "0.1.0"

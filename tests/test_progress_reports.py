@@ -20,7 +20,7 @@ from nsss_analysis.intake.action_plans import find_returned_plans
 from nsss_analysis.io import load_tables
 from nsss_analysis.reference.i18n import forget_language, set_language, translator
 from nsss_analysis.reference.plan_form import PLAN_COLUMNS, STATUSES
-from nsss_analysis.report import cards, progress
+from nsss_analysis.report import cards, cluster_page, progress
 from nsss_analysis.report.downloads import downloads_plan, write_downloads
 from tests.support.processed import bundled_processed
 
@@ -95,7 +95,7 @@ def test_the_later_return_wins_in_the_bundled_data(tables):
 
 
 def test_cluster_progress_table_counts_the_last_statuses(tables):
-    a, _s = cards.cluster_rows(tables, "Social Allowance")
+    a, _s = cluster_page.cluster_rows(tables, "Social Allowance")
     codes = sorted(set(a["ministry_code"]))
     html = progress.cluster_progress_html(tables, codes)
     soup = BeautifulSoup(html, "html.parser")

@@ -152,7 +152,12 @@ def test_a_disputed_programme_is_out_of_counts_means_and_budget_shares_and_said(
     from nsss_analysis.diagnostics.summaries import headline_figures, ministry_summary
     from nsss_analysis.io import Tables
     from nsss_analysis.reference.vocab import BUDGET_COLUMNS
-    from nsss_analysis.report import cards, narrative
+    from nsss_analysis.report import (
+        card_parts,
+        cards,
+        headline_text,
+        page_top,
+    )
 
     a = _disputed_fixture()
     budgets = pd.DataFrame([dict(source_file="b.xlsx", source_sheet="Budget", source_row=k + 2, **MOSW,
@@ -164,7 +169,7 @@ def test_a_disputed_programme_is_out_of_counts_means_and_budget_shares_and_said(
     h = headline_figures(tables, "MoSW")
     assert h["n_programmes"] == 5 and h["n_disputed"] == 1 and h["disputed_programmes"] == ["P0"]
     assert h["budget_total_crore"] == sum(100.0 * (k + 1) for k in range(1, 6))  # P0's money left out
-    text = " ".join(narrative.headline_sentences(h))
+    text = " ".join(headline_text.headline_sentences(h))
     assert "1 programme with two differing forms (P0) is left out" in text
     summary = ministry_summary(tables, "MoSW")
     assert "P0" not in set(summary["programmes"]["programme"])
@@ -174,10 +179,10 @@ def test_a_disputed_programme_is_out_of_counts_means_and_budget_shares_and_said(
     forms = summary["disputed"]
     assert len(forms) == 2 and "Which form stands?" in html
     for score in forms["inclusion_score"]:
-        assert "<td" in html and cards._number(score) in html
+        assert "<td" in html and card_parts.card_number(score) in html
     plan = pd.DataFrame(columns=["followup_answer", "rank", "programme", "item_code", "ministry_code", "action",
                                  "action_id", "source_file", "source_row"])
-    first = cards.first_screen_html("MoSW", summary["programmes"], summary["assessments"],
+    first = page_top.first_screen_html("MoSW", summary["programmes"], summary["assessments"],
                                     plan, disputed=forms)
     assert "Which form stands? 1 programme came in two differing forms" in first
 
@@ -227,16 +232,16 @@ def test_no_budget_share_without_a_budget_year_and_quick_wins_quote_that_year_on
     from nsss_analysis.diagnostics.scoring import score_programmes
     from nsss_analysis.diagnostics.summaries import headline_figures
     from nsss_analysis.io import Tables
-    from nsss_analysis.report import narrative
+    from nsss_analysis.report import headline_text
 
     a = _forms(6, "2023-24", "MoSW 2024.xlsx", social_capital="no", social_capital_possible="yes")
     few = _budget_rows({"2023-24": [0, 1, 2], "2024-25": [0, 1]})
     h = headline_figures(Tables(assessments=a, budgets=few), "MoSW")
     assert h["fiscal_year"] is None and h["no_budget_year"] and np.isnan(h["budget_share"])
-    text = " ".join(narrative.headline_sentences(h))
+    text = " ".join(headline_text.headline_sentences(h))
     assert "no budget share is given" in text and "FY 2024-25: Tk 320 crore, 2 programmes" in text
     assert all(np.isnan(w["budget_crore"]) for w in h["quick_wins"])  # no amount from an unqualified year
-    assert "crore)" not in narrative.headline_sentences(h)[-2]
+    assert "crore)" not in headline_text.headline_sentences(h)[-2]
     # with a qualifying year, the amount quoted is that year's, not the programme's latest
     b = _budget_rows({"2023-24": list(range(6)), "2024-25": [0]})
     recs = recommendations(a, score_programmes(a), b)
@@ -248,13 +253,13 @@ def test_no_budget_share_without_a_budget_year_and_quick_wins_quote_that_year_on
 
 
 def test_a_comparison_quotes_the_national_figure_with_its_interval_and_never_says_no_difference():
-    from nsss_analysis.report import narrative
+    from nsss_analysis.report import headline_text, phrases
 
-    assert narrative.compare_units((5, 0.2, 0.5), (40, 0.1, 0.3)).startswith("these data cannot tell")
+    assert phrases.compare_units((5, 0.2, 0.5), (40, 0.1, 0.3)).startswith("these data cannot tell")
     h = {"n_programmes": 6, "ministry_code": "MoSW", "mean_inclusion_score": 40.0, "mean_ci_low": 20.0,
          "mean_ci_high": 60.0, "national_mean_inclusion_score": 33.0, "national_mean_ci_low": 28.0,
          "national_mean_ci_high": 38.0, "national_n": 43}
-    text = narrative._score_sentence(h, 6)
+    text = headline_text._score_sentence(h, 6)
     assert "the national mean is 33 (95% interval 28–38), 43 programmes" in text
     assert "no clear difference" not in text
 
@@ -265,7 +270,7 @@ def test_a_small_ministry_is_compared_with_the_nation_in_the_current_round_only(
     from nsss_analysis.diagnostics.scoring import score_programmes
     from nsss_analysis.diagnostics.summaries import ministry_summary
     from nsss_analysis.io import Tables
-    from nsss_analysis.report import cards
+    from nsss_analysis.report import comparison
 
     small = _forms(3, "2023-24", "MoSW 2024.xlsx")
     other = {"ministry": "Ministry of Women and Children Affairs", "ministry_code": "MoWCA"}
@@ -274,7 +279,7 @@ def test_a_small_ministry_is_compared_with_the_nation_in_the_current_round_only(
     a = pd.concat([small, new, baseline], ignore_index=True)
     tables = Tables(assessments=a, scores=score_programmes(a))  # as loaded: scores of every round
     summary = ministry_summary(tables, "MoSW")
-    html = str(cards.national_comparison(summary, tables, "MoSW")[0].data)
+    html = str(comparison.national_comparison(summary, tables, "MoSW")[0].data)
     assert "of 9 (" in html and "of 15" not in html
     assert "95% interval" in html  # the national figure with its own interval
 
@@ -285,7 +290,7 @@ def test_a_shared_file_counts_once_and_its_quarantined_lines_go_to_the_ministry_
     from nsss_analysis.diagnostics.indicators import data_quality
     from nsss_analysis.diagnostics.tracker import submission_tracker, tracker_summary
     from nsss_analysis.reference.i18n import translator
-    from nsss_analysis.report import narrative
+    from nsss_analysis.report import quality_text
 
     other = {"ministry": "Ministry of Women and Children Affairs", "ministry_code": "MoWCA"}
     mosw = _forms(2, "2023-24", "joint.xlsx")
@@ -299,7 +304,7 @@ def test_a_shared_file_counts_once_and_its_quarantined_lines_go_to_the_ministry_
     dq = data_quality(a, q, None, "ministry").set_index("ministry_code")
     assert dq.loc["MoSW", "n_quarantined"] == 1 and dq.loc["MoWCA", "n_quarantined"] == 0
     assert dq.loc["MoWCA", "n_quarantined_shared_unnamed"] == 1
-    said = " ".join(narrative.data_quality_sentences(dq.reset_index().loc[[1]]))
+    said = " ".join(quality_text.data_quality_sentences(dq.reset_index().loc[[1]]))
     assert "No line of the submissions was quarantined" not in said and "shares with other ministries" in said
     assert data_quality(a, q, None, "national").iloc[0]["n_quarantined"] == 2
     tracker = submission_tracker(a, None, q, {"MoSW": "Ministry of Social Welfare",
@@ -315,7 +320,7 @@ def test_an_answer_going_missing_is_not_a_rise():
     from nsss_analysis.diagnostics.counting import counted_assessments
     from nsss_analysis.diagnostics.scoring import score_programmes
     from nsss_analysis.diagnostics.trends import trend_by_round
-    from nsss_analysis.report import narrative
+    from nsss_analysis.report import trend_text
 
     old = _forms(5, "2018-19", "MoSW 2019.xlsx", gender_analysis="no")
     new = _forms(5, "2023-24", "MoSW 2024.xlsx", gender_analysis="unknown")
@@ -326,7 +331,7 @@ def test_an_answer_going_missing_is_not_a_rise():
     assert (pairs.drop(index="P1")["change"] == 0).all()  # the old code read no -> unknown as a rise
     assert pairs.loc["P1", "change"] > 0 and result.summary["n_up"] == 1
     assert (pairs["items_became_unknown"] == "gender_analysis").all()
-    text = narrative.trend_reading(result)
+    text = trend_text.trend_reading(result)
     assert "became unknown in the later round" in text and "not counted as a fall or rise" in text
 
 
@@ -335,19 +340,19 @@ def test_an_answer_going_missing_is_not_a_rise():
 def test_a_headline_with_many_unknowns_gives_the_count_read_both_ways():
     from nsss_analysis.diagnostics.summaries import headline_figures
     from nsss_analysis.io import Tables
-    from nsss_analysis.report import narrative
+    from nsss_analysis.report import headline_text
 
     a = _forms(5, "2023-24", "MoSW 2024.xlsx", empowerment_objective="unknown", empowerment_actions="unknown")
     h = headline_figures(Tables(assessments=a), "MoSW")
     assert (h["n_answers"], h["n_unknown"]) == (50, 10) and h["unknown_said"]
     k = h["n_gender_specific_or_transformative"]
     assert h["k_if_unknown_no"] <= k < h["k_if_unknown_yes"] == 5  # an objective at yes makes each specific
-    text = " ".join(narrative.headline_sentences(h))
+    text = " ".join(headline_text.headline_sentences(h))
     assert (f"10 of 50 answers behind this count are unknown; with every unknown read as no, "
             f"{h['k_if_unknown_no']} of 5 programmes would be") in text and "5 of 5 with every unknown read as yes" in text
     few = headline_figures(Tables(assessments=_forms(5, "2023-24", "MoSW 2024.xlsx", graduation="unknown")), "MoSW")
     assert not few["unknown_said"]  # 5 of 50: not more than 1 in 10
-    assert "behind this count are unknown" not in " ".join(narrative.headline_sentences(few))
+    assert "behind this count are unknown" not in " ".join(headline_text.headline_sentences(few))
 
 
 # --- denominators under 5 in the MIS: counts, in text and charts --------------------------------
@@ -365,12 +370,12 @@ def _mis_few_men():
 
 
 def test_shares_and_means_of_fewer_than_5_people_are_counts_in_text():
-    from nsss_analysis.report import narrative
+    from nsss_analysis.report import coverage_text
 
     channels, amounts = _mis_few_men()
-    text = narrative.channel_reading(channels)
+    text = coverage_text.channel_reading(channels)
     assert "3 of 4 men" in text and "75%" not in text and "900 of 1,000 (90%) women" in text
-    text = narrative.amount_reading(amounts)
+    text = coverage_text.amount_reading(amounts)
     assert "Tk 650" not in text and "4 men, too few for a mean" in text and "(n = 1,000)" in text
 
 

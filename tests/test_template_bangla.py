@@ -59,7 +59,11 @@ def test_bangla_form_labels_questions_and_drop_downs_are_bangla(bangla):
                {m.name for m in REF.ministries})
     instructions = [c.value for row in bangla[INSTRUCTIONS_BN].iter_rows() for c in row if isinstance(c.value, str)]
     assert not any("Programmes" in t or "Instructions" in t or "Budget" in t for t in instructions)
-    assert instructions[0] == "সামাজিক নিরাপত্তা কর্মসূচির এনএসএসএস জেন্ডার মূল্যায়ন"
+    # the review's title and the column-B hint (one programme per row)
+    assert instructions[0] == "জাতীয় সামাজিক নিরাপত্তা কৌশল (এনএসএসএস): সামাজিক নিরাপত্তা কর্মসূচির জেন্ডার মূল্যায়ন ফরম"
+    hint = "প্রতি সারিতে একটি চলমান প্রধান কর্মসূচির নাম লিখুন।"
+    assert ws["B1"].comment.text.startswith(hint) and hint in instructions
+    assert not any("কর্মসূচিগুলোর নাম লিখুন" in t for t in instructions)
     assert any("হ্যাঁ, আংশিক, না" in t for t in instructions)
     assert bangla.properties.language == "bn"
 

@@ -23,7 +23,7 @@ from nsss_analysis.io import load_tables
 from nsss_analysis.reference import numbers
 from nsss_analysis.reference.i18n import english_runs, forget_language, set_language, translator
 from nsss_analysis.reference.vocab import load_reference
-from nsss_analysis.report import cards
+from nsss_analysis.report import submissions
 
 REGISTER = {m.code: m.name for m in load_reference().ministries}
 CATALOGUE = [(p.ministry_code, p.programme) for p in load_reference().programmes]
@@ -90,8 +90,8 @@ def test_a_file_with_no_usable_row_is_reported_not_lost(tables):
 
 
 def test_tracker_html_escapes_and_lists_every_row(tables):
-    html = cards.tracker_html(cards.tracker_of(tables))
-    assert html.count("<tr>") == len(cards.tracker_of(tables)) + 1
+    html = submissions.tracker_html(submissions.tracker_of(tables))
+    assert html.count("<tr>") == len(submissions.tracker_of(tables)) + 1
     assert "Resubmission" in html
 
 
@@ -114,6 +114,8 @@ def test_the_tracker_sentences_and_words_in_bangla(tables):
     assert set(shown["resubmission"]) <= {"", "হ্যাঁ", "ক্রম জানা নেই"}
     assert not any(re.search("[0-9]", str(v)) for v in shown["programmes"])
     assert list(shown["source_file"]) == list(tracker["source_file"])  # file names as written
+    dates = [d for d in shown["received_date"] if d]
+    assert dates and all(re.fullmatch(r"[০-৯]{2}-[০-৯]{2}-[০-৯]{4}", d) for d in dates), dates  # DD-MM-YYYY
     assert tracker_in_words(tracker, translator("en")).equals(tracker)
 
 

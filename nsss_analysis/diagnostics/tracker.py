@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 import pandas as pd
 
 from nsss_analysis.intake.reasons import digits_in_words, number_in_words
+from nsss_analysis.reference import numbers
 from nsss_analysis.reference.glossary import FORM_ANSWER_NAMES
 from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, Translator, current
 from nsss_analysis.reference.vocab import load_reference
@@ -234,7 +235,8 @@ def tracker_summary(tracker: pd.DataFrame, translate: Translator | None = None,
 def tracker_in_words(tracker: pd.DataFrame, translate: Translator | None = None) -> pd.DataFrame:
     """The tracker as a page shows it in the current language (or ``translate``'s):
     ``ministry`` (the register's name in that language), ``status`` and
-    ``resubmission`` in words, counts with that language's digits. English: unchanged."""
+    ``resubmission`` in words, counts with that language's digits, the date received as
+    that language writes dates (১৫-০১-২০২৫). English: unchanged."""
     t = translate or current()
     if t.language == SOURCE_LANGUAGE or tracker is None or not len(tracker):
         return tracker
@@ -251,8 +253,9 @@ def tracker_in_words(tracker: pd.DataFrame, translate: Translator | None = None)
                    "programmes_on_record"):
         if column in out.columns:
             out[column] = [number_in_words(int(v), "", t) for v in tracker[column]]
-    for column in ("assessment_round", "received_date"):
-        if column in out.columns:
-            out[column] = [digits_in_words(_text(v), t) for v in tracker[column]]
+    if "assessment_round" in out.columns:
+        out["assessment_round"] = [digits_in_words(_text(v), t) for v in tracker["assessment_round"]]
+    if "received_date" in out.columns:  # DD-MM-YYYY in Bangla, as the pages write dates
+        out["received_date"] = [numbers.date(_text(v), t.language) if _text(v) else "" for v in tracker["received_date"]]
     return out
 

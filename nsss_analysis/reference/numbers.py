@@ -22,7 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import format_decimal
 
-from nsss_analysis.reference.i18n import current, resolve_language, translator
+from nsss_analysis.reference.i18n import N_, current, resolve_language, translator
 
 #: ASCII digits to Bangla digits (U+09E6-U+09EF).
 _TO_BANGLA = str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯")
@@ -167,6 +167,44 @@ def date(value: object, language: str | None = None) -> str:
     if lang == "bn":
         return localise_digits(day.strftime("%d-%m-%Y"), lang)
     return day.isoformat()
+
+
+#: Bangladesh Standard Time (UTC+6, no daylight saving): the clock a Bangla reader reads.
+DHAKA = _dt.timezone(_dt.timedelta(hours=6), "BST")
+#: A moment's words in Bangla: date and clock time in Dhaka (a message id).
+_DHAKA_TIME = N_("{date}, {time} (Bangladesh time)")
+
+
+def timestamp(moment: object, language: str | None = None) -> str:
+    """A moment (an aware datetime, or text ``2026-12-07 16:01:32 UTC`` as the runner
+    records it) as the reader of ``language`` reads it: ``2026-12-07 16:01:32 UTC`` in
+    English; in Bangla the date and clock in Dhaka, Bangla digits, no UTC
+    (``০৭-১২-২০২৬, ২২:০১ (বাংলাদেশ সময়)``). Text that is no such moment comes back as
+    given, in the language's digits.
+
+    >>> timestamp("2026-12-07 16:01:32 UTC", "en")
+    '2026-12-07 16:01:32 UTC'
+    """
+    lang = _language(language)
+    when: _dt.datetime | None = None
+    if isinstance(moment, _dt.datetime):
+        when = moment if moment.tzinfo else moment.replace(tzinfo=_dt.UTC)
+    else:
+        text = str(moment).strip()
+        try:
+            when = _dt.datetime.fromisoformat(text.removesuffix("UTC").strip()).replace(tzinfo=_dt.UTC)
+        except ValueError:
+            return localise_digits(text, lang)
+    if lang != "bn":
+        return when.astimezone(_dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    local = when.astimezone(DHAKA)
+    words = translator(lang).gettext(_DHAKA_TIME)
+    return words.format(date=date(local.date(), lang), time=localise_digits(local.strftime("%H:%M"), lang))
+
+
+def version(text: object, language: str | None = None) -> str:
+    """A version number (``0.1.0``) in the language's digits (``০.১.০``)."""
+    return localise_digits(str(text), language)
 
 
 def rounded(value: object, decimals: int = 0) -> object:

@@ -3,8 +3,8 @@
 A **claim** is one printed figure: its value and unit, the numerator and
 denominator it divides, its n, its interval and the method that drew it, the fiscal
 year and assessment round it belongs to, the programmes (keys) behind it and the text
-the reader sees. The printers (``wording``, ``narrative``, ``cards``, ``sections``,
-``display``, ``figures``, ``downloads`` and the runner's index) make every number
+the reader sees. The printers (``wording``, ``phrases`` and the sentence modules,
+``cards`` and ``card_parts``, ``sections``, ``display``, ``figures``, ``downloads`` and the runner's index) make every number
 through :func:`figure` (or a maker built on it below), which records the claim in the
 page's ledger and returns it; ``str(claim)`` is the text, written by the one number
 formatter, :mod:`nsss_analysis.reference.numbers`.

@@ -88,6 +88,7 @@ DATA_COLUMN_WORDS: dict[str, str] = {
     "column": N_("Column"),
     "value": N_("Value (as written)"),
     "reason": N_("Reason"),
+    "submission_key": N_("Online submission id"),
 }
 #: A true or false column of the data workbook, in words (another language than English).
 BOOLEAN_WORDS: dict[bool, str] = {True: N_("yes"), False: N_("no")}
@@ -241,7 +242,7 @@ def table_in_words(df: pd.DataFrame, translate: Translator | None = None) -> pd.
         out["level_rule"] = [level_rule_in_words(lv, rule, t) if isinstance(rule, str) else rule
                              for lv, rule in zip(df["level"], df["level_rule"], strict=True)]
     if {"reason", "reason_id", "reason_values"} <= set(out.columns):  # the quarantine's reason, said again
-        out["reason"] = [quarantine_reason(r, i, v) for r, i, v in
+        out["reason"] = [quarantine_reason(r, i, v, t) for r, i, v in
                          zip(df["reason"], df["reason_id"], df["reason_values"], strict=True)]
         out = out.drop(columns=["reason_id", "reason_values"])
     if "column" in out.columns:  # the quarantine's column: the form's label

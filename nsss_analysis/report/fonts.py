@@ -117,7 +117,8 @@ PAGE_LATIN_FAMILY = "NSSS DejaVu Sans"
 PAGE_FONT_STACK = f'"{PAGE_BENGALI_FAMILY}", "{PAGE_LATIN_FAMILY}", ' + CSS_FONT_STACK
 
 
-def _latin_font_dir() -> Path:
+def latin_font_dir() -> Path:
+    """The folder of matplotlib's DejaVu Sans files."""
     import matplotlib  # the DejaVu Sans files ship with matplotlib
 
     return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
@@ -125,7 +126,7 @@ def _latin_font_dir() -> Path:
 
 def page_font_files() -> tuple[tuple[str, str, Path], ...]:
     """(family, CSS weight, file) of each font a Bangla page carries."""
-    latin = _latin_font_dir()
+    latin = latin_font_dir()
     return (
         (PAGE_BENGALI_FAMILY, "400", FONT_DIR / BENGALI_FONT_FILES[0]),
         (PAGE_BENGALI_FAMILY, "700", FONT_DIR / BENGALI_FONT_FILES[1]),

@@ -1,7 +1,7 @@
 """The headline a report leaves for the index: a typed record, written as JSON.
 
 A report notebook computes its headline figures (``summaries.headline_figures``) and
-sentences (``narrative.headline_sentences``) once; it writes them with
+sentences (``headline_text.headline_sentences``) once; it writes them with
 :func:`write_headline` to the file the runner names in its ``headline_path``
 parameter (``<slug>.headline.json`` beside the page), and the runner reads that file
 with :meth:`Headline.read` for the index and the manifest. Nothing is taken out of the

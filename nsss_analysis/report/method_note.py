@@ -167,14 +167,20 @@ def _worked_example(w: _Note) -> list[str]:
 def method_note(language: str | None = None) -> str:
     """The method note, in Markdown: rubric, weights, level rules in order, markers,
     intervals and why, the small-n rule, model guards and recommendation ranking; in
-    ``language`` (default: the report's language, :func:`~nsss_analysis.reference.i18n.current`)."""
+    ``language`` (default: the report's language, :func:`~nsss_analysis.reference.i18n.current`).
+    One function per section of the note, the sections apart by a blank line."""
     w = _Note(resolve_language(language) if language else current().language)
+    sections = [_introduction(w), _programme_scores(w), _levels(w), _markers(w), _worked_example(w),
+                _counting(w), _indicators(w), _models(w), _trends(w), _recommendations(w)]
+    lines = [line for i, section in enumerate(sections) for line in ([""] if i else []) + section]
+    lines += _glossary(w)
+    return "\n".join(lines) + "\n"
+
+
+def _introduction(w: _Note) -> list[str]:
+    """The note's title, what it is for, and the claims file that records every figure."""
     _ = w._
-    weights = ", ".join(f"`{a}` = {w.g(v)}" for a, v in ANSWER_WEIGHTS.items())
-    domain_rows = [f"| {w.domain(d)} | {_codes(items)} |" for d, items in DOMAINS.items()]
-    followups = "; ".join(f"`{f}` → {_codes(items)}" for f, items in FOLLOWUPS.items())
-    low, high = PLAUSIBLE_RATIO_RANGE
-    lines = [
+    return [
         "## " + _("Method note"),
         "",
         _("How every figure in this report is computed, so that anyone can recompute it by hand. "
@@ -186,7 +192,16 @@ def method_note(language: str | None = None) -> str:
           "programmes behind it, in a claims file beside the report ({file}), checked against the rules "
           "below; {command} shows where a figure comes from.").format(
             file="`<name>.claims.json`", command='`nsss explain <name> "58%"`'),
-        "",
+    ]
+
+
+def _programme_scores(w: _Note) -> list[str]:
+    """How each answer counts, the domains and the four programme scores."""
+    _ = w._
+    weights = ", ".join(f"`{a}` = {w.g(v)}" for a, v in ANSWER_WEIGHTS.items())
+    domain_rows = [f"| {w.domain(d)} | {_codes(items)} |" for d, items in DOMAINS.items()]
+    followups = "; ".join(f"`{f}` → {_codes(items)}" for f, items in FOLLOWUPS.items())
+    return [
         "### " + _("Programme scores"),
         _("Each answer counts {weights}. `not_applicable` and `unknown` leave the item out of the mean "
           "(they are not counted as no); `unknown` counts against completeness.").format(weights=weights),
@@ -205,7 +220,13 @@ def method_note(language: str | None = None) -> str:
                  "score.").format(followups=followups),
         "- " + _("**Completeness** (0-1): the share of the ten items answered other than `unknown` "
                  "(`not_applicable` counts as answered)."),
-        "",
+    ]
+
+
+def _levels(w: _Note) -> list[str]:
+    """The gender-responsiveness levels (WHO GRAS), in the order their rules are tried."""
+    _ = w._
+    return [
         "### " + _("Gender-responsiveness level (WHO GRAS), first rule that holds"),
         "1. " + _("`{level}`: completeness below {threshold}.").format(
             level=w.level(INSUFFICIENT), threshold=w.g(COMPLETENESS_THRESHOLD)),
@@ -222,7 +243,13 @@ def method_note(language: str | None = None) -> str:
         "",
         _("GRAS level 1, gender-unequal, cannot be judged from the form: it is left to the specialist. "
           "Each programme's `level_rule` states the rule that fired."),
-        "",
+    ]
+
+
+def _markers(w: _Note) -> list[str]:
+    """The gender marker, ``women_targeted``, ``marker_unsubstantiated`` and data readiness."""
+    _ = w._
+    return [
         "### " + _("Markers and flags"),
         "- " + _("**Gender marker** (OECD-DAC): 2 where `empowerment_objective` is yes and women are targeted "
                  "(`women` a target group or `women_working_age` a stage); 1 where `empowerment_objective` is "
@@ -237,9 +264,13 @@ def method_note(language: str | None = None) -> str:
                  "programme is ready only when all three are yes: not applicable, unknown and partly are not "
                  "ready.").format(items=_codes(READINESS_ITEMS),
                                   order=" < ".join(w.answer(a) for a in READINESS_ORDER)),
-        "",
-        *_worked_example(w),
-        "",
+    ]
+
+
+def _counting(w: _Note) -> list[str]:
+    """How a programme with several rows or rounds counts once."""
+    _ = w._
+    return [
         "### " + _("Counting each programme once"),
         "- " + _("A programme counts once per assessment round. Rows repeating each other cell for cell (a "
                  "resubmission) count once. Of rows of the same programme and round that disagree (each listed "
@@ -250,7 +281,15 @@ def method_note(language: str | None = None) -> str:
         "- " + _("A report's figures are for each programme's latest assessment round; earlier rounds appear "
                  "only in the paired trend. Programmes are matched across tables by ministry and programme "
                  "name (case, spacing and punctuation ignored)."),
-        "",
+    ]
+
+
+def _indicators(w: _Note) -> list[str]:
+    """The indicators and their intervals: shares, means, measured coverage, how numbers are
+    written, budget share and plausibility, comparisons, districts, MIS counts, headlines."""
+    _ = w._
+    low, high = PLAUSIBLE_RATIO_RANGE
+    return [
         "### " + _("Indicators and their intervals"),
         "- " + _("**Shares of programmes** (by level, each item yes, data ready) carry a 95% Wilson interval "
                  "(statsmodels `proportion_confint(method=\"wilson\")`). Below {min_n} programmes a share is "
@@ -301,7 +340,13 @@ def method_note(language: str | None = None) -> str:
                  "even when the age or district is unreadable (it falls in the unknown band)."),
         "- " + _("**Headlines**: every figure in one headline is from the same fiscal year and assessment "
                  "round, named once."),
-        "",
+    ]
+
+
+def _models(w: _Note) -> list[str]:
+    """The national overview's models and the guards that withhold them."""
+    _ = w._
+    return [
         "### " + _("Models (national overview)"),
         _("A logistic model (GLM binomial) of \"gender-specific or transformative\" and an OLS model of the "
           "inclusion score (HC3 robust intervals), each on NSSS cluster (reference: the cluster with most "
@@ -313,13 +358,25 @@ def method_note(language: str | None = None) -> str:
           "\"other clusters\" or left out, and the reading says so. Results are associations, not "
           "effects.").format(min_n=w.n(MODEL_MIN_N), per_parameter=w.n(MODEL_MIN_PER_PARAMETER),
                              max_se=w.g(MODEL_MAX_LOGIT_SE), min_category=w.n(MODEL_MIN_CATEGORY)),
-        "",
+    ]
+
+
+def _trends(w: _Note) -> list[str]:
+    """How rounds are compared: the same programmes, paired."""
+    _ = w._
+    return [
         "### " + _("Trends"),
         _("Rounds are compared only on the same programmes: those assessed in two rounds "
           "(`assessment_round`), paired, with the number paired stated and each programme's change named; a "
           "summary of change needs at least {small_n} pairs. A round with other programmes is a different "
           "population, not a change.").format(small_n=w.n(SMALL_N)),
-        "",
+    ]
+
+
+def _recommendations(w: _Note) -> list[str]:
+    """How a gap becomes an action, and how actions are ranked."""
+    _ = w._
+    return [
         "### " + _("Recommendations"),
         _("Every gap, an item answered {gap_answers} (not applicable is not a gap), becomes an action in the "
           "words of the 2019 programme assessment guideline. Within each ministry they are ranked first where "
@@ -329,9 +386,7 @@ def method_note(language: str | None = None) -> str:
             gap_answers=", ".join(w.answer(a) for a in GAP_ANSWERS),
             always_listed=_("{first} and {second}").format(
                 first=f"`{ALWAYS_LISTED[0]}`", second=f"`{ALWAYS_LISTED[1]}`")),
-        *_glossary(w),
     ]
-    return "\n".join(lines) + "\n"
 
 
 def _glossary(w: _Note) -> list[str]:

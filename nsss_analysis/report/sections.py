@@ -15,7 +15,7 @@ from nsss_analysis.reference.glossary import ANSWER_NAMES, CLUSTER_NAMES, ITEM_N
 from nsss_analysis.reference.i18n import N_, _, current, ngettext
 from nsss_analysis.reference.numbers import fiscal_year, localise_digits
 from nsss_analysis.reference.vocab import LEVELS
-from nsss_analysis.report import claims, figures, narrative
+from nsss_analysis.report import claims, coverage_text, figures, model_text, notices, quality_text, readings, trend_text
 from nsss_analysis.report.display import MISSING, bullets, figure, heading, paragraph, table
 from nsss_analysis.report.figures.national import term_words
 from nsss_analysis.report.labels import label
@@ -133,7 +133,7 @@ def model_section(result) -> list:
     otherwise only the reason there is no model. A logistic model (coefficients with
     ``odds_ratio``) is drawn as odds ratios on a log axis."""
 
-    out = [paragraph(narrative.model_reading(result))]
+    out = [paragraph(model_text.model_reading(result))]
     if result is None or not result.ok:
         return out
     odds_ratio = "odds_ratio" in result.coefficients.columns
@@ -188,7 +188,7 @@ def trend_section(trend) -> list:
     number paired, each programme's change; or why there is no trend."""
 
     if trend is None or not trend.ok:
-        return [paragraph(narrative.trend_reading(trend))]
+        return [paragraph(trend_text.trend_reading(trend))]
     pairs = trend.pairs.assign(**{c: trend.pairs[c].map(lambda v: _words(v, LEVEL_NAMES))
                                   for c in ("level_before", "level_after") if c in trend.pairs.columns})
     lang = current().language
@@ -198,7 +198,7 @@ def trend_section(trend) -> list:
         if "items_changed" in pairs.columns:
             pairs = pairs.assign(items_changed=pairs["items_changed"].map(_changes_in_words))
     return [
-        figure(figures.trend_by_round(trend.pairs), narrative.trend_reading(trend)),
+        figure(figures.trend_by_round(trend.pairs), trend_text.trend_reading(trend)),
         table(pairs, headers(PAIR_COLUMNS), digits={"score_before": 0, "score_after": 0, "change": 0}),
     ]
 
@@ -215,7 +215,7 @@ BUDGET_TREND_COLUMNS: dict[str, str] = {
 
 def budget_trend_section(table: pd.DataFrame | None) -> list:
     """Budgets and women's share across fiscal years for the same programmes."""
-    out = [paragraph(narrative.budget_trend_reading(table))]
+    out = [paragraph(trend_text.budget_trend_reading(table))]
     if table is not None and len(table) and int(table["n_programmes"].iloc[0]):
         lang = current().language
         shown = table.assign(women_share=table["women_share"].map(percent),
@@ -243,7 +243,7 @@ def counting_section(resolution: pd.DataFrame | None) -> list:
     """Programmes with more than one row in a round and how each is counted once."""
     if resolution is None or not len(resolution):
         return [paragraph(_(NOTHING_TO_RESOLVE))]
-    return [paragraph(narrative.counting_reading(resolution)),
+    return [paragraph(quality_text.counting_reading(resolution)),
             table(resolution_in_words(resolution), headers(COUNTING_COLUMNS))]
 
 
@@ -254,7 +254,7 @@ def coverage_section(tables, ministry_code: str) -> list:
     processed extract. ``tables``: :class:`nsss_analysis.io.Tables`."""
     coverage = tables.coverage_by_sex
     if coverage is None or not (coverage["ministry_code"] == ministry_code).any():
-        return [paragraph(narrative.no_coverage())]
+        return [paragraph(notices.no_coverage())]
     shares = mis_coverage.women_share_by_programme(coverage, ministry_code)
     by_age = mis_coverage.coverage_by_age_band(coverage, ministry_code)
     by_district = mis_coverage.coverage_by_district(coverage, ministry_code)
@@ -263,13 +263,13 @@ def coverage_section(tables, ministry_code: str) -> list:
     disagreements = mis_coverage.form_mis_disagreements(coverage, tables.assessments, tables.coverage_quality)
     disagreements = disagreements[disagreements["ministry_code"] == ministry_code]
     return [
-        figure(figures.women_share_points(shares), narrative.coverage_reading(shares)),
-        figure(figures.coverage_by_age_band(by_age), narrative.age_band_reading(by_age)),
-        figure(figures.coverage_by_district(by_district), narrative.district_reading(by_district)),
-        figure(figures.amount_by_sex(amounts), narrative.amount_reading(amounts)),
-        figure(figures.payment_channel_by_sex(channels), narrative.channel_reading(channels)),
+        figure(figures.women_share_points(shares), coverage_text.coverage_reading(shares)),
+        figure(figures.coverage_by_age_band(by_age), coverage_text.age_band_reading(by_age)),
+        figure(figures.coverage_by_district(by_district), coverage_text.district_reading(by_district)),
+        figure(figures.amount_by_sex(amounts), coverage_text.amount_reading(amounts)),
+        figure(figures.payment_channel_by_sex(channels), coverage_text.channel_reading(channels)),
         paragraph(_("Where the form and the MIS disagree on sex-disaggregated data:")),
-        bullets(narrative.disagreement_sentences(disagreements)),
+        bullets(coverage_text.disagreement_sentences(disagreements)),
     ]
 
 
@@ -322,16 +322,16 @@ def ministry_details(tables, summary: dict, headline: dict) -> list:
     fy = headline["fiscal_year"]
     return [
         *section("programmes", programme_table(summary["programmes"]),
-                 paragraph(narrative.readiness_reading(summary["data_readiness"]))),
+                 paragraph(readings.readiness_reading(summary["data_readiness"]))),
         *section("items", figure(figures.item_heatmap(summary["assessments"]),
-                                 narrative.item_heatmap_reading(summary["assessments"]))),
+                                 readings.item_heatmap_reading(summary["assessments"]))),
         *section("lifecycle", figure(figures.lifecycle_heatmap(summary["lifecycle_matrix"]),
-                                     narrative.lifecycle_reading(summary["lifecycle_matrix"]))),
+                                     readings.lifecycle_reading(summary["lifecycle_matrix"]))),
         *section("budget", figure(
             figures.budget_and_women_share(summary["programme_budgets"], summary["women_share_by_programme"],
                                            fy, headline["ministry_code"]),
-            narrative.women_share_reading(summary["women_beneficiary_share"], fy))),
-        *section("recommendations", paragraph(narrative.recommendations_reading(summary["recommendations"])),
+            readings.women_share_reading(summary["women_beneficiary_share"], fy))),
+        *section("recommendations", paragraph(readings.recommendations_reading(summary["recommendations"])),
                  recommendations_table(summary["recommendations"])),
         *section("coverage", *coverage_section(tables, headline["ministry_code"])),
     ]

@@ -1,4 +1,5 @@
-"""The submission tracker as a page prints it: its sentences and its table, every
+"""The submission tracker as a page prints it: which ministries sent their forms, what
+was accepted, quarantined or resubmitted, as sentences and a table (every row), every
 number a claim of the page's ledger (:mod:`nsss_analysis.report.claims`).
 
 The tracker itself (who sent which file, how many rows were accepted and set aside) is
@@ -9,7 +10,7 @@ a cell, its column), so ``nsss explain <slug> "<n> lines"`` lists them and the l
 rule checks that the number is the number of distinct sources.
 
 The overview's cell and the index use the same functions; the index, which has no
-processed tables, reads the lines from the run's ``submissions.json`` (:func:`lines_of`
+processed tables, reads the lines from the run's ``submissions.json`` (:func:`lines_of`,
 written by the runner beside it).
 """
 
@@ -22,12 +23,60 @@ import pandas as pd
 from nsss_analysis.diagnostics.tracker import (
     SUBMITTED,
     line_ids,
+    submission_tracker,
     tracker_in_words,
     tracker_summary,
     whole_rows,
 )
-from nsss_analysis.reference.i18n import Translator, current
+from nsss_analysis.io import Tables
+from nsss_analysis.reference.i18n import N_, Translator, _, current
+from nsss_analysis.reference.vocab import load_reference
 from nsss_analysis.report import claims
+from nsss_analysis.report.card_parts import notebook_html, small_table
+from nsss_analysis.report.display import escape
+
+#: The tracker table's columns, in words.
+TRACKER_HEADERS: dict[str, str] = {
+    "ministry": N_("Ministry / Division"),
+    "status": N_("Status"),
+    "source_file": N_("File"),
+    "assessment_round": N_("Round"),
+    "received_date": N_("Received"),
+    "programmes": N_("Programmes accepted"),
+    "budget_rows": N_("Budget rows"),
+    "rows_quarantined": N_("Rows quarantined"),
+    "cells_quarantined": N_("Cells set aside"),
+    "resubmission": N_("Resubmission"),
+    "programmes_on_record": N_("Programmes on record"),
+}
+
+
+def tracker_of(tables: Tables) -> pd.DataFrame:
+    """The submission tracker of the processed tables, against the register and the
+    catalogue of programmes on record."""
+    ref = load_reference()
+    return submission_tracker(tables.assessments, tables.budgets, tables.quarantine,
+                              {m.code: m.name for m in ref.ministries},
+                              [(p.ministry_code, p.programme) for p in ref.programmes])
+
+
+def tracker_html(tracker: pd.DataFrame, lines: Mapping[str, Mapping[str, Sequence[str]]] | None = None) -> str:
+    """The tracker's sentences and its table (every row), escaped; each count a claim
+    (``lines``: each file's quarantined lines, :func:`lines_of`, their sources)."""
+    lines = lines or {}
+    said = "".join(f"<p>{escape(s)}</p>" for s in sentences(tracker, lines))
+    keys = list(TRACKER_HEADERS)
+    rows = [[r[k] if r[k] not in ("", None) else "" for k in keys]
+            for r in rows_in_words(tracker, lines).to_dict("records")]
+    return said + small_table([_(TRACKER_HEADERS[k]) for k in keys], rows, numeric_from=99)
+
+
+def tracker_section(tables: Tables):
+    """The submission tracker, for a notebook cell: its count of files sent is a claim
+    whose sources are the files, its count of quarantined lines one whose sources are
+    the lines, so the lineage rule sees a file or a line counted twice."""
+    return notebook_html(tracker_html(tracker_of(tables), lines_of(tables.quarantine)))
+
 
 #: The tracker's count columns and the claim each cell is: ``lines`` with the file's
 #: quarantine lines as sources, or a plain ``count``.

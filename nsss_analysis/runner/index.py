@@ -21,7 +21,7 @@ from nsss_analysis.reference.i18n import LANGUAGES, N_, SOURCE_LANGUAGE, _, tran
 from nsss_analysis.reference.i18n import language as in_language
 from nsss_analysis.reference.names import display_name
 from nsss_analysis.reference.vocab import load_reference
-from nsss_analysis.report import claims, narrative, rules, submissions
+from nsss_analysis.report import claims, headline_text, notices, rules, submissions
 from nsss_analysis.report.headline_file import Headline
 from nsss_analysis.runner.html import AUTONYMS, TEMPLATES_DIR
 from nsss_analysis.runner.manifest import INDEX_FILE
@@ -37,7 +37,7 @@ def headline_of(report: PlannedReport, tables) -> None:
     try:
         figures = headline_figures(tables, report.code, report.fiscal_year)
         with in_language(report.language):
-            report.headline = Headline.from_figures(figures, narrative.headline_sentences(figures))
+            report.headline = Headline.from_figures(figures, headline_text.headline_sentences(figures))
     except Exception as exc:  # noqa: BLE001 - the report exists; the index shows dashes
         log.warning("%s: no headline figures for the index: %s: %s", report.key, type(exc).__name__, exc)
         report.headline = None
@@ -143,13 +143,13 @@ def _index_page(on_disk: dict, language: str, others: dict[str, str], synthetic:
     words = {key: t(message) for key, message in INDEX_WORDS.items()}
     words["small_n"] = words["small_n"].format(n=claims.count(SMALL_N, where="index"))
     words["none_yet"] = words["none_yet"].format(command="nsss reports")
-    words["generated"] = words["generated"].format(when=numbers.localise_digits(now(), language),
-                                                   program="nsss reports", version=__version__)
+    words["generated"] = words["generated"].format(when=numbers.timestamp(now(), language), program="nsss reports",
+                                                   version=numbers.version(__version__, language))
     return env.get_template("index.html.j2").render(
         years=ordered, language=language, w=words,
         languages=[{"href": href, "language": code, "label": AUTONYMS.get(code, code)}
                    for code, href in others.items()],
-        notice=narrative.data_notice(synthetic),
+        notice=notices.data_notice(synthetic),
         tracker=_tracker_in(tracker, t), small_n=SMALL_N, returns=_returns_in(returns, language),
     )
 
@@ -268,7 +268,7 @@ def _returns_in(rows: list[dict] | None, language: str) -> list[dict] | None:
         out.append({
             "ministry": display_name("ministry", r.get("ministry_code"), language),
             "returned": t(INDEX_WORDS["yes"] if returned else INDEX_WORDS["not_yet"]),
-            "received": numbers.localise_digits(str(r.get("received_date") or ""), language),
+            "received": numbers.date(r["received_date"], language) if r.get("received_date") else "",
             **{k: str(claims.count(int(r.get(k) or 0), where=f"index.returns:{k}",
                                    **({"unit": "files", "sources": r.get("files") or []} if k == "returns" else {})))
                if returned else "" for k in ("returns", "actions", "done", "overdue")},

@@ -41,7 +41,15 @@ def warm_up() -> None:
 
     # The report notebooks' own imports, made here so the first report does not pay them.
     from nsss_analysis.diagnostics import summaries  # noqa: F401
-    from nsss_analysis.report import display, figures, method_note, narrative, sections  # noqa: F401
+    from nsss_analysis.report import (  # noqa: F401
+        display,
+        figures,
+        headline_text,
+        method_note,
+        notices,
+        phrases,
+        sections,
+    )
 
     # Load the backend now, as a report's first figure would: the inline backend
     # switches interactive mode on when it loads, and that belongs to the clean state.

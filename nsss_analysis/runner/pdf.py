@@ -12,6 +12,10 @@ Bengali: otherwise printing fails, naming the font, rather than writing boxes. I
 footer reads "পৃষ্ঠা ১ / ৩৭": Chromium numbers pages in Latin digits only, so the Bangla
 footers are printed by Chromium on pages of their own (with the page's fonts) and laid
 over the report's pages with pypdf.
+
+Chromium starts with a fontconfig that adds the shipped fonts to the system's
+(``runner.browser_fonts``): with no font visible to fontconfig at all, it would fail to
+load the page's own fonts.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from nsss_analysis.io import atomic_path
 from nsss_analysis.reference.i18n import N_, translator
 from nsss_analysis.reference.numbers import localise_digits
 from nsss_analysis.report.fonts import BENGALI_FAMILY, PAGE_FONT_STACK, missing_page_glyphs, page_font_css
+from nsss_analysis.runner.browser_fonts import browser_font_env
 
 if TYPE_CHECKING:  # Playwright is imported where a page is printed
     from playwright._impl._api_structures import PdfMargins
@@ -91,8 +96,9 @@ def print_pdfs(pages: Iterable[Path | str]) -> list[Path]:
 
     done: list[Path] = []
     try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        with browser_font_env() as env, sync_playwright() as pw:
+            launch_env: dict[str, str | float | bool] = dict(env)  # Playwright's type for it
+            browser = pw.chromium.launch(executable_path=chromium, args=["--no-sandbox"], env=launch_env)
             try:
                 page = browser.new_page()
                 page.set_default_timeout(PRINT_TIMEOUT_MS)

@@ -138,7 +138,7 @@ from nsss_analysis.diagnostics.summaries import headline_figures
 from nsss_analysis.io import load_tables
 from nsss_analysis.reference.ministries import resolve_ministry
 from nsss_analysis.report import claims
-from nsss_analysis.report.narrative import headline_sentences
+from nsss_analysis.report.headline_text import headline_sentences
 claims.start("stand-in")  # the runner collects every report's claims ledger
 """ + ANNOUNCE + """
 time.sleep(float(os.environ.get("NSSS_TEST_REPORT_SLEEP", "0")))  # a slow report, for the tests that stop a run

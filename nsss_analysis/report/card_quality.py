@@ -1,0 +1,87 @@
+"""The data-quality notes of a programme card: unknown answers, the quarantined cells
+of its row, conflicting forms and budgets the plausibility check flags, with the
+form's columns named as the page's language names them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+
+from nsss_analysis.diagnostics.budgets import budget_plausibility
+from nsss_analysis.intake.reasons import reason_in_words as quarantine_reason
+from nsss_analysis.io import Tables
+from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, _, current, ngettext
+from nsss_analysis.reference.numbers import localise_digits
+from nsss_analysis.reference.vocab import ITEMS, load_reference
+from nsss_analysis.report.card_parts import card_digits, card_number, same_programme, text_of
+from nsss_analysis.report.labels import ITEM_LABELS, label
+from nsss_analysis.report.wording import join_words
+
+
+def _column_name(column: object, english: str | None = None) -> str:
+    """A column of the form as a note names it: ``english`` (default: the code, as
+    stored) in English, the form's label in another language; ``(row)`` for a whole row."""
+    code = text_of(column)
+    if not code:
+        return _("(row)")
+    if current().language == SOURCE_LANGUAGE:
+        return code if english is None else english
+    return _(ITEM_LABELS.get(code) or _form_labels().get(code) or label(code))
+
+
+@cache
+def _form_labels() -> dict[str, str]:
+    return {c.column: c.label for sheet in ("Programmes", "Budget") for c in load_reference().columns_of(sheet)}
+
+
+#: A budget's plausibility flag (:func:`nsss_analysis.diagnostics.budgets.plausibility_flag`), in words.
+FLAG_WORDS: dict[str, str] = {
+    "about": N_("about {factor}x"),
+    "ratio": N_("ratio {ratio}: check"),
+}
+
+
+def flag_in_words(flag: object) -> str:
+    """``about 10x`` / ``ratio 0.02: check`` in the current language (digits localised)."""
+    text = text_of(flag)
+    language = current().language
+    if language == SOURCE_LANGUAGE or not text:
+        return text
+    if text.startswith("about ") and text.endswith("x"):
+        return _(FLAG_WORDS["about"]).format(factor=localise_digits(text[6:-1], language))
+    if text.startswith("ratio ") and text.endswith(": check"):
+        return _(FLAG_WORDS["ratio"]).format(ratio=localise_digits(text[6:-7], language))
+    return localise_digits(text, language)
+
+
+def quality_notes(row: Mapping[str, object], tables: Tables) -> list[str]:
+    """Unknown answers, quarantined cells of this row, conflicts and flagged budgets."""
+    notes = []
+    unknown = [_(ITEM_LABELS[i]) for i in ITEMS if not isinstance(row.get(i), str) or row.get(i) == "unknown"]
+    if unknown:
+        notes.append(ngettext("{n} item not known: {items}.", "{n} items not known: {items}.", len(unknown))
+                     .format(n=card_digits(len(unknown)), items=join_words(unknown, _("and"))))
+    q = tables.quarantine
+    if q is not None and len(q):
+        mine = q[(q["source_file"] == row["source_file"]) & (q["source_sheet"].fillna("") == (row["source_sheet"] or ""))
+                 & (q["source_row"].astype("Int64") == int(row["source_row"]))]
+        for r in mine.to_dict("records"):
+            notes.append(_("Cell {column} = \u201c{value}\u201d not used: {reason}.").format(
+                column=_column_name(r["column"]), value=r["value"],
+                reason=quarantine_reason(r["reason"], r.get("reason_id"), r.get("reason_values"))))
+    conflicts = same_programme(tables.conflicts, row["ministry_code"], row["programme"])
+    if len(conflicts):
+        files = sorted(set(conflicts["source_file"]))
+        cols = sorted({c.strip() for v in conflicts["differing_columns"] for c in str(v).split(";") if c.strip()})
+        notes.append(_("Assessed more than once with different answers ({files}); they differ on {columns}. "
+                       "A person should say which holds.").format(
+            files=join_words(files, _("and")), columns=join_words([_column_name(c, label(c)) for c in cols], _("and"))))
+    flagged = same_programme(budget_plausibility(tables.budgets), row["ministry_code"], row["programme"])
+    if len(flagged):
+        for r in flagged[~flagged["plausible"]].to_dict("records"):
+            notes.append(_("Budget {fiscal_year}: Tk {budget} crore, but beneficiaries x monthly rate x 12 gives "
+                           "Tk {implied} crore ({flag}); kept as submitted, please check.").format(
+                fiscal_year=card_digits(r["fiscal_year"]), budget=card_number(r["budget_crore"], 1),
+                implied=card_number(r["implied_crore"], 1), flag=flag_in_words(r["flag"])))
+    return notes

@@ -1,0 +1,54 @@
+"""The notices of a page: the synthetic-data notice, the fiscal year of the
+subtitle, and the line shown instead of the coverage section when no MIS extract was
+processed. Each in the current language.
+"""
+
+from __future__ import annotations
+
+from nsss_analysis.reference.i18n import N_, _, current
+from nsss_analysis.reference.numbers import localise_digits
+from nsss_analysis.report import claims
+
+#: Shown at the top of a report built from data marked synthetic (``data/raw/SYNTHETIC``).
+DATA_NOTICE = (
+    "These figures are synthetic: the raw folder carries the SYNTHETIC marker. Except a few "
+    "budget and beneficiary figures taken from published sources, they illustrate the method "
+    "and are not an official assessment."
+)
+
+
+#: :data:`DATA_NOTICE` as a message id (the file name is not a word to translate).
+_DATA_NOTICE_MESSAGE = N_(
+    "These figures are synthetic: the raw folder carries the {marker} marker. Except a few "
+    "budget and beneficiary figures taken from published sources, they illustrate the "
+    "method and are not an official assessment."
+)
+
+
+def data_notice(synthetic: bool) -> str:
+    """The notice a page built from synthetic data carries, in the current language;
+    empty for real submissions."""
+    if not synthetic:
+        return ""
+    return str(claims.synthetic_notice(_(_DATA_NOTICE_MESSAGE).format(marker="SYNTHETIC"),
+                                       where="narrative.data_notice"))
+
+
+def fiscal_year_phrase(headline: dict) -> str:
+    """`` · budget figures for FY 2023-24`` for a report's subtitle (empty without a year)."""
+    fy = headline.get("fiscal_year")
+    if not fy:
+        return ""
+    return _(" · budget figures for FY {fiscal_year}").format(
+        fiscal_year=localise_digits(str(fy), current().language))
+
+
+#: Shown instead of the coverage section when a ministry has no processed extract
+#: (a message id: :func:`no_coverage` gives it in the current language).
+NO_COVERAGE = N_("No MIS beneficiary extract has been processed for this ministry's programmes, so coverage "
+                 "by sex comes only from the forms above.")
+
+
+def no_coverage() -> str:
+    """:data:`NO_COVERAGE` in the current language."""
+    return _(NO_COVERAGE)
