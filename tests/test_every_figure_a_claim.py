@@ -32,8 +32,7 @@ from nsss_analysis.report import claims, national_plan, progress, submissions
 from nsss_analysis.report.submissions import tracker_of
 from nsss_analysis.runner.manifest import read_manifest
 from nsss_analysis.runner.run import run_reports
-from tests.support.figures import Figure, figures, form_texts, ledger_beside, unbacked, value_stated
-from tests.support.pages import page_text
+from tests.support.figures import Figure, figures, form_texts, ledger_beside, unbacked, value_stated, visible_text
 from tests.support.processed import copy_processed, site_request
 
 
@@ -164,7 +163,7 @@ def _scan(out: Path, pages: list[Path], processed: Path) -> list[str]:
     for page in pages:
         ledger = claims.load(ledger_beside(page))
         backed = every if page.name.startswith("index") else ledger
-        missing = unbacked(page_text(page), backed, forms)
+        missing = unbacked(visible_text(page), backed, forms)
         if missing:
             problems.append(f"{page.relative_to(out)}: no claim prints {', '.join(map(str, missing))}")
         wrong = [c for c in ledger.claims if not value_stated(c)]
@@ -217,14 +216,16 @@ def test_every_figure_of_every_page_of_a_generated_dataset_is_a_claim(generated_
 def _cells_of(out: Path) -> tuple[int, list[str]]:
     """Check every workbook claim against its cell; return how many were checked and
     the mismatches."""
-    checked, wrong = 0, []
+    checked, wrong, books = 0, [], {}
     for ledger_file in out.rglob("*.claims.json"):
         for c in claims.load(ledger_file).claims:
             if not c.cell:
                 continue
             file = ledger_file.parent / c.where.removeprefix("workbook:")
+            if file not in books:
+                books[file] = openpyxl.load_workbook(file, read_only=False)
             sheet, cell = c.cell.rsplit("!", 1)
-            value = openpyxl.load_workbook(file, read_only=False)[sheet][cell].value
+            value = books[file][sheet][cell].value
             checked += 1
             if value is None or abs(float(value) - float(c.value)) > 1e-9:
                 wrong.append(f"{file.name} {c.cell}: cell {value!r}, claim {c.value!r}")

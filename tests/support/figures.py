@@ -196,6 +196,17 @@ def value_stated(claim: claims.Claim) -> bool:
     return False
 
 
+def visible_text(page: Path) -> str:
+    """A rendered page's visible text without its code spans (``<code>``: data codes,
+    commands and file names such as `nsss explain <name> "58%"`, not figures)."""
+    from html import unescape
+
+    html = page.read_text(encoding="utf-8")
+    html = re.sub(r"<(style|script)[^>]*>.*?</\1>", "", html, flags=re.DOTALL)
+    html = re.sub(r"<code[^>]*>.*?</code>", " ", html, flags=re.DOTALL)
+    return unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<img[^>]*>", "", html)))
+
+
 def ledger_beside(page: Path) -> Path:
     """The ``<slug>.claims.json`` written beside ``<slug>.html``."""
     return page.with_name(page.name.removesuffix(".html") + ".claims.json")
