@@ -47,7 +47,7 @@ def _text(html: str) -> str:
 
 
 def test_the_scan_reads_figures_in_both_scripts_and_leaves_out_dates_names_and_codes():
-    text = ("22 of 43 programmes (51%); Tk 1,259 crore; ১২,৩৪,৫৬৭ জন; ৫৮%; ১,২৫৯ কোটি টাকা; "
+    text = ("22 of 43 programmes (51%); Tk 1,259 crore; ১২,৩৪,৫৬৭ জন; ৫৮%; ১,২৫৯ কোটি টাকা; aged 18-35, 60+; "
             "received 2024-03-05, ০৫-০৩-২০২৪ at 22:01; FY 2023-24 (২০২৩-২৪); file MoSW_FY2023-24.xlsx; "
             "action MoPME-2AWX6E-EMPO; a2i; v0.4.1")
     assert figures(text) == [Figure("number", "22"), Figure("number", "43"), Figure("percent", "51"),

@@ -4,12 +4,12 @@ claim" (tests/test_every_figure_a_claim.py).
 
 A **figure** is a number in the page's text, in Latin or Bangla digits, with its kind:
 a percentage (``58%``, ``৫৮%``), an amount in crore (``Tk 1,259 crore``, ``১,২৫৯ কোটি
-টাকা``) or a plain number (``43``, ``১,০৭,৬১৪``); grouping is read away, so a Bangla
+টাকা``) or a plain number (an amount in Taka among them) (``43``, ``১,০৭,৬১৪``); grouping is read away, so a Bangla
 page's figures are the same data as the English ones. What is not a figure and is left
 out, each for its reason:
 
-- dates and times (``2024-03-05``, ``০৫-০৩-২০২৪``, ``22:01``) and fiscal years or rounds
-  (``2023-24``): periods, not quantities;
+- dates and times (``2024-03-05``, ``০৫-০৩-২০২৪``, ``22:01``), fiscal years or rounds
+  (``2023-24``) and age bands (``18-35``, ``60+``): periods and categories, not quantities;
 - digits inside a word, a code or a file name (``FY2023-24``, ``a2i``, ``v2``,
   ``MoSW_allowances.csv``, an action id ``MoPME-2AWX6E-EMPO``, a version ``0.4.1``);
 - catalogued names that hold a digit (``Ashrayan-2 Project``, ``গুচ্ছগ্রাম-২য় পর্যায়``);
@@ -33,20 +33,21 @@ from nsss_analysis.report import claims
 
 _ASCII = str.maketrans("০১২৩৪৫৬৭৮৯", "0123456789")
 _DIGIT = r"[0-9০-৯]"
-#: Dates, times, fiscal years (``2023-24``, ``2023/24``), versions.
+#: Dates, times, fiscal years (``2023-24``, ``2023/24``), versions, age bands (``18-35``,
+#: ``60+``: a category's label, with a hyphen; ranges of figures use an en dash).
 _PERIODS = re.compile(
     rf"{_DIGIT}{{4}}-{_DIGIT}{{2}}-{_DIGIT}{{2}}(?:[T ]{_DIGIT}{{2}}:{_DIGIT}{{2}}(?::{_DIGIT}{{2}})?\S*)?"
     rf"|{_DIGIT}{{2}}[-/.]{_DIGIT}{{2}}[-/.]{_DIGIT}{{4}}"
     rf"|{_DIGIT}{{1,2}}:{_DIGIT}{{2}}(?::{_DIGIT}{{2}})?"
     rf"|{_DIGIT}{{4}}[-/–]{_DIGIT}{{2}}(?!{_DIGIT})"
-    rf"|(?<!\d)\d+\.\d+\.\d+(?!\d)")
+    rf"|(?<!\d)\d+\.\d+\.\d+(?!\d)"
+    rf"|(?<![\d.,]){_DIGIT}{{1,3}}-{_DIGIT}{{1,3}}(?![\d%]|[.,]\d)|(?<![\d.,]){_DIGIT}{{1,3}}\+")
 #: File names and action ids (``MoPME-2AWX6E-EMPO``).
 _FILES = re.compile(r"[^\s\"'()<>]+\.(?:xlsx|xls|csv|parquet|json|html|pdf|ipynb|md)\b", re.IGNORECASE)
 _ACTION_ID = re.compile(r"\b[A-Za-z][A-Za-z&]{0,11}-[0-9A-Z]{6}-[A-Z0-9]{3,6}\b")
 #: A number: Latin or Bangla digits, grouping commas, a decimal point.
 _NUMBER = re.compile(rf"{_DIGIT}(?:[0-9০-৯,]*{_DIGIT})?(?:\.{_DIGIT}+)?")
 _CRORE_AFTER = re.compile(r"\s*(?:crore|কোটি)")
-_TK_BEFORE = re.compile(r"Tk\s*$")
 
 
 @dataclass(frozen=True, order=True)
@@ -83,10 +84,10 @@ def figures(text: str, literal: Iterable[str] = ()) -> list[Figure]:
         if _attached(text, m.start(), m.end()):
             continue
         value = m.group().translate(_ASCII).replace(",", "")
-        after, before = text[m.end():m.end() + 8], text[max(0, m.start() - 4):m.start()]
+        after = text[m.end():m.end() + 8]
         if after.startswith("%"):
             kind = "percent"
-        elif _CRORE_AFTER.match(after) or _TK_BEFORE.search(before):
+        elif _CRORE_AFTER.match(after):
             kind = "crore"
         else:
             kind = "number"
