@@ -307,3 +307,37 @@ def test_the_budget_share_chart_draws_one_fiscal_year_and_counts_the_units_witho
     assert any(c.unit == "count" and c.value == 2 for c in ledger.claims)
     readiness = shares.drop(columns=["fiscal_year", "budget_total"]).rename(columns={"n_programmes_with_budget": "n"})
     assert len(figures.share_by_unit(readiness, title="Ready", xlabel="Share").axes[0].get_yticklabels()) == 3
+
+
+# --- disputed programmes, said under every figure and table that leaves them out ------------------
+
+
+def test_every_figure_and_table_says_which_disputed_programmes_it_leaves_out():
+    import contextvars
+
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    from nsss_analysis.report import display
+
+    disputed = pd.DataFrame({"dispute": [1, 1, 2, 2], "ministry_code": ["MoSW"] * 2 + ["MoDMR"] * 2,
+                             "programme": ["Alpha pilot"] * 2 + ["Beta pilot"] * 2})
+    scores = pd.DataFrame({"programme": ["A"], "inclusion_score": [50.0]})
+
+    def page():
+        with claims.page("x") as ledger:
+            display.disputed_left_out(disputed)
+            fig, ax = plt.subplots()
+            ax.plot([0, 1])
+            shown = display.figure_html(fig, "A reading.") + display.table_html(scores)
+            with display.every_programme():
+                plain = display.table_html(scores)
+        return ledger, shown, plain
+
+    ledger, shown, plain = contextvars.copy_context().run(page)
+    note = "2 disputed programmes are not included (Alpha pilot, Beta pilot)"
+    assert shown.count(note) == 2 and note not in plain
+    said = [c for c in ledger.claims if c.where == "display.disputed"]
+    assert said and all(c.value == 2 and c.programmes == ("MoSW/Alpha pilot", "MoDMR/Beta pilot")
+                        for c in said)
+    assert "disputed" not in contextvars.copy_context().run(lambda: display.table_html(scores))

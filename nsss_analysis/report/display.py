@@ -32,7 +32,7 @@ import matplotlib as mpl
 import pandas as pd
 
 from nsss_analysis.reference.i18n import N_, Nn_, _, current, ngettext
-from nsss_analysis.reference.names import localise_names
+from nsss_analysis.reference.names import display_name, localise_names
 from nsss_analysis.reference.numbers import localise_digits, number
 from nsss_analysis.report import claims, fonts
 
@@ -257,8 +257,6 @@ def left_out_note() -> str:
     left = _LEFT_OUT.get()
     if not left:
         return ""
-    from nsss_analysis.reference.names import display_name
-
     keys, names = left
     n = len(keys)
     text = str(claims.count(n, programmes=keys, where="display.disputed"))
