@@ -341,3 +341,22 @@ def test_every_figure_and_table_says_which_disputed_programmes_it_leaves_out():
     assert said and all(c.value == 2 and c.programmes == ("MoSW/Alpha pilot", "MoDMR/Beta pilot")
                         for c in said)
     assert "disputed" not in contextvars.copy_context().run(lambda: display.table_html(scores))
+
+
+@pytest.mark.parametrize("code", [None, "LGD"])
+def test_the_data_quality_count_of_quarantined_lines_carries_the_lines(tables, code):
+    from nsss_analysis.diagnostics.indicators import quarantine_ministries
+    from nsss_analysis.diagnostics.selections import rows_of
+    from nsss_analysis.diagnostics.summaries import ministry_summary, national_summary
+    from nsss_analysis.report import quality_text, rules
+
+    summary = national_summary(tables) if code is None else ministry_summary(tables, code)
+    row = rows_of(summary["data_quality"], "national" if code is None else "ministry")
+    with claims.page("x") as ledger:
+        quality_text.data_quality_sentences(row, summary["budget_plausibility"])
+    counted = [c for c in ledger.claims if c.unit == "lines"]
+    q = tables.quarantine
+    expected = line_ids(q if code is None else q[(quarantine_ministries(q, tables.assessments) == code).to_numpy()])
+    assert len(counted) == 1 and counted[0].value == len(expected) > 0
+    assert sorted(counted[0].sources) == sorted(expected)
+    assert rules.lineage_counts(counted, rules.facts_of(tables)["known_sources"]) == []
