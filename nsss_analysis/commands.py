@@ -4,6 +4,10 @@ This is the I/O edge of the pipeline. Each command opens the processed tables it
 given (paths come from the command line), calls the pure stage functions of
 ``intake``, ``diagnostics`` and ``mis`` on DataFrames, prints what happened and
 writes the tables it made, atomically. The report stage is ``runner``.
+
+Each command imports what it needs when it runs: ``nsss beneficiaries`` (DuckDB and
+plain Python) never loads pandas, the diagnostics or the report layer, which together
+take longer to import than DuckDB takes to count a million rows.
 """
 
 
@@ -15,20 +19,9 @@ import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from nsss_analysis.diagnostics.recommendations import recommendations
-from nsss_analysis.diagnostics.schemas import validate_output
-from nsss_analysis.diagnostics.summaries import all_indicators, count_once
 from nsss_analysis.errors import NsssError, UsageError
-from nsss_analysis.intake.action_plans import ACTION_PLANS_FOLDER, read_action_plans, validate_progress
-from nsss_analysis.intake.clean import CleanResult, clean_raw
-from nsss_analysis.intake.files import raw_digest
-from nsss_analysis.intake.raw_hashes import RAW_HASHES_FILE, raw_digests_json
-from nsss_analysis.intake.schemas import ASSESSMENT_ARROW_SCHEMA, BUDGET_ARROW_SCHEMA
-from nsss_analysis.intake.template import write_template
-from nsss_analysis.intake.xlsform import FORM_ID, write_xlsform
 from nsss_analysis.io import (
     TABLES,
     NewGeneration,
@@ -38,24 +31,22 @@ from nsss_analysis.io import (
     current_generation,
     errno_of,
     formula_safe_frame,
-    load_processed,
     read_optional,
     read_required,
     remove_old_generations,
 )
-from nsss_analysis.mis.counting import INVALID_REASONS, coverage_from_extracts
-from nsss_analysis.mis.coverage import WOMEN_SHARE_FILE, women_share_by_programme
-from nsss_analysis.mis.extracts import default_extracts
-from nsss_analysis.mis.schemas import validate_coverage
-from nsss_analysis.reference.vocab import LEVELS
-from nsss_analysis.report.claims import explain, load
-from nsss_analysis.runner.claims_file import ledgers_of
 from nsss_analysis.runner.lock import BuildLock, lock_path
 from nsss_analysis.runner.request import EXIT_QUARANTINED, ReportRequest
 from nsss_analysis.runner.run import run_reports
 
-#: The MIS coverage tables (``nsss beneficiaries``); a build without extracts drops them.
-COVERAGE_FILES = ("coverage_by_sex.parquet", "coverage_quality.parquet", WOMEN_SHARE_FILE)
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from nsss_analysis.intake.clean import CleanResult
+
+#: The MIS coverage tables (``nsss beneficiaries``; the last is
+#: ``mis.counting.WOMEN_SHARE_FILE``); a build without extracts drops them.
+COVERAGE_FILES = ("coverage_by_sex.parquet", "coverage_quality.parquet", "coverage_women_share.parquet")
 
 
 def _csv_bytes(df: pd.DataFrame) -> bytes:
@@ -71,6 +62,9 @@ def write_tables(result: CleanResult, out_dir: Path | str, inputs: str | None = 
     become current together, only when all four were written. ``raw_hashes`` (the raw
     files' content hashes, for the "data/raw changed" warning) goes into the same
     generation."""
+    from nsss_analysis.intake.raw_hashes import RAW_HASHES_FILE
+    from nsss_analysis.intake.schemas import ASSESSMENT_ARROW_SCHEMA, BUDGET_ARROW_SCHEMA
+
     out_dir = Path(out_dir)
     names = ("assessments", "budgets", "quarantine", "conflicts")
     with NewGeneration(out_dir, "clean", inputs=inputs) as gen:
@@ -187,6 +181,10 @@ def run_clean(raw_dir: Path | str, out_dir: Path | str, strict: bool = False,
 
 
 def _clean(raw_dir: Path, out_dir: Path, strict: bool) -> int:
+    from nsss_analysis.intake.clean import clean_raw
+    from nsss_analysis.intake.files import raw_digest
+    from nsss_analysis.intake.raw_hashes import raw_digests_json
+
     result = clean_raw(raw_dir)
     out, err = format_report(result)
     for line in err:
@@ -233,6 +231,11 @@ def run_score(processed_dir: Path | str, wait: float | None = None) -> int:
 
 
 def _score(processed_dir: Path) -> int:
+    from nsss_analysis.diagnostics.recommendations import recommendations
+    from nsss_analysis.diagnostics.schemas import validate_output
+    from nsss_analysis.diagnostics.summaries import all_indicators, count_once
+    from nsss_analysis.reference.vocab import LEVELS
+
     source = current_generation(processed_dir)  # read once, from one generation
     assessments = read_required("assessments", source)
     # Each programme counted once per round (scores of every round, for trends);
@@ -287,6 +290,8 @@ def run_progress(raw_dir: Path | str, processed_dir: Path | str, wait: float | N
 
 
 def _progress(raw_dir: Path, processed_dir: Path) -> int:
+    from nsss_analysis.intake.action_plans import ACTION_PLANS_FOLDER, read_action_plans, validate_progress
+
     source = current_generation(processed_dir)
     recs = read_required("recommendations", source)
     progress, quarantine, returns = read_action_plans(raw_dir, recs)
@@ -322,27 +327,62 @@ def run_beneficiaries(files: Sequence[Path | str], out_dir: Path | str, memory_l
 
 
 def _beneficiaries(files: Sequence[Path | str], out_dir: Path, memory_limit: str) -> int:
-    try:
-        assessments = load_processed("assessments", current_generation(out_dir))
-    except FileNotFoundError:
-        assessments = None
-    coverage, quality = coverage_from_extracts(files, assessments, memory_limit=memory_limit)
-    share = women_share_by_programme(coverage)
-    coverage = validate_coverage("coverage_by_sex", coverage)
-    quality = validate_coverage("coverage_quality", quality)
-    share = validate_coverage("coverage_women_share", share)
-    with NewGeneration(out_dir, "beneficiaries") as gen:  # all three tables, or none
-        for frame, name in ((coverage, TABLES["coverage_by_sex"]),
-                            (quality, TABLES["coverage_quality"]), (share, WOMEN_SHARE_FILE)):
-            _write_file(gen.dir / name, lambda p, f=frame: f.to_parquet(p, index=False))
-    totals = quality[["rows_read", "rows_counted", *INVALID_REASONS, "duplicate_id"]].sum()
+    """Count, check and write the three coverage tables with DuckDB and plain Python
+    (no pandas: see the module's docstring)."""
+    import duckdb
+
+    from nsss_analysis.mis.counting import (
+        COVERAGE_COLUMNS,
+        INVALID_REASONS,
+        QUALITY_COLUMNS,
+        WOMEN_SHARE_FILE,
+        count_extracts,
+        women_share_rows,
+    )
+    from nsss_analysis.mis.schemas import COLUMNS, check_rows
+
+    assessed = current_generation(out_dir) / TABLES["assessments"]
+    assessments = None
+    if assessed.is_file():
+        with duckdb.connect() as con:  # the assessed programmes, in table order
+            assessments = con.execute(
+                "SELECT ministry, ministry_code, programme FROM read_parquet(?)", [str(assessed)]).fetchall()
+    coverage, quality = count_extracts(files, assessments, memory_limit=memory_limit)
+    at = {c: i for i, c in enumerate(COVERAGE_COLUMNS)}
+    share = women_share_rows(
+        [r[at[c]] for c in ("ministry", "ministry_code", "programme", "fiscal_year", "sex", "beneficiaries")]
+        for r in coverage)
+    tables = {"coverage_by_sex": coverage, "coverage_quality": quality, "coverage_women_share": share}
+    for name, rows in tables.items():
+        check_rows(name, rows)
+    files_of = {"coverage_by_sex": TABLES["coverage_by_sex"], "coverage_quality": TABLES["coverage_quality"],
+                "coverage_women_share": WOMEN_SHARE_FILE}
+    with NewGeneration(out_dir, "beneficiaries") as gen, duckdb.connect() as con:  # all three tables, or none
+        for name, rows in tables.items():
+            _write_file(gen.dir / files_of[name], lambda p, n=name, r=rows: _write_rows_parquet(con, p, COLUMNS[n], r))
+    q = {c: i for i, c in enumerate(QUALITY_COLUMNS)}
+    totals = {c: sum(r[q[c]] for r in quality) for c in ("rows_read", "rows_counted", *INVALID_REASONS, "duplicate_id")}
     invalid = ", ".join(f"{r.removeprefix('invalid_').replace('_', ' ')} {totals[r]:,}" for r in INVALID_REASONS)
     print(
         f"beneficiaries: {len(list(files))} extract(s), {totals['rows_read']:,} rows read: "
         f"{totals['rows_counted']:,} counted, {totals['duplicate_id']:,} duplicate ids, invalid: {invalid}; "
-        f"{quality['programme'].nunique()} programme(s) -> {out_dir}"
+        f"{len({r[q['programme']] for r in quality})} programme(s) -> {out_dir}"
     )
     return 0
+
+
+#: DuckDB's type for each dtype of a coverage table.
+_DUCK_TYPES = {"str": "VARCHAR", "int64": "BIGINT", "float64": "DOUBLE"}
+
+
+def _write_rows_parquet(con, path: Path, columns: dict[str, str], rows: list[tuple]) -> None:
+    """Write rows (tuples in ``columns`` order) as a Parquet file with DuckDB: text as
+    strings, counts as int64, amounts and shares as float64, in the rows' order (read
+    back by pandas as the DataFrame the schema describes)."""
+    select = ", ".join(f"unnest(?::{_DUCK_TYPES[t]}[]) AS \"{c}\"" for c, t in columns.items())
+    values = [[row[i] for row in rows] for i in range(len(columns))]
+    con.execute("SET preserve_insertion_order = true")
+    con.execute(f"COPY (SELECT {select}) TO '{str(path).replace(chr(39), chr(39) * 2)}' (FORMAT parquet)", values)
 
 
 def run_template(out: Path | str, language: str | None = None, xlsform: bool = False,
@@ -350,6 +390,9 @@ def run_template(out: Path | str, language: str | None = None, xlsform: bool = F
     """``nsss template OUT.xlsx [--language bn]``: the blank assessment form;
     ``--xlsform [--round YYYY-YY] [--odk-validate]``: the same form for KoboToolbox and
     ODK (converted with pyxform before it is written)."""
+    from nsss_analysis.intake.template import write_template
+    from nsss_analysis.intake.xlsform import FORM_ID, write_xlsform
+
     if not xlsform:
         if round_ is not None or odk_validate:
             raise UsageError("--round and --odk-validate go with --xlsform")
@@ -365,6 +408,9 @@ def run_template(out: Path | str, language: str | None = None, xlsform: bool = F
 def run_explain(slug: str, figure: str, reports_dir: Path | str) -> int:
     """``nsss explain <slug> "58%"``: where a printed figure comes from, read from the
     report's ``<slug>.claims.json`` (every language and year of that report)."""
+    from nsss_analysis.report.claims import explain, load
+    from nsss_analysis.runner.claims_file import ledgers_of
+
     files = ledgers_of(Path(reports_dir), slug)
     if not files:
         raise UsageError(f"{reports_dir}: no report {slug!r} with a claims ledger (run nsss reports first)")
@@ -401,6 +447,8 @@ def run_build(raw_dir: Path | str, request: ReportRequest, strict: bool = False)
             code = run_score(request.processed)
         if code == 0:
             code = run_progress(raw_dir, request.processed)
+        from nsss_analysis.mis.extracts import default_extracts
+
         extracts = default_extracts(raw_dir)
         if code == 0 and extracts:
             _stage(3, f"beneficiaries: counting {len(extracts)} MIS extract(s)", started)

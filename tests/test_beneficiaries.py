@@ -49,6 +49,7 @@ from nsss_analysis.mis.lookups import (
     normalise_payment_channel,
     normalise_sex,
 )
+from nsss_analysis.mis.schemas import validate_coverage
 from nsss_analysis.reference.text import bangla_digits_to_ascii
 from nsss_analysis.reference.vocab import load_reference, normalise_key
 from tools.synthetic.extracts import ProgrammeSpec, generate_extract
@@ -649,3 +650,72 @@ def test_progress_bar_runs_and_leaves_the_result_unchanged(tmp_path, capsys):
     shown = coverage_from_extracts([path], progress=True)
     pd.testing.assert_frame_equal(quiet[1], shown[1])
     assert "nsss beneficiaries" in capsys.readouterr().err
+
+
+# --- the command's light path: no pandas, same tables --------------------------------
+
+
+def test_the_command_writes_what_the_dataframe_functions_give(tmp_path):
+    """``nsss beneficiaries`` counts and writes with DuckDB and plain Python: its three
+    files hold exactly the tables of ``coverage_from_extracts`` and
+    ``women_share_by_programme`` (values, dtypes, order)."""
+    paths = [tmp_path / "a.csv", tmp_path / "b.parquet"]
+    generate_extract(paths[0], 2000, seed=21, invalid_share=0.05, duplicate_share=0.05)
+    generate_extract(paths[1], 800, seed=22, fmt="parquet", invalid_share=0.05, age_column="age")
+    out = tmp_path / "processed"
+    assert run_beneficiaries(paths, out) == 0
+    coverage, quality = coverage_from_extracts(paths)
+    pd.testing.assert_frame_equal(read_optional("coverage_by_sex", out), coverage, check_exact=True)
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "coverage_quality.parquet"), quality, check_exact=True)
+    pd.testing.assert_frame_equal(pd.read_parquet(out / WOMEN_SHARE_FILE), women_share_by_programme(coverage),
+                                  check_exact=True)
+
+
+def test_the_command_imports_neither_pandas_nor_the_report_layer(tmp_path):
+    """The MIS path's start-up: pandas, pandera, numpy, matplotlib and the report layer
+    would take longer to import than DuckDB takes to count a million rows."""
+    import subprocess
+    import sys
+
+    extract = write_csv(tmp_path / "x.csv", [person(str(i)) for i in range(30)])
+    script = (
+        "import sys\n"
+        "from nsss_analysis.cli import main\n"
+        f"code = main(['beneficiaries', {str(extract)!r}, '--out', {str(tmp_path / 'out')!r}])\n"
+        "heavy = [m for m in ('pandas', 'pandera', 'numpy', 'pyarrow', 'matplotlib', 'statsmodels',"
+        " 'nsss_analysis.report', 'nsss_analysis.diagnostics.summaries') if m in sys.modules]\n"
+        "print('loaded:', heavy, 'exit', code)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "loaded: [] exit 0" in done.stdout
+    assert read_optional("coverage_by_sex", tmp_path / "out")["beneficiaries"].sum() == 30
+
+
+@pytest.mark.parametrize("table, column, value, check", [
+    ("coverage_by_sex", "sex", "woman", "isin"),
+    ("coverage_by_sex", "beneficiaries", -1, "greater_than_or_equal_to"),
+    ("coverage_by_sex", "beneficiaries", None, "not_nullable"),
+    ("coverage_women_share", "share", 1.5, "in_range"),
+    ("coverage_quality", "rows_read", 0, "rows read must cover"),
+])
+def test_the_rows_check_and_the_pandera_schema_refuse_the_same_table(tmp_path, table, column, value, check):
+    from nsss_analysis.mis.counting import as_frame, women_share_rows
+    from nsss_analysis.mis.schemas import check_rows
+
+    extract = write_csv(tmp_path / "x.csv", [person(str(i), sex="F" if i % 2 else "M") for i in range(10)])
+    coverage, quality = mis_counting.count_extracts([extract])
+    at = {c: i for i, c in enumerate(COVERAGE_COLUMNS)}
+    share = women_share_rows([r[at[c]] for c in ("ministry", "ministry_code", "programme", "fiscal_year", "sex",
+                                                 "beneficiaries")] for r in coverage)
+    rows = {"coverage_by_sex": coverage, "coverage_quality": quality, "coverage_women_share": share}[table]
+    check_rows(table, rows)  # as counted: accepted by both
+    mis_counting_columns = list(as_frame(table, rows).columns)
+    i = mis_counting_columns.index(column)
+    broken = [(*rows[0][:i], value, *rows[0][i + 1:]), *rows[1:]]
+    with pytest.raises(NsssError, match=check) as plain:
+        check_rows(table, broken)
+    if value is not None:  # a null count cannot even become an int64 DataFrame column
+        with pytest.raises(NsssError, match=check):
+            validate_coverage(table, as_frame(table, broken))
+    assert "\n" not in str(plain.value)

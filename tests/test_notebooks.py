@@ -225,7 +225,47 @@ def test_national_overview_runs(site):
 def test_exploration_runs(processed, tmp_path):
     nb = _execute(tmp_path, "exploration", processed_dir=str(processed))
     assert not _errors(nb)
-    assert "assessments" in _outputs_text(nb)
+    text = _outputs_text(nb)
+    assert "assessments" in text
+    # the rows of every round beside the programmes the reports count (latest round)
+    assert "every round" in text and "latest round (as the reports count)" in text
+
+
+def _named_functions(nb) -> list[tuple[str, str]]:
+    """``(module, name)`` for every function the exploration notebook's text names in
+    a module: "`module` (`f`, `g`)" lists and "`alias.f(...)`" calls, the aliases
+    resolved through its imports."""
+    import importlib
+
+    aliases = {}
+    for cell in _code_cells(nb):
+        for node in ast.walk(ast.parse(cell.source)):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("nsss_analysis"):
+                aliases |= {(a.asname or a.name): f"{node.module}.{a.name}" for a in node.names}
+    found = []
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    for module, listed in re.findall(r"`(nsss_analysis(?:\.\w+)+)`\s*\(([^)]*)\)", text):
+        found += [(module, name) for name in re.findall(r"`(\w+)`", listed)]
+    for alias, name in re.findall(r"`(\w+)\.(\w+)\(", text):
+        if alias in aliases:
+            found.append((aliases[alias], name))
+    assert all(importlib.import_module(m) for m, _ in found)
+    return found
+
+
+def test_exploration_names_each_function_in_the_module_that_defines_it_and_counts_as_the_reports():
+    import importlib
+
+    nb = _read(NOTEBOOKS_DIR / "exploration.ipynb")
+    named = _named_functions(nb)
+    assert len(named) >= 10, named
+    for module, name in named:
+        function = getattr(importlib.import_module(module), name, None)
+        assert function is not None and function.__module__ == module, (module, name)  # not a re-export
+    code = "\n".join(c.source for c in _code_cells(nb))
+    # the latest round as the reports count it, and budgets without the flagged allocations
+    assert "count_once(tables)" in code and "latest.scores" in code and "flagged_allocations(" in code
+    assert "budgets.pivot_table" not in code  # a raw sum would add the flagged allocation and double rows
 
 
 @pytest.mark.slow

@@ -551,3 +551,15 @@ def test_arbitrary_cells_raise_nothing_but_cell_error(cell):
 def test_a_followup_after_no_or_partly_applies(cell, items, expected):
     """After no or partly the question applies: a dash or N/A there is unknown."""
     assert parse_followup(cell, items) == expected
+
+
+def test_the_invisible_characters_are_every_format_character_of_unicode():
+    """vocab scans only the planes holding format characters (a faster start): it must
+    find every one Python's Unicode database knows."""
+    import unicodedata
+
+    from nsss_analysis.reference.vocab import INVISIBLE
+
+    every = {c for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf"} | {0x200B}
+    assert set(INVISIBLE) == every
+    assert clean_text("Old\u200e Age\u2060 Allowance\ufeff") == "Old Age Allowance"

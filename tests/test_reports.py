@@ -636,6 +636,12 @@ def test_one_broken_ministry_fails_alone(bundled, standins, tmp_path, capsys):
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["last_run"]["failed"] == [key]
     assert manifest["last_run"]["fingerprint"] is None  # the next run retries it
+    # where the time went (benchmarks/regenerate.py prints it): each page's steps, then the run's
+    for c in codes:
+        steps = entries[status[c][0]]["stages"]
+        assert set(steps) == {"prepare", "cells", "html"} and min(steps.values()) >= 0
+        assert sum(steps.values()) <= entries[status[c][0]]["seconds"] + 0.01
+    assert set(manifest["last_run"]["stages"]) == {"pages", "downloads", "index"}
     assert 'class="failed"' in (out / "index.html").read_text()
     assert "FAILED" in (out / "nsss-reports.log").read_text()
 

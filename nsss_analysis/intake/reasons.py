@@ -27,12 +27,12 @@ Values are of four kinds, and the JSON of ``reason_values`` keeps them apart:
 from __future__ import annotations
 
 import json
+import math
 import re
 import string
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-
-import pandas as pd
 
 from nsss_analysis.reference.glossary import CLUSTER_NAMES, FORM_ANSWER_NAMES, STAGE_NAMES
 from nsss_analysis.reference.i18n import SOURCE_LANGUAGE, Translator, current
@@ -142,7 +142,14 @@ def digits_in_words(text: str, translate: Translator | None = None) -> str:
 
 
 def _missing(value: object) -> bool:
-    return value is None or (not isinstance(value, str | dict | list) and bool(pd.isna(value)))
+    """``None``, NaN, or pandas' missing values (only possible once pandas is loaded:
+    reading the reasons alone, as ``nsss beneficiaries`` does, never imports it)."""
+    if value is None or isinstance(value, str | dict | list):
+        return value is None
+    if isinstance(value, float):
+        return math.isnan(value)
+    pd = sys.modules.get("pandas")
+    return pd is not None and bool(pd.isna(value))
 
 
 class _Formatter(string.Formatter):

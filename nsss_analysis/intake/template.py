@@ -403,12 +403,15 @@ def build_template(language: str | None = None) -> Workbook:
     return wb
 
 
-def workbook_bytes(wb: Workbook) -> bytes:
-    """Serialise ``wb`` reproducibly: fixed document timestamps and zip entry times."""
-    wb.properties.created = FIXED_TIMESTAMP
+def workbook_bytes(wb: Workbook, when: dt.datetime | None = None) -> bytes:
+    """Serialise ``wb`` reproducibly: fixed document timestamps and zip entry times
+    (``when``, default :data:`FIXED_TIMESTAMP`; the ``modified`` date is what the
+    cleaner reads as the date a form was received)."""
+    when = when or FIXED_TIMESTAMP
+    wb.properties.created = when
     raw = io.BytesIO()
     wb.save(raw)  # openpyxl stamps `modified` with the current time: reset below
-    stamp = FIXED_TIMESTAMP.strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
     out = io.BytesIO()
     with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
@@ -419,7 +422,7 @@ def workbook_bytes(wb: Workbook) -> bytes:
                     rb"\g<1>" + stamp.encode() + rb"\g<2>",
                     data,
                 )
-            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_TIMESTAMP.timetuple()[:6])
+            entry = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o600 << 16
             dst.writestr(entry, data)
@@ -433,9 +436,10 @@ def make_readable(path: Path | str) -> None:
     os.chmod(path, 0o666 & ~mask)
 
 
-def save_workbook(wb: Workbook, out_path: Path | str) -> None:
-    """Write ``wb`` to ``out_path`` atomically and reproducibly (see :func:`workbook_bytes`)."""
-    write_bytes_atomic(out_path, workbook_bytes(wb))
+def save_workbook(wb: Workbook, out_path: Path | str, when: dt.datetime | None = None) -> None:
+    """Write ``wb`` to ``out_path`` atomically and reproducibly (see :func:`workbook_bytes`),
+    its own timestamps ``when`` (default :data:`FIXED_TIMESTAMP`)."""
+    write_bytes_atomic(out_path, workbook_bytes(wb, when))
     make_readable(out_path)
 
 

@@ -75,21 +75,25 @@ Files and errors
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 import threading
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from statistics import NormalDist
+from typing import TYPE_CHECKING
 
 import duckdb
-import numpy as np
-import pandas as pd
 
+from nsss_analysis.diagnostics.rubric import CONFIDENCE_ALPHA
 from nsss_analysis.errors import NsssError
 from nsss_analysis.mis.extracts import (
     _LOW_CARDINALITY,
     WRONG_TYPE_MIN_CELLS,
+    _add_values,
     _age_keys,
     _age_map,
     _describe,
@@ -110,8 +114,12 @@ from nsss_analysis.mis.lookups import (
     normalise_payment_channel,
     normalise_sex,
 )
+from nsss_analysis.mis.schemas import COLUMNS
 from nsss_analysis.reference.text import clean_text
 from nsss_analysis.reference.vocab import load_reference, normalise_key
+
+if TYPE_CHECKING:  # the tables are plain rows until a caller asks for DataFrames
+    import pandas as pd
 
 #: Reasons a row is not counted, in precedence order (a row gets the first that applies);
 #: duplicates are decided among the rows with none of these.
@@ -160,21 +168,45 @@ COVERAGE_COLUMNS: tuple[str, ...] = (
 )
 
 
+WOMEN_SHARE_COLUMNS: tuple[str, ...] = (
+    "ministry",
+    "ministry_code",
+    "programme",
+    "fiscal_year",
+    "women",
+    "total",
+    "share",
+    "ci_low",
+    "ci_high",
+)
+
+
+#: The women's-share table's file name in the processed folder.
+WOMEN_SHARE_FILE = "coverage_women_share.parquet"
+
+
 #: Show a progress bar when the extracts together are at least this large (bytes):
 #: below it a run takes a second or two.
 PROGRESS_MIN_BYTES = 50_000_000
 
 
-def _assessed_index(assessments: pd.DataFrame | None) -> tuple[dict, dict]:
+def _assessed_rows(assessments: pd.DataFrame | Iterable[tuple] | None) -> list[tuple]:
+    """The assessed programmes as (ministry, ministry_code, programme), in table order,
+    from a DataFrame with those columns or from rows (``nsss beneficiaries`` reads them
+    with DuckDB)."""
+    if assessments is None:
+        return []
+    if hasattr(assessments, "itertuples"):
+        return list(assessments[["ministry", "ministry_code", "programme"]].itertuples(index=False, name=None))
+    return [tuple(r) for r in assessments]
+
+
+def _assessed_index(assessments: pd.DataFrame | Iterable[tuple] | None) -> tuple[dict, dict]:
     """(ministry_code, programme key) -> (ministry, code, programme) of the assessed
     programmes, and programme key -> the set of codes that assessed it."""
     by_code: dict[tuple[str, str], tuple[str, str, str]] = {}
     by_key: dict[str, set[str]] = {}
-    if assessments is None or assessments.empty:
-        return by_code, by_key
-    for ministry, code, programme in (
-        assessments[["ministry", "ministry_code", "programme"]].drop_duplicates().itertuples(index=False)
-    ):
+    for ministry, code, programme in dict.fromkeys(_assessed_rows(assessments)):
         if not isinstance(code, str) or not isinstance(programme, str):
             continue
         key = normalise_key(programme)
@@ -189,7 +221,7 @@ class _Units:
     programmes. Ids are given in order of first sight and never change, so the lookups
     can grow when the counting pass finds a value the first pass had not seen."""
 
-    def __init__(self, assessments: pd.DataFrame | None):
+    def __init__(self, assessments: pd.DataFrame | Iterable[tuple] | None):
         self.by_code, self.by_key = _assessed_index(assessments)
         self.ids: dict[tuple[str, str, str], int] = {}
         self.spellings: list[dict[str, int]] = []
@@ -211,21 +243,22 @@ class _Units:
         spellings[programme or ""] = spellings.get(programme or "", 0) + n
         return uid, key == ""
 
-    def map_for(self, ex: _Extract) -> pd.DataFrame:
-        """programme, ministry, fiscal year as written -> unit_id, blank (one file)."""
-        values = _values(ex, 0, ("programme", "ministry", "fiscal_year"))
-        units = [self.unit_of(ex, p, m, f, int(n)) for p, m, f, n in values.itertuples(index=False)]
-        return pd.DataFrame({
-            "programme_raw": values["programme"].astype("str"),
-            "ministry_raw": values["ministry"].astype("str"),
-            "fiscal_year_raw": values["fiscal_year"].astype("str"),
-            "unit_id": pd.array([u for u, _ in units], dtype="int32"),
-            "blank": pd.array([b for _, b in units], dtype="bool"),
-            "known": True,
-        })
+    def map_for(self, ex: _Extract) -> dict[str, tuple[str, list]]:
+        """programme, ministry, fiscal year as written -> unit_id, blank (one file), as
+        columns (name -> (DuckDB type, values))."""
+        values = list(_values(ex, 0).items())
+        units = [self.unit_of(ex, p, m, f, int(n)) for (p, m, f), n in values]
+        return {
+            "programme_raw": ("VARCHAR", [v[0] for v, _ in values]),
+            "ministry_raw": ("VARCHAR", [v[1] for v, _ in values]),
+            "fiscal_year_raw": ("VARCHAR", [v[2] for v, _ in values]),
+            "unit_id": ("INTEGER", [u for u, _ in units]),
+            "blank": ("BOOLEAN", [b for _, b in units]),
+            "known": ("BOOLEAN", [True] * len(values)),
+        }
 
-    def table(self) -> pd.DataFrame:
-        """unit_id, programme, ministry, ministry_code, fiscal_year: the assessed name
+    def table(self) -> dict[int, tuple[str | None, str | None, str | None, str | None]]:
+        """unit_id -> (programme, ministry, ministry_code, fiscal_year): the assessed name
         when matched, else the spelling seen most often (ties: alphabetical)."""
         register = load_reference().ministry_by_code
         rows = []
@@ -238,18 +271,21 @@ class _Units:
                 programme = sorted(spellings.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
                 ministry = register[code].name if code in register else None
             rows.append((uid, programme, ministry, code or None, fy or None))
-        table = pd.DataFrame(rows, columns=["unit_id", "programme", "ministry", "ministry_code", "fiscal_year"])
-        return table.astype({"programme": "str", "ministry": "str", "ministry_code": "str", "fiscal_year": "str"})
+        return {uid: (_text(programme), _text(ministry), code, fy) for uid, programme, ministry, code, fy in rows}
+
+
+def _text(value: object) -> str | None:
+    """A name as the tables hold it: text, or ``None`` (a missing value)."""
+    return value if isinstance(value, str) else None
 
 
 def _code_map(
     extracts: Sequence[_Extract], k: int, column: str, normalise, codes: Sequence[str],
     vocabulary: dict[str, tuple[str, ...]],
-) -> pd.DataFrame:
+) -> dict[str, tuple[str, list]]:
     """raw value -> code (index in ``codes``, or null when ``normalise`` rejects it), for
     the values seen, the reference spellings (``vocabulary``) and a blank cell (null)."""
-    values = [_values(ex, k, (column,))[column] for ex in extracts if ex.has(column)]
-    raw = pd.concat(values, ignore_index=True).dropna() if values else pd.Series(dtype="str")
+    raw = [v for ex in extracts if ex.has(column) for (v,) in _values(ex, k) if v is not None]
     # the accepted spellings as people type them (case, a stray space), so that a sample
     # rarely misses a valid one (which would cost a second counting pass)
     typed = [
@@ -260,10 +296,16 @@ def _code_map(
         for pad in ("{}", " {}", "{} ", " {} ")
     ]
     position = {v: i for i, v in enumerate(codes)}
-    raw_values = [*dict.fromkeys([*raw.astype("str"), *typed]), None]
+    raw_values = [*dict.fromkeys([*raw, *typed]), None]
     code = [position.get(normalise(v)) for v in raw_values]
-    return pd.DataFrame({"raw": pd.array(raw_values, dtype="str"), "code": pd.array(code, dtype="Int16"),
-                         "known": True})
+    return {"raw": ("VARCHAR", raw_values), "code": ("SMALLINT", code), "known": ("BOOLEAN", [True] * len(code))}
+
+
+def _create_table(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, tuple[str, list]]) -> None:
+    """A temporary DuckDB table from columns (name -> (DuckDB type, Python values)),
+    passed as lists: no DataFrame needed."""
+    select = ", ".join(f"unnest(?::{duck_type}[]) AS {column}" for column, (duck_type, _) in columns.items())
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {select}", [v for _, v in columns.values()])
 
 
 def _load_lookups(con: duckdb.DuckDBPyConnection, extracts: Sequence[_Extract], units: _Units) -> None:
@@ -276,16 +318,14 @@ def _load_lookups(con: duckdb.DuckDBPyConnection, extracts: Sequence[_Extract], 
         "channel_map": _code_map(
             extracts, 4, "payment_channel", normalise_payment_channel, codes.channels, ref.payment_channels
         ),
-        "channel_unknown": pd.DataFrame({"code": pd.array([codes.channels.index(UNKNOWN)], dtype="Int16")}),
+        "channel_unknown": {"code": ("SMALLINT", [codes.channels.index(UNKNOWN)])},
     }
     for ex in extracts:
         lookups[f"unit_map_{ex.index}"] = units.map_for(ex)
         lookups[f"age_map_{ex.index}"] = _age_map(ex)
-    for name, frame in lookups.items():
+    for name, columns in lookups.items():
         # small tables, copied into DuckDB so that the joins probe native hash tables
-        con.register("frame", frame)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM frame")
-        con.unregister("frame")
+        _create_table(con, name, columns)
 
 
 #: Reason codes in the counting pass: 0 valid, 1.. INVALID_REASONS in order, and
@@ -375,8 +415,10 @@ SELECT unit_key, kept >> {amount_bits} AS attrs,
 FROM ({id_groups}) GROUP BY ALL"""
 
 
-def _count(con: duckdb.DuckDBPyConnection, extracts: Sequence[_Extract]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The counting pass: (cells, valid rows per file and unit).
+def _count(con: duckdb.DuckDBPyConnection, extracts: Sequence[_Extract]) -> tuple[list[tuple], list[tuple]]:
+    """The counting pass: (cells, valid rows per file and unit), as rows: cells
+    ``(unit_key, attrs, unseen, ids, n, amount, amount_unreadable)`` and
+    ``(file_idx, unit_id, valid_rows)``.
 
     One file: two plain GROUP BYs over one scan (GROUPING SETS would make DuckDB
     materialise its input); the per-id one spills to disk beyond the memory limit (50
@@ -385,45 +427,65 @@ def _count(con: duckdb.DuckDBPyConnection, extracts: Sequence[_Extract]) -> tupl
     a temporary table, which gives the valid rows of each file, and then the ids are
     deduplicated across files."""
     if len(extracts) == 1:
-        cells = con.execute(_cells_sql(_id_groups_sql(extracts[0]))).df()
-        valid = cells[(cells["unit_key"].to_numpy(dtype=np.int64) >> _TAG_BITS) == 0]
-        per_file = valid.groupby("unit_key", as_index=False)["n"].sum().assign(file_idx=0)
-        return cells, per_file.rename(columns={"unit_key": "unit_id", "n": "valid_rows"})
+        cells = con.execute(_cells_sql(_id_groups_sql(extracts[0]))).fetchall()
+        per_unit: dict[int, int] = {}
+        for unit_key, _attrs, _unseen, _ids, n, *_ in cells:
+            if unit_key >> _TAG_BITS == 0:
+                per_unit[unit_key] = per_unit.get(unit_key, 0) + int(n)
+        return cells, [(extracts[0].index, unit, n) for unit, n in per_unit.items()]
     union = "\n    UNION ALL\n".join(f"SELECT {ex.index} AS file_idx, * FROM ({_id_groups_sql(ex)})" for ex in extracts)
     con.execute(f"CREATE OR REPLACE TEMP TABLE id_groups AS {union}")
     per_file = con.execute(
         f"SELECT file_idx, unit_key AS unit_id, sum(n) AS valid_rows FROM id_groups "
         f"WHERE unit_key >> {_TAG_BITS} = 0 GROUP BY ALL"
-    ).df()
+    ).fetchall()
     merged = "SELECT unit_key, valid_id, sum(n) AS n, min(kept) AS kept FROM id_groups GROUP BY unit_key, valid_id"
-    cells = con.execute(_cells_sql(merged)).df()
+    cells = con.execute(_cells_sql(merged)).fetchall()
     con.execute("DROP TABLE id_groups")
     return cells, per_file
 
 
-def _split_cells(cells: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(counted cells, invalid rows, unseen rows) from the counting pass, each with its
-    ``file_idx``; counted cells keep their packed codes in ``attrs``."""
-    key = cells["unit_key"].to_numpy(dtype=np.int64)
-    tag = key >> _TAG_BITS
-    unit = (key & ((1 << _TAG_BITS) - 1)).astype(np.int64)
-    cells = cells.assign(unit_id=unit, file_idx=tag // 16, reason=tag % 16)
-    counted = cells[tag == 0].copy()
+@dataclass
+class _Cell:
+    """One counted cell: a unit, its file and packed codes, ids counted, rows, amount."""
+
+    unit_id: int
+    file_idx: int
+    attrs: int  # the packed codes, back in place (the amount bits zero)
+    ids: int
+    n: int
+    amount: float | None
+    amount_unreadable: int
+
+
+def _split_cells(cells: list[tuple]) -> tuple[list[_Cell], list[tuple], list[tuple]]:
+    """(counted cells, invalid rows ``(file_idx, unit_id, reason, n)``, unseen rows
+    ``(file_idx, values as JSON, n)``) from the counting pass."""
     packing = _codes().packing
-    attrs = counted["attrs"].to_numpy(dtype=np.int64) << packing.widths["amount"]  # back in place
-    counted["file_idx"], counted["attrs"] = packing.field(attrs, "file"), attrs
-    return counted, cells[(tag > 0) & (cells["reason"] != _UNSEEN)], cells[cells["reason"] == _UNSEEN]
+    amount_bits = packing.widths["amount"]
+    counted, invalid, unseen = [], [], []
+    for unit_key, attrs, as_json, ids, n, amount, amount_unreadable in cells:
+        tag, unit = unit_key >> _TAG_BITS, unit_key & ((1 << _TAG_BITS) - 1)
+        if tag == 0:
+            packed = attrs << amount_bits
+            counted.append(_Cell(unit, packing.field(packed, "file"), packed, int(ids), int(n),
+                                 None if amount is None else float(amount), int(amount_unreadable)))
+        elif tag % 16 == _UNSEEN:
+            unseen.append((tag // 16, as_json, int(n)))
+        else:
+            invalid.append((tag // 16, unit, tag % 16, int(n)))
+    return counted, invalid, unseen
 
 
-def _classify_unseen(extracts: Sequence[_Extract], units: _Units, unseen: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
+def _classify_unseen(extracts: Sequence[_Extract], units: _Units, unseen: list[tuple]) -> tuple[list[tuple], bool]:
     """The rows whose values the first pass had not seen, classified in Python with the
-    same functions as the lookups: (invalid rows by file, unit and reason; whether any is
-    valid, which needs another counting pass). Their values are added to the files'
-    values so that the next pass knows them."""
+    same functions as the lookups: (invalid rows ``(file_idx, unit_id, reason, n)``;
+    whether any is valid, which needs another counting pass). Their values are added to
+    the files' values so that the next pass knows them."""
     by_index = {ex.index: ex for ex in extracts}
     out, any_valid = [], False
     added: dict[int, list[dict]] = {}
-    for file_idx, as_json, n in unseen[["file_idx", "unseen", "n"]].itertuples(index=False):
+    for file_idx, as_json, n in unseen:
         ex = by_index[int(file_idx)]
         cells = json.loads(as_json)
         row = dict(zip([c for c in _LOW_CARDINALITY if ex.has(c)], cells[1:]))
@@ -437,10 +499,8 @@ def _classify_unseen(extracts: Sequence[_Extract], units: _Units, unseen: pd.Dat
         out.append((int(file_idx), unit_id, reason, int(n)))
         added.setdefault(ex.index, []).append({**row, "n": int(n)})
     for index, rows in added.items():
-        ex = by_index[index]
-        extra = pd.DataFrame(rows).reindex(columns=[*(c for c in _LOW_CARDINALITY if ex.has(c)), "n"])
-        ex.values = pd.concat([ex.values, _value_sets(ex, extra)], ignore_index=True)
-    return pd.DataFrame(out, columns=["file_idx", "unit_id", "reason", "n"]), any_valid
+        _add_values(by_index[index], _value_sets(by_index[index], rows))
+    return out, any_valid
 
 
 @contextmanager
@@ -508,23 +568,25 @@ def _polling(con: duckdb.DuckDBPyConnection, bar, total_bytes: int):
         bar.refresh()
 
 
-def coverage_from_extracts(
+def count_extracts(
     files: Iterable[Path | str],
-    assessments: pd.DataFrame | None = None,
+    assessments: pd.DataFrame | Iterable[tuple] | None = None,
     memory_limit: str = "1GB",
     temp_dir: Path | str | None = None,
     progress: bool | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Coverage by sex and the accounting of every row, from MIS extracts.
+) -> tuple[list[tuple], list[tuple]]:
+    """Coverage by sex and the accounting of every row, from MIS extracts, as rows:
+    ``(coverage_by_sex, coverage_quality)``, tuples in the order of ``COVERAGE_COLUMNS``
+    and ``QUALITY_COLUMNS`` (a missing value is ``None``).
 
-    Returns ``(coverage_by_sex, coverage_quality)`` (columns ``COVERAGE_COLUMNS`` and
-    ``QUALITY_COLUMNS``). ``assessments`` (the processed table) lets programme names be
-    matched to the assessed programmes. The extracts are never loaded into pandas:
-    DuckDB streams them within ``memory_limit``, spilling to ``temp_dir``. ``progress``
-    shows a bar (``None``: when the files are large and stderr is a terminal). Raises
-    :class:`NsssError` naming the first file that cannot be used.
+    ``assessments`` (the processed table, or its (ministry, ministry_code, programme)
+    rows) lets programme names be matched to the assessed programmes. The extracts are
+    never loaded into Python: DuckDB streams them within ``memory_limit``, spilling to
+    ``temp_dir``. ``progress`` shows a bar (``None``: when the files are large and
+    stderr is a terminal). Raises :class:`NsssError` naming the first file that cannot
+    be used.
     """
-    from tqdm.auto import tqdm
+    from tqdm.std import tqdm
 
     paths = [Path(f) for f in files]
     if not paths:
@@ -538,7 +600,7 @@ def coverage_from_extracts(
         extracts = [_describe(con, i, p) for i, p in enumerate(paths)]
         for ex in extracts:
             _first_pass(con, ex)
-        invalid_unseen = pd.DataFrame(columns=["file_idx", "unit_id", "reason", "n"])
+        invalid_unseen: list[tuple] = []
         for _attempt in range(2):  # a second pass only when the first met a valid unseen value
             _load_lookups(con, extracts, units)
             with tqdm(total=100, desc="nsss beneficiaries", unit="%", disable=None if show is None else not show,
@@ -555,91 +617,151 @@ def coverage_from_extracts(
                 break
         else:
             raise NsssError("internal error: values unseen after a second counting pass")
-    invalid = pd.concat([invalid[["file_idx", "unit_id", "reason", "n"]], invalid_unseen], ignore_index=True)
     table = units.table()
-    quality = _quality_table(counted, invalid, per_file, table, extracts)
+    quality = _quality_table(counted, [*invalid, *invalid_unseen], per_file, table, extracts)
     return _coverage_table(counted, table), quality
 
 
-def _coverage_table(counted: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+def coverage_from_extracts(
+    files: Iterable[Path | str],
+    assessments: pd.DataFrame | Iterable[tuple] | None = None,
+    memory_limit: str = "1GB",
+    temp_dir: Path | str | None = None,
+    progress: bool | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`count_extracts` as DataFrames: ``(coverage_by_sex, coverage_quality)``
+    with the columns ``COVERAGE_COLUMNS`` and ``QUALITY_COLUMNS`` and their dtypes
+    (text ``str``, counts ``int64``, amounts ``float64``)."""
+    coverage, quality = count_extracts(files, assessments, memory_limit, temp_dir, progress)
+    return as_frame("coverage_by_sex", coverage), as_frame("coverage_quality", quality)
+
+
+def as_frame(table: str, rows: list[tuple]) -> pd.DataFrame:
+    """Rows of one coverage table (columns as ``mis.schemas.COLUMNS`` lists them) as a
+    DataFrame with its dtypes."""
+    import pandas as pd
+
+    columns = COLUMNS[table]
+    frame = pd.DataFrame.from_records(rows, columns=list(columns)) if rows else pd.DataFrame(
+        {c: [] for c in columns})
+    return frame.astype(columns)
+
+
+def _last_none(value: object) -> tuple[bool, object]:
+    """A sort key putting missing values last, as pandas sorts."""
+    return (value is None, "" if value is None else value)
+
+
+def _coverage_table(counted: list[_Cell], units: dict[int, tuple]) -> list[tuple]:
     """Decode the counted cells: packed codes back to sex, age band, district and
-    channel, summed over files."""
-    codes = _codes()
-    attrs, packing = counted["attrs"].to_numpy(dtype=np.int64), codes.packing
-    district = np.asarray([*codes.districts, UNKNOWN], dtype=object)[packing.field(attrs, "district")]
-    frame = pd.DataFrame(
-        {
-            "unit_id": counted["unit_id"].to_numpy(dtype=np.int64),
-            "sex": np.asarray(codes.sexes, dtype=object)[packing.field(attrs, "sex")],
-            "age_band": np.asarray([*codes.band_labels, UNKNOWN], dtype=object)[packing.field(attrs, "band")],
-            "district": district,
-            "division": pd.Series(district).map(load_reference().district_division).to_numpy(),
-            "payment_channel": np.asarray(codes.channels, dtype=object)[packing.field(attrs, "channel")],
-            "beneficiaries": counted["ids"].to_numpy(dtype=np.int64),
-            "amount_bdt": counted["amount"].to_numpy(dtype=np.float64),
-        }
-    )
-    keys = ["unit_id", "sex", "age_band", "district", "division", "payment_channel"]
-    frame = frame.groupby(keys, as_index=False, dropna=False)[["beneficiaries", "amount_bdt"]].sum(min_count=1)
-    frame = frame.merge(units, on="unit_id", how="left", validate="many_to_one")
-    frame = frame[list(COVERAGE_COLUMNS)].astype(
-        {**{c: "str" for c in COVERAGE_COLUMNS if c not in ("beneficiaries", "amount_bdt")},
-         "beneficiaries": "int64", "amount_bdt": "float64"}
-    )
-    return frame.sort_values(
-        ["ministry_code", "programme", "fiscal_year", "sex", "age_band", "district", "payment_channel"],
-        na_position="last",
-        ignore_index=True,
-    )
+    channel, summed over files; sorted by ministry code, programme, fiscal year, sex,
+    age band, district and channel."""
+    codes, division_of = _codes(), load_reference().district_division
+    packing = codes.packing
+    sexes, bands = codes.sexes, (*codes.band_labels, UNKNOWN)
+    districts, channels = (*codes.districts, UNKNOWN), codes.channels
+    groups: dict[tuple, list] = {}
+    for cell in counted:
+        district = districts[packing.field(cell.attrs, "district")]
+        key = (cell.unit_id, sexes[packing.field(cell.attrs, "sex")], bands[packing.field(cell.attrs, "band")],
+               district, division_of.get(district), channels[packing.field(cell.attrs, "channel")])
+        total = groups.setdefault(key, [0, []])
+        total[0] += cell.ids
+        if cell.amount is not None:
+            total[1].append(cell.amount)
+    rows = []
+    for (unit_id, sex, band, district, division, channel), (ids, amounts) in groups.items():
+        programme, ministry, code, fy = units[unit_id]
+        amount = math.fsum(amounts) if amounts else None
+        rows.append((programme, ministry, code, fy, sex, band, district, division, channel, ids, amount))
+    order = [2, 0, 3, 4, 5, 6, 8]  # ministry_code, programme, fiscal_year, sex, age_band, district, channel
+    rows.sort(key=lambda r: tuple(_last_none(r[i]) for i in (*order, 7)))
+    return rows
 
 
 def _quality_table(
-    counted: pd.DataFrame, invalid: pd.DataFrame, per_file: pd.DataFrame, units: pd.DataFrame,
+    counted: list[_Cell], invalid: list[tuple], per_file: list[tuple], units: dict[int, tuple],
     extracts: Sequence[_Extract],
-) -> pd.DataFrame:
+) -> list[tuple]:
     """Every row read, per file and programme-year: rows read = counted + invalid by
     reason + duplicate ids (valid rows whose id was already counted)."""
-    keys = ["file_idx", "unit_id"]
-    reasons = invalid.assign(reason=invalid["reason"].map(dict(enumerate(INVALID_REASONS, start=1))))
-    by_reason = reasons.pivot_table(index=keys, columns="reason", values="n", aggfunc="sum")
     codes = _codes()
-    attrs = counted["attrs"].to_numpy(dtype=np.int64)
-    counted = counted.assign(
-        invalid_age=np.where(codes.packing.field(attrs, "band") == codes.band_unreadable, counted["ids"], 0),
-        invalid_district=np.where(
-            codes.packing.field(attrs, "district") == codes.district_unknown, counted["ids"], 0),
-    )
-    ids = counted.groupby(keys)[["ids", "amount_unreadable", *COUNTED_UNREADABLE]].sum().rename(
-        columns={"ids": "rows_counted"})
-    quality = (
-        per_file.set_index(keys)[["valid_rows"]]
-        .join(by_reason.reindex(columns=list(INVALID_REASONS)), how="outer")
-        .join(ids, how="outer")
-        .fillna(0)
-        .astype("int64")
-        .reset_index()
-    )
-    quality["rows_read"] = quality["valid_rows"] + quality[list(INVALID_REASONS)].sum(axis=1)
-    quality["duplicate_id"] = quality["valid_rows"] - quality["rows_counted"]
-    if (quality["duplicate_id"] < 0).any():
-        raise NsssError("internal error: more ids counted than valid rows read")
-    quality["source_file"] = quality["file_idx"].map({ex.index: ex.name for ex in extracts})
+    packing = codes.packing
+    reasons = len(INVALID_REASONS)
+    # (file, unit) -> valid rows, invalid rows by reason, counted ids, amount unreadable,
+    # invalid age, invalid district
+    acc: dict[tuple[int, int], list[int]] = {}
+
+    def at(file_idx: int, unit_id: int) -> list[int]:
+        return acc.setdefault((int(file_idx), int(unit_id)), [0] * (reasons + 5))
+
+    for file_idx, unit_id, valid_rows in per_file:
+        at(file_idx, unit_id)[0] += int(valid_rows)
+    for file_idx, unit_id, reason, n in invalid:
+        at(file_idx, unit_id)[reason] += int(n)
+    for cell in counted:
+        row = at(cell.file_idx, cell.unit_id)
+        row[reasons + 1] += cell.ids
+        row[reasons + 2] += cell.amount_unreadable
+        row[reasons + 3] += cell.ids if packing.field(cell.attrs, "band") == codes.band_unreadable else 0
+        row[reasons + 4] += cell.ids if packing.field(cell.attrs, "district") == codes.district_unknown else 0
+    names = {ex.index: ex.name for ex in extracts}
+    rows = []
+    for (file_idx, unit_id), (valid, *counts) in sorted(acc.items()):
+        by_reason, (counted_ids, amount_unreadable, bad_age, bad_district) = counts[:reasons], counts[reasons:]
+        duplicates = valid - counted_ids
+        if duplicates < 0:
+            raise NsssError("internal error: more ids counted than valid rows read")
+        programme, ministry, code, fy = units[unit_id]
+        rows.append((names[file_idx], programme, ministry, code, fy, valid + sum(by_reason), counted_ids,
+                     *by_reason, bad_age, bad_district, duplicates, amount_unreadable))
+    read_at, file_at = QUALITY_COLUMNS.index("rows_read"), 0
     for ex in extracts:
-        mine = quality[quality["file_idx"] == ex.index]
-        read = int(mine["rows_read"].sum())
+        read = sum(r[read_at] for r in rows if r[file_at] == ex.name)
         if read == 0:
             raise NsssError(f"{ex.name}: the file has a header but no rows")
         if ex.rows is not None and read != ex.rows:
             raise NsssError(f"{ex.name}: the file changed while it was read ({ex.rows} rows, then {read})")
-        cells = counted[counted["file_idx"] == ex.index]
-        unreadable, readable = int(cells["amount_unreadable"].sum()), int(cells["amount"].notna().sum())
+        cells = [c for c in counted if c.file_idx == ex.index]
+        unreadable, readable = sum(c.amount_unreadable for c in cells), sum(c.amount is not None for c in cells)
         if unreadable >= WRONG_TYPE_MIN_CELLS and readable == 0:
             raise NsssError(
                 f"{ex.name}: column {ex.columns['amount_bdt'][0]} holds no readable amount in {unreadable} "
                 "filled cells (wrong type?)"
             )
-    quality = quality.merge(units, on="unit_id", how="left", validate="many_to_one")
-    quality = quality[list(QUALITY_COLUMNS)].astype(
-        {"source_file": "str", "programme": "str", "ministry": "str", "ministry_code": "str", "fiscal_year": "str"}
-    )
-    return quality.sort_values(["source_file", "programme", "fiscal_year"], ignore_index=True)
+    rows.sort(key=lambda r: (_last_none(r[0]), _last_none(r[1]), _last_none(r[4])))
+    return rows
+
+
+def wilson_bounds(count: int, n: int, alpha: float | None = None) -> tuple[float, float]:
+    """The Wilson score interval of ``count`` in ``n``, in closed form (``nan`` when
+    ``n`` is 0): the same figures as ``diagnostics.intervals.wilson_interval`` (a test
+    holds them equal), without importing statsmodels and scipy."""
+    z = NormalDist().inv_cdf(1 - (CONFIDENCE_ALPHA if alpha is None else alpha) / 2)
+    if n <= 0:
+        return math.nan, math.nan
+    p = count / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    # rounding puts the bound of an all-women (or no-women) programme a hair past 1 (or 0)
+    return min(max(centre - half, 0.0), 1.0), min(max(centre + half, 0.0), 1.0)
+
+
+def women_share_rows(coverage: Iterable[Sequence]) -> list[tuple]:
+    """Women's share of each programme's beneficiaries per fiscal year, with a 95%
+    Wilson interval, as rows in ``WOMEN_SHARE_COLUMNS`` order, sorted by ministry code,
+    programme and fiscal year, from coverage rows ``(ministry, ministry_code,
+    programme, fiscal_year, sex, beneficiaries)``. ``total`` counts women, men and
+    hijra; a programme with no counted beneficiary has no row."""
+    sexes = _codes().sexes
+    groups: dict[tuple, dict[str, int]] = {}
+    for ministry, code, programme, fy, sex, beneficiaries in coverage:
+        by_sex = groups.setdefault((ministry, code, programme, fy), {})
+        by_sex[sex] = by_sex.get(sex, 0) + int(beneficiaries)
+    rows = []
+    for key in sorted(groups, key=lambda k: tuple(_last_none(v) for v in k)):
+        women, total = groups[key].get("female", 0), sum(groups[key].get(s, 0) for s in sexes)
+        if total > 0:
+            rows.append((*key, women, total, women / total, *wilson_bounds(women, total)))
+    rows.sort(key=lambda r: (_last_none(r[1]), _last_none(r[2]), _last_none(r[3])))
+    return rows

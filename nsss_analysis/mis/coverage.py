@@ -5,7 +5,6 @@ and where the form and the MIS disagree."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
@@ -13,29 +12,19 @@ import pandas as pd
 from nsss_analysis.diagnostics.intervals import binomial_limits
 from nsss_analysis.diagnostics.rubric import CONFIDENCE_ALPHA
 from nsss_analysis.errors import NsssError
+from nsss_analysis.mis.counting import (  # noqa: F401 (the table's names, where readers look)
+    WOMEN_SHARE_COLUMNS,
+    WOMEN_SHARE_FILE,
+    as_frame,
+    wilson_bounds,
+    women_share_rows,
+)
 from nsss_analysis.mis.lookups import _codes, _ministry_code
 from nsss_analysis.reference.vocab import normalise_key
-
-WOMEN_SHARE_COLUMNS: tuple[str, ...] = (
-    "ministry",
-    "ministry_code",
-    "programme",
-    "fiscal_year",
-    "women",
-    "total",
-    "share",
-    "ci_low",
-    "ci_high",
-)
-
 
 #: A programme whose extract has more than this share of rows with an unreadable sex
 #: code does not, in practice, collect sex-disaggregated data, whatever its form says.
 MOSTLY_UNKNOWN_SEX = 0.5
-
-
-#: The women's-share table's file name in the processed folder.
-WOMEN_SHARE_FILE = "coverage_women_share.parquet"
 
 
 def _for_ministry(coverage: pd.DataFrame, ministry: str | None) -> pd.DataFrame:
@@ -68,43 +57,26 @@ def _by_sex(coverage: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 
 
 def _wilson(count: np.ndarray, n: np.ndarray, alpha: float = CONFIDENCE_ALPHA) -> tuple[np.ndarray, np.ndarray]:
-    """The Wilson score interval, in closed form: the same figures as
-    ``wilson_interval`` (a test holds them equal), without importing
-    statsmodels and scipy, which would add about a second to ``nsss beneficiaries``."""
-    z = NormalDist().inv_cdf(1 - alpha / 2)
-    n = np.where(n > 0, n, np.nan).astype("float64")  # no share to bound: nan
-    p = count / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z / (1 + z * z / n) * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    # rounding puts the bound of an all-women (or no-women) programme a hair past 1 (or 0)
-    return np.clip(centre - half, 0.0, 1.0), np.clip(centre + half, 0.0, 1.0)
+    """:func:`wilson_bounds` of arrays: the same figures as ``wilson_interval`` (a test
+    holds them equal), without importing statsmodels and scipy, which would add about
+    a second to ``nsss beneficiaries``."""
+    bounds = [wilson_bounds(int(c), int(t), alpha) for c, t in zip(count, n)]
+    return (np.asarray([b[0] for b in bounds], dtype="float64"),
+            np.asarray([b[1] for b in bounds], dtype="float64"))
 
 
 def women_share_by_programme(coverage: pd.DataFrame, ministry: str | None = None) -> pd.DataFrame:
     """Women's share of each programme's beneficiaries per fiscal year, with a 95%
-    Wilson interval (as ``wilson_interval`` computes it): ``WOMEN_SHARE_COLUMNS``.
+    Wilson interval (as ``wilson_interval`` computes it): ``WOMEN_SHARE_COLUMNS``
+    (:func:`women_share_rows`, which ``nsss beneficiaries`` writes, on a DataFrame).
 
     ``total`` counts women, men and hijra; a programme with no counted beneficiary
     has no row.
     """
     rows = _for_ministry(coverage, ministry)
-    if rows.empty:
-        return pd.DataFrame({c: pd.Series(dtype="float64" if c in ("share", "ci_low", "ci_high") else
-                                          "int64" if c in ("women", "total") else "str")
-                             for c in WOMEN_SHARE_COLUMNS})
-    wide = _by_sex(rows.fillna({"fiscal_year": ""}), _KEYS)
-    low, high = _wilson(wide["female"].to_numpy(), wide["total"].to_numpy())
-    out = pd.DataFrame(
-        {
-            **{k: wide[k].replace("", None) if k == "fiscal_year" else wide[k] for k in _KEYS},
-            "women": wide["female"],
-            "total": wide["total"],
-            "share": wide["women_share"].astype("float64"),
-            "ci_low": np.asarray(low, dtype="float64"),
-            "ci_high": np.asarray(high, dtype="float64"),
-        }
-    )
-    return out.astype({k: "str" for k in _KEYS}).sort_values(_KEYS[1:], ignore_index=True)
+    columns = [*_KEYS, "sex", "beneficiaries"]
+    values = rows[columns].astype(object).where(rows[columns].notna(), None)
+    return as_frame("coverage_women_share", women_share_rows(values.itertuples(index=False, name=None)))
 
 
 def _ordered(frame: pd.DataFrame, column: str, order: Sequence[str]) -> pd.DataFrame:

@@ -1,18 +1,20 @@
 """MIS extract files: which columns they must have, their types, and a first pass
 that collects the distinct values of the low-cardinality columns (all of them, or a
-spread sample of a large CSV)."""
+spread sample of a large CSV).
+
+Plain Python and DuckDB only: ``nsss beneficiaries`` never imports pandas (about as
+long as DuckDB's whole count of a million rows); the values are few, kept in dicts."""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-import numpy as np
-import pandas as pd
 
 from nsss_analysis.config import RAW_DIR
 from nsss_analysis.errors import NsssError
@@ -119,9 +121,9 @@ class _Extract:
     columns: dict[str, tuple[str, str]]  # canonical name -> (header as written, DuckDB type)
     headers: list[str] = field(default_factory=list)  # every header as written, in order
     fiscal_year_from_name: str | None = None
-    #: one row per distinct value (combination) of each of _VALUE_SETS, with ``set`` (its
-    #: index there) and ``n`` (rows seen)
-    values: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: per value set (its index in _VALUE_SETS): each distinct combination of its
+    #: columns' values (``None`` for a blank cell or a column the file lacks) -> rows seen
+    values: dict[int, Counter] = field(default_factory=dict)
     #: rows in the file, when the first pass read all of it (else ``None``: a sample)
     rows: int | None = None
 
@@ -248,6 +250,7 @@ def _first_pass(con: duckdb.DuckDBPyConnection, ex: _Extract) -> None:
     if ex.kind == "csv" and ex.path.stat().st_size > SAMPLE_ABOVE_BYTES:
         ex.values = _value_sets(ex, _sample_csv(con, ex))
         return
+    ex.values = {}
     sets = [[c for c in s if ex.has(c)] for s in _VALUE_SETS]
     used = [c for c in _LOW_CARDINALITY if ex.has(c)]
     select = ", ".join(f"{ex.text(c)} AS {c}" for c in used)
@@ -258,27 +261,28 @@ def _first_pass(con: duckdb.DuckDBPyConnection, ex: _Extract) -> None:
         f"FROM (SELECT {select} FROM {ex.reader}) GROUP BY GROUPING SETS ({grouping})"
     )
     try:
-        frame = con.execute(sql).df()
+        found = con.execute(sql).fetchall()
     except duckdb.Error as exc:
         raise NsssError(f"{ex.name}: cannot be read: {_one_line(exc)}") from None
     # GROUPING() sets a bit (most significant first, in ``used`` order) for each column
     # NOT in the row's grouping set.
     bits = {c: 1 << (len(used) - 1 - i) for i, c in enumerate(used)}
-    frame["set"] = -1
-    for k, s in enumerate(sets):
-        if s:
-            frame.loc[frame["g"] == sum(bits[c] for c in used if c not in s), "set"] = k
-    ex.values = frame.drop(columns="g")
-    ex.rows = int(frame.loc[frame["set"] == 0, "n"].sum())
+    set_of = {sum(bits[c] for c in used if c not in s): k for k, s in enumerate(sets) if s}
+    for *cells, g, n in found:
+        k = set_of[g]
+        row = dict(zip(used, cells))
+        ex.values.setdefault(k, Counter())[tuple(row.get(c) for c in _VALUE_SETS[k])] += n
+    ex.rows = sum(ex.values.get(0, {}).values())
     if ex.rows == 0:
         raise NsssError(f"{ex.name}: the file has a header but no rows")
 
 
-def _sample_csv(con: duckdb.DuckDBPyConnection, ex: _Extract) -> pd.DataFrame:
+def _sample_csv(con: duckdb.DuckDBPyConnection, ex: _Extract) -> list[dict[str, str | None]]:
     """Rows from the head of a CSV file and from SAMPLE_CHUNKS blocks at fixed offsets
     spread over it, parsed with the dialect DuckDB sniffed. A block starts at the line
     after its offset; a line cut by a block's end, or misread because the offset fell
-    inside a quoted cell, is dropped or only adds a spare value to the lookups."""
+    inside a quoted cell, is dropped or only adds a spare value to the lookups. One
+    dict per row, a blank cell ``None``."""
     delimiter, quote, escape = con.execute(
         f"SELECT Delimiter, Quote, Escape FROM sniff_csv({_sql_string(str(ex.path))}, header=true, all_varchar=true)"
     ).fetchall()[0]
@@ -297,7 +301,7 @@ def _sample_csv(con: duckdb.DuckDBPyConnection, ex: _Extract) -> pd.DataFrame:
     offsets = [0] + [int(size * (i + 0.5) / SAMPLE_CHUNKS) for i in range(SAMPLE_CHUNKS)]
     wanted = [c for c in _LOW_CARDINALITY if ex.has(c)]
     positions = [ex.headers.index(ex.columns[c][0]) for c in wanted]
-    rows: list[list[str]] = []
+    rows: list[dict[str, str | None]] = []
     with open(ex.path, "rb") as f:
         for i, offset in enumerate(offsets):
             f.seek(offset)
@@ -306,47 +310,50 @@ def _sample_csv(con: duckdb.DuckDBPyConnection, ex: _Extract) -> pd.DataFrame:
             text = b"\n".join(block.split(b"\n")[1:-1]).decode("utf-8", errors="replace")
             try:
                 rows.extend(
-                    [r[p] for p in positions]
+                    {c: r[p] or None for c, p in zip(wanted, positions)}
                     for r in csv.reader(io.StringIO(text), **dialect)
                     if len(r) == len(ex.headers)
                 )
             except csv.Error:
                 continue  # a block that starts inside a quoted cell: the others suffice
-    frame = pd.DataFrame(rows, columns=wanted, dtype="str")
-    return frame.mask(frame == "", None).assign(n=1)
+    return rows
 
 
-def _value_sets(ex: _Extract, rows: pd.DataFrame) -> pd.DataFrame:
-    """Raw rows (the low-cardinality columns and a count ``n``) as value sets."""
-    parts = []
-    for k, columns in enumerate(_VALUE_SETS):
-        s = [c for c in columns if ex.has(c)]
-        if s:
-            counts = rows.groupby(s, dropna=False, sort=False)["n"].sum().reset_index()
-            parts.append(counts.assign(set=k))
-    return pd.concat(parts, ignore_index=True)
+def _value_sets(ex: _Extract, rows: Iterable[Mapping[str, str | None]], n: int = 1) -> dict[int, Counter]:
+    """Raw rows (dicts of the low-cardinality columns; each seen ``n`` times, or its
+    own ``"n"``) as value sets: a combination's columns the file lacks are ``None``."""
+    sets: dict[int, Counter] = {}
+    for row in rows:
+        for k, columns in enumerate(_VALUE_SETS):
+            if any(ex.has(c) for c in columns):
+                key = tuple(row.get(c) if ex.has(c) else None for c in columns)
+                sets.setdefault(k, Counter())[key] += int(row.get("n", n) or 0)  # type: ignore[arg-type]
+    return sets
 
 
-def _values(ex: _Extract, k: int, columns: Sequence[str]) -> pd.DataFrame:
-    """Distinct values of value set ``k`` of one file (missing columns as nulls), with counts."""
-    frame = ex.values[ex.values["set"] == k]
-    out = pd.DataFrame({c: frame[c] if c in frame else pd.Series(None, index=frame.index, dtype="str")
-                        for c in columns})
-    out["n"] = frame["n"].to_numpy()
-    return out.groupby(list(columns), dropna=False, sort=False)["n"].sum().reset_index()
+def _add_values(ex: _Extract, sets: Mapping[int, Counter]) -> None:
+    """Add value sets (e.g. values the counting pass met) to a file's."""
+    for k, counts in sets.items():
+        ex.values.setdefault(k, Counter()).update(counts)
 
 
-def _check_age_type(ex: _Extract, values: pd.DataFrame) -> None:
+def _values(ex: _Extract, k: int) -> Counter:
+    """Distinct values of value set ``k`` of one file (tuples over ``_VALUE_SETS[k]``,
+    ``None`` for a blank or missing column), with the rows seen."""
+    return ex.values.get(k, Counter())
+
+
+def _check_age_type(ex: _Extract, values: Mapping[tuple, int]) -> None:
     """Refuse a file whose age column, as far as the first pass saw, holds no readable
     value in WRONG_TYPE_MIN_CELLS or more filled cells."""
-    fys = _fiscal_years(ex, values["fiscal_year"])
-    filled = (values["age"].notna() | values["birth_year"].notna()).to_numpy()
-    readable = np.array(
-        [age_band(a, b, fy) not in (None, UNKNOWN) for a, b, fy in zip(values["age"], values["birth_year"], fys)],
-        dtype=bool,
-    )
-    cells = int(values.loc[filled, "n"].sum())
-    if cells >= WRONG_TYPE_MIN_CELLS and not (readable & filled).any():
+    cells, readable = 0, False
+    for (birth_year, age, fy_raw), n in values.items():
+        if age is None and birth_year is None:
+            continue
+        cells += n
+        fy = _fiscal_year(fy_raw) if ex.has("fiscal_year") else ex.fiscal_year_from_name
+        readable = readable or age_band(age, birth_year, fy) not in (None, UNKNOWN)
+    if cells >= WRONG_TYPE_MIN_CELLS and not readable:
         column = next(c for c in AGE_COLUMNS if ex.has(c))
         what = "year" if column == "birth_year" else "age"
         raise NsssError(
@@ -354,22 +361,22 @@ def _check_age_type(ex: _Extract, values: pd.DataFrame) -> None:
         )
 
 
-def _plausible_ages(ex: _Extract, values: pd.DataFrame) -> pd.DataFrame:
+def _plausible_ages(ex: _Extract, values: Mapping[tuple, int]) -> list[tuple]:
     """Every whole age, and every birth year for each fiscal year seen, in ASCII and
-    Bangla digits: a sample then misses only oddly written values."""
+    Bangla digits, as (birth_year, age, fiscal_year): a sample then misses only oddly
+    written values."""
     ascii_to_bangla = str.maketrans("0123456789", "".join(chr(0x09E6 + d) for d in range(10)))
-    fy_raws = values["fiscal_year"].drop_duplicates().tolist() if ex.has("fiscal_year") else [None]
-    rows = [{"fiscal_year": fy_raw} for fy_raw in fy_raws]  # blank: age band unknown
+    fy_raws = list(dict.fromkeys(fy for _, _, fy in values)) if ex.has("fiscal_year") else [None]
+    rows: list[tuple] = [(None, None, fy_raw) for fy_raw in fy_raws]  # blank: age band unknown
     if ex.has("age"):
-        rows += [{"age": s} for a in range(_codes().max_age + 1) for s in (str(a), str(a).translate(ascii_to_bangla))]
+        rows += [(None, s, None) for a in range(_codes().max_age + 1) for s in (str(a), str(a).translate(ascii_to_bangla))]
     if ex.has("birth_year"):
-        for fy_raw, fy in zip(fy_raws, _fiscal_years(ex, pd.Series(fy_raws, dtype="str"))):
+        for fy_raw, fy in zip(fy_raws, _fiscal_years(ex, fy_raws)):
             if fy is None:
                 continue
             for year in range(fy_start(fy) - _codes().max_age, fy_start(fy) + 1):
-                rows += [{"birth_year": s, "fiscal_year": fy_raw}
-                         for s in (str(year), str(year).translate(ascii_to_bangla))]
-    return pd.DataFrame(rows, columns=["birth_year", "age", "fiscal_year"], dtype="str").assign(n=0)
+                rows += [(s, None, fy_raw) for s in (str(year), str(year).translate(ascii_to_bangla))]
+    return rows
 
 
 def _age_keys(ex: _Extract) -> list[str]:
@@ -379,29 +386,30 @@ def _age_keys(ex: _Extract) -> list[str]:
     return keys + ["fiscal_year"] if ex.has("birth_year") and ex.has("fiscal_year") else keys
 
 
-def _age_map(ex: _Extract) -> pd.DataFrame:
+def _age_map(ex: _Extract) -> dict[str, tuple[str, list]]:
     """(birth_year, age, fiscal_year) as written -> age band code, null when unreadable,
-    for the values seen and the plausible ones, one row per ``_age_keys``. Raises on a
-    wrong type."""
+    for the values seen and the plausible ones, one row per ``_age_keys``, as columns
+    (name -> (DuckDB type, values)). Raises on a wrong type."""
     position = {label: i for i, label in enumerate(_codes().band_labels)}
-    values = _values(ex, 2, ("birth_year", "age", "fiscal_year"))
+    values = _values(ex, 2)
     _check_age_type(ex, values)
-    values = pd.concat([values, _plausible_ages(ex, values)], ignore_index=True).drop_duplicates(
-        subset=_age_keys(ex))
-    bands = [
-        age_band(age, birth_year, fy)
-        for age, birth_year, fy in zip(values["age"], values["birth_year"], _fiscal_years(ex, values["fiscal_year"]))
-    ]
-    return pd.DataFrame({
-        "birth_year": values["birth_year"].astype("str"),
-        "age": values["age"].astype("str"),
-        "fiscal_year": values["fiscal_year"].astype("str"),
-        "band": pd.array([position.get(b) if b else None for b in bands], dtype="Int16"),
-        "known": True,
-    })
+    keys = [i for i, c in enumerate(("birth_year", "age", "fiscal_year")) if c in _age_keys(ex)]
+    rows: dict[tuple, tuple] = {}
+    for row in [*values, *_plausible_ages(ex, values)]:
+        rows.setdefault(tuple(row[i] for i in keys), row)
+    kept = list(rows.values())
+    bands = [age_band(age, birth_year, fy)
+             for (birth_year, age, _), fy in zip(kept, _fiscal_years(ex, [r[2] for r in kept]))]
+    return {
+        "birth_year": ("VARCHAR", [r[0] for r in kept]),
+        "age": ("VARCHAR", [r[1] for r in kept]),
+        "fiscal_year": ("VARCHAR", [r[2] for r in kept]),
+        "band": ("SMALLINT", [position.get(b) if b else None for b in bands]),
+        "known": ("BOOLEAN", [True] * len(kept)),
+    }
 
 
-def _fiscal_years(ex: _Extract, raw: pd.Series) -> list[str | None]:
+def _fiscal_years(ex: _Extract, raw: list) -> list[str | None]:
     if ex.has("fiscal_year"):
         return [_fiscal_year(v) for v in raw]
     return [ex.fiscal_year_from_name] * len(raw)

@@ -7,14 +7,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import lru_cache
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from nsss_analysis.intake.cells import CellError
 from nsss_analysis.intake.quantities import fy_start, parse_fiscal_year
 from nsss_analysis.reference.ministries import match_ministry
 from nsss_analysis.reference.text import bangla_digits_to_ascii, clean_text
 from nsss_analysis.reference.vocab import load_reference, normalise_key, variant_table
+
+if TYPE_CHECKING:
+    import numpy as np
 
 #: What an unknown age band or payment channel is called in the tables.
 UNKNOWN = "unknown"
@@ -78,7 +80,7 @@ class _Packing:
     def max_amount(self) -> float:
         return (self.blank - 1) / 100
 
-    def field(self, packed: np.ndarray, name: str) -> np.ndarray:
+    def field(self, packed: np.ndarray | int, name: str) -> np.ndarray | int:
         return (packed >> self.shifts[name]) & ((1 << self.widths[name]) - 1)
 
 

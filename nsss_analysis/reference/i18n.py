@@ -30,8 +30,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from babel.messages.pofile import read_po
-
 from nsss_analysis.config import REFERENCE_DIR
 from nsss_analysis.errors import UsageError
 
@@ -227,6 +225,8 @@ def extract_notebook(
 
 def untranslated(language: str) -> list[str]:
     """Message ids of the ``.po`` catalogue of ``language`` without a translation."""
+    from babel.messages.pofile import read_po  # only to check the catalogue: a command never needs it
+
     with open(LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po", "rb") as f:
         catalogue = read_po(f)
     missing = []

@@ -211,6 +211,20 @@ def _sheet_from_rows(ws, header: list[str], rows: list[list[object]], widths: li
     _same_style(ws.iter_rows(min_row=2), alignment=Alignment(wrap_text=True, vertical="top"))
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
+    print_setup(ws, header_rows=1)
+
+
+def print_setup(ws, header_rows: int = 0) -> None:
+    """Set a sheet up for paper: A4 landscape, every column on one page's width (as many
+    pages down as the rows need), and the first ``header_rows`` rows printed again at
+    the top of each page."""
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # 0: as many pages down as needed
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if header_rows:
+        ws.print_title_rows = f"1:{header_rows}"
 
 
 def _same_style(rows, **style) -> None:
@@ -327,6 +341,7 @@ def write_action_plan(plan: pd.DataFrame, target: Path | str, title: str = "",
     for line in lines:
         about.append([formula_safe(line)])
     about.column_dimensions["A"].width = 110
+    print_setup(about)
     _plan_sheet(wb, original, meta)
     with atomic_path(target) as tmp:
         wb.save(tmp)
@@ -388,6 +403,8 @@ def write_workbook(sheets: Mapping[str, pd.DataFrame], target: Path | str,
         widths = [min(60, max(10, len(str(c)) + 2)) for c in df.columns]
         _sheet_from_rows(ws, [str(c) for c in df.columns], rows, widths)
     if not sheets:
-        wb.create_sheet(t(EMPTY_SHEET)[:31]).append([t(EMPTY_ROWS)])
+        empty = wb.create_sheet(t(EMPTY_SHEET)[:31])
+        empty.append([t(EMPTY_ROWS)])
+        print_setup(empty)
     with atomic_path(target) as tmp:
         wb.save(tmp)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cache
+from typing import Any
 
 from nsss_analysis.diagnostics.budgets import budget_plausibility
 from nsss_analysis.intake.reasons import reason_in_words as quarantine_reason
@@ -55,7 +56,7 @@ def flag_in_words(flag: object) -> str:
     return localise_digits(text, language)
 
 
-def quality_notes(row: Mapping[str, object], tables: Tables) -> list[str]:
+def quality_notes(row: Mapping[str, Any], tables: Tables) -> list[str]:
     """Unknown answers, quarantined cells of this row, conflicts and flagged budgets."""
     notes = []
     unknown = [_(ITEM_LABELS[i]) for i in ITEMS if not isinstance(row.get(i), str) or row.get(i) == "unknown"]

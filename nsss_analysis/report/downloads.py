@@ -25,7 +25,7 @@ from nsss_analysis.reference.glossary import (
     STAGE_NAMES,
     TARGET_GROUP_NAMES,
 )
-from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, Translator, current, translator
+from nsss_analysis.reference.i18n import N_, Translator, current, translator
 from nsss_analysis.reference.names import localise_names
 from nsss_analysis.reference.vocab import FOLLOWUPS, ITEMS, LINEAGE_COLUMNS, load_reference
 from nsss_analysis.report.action_plan import (
@@ -46,9 +46,9 @@ DATA_SHEETS: dict[str, str] = {
     N_("Budgets"): N_("one row per programme and fiscal year"),
     N_("Quarantine"): N_("rows and cells of the ministry's files that could not be used, with the reason"),
 }
-#: The data workbook's column headers in words, for a language other than English
-#: (the English workbook keeps the tables' own column names); the form's questions
-#: and labels name the columns read from the form.
+#: The data workbook's column headers in words, in every language (the tables' own
+#: column names are codes); the form's questions and labels name the columns read
+#: from the form.
 DATA_COLUMN_WORDS: dict[str, str] = {
     "source_file": N_("Source file"),
     "source_sheet": N_("Source sheet"),
@@ -68,6 +68,7 @@ DATA_COLUMN_WORDS: dict[str, str] = {
     "assessment_round": N_("Assessment round"),
     "received_date": N_("Date received"),
     "synthetic": N_("Synthetic data"),
+    "submission_key": N_("Online form submission id (KoboToolbox, ODK)"),
     "intent_score": N_("Intent score (0-1)"),
     "transformative_score": N_("Transformative elements score (0-1)"),
     "evidence_score": N_("Evidence score (0-1)"),
@@ -209,9 +210,9 @@ def table_in_words(df: pd.DataFrame, translate: Translator | None = None) -> pd.
     """A processed table as the data workbook shows it in ``translate``'s language
     (default: the current one): column headers in words, and the workbench's words
     (levels, answers, clusters, stages, groups, the level rule, yes/no) translated; text
-    from the forms kept as given. English is ``df`` unchanged."""
+    from the forms kept as given. English too: headers are words, not the tables' codes."""
     t = translate or current()
-    if t.language == SOURCE_LANGUAGE or not len(df.columns):
+    if not len(df.columns):
         return df
 
     def word(value: object, names: dict[str, str] | None = None) -> object:

@@ -14,6 +14,8 @@ names) stay in backticks as the tables spell them.
 
 from __future__ import annotations
 
+from typing import Any
+
 from nsss_analysis.diagnostics.recommendations import ALWAYS_LISTED, GAP_ANSWERS
 from nsss_analysis.diagnostics.rubric import (
     ANSWER_WEIGHTS,
@@ -137,7 +139,7 @@ def _example_rule(w: _Note, s: dict) -> str:
 def _worked_example(w: _Note) -> list[str]:
     _ = w._
     a = EXAMPLE_ANSWERS
-    s = score_answers(a, lifecycle_stages=["working_age"], target_groups=["poor_households"])
+    s: dict[str, Any] = score_answers(a, lifecycle_stages=["working_age"], target_groups=["poor_households"])
     shown = ", ".join(f"`{i}` {w.answer(a[i])}" for i in ITEMS)
     intent, transformative, evidence = (w.n(s[k], 3) for k in ("intent_score", "transformative_score",
                                                                   "evidence_score"))

@@ -36,7 +36,7 @@ from nsss_analysis.reference.names import display_name
 from nsss_analysis.reference.plan_form import STATUS_WORDS, STATUSES
 from nsss_analysis.reference.vocab import CLUSTERS, ITEMS, LINEAGE_COLUMNS
 from nsss_analysis.report import claims
-from nsss_analysis.report.action_plan import POSSIBLE_WORDS, _sheet_from_rows, action_plan
+from nsss_analysis.report.action_plan import POSSIBLE_WORDS, _sheet_from_rows, action_plan, print_setup
 from nsss_analysis.report.display import escape
 
 #: The slug of the national plan's page and workbook.
@@ -435,6 +435,7 @@ def write_national_plan(plan: pd.DataFrame, target: Path | str, translate: Trans
                                      f"{get_column_letter(col)}{row}", **meta)
         summary_ws.append([])
     summary_ws.column_dimensions["A"].width = 45
+    print_setup(summary_ws)
     with atomic_path(target) as tmp:
         wb.save(tmp)
 

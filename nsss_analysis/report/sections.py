@@ -195,8 +195,8 @@ def trend_section(trend) -> list:
     if lang != "en":
         pairs = pairs.assign(**{c: pairs[c].map(lambda v: localise_digits(v, lang) if isinstance(v, str) else v)
                                 for c in ("round_before", "round_after") if c in pairs.columns})
-        if "items_changed" in pairs.columns:
-            pairs = pairs.assign(items_changed=pairs["items_changed"].map(_changes_in_words))
+    if "items_changed" in pairs.columns:  # item names and answers in words, English too
+        pairs = pairs.assign(items_changed=pairs["items_changed"].map(_changes_in_words))
     return [
         figure(figures.trend_by_round(trend.pairs), trend_text.trend_reading(trend)),
         table(pairs, headers(PAIR_COLUMNS), digits={"score_before": 0, "score_after": 0, "change": 0}),

@@ -71,8 +71,19 @@ INDEX_WORDS: dict[str, str] = {
     "quarantined": N_("Rows quarantined"),
     "resubmission": N_("Resubmission"),
     "on_record": N_("Programmes on record"),
+    "accepted_means": N_("the rows of this file read as programmes"),
+    "on_record_means": N_("the unit's programmes in the list of NSSS programmes or the budget tables, from "
+                          "whatever file"),
+    "submissions_note": N_("Programmes accepted counts the rows of one file read as programmes; programmes on "
+                           "record counts the unit's programmes in the list of NSSS programmes and the budget "
+                           "tables. They differ when a file leaves a programme out or sends it in another file "
+                           "(fewer accepted), or names a programme not on that list, such as a new one (more "
+                           "accepted). Received is the workbook's own date; a CSV file carries none."),
     "not_recorded": N_("not recorded"),
     "none_yet": N_("No reports have been rendered yet: run {command}."),
+    "all_years": N_("Reports with no fiscal year: the unit has no budget on record and its forms name no "
+                    "assessment round, so its figures cannot be placed in one year (they are kept in the folder "
+                    "{folder})."),
     "action_plan_workbook": N_("the full table as a workbook (.xlsx)"),
     "returns": N_("Returned action plans"),
     "returns_lead": N_("Which ministries and divisions returned the action plan they were sent, and when (the "
@@ -169,7 +180,8 @@ def _years(on_disk: dict, language: str) -> dict[str, dict]:
                         for code, (k, e) in by_language.items() if k != key]
         year = base.split("/", 1)[0]
         group = years.setdefault(year, {"label": _year_label(year, language), "national": None, "ministries": [],
-                                        "clusters": [], "small_n": False, "action_plan": None})
+                                        "clusters": [], "small_n": False, "action_plan": None,
+                                        "note": _year_note(year, language)})
         headline = entry.get("headline") or {}
         with claims.scope(block=f"index:{key}", programmes=headline.get("programme_keys")):
             figures = index_figures(entry.get("headline"), language)
@@ -343,6 +355,13 @@ def index_figures(headline: Headline | Mapping[str, object] | None, language: st
 
 ALL_FISCAL_YEARS = N_("All fiscal years")
 FISCAL_YEAR_HEADING = N_("Fiscal year {year}")
+
+
+def _year_note(year: str, language: str = SOURCE_LANGUAGE) -> str:
+    """What a year's heading means, where it is not a fiscal year ("All fiscal years")."""
+    if year != ALL_YEARS:
+        return ""
+    return translator(language)(INDEX_WORDS["all_years"]).format(folder=f"{ALL_YEARS}/")
 
 
 def _year_label(year: str, language: str = SOURCE_LANGUAGE) -> str:

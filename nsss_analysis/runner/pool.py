@@ -80,6 +80,9 @@ class ReportResult:
     headline: Headline | None = None  # what the notebook left at ReportJob.headline_path
     #: The executed notebook was written, with papermill's error marker when it failed.
     notebook_written: bool = False
+    #: Seconds per step in the worker: ``prepare`` (papermill injects the parameters),
+    #: ``cells`` (the kernel runs them), ``html`` (nbconvert's export and both files written).
+    stages: dict[str, float] = field(default_factory=dict)
 
 
 # --- one report: parameters in, .ipynb and .html out ------------------------------
@@ -129,6 +132,14 @@ def run_job(kernel: WarmKernel, job: ReportJob) -> ReportResult:
     import nbformat
 
     started = time.monotonic()
+    stages: dict[str, float] = {}
+    lap = started
+
+    def done(stage: str) -> None:
+        nonlocal lap
+        now = time.monotonic()
+        stages[stage], lap = round(now - lap, 3), now
+
     notes: list[str] = []
     capture = _CaptureWarnings(notes)
     for name in ("papermill", "nsss.executor"):
@@ -139,6 +150,7 @@ def run_job(kernel: WarmKernel, job: ReportJob) -> ReportResult:
         except Exception as exc:  # noqa: BLE001 - a missing or unreadable template
             cannot = f"cannot prepare {job.notebook}: {_one_line(exc)}"
             return ReportResult(job.key, "failed", time.monotonic() - started, cannot)
+        done("prepare")
         headline = None
         if job.headline_path:
             Path(job.headline_path).unlink(missing_ok=True)  # a previous run's record is not this run's
@@ -148,6 +160,7 @@ def run_job(kernel: WarmKernel, job: ReportJob) -> ReportResult:
                 headline = Headline.read(job.headline_path)
         except KernelStartError as exc:
             _record_engine_error(nb, exc, job.timeout)
+        done("cells")
         error, error_cell = mark_errors(nb)
         written = False
         try:
@@ -157,6 +170,7 @@ def run_job(kernel: WarmKernel, job: ReportJob) -> ReportResult:
             if removed:
                 notes.append(f"removed {removed} active element(s) (script, event handler, remote URL) from the outputs")
             write_shared_text(job.html_path, html)
+            done("html")
         except OSError as exc:  # a full disk: the report failed, its earlier files stand
             described = describe_os_error(exc)
             error = described[0] if described else f"could not write its files ({_one_line(exc)})"
@@ -165,7 +179,8 @@ def run_job(kernel: WarmKernel, job: ReportJob) -> ReportResult:
         for name in ("papermill", "nsss.executor"):
             logging.getLogger(name).removeHandler(capture)
     status = "failed" if error else "ok"
-    return ReportResult(job.key, status, time.monotonic() - started, error, error_cell, notes, headline, True)
+    return ReportResult(job.key, status, time.monotonic() - started, error, error_cell, notes, headline, True,
+                        stages)
 
 
 class _CaptureWarnings(logging.Handler):

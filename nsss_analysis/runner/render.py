@@ -126,6 +126,7 @@ def _render(request: ReportRequest, manifest: dict, fingerprint: str, started: f
             "error": result.error,
             "error_cell": result.error_cell,
             "seconds": round(result.seconds, 2),
+            "stages": result.stages,  # seconds per step (runner/pool.py: prepare, cells, html)
             "finished": now(),
             "headline": _jsonable(report.headline.figures()) if ok and report.headline else None,
             "sentences": list(report.headline.sentences) if ok and report.headline else [],
@@ -155,13 +156,16 @@ def _render(request: ReportRequest, manifest: dict, fingerprint: str, started: f
         )
         for r in sorted(to_run, key=lambda r: r.kind != ReportKind.NATIONAL)  # the longest report first
     ]
+    pages_started = time.monotonic()
     results = pool.run(jobs, on_result=record, progress=request.progress)
     failed = [r for r in results if r.status != "ok"]
     if results:
         print("nsss reports: writing the action plans and data workbooks"
               + (" and printing the PDFs" if request.pdf else "") + ", then the index", flush=True)
+    rendered = time.monotonic()
     write_beside_reports(plan, {r.key for r in results if r.status == "ok"}, tables, request.out,
                          pdf=request.pdf)  # downloads, and PDFs with --pdf
+    beside = time.monotonic()
 
     _prune(entries, tables)
     write_index(request.out, manifest)
@@ -173,6 +177,11 @@ def _render(request: ReportRequest, manifest: dict, fingerprint: str, started: f
         "request": request.identity(),
         "reports": [r.key for r in plan],
         "failed": [r.key for r in failed],
+        # wall seconds of this run's steps after the planning: the pages (the workers),
+        # the workbooks (and PDFs) beside them, the index
+        "stages": {"pages": round(rendered - pages_started, 2),
+                   "downloads" + ("_and_pdf" if request.pdf else ""): round(beside - rendered, 2),
+                   "index": round(time.monotonic() - beside, 2)},
     }
     manifest["version"] = MANIFEST_VERSION
     manifest["package_version"] = __version__
