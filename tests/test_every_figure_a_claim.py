@@ -245,10 +245,12 @@ def test_the_workbooks_figure_cells_equal_their_claims(site):
         data = page.with_name(page.name.removesuffix(".html") + "-data.xlsx")
         sheet = next(c.cell.rsplit("!", 1)[0] for c in ledger.claims if c.cell and c.where.endswith("-data.xlsx"))
         ws = openpyxl.load_workbook(data)[sheet]
-        header = [c.value for c in ws[1]]
-        score_columns = [i for i, h in enumerate(header) if h in _score_headers(lang)]
-        numbers = sum(1 for row in ws.iter_rows(min_row=2) for i in score_columns if row[i].value is not None)
-        assert numbers == sum(1 for c in ledger.claims if (c.cell or "").startswith(f"{sheet}!"))
+        claimed = [c.cell.rsplit("!", 1)[1] for c in ledger.claims if (c.cell or "").startswith(f"{sheet}!")]
+        columns = {re.match(r"[A-Z]+", cell).group() for cell in claimed}
+        assert len(columns) == len(_score_headers(lang)), (sheet, sorted(columns))  # every score column
+        filled = [f"{col}{row}" for col in columns for row in range(2, ws.max_row + 1)
+                  if ws[f"{col}{row}"].value is not None]
+        assert sorted(filled) == sorted(claimed), (sheet, len(filled), len(claimed))
         plan = site.report("action-plan", lang)
         plan_page = out / plan["html"]
         plan_ledger = claims.load(ledger_beside(plan_page))
@@ -360,3 +362,15 @@ def test_the_data_quality_count_of_quarantined_lines_carries_the_lines(tables, c
     assert len(counted) == 1 and counted[0].value == len(expected) > 0
     assert sorted(counted[0].sources) == sorted(expected)
     assert rules.lineage_counts(counted, rules.facts_of(tables)["known_sources"]) == []
+
+
+def test_a_unit_without_actions_still_gets_its_action_plan_workbook(tmp_path):
+    """Found by rendering a generated dataset's site: a unit whose every form is disputed
+    has no action, and its workbook is still written (the columns, no row)."""
+    import pandas as pd
+
+    from nsss_analysis.report.action_plan import write_action_plan
+
+    write_action_plan(pd.DataFrame(), tmp_path / "x-action-plan.xlsx", "x")
+    book = openpyxl.load_workbook(tmp_path / "x-action-plan.xlsx")
+    assert book.worksheets[0].max_row == 1 and book.worksheets[0]["A1"].value
