@@ -111,6 +111,14 @@ def _lines(lines: Lines, files: Sequence[str], kind: str) -> list[str]:
     return [line for f in dict.fromkeys(files) for line in lines.get(str(f), {}).get(kind, ())]
 
 
+def _counted(value: int, unit: str, sources: list[str], where: str) -> str:
+    """A count of ``unit`` (files, lines) with its sources; a plain count when the lineage
+    behind a non-zero count is not on hand (a ``submissions.json`` of an older run)."""
+    if value and not sources:
+        return str(claims.count(value, where=where))
+    return str(claims.count(value, unit=unit, sources=sources, where=where))
+
+
 def figure_hook(lines: Lines, where: str = "tracker"):
     """The ``figure`` of :func:`diagnostics.tracker.tracker_summary`: each number a
     claim, files and quarantined lines with their lineage as sources."""
@@ -118,9 +126,9 @@ def figure_hook(lines: Lines, where: str = "tracker"):
     def figure(what: str, value: int, rows: pd.DataFrame | None) -> str:
         files = [str(f) for f in rows["source_file"] if str(f)] if rows is not None and len(rows) else []
         if what == "files":
-            return str(claims.count(value, unit="files", sources=sorted(set(files)), where=where))
+            return _counted(value, "files", sorted(set(files)), where)
         if what == "quarantined":
-            return str(claims.count(value, unit="lines", sources=_lines(lines, files, "rows"), where=where))
+            return _counted(value, "lines", _lines(lines, files, "rows"), where)
         return str(claims.count(value, where=where))
 
     return figure
@@ -152,10 +160,9 @@ def rows_in_words(tracker: pd.DataFrame, lines: Lines, translate: Translator | N
             value, file = int(r[column]), str(r.get("source_file") or "")
             if unit == "lines":
                 sources = _lines(lines, [file], "rows" if column == "rows_quarantined" else "cells")
-                cells.append(str(claims.count(value, unit="lines", sources=sources, where=f"{where}:{column}")))
+                cells.append(_counted(value, "lines", sources, f"{where}:{column}"))
             elif unit == "files" and r.get("status") == SUBMITTED:
-                cells.append(str(claims.count(value, unit="files", sources=unit_files.get(r["ministry_code"], []),
-                                              where=f"{where}:{column}")))
+                cells.append(_counted(value, "files", unit_files.get(r["ministry_code"], []), f"{where}:{column}"))
             else:
                 cells.append(str(claims.count(value, where=f"{where}:{column}")))
         out[column] = cells

@@ -282,7 +282,8 @@ def _returns_in(rows: list[dict] | None, language: str) -> list[dict] | None:
             "returned": t(INDEX_WORDS["yes"] if returned else INDEX_WORDS["not_yet"]),
             "received": numbers.date(r["received_date"], language) if r.get("received_date") else "",
             **{k: str(claims.count(int(r.get(k) or 0), where=f"index.returns:{k}",
-                                   **({"unit": "files", "sources": r.get("files") or []} if k == "returns" else {})))
+                                   **({"unit": "files", "sources": r["files"]} if k == "returns" and r.get("files")
+                                      else {})))
                if returned else "" for k in ("returns", "actions", "done", "overdue")},
         })
     return out
