@@ -199,12 +199,17 @@ def value_stated(claim: claims.Claim) -> bool:
 
 def visible_text(page: Path) -> str:
     """A rendered page's visible text without its code spans (``<code>``: data codes,
-    commands and file names such as `nsss explain <name> "58%"`, not figures)."""
+    commands and file names such as `nsss explain <name> "58%"`, not figures) and
+    without its drawn figures (inline SVG: axis ticks are a scale; the figures' labels
+    are claims checked by the chart rules)."""
     from html import unescape
 
     html = page.read_text(encoding="utf-8")
     html = re.sub(r"<(style|script)[^>]*>.*?</\1>", "", html, flags=re.DOTALL)
     html = re.sub(r"<code[^>]*>.*?</code>", " ", html, flags=re.DOTALL)
+    # a figure drawn as inline SVG: its labels are claims made by the figure's code and
+    # checked by the chart rules; its axis ticks are a scale, not statements
+    html = re.sub(r"<svg[^>]*>.*?</svg>", " ", html, flags=re.DOTALL)
     return unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<img[^>]*>", "", html)))
 
 
