@@ -9,8 +9,9 @@ Links are bare file names, relative to the report, so they keep working when the
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 
@@ -68,7 +69,6 @@ DATA_COLUMN_WORDS: dict[str, str] = {
     "assessment_round": N_("Assessment round"),
     "received_date": N_("Date received"),
     "synthetic": N_("Synthetic data"),
-    "submission_key": N_("Online form submission id (KoboToolbox, ODK)"),
     "intent_score": N_("Intent score (0-1)"),
     "transformative_score": N_("Transformative elements score (0-1)"),
     "evidence_score": N_("Evidence score (0-1)"),
@@ -203,7 +203,8 @@ def _listed(value: object) -> list[str]:
         return []
     if isinstance(value, str):
         return [value] if value else []
-    return [str(v) for v in (value.tolist() if hasattr(value, "tolist") else value)]
+    items = value.tolist() if hasattr(value, "tolist") else value
+    return [str(v) for v in items] if isinstance(items, Iterable) else [str(items)]
 
 
 def table_in_words(df: pd.DataFrame, translate: Translator | None = None) -> pd.DataFrame:
@@ -329,8 +330,8 @@ def downloads_plan(tables: Tables, codes: list[str], assessments: pd.DataFrame |
     from the ministries' last returned plans (status, office, target date), with each
     action's progress columns (``diagnostics.progress.with_progress``)."""
     recs = tables.recommendations
-    plan = _once_per_tables(
-        "action_plan", tables, lambda: action_plan(tables.assessments, recs, None, tables.scores, tables.budgets))
+    plan = cast(pd.DataFrame, _once_per_tables(
+        "action_plan", tables, lambda: action_plan(tables.assessments, recs, None, tables.scores, tables.budgets)))
     plan = plan[plan["ministry_code"].isin(codes)]
     if assessments is not None:
         keys = set(zip(assessments["source_file"], assessments["source_row"], strict=True))
