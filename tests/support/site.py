@@ -10,7 +10,10 @@ the session would render from now, and did that run finish with every page writt
 The processed tables compared are the session's own (``bundled_mis``, made from
 data/raw by the real commands), not data/processed: stale tables there cannot pass.
 Anything else (a failed or partial run, another request, an edited notebook or
-translation, a new pandas) renders the site again.
+translation, a new pandas) renders the site again. The suite renders with the claims
+rules strict (``NSSS_CLAIM_RULES=strict``: a broken rule fails the page), ``make reports``
+without (a broken rule is a line in its log): so a reused site's ledgers are checked by
+every rule again, and one broken rule renders the site, which then fails as it should.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ import shutil
 from pathlib import Path
 
 from nsss_analysis import config
+from nsss_analysis.io import load_tables
+from nsss_analysis.report import claims, rules
 from nsss_analysis.runner.manifest import nothing_changed, read_manifest, run_fingerprint
 from nsss_analysis.runner.request import ReportRequest
 from nsss_analysis.runner.run import current_generation
@@ -57,10 +62,23 @@ def reuse_reports(reports: Path, processed: Path, out: Path) -> bool:
     source = current_generation(processed)
     manifest = read_manifest(out)
     if any(nothing_changed(manifest, run_fingerprint(request, source), out)
-           for request in make_reports_requests(reports)):
+           for request in make_reports_requests(reports)) and not (rules.strict() and broken_rules(out, processed)):
         return True
     shutil.rmtree(out)
     return False
+
+
+def broken_rules(out: Path, processed: Path) -> list[str]:
+    """Every rule a page's claims ledger in ``out`` breaks (checked against the tables of
+    ``processed``, as the runner checks it), one line each: what a strict run fails on."""
+    facts = rules.facts_of(load_tables(processed))
+    found: list[str] = []
+    for key in read_manifest(out)["reports"]:
+        path = out / f"{key}.claims.json"
+        if path.exists():
+            page = [c for c in claims.load(path).claims if not (c.where or "").startswith("workbook:")]
+            found += [v.line(key) for v in rules.check(page, **facts)]
+    return found
 
 
 def copy_site(site: Site, target: Path) -> Path:
