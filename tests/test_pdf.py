@@ -65,13 +65,13 @@ def test_reports_pdf_prints_the_verdict_and_every_programme(tmp_path, site):
 
 @pytest.mark.slow
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
-def test_no_printed_page_is_under_a_third_full_but_the_last(tmp_path, site):
+def test_no_printed_page_is_under_a_third_full_but_the_last(tmp_path, bundled):
     """Sections start a new page only when they do not fit: on the MoSW report, in both
     languages, every page but the last holds at least a third of the text of the
     fullest page (pypdf's extracted text length as the measure)."""
     pypdf = pytest.importorskip("pypdf")
-    processed = site.processed
-    out = copy_site(site, tmp_path / "reports")
+    processed = bundled
+    out = tmp_path / "reports"
     assert run_reports(report_args(processed, out, config.NOTEBOOKS_DIR, ministry=["MoSW"], workers=2,
                                    pdf=True, languages=("all",))) == 0
     printed = sorted(out.rglob("*.pdf"))
