@@ -152,6 +152,25 @@ def test_every_workbook_says_the_data_is_synthetic(fresh):
     assert "1,258.5" in readme and "265,000" in readme
 
 
+def test_each_workbook_was_received_in_the_time_of_its_round(fresh):
+    """A form's received date (the workbook's own ``modified`` date, as the cleaner reads
+    it) falls in the fiscal year its round assesses or the year after; a form naming no
+    round, in the latest round's; and the forms were not all received on one day."""
+    out, _truth = fresh
+    rows = clean_raw(out).assessments
+    latest = rows["assessment_round"].dropna().max()
+    forms = rows.drop_duplicates("source_file").set_index("source_file")
+    dated = forms[forms["received_date"].notna()]
+    workbooks = {f for f in forms.index if f.endswith(".xlsx")}
+    assert set(dated.index) == workbooks  # a CSV file carries no date of its own
+    for name, form in dated.iterrows():
+        round_ = form["assessment_round"] if isinstance(form["assessment_round"], str) else latest
+        first = int(round_[:4])
+        assert f"{first}-07-01" <= form["received_date"] <= f"{first + 2}-06-30", (name, round_)
+    for _round, same in dated.groupby(dated["assessment_round"].fillna(latest)):
+        assert same["received_date"].nunique() > 1 or len(same) == 1
+
+
 # --- the truth describes the files -------------------------------------------------
 
 

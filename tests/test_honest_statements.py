@@ -495,11 +495,15 @@ def test_received_date_is_the_workbooks_own_property_or_a_date_in_the_name(tmp_p
     from nsss_analysis.intake.forms import workbook_modified_date
     from nsss_analysis.intake.quantities import find_date
 
-    workbook = next(config.RAW_DIR.glob("*.xlsx"))
-    assert workbook_modified_date(workbook) == "2019-01-31"  # the generator's fixed timestamp
+    from tools.synthetic.forms import SUBMISSIONS, received_on
+
+    sub = next(s for s in SUBMISSIONS if s.path.endswith(".xlsx"))
+    workbook = config.RAW_DIR / sub.path
+    saved = received_on(sub).date().isoformat()  # the date the generator saved it on
+    assert workbook_modified_date(workbook) == saved
     copy = tmp_path / workbook.name
     copy.write_bytes(workbook.read_bytes())  # a copy has a new file time, the same property
-    assert workbook_modified_date(copy) == "2019-01-31"
+    assert workbook_modified_date(copy) == saved
     assert find_date("MoSW resubmission 2024-03-15.csv") == "2024-03-15"
     assert find_date("MoSW 15-03-2024") == "2024-03-15" and find_date("MoSW FY2023-24.xlsx") is None
     csv = next(config.RAW_DIR.glob("*.csv"))

@@ -193,7 +193,7 @@ def test_ministry_report_runs_and_states_its_findings(site):
     assert "are synthetic" in text
     assert re.search(r"has \d+ assessed programmes?", text)
     assert "gender-specific or gender-transformative" in text and "What we ask of you" in text
-    assert text.count("data:image/png;base64,") >= 5
+    assert text.count('class="nsss-figure"') >= 5
     assert "Method note" in text and "Inclusion score" in text
 
 
@@ -218,14 +218,54 @@ def test_national_overview_runs(site):
     text = _outputs_text(nb)
     assert "national overview" in text and "Across government" in text
     assert "too few for a model" in text or "Odds ratio" in text or "no model is shown" in text
-    assert text.count("data:image/png;base64,") >= 6
+    assert text.count('class="nsss-figure"') >= 6
 
 
 @pytest.mark.slow
 def test_exploration_runs(processed, tmp_path):
     nb = _execute(tmp_path, "exploration", processed_dir=str(processed))
     assert not _errors(nb)
-    assert "assessments" in _outputs_text(nb)
+    text = _outputs_text(nb)
+    assert "assessments" in text
+    # the rows of every round beside the programmes the reports count (latest round)
+    assert "every round" in text and "latest round (as the reports count)" in text
+
+
+def _named_functions(nb) -> list[tuple[str, str]]:
+    """``(module, name)`` for every function the exploration notebook's text names in
+    a module: "`module` (`f`, `g`)" lists and "`alias.f(...)`" calls, the aliases
+    resolved through its imports."""
+    import importlib
+
+    aliases = {}
+    for cell in _code_cells(nb):
+        for node in ast.walk(ast.parse(cell.source)):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("nsss_analysis"):
+                aliases |= {(a.asname or a.name): f"{node.module}.{a.name}" for a in node.names}
+    found = []
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    for module, listed in re.findall(r"`(nsss_analysis(?:\.\w+)+)`\s*\(([^)]*)\)", text):
+        found += [(module, name) for name in re.findall(r"`(\w+)`", listed)]
+    for alias, name in re.findall(r"`(\w+)\.(\w+)\(", text):
+        if alias in aliases:
+            found.append((aliases[alias], name))
+    assert all(importlib.import_module(m) for m, _ in found)
+    return found
+
+
+def test_exploration_names_each_function_in_the_module_that_defines_it_and_counts_as_the_reports():
+    import importlib
+
+    nb = _read(NOTEBOOKS_DIR / "exploration.ipynb")
+    named = _named_functions(nb)
+    assert len(named) >= 10, named
+    for module, name in named:
+        function = getattr(importlib.import_module(module), name, None)
+        assert function is not None and function.__module__ == module, (module, name)  # not a re-export
+    code = "\n".join(c.source for c in _code_cells(nb))
+    # the latest round as the reports count it, and budgets without the flagged allocations
+    assert "count_once(tables)" in code and "latest.scores" in code and "flagged_allocations(" in code
+    assert "budgets.pivot_table" not in code  # a raw sum would add the flagged allocation and double rows
 
 
 @pytest.mark.slow
@@ -262,15 +302,15 @@ def test_tables_escape_cells_and_headers_and_format_values():
     assert 'text-align: right' in html  # numbers right-aligned
 
 
-def test_figure_html_embeds_a_png_with_an_escaped_alt_text_and_closes_the_figure():
+def test_figure_html_inlines_an_svg_with_an_escaped_title_and_closes_the_figure():
     import matplotlib.pyplot as plt
 
     from nsss_analysis.report import figures
 
     fig = figures.no_data(HOSTILE, "x", "y")
     html = figure_html(fig, reading=HOSTILE)
-    assert html.count("data:image/png;base64,") == 1
-    assert "<script>" not in html and 'alt="&lt;script&gt;' in html
+    assert html.count('<svg ') == 1 and html.count('class="nsss-figure"') == 1
+    assert "<script>" not in html and "<title>&lt;script&gt;" in html
     assert not plt.get_fignums()
 
 

@@ -62,8 +62,6 @@ def test_reports_pdf_prints_the_verdict_and_every_programme(tmp_path, bundled):
 
 @pytest.mark.slow
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
-@pytest.mark.xfail(strict=True, reason="left to do: two pages of the English MoSW PDF (one with the items "
-                                       "heatmap, one a full recommendations table) measure under a third")
 def test_no_printed_page_is_under_a_third_full_but_the_last(tmp_path, bundled):
     """Sections start a new page only when they do not fit: on the MoSW report, in both
     languages, every page but the last holds at least a third of the text of the

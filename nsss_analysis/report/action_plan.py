@@ -31,7 +31,7 @@ from nsss_analysis.diagnostics.recommendations import (
 )
 from nsss_analysis.io import atomic_path, formula_safe
 from nsss_analysis.reference.action_ids import action_id
-from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, Translator, current
+from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, Translator, current, translator
 from nsss_analysis.reference.names import localise_names
 from nsss_analysis.reference.numbers import localise_digits
 from nsss_analysis.reference.plan_form import (
@@ -44,6 +44,7 @@ from nsss_analysis.reference.plan_form import (
     STATUSES,
     TO_FILL,
 )
+from nsss_analysis.reference.text import sheet_title
 from nsss_analysis.reference.vocab import ITEMS, LINEAGE_COLUMNS, load_reference
 from nsss_analysis.report.labels import ITEM_LABELS
 
@@ -102,10 +103,8 @@ SOURCE_ROW = N_("row {row}")
 def _source(row: Mapping[str, object], translate: Translator | None = None) -> str:
     """``file, sheet, row N`` (``translate``: the row's word and digits in that language)."""
     sheet = row.get("source_sheet") or ""
-    if translate is None or translate.language == SOURCE_LANGUAGE:
-        where = f"row {row.get('source_row')}"
-    else:
-        where = translate(SOURCE_ROW).format(row=localise_digits(str(row.get("source_row")), translate.language))
+    t = translate or translator(SOURCE_LANGUAGE)
+    where = t(SOURCE_ROW).format(row=localise_digits(str(row.get("source_row")), t.language))
     parts = [str(row.get("source_file") or ""), str(sheet), where]
     return ", ".join(p for p in parts if p)
 
@@ -211,6 +210,20 @@ def _sheet_from_rows(ws, header: list[str], rows: list[list[object]], widths: li
     _same_style(ws.iter_rows(min_row=2), alignment=Alignment(wrap_text=True, vertical="top"))
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
+    print_setup(ws, header_rows=1)
+
+
+def print_setup(ws, header_rows: int = 0) -> None:
+    """Set a sheet up for paper: A4 landscape, every column on one page's width (as many
+    pages down as the rows need), and the first ``header_rows`` rows printed again at
+    the top of each page."""
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # 0: as many pages down as needed
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if header_rows:
+        ws.print_title_rows = f"1:{header_rows}"
 
 
 def _same_style(rows, **style) -> None:
@@ -296,7 +309,7 @@ def write_action_plan(plan: pd.DataFrame, target: Path | str, title: str = "",
     choices = [t(c) for c in STATUS_CHOICES]
     wb = Workbook()
     ws = wb.active
-    ws.title = t(ACTION_PLAN_SHEET)[:31]
+    ws.title = sheet_title(t(ACTION_PLAN_SHEET))
     keys = list(ACTION_PLAN_COLUMNS)
     _sheet_from_rows(
         ws, [t(ACTION_PLAN_COLUMNS[k]) for k in keys],
@@ -322,11 +335,12 @@ def write_action_plan(plan: pd.DataFrame, target: Path | str, title: str = "",
     ws.column_dimensions[date_col].number_format = "DD/MM/YYYY"
     _protect(ws, keys, len(plan))
 
-    about = wb.create_sheet(t(ABOUT_SHEET)[:31])
+    about = wb.create_sheet(sheet_title(t(ABOUT_SHEET)))
     lines = [title or t(ACTION_PLAN_SHEET), *(t(line).format(choices=", ".join(choices)) for line in ABOUT_LINES)]
     for line in lines:
         about.append([formula_safe(line)])
     about.column_dimensions["A"].width = 110
+    print_setup(about)
     _plan_sheet(wb, original, meta)
     with atomic_path(target) as tmp:
         wb.save(tmp)
@@ -382,12 +396,14 @@ def write_workbook(sheets: Mapping[str, pd.DataFrame], target: Path | str,
     wb = Workbook()
     wb.remove(wb.active)
     for name, df in sheets.items():
-        ws = wb.create_sheet(name[:31])
+        ws = wb.create_sheet(sheet_title(name))
         rows = [[_cell(_agencies(v) if isinstance(v, (list, tuple)) else v) for v in row]
                 for row in df.itertuples(index=False, name=None)]
         widths = [min(60, max(10, len(str(c)) + 2)) for c in df.columns]
         _sheet_from_rows(ws, [str(c) for c in df.columns], rows, widths)
     if not sheets:
-        wb.create_sheet(t(EMPTY_SHEET)[:31]).append([t(EMPTY_ROWS)])
+        empty = wb.create_sheet(sheet_title(t(EMPTY_SHEET)))
+        empty.append([t(EMPTY_ROWS)])
+        print_setup(empty)
     with atomic_path(target) as tmp:
         wb.save(tmp)

@@ -9,8 +9,9 @@ Links are bare file names, relative to the report, so they keep working when the
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 
@@ -25,7 +26,7 @@ from nsss_analysis.reference.glossary import (
     STAGE_NAMES,
     TARGET_GROUP_NAMES,
 )
-from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, Translator, current, translator
+from nsss_analysis.reference.i18n import N_, Translator, current, translator
 from nsss_analysis.reference.names import localise_names
 from nsss_analysis.reference.vocab import FOLLOWUPS, ITEMS, LINEAGE_COLUMNS, load_reference
 from nsss_analysis.report.action_plan import (
@@ -45,9 +46,9 @@ DATA_SHEETS: dict[str, str] = {
     N_("Budgets"): N_("one row per programme and fiscal year"),
     N_("Quarantine"): N_("rows and cells of the ministry's files that could not be used, with the reason"),
 }
-#: The data workbook's column headers in words, for a language other than English
-#: (the English workbook keeps the tables' own column names); the form's questions
-#: and labels name the columns read from the form.
+#: The data workbook's column headers in words, in every language (the tables' own
+#: column names are codes); the form's questions and labels name the columns read
+#: from the form.
 DATA_COLUMN_WORDS: dict[str, str] = {
     "source_file": N_("Source file"),
     "source_sheet": N_("Source sheet"),
@@ -201,16 +202,17 @@ def _listed(value: object) -> list[str]:
         return []
     if isinstance(value, str):
         return [value] if value else []
-    return [str(v) for v in (value.tolist() if hasattr(value, "tolist") else value)]
+    items = value.tolist() if hasattr(value, "tolist") else value
+    return [str(v) for v in items] if isinstance(items, Iterable) else [str(items)]
 
 
 def table_in_words(df: pd.DataFrame, translate: Translator | None = None) -> pd.DataFrame:
     """A processed table as the data workbook shows it in ``translate``'s language
     (default: the current one): column headers in words, and the workbench's words
     (levels, answers, clusters, stages, groups, the level rule, yes/no) translated; text
-    from the forms kept as given. English is ``df`` unchanged."""
+    from the forms kept as given. English too: headers are words, not the tables' codes."""
     t = translate or current()
-    if t.language == SOURCE_LANGUAGE or not len(df.columns):
+    if not len(df.columns):
         return df
 
     def word(value: object, names: dict[str, str] | None = None) -> object:
@@ -298,8 +300,8 @@ def downloads_plan(tables: Tables, codes: list[str], assessments: pd.DataFrame |
     from the ministries' last returned plans (status, office, target date), with each
     action's progress columns (``diagnostics.progress.with_progress``)."""
     recs = tables.recommendations
-    plan = _once_per_tables(
-        "action_plan", tables, lambda: action_plan(tables.assessments, recs, None, tables.scores, tables.budgets))
+    plan = cast(pd.DataFrame, _once_per_tables(
+        "action_plan", tables, lambda: action_plan(tables.assessments, recs, None, tables.scores, tables.budgets)))
     plan = plan[plan["ministry_code"].isin(codes)]
     if assessments is not None:
         keys = set(zip(assessments["source_file"], assessments["source_row"], strict=True))

@@ -36,14 +36,16 @@ RULE_WORDS: dict[str, str] = {
 def level_rule_in_words(level: str, rule: str | Sequence[RulePart], translate: Translator | None = None) -> str:
     """The rule that set ``level`` in the current language (``translate``: another
     language's translator). ``rule`` is the stored English ``level_rule`` or its parts
-    (:func:`nsss_analysis.diagnostics.scoring.level_parts`). English is the stored words;
-    a rule this version did not write is shown as it is."""
+    (:func:`nsss_analysis.diagnostics.scoring.level_parts`). English is the stored words,
+    but for the stored stage code (``women_working_age``), said in words; a rule this
+    version did not write is shown as it is."""
     t = translate or current()
     parts = rule_parts(level, rule) if isinstance(rule, str) else tuple(rule)
     if parts is None:
         return str(rule)
     if t.language == SOURCE_LANGUAGE:
-        return rule_in_english(level, parts)
+        return RULE_JOINERS.get(level, RULE_JOINER).join(
+            t(RULE_WORDS[p.kind]) if p.kind == "women_stage" else rule_in_english(level, [p]) for p in parts)
 
     def words(part: RulePart) -> str:
         if part.kind == "item":

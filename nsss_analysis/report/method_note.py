@@ -14,6 +14,8 @@ names) stay in backticks as the tables spell them.
 
 from __future__ import annotations
 
+from typing import Any
+
 from nsss_analysis.diagnostics.recommendations import ALWAYS_LISTED, GAP_ANSWERS
 from nsss_analysis.diagnostics.rubric import (
     ANSWER_WEIGHTS,
@@ -41,8 +43,8 @@ from nsss_analysis.diagnostics.rubric import (
     TRANSFORMATIVE,
 )
 from nsss_analysis.diagnostics.scoring import score_answers
-from nsss_analysis.reference.glossary import FORM_ANSWER_NAMES, ITEM_NAMES, LEVEL_NAMES, terms
-from nsss_analysis.reference.i18n import N_, current, resolve_language, translator
+from nsss_analysis.reference.glossary import FORM_ANSWER_NAMES, ITEM_NAMES, LEVEL_NAMES, has_glossary, terms
+from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, current, resolve_language, translator
 from nsss_analysis.reference.numbers import localise_digits, number, percent
 from nsss_analysis.reference.vocab import DOMAINS, FOLLOWUPS, ITEMS
 
@@ -85,7 +87,9 @@ class _Note:
 
     @property
     def english(self) -> bool:
-        return self.language == "en"
+        """Whether the note is in the language the data's codes are words of (the source
+        language): it shows the codes themselves in running text, others their words."""
+        return self.language == SOURCE_LANGUAGE
 
     def g(self, value: float) -> str:
         """A constant as Python's ``:g`` writes it, in the language's digits."""
@@ -133,7 +137,7 @@ def _example_rule(w: _Note, s: dict) -> str:
 def _worked_example(w: _Note) -> list[str]:
     _ = w._
     a = EXAMPLE_ANSWERS
-    s = score_answers(a, lifecycle_stages=["working_age"], target_groups=["poor_households"])
+    s: dict[str, Any] = score_answers(a, lifecycle_stages=["working_age"], target_groups=["poor_households"])
     shown = ", ".join(f"`{i}` {w.answer(a[i])}" for i in ITEMS)
     intent, transformative, evidence = (w.n(s[k], 3) for k in ("intent_score", "transformative_score",
                                                                   "evidence_score"))
@@ -392,7 +396,7 @@ def _recommendations(w: _Note) -> list[str]:
 def _glossary(w: _Note) -> list[str]:
     """The glossary (one Bangla term per concept, ``reference.glossary.terms``) on a
     Bangla page: each term with the concept it names and the variants it replaces."""
-    if w.english:
+    if not has_glossary(w.language):
         return []
     lines = ["", "### " + w._("Glossary"),
              w._("One Bangla term is used for each concept throughout the reports and workbooks:"), ""]

@@ -34,8 +34,9 @@ from nsss_analysis.reference.glossary import ITEM_NAMES, STAGE_NAMES
 from nsss_analysis.reference.i18n import N_, Translator, current
 from nsss_analysis.reference.names import display_name
 from nsss_analysis.reference.plan_form import STATUS_WORDS, STATUSES
+from nsss_analysis.reference.text import sheet_title
 from nsss_analysis.reference.vocab import CLUSTERS, ITEMS, LINEAGE_COLUMNS
-from nsss_analysis.report.action_plan import POSSIBLE_WORDS, _sheet_from_rows, action_plan
+from nsss_analysis.report.action_plan import POSSIBLE_WORDS, _sheet_from_rows, action_plan, print_setup
 from nsss_analysis.report.display import escape
 
 #: The slug of the national plan's page and workbook.
@@ -335,7 +336,7 @@ def write_national_plan(plan: pd.DataFrame, target: Path | str, translate: Trans
     keys = list(PLAN_HEADERS)
     wb = Workbook()
     ws = wb.active
-    ws.title = t(SHEET)[:31]
+    ws.title = sheet_title(t(SHEET))
     _sheet_from_rows(ws, [t(PLAN_HEADERS[k]) for k in keys], words[keys].values.tolist(), [WIDTHS[k] for k in keys])
     choices = [t(s) for s in STATUSES.values()]
     status_col = get_column_letter(keys.index("status") + 1)
@@ -351,13 +352,14 @@ def write_national_plan(plan: pd.DataFrame, target: Path | str, translate: Trans
     ws.protection.sort = False
     ws.protection.autoFilter = False
     ws.protection.formatColumns = False
-    summary_ws = wb.create_sheet(t(SUMMARY_SHEET)[:31])
+    summary_ws = wb.create_sheet(sheet_title(t(SUMMARY_SHEET)))
     for title, table in _summary_tables(plan, t).items():
         summary_ws.append([formula_safe(title)])
         for r in table:
             summary_ws.append([formula_safe(v) if isinstance(v, str) else v for v in r])
         summary_ws.append([])
     summary_ws.column_dimensions["A"].width = 45
+    print_setup(summary_ws)
     with atomic_path(target) as tmp:
         wb.save(tmp)
 

@@ -9,6 +9,8 @@ silently trusted (``diagnostics/progress.py``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from html import escape
 
 import pandas as pd
@@ -57,7 +59,7 @@ def _digits(value: object) -> str:
     return localise_digits(str(value), current().language)
 
 
-def _table(header: list[str], rows: list[list[object]], numeric: set[int] = frozenset()) -> str:
+def _table(header: list[str], rows: Sequence[Sequence[object]], numeric: AbstractSet[int] = frozenset()) -> str:
     def cell(i: int, v: object, tag: str = "td") -> str:
         align = "right" if i in numeric else "left"
         return f'<{tag} style="text-align:{align};vertical-align:top">{escape(str(v))}</{tag}>'

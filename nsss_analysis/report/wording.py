@@ -55,10 +55,7 @@ def plural(n: int, singular: str, plural_form: str | None = None, **meta: object
     (Bangla: ``"৩টি কর্মসূচি"``, from the catalogue's ``{n} programme`` entry). The count
     is a claim of the page's ledger (``meta``: its fields, e.g. ``programmes``)."""
     word = singular if n == 1 else (plural_form or singular + "s")
-    language = _language()
     number_text = str(claims.count(n, **meta))
-    if language == "en":
-        return f"{number_text} {word}"
     ids = ("{n} " + singular, "{n} " + (plural_form or singular + "s"))
     template = _counted(*ids, n)
     if template.startswith("{n} ") and template[4:] in (singular, plural_form or singular + "s"):
@@ -149,13 +146,9 @@ def count_share(count: int, n: int, low: object = None, high: object = None,
     of so few misleads). One claim of the page's ledger (``meta``: its other fields)."""
     count, n = int(count), int(n)
     language = _language()
-    if language == "en":
-        what = f" {noun}" if noun else ""
-        text = f"{count:,} of {n:,}{what}"
-    else:
-        values = {"count": numbers.count(count, language), "n": numbers.count(n, language)}
-        text = (_("{count} of {n} {noun}").format(noun=Name(_(noun)), **values) if noun
-                else _("{count} of {n}").format(**values))
+    values = {"count": numbers.count(count, language), "n": numbers.count(n, language)}
+    text = (_("{count} of {n} {noun}").format(noun=Name(_(noun)), **values) if noun
+            else _("{count} of {n}").format(**values))
     meta = {"numerator": count, "denominator": n, "n": n} | meta
     if n < min_n or n == 0:
         return str(claims.figure(count, "count", text, **meta))

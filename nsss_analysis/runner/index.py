@@ -18,7 +18,7 @@ from nsss_analysis.diagnostics.tracker import tracker_in_words, tracker_summary
 from nsss_analysis.io import write_text_atomic
 from nsss_analysis.reference import numbers
 from nsss_analysis.reference.glossary import CLUSTER_NAMES
-from nsss_analysis.reference.i18n import LANGUAGES, N_, SOURCE_LANGUAGE, _, translator
+from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, SUPPORTED, _, about_language, translator
 from nsss_analysis.reference.i18n import language as in_language
 from nsss_analysis.reference.names import display_name
 from nsss_analysis.reference.vocab import load_reference
@@ -27,7 +27,7 @@ from nsss_analysis.report.headline_file import Headline
 from nsss_analysis.runner.html import AUTONYMS, TEMPLATES_DIR
 from nsss_analysis.runner.manifest import INDEX_FILE
 from nsss_analysis.runner.outputs import RETURNS_FILE, TRACKER_FILE
-from nsss_analysis.runner.plan import ALL_YEARS, PlannedReport, ReportKind
+from nsss_analysis.runner.plan import ALL_YEARS, PlannedReport, ReportKind, language_folder
 from nsss_analysis.runner.request import now
 
 log = logging.getLogger("nsss.reports")
@@ -72,8 +72,19 @@ INDEX_WORDS: dict[str, str] = {
     "quarantined": N_("Rows quarantined"),
     "resubmission": N_("Resubmission"),
     "on_record": N_("Programmes on record"),
+    "accepted_means": N_("the rows of this file read as programmes"),
+    "on_record_means": N_("the unit's programmes in the list of NSSS programmes or the budget tables, from "
+                          "whatever file"),
+    "submissions_note": N_("Programmes accepted counts the rows of one file read as programmes; programmes on "
+                           "record counts the unit's programmes in the list of NSSS programmes and the budget "
+                           "tables. They differ when a file leaves a programme out or sends it in another file "
+                           "(fewer accepted), or names a programme not on that list, such as a new one (more "
+                           "accepted). Received is the workbook's own date; a CSV file carries none."),
     "not_recorded": N_("not recorded"),
     "none_yet": N_("No reports have been rendered yet: run {command}."),
+    "all_years": N_("Reports with no fiscal year: the unit has no budget on record and its forms name no "
+                    "assessment round, so its figures cannot be placed in one year (they are kept in the folder "
+                    "{folder})."),
     "action_plan_workbook": N_("the full table as a workbook (.xlsx)"),
     "returns": N_("Returned action plans"),
     "returns_lead": N_("Which ministries and divisions returned the action plan they were sent, and when (the "
@@ -90,7 +101,7 @@ INDEX_WORDS: dict[str, str] = {
 }
 #: The index of each language: English ``index.html``, the others ``index.<language>.html``.
 INDEX_FILES = {language: INDEX_FILE if language == SOURCE_LANGUAGE else f"index.{language}.html"
-               for language in LANGUAGES}
+               for language in SUPPORTED}
 
 
 def index_file(language: str) -> str:
@@ -106,7 +117,7 @@ def write_index(out: Path, manifest: dict) -> Path:
     on_disk = {key: entry for key, entry in manifest.get("reports", {}).items()
                if (out / entry.get("html", "")).is_file()}
     languages = [SOURCE_LANGUAGE] + sorted(
-        {e.get("language") for e in on_disk.values()} - {None, SOURCE_LANGUAGE, ""} & set(LANGUAGES))
+        {e.get("language") for e in on_disk.values()} - {None, SOURCE_LANGUAGE, ""} & set(SUPPORTED))
     synthetic = any(bool((e.get("headline") or {}).get("synthetic")) for e in manifest.get("reports", {}).values())
     tracker = _tracker(out)
     returns = _returns(out)
@@ -148,6 +159,7 @@ def _index_page(on_disk: dict, language: str, others: dict[str, str], synthetic:
                                                    version=numbers.version(__version__, language))
     return env.get_template("index.html.j2").render(
         years=ordered, language=language, w=words,
+        codes_beside_names=about_language(language).script == "Latn",  # a Latin code reads in Latin text only
         languages=[{"href": href, "language": code, "label": AUTONYMS.get(code, code)}
                    for code, href in others.items()],
         notice=notices.data_notice(synthetic),
@@ -170,7 +182,8 @@ def _years(on_disk: dict, language: str) -> dict[str, dict]:
                         for code, (k, e) in by_language.items() if k != key]
         year = base.split("/", 1)[0]
         group = years.setdefault(year, {"label": _year_label(year, language), "national": None, "ministries": [],
-                                        "clusters": [], "small_n": False, "action_plan": None})
+                                        "clusters": [], "small_n": False, "action_plan": None,
+                                        "note": _year_note(year, language)})
         headline = entry.get("headline") or {}
         with claims.scope(block=f"index:{key}", programmes=headline.get("programme_keys")):
             figures = index_figures(entry.get("headline"), language)
@@ -344,6 +357,13 @@ ALL_FISCAL_YEARS = N_("All fiscal years")
 FISCAL_YEAR_HEADING = N_("Fiscal year {year}")
 
 
+def _year_note(year: str, language: str = SOURCE_LANGUAGE) -> str:
+    """What a year's heading means, where it is not a fiscal year ("All fiscal years")."""
+    if year != ALL_YEARS:
+        return ""
+    return translator(language)(INDEX_WORDS["all_years"]).format(folder=f"{ALL_YEARS}/")
+
+
 def _year_label(year: str, language: str = SOURCE_LANGUAGE) -> str:
     t = translator(language)
     if year == ALL_YEARS:
@@ -354,11 +374,11 @@ def _year_label(year: str, language: str = SOURCE_LANGUAGE) -> str:
 
 def english_key(key: str, entry: dict) -> str:
     """The manifest key of the English page of a report (``<fy>/bn/<slug>`` -> ``<fy>/<slug>``)."""
-    language = entry.get("language") or "en"
-    if language == "en":
+    folder = language_folder(entry.get("language") or SOURCE_LANGUAGE)
+    if not folder:
         return key
     year, _, rest = key.partition("/")
-    return f"{year}/{rest.removeprefix(language + '/')}"
+    return f"{year}/{rest.removeprefix(folder)}"
 
 
 def _href(html: str) -> str:

@@ -29,10 +29,12 @@ output against it, field by field.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import math
 import random
 import re
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,8 +107,6 @@ BASELINE_ROUND = "2018-19"
 BASELINE_CHANGE = {"yes": "partly", "partly": "no", "no": "no", "not_applicable": "not_applicable",
                    "unknown": "no"}
 BASELINE_CHANGED_ITEMS = 3
-#: The date each baseline workbook says it was modified (received) is not set: the
-#: bundled workbooks all carry the template's fixed timestamp.
 #: How a follow-up ("If not, can ... ?") is answered when it applies.
 FOLLOWUP_TENDENCY = (("yes", 0.5), ("no", 0.3), ("unknown", 0.2))
 
@@ -753,6 +753,18 @@ BASELINE_SUBMISSIONS: tuple[Submission, ...] = tuple(
 )
 SUBMISSIONS = SUBMISSIONS + BASELINE_SUBMISSIONS
 NATIONAL_TABLE = "national-social-security-budget.xlsx"
+#: The round of a form that names none: the latest round any form names.
+LATEST_ROUND = max(s.assessment_round for s in SUBMISSIONS if s.assessment_round)
+
+
+def received_on(sub: Submission) -> datetime.datetime:
+    """The date a workbook says it was last saved (what the cleaner reads as the date
+    the form was received), fitting the round it assesses: between March and August of
+    the year that round's fiscal year ends (FY 2023-24 ends on 30 June 2024), a form
+    with no round in the latest round. Fixed per file name, so the bytes are reproducible."""
+    round_ = sub.assessment_round or LATEST_ROUND
+    spread = zlib.crc32(sub.path.encode("utf-8"))
+    return datetime.datetime(int(round_[:4]) + 1, 3 + spread % 6, 1 + (spread // 6) % 28, 11, 0, 0)
 RANGPUR_TABLE = "regional/dss-rangpur-old-age-allowance.csv"
 
 # --------------------------------------------------------------------------------------
@@ -1376,7 +1388,7 @@ def generate(out_dir: Path | str, seed: int = DEFAULT_SEED, readme: bool = True)
         if not sub.title:
             _note_sheet(wb)
         wb.properties.title = NOTE
-        save_workbook(wb, target)
+        save_workbook(wb, target, received_on(sub))
 
     national = _national_sheet(figures, seed)
     wb = Workbook()
