@@ -193,6 +193,10 @@ def test_exact_bangla_sentences(example, bangla):
     assert mowca[0] == ("মহিলা ও শিশু বিষয়ক মন্ত্রণালয়: মূল্যায়িত কর্মসূচি ৩টি; ৩টির মধ্যে ২টি "
                         "জেন্ডার-নির্দিষ্ট বা জেন্ডার-রূপান্তরমূলক (১টি রূপান্তরমূলক)।")
     assert headline_text.headline_sentences(headline_figures(example))[0].startswith("বাংলাদেশ: মূল্যায়িত কর্মসূচি ৪টি;")
+    # the small-n scores name each programme by its Bangla name where one is known
+    scores = next(s for s in mowca if "গড় নির্ণয় করা হয়নি" in s)
+    assert "(মা ও শিশু সহায়তা কর্মসূচি)" in scores and "Mother and Child Benefit Programme" not in scores
+    assert "(Hostel for <b>working</b> women)" in scores  # no Bangla name on record: as the form wrote it
     s = ministry_summary(example, "MoWCA")
     assert readings.recommendations_reading(s["recommendations"]) == (
         "৩টি কর্মসূচি মিলিয়ে ২৫টি করণীয়: এর মধ্যে ২টি ফরম অনুযায়ী সম্ভব (সেগুলো আগে, তারপর বাজেট "

@@ -190,7 +190,7 @@ def _score_sentence(headline: dict, n: int) -> str | None:
     own_scores = headline.get("programme_scores") or []
     mean = headline.get("mean_inclusion_score")
     if 0 < n < SMALL_N:
-        scored = [f"{fixed_text(score)} ({name})" for name, score in own_scores if not is_missing(score)]
+        scored = [f"{fixed_text(score)} ({programme_shown(name)})" for name, score in own_scores if not is_missing(score)]
         if not scored:
             return None
         return ngettext(

@@ -17,10 +17,11 @@ import pandas as pd
 
 from nsss_analysis.diagnostics.progress import as_of, return_tracker, status_counts
 from nsss_analysis.io import Tables
+from nsss_analysis.reference import numbers
 from nsss_analysis.reference.i18n import N_, current
 from nsss_analysis.reference.names import display_name
-from nsss_analysis.reference.numbers import count, localise_digits
 from nsss_analysis.reference.plan_form import STATUS_WORDS
+from nsss_analysis.report import claims
 
 #: The card's progress columns, in words.
 LAST_STATUS = N_("Last reported status")
@@ -55,8 +56,17 @@ MINISTRY = N_("Ministry / Division")
 TOTAL = N_("Total")
 
 
-def _digits(value: object) -> str:
-    return localise_digits(str(value), current().language)
+def _date(value: object) -> str:
+    """A date as the page's language writes it (৩১-০১-২০১৯ in Bangla); empty when none."""
+    if value is None or (isinstance(value, float) and value != value) or not str(value).strip():
+        return ""
+    return numbers.date(value, current().language)
+
+
+def count(value: object, **meta: object) -> str:
+    """A count of actions or ministries, printed as a claim of the page's ledger
+    (``reference.numbers`` writes it)."""
+    return str(claims.count(int(value), **({"where": "progress"} | meta)))  # type: ignore[call-overload]
 
 
 def _table(header: list[str], rows: Sequence[Sequence[object]], numeric: AbstractSet[int] = frozenset()) -> str:
@@ -85,7 +95,7 @@ def action_progress_cells(row: dict) -> list[str]:
     """A card's action row's progress cells: last status, target date, overdue."""
     _ = current()
     date = row.get("last_target_date") or ""
-    return [status_in_words(row.get("last_status")), _digits(date) if date else "",
+    return [status_in_words(row.get("last_status")), _date(date),
             _(OVERDUE_YES) if row.get("overdue") else ""]
 
 
@@ -106,7 +116,7 @@ def done_but_gap_notes(actions: pd.DataFrame) -> list[str]:
 def returned_line(actions: pd.DataFrame) -> str:
     """The line above a card's actions naming the return's date."""
     dates = [d for d in actions.get("reported_on", pd.Series([], dtype="str")) if d]
-    return current()(RETURNED_ON).format(date=_digits(max(dates))) if dates else ""
+    return current()(RETURNED_ON).format(date=_date(max(dates))) if dates else ""
 
 
 def cluster_progress_html(tables: Tables, codes: list[str]) -> str:
@@ -118,9 +128,11 @@ def cluster_progress_html(tables: Tables, codes: list[str]) -> str:
         return f"<p>{escape(_(PROGRESS_NONE))}</p>"
     statuses = list(STATUS_WORDS)
     header = [_(MINISTRY), *(_(STATUS_WORDS[s]) for s in statuses), _(TOTAL)]
-    rows = [[display_name("ministry", r["ministry_code"]), *(count(r[s]) for s in statuses), count(r["total"])]
+    rows = [[display_name("ministry", r["ministry_code"]),
+             *(count(r[s], where=f"progress.cluster:{s}") for s in statuses),
+             count(r["total"], where="progress.cluster:total")]
             for r in counts.to_dict("records")]
-    lead = _(PROGRESS_LEAD).format(date=_digits(as_of(tables.action_progress) or ""))
+    lead = _(PROGRESS_LEAD).format(date=_date(as_of(tables.action_progress)))
     return f"<p>{escape(lead)}</p>" + _table(header, rows, set(range(1, len(header))))
 
 
@@ -131,25 +143,49 @@ def return_tracker_html(tables: Tables) -> str:
                    key=lambda c: display_name("ministry", c).lower())
     tracker = return_tracker(tables.action_progress, codes)
     returned = int(tracker["returned"].sum())
-    lines = f"<p>{escape(_(TRACKER_SUMMARY).format(returned=count(returned), ministries=count(len(tracker))))}</p>"
+    lines = f"<p>{escape(_tracker_sentence(tracker))}</p>"
     if not returned:
         lines += f"<p>{escape(_(TRACKER_NONE))}</p>"
     keys = list(TRACKER_HEADERS)
+    files = returned_files(tables.action_progress)
     rows = []
     for r in tracker.sort_values("returned", ascending=False, kind="stable").to_dict("records"):
         rows.append([display_name("ministry", r["ministry_code"]), _(RETURNED_WORDS[bool(r["returned"])]),
-                     _digits(r["received_date"]), count(r["returns"]) if r["returned"] else "",
-                     count(r["actions"]) if r["returned"] else "", count(r["done"]) if r["returned"] else "",
-                     count(r["overdue"]) if r["returned"] else "", r["last_file"]])
+                     _date(r["received_date"]),
+                     _returns(r, files.get(r["ministry_code"], ())) if r["returned"] else "",
+                     count(r["actions"], where="progress.tracker:actions") if r["returned"] else "",
+                     count(r["done"], where="progress.tracker:done") if r["returned"] else "",
+                     count(r["overdue"], where="progress.tracker:overdue") if r["returned"] else "", r["last_file"]])
     return lines + _table([_(TRACKER_HEADERS[k]) for k in keys], rows, {3, 4, 5, 6})
+
+
+def returned_files(progress: pd.DataFrame | None) -> dict[str, tuple[str, ...]]:
+    """Ministry code -> the returned plans read for it (their file names): the lineage
+    behind its count of returns."""
+    if progress is None or not len(progress) or "source_file" not in progress.columns:
+        return {}
+    read = progress[progress["source_row"].notna()] if "source_row" in progress.columns else progress
+    return {str(code): tuple(sorted(set(own["source_file"].dropna().astype("str"))))
+            for code, own in read.groupby("ministry_code", sort=True)}
+
+
+def _returns(row: dict, files: tuple[str, ...]) -> str:
+    """A ministry's number of returned plans: a count of files, its sources the files."""
+    return str(claims.count(int(row["returns"]), unit="files", sources=files, where="progress.tracker:returns"))
+
+
+def _tracker_sentence(tracker: pd.DataFrame) -> str:
+    """"{returned} of {ministries} ministries and divisions have returned their action plan.",
+    its two counts claims (the ministries behind each as its programmes: none)."""
+    returned = int(tracker["returned"].sum())
+    return current()(TRACKER_SUMMARY).format(returned=count(returned, where="progress.returned"),
+                                             ministries=count(len(tracker), where="progress.returned"))
 
 
 def progress_summary(tables: Tables) -> str:
     """One sentence for the index: how many ministries returned a plan."""
-    _ = current()
     codes = sorted(set(tables.assessments["ministry_code"].dropna().astype("str")))
-    tracker = return_tracker(tables.action_progress, codes)
-    return _(TRACKER_SUMMARY).format(returned=count(int(tracker["returned"].sum())), ministries=count(len(tracker)))
+    return _tracker_sentence(return_tracker(tables.action_progress, codes))
 
 
 def _display(markup: str):
