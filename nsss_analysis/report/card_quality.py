@@ -19,14 +19,12 @@ from nsss_analysis.report.labels import ITEM_LABELS, label
 from nsss_analysis.report.wording import join_words
 
 
-def _column_name(column: object, english: str | None = None) -> str:
-    """A column of the form as a note names it: ``english`` (default: the code, as
-    stored) in English, the form's label in another language; ``(row)`` for a whole row."""
+def _column_name(column: object) -> str:
+    """A column of the form as a note names it, in every language: the item's name or
+    the form's label, never the stored code; ``(row)`` for a whole row."""
     code = text_of(column)
     if not code:
         return _("(row)")
-    if current().language == SOURCE_LANGUAGE:
-        return code if english is None else english
     return _(ITEM_LABELS.get(code) or _form_labels().get(code) or label(code))
 
 
@@ -76,7 +74,7 @@ def quality_notes(row: Mapping[str, object], tables: Tables) -> list[str]:
         cols = sorted({c.strip() for v in conflicts["differing_columns"] for c in str(v).split(";") if c.strip()})
         notes.append(_("Assessed more than once with different answers ({files}); they differ on {columns}. "
                        "A person should say which holds.").format(
-            files=join_words(files, _("and")), columns=join_words([_column_name(c, label(c)) for c in cols], _("and"))))
+            files=join_words(files, _("and")), columns=join_words([_column_name(c) for c in cols], _("and"))))
     flagged = same_programme(budget_plausibility(tables.budgets), row["ministry_code"], row["programme"])
     if len(flagged):
         for r in flagged[~flagged["plausible"]].to_dict("records"):

@@ -232,9 +232,13 @@ def unknown_sentence(headline: dict) -> str:
     if not headline.get("unknown_said"):
         return ""
     n = int(headline["n_programmes"])
-    return _("{unknown} of {answers} answers behind this count are unknown; with every unknown read as no, "
-             "{k_no} of {n} programmes would be gender-specific or gender-transformative, and {k_yes} of {n} "
-             "with every unknown read as yes.").format(
+    return ngettext(
+        "{unknown} of {answers} answers behind this count are unknown; with every unknown read as no, "
+        "{k_no} of {n} programme would be gender-specific or gender-transformative, and {k_yes} of {n} "
+        "with every unknown read as yes.",
+        "{unknown} of {answers} answers behind this count are unknown; with every unknown read as no, "
+        "{k_no} of {n} programmes would be gender-specific or gender-transformative, and {k_yes} of {n} "
+        "with every unknown read as yes.", n).format(
         unknown=count_text(headline["n_unknown"]), answers=count_text(headline["n_answers"]),
         k_no=count_text(headline["k_if_unknown_no"]), k_yes=count_text(headline["k_if_unknown_yes"]), n=count_text(n))
 
