@@ -96,8 +96,8 @@ class _Note:
 
     def answer(self, code: str) -> str:
         """An answer as the note writes it in running text: the data's code in
-        English, as code (```not_applicable```), the form's word in Bangla (প্রযোজ্য নয়)."""
-        return f"`{code}`" if self.english else self._(FORM_ANSWER_NAMES[code])
+        The form's word, in English as in Bangla (not applicable, প্রযোজ্য নয়), not the data's code."""
+        return self._(FORM_ANSWER_NAMES[code])
 
     def level(self, level: str) -> str:
         return level if self.english else self._(LEVEL_NAMES[level])
