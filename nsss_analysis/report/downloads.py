@@ -67,7 +67,6 @@ DATA_COLUMN_WORDS: dict[str, str] = {
     "assessment_round": N_("Assessment round"),
     "received_date": N_("Date received"),
     "synthetic": N_("Synthetic data"),
-    "submission_key": N_("Online form submission id (KoboToolbox, ODK)"),
     "intent_score": N_("Intent score (0-1)"),
     "transformative_score": N_("Transformative elements score (0-1)"),
     "evidence_score": N_("Evidence score (0-1)"),
