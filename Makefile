@@ -92,11 +92,12 @@ benchmark: $(STAMP) ## run the benchmarks (prints figures and ratios)
 
 LOCALE := nsss_analysis/reference/locale
 I18N_FLAGS := --no-wrap
-i18n: $(STAMP) ## extract the words to translate, update the Bangla catalogue, compile it
+i18n: $(STAMP) ## extract the words to translate, update the Bangla catalogue, write the en-XA pseudo-locale, compile them
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k Nn_:1,2 -k ngettext:1,2 -k pgettext:1c,2 --no-location \
 		$(I18N_FLAGS) --sort-output --project nsss-analysis --version 0.1.0 \
 		--copyright-holder "NSSS gender diagnostics workbench" -o $(LOCALE)/nsss.pot .
-	$(BIN)/pybabel update -D nsss -i $(LOCALE)/nsss.pot -d $(LOCALE) $(I18N_FLAGS) --ignore-obsolete --no-fuzzy-matching
+	$(BIN)/pybabel update -D nsss -i $(LOCALE)/nsss.pot -d $(LOCALE) -l bn $(I18N_FLAGS) --ignore-obsolete --no-fuzzy-matching
+	$(BIN)/python -m tools.pseudo_catalogue $(LOCALE)
 	$(BIN)/python -m tools.compile_catalogue $(LOCALE)
 
 figures-page: $(STAMP) ## every figure in English and Bangla side by side: reports/figures-test.html (after make processed)

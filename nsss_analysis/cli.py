@@ -22,7 +22,7 @@ from nsss_analysis import __version__
 from nsss_analysis.config import PROCESSED_DIR, RAW_DIR, REPORTS_DIR
 from nsss_analysis.errors import NsssError, Stopped
 from nsss_analysis.io import describe_os_error
-from nsss_analysis.reference.i18n import LANGUAGE_VARIABLE
+from nsss_analysis.reference.i18n import ALL, LANGUAGE_VARIABLE, LANGUAGES, SUPPORTED
 from nsss_analysis.runner.request import (
     LOCK_WAIT_SECONDS,
     REPORT_TIMEOUT_SECONDS,
@@ -51,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     t = sub.add_parser("template", help="write the blank assessment form (.xlsx), or its XLSForm for KoboToolbox/ODK")
     t.add_argument("out", type=Path, help="path of the workbook to write")
-    t.add_argument("--language", choices=("en", "bn"), default=None,
+    t.add_argument("--language", choices=LANGUAGES, default=None,
                    help="language of the labels and instructions (default: $NSSS_LANGUAGE, else en); "
                         "with --xlsform, the form's default language (both are in it)")
     t.add_argument("--xlsform", action="store_true",
@@ -147,8 +147,9 @@ def _report_options(r: argparse.ArgumentParser) -> None:
                         "(default: %(default)g)")
     _wait_option(r)
     r.add_argument("--pdf", action="store_true", help="also print each report to <slug>.pdf (needs Chromium)")
-    r.add_argument("--language", choices=("en", "bn", "all"), default=None,
-                   help="language of the reports: en, bn, or all (English and Bangla, Bangla into <fy>/bn/); "
+    r.add_argument("--language", choices=(*SUPPORTED, ALL), default=None,
+                   help=f"language of the reports: {', '.join(SUPPORTED)}, or all ({', '.join(LANGUAGES)}; "
+                        "each but English into <fy>/<language>/; a pseudo-locale only by name); "
                         f"default: $NSSS_LANGUAGE, else {DEFAULT_REPORT_LANGUAGE}, as `make reports`")
 
 

@@ -71,7 +71,7 @@ def latin_share(html: str, allowed_names: set[str] = frozenset()) -> tuple[float
 
 
 def page_text_of(html: str) -> str:
-    visible = re.sub(r"<(style|script)[^>]*>.*?</\1>", "", html, flags=re.DOTALL)
+    visible = re.sub(r"<(style|script|svg)[^>]*>.*?</\1>", "", html, flags=re.DOTALL)  # figures: their own test
     from html import unescape
 
     return unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<img[^>]*>", "", visible)))

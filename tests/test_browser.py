@@ -63,7 +63,7 @@ def test_index_and_report_render_headlines_and_figures_in_chromium(hostile_site)
     report_text = visible_text(report_dom)
     for sentence in entry["sentences"][:2]:
         assert " ".join(sentence.split()) in report_text
-    figures = re.findall(r'<img[^>]+src="data:image/png;base64,[A-Za-z0-9+/=]{200,}', report_dom)
+    figures = re.findall(r'<svg[^>]+class="nsss-figure"[^>]*>.{200,}?</svg>', report_dom, flags=re.DOTALL)
     assert len(figures) >= 1
     assert HOSTILE in report_text  # the hostile name reads as text ...
     assert "<script" not in report_dom  # ... and is no element

@@ -185,8 +185,8 @@ def test_bangla_quality_notes_frame_the_form_text(tables, bangla):
     q = tables.quarantine[tables.quarantine["column"].fillna("") != ""].iloc[0]
     row = next(r for r in tables.assessments.to_dict("records")
                if r["source_file"] == q["source_file"] and r["source_row"] == q["source_row"])
-    note = next(n for n in card_quality.quality_notes(row, tables) if n.startswith("ঘর "))
-    assert f"“{q['value']}” ব্যবহার করা হয়নি: " in note
+    note = next(n for n in card_quality.quality_notes(row, tables) if "' কলামের মান “" in n)
+    assert note.startswith("'") and f"কলামের মান “{q['value']}” ব্যবহার করা হয়নি: " in note  # the column, named
 
 
 def test_budget_flag_in_bangla(bangla):
@@ -249,6 +249,21 @@ def test_bangla_workbooks_have_bangla_titles_headers_and_words(tables, tmp_path)
     assert "বয়স্ক ভাতা" in programmes and "Old Age Allowance" not in programmes
     ministries = {r[header.index("মন্ত্রণালয়/বিভাগ")] for r in assessments[1:]}
     assert ministries == {"সমাজকল্যাণ মন্ত্রণালয়"}
+    # fiscal years and dates as on the page (Bangla digits, DD-MM-YYYY) in every visible text cell of
+    # both workbooks but file names and the values quoted as the form wrote them
+    as_written = {BN("Value (as written)"), BN("Source file")}
+    for path in (plan_file, data):
+        for title, (rows, ws) in _rows(path).items():
+            if ws.sheet_state != "visible" or not rows:
+                continue
+            for row in rows[1:]:
+                for head, value in zip(rows[0], row, strict=False):
+                    if isinstance(value, str) and head not in as_written:
+                        text = re.sub(r"\S+\.(?:xlsx|xls|csv|parquet)\b", "", value)
+                        assert not re.search(r"\b(?:19|20)\d\d-\d\d\b", text), (path.name, title, value)
+    reasons = data_sheets[BN("Quarantine")][0]
+    column = list(reasons[0]).index(BN("Reason"))
+    assert len(reasons) > 1 and all(re.search(r"[\u0980-\u09ff]", r[column]) for r in reasons[1:])
 
 
 def test_english_workbooks_are_headed_in_words_and_the_plan_is_unchanged(tables, tmp_path):

@@ -86,7 +86,8 @@ def test_bangla_note_names_levels_and_answers_in_bangla(notes):
     assert "`জেন্ডার-রূপান্তরমূলক`" in bn and "**জেন্ডার-নির্দিষ্ট**" in bn
     assert "না < জানা নেই < প্রযোজ্য নয় < আংশিক < হ্যাঁ" in bn
     assert "ভিত্তিহীন মার্কার (`marker_unsubstantiated`) **হ্যাঁ**" in bn
-    assert "| উদ্দেশ্য | `empowerment_objective`, `empowerment_actions`, `graduation` |" in bn
+    assert ("| উদ্দেশ্য | ক্ষমতায়নের উদ্দেশ্য (`empowerment_objective`), ক্ষমতায়ন কার্যক্রম (`empowerment_actions`), "
+            "উত্তরণের পরিকল্পনা (`graduation`) |") in bn
 
 
 def test_english_note_keeps_its_words(notes):
@@ -109,3 +110,20 @@ def test_note_follows_the_report_language():
         assert method_note() == method_note("en")
     finally:
         forget_language()
+
+
+def test_bangla_note_gives_each_data_code_after_its_words(notes):
+    """A Bangla reader meets the words first: every data code (`norms_awareness`,
+    `not_applicable`...) stands in brackets after its Bangla label ("ক্ষতিকর সামাজিক
+    রীতির বিরুদ্ধে সচেতনতা (`norms_awareness`)"), never alone; English cites the bare codes."""
+    bn, en = notes["bn"], notes["en"]
+    codes = re.compile(r"(\S*)\s?`([a-z][a-z_]*)`")
+    cited = [(before, code) for before, code in codes.findall(bn)]
+    assert len(cited) >= 40
+    alone = [code for before, code in cited if not re.search(r"(\(|\(\S+:)$", before)]
+    assert alone == [], alone
+    for label, code in (("বৈষম্যমূলক সামাজিক রীতির বিরুদ্ধে সচেতনতা", "norms_awareness"), ("প্রযোজ্য নয়", "not_applicable"),
+                        ("হ্যাঁ", "yes"), ("দরিদ্র পরিবার", "poor_households"),
+                        ("না হলে, উত্তরণের পরিকল্পনা করা যায় কি?", "graduation_possible")):
+        assert f"{label} (`{code}`)" in bn, code
+    assert "`norms_awareness` unknown" in en and "(`norms_awareness`)" not in en  # English unchanged

@@ -193,7 +193,7 @@ def test_ministry_report_runs_and_states_its_findings(site):
     assert "are synthetic" in text
     assert re.search(r"has \d+ assessed programmes?", text)
     assert "gender-specific or gender-transformative" in text and "What we ask of you" in text
-    assert text.count("data:image/png;base64,") >= 5
+    assert text.count('class="nsss-figure"') >= 5
     assert "Method note" in text and "Inclusion score" in text
 
 
@@ -218,7 +218,7 @@ def test_national_overview_runs(site):
     text = _outputs_text(nb)
     assert "national overview" in text and "Across government" in text
     assert "too few for a model" in text or "Odds ratio" in text or "no model is shown" in text
-    assert text.count("data:image/png;base64,") >= 6
+    assert text.count('class="nsss-figure"') >= 6
 
 
 @pytest.mark.slow
@@ -302,15 +302,15 @@ def test_tables_escape_cells_and_headers_and_format_values():
     assert 'text-align: right' in html  # numbers right-aligned
 
 
-def test_figure_html_embeds_a_png_with_an_escaped_alt_text_and_closes_the_figure():
+def test_figure_html_inlines_an_svg_with_an_escaped_title_and_closes_the_figure():
     import matplotlib.pyplot as plt
 
     from nsss_analysis.report import figures
 
     fig = figures.no_data(HOSTILE, "x", "y")
     html = figure_html(fig, reading=HOSTILE)
-    assert html.count("data:image/png;base64,") == 1
-    assert "<script>" not in html and 'alt="&lt;script&gt;' in html
+    assert html.count('<svg ') == 1 and html.count('class="nsss-figure"') == 1
+    assert "<script>" not in html and "<title>&lt;script&gt;" in html
     assert not plt.get_fignums()
 
 

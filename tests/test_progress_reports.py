@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 
 import openpyxl
 import pytest
@@ -128,5 +129,9 @@ def test_the_tracker_and_cards_in_bangla(tables):
         own = count_once(tables).current.assessments
         page = cards.programme_cards_html(tables, own[own["ministry_code"] == "MoWCA"], plan)
         assert bn("Last reported status") in page and bn("Done") in page
+        # dates as Bangla writes them (DD-MM-YYYY), in the tracker and on the cards
+        assert "২০-০৪-২০২৬" in html and "২০২৬-০৪-২০" not in html
+        assert not re.search(r"[০-৯]{4}-[০-৯]{2}-[০-৯]{2}", page), re.findall(r"[০-৯]{4}-[০-৯]{2}-[০-৯]{2}", page)
+        assert re.search(r"[০-৯]{2}-[০-৯]{2}-[০-৯]{4}", page)
     finally:
         forget_language()

@@ -516,7 +516,7 @@ def test_end_to_end_two_ministries_with_papermill(bundled, tmp_path):
                 assert lines[0] not in html and escape(lines[0], quote=False) not in html, lines[0]
         # a small ministry's report is its cards and action plan; a larger one adds figures
         assert '<article class="nsss-card">' in html
-        assert html.count('src="data:image/png;base64,') >= (entry["headline"]["n_programmes"] >= 5)
+        assert html.count('class="nsss-figure"') >= (entry["headline"]["n_programmes"] >= 5)
         assert "<script" not in html
         assert (out / entry["html"]).stat().st_mode & 0o777 == 0o644  # for sharing
         assert not re.search(r"""<(script|link|img|iframe)[^>]+(src|href)\s*=\s*["']?(https?:)?//""", html)
@@ -632,7 +632,7 @@ def test_one_broken_ministry_fails_alone(bundled, standins, tmp_path, capsys):
     assert "An Exception was encountered" in (out / f"{key}.html").read_text()
     for c in codes:
         if c != broken:
-            assert 'src="data:image/png;base64,' in (out / f"{status[c][0]}.html").read_text()
+            assert 'class="nsss-figure"' in (out / f"{status[c][0]}.html").read_text()
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["last_run"]["failed"] == [key]
     assert manifest["last_run"]["fingerprint"] is None  # the next run retries it

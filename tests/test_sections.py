@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from nsss_analysis.diagnostics.trends import AnswerChange
 from nsss_analysis.reference.i18n import english_runs, forget_language, set_language
 from nsss_analysis.report import figures, sections
 from nsss_analysis.report.display import table_html
@@ -70,11 +71,13 @@ def test_programme_table_in_bangla_headers_words_and_digits(language):
     assert "Widow Allowance" not in html  # an alias of a catalogued programme, shown by its Bangla name
 
 
-def test_programme_table_in_english_unchanged(language):
+def test_programme_table_in_english_takes_the_same_words_path(language):
+    """English answers are words of the catalogue too (``n.a.``), not the data's codes."""
     language("en")
     html = _html(sections.programme_table(_programmes()))
     assert _headers(html) == list(sections.PROGRAMME_COLUMNS.values())
-    assert ">67<" in html and ">0.90<" in html and ">not_applicable<" in html and ">gender-specific<" in html
+    assert ">67<" in html and ">0.90<" in html and ">n.a.<" in html and ">gender-specific<" in html
+    assert "not_applicable" not in html
 
 
 def test_recommendations_table_caption_and_words_in_bangla(language):
@@ -134,11 +137,13 @@ def test_table_cells_in_bangla_yes_no_digits_and_row_note(language):
 
 
 def test_trend_table_changed_answers_in_bangla(language):
-    changed = "graduation no → partly; gender_reporting not_applicable → yes"
+    changed = (AnswerChange("graduation", "no", "partly"), AnswerChange("gender_reporting", "not_applicable", "yes"))
     language("bn")
     assert sections._changes_in_words(changed) == (
         "উত্তরণের পরিকল্পনা: না → আংশিক; জেন্ডার-সমন্বিত প্রতিবেদন: প্রযোজ্য নয় → হ্যাঁ")
-    assert sections._changes_in_words("") == ""
+    assert sections._changes_in_words(()) == ""
+    language("en")
+    assert sections._changes_in_words(changed[:1]) == "Graduation planned: no → partly"
 
 
 def test_budget_trend_table_in_bangla_and_english(language):

@@ -6,6 +6,7 @@ beneficiaries, and the plausibility check of allocations against the arithmetic
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -325,6 +326,28 @@ def plausibility_flag(ratio: float) -> str:
         return f"about {10 ** k}x" if k > 0 else f"about 1/{10 ** -k}x"
     low, high = PLAUSIBLE_RATIO_RANGE
     return "" if low <= ratio <= high else f"ratio {ratio:.3g}: check"
+
+
+#: The kinds of a plausibility flag (:func:`flag_parts`).
+FLAG_SCALE, FLAG_RATIO = "scale", "ratio"
+_FLAG_SCALE = re.compile(r"about (?P<factor>[0-9]+|1/[0-9]+)x")
+_FLAG_RATIO = re.compile(r"ratio (?P<ratio>\S+): check")
+
+
+def flag_parts(flag: object) -> tuple[str, str]:
+    """A stored plausibility flag (:func:`plausibility_flag`) as its kind and number, so
+    the report words it in its own language: ``("scale", "10")``, ``("scale", "1/100")``,
+    ``("ratio", "0.02")``; ``("", text)`` for text this module did not write.
+
+    >>> flag_parts("about 1/10x"), flag_parts("ratio 0.02: check")
+    (('scale', '1/10'), ('ratio', '0.02'))
+    """
+    text = "" if flag is None else str(flag).strip()
+    if m := _FLAG_SCALE.fullmatch(text):
+        return FLAG_SCALE, m["factor"]
+    if m := _FLAG_RATIO.fullmatch(text):
+        return FLAG_RATIO, m["ratio"]
+    return "", text
 
 
 def budget_plausibility(budgets: pd.DataFrame | None) -> pd.DataFrame:

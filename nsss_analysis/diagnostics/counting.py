@@ -51,6 +51,14 @@ RESOLUTION_COLUMNS = (
 )
 #: How repeated rows of a programme in one round are counted (``resolution``).
 REPEATED = N_("the rows repeat each other cell for cell: counted once")
+
+
+def repeated_rows(resolution: pd.DataFrame) -> pd.Series:
+    """Which rows of a resolution table (:func:`resolve_duplicates`) are rows repeating
+    each other cell for cell, by the reason's code (``resolution_id``), not its words."""
+    if "resolution_id" not in resolution.columns:
+        return pd.Series(False, index=resolution.index, dtype="bool")
+    return (resolution["resolution_id"] == REPEATED).astype("bool")
 LATER_USED = N_("the later-received submission ({date}) is used")
 NAME_LATER = N_("the file whose name is the later one ({file}: a later date or a revision word) is used")
 DISPUTED = N_("nothing tells which form is the later one (received date, date or revision word in the "
@@ -191,8 +199,9 @@ def later_by_name(names: list[str]) -> int | None:
     latest; else when it carries every revision word the others carry and a version
     or a revision word more than each of them."""
     dates = [name_date(n) for n in names]
-    if all(dates):
-        latest = max(dates)
+    known = [d for d in dates if d]
+    if len(known) == len(dates):
+        latest = max(known)
         if dates.count(latest) == 1:
             return dates.index(latest)
     marks = [revision_marks(n) for n in names]

@@ -9,6 +9,7 @@ how many rose and fell) is given only from ``TREND_MIN_PAIRS`` pairs up.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple, cast
 
 import pandas as pd
 
@@ -19,6 +20,15 @@ from nsss_analysis.diagnostics.rubric import GENDER_SPECIFIC_OR_TRANSFORMATIVE, 
 from nsss_analysis.diagnostics.scoring import score_answers
 from nsss_analysis.diagnostics.units import programme_key
 from nsss_analysis.reference.vocab import ITEMS, LINEAGE_COLUMNS
+
+
+class AnswerChange(NamedTuple):
+    """One item whose answer changed between two rounds, as codes (``graduation``,
+    ``no``, ``partly``); the report layer words it."""
+
+    item: str
+    before: str
+    after: str
 
 #: A summary of change across rounds needs at least this many paired programmes.
 TREND_MIN_PAIRS = SMALL_N
@@ -46,7 +56,8 @@ def like_for_like(before: dict, after: dict) -> tuple[float, float, int]:
     both = [i for i in ITEMS if _answered(before.get(i)) and _answered(after.get(i))]
     one = {i: (before[i] if i in both else "unknown") for i in ITEMS}
     two = {i: (after[i] if i in both else "unknown") for i in ITEMS}
-    return (float(score_answers(one)["inclusion_score"]), float(score_answers(two)["inclusion_score"]), len(both))
+    first, second = score_answers(one)["inclusion_score"], score_answers(two)["inclusion_score"]
+    return float(cast(float, first)), float(cast(float, second)), len(both)
 
 
 @dataclass(frozen=True)
@@ -95,7 +106,7 @@ def paired_programmes(assessments: pd.DataFrame, scores: pd.DataFrame) -> pd.Dat
             continue
         sub = sub.sort_values("assessment_round")
         before, after = sub.iloc[-2], sub.iloc[-1]
-        changed = [f"{i} {before[i]} → {after[i]}" for i in ITEMS if before[i] != after[i]]
+        changed = tuple(AnswerChange(i, str(before[i]), str(after[i])) for i in ITEMS if before[i] != after[i])
         score_before, score_after, n_both = like_for_like(before.to_dict(), after.to_dict())
         records.append({
             "ministry": after["ministry"], "ministry_code": after["ministry_code"],
@@ -104,7 +115,7 @@ def paired_programmes(assessments: pd.DataFrame, scores: pd.DataFrame) -> pd.Dat
             "score_before": score_before, "score_after": score_after,
             "change": score_after - score_before,
             "level_before": before["level"], "level_after": after["level"],
-            "items_changed": "; ".join(changed),
+            "items_changed": changed,
             "items_answered_both": n_both,
             "items_became_unknown": "; ".join(i for i in ITEMS if _answered(before[i]) and not _answered(after[i])),
             "items_became_known": "; ".join(i for i in ITEMS if not _answered(before[i]) and _answered(after[i])),
@@ -112,7 +123,8 @@ def paired_programmes(assessments: pd.DataFrame, scores: pd.DataFrame) -> pd.Dat
     if not records:
         return _empty_pairs()
     out = pd.DataFrame(records, columns=list(PAIR_COLUMNS))
-    return out.astype({c: "float64" if c in _FLOATS else "int64" if c in _INTS else "str"
+    return out.astype({c: "float64" if c in _FLOATS else "int64" if c in _INTS else
+                       "object" if c == "items_changed" else "str"  # a tuple of AnswerChange codes a row
                        for c in PAIR_COLUMNS}).sort_values(["ministry", "programme"]).reset_index(drop=True)
 
 

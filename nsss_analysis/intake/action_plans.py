@@ -45,7 +45,7 @@ from nsss_analysis.reference.action_ids import (
     programme_hash,
 )
 from nsss_analysis.reference.glossary import ITEM_NAMES
-from nsss_analysis.reference.i18n import N_, translator
+from nsss_analysis.reference.i18n import LANGUAGES, N_, translator
 from nsss_analysis.reference.ministries import find_ministry
 from nsss_analysis.reference.plan_form import (
     NOT_REPORTED,
@@ -232,7 +232,7 @@ def parse_target_date(value: object) -> str | None:
 def _item_table() -> dict[str, str]:
     """An item's shown name (English or Bangla, folded) or code -> the item."""
     table: dict[str, str] = {}
-    for language in ("en", "bn"):
+    for language in LANGUAGES:  # every language a returned plan may be written in
         t = translator(language)
         for item, name in ITEM_NAMES.items():
             table.setdefault(normalise_key(t(name)), item)

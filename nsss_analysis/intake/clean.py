@@ -626,7 +626,7 @@ def _count_submissions_once(forms: list[FormFile], summaries: dict[str, FileSumm
     for form in forms:
         for sheet in form.sheets:
             for record in sheet.records:
-                key = record.meta.get("submission_key")
+                key = str(record.meta.get("submission_key") or "")
                 if key and (key not in best or form.export_rank > best[key][0]):
                     best[key] = (form.export_rank, form.source_file)
     for form in forms:
@@ -634,7 +634,7 @@ def _count_submissions_once(forms: list[FormFile], summaries: dict[str, FileSumm
         for sheet in form.sheets:
             kept = []
             for record in sheet.records:
-                key = record.meta.get("submission_key")
+                key = str(record.meta.get("submission_key") or "")
                 reason = None
                 if key and best[key][1] != form.source_file:
                     reason = Reason.of(N_("row not used: submission {key} is superseded by the later export {file}"),

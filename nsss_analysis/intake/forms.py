@@ -327,7 +327,7 @@ def budget_sheets(sheet: FormSheet) -> list[FormSheet]:
     row's programme (and ministry, when the sheet names one) with the column's amount
     for its fiscal year, the unit from its header; same file, sheet and rows."""
     out = []
-    keep = {c: sheet.header.labels[c] for c in ("programme", "ministry") if c in sheet.header.labels}
+    keep: dict[str, str] = {c: sheet.header.labels[c] for c in ("programme", "ministry") if c in sheet.header.labels}
     index_of = {col: idx for idx, col in sheet.header.columns.items()}
     for idx, (fy, unit, text) in sorted(sheet.header.budget_columns.items()):
         key = _budget_key(fy)

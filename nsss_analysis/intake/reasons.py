@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import string
 import sys
 from collections.abc import Mapping, Sequence
@@ -36,7 +35,7 @@ from dataclasses import dataclass
 
 from nsss_analysis.reference.glossary import CLUSTER_NAMES, FORM_ANSWER_NAMES, STAGE_NAMES
 from nsss_analysis.reference.i18n import SOURCE_LANGUAGE, Translator, current
-from nsss_analysis.reference.numbers import localise_digits
+from nsss_analysis.reference.numbers import grouped, localise_digits
 
 #: The vocabularies a :class:`Words` value may name: code -> message id of its word.
 VOCABULARIES: dict[str, Mapping[str, str]] = {
@@ -192,33 +191,14 @@ class _Formatter(string.Formatter):
         return self.translate(word) if self.translate is not None else word
 
     def _digits(self, text: str) -> str:
-        if self.foreign and self.language == "bn":
-            return localise_digits(text, "bn")
-        return text
+        return localise_digits(text, self.language)
 
     def _number(self, value: float, format_spec: str) -> str:
-        if not (self.foreign and self.language == "bn"):
-            return format(value, format_spec)
-        text = format(value, format_spec.replace(",", ""))
-        if "," in format_spec:
-            text = _south_asian(text)
-        return localise_digits(text, "bn")
-
-
-def _south_asian(text: str) -> str:
-    """``1234567.5`` -> ``12,34,567.5`` (the last three digits, then pairs)."""
-    m = re.fullmatch(r"(-?)(\d+)(\.\d+)?", text)
-    if not m:
-        return text
-    sign, whole, fraction = m.group(1), m.group(2), m.group(3) or ""
-    if len(whole) > 3:
-        head, tail = whole[:-3], whole[-3:]
-        pairs: list[str] = []
-        while len(head) > 2:
-            pairs.insert(0, head[-2:])
-            head = head[:-2]
-        whole = ",".join([head, *pairs, tail])
-    return sign + whole + fraction
+        """The number as ``format_spec`` writes it, grouped (``,``) and in digits as the
+        language writes them (``reference.numbers``)."""
+        if "," not in format_spec:
+            return localise_digits(format(value, format_spec), self.language)
+        return grouped(format(value, format_spec.replace(",", "")), self.language)
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ from nsss_analysis.reference.glossary import (
     TARGET_GROUP_NAMES,
 )
 from nsss_analysis.reference.i18n import N_, Translator, translator
+from nsss_analysis.reference.text import sheet_title
 from nsss_analysis.reference.vocab import (
     ANSWERS,
     CLUSTERS,
@@ -161,7 +162,7 @@ def sheet_name(sheet: str, _: Translator) -> str:
         "Instructions": _.pgettext("sheet name", "Instructions"),
         "Lists": _.pgettext("sheet name", "Lists"),
     }
-    return names[sheet]
+    return sheet_title(names[sheet])
 
 
 def excel_title(text: str, limit: int = EXCEL_TITLE_CHARS) -> str:
@@ -183,38 +184,33 @@ def excel_title(text: str, limit: int = EXCEL_TITLE_CHARS) -> str:
     return cut.rstrip(" ,;:-(/")
 
 
-def _labels(vocabulary: str, codes: tuple[str, ...]) -> tuple[str, ...]:
-    """The drop-down labels of ``codes`` (``Not applicable``, ``Vulnerable women of working
-    age``): words people read; the reader maps each back to its code."""
+def _labels(vocabulary: str, codes: tuple[str, ...], names: dict[str, str], _: Translator) -> tuple[str, ...]:
+    """The drop-down labels of ``codes`` in ``_``'s language: the catalogue's word for
+    each (``names``: its message id) where the catalogue has one, else the readable label
+    of ``reference/vocabularies.json`` (``Not applicable``, ``Vulnerable women of working
+    age``); the reader maps each back to its code."""
     shown = load_reference().labels.get(vocabulary, {})
-    return tuple(shown.get(code, code) for code in codes)
+    out = []
+    for code in codes:
+        word = _(names[code])
+        out.append(word if word != names[code] else shown.get(code, word))
+    return tuple(out)
 
 
 def _list_values(language: str = "en") -> dict[str, tuple[str, ...]]:
-    """The drop-down values of each kind, in ``language``. English offers readable labels
-    that the reader maps back to the codes; Bangla offers the catalogue's words for them, which the reader
-    accepts as spellings of the same codes."""
-    ministries = load_reference().ministries
-    if language == "en":
-        names = tuple(m.name for m in ministries)
-        return {
-            "answer": _labels("answers", ANSWERS),
-            "followup": _labels("followups", FOLLOWUP_ANSWERS),
-            "cluster": CLUSTERS,
-            "ministry": names,
-            "lifecycle_stages": _labels("lifecycle_stages", LIFECYCLE_STAGES),
-            "target_groups": _labels("target_groups", TARGET_GROUPS),
-            "partner_agencies": names,
-        }
+    """The drop-down values of each kind, in ``language``: the words of its catalogue
+    where it has them (Bangla), else the readable labels of the reference data
+    (English), and the ministries' names in the register's column of the language; the
+    reader accepts each as a spelling of its code."""
     _ = translator(language)
-    names = tuple(m.name_in(language) for m in ministries)
+    names = tuple(m.name_in(language) for m in load_reference().ministries)
     return {
-        "answer": tuple(_(FORM_ANSWER_NAMES[a]) for a in ANSWERS),
-        "followup": tuple(_(FORM_ANSWER_NAMES[a]) for a in FOLLOWUP_ANSWERS),
+        "answer": _labels("answers", ANSWERS, FORM_ANSWER_NAMES, _),
+        "followup": _labels("followups", FOLLOWUP_ANSWERS, FORM_ANSWER_NAMES, _),
         "cluster": tuple(_(CLUSTER_NAMES[c]) for c in CLUSTERS),
         "ministry": names,
-        "lifecycle_stages": tuple(_(STAGE_NAMES[s]) for s in LIFECYCLE_STAGES),
-        "target_groups": tuple(_(TARGET_GROUP_NAMES[g]) for g in TARGET_GROUPS),
+        "lifecycle_stages": _labels("lifecycle_stages", LIFECYCLE_STAGES, STAGE_NAMES, _),
+        "target_groups": _labels("target_groups", TARGET_GROUPS, TARGET_GROUP_NAMES, _),
         "partner_agencies": names,
     }
 
@@ -397,8 +393,7 @@ def build_template(language: str | None = None) -> Workbook:
     _add_checks(budget, _budget_columns(), _)
     _write_instructions(instructions, _)
     wb.properties.title = _(TITLE)
-    if _.language != "en":
-        wb.properties.language = _.language
+    wb.properties.language = _.language
     wb.properties.creator = "nsss template"
     return wb
 

@@ -220,7 +220,7 @@ def form_content(default_round: str | None = None, language: str | None = None) 
     return {"survey": survey, "choices": choices, "settings": [{**settings, "version": version}]}
 
 
-def _sheet_rows(rows: list[dict[str, str]]) -> tuple[list[str], list[list[str]]]:
+def _sheet_rows(rows: list[dict[str, str]]) -> tuple[list[str], list[list[str | None]]]:
     columns: list[str] = []
     for row in rows:
         columns.extend(c for c in row if c not in columns)

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from nsss_analysis.reference.i18n import LOCALE_DIR, N_, Translator
+from nsss_analysis.reference.i18n import LOCALE_DIR, N_, Translator, about_language
 
 #: The five levels of the gender integration scale, as shown.
 LEVEL_NAMES: dict[str, str] = {
@@ -194,6 +194,13 @@ def terms() -> tuple[Term, ...]:
                  r.get("meaning", ""))
             for r in csv.DictReader(f)
         )
+
+
+def has_glossary(language: str) -> bool:
+    """Whether ``language``'s catalogue folder keeps a glossary of its terms (Bangla does:
+    its method note prints it; a language without one prints none)."""
+    folder = about_language(language).catalogue
+    return bool(folder) and (LOCALE_DIR / folder / "LC_MESSAGES" / GLOSSARY_FILE.name).is_file()
 
 
 def glossary_variants(text: str) -> list[tuple[str, str]]:

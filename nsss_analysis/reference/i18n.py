@@ -32,13 +32,17 @@ from typing import Any
 
 from nsss_analysis.config import REFERENCE_DIR
 from nsss_analysis.errors import UsageError
+from nsss_analysis.reference.languages import Language, codes, default_codes, find
 
 #: The gettext domain: ``locale/<lang>/LC_MESSAGES/nsss.mo``.
 DOMAIN = "nsss"
 LOCALE_DIR = REFERENCE_DIR / "locale"
-#: The languages reports and the form are written in; English is the source language.
-LANGUAGES: tuple[str, ...] = ("en", "bn")
-SOURCE_LANGUAGE = "en"
+#: The languages ``--language all`` writes reports and the form in (``reference/languages.csv``);
+#: English is the source language.
+LANGUAGES: tuple[str, ...] = default_codes()
+#: Every language the house can write in, pseudo-locales (``en-XA``) included.
+SUPPORTED: tuple[str, ...] = codes()
+SOURCE_LANGUAGE = SUPPORTED[0]
 #: ``--language all`` renders every language.
 ALL = "all"
 #: The environment variable that chooses the language when no parameter does.
@@ -60,20 +64,35 @@ def Nn_(singular: str, plural: str) -> tuple[str, str]:
 def resolve_language(language: str | None = None) -> str:
     """The language to use: ``language`` if given, else ``$NSSS_LANGUAGE``, else English.
 
-    >>> resolve_language("BN")
-    'bn'
+    >>> resolve_language("BN"), resolve_language("bn_BD"), resolve_language("en_xa")
+    ('bn', 'bn', 'en-XA')
     """
     chosen = language if language else os.environ.get(LANGUAGE_VARIABLE) or SOURCE_LANGUAGE
-    code = str(chosen).strip().lower().replace("-", "_").split("_")[0]
-    if code not in LANGUAGES:
+    found = find(str(chosen)) or find(str(chosen).strip().replace("-", "_").split("_")[0])
+    if found is None:
         raise UsageError(
-            f"language '{chosen}' is not supported; choose one of {', '.join(LANGUAGES)}"
+            f"language '{chosen}' is not supported; choose one of {', '.join(SUPPORTED)}"
         )
-    return code
+    return found.code
+
+
+def about_language(language: str | None = None) -> Language:
+    """The reference record of ``language`` (default: the context's): its digits, fonts,
+    name column, sentence end... (``reference/languages.csv``). Code asks it instead of
+    comparing a language code.
+
+    >>> about_language("bn").sentence_end, about_language("en").has_case
+    ('। ', True)
+    """
+    code = resolve_language(language) if language else current().language
+    found = find(code)
+    assert found is not None  # resolve_language only returns codes of the reference data
+    return found
 
 
 def languages(choice: str | None = None) -> tuple[str, ...]:
-    """The languages a ``--language`` choice asks for: ``all`` means every one.
+    """The languages a ``--language`` choice asks for: ``all`` means every one the
+    reference data renders by default (not a pseudo-locale, which is asked for by name).
 
     >>> languages("all"), languages("bn")
     (('en', 'bn'), ('bn',))
@@ -87,10 +106,12 @@ def languages(choice: str | None = None) -> tuple[str, ...]:
 
 @cache
 def translations(language: str) -> gettext.NullTranslations:
-    """The compiled catalogue of ``language`` (English: the message ids themselves)."""
-    if language == SOURCE_LANGUAGE:
+    """The compiled catalogue of ``language`` (the source language, whose reference row
+    names no catalogue: the message ids themselves)."""
+    folder = about_language(language).catalogue
+    if not folder:
         return gettext.NullTranslations()
-    path = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    path = LOCALE_DIR / folder / "LC_MESSAGES" / f"{DOMAIN}.mo"
     if not path.is_file():
         raise UsageError(f"{path}: the {language} message catalogue is not compiled; run make i18n")
     with open(path, "rb") as f:

@@ -32,7 +32,7 @@ from functools import cache
 import pandas as pd
 
 from nsss_analysis.config import REFERENCE_DIR
-from nsss_analysis.reference.i18n import current, resolve_language, translator
+from nsss_analysis.reference.i18n import about_language, current, resolve_language, translator
 from nsss_analysis.reference.ministries import find_ministry, match_ministry
 from nsss_analysis.reference.vocab import load_reference, normalise_key
 
@@ -159,7 +159,7 @@ def display_name(kind: str, value: object, language: str | None = None) -> str:
     if found is None:
         return text
     english, bangla = found
-    return bangla if code == "bn" and bangla else english
+    return bangla if about_language(code).names == "name_bn" and bangla else english
 
 
 def canonical_name(kind: str, value: object) -> str:
@@ -227,7 +227,7 @@ def shown_name(kind: str, value: object, language: str | None = None) -> str:
     ('বয়স্ক ভাতা', 'UNICEF')
     """
     text = "" if value is None else str(value).strip()
-    if _language(language) != "bn" and not _BANGLA.search(text):
+    if about_language(_language(language)).names == "name" and not _BANGLA.search(text):
         return text
     return display_name(kind, text, language)
 

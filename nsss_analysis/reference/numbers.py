@@ -18,18 +18,15 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import format_decimal
 
-from nsss_analysis.reference.i18n import N_, current, resolve_language, translator
+from nsss_analysis.reference.i18n import N_, about_language, current, resolve_language, translator
 
-#: ASCII digits to Bangla digits (U+09E6-U+09EF).
-_TO_BANGLA = str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯")
-#: Digit grouping by language: Bangla readers group by lakh and crore (12,34,567).
-_GROUPING = {"en": "#,##0", "bn": "#,##,##0"}
-#: Babel locale whose symbols (``.`` and ``,``) each language uses.
-_LOCALE = {"en": "en", "bn": "bn"}
+# Each language's digits, grouping (Bangla readers group by lakh and crore: 12,34,567),
+# Babel locale and date format are columns of reference/languages.csv.
 #: Amounts of at least this many crore are shown without decimals (as in the English
 #: sentences: Tk 1,259 crore, Tk 12.5 crore).
 WHOLE_CRORE_FROM = 100
@@ -63,7 +60,32 @@ def localise_digits(text: str, language: str | None = None) -> str:
     >>> localise_digits("2024-25", "bn")
     '২০২৪-২৫'
     """
-    return str(text).translate(_TO_BANGLA) if _language(language) == "bn" else str(text)
+    return about_language(_language(language)).localise(str(text))
+
+
+def grouped(text: str, language: str | None = None) -> str:
+    """An ASCII number text (``1234567.5``) grouped as ``language`` groups digits and in its
+    digits (``12,34,567.5`` / ``১২,৩৪,৫৬৭.৫``), decimals kept as written; other text as given.
+
+    >>> grouped("1234567.5", "bn"), grouped("-1234567", "en")
+    ('১২,৩৪,৫৬৭.৫', '-1,234,567')
+    """
+    lang = _language(language)
+    m = re.fullmatch(r"(-?)(\d+)(\.\d+)?", str(text))
+    if not m:
+        return localise_digits(str(text), lang)
+    sign, whole, fraction = m.group(1), m.group(2), m.group(3) or ""
+    pattern = about_language(lang).grouping.split(".")[0]
+    sizes = [len(part) for part in pattern.split(",")[1:]]  # "#,##,##0": the groups 2 and 3, last first
+    primary = sizes[-1] if sizes else 0
+    secondary = sizes[-2] if len(sizes) > 1 else primary
+    if primary and len(whole) > primary:
+        head, parts = whole[:-primary], [whole[-primary:]]
+        while len(head) > secondary:
+            parts.insert(0, head[-secondary:])
+            head = head[:-secondary]
+        whole = ",".join([head, *parts])
+    return localise_digits(sign + whole + fraction, lang)
 
 
 def number(value: object, language: str | None = None, decimals: int = 0) -> str:
@@ -75,10 +97,11 @@ def number(value: object, language: str | None = None, decimals: int = 0) -> str
     lang = _language(language)
     if _missing(value):
         return translator(lang).gettext("n/a")
-    pattern = _GROUPING[lang] + ("." + "0" * decimals if decimals > 0 else "")
+    spoken = about_language(lang)
+    pattern = spoken.grouping + ("." + "0" * decimals if decimals > 0 else "")
     # Half away from zero, as readers round (Babel would round half to even: 0.05 -> 0.0).
     rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    text = format_decimal(rounded, format=pattern, locale=_LOCALE[lang], decimal_quantization=True)
+    text = format_decimal(rounded, format=pattern, locale=spoken.babel_locale, decimal_quantization=True)
     if text.startswith("-") and set(text[1:]) <= set("0,."):
         text = text[1:]  # -0.0 and values that round to zero carry no sign
     return localise_digits(text, lang)
@@ -164,9 +187,7 @@ def date(value: object, language: str | None = None) -> str:
             day = _dt.date.fromisoformat(text[:10])
         except ValueError:
             return localise_digits(text, lang)
-    if lang == "bn":
-        return localise_digits(day.strftime("%d-%m-%Y"), lang)
-    return day.isoformat()
+    return localise_digits(day.strftime(about_language(lang).date_format), lang)
 
 
 #: Bangladesh Standard Time (UTC+6, no daylight saving): the clock a Bangla reader reads.

@@ -66,3 +66,19 @@ def _key(text: str) -> str:
     """Matching key: :func:`normalise_key` with Bangla digits as ASCII and no
     spaces around ``/``."""
     return re.sub(r"\s*/\s*", "/", normalise_key(bangla_digits_to_ascii(text)))
+
+
+#: Characters Excel refuses in a sheet's name, and what is written instead.
+_SHEET_FORBIDDEN = str.maketrans({"[": "(", "]": ")", ":": "-", "*": "-", "?": "", "/": "-", "\\": "-"})
+#: The longest sheet name Excel accepts.
+SHEET_TITLE_CHARS = 31
+
+
+def sheet_title(text: str) -> str:
+    """``text`` as a workbook sheet's name: without the characters Excel refuses
+    (a pseudo-locale's ``[...]`` become parentheses) and cut to 31 characters.
+
+    >>> sheet_title("[Åçţîöñ þļåñ öñé ţŵö ţĥŕéé ƒöûŕ ƒîṽé]")
+    '(Åçţîöñ þļåñ öñé ţŵö ţĥŕéé ƒöûŕ'
+    """
+    return str(text).translate(_SHEET_FORBIDDEN).strip("'")[:SHEET_TITLE_CHARS]

@@ -22,7 +22,7 @@ from nsss_analysis.reference.glossary import (
     STAGE_NAMES,
     TARGET_GROUP_NAMES,
 )
-from nsss_analysis.reference.i18n import LANGUAGES, SOURCE_LANGUAGE, translator
+from nsss_analysis.reference.i18n import LANGUAGES, SOURCE_LANGUAGE, about_language, translator
 
 #: The ten assessed items, by domain (docs/method.md, section 1).
 DOMAINS: dict[str, tuple[str, ...]] = {
@@ -136,7 +136,7 @@ class Ministry:
     def name_in(self, language: str) -> str:
         """The name to show in ``language``: the Bangla name where one is recorded,
         else the English name."""
-        return self.name_bn if language == "bn" and self.name_bn else self.name
+        return about_language(language).name_of(self, self.name)
 
 
 @dataclass(frozen=True)
@@ -154,7 +154,7 @@ class CataloguedProgramme:
 
     def name_in(self, language: str) -> str:
         """The name to show in ``language`` (the English name where no Bangla one is known)."""
-        return self.name_bn if language == "bn" and self.name_bn else self.programme
+        return about_language(language).name_of(self, self.programme)
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from nsss_analysis.diagnostics.recommendations import (
 )
 from nsss_analysis.io import atomic_path, formula_safe
 from nsss_analysis.reference.action_ids import action_id
-from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, Translator, current
+from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, Translator, current, translator
 from nsss_analysis.reference.names import localise_names
 from nsss_analysis.reference.numbers import localise_digits
 from nsss_analysis.reference.plan_form import (
@@ -44,6 +44,7 @@ from nsss_analysis.reference.plan_form import (
     STATUSES,
     TO_FILL,
 )
+from nsss_analysis.reference.text import sheet_title
 from nsss_analysis.reference.vocab import ITEMS, LINEAGE_COLUMNS, load_reference
 from nsss_analysis.report.labels import ITEM_LABELS
 
@@ -102,10 +103,8 @@ SOURCE_ROW = N_("row {row}")
 def _source(row: Mapping[str, object], translate: Translator | None = None) -> str:
     """``file, sheet, row N`` (``translate``: the row's word and digits in that language)."""
     sheet = row.get("source_sheet") or ""
-    if translate is None or translate.language == SOURCE_LANGUAGE:
-        where = f"row {row.get('source_row')}"
-    else:
-        where = translate(SOURCE_ROW).format(row=localise_digits(str(row.get("source_row")), translate.language))
+    t = translate or translator(SOURCE_LANGUAGE)
+    where = t(SOURCE_ROW).format(row=localise_digits(str(row.get("source_row")), t.language))
     parts = [str(row.get("source_file") or ""), str(sheet), where]
     return ", ".join(p for p in parts if p)
 
@@ -310,7 +309,7 @@ def write_action_plan(plan: pd.DataFrame, target: Path | str, title: str = "",
     choices = [t(c) for c in STATUS_CHOICES]
     wb = Workbook()
     ws = wb.active
-    ws.title = t(ACTION_PLAN_SHEET)[:31]
+    ws.title = sheet_title(t(ACTION_PLAN_SHEET))
     keys = list(ACTION_PLAN_COLUMNS)
     _sheet_from_rows(
         ws, [t(ACTION_PLAN_COLUMNS[k]) for k in keys],
@@ -336,7 +335,7 @@ def write_action_plan(plan: pd.DataFrame, target: Path | str, title: str = "",
     ws.column_dimensions[date_col].number_format = "DD/MM/YYYY"
     _protect(ws, keys, len(plan))
 
-    about = wb.create_sheet(t(ABOUT_SHEET)[:31])
+    about = wb.create_sheet(sheet_title(t(ABOUT_SHEET)))
     lines = [title or t(ACTION_PLAN_SHEET), *(t(line).format(choices=", ".join(choices)) for line in ABOUT_LINES)]
     for line in lines:
         about.append([formula_safe(line)])
@@ -397,13 +396,13 @@ def write_workbook(sheets: Mapping[str, pd.DataFrame], target: Path | str,
     wb = Workbook()
     wb.remove(wb.active)
     for name, df in sheets.items():
-        ws = wb.create_sheet(name[:31])
+        ws = wb.create_sheet(sheet_title(name))
         rows = [[_cell(_agencies(v) if isinstance(v, (list, tuple)) else v) for v in row]
                 for row in df.itertuples(index=False, name=None)]
         widths = [min(60, max(10, len(str(c)) + 2)) for c in df.columns]
         _sheet_from_rows(ws, [str(c) for c in df.columns], rows, widths)
     if not sheets:
-        empty = wb.create_sheet(t(EMPTY_SHEET)[:31])
+        empty = wb.create_sheet(sheet_title(t(EMPTY_SHEET)))
         empty.append([t(EMPTY_ROWS)])
         print_setup(empty)
     with atomic_path(target) as tmp:

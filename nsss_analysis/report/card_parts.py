@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -96,7 +97,7 @@ def small_table(header: Sequence[str], rows: Iterable[Sequence[object]], numeric
             f"<tbody>{body}</tbody></table></div>")
 
 
-def card_number(value: object, digits: int = 0, unit: str = "number", **meta: object) -> str:
+def card_number(value: Any, digits: int = 0, unit: str = "number", **meta: object) -> str:
     if is_missing(value):
         return ""
     # one rounding (half away from zero) in every language, so both pages print the same
@@ -105,7 +106,7 @@ def card_number(value: object, digits: int = 0, unit: str = "number", **meta: ob
     return str(claims.figure(float(value), unit, text, **({"where": "cards"} | meta)))
 
 
-def women_share_cell(women: object, total: object) -> str:
+def women_share_cell(women: Any, total: Any) -> str:
     if is_missing(women) or is_missing(total) or float(total) <= 0:
         return ""
     of = {"numerator": women, "denominator": total, "n": total, "where": "cards.women_share"}

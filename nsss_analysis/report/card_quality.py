@@ -7,15 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cache
+from typing import Any
 
 from nsss_analysis.diagnostics.budgets import budget_plausibility
 from nsss_analysis.intake.reasons import reason_in_words as quarantine_reason
 from nsss_analysis.io import Tables
-from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, _, current, ngettext
-from nsss_analysis.reference.numbers import localise_digits
+from nsss_analysis.reference.i18n import SOURCE_LANGUAGE, _, current, ngettext
 from nsss_analysis.reference.vocab import ITEMS, load_reference
 from nsss_analysis.report.card_parts import card_digits, card_number, same_programme, text_of
 from nsss_analysis.report.labels import ITEM_LABELS, label
+from nsss_analysis.report.phrases import flag_in_words
 from nsss_analysis.report.wording import join_words
 
 
@@ -33,27 +34,7 @@ def _form_labels() -> dict[str, str]:
     return {c.column: c.label for sheet in ("Programmes", "Budget") for c in load_reference().columns_of(sheet)}
 
 
-#: A budget's plausibility flag (:func:`nsss_analysis.diagnostics.budgets.plausibility_flag`), in words.
-FLAG_WORDS: dict[str, str] = {
-    "about": N_("about {factor}x"),
-    "ratio": N_("ratio {ratio}: check"),
-}
-
-
-def flag_in_words(flag: object) -> str:
-    """``about 10x`` / ``ratio 0.02: check`` in the current language (digits localised)."""
-    text = text_of(flag)
-    language = current().language
-    if language == SOURCE_LANGUAGE or not text:
-        return text
-    if text.startswith("about ") and text.endswith("x"):
-        return _(FLAG_WORDS["about"]).format(factor=localise_digits(text[6:-1], language))
-    if text.startswith("ratio ") and text.endswith(": check"):
-        return _(FLAG_WORDS["ratio"]).format(ratio=localise_digits(text[6:-7], language))
-    return localise_digits(text, language)
-
-
-def quality_notes(row: Mapping[str, object], tables: Tables) -> list[str]:
+def quality_notes(row: Mapping[str, Any], tables: Tables) -> list[str]:
     """Unknown answers, quarantined cells of this row, conflicts and flagged budgets."""
     notes = []
     unknown = [_(ITEM_LABELS[i]) for i in ITEMS if not isinstance(row.get(i), str) or row.get(i) == "unknown"]

@@ -17,6 +17,7 @@ Every value from a form goes through :func:`nsss_analysis.report.display.escape`
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -253,7 +254,7 @@ def disputed_card_html(forms: pd.DataFrame) -> str:
         items=join_words([_(ITEM_LABELS.get(i, label(i))) for i in differ], _("and")) if differ else _("other fields"))
     ask = _("Each form's own level and score are shown. The programme is left out of every count, share, mean and "
             "budget share until the ministry says which form stands; its actions follow from the form that does.")
-    table_rows = [[_("Level")] + [_(LEVEL_NAMES.get(text_of(r.get("level")), text_of(r.get("level")))) for r in rows],
+    table_rows: list[list[Any]] = [[_("Level")] + [_(LEVEL_NAMES.get(text_of(r.get("level")), text_of(r.get("level")))) for r in rows],
                   [_("Inclusion score (0-100)")] + [card_number(r.get("inclusion_score")) for r in rows]]
     for item in ITEMS:
         marker = " *" if item in differ else ""

@@ -29,6 +29,7 @@ def cluster_rows(tables: Tables, cluster: str) -> tuple[pd.DataFrame, pd.DataFra
     """The cluster's assessment rows and score rows, across ministries: each programme
     once, in its latest round (docs/method.md, "Counted once")."""
     current = count_once(tables).current
+    assert current.scores is not None  # count_once scores what it counts
     a = current.assessments[current.assessments["cluster"] == cluster].reset_index(drop=True)
     s = current.scores[current.scores["cluster"] == cluster].reset_index(drop=True)
     return a, s

@@ -29,7 +29,7 @@ from numbers import Integral
 import matplotlib as mpl
 import pandas as pd
 
-from nsss_analysis.reference.i18n import N_, _, current
+from nsss_analysis.reference.i18n import N_, _, about_language, current
 from nsss_analysis.reference.names import localise_names
 from nsss_analysis.reference.numbers import localise_digits, number
 from nsss_analysis.report import claims, fonts
@@ -139,13 +139,13 @@ def _format_cell(value: object, digits: int, language: str = "en", column: str =
         return str(claims.figure(value, "number", number(value, language, digits), where=f"table:{column}"))
     if isinstance(value, Integral):
         # as English shows it (rounds, ranks, years): no grouping
-        text = localise_digits(str(value), language) if language != "en" else str(value)
+        text = localise_digits(str(value), language)
         return str(claims.figure(int(value), "number", text, where=f"table:{column}"))
     if isinstance(value, (list, tuple)):
         return ", ".join(str(v) for v in value) if value else MISSING
     if value is None or value is pd.NA:
         return MISSING
-    if isinstance(value, str) and language != "en" and _FISCAL_YEAR.fullmatch(value):
+    if isinstance(value, str) and _FISCAL_YEAR.fullmatch(value):
         return localise_digits(value, language)  # a fiscal year or round, "2023-24"
     return value
 
@@ -266,14 +266,74 @@ def png_width(png: bytes) -> int:
     return int.from_bytes(png[16:20], "big")
 
 
-def figure_html(fig, reading: str | None = None) -> str:
-    """The figure as an embedded PNG (readable offline) with its one-line reading.
+def figure_svg(fig) -> str:
+    """The figure as SVG with its text left as text (``svg.fonttype = "none"``): the
+    browser sets and shapes it in the page's own fonts (the Bangla page carries Noto
+    Sans Bengali, the font matplotlib measured the text with), so Bangla conjuncts read
+    as the page's prose does, type scales crisply on a phone's zoom, and the PDF prints
+    vectors and searchable text. Deterministic (no date, fixed ids' salt); a character
+    no font has raises a ``MissingGlyphWarning``, as for a PNG."""
+    raise_small_text(fig)
+    buf = io.StringIO()
+    rc = fonts.figure_rc(current().language) | {"svg.fonttype": "none", "svg.hashsalt": "nsss"}
+    with mpl.rc_context(rc), fonts.missing_glyphs() as missing:  # type: ignore[arg-type]
+        fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight", pad_inches=0.08)
+    fonts.warn_missing_glyphs(missing, fig.get_suptitle())
+    return buf.getvalue()
 
-    The reading is also the image's ``alt`` text, for screen readers. The image is at
-    least as wide as keeps its smallest text at :data:`MIN_TEXT_CSS_PX` (its frame
-    scrolls sideways on a narrower screen); ``data-min-text-px`` is that text's height in
-    the PNG's own pixels, for the browser test. The figure is closed afterwards, so a
-    warm kernel does not accumulate figures.
+
+#: The font stack of a figure's text in the page, by language (single quotes: it sits in
+#: a style attribute): the fonts matplotlib measured the text with first.
+def _figure_font_stack(language: str) -> str:
+    families = ", ".join(f'"{family}"' for family in fonts.font_family(language))
+    stack = fonts.PAGE_FONT_STACK if about_language(language).carries_fonts else families + ", " + fonts.CSS_FONT_STACK
+    return stack.replace('"', "'")
+
+
+_SVG_FONT = re.compile(r"font-family: [^;\"]+")
+_SVG_SIZE = re.compile(r'<svg ([^>]*?)width="([\d.]+)pt" height="([\d.]+)pt" viewBox="([^"]+)"')
+_SVG_ID = re.compile(r'\bid="([^"]+)"')
+_SVG_REF = re.compile(r'(url\(#|href="#)([^)"]+)')
+
+
+def inline_svg(svg: str, smallest: float, alt: str) -> str:
+    """The SVG of :func:`figure_svg` ready to sit in the page: no XML prologue or
+    metadata; ids made unique to the figure (several figures share a page); its text in
+    the page's font stack; scaled to the page's width but never narrower than keeps
+    ``smallest`` (its least type, in the SVG's units) at :data:`MIN_TEXT_CSS_PX`; a
+    ``title`` (``alt``, escaped) for screen readers; ``data-min-text-px`` (the least
+    type in the SVG's units) for the browser test."""
+    svg = svg[svg.index("<svg"):]
+    svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, count=1, flags=re.DOTALL)
+    prefix = "f" + hashlib.sha256(svg.encode("utf-8")).hexdigest()[:10] + "-"
+    svg = _SVG_ID.sub(lambda m: f'id="{prefix}{m[1]}"', svg)
+    svg = _SVG_REF.sub(lambda m: f"{m[1]}{prefix}{m[2]}", svg)
+    svg = _SVG_FONT.sub("font-family: " + _figure_font_stack(current().language), svg)
+    # matplotlib's one style rule ("*{...}") would reach every element of the page
+    svg = svg.replace("<style type=\"text/css\">*{", "<style type=\"text/css\">svg.nsss-figure *{", 1)
+    size = _SVG_SIZE.search(svg)
+    view_width = float(size[4].split()[2])
+    # the least type the SVG itself sets (an exponent or a text drawn after the floor
+    # was applied would be smaller than the figure's texts said)
+    smallest = min([smallest, *(float(v) for v in re.findall(r"font-size: ([\d.]+)px", svg))])
+    least = math.ceil(MIN_TEXT_CSS_PX * view_width / smallest)
+    natural = math.ceil(view_width * 96 / 72)  # its size in CSS px at 100%: no larger on a wide screen
+    head = (f'<svg {size[1]}class="nsss-figure" role="img" data-min-text-px="{smallest:.2f}" '
+            f'style="width:100%;max-width:{natural}px;height:auto;min-width:{least}px" viewBox="{size[4]}"')
+    svg = svg[: size.start()] + head + svg[size.end():]
+    opening = svg.index(">") + 1
+    return svg[:opening] + f"<title>{alt}</title>" + svg[opening:]
+
+
+def figure_html(fig, reading: str | None = None) -> str:
+    """The figure as inline SVG (text left as text: :func:`figure_svg`) with its
+    one-line reading.
+
+    The reading is also the figure's title, for screen readers. The figure is at least
+    as wide as keeps its smallest text at :data:`MIN_TEXT_CSS_PX` (its frame scrolls
+    sideways on a narrower screen; on paper it fits the page); ``data-min-text-px`` is
+    that text's size in the SVG's own units, for the browser test. The figure is closed
+    afterwards, so a warm kernel does not accumulate figures.
     """
     import matplotlib.pyplot as plt
 
@@ -281,18 +341,14 @@ def figure_html(fig, reading: str | None = None) -> str:
         return paragraph_html(reading) if reading else ""
     title = fig.get_suptitle()
     smallest = raise_small_text(fig)
-    png = figure_png(fig)
-    data = base64.b64encode(png).decode("ascii")
+    svg = figure_svg(fig)
     plt.close(fig)
-    text_px = smallest * FIGURE_DPI / 72
-    least = math.ceil(MIN_TEXT_CSS_PX * png_width(png) / text_px)
-    stop = "। " if current().language == "bn" else ". "  # the dari ends a Bangla sentence
+    stop = about_language().sentence_end  # the dari ends a Bangla sentence
     alt = escape(f"{title}{stop}{reading}" if reading else title)
     caption = f'<figcaption style="{_STYLE["caption"]}">{escape(reading)}</figcaption>' if reading else ""
     return (
         f'<figure style="{_STYLE["figure"]}"><div class="nsss-figure-frame" style="{_STYLE["frame"]}">'
-        f'<img src="data:image/png;base64,{data}" alt="{alt}" data-min-text-px="{text_px:.2f}" '
-        f'style="{_STYLE["img"]};min-width:{least}px"></div>'
+        f"{inline_svg(svg, smallest, alt)}</div>"
         f"{caption}</figure>"
     )
 

@@ -9,8 +9,9 @@ Links are bare file names, relative to the report, so they keep working when the
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 
@@ -201,7 +202,8 @@ def _listed(value: object) -> list[str]:
         return []
     if isinstance(value, str):
         return [value] if value else []
-    return [str(v) for v in (value.tolist() if hasattr(value, "tolist") else value)]
+    items = value.tolist() if hasattr(value, "tolist") else value
+    return [str(v) for v in items] if isinstance(items, Iterable) else [str(items)]
 
 
 def table_in_words(df: pd.DataFrame, translate: Translator | None = None) -> pd.DataFrame:
@@ -298,8 +300,8 @@ def downloads_plan(tables: Tables, codes: list[str], assessments: pd.DataFrame |
     from the ministries' last returned plans (status, office, target date), with each
     action's progress columns (``diagnostics.progress.with_progress``)."""
     recs = tables.recommendations
-    plan = _once_per_tables(
-        "action_plan", tables, lambda: action_plan(tables.assessments, recs, None, tables.scores, tables.budgets))
+    plan = cast(pd.DataFrame, _once_per_tables(
+        "action_plan", tables, lambda: action_plan(tables.assessments, recs, None, tables.scores, tables.budgets)))
     plan = plan[plan["ministry_code"].isin(codes)]
     if assessments is not None:
         keys = set(zip(assessments["source_file"], assessments["source_row"], strict=True))

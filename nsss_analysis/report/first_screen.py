@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import cast
 
 import pandas as pd
 
@@ -27,11 +28,13 @@ from nsss_analysis.diagnostics.recommendations import action_in_words
 from nsss_analysis.diagnostics.rubric import GENDER_SPECIFIC_OR_TRANSFORMATIVE, SMALL_N
 from nsss_analysis.reference.glossary import LEVEL_NAMES
 from nsss_analysis.reference.grammar import Name
-from nsss_analysis.reference.i18n import N_, _, ngettext
+from nsss_analysis.reference.i18n import N_, _, current, ngettext
+from nsss_analysis.reference.names import display_name, shown_name
 from nsss_analysis.reference.vocab import LEVELS, normalise_key
 from nsss_analysis.report import claims
 from nsss_analysis.report.display import escape
 from nsss_analysis.report.labels import ACTION_PHRASES
+from nsss_analysis.report.national_plan import national_plan
 from nsss_analysis.report.wording import crore
 
 #: Programmes named under "what we ask of you" (those with the largest budgets first).
@@ -169,7 +172,7 @@ def action_number(row: Mapping[str, object]) -> str:
     ident = row.get("action_id")
     if isinstance(ident, str) and ident:
         return ident
-    return _count(int(row["number"]))
+    return _count(int(cast(float, row["number"])))
 
 
 def _action_with_number(row: Mapping[str, object]) -> str:
@@ -182,7 +185,7 @@ def _action_with_number(row: Mapping[str, object]) -> str:
 
 def _short_action(row: Mapping[str, object]) -> str:
     phrase = ACTION_PHRASES.get(str(row.get("item_code")))
-    return _(phrase) if phrase else (action_in_words(row["item_code"]) or str(row["action"]))
+    return _(phrase) if phrase else (action_in_words(str(row["item_code"])) or str(row["action"]))
 
 
 def ask_groups(plan: pd.DataFrame, recs: pd.DataFrame | None = None) -> list[dict]:
@@ -261,3 +264,143 @@ def first_screen_html(unit: str, scores: pd.DataFrame, plan: pd.DataFrame, recs:
         f"{levels_html(scores, names)}"
         f"{asks_html(plan, recs, names)}</section>"
     )
+
+
+# --- the national overview's first screen ---------------------------------------------
+#: The national page's link to the national draft action plan (a page beside it).
+NATIONAL_PLAN_PAGE = "nsss-gender-action-plan.html"
+
+
+def national_verdict_line(scores: pd.DataFrame, ministries: int) -> str:
+    """The national verdict in plain words: how many of the assessed programmes, across
+    how many ministries and divisions, act on women's and girls' needs, and how many do
+    not yet (counts only)."""
+    n = len(scores)
+    if not n:
+        return _("No programme has been assessed yet, so there is no national diagnosis.")
+    strong = int(scores["level"].isin(GENDER_SPECIFIC_OR_TRANSFORMATIVE).sum())
+    unknown = int((scores["level"] == "insufficient data").sum())
+    weak = n - strong - unknown
+    across = ngettext("Across government ({ministries} ministry or division)",
+                      "Across government ({ministries} ministries and divisions)", ministries)
+    acts = ngettext("{strong} of {n} assessed programmes acts on women's and girls' needs",
+                    "{strong} of {n} assessed programmes act on women's and girls' needs", strong)
+    parts = [acts]
+    if weak:
+        parts.append(ngettext("{weak} does not yet", "{weak} do not yet", weak))
+    if unknown:
+        parts.append(ngettext("{unknown} has too few answers to judge", "{unknown} have too few answers to judge",
+                              unknown))
+    text = _("{across}: {clauses}.").format(across=across, clauses="; ".join(parts))
+    return text.format(n=_count(n), strong=_count(strong), weak=_count(weak), unknown=_count(unknown),
+                       ministries=_count(ministries))
+
+
+def national_ask_groups(plan: pd.DataFrame) -> list[dict]:
+    """The changes the ministries say are possible (follow-up ``yes``) in the national
+    plan's rows (``national_plan.national_plan``), grouped by ministry and programme,
+    the programmes with the largest budgets first: ``[{"ministry_code", "programme",
+    "budget_crore", "actions": [row, ...]}, ...]``."""
+    if not len(plan):
+        return []
+    possible = plan[plan["followup_answer"] == "yes"]
+    groups: dict[tuple[str, str], dict] = {}
+    for order, row in enumerate(possible.to_dict("records")):
+        key = (str(row["ministry_code"]), normalise_key(row["programme"]))
+        group = groups.setdefault(key, {"ministry_code": key[0], "programme": row["programme"],
+                                        "budget_crore": None, "actions": [], "first": order})
+        budget = row.get("budget_crore")
+        if budget is not None and not pd.isna(budget):
+            group["budget_crore"] = max(float(budget), group["budget_crore"] or 0.0)
+        if all(a["item_code"] != row["item_code"] for a in group["actions"]):
+            group["actions"].append(row)
+    return sorted(groups.values(), key=lambda g: (-(g["budget_crore"] or -1.0), g["first"]))
+
+
+def national_asks_html(plan: pd.DataFrame, names: Mapping[tuple[str, str], tuple[str, str]] | None = None,
+                       plan_page: str | None = NATIONAL_PLAN_PAGE) -> str:
+    """"What we ask of you" on the national overview, for the Cabinet Division and the
+    Central Management Committee: take the national draft action plan (linked) to the
+    committee, and start with the changes the ministries say are possible in the
+    programmes with the largest budgets (each programme once, with its ministry and
+    its budget, its actions grouped under their ids).
+
+    ``names`` maps ``(ministry_code, programme)`` to the ``(programme, ministry)`` names
+    the page prints; by default the stored ones.
+    """
+    heading = f"<h2 class=\"nsss-ask-heading\">{escape(_(WHAT_WE_ASK))}</h2>"
+    if not len(plan):
+        none = _("No form names a gap yet: there is no national action plan to take forward.")
+        return f'<section class="nsss-ask">{heading}<p>{escape(none)}</p></section>'
+    groups = national_ask_groups(plan)
+    possible = sum(len(g["actions"]) for g in groups)
+    take = ngettext("Please take the national draft action plan to the Central Management Committee: it lists "
+                    "{gaps} gap in {ministries} ministries and divisions, {possible} of them said by the ministry "
+                    "to be possible.",
+                    "Please take the national draft action plan to the Central Management Committee: it lists "
+                    "{gaps} gaps in {ministries} ministries and divisions, {possible} of them said by the ministry "
+                    "to be possible.", len(plan)).format(
+        gaps=_count(len(plan)), ministries=_count(plan["ministry_code"].nunique()), possible=_count(possible))
+    plan_words = _("The national draft action plan")
+    link = f' <a href="{escape(plan_page)}">{escape(plan_words)}</a>' if plan_page else ""
+    out = [f'<section class="nsss-ask">{heading}<p>{escape(take)}{link}</p>']
+    if groups:
+        shown_programmes = min(len(groups), ASK_PROGRAMMES)
+        lead = ngettext("Start with the changes the ministries say are possible in the programme with the "
+                        "largest budget (each with its id in the action plan):",
+                        "Start with the changes the ministries say are possible in the programmes with the "
+                        "largest budgets (each with its id in the action plan):", shown_programmes)
+        names = names or {}
+        items, shown = [], 0
+        for group in groups[:ASK_PROGRAMMES]:
+            if shown >= ASK_ACTIONS:
+                break
+            actions = group["actions"][: max(1, ASK_ACTIONS - shown)]
+            shown += len(actions)
+            programme, ministry = names.get((group["ministry_code"], group["programme"]),
+                                            (group["programme"], group["ministry_code"]))
+            budget = group["budget_crore"]
+            said = (_("{programme}, {ministry} (budget {budget})").format(
+                        programme=programme, ministry=ministry, budget=crore(budget, where="first_screen.asks"))
+                    if budget is not None else
+                    _("{programme}, {ministry}").format(programme=programme, ministry=ministry))
+            acts = "; ".join(_action_with_number(a) for a in actions)
+            items.append(f"<li><strong>{escape(said)}</strong>: {escape(acts)}</li>")
+        out.append(f'<p>{escape(lead)}</p><ul class="nsss-ask-list">{"".join(items)}</ul>')
+    out.append("</section>")
+    return "".join(out)
+
+
+def national_first_screen_html(scores: pd.DataFrame, ministries: int, plan: pd.DataFrame,
+                               names: Mapping[tuple[str, str], tuple[str, str]] | None = None,
+                               plan_page: str | None = NATIONAL_PLAN_PAGE,
+                               programme_names: Mapping[str, str] | None = None) -> str:
+    """The national overview's first screen in three parts: the national verdict, the
+    programmes by level (a stacked bar with counts; a row per programme below
+    ``SMALL_N``, named by ``programme_names``) and what we ask of the Cabinet Division
+    and the Central Management Committee."""
+    return (
+        '<section class="nsss-first-screen">'
+        f'<p class="nsss-verdict">{escape(national_verdict_line(scores, ministries))}</p>'
+        f"{levels_html(scores, programme_names)}"
+        f"{national_asks_html(plan, names, plan_page)}</section>"
+    )
+
+
+def national_first_screen(tables, national: Mapping[str, object]):
+    """The national overview's first screen (:func:`national_first_screen_html`), for a
+    notebook cell: ``national`` is ``summaries.national_summary``; the asks come from the
+    national draft action plan (``national_plan.national_plan``), names in the page's
+    language."""
+    from IPython.display import HTML
+
+    language = current().language
+    scores = national["programmes"]
+    scores = scores if scores is not None else pd.DataFrame(columns=["programme", "level"])
+    about = national["about"]
+    ministries = int(about["n_ministries"].iloc[0]) if len(about) else 0
+    plan = national_plan(tables)
+    names = {(str(c), p): (shown_name("programme", p, language), display_name("ministry", c, language))
+             for c, p in zip(plan["ministry_code"], plan["programme"], strict=True)} if len(plan) else {}
+    programme_names = {p: shown_name("programme", p, language) for p in scores["programme"]}
+    return HTML(national_first_screen_html(scores, ministries, plan, names, programme_names=programme_names))

@@ -20,7 +20,7 @@ from pathlib import Path
 from matplotlib import font_manager
 
 from nsss_analysis.config import REFERENCE_DIR
-from nsss_analysis.reference.i18n import resolve_language
+from nsss_analysis.reference.i18n import about_language, resolve_language
 
 FONT_DIR = REFERENCE_DIR / "fonts"
 #: The font files shipped with the package.
@@ -46,13 +46,13 @@ def register_fonts() -> tuple[Path, ...]:
 
 
 def font_family(language: str | None = None) -> list[str]:
-    """The ``font.family`` list for a figure in ``language``: Bangla text is set in
-    Noto Sans Bengali with DejaVu Sans after it for Latin letters and symbols the
+    """The ``font.family`` list for a figure in ``language``: the language's figure font
+    (``reference/languages.csv``) first, then the other shipped fonts, so Bangla text is
+    set in Noto Sans Bengali with DejaVu Sans after it for Latin letters and symbols the
     Bengali font lacks (matplotlib falls back glyph by glyph along the list)."""
     register_fonts()
-    if resolve_language(language) == "bn":
-        return [BENGALI_FAMILY, LATIN_FAMILY]
-    return [LATIN_FAMILY, BENGALI_FAMILY]
+    first = about_language(resolve_language(language)).figure_font
+    return [first] + [family for family in (LATIN_FAMILY, BENGALI_FAMILY) if family != first]
 
 
 def figure_rc(language: str | None = None) -> dict[str, object]:

@@ -99,7 +99,7 @@ def _budget_sentence(headline: dict, k: int) -> str:
     excluding = excluding_phrase(flagged, headline.get("flags_left_out"))
     if headline.get("no_budget_year"):
         return _no_budget_year_sentence(headline)
-    if not (fy and not is_missing(total) and total > 0):
+    if not (fy and total is not None and not is_missing(total) and total > 0):
         return (_("No budget is on record for the ministry's programmes, so the share of budget they "
                   "carry cannot be given.") if ministry else
                 _("No budget is on record for the government's programmes, so the share of budget they "
@@ -194,7 +194,7 @@ def _score_sentence(headline: dict, n: int) -> str | None:
     own_scores = headline.get("programme_scores") or []
     mean = headline.get("mean_inclusion_score")
     if 0 < n < SMALL_N:
-        scored = [f"{fixed_text(score)} ({name})" for name, score in own_scores if not is_missing(score)]
+        scored = [f"{fixed_text(score)} ({programme_shown(name)})" for name, score in own_scores if not is_missing(score)]
         if not scored:
             return None
         return ngettext(

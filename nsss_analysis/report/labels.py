@@ -8,7 +8,7 @@ The English words are the shared vocabulary's message ids
 from __future__ import annotations
 
 from nsss_analysis.reference.glossary import ANSWER_NAMES, ITEM_NAMES, STAGE_NAMES, TARGET_GROUP_NAMES
-from nsss_analysis.reference.i18n import N_, _, current
+from nsss_analysis.reference.i18n import N_, _, about_language
 
 #: The ten items' short names (English message ids).
 ITEM_LABELS: dict[str, str] = ITEM_NAMES
@@ -36,7 +36,7 @@ def label(code: object) -> str:
 def label_in_sentence(code: object) -> str:
     """:func:`label` for the middle of a sentence: lower case in English, acronyms kept (``HIV``)."""
     text = label(code)
-    if current().language != "en":
+    if not about_language().has_case:
         return text
     return text if len(text) > 1 and text[1].isupper() else text[:1].lower() + text[1:]
 

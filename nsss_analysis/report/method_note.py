@@ -14,6 +14,8 @@ names) stay in backticks as the tables spell them.
 
 from __future__ import annotations
 
+from typing import Any
+
 from nsss_analysis.diagnostics.recommendations import ALWAYS_LISTED, GAP_ANSWERS
 from nsss_analysis.diagnostics.rubric import (
     ANSWER_WEIGHTS,
@@ -41,10 +43,10 @@ from nsss_analysis.diagnostics.rubric import (
     TRANSFORMATIVE,
 )
 from nsss_analysis.diagnostics.scoring import score_answers
-from nsss_analysis.reference.glossary import FORM_ANSWER_NAMES, ITEM_NAMES, LEVEL_NAMES, terms
-from nsss_analysis.reference.i18n import N_, current, resolve_language, translator
+from nsss_analysis.reference.glossary import FORM_ANSWER_NAMES, ITEM_NAMES, LEVEL_NAMES, has_glossary, terms
+from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, current, resolve_language, translator
 from nsss_analysis.reference.numbers import localise_digits, number, percent
-from nsss_analysis.reference.vocab import DOMAINS, FOLLOWUPS, ITEMS
+from nsss_analysis.reference.vocab import DOMAINS, FOLLOWUPS, ITEMS, load_reference
 
 #: Proper names the note keeps in English in every language: the scales and markers
 #: the rubric follows and the statistical methods (single words such as PEFA, Wilson,
@@ -85,7 +87,9 @@ class _Note:
 
     @property
     def english(self) -> bool:
-        return self.language == "en"
+        """Whether the note is in the language the data's codes are words of (the source
+        language): it shows the codes themselves in running text, others their words."""
+        return self.language == SOURCE_LANGUAGE
 
     def g(self, value: float) -> str:
         """A constant as Python's ``:g`` writes it, in the language's digits."""
@@ -105,9 +109,25 @@ class _Note:
     def domain(self, domain: str) -> str:
         return domain if self.english else self._(DOMAIN_WORDS[domain])
 
+    def code(self, code: str) -> str:
+        """A data code as the note cites it: in backticks in English (`norms_awareness`);
+        in Bangla its label first, the code after it (বৈষম্যমূলক সামাজিক রীতির বিরুদ্ধে
+        সচেতনতা (`norms_awareness`)), so that a reader sees the words before the code."""
+        if self.english:
+            return f"`{code}`"
+        label = _code_labels().get(code)
+        return f"{self._(label)} (`{code}`)" if label else f"`{code}`"
 
-def _codes(items) -> str:
-    return ", ".join(f"`{i}`" for i in items)
+
+def _code_labels() -> dict[str, str]:
+    """Each data code the note cites -> its words (message ids): the items, the answers,
+    and the form's columns (the follow-up questions)."""
+    form = {c.column: c.label for c in load_reference().columns_of("Programmes")}
+    return {**form, **FORM_ANSWER_NAMES, **ITEM_NAMES}
+
+
+def _codes(w: _Note, items) -> str:
+    return ", ".join(w.code(i) for i in items)
 
 
 def _coverage(w: _Note, kind: str) -> str:
@@ -133,8 +153,8 @@ def _example_rule(w: _Note, s: dict) -> str:
 def _worked_example(w: _Note) -> list[str]:
     _ = w._
     a = EXAMPLE_ANSWERS
-    s = score_answers(a, lifecycle_stages=["working_age"], target_groups=["poor_households"])
-    shown = ", ".join(f"`{i}` {w.answer(a[i])}" for i in ITEMS)
+    s: dict[str, Any] = score_answers(a, lifecycle_stages=["working_age"], target_groups=["poor_households"])
+    shown = ", ".join(f"{w.code(i)} {w.answer(a[i])}" for i in ITEMS)
     intent, transformative, evidence = (w.n(s[k], 3) for k in ("intent_score", "transformative_score",
                                                                   "evidence_score"))
     unsubstantiated = str(s["marker_unsubstantiated"]) if w.english else w.answer(
@@ -198,9 +218,9 @@ def _introduction(w: _Note) -> list[str]:
 def _programme_scores(w: _Note) -> list[str]:
     """How each answer counts, the domains and the four programme scores."""
     _ = w._
-    weights = ", ".join(f"`{a}` = {w.g(v)}" for a, v in ANSWER_WEIGHTS.items())
-    domain_rows = [f"| {w.domain(d)} | {_codes(items)} |" for d, items in DOMAINS.items()]
-    followups = "; ".join(f"`{f}` → {_codes(items)}" for f, items in FOLLOWUPS.items())
+    weights = ", ".join(f"{w.code(a)} = {w.g(v)}" for a, v in ANSWER_WEIGHTS.items())
+    domain_rows = [f"| {w.domain(d)} | {_codes(w, items)} |" for d, items in DOMAINS.items()]
+    followups = "; ".join(f"{w.code(f)} → {_codes(w, items)}" for f, items in FOLLOWUPS.items())
     return [
         "### " + _("Programme scores"),
         _("Each answer counts {weights}. `not_applicable` and `unknown` leave the item out of the mean "
@@ -262,7 +282,7 @@ def _markers(w: _Note) -> list[str]:
         "- " + _("**Data readiness** (weakest link, as PEFA's gender-responsive PFM framework combines parts): "
                  "the weakest of {items}, in the order {order} (a known no is weaker than an unknown). A "
                  "programme is ready only when all three are yes: not applicable, unknown and partly are not "
-                 "ready.").format(items=_codes(READINESS_ITEMS),
+                 "ready.").format(items=_codes(w, READINESS_ITEMS),
                                   order=" < ".join(w.answer(a) for a in READINESS_ORDER)),
     ]
 
@@ -385,14 +405,14 @@ def _recommendations(w: _Note) -> list[str]:
           "measured without them. The quick wins are the top actions the ministry says are possible.").format(
             gap_answers=", ".join(w.answer(a) for a in GAP_ANSWERS),
             always_listed=_("{first} and {second}").format(
-                first=f"`{ALWAYS_LISTED[0]}`", second=f"`{ALWAYS_LISTED[1]}`")),
+                first=w.code(ALWAYS_LISTED[0]), second=w.code(ALWAYS_LISTED[1]))),
     ]
 
 
 def _glossary(w: _Note) -> list[str]:
     """The glossary (one Bangla term per concept, ``reference.glossary.terms``) on a
     Bangla page: each term with the concept it names and the variants it replaces."""
-    if w.english:
+    if not has_glossary(w.language):
         return []
     lines = ["", "### " + w._("Glossary"),
              w._("One Bangla term is used for each concept throughout the reports and workbooks:"), ""]

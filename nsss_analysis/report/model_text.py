@@ -6,7 +6,7 @@ language other than English.
 from __future__ import annotations
 
 from nsss_analysis.reference.i18n import _
-from nsss_analysis.report.phrases import digits_text, page_language
+from nsss_analysis.report.phrases import digits_text
 from nsss_analysis.report.wording import sentence
 
 #: Values of a model's words that are names of clusters (translated, not localised).
@@ -31,11 +31,11 @@ def model_words(words) -> str:
 
 
 def model_reading(result) -> str:
-    """The model's plain-language reading, or why there is no model. English is the
-    reading the model wrote; another language rebuilds it from the model's words."""
+    """The model's plain-language reading, or why there is no model, written in the
+    page's language from the model's words (message ids and values) through the catalogue."""
     if result is None:
         return _("No model.")
     words = getattr(result, "words", ())
-    if page_language() != "en" and words:
+    if words:
         return " ".join(model_words(w) for w in words)
     return sentence(result.reading or result.message)

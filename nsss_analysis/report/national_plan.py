@@ -16,7 +16,8 @@ the workbook holds the same rows (:func:`write_national_plan`).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 import pandas as pd
@@ -34,6 +35,7 @@ from nsss_analysis.reference.glossary import ITEM_NAMES, STAGE_NAMES
 from nsss_analysis.reference.i18n import N_, Translator, current
 from nsss_analysis.reference.names import display_name
 from nsss_analysis.reference.plan_form import STATUS_WORDS, STATUSES
+from nsss_analysis.reference.text import sheet_title
 from nsss_analysis.reference.vocab import CLUSTERS, ITEMS, LINEAGE_COLUMNS
 from nsss_analysis.report.action_plan import POSSIBLE_WORDS, _sheet_from_rows, action_plan, print_setup
 from nsss_analysis.report.display import escape
@@ -222,7 +224,7 @@ def by_status(plan: pd.DataFrame) -> dict[str, int]:
 
 
 # --- the page -----------------------------------------------------------------------
-def _table(header: list[str], rows: list[list[object]], numeric: set[int] = frozenset(), css: str = "") -> str:
+def _table(header: list[str], rows: Sequence[Sequence[object]], numeric: AbstractSet[int] = frozenset(), css: str = "") -> str:
     def cell(i: int, v: object, tag: str = "td") -> str:
         align = "right" if i in numeric else "left"
         return f'<{tag} style="text-align:{align};vertical-align:top">{escape(v)}</{tag}>'
@@ -335,7 +337,7 @@ def write_national_plan(plan: pd.DataFrame, target: Path | str, translate: Trans
     keys = list(PLAN_HEADERS)
     wb = Workbook()
     ws = wb.active
-    ws.title = t(SHEET)[:31]
+    ws.title = sheet_title(t(SHEET))
     _sheet_from_rows(ws, [t(PLAN_HEADERS[k]) for k in keys], words[keys].values.tolist(), [WIDTHS[k] for k in keys])
     choices = [t(s) for s in STATUSES.values()]
     status_col = get_column_letter(keys.index("status") + 1)
@@ -351,7 +353,7 @@ def write_national_plan(plan: pd.DataFrame, target: Path | str, translate: Trans
     ws.protection.sort = False
     ws.protection.autoFilter = False
     ws.protection.formatColumns = False
-    summary_ws = wb.create_sheet(t(SUMMARY_SHEET)[:31])
+    summary_ws = wb.create_sheet(sheet_title(t(SUMMARY_SHEET)))
     for title, table in _summary_tables(plan, t).items():
         summary_ws.append([formula_safe(title)])
         for r in table:
@@ -363,7 +365,7 @@ def write_national_plan(plan: pd.DataFrame, target: Path | str, translate: Trans
         wb.save(tmp)
 
 
-def _summary_tables(plan: pd.DataFrame, t: Translator) -> Mapping[str, list[list[object]]]:
+def _summary_tables(plan: pd.DataFrame, t: Translator) -> Mapping[str, Sequence[Sequence[object]]]:
     lang = t.language
     cl = by_cluster(plan)
     st = by_stage(plan)

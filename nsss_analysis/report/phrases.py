@@ -23,12 +23,11 @@ as a claim of the page's ledger (:mod:`nsss_analysis.report.claims`).
 
 from __future__ import annotations
 
-import re
-
+from nsss_analysis.diagnostics.budgets import FLAG_RATIO, FLAG_SCALE, flag_parts
 from nsss_analysis.diagnostics.rubric import COMPARISON_MIN_N
 from nsss_analysis.diagnostics.units import NATIONAL_UNIT, is_missing
 from nsss_analysis.reference.grammar import Name
-from nsss_analysis.reference.i18n import N_, _, current, ngettext
+from nsss_analysis.reference.i18n import N_, _, about_language, current, ngettext
 from nsss_analysis.reference.names import display_name, shown_name
 from nsss_analysis.reference.numbers import fiscal_year as fiscal_year_words
 from nsss_analysis.reference.numbers import localise_digits, number
@@ -106,20 +105,22 @@ def round_text(name, **meta) -> str:
 
 
 #: The plausibility check's flags (``about 10x``, ``about 1/10x``, ``ratio 0.3: check``).
-_ABOUT = re.compile(r"about (?P<factor>[0-9/]+)x")
-_RATIO = re.compile(r"ratio (?P<ratio>\S+): check")
+FLAG_WORDS: dict[str, str] = {
+    FLAG_SCALE: N_("about {factor}x"),
+    FLAG_RATIO: N_("ratio {ratio}: check"),
+}
 
 
-def flag_in_words(flag: str) -> str:
+def flag_in_words(flag: object) -> str:
     """A budget plausibility flag (``about 10x``, ``ratio 0.3: check``) in the current
-    language."""
-    about = _ABOUT.fullmatch(flag)
-    if about:
-        return _("about {factor}x").format(factor=digits_text(about["factor"]))
-    ratio = _RATIO.fullmatch(flag)
-    if ratio:
-        return _("ratio {ratio}: check").format(ratio=digits_text(ratio["ratio"]))
-    return flag
+    language, from its kind and number (``diagnostics.budgets.flag_parts``); other text
+    as given, in the language's digits."""
+    kind, value = flag_parts(flag)
+    if kind == FLAG_SCALE:
+        return _(FLAG_WORDS[kind]).format(factor=digits_text(value))
+    if kind == FLAG_RATIO:
+        return _(FLAG_WORDS[kind]).format(ratio=digits_text(value))
+    return digits_text(value) if value else value
 
 
 def excluding_phrase(flagged: int, flags: object) -> str:
@@ -128,7 +129,7 @@ def excluding_phrase(flagged: int, flags: object) -> str:
     if not flagged:
         return ""
     every = str(flags).split("; ")
-    about = [f for f in str(flags or "").split("; ") if f.startswith("about ")]
+    about = [f for f in str(flags or "").split("; ") if flag_parts(f)[0] == FLAG_SCALE]
     if about and len(about) == len(every):
         return ngettext("; excluding {n} allocation flagged as {about} the arithmetic",
                         "; excluding {n} allocations flagged as {about} the arithmetic", flagged).format(
@@ -174,11 +175,10 @@ def unit_name(headline: dict) -> str:
     name where one is recorded; English: the name the headline figures carry); the
     nation's name for the national overview."""
     language = current().language
-    if language == "en":
-        return Name(headline["unit"])
+    unit = headline["unit"]
     ministry = load_reference().ministry_by_code.get(headline.get("ministry_code") or "")
-    if ministry is not None:
-        return Name(ministry.name_in(language))
-    if headline["unit"] == NATIONAL_UNIT:
+    if ministry is not None:  # a language that takes the register's English names: as the headline carries it
+        return Name(ministry.name_in(language) if about_language(language).names != "name" else unit)
+    if unit == NATIONAL_UNIT:
         return Name(_(_NATIONAL_UNIT))
-    return Name(display_name("cluster", headline["unit"], language))
+    return Name(display_name("cluster", unit, language))

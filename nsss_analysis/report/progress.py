@@ -9,15 +9,18 @@ silently trusted (``diagnostics/progress.py``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from html import escape
 
 import pandas as pd
 
 from nsss_analysis.diagnostics.progress import as_of, return_tracker, status_counts
 from nsss_analysis.io import Tables
+from nsss_analysis.reference import numbers
 from nsss_analysis.reference.i18n import N_, current
 from nsss_analysis.reference.names import display_name
-from nsss_analysis.reference.numbers import count, localise_digits
+from nsss_analysis.reference.numbers import count
 from nsss_analysis.reference.plan_form import STATUS_WORDS
 
 #: The card's progress columns, in words.
@@ -53,11 +56,14 @@ MINISTRY = N_("Ministry / Division")
 TOTAL = N_("Total")
 
 
-def _digits(value: object) -> str:
-    return localise_digits(str(value), current().language)
+def _date(value: object) -> str:
+    """A date as the page's language writes it (৩১-০১-২০১৯ in Bangla); empty when none."""
+    if value is None or (isinstance(value, float) and value != value) or not str(value).strip():
+        return ""
+    return numbers.date(value, current().language)
 
 
-def _table(header: list[str], rows: list[list[object]], numeric: set[int] = frozenset()) -> str:
+def _table(header: list[str], rows: Sequence[Sequence[object]], numeric: AbstractSet[int] = frozenset()) -> str:
     def cell(i: int, v: object, tag: str = "td") -> str:
         align = "right" if i in numeric else "left"
         return f'<{tag} style="text-align:{align};vertical-align:top">{escape(str(v))}</{tag}>'
@@ -83,7 +89,7 @@ def action_progress_cells(row: dict) -> list[str]:
     """A card's action row's progress cells: last status, target date, overdue."""
     _ = current()
     date = row.get("last_target_date") or ""
-    return [status_in_words(row.get("last_status")), _digits(date) if date else "",
+    return [status_in_words(row.get("last_status")), _date(date),
             _(OVERDUE_YES) if row.get("overdue") else ""]
 
 
@@ -104,7 +110,7 @@ def done_but_gap_notes(actions: pd.DataFrame) -> list[str]:
 def returned_line(actions: pd.DataFrame) -> str:
     """The line above a card's actions naming the return's date."""
     dates = [d for d in actions.get("reported_on", pd.Series([], dtype="str")) if d]
-    return current()(RETURNED_ON).format(date=_digits(max(dates))) if dates else ""
+    return current()(RETURNED_ON).format(date=_date(max(dates))) if dates else ""
 
 
 def cluster_progress_html(tables: Tables, codes: list[str]) -> str:
@@ -118,7 +124,7 @@ def cluster_progress_html(tables: Tables, codes: list[str]) -> str:
     header = [_(MINISTRY), *(_(STATUS_WORDS[s]) for s in statuses), _(TOTAL)]
     rows = [[display_name("ministry", r["ministry_code"]), *(count(r[s]) for s in statuses), count(r["total"])]
             for r in counts.to_dict("records")]
-    lead = _(PROGRESS_LEAD).format(date=_digits(as_of(tables.action_progress) or ""))
+    lead = _(PROGRESS_LEAD).format(date=_date(as_of(tables.action_progress)))
     return f"<p>{escape(lead)}</p>" + _table(header, rows, set(range(1, len(header))))
 
 
@@ -136,7 +142,7 @@ def return_tracker_html(tables: Tables) -> str:
     rows = []
     for r in tracker.sort_values("returned", ascending=False, kind="stable").to_dict("records"):
         rows.append([display_name("ministry", r["ministry_code"]), _(RETURNED_WORDS[bool(r["returned"])]),
-                     _digits(r["received_date"]), count(r["returns"]) if r["returned"] else "",
+                     _date(r["received_date"]), count(r["returns"]) if r["returned"] else "",
                      count(r["actions"]) if r["returned"] else "", count(r["done"]) if r["returned"] else "",
                      count(r["overdue"]) if r["returned"] else "", r["last_file"]])
     return lines + _table([_(TRACKER_HEADERS[k]) for k in keys], rows, {3, 4, 5, 6})

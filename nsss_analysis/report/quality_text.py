@@ -6,6 +6,7 @@ current language (see :mod:`nsss_analysis.report.phrases`).
 
 from __future__ import annotations
 
+from nsss_analysis.diagnostics.counting import repeated_rows
 from nsss_analysis.diagnostics.units import is_missing
 from nsss_analysis.reference.i18n import _, ngettext
 from nsss_analysis.report.phrases import count_text, end_sentence, flag_in_words, int_text, programme_shown, year_text
@@ -89,7 +90,7 @@ def counting_reading(resolution) -> str:
     if resolution is None or not len(resolution):
         return _("Every programme has one row per assessment round.")
     disputed = int(resolution["disputed"].astype(bool).sum()) if "disputed" in resolution.columns else 0
-    conflicts = len(resolution[~resolution["resolution"].str.contains("cell for cell")]) - disputed
+    conflicts = int((~repeated_rows(resolution)).sum()) - disputed
     repeats = len(resolution) - conflicts - disputed
     parts = []
     if disputed:

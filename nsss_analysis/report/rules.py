@@ -67,7 +67,8 @@ def counted_once(claims: Sequence[Claim]) -> list[Violation]:
     unit's) that names its round names one of the unit's rounds in its block."""
     out = []
     for c in claims:
-        seen, twice = set(), set()
+        seen: set[str] = set()
+        twice: set[str] = set()
         for key in c.programmes:
             (twice if key in seen else seen).add(key)
         if twice:
@@ -112,12 +113,17 @@ def one_year_one_round(claims: Sequence[Claim]) -> list[Violation]:
 
 def small_denominators(claims: Sequence[Claim]) -> list[Violation]:
     """A share whose denominator is under 5 is a count, not a percentage (text, tables
-    and chart labels); a chart draws no mean or interval for fewer than 5."""
+    and chart labels); a chart draws no mean, interval or percentage bar for fewer
+    than 5 (so no 100% bar for a unit of one or two programmes)."""
     out = []
     for c in claims:
         drawn_estimate = (c.where or "").startswith("figure") and (c.unit == "mean" or c.low is not None)
         if drawn_estimate and c.n is not None and c.n < MIN_PERCENT_N:
             out.append(_v("small_denominators", c, f"a mean or interval drawn for n = {c.n}: draw the values"))
+            continue
+        drawn_bar = (c.where or "").startswith("figure") and c.unit == "percent" and not c.text
+        if drawn_bar and c.n is not None and c.n < MIN_PERCENT_N:  # a bar of a share of 1, 2 ... programmes
+            out.append(_v("small_denominators", c, f"a percentage bar drawn for n = {c.n}: write the counts"))
             continue
         if c.unit != "percent" or not c.text:
             continue

@@ -3,13 +3,12 @@ returns display objects built with :mod:`nsss_analysis.report.display` (escaped)
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
 from nsss_analysis.diagnostics.counting import NOTHING_TO_RESOLVE, resolution_in_words
 from nsss_analysis.diagnostics.recommendations import action_in_words
 from nsss_analysis.diagnostics.rubric import SMALL_N
+from nsss_analysis.diagnostics.trends import AnswerChange
 from nsss_analysis.mis import coverage as mis_coverage
 from nsss_analysis.reference.glossary import ANSWER_NAMES, CLUSTER_NAMES, ITEM_NAMES, LEVEL_NAMES
 from nsss_analysis.reference.i18n import N_, _, current, ngettext
@@ -35,9 +34,8 @@ def _words(value: object, names: dict[str, str]) -> object:
 
 
 def _answer(value: object) -> object:
-    """An answer code as a table cell: the code itself in English (as the tables have
-    always shown it), the answer's word in other languages."""
-    return value if current().language == "en" else _words(value, ANSWER_NAMES)
+    """An answer code as a table cell: the answer's word in the report's language."""
+    return _words(value, ANSWER_NAMES)
 
 
 #: The programme table's columns, in words.
@@ -137,15 +135,13 @@ def model_section(result) -> list:
     if result is None or not result.ok:
         return out
     odds_ratio = "odds_ratio" in result.coefficients.columns
-    language = current().language
     title = _("Model: {name}, n={n}").format(name=_(result.name), n=claims.count(result.n, where='sections.model'))
     out.append(figure(figures.model_coefficients(result.coefficients, title, odds_ratio=odds_ratio),
                       ngettext("Fitted on {n} programme.", "Fitted on {n} programmes.", result.n).format(
                           n=claims.count(result.n, where='sections.model'))))
     columns = {column: words for column, words in MODEL_COLUMNS.items()
                if odds_ratio or not column.startswith("odds_ratio")}
-    coefficients = (result.coefficients if language == "en" else
-                    result.coefficients.assign(term=result.coefficients["term"].map(term_words)))
+    coefficients = result.coefficients.assign(term=result.coefficients["term"].map(term_words))
     out.append(table(coefficients, headers(columns), digits=3))
     return out
 
@@ -165,22 +161,17 @@ PAIR_COLUMNS: dict[str, str] = {
 
 
 #: One changed answer of a paired programme as the trend table stores it: ``item before → after``.
-_CHANGE = re.compile(r"(\w+) (\w+) → (\w+)")
 
 
 def _changes_in_words(changed: object) -> object:
-    """The trend table's changed answers (``graduation no → partly; ...``) with each
-    item's name and answers in the report's language; other text as it is."""
-    if not isinstance(changed, str) or not changed:
+    """The trend table's changed answers (:class:`AnswerChange` codes, as
+    ``diagnostics.trends`` gives them) in the report's language:
+    ``Plan graduation: no → partly; ...``."""
+    if not isinstance(changed, (tuple, list)):
         return changed
-    out = []
-    for part in changed.split("; "):
-        m = _CHANGE.fullmatch(part)
-        if m and m.group(1) in ITEM_NAMES:
-            item, before, after = m.groups()
-            part = f"{_(ITEM_NAMES[item])}: {_words(before, ANSWER_NAMES)} → {_words(after, ANSWER_NAMES)}"
-        out.append(part)
-    return "; ".join(out)
+    return "; ".join(
+        f"{_(ITEM_NAMES.get(c.item, c.item))}: {_words(c.before, ANSWER_NAMES)} → {_words(c.after, ANSWER_NAMES)}"
+        for c in map(AnswerChange._make, changed))
 
 
 def trend_section(trend) -> list:
@@ -191,10 +182,8 @@ def trend_section(trend) -> list:
         return [paragraph(trend_text.trend_reading(trend))]
     pairs = trend.pairs.assign(**{c: trend.pairs[c].map(lambda v: _words(v, LEVEL_NAMES))
                                   for c in ("level_before", "level_after") if c in trend.pairs.columns})
-    lang = current().language
-    if lang != "en":
-        pairs = pairs.assign(**{c: pairs[c].map(lambda v: localise_digits(v, lang) if isinstance(v, str) else v)
-                                for c in ("round_before", "round_after") if c in pairs.columns})
+    pairs = pairs.assign(**{c: pairs[c].map(lambda v: localise_digits(v) if isinstance(v, str) else v)
+                            for c in ("round_before", "round_after") if c in pairs.columns})
     if "items_changed" in pairs.columns:  # item names and answers in words, English too
         pairs = pairs.assign(items_changed=pairs["items_changed"].map(_changes_in_words))
     return [

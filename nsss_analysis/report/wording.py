@@ -7,6 +7,7 @@ from the message catalogue."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, cast
 
 from nsss_analysis.diagnostics.units import is_missing
 from nsss_analysis.reference import numbers
@@ -50,15 +51,12 @@ def _language() -> str:
     return current().language
 
 
-def plural(n: int, singular: str, plural_form: str | None = None, **meta: object) -> str:
+def plural(n: int, singular: str, plural_form: str | None = None, **meta: Any) -> str:
     """``plural(1, "programme")`` → ``"1 programme"``; ``plural(3, ...)`` → ``"3 programmes"``
     (Bangla: ``"৩টি কর্মসূচি"``, from the catalogue's ``{n} programme`` entry). The count
     is a claim of the page's ledger (``meta``: its fields, e.g. ``programmes``)."""
     word = singular if n == 1 else (plural_form or singular + "s")
-    language = _language()
     number_text = str(claims.count(n, **meta))
-    if language == "en":
-        return f"{number_text} {word}"
     ids = ("{n} " + singular, "{n} " + (plural_form or singular + "s"))
     template = _counted(*ids, n)
     if template.startswith("{n} ") and template[4:] in (singular, plural_form or singular + "s"):
@@ -86,10 +84,15 @@ def percent(share: object, digits: int = 0, **meta: object) -> str:
     return str(claims.figure(share, unit, _percent_text(share, digits), **meta))
 
 
+def _float(value: object) -> float:
+    """``float(value)`` of a value :func:`is_missing` let through (a number, or its text)."""
+    return float(cast(float, value))
+
+
 def _percent_text(share: object, digits: int = 0) -> str:
     if is_missing(share):
         return _("n/a")
-    value = float(share) * 100
+    value = _float(share) * 100
     if value in (0.0, 100.0):
         return _digits(f"{value:.0f}%")
     for d in range(digits, max(digits, MAX_PERCENT_DIGITS) + 1):
@@ -119,17 +122,17 @@ def interval(low: object, high: object, as_percent: bool = True, digits: int = 0
     """``(95% interval 32%-81%)``, or the empty string when there is no interval (or
     one of zero width, which is never printed). A claim of the page's ledger (``meta``:
     ``n``, ``method``...)."""
-    if is_missing(low) or is_missing(high) or float(low) == float(high):
+    if is_missing(low) or is_missing(high) or _float(low) == _float(high):
         return ""
-    lo, hi = _bounds(float(low), float(high), as_percent, digits)
+    lo, hi = _bounds(_float(low), _float(high), as_percent, digits)
     text = " (" + _("95% interval {low}–{high}").format(low=lo, high=hi) + ")"
     return str(claims.figure(None, "interval", text, low=low, high=high, **meta))
 
 
 def _share_text(share: object, low: object, high: object) -> str:
     text = _percent_text(share)
-    if not (is_missing(low) or is_missing(high) or float(low) == float(high)):
-        lo, hi = _bounds(float(low), float(high), True, 0)
+    if not (is_missing(low) or is_missing(high) or _float(low) == _float(high)):
+        lo, hi = _bounds(_float(low), _float(high), True, 0)
         text = _("{share}, 95% interval {low}–{high}").format(share=text, low=lo, high=hi)
     return text
 
@@ -149,13 +152,9 @@ def count_share(count: int, n: int, low: object = None, high: object = None,
     of so few misleads). One claim of the page's ledger (``meta``: its other fields)."""
     count, n = int(count), int(n)
     language = _language()
-    if language == "en":
-        what = f" {noun}" if noun else ""
-        text = f"{count:,} of {n:,}{what}"
-    else:
-        values = {"count": numbers.count(count, language), "n": numbers.count(n, language)}
-        text = (_("{count} of {n} {noun}").format(noun=Name(_(noun)), **values) if noun
-                else _("{count} of {n}").format(**values))
+    values = {"count": numbers.count(count, language), "n": numbers.count(n, language)}
+    text = (_("{count} of {n} {noun}").format(noun=Name(_(noun)), **values) if noun
+            else _("{count} of {n}").format(**values))
     meta = {"numerator": count, "denominator": n, "n": n} | meta
     if n < min_n or n == 0:
         return str(claims.figure(count, "count", text, **meta))
@@ -164,7 +163,7 @@ def count_share(count: int, n: int, low: object = None, high: object = None,
     return str(claims.figure(count / n, "percent", f"{text} ({_share_text(count / n, low, high)})", **meta))
 
 
-def crore(value: object, **meta: object) -> str:
+def crore(value: object, **meta: Any) -> str:
     """BDT crore with thousands separators (``1258.5`` → ``Tk 1,259 crore``, whole crore
     from 100, else one decimal), rounded half away from zero in every language; a claim
     of the page's ledger (``meta``: ``fiscal_year``, ``programmes``...)."""

@@ -8,6 +8,8 @@ import re
 from html import escape as html_escape
 
 from nsss_analysis.config import PACKAGE_DIR
+from nsss_analysis.reference.i18n import about_language
+from nsss_analysis.reference.languages import all_languages
 from nsss_analysis.report.fonts import PAGE_FONT_STACK, page_font_css
 
 TEMPLATES_DIR = PACKAGE_DIR / "runner" / "templates"
@@ -85,7 +87,7 @@ _RESOURCE_ATTRS = ("src", "href", "srcset", "data", "poster", "action", "formact
 
 
 #: Each language's own name, for the link to a report's page in that language.
-AUTONYMS = {"en": "English", "bn": "বাংলা"}
+AUTONYMS = {lang.code: lang.name for lang in all_languages()}
 
 
 def language_links(alternates: dict[str, str]) -> str:
@@ -117,8 +119,9 @@ def render_html(nb, title: str, language: str = "en", alternates: dict[str, str]
 
     exporter = html_exporter()
     exporter.language_code = language  # <html lang="bn">: fonts, hyphenation, screen readers
-    resources = {"metadata": {"name": title}, "nsss_language": language}
-    if language != "en":  # the page carries its fonts: it looks the same without a Bengali font
+    spoken = about_language(language)
+    resources = {"metadata": {"name": title}, "nsss_language": language, "nsss_list_style": spoken.list_style}
+    if spoken.carries_fonts:  # the page carries its fonts: it looks the same without a Bengali font
         resources["nsss_font_stack"] = PAGE_FONT_STACK
         resources["nsss_font_faces"] = page_font_css()
     html, _ = exporter.from_notebook_node(nb, resources=resources)

@@ -18,7 +18,7 @@ from nsss_analysis.diagnostics.tracker import tracker_in_words, tracker_summary
 from nsss_analysis.io import write_text_atomic
 from nsss_analysis.reference import numbers
 from nsss_analysis.reference.glossary import CLUSTER_NAMES
-from nsss_analysis.reference.i18n import LANGUAGES, N_, SOURCE_LANGUAGE, _, translator
+from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, SUPPORTED, _, about_language, translator
 from nsss_analysis.reference.i18n import language as in_language
 from nsss_analysis.reference.names import display_name
 from nsss_analysis.reference.vocab import load_reference
@@ -27,7 +27,7 @@ from nsss_analysis.report.headline_file import Headline
 from nsss_analysis.runner.html import AUTONYMS, TEMPLATES_DIR
 from nsss_analysis.runner.manifest import INDEX_FILE
 from nsss_analysis.runner.outputs import RETURNS_FILE, TRACKER_FILE
-from nsss_analysis.runner.plan import ALL_YEARS, PlannedReport, ReportKind
+from nsss_analysis.runner.plan import ALL_YEARS, PlannedReport, ReportKind, language_folder
 from nsss_analysis.runner.request import now
 
 log = logging.getLogger("nsss.reports")
@@ -101,7 +101,7 @@ INDEX_WORDS: dict[str, str] = {
 }
 #: The index of each language: English ``index.html``, the others ``index.<language>.html``.
 INDEX_FILES = {language: INDEX_FILE if language == SOURCE_LANGUAGE else f"index.{language}.html"
-               for language in LANGUAGES}
+               for language in SUPPORTED}
 
 
 def index_file(language: str) -> str:
@@ -117,7 +117,7 @@ def write_index(out: Path, manifest: dict) -> Path:
     on_disk = {key: entry for key, entry in manifest.get("reports", {}).items()
                if (out / entry.get("html", "")).is_file()}
     languages = [SOURCE_LANGUAGE] + sorted(
-        {e.get("language") for e in on_disk.values()} - {None, SOURCE_LANGUAGE, ""} & set(LANGUAGES))
+        {e.get("language") for e in on_disk.values()} - {None, SOURCE_LANGUAGE, ""} & set(SUPPORTED))
     synthetic = any(bool((e.get("headline") or {}).get("synthetic")) for e in manifest.get("reports", {}).values())
     tracker = _tracker(out)
     returns = _returns(out)
@@ -159,6 +159,7 @@ def _index_page(on_disk: dict, language: str, others: dict[str, str], synthetic:
                                                    version=numbers.version(__version__, language))
     return env.get_template("index.html.j2").render(
         years=ordered, language=language, w=words,
+        codes_beside_names=about_language(language).script == "Latn",  # a Latin code reads in Latin text only
         languages=[{"href": href, "language": code, "label": AUTONYMS.get(code, code)}
                    for code, href in others.items()],
         notice=notices.data_notice(synthetic),
@@ -368,16 +369,16 @@ def _year_label(year: str, language: str = SOURCE_LANGUAGE) -> str:
     if year == ALL_YEARS:
         return t(ALL_FISCAL_YEARS)
     return t(FISCAL_YEAR_HEADING).format(
-        year=year if language == SOURCE_LANGUAGE else numbers.fiscal_year(year, language))
+        year=numbers.fiscal_year(year, language))
 
 
 def english_key(key: str, entry: dict) -> str:
     """The manifest key of the English page of a report (``<fy>/bn/<slug>`` -> ``<fy>/<slug>``)."""
-    language = entry.get("language") or "en"
-    if language == "en":
+    folder = language_folder(entry.get("language") or SOURCE_LANGUAGE)
+    if not folder:
         return key
     year, _, rest = key.partition("/")
-    return f"{year}/{rest.removeprefix(language + '/')}"
+    return f"{year}/{rest.removeprefix(folder)}"
 
 
 def _href(html: str) -> str:

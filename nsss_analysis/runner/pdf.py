@@ -27,9 +27,9 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from nsss_analysis.errors import NsssError
+from nsss_analysis.errors import NsssError, UsageError
 from nsss_analysis.io import atomic_path
-from nsss_analysis.reference.i18n import N_, translator
+from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, about_language, resolve_language, translator
 from nsss_analysis.reference.numbers import localise_digits
 from nsss_analysis.report.fonts import BENGALI_FAMILY, PAGE_FONT_STACK, missing_page_glyphs, page_font_css
 from nsss_analysis.runner.browser_fonts import browser_font_env
@@ -104,15 +104,16 @@ def print_pdfs(pages: Iterable[Path | str]) -> list[Path]:
                 page.set_default_timeout(PRINT_TIMEOUT_MS)
                 for html in paths:
                     language = page_language(html)
-                    if language == "bn":
+                    own_fonts = about_language(language).carries_fonts
+                    if own_fonts:
                         check_page_glyphs(html)
                     page.goto(html.resolve().as_uri(), wait_until="load")
                     page.emulate_media(media="print")
-                    if language == "bn":
+                    if own_fonts:
                         check_fonts_loaded(page, html)
                     target = pdf_path(html)
                     with atomic_path(target) as tmp:
-                        if language == "bn":
+                        if own_fonts:  # Chromium's own footer cannot use a page's font: stamped on
                             page.pdf(path=str(tmp), format="A4", print_background=True, margin=MARGINS,
                                      prefer_css_page_size=True)
                             check_pdf_fonts(tmp, html)
@@ -131,11 +132,17 @@ def print_pdfs(pages: Iterable[Path | str]) -> list[Path]:
 
 
 def page_language(html: Path) -> str:
-    """The ``lang`` of a page's ``<html>`` element (``en`` when it names none)."""
+    """The language of a page's ``<html lang>`` (the source language when it names none
+    the house writes in)."""
     with open(html, encoding="utf-8", errors="replace") as f:
         head = f.read(4096)
     found = re.search(r"<html[^>]*\blang=[\"']?([A-Za-z-]+)", head)
-    return found.group(1).split("-")[0].lower() if found else "en"
+    if not found:
+        return SOURCE_LANGUAGE
+    try:
+        return resolve_language(found.group(1))
+    except UsageError:  # a language the house does not write in: printed as the source language is
+        return SOURCE_LANGUAGE
 
 
 def page_text(html: Path) -> str:

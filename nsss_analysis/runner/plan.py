@@ -13,7 +13,7 @@ from pathlib import Path
 from nsss_analysis.diagnostics.budgets import budget_years, resolve_fiscal_year
 from nsss_analysis.errors import NsssError, UsageError
 from nsss_analysis.intake.quantities import parse_fiscal_year
-from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, translator
+from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, about_language, translator
 from nsss_analysis.reference.ministries import resolve_ministry
 from nsss_analysis.reference.numbers import fiscal_year as fiscal_year_in
 from nsss_analysis.reference.vocab import CLUSTERS, load_reference
@@ -143,9 +143,11 @@ def report_title(kind: ReportKind | str, name: str, fiscal_year: str | None, lan
 
 
 def language_folder(language: str) -> str:
-    """The sub-folder of a fiscal year's folder a language's pages go to: English pages
-    stay where they always were (``<fy>/<slug>``), Bangla ones go to ``<fy>/bn/<slug>``."""
-    return "" if language == SOURCE_LANGUAGE else f"{language}/"
+    """The sub-folder of a fiscal year's folder a language's pages go to (its ``folder``
+    in ``reference/languages.csv``): English pages stay where they always were
+    (``<fy>/<slug>``), Bangla ones go to ``<fy>/bn/<slug>``."""
+    folder = about_language(language).folder
+    return f"{folder}/" if folder else ""
 
 
 def in_languages(plan: list[PlannedReport], chosen: tuple[str, ...]) -> list[PlannedReport]:
@@ -175,7 +177,7 @@ def in_languages(plan: list[PlannedReport], chosen: tuple[str, ...]) -> list[Pla
                 title=report_title(report.kind, name, report.fiscal_year, language),
             ))
         for copy in copies:
-            up = "../" if copy.language != SOURCE_LANGUAGE else ""
+            up = "../" if language_folder(copy.language) else ""
             copy.alternates = {
                 other.language: f"{up}{language_folder(other.language)}{slug}.html"
                 for other in copies if other is not copy

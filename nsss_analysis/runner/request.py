@@ -13,7 +13,7 @@ from pathlib import Path
 
 from nsss_analysis.config import NOTEBOOKS_DIR, PROCESSED_DIR, REPORTS_DIR
 from nsss_analysis.errors import UsageError
-from nsss_analysis.reference.i18n import LANGUAGES, SOURCE_LANGUAGE, languages
+from nsss_analysis.reference.i18n import SOURCE_LANGUAGE, SUPPORTED, languages
 
 #: Exit codes a scheduler can act on (75 is EX_TEMPFAIL of sysexits.h: try later;
 #: 3 only with ``--strict``: the tables were written but something was quarantined).
@@ -60,7 +60,7 @@ class ReportRequest:
         object.__setattr__(self, "ministries", tuple(self.ministries))
         chosen = (self.languages,) if isinstance(self.languages, str) else tuple(self.languages)
         codes = {code for choice in chosen for code in languages(choice)} or {SOURCE_LANGUAGE}
-        object.__setattr__(self, "languages", tuple(c for c in LANGUAGES if c in codes))
+        object.__setattr__(self, "languages", tuple(c for c in SUPPORTED if c in codes))
         for name in ("out", "notebooks"):
             object.__setattr__(self, name, Path(getattr(self, name)).resolve())
         # The processed folder is a link to its current generation: keep the link (its

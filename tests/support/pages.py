@@ -9,9 +9,10 @@ from pathlib import Path
 
 
 def page_text(page: Path) -> str:
-    """A rendered page's visible text (no style, no images, entities decoded)."""
+    """A rendered page's visible text (no style, no images or figures, entities decoded):
+    a figure's words are checked in the figure (tests/test_figure_text.py)."""
     html = page.read_text(encoding="utf-8")
-    visible = re.sub(r"<(style|script)[^>]*>.*?</\1>", "", html, flags=re.DOTALL)
+    visible = re.sub(r"<(style|script|svg)[^>]*>.*?</\1>", "", html, flags=re.DOTALL)
     return unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<img[^>]*>", "", visible)))
 
 

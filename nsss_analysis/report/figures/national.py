@@ -106,6 +106,13 @@ def levels_by_unit(level_shares: pd.DataFrame, scope: str = "ministry") -> Figur
     fig, ax = _figure(10.5, 2.2 + ROW_HEIGHT * len(shares))
     y = np.arange(len(shares))[::-1]
     left = np.zeros(len(shares))
+    for unit in shares.index:  # what is drawn, for the chart rules: bars only from 5 programmes
+        if totals[unit] >= SMALL_N:
+            for level in LEVELS:
+                if counts.loc[unit, level]:
+                    drawn(float(shares.loc[unit, level]), "percent", n=int(totals[unit]),
+                          numerator=int(counts.loc[unit, level]), denominator=int(totals[unit]),
+                          where="figure.levels_by_unit")
     for level in LEVELS:
         vals = shares[level].to_numpy(dtype=float)
         ax.barh(y, vals, left=left, color=LEVEL_COLOURS[level], hatch=LEVEL_HATCHES[level],
@@ -218,15 +225,23 @@ def share_by_unit(
     df = shares.loc[shares["unit"].map(lambda u: _unit_name(u).casefold()).sort_values().index]
     y = np.arange(len(df))[::-1]
     share = df["share"].astype(float).to_numpy()
+    if "n" in df.columns:  # a share of programmes: no bar for a unit of fewer than 5 (its counts are written)
+        n_programmes = df["n"].astype(float).to_numpy()
+        share = np.where(n_programmes < SMALL_N, np.nan, share)
     fig, ax = _figure(10, 2.0 + ROW_HEIGHT * len(df))
     ax.barh(y, np.nan_to_num(share), color=BAR_COLOUR, edgecolor="#333333", height=0.7)
+    n_bar = next((c for c in ("n", "n_programmes_with_budget") if c in df.columns), None)
+    for value, n in zip(share, df[n_bar] if n_bar else [None] * len(df), strict=True):  # for the chart rules
+        if not np.isnan(value):
+            drawn(value, "percent" if n_bar == "n" else "money_share", n=None if is_missing(n) else int(n),
+                  denominator=None if is_missing(n) or n_bar != "n" else int(n), where="figure.share_by_unit")
     if {"ci_low", "ci_high"} <= set(df.columns):
         lo, hi = df["ci_low"].astype(float).to_numpy(), df["ci_high"].astype(float).to_numpy()
         ax.errorbar(share, y, xerr=_err(share, lo, hi), fmt="none",
                     ecolor="#222222", capsize=3)
         n_drawn = df["n"] if "n" in df.columns else [None] * len(df)
         for value, low, high, n in zip(share, lo, hi, n_drawn, strict=True):  # what is drawn, for the chart rules
-            if not (np.isnan(low) or np.isnan(high)):
+            if not (np.isnan(value) or np.isnan(low) or np.isnan(high)):
                 drawn(value, "percent", n=n, low=low, high=high, method="wilson", where="figure.share_by_unit")
     n_col = next((c for c in ("n", "n_programmes_with_budget") if c in df.columns), None)
     k_col = next((c for c in ("count", "n_ready") if c in df.columns), None)

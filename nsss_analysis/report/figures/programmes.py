@@ -36,7 +36,9 @@ from nsss_analysis.report.figures.style import (
     _share_axis,
     _wrap,
     no_data,
+    widen_for_tick_labels,
 )
+from nsss_analysis.report.display import MIN_TEXT_PT
 from nsss_analysis.report.labels import ANSWER_LABELS, label
 
 #: At most this many programmes in the answers heatmap: a figure's memory and drawing
@@ -70,7 +72,7 @@ def item_heatmap(assessments: pd.DataFrame, limit: int = MAX_HEATMAP_PROGRAMMES)
     _annotated_grid(ax, codes, text)
     for boundary in np.cumsum([len(v) for v in DOMAINS.values()])[:-1]:
         ax.axvline(boundary, color="black", linewidth=2.5)
-    ax.tick_params(axis="x", labelrotation=0, labelsize=7.5)
+    ax.tick_params(axis="x", labelrotation=0, labelsize=MIN_TEXT_PT)
     ax.tick_params(axis="y", labelrotation=0, labelsize=8.5)
     ax.xaxis.tick_top()
     ax.xaxis.set_label_position("bottom")
@@ -84,6 +86,7 @@ def item_heatmap(assessments: pd.DataFrame, limit: int = MAX_HEATMAP_PROGRAMMES)
     if total > len(assessments):
         _note(ax, _("The first {shown} of {total} programmes; every programme's answers are in "
                     "the programme cards.").format(shown=_int(len(assessments)), total=_int(total)))
+    widen_for_tick_labels(fig, ax, "x")  # item headers wrapped, never cut or run together
     return _label(fig, ax, title, xlabel, ylabel)
 
 
@@ -224,6 +227,7 @@ def lifecycle_heatmap(matrix: pd.DataFrame, title_scope: str = "") -> Figure:
                        rotation=0, fontsize=8.5)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
+    widen_for_tick_labels(fig, ax, "x")
     return _label(fig, ax, title, xlabel, ylabel)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import textwrap
 import warnings
+from typing import Any, cast
 
 import matplotlib as mpl
 import numpy as np
@@ -19,11 +20,11 @@ from nsss_analysis.diagnostics.rubric import SMALL_N
 from nsss_analysis.diagnostics.units import NATIONAL_UNIT, is_missing
 from nsss_analysis.reference import numbers
 from nsss_analysis.reference.glossary import CLUSTER_NAMES
-from nsss_analysis.reference.i18n import N_, _, current, pgettext
+from nsss_analysis.reference.i18n import N_, _, about_language, current, pgettext
 from nsss_analysis.reference.ministries import match_ministry
 from nsss_analysis.reference.names import shown_name
 from nsss_analysis.report import claims
-from nsss_analysis.report.display import MIN_TEXT_PT
+from nsss_analysis.report.display import MIN_TEXT_PT, raise_small_text
 from nsss_analysis.report.fonts import figure_rc
 
 #: Seed for anything random in a plot (jitter, bootstrap); the 2019 workshop's date.
@@ -116,7 +117,7 @@ def set_theme(synthetic: bool = False, language: str | None = None) -> None:
     _mark["text"] = SYNTHETIC_MARK if synthetic else ""
     mpl.rcdefaults()
     sns.set_theme(context="notebook", style="whitegrid", palette="colorblind", font_scale=0.9)
-    mpl.rcParams.update(
+    settings: dict[str, Any] = (
         {
             "figure.dpi": 100,
             "savefig.dpi": 110,
@@ -130,6 +131,7 @@ def set_theme(synthetic: bool = False, language: str | None = None) -> None:
         }
         | figure_rc(language or current().language)
     )
+    mpl.rcParams.update(settings)  # type: ignore[arg-type]  # matplotlib types the keys as a Literal of every rcParam
     np.random.seed(SEED)
     random.seed(SEED)
     # Matplotlib's own warning per missing glyph is silenced in reports; figure rendering
@@ -162,6 +164,7 @@ def _label(fig: Figure, axes, title: str, xlabel: str, ylabel: str) -> Figure:
     first.set_xlabel(first.get_xlabel() or xlabel)
     first.set_ylabel(first.get_ylabel() or ylabel)
     _local_ticks(fig)
+    _fit_wrapped_labels(fig)
     return fig
 
 
@@ -243,16 +246,17 @@ def _n_beneficiaries(n: object) -> str:
 
 def _unit_name(unit: object) -> str:
     """A unit of comparison as the reader names it: the nation, an NSSS cluster, or a
-    ministry or division (its Bangla name from the register); anything else as given."""
+    ministry or division (by its name in the register's column of the language, e.g. its
+    Bangla name; where the language takes the English names, as the form wrote it);
+    anything else as given."""
     text = str(unit)
-    if _language() == "en":
-        return text
     if text == NATIONAL_UNIT:
         return _("Bangladesh")
     if text in CLUSTER_NAMES:
         return _(CLUSTER_NAMES[text])
-    ministry = match_ministry(text, allow_parts=False)
-    return ministry.name_in(_language()) if ministry is not None else text
+    spoken = about_language()
+    ministry = match_ministry(text, allow_parts=False) if spoken.names != "name" else None
+    return ministry.name_in(spoken.code) if ministry is not None else text
 
 
 def _programme_name(name: object) -> str:
@@ -293,11 +297,10 @@ class _LocalDigits(Formatter):
 
 
 def _local_ticks(fig: Figure) -> None:
-    """In a language other than English, every axis's (and colour bar's) tick numbers
-    in that language's digits; English figures are left as they are."""
+    """Every axis's (and colour bar's) tick numbers in the language's digits, and a log
+    axis's ``10^2`` as a plain ``100`` in every language (mathtext sets an exponent in
+    smaller type, which a phone would show below the 11 px floor)."""
     language = _language()
-    if language == "en":
-        return
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
             for which in ("major", "minor"):
@@ -332,6 +335,22 @@ def _note(ax, text: str) -> None:
     ax.set_title(text, fontsize=8.5, style="italic", loc="left", fontweight="normal")
 
 
+def _renderer(fig: Figure):
+    """Lay ``fig`` out (its constrained layout run, nothing rasterised) and return the
+    renderer that measured it, so texts and axes can be measured as they will be drawn."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    raise_small_text(fig)  # measured at the size it is saved at
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    fig.draw_without_rendering()
+    return canvas.get_renderer()
+
+
+#: Room added round a measured text when labels are spaced (the layout at saving time
+#: can move an axes by a pixel or two).
+_TEXT_PAD = 1.15
+
+
 def repel_labels(ax, labels: list[tuple[float, str]], x_point: float, x_text: float,
                  fontsize: float = MIN_TEXT_PT) -> None:
     """Write ``labels`` (``(y, text)`` in data units) at ``x_text``, pushed apart
@@ -339,23 +358,29 @@ def repel_labels(ax, labels: list[tuple[float, str]], x_point: float, x_text: fl
     leader line when it had to move (a slope chart's end labels: three scores of 0 once
     printed on one another).
 
-    The gap between two labels is their text heights over the axes' height, estimated
-    before layout from the figure's height (conservatively: the axes take at most 80%
-    of it); labels that do not fit in the axes' range run past its ends, never onto
-    each other.
+    The labels are measured after the figure's layout (their heights and the axes' own
+    height, in pixels); when together they are taller than the axes, the figure grows
+    by the difference (the layout run again), so the labels stay within the axes'
+    range and never run onto the tick labels, the note or the title.
     """
     if not labels:
         return
+    fig = ax.figure
+    texts = [ax.text(x_text, y, text, fontsize=fontsize, va="center", clip_on=False) for y, text in labels]
+    for _attempt in range(4):
+        renderer = _renderer(fig)
+        axes_px = ax.get_window_extent(renderer).height
+        heights_px = [t.get_window_extent(renderer).height * _TEXT_PAD for t in texts]
+        if sum(heights_px) <= axes_px:
+            break
+        fig.set_figheight(fig.get_figheight() + (sum(heights_px) - axes_px) / fig.dpi + 0.15)
     low, high = ax.get_ylim()
-    axes_points = ax.figure.get_figheight() * 72 * 0.8
-    per_point = (high - low) / axes_points
-
-    def height(text: str) -> float:
-        return (text.count("\n") + 1) * fontsize * 1.3 * per_point
-
+    per_px = (high - low) / axes_px
     order = sorted(range(len(labels)), key=lambda i: labels[i][0])
     placed = [labels[i][0] for i in order]
-    heights = [height(labels[i][1]) for i in order]
+    heights = [heights_px[i] * per_px for i in order]
+    # never below the axes' bottom: the lowest label sits with its lower edge on it at least
+    placed[0] = max(placed[0], low + heights[0] / 2)
     for k in range(1, len(placed)):  # push each label up clear of the one below it
         placed[k] = max(placed[k], placed[k - 1] + (heights[k - 1] + heights[k]) / 2)
     overflow = placed[-1] + heights[-1] / 2 - high
@@ -366,10 +391,42 @@ def repel_labels(ax, labels: list[tuple[float, str]], x_point: float, x_text: fl
         for k in range(len(placed) - 2, -1, -1):  # and re-space downwards where needed
             placed[k] = min(placed[k], placed[k + 1] - (heights[k] + heights[k + 1]) / 2)
     for k, i in enumerate(order):
-        y, text = labels[i]
-        ax.text(x_text, placed[k], text, fontsize=fontsize, va="center", clip_on=False)
+        y = labels[i][0]
+        texts[i].set_y(placed[k])
         if abs(placed[k] - y) > 1e-9:
             ax.plot([x_point, x_text - 0.01], [y, placed[k]], color="#999999", linewidth=0.6, clip_on=False)
+
+
+def widen_for_tick_labels(fig: Figure, ax, axis: str = "x", gap_px: float = 6.0, attempts: int = 3) -> None:
+    """Grow ``fig`` until no two tick labels of ``ax``'s ``axis`` touch: on "x" (column
+    headers side by side) it widens, on "y" (wrapped programme names one above the
+    other) it grows taller. Each label is measured after the layout and the figure
+    grows by what the tightest pair lacks, times the number of labels (a long name on
+    the other axis narrows the columns; a Bangla line is taller than a Latin one); a
+    label is never cut."""
+    horizontal = axis == "x"
+    for _attempt in range(attempts):
+        renderer = _renderer(fig)
+        ticks = [t for t in getattr(ax, f"get_{axis}ticklabels")() if t.get_visible() and t.get_text().strip()]
+        if len(ticks) < 2:
+            return
+        boxes = sorted((t.get_window_extent(renderer) for t in ticks), key=lambda b: b.x0 if horizontal else b.y0)
+        lacking = max((a.x1 - b.x0 if horizontal else a.y1 - b.y0) + gap_px for a, b in zip(boxes, boxes[1:], strict=False))
+        if lacking <= 0:
+            return
+        grow = lacking * len(ticks) / fig.dpi + 0.1
+        if horizontal:
+            fig.set_figwidth(fig.get_figwidth() + grow)
+        else:
+            fig.set_figheight(fig.get_figheight() + grow)
+
+
+def _fit_wrapped_labels(fig: Figure) -> None:
+    """Every axes whose y tick labels are wrapped names (several lines) grows until they
+    stand clear of one another (:func:`widen_for_tick_labels`)."""
+    for ax in fig.axes:
+        if ax.get_visible() and any("\n" in t.get_text() for t in ax.get_yticklabels() if t.get_visible()):
+            widen_for_tick_labels(fig, ax, "y", gap_px=2.0)
 
 
 def _share_axis(ax, axis: str = "x") -> None:
@@ -408,7 +465,7 @@ def _ink(colour) -> str:
 
 
 def _is_small(n: object) -> bool:
-    return not is_missing(n) and int(n) < SMALL_N
+    return not is_missing(n) and int(cast(float, n)) < SMALL_N
 
 
 def _paired_pointrange(

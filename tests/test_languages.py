@@ -1,0 +1,157 @@
+"""One path for every language: a language is reference data (``reference/languages.csv``),
+a catalogue and a font; no code outside the reference layer asks which language it is;
+and the pseudo-locale ``en-XA`` proves it: a page rendered in it has no word that
+bypassed the catalogue."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from nsss_analysis.config import PACKAGE_DIR
+from nsss_analysis.reference.i18n import (
+    DOMAIN,
+    LOCALE_DIR,
+    SUPPORTED,
+    about_language,
+    languages,
+    resolve_language,
+    translator,
+    untranslated,
+)
+from nsss_analysis.reference.languages import all_languages
+from tests.support.processed import site_request
+from tests.support.pseudo import data_words, outside_brackets, unbracketed
+from tools.pseudo_catalogue import FOLDER, pseudo
+
+#: A comparison of a language code with a literal one: ``language == "bn"``, ``"en" != code``.
+_CODE = r"""["'](?:en|bn|en[-_]XA)["']"""
+_COMPARISON = re.compile(rf"""(?:[!=]=\s*{_CODE})|(?:{_CODE}\s*[!=]=)|(?:\bin\s*\(\s*{_CODE}\s*,)""")
+_BENGALI = re.compile(r"[\u0980-\u09FF]+(?:[\s,;:()]+[\u0980-\u09FF]+)*")
+
+
+def _package_files() -> list[Path]:
+    return sorted(p for p in PACKAGE_DIR.rglob("*") if p.suffix in {".py", ".j2"} and p.is_file())
+
+
+def test_no_code_outside_the_reference_layer_compares_language_codes():
+    """Which digits, which font, whether names come from the ``name_bn`` column: each is
+    a column of ``reference/languages.csv``; code asks the :class:`Language` record."""
+    found = []
+    for path in _package_files():
+        if path.is_relative_to(PACKAGE_DIR / "reference"):
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if _COMPARISON.search(line):
+                found.append(f"{path.relative_to(PACKAGE_DIR)}:{number}: {line.strip()}")
+    assert not found, "language codes compared outside nsss_analysis/reference/:\n" + "\n".join(found)
+
+
+def test_the_comparison_scan_finds_what_it_looks_for():
+    assert _COMPARISON.search('if language == "en":') and _COMPARISON.search("'bn' != lang")
+    assert not _COMPARISON.search('about_language("bn").sentence_end')
+
+
+def test_the_pseudo_locale_is_only_catalogue_and_reference_data():
+    """Adding ``en-XA`` touched the catalogue (``locale/en_XA``) and ``languages.csv``:
+    no module of the package names it."""
+    named = [str(p.relative_to(PACKAGE_DIR)) for p in _package_files()
+             if re.search(r"en[-_]XA", p.read_text(encoding="utf-8"), re.IGNORECASE)
+             and not p.is_relative_to(PACKAGE_DIR / "reference")]
+    assert not named
+    assert "en-XA" in SUPPORTED and about_language("en-XA").pseudo
+
+
+def test_a_pseudo_locale_is_not_in_the_all_set():
+    assert "en-XA" not in languages("all") and set(languages("all")) == {
+        lang.code for lang in all_languages() if lang.in_all}
+    assert resolve_language("en_xa") == "en-XA" and languages("en-XA") == ("en-XA",)
+
+
+def test_the_pseudo_catalogue_is_generated_from_the_template():
+    """Every message of ``nsss.pot`` is in the ``en_XA`` catalogue as
+    ``tools/pseudo_catalogue.py`` writes it (``make i18n``), and compiled."""
+    with open(LOCALE_DIR / f"{DOMAIN}.pot", "rb") as f:
+        template = {m.id: m for m in read_po(f) if m.id}
+    with open(LOCALE_DIR / FOLDER / "LC_MESSAGES" / f"{DOMAIN}.po", "rb") as f:
+        pseudo_catalogue = {m.id: m for m in read_po(f) if m.id}
+    assert set(template) == set(pseudo_catalogue), "run make i18n"
+    for key, message in pseudo_catalogue.items():
+        ids = key if isinstance(key, tuple) else (key,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert list(strings) == [pseudo(i) for i in ids], key
+    assert untranslated(FOLDER) == []
+    t = translator("en-XA")
+    assert t("Programme") == pseudo("Programme") and t.ngettext("{n} programme", "{n} programmes", 2) == pseudo(
+        "{n} programmes")
+
+
+@pytest.mark.parametrize("text", ["Programme", "{n} of {total} programmes ({share})", "<b>Note</b> see https://x.org/a"])
+def test_a_pseudo_message_is_bracketed_accented_longer_and_keeps_its_placeholders(text):
+    kept = re.compile(r"\{[^{}]*\}|<[^<>]+>|https?://[^\s\]]+")
+    out = pseudo(text)
+    assert out.startswith("[") and out.endswith("]")
+    assert len(kept.sub("", out)) >= 1.4 * len(kept.sub("", text))  # the words, without placeholders
+    assert kept.findall(out) == kept.findall(text)
+    assert not re.search(r"[A-Za-z]{2}", kept.sub("", out))  # every letter accented
+
+
+def test_the_language_record_answers_what_code_used_to_compare():
+    en, bn = about_language("en"), about_language("bn")
+    assert (en.localise("2024-25"), bn.localise("2024-25")) == ("2024-25", "২০২৪-২৫")
+    assert bn.carries_fonts and not en.carries_fonts and en.has_case and not bn.has_case
+    assert (en.sentence_end, bn.sentence_end) == (". ", "। ")
+
+
+# --- a ministry page, a cluster page and the index, rendered in en-XA ----------------
+
+
+@pytest.fixture(scope="module")
+def pseudo_site(tmp_path_factory, bundled_mis) -> Path:
+    """The MoSW page, one cluster page and their index, in en-XA (the runner, real notebooks)."""
+    from nsss_analysis.runner import render
+    from nsss_analysis.runner.plan import ReportKind
+    from nsss_analysis.runner.run import run_reports
+
+    out = tmp_path_factory.mktemp("en-xa")
+    real = render.plan_reports
+
+    def two_pages(request, tables):
+        plan = real(request, tables)
+        ministry = [r for r in plan if r.kind == ReportKind.MINISTRY and r.code == "MoSW"]
+        cluster = [r for r in plan if r.kind == ReportKind.CLUSTER][:1]
+        return ministry + cluster
+
+    with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stdout(io.StringIO()):
+        mp.setattr(render, "plan_reports", two_pages)
+        assert run_reports(site_request(bundled_mis, out, languages=("en-XA",), force=True)) == 0
+    return out
+
+
+@pytest.mark.slow
+def test_pages_in_the_pseudo_locale_have_no_word_outside_its_brackets(pseudo_site, bundled_mis):
+    """Every word of an en-XA page came through the catalogue (in brackets), unless it is
+    the data's (a name, a file, the forms' text), a code or a number."""
+    pages = sorted(pseudo_site.rglob("en-XA/*.html"))
+    assert len(pages) == 2 and any("cluster-" in p.name for p in pages)
+    pages.append(pseudo_site / "index.en-XA.html")
+    allowed = data_words(bundled_mis) | {lang.name for lang in all_languages()}
+    for page in pages:
+        assert unbracketed(page, allowed) == [], page.name
+        text = outside_brackets(" ".join(unbracketed_text(page)))
+        bangla = [run for run in _BENGALI.findall(text) if run not in allowed]
+        assert bangla == [], page.name
+
+
+def unbracketed_text(page: Path) -> list[str]:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    for tag in soup(["style", "script", "head", "code"]):
+        tag.decompose()
+    return [outside_brackets(str(s)) for s in soup.find_all(string=True)]
