@@ -123,9 +123,11 @@ def test_a_quarantined_cell_and_a_conflict_name_the_column_in_words():
 
 
 def test_trend_changes_name_items_and_answers_in_words():
+    from nsss_analysis.diagnostics.trends import AnswerChange
     from nsss_analysis.report.sections import _changes_in_words
 
-    assert _changes_in_words("sex_disaggregated_data partly → yes; graduation no → partly") == (
+    changes = (AnswerChange("sex_disaggregated_data", "partly", "yes"), AnswerChange("graduation", "no", "partly"))
+    assert _changes_in_words(changes) == (
         "Sex-disaggregated data: partly → yes; Graduation planned: no → partly")
 
 
