@@ -47,6 +47,7 @@ from nsss_analysis.reference.glossary import FORM_ANSWER_NAMES, ITEM_NAMES, LEVE
 from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, current, resolve_language, translator
 from nsss_analysis.reference.numbers import localise_digits, number, percent
 from nsss_analysis.reference.vocab import DOMAINS, FOLLOWUPS, ITEMS, load_reference
+from nsss_analysis.report import claims
 
 #: Proper names the note keeps in English in every language: the scales and markers
 #: the rubric follows and the statistical methods (single words such as PEFA, Wilson,
@@ -92,11 +93,13 @@ class _Note:
         return self.language == SOURCE_LANGUAGE
 
     def g(self, value: float) -> str:
-        """A constant as Python's ``:g`` writes it, in the language's digits."""
-        return localise_digits(f"{value:g}", self.language)
+        """A constant as Python's ``:g`` writes it, in the language's digits: a claim of
+        the page's ledger, like every figure the note prints."""
+        return str(claims.figure(value, "number", localise_digits(f"{value:g}", self.language), where="method_note"))
 
     def n(self, value: float, decimals: int = 0) -> str:
-        return number(value, self.language, decimals)
+        """A constant or a worked figure with ``decimals`` decimals: a claim of the page."""
+        return str(claims.figure(value, "number", number(value, self.language, decimals), where="method_note"))
 
     def answer(self, code: str) -> str:
         """An answer as the note writes it in running text: the data's code in
@@ -132,7 +135,8 @@ def _codes(w: _Note, items) -> str:
 
 def _coverage(w: _Note, kind: str) -> str:
     return ", ".join(
-        w._("{share} at n = {n}").format(share=percent(v, w.language, 1), n=w.n(n))
+        w._("{share} at n = {n}").format(share=claims.figure(v, "percent", percent(v, w.language, 1),
+                                                             where="method_note.coverage"), n=w.n(n))
         for n, v in MEASURED_COVERAGE[kind].items()
     )
 
