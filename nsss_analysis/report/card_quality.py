@@ -12,7 +12,7 @@ from typing import Any
 from nsss_analysis.diagnostics.budgets import budget_plausibility
 from nsss_analysis.intake.reasons import reason_in_words as quarantine_reason
 from nsss_analysis.io import Tables
-from nsss_analysis.reference.i18n import SOURCE_LANGUAGE, _, current, ngettext
+from nsss_analysis.reference.i18n import _, ngettext
 from nsss_analysis.reference.vocab import ITEMS, load_reference
 from nsss_analysis.report.card_parts import card_digits, card_number, same_programme, text_of
 from nsss_analysis.report.labels import ITEM_LABELS, label
