@@ -25,6 +25,10 @@ import io
 import os
 
 os.environ["NSSS_LANGUAGE"] = "en"
+# Every render in the suite checks its claims ledger strictly: a statement that breaks a
+# rule of docs/method.md fails the report, and so the test (report/rules.py). Production
+# (no variable) logs one line per broken rule instead; the tests of that unset it.
+os.environ["NSSS_CLAIM_RULES"] = "strict"
 os.environ["LC_ALL"] = os.environ["LANG"] = "C.UTF-8"
 os.environ.pop("LANGUAGE", None)  # gettext's own variable, read before LC_ALL
 from collections.abc import Callable

@@ -39,6 +39,7 @@ from nsss_analysis.diagnostics.budgets import budget_years, programme_budgets, r
 from nsss_analysis.diagnostics.intervals import mean_interval
 from nsss_analysis.diagnostics.rubric import COMPARISON_MIN_N, COMPLETENESS_THRESHOLD
 from nsss_analysis.diagnostics.scoring import as_list
+from nsss_analysis.diagnostics.tracker import line_ids
 from nsss_analysis.diagnostics.units import (
     HEAD,
     LINEAGE,
@@ -319,12 +320,16 @@ def data_quality(
         n_answers = len(sub) * len(ITEMS)
         n_unknown = int(sub["n_unknown"].sum())
         shared = pd.NA
+        lines, shared_lines = [], []
         if by == "national":
             n_q = len(q)
+            lines = line_ids(q)
         elif by == "ministry":
             n_q = int((q_code == code).sum())
             files = {f for f, codes in file_codes.items() if code in codes and len(codes) > 1}
             shared = int((q_code.isna() & q["source_file"].isin(files)).sum())
+            lines = line_ids(q[(q_code == code).to_numpy()])
+            shared_lines = line_ids(q[(q_code.isna() & q["source_file"].isin(files)).to_numpy()])
         else:
             n_q = pd.NA
         csub = _select(c, by, unit, code) if c is not None else None
@@ -337,13 +342,14 @@ def data_quality(
                ),
                "n_quarantined": n_q,
                "n_quarantined_shared_unnamed": shared,
+               "quarantine_lines": "\n".join(lines), "quarantine_shared_lines": "\n".join(shared_lines),
                "n_conflict_rows": 0 if csub is None else len(csub),
                "n_conflicting_programmes": 0 if csub is None else
                csub[["ministry_code", "programme_key"]].drop_duplicates().shape[0]}
         )
     cols = [*HEAD, "n_programmes", "n_answers", "n_unknown", "share_unknown",
             "n_programmes_insufficient", "n_quarantined", "n_quarantined_shared_unnamed", "n_conflict_rows",
-            "n_conflicting_programmes"]
+            "n_conflicting_programmes", "quarantine_lines", "quarantine_shared_lines"]
     return _frame(records, cols, ints=("n_programmes", "n_answers", "n_unknown",
                                        "n_programmes_insufficient", "n_conflict_rows",
                                        "n_conflicting_programmes"),

@@ -62,6 +62,8 @@ COLUMNS: dict[str, dict[str, str]] = {
         "n_quarantined_shared_unnamed": "Int64",
         "n_conflict_rows": "int64",
         "n_conflicting_programmes": "int64",
+        "quarantine_lines": "str",
+        "quarantine_shared_lines": "str",
     },
     "indicator_data_readiness": {
         "scope": "str",

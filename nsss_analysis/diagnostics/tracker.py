@@ -11,7 +11,7 @@ else the form's ``assessment_fy``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import pandas as pd
 
@@ -79,8 +79,7 @@ def submission_tracker(
     """
     round_col = _round_column(assessments)
     q = quarantine if quarantine is not None else pd.DataFrame(columns=["source_file", "column"])
-    whole = q[q["column"].fillna("").eq("") | q["reason"].fillna("").str.startswith("row not used")] \
-        if "reason" in q.columns else q[q["column"].fillna("").eq("")]
+    whole = whole_rows(q)
     cells = q.drop(whole.index)
     b = budgets if budgets is not None else pd.DataFrame(columns=["source_file", "ministry_code"])
 
@@ -140,6 +139,39 @@ def submission_tracker(
         {c: "int64" for c in ints} | {c: "str" for c in TRACKER_COLUMNS if c not in ints})
 
 
+def whole_rows(quarantine: pd.DataFrame | None) -> pd.DataFrame:
+    """The quarantine lines that set a whole row aside (no column, or "row not used"):
+    the tracker's ``rows_quarantined``; the other lines are cells set aside."""
+    q = quarantine if quarantine is not None else pd.DataFrame(columns=["source_file", "column"])
+    if "column" not in q.columns:
+        return q
+    blank = q["column"].fillna("").eq("")
+    return q[blank | q["reason"].fillna("").str.startswith("row not used")] if "reason" in q.columns else q[blank]
+
+
+def line_ids(quarantine: pd.DataFrame | None) -> list[str]:
+    """Each quarantine line's lineage as text (``file / sheet / row N`` and, for a cell,
+    ``/ column``): the sources behind a count of quarantined lines, one per line."""
+    if quarantine is None or not len(quarantine):
+        return []
+    out = []
+    for r in quarantine.to_dict("records"):
+        try:
+            row = f"row {int(float(r.get('source_row')))}"  # type: ignore[arg-type]
+        except (TypeError, ValueError, OverflowError):
+            row = _text(r.get("source_row"))
+        parts = [_text(r.get("source_file")), _text(r.get("source_sheet")), row]
+        column = _text(r.get("column"))
+        out.append(" / ".join(p for p in [*parts, column] if p))
+    return out
+
+
+#: What :func:`tracker_summary` asks its ``figure`` hook to print: ``units`` (ministries
+#: that sent a form), ``files`` (files sent), ``accepted`` (programme rows), ``quarantined``
+#: (whole rows of those files set aside), ``on_record`` (a unit's programmes on record).
+FIGURES = ("units", "files", "accepted", "quarantined", "on_record")
+
+
 def _resubmissions(submitted: pd.DataFrame) -> list[str]:
     marks = []
     for row in submitted.to_dict("records"):
@@ -163,21 +195,27 @@ def _unit_name(code: object, name: object, t: Translator) -> str:
     return ministry.name_in(t.language) if ministry else _text(name)
 
 
-def tracker_summary(tracker: pd.DataFrame, translate: Translator | None = None) -> list[str]:
+def tracker_summary(tracker: pd.DataFrame, translate: Translator | None = None,
+                    figure: Callable[..., str] | None = None) -> list[str]:
     """Sentences for the overview: who submitted, resubmissions, who did not; in the
-    current language (or ``translate``'s)."""
+    current language (or ``translate``'s). ``figure(what, value, rows)`` prints each
+    number (``what``: one of :data:`FIGURES`; ``rows``: the tracker rows behind it), so
+    the report layer makes each one a claim with its lineage; by default the number
+    in the language's digits."""
     t = translate or current()
 
-    def n(value: object) -> str:
+    def n(value: object, what: str = "on_record", rows: pd.DataFrame | None = None) -> str:
+        if figure is not None:
+            return figure(what, int(value), rows)  # type: ignore[call-overload]
         return number_in_words(int(value), "", t)  # type: ignore[call-overload]  # a count from the table
 
     sent = tracker[tracker["status"] == SUBMITTED]
     units = sent["ministry_code"].nunique()
     # by lineage: a file that holds several units' rows is one file, its lines counted once
     files = tracker[tracker["source_file"].fillna("") != ""].drop_duplicates("source_file")
-    lines = [t(SENT).format(units=n(units), files=n(sent["source_file"].nunique()),
-                            accepted=n(sent["programmes"].astype("int64").sum()),
-                            quarantined=n(files["rows_quarantined"].astype("int64").sum()))]
+    lines = [t(SENT).format(units=n(units, "units", sent), files=n(sent["source_file"].nunique(), "files", sent),
+                            accepted=n(sent["programmes"].astype("int64").sum(), "accepted", sent),
+                            quarantined=n(files["rows_quarantined"].astype("int64").sum(), "quarantined", files))]
     several_codes = sent.loc[sent["files_from_unit"].astype("int64") > 1, ["ministry_code", "ministry"]]
     several = sorted({_unit_name(c, m, t) for c, m in zip(several_codes["ministry_code"], several_codes["ministry"],
                                                           strict=True)})
@@ -186,7 +224,7 @@ def tracker_summary(tracker: pd.DataFrame, translate: Translator | None = None) 
     missing = tracker[tracker["status"] == NOT_SUBMITTED]
     if len(missing):
         lines.append(t(NO_FORM_YET).format(units=", ".join(
-            t(UNIT_ON_RECORD).format(unit=_unit_name(c, m, t), n=n(k))
+            t(UNIT_ON_RECORD).format(unit=_unit_name(c, m, t), n=n(k, "on_record", missing[missing["ministry_code"] == c]))
             for c, m, k in zip(missing["ministry_code"], missing["ministry"], missing["programmes_on_record"],
                                strict=True))))
     else:

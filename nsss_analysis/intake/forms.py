@@ -381,29 +381,7 @@ def read_sheet(
     Returns ``(sheet, None)``, or ``(None, reason)`` when the sheet is not a form
     (``reason`` is ``None`` for an empty sheet).
     """
-    above: list[tuple[int, Row]] = []
-    header: HeaderMap | None = None
-    header_row = 0
-    for number, row in rows:
-        if header is None:
-            if all(_blank(v) for v in row):
-                if number > HEADER_SEARCH_ROWS:
-                    break
-                continue
-            filled = sum(not _blank(v) for v in row)
-            if filled > config.MAX_HEADER_COLUMNS:
-                raise SheetTooLarge(
-                    N_("row {row} has {n:,} filled cells, over the limit of {limit:,} columns "
-                       "({setting} in {config}): not read"),
-                    row=number, n=filled, limit=config.MAX_HEADER_COLUMNS, setting="MAX_HEADER_COLUMNS",
-                    config=CONFIG_FILE)
-            candidate = map_header(row)
-            if _is_header(candidate):
-                header, header_row = candidate, number
-                break
-            above.append((number, row))
-            if number >= HEADER_SEARCH_ROWS:
-                break
+    header, header_row, above = _find_header(rows)
     if header is None:
         if not above:
             return None, None
@@ -412,11 +390,7 @@ def read_sheet(
                "labels (Programme name, Ministry/Division, ...) in the first {n} rows"),
             n=HEADER_SEARCH_ROWS,
         )
-    title_texts = [t for _, row in above for t in (clean_text(v) for v in row) if t]
-    title_ministry = next((m for t in title_texts if (m := match_ministry(t))), None) or next(
-        (m for t in title_texts if (m := find_ministry(t))), None
-    )
-    title_fy = next((fy for t in title_texts if (fy := find_fiscal_year(t))), None)
+    title_ministry, title_fy = _title_clues(above)
     kind = sheet_kind(header, title_fy)
     if kind is None:
         return None, Reason.of(
@@ -427,21 +401,7 @@ def read_sheet(
     sheet = FormSheet(source_file, source_sheet, kind, header_row, header, title_ministry, title_fy)
     header_keys = {col: normalise_key(label) for col, label in header.labels.items()}
     for number, row in rows:
-        values: dict[str, object] = {}
-        cells: list[str] = []
-        extra_content = False
-        for idx, value in enumerate(row):
-            if _blank(value):
-                continue
-            text = clean_text(value) or ""
-            cells.append(text)
-            column = header.columns.get(idx)
-            if column is not None:
-                values[column] = value
-            elif idx in header.budget_columns:
-                values[_budget_key(header.budget_columns[idx][0])] = value
-            elif not _serial(value):
-                extra_content = True
+        values, cells, extra_content = _row_values(row, header)
         if not values and not extra_content:
             sheet.blank_rows += bool(cells)  # serial numbers only: an unused form row
             continue
@@ -450,6 +410,64 @@ def read_sheet(
             continue  # the header repeated (a pasted second block): not data
         sheet.records.append(RawRecord(number, values, cells))
     return sheet, None
+
+
+def _find_header(rows: Iterator[tuple[int, Row]]) -> tuple[HeaderMap | None, int, list[tuple[int, Row]]]:
+    """Read ``rows`` up to the header row (within the first ``HEADER_SEARCH_ROWS``):
+    ``(header, its row number, the non-blank rows above it)``; ``(None, 0, rows above)``
+    when there is none. ``rows`` is left just after the header, where the records start."""
+    above: list[tuple[int, Row]] = []
+    for number, row in rows:
+        if all(_blank(v) for v in row):
+            if number > HEADER_SEARCH_ROWS:
+                break
+            continue
+        filled = sum(not _blank(v) for v in row)
+        if filled > config.MAX_HEADER_COLUMNS:
+            raise SheetTooLarge(
+                N_("row {row} has {n:,} filled cells, over the limit of {limit:,} columns "
+                   "({setting} in {config}): not read"),
+                row=number, n=filled, limit=config.MAX_HEADER_COLUMNS, setting="MAX_HEADER_COLUMNS",
+                config=CONFIG_FILE)
+        candidate = map_header(row)
+        if _is_header(candidate):
+            return candidate, number, above
+        above.append((number, row))
+        if number >= HEADER_SEARCH_ROWS:
+            break
+    return None, 0, above
+
+
+def _title_clues(above: list[tuple[int, Row]]) -> tuple[Ministry | None, str | None]:
+    """The ministry and fiscal year a sheet's title rows (above the header) name."""
+    title_texts = [t for _, row in above for t in (clean_text(v) for v in row) if t]
+    title_ministry = next((m for t in title_texts if (m := match_ministry(t))), None) or next(
+        (m for t in title_texts if (m := find_ministry(t))), None
+    )
+    title_fy = next((fy for t in title_texts if (fy := find_fiscal_year(t))), None)
+    return title_ministry, title_fy
+
+
+def _row_values(row: Row, header: HeaderMap) -> tuple[dict[str, object], list[str], bool]:
+    """One data row: its values by form column (a budget column's under its fiscal
+    year's key), the text of every filled cell, and whether a cell outside the form's
+    columns holds more than a serial number."""
+    values: dict[str, object] = {}
+    cells: list[str] = []
+    extra_content = False
+    for idx, value in enumerate(row):
+        if _blank(value):
+            continue
+        text = clean_text(value) or ""
+        cells.append(text)
+        column = header.columns.get(idx)
+        if column is not None:
+            values[column] = value
+        elif idx in header.budget_columns:
+            values[_budget_key(header.budget_columns[idx][0])] = value
+        elif not _serial(value):
+            extra_content = True
+    return values, cells, extra_content
 
 
 def workbook_modified_date(path: Path) -> str | None:
@@ -496,26 +514,12 @@ def read_form_file(path: Path, raw_dir: Path) -> FormFile:
     ``FormFile.error`` holds the one-line problem instead."""
     source_file = path.relative_to(raw_dir).as_posix()
     form = FormFile(source_file)
-    stem_parts = [path.stem, *(p.name for p in path.relative_to(raw_dir).parents if p.name)]  # nearest first
-    form.name_ministry = next((m for p in stem_parts if (m := find_ministry(p))), None)
-    form.name_fy = next((fy for p in stem_parts if (fy := find_fiscal_year(p))), None)
-    form.received_date = (
-        None if path.suffix.lower() == ".csv" else workbook_modified_date(path)
-    ) or next((d for p in stem_parts if (d := find_date(p))), None)
+    _name_clues(form, path, raw_dir)
     not_forms: list[str] = []
     refused: list[str] = []  # sheets over a limit: each a quarantine line
     sheets: Iterator[tuple[str, Iterator[tuple[int, Row]]]] = iter(())
     try:
-        if path.suffix.lower() == ".csv":
-            csv_read = read_csv_rows(path)
-            form.encoding, form.bad_cells = csv_read.encoding, csv_read.bad
-            sheets = iter([("", iter(csv_read.rows))])
-            if form.encoding == "Windows-1252":
-                form.messages.append("read as Windows-1252 text (not UTF-8)")
-            elif form.encoding.startswith("mixed"):
-                form.messages.append(f"decoded line by line: {form.encoding}")
-        else:
-            sheets = _xlsx_sheets(path, form.bad_cells)
+        sheets = _open_sheets(form, path)
         any_sheet = False
         for name, rows_iter in sheets:
             any_sheet = True
@@ -529,17 +533,7 @@ def read_form_file(path: Path, raw_dir: Path) -> FormFile:
                 refused.append(Reason.of(N_("sheet {sheet}: {problem}"), sheet=name, problem=exc.why))
                 continue
             if sheet is not None:
-                sheet.name_date = find_date(name) if name else None
-                form.sheets.append(sheet)
-                if sheet.kind == PROGRAMMES and sheet.header.budget_columns:
-                    form.sheets.extend(budget_sheets(sheet))
-                if sheet.header.ignored:
-                    where = f"sheet {name}: " if name else ""
-                    form.messages.append(f"{where}ignored columns not in the form: {_capped(sheet.header.ignored)}")
-                if sheet.header.duplicates:
-                    form.messages.append(
-                        f"sheet {name}: columns named twice, the first kept: {', '.join(sheet.header.duplicates)}"
-                    )
+                _add_sheet(form, sheet, name)
             elif reason is not None:
                 not_forms.append(
                     Reason.of(N_("sheet {sheet}: {problem}"), sheet=name, problem=reason) if name else reason
@@ -551,6 +545,53 @@ def read_form_file(path: Path, raw_dir: Path) -> FormFile:
     finally:
         if hasattr(sheets, "close"):
             sheets.close()  # closes the workbook even when reading stopped half-way
+    return _sheets_read(form, not_forms, refused)
+
+
+def _name_clues(form: FormFile, path: Path, raw_dir: Path) -> None:
+    """The ministry, fiscal year and received date the file's name and folders give
+    (nearest first), the date a workbook records about itself before any."""
+    stem_parts = [path.stem, *(p.name for p in path.relative_to(raw_dir).parents if p.name)]  # nearest first
+    form.name_ministry = next((m for p in stem_parts if (m := find_ministry(p))), None)
+    form.name_fy = next((fy for p in stem_parts if (fy := find_fiscal_year(p))), None)
+    form.received_date = (
+        None if path.suffix.lower() == ".csv" else workbook_modified_date(path)
+    ) or next((d for p in stem_parts if (d := find_date(p))), None)
+
+
+def _open_sheets(form: FormFile, path: Path) -> Iterator[tuple[str, Iterator[tuple[int, Row]]]]:
+    """The file's sheets as ``(name, rows)``: a CSV file is one sheet with no name
+    (its encoding, and how it was decoded, noted on ``form``)."""
+    if path.suffix.lower() != ".csv":
+        return _xlsx_sheets(path, form.bad_cells)
+    csv_read = read_csv_rows(path)
+    form.encoding, form.bad_cells = csv_read.encoding, csv_read.bad
+    if form.encoding == "Windows-1252":
+        form.messages.append("read as Windows-1252 text (not UTF-8)")
+    elif form.encoding.startswith("mixed"):
+        form.messages.append(f"decoded line by line: {form.encoding}")
+    return iter([("", iter(csv_read.rows))])
+
+
+def _add_sheet(form: FormFile, sheet: FormSheet, name: str) -> None:
+    """A sheet that is a form, with the budget sheets its budget columns make and the
+    notes on the columns it ignored or found twice."""
+    sheet.name_date = find_date(name) if name else None
+    form.sheets.append(sheet)
+    if sheet.kind == PROGRAMMES and sheet.header.budget_columns:
+        form.sheets.extend(budget_sheets(sheet))
+    if sheet.header.ignored:
+        where = f"sheet {name}: " if name else ""
+        form.messages.append(f"{where}ignored columns not in the form: {_capped(sheet.header.ignored)}")
+    if sheet.header.duplicates:
+        form.messages.append(
+            f"sheet {name}: columns named twice, the first kept: {', '.join(sheet.header.duplicates)}"
+        )
+
+
+def _sheets_read(form: FormFile, not_forms: list[str], refused: list[str]) -> FormFile:
+    """The file once every sheet is read: the sheets refused for a limit become
+    quarantine lines when others were read; with no form sheet, the one-line error."""
     if not form.sheets and refused:
         not_forms = refused + not_forms
     elif refused:  # the other sheets were read: each refused one is a quarantine line

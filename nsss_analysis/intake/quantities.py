@@ -331,21 +331,8 @@ def _quantity(value: object, what_id: str) -> tuple[Decimal, str | None, bool] |
     ``None`` for blank or explicitly missing cells ("-", "n/a").
     """
     what = Reason.of(what_id)
-    if value is None or isinstance(value, bool):
-        if isinstance(value, bool):
-            raise CellError(_NOT_QUANTITY, value=str(value), what=what)
-        return None
-    if isinstance(value, int | float):
-        if isinstance(value, float) and math.isnan(value):
-            return None
-        if isinstance(value, float) and math.isinf(value):
-            raise CellError(_NOT_QUANTITY, value=str(value), what=what)
-        number = Decimal(str(value))
-        if number < 0:
-            raise CellError(N_("{value} is negative; {what} cannot be"), value=str(value), what=what)
-        return number, None, False
-    if isinstance(value, dt.date | dt.datetime | dt.time):
-        raise CellError(N_("'{value}' is a date, not {what}"), value=str(value), what=what)
+    if value is None or isinstance(value, bool | int | float | dt.date | dt.datetime | dt.time):
+        return _typed_quantity(value, what)
     text = clean_text(value)
     if text is None:
         return None
@@ -356,6 +343,38 @@ def _quantity(value: object, what_id: str) -> tuple[Decimal, str | None, bool] |
     if "%" in t:
         raise CellError(N_("'{value}' is a percentage, not {what}"), value=text, what=what)
     t = _APPROX.sub(" ", t)
+    raw = _one_number(t, text, what)
+    number = Decimal(raw.replace(",", ""))
+    unit, currency, rest = _units_named(t.replace(raw, " ", 1), text)
+    rest = re.sub(r"[\s.,:;()/=\-]+", "", rest)
+    if rest:
+        raise CellError(N_("'{value}' is not {what} (unexpected text '{rest}')"), value=text, what=what, rest=rest)
+    return number, unit, currency
+
+
+def _typed_quantity(value: object, what: str) -> tuple[Decimal, None, bool] | None:
+    """A cell the workbook typed (a number, a date, a boolean or nothing), as
+    :func:`_quantity` reads it."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise CellError(_NOT_QUANTITY, value=str(value), what=what)
+    if isinstance(value, int | float):
+        if isinstance(value, float) and math.isnan(value):
+            return None
+        if isinstance(value, float) and math.isinf(value):
+            raise CellError(_NOT_QUANTITY, value=str(value), what=what)
+        number = Decimal(str(value))
+        if number < 0:
+            raise CellError(N_("{value} is negative; {what} cannot be"), value=str(value), what=what)
+        return number, None, False
+    raise CellError(N_("'{value}' is a date, not {what}"), value=str(value), what=what)
+
+
+def _one_number(t: str, text: str, what: str) -> str:
+    """The one number written in ``t`` (the cell ``text`` lower-cased, digits ASCII),
+    as written; a negative, a range, no number, two numbers or an unclear grouping
+    is refused."""
     if re.search(r"(?<![\w.])-\s*\d", t):
         raise CellError(N_("'{value}' is negative or a range; {what} is one number"), value=text, what=what)
     numbers = _NUMBER.findall(t)
@@ -367,8 +386,12 @@ def _quantity(value: object, what_id: str) -> tuple[Decimal, str | None, bool] |
     whole = raw.split(".")[0]
     if "," in whole and not _GROUPING.fullmatch(whole):
         raise CellError(N_("'{value}': the digit grouping is unclear; write the number without commas"), value=text)
-    number = Decimal(raw.replace(",", ""))
-    rest = t.replace(raw, " ", 1)
+    return raw
+
+
+def _units_named(rest: str, text: str) -> tuple[str | None, bool, str]:
+    """The unit words in ``rest`` (the cell without its number): the one unit named
+    (two different ones are refused), whether a currency is named, and what is left."""
     unit, currency = None, False
     for spelling, name in _unit_words():
         pattern = rf"(?<![a-z]){re.escape(spelling)}(?![a-z])"
@@ -383,10 +406,7 @@ def _quantity(value: object, what_id: str) -> tuple[Decimal, str | None, bool] |
                 raise CellError(N_("'{value}' names two units ({unit} and {other})"), value=text, unit=unit,
                                 other=name)
             rest = re.sub(pattern, " ", rest)
-    rest = re.sub(r"[\s.,:;()/=\-]+", "", rest)
-    if rest:
-        raise CellError(N_("'{value}' is not {what} (unexpected text '{rest}')"), value=text, what=what, rest=rest)
-    return number, unit, currency
+    return unit, currency, rest
 
 
 _NOT_QUANTITY = N_("'{value}' is not {what}")

@@ -306,6 +306,10 @@ def write_action_plan(plan: pd.DataFrame, target: Path | str, title: str = "",
     t = translate or current()
     original = plan
     plan = plan_in_words(plan, t)
+    if not len(plan):  # no action (every form of the unit disputed): the plan's columns, no row
+        plan = plan.reindex(columns=list(dict.fromkeys([*plan.columns, *ACTION_PLAN_COLUMNS])))
+        original = original.reindex(columns=list(dict.fromkeys([*original.columns, "action_id", "programme",
+                                                                "item_code", "ministry_code"])))
     choices = [t(c) for c in STATUS_CHOICES]
     wb = Workbook()
     ws = wb.active

@@ -31,6 +31,7 @@ import contextvars
 import hashlib
 import json
 import math
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields, replace
@@ -106,8 +107,12 @@ class Claim:
     versus: tuple | None = None
     #: Lineage sources behind a count of files or lines (file names, file/sheet/row).
     sources: tuple[str, ...] = ()
-    #: The printer that made it (``narrative.headline``, ``figures.levels_by_unit``...).
+    #: The printer that made it (``narrative.headline``, ``figures.levels_by_unit``...;
+    #: ``workbook:<file>`` for a workbook's cell).
     where: str | None = None
+    #: A workbook cell that holds the figure (``Summary!B4``): a workbook's summary and
+    #: score cells are claims too, checked against the cells the file holds.
+    cell: str | None = None
     language: str = "en"
     #: The rules it passed (filled when the runner checks the page).
     rules: tuple[str, ...] = ()
@@ -175,9 +180,17 @@ class Claim:
             lines.append(f"  {len(self.programmes)} programme(s): " + "; ".join(self.programmes))
         if self.sources:
             lines.append(f"  {len(self.sources)} source(s): " + "; ".join(self.sources))
+        if self.cell:
+            lines.append(f"  cell: {self.cell}" + (f" of {self.where.removeprefix('workbook:')}"
+                                                   if (self.where or "").startswith("workbook:") else ""))
         if self.rules:
             lines.append("  rules passed: " + ", ".join(self.rules))
         return "\n".join(lines)
+
+
+#: ``<n> lines`` / ``<n> files`` (and rows, a quarantined row being a line; Bangla
+#: লাইন, সারি, ফাইল): what an analyst types to ask for a lineage count.
+_COUNTED = re.compile(r"^([0-9০-৯][0-9০-৯,]*)\s+(lines?|rows?|files?|লাইন|সারি|ফাইল)$", re.IGNORECASE)
 
 
 @dataclass
@@ -197,6 +210,11 @@ class Ledger:
         (``58%`` finds ``58%`` and ``58%, 95% interval 32%–81%``)."""
         text = str(text).strip()
         exact = [c for c in self.claims if c.id == text or c.text.strip() == text]
+        counted = _COUNTED.match(text)  # "5 lines", "23 files": a lineage count as the sentence says it
+        if counted:
+            number, noun = counted.group(1), counted.group(2).lower()
+            unit = "files" if noun.startswith("file") or noun == "ফাইল" else "lines"
+            exact += [c for c in self.claims if c.unit == unit and c.text.strip() == number and c not in exact]
         return exact + [c for c in self.claims if text and text in c.text and c not in exact]
 
     def as_dict(self) -> dict:
@@ -366,6 +384,25 @@ def explain(text: str, ledger: Ledger | str | Path | None = None) -> str:
     if not found:
         return f"no claim printed as {text!r} on {ledger.page or 'this page'} ({len(ledger.claims)} claims)"
     return "\n\n".join(c.derivation() for c in found)
+
+
+def workbook_cell(value: object, unit: str, file: str, sheet: str, cell: str, **meta: object) -> object:
+    """A workbook's figure cell as a claim (``where`` ``workbook:<file>``, ``cell``
+    ``<sheet>!<A1>``), recorded in the current ledger; returns ``value``, what the
+    cell holds."""
+    if _clean(value) is not None and not isinstance(value, bool):
+        text = numbers.number(value, decimals=_decimals(value)) if unit != "crore" else \
+            numbers.crore(value, decimals=_decimals(value))
+        figure(value, unit, text, where=f"workbook:{file}", cell=f"{sheet}!{cell}", **meta)
+    return value
+
+
+def _decimals(value: object) -> int:
+    """The decimals a cell's number holds (65.3: 1; 12: 0), at most 2."""
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
+        return 0
+    text = repr(float(value))  # type: ignore[arg-type]
+    return min(2, len(text.split(".")[1])) if "." in text and "e" not in text else 2
 
 
 def with_rules(claim: Claim, passed: Iterable[str]) -> Claim:

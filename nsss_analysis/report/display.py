@@ -17,20 +17,22 @@ the matching ``*_html`` function returns the plain string for tests and the runn
 from __future__ import annotations
 
 import base64
+import contextvars
 import functools
 import hashlib
 import html
 import io
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from numbers import Integral
 
 import matplotlib as mpl
 import pandas as pd
 
-from nsss_analysis.reference.i18n import N_, _, about_language, current
-from nsss_analysis.reference.names import localise_names
+from nsss_analysis.reference.i18n import N_, Nn_, _, about_language, current, ngettext
+from nsss_analysis.reference.names import display_name, localise_names
 from nsss_analysis.reference.numbers import localise_digits, number
 from nsss_analysis.report import claims, fonts
 
@@ -201,14 +203,65 @@ def table_html(
     if numeric:
         styler = styler.set_properties(subset=numeric, **{"text-align": "right"})
     out = styler.to_html()
+    note = left_out_note()
+    caption = " ".join(c for c in (caption, note) if c) or None
     cap = f'<p style="{_STYLE["caption"]}">{escape(caption)}</p>' if caption else ""
     more = (
         "<p>" + escape(_("First {shown} of {total} rows shown.").format(
-            shown=number(max_rows, language), total=number(len(df), language))) + "</p>"
+            shown=claims.count(max_rows, where="display.table"), total=claims.count(len(df), where="display.table")))
+        + "</p>"
         if max_rows and len(df) > max_rows
         else ""
     )
     return out + cap + more
+
+
+# --- the disputed programmes every figure and table of counted programmes leaves out ----
+
+#: Under a figure or table built from the counted programmes, when some are disputed.
+DISPUTED_LEFT_OUT = Nn_("{n} disputed programme is not included ({names}): its forms disagree and nothing "
+                        "tells which stands.",
+                        "{n} disputed programmes are not included ({names}): their forms disagree and nothing "
+                        "tells which stands.")
+#: The page's disputed programmes: (keys, names), or None (none, or a block that shows them).
+_LEFT_OUT: contextvars.ContextVar[tuple[tuple[str, ...], tuple[str, ...]] | None] = contextvars.ContextVar(
+    "nsss_disputed_left_out", default=None)
+
+
+def disputed_left_out(disputed: pd.DataFrame | None) -> None:
+    """Say, under every figure and table from here on, how many disputed programmes
+    (``disputed``: both forms of each, as ``summaries`` gives them) the counts, shares,
+    means and budgets leave out (docs/method.md, "Counted once"). The notebook calls it
+    once, after its summary; nothing is said when none is disputed."""
+    if disputed is None or not len(disputed):
+        _LEFT_OUT.set(None)
+        return
+    once = disputed.drop_duplicates(["ministry_code", "programme"])
+    keys = tuple(f"{c}/{p}" for c, p in zip(once["ministry_code"], once["programme"], strict=True))
+    _LEFT_OUT.set((keys, tuple(str(p) for p in once["programme"])))
+
+
+@contextmanager
+def every_programme() -> Iterator[None]:
+    """Inside: figures and tables that show every programme, disputed ones too (the
+    counting table, the beneficiary lists), carry no note."""
+    token = _LEFT_OUT.set(None)
+    try:
+        yield
+    finally:
+        _LEFT_OUT.reset(token)
+
+
+def left_out_note() -> str:
+    """The note on the disputed programmes left out, in the page's language ("" when none)."""
+    left = _LEFT_OUT.get()
+    if not left:
+        return ""
+    keys, names = left
+    n = len(keys)
+    text = str(claims.count(n, programmes=keys, where="display.disputed"))
+    shown = ", ".join(display_name("programme", name) for name in names)
+    return ngettext(*DISPUTED_LEFT_OUT, n).format(n=text, names=shown)
 
 
 def _table_id(df: pd.DataFrame) -> str:
@@ -345,7 +398,9 @@ def figure_html(fig, reading: str | None = None) -> str:
     plt.close(fig)
     stop = about_language().sentence_end  # the dari ends a Bangla sentence
     alt = escape(f"{title}{stop}{reading}" if reading else title)
-    caption = f'<figcaption style="{_STYLE["caption"]}">{escape(reading)}</figcaption>' if reading else ""
+    note = left_out_note()
+    said = " ".join(r for r in (reading, note) if r)
+    caption = f'<figcaption style="{_STYLE["caption"]}">{escape(said)}</figcaption>' if said else ""
     return (
         f'<figure style="{_STYLE["figure"]}"><div class="nsss-figure-frame" style="{_STYLE["frame"]}">'
         f"{inline_svg(svg, smallest, alt)}</div>"

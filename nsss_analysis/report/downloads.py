@@ -29,6 +29,7 @@ from nsss_analysis.reference.glossary import (
 from nsss_analysis.reference.i18n import N_, Translator, current, translator
 from nsss_analysis.reference.names import localise_names
 from nsss_analysis.reference.vocab import FOLLOWUPS, ITEMS, LINEAGE_COLUMNS, load_reference
+from nsss_analysis.report import claims
 from nsss_analysis.report.action_plan import (
     action_plan,
     action_plan_file,
@@ -275,6 +276,33 @@ def data_in_words(sheets: dict[str, pd.DataFrame], translate: Translator | None 
     return {t(name): table_in_words(rounded_as_on_the_page(df), t) for name, df in sheets.items()}
 
 
+#: The data workbook's figure cells: the Scores sheet's scores, each a claim of the
+#: page's ledger with its cell (``unit``: ``score`` on 0-100, else ``number``).
+SCORE_CELLS: dict[str, str] = {
+    "intent_score": "number", "transformative_score": "number", "evidence_score": "number",
+    "inclusion_score": "score", "potential_score": "score", "completeness": "number",
+}
+
+
+def record_score_cells(scores: pd.DataFrame, file: str, sheet: str) -> None:
+    """Each score cell of the Scores sheet (``scores`` as written: rounded as on the page,
+    header in row 1) as a claim of the current ledger: its value, the programme and round
+    behind it, and its cell."""
+    from openpyxl.utils import get_column_letter
+
+    if scores is None or not len(scores):
+        return
+    columns = list(scores.columns)
+    for i, r in enumerate(scores.to_dict("records"), start=2):
+        key = f"{r.get('ministry_code')}/{r.get('programme')}"
+        fy = r.get("assessment_round")
+        for column, unit in SCORE_CELLS.items():
+            if column in columns:
+                claims.workbook_cell(r[column], unit, file, sheet, f"{get_column_letter(columns.index(column) + 1)}{i}",
+                                     programmes=[key], round=fy if isinstance(fy, str) and fy not in ("", "None", "nan")
+                                     else None)
+
+
 def write_downloads(tables: Tables, codes: str | list[str], out_dir: Path | str, slug: str,
                     title: str = "", assessments: pd.DataFrame | None = None,
                     language: str | None = None) -> list[Path]:
@@ -285,7 +313,9 @@ def write_downloads(tables: Tables, codes: str | list[str], out_dir: Path | str,
     out_dir = Path(out_dir)
     codes = [codes] if isinstance(codes, str) else list(codes)
     data = out_dir / data_file(slug)
-    write_workbook(data_in_words(ministry_rows(tables, codes), t), data, t)
+    rows = ministry_rows(tables, codes)
+    record_score_cells(rounded_as_on_the_page(rows["Scores"]), data.name, t("Scores")[:31])
+    write_workbook(data_in_words(rows, t), data, t)
     plan = downloads_plan(tables, codes, assessments)
     actions = out_dir / action_plan_file(slug)
     own = tables.assessments[tables.assessments["ministry_code"].isin(codes)]

@@ -47,6 +47,7 @@ from nsss_analysis.reference.glossary import FORM_ANSWER_NAMES, ITEM_NAMES, LEVE
 from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, current, resolve_language, translator
 from nsss_analysis.reference.numbers import localise_digits, number, percent
 from nsss_analysis.reference.vocab import DOMAINS, FOLLOWUPS, ITEMS, load_reference
+from nsss_analysis.report import claims
 
 #: Proper names the note keeps in English in every language: the scales and markers
 #: the rubric follows and the statistical methods (single words such as PEFA, Wilson,
@@ -92,16 +93,18 @@ class _Note:
         return self.language == SOURCE_LANGUAGE
 
     def g(self, value: float) -> str:
-        """A constant as Python's ``:g`` writes it, in the language's digits."""
-        return localise_digits(f"{value:g}", self.language)
+        """A constant as Python's ``:g`` writes it, in the language's digits: a claim of
+        the page's ledger, like every figure the note prints."""
+        return str(claims.figure(value, "number", localise_digits(f"{value:g}", self.language), where="method_note"))
 
     def n(self, value: float, decimals: int = 0) -> str:
-        return number(value, self.language, decimals)
+        """A constant or a worked figure with ``decimals`` decimals: a claim of the page."""
+        return str(claims.figure(value, "number", number(value, self.language, decimals), where="method_note"))
 
     def answer(self, code: str) -> str:
         """An answer as the note writes it in running text: the data's code in
-        English (``not_applicable``), the form's word in Bangla (প্রযোজ্য নয়)."""
-        return code if self.english else self._(FORM_ANSWER_NAMES[code])
+        The form's word, in English as in Bangla (not applicable, প্রযোজ্য নয়), not the data's code."""
+        return self._(FORM_ANSWER_NAMES[code])
 
     def level(self, level: str) -> str:
         return level if self.english else self._(LEVEL_NAMES[level])
@@ -132,7 +135,8 @@ def _codes(w: _Note, items) -> str:
 
 def _coverage(w: _Note, kind: str) -> str:
     return ", ".join(
-        w._("{share} at n = {n}").format(share=percent(v, w.language, 1), n=w.n(n))
+        w._("{share} at n = {n}").format(share=claims.figure(v, "percent", percent(v, w.language, 1),
+                                                             where="method_note.coverage"), n=w.n(n))
         for n, v in MEASURED_COVERAGE[kind].items()
     )
 
@@ -274,9 +278,9 @@ def _markers(w: _Note) -> list[str]:
         "- " + _("**Gender marker** (OECD-DAC): 2 where `empowerment_objective` is yes and women are targeted "
                  "(`women` a target group or `women_working_age` a stage); 1 where `empowerment_objective` is "
                  "yes or partly otherwise; 0 else."),
-        "- " + _("**women_targeted**: `women` a target group or `women_working_age` a stage. Targeting women "
+        "- " + _("**Women targeted** (`women_targeted`): `women` a target group or `women_working_age` a stage. Targeting women "
                  "is not by itself being gender-responsive."),
-        "- " + _("**marker_unsubstantiated**: an empowerment objective is claimed (yes or partly, as for a "
+        "- " + _("**Marker not substantiated** (`marker_unsubstantiated`): an empowerment objective is claimed (yes or partly, as for a "
                  "marker of 1 or 2) but `gender_analysis` or `gender_indicators` is no (\"code what you "
                  "see\")."),
         "- " + _("**Data readiness** (weakest link, as PEFA's gender-responsive PFM framework combines parts): "

@@ -6,6 +6,7 @@ language other than English.
 from __future__ import annotations
 
 from nsss_analysis.reference.i18n import _
+from nsss_analysis.report import claims
 from nsss_analysis.report.phrases import digits_text
 from nsss_analysis.report.wording import sentence
 
@@ -26,8 +27,20 @@ def model_words(words) -> str:
         elif key in _CLUSTER_KEYS:
             values[key] = _(str(value))
         else:
-            values[key] = digits_text(value)
+            values[key] = _figure(value)
     return _(words.message).format(**values)
+
+
+def _figure(value: object) -> str:
+    """A number of a model's words in the page's digits, a claim of the page's ledger
+    (a count, or a number with its decimals as the reading writes it); other text as is."""
+    text = digits_text(value)
+    try:
+        number = float(str(value))
+    except ValueError:
+        return text
+    unit = "count" if number.is_integer() and "." not in str(value) else "number"
+    return str(claims.figure(int(number) if unit == "count" else number, unit, text, where="model_text"))
 
 
 def model_reading(result) -> str:

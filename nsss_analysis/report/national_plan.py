@@ -28,15 +28,16 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from nsss_analysis.diagnostics.progress import with_progress
 from nsss_analysis.diagnostics.recommendations import action_in_words
-from nsss_analysis.diagnostics.summaries import count_once
+from nsss_analysis.diagnostics.summaries import count_once, programme_keys
 from nsss_analysis.io import Tables, atomic_path, formula_safe
 from nsss_analysis.reference import numbers
 from nsss_analysis.reference.glossary import ITEM_NAMES, STAGE_NAMES
-from nsss_analysis.reference.i18n import N_, Translator, current
+from nsss_analysis.reference.i18n import N_, Nn_, Translator, current
 from nsss_analysis.reference.names import display_name
 from nsss_analysis.reference.plan_form import STATUS_WORDS, STATUSES
 from nsss_analysis.reference.text import sheet_title
 from nsss_analysis.reference.vocab import CLUSTERS, ITEMS, LINEAGE_COLUMNS
+from nsss_analysis.report import claims
 from nsss_analysis.report.action_plan import POSSIBLE_WORDS, _sheet_from_rows, action_plan, print_setup
 from nsss_analysis.report.display import escape
 
@@ -99,6 +100,14 @@ STAGE = N_("Life-cycle stage")
 ACTIONS = N_("Actions")
 PROGRAMMES = N_("Programmes")
 TOTAL = N_("Total")
+#: Under the table by lead ministry: the one fiscal year its budget totals are of.
+BUDGET_YEAR_NOTE = N_("Budget at stake: each programme's amount for FY {fiscal_year}, each programme counted once.")
+OTHER_YEAR_NOTE = Nn_("{n} programme whose latest amount is of another fiscal year is not in these totals (its row "
+                      "below names the year).",
+                      "{n} programmes whose latest amount is of another fiscal year are not in these totals (their "
+                      "rows below name the year).")
+#: A row's amount of another year than the plan's budget year names its year.
+AMOUNT_OF_YEAR = N_("{amount} (FY {fiscal_year})")
 
 
 def _list(value: object) -> list[str]:
@@ -123,6 +132,8 @@ def national_plan(tables: Tables) -> pd.DataFrame:
     recs = tables.recommendations
     budget = (dict(zip(recs["action_id"], recs["budget_crore"], strict=True))
               if recs is not None and "action_id" in recs.columns else {})
+    years = (dict(zip(recs["action_id"], recs["fiscal_year"], strict=True))
+             if recs is not None and {"action_id", "fiscal_year"} <= set(recs.columns) else {})
     records = []
     for r in plan.to_dict("records"):
         row = rows.get(tuple(r[c] for c in LINEAGE_COLUMNS), {})
@@ -136,12 +147,13 @@ def national_plan(tables: Tables) -> pd.DataFrame:
             "possible": r["followup_answer"] if r["followup_answer"] in POSSIBLE_WORDS else "",
             "budget_crore": float(money) if money is not None and not pd.isna(money) else math.nan,
             "status": r["last_status"],
+            "fiscal_year": _year(years.get(r["action_id"])) if money is not None and not pd.isna(money) else "",
             "item_code": r["item_code"], "ministry_code": r["ministry_code"],
             "lifecycle_stages": _list(row.get("lifecycle_stages")),
             "followup_answer": r["followup_answer"],
             **{c: r[c] for c in LINEAGE_COLUMNS},
         })
-    columns = [*PLAN_HEADERS, "item_code", "ministry_code", "lifecycle_stages", "followup_answer",
+    columns = [*PLAN_HEADERS, "fiscal_year", "item_code", "ministry_code", "lifecycle_stages", "followup_answer",
                *LINEAGE_COLUMNS]
     out = pd.DataFrame(records, columns=columns)
     if not len(out):
@@ -156,12 +168,38 @@ def national_plan(tables: Tables) -> pd.DataFrame:
     return out.drop(columns=["_t", "_c", "_m", "_p", "_i"]).reset_index(drop=True)
 
 
+def _year(value: object) -> str:
+    return str(value) if isinstance(value, str) and value else ""
+
+
+def budget_year(plan: pd.DataFrame) -> str | None:
+    """The plan's budget year: the latest fiscal year of the amounts at stake (each
+    programme's latest year with a figure, as its ministry's plan ranks by it). The
+    totals by lead ministry are of this year only; a row of another year names it."""
+    years = [y for y in plan.get("fiscal_year", pd.Series([], dtype="str")) if _year(y)] if len(plan) else []
+    return max(years) if years else None
+
+
+def _amount(row: Mapping, year: str | None, lang: str, t: Translator, where: str) -> str:
+    """A row's budget at stake as a claim of its fiscal year, naming the year when it
+    is not the plan's budget year; empty without an amount."""
+    if pd.isna(row["budget_crore"]):
+        return ""
+    fy = _year(row.get("fiscal_year")) or None
+    text = str(claims.crore(row["budget_crore"], fiscal_year=fy, where=where,
+                            programmes=[f"{row['ministry_code']}/{row['programme']}"]))
+    if fy and fy != year:
+        return t(AMOUNT_OF_YEAR).format(amount=text, fiscal_year=numbers.fiscal_year(fy, lang))
+    return text
+
+
 def plan_in_words(plan: pd.DataFrame, translate: Translator | None = None) -> pd.DataFrame:
     """The national plan's ``PLAN_HEADERS`` columns as a reader sees them in
     ``translate``'s language: names through ``display_name``, words through the
     catalogue, the budget through ``reference.numbers``; the id as it is."""
     t = translate or current()
     lang = t.language
+    year = budget_year(plan)
     rows = []
     for r in plan.to_dict("records"):
         rows.append({
@@ -174,7 +212,7 @@ def plan_in_words(plan: pd.DataFrame, translate: Translator | None = None) -> pd
             "item": t(ITEM_NAMES.get(r["item_code"], r["item_code"])),
             "action": action_in_words(r["item_code"], t) or r["action"],
             "possible": t(POSSIBLE_WORDS[r["possible"]]) if r["possible"] in POSSIBLE_WORDS else "",
-            "budget_crore": numbers.crore(r["budget_crore"], lang) if not pd.isna(r["budget_crore"]) else "",
+            "budget_crore": _amount(r, year, lang, t, "national_plan.action"),
             "status": t(STATUS_WORDS[r["status"]]) if r["status"] in STATUS_WORDS else t(NO_STATUS_WORDS),
         })
     return pd.DataFrame(rows, columns=list(PLAN_HEADERS)).astype("str")
@@ -205,15 +243,23 @@ def by_stage(plan: pd.DataFrame) -> pd.DataFrame:
 
 
 def by_ministry(plan: pd.DataFrame) -> pd.DataFrame:
-    """Lead ministry: actions, those it says are possible, and the budget at stake (each
-    programme's budget once)."""
+    """Lead ministry: actions, those it says are possible, and the budget at stake in
+    the plan's budget year (:func:`budget_year`; each programme's amount once):
+    ``budget_keys`` the programmes summed, ``other_year`` how many programmes have an
+    amount of another year only (left out of the total)."""
+    year = budget_year(plan)
     rows = []
     for code, own in plan.groupby("ministry_code", sort=False):
-        money = own.drop_duplicates(["programme"])["budget_crore"]
+        once = own.drop_duplicates(["programme"])
+        with_money = once[once["budget_crore"].notna()]
+        of_year = with_money[with_money["fiscal_year"] == year] if "fiscal_year" in once.columns else with_money
         rows.append({"ministry_code": code, "actions": len(own), "possible": int((own["possible"] == "yes").sum()),
                      "programmes": own["programme"].nunique(),
-                     "budget_crore": float(money.sum()) if money.notna().any() else math.nan})
-    out = pd.DataFrame(rows, columns=["ministry_code", "actions", "possible", "programmes", "budget_crore"])
+                     "budget_crore": float(of_year["budget_crore"].sum()) if len(of_year) else math.nan,
+                     "budget_keys": programme_keys(of_year), "other_year": len(with_money) - len(of_year),
+                     "programme_keys": programme_keys(once)})
+    out = pd.DataFrame(rows, columns=["ministry_code", "actions", "possible", "programmes", "budget_crore",
+                                      "budget_keys", "other_year", "programme_keys"])
     return out.assign(_n=out["ministry_code"].map(lambda c: display_name("ministry", c, "en").lower())
                       ).sort_values("_n").drop(columns="_n").reset_index(drop=True)
 
@@ -224,6 +270,11 @@ def by_status(plan: pd.DataFrame) -> dict[str, int]:
 
 
 # --- the page -----------------------------------------------------------------------
+def _count(value: object, **meta: object) -> str:
+    """A count of actions, programmes or ministries, printed as a claim of the page."""
+    return str(claims.count(int(value), **({"where": "national_plan"} | meta)))  # type: ignore[call-overload]
+
+
 def _table(header: list[str], rows: Sequence[Sequence[object]], numeric: AbstractSet[int] = frozenset(), css: str = "") -> str:
     def cell(i: int, v: object, tag: str = "td") -> str:
         align = "right" if i in numeric else "left"
@@ -238,11 +289,11 @@ def _table(header: list[str], rows: Sequence[Sequence[object]], numeric: Abstrac
 def lead_html(plan: pd.DataFrame, slug: str | None) -> str:
     """The page's opening paragraph and the workbook's link."""
     t = current()
-    lang = t.language
-    programmes = plan[["ministry_code", "programme"]].drop_duplicates().shape[0] if len(plan) else 0
-    text = t(LEAD).format(actions=numbers.count(len(plan), lang),
-                          programmes=numbers.count(programmes, lang),
-                          ministries=numbers.count(plan["ministry_code"].nunique() if len(plan) else 0, lang))
+    keys = programme_keys(plan[["ministry_code", "programme"]].drop_duplicates()) if len(plan) else []
+    where = "national_plan.lead"
+    text = t(LEAD).format(actions=_count(len(plan), where=where),
+                          programmes=_count(len(keys), programmes=keys, where=where),
+                          ministries=_count(plan["ministry_code"].nunique() if len(plan) else 0, where=where))
     out = f"<p>{escape(text)}</p>"
     if slug:
         file = f"{slug}.xlsx"
@@ -259,24 +310,38 @@ def summary_html(plan: pd.DataFrame) -> str:
     cl = by_cluster(plan)
     header = [t(N_("NSSS cluster")), *(t(THEMES[k][0]) for k in THEMES), t(TOTAL)]
     rows = [[display_name("cluster", r["cluster"], lang) if r["cluster"] != NO_CLUSTER else t(NO_CLUSTER_WORDS),
-             *(numbers.count(r[k], lang) for k in THEMES), numbers.count(r["total"], lang)] for r in cl.to_dict("records")]
+             *(_count(r[k], where="national_plan.by_cluster") for k in THEMES),
+             _count(r["total"], where="national_plan.by_cluster")] for r in cl.to_dict("records")]
     out.append(f"<h3>{escape(t(BY_CLUSTER))}</h3>" + _table(header, rows, set(range(1, len(header))), "nsss-plan-clusters"))
     st = by_stage(plan)
-    rows = [[t(STAGE_NAMES[r["stage"]]) if r["stage"] else t(NO_STAGE_WORDS), numbers.count(r["actions"], lang),
-             numbers.count(r["programmes"], lang)] for r in st.to_dict("records")]
+    rows = [[t(STAGE_NAMES[r["stage"]]) if r["stage"] else t(NO_STAGE_WORDS),
+             _count(r["actions"], where="national_plan.by_stage"), _count(r["programmes"], where="national_plan.by_stage")]
+            for r in st.to_dict("records")]
     out.append(f"<h3>{escape(t(BY_STAGE))}</h3>"
                + _table([t(STAGE), t(ACTIONS), t(PROGRAMMES)], rows, {1, 2}, "nsss-plan-stages"))
     mi = by_ministry(plan)
-    rows = [[display_name("ministry", r["ministry_code"], lang), numbers.count(r["actions"], lang),
-             numbers.count(r["possible"], lang), numbers.count(r["programmes"], lang),
-             numbers.crore(r["budget_crore"], lang) if not pd.isna(r["budget_crore"]) else ""]
+    year = budget_year(plan)
+    where = "national_plan.by_ministry"
+    rows = [[display_name("ministry", r["ministry_code"], lang), _count(r["actions"], where=where),
+             _count(r["possible"], where=where),
+             _count(r["programmes"], where=where, programmes=r["programme_keys"]),
+             str(claims.crore(r["budget_crore"], fiscal_year=year, programmes=r["budget_keys"], where=where))
+             if not pd.isna(r["budget_crore"]) else ""]
             for r in mi.to_dict("records")]
+    notes = ""
+    if year:
+        notes = f"<p>{escape(t(BUDGET_YEAR_NOTE).format(fiscal_year=numbers.fiscal_year(year, lang)))}</p>"
+        other = int(mi["other_year"].sum()) if len(mi) else 0
+        if other:
+            notes += "<p>" + escape(t.ngettext(*OTHER_YEAR_NOTE, other).format(
+                n=_count(other, where=where))) + "</p>"
     out.append(f"<h3>{escape(t(BY_MINISTRY))}</h3>" + _table(
         [t(N_("Lead ministry")), t(ACTIONS), t(POSSIBLE_COLUMN), t(PROGRAMMES), t(BUDGET_COLUMN)], rows, {1, 2, 3, 4},
-        "nsss-plan-ministries"))
+        "nsss-plan-ministries") + notes)
     status = by_status(plan)
     if set(status) - {""}:
-        rows = [[t(STATUS_WORDS[s]) if s else t(NO_STATUS_WORDS), numbers.count(n, lang)] for s, n in status.items()]
+        rows = [[t(STATUS_WORDS[s]) if s else t(NO_STATUS_WORDS), _count(n, where="national_plan.by_status")]
+                for s, n in status.items()]
         out.append(f"<h3>{escape(t(STATUS_HEADING))}</h3>" + _table([t(N_("Status")), t(ACTIONS)], rows, {1}))
     return "".join(out)
 
@@ -297,7 +362,8 @@ def themes_html(plan: pd.DataFrame) -> str:
             continue
         items = [i for i in THEMES[theme][1] if (plan.loc[in_theme, "item_code"] == i).any()]
         actions = "".join(f"<li>{escape(action_in_words(i, t))}</li>" for i in items)
-        out.append(f'<h3>{escape(t(THEMES[theme][0]))} ({escape(numbers.count(int(in_theme.sum()), t.language))})</h3>'
+        n = _count(int(in_theme.sum()), where="national_plan.theme")
+        out.append(f'<h3>{escape(t(THEMES[theme][0]))} ({escape(n)})</h3>'
                    f"<ul>{actions}</ul>")
         for cluster in [*CLUSTERS, NO_CLUSTER]:
             mask = in_theme & (plan["cluster"] == cluster)
@@ -354,10 +420,21 @@ def write_national_plan(plan: pd.DataFrame, target: Path | str, translate: Trans
     ws.protection.autoFilter = False
     ws.protection.formatColumns = False
     summary_ws = wb.create_sheet(sheet_title(t(SUMMARY_SHEET)))
+    file, year = Path(target).name, budget_year(plan)
+    money_keys = list(by_ministry(plan)["budget_keys"]) if len(plan) else []
     for title, table in _summary_tables(plan, t).items():
         summary_ws.append([formula_safe(title)])
-        for r in table:
+        for i, r in enumerate(table):
             summary_ws.append([formula_safe(v) if isinstance(v, str) else v for v in r])
+            row = summary_ws.max_row
+            for col, v in enumerate(r, start=1):  # each figure cell is a claim of the plan's ledger
+                if isinstance(v, bool) or not isinstance(v, (int, float)):
+                    continue
+                money = isinstance(v, float)
+                meta = {"fiscal_year": year, "programmes": money_keys[i - 1]} if money and title == t(BY_MINISTRY) \
+                    and 0 < i <= len(money_keys) else {}
+                claims.workbook_cell(v, "crore" if money else "count", file, summary_ws.title,
+                                     f"{get_column_letter(col)}{row}", **meta)
         summary_ws.append([])
     summary_ws.column_dimensions["A"].width = 45
     print_setup(summary_ws)

@@ -20,8 +20,8 @@ from nsss_analysis.io import Tables
 from nsss_analysis.reference import numbers
 from nsss_analysis.reference.i18n import N_, current
 from nsss_analysis.reference.names import display_name
-from nsss_analysis.reference.numbers import count
 from nsss_analysis.reference.plan_form import STATUS_WORDS
+from nsss_analysis.report import claims
 
 #: The card's progress columns, in words.
 LAST_STATUS = N_("Last reported status")
@@ -61,6 +61,12 @@ def _date(value: object) -> str:
     if value is None or (isinstance(value, float) and value != value) or not str(value).strip():
         return ""
     return numbers.date(value, current().language)
+
+
+def count(value: object, **meta: object) -> str:
+    """A count of actions or ministries, printed as a claim of the page's ledger
+    (``reference.numbers`` writes it)."""
+    return str(claims.count(int(value), **({"where": "progress"} | meta)))  # type: ignore[call-overload]
 
 
 def _table(header: list[str], rows: Sequence[Sequence[object]], numeric: AbstractSet[int] = frozenset()) -> str:
@@ -122,7 +128,9 @@ def cluster_progress_html(tables: Tables, codes: list[str]) -> str:
         return f"<p>{escape(_(PROGRESS_NONE))}</p>"
     statuses = list(STATUS_WORDS)
     header = [_(MINISTRY), *(_(STATUS_WORDS[s]) for s in statuses), _(TOTAL)]
-    rows = [[display_name("ministry", r["ministry_code"]), *(count(r[s]) for s in statuses), count(r["total"])]
+    rows = [[display_name("ministry", r["ministry_code"]),
+             *(count(r[s], where=f"progress.cluster:{s}") for s in statuses),
+             count(r["total"], where="progress.cluster:total")]
             for r in counts.to_dict("records")]
     lead = _(PROGRESS_LEAD).format(date=_date(as_of(tables.action_progress)))
     return f"<p>{escape(lead)}</p>" + _table(header, rows, set(range(1, len(header))))
@@ -135,25 +143,49 @@ def return_tracker_html(tables: Tables) -> str:
                    key=lambda c: display_name("ministry", c).lower())
     tracker = return_tracker(tables.action_progress, codes)
     returned = int(tracker["returned"].sum())
-    lines = f"<p>{escape(_(TRACKER_SUMMARY).format(returned=count(returned), ministries=count(len(tracker))))}</p>"
+    lines = f"<p>{escape(_tracker_sentence(tracker))}</p>"
     if not returned:
         lines += f"<p>{escape(_(TRACKER_NONE))}</p>"
     keys = list(TRACKER_HEADERS)
+    files = returned_files(tables.action_progress)
     rows = []
     for r in tracker.sort_values("returned", ascending=False, kind="stable").to_dict("records"):
         rows.append([display_name("ministry", r["ministry_code"]), _(RETURNED_WORDS[bool(r["returned"])]),
-                     _date(r["received_date"]), count(r["returns"]) if r["returned"] else "",
-                     count(r["actions"]) if r["returned"] else "", count(r["done"]) if r["returned"] else "",
-                     count(r["overdue"]) if r["returned"] else "", r["last_file"]])
+                     _date(r["received_date"]),
+                     _returns(r, files.get(r["ministry_code"], ())) if r["returned"] else "",
+                     count(r["actions"], where="progress.tracker:actions") if r["returned"] else "",
+                     count(r["done"], where="progress.tracker:done") if r["returned"] else "",
+                     count(r["overdue"], where="progress.tracker:overdue") if r["returned"] else "", r["last_file"]])
     return lines + _table([_(TRACKER_HEADERS[k]) for k in keys], rows, {3, 4, 5, 6})
+
+
+def returned_files(progress: pd.DataFrame | None) -> dict[str, tuple[str, ...]]:
+    """Ministry code -> the returned plans read for it (their file names): the lineage
+    behind its count of returns."""
+    if progress is None or not len(progress) or "source_file" not in progress.columns:
+        return {}
+    read = progress[progress["source_row"].notna()] if "source_row" in progress.columns else progress
+    return {str(code): tuple(sorted(set(own["source_file"].dropna().astype("str"))))
+            for code, own in read.groupby("ministry_code", sort=True)}
+
+
+def _returns(row: dict, files: tuple[str, ...]) -> str:
+    """A ministry's number of returned plans: a count of files, its sources the files."""
+    return str(claims.count(int(row["returns"]), unit="files", sources=files, where="progress.tracker:returns"))
+
+
+def _tracker_sentence(tracker: pd.DataFrame) -> str:
+    """"{returned} of {ministries} ministries and divisions have returned their action plan.",
+    its two counts claims (the ministries behind each as its programmes: none)."""
+    returned = int(tracker["returned"].sum())
+    return current()(TRACKER_SUMMARY).format(returned=count(returned, where="progress.returned"),
+                                             ministries=count(len(tracker), where="progress.returned"))
 
 
 def progress_summary(tables: Tables) -> str:
     """One sentence for the index: how many ministries returned a plan."""
-    _ = current()
     codes = sorted(set(tables.assessments["ministry_code"].dropna().astype("str")))
-    tracker = return_tracker(tables.action_progress, codes)
-    return _(TRACKER_SUMMARY).format(returned=count(int(tracker["returned"].sum())), ministries=count(len(tracker)))
+    return _tracker_sentence(return_tracker(tables.action_progress, codes))
 
 
 def _display(markup: str):

@@ -9,8 +9,20 @@ from __future__ import annotations
 from nsss_analysis.diagnostics.counting import repeated_rows
 from nsss_analysis.diagnostics.units import is_missing
 from nsss_analysis.reference.i18n import _, ngettext
+from nsss_analysis.report import claims
 from nsss_analysis.report.phrases import count_text, end_sentence, flag_in_words, int_text, programme_shown, year_text
 from nsss_analysis.report.wording import join_words, percent, sentence
+
+
+def _lines(n, lines: object) -> str:
+    """A count of quarantined lines, a claim whose sources are the lines (``file / sheet
+    / row N``, one per line; docs/method.md, "Counts of files and quarantined lines"),
+    so ``nsss explain <slug> "<n> lines"`` lists them; a plain count when the table
+    does not carry them."""
+    if not isinstance(lines, str):
+        return count_text(n)
+    sources = [line for line in lines.split("\n") if line]
+    return str(claims.count(int(n), unit="lines", sources=sources, where="quality_text.quarantine"))
 
 
 def data_quality_sentences(data_quality, budget_plausibility=None) -> list[str]:
@@ -38,7 +50,8 @@ def data_quality_sentences(data_quality, budget_plausibility=None) -> list[str]:
             "quarantined without naming a ministry (the national overview counts it).",
             "No quarantined line names the ministry; {n} lines of files it shares with other ministries were "
             "quarantined without naming a ministry (the national overview counts them).",
-            int(row["n_quarantined_shared_unnamed"])).format(n=count_text(row["n_quarantined_shared_unnamed"])))
+            int(row["n_quarantined_shared_unnamed"])).format(
+                n=_lines(row["n_quarantined_shared_unnamed"], row.get("quarantine_shared_lines"))))
     elif int(q) == 0:
         out.append(_("No line of the submissions was quarantined."))
     elif row["scope"] == "ministry":
@@ -46,13 +59,15 @@ def data_quality_sentences(data_quality, budget_plausibility=None) -> list[str]:
             "{n} line of the ministry's submissions was quarantined (unusable rows or cells; they are "
             "listed, with the reason, in the data workbook linked above).",
             "{n} lines of the ministry's submissions were quarantined (unusable rows or cells; they are "
-            "listed, with the reason, in the data workbook linked above).", int(q)).format(n=count_text(q)))
+            "listed, with the reason, in the data workbook linked above).", int(q)).format(
+                n=_lines(q, row.get("quarantine_lines"))))
     else:
         out.append(ngettext(
             "{n} line of the submissions was quarantined (unusable rows or cells; they are listed, with "
             "the reason, in the data workbook linked above).",
             "{n} lines of the submissions were quarantined (unusable rows or cells; they are listed, with "
-            "the reason, in the data workbook linked above).", int(q)).format(n=count_text(q)))
+            "the reason, in the data workbook linked above).", int(q)).format(
+                n=_lines(q, row.get("quarantine_lines"))))
     conflicts = int(row["n_conflicting_programmes"])
     out.append(ngettext(
         "{n} programme is assessed more than once in one round with different answers; each counts once, "

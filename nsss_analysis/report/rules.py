@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from nsss_analysis.diagnostics.summaries import is_synthetic
+from nsss_analysis.diagnostics.tracker import line_ids
 from nsss_analysis.errors import NsssError
 from nsss_analysis.report.claims import Claim, Ledger, with_rules
 
@@ -214,10 +215,11 @@ RULES: dict[str, Callable[..., list[Violation]]] = {
 def facts_of(tables) -> dict:
     """What the synthetic and lineage rules read from the processed tables."""
     sources: set[str] = set()
-    for name in ("assessments", "quarantine", "budgets"):
+    for name in ("assessments", "quarantine", "budgets", "action_progress"):
         table = getattr(tables, name, None)
         if table is not None and "source_file" in table.columns:
             sources |= {str(s) for s in table["source_file"].dropna()}
+    sources |= set(line_ids(getattr(tables, "quarantine", None)))  # each quarantined line, by lineage
     return {"synthetic": is_synthetic(tables.assessments), "known_sources": sources}
 
 

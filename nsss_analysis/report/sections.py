@@ -15,7 +15,7 @@ from nsss_analysis.reference.i18n import N_, _, current, ngettext
 from nsss_analysis.reference.numbers import fiscal_year, localise_digits
 from nsss_analysis.reference.vocab import LEVELS
 from nsss_analysis.report import claims, coverage_text, figures, model_text, notices, quality_text, readings, trend_text
-from nsss_analysis.report.display import MISSING, bullets, figure, heading, paragraph, table
+from nsss_analysis.report.display import MISSING, bullets, every_programme, figure, heading, paragraph, table
 from nsss_analysis.report.figures.national import term_words
 from nsss_analysis.report.labels import label
 from nsss_analysis.report.level_rule import level_rule_in_words
@@ -232,8 +232,9 @@ def counting_section(resolution: pd.DataFrame | None) -> list:
     """Programmes with more than one row in a round and how each is counted once."""
     if resolution is None or not len(resolution):
         return [paragraph(_(NOTHING_TO_RESOLVE))]
-    return [paragraph(quality_text.counting_reading(resolution)),
-            table(resolution_in_words(resolution), headers(COUNTING_COLUMNS))]
+    with every_programme():  # the table names the disputed programmes: no note that they are left out
+        return [paragraph(quality_text.counting_reading(resolution)),
+                table(resolution_in_words(resolution), headers(COUNTING_COLUMNS))]
 
 
 def coverage_section(tables, ministry_code: str) -> list:
@@ -241,6 +242,11 @@ def coverage_section(tables, ministry_code: str) -> list:
     intervals, by age band, by district, benefit amounts and payment channels by sex,
     and where the form and the MIS disagree; one sentence when the ministry has no
     processed extract. ``tables``: :class:`nsss_analysis.io.Tables`."""
+    with every_programme():  # the beneficiary lists, not the counted forms
+        return _coverage_section(tables, ministry_code)
+
+
+def _coverage_section(tables, ministry_code: str) -> list:
     coverage = tables.coverage_by_sex
     if coverage is None or not (coverage["ministry_code"] == ministry_code).any():
         return [paragraph(notices.no_coverage())]

@@ -87,6 +87,24 @@ def collect_claims(out: Path, key: str, facts: dict) -> str | None:
     return None
 
 
+def add_claims(out: Path, key: str, added: Ledger) -> None:
+    """Add the claims of a report's workbooks (their figure cells, recorded while the
+    runner wrote them) to ``<key>.claims.json``, checked by the rules like the page's;
+    a broken rule is one warning line in the run's log (the page is already written)."""
+    if not added.claims:
+        return
+    target = claims_path(out, key)
+    try:
+        ledger = Ledger.from_dict(json.loads(target.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        ledger = Ledger(page=key, language=added.language)
+    ledger.claims = [c for c in ledger.claims if not (c.where or "").startswith("workbook:")] + list(added.claims)
+    violations = rules.check(added.claims)
+    rules.verdicts(ledger, violations)
+    write_text_atomic(target, ledger.to_json())
+    rules.enforce(violations, page=key, strict_mode=False, logger=log)
+
+
 def ledgers_of(out: Path, slug: str) -> list[Path]:
     """The ``.claims.json`` files under ``out`` of report ``slug``: its key
     (``2024-25/mosw-...``), its file name, or the start of it (``mosw``)."""

@@ -14,7 +14,6 @@ import pandas as pd
 from nsss_analysis import __version__
 from nsss_analysis.diagnostics.rubric import SMALL_N
 from nsss_analysis.diagnostics.summaries import headline_figures
-from nsss_analysis.diagnostics.tracker import tracker_in_words, tracker_summary
 from nsss_analysis.io import write_text_atomic
 from nsss_analysis.reference import numbers
 from nsss_analysis.reference.glossary import CLUSTER_NAMES
@@ -22,7 +21,7 @@ from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, SUPPORTED, _, abou
 from nsss_analysis.reference.i18n import language as in_language
 from nsss_analysis.reference.names import display_name
 from nsss_analysis.reference.vocab import load_reference
-from nsss_analysis.report import claims, headline_text, notices, rules
+from nsss_analysis.report import claims, headline_text, notices, rules, submissions
 from nsss_analysis.report.headline_file import Headline
 from nsss_analysis.runner.html import AUTONYMS, TEMPLATES_DIR
 from nsss_analysis.runner.manifest import INDEX_FILE
@@ -240,16 +239,17 @@ def _unit_name(entry: dict, language: str) -> object:
 
 
 def _tracker_in(tracker: dict | None, t) -> dict | None:
-    """The submission tracker's sentences and rows in ``t``'s language (rebuilt from
-    its rows: the file the run wrote holds the English sentences)."""
+    """The submission tracker's sentences and rows in ``t``'s language, rebuilt from its
+    rows (the file the run wrote holds the English sentences as text), each count a
+    claim of the index's ledger: files and quarantined lines with their lineage (the
+    ``lines`` the run wrote beside the rows)."""
     if not tracker:
-        return tracker
-    if t.language == SOURCE_LANGUAGE:
         return tracker
     try:
         rows = pd.DataFrame(tracker["rows"])
-        return {"sentences": tracker_summary(rows, t),
-                "rows": tracker_in_words(rows, t).to_dict("records")}
+        lines = tracker.get("lines") or {}
+        return {"sentences": submissions.sentences(rows, lines, t, where="index.tracker"),
+                "rows": submissions.rows_in_words(rows, lines, t, where="index.tracker").to_dict("records")}
     except (KeyError, ValueError, TypeError) as exc:
         log.warning("the submission tracker in %s: %s: %s", t.language, type(exc).__name__, exc)
         return tracker
@@ -296,8 +296,10 @@ def _returns_in(rows: list[dict] | None, language: str) -> list[dict] | None:
             "ministry": display_name("ministry", r.get("ministry_code"), language),
             "returned": t(INDEX_WORDS["yes"] if returned else INDEX_WORDS["not_yet"]),
             "received": numbers.date(r["received_date"], language) if r.get("received_date") else "",
-            **{k: numbers.count(r.get(k) or 0, language) if returned else "" for k in ("returns", "actions", "done",
-                                                                                       "overdue")},
+            **{k: str(claims.count(int(r.get(k) or 0), where=f"index.returns:{k}",
+                                   **({"unit": "files", "sources": r["files"]} if k == "returns" and r.get("files")
+                                      else {})))
+               if returned else "" for k in ("returns", "actions", "done", "overdue")},
         })
     return out
 

@@ -67,6 +67,12 @@ def unbracketed(html: Path, allowed: Iterable[str]) -> list[str]:
     soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
     for tag in soup(["style", "script", "head", "code"]):
         tag.decompose()
+    for svg in soup.find_all("svg"):  # a figure's labels wrap over lines: read each figure as one text
+        joined = ""
+        for line in (str(t).strip() for t in svg.find_all(string=True)):
+            if line:
+                joined += line if joined.endswith("-") or not joined else " " + line
+        svg.replace_with(joined)
     names = sorted({a for a in allowed if len(a) > 1}, key=len, reverse=True)
     found = []
     for node in soup.find_all(string=True):

@@ -15,7 +15,7 @@ from nsss_analysis.diagnostics.rubric import SMALL_N
 from nsss_analysis.diagnostics.selections import guideline_groups, stage_counts
 from nsss_analysis.diagnostics.units import is_missing
 from nsss_analysis.reference.glossary import CLUSTER_NAMES, LEVEL_NAMES
-from nsss_analysis.reference.i18n import N_, _
+from nsss_analysis.reference.i18n import N_, Nn_, _, ngettext
 from nsss_analysis.reference.vocab import LEVELS
 from nsss_analysis.report.figures.style import (
     BAR_COLOUR,
@@ -29,6 +29,7 @@ from nsss_analysis.report.figures.style import (
     _empty,
     _err,
     _figure,
+    _fy,
     _int,
     _is_small,
     _label,
@@ -220,6 +221,10 @@ def share_by_unit(
     if not _empty(shares, "scope"):
         national = shares[shares["scope"] == "national"]
         shares = shares[shares["scope"] == scope]
+    year, not_shown = _budget_year_only(shares, national)
+    if year is not None:  # budget shares: every row of the national budget year, the others counted
+        shares = shares[(shares["fiscal_year"] == year) & (shares["n_programmes_with_budget"].fillna(0) > 0)]
+        xlabel = _(BUDGET_YEAR_AXIS).format(fiscal_year=_fy(year))
     if _empty(shares, "unit", "share"):
         return no_data(title, xlabel, ylabel, _("No figures to compare."))
     df = shares.loc[shares["unit"].map(lambda u: _unit_name(u).casefold()).sort_values().index]
@@ -272,7 +277,36 @@ def share_by_unit(
     _share_axis(ax)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
+    if not_shown:
+        _note(ax, ngettext(*NOT_SHOWN[scope if scope in NOT_SHOWN else "ministry"], not_shown).format(
+            n=_int(not_shown), fiscal_year=_fy(year)))
     return _label(fig, ax, title, xlabel, ylabel)
+
+
+#: The axis of budget shares: the one fiscal year every bar is of.
+BUDGET_YEAR_AXIS = N_("Share of the budget on record in {fiscal_year}")
+#: Units with no budget in that year, left out of the chart and counted above it.
+NOT_SHOWN: dict[str, tuple[str, str]] = {
+    "ministry": Nn_("{n} ministry or division with no budget on record in {fiscal_year} is not shown",
+                    "{n} ministries and divisions with no budget on record in {fiscal_year} are not shown"),
+    "cluster": Nn_("{n} cluster with no budget on record in {fiscal_year} is not shown",
+                   "{n} clusters with no budget on record in {fiscal_year} are not shown"),
+}
+
+
+def _budget_year_only(shares: pd.DataFrame | None, national: pd.DataFrame | None) -> tuple[str | None, int]:
+    """For budget shares (rows with ``fiscal_year`` and ``n_programmes_with_budget``):
+    the national budget year and how many units have no budget that year (drawn as
+    neither a bar nor "no data": each bar is of that one year, the others are counted).
+    ``(None, 0)`` for other shares, or when the national row names no year."""
+    if _empty(shares, "unit") or _empty(national, "fiscal_year") or \
+            not {"fiscal_year", "n_programmes_with_budget"} <= set(shares.columns):
+        return None, 0
+    year = national.iloc[0]["fiscal_year"]
+    if not isinstance(year, str) or not year or is_missing(year):
+        return None, 0
+    shown = (shares["fiscal_year"] == year) & (shares["n_programmes_with_budget"].fillna(0) > 0)
+    return year, int((~shown).sum())
 
 
 def coverage_gaps(lifecycle_matrix: pd.DataFrame | None, target_groups: pd.DataFrame | None,
