@@ -107,6 +107,8 @@ def main() -> int:
     p.add_argument("--sizes", type=int, nargs="+", default=[1, 10, 30])
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--keep", action="store_true")
+    p.add_argument("--language", default="en", choices=("en", "bn", "all"),
+                   help="the reports' language(s) (default: en; all doubles the pages)")
     args = p.parse_args()
     work = Path(tempfile.mkdtemp(prefix="nsss-scale-"))
     base: dict[str, float] = {}
@@ -119,7 +121,7 @@ def main() -> int:
                 ("clean", [*NSSS, "clean", "--raw", str(raw), "--out", str(processed)]),
                 ("score", [*NSSS, "score", "--processed", str(processed)]),
                 ("reports", [*NSSS, "reports", "--all", "--force", "--processed", str(processed), "--out", str(out),
-                             "--workers", str(args.workers)]),
+                             "--workers", str(args.workers), "--language", args.language]),
             ):
                 seconds, mb, code = measure(argv)
                 if rows is None and (processed / "assessments.parquet").exists():
@@ -131,6 +133,10 @@ def main() -> int:
                 print(f"{size:>3}x ({rows} programme rows) {stage:<8} {seconds:8.1f} s  "
                       f"({per / base[stage]:.2f}x the 1x time per batch)  peak {mb:7.0f} MB/process  exit {code}",
                       flush=True)
+                if stage == "reports" and (out / "manifest.json").exists():
+                    from regenerate import print_stages  # benchmarks/, this script's folder
+
+                    print_stages(out)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

@@ -347,7 +347,10 @@ def _beneficiaries(files: Sequence[Path | str], out_dir: Path, memory_limit: str
         with duckdb.connect() as con:  # the assessed programmes, in table order
             assessments = con.execute(
                 "SELECT ministry, ministry_code, programme FROM read_parquet(?)", [str(assessed)]).fetchall()
-    coverage, quality = count_extracts(files, assessments, memory_limit=memory_limit)
+    notes: list[str] = []
+    coverage, quality = count_extracts(files, assessments, memory_limit=memory_limit, notes=notes)
+    for note in notes:
+        print(f"beneficiaries: {note}")
     at = {c: i for i, c in enumerate(COVERAGE_COLUMNS)}
     share = women_share_rows(
         [r[at[c]] for c in ("ministry", "ministry_code", "programme", "fiscal_year", "sex", "beneficiaries")]

@@ -719,3 +719,30 @@ def test_the_rows_check_and_the_pandera_schema_refuse_the_same_table(tmp_path, t
         with pytest.raises(NsssError, match=check):
             validate_coverage(table, as_frame(table, broken))
     assert "\n" not in str(plain.value)
+
+
+@pytest.mark.parametrize("sampled", [False, True])
+def test_a_file_mixing_utf8_and_windows_1252_lines_is_read_line_by_line(tmp_path, monkeypatch, capsys, sampled):
+    """An MIS export with a few Windows-1252 lines (a right quote typed in Excel) among
+    UTF-8 ones (Bangla): each line decoded as the forms' reader does, every row counted."""
+    if sampled:  # the bad bytes are met by the counting pass, not the first pass
+        for name, value in (("SAMPLE_ABOVE_BYTES", 0), ("SAMPLE_HEAD_BYTES", 300), ("SAMPLE_CHUNKS", 0)):
+            monkeypatch.setattr(mis_extracts, name, value)
+    rows = [person(str(i), sex="মহিলা" if i % 2 else "M") for i in range(40)]
+    path = write_csv(tmp_path / "mixed.csv", rows)
+    lines = path.read_bytes().split(b"\n")
+    lines[31] = lines[31].replace(b"Dhaka", "Cox’s Bazar".encode("cp1252"))  # line 32: Windows-1252
+    lines[35] = lines[35].replace(b"Dhaka", b"Caf\xe9 \x81")  # line 36: a byte neither can read
+    path.write_bytes(b"\n".join(lines))
+    with pytest.raises(UnicodeDecodeError):
+        path.read_bytes().decode("utf-8")
+    out = tmp_path / "processed"
+    assert nsss(["beneficiaries", str(path), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "mixed.csv: not UTF-8 throughout: 2 line(s) read as Windows-1252 (32, 36)" in printed
+    coverage, quality = read_optional("coverage_by_sex", out), pd.read_parquet(out / "coverage_quality.parquet")
+    assert totals(quality)["rows_read"] == 40 == totals(quality)["rows_counted"], totals(quality)
+    assert quality["source_file"].tolist() == [str(path.as_posix())]  # the file, not its copy
+    assert coverage.loc[coverage["district"] == "Cox's Bazar", "beneficiaries"].sum() == 1
+    assert totals(quality)["invalid_district"] == 1 and coverage["beneficiaries"].sum() == 40
+    assert coverage.loc[coverage["sex"] == "female", "beneficiaries"].sum() == 20  # the Bangla lines

@@ -473,7 +473,6 @@ def words_from_forms(tables: Tables) -> set[str]:
 def test_received_date_is_the_workbooks_own_property_or_a_date_in_the_name(tmp_path):
     from nsss_analysis.intake.forms import workbook_modified_date
     from nsss_analysis.intake.quantities import find_date
-
     from tools.synthetic.forms import SUBMISSIONS, received_on
 
     sub = next(s for s in SUBMISSIONS if s.path.endswith(".xlsx"))

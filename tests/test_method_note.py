@@ -94,8 +94,8 @@ def test_english_note_keeps_its_words(notes):
     en = notes["en"]
     assert en.startswith("## Method note\n")
     for text in ("`yes` = 1, `partly` = 0.5, `no` = 0", "| intent | `empowerment_objective`",
-                 "1. `insufficient data`: completeness below 0.5.", "no < unknown < not_applicable < partly < yes",
-                 "`marker_unsubstantiated` **True**", "data readiness **not_applicable**",
+                 "1. `insufficient data`: completeness below 0.5.", "no < unknown < not applicable < partly < yes",
+                 "`marker_unsubstantiated` **True**", "data readiness **not applicable**",
                  "because empowerment objective yes; empowerment actions partly.",
                  "95.7% at n = 5", "outside 0.5-2 \"check\"", "Missing `sex_disaggregated_data` and "
                  "`gender_indicators` are always listed", "an item answered no, partly, unknown (not"):

@@ -641,7 +641,7 @@ def test_one_broken_ministry_fails_alone(bundled, standins, tmp_path, capsys):
         steps = entries[status[c][0]]["stages"]
         assert set(steps) == {"prepare", "cells", "html"} and min(steps.values()) >= 0
         assert sum(steps.values()) <= entries[status[c][0]]["seconds"] + 0.01
-    assert set(manifest["last_run"]["stages"]) == {"pages", "downloads", "index"}
+    assert set(manifest["last_run"]["stages"]) == {"planning", "pages", "downloads", "index"}
     assert 'class="failed"' in (out / "index.html").read_text()
     assert "FAILED" in (out / "nsss-reports.log").read_text()
 

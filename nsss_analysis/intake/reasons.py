@@ -56,15 +56,16 @@ class Localised:
 
 @dataclass(frozen=True)
 class Words:
-    """A list shown in a reason: vocabulary codes (shown as the codes in English, as the
-    vocabulary's words in another language) or reasons, joined by ``separator``."""
+    """A list shown in a reason: vocabulary codes (shown as the vocabulary's words, in
+    English as in another language) or reasons, joined by ``separator``."""
 
     items: tuple[object, ...]
     separator: str = ", "
     vocabulary: str = ""
 
     def __str__(self) -> str:
-        return self.separator.join(str(i) for i in self.items)
+        words = VOCABULARIES.get(self.vocabulary, {})
+        return self.separator.join(words.get(str(i), str(i)) for i in self.items)
 
 
 class Reason(str):
@@ -182,10 +183,12 @@ class _Formatter(string.Formatter):
     def _word(self, item: object, vocabulary: str) -> str:
         if isinstance(item, Reason | _Nested):
             return _format(item.reason_id, item.values, self.translate)
-        if not self.foreign or vocabulary not in VOCABULARIES:
+        if vocabulary not in VOCABULARIES:
             return str(item)
-        word = VOCABULARIES[vocabulary].get(str(item))
-        return self.translate(word) if word and self.translate is not None else str(item)
+        word = VOCABULARIES[vocabulary].get(str(item))  # English too: words, not the data's codes
+        if not word:
+            return str(item)
+        return self.translate(word) if self.translate is not None else word
 
     def _digits(self, text: str) -> str:
         return localise_digits(text, self.language)

@@ -97,12 +97,15 @@ from nsss_analysis.mis.extracts import (
     _age_keys,
     _age_map,
     _describe,
+    _display,
     _Extract,
     _first_pass,
     _one_line,
     _sql_string,
     _value_sets,
     _values,
+    not_utf8,
+    utf8_copy,
 )
 from nsss_analysis.mis.lookups import (
     MAX_FILES,
@@ -574,6 +577,7 @@ def count_extracts(
     memory_limit: str = "1GB",
     temp_dir: Path | str | None = None,
     progress: bool | None = None,
+    notes: list[str] | None = None,
 ) -> tuple[list[tuple], list[tuple]]:
     """Coverage by sex and the accounting of every row, from MIS extracts, as rows:
     ``(coverage_by_sex, coverage_quality)``, tuples in the order of ``COVERAGE_COLUMNS``
@@ -585,9 +589,12 @@ def count_extracts(
     ``temp_dir``. ``progress`` shows a bar (``None``: when the files are large and
     stderr is a terminal). Raises :class:`NsssError` naming the first file that cannot
     be used.
-    """
-    from tqdm.std import tqdm
 
+    A CSV file DuckDB refuses for bytes that are not UTF-8 is read again from a UTF-8
+    copy (:func:`~nsss_analysis.mis.extracts.utf8_copy`: each line UTF-8, else
+    Windows-1252, as the forms are read): every row is still counted, and ``notes`` gets
+    one line naming the file and the lines read as Windows-1252.
+    """
     paths = [Path(f) for f in files]
     if not paths:
         raise NsssError("no MIS extract given")
@@ -595,9 +602,37 @@ def count_extracts(
         raise NsssError(f"{len(paths)} extracts given; at most {MAX_FILES} per run (concatenate some)")
     total_bytes = sum(p.stat().st_size for p in paths if p.is_file())
     show = progress if progress is not None else (None if total_bytes >= PROGRESS_MIN_BYTES else False)
+    try:
+        return _count_files(paths, assessments, memory_limit, temp_dir, show, total_bytes)
+    except (NsssError, duckdb.Error) as exc:
+        if not not_utf8(exc):
+            raise
+    with tempfile.TemporaryDirectory(prefix="nsss-utf8-") as folder:
+        read_as: list[Path | tuple[Path, str]] = []
+        for p in paths:
+            copy = utf8_copy(p, Path(folder)) if p.suffix.lower() == ".csv" else None
+            if copy is None:
+                read_as.append(p)
+                continue
+            lines = copy[1]
+            shown = ", ".join(str(n) for n in lines[:5]) + (" ..." if len(lines) > 5 else "")
+            if notes is not None:
+                notes.append(f"{_display(p)}: not UTF-8 throughout: {len(lines)} line(s) read as "
+                             f"Windows-1252 ({shown})")
+            read_as.append((copy[0], _display(p)))
+        return _count_files(read_as, assessments, memory_limit, temp_dir, show, total_bytes)
+
+
+def _count_files(
+    paths: Sequence[Path | tuple[Path, str]], assessments, memory_limit: str, temp_dir: Path | str | None,
+    show: bool | None, total_bytes: int,
+) -> tuple[list[tuple], list[tuple]]:
+    """:func:`count_extracts` for files given as paths, or as (path read, name shown)."""
+    from tqdm.std import tqdm
+
     units = _Units(assessments)
     with _connect(memory_limit, temp_dir) as con:
-        extracts = [_describe(con, i, p) for i, p in enumerate(paths)]
+        extracts = [_describe(con, i, *(p if isinstance(p, tuple) else (p,))) for i, p in enumerate(paths)]
         for ex in extracts:
             _first_pass(con, ex)
         invalid_unseen: list[tuple] = []
@@ -609,6 +644,8 @@ def count_extracts(
                     with _polling(con, bar, total_bytes):
                         cells, per_file = _count(con, extracts)
                 except duckdb.Error as exc:
+                    if not_utf8(exc):
+                        raise
                     names = ", ".join(ex.name for ex in extracts)
                     raise NsssError(f"{names}: reading failed: {_one_line(exc)}") from None
             counted, invalid, unseen = _split_cells(cells)

@@ -163,9 +163,10 @@ class _Extract:
         )
 
 
-def _describe(con: duckdb.DuckDBPyConnection, index: int, path: Path) -> _Extract:
-    """Open one file, check its columns and types, or raise a one-line error."""
-    name = _display(path)
+def _describe(con: duckdb.DuckDBPyConnection, index: int, path: Path, name: str | None = None) -> _Extract:
+    """Open one file, check its columns and types, or raise a one-line error (naming
+    the file ``name``, by default as :func:`_display` shows ``path``)."""
+    name = name or _display(path)
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".parquet"):
         raise NsssError(f"{name}: not an MIS extract (expected a .csv or .parquet file)")
@@ -178,6 +179,8 @@ def _describe(con: duckdb.DuckDBPyConnection, index: int, path: Path) -> _Extrac
     try:
         described = con.execute(f"DESCRIBE SELECT * FROM {probe.reader}").fetchall()
     except duckdb.Error as exc:
+        if not_utf8(exc):
+            raise  # read again from a UTF-8 copy (mis.counting.count_extracts)
         what = "a truncated or damaged Parquet file" if kind == "parquet" else "an unreadable CSV file"
         raise NsssError(f"{name}: cannot be read ({what}): {_one_line(exc)}") from None
     columns: dict[str, tuple[str, str]] = {}
@@ -200,6 +203,50 @@ def _describe(con: duckdb.DuckDBPyConnection, index: int, path: Path) -> _Extrac
     if not probe.has("fiscal_year"):
         probe.fiscal_year_from_name = find_fiscal_year(path.stem)
     return probe
+
+
+#: Blocks of this many bytes (and the rest of their last line) are checked as UTF-8 at once.
+UTF8_BLOCK_BYTES = 16 << 20
+
+
+def not_utf8(exc: BaseException) -> bool:
+    """Whether DuckDB refused a CSV file for bytes that are not UTF-8."""
+    return "invalid unicode" in str(exc).lower()
+
+
+def utf8_copy(path: Path, folder: Path) -> tuple[Path, list[int]] | None:
+    """A UTF-8 copy of a CSV file that is not UTF-8 throughout, and the numbers of the
+    lines read as Windows-1252; ``None`` when every line is UTF-8.
+
+    The forms' rule (``intake/files.py``): each line is UTF-8, else Windows-1252, a byte
+    neither can read shown as U+FFFD; every line stays a row, so the accounting stays
+    exact. Fast where it can be: the file is checked in blocks of UTF8_BLOCK_BYTES, and
+    only a block that is not UTF-8 is decoded line by line."""
+    target = folder / f"utf8-{path.stem}-{abs(hash(str(path)))}.csv"
+    fallback: list[int] = []
+    number = 0
+    with open(path, "rb") as f, open(target, "wb") as out:
+        while block := f.read(UTF8_BLOCK_BYTES):
+            block += f.readline()  # whole lines only
+            try:
+                block.decode("utf-8")
+                out.write(block)
+                number += block.count(b"\n")
+                continue
+            except UnicodeDecodeError:
+                pass
+            for line in io.BytesIO(block):
+                number += 1
+                try:
+                    line.decode("utf-8")
+                    out.write(line)
+                except UnicodeDecodeError:
+                    fallback.append(number)
+                    out.write(line.decode("cp1252", errors="replace").encode("utf-8"))
+    if not fallback:
+        target.unlink()
+        return None
+    return target, fallback
 
 
 def _check_ragged(path: Path, name: str) -> None:
@@ -263,6 +310,8 @@ def _first_pass(con: duckdb.DuckDBPyConnection, ex: _Extract) -> None:
     try:
         found = con.execute(sql).fetchall()
     except duckdb.Error as exc:
+        if not_utf8(exc):
+            raise  # read again from a UTF-8 copy (mis.counting.count_extracts)
         raise NsssError(f"{ex.name}: cannot be read: {_one_line(exc)}") from None
     # GROUPING() sets a bit (most significant first, in ``used`` order) for each column
     # NOT in the row's grouping set.

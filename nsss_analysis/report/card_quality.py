@@ -12,7 +12,7 @@ from typing import Any
 from nsss_analysis.diagnostics.budgets import budget_plausibility
 from nsss_analysis.intake.reasons import reason_in_words as quarantine_reason
 from nsss_analysis.io import Tables
-from nsss_analysis.reference.i18n import SOURCE_LANGUAGE, _, current, ngettext
+from nsss_analysis.reference.i18n import _, ngettext
 from nsss_analysis.reference.vocab import ITEMS, load_reference
 from nsss_analysis.report.card_parts import card_digits, card_number, same_programme, text_of
 from nsss_analysis.report.labels import ITEM_LABELS, label
@@ -20,14 +20,12 @@ from nsss_analysis.report.phrases import flag_in_words
 from nsss_analysis.report.wording import join_words
 
 
-def _column_name(column: object, english: str | None = None) -> str:
-    """A column of the form as a note names it: ``english`` (default: the code, as
-    stored) in English, the form's label in another language; ``(row)`` for a whole row."""
+def _column_name(column: object) -> str:
+    """A column of the form as a note names it, in every language: the item's name or
+    the form's label, never the stored code; ``(row)`` for a whole row."""
     code = text_of(column)
     if not code:
         return _("(row)")
-    if current().language == SOURCE_LANGUAGE:
-        return code if english is None else english
     return _(ITEM_LABELS.get(code) or _form_labels().get(code) or label(code))
 
 
@@ -57,7 +55,7 @@ def quality_notes(row: Mapping[str, Any], tables: Tables) -> list[str]:
         cols = sorted({c.strip() for v in conflicts["differing_columns"] for c in str(v).split(";") if c.strip()})
         notes.append(_("Assessed more than once with different answers ({files}); they differ on {columns}. "
                        "A person should say which holds.").format(
-            files=join_words(files, _("and")), columns=join_words([_column_name(c, label(c)) for c in cols], _("and"))))
+            files=join_words(files, _("and")), columns=join_words([_column_name(c) for c in cols], _("and"))))
     flagged = same_programme(budget_plausibility(tables.budgets), row["ministry_code"], row["programme"])
     if len(flagged):
         for r in flagged[~flagged["plausible"]].to_dict("records"):

@@ -29,13 +29,13 @@ from nsss_analysis.reference.glossary import (
 from nsss_analysis.reference.i18n import N_, Translator, current, translator
 from nsss_analysis.reference.names import localise_names
 from nsss_analysis.reference.vocab import FOLLOWUPS, ITEMS, LINEAGE_COLUMNS, load_reference
+from nsss_analysis.report import claims
 from nsss_analysis.report.action_plan import (
     action_plan,
     action_plan_file,
     write_action_plan,
     write_workbook,
 )
-from nsss_analysis.report import claims
 from nsss_analysis.report.display import escape
 from nsss_analysis.report.level_rule import level_rule_in_words
 

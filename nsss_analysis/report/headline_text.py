@@ -145,8 +145,12 @@ def _no_budget_year_text(headline: dict, years: list) -> str:
             programmes=ngettext("{n} programme", "{n} programmes", y["n_programmes"]).format(
                 n=count_text(y["n_programmes"])))
         for y in sorted(years, key=lambda y: y["fiscal_year"], reverse=True))
-    return _("No fiscal year has budget figures for at least half of the {n} programmes with a budget on record "
-             "and at least {min_n} of them, so no budget share is given; the amounts on record are {per_year}.").format(
+    n = int(headline.get("n_programmes_with_any_budget") or 0)
+    return ngettext(
+        "No fiscal year has budget figures for at least {min_n} programmes (the {n} programme with a budget on "
+        "record is too few), so no budget share is given; the amounts on record are {per_year}.",
+        "No fiscal year has budget figures for at least half of the {n} programmes with a budget on record "
+        "and at least {min_n} of them, so no budget share is given; the amounts on record are {per_year}.", n).format(
         n=count_text(headline.get("n_programmes_with_any_budget") or 0), min_n=int_text(SMALL_N), per_year=per_year)
 
 
@@ -232,9 +236,13 @@ def unknown_sentence(headline: dict) -> str:
     if not headline.get("unknown_said"):
         return ""
     n = int(headline["n_programmes"])
-    return _("{unknown} of {answers} answers behind this count are unknown; with every unknown read as no, "
-             "{k_no} of {n} programmes would be gender-specific or gender-transformative, and {k_yes} of {n} "
-             "with every unknown read as yes.").format(
+    return ngettext(
+        "{unknown} of {answers} answers behind this count are unknown; with every unknown read as no, "
+        "{k_no} of {n} programme would be gender-specific or gender-transformative, and {k_yes} of {n} "
+        "with every unknown read as yes.",
+        "{unknown} of {answers} answers behind this count are unknown; with every unknown read as no, "
+        "{k_no} of {n} programmes would be gender-specific or gender-transformative, and {k_yes} of {n} "
+        "with every unknown read as yes.", n).format(
         unknown=count_text(headline["n_unknown"]), answers=count_text(headline["n_answers"]),
         k_no=count_text(headline["k_if_unknown_no"]), k_yes=count_text(headline["k_if_unknown_yes"]), n=count_text(n))
 

@@ -103,8 +103,8 @@ class _Note:
 
     def answer(self, code: str) -> str:
         """An answer as the note writes it in running text: the data's code in
-        English (``not_applicable``), the form's word in Bangla (প্রযোজ্য নয়)."""
-        return code if self.english else self._(FORM_ANSWER_NAMES[code])
+        The form's word, in English as in Bangla (not applicable, প্রযোজ্য নয়), not the data's code."""
+        return self._(FORM_ANSWER_NAMES[code])
 
     def level(self, level: str) -> str:
         return level if self.english else self._(LEVEL_NAMES[level])
@@ -278,9 +278,9 @@ def _markers(w: _Note) -> list[str]:
         "- " + _("**Gender marker** (OECD-DAC): 2 where `empowerment_objective` is yes and women are targeted "
                  "(`women` a target group or `women_working_age` a stage); 1 where `empowerment_objective` is "
                  "yes or partly otherwise; 0 else."),
-        "- " + _("**women_targeted**: `women` a target group or `women_working_age` a stage. Targeting women "
+        "- " + _("**Women targeted** (`women_targeted`): `women` a target group or `women_working_age` a stage. Targeting women "
                  "is not by itself being gender-responsive."),
-        "- " + _("**marker_unsubstantiated**: an empowerment objective is claimed (yes or partly, as for a "
+        "- " + _("**Marker not substantiated** (`marker_unsubstantiated`): an empowerment objective is claimed (yes or partly, as for a "
                  "marker of 1 or 2) but `gender_analysis` or `gender_indicators` is no (\"code what you "
                  "see\")."),
         "- " + _("**Data readiness** (weakest link, as PEFA's gender-responsive PFM framework combines parts): "

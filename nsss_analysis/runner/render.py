@@ -64,7 +64,11 @@ def render(request: ReportRequest, manifest: dict, fingerprint: str, started: fl
             raise NsssError(f"{request.notebooks / notebook}: report notebook not found")
     workers = request.workers if request.everything else min(request.workers, len(requested))
     with WorkerPool(workers, request.notebooks) as pool:
-        return _render(request, manifest, fingerprint, started, pool, source or request.processed, generation)
+        code = _render(request, manifest, fingerprint, started, pool, source or request.processed, generation)
+        closing = time.monotonic()
+    log.info("worker pool closed in %.1f s; %.1f s since the command started",
+             time.monotonic() - closing, time.monotonic() - started)
+    return code
 
 
 def _render(request: ReportRequest, manifest: dict, fingerprint: str, started: float, pool: WorkerPool,
@@ -179,7 +183,8 @@ def _render(request: ReportRequest, manifest: dict, fingerprint: str, started: f
         "failed": [r.key for r in failed],
         # wall seconds of this run's steps after the planning: the pages (the workers),
         # the workbooks (and PDFs) beside them, the index
-        "stages": {"pages": round(rendered - pages_started, 2),
+        "stages": {"planning": round(pages_started - started, 2),  # from the command's start
+                   "pages": round(rendered - pages_started, 2),
                    "downloads" + ("_and_pdf" if request.pdf else ""): round(beside - rendered, 2),
                    "index": round(time.monotonic() - beside, 2)},
     }

@@ -231,20 +231,27 @@ def payment_channel_by_sex(channels: pd.DataFrame) -> Figure:
     fig, ax = _figure(10, 1.8 + 0.5 * len(table))
     y = np.arange(len(table))[::-1]
     left = np.zeros(len(table))
+    few = row_totals < SHARE_MIN_N  # fewer than 5 people: counts in words, no share bar
     for k, channel in enumerate(order):
-        vals = np.nan_to_num(table[channel].to_numpy(dtype=float))
+        vals = np.where(few, 0.0, np.nan_to_num(table[channel].to_numpy(dtype=float)))
         ax.barh(y, vals, left=left, color=palette[k], hatch=hatches[k % len(hatches)], edgecolor="#333333",
                 label=_(CHANNEL_NAMES[channel]) if channel in CHANNEL_NAMES else str(channel).capitalize(),
                 height=0.75)
         ink = _ink(palette[k])
         people = np.nan_to_num(counts[channel].to_numpy(dtype=float))
-        for yi, start, v, c, total in zip(y, left, vals, people, row_totals, strict=True):
-            if v >= 0.06:  # fewer than 5 people: the count, never a percentage
-                label = (_pct(v, numerator=round(v * total), denominator=total, where="figure.payment_channel_by_sex")
-                         if total >= SHARE_MIN_N else _("{k} of {n}").format(k=_num(c), n=_num(total)))
+        for yi, start, v, total in zip(y, left, vals, row_totals, strict=True):
+            if v >= 0.06:
+                label = _pct(v, numerator=round(v * total), denominator=total, where="figure.payment_channel_by_sex")
                 ax.text(start + v / 2, yi, label, ha="center", va="center", fontsize=7.5, color=ink,
                         fontweight="bold")
         left = left + vals
+    for yi, row, total, small in zip(y, counts.index, row_totals, few, strict=True):
+        if small and total > 0:
+            parts = [_("{channel}: {k} of {n}").format(
+                channel=_(CHANNEL_NAMES[c]) if c in CHANNEL_NAMES else str(c).capitalize(),
+                k=_num(counts.at[row, c]), n=_num(total)) for c in order if counts.at[row, c] > 0]
+            ax.text(0.01, yi, _("{counts} (under 5 people: counts, no share)").format(counts="; ".join(parts)),
+                    ha="left", va="center", fontsize=7.5, color="#333333")
     ax.set_yticks(y, list(table.index), fontsize=8)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_xlim(0, 1)
