@@ -4,10 +4,15 @@ pinned environment.
 
 Built once per run (shared by the pytest-xdist workers, tests/support/once.py):
 ``bundled`` (data/raw through the real ``nsss clean`` and ``nsss score``),
-``bundled_mis`` (the same plus ``nsss beneficiaries`` over the bundled MIS extracts, as
-``make processed``) and ``site`` (``nsss reports --all --language all`` over
-``bundled_mis``: every page, in English and Bangla). All three are read only; a test
-that changes tables copies them (``support.processed.copy_processed``).
+``bundled_mis`` (the same plus ``nsss progress`` over the returned action plans and
+``nsss beneficiaries`` over the bundled MIS extracts: the tables of ``make processed`` and
+``nsss build``, byte for byte) and ``site`` (``nsss reports --all --language all`` over
+``bundled_mis``: every page, in English and Bangla; copied from the checkout's
+``reports/`` when ``make reports`` left it up to date for exactly these tables, code
+and libraries, see tests/support/site.py). All three are read only; a test that
+changes tables copies them (``support.processed.copy_processed``), a test that changes
+pages copies ``site.out``. Tests that read pages take them from ``site``: never render
+the bundled data again.
 
 The suite pins the language and the locale before any test module is imported: the
 reports' language defaults to ``$NSSS_LANGUAGE``, so a developer's ``NSSS_LANGUAGE=bn``
@@ -42,7 +47,8 @@ from nsss_analysis.reference import i18n
 from nsss_analysis.reference.vocab import load_reference
 from tests.support.once import built_once
 from tests.support.pages import Site
-from tests.support.processed import bundled_processed, copy_processed, site_request
+from tests.support.processed import bundled_processed, copy_processed, processed_from, site_request
+from tests.support.site import reuse_reports
 
 PROGRAMME_COLUMNS = [c.column for c in load_reference().columns_of("Programmes")]
 PROGRAMME_LABELS = [c.label for c in load_reference().columns_of("Programmes")]
@@ -64,29 +70,49 @@ def bundled(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def bundled_mis(tmp_path_factory, bundled) -> Path:
-    """``bundled`` and the MIS coverage of the bundled extracts (`nsss beneficiaries`)."""
-    from nsss_analysis.commands import run_beneficiaries
+    """``bundled``, the returned action plans (`nsss progress`) and the MIS coverage of
+    the bundled extracts (`nsss beneficiaries`): what `make processed` writes."""
+    from nsss_analysis.commands import run_beneficiaries, run_progress
     from nsss_analysis.mis.extracts import default_extracts
 
     def build(folder: Path) -> None:
         copy_processed(bundled, folder)
         extracts = default_extracts(config.RAW_DIR)
         with contextlib.redirect_stdout(io.StringIO()):
+            assert run_progress(config.RAW_DIR, folder) == 0
             assert not extracts or run_beneficiaries(extracts, folder) == 0
 
     return built_once(tmp_path_factory, "bundled-mis", build)
 
 
 @pytest.fixture(scope="session")
+def seed7(tmp_path_factory) -> Path:
+    """Another seed (7) of the synthetic data generator, cleaned and scored: data the
+    bundled tables do not show (read only)."""
+    from tools.synthetic.forms import generate
+
+    def build(folder: Path) -> None:
+        folder.mkdir(parents=True)
+        generate(folder / "raw", seed=7)
+        processed_from(folder / "raw", folder / "processed")
+
+    return built_once(tmp_path_factory, "seed7", build) / "processed"
+
+
+@pytest.fixture(scope="session")
 def site(tmp_path_factory, bundled_mis) -> Site:
     """Every report of the bundled data in English and Bangla, rendered once by the real
-    notebooks (`nsss reports --all --language all`)."""
+    notebooks (`nsss reports --all --language all`), or the checkout's ``reports/`` when
+    it is up to date for ``bundled_mis`` (``site.from`` in the run folder says which)."""
     from nsss_analysis.runner.manifest import read_manifest
     from nsss_analysis.runner.run import run_reports
 
     def build(out: Path) -> None:
-        with contextlib.redirect_stdout(io.StringIO()):
-            assert run_reports(site_request(bundled_mis, out, force=True)) == 0
+        reused = reuse_reports(config.REPORTS_DIR, bundled_mis, out)
+        if not reused:
+            with contextlib.redirect_stdout(io.StringIO()):
+                assert run_reports(site_request(bundled_mis, out, force=True)) == 0
+        (out.parent / "site.from").write_text(str(config.REPORTS_DIR) if reused else "rendered", encoding="utf-8")
 
     out = built_once(tmp_path_factory, "site", build)
     return Site(out, read_manifest(out)["reports"], bundled_mis)

@@ -12,7 +12,6 @@ import shutil
 import subprocess
 
 import pytest
-from test_browser import BENGALI_LETTER, bengali_skeleton
 
 from nsss_analysis import config
 from nsss_analysis.errors import NsssError
@@ -20,7 +19,9 @@ from nsss_analysis.report.fonts import PAGE_BENGALI_FAMILY, missing_page_glyphs,
 from nsss_analysis.runner import pdf
 from nsss_analysis.runner.manifest import read_manifest
 from nsss_analysis.runner.run import run_reports
-from tests.support.processed import copy_processed, report_args
+from tests.support.pages import BENGALI_LETTER, bengali_skeleton
+from tests.support.processed import report_args
+from tests.support.site import copy_site, site_key
 
 CHROMIUM = pdf.find_chromium()
 
@@ -68,14 +69,15 @@ def test_a_footer_in_bangla_words_and_digits():
 
 @pytest.mark.slow
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
-def test_a_bangla_report_printed_with_no_system_font_at_all(tmp_path, monkeypatch, bundled):
+def test_a_bangla_report_printed_with_no_system_font_at_all(tmp_path, monkeypatch, site):
+    """``nsss reports --pdf`` over a copy of the session's site: the Bangla MoWCA page is
+    there and lacks its PDF, which the run prints with every system font hidden."""
     pypdf = pytest.importorskip("pypdf")
     hide_system_fonts(tmp_path, monkeypatch)
-    processed = copy_processed(bundled, tmp_path / "processed")  # a render locks its processed folder
-    out = tmp_path / "reports"
-    assert run_reports(report_args(processed, out, config.NOTEBOOKS_DIR, ministry=["MoWCA"], workers=1,
+    out = copy_site(site, tmp_path / "reports")
+    assert run_reports(report_args(site.processed, out, config.NOTEBOOKS_DIR, ministry=["MoWCA"], workers=1,
                                    languages=("bn",), pdf=True)) == 0
-    (entry,) = read_manifest(out)["reports"].values()
+    entry = read_manifest(out)["reports"][site_key(site, "MoWCA", "bn")]
     page = out / entry["html"]
     printed = page.with_suffix(".pdf")
     assert "NotoSansBengali-Regular" in pdf.pdf_fonts(printed)

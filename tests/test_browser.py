@@ -13,7 +13,6 @@ from __future__ import annotations
 import html
 import re
 import shutil
-import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -23,6 +22,7 @@ from nsss_analysis import config
 from nsss_analysis.runner.manifest import read_manifest
 from nsss_analysis.runner.run import run_reports
 from tests.support.browser import CHROMIUM, browser_env, chromium, visible_text
+from tests.support.pages import BENGALI_LETTER, bengali_skeleton
 from tests.support.processed import HOSTILE, copy_processed, inject_hostile, report_args
 
 pytestmark = [
@@ -127,16 +127,6 @@ def test_report_and_index_fit_1280_and_412_px(hostile_site, tmp_path):
 
 
 # --- the Bangla report ------------------------------------------------------------------
-BENGALI_LETTER = re.compile(r"[\u0980-\u09ff]")
-#: Vowel signs, virama, nukta, candrabindu ... and joiners: a PDF's text layer gives
-#: them in visual order (``মিহলা`` for ``মহিলা``), so the PDF check compares what is left.
-_BENGALI_MARKS = re.compile(r"[\u0981-\u0983\u09bc\u09be-\u09cd\u09d7\u200c\u200d]")
-
-
-def bengali_skeleton(text: str) -> str:
-    return " ".join(_BENGALI_MARKS.sub("", unicodedata.normalize("NFD", text)).split())
-
-
 @pytest.fixture(scope="module")
 def bangla_page(site, tmp_path_factory):
     """The run's Bangla MoWCA report (``site``), copied and printed to PDF (runner/pdf.py)."""

@@ -21,12 +21,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from nsss_analysis import config
 from nsss_analysis.commands import run_score
 from nsss_analysis.intake.schemas import ASSESSMENT_ARROW_SCHEMA, BUDGET_ARROW_SCHEMA
-from nsss_analysis.io import load_tables
+from nsss_analysis.io import current_generation, load_tables
 from nsss_analysis.reference.vocab import ITEMS
-from tests.claims_pages import run_page_in_process, split_pending, violations_of
+from tests.support.claims_pages import run_page_in_process, split_pending, violations_of
 
 pytestmark = pytest.mark.slow
 
@@ -36,11 +35,12 @@ MIS_MINISTRY = "MoSW"
 ANSWERS = ("yes", "partly", "no", "unknown")
 
 
-def generated_dataset(seed: int, folder: Path) -> tuple[Path, list[str], str]:
-    """A processed folder (scored by the real ``nsss score``), its ministries, and the
-    cluster with most programmes."""
+def generated_dataset(seed: int, folder: Path, source: Path) -> tuple[Path, list[str], str]:
+    """A processed folder (scored by the real ``nsss score``) drawn from the bundled
+    tables in ``source``, its ministries, and the cluster with most programmes."""
     rng = random.Random(seed)
-    bundled = load_tables(config.PROCESSED_DIR)
+    source = current_generation(source)
+    bundled = load_tables(source)
     a, b = bundled.assessments, bundled.budgets
     others = sorted(set(a["ministry_code"]) - {MIS_MINISTRY})
     ministries = [MIS_MINISTRY, *rng.sample(others, rng.randint(1, 3))]
@@ -71,8 +71,8 @@ def generated_dataset(seed: int, folder: Path) -> tuple[Path, list[str], str]:
                    folder / "budgets.parquet")
     bundled.quarantine.iloc[0:0].to_csv(folder / "quarantine.csv", index=False)
     for name in ("coverage_by_sex.parquet", "coverage_quality.parquet", "coverage_women_share.parquet"):
-        if (config.PROCESSED_DIR / name).exists():
-            shutil.copy(config.PROCESSED_DIR / name, folder / name)
+        if (source / name).exists():
+            shutil.copy(source / name, folder / name)
     with contextlib.redirect_stdout(io.StringIO()):
         assert run_score(folder) == 0
     cluster = kept["cluster"].dropna().value_counts().index[0]
@@ -80,8 +80,8 @@ def generated_dataset(seed: int, folder: Path) -> tuple[Path, list[str], str]:
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_every_rule_holds_on_pages_of_a_generated_dataset(seed, tmp_path):
-    processed, ministries, cluster = generated_dataset(seed, tmp_path / "processed")
+def test_every_rule_holds_on_pages_of_a_generated_dataset(seed, tmp_path, bundled_mis):
+    processed, ministries, cluster = generated_dataset(seed, tmp_path / "processed", bundled_mis)
     language = ("en", "bn")[seed % 2]
     small = ministries[1 + seed % (len(ministries) - 1)]
     pages = [("national", None), ("ministry", MIS_MINISTRY), ("ministry", small), ("cluster", cluster)]

@@ -1,33 +1,45 @@
 """Every rule of the claims ledger on the pages of the bundled data, in English and
 Bangla: the national overview, the largest ministry, a ministry with fewer than 5
-programmes and a cluster of 3. The pages are the templates' own cells executed in
-this process; one ministry goes through the runner and its kernels, which writes the
-ledger beside the page."""
+programmes and a cluster of 3. The pages and the ledgers beside them are the session's
+``site``: the runner executed the real notebooks in their kernels and wrote each
+page's checked ledger beside it."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
 from nsss_analysis.cli import main
 from nsss_analysis.report import claims, rules
-from nsss_analysis.runner.request import ReportRequest
-from nsss_analysis.runner.run import run_reports
-from tests.claims_pages import bundled_processed, run_page_in_process, split_pending, violations_of
+from nsss_analysis.runner.plan import ReportKind
+from tests.support.claims_pages import split_pending, violations_of
+from tests.support.pages import Site
 
 pytestmark = pytest.mark.slow
 
 PAGES = [("national", None), ("ministry", "MoSW"), ("ministry", "LGD"), ("cluster", "Social Insurance")]
 
 
-@pytest.fixture(scope="module")
-def processed(tmp_path_factory):
-    return bundled_processed(tmp_path_factory.mktemp("claims_bundled") / "processed")
+def ledger_path(site: Site, kind: str, name: str | None, language: str) -> Path:
+    """The ledger the runner wrote beside one page of the site."""
+    if kind == "ministry":
+        entry = site.report(ReportKind.MINISTRY.value, language, code=name)
+    elif kind == "cluster":
+        entry = site.report(ReportKind.CLUSTER.value, language, name=name)
+    else:
+        entry = site.report(ReportKind.NATIONAL.value, language)
+    return (site.out / entry["html"]).with_suffix(".claims.json")
 
 
 @pytest.fixture(scope="module")
-def rendered(processed, tmp_path_factory):
-    out = tmp_path_factory.mktemp("claims_pages")
-    return {(kind, name, language): run_page_in_process(processed, out, kind, language, name)
+def processed(site):
+    return site.processed
+
+
+@pytest.fixture(scope="module")
+def rendered(site):
+    return {(kind, name, language): claims.load(ledger_path(site, kind, name, language))
             for kind, name in PAGES for language in ("en", "bn")}
 
 
@@ -62,12 +74,8 @@ def test_the_synthetic_notice_is_on_every_bundled_page(rendered):
         assert any(c.unit == "synthetic" for c in ledger.claims)
 
 
-def test_the_runner_writes_the_checked_ledger_beside_each_page(processed, tmp_path, capsys, monkeypatch):
-    monkeypatch.delenv(rules.STRICT_ENV, raising=False)
-    out = tmp_path / "reports"
-    request = ReportRequest(ministries=("LGD",), processed=processed, out=out, workers=1, force=True,
-                            progress=False, lock_wait=0.5, timeout=600, languages=("en", "bn"))
-    assert run_reports(request) == 0
+def test_the_runner_writes_the_checked_ledger_beside_each_page(site, capsys):
+    out = site.out
     files = sorted(out.rglob("*.claims.json"))
     pages = {p.name.removesuffix(".claims.json") for p in files}
     assert {p.name.removesuffix(".html") for p in out.rglob("lgd-*.html")} <= pages
@@ -75,7 +83,7 @@ def test_the_runner_writes_the_checked_ledger_beside_each_page(processed, tmp_pa
     index = claims.load(out / "index.claims.json")  # the index's cells are claims too
     assert any(c.where == "index" and c.programmes for c in index.claims)
     assert rules.check(index.claims) == []
-    ledger = claims.load(next(p for p in files if p.name.startswith("lgd-")))
+    ledger = claims.load(ledger_path(site, "ministry", "LGD", "en"))
     assert ledger.claims and all(c.rules for c in ledger.claims if c.text)
     figure = next(c.text for c in ledger.claims if c.block == "headline" and c.unit == "count")
     capsys.readouterr()

@@ -17,7 +17,7 @@ import pytest
 from nsss_analysis import config
 from nsss_analysis.runner.manifest import read_manifest
 from nsss_analysis.runner.run import run_reports
-from tests.support.processed import copy_processed, report_args
+from tests.support.processed import copy_processed, processed_from, report_args
 
 #: A code as the data store it: lower case words joined by underscores.
 SNAKE_CASE = re.compile(r"(?<![\w./\\-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w.-])")
@@ -92,13 +92,11 @@ def test_every_english_page_of_the_bundled_data_is_in_words(site):
 @pytest.fixture(scope="module")
 def variant(tmp_path_factory) -> Path:
     """Another seed of the synthetic generator, cleaned and scored."""
-    from test_honest_statements import _processed
-
     from tools.synthetic.forms import generate
 
     raw = tmp_path_factory.mktemp("english-variant") / "raw"
     generate(raw, seed=11)
-    return _processed(raw, raw.parent / "processed")
+    return processed_from(raw, raw.parent / "processed")
 
 
 @pytest.mark.slow

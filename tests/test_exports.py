@@ -3,7 +3,7 @@ and Bangla labels, `/` group headers, split select_multiple), KoboToolbox CSV (o
 quarantine line), ODK Central's zip and unzipped CSVs (with and without group paths);
 submissions counted once (later export wins, edits, rejections), the received date in
 Asia/Dhaka. Each SYNTHETIC export reads into the same tables as the same answers typed
-into the Excel template (tests/export_fixtures.py writes both)."""
+into the Excel template (tests/support/export_fixtures.py writes both)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,12 @@ import zipfile
 
 import pandas as pd
 import pytest
-from export_fixtures import (
+
+from nsss_analysis import config
+from nsss_analysis.intake.clean import clean_raw
+from nsss_analysis.intake.exports import dhaka_date, split_multiple
+from nsss_analysis.intake.schemas import AssessmentSchema, BudgetSchema
+from tests.support.export_fixtures import (
     Submission,
     central_folder,
     central_zip,
@@ -21,11 +26,6 @@ from export_fixtures import (
     kobo_xlsx,
     submissions,
 )
-
-from nsss_analysis import config
-from nsss_analysis.intake.clean import clean_raw
-from nsss_analysis.intake.exports import dhaka_date, split_multiple
-from nsss_analysis.intake.schemas import AssessmentSchema, BudgetSchema
 
 #: Columns that say where a row came from, not what it says.
 LINEAGE = ["source_file", "source_sheet", "source_row", "received_date", "submission_key"]

@@ -6,8 +6,6 @@ synthetic mark sits outside every axes."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import re
 from dataclasses import fields, replace
 
@@ -16,28 +14,20 @@ import pytest
 
 matplotlib.use("Agg")
 
-from nsss_analysis import config
-from nsss_analysis.commands import run_beneficiaries
 from nsss_analysis.io import Tables, load_tables
-from nsss_analysis.mis.extracts import default_extracts
 from nsss_analysis.reference.i18n import forget_language, set_language
 from nsss_analysis.report.display import MIN_TEXT_PT, figure_html, raise_small_text
 from nsss_analysis.report.figures import gallery
 from nsss_analysis.report.figures.style import SYNTHETIC_MARK_ID, set_theme
-from tests.support.processed import bundled_processed
 
 #: Words a long programme name is made of (synthetic names, longer than any on record).
 LONG_TAIL = " for Vulnerable Women, Adolescent Girls and Persons with Disabilities in Char and Haor Areas"
 
 
 @pytest.fixture(scope="module")
-def bundled(tmp_path_factory) -> Tables:
-    folder = bundled_processed(tmp_path_factory.mktemp("processed"))
-    extracts = default_extracts(config.RAW_DIR)
-    if extracts:
-        with contextlib.redirect_stdout(io.StringIO()):
-            assert run_beneficiaries(extracts, folder) == 0
-    return load_tables(folder)
+def mis_tables(bundled_mis) -> Tables:
+    """The session's tables of the bundled data with MIS coverage (read only)."""
+    return load_tables(bundled_mis)
 
 
 def long_names(tables: Tables) -> Tables:
@@ -65,8 +55,8 @@ def _figures(tables: Tables, language: str):
 
 @pytest.mark.parametrize("language", ["en", "bn"])
 @pytest.mark.parametrize("names", ["bundled", "long"])
-def test_no_two_texts_of_a_figure_overlap(bundled, language, names):
-    tables = bundled if names == "bundled" else long_names(bundled)
+def test_no_two_texts_of_a_figure_overlap(mis_tables, language, names):
+    tables = mis_tables if names == "bundled" else long_names(mis_tables)
     problems = {}
     for name, build in _figures(tables, language):
         pairs = gallery.overlapping_texts(build())
@@ -75,16 +65,16 @@ def test_no_two_texts_of_a_figure_overlap(bundled, language, names):
     assert not problems, problems
 
 
-def test_the_slope_chart_repels_its_end_labels(bundled):
-    calls = dict(_figures(bundled, "en"))
+def test_the_slope_chart_repels_its_end_labels(mis_tables):
+    calls = dict(_figures(mis_tables, "en"))
     fig = calls["trend_by_round"]()
     texts = [t for t, _ in gallery.text_boxes(fig)]
     assert sum("Construction of Disaster" in t or "Test Relief" in t for t in texts) >= 2  # several at 0
     assert not gallery.overlapping_texts(fig)
 
 
-def test_the_synthetic_mark_is_outside_every_axes_and_no_text_is_below_the_floor(bundled):
-    for name, build in _figures(bundled, "en"):
+def test_the_synthetic_mark_is_outside_every_axes_and_no_text_is_below_the_floor(mis_tables):
+    for name, build in _figures(mis_tables, "en"):
         fig = build()
         boxes = dict((id(t), t) for t in fig.texts)
         marks = [t for t in boxes.values() if t.get_gid() == SYNTHETIC_MARK_ID]
@@ -96,8 +86,8 @@ def test_the_synthetic_mark_is_outside_every_axes_and_no_text_is_below_the_floor
             assert mark_box.y1 <= box.y0 or mark_box.x1 <= box.x0, name  # below or beside, never on
 
 
-def test_the_page_keeps_figure_text_at_11_css_px_or_more(bundled):
-    calls = dict(_figures(bundled, "en"))
+def test_the_page_keeps_figure_text_at_11_css_px_or_more(mis_tables):
+    calls = dict(_figures(mis_tables, "en"))
     page = figure_html(calls["budget_and_women_share"](), "A reading.")
     text_units = float(re.search(r'data-min-text-px="([\d.]+)"', page)[1])
     least = int(re.search(r"min-width:(\d+)px", page)[1])
@@ -109,8 +99,8 @@ def test_the_page_keeps_figure_text_at_11_css_px_or_more(bundled):
 
 
 @pytest.mark.parametrize("language", ["en", "bn"])
-def test_figures_are_svg_with_text_left_as_text_in_the_pages_fonts(bundled, language):
-    calls = dict(_figures(bundled, language))
+def test_figures_are_svg_with_text_left_as_text_in_the_pages_fonts(mis_tables, language):
+    calls = dict(_figures(mis_tables, language))
     page = figure_html(calls["item_heatmap"](), "A reading.")
     assert page.count("<svg ") == 1 and "data:image/png" not in page and "<path d=" in page
     texts = re.findall(r"<text [^>]*>([^<]*)</text>", page)

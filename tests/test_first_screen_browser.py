@@ -12,11 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from nsss_analysis import config
-from nsss_analysis.runner.request import ReportRequest
-from nsss_analysis.runner.run import run_reports
 from tests.support.browser import browser_env
-from tests.support.processed import bundled_processed
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 
@@ -46,32 +42,17 @@ MEASURE = """() => {
 
 
 @pytest.fixture(scope="module")
-def pages(tmp_path_factory) -> dict[str, Path]:
-    base = tmp_path_factory.mktemp("phone")
-    processed = bundled_processed(base / "processed")
-    out = base / "reports"
-    request = ReportRequest(ministries=MINISTRIES, processed=processed, out=out, workers=2,
-                            force=True, progress=False, languages=("all",))
-    assert run_reports(request) == 0
-    found = {p.stem if p.parent.name != "bn" else f"bn/{p.stem}": p for p in out.rglob("*.html")
-             if p.name != "index.html" and not p.name.startswith("index.")}
-    # a cluster page: the cluster notebook executed and rendered as the runner does
-    import nbformat
-    import papermill
-
-    from nsss_analysis.runner.html import render_html
-    from nsss_analysis.runner.plan import CLUSTER_NOTEBOOK
-
+def pages(site) -> dict[str, Path]:
+    """The pages of the session's site: the ministries' in both languages (``bn/`` before
+    a Bangla one) and the Social Allowance cluster's (``en/`` or ``bn/`` before it)."""
+    found = {}
+    for code in MINISTRIES:
+        for language in ("en", "bn"):
+            page = site.out / site.report("ministry", language, code=code)["html"]
+            found[page.stem if language == "en" else f"bn/{page.stem}"] = page
     for language in ("en", "bn"):
-        executed = base / f"cluster-{language}.ipynb"
-        papermill.execute_notebook(
-            str(config.NOTEBOOKS_DIR / CLUSTER_NOTEBOOK), str(executed), cwd=str(config.NOTEBOOKS_DIR),
-            parameters={"cluster": "Social Allowance", "processed_dir": str(processed), "slug": CLUSTER_PAGE,
-                        "language": language},
-            kernel_name="python3", progress_bar=False, log_output=False)
-        html, _ = render_html(nbformat.read(executed, as_version=4), "Social Allowance", language)
-        page = out / f"{language}-{CLUSTER_PAGE}.html"
-        page.write_text(html, encoding="utf-8")
+        page = site.out / site.report("cluster", language, name="Social Allowance")["html"]
+        assert page.stem == CLUSTER_PAGE, page
         found[f"{language}/{CLUSTER_PAGE}"] = page
     return found
 

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from nsss_analysis import config
-from nsss_analysis.commands import run_clean, run_score
+from nsss_analysis.commands import run_clean
 from nsss_analysis.config import REFERENCE_DIR
 from nsss_analysis.diagnostics.budgets import budget_gender_share
 from nsss_analysis.diagnostics.counting import counted_assessments
@@ -41,7 +41,7 @@ from nsss_analysis.reference.vocab import BUDGET_COLUMNS, ITEMS
 from nsss_analysis.report import coverage_text, headline_text, notices, phrases, quality_text, readings, trend_text
 from nsss_analysis.report.wording import count_share, interval, percent
 from tests.support.frames import assessments_frame, programme_row
-from tests.support.pages import page_text
+from tests.support.pages import TECHNICAL_NAMES, page_text
 
 MOSW = {"ministry": "Ministry of Social Welfare", "ministry_code": "MoSW", "source_file": "MoSW.xlsx"}
 
@@ -253,22 +253,6 @@ def test_synthetic_marker_is_read_from_the_raw_folder(tmp_path):
 
 # --- the bundled data and another seed ----------------------------------------------------
 
-def _processed(raw: Path, folder: Path) -> Path:
-    with contextlib.redirect_stdout(io.StringIO()):
-        assert run_clean(raw, folder) == 0
-        assert run_score(folder) == 0
-    return folder
-
-
-@pytest.fixture(scope="module")
-def other_seed(tmp_path_factory) -> Path:
-    from tools.synthetic.forms import generate
-
-    raw = tmp_path_factory.mktemp("seed7") / "raw"
-    generate(raw, seed=7)
-    return _processed(raw, raw.parent / "processed")
-
-
 def _check_tables(summary: dict, where: str) -> None:
     for name, table in summary.items():
         if not isinstance(table, pd.DataFrame) or not len(table):
@@ -310,13 +294,15 @@ def _all_sentences(tables: Tables) -> list[str]:
     return texts
 
 
-@pytest.mark.parametrize("data", ["bundled", "other_seed"])
+@pytest.mark.slow  # every summary of every ministry, twice
+@pytest.mark.parametrize("data", ["bundled", "seed7"])
 def test_every_sentence_and_indicator_table_is_honest(data, request):
     tables = load_tables(request.getfixturevalue(data))
     found = [(t, forbidden_statements(t)) for t in _all_sentences(tables)]
     assert [f for f in found if f[1]] == []
 
 
+@pytest.mark.slow  # the summary of every ministry with a paired trend
 def test_the_bundled_data_show_a_paired_trend(bundled):
     tables = load_tables(bundled)
     national = national_summary(tables)
@@ -437,12 +423,12 @@ def test_the_bangla_scan_finds_each_forbidden_form():
 
 
 @pytest.mark.slow
-def test_bangla_pages_have_no_english_sentence(rendered, bundled):
+def test_bangla_pages_have_no_english_sentence(rendered, site):
     """Outside proper names and text from the forms (programme and partner names,
-    file and sheet names, raw cell values), a Bangla page is in Bangla."""
+    file and sheet names, raw cell values, the returned plans), a Bangla page is in Bangla."""
     from nsss_analysis.reference.i18n import english_runs
 
-    allowed = words_from_forms(load_tables(bundled)) | proper_names()
+    allowed = words_from_forms(load_tables(site.processed)) | proper_names()
     left = {}
     out, _ = rendered
     for page in [*pages_in(rendered, "bn").values(), out / "index.bn.html"]:
@@ -450,13 +436,6 @@ def test_bangla_pages_have_no_english_sentence(rendered, bundled):
         if runs:
             left[page.name] = runs[:5]
     assert left == {}
-
-
-#: Names of methods and standards the method note cites, kept as their authors write them.
-TECHNICAL_NAMES = ("WHO Gender Responsive Assessment Scale", "WHO GRAS", "IASC Gender with Age Marker",
-                   "OECD DAC", "OECD-DAC", "PEFA", "Wilson", "GLM binomial", "OLS", "HC3", "statsmodels",
-                   "proportion_confint(method", "proportion_confint", "Beta", "log10", "Noto Sans Bengali",
-                   "nsss reports", "nsss explain")
 
 
 def proper_names() -> set[str]:

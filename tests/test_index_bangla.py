@@ -87,7 +87,7 @@ def test_bangla_index_lists_the_bangla_pages_in_bangla(both):
     assert soup.find("nav", class_="languages").find("a", hreflang="en")["href"] == "index.html"
     row = soup.find("table").find("tbody").find("tr")
     links = [(a.get_text(), a["href"]) for a in row.find_all("a")]
-    assert ("খুলুন", "2024-25/bn/mosw.html") in links and ("English", "2024-25/mosw.html") in links
+    assert ("খুলুন", "2024-25/bn/mosw.html") in links and ("ইংরেজি", "2024-25/mosw.html") in links  # a Bangla word; the top switch says English
     assert "সমাজকল্যাণ মন্ত্রণালয়" in row.get_text()
     cells = [td.get_text() for td in row.find_all("td", class_="num")]
     assert cells == ["৬", "৬টির মধ্যে ৩টি (৫০%, ১৯%–৮১%)", "৪২% (অর্থবছর ২০২৪-২৫)", "৬১ (৪০–৮০); জাতীয় ৫৫"]

@@ -4,8 +4,6 @@ opens with validations and protection; the runner plans it and the index links i
 
 from __future__ import annotations
 
-import contextlib
-import io
 import re
 
 import openpyxl
@@ -13,7 +11,6 @@ import pytest
 from bs4 import BeautifulSoup
 
 from nsss_analysis import config
-from nsss_analysis.commands import run_progress
 from nsss_analysis.diagnostics.summaries import count_once
 from nsss_analysis.io import load_tables
 from nsss_analysis.reference.i18n import english_runs, forget_language, set_language, translator
@@ -23,20 +20,18 @@ from nsss_analysis.report.action_plan import distinct_rows
 from nsss_analysis.runner.index import write_index
 from nsss_analysis.runner.outputs import RETURNS_FILE, write_beside_reports
 from nsss_analysis.runner.plan import ACTION_PLAN_SLUG, ReportKind, plan_reports
-from tests.support.processed import bundled_processed, report_args
+from tests.support.processed import report_args
 
 
 @pytest.fixture(scope="module")
-def bundled(tmp_path_factory):
-    processed = bundled_processed(tmp_path_factory.mktemp("processed"))
-    with contextlib.redirect_stdout(io.StringIO()):
-        assert run_progress(config.RAW_DIR, processed) == 0
-    return processed, load_tables(processed)
+def with_plans(bundled_mis):
+    """The session's tables of the bundled data with the returned plans (read only)."""
+    return bundled_mis, load_tables(bundled_mis)
 
 
 @pytest.fixture(scope="module")
-def plan(bundled):
-    return np_.national_plan(bundled[1])
+def plan(with_plans):
+    return np_.national_plan(with_plans[1])
 
 
 def _page_ids(html: str) -> list[str]:
@@ -45,8 +40,8 @@ def _page_ids(html: str) -> list[str]:
             for tr in table.find("tbody").find_all("tr")]
 
 
-def test_every_action_of_every_ministry_appears_once(bundled, plan):
-    _processed, tables = bundled
+def test_every_action_of_every_ministry_appears_once(with_plans, plan):
+    _processed, tables = with_plans
     current = distinct_rows(count_once(tables).current.assessments)
     gaps = sum(int(current[item].fillna("unknown").isin(["no", "partly", "unknown"]).sum()) for item in ITEMS)
     assert len(plan) == gaps and plan["action_id"].is_unique
@@ -110,8 +105,8 @@ def test_names_go_through_the_resolver_and_the_page_reads_in_bangla(plan):
         plan["action_id"])
 
 
-def test_the_runner_plans_it_in_both_languages_writes_its_workbook_and_the_index_links_it(bundled, tmp_path):
-    processed, tables = bundled
+def test_the_runner_plans_it_in_both_languages_writes_its_workbook_and_the_index_links_it(with_plans, tmp_path):
+    processed, tables = with_plans
     request = report_args(processed, tmp_path, config.NOTEBOOKS_DIR, languages=("all",))
     plan = plan_reports(request, tables)
     ours = [p for p in plan if p.kind == ReportKind.ACTION_PLAN]
@@ -136,16 +131,13 @@ def test_the_runner_plans_it_in_both_languages_writes_its_workbook_and_the_index
     assert translator("bn")("Returned action plans") in bn_index
 
 
-def test_its_notebook_renders_the_page(bundled, tmp_path):
-    import papermill
-
-    processed, _tables = bundled
-    out = tmp_path / "plan.ipynb"
-    papermill.execute_notebook(str(config.NOTEBOOKS_DIR / "national_action_plan.ipynb"), str(out),
-                               parameters={"processed_dir": str(processed), "slug": ACTION_PLAN_SLUG,
-                                           "claims_path": str(tmp_path / "claims.json")},
-                               cwd=str(config.NOTEBOOKS_DIR), kernel_name="python3", progress_bar=False)
-    text = out.read_text(encoding="utf-8")
-    assert "Who leads what, and where the gaps concentrate" in text
-    assert re.search(r"nsss-gender-action-plan\.xlsx", text)
-    assert (tmp_path / "claims.json").exists()
+@pytest.mark.slow
+def test_its_notebook_renders_the_page(site):
+    """The session's site: the runner executed the action plan's notebook in both languages."""
+    for language in ("en", "bn"):
+        entry = site.report(ReportKind.ACTION_PLAN.value, language)
+        text = (site.out / entry["html"]).read_text(encoding="utf-8")
+        assert re.search(r"nsss-gender-action-plan\.xlsx", text)
+        assert (site.out / entry["html"]).with_suffix(".claims.json").exists()
+    english = (site.out / site.report(ReportKind.ACTION_PLAN.value)["html"]).read_text(encoding="utf-8")
+    assert "Who leads what, and where the gaps concentrate" in english

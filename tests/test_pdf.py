@@ -16,6 +16,7 @@ from nsss_analysis.runner import pdf
 from nsss_analysis.runner.manifest import read_manifest
 from nsss_analysis.runner.run import run_reports
 from tests.support.processed import report_args
+from tests.support.site import copy_site, site_key
 
 CHROMIUM = pdf.find_chromium()
 #: A one- or two-programme ministry's report: cards, action plan, method note.
@@ -39,13 +40,15 @@ def test_without_chromium_the_run_stops_before_rendering(monkeypatch, tmp_path, 
 
 @pytest.mark.slow
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
-def test_reports_pdf_prints_the_verdict_and_every_programme(tmp_path, bundled):
+def test_reports_pdf_prints_the_verdict_and_every_programme(tmp_path, site):
+    """``nsss reports --pdf`` over a copy of the session's site: the page is there (not
+    rendered again when its inputs are unchanged) and lacks its PDF, which the run prints."""
     pypdf = pytest.importorskip("pypdf")
-    processed = bundled
-    out = tmp_path / "reports"
+    processed = site.processed
+    out = copy_site(site, tmp_path / "reports")
     assert run_reports(report_args(processed, out, config.NOTEBOOKS_DIR, ministry=["MoFood"], workers=1,
                                    pdf=True)) == 0
-    (entry,) = read_manifest(out)["reports"].values()
+    entry = read_manifest(out)["reports"][site_key(site, "MoFood", "en")]
     page = out / entry["html"]
     printed = page.with_suffix(".pdf")
     assert printed.is_file()

@@ -5,8 +5,6 @@ and the tracker of returned plans."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import re
 
 import openpyxl
@@ -14,7 +12,6 @@ import pytest
 from bs4 import BeautifulSoup
 
 from nsss_analysis import config
-from nsss_analysis.commands import run_progress
 from nsss_analysis.diagnostics.progress import as_of, latest_progress, return_tracker, status_counts
 from nsss_analysis.diagnostics.summaries import count_once
 from nsss_analysis.intake.action_plans import find_returned_plans
@@ -23,15 +20,12 @@ from nsss_analysis.reference.i18n import forget_language, set_language, translat
 from nsss_analysis.reference.plan_form import PLAN_COLUMNS, STATUSES
 from nsss_analysis.report import cards, cluster_page, progress
 from nsss_analysis.report.downloads import downloads_plan, write_downloads
-from tests.support.processed import bundled_processed
 
 
 @pytest.fixture(scope="module")
-def tables(tmp_path_factory):
-    processed = bundled_processed(tmp_path_factory.mktemp("processed"))
-    with contextlib.redirect_stdout(io.StringIO()):
-        assert run_progress(config.RAW_DIR, processed) == 0
-    return load_tables(processed)
+def tables(bundled_mis):
+    """The session's tables of the bundled data with the returned plans (read only)."""
+    return load_tables(bundled_mis)
 
 
 def test_the_bundled_returns_are_marked_synthetic_and_read(tables):

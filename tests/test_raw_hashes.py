@@ -9,6 +9,8 @@ import os
 import shutil
 from contextlib import redirect_stdout
 
+import pytest
+
 from nsss_analysis import config
 from nsss_analysis.commands import run_clean, run_score
 from nsss_analysis.intake.raw_hashes import RAW_CHANGED, RAW_HASHES_FILE, raw_changed
@@ -16,6 +18,7 @@ from nsss_analysis.runner.run import run_reports
 from tests.support.processed import report_args, write_standin_notebooks
 
 
+@pytest.mark.slow  # cleans data/raw twice and runs a stand-in report in a kernel
 def test_clean_records_content_hashes_and_reports_warns_only_when_content_changes(tmp_path, capsys):
     raw = tmp_path / "raw"
     shutil.copytree(config.RAW_DIR, raw)

@@ -30,13 +30,13 @@ from nsss_analysis.io import current_generation, load_tables
 from nsss_analysis.reference.action_ids import parse_action_id
 from nsss_analysis.reference.plan_form import PLAN_COLUMNS, PLAN_SHEET, status_code
 from nsss_analysis.report.downloads import write_downloads
-from tests.support.processed import bundled_processed
 from tools.synthetic.returns import dated_workbook_bytes
 
 
 @pytest.fixture(scope="module")
-def processed(tmp_path_factory):
-    return bundled_processed(tmp_path_factory.mktemp("processed"))
+def processed(bundled):
+    """The session's cleaned and scored bundled data (read only)."""
+    return bundled
 
 
 @pytest.fixture(scope="module")

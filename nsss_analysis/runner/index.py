@@ -166,6 +166,20 @@ def _index_page(on_disk: dict, language: str, others: dict[str, str], synthetic:
     )
 
 
+#: A language's name in another language's words (the row links of a translated index).
+LANGUAGE_NAMES: dict[str, str] = {"en": N_("English"), "bn": N_("Bangla")}
+
+
+def _row_link_label(code: str, language: str) -> dict[str, str]:
+    """The label of a row's link to its page in ``code``, and the label's language: the
+    language's own name on the English index ("বাংলা"); on a translated index, its name
+    in the index's language ("ইংরেজি" on the Bangla one), as a Bangla reader says it (the
+    page's language switch at the top keeps the autonym)."""
+    if language == SOURCE_LANGUAGE or code not in LANGUAGE_NAMES:
+        return {"label": AUTONYMS.get(code, code), "label_language": code}
+    return {"label": translator(language).gettext(LANGUAGE_NAMES[code]), "label_language": language}
+
+
 def _years(on_disk: dict, language: str) -> dict[str, dict]:
     """The index's rows by fiscal year: each report once, its page in ``language``
     where that is on disk (else its English page, else any), the pages in the other
@@ -177,7 +191,7 @@ def _years(on_disk: dict, language: str) -> dict[str, dict]:
     for base, by_language in pages.items():
         shown = by_language.get(language) or by_language.get(SOURCE_LANGUAGE) or next(iter(by_language.values()))
         key, entry = shown
-        translations = [{"href": _href(e["html"]), "language": code, "label": AUTONYMS.get(code, code)}
+        translations = [{"href": _href(e["html"]), "language": code, **_row_link_label(code, language)}
                         for code, (k, e) in by_language.items() if k != key]
         year = base.split("/", 1)[0]
         group = years.setdefault(year, {"label": _year_label(year, language), "national": None, "ministries": [],

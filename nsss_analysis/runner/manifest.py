@@ -12,6 +12,8 @@ import hashlib
 import json
 import logging
 import math
+import sys
+import sysconfig
 from pathlib import Path
 
 from nsss_analysis import __version__
@@ -31,18 +33,32 @@ MANIFEST_VERSION = 1
 # --- hashing ---------------------------------------------------------------------
 
 
-PACKAGE_SUFFIXES = frozenset({".py", ".j2", ".csv", ".json", ".css"})
-
-
 def package_digest() -> str:
-    """The package's own code, templates and reference data, and its version: a change
-    to any of them can change every report."""
+    """The package's own code, templates, reference data, translations (``.po``, ``.mo``)
+    and fonts, its version, and the Python and library versions it runs on: a change to
+    any of them can change every report. Every file below the package counts but
+    ``__pycache__`` and hidden files (an editor's swap file)."""
     h = hashlib.sha256(__version__.encode())
+    h.update(environment_digest().encode())
     for path in sorted(PACKAGE_DIR.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts and path.suffix in PACKAGE_SUFFIXES:
-            h.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
+        relative = path.relative_to(PACKAGE_DIR)
+        if path.is_file() and "__pycache__" not in relative.parts and not any(
+                part.startswith(".") for part in relative.parts):
+            h.update(relative.as_posix().encode())
             h.update(file_digest(path).encode())
     return h.hexdigest()
+
+
+def environment_digest() -> str:
+    """The Python version and every distribution installed in its environment, by the
+    names of the ``*.dist-info`` folders in site-packages (name and version; nothing read
+    or imported), whatever the working folder: a new matplotlib or pandas can draw or
+    print a page differently."""
+    installed: list[str] = []
+    for folder in sorted({sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}):
+        if Path(folder).is_dir():
+            installed += sorted(p.name for p in Path(folder).iterdir() if p.suffix in {".dist-info", ".egg-info"})
+    return hashlib.sha256("\n".join([sys.version, *installed]).encode()).hexdigest()
 
 
 def run_fingerprint(request: ReportRequest, source: Path | None = None) -> str:

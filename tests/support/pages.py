@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
@@ -14,6 +15,23 @@ def page_text(page: Path) -> str:
     html = page.read_text(encoding="utf-8")
     visible = re.sub(r"<(style|script|svg)[^>]*>.*?</\1>", "", html, flags=re.DOTALL)
     return unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<img[^>]*>", "", visible)))
+
+
+BENGALI_LETTER = re.compile(r"[\u0980-\u09ff]")
+#: Vowel signs, virama, nukta, candrabindu ... and joiners: a PDF's text layer gives
+#: them in visual order (``মিহলা`` for ``মহিলা``), so the PDF check compares what is left.
+_BENGALI_MARKS = re.compile(r"[\u0981-\u0983\u09bc\u09be-\u09cd\u09d7\u200c\u200d]")
+
+
+def bengali_skeleton(text: str) -> str:
+    return " ".join(_BENGALI_MARKS.sub("", unicodedata.normalize("NFD", text)).split())
+
+
+#: Names of methods and standards the method note cites, kept as their authors write them.
+TECHNICAL_NAMES = ("WHO Gender Responsive Assessment Scale", "WHO GRAS", "IASC Gender with Age Marker",
+                   "OECD DAC", "OECD-DAC", "PEFA", "Wilson", "GLM binomial", "OLS", "HC3", "statsmodels",
+                   "proportion_confint(method", "proportion_confint", "Beta", "log10", "Noto Sans Bengali",
+                   "nsss reports", "nsss explain")
 
 
 @dataclass(frozen=True)

@@ -217,14 +217,19 @@ def copy_processed(source: Path, target: Path) -> Path:
     return target
 
 
+def processed_from(raw: Path, folder: Path) -> Path:
+    """Processed tables from the raw folder ``raw`` via `nsss clean` + `nsss score`."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert run_clean(raw, folder) == 0
+    rescore(folder)
+    return folder
+
+
 def bundled_processed(folder: Path) -> Path:
     """Processed tables from the checkout's data/raw via `nsss clean` + `nsss score`."""
 
     assert any(p.suffix in {".xlsx", ".csv"} for p in config.RAW_DIR.rglob("*")), "no bundled data in data/raw"
-    with contextlib.redirect_stdout(io.StringIO()):
-        assert run_clean(config.RAW_DIR, folder) == 0
-    rescore(folder)
-    return folder
+    return processed_from(config.RAW_DIR, folder)
 
 
 def inject_hostile(processed: Path, code: str) -> None:

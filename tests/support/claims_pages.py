@@ -1,8 +1,9 @@
-"""Render report pages with their claims ledger, for the claims tests.
+"""Report pages with their claims ledger, for the claims tests.
 
-Each page is the real template executed by papermill with a ``claims_path``, as the
-runner runs it; the ledger it leaves is checked by every rule of
-:mod:`nsss_analysis.report.rules` against the processed tables it was built from."""
+A page of a dataset of its own (tests/test_claims_generated.py) is the real template's
+code cells executed in this process with a ``claims_path``; the ledger it leaves is
+checked by every rule of :mod:`nsss_analysis.report.rules` against the processed
+tables it was built from. The bundled data's pages are the session's ``site``."""
 
 from __future__ import annotations
 
@@ -11,40 +12,9 @@ from pathlib import Path
 from nsss_analysis import config
 from nsss_analysis.io import load_tables
 from nsss_analysis.report import claims, rules
-from nsss_analysis.runner.kernel import KERNEL_NAME
 
 NOTEBOOKS = {"ministry": "ministry_report.ipynb", "national": "national_overview.ipynb",
              "cluster": "cluster_report.ipynb"}
-
-
-def bundled_processed(folder: Path) -> Path:
-    """The bundled raw data cleaned and scored by the real commands into ``folder``."""
-    import contextlib
-    import io
-
-    from nsss_analysis.commands import run_clean, run_score
-
-    with contextlib.redirect_stdout(io.StringIO()):
-        assert run_clean(config.RAW_DIR, folder) == 0
-        assert run_score(folder) == 0
-    return folder
-
-
-def render_page(processed: Path, out: Path, kind: str, language: str, name: str | None = None) -> claims.Ledger:
-    """Execute one report template into ``out`` and return the ledger it left."""
-    import papermill
-
-    slug = f"{kind}-{(name or 'national').replace(' ', '-').lower()}-{language}"
-    ledger_path = out / f"{slug}.claims.json"
-    parameters = {"processed_dir": str(processed), "language": language, "claims_path": str(ledger_path)}
-    if kind == "ministry":
-        parameters |= {"ministry": name, "slug": slug}
-    elif kind == "cluster":
-        parameters |= {"cluster": name, "slug": slug}
-    papermill.execute_notebook(str(config.NOTEBOOKS_DIR / NOTEBOOKS[kind]), str(out / f"{slug}.ipynb"),
-                               parameters=parameters, kernel_name=KERNEL_NAME, progress_bar=False,
-                               cwd=str(out))
-    return claims.load(ledger_path)
 
 
 def violations_of(ledger: claims.Ledger, processed: Path) -> list[rules.Violation]:
