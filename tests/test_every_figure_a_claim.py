@@ -274,8 +274,9 @@ def _score_headers(lang: str) -> set[str]:
 
 
 def test_a_workbook_cell_is_a_claim_with_its_sheet_and_cell(tmp_path):
-    from nsss_analysis.report.downloads import record_score_cells
     import pandas as pd
+
+    from nsss_analysis.report.downloads import record_score_cells
 
     scores = pd.DataFrame({"ministry_code": ["MoSW"], "programme": ["Old Age Allowance"],
                            "assessment_round": ["2023-24"], "inclusion_score": [65.3], "completeness": [0.9]})

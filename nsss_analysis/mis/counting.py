@@ -84,7 +84,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from statistics import NormalDist
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import duckdb
 
@@ -200,7 +200,8 @@ def _assessed_rows(assessments: pd.DataFrame | Iterable[tuple] | None) -> list[t
     if assessments is None:
         return []
     if hasattr(assessments, "itertuples"):
-        return list(assessments[["ministry", "ministry_code", "programme"]].itertuples(index=False, name=None))
+        frame = cast("pd.DataFrame", assessments)
+        return list(frame[["ministry", "ministry_code", "programme"]].itertuples(index=False, name=None))
     return [tuple(r) for r in assessments]
 
 
@@ -471,7 +472,7 @@ def _split_cells(cells: list[tuple]) -> tuple[list[_Cell], list[tuple], list[tup
         tag, unit = unit_key >> _TAG_BITS, unit_key & ((1 << _TAG_BITS) - 1)
         if tag == 0:
             packed = attrs << amount_bits
-            counted.append(_Cell(unit, packing.field(packed, "file"), packed, int(ids), int(n),
+            counted.append(_Cell(unit, int(packing.field(packed, "file")), packed, int(ids), int(n),
                                  None if amount is None else float(amount), int(amount_unreadable)))
         elif tag % 16 == _UNSEEN:
             unseen.append((tag // 16, as_json, int(n)))

@@ -181,7 +181,7 @@ class Claim:
         if self.sources:
             lines.append(f"  {len(self.sources)} source(s): " + "; ".join(self.sources))
         if self.cell:
-            lines.append(f"  cell: {self.cell}" + (f" of {self.where.removeprefix('workbook:')}"
+            lines.append(f"  cell: {self.cell}" + (f" of {(self.where or '').removeprefix('workbook:')}"
                                                    if (self.where or "").startswith("workbook:") else ""))
         if self.rules:
             lines.append("  rules passed: " + ", ".join(self.rules))

@@ -16,7 +16,6 @@ the matching ``*_html`` function returns the plain string for tests and the runn
 
 from __future__ import annotations
 
-import base64
 import contextvars
 import functools
 import hashlib
@@ -365,6 +364,8 @@ def inline_svg(svg: str, smallest: float, alt: str) -> str:
     # matplotlib's one style rule ("*{...}") would reach every element of the page
     svg = svg.replace("<style type=\"text/css\">*{", "<style type=\"text/css\">svg.nsss-figure *{", 1)
     size = _SVG_SIZE.search(svg)
+    if size is None:
+        raise ValueError("matplotlib wrote an SVG without a width, height and viewBox")
     view_width = float(size[4].split()[2])
     # the least type the SVG itself sets (an exponent or a text drawn after the floor
     # was applied would be smaller than the figure's texts said)

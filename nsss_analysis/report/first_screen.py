@@ -395,9 +395,9 @@ def national_first_screen(tables, national: Mapping[str, object]):
     from IPython.display import HTML
 
     language = current().language
-    scores = national["programmes"]
+    scores = cast("pd.DataFrame | None", national["programmes"])
     scores = scores if scores is not None else pd.DataFrame(columns=["programme", "level"])
-    about = national["about"]
+    about = cast(pd.DataFrame, national["about"])
     ministries = int(about["n_ministries"].iloc[0]) if len(about) else 0
     plan = national_plan(tables)
     names = {(str(c), p): (shown_name("programme", p, language), display_name("ministry", c, language))

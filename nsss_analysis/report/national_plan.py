@@ -272,7 +272,7 @@ def by_status(plan: pd.DataFrame) -> dict[str, int]:
 # --- the page -----------------------------------------------------------------------
 def _count(value: object, **meta: object) -> str:
     """A count of actions, programmes or ministries, printed as a claim of the page."""
-    return str(claims.count(int(value), **({"where": "national_plan"} | meta)))  # type: ignore[call-overload]
+    return str(claims.count(int(value), **({"where": "national_plan"} | meta)))  # type: ignore[call-overload, arg-type]
 
 
 def _table(header: list[str], rows: Sequence[Sequence[object]], numeric: AbstractSet[int] = frozenset(), css: str = "") -> str:

@@ -66,7 +66,7 @@ def _date(value: object) -> str:
 def count(value: object, **meta: object) -> str:
     """A count of actions or ministries, printed as a claim of the page's ledger
     (``reference.numbers`` writes it)."""
-    return str(claims.count(int(value), **({"where": "progress"} | meta)))  # type: ignore[call-overload]
+    return str(claims.count(int(value), **({"where": "progress"} | meta)))  # type: ignore[call-overload, arg-type]
 
 
 def _table(header: list[str], rows: Sequence[Sequence[object]], numeric: AbstractSet[int] = frozenset()) -> str:

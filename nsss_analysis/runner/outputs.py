@@ -16,10 +16,10 @@ from nsss_analysis.diagnostics.tracker import tracker_summary
 from nsss_analysis.io import write_text_atomic
 from nsss_analysis.reference.i18n import language as in_language
 from nsss_analysis.reference.i18n import translator
+from nsss_analysis.report import claims
 from nsss_analysis.report.action_plan import action_plan_file
 from nsss_analysis.report.downloads import data_file, write_downloads
 from nsss_analysis.report.national_plan import national_plan, write_national_plan
-from nsss_analysis.report import claims
 from nsss_analysis.report.progress import returned_files
 from nsss_analysis.report.submissions import lines_of, tracker_of
 from nsss_analysis.runner.claims_file import add_claims

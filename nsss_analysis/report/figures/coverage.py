@@ -238,7 +238,6 @@ def payment_channel_by_sex(channels: pd.DataFrame) -> Figure:
                 label=_(CHANNEL_NAMES[channel]) if channel in CHANNEL_NAMES else str(channel).capitalize(),
                 height=0.75)
         ink = _ink(palette[k])
-        people = np.nan_to_num(counts[channel].to_numpy(dtype=float))
         for yi, start, v, total in zip(y, left, vals, row_totals, strict=True):
             if v >= 0.06:
                 label = _pct(v, numerator=round(v * total), denominator=total, where="figure.payment_channel_by_sex")

@@ -15,6 +15,7 @@ from nsss_analysis.diagnostics.units import is_missing
 from nsss_analysis.reference.glossary import CLUSTER_NAMES, LEVEL_NAMES
 from nsss_analysis.reference.i18n import N_, _, ngettext
 from nsss_analysis.reference.vocab import DOMAINS, ITEMS, LEVELS, normalise_key
+from nsss_analysis.report.display import MIN_TEXT_PT
 from nsss_analysis.report.figures.style import (
     ANSWER_COLOURS,
     ANSWER_ORDER,
@@ -38,7 +39,6 @@ from nsss_analysis.report.figures.style import (
     no_data,
     widen_for_tick_labels,
 )
-from nsss_analysis.report.display import MIN_TEXT_PT
 from nsss_analysis.report.labels import ANSWER_LABELS, label
 
 #: At most this many programmes in the answers heatmap: a figure's memory and drawing
