@@ -137,7 +137,8 @@ from IPython.display import HTML, display
 from nsss_analysis.diagnostics.summaries import headline_figures
 from nsss_analysis.io import load_tables
 from nsss_analysis.reference.ministries import resolve_ministry
-from nsss_analysis.report import claims
+from nsss_analysis.report import claims, notices
+from nsss_analysis.report import display as show
 from nsss_analysis.report.headline_text import headline_sentences
 claims.start("stand-in")  # the runner collects every report's claims ledger
 """ + ANNOUNCE + """
@@ -154,7 +155,9 @@ if own.empty:
     nbformat.v4.new_code_cell("""\
 headline = headline_figures(tables, code, fiscal_year)
 display(HTML("<h1>" + html.escape(name) + "</h1>" + "".join(
-    f'<p class="headline">{html.escape(s)}</p>' for s in headline_sentences(headline))))"""),
+    f'<p class="headline">{html.escape(s)}</p>' for s in headline_sentences(headline))))
+if headline["synthetic"]:  # as the real notebook: the rules check the notice against the tables
+    show.notice(notices.data_notice(True))"""),
     nbformat.v4.new_code_cell('own[["programme", "level", "inclusion_score"]]'),
     nbformat.v4.new_code_cell("""\
 remarks = tables.assessments.loc[tables.assessments["ministry_code"] == code, "remarks"].dropna()
@@ -165,7 +168,7 @@ sns.countplot(data=own, y="level", ax=ax, color="0.35")
 ax.set_title(f"Programmes of {name} by level")
 ax.set_xlabel("programmes")
 ax.set_ylabel("level")
-plt.show()"""),
+show.figure(fig)"""),
     nbformat.v4.new_code_cell("_ = claims.save(claims_path)"),
 ]
 STANDIN_NATIONAL = [
@@ -174,12 +177,14 @@ STANDIN_NATIONAL = [
     nbformat.v4.new_code_cell("""\
 headline = headline_figures(tables, None, fiscal_year)
 display(HTML("".join(f'<p class="headline">{html.escape(s)}</p>' for s in headline_sentences(headline))))
+if headline["synthetic"]:
+    show.notice(notices.data_notice(True))
 fig, ax = plt.subplots(figsize=(5, 2.5))
 sns.countplot(data=tables.scores, y="ministry_code", ax=ax, color="0.35")
 ax.set_title("Assessed programmes by ministry")
 ax.set_xlabel("programmes")
 ax.set_ylabel("ministry")
-plt.show()"""),
+show.figure(fig)"""),
     nbformat.v4.new_code_cell("_ = claims.save(claims_path)"),
 ]
 
