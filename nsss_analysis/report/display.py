@@ -370,7 +370,8 @@ def inline_svg(svg: str, smallest: float, alt: str) -> str:
     # the least type the SVG itself sets (an exponent or a text drawn after the floor
     # was applied would be smaller than the figure's texts said)
     smallest = min([smallest, *(float(v) for v in re.findall(r"font-size: ([\d.]+)px", svg))])
-    least = math.ceil(MIN_TEXT_CSS_PX * view_width / smallest)
+    # one pixel more: the browser lays out in 1/64 px units and may round the width down
+    least = math.ceil(MIN_TEXT_CSS_PX * view_width / smallest) + 1
     natural = math.ceil(view_width * 96 / 72)  # its size in CSS px at 100%: no larger on a wide screen
     head = (f'<svg {size[1]}class="nsss-figure" role="img" data-min-text-px="{smallest:.2f}" '
             f'style="width:100%;max-width:{natural}px;height:auto;min-width:{least}px" viewBox="{size[4]}"')
