@@ -74,6 +74,18 @@ def level_counts(scores: pd.DataFrame) -> dict[str, int]:
     return {lv: int(counts[lv]) for lv in reversed(LEVELS) if lv in counts.index}
 
 
+def _other_clauses(weak: int, unknown: int) -> list[str]:
+    """The verdict's clauses after the first: programmes that do not yet act on women's
+    needs, and those with too few answers to judge (none when the count is 0)."""
+    parts = []
+    if weak:
+        parts.append(ngettext("{weak} does not yet", "{weak} do not yet", weak))
+    if unknown:
+        parts.append(ngettext("{unknown} has too few answers to judge", "{unknown} have too few answers to judge",
+                              unknown))
+    return parts
+
+
 def verdict_line(scores: pd.DataFrame, unit: str) -> str:
     """One sentence in plain words: how many of the unit's programmes act on women's and
     girls' needs (gender-specific or gender-transformative), and how many do not yet.
@@ -100,13 +112,7 @@ def verdict_line(scores: pd.DataFrame, unit: str) -> str:
                         "{strong} of its {n} assessed programmes act on women's and girls' needs", strong)
         if not strong:
             acts = _("None of its {n} assessed programmes acts on women's and girls' needs yet")
-        parts = [acts]
-        if weak:
-            parts.append(ngettext("{weak} does not yet", "{weak} do not yet", weak))
-        if unknown:
-            parts.append(ngettext("{unknown} has too few answers to judge", "{unknown} have too few answers to judge",
-                                  unknown))
-        text = _("{clauses}.").format(clauses="; ".join(parts))
+        text = _("{clauses}.").format(clauses="; ".join([acts, *_other_clauses(weak, unknown)]))
     return text.format(n=_count(n), strong=_count(strong), weak=_count(weak), unknown=_count(unknown))
 
 
@@ -285,13 +291,7 @@ def national_verdict_line(scores: pd.DataFrame, ministries: int) -> str:
                       "Across government ({ministries} ministries and divisions)", ministries)
     acts = ngettext("{strong} of {n} assessed programmes acts on women's and girls' needs",
                     "{strong} of {n} assessed programmes act on women's and girls' needs", strong)
-    parts = [acts]
-    if weak:
-        parts.append(ngettext("{weak} does not yet", "{weak} do not yet", weak))
-    if unknown:
-        parts.append(ngettext("{unknown} has too few answers to judge", "{unknown} have too few answers to judge",
-                              unknown))
-    text = _("{across}: {clauses}.").format(across=across, clauses="; ".join(parts))
+    text = _("{across}: {clauses}.").format(across=across, clauses="; ".join([acts, *_other_clauses(weak, unknown)]))
     return text.format(n=_count(n), strong=_count(strong), weak=_count(weak), unknown=_count(unknown),
                        ministries=_count(ministries))
 
