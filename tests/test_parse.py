@@ -304,6 +304,9 @@ def test_parse_list_lifecycle_stages(cell, known, other):
         ),
         ("Widows/ Bede community and Hilsa fishers", ["women"], ["Bede community", "Hilsa fishers"]),
         ("urban poor, indigenous, etc.", ["urban_poor", "indigenous"], []),
+        # the Bangla form's list says হিজড়া, as government does; older forms said ট্রান্সজেন্ডার/হিজড়া
+        ("নারী, হিজড়া", ["transgender_hijra", "women"], []),
+        ("ট্রান্সজেন্ডার/হিজড়া", ["transgender_hijra"], []),
     ],
 )
 def test_parse_list_target_groups_keeps_unknown_groups_verbatim(cell, known, other):
