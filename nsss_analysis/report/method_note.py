@@ -394,6 +394,9 @@ def _trends(w: _Note) -> list[str]:
           "(`assessment_round`), paired, with the number paired stated and each programme's change named; a "
           "summary of change needs at least {small_n} pairs. A round with other programmes is a different "
           "population, not a change.").format(small_n=w.n(SMALL_N)),
+        _("Each change is like for like: both rounds' scores are computed over the items answered in both (an "
+          "item `unknown` in either round is left out of both), and an answer that became `unknown` is reported "
+          "as such, never as a fall or rise of the score."),
     ]
 
 

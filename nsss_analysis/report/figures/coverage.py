@@ -112,7 +112,7 @@ def coverage_by_district(by_district: pd.DataFrame) -> Figure:
     """A funnel plot per programme: each district's women's share against its number
     of beneficiaries, with 95% and 99.8% limits around the programme's overall share
     (``mis_coverage.district_funnel``). Districts outside the 99.8% limits are
-    labelled with their n; the others are within what chance gives at their size."""
+    labelled with their n; of the others these data cannot tell a difference at their size."""
     title = _("Women's share of beneficiaries by district (MIS): funnel plot")
     xlabel = _("Beneficiaries counted in the district (log scale)")
     ylabel = _("Women's share of beneficiaries")
