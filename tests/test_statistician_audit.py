@@ -185,3 +185,55 @@ def test_the_method_note_says_trends_are_like_for_like():
     text = method_note.method_note("en")
     assert "computed over the items answered in both" in text and "never as a fall or rise" in text
     assert "সমানে-সমানে" in method_note.method_note("bn")
+
+
+# --- unknowns behind a cluster's headline count ----------------------------------------------------
+
+def test_a_cluster_headline_with_many_unknowns_gives_the_count_read_both_ways(bundled):
+    from nsss_analysis.diagnostics.summaries import count_once
+    from nsss_analysis.io import load_tables
+    from nsss_analysis.reference.vocab import ITEMS
+    from nsss_analysis.report import cluster_page
+
+    current = count_once(load_tables(bundled)).current
+    a, s = current.assessments, current.scores
+    cluster = a["cluster"].value_counts().index[0]
+    a, s = a[a["cluster"] == cluster], s[s["cluster"] == cluster]
+    answered = a.assign(**{i: a[i].replace("unknown", "no").fillna("no") for i in ITEMS})
+    assert cluster_page.cluster_unknown_sentence(answered, s) == ""
+    # 2 of the 10 items unknown in every programme: 20% of the answers behind the count
+    blanked = answered.assign(gender_analysis="unknown", graduation="unknown")
+    text = cluster_page.cluster_unknown_sentence(blanked, s)
+    assert text.startswith(f"{2 * len(a)} of {10 * len(a)} answers behind this count are unknown")
+    assert f"of {len(s)} programmes would be" in text and "read as yes" in text
+
+
+# --- trends: a level that changes only because an answer went missing is not a change ----------------
+
+def test_a_level_lost_to_an_answer_going_missing_is_not_a_fall_in_the_trend():
+    from nsss_analysis.diagnostics.counting import counted_assessments
+    from nsss_analysis.diagnostics.scoring import score_programmes
+    from nsss_analysis.diagnostics.trends import trend_by_round
+    from nsss_analysis.reference.vocab import ITEMS
+    from nsss_analysis.report import trend_text
+    from tests.support.frames import assessments_frame, programme_row
+
+    def forms(round_: str, objective: str) -> pd.DataFrame:
+        # synthetic: 5 programmes, gender-specific only through their empowerment objective
+        return assessments_frame(*[
+            programme_row(ministry="Ministry of Social Welfare", ministry_code="MoSW", source_file=f"{round_}.xlsx",
+                          source_row=k + 2, programme=f"P{k}", assessment_round=round_,
+                          **(dict.fromkeys(ITEMS, "no") | {"empowerment_objective": objective}))
+            for k in range(5)])
+
+    counted, _ = counted_assessments(pd.concat([forms("2018-19", "yes"), forms("2023-24", "unknown")],
+                                               ignore_index=True))
+    scores = score_programmes(counted)
+    own = scores.groupby("source_file")["level"].agg(set)
+    assert own["2018-19.xlsx"] == {"gender-specific"} and own["2023-24.xlsx"] != {"gender-specific"}
+    result = trend_by_round(counted, scores)
+    assert result.summary["gsot_before"] == result.summary["gsot_after"]  # like for like: no fall
+    assert (result.pairs["change"] == 0).all()
+    text = trend_text.trend_reading(result)
+    assert "over the items answered in both rounds: 0 of 5 in the earlier round, 0 of 5 in the later" in text
+    assert "5 answers became unknown" in text
