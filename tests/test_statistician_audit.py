@@ -237,3 +237,17 @@ def test_a_level_lost_to_an_answer_going_missing_is_not_a_fall_in_the_trend():
     text = trend_text.trend_reading(result)
     assert "over the items answered in both rounds: 0 of 5 in the earlier round, 0 of 5 in the later" in text
     assert "5 answers became unknown" in text
+
+
+def test_the_women_share_chart_draws_no_share_for_fewer_than_5_people():
+    from nsss_analysis.report import figures
+
+    figures.set_theme()
+    shares = pd.DataFrame({"programme": ["Small", "Large"], "fiscal_year": "2023-24", "share": [0.75, 0.46],
+                           "ci_low": [0.30, 0.44], "ci_high": [0.95, 0.48], "total": [4, 1994]})
+    fig = figures.women_share_points(shares)
+    ax = fig.axes[0]
+    texts = [t.get_text() for t in ax.texts]
+    assert any(t.startswith("3 of 4 are women") for t in texts) and not any("75%" in t for t in texts)
+    drawn = [x for line in ax.lines for x in line.get_xdata()]
+    assert 0.75 not in drawn and 0.46 in drawn
