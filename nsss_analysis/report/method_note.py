@@ -333,7 +333,7 @@ def _indicators(w: _Note) -> list[str]:
                  "read with care.").format(wilson=_coverage(w, "wilson"), t=_coverage(w, "t"),
                                            t_mass=_coverage(w, "t_mass")),
         "- " + _("**Numbers**: every share is written with its count (\"46% of 1,982\"); a percentage is never "
-                 "rounded to 0% or 100% unless exactly so (\"99.6%\", \"under 1%\"), and interval bounds are "
+                 "rounded to 0% or 100% unless exactly so (\"99.6%\", \"under 0.1%\"), and interval bounds are "
                  "printed with enough decimals to differ."),
         "- " + _("**Budget share** in gender-specific or transformative programmes: of the unit's whole budget "
                  "in one fiscal year (the latest with data), named once (programmes not assessed stay in the "
