@@ -153,7 +153,7 @@ def language_folder(language: str) -> str:
 def in_languages(plan: list[PlannedReport], chosen: tuple[str, ...]) -> list[PlannedReport]:
     """Each report of ``plan`` (planned in English) once per language of ``chosen``,
     each linking the same report in the others (relative links between the folders)."""
-    if tuple(chosen) == (SOURCE_LANGUAGE,):
+    if all(about_language(code).is_source for code in chosen):
         return plan
     register = load_reference()
     out: list[PlannedReport] = []
@@ -162,13 +162,14 @@ def in_languages(plan: list[PlannedReport], chosen: tuple[str, ...]) -> list[Pla
         copies = []
         for language in chosen:
             name = report.name
-            if language != SOURCE_LANGUAGE:
+            source = about_language(language).is_source
+            if not source:
                 if report.kind == ReportKind.MINISTRY and report.code in register.ministry_by_code:
                     name = register.ministry_by_code[report.code].name_in(language)
                 else:
                     name = translator(language)(report.name)
             parameters = dict(report.parameters)
-            if language != SOURCE_LANGUAGE:
+            if not source:
                 parameters["language"] = language
             copies.append(PlannedReport(
                 key=f"{year}/{language_folder(language)}{slug}", kind=report.kind, name=report.name,
