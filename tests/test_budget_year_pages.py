@@ -66,7 +66,7 @@ def test_the_rule_fails_an_amount_of_another_year_or_of_no_year_beside_the_asks(
 
 
 def test_title_and_folder_name_the_budget_year_not_a_year_one_ministry_reports(tmp_path):
-    from nsss_analysis.runner.plan import _latest_year, _page_year
+    from nsss_analysis.runner.plan import _BudgetYears, _latest_year, _page_year
 
     # 3 ministries; FY 2025-26 only in one of them (latest, but not the national budget year)
     b = _budget_rows({"2023-24": list(range(6)), "2024-25": list(range(6))})
@@ -77,12 +77,14 @@ def test_title_and_folder_name_the_budget_year_not_a_year_one_ministry_reports(t
         fiscal_year="2025-26", source_row=b["source_row"] + 1000)
     budgets = pd.concat([b, *others, late], ignore_index=True)
     a = pd.DataFrame({"ministry_code": ["MoSW"], "assessment_round": ["2023-24"]})
-    assert _page_year(budgets, None, None) == "2024-25"
-    assert _latest_year(budgets, a, None) == "2024-25"  # the title's year is the page's
-    assert _latest_year(budgets, a, "MoSW") == "2024-25"  # MoSW: 6 programmes in 2024-25, 2 in 2025-26
+    years_of = _BudgetYears(budgets)
+    assert _page_year(years_of, None, None) == "2024-25"
+    assert _latest_year(years_of, a, None) == "2024-25"  # the title's year is the page's
+    assert _latest_year(years_of, a, "MoSW") == "2024-25"  # MoSW: 6 programmes in 2024-25, 2 in 2025-26
     # a unit where no year qualifies keeps its latest year for the folder
     few = _budget_rows({"2023-24": [0, 1], "2024-25": [0]})
-    assert _latest_year(few, a, "MoSW") == "2024-25" and _page_year(few, "MoSW", "2024-25") is None
+    few_of = _BudgetYears(few)
+    assert _latest_year(few_of, a, "MoSW") == "2024-25" and _page_year(few_of, "MoSW", "2024-25") is None
 
 
 def test_a_disputed_programme_is_not_said_to_count_once():
