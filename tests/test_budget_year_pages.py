@@ -101,7 +101,7 @@ def test_a_disputed_programme_is_not_said_to_count_once():
     assert "2 programmes are assessed more than once" in text and "each counts once" not in text
     # the method note states the tie-break by name and the disputed rule (no merge into unknowns) ...
     counting = note.split("Counting each programme once")[1].split("###")[0]
-    assert "set to unknown" not in counting and "disputed" in counting and "`revised`" in counting
+    assert "set to unknown" not in counting and "disputed" in counting and '"revised"' in counting
     # ... and the budget-year rule (not "the latest with data")
     budget = note.split("**Budget share**")[1].split("\n")[0]
     assert "at least half of the unit's programmes with any budget on record" in budget

@@ -308,7 +308,7 @@ def _counting(w: _Note) -> list[str]:
                  "level neither form gives); its card shows each form's own answers, level and score side by "
                  "side; it is left out of every count, share, mean, budget share and model, each such figure "
                  "saying so; and the report asks which form stands. The report lists each such programme and "
-                 "what was used.").format(words=", ".join(f"`{w}`" for w in REVISION_WORDS)),
+                 "what was used.").format(words=", ".join(f'"{w}"' for w in REVISION_WORDS)),
         "- " + _("A report's figures are for each programme's latest assessment round; earlier rounds appear "
                  "only in the paired trend. Programmes are matched across tables by ministry and programme "
                  "name (case, spacing and punctuation ignored)."),
