@@ -18,7 +18,7 @@ diagnostics count a programme once per round (docs/method.md, "Honest statements
 :func:`counted_assessments` does this and returns, beside the counted rows, a
 resolution table naming every programme with more than one row and what was used;
 :func:`current_assessments` keeps each programme's latest round (what one report's
-figures are for); :func:`paired_rounds` pairs programmes across rounds for trends.
+figures are for); :func:`~nsss_analysis.diagnostics.trends.paired_programmes` pairs programmes across rounds for trends.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ import pandas as pd
 from nsss_analysis.diagnostics.units import programme_key
 from nsss_analysis.intake.reasons import Localised, Reason, number_in_words, reason_in_words
 from nsss_analysis.reference.glossary import ITEM_NAMES
-from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, _, current
+from nsss_analysis.reference.i18n import N_, _, current
 from nsss_analysis.reference.vocab import FOLLOWUPS, ITEMS, LINEAGE_COLUMNS
 
 #: Columns that decide whether two rows of a programme say the same thing: every
@@ -54,7 +54,7 @@ REPEATED = N_("the rows repeat each other cell for cell: counted once")
 
 
 def repeated_rows(resolution: pd.DataFrame) -> pd.Series:
-    """Which rows of a resolution table (:func:`resolve_duplicates`) are rows repeating
+    """Which rows of a resolution table (:func:`counted_assessments`) are rows repeating
     each other cell for cell, by the reason's code (``resolution_id``), not its words."""
     if "resolution_id" not in resolution.columns:
         return pd.Series(False, index=resolution.index, dtype="bool")
@@ -127,7 +127,7 @@ def resolution_in_words(resolution: pd.DataFrame) -> pd.DataFrame:
     if resolution is None or not len(resolution) or "resolution_id" not in resolution.columns:
         return resolution
     said, rows, used, unknown = [], [], [], []
-    english = current().language == SOURCE_LANGUAGE
+    english = current().about.is_source
     for r in resolution.to_dict("records"):
         codes = [c for c in str(r["set_unknown"] or "").split("; ") if c]
         unknown.append(r["set_unknown"] if english else "; ".join(_(ITEM_NAMES.get(c, c)) for c in codes))
