@@ -251,3 +251,22 @@ def test_the_women_share_chart_draws_no_share_for_fewer_than_5_people():
     assert any(t.startswith("3 of 4 are women") for t in texts) and not any("75%" in t for t in texts)
     drawn = [x for line in ax.lines for x in line.get_xdata()]
     assert 0.75 not in drawn and 0.46 in drawn
+
+
+# --- the index: the national mean beside a unit's is quoted with its interval -----------------------
+
+def test_the_index_quotes_the_national_mean_with_its_interval():
+    from nsss_analysis.report.headline_file import Headline
+    from nsss_analysis.runner.index import index_figures
+
+    figures = {"unit": "M", "ministry_code": "X", "n_programmes": 9, "n_gender_specific_or_transformative": 6,
+               "share": 6 / 9, "ci_low": 0.35, "ci_high": 0.88, "mean_inclusion_score": 42.0, "mean_ci_low": 21.0,
+               "mean_ci_high": 62.0, "national_mean_inclusion_score": 34.0, "national_mean_ci_low": 25.0,
+               "national_mean_ci_high": 42.0, "national_n": 43}
+    headline = Headline.from_figures(figures)
+    with claims.page("index") as ledger:
+        cell = index_figures(headline)["score"]
+        bangla = index_figures(headline, "bn")["score"]
+    assert cell == "42 (21–62); national 34 (25–42)"
+    assert "৩৪ (২৫–৪২)" in bangla
+    assert not rules.check(ledger.claims)
