@@ -270,3 +270,14 @@ def test_the_index_quotes_the_national_mean_with_its_interval():
     assert cell == "42 (21–62); national 34 (25–42)"
     assert "৩৪ (২৫–৪২)" in bangla
     assert not rules.check(ledger.claims)
+
+
+def test_a_programme_in_one_district_of_fewer_than_5_people_is_not_compared():
+    from nsss_analysis.report import coverage_text
+
+    with claims.page("t") as ledger:
+        text = coverage_text.district_reading(_districts([("Dhaka", 1, 4)]))
+        several = coverage_text.district_reading(_districts([("Dhaka", 1, 2), ("Khulna", 0, 2)]))
+    assert "one district, Dhaka, so there is nothing to compare" in text and "every one of" not in text
+    assert "around the overall 1 of 4;" in several and several.count("%") == 1  # the 99.8% of the limits only
+    assert not rules.check(ledger.claims)
