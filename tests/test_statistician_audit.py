@@ -281,3 +281,18 @@ def test_a_programme_in_one_district_of_fewer_than_5_people_is_not_compared():
     assert "one district, Dhaka, so there is nothing to compare" in text and "every one of" not in text
     assert "around the overall 1 of 4;" in several and several.count("%") == 1  # the 99.8% of the limits only
     assert not rules.check(ledger.claims)
+
+
+def test_a_form_and_mis_disagreement_is_in_the_page_language_and_never_0_percent():
+    from nsss_analysis.report import coverage_text
+
+    row = {"programme": "Old Age Allowance", "sex_disaggregated_data": "yes", "kind": "form_yes_mis_unknown_sex",
+           "unknown_sex_share": 0.003, "mis_rows_read": 1000, "mis_counted": 997,
+           "message": "the form says yes, but 0% of the MIS rows have no readable sex"}
+    with claims.page("t") as ledger:
+        english = coverage_text.disagreement_sentence(row)
+        with language("bn"):
+            bangla = coverage_text.disagreement_sentence(row)
+    assert "but 0.3% of the MIS rows have no readable sex" in english
+    assert "০.৩%" in bangla and "the form says" not in bangla
+    assert not rules.check(ledger.claims)

@@ -228,12 +228,23 @@ def _disagreement(row: dict) -> str:
             programme=programme_shown(row["programme"]), answer=answer, counted=count_text(row["mis_counted"]))
     if kind == "form_yes_mis_unknown_sex":
         share = row["unknown_sex_share"] if row["unknown_sex_share"] == row["unknown_sex_share"] else 0.0
+        read = row.get("mis_rows_read")
+        rows = None if is_missing(read) else int(read)
+        # the one formatter: never 0% for a few rows of many (and a count under 5 rows)
+        share_text = (_share_or_count(share, rows) if rows else
+                      percent(share))
         return _("{programme}: the form says {answer}, but {share} of the MIS rows have no readable sex.").format(
-            programme=programme_shown(row["programme"]), answer=answer, share=digits_text(f"{float(share):.0%}"))
+            programme=programme_shown(row["programme"]), answer=answer, share=share_text)
     if kind == "form_yes_mis_empty":
         return _("{programme}: the form says {answer}, but the MIS extract has no beneficiary that could be "
                  "counted.").format(programme=programme_shown(row["programme"]), answer=answer)
     return f"{row['programme']}: {row['message']}."
+
+
+def disagreement_sentence(row: dict) -> str:
+    """One programme's disagreement between its form and its MIS extract, in the page's
+    language (a card says it under the programme's beneficiary list)."""
+    return _disagreement(row)
 
 
 def disagreement_sentences(disagreements) -> list[str]:
