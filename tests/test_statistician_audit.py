@@ -296,3 +296,13 @@ def test_a_form_and_mis_disagreement_is_in_the_page_language_and_never_0_percent
     assert "but 0.3% of the MIS rows have no readable sex" in english
     assert "০.৩%" in bangla and "the form says" not in bangla
     assert not rules.check(ledger.claims)
+
+
+def test_a_card_women_share_of_almost_everyone_is_not_100_percent():
+    from nsss_analysis.report.card_parts import women_share_cell
+
+    with claims.page("t") as ledger:
+        cells = [women_share_cell(2_775_900, 2_776_000), women_share_cell(2_775_000, 2_775_000),
+                 women_share_cell(923, 1994), women_share_cell(3, 4)]
+    assert cells == ["over 99.9%", "100%", "46.3%", "3 of 4"]
+    assert not rules.check(ledger.claims)
