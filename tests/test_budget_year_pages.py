@@ -106,3 +106,30 @@ def test_a_disputed_programme_is_not_said_to_count_once():
     budget = note.split("**Budget share**")[1].split("\n")[0]
     assert "at least half of the unit's programmes with any budget on record" in budget
     assert "latest with data" not in budget
+
+
+def test_a_file_shared_with_a_disputed_programme_keeps_its_quarantined_lines_with_the_ministry_they_name():
+    """Synthetic: joint.csv holds MoSW's P0 (a second, differing form: disputed, so not
+    counted) and MoWCA's two programmes; one quarantined line names MoSW, one names
+    none. Counting leaves only MoWCA's rows in the file, but the file is still shared:
+    MoWCA's page is not told the MoSW line is its own."""
+    from nsss_analysis.diagnostics.summaries import ministry_summary
+    from nsss_analysis.io import Tables
+
+    other = {"ministry": "Ministry of Women and Children Affairs", "ministry_code": "MoWCA"}
+    mosw = _forms(6, "2023-24", "MoSW 2024.xlsx")
+    twin = mosw.iloc[[0]].assign(source_file="joint.csv", source_row=2, empowerment_objective="yes",
+                                 norms_awareness="yes", gender_analysis="no")
+    mowca = _forms(2, "2023-24", "joint.csv").assign(**other, source_row=lambda d: d["source_row"] + 10)
+    a = pd.concat([mosw, twin, mowca], ignore_index=True)
+    q = pd.DataFrame({"source_file": "joint.csv", "source_sheet": "", "source_row": [20, 21],
+                      "column": ["programme", "programme"],
+                      "value": ["Ministry of Social Welfare | 2010-11 | ongoing", "zzz | Yes"],
+                      "reason": "row not used: no programme name (synthetic)", "reason_id": "",
+                      "reason_values": ""})
+    tables = Tables(assessments=a, quarantine=q)
+    assert len(ministry_summary(tables, "MoSW")["disputed"]) == 2
+    mowca_row = ministry_summary(tables, "MoWCA")["data_quality"].iloc[0]
+    mosw_row = ministry_summary(tables, "MoSW")["data_quality"].iloc[0]
+    assert mowca_row["n_quarantined"] == 0 and mowca_row["n_quarantined_shared_unnamed"] == 1
+    assert mosw_row["n_quarantined"] == 1
