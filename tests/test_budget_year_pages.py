@@ -133,3 +133,22 @@ def test_a_file_shared_with_a_disputed_programme_keeps_its_quarantined_lines_wit
     mosw_row = ministry_summary(tables, "MoSW")["data_quality"].iloc[0]
     assert mowca_row["n_quarantined"] == 0 and mowca_row["n_quarantined_shared_unnamed"] == 1
     assert mosw_row["n_quarantined"] == 1
+
+
+def test_the_forms_on_record_name_the_file_of_a_disputed_form():
+    """Synthetic: MoSW's P0 has a second, differing form in copy.csv (disputed): the
+    page reads that file (its form is on P0's card), so its forms on record name it."""
+    from nsss_analysis.diagnostics.summaries import ministry_summary
+    from nsss_analysis.io import Tables
+    from nsss_analysis.reference.i18n import language
+    from nsss_analysis.report import page_top
+
+    mosw = _forms(6, "2023-24", "MoSW 2024.xlsx")
+    twin = mosw.iloc[[0]].assign(source_file="copy.csv", source_row=2, empowerment_objective="yes",
+                                 norms_awareness="yes", gender_analysis="no")
+    summary = ministry_summary(Tables(assessments=pd.concat([mosw, twin], ignore_index=True)), "MoSW")
+    assert "copy.csv" not in set(summary["assessments"]["source_file"])  # not counted ...
+    with language("en"):
+        claims.start("synthetic-forms", "en")
+        html = page_top.in_figures(summary, []).data
+    assert "Forms on record: MoSW 2024.xlsx" in html and "copy.csv: round 2023-24" in html  # ... but read
