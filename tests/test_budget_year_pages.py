@@ -152,3 +152,46 @@ def test_the_forms_on_record_name_the_file_of_a_disputed_form():
         claims.start("synthetic-forms", "en")
         html = page_top.in_figures(summary, []).data
     assert "Forms on record: MoSW 2024.xlsx" in html and "copy.csv: round 2023-24" in html  # ... but read
+
+
+def _all_disputed():
+    """Synthetic: MoSW's only programme P0 came in two differing forms, nothing telling."""
+    one = _forms(1, "2023-24", "MoSW 2024.xlsx")
+    twin = one.assign(source_file="copy.csv", empowerment_objective="yes", norms_awareness="yes",
+                      gender_analysis="no")
+    return pd.concat([one, twin], ignore_index=True)
+
+
+def test_a_unit_whose_every_programme_is_disputed_is_not_told_nothing_was_assessed():
+    from nsss_analysis.diagnostics.summaries import headline_figures
+    from nsss_analysis.io import Tables
+    from nsss_analysis.reference.i18n import language
+    from nsss_analysis.report import headline_text
+
+    h = headline_figures(Tables(assessments=_all_disputed()), "MoSW")
+    assert h["n_programmes"] == 0 and h["n_disputed"] == 1
+    with language("en"):
+        claims.start("synthetic-all-disputed", "en")
+        text = " ".join(headline_text.headline_sentences(h))
+    assert "has been assessed yet" not in text
+    assert "can be counted yet" in text and "1 programme with two differing forms (P0)" in text
+
+
+def test_the_index_row_says_its_disputed_programmes_are_left_out():
+    from nsss_analysis.diagnostics.summaries import headline_figures
+    from nsss_analysis.io import Tables
+    from nsss_analysis.report.headline_file import Headline
+    from nsss_analysis.runner.index import _years
+
+    mosw = _forms(6, "2023-24", "MoSW 2024.xlsx")
+    twin = mosw.iloc[[0]].assign(source_file="copy.csv", empowerment_objective="yes", norms_awareness="yes",
+                                 gender_analysis="no")
+    h = headline_figures(Tables(assessments=pd.concat([mosw, twin], ignore_index=True)), "MoSW")
+    record = Headline.from_json(Headline.from_figures(h, ["MoSW has 5 assessed programmes."]).to_json())
+    assert record.n_disputed == 1 and record.disputed_programmes == ("P0",)
+    entry = {"html": "2023-24/mosw.html", "kind": "ministry", "ministry_code": "MoSW", "language": "en",
+             "headline": record.figures(), "sentences": list(record.sentences), "status": "rendered"}
+    claims.start("synthetic-index", "en")
+    row = _years({"2023-24/mosw": entry}, "en")["2023-24"]["ministries"][0]
+    assert row["figures"]["programmes"] == "5"
+    assert row["disputed"].startswith("1 programme with two differing forms (P0) is left out")
