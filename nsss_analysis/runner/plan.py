@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from nsss_analysis.diagnostics.budgets import budget_years, resolve_fiscal_year
+from nsss_analysis.diagnostics.budgets import budget_years, report_year, resolve_fiscal_year
 from nsss_analysis.errors import NsssError, UsageError
 from nsss_analysis.intake.quantities import parse_fiscal_year
 from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, about_language, translator
@@ -344,17 +344,10 @@ def _page_year(budgets, code: str | None, fy: str | None) -> str | None:
 
 def _latest_year(budgets, assessments, code: str | None) -> str | None:
     """The latest fiscal year with a known budget (the reports' folder and title),
-    else the latest year named on the ministry's forms; None when neither exists."""
-    if budgets is not None and len(budgets):
-        years = budget_years(budgets, code)
-        if len(years):
-            return str(years["fiscal_year"].max())
-    if "assessment_round" in assessments.columns:
-        rows = assessments if code is None else assessments[assessments["ministry_code"] == code]
-        years = [y for y in rows["assessment_round"].dropna().tolist() if isinstance(y, str) and y]
-        if years:
-            return max(years)
-    return None
+    else the latest year named on the ministry's forms; None when neither exists
+    (:func:`nsss_analysis.diagnostics.budgets.report_year`, which the page's own
+    all-years note asks too)."""
+    return report_year(budgets, assessments, code)
 
 
 def fiscal_years_with_data(tables) -> set[str]:
