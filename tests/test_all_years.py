@@ -1,5 +1,5 @@
 """A page filed under ``all-years/`` says what that label means, near its top, in
-English and Bangla: its unit has no budget on record and its forms name no assessment
+English and Bangla, and so does the index under that heading: its unit has no budget on record and its forms name no assessment
 round. Checked on the function the notebooks call (units with and without a year) and
 on pages rendered from a variant of the bundled tables (synthetic, made here) in which
 no form names a round and no budget is on record."""
@@ -22,6 +22,7 @@ from nsss_analysis.io import Tables, current_generation, load_tables
 from nsss_analysis.reference.i18n import set_language, translator
 from nsss_analysis.report import notices
 from nsss_analysis.report.first_screen import WHAT_WE_ASK
+from nsss_analysis.runner.index import INDEX_WORDS, index_file
 from nsss_analysis.runner.manifest import read_manifest
 from nsss_analysis.runner.run import run_reports
 from tests.support.pages import page_text
@@ -85,3 +86,6 @@ def test_a_page_filed_under_all_years_explains_the_label_near_its_top(yearless, 
         # near the top: under the title, before the first screen's ask
         ask = translator(entry.get("language", "en"))(WHAT_WE_ASK)
         assert text.index(note) < text.index(ask), key
+    for language in ("en", "bn"):  # the index says it too, under the year's heading
+        index = " ".join(page_text(out / index_file(language)).split())
+        assert translator(language)(INDEX_WORDS["all_years"]).format(folder="all-years/") in index, language
