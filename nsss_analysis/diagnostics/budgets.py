@@ -103,10 +103,15 @@ def report_year(budgets: pd.DataFrame | None, assessments: pd.DataFrame, ministr
     """The fiscal year a unit's report is filed under: the latest year with a known
     budget, else the latest assessment round named on its forms; None when neither
     exists (the report then covers all fiscal years, in the folder ``all-years/``)."""
-    if budgets is not None and len(budgets):
-        years = budget_years(budgets, ministry)
-        if len(years):
-            return str(years["fiscal_year"].max())
+    years = budget_years(budgets, ministry) if budgets is not None and len(budgets) else None
+    return report_year_of(years, assessments, ministry)
+
+
+def report_year_of(years: pd.DataFrame | None, assessments: pd.DataFrame, ministry: str | None = None) -> str | None:
+    """:func:`report_year` from the unit's :func:`budget_years` (None: no budgets at
+    all), computed once for many units by the runner."""
+    if years is not None and len(years):
+        return str(years["fiscal_year"].max())
     if "assessment_round" in assessments.columns:
         rows = assessments if ministry is None else assessments[assessments["ministry_code"] == ministry]
         named = [y for y in rows["assessment_round"].dropna().tolist() if isinstance(y, str) and y]
@@ -120,7 +125,13 @@ def budget_years(budgets: pd.DataFrame | None, ministry: str | None = None) -> p
     ``fiscal_year``, ``n_programmes`` with a figure that year, ``n_with_budget`` (with
     any budget on record), ``n_ministries`` that year and ``n_ministries_with_budget``,
     ``budget_crore`` (the year's total) and ``qualifies`` (the budget-year rule)."""
-    b = _known(budgets, "budget_crore")
+    return budget_years_of(_known(budgets, "budget_crore"), ministry)
+
+
+def budget_years_of(known: pd.DataFrame, ministry: str | None = None) -> pd.DataFrame:
+    """:func:`budget_years` from ``known_budgets(budgets, "budget_crore")``, computed
+    once for many units (the runner plans every ministry's page year at once)."""
+    b = known
     if ministry is not None:
         b = b[b["ministry_code"] == resolve_ministry(ministry).code]
     cols = ["fiscal_year", "n_programmes", "n_with_budget", "n_ministries", "n_ministries_with_budget",
@@ -155,7 +166,11 @@ def resolve_fiscal_year(
     """
     if fiscal_year is not None:
         return str(fiscal_year)
-    years = budget_years(budgets, ministry)
+    return latest_qualifying_year(budget_years(budgets, ministry))
+
+
+def latest_qualifying_year(years: pd.DataFrame) -> str | None:
+    """The latest year of a :func:`budget_years` table that meets the budget-year rule."""
     years = years[years["qualifies"]]
     return str(years["fiscal_year"].max()) if len(years) else None
 
