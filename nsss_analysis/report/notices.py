@@ -6,6 +6,8 @@ the current language.
 
 from __future__ import annotations
 
+import html
+
 from nsss_analysis.diagnostics.budgets import report_year
 from nsss_analysis.io import Tables
 from nsss_analysis.reference.i18n import N_, _, current
@@ -66,11 +68,12 @@ def all_years_note(tables: Tables, ministry: str | None = None, fiscal_year: str
 
 
 def all_years(tables: Tables, ministry: str | None = None, fiscal_year: str | None = None):
-    """:func:`all_years_note` as a paragraph for the page's top, or None."""
-    from nsss_analysis.report.display import paragraph
+    """:func:`all_years_note` as a paragraph for the page's top (a notebook output),
+    or None."""
+    from IPython.display import HTML  # only a notebook shows it
 
     note = all_years_note(tables, ministry, fiscal_year)
-    return paragraph(note) if note else None
+    return HTML(f"<p>{html.escape(note)}</p>") if note else None
 
 
 #: Shown instead of the coverage section when a ministry has no processed extract
