@@ -1,6 +1,8 @@
 """PDF: `nsss reports --pdf` prints a ministry's report with the system Chromium
 (through Playwright, no browser download); its text holds the verdict and every
-programme name; the page count stays bounded. Without Chromium: one line, exit 1."""
+programme name; the page count stays bounded; no page but the last is under a third
+full (the full MoSW report of the session's site in English and Bangla, and a generated
+variant's largest ministry). Without Chromium: one line, exit 1."""
 
 from __future__ import annotations
 
