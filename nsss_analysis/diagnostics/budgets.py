@@ -100,9 +100,10 @@ NO_BUDGET_YEAR = "none"
 
 
 def report_year(budgets: pd.DataFrame | None, assessments: pd.DataFrame, ministry: str | None = None) -> str | None:
-    """The fiscal year a unit's report is filed under: the latest year with a known
-    budget, else the latest assessment round named on its forms; None when neither
-    exists (the report then covers all fiscal years, in the folder ``all-years/``)."""
+    """The fiscal year a unit's report is filed under: its budget year where one
+    qualifies (:func:`latest_qualifying_year`), else the latest year with a known
+    budget, else the latest assessment round named on its forms; None when none exists
+    (the report then covers all fiscal years, in the folder ``all-years/``)."""
     years = budget_years(budgets, ministry) if budgets is not None and len(budgets) else None
     return report_year_of(years, assessments, ministry)
 
@@ -111,7 +112,7 @@ def report_year_of(years: pd.DataFrame | None, assessments: pd.DataFrame, minist
     """:func:`report_year` from the unit's :func:`budget_years` (None: no budgets at
     all), computed once for many units by the runner."""
     if years is not None and len(years):
-        return str(years["fiscal_year"].max())
+        return latest_qualifying_year(years) or str(years["fiscal_year"].max())
     if "assessment_round" in assessments.columns:
         rows = assessments if ministry is None else assessments[assessments["ministry_code"] == ministry]
         named = [y for y in rows["assessment_round"].dropna().tolist() if isinstance(y, str) and y]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from nsss_analysis.diagnostics.summaries import count_once, disputed_of
+from nsss_analysis.diagnostics.summaries import count_once, disputed_of, page_fiscal_year
 from nsss_analysis.io import Tables
 from nsss_analysis.reference.clusters import cluster_reach
 from nsss_analysis.reference.i18n import N_, _, current
@@ -15,7 +15,7 @@ from nsss_analysis.reference.vocab import load_reference
 from nsss_analysis.report.card_parts import card_digits, notebook_html, programme_name, small_table, values_of
 from nsss_analysis.report.display import escape
 from nsss_analysis.report.labels import label
-from nsss_analysis.report.page_top import first_screen_html, levels_key, submission_line
+from nsss_analysis.report.page_top import asks_of_year, first_screen_html, levels_key, submission_line
 from nsss_analysis.report.wording import join_words
 
 
@@ -99,9 +99,12 @@ def cluster_first_screen(tables: Tables, cluster: str, plan: pd.DataFrame):
     language = current().language
     ministries = sorted({register[code].name_in(language) if code in register else name
                          for code, name in zip(a["ministry_code"], a["ministry"], strict=True) if isinstance(name, str)})
+    # amounts of the national budget year only (the one year the clusters are read in)
+    recs, fy = asks_of_year(tables.recommendations, tables.budgets,
+                            page_fiscal_year(tables.budgets, None, None) if tables.budgets is not None else None)
     return notebook_html(
-        first_screen_html(_("the {cluster} cluster").format(cluster=_(cluster)), s, a, plan, tables.recommendations,
-                          cluster_disputed(tables, cluster))
+        first_screen_html(_("the {cluster} cluster").format(cluster=_(cluster)), s, a, plan, recs,
+                          cluster_disputed(tables, cluster), fy)
         + "<p>" + escape(_("Ministries and divisions with programmes in this cluster: {ministries}.").format(
             ministries=join_words(ministries))) + "</p>"
         + f"<p>{escape(levels_key(s))}</p><p>{escape(submission_line(a))}</p>")

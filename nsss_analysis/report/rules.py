@@ -36,6 +36,9 @@ MIN_COMPARISON_N = 5
 #: Blocks whose figures must share one fiscal year and one round (a headline and what
 #: is quoted beside it).
 HEADLINE_PREFIX = "headline"
+#: The printers of the amounts quoted beside the changes a page asks for (its first
+#: screen and its headline's quick wins): each of the page's one budget year.
+QUOTED_AMOUNTS = ("first_screen.asks", "narrative.quick_wins")
 
 
 class ClaimRuleError(NsssError):
@@ -104,12 +107,30 @@ def one_year_one_round(claims: Sequence[Claim]) -> list[Violation]:
             words = field.replace("_", " ")
             out += [_v("one_year_one_round", c, f"{words} {getattr(c, field)} in block {name}, whose {words} is {main}")
                     for c in block if getattr(c, field) and getattr(c, field) != main]
+    out += _quoted_amounts(claims)
     for c in claims:
         if c.unit in ("round", "fiscal_year") and c.denominator is not None and c.numerator is not None \
                 and c.numerator != c.denominator:
             out.append(_v("one_year_one_round", c, f"names a {c.unit.replace('_', ' ')} that only "
                                                     f"{c.numerator:g} of {c.denominator:g} have"))
     return out
+
+
+def _quoted_amounts(claims: Sequence[Claim]) -> list[Violation]:
+    """The amounts quoted beside the changes asked for (first screen, quick wins) carry
+    their fiscal year, and it is the page's one budget year: the headline's year where
+    the page has one, else the year most of them give."""
+    quoted = [c for c in claims if c.unit == "crore" and c.text and (c.where or "") in QUOTED_AMOUNTS]
+    out = [_v("one_year_one_round", c, "an amount quoted beside the asks without its fiscal year")
+           for c in quoted if not c.fiscal_year]
+    headline = Counter(c.fiscal_year for c in claims
+                       if c.block and c.block.startswith(HEADLINE_PREFIX) and c.fiscal_year)
+    years = headline or Counter(c.fiscal_year for c in quoted if c.fiscal_year)
+    if not years:
+        return out
+    main = years.most_common(1)[0][0]
+    return out + [_v("one_year_one_round", c, f"an amount of FY {c.fiscal_year} quoted beside a page of FY {main}")
+                  for c in quoted if c.fiscal_year and c.fiscal_year != main]
 
 
 def small_denominators(claims: Sequence[Claim]) -> list[Violation]:
