@@ -6,7 +6,6 @@ beneficiaries, and the plausibility check of allocations against the arithmetic
 from __future__ import annotations
 
 import math
-import re
 
 import numpy as np
 import pandas as pd
@@ -310,44 +309,47 @@ def women_beneficiary_share(
     return _frame(records, cols, ints=cols[4:7], floats=cols[7:12])
 
 
-def plausibility_flag(ratio: float) -> str:
-    """``"about 10x"``, ``"about 100x"``, ``"about 1/10x"``... when ``ratio`` is near a
-    power of ten (a slipped decimal or unit); ``"ratio R: check"`` when outside the
-    plausible range otherwise; ``""`` when plausible.
+#: The kinds of a plausibility flag (:func:`flag_parts`).
+FLAG_SCALE, FLAG_RATIO = "scale", "ratio"
 
-    >>> plausibility_flag(6133 / 613.37)
-    'about 10x'
+
+def plausibility_flag(ratio: float) -> str:
+    """A code, not words: ``"scale:1"``, ``"scale:2"``, ``"scale:-1"``... when ``ratio``
+    is near a power of ten (a slipped decimal or unit: the power); ``"ratio:<ratio>"``
+    when outside the plausible range otherwise; ``""`` when plausible. The report says
+    it in words (:func:`flag_parts`).
+
+    >>> plausibility_flag(6133 / 613.37), plausibility_flag(0.5)
+    ('scale:1', 'ratio:0.5')
     """
     if not ratio > 0:
-        return f"ratio {ratio:.3g}: check"
+        return f"{FLAG_RATIO}:{float(ratio)!r}"
     power = math.log10(ratio)
     k = round(power)
     if k != 0 and abs(power - k) <= PLAUSIBILITY_LOG10_TOLERANCE:
-        return f"about {10 ** k}x" if k > 0 else f"about 1/{10 ** -k}x"
+        return f"{FLAG_SCALE}:{k}"
     low, high = PLAUSIBLE_RATIO_RANGE
-    return "" if low <= ratio <= high else f"ratio {ratio:.3g}: check"
+    return "" if low <= ratio <= high else f"{FLAG_RATIO}:{float(ratio)!r}"
 
 
-#: The kinds of a plausibility flag (:func:`flag_parts`).
-FLAG_SCALE, FLAG_RATIO = "scale", "ratio"
-_FLAG_SCALE = re.compile(r"about (?P<factor>[0-9]+|1/[0-9]+)x")
-_FLAG_RATIO = re.compile(r"ratio (?P<ratio>\S+): check")
-
-
-def flag_parts(flag: object) -> tuple[str, str]:
+def flag_parts(flag: object) -> tuple[str, float | None]:
     """A stored plausibility flag (:func:`plausibility_flag`) as its kind and number, so
-    the report words it in its own language: ``("scale", "10")``, ``("scale", "1/100")``,
-    ``("ratio", "0.02")``; ``("", text)`` for text this module did not write.
+    the report words it in its own language: ``("scale", 1)`` (about 10 times the
+    arithmetic), ``("scale", -2)`` (about 1/100), ``("ratio", 0.02)``; ``("", None)``
+    for anything else.
 
-    >>> flag_parts("about 1/10x"), flag_parts("ratio 0.02: check")
-    (('scale', '1/10'), ('ratio', '0.02'))
+    >>> flag_parts("scale:-1"), flag_parts("ratio:0.02"), flag_parts("about")
+    (('scale', -1), ('ratio', 0.02), ('', None))
     """
-    text = "" if flag is None else str(flag).strip()
-    if m := _FLAG_SCALE.fullmatch(text):
-        return FLAG_SCALE, m["factor"]
-    if m := _FLAG_RATIO.fullmatch(text):
-        return FLAG_RATIO, m["ratio"]
-    return "", text
+    kind, _, value = ("" if flag is None else str(flag).strip()).partition(":")
+    try:
+        if kind == FLAG_SCALE:
+            return FLAG_SCALE, int(value)
+        if kind == FLAG_RATIO:
+            return FLAG_RATIO, float(value)
+    except ValueError:
+        pass
+    return "", None
 
 
 def budget_plausibility(budgets: pd.DataFrame | None) -> pd.DataFrame:

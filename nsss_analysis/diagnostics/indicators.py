@@ -397,9 +397,10 @@ def compare_with_national(
     ``table`` stacks unit rows and national rows (``scope == "national"``), e.g.
     ``pd.concat([level_shares(s, "ministry"), level_shares(s, "national")])``. Rows
     are matched on ``keys`` (default: whichever of ``COMPARE_KEYS`` the table has).
-    ``reading`` is cautious: a difference is read only when both sides have at least
-    ``COMPARISON_MIN_N`` (5) programmes (the table's ``n``) and their 95% intervals do
-    not overlap; otherwise "these data cannot tell"; no rank is ever computed.
+    ``comparison`` is a code, and cautious: ``above`` or ``below`` only when both sides
+    have at least ``COMPARISON_MIN_N`` (5) programmes (the table's ``n``) and their 95%
+    intervals do not overlap; otherwise ``too_few``, ``no_interval`` or ``overlap``
+    (these data cannot tell); no rank is ever computed. The report words it.
     """
     keys = list(keys) if keys is not None else [k for k in COMPARE_KEYS if k in table.columns]
     national = table[table["scope"] == "national"]
@@ -421,15 +422,9 @@ def compare_with_national(
     have = out[["ci_low", "ci_high", "national_ci_low", "national_ci_high"]].notna().all(axis=1)
     enough = (out["n"] >= COMPARISON_MIN_N) & (out["national_n"] >= COMPARISON_MIN_N)
     overlap = (out["ci_low"] <= out["national_ci_high"]) & (out["national_ci_low"] <= out["ci_high"])
-    reading = np.select(
-        [~enough, ~have, overlap, value > nat_value],
-        [f"fewer than {COMPARISON_MIN_N} programmes: not compared",
-         "no interval on one side: not compared",
-         "these data cannot tell (intervals overlap)",
-         "above the national figure (intervals do not overlap)"],
-        "below the national figure (intervals do not overlap)",
-    )
+    comparison = np.select([~enough, ~have, overlap, value > nat_value],
+                           ["too_few", "no_interval", "overlap", "above"], "below")
     return out.assign(intervals_overlap=(overlap & have).astype(bool),
-                      difference=(enough & have & ~overlap).astype(bool), reading=reading).astype(
-        {"reading": "str"}
+                      difference=(enough & have & ~overlap).astype(bool), comparison=comparison).astype(
+        {"comparison": "str"}
     )
