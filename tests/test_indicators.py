@@ -340,7 +340,7 @@ def test_compare_with_national_sets_figures_side_by_side_without_ranking():
     assert out.loc["B", "intervals_overlap"] and out.loc["B", "comparison"] == "overlap"
     assert out.loc["C", "comparison"] == "no_interval"
     few = compare_with_national(table.assign(n=[4, 20, 20, 60]), "share").set_index("unit")
-    assert few.loc["A", "reading"].startswith("fewer than 5") and not few.loc["A", "difference"]
+    assert few.loc["A", "comparison"] == "too_few" and not few.loc["A", "difference"]
     with pytest.raises(NsssError, match="no national rows"):
         compare_with_national(table[table["scope"] != "national"], "share")
 
@@ -351,7 +351,7 @@ def test_compare_with_national_matches_rows_on_their_keys(programmes):
     out = compare_with_national(stacked, "share")
     row = out[(out["ministry_code"] == "MoSW") & (out["level"] == "gender-specific")].iloc[0]
     assert row["n"] == 3 and row["national_n"] == 4  # matched; too few to compare
-    assert row["reading"].startswith("fewer than 5")
+    assert row["comparison"] == "too_few"
 
 
 def test_load_tables_and_ministry_summary(tmp_path, programmes, money):

@@ -134,6 +134,16 @@ def significant(value: object, language: str | None = None, digits: int = 3) -> 
     return number(value, language, max(0, -kept.as_tuple().exponent))  # type: ignore[operator]
 
 
+def short(value: object, language: str | None = None) -> str:
+    """A constant of the method as Python's ``:g`` writes it (``0.5``, ``10``, ``99.8``),
+    in the language's digits: a threshold, a confidence level.
+
+    >>> short(10.0, "en"), short(0.15, "bn")
+    ('10', '০.১৫')
+    """
+    return localise_digits(f"{_float(value):g}", language)
+
+
 def count(value: object, language: str | None = None) -> str:
     """A whole number of persons or programmes (``১,০৭,৬১৪``)."""
     return number(value, language, 0)

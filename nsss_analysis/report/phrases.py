@@ -30,7 +30,7 @@ from nsss_analysis.reference.grammar import Name
 from nsss_analysis.reference.i18n import N_, _, about_language, current, ngettext
 from nsss_analysis.reference.names import display_name, shown_name
 from nsss_analysis.reference.numbers import fiscal_year as fiscal_year_words
-from nsss_analysis.reference.numbers import localise_digits, number, significant
+from nsss_analysis.reference.numbers import localise_digits, number, signed, significant
 from nsss_analysis.reference.vocab import load_reference
 from nsss_analysis.report import claims
 from nsss_analysis.report.wording import join_words
@@ -61,10 +61,10 @@ def grouped_text(value, unit: str = "number", **meta) -> str:
 
 
 def fixed_text(value, decimals: int = 0, sign: bool = False, unit: str = "score", **meta) -> str:
-    """``value`` with ``decimals`` decimals (``+`` sign when ``sign``), as Python formats
-    it, in the language's digits."""
-    text = f"{float(value):{'+' if sign else ''}.{decimals}f}"
-    return str(claims.figure(float(value), unit, localise_digits(text, page_language()), **meta))
+    """``value`` with ``decimals`` decimals (``+`` sign when ``sign``), rounded half away
+    from zero and in the language's digits (``reference/numbers.py``)."""
+    text = (signed if sign else number)(float(value), page_language(), decimals)
+    return str(claims.figure(float(value), unit, text, **meta))
 
 
 def year_text(fy, **meta) -> str:
