@@ -18,11 +18,11 @@ from nsss_analysis.diagnostics.rubric import (
 from nsss_analysis.diagnostics.units import (
     HEAD,
     LINEAGE,
-    _frame,
-    _head,
-    _select,
-    _units,
     programme_key,
+    select_unit,
+    typed_frame,
+    unit_head,
+    units_of,
 )
 from nsss_analysis.reference.ministries import resolve_ministry
 from nsss_analysis.reference.vocab import BUDGET_COLUMNS, normalise_key
@@ -32,7 +32,7 @@ ADMINISTRATIVE_TOTALS = "none: administrative totals, not a sample"
 
 
 def _empty_budgets() -> pd.DataFrame:
-    return _frame(
+    return typed_frame(
         [],
         BUDGET_COLUMNS,
         floats=("budget_crore", "beneficiaries", "women_beneficiaries", "monthly_rate_bdt"),
@@ -109,7 +109,7 @@ def budget_years(budgets: pd.DataFrame | None, ministry: str | None = None) -> p
     cols = ["fiscal_year", "n_programmes", "n_with_budget", "n_ministries", "n_ministries_with_budget",
             "budget_crore", "qualifies"]
     if not len(b):
-        return _frame([], cols, ints=cols[1:5], floats=("budget_crore",), bools=("qualifies",))
+        return typed_frame([], cols, ints=cols[1:5], floats=("budget_crore",), bools=("qualifies",))
     n_all = b[["ministry_code", "programme_key"]].drop_duplicates().shape[0]
     m_all = b["ministry_code"].nunique()
     records = []
@@ -122,7 +122,7 @@ def budget_years(budgets: pd.DataFrame | None, ministry: str | None = None) -> p
         records.append({"fiscal_year": str(fy), "n_programmes": n, "n_with_budget": n_all, "n_ministries": m,
                         "n_ministries_with_budget": m_all, "budget_crore": float(rows["budget_crore"].sum()),
                         "qualifies": ok})
-    return _frame(records, cols, ints=cols[1:5], floats=("budget_crore",), bools=("qualifies",))
+    return typed_frame(records, cols, ints=cols[1:5], floats=("budget_crore",), bools=("qualifies",))
 
 
 def resolve_fiscal_year(
@@ -199,8 +199,8 @@ def budget_gender_share(
     flag = _per_programme(gsot, b)
     b = b.assign(assessed=flag.notna(), gsot=flag.fillna(False).astype(bool))
     records = []
-    for unit, code in _units(by, scores, b):
-        sub = _select(b, by, unit, code)
+    for unit, code in units_of(by, scores, b):
+        sub = select_unit(b, by, unit, code)
         fy = fiscal_year if fiscal_year is not None else (sub["fiscal_year"].max() if len(sub) else None)
         sub = sub[sub["fiscal_year"] == fy]
         total = float(sub["budget_crore"].sum()) if len(sub) else math.nan
@@ -215,7 +215,7 @@ def budget_gender_share(
                 flagged["ministry_code"], flagged["programme"].map(normalise_key), strict=True)], dtype=bool)
             left_out = flagged[(flagged["fiscal_year"] == fy).to_numpy() & mine]
         records.append(
-            _head(by, unit, code)
+            unit_head(by, unit, code)
             | {"fiscal_year": fy, "budget_total": total,
                "budget_assessed": (
                    float(sub.loc[sub["assessed"], "budget_crore"].sum()) if len(sub) else math.nan
@@ -231,7 +231,7 @@ def budget_gender_share(
             "budget_gender_specific_or_transformative", "share",
             "n_programmes_with_budget", "n_programmes_not_assessed", "n_allocations_flagged",
             "flags_left_out"]
-    return _frame(records, cols, floats=cols[4:8], ints=cols[8:11])
+    return typed_frame(records, cols, floats=cols[4:8], ints=cols[8:11])
 
 
 def _women_rows(budgets: pd.DataFrame | None, fiscal_year: str | None) -> pd.DataFrame:
@@ -262,7 +262,7 @@ def women_share_by_programme(budgets: pd.DataFrame | None, fiscal_year: str | No
     cols = [*LINEAGE, "ministry", "ministry_code", "programme", "cluster", "fiscal_year",
             "beneficiaries", "women_beneficiaries", "women_share", "plausible"]
     out = b[cols].sort_values(["ministry", "programme"], key=lambda s: s.str.lower())
-    return _frame(out.to_dict("records"), cols,
+    return typed_frame(out.to_dict("records"), cols,
                   floats=("beneficiaries", "women_beneficiaries", "women_share"),
                   bools=("plausible",)).reset_index(drop=True)
 
@@ -283,15 +283,15 @@ def women_beneficiary_share(
     all_rows = _known(budgets, "fiscal_year")
     women = _women_columns(_women_rows(budgets, fiscal_year))
     records = []
-    for unit, code in _units(by, all_rows):
-        sub = _select(women, by, unit, code)
+    for unit, code in units_of(by, all_rows):
+        sub = select_unit(women, by, unit, code)
         fy = fiscal_year if fiscal_year is not None else (sub["fiscal_year"].max() if len(sub) else None)
         sub = sub[sub["fiscal_year"] == fy]
         ok = sub[sub["women_share"].notna() & sub["plausible"]]
         total, n_women = float(ok["beneficiaries"].sum()), float(ok["women_beneficiaries"].sum())
-        in_year = _select(all_rows, by, unit, code)
+        in_year = select_unit(all_rows, by, unit, code)
         records.append(
-            _head(by, unit, code)
+            unit_head(by, unit, code)
             | {"fiscal_year": fy,
                "n_programmes": int(in_year.loc[in_year["fiscal_year"] == fy, "programme_key"].nunique()),
                "n_programmes_reporting": len(ok),
@@ -306,7 +306,7 @@ def women_beneficiary_share(
     cols = [*HEAD, "fiscal_year", "n_programmes", "n_programmes_reporting",
             "n_programmes_implausible", "beneficiaries", "women_beneficiaries", "women_share",
             "min_programme_share", "max_programme_share", "interval"]
-    return _frame(records, cols, ints=cols[4:7], floats=cols[7:12])
+    return typed_frame(records, cols, ints=cols[4:7], floats=cols[7:12])
 
 
 #: The kinds of a plausibility flag (:func:`flag_parts`).
@@ -369,4 +369,4 @@ def budget_plausibility(budgets: pd.DataFrame | None) -> pd.DataFrame:
     b = b.assign(implied_crore=implied, ratio=ratio, flag=flags, plausible=[f == "" for f in flags])
     cols = [*LINEAGE, "ministry", "ministry_code", "programme", "fiscal_year", "beneficiaries",
             "monthly_rate_bdt", "budget_crore", "implied_crore", "ratio", "flag", "plausible"]
-    return _frame(b[cols].to_dict("records"), cols, floats=cols[7:12], bools=("plausible",))
+    return typed_frame(b[cols].to_dict("records"), cols, floats=cols[7:12], bools=("plausible",))
