@@ -16,9 +16,10 @@ that trails a sentence (``; no clear difference...``) is a placeholder of the
 sentence, so the translation decides where it goes and how the sentence ends.
 Numbers are written in the current language's digits: the words of
 :mod:`nsss_analysis.report.wording` and the helpers below (``int_text``,
-``count_text``, ``fixed_text``, ``grouped_text``), which keep the English output
-exactly as Python's formatting writes it; each helper records the figure it prints
-as a claim of the page's ledger (:mod:`nsss_analysis.report.claims`).
+``count_text``, ``fixed_text``, ``grouped_text``), which print through
+:mod:`nsss_analysis.reference.numbers` (half away from zero, as every figure of every
+page); each helper records the figure it prints as a claim of the page's ledger
+(:mod:`nsss_analysis.report.claims`).
 """
 
 from __future__ import annotations
