@@ -65,7 +65,7 @@ def plural(n: int, singular: str, plural_form: str | None = None, **meta: Any) -
 
 
 #: Most decimals a percentage is printed with before "under"/"over" is used.
-MAX_PERCENT_DIGITS = 1
+MAX_PERCENT_DIGITS = numbers.MAX_PERCENT_DIGITS
 
 
 def _digits(text: str) -> str:
@@ -90,18 +90,8 @@ def _float(value: object) -> float:
 
 
 def _percent_text(share: object, digits: int = 0) -> str:
-    if is_missing(share):
-        return _("n/a")
-    value, language = _float(share) * 100, _language()
-    if value in (0.0, 100.0):
-        return numbers.number(value, language) + "%"
-    for d in range(digits, max(digits, MAX_PERCENT_DIGITS) + 1):
-        if numbers.rounded(value, d) not in (0.0, 100.0):  # half away from zero, as every figure
-            return numbers.number(value, language, d) + "%"
-    limit = 10.0 ** -max(digits, MAX_PERCENT_DIGITS)
-    if value < 50:
-        return _("under {percent}").format(percent=numbers.short(limit, language) + "%")
-    return _("over {percent}").format(percent=numbers.short(100 - limit, language) + "%")
+    """The one formatter's percentage (never rounded to 0% or 100% unless exactly so)."""
+    return numbers.percent(share, _language(), digits)
 
 
 def _bounds(low: float, high: float, as_percent: bool, digits: int) -> tuple[str, str]:

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from nsss_analysis.diagnostics.budgets import budget_years, resolve_fiscal_year
+from nsss_analysis.diagnostics.budgets import budget_years_of, known_budgets, latest_qualifying_year
+from nsss_analysis.diagnostics.summaries import count_once
 from nsss_analysis.errors import NsssError, UsageError
 from nsss_analysis.intake.quantities import parse_fiscal_year
 from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, about_language, translator
@@ -226,13 +227,16 @@ def plan_reports(request: ReportRequest, tables) -> list[PlannedReport]:
     if everything:
         codes = sorted(with_data, key=lambda c: with_data[c].lower())
 
-    budgets = tables.budgets
+    # the budget year of each page is read without the budgets of disputed programmes
+    # (left out of every figure), as the pages read it
+    budgets = count_once(tables).current.budgets if tables.budgets is not None else None
+    years_of = _BudgetYears(budgets)
     processed = str(request.processed)
     plan: list[PlannedReport] = []
     slugs: dict[str, str] = {}
     for code in codes:
         name = with_data[code]
-        fy = fiscal_year or _latest_year(budgets, assessments, code)
+        fy = fiscal_year or _latest_year(years_of, assessments, code)
         slug = report_slug(code, name)
         if slug in slugs and slugs[slug] != code:
             slug = f"{slug[:MAX_SLUG_LENGTH - 9]}-{hashlib.sha256(code.encode('utf-8')).hexdigest()[:8]}"
@@ -244,13 +248,14 @@ def plan_reports(request: ReportRequest, tables) -> list[PlannedReport]:
             code=code,
             fiscal_year=fy,
             notebook=request.notebooks / MINISTRY_NOTEBOOK,
-            parameters={"ministry": code, "fiscal_year": fiscal_year or _page_year(budgets, code, fy),
+            parameters={"ministry": code, "fiscal_year": fiscal_year or _page_year(years_of, code, fy),
                         "processed_dir": processed, "slug": slug},
             title=report_title(ReportKind.MINISTRY, name, fy),
         ))
     if everything:
-        fy = fiscal_year or _latest_year(budgets, assessments, None)
-        plan.extend(cluster_reports(request, assessments, fy))
+        fy = fiscal_year or _latest_year(years_of, assessments, None)
+        # the clusters' budget figures are for the national budget year (one year side by side)
+        plan.extend(cluster_reports(request, assessments, fy, fiscal_year or _page_year(years_of, None, fy)))
         plan.append(PlannedReport(
             key=f"{fy or ALL_YEARS}/{NATIONAL_SLUG}",
             kind=ReportKind.NATIONAL,
@@ -258,7 +263,7 @@ def plan_reports(request: ReportRequest, tables) -> list[PlannedReport]:
             code=None,
             fiscal_year=fy,
             notebook=request.notebooks / NATIONAL_NOTEBOOK,
-            parameters={"fiscal_year": fiscal_year or _page_year(budgets, None, fy), "processed_dir": processed},
+            parameters={"fiscal_year": fiscal_year or _page_year(years_of, None, fy), "processed_dir": processed},
             title=report_title(ReportKind.NATIONAL, "", fy),
         ))
         if (request.notebooks / ACTION_PLAN_NOTEBOOK).exists():
@@ -280,9 +285,12 @@ def cluster_slug(cluster: str) -> str:
     return CLUSTER_PREFIX + (slugify(cluster) or "not-given")
 
 
-def cluster_reports(request: ReportRequest, assessments, fiscal_year: str | None) -> list[PlannedReport]:
+def cluster_reports(request: ReportRequest, assessments, fiscal_year: str | None,
+                    page_year: str | None = None) -> list[PlannedReport]:
     """One report per NSSS cluster with assessed programmes, in the NSSS's order (none
-    when the notebook folder has no cluster notebook)."""
+    when the notebook folder has no cluster notebook). ``fiscal_year`` names the folder
+    and the title; ``page_year`` is the budget year the cluster's figures are for: the
+    national one (None when no year qualifies: amounts per year, no share)."""
     if not (request.notebooks / CLUSTER_NOTEBOOK).exists():
         return []
     present = set(assessments["cluster"].dropna().tolist())
@@ -299,7 +307,7 @@ def cluster_reports(request: ReportRequest, assessments, fiscal_year: str | None
             code=None,
             fiscal_year=fiscal_year,
             notebook=request.notebooks / CLUSTER_NOTEBOOK,
-            parameters={"cluster": cluster, "fiscal_year": fiscal_year, "processed_dir": processed,
+            parameters={"cluster": cluster, "fiscal_year": page_year, "processed_dir": processed,
                         "slug": slug},
             title=report_title(ReportKind.CLUSTER, cluster, fiscal_year),
         ))
@@ -332,24 +340,42 @@ def requested_fiscal_year(request: ReportRequest) -> str | None:
         raise UsageError(f"--fiscal-year {request.fiscal_year!r}: {exc}") from None
 
 
-def _page_year(budgets, code: str | None, fy: str | None) -> str | None:
+class _BudgetYears:
+    """Each unit's :func:`~nsss_analysis.diagnostics.budgets.budget_years`, the known
+    budget rows computed once for the whole plan (``None``: no budgets at all)."""
+
+    def __init__(self, budgets) -> None:
+        self.known = known_budgets(budgets, "budget_crore") if budgets is not None and len(budgets) else None
+        self._years: dict[str | None, object] = {}
+
+    def __call__(self, code: str | None):
+        if self.known is None:
+            return None
+        if code not in self._years:
+            self._years[code] = budget_years_of(self.known, code)
+        return self._years[code]
+
+
+def _page_year(years_of: _BudgetYears, code: str | None, fy: str | None) -> str | None:
     """The fiscal year passed to a notebook: the budget year of the rule (the latest
     year in which at least half, and at least 5, of the unit's programmes with a
     budget have a figure), or None when the unit has budgets but no year qualifies
     (the page then gives amounts per year and no share); ``fy`` when there are no
     budgets at all."""
-    if budgets is not None and len(budgets) and len(budget_years(budgets, code)):
-        return resolve_fiscal_year(budgets, code, None)
+    years = years_of(code)
+    if years is not None and len(years):
+        return latest_qualifying_year(years)
     return fy
 
 
-def _latest_year(budgets, assessments, code: str | None) -> str | None:
-    """The latest fiscal year with a known budget (the reports' folder and title),
-    else the latest year named on the ministry's forms; None when neither exists."""
-    if budgets is not None and len(budgets):
-        years = budget_years(budgets, code)
-        if len(years):
-            return str(years["fiscal_year"].max())
+def _latest_year(years_of: _BudgetYears, assessments, code: str | None) -> str | None:
+    """The year of a report's folder and title: the page's budget year where one
+    qualifies (:func:`_page_year`: a title never names a year that only a few
+    programmes, or one ministry, report), else the latest fiscal year with a known
+    budget, else the latest year named on the ministry's forms; None when none exists."""
+    years = years_of(code)
+    if years is not None and len(years):
+        return latest_qualifying_year(years) or str(years["fiscal_year"].max())
     if "assessment_round" in assessments.columns:
         rows = assessments if code is None else assessments[assessments["ministry_code"] == code]
         years = [y for y in rows["assessment_round"].dropna().tolist() if isinstance(y, str) and y]
