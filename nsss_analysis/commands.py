@@ -51,7 +51,7 @@ COVERAGE_FILES = ("coverage_by_sex.parquet", "coverage_quality.parquet", "covera
 
 
 def _csv_bytes(df: pd.DataFrame) -> bytes:
-    """As :func:`write_csv_atomic` writes it: UTF-8 with BOM, formula-safe."""
+    """As :func:`~nsss_analysis.io.write_csv_atomic` writes it: UTF-8 with BOM, formula-safe."""
     buf = io.StringIO()
     formula_safe_frame(df).to_csv(buf, index=False)
     return buf.getvalue().encode("utf-8-sig")

@@ -47,7 +47,7 @@ from nsss_analysis.diagnostics.rubric import (
 from nsss_analysis.diagnostics.scoring import score_answers
 from nsss_analysis.reference.glossary import FORM_ANSWER_NAMES, ITEM_NAMES, LEVEL_NAMES, has_glossary, terms
 from nsss_analysis.reference.i18n import N_, about_language, current, resolve_language, translator
-from nsss_analysis.reference.numbers import localise_digits, number, percent
+from nsss_analysis.reference.numbers import number, percent, short
 from nsss_analysis.reference.vocab import DOMAINS, FOLLOWUPS, ITEMS, load_reference
 from nsss_analysis.report import claims
 
@@ -97,7 +97,7 @@ class _Note:
     def g(self, value: float) -> str:
         """A constant as Python's ``:g`` writes it, in the language's digits: a claim of
         the page's ledger, like every figure the note prints."""
-        return str(claims.figure(value, "number", localise_digits(f"{value:g}", self.language), where="method_note"))
+        return str(claims.figure(value, "number", short(value, self.language), where="method_note"))
 
     def n(self, value: float, decimals: int = 0) -> str:
         """A constant or a worked figure with ``decimals`` decimals: a claim of the page."""
@@ -340,7 +340,7 @@ def _indicators(w: _Note) -> list[str]:
                  "read with care.").format(wilson=_coverage(w, "wilson"), t=_coverage(w, "t"),
                                            t_mass=_coverage(w, "t_mass")),
         "- " + _("**Numbers**: every share is written with its count (\"46% of 1,982\"); a percentage is never "
-                 "rounded to 0% or 100% unless exactly so (\"99.6%\", \"under 1%\"), and interval bounds are "
+                 "rounded to 0% or 100% unless exactly so (\"99.6%\", \"under 0.1%\"), and interval bounds are "
                  "printed with enough decimals to differ."),
         "- " + _("**Budget share** in gender-specific or transformative programmes: of the unit's whole budget "
                  "in its budget year, named once: the latest fiscal year in which at least half of the unit's "
@@ -406,6 +406,9 @@ def _trends(w: _Note) -> list[str]:
           "(`assessment_round`), paired, with the number paired stated and each programme's change named; a "
           "summary of change needs at least {small_n} pairs. A round with other programmes is a different "
           "population, not a change.").format(small_n=w.n(SMALL_N)),
+        _("Each change is like for like: both rounds' scores are computed over the items answered in both (an "
+          "item `unknown` in either round is left out of both), and an answer that became `unknown` is reported "
+          "as such, never as a fall or rise of the score."),
     ]
 
 

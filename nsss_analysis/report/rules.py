@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -187,6 +188,32 @@ def comparisons(claims: Sequence[Claim]) -> list[Violation]:
     return out
 
 
+#: The first percentage a claim's text prints (Latin or Bangla digits, grouping kept).
+_PERCENT_TEXT = re.compile(r"([0-9\u09e6-\u09ef][0-9\u09e6-\u09ef,]*(?:\.[0-9\u09e6-\u09ef]+)?)\s*%")
+_BANGLA_DIGITS = str.maketrans("\u09e6\u09e7\u09e8\u09e9\u09ea\u09eb\u09ec\u09ed\u09ee\u09ef", "0123456789")
+
+
+def exact_extremes(claims: Sequence[Claim]) -> list[Violation]:
+    """A share is never printed as 0% or 100% unless it is exactly so ("99.6%",
+    "under 1%"): in a sentence, a table cell or a chart label."""
+    out = []
+    for c in claims:
+        if c.unit not in ("percent", "money_share") or not c.text or c.value is None:
+            continue
+        try:
+            value = float(c.value)
+        except (TypeError, ValueError):
+            continue
+        m = _PERCENT_TEXT.search(c.text)
+        if not m:
+            continue
+        printed = float(m.group(1).translate(_BANGLA_DIGITS).replace(",", ""))
+        share = value / 100 if value > 1 else value
+        if printed in (0.0, 100.0) and share not in (0.0, 1.0):
+            out.append(_v("exact_extremes", c, f"a share of {share:.4g} printed as {printed:g}%"))
+    return out
+
+
 def synthetic_notice(claims: Sequence[Claim], synthetic: bool | None) -> list[Violation]:
     """The data are called synthetic exactly when the processed tables say so (the
     ``SYNTHETIC`` marker): a notice on real data, or none on synthetic data, fails."""
@@ -228,6 +255,7 @@ RULES: dict[str, Callable[..., list[Violation]]] = {
     "small_denominators": small_denominators,
     "intervals": intervals,
     "comparisons": comparisons,
+    "exact_extremes": exact_extremes,
     "synthetic_notice": synthetic_notice,
     "lineage_counts": lineage_counts,
 }
@@ -249,7 +277,7 @@ def check(claims: Sequence[Claim], synthetic: bool | None = None,
     """Every rule over ``claims``; an empty list when the page keeps them all."""
     claims = list(claims)
     return (counted_once(claims) + one_year_one_round(claims) + small_denominators(claims)
-            + intervals(claims) + comparisons(claims) + synthetic_notice(claims, synthetic)
+            + intervals(claims) + comparisons(claims) + exact_extremes(claims) + synthetic_notice(claims, synthetic)
             + lineage_counts(claims, known_sources))
 
 

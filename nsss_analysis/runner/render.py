@@ -41,7 +41,7 @@ from nsss_analysis.runner.plan import (
     requested_fiscal_year,
     requested_ministries,
 )
-from nsss_analysis.runner.pool import ReportJob, WorkerPool
+from nsss_analysis.runner.pool import ReportJob, ReportResult, WorkerPool
 from nsss_analysis.runner.request import EXIT_FAILED, EXIT_OK, ReportRequest, now
 
 log = logging.getLogger("nsss.reports")
@@ -116,10 +116,7 @@ def _render(request: ReportRequest, manifest: dict, fingerprint: str, started: f
 
     def record(result) -> None:
         report = by_key[result.key]
-        if result.status == "ok" and keeps_claims(report.notebook):
-            problem = collect_claims(request.out, report.key, facts)  # the notebook's ledger, rules checked
-            if problem:
-                result.status, result.error = "failed", problem
+        _check_claims(result, report, request.out, facts)
         ok = result.status == "ok"
         report.headline = result.headline
         if ok and report.headline is None:
@@ -229,6 +226,15 @@ def _render(request: ReportRequest, manifest: dict, fingerprint: str, started: f
         print("\n".join(lines), file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
+
+
+def _check_claims(result: ReportResult, report: PlannedReport, out: Path, facts: dict) -> None:
+    """A page rendered without error whose claims ledger breaks a rule (or cannot be
+    read) fails, with the rule's one line as its error."""
+    if result.status == "ok" and keeps_claims(report.notebook):
+        problem = collect_claims(out, report.key, facts)  # the notebook's ledger, rules checked
+        if problem:
+            result.status, result.error = "failed", problem
 
 
 def _up_to_date(entry: dict | None, report: PlannedReport, out: Path) -> bool:
