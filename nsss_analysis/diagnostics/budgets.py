@@ -98,6 +98,28 @@ BUDGET_YEAR_MIN_SHARE = 0.5
 NO_BUDGET_YEAR = "none"
 
 
+def report_year(budgets: pd.DataFrame | None, assessments: pd.DataFrame, ministry: str | None = None) -> str | None:
+    """The fiscal year a unit's report is filed under: its budget year where one
+    qualifies (:func:`latest_qualifying_year`), else the latest year with a known
+    budget, else the latest assessment round named on its forms; None when none exists
+    (the report then covers all fiscal years, in the folder ``all-years/``)."""
+    years = budget_years(budgets, ministry) if budgets is not None and len(budgets) else None
+    return report_year_of(years, assessments, ministry)
+
+
+def report_year_of(years: pd.DataFrame | None, assessments: pd.DataFrame, ministry: str | None = None) -> str | None:
+    """:func:`report_year` from the unit's :func:`budget_years` (None: no budgets at
+    all), computed once for many units by the runner."""
+    if years is not None and len(years):
+        return latest_qualifying_year(years) or str(years["fiscal_year"].max())
+    if "assessment_round" in assessments.columns:
+        rows = assessments if ministry is None else assessments[assessments["ministry_code"] == ministry]
+        named = [y for y in rows["assessment_round"].dropna().tolist() if isinstance(y, str) and y]
+        if named:
+            return max(named)
+    return None
+
+
 def budget_years(budgets: pd.DataFrame | None, ministry: str | None = None) -> pd.DataFrame:
     """Per fiscal year, of the unit's programmes with a known (unflagged) budget:
     ``fiscal_year``, ``n_programmes`` with a figure that year, ``n_with_budget`` (with
