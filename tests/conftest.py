@@ -28,6 +28,7 @@ import contextlib
 import csv
 import io
 import os
+import shutil
 
 os.environ["NSSS_LANGUAGE"] = "en"
 # Every render in the suite checks its claims ledger strictly: a statement that breaks a
@@ -36,7 +37,7 @@ os.environ["NSSS_LANGUAGE"] = "en"
 os.environ["NSSS_CLAIM_RULES"] = "strict"
 os.environ["LC_ALL"] = os.environ["LANG"] = "C.UTF-8"
 os.environ.pop("LANGUAGE", None)  # gettext's own variable, read before LC_ALL
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import openpyxl
@@ -45,9 +46,18 @@ import pytest
 from nsss_analysis import config
 from nsss_analysis.reference import i18n
 from nsss_analysis.reference.vocab import load_reference
+from tests.support.browser import CHROMIUM, Browser
 from tests.support.once import built_once
 from tests.support.pages import Site
-from tests.support.processed import bundled_processed, copy_processed, processed_from, site_request
+from tests.support.processed import (
+    bundled_processed,
+    copy_processed,
+    first_codes,
+    inject_hostile,
+    processed_from,
+    report_args,
+    site_request,
+)
 from tests.support.site import reuse_reports
 
 PROGRAMME_COLUMNS = [c.column for c in load_reference().columns_of("Programmes")]
@@ -116,6 +126,63 @@ def site(tmp_path_factory, bundled_mis) -> Site:
 
     out = built_once(tmp_path_factory, "site", build)
     return Site(out, read_manifest(out)["reports"], bundled_mis)
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory, bundled) -> Site:
+    """The first two ministries' reports (by code) of the bundled data, the first with a
+    programme named ``<script>alert(1)</script>`` and a hostile remark added
+    (``support.processed.inject_hostile``), rendered once per run by the real notebooks
+    in English (``processed`` is the changed copy). Read only: shared by the end-to-end
+    test of the runner and the browser tests."""
+    from nsss_analysis.runner.manifest import read_manifest
+    from nsss_analysis.runner.run import run_reports
+
+    def build(base: Path) -> None:
+        base.mkdir(parents=True)
+        processed = copy_processed(bundled, base / "processed")
+        codes = first_codes(processed, 2)
+        inject_hostile(processed, codes[0])
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert run_reports(report_args(processed, base / "reports", config.NOTEBOOKS_DIR, ministry=codes,
+                                           workers=2)) == 0
+
+    base = built_once(tmp_path_factory, "hostile-site", build)
+    return Site(base / "reports", read_manifest(base / "reports")["reports"], base / "processed")
+
+
+@pytest.fixture(scope="session")
+def site_pdf(tmp_path_factory, site) -> Callable[[dict], Path]:
+    """``site_pdf(entry)``: the PDF of the page of ``site`` with manifest ``entry``, printed
+    by the runner's printer (``runner.pdf.print_pdfs``) once per page per run, beside a
+    copy of the page (self-contained: images and fonts inline). Read only."""
+    from nsss_analysis.runner.pdf import print_pdfs
+
+    def pdf_of(entry: dict) -> Path:
+        page = Path(entry["html"])
+
+        def build(folder: Path) -> None:
+            folder.mkdir(parents=True)
+            shutil.copyfile(site.out / page, folder / page.name)
+            assert print_pdfs([folder / page.name]) == [(folder / page.name).with_suffix(".pdf")]
+
+        slug = "-".join(page.with_suffix("").parts)
+        return built_once(tmp_path_factory, f"pdf-{slug}", build) / page.with_suffix(".pdf").name
+
+    return pdf_of
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's headless Chromium under Playwright, one per worker, shared by every test
+    that opens pages (``browser.run(lambda b: ...)``, tests/support/browser.py); skipped
+    where Chromium or Playwright is not installed."""
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    pytest.importorskip("playwright.sync_api")
+    shared = Browser()
+    yield shared
+    shared.close()
 
 
 @pytest.fixture

@@ -65,21 +65,16 @@ def test_reports_pdf_prints_the_verdict_and_every_programme(tmp_path, site):
 
 @pytest.mark.slow
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
-def test_no_printed_page_is_under_a_third_full_but_the_last(tmp_path, bundled):
-    """Sections start a new page only when they do not fit: on the MoSW report, in both
-    languages, every page but the last holds at least a third of the text of the
-    fullest page (pypdf's extracted text length as the measure)."""
+@pytest.mark.parametrize("language", ["en", "bn"])
+def test_no_printed_page_is_under_a_third_full_but_the_last(site, site_pdf, language):
+    """Sections start a new page only when they do not fit: on the MoSW report of the
+    session's site, in both languages, every page but the last holds at least a third of
+    the text of the fullest page (pypdf's extracted text length as the measure)."""
     pypdf = pytest.importorskip("pypdf")
-    processed = bundled
-    out = tmp_path / "reports"
-    assert run_reports(report_args(processed, out, config.NOTEBOOKS_DIR, ministry=["MoSW"], workers=2,
-                                   pdf=True, languages=("all",))) == 0
-    printed = sorted(out.rglob("*.pdf"))
-    assert len(printed) == 2, printed  # English and Bangla
-    for path in printed:
-        pages = pypdf.PdfReader(path).pages
-        lengths = [len("".join(page.extract_text().split())) for page in pages]
-        fullest = max(lengths)
-        # a page that holds a figure is not empty, though its text is short
-        thin = [(i + 1, n) for i, n in enumerate(lengths[:-1]) if n < fullest / 3 and not pages[i].images]
-        assert not thin, (path.name, thin, fullest, len(lengths))
+    path = site_pdf(site.report("ministry", language, code="MoSW"))
+    pages = pypdf.PdfReader(path).pages
+    lengths = [len("".join(page.extract_text().split())) for page in pages]
+    fullest = max(lengths)
+    # a page that holds a figure is not empty, though its text is short
+    thin = [(i + 1, n) for i, n in enumerate(lengths[:-1]) if n < fullest / 3 and not pages[i].images]
+    assert not thin, (path.name, thin, fullest, len(lengths))
