@@ -12,7 +12,10 @@ Built once per run (shared by the pytest-xdist workers, tests/support/once.py):
 and libraries, see tests/support/site.py). All three are read only; a test that
 changes tables copies them (``support.processed.copy_processed``), a test that changes
 pages copies ``site.out``. Tests that read pages take them from ``site``: never render
-the bundled data again.
+the bundled data again. Also built once per run: ``hostile_site`` (two ministries with
+a hostile programme name), ``site_pdf(entry)`` (a page's PDF, printed once per page);
+once per worker: ``browser`` (one Chromium that every browser test opens its pages in).
+A test that asks for any of these is marked ``slow`` (:data:`RENDERING_FIXTURES`).
 
 The suite pins the language and the locale before any test module is imported: the
 reports' language defaults to ``$NSSS_LANGUAGE``, so a developer's ``NSSS_LANGUAGE=bn``
@@ -62,6 +65,19 @@ from tests.support.site import reuse_reports
 
 PROGRAMME_COLUMNS = [c.column for c in load_reference().columns_of("Programmes")]
 PROGRAMME_LABELS = [c.label for c in load_reference().columns_of("Programmes")]
+
+
+#: The session fixtures that render pages, print PDFs or start a browser: a test that
+#: asks for one is ``slow`` whatever its module says, so that `make test-fast` never
+#: renders (a site costs a minute or more; ``site`` reuses ``reports/`` only when it is
+#: up to date).
+RENDERING_FIXTURES = frozenset({"site", "site_pdf", "hostile_site", "browser", "generated_site"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if RENDERING_FIXTURES & set(getattr(item, "fixturenames", ())) and not item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(autouse=True)
