@@ -13,7 +13,7 @@ and libraries, see tests/support/site.py). All three are read only; a test that
 changes tables copies them (``support.processed.copy_processed``), a test that changes
 pages copies ``site.out``. Tests that read pages take them from ``site``: never render
 the bundled data again. Also built once per run: ``hostile_site`` (two ministries with
-a hostile programme name), ``site_pdf(entry)`` (a page's PDF, printed once per page);
+a hostile programme name, one with figures), ``site_pdf(entry)`` (a page's PDF, printed once per page);
 once per worker: ``browser`` (one Chromium that every browser test opens its pages in).
 A test that asks for any of these is marked ``slow`` (:data:`RENDERING_FIXTURES`).
 
@@ -51,7 +51,7 @@ from nsss_analysis.reference import i18n
 from nsss_analysis.reference.vocab import load_reference
 from tests.support.browser import CHROMIUM, Browser
 from tests.support.once import built_once
-from tests.support.pages import Site
+from tests.support.pages import HostileSite, Site
 from tests.support.processed import (
     bundled_processed,
     copy_processed,
@@ -145,26 +145,32 @@ def site(tmp_path_factory, bundled_mis) -> Site:
 
 
 @pytest.fixture(scope="session")
-def hostile_site(tmp_path_factory, bundled) -> Site:
-    """The first two ministries' reports (by code) of the bundled data, the first with a
-    programme named ``<script>alert(1)</script>`` and a hostile remark added
-    (``support.processed.inject_hostile``), rendered once per run by the real notebooks
-    in English (``processed`` is the changed copy). Read only: shared by the end-to-end
-    test of the runner and the browser tests."""
+def hostile_site(tmp_path_factory, bundled) -> HostileSite:
+    """Two ministries' reports of the bundled data, rendered once per run by the real
+    notebooks in English: the first by code (a one-programme ministry: cards and plan)
+    and the ministry of the first form row (figures too), which gets a programme named
+    ``<script>alert(1)</script>`` and a hostile remark (``support.processed.inject_hostile``;
+    ``processed`` is the changed copy). Read only: shared by the end-to-end test of the
+    runner and the browser tests."""
+    import pandas as pd
+
     from nsss_analysis.runner.manifest import read_manifest
     from nsss_analysis.runner.run import run_reports
 
     def build(base: Path) -> None:
         base.mkdir(parents=True)
         processed = copy_processed(bundled, base / "processed")
-        codes = first_codes(processed, 2)
-        inject_hostile(processed, codes[0])
+        hostile = str(pd.read_parquet(processed / "assessments.parquet")["ministry_code"].iloc[0])
+        codes = sorted({first_codes(processed, 1)[0], hostile})
+        inject_hostile(processed, hostile)
+        (base / "hostile.txt").write_text(hostile, encoding="utf-8")
         with contextlib.redirect_stdout(io.StringIO()):
             assert run_reports(report_args(processed, base / "reports", config.NOTEBOOKS_DIR, ministry=codes,
                                            workers=2)) == 0
 
     base = built_once(tmp_path_factory, "hostile-site", build)
-    return Site(base / "reports", read_manifest(base / "reports")["reports"], base / "processed")
+    return HostileSite(base / "reports", read_manifest(base / "reports")["reports"], base / "processed",
+                       (base / "hostile.txt").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")

@@ -20,7 +20,7 @@ import pytest
 
 from tests.support.browser import CHROMIUM, visible_text
 from tests.support.pages import BENGALI_LETTER, bengali_skeleton
-from tests.support.processed import HOSTILE, first_codes
+from tests.support.processed import HOSTILE
 
 pytestmark = [
     pytest.mark.slow,
@@ -30,11 +30,10 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def hostile(hostile_site, tmp_path_factory) -> tuple[Path, dict, Path]:
-    """The session's ``hostile_site`` (two ministries' reports of the bundled data, the
-    first with hostile form text injected; the session's ``site`` is the whole bundled
+    """The session's ``hostile_site`` (two ministries' reports of the bundled data, one
+    with hostile form text injected; the session's ``site`` is the whole bundled
     site): its reports folder, the hostile ministry's manifest entry, a scratch folder."""
-    code = first_codes(hostile_site.processed, 1)[0]
-    (entry,) = [e for e in hostile_site.entries.values() if e["ministry_code"] == code]
+    (entry,) = [e for e in hostile_site.entries.values() if e["ministry_code"] == hostile_site.code]
     return hostile_site.out, entry, tmp_path_factory.mktemp("browser")
 
 
