@@ -53,10 +53,10 @@ from nsss_analysis.diagnostics.trends import budget_trend, trend_by_round
 from nsss_analysis.diagnostics.units import (
     BY,
     NATIONAL_UNIT,
-    _float,
-    _units,
+    as_float,
     is_missing,
     programme_key,
+    units_of,
 )
 from nsss_analysis.errors import NsssError
 from nsss_analysis.io import Tables
@@ -180,7 +180,7 @@ def all_indicators(tables: Tables, fiscal_year: str | None = None) -> dict[str, 
     life-cycle matrix is the national one followed by each ministry's."""
     tables = _with_scores(tables)
     a, b = tables.assessments, tables.budgets
-    ministries = [code for _, code in _units("ministry", a)]
+    ministries = [code for _, code in units_of("ministry", a)]
     lifecycle = _stack(
         lifecycle_matrix(a, b, None, fiscal_year),
         *(lifecycle_matrix(a, b, code, fiscal_year) for code in ministries),
@@ -344,7 +344,7 @@ def headline_figures(tables, ministry: str | None = None, fiscal_year: str | Non
     national = mean_score(scores, "national").iloc[0] if len(scores) else {}
     recs = _current_recommendations(tables)
     # quick wins quote (and, nationally, are chosen by) the page's budget year only
-    recs = _with_budget_of_year(recs, budgets, fy)
+    recs = with_budget_of_year(recs, budgets, fy)
     if code is not None:
         wins = quick_wins(recs[recs["ministry_code"] == code], n=2)
     else:
@@ -368,8 +368,8 @@ def headline_figures(tables, ministry: str | None = None, fiscal_year: str | Non
         "k_if_unknown_no": bounds["k_if_no"],
         "k_if_unknown_yes": bounds["k_if_yes"],
         "share": k / n if n >= SMALL_N else math.nan,
-        "ci_low": _float(low),
-        "ci_high": _float(high),
+        "ci_low": as_float(low),
+        "ci_high": as_float(high),
         "small_n": n < SMALL_N,
         "fiscal_year": (None if is_missing(b.get("fiscal_year")) or b.get("fiscal_year") == NO_BUDGET_YEAR
                         else str(b.get("fiscal_year"))),
@@ -378,9 +378,9 @@ def headline_figures(tables, ministry: str | None = None, fiscal_year: str | Non
             {"fiscal_year": str(r["fiscal_year"]), "budget_crore": float(r["budget_crore"]),
              "n_programmes": int(r["n_programmes"])} for r in years.to_dict("records")],
         "n_programmes_with_any_budget": 0 if years is None or not len(years) else int(years["n_with_budget"].iloc[0]),
-        "budget_share": _float(b.get("share")),
-        "budget_total_crore": _float(b.get("budget_total")),
-        "budget_gender_crore": _float(b.get("budget_gender_specific_or_transformative")),
+        "budget_share": as_float(b.get("share")),
+        "budget_total_crore": as_float(b.get("budget_total")),
+        "budget_gender_crore": as_float(b.get("budget_gender_specific_or_transformative")),
         "n_programmes_with_budget": int(b.get("n_programmes_with_budget", 0) or 0),
         "n_allocations_flagged": int(b.get("n_allocations_flagged", 0) or 0),
         "flags_left_out": str(b.get("flags_left_out") or ""),
@@ -392,20 +392,20 @@ def headline_figures(tables, ministry: str | None = None, fiscal_year: str | Non
             else tables.assessments[tables.assessments["ministry_code"] == code]),
         "synthetic": is_synthetic(tables.assessments),
         "programme_scores": [
-            (str(p), _float(v)) for p, v in zip(own["programme"], own["inclusion_score"], strict=True)
+            (str(p), as_float(v)) for p, v in zip(own["programme"], own["inclusion_score"], strict=True)
         ] if n < SMALL_N else [],
-        "mean_inclusion_score": _float(m.get("mean")),
-        "mean_ci_low": _float(m.get("ci_low")),
-        "mean_ci_high": _float(m.get("ci_high")),
-        "national_mean_inclusion_score": _float(national.get("mean")),
-        "national_mean_ci_low": _float(national.get("ci_low")),
-        "national_mean_ci_high": _float(national.get("ci_high")),
+        "mean_inclusion_score": as_float(m.get("mean")),
+        "mean_ci_low": as_float(m.get("ci_low")),
+        "mean_ci_high": as_float(m.get("ci_high")),
+        "national_mean_inclusion_score": as_float(national.get("mean")),
+        "national_mean_ci_low": as_float(national.get("ci_low")),
+        "national_mean_ci_high": as_float(national.get("ci_high")),
         "national_n": int(national.get("n", 0) or 0),
         "programme_keys": programme_keys(own),
         "national_programme_keys": programme_keys(scores) if code is not None else [],
         "quick_wins": [
             {"programme": str(r["programme"]), "item": str(r["item"]), "action": str(r["action"]),
-             "budget_crore": _float(r["budget_crore"]),
+             "budget_crore": as_float(r["budget_crore"]),
              "fiscal_year": None if is_missing(r.get("fiscal_year")) else str(r.get("fiscal_year"))}
             for r in wins.to_dict("records")
         ],
@@ -450,9 +450,12 @@ def _named(fy: str | None) -> str | None:
     return None if fy == NO_BUDGET_YEAR else fy
 
 
-def _with_budget_of_year(recs: pd.DataFrame, budgets: pd.DataFrame | None, fy: str | None) -> pd.DataFrame:
-    """``recs`` with ``budget_crore`` (and ``fiscal_year``) of the page's budget year
-    only: null where the programme has no figure that year, or no year qualifies."""
+def with_budget_of_year(recs: pd.DataFrame, budgets: pd.DataFrame | None, fy: str | None) -> pd.DataFrame:
+    """``recs`` (any table with ``ministry_code``, ``programme`` and ``budget_crore``:
+    the recommendations, the national plan) with ``budget_crore`` (and ``fiscal_year``)
+    of the page's budget year only: null where the programme has no figure that year,
+    or no year qualifies (``fy`` None or ``NO_BUDGET_YEAR``), so that the amounts quoted
+    beside a page's asks and quick wins are of its one budget year."""
     if recs is None or not len(recs) or "budget_crore" not in recs.columns:
         return recs
     money = programme_budgets(budgets, fy) if fy else programme_budgets(None)

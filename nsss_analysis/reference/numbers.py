@@ -120,20 +120,62 @@ def signed(value: object, language: str | None = None, decimals: int = 0) -> str
     return "+" + text
 
 
+def significant(value: object, language: str | None = None, digits: int = 3) -> str:
+    """:func:`number` with at most ``digits`` significant digits and no trailing zero
+    after the point, whole numbers kept whole (a ratio: ``2.45``, ``0.02``, ``1,250``).
+
+    >>> significant(2.4512, "en"), significant(0.020001, "en"), significant(1249.6, "bn")
+    ('2.45', '0.02', '১,২৫০')
+    """
+    if _missing(value) or not 0 < abs(_float(value)) < math.inf:
+        return number(value, language)
+    decimals = max(0, digits - 1 - math.floor(math.log10(abs(_float(value)))))
+    kept = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP).normalize()
+    return number(value, language, max(0, -kept.as_tuple().exponent))  # type: ignore[operator]
+
+
+def short(value: object, language: str | None = None) -> str:
+    """A constant of the method as Python's ``:g`` writes it (``0.5``, ``10``, ``99.8``),
+    in the language's digits: a threshold, a confidence level.
+
+    >>> short(10.0, "en"), short(0.15, "bn")
+    ('10', '০.১৫')
+    """
+    return localise_digits(f"{_float(value):g}", language)
+
+
 def count(value: object, language: str | None = None) -> str:
     """A whole number of persons or programmes (``১,০৭,৬১৪``)."""
     return number(value, language, 0)
 
 
-def percent(share: object, language: str | None = None, decimals: int = 0) -> str:
-    """A share 0-1 as a percentage (``0.46`` → ``46%`` / ``৪৬%``).
+#: Most decimals a percentage is given to keep it off 0% and 100% before "under" or
+#: "over" is written.
+MAX_PERCENT_DIGITS = 1
 
-    >>> percent(0.4649, "bn", 1), percent(1, "en")
-    ('৪৬.৫%', '100%')
+
+def percent(share: object, language: str | None = None, decimals: int = 0) -> str:
+    """A share 0-1 as a percentage (``0.46`` → ``46%`` / ``৪৬%``), never rounded to 0%
+    or 100% unless it is exactly so: ``0.996`` → ``99.6%``, ``0.0004`` → ``under 0.1%``,
+    ``0.9996`` → ``over 99.9%`` (a chart label or a table cell says what a sentence says).
+
+    >>> percent(0.4649, "bn", 1), percent(1, "en"), percent(0.996, "en"), percent(0.0004, "en")
+    ('৪৬.৫%', '100%', '99.6%', 'under 0.1%')
     """
+    lang = _language(language)
     if _missing(share):
-        return translator(_language(language)).gettext("n/a")
-    return number(_float(share) * 100, language, decimals) + "%"
+        return translator(lang).gettext("n/a")
+    value = _float(share) * 100
+    if value in (0.0, 100.0):
+        return number(value, lang, 0) + "%"
+    for d in range(decimals, max(decimals, MAX_PERCENT_DIGITS) + 1):
+        text = number(value, "en", d)
+        if float(text.replace(",", "")) not in (0.0, 100.0):
+            return number(value, lang, d) + "%"
+    limit = 10.0 ** -max(decimals, MAX_PERCENT_DIGITS)
+    if value < 50:
+        return translator(lang).gettext(N_("under {percent}")).format(percent=localise_digits(f"{limit:g}%", lang))
+    return translator(lang).gettext(N_("over {percent}")).format(percent=localise_digits(f"{100 - limit:g}%", lang))
 
 
 def crore(value: object, language: str | None = None, decimals: int | None = None) -> str:

@@ -206,7 +206,7 @@ OUTER_LIMITS = 0.998
 
 def _level(share: float) -> str:
     """A confidence level as written in a sentence: ``95%``, ``99.8%`` / ``৯৫%``."""
-    return _digits(f"{100 * share:g}%")
+    return numbers.short(100 * share, _language()) + "%"
 
 
 def _ci(message: str) -> str:
