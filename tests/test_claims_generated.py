@@ -1,82 +1,23 @@
 """A seeded property test: many small random datasets, built from the bundled
 (synthetic) rows, rendered and checked by every rule of the claims ledger.
 
-Each dataset keeps 1-6 programmes of a few ministries, gives some programmes two
-differing forms of one round with nothing to tell which is later (disputed), drops
-the round of some rows, keeps a sparse random subset of the budget rows across years,
-carries the bundled MIS extracts (a programme with 4 men and 2 hijra beneficiaries)
-and is marked synthetic or not at random. The pages are executed in this process
+The generator (tests/support/generated.py) keeps 1-6 programmes of a few ministries,
+gives some programmes two differing forms of one round with nothing to tell which is
+later (disputed), drops the round of some rows, keeps a sparse random subset of the
+budget rows across years, carries the bundled MIS extracts (a programme with 4 men and
+2 hijra beneficiaries) and marks the data synthetic or not at random. The pages are executed in this process
 (the template's own cells; no kernel), a handful per dataset, in English or Bangla."""
 
 from __future__ import annotations
 
-import contextlib
-import io
-import random
-import shutil
-from pathlib import Path
-
-import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 
-from nsss_analysis.commands import run_score
-from nsss_analysis.intake.schemas import ASSESSMENT_ARROW_SCHEMA, BUDGET_ARROW_SCHEMA
-from nsss_analysis.io import current_generation, load_tables
-from nsss_analysis.reference.vocab import ITEMS
 from tests.support.claims_pages import run_page_in_process, split_pending, violations_of
+from tests.support.generated import MIS_MINISTRY, generated_dataset
 
 pytestmark = pytest.mark.slow
 
 SEEDS = range(6)
-#: The MIS extracts are kept with this ministry (its widow allowance has 4 men counted).
-MIS_MINISTRY = "MoSW"
-ANSWERS = ("yes", "partly", "no", "unknown")
-
-
-def generated_dataset(seed: int, folder: Path, source: Path) -> tuple[Path, list[str], str]:
-    """A processed folder (scored by the real ``nsss score``) drawn from the bundled
-    tables in ``source``, its ministries, and the cluster with most programmes."""
-    rng = random.Random(seed)
-    source = current_generation(source)
-    bundled = load_tables(source)
-    a, b = bundled.assessments, bundled.budgets
-    others = sorted(set(a["ministry_code"]) - {MIS_MINISTRY})
-    ministries = [MIS_MINISTRY, *rng.sample(others, rng.randint(1, 3))]
-    rows = []
-    for code in ministries:
-        own = a[a["ministry_code"] == code]
-        names = sorted(set(own["programme"]))
-        keep = rng.sample(names, min(len(names), rng.randint(1, 6)))
-        rows.append(own[own["programme"].isin(keep)])
-    kept = pd.concat(rows, ignore_index=True)
-    if rng.random() < 0.6:  # two differing forms of one programme in one round, neither later
-        twin = kept.iloc[[rng.randrange(len(kept))]].copy()
-        for item in rng.sample(list(ITEMS), 2):
-            twin[item] = rng.choice([x for x in ANSWERS if x != twin[item].iloc[0]])
-        twin["source_file"] = "second copy of the form.xlsx"
-        twin["source_row"] = 2
-        kept = pd.concat([kept, twin], ignore_index=True)
-    missing_round = [rng.random() < 0.3 for _ in range(len(kept))]
-    kept.loc[missing_round, "assessment_round"] = None
-    synthetic = rng.random() < 0.5
-    kept["synthetic"] = synthetic
-    budgets = b[b["ministry_code"].isin(ministries)]
-    budgets = budgets[[rng.random() < 0.5 for _ in range(len(budgets))]]
-    folder.mkdir(parents=True)
-    pq.write_table(pa.Table.from_pandas(kept, schema=ASSESSMENT_ARROW_SCHEMA, preserve_index=False),
-                   folder / "assessments.parquet")
-    pq.write_table(pa.Table.from_pandas(budgets, schema=BUDGET_ARROW_SCHEMA, preserve_index=False),
-                   folder / "budgets.parquet")
-    bundled.quarantine.iloc[0:0].to_csv(folder / "quarantine.csv", index=False)
-    for name in ("coverage_by_sex.parquet", "coverage_quality.parquet", "coverage_women_share.parquet"):
-        if (source / name).exists():
-            shutil.copy(source / name, folder / name)
-    with contextlib.redirect_stdout(io.StringIO()):
-        assert run_score(folder) == 0
-    cluster = kept["cluster"].dropna().value_counts().index[0]
-    return folder, ministries, str(cluster)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
