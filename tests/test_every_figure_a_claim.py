@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import re
 from pathlib import Path
 
@@ -27,10 +28,20 @@ from nsss_analysis.cli import main
 from nsss_analysis.commands import run_progress
 from nsss_analysis.diagnostics.tracker import line_ids, whole_rows
 from nsss_analysis.io import load_tables
-from nsss_analysis.reference.i18n import language
+from nsss_analysis.reference.i18n import language, set_language
 from nsss_analysis.report import claims, national_plan, progress, submissions
 from nsss_analysis.report.submissions import tracker_of
-from tests.support.figures import Figure, figures, form_texts, ledger_beside, unbacked, value_stated, visible_text
+from tests.support.figures import (
+    Figure,
+    figures,
+    form_texts,
+    html_text,
+    ledger_beside,
+    svg_text,
+    unbacked,
+    value_stated,
+    visible_text,
+)
 from tests.support.generated import GeneratedSite, generated_site
 from tests.support.processed import copy_processed
 
@@ -62,6 +73,50 @@ def test_a_figure_no_claim_prints_is_found_and_a_claim_that_misstates_its_value_
     assert unbacked("43%", ledger) == [Figure("percent", "43")]  # the value, in another unit, is not the claim
     wrong = claims.figure(0.51, "percent", "15%")
     assert not value_stated(wrong) and all(value_stated(c) for c in ledger.claims)
+
+
+def test_the_scan_reads_a_drawn_figures_words_but_not_its_scale():
+    import matplotlib.pyplot as plt
+
+    from nsss_analysis.report import display
+
+    fig, ax = plt.subplots()
+    ax.barh([0, 1], [0.25, 0.75])
+    ax.set_yticks([0, 1], ["Ministry A (n=4)", "Ministry B (n=12)"])
+    ax.set_xticks([0, 0.5, 1], ["0%", "50%", "100%"])
+    ax.text(0.75, 1, "9 of 12")
+    ax.set_xlabel("Share of 31 programmes")
+    fig.suptitle("Readiness of 7 units")
+    html = display.figure_html(fig, "A reading.")
+    assert sorted(int(f.value) for f in figures(html_text(html))) == [4, 7, 9, 12, 12, 31]
+    assert svg_text("<svg><g id='f1-xtick_1'><g id='f1-text_1'><text>1.5</text></g></g></svg>") == []
+
+
+@pytest.mark.parametrize("lang", ["en", "bn"])
+def test_the_lifecycle_heatmaps_amounts_are_claims_in_crore(lang):
+    """Found by the scan of a generated site: the heatmap's "Tk 51 cr" (Bangla "৫১ কোটি
+    টাকা") was a claim of a plain number, so the Bangla page printed an amount in crore
+    that no claim printed."""
+    import pandas as pd
+
+    from nsss_analysis.report import display
+    from nsss_analysis.report.figures import programmes
+    from nsss_analysis.report.figures.style import set_theme
+
+    matrix = pd.DataFrame({"cluster": ["Social Allowance", "Social Allowance"],
+                           "lifecycle_stage": ["old_age", "working_age"], "n_programmes": [3, 0],
+                           "budget_crore": [1716.4, None]})
+    set_language(lang)  # the figure's fonts follow the language set, as a report's first cell sets them
+    set_theme(language=lang)
+    try:
+        with claims.page("x", lang) as ledger:
+            html = display.figure_html(programmes.lifecycle_heatmap(matrix), "")
+    finally:
+        set_theme()
+    assert unbacked(html_text(html), ledger) == []
+    (amount,) = [c for c in ledger.claims if c.where == "figure.lifecycle"]
+    assert (amount.unit, amount.value) == ("crore", 1716.4) and value_stated(amount)
+    assert Figure("crore", "1716") in figures(html_text(html))
 
 
 # --- the printers that had no claims --------------------------------------------------------
@@ -134,6 +189,23 @@ def test_the_tracker_sentences_and_table_print_claims_with_their_lineage(tables,
     shown = tracker.loc[tracker["source_file"] != "", "source_file"].unique()
     expected = line_ids(whole_rows(tables.quarantine)[lambda q: q["source_file"].isin(shown)])
     assert quarantined.value == len(expected) > 0 and sorted(quarantined.sources) == sorted(expected)
+
+
+@pytest.mark.parametrize("lang", ["en", "bn"])
+def test_the_counting_table_prints_each_form_rows_number_as_a_claim(tables, lang):
+    """Found by the scan of a generated site: the counting table's row numbers ("sheet
+    Programmes row 8") were printed past the ledger."""
+    from nsss_analysis.diagnostics.counting import counted_assessments
+    from nsss_analysis.report.sections import counting_section
+
+    _counted, resolution = counted_assessments(tables.assessments)
+    assert len(resolution)
+    with language(lang), claims.page("counting", lang) as ledger:
+        html = "".join(item.data for item in counting_section(resolution))
+    assert unbacked(_text(html), ledger) == []
+    rows = [c for c in ledger.claims if c.where == "sections.counting"]
+    lineage = [int(x[2]) for text in resolution["lineage"] for x in json.loads(text)["rows"]]
+    assert sorted({c.value for c in rows}) == sorted(set(lineage))
 
 
 def test_explain_lists_the_lines_behind_a_count_of_quarantined_lines(tables, tmp_path, capsys):

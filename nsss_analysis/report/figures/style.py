@@ -184,6 +184,15 @@ def _num(value: object, decimals: int = 0, unit: str = "number", **meta: object)
     return str(claims.figure(value, unit, numbers.number(value, _language(), decimals), **meta))
 
 
+def _crore(value: object, **meta: object) -> str:
+    """An amount in whole crore as a figure labels it (``Tk 1,716 cr`` / ``১,৭১৬ কোটি
+    টাকা``): a claim in crore whose text is the whole label, so the reader's unit is the
+    ledger's."""
+    meta.setdefault("where", "figure")
+    text = _("Tk {amount} cr").format(amount=numbers.number(value, _language(), 0))
+    return str(claims.figure(value, "crore", text, **meta))
+
+
 def _pct(share: object, **meta: object) -> str:
     """A share 0-1 as a whole percentage (``46%`` / ``৪৬%``), a claim of the page's
     ledger: give its ``denominator`` (people or programmes) so the rules can check it."""
