@@ -62,6 +62,8 @@ class Headline:
     synthetic: bool = False
     #: The programmes the figures count (``summaries.programme_keys``), for the claims ledger.
     programme_keys: tuple[str, ...] = ()
+    #: The programmes behind the national comparator (a ministry's headline only).
+    national_programme_keys: tuple[str, ...] = ()
     sentences: tuple[str, ...] = ()
 
     @classmethod
@@ -78,6 +80,8 @@ class Headline:
             national_n=_count(figures.get("national_n")),
             synthetic=bool(figures.get("synthetic")),
             programme_keys=tuple(str(k) for k in (figures.get("programme_keys") or ())),  # type: ignore[attr-defined]
+            national_programme_keys=tuple(
+                str(k) for k in (figures.get("national_programme_keys") or ())),  # type: ignore[attr-defined]
             sentences=tuple(str(s) for s in sentences),
         )
 
@@ -86,6 +90,7 @@ class Headline:
         values = dataclasses.asdict(self)
         del values["sentences"]
         values["programme_keys"] = list(self.programme_keys)
+        values["national_programme_keys"] = list(self.national_programme_keys)
         return values
 
     def to_json(self) -> str:

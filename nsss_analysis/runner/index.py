@@ -361,7 +361,8 @@ def index_figures(headline: Headline | Mapping[str, object] | None, language: st
                       "high": whole(h.mean_ci_high, unit="interval")}
         if h.national_mean_inclusion_score is not None:
             parts["national"] = whole(h.national_mean_inclusion_score, unit="mean", role="comparator",
-                                      n=h.national_n)
+                                      n=h.national_n,  # a ministry's comparator rests on every programme
+                                      programmes=h.national_programme_keys if h.ministry_code else None)
         template = {(True, True): SCORE_CELL_INTERVAL_NATIONAL, (True, False): SCORE_CELL_INTERVAL,
                     (False, True): SCORE_CELL_NATIONAL}.get((interval, national))
         score = t(template).format(**parts) if template else mean

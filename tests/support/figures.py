@@ -171,6 +171,26 @@ def unbacked(text: str, ledger: claims.Ledger, forms: Iterable[str] = ()) -> lis
     return sorted({f for f in page_figures(text, forms) if f not in backed})
 
 
+def _same_number(a: object, b: object) -> bool:
+    return (a is not None and b is not None and not isinstance(a, str) and not isinstance(b, str)
+            and abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(a))))  # type: ignore[arg-type]
+
+
+def restates(claim: claims.Claim, source: claims.Claim) -> bool:
+    """Whether ``claim`` (the index's) states a figure of ``source`` (a report's): the
+    same value, unit and denominator, resting on the same programmes; an interval's end
+    is the ``low`` or ``high`` of the report's figure it bounds."""
+    if set(claim.programmes) != set(source.programmes):
+        return False
+    if claim.unit == "interval":
+        return _same_number(claim.value, source.low) or _same_number(claim.value, source.high)
+    if claim.unit != source.unit or claim.denominator != source.denominator:
+        return False
+    if isinstance(claim.value, (bool, str)) or claim.value is None:
+        return claim.value == source.value
+    return _same_number(claim.value, source.value)
+
+
 def value_stated(claim: claims.Claim) -> bool:
     """Whether a claim's text states its own value, in its unit (a count as the number,
     a share as a percentage, an amount in crore as one): the ledger's value is what the

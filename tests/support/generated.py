@@ -91,10 +91,12 @@ class GeneratedSite(Site):
     cluster: str = ""
 
 
-def generated_site(tmp_path_factory: pytest.TempPathFactory, bundled_mis: Path, seed: int) -> GeneratedSite:
-    """Every page of the dataset of ``seed`` rendered by the real notebooks in both
-    languages (`nsss reports --all --language all`), once per run and seed, whichever
-    test asks first (a site costs a minute or more to render on a busy machine)."""
+def generated_site(tmp_path_factory: pytest.TempPathFactory, bundled_mis: Path, seed: int,
+                   languages: tuple[str, ...] = ("all",)) -> GeneratedSite:
+    """Every page of the dataset of ``seed`` rendered by the real notebooks in
+    ``languages`` (`nsss reports --all --language ...`; default both), once per run,
+    seed and languages, whichever test asks first (a site costs a minute or more to
+    render on a busy machine)."""
     from nsss_analysis.runner.manifest import read_manifest
     from nsss_analysis.runner.run import run_reports
 
@@ -103,9 +105,9 @@ def generated_site(tmp_path_factory: pytest.TempPathFactory, bundled_mis: Path, 
         processed, ministries, cluster = generated_dataset(seed, base / "processed", bundled_mis)
         (base / "dataset.txt").write_text("\n".join([cluster, *ministries]), encoding="utf-8")
         with contextlib.redirect_stdout(io.StringIO()):
-            assert run_reports(site_request(processed, base / "reports", force=True)) == 0
+            assert run_reports(site_request(processed, base / "reports", force=True, languages=languages)) == 0
 
-    base = built_once(tmp_path_factory, f"generated-site-{seed}", build)
+    base = built_once(tmp_path_factory, f"generated-site-{seed}-{'-'.join(languages)}", build)
     cluster, *ministries = (base / "dataset.txt").read_text(encoding="utf-8").splitlines()
     out = base / "reports"
     return GeneratedSite(out, read_manifest(out)["reports"], base / "processed", seed, tuple(ministries), cluster)
