@@ -186,7 +186,8 @@ def test_trend_pairs_only_programmes_in_both_rounds():
     assert "P2 " in trend_text.trend_reading(few) and "→" in trend_text.trend_reading(few)
     none = trend_by_round(pd.concat([old.iloc[:2], new.iloc[-2:]]),
                           score_programmes(pd.concat([old.iloc[:2], new.iloc[-2:]])))
-    assert not none.ok and "no programme is assessed in two of them" in none.message
+    assert not none.ok and none.code == "no_pairs"
+    assert "no programme is assessed in two of them" in trend_text.trend_reading(none)
 
 
 # --- rule: readiness strict ------------------------------------------------------------------

@@ -17,6 +17,7 @@ from nsss_analysis.config import PACKAGE_DIR
 from nsss_analysis.reference.i18n import (
     DOMAIN,
     LOCALE_DIR,
+    SOURCE_LANGUAGE,
     SUPPORTED,
     about_language,
     languages,
@@ -32,6 +33,12 @@ from tools.pseudo_catalogue import FOLDER, pseudo
 #: A comparison of a language code with a literal one: ``language == "bn"``, ``"en" != code``.
 _CODE = r"""["'](?:en|bn|en[-_]XA)["']"""
 _COMPARISON = re.compile(rf"""(?:[!=]=\s*{_CODE})|(?:{_CODE}\s*[!=]=)|(?:\bin\s*\(\s*{_CODE}\s*,)""")
+#: The same check in disguise: a comparison with the source language's code
+#: (``language != SOURCE_LANGUAGE``, ``chosen == (SOURCE_LANGUAGE,)``, ``- {SOURCE_LANGUAGE}``).
+_SOURCE = r"SOURCE_LANGUAGE\b"
+_SOURCE_COMPARISON = re.compile(
+    rf"""(?:[!=]=\s*\(?\s*{_SOURCE})|(?:{_SOURCE}\s*,?\s*\)?\s*[!=]=)|(?:\bin\s*[({{\[]\s*{_SOURCE})"""
+    rf"""|(?:-\s*{{[^}}]*{_SOURCE})""")
 _BENGALI = re.compile(r"[\u0980-\u09FF]+(?:[\s,;:()]+[\u0980-\u09FF]+)*")
 
 
@@ -47,7 +54,7 @@ def test_no_code_outside_the_reference_layer_compares_language_codes():
         if path.is_relative_to(PACKAGE_DIR / "reference"):
             continue
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            if _COMPARISON.search(line):
+            if _COMPARISON.search(line) or _SOURCE_COMPARISON.search(line):
                 found.append(f"{path.relative_to(PACKAGE_DIR)}:{number}: {line.strip()}")
     assert not found, "language codes compared outside nsss_analysis/reference/:\n" + "\n".join(found)
 
@@ -55,6 +62,13 @@ def test_no_code_outside_the_reference_layer_compares_language_codes():
 def test_the_comparison_scan_finds_what_it_looks_for():
     assert _COMPARISON.search('if language == "en":') and _COMPARISON.search("'bn' != lang")
     assert not _COMPARISON.search('about_language("bn").sentence_end')
+    for disguised in ("if language != SOURCE_LANGUAGE:", "english = t.language == SOURCE_LANGUAGE",
+                      "if tuple(chosen) == (SOURCE_LANGUAGE,):", "if SOURCE_LANGUAGE == code:",
+                      "if code in (SOURCE_LANGUAGE, 'x'):", "codes - {None, SOURCE_LANGUAGE}"):
+        assert _SOURCE_COMPARISON.search(disguised), disguised
+    for fine in ("def f(language: str = SOURCE_LANGUAGE):", "pages.get(SOURCE_LANGUAGE)",
+                 "entry.get('language') or SOURCE_LANGUAGE", "if t.about.is_source:"):
+        assert not _SOURCE_COMPARISON.search(fine), fine
 
 
 def test_the_pseudo_locale_is_only_catalogue_and_reference_data():
@@ -102,7 +116,12 @@ def test_a_pseudo_message_is_bracketed_accented_longer_and_keeps_its_placeholder
 
 
 def test_the_language_record_answers_what_code_used_to_compare():
-    en, bn = about_language("en"), about_language("bn")
+    en, bn, xa = about_language("en"), about_language("bn"), about_language("en-XA")
+    # the source language shows stored words as stored; every catalogue language (a
+    # pseudo-locale too) says them in its own words, and has its own index file
+    assert [lang.code for lang in all_languages() if lang.is_source] == [SOURCE_LANGUAGE]
+    assert not bn.is_source and not xa.is_source and translator("bn").about == bn
+    assert (en.index_file, bn.index_file, xa.index_file) == ("index.html", "index.bn.html", "index.en-XA.html")
     assert (en.localise("2024-25"), bn.localise("2024-25")) == ("2024-25", "২০২৪-২৫")
     assert bn.carries_fonts and not en.carries_fonts and en.has_case and not bn.has_case
     assert (en.sentence_end, bn.sentence_end) == (". ", "। ")

@@ -12,8 +12,17 @@ from nsss_analysis.diagnostics.models import (
 )
 from nsss_analysis.diagnostics.scoring import score_programmes
 from nsss_analysis.diagnostics.trends import trend_by_round
+from nsss_analysis.reference.i18n import language
+from nsss_analysis.report.model_text import model_reading
+from nsss_analysis.report.trend_text import trend_reading
 from tests.support.frames import CLUSTERS_ALL, assessments_frame, logistic_programmes, programme_row, programmes
 from tests.support.frames import MODEL_CLUSTERS as CLUSTERS
+
+
+def said(result) -> str:
+    """What an English page says of ``result`` (the report layer's words for its code and figures)."""
+    with language("en"):
+        return model_reading(result) if hasattr(result, "coefficients") else trend_reading(result)
 
 
 def test_fewer_than_30_programmes_gives_a_message_not_coefficients():
@@ -21,15 +30,15 @@ def test_fewer_than_30_programmes_gives_a_message_not_coefficients():
     for model in (gender_specific_model, inclusion_score_model):
         result = model(scores, budgets)
         assert not result.ok and result.n == 29
-        assert result.message == "only 29 programmes: too few for a model (30 needed)"
-        assert result.coefficients.empty and result.reading == result.message
+        assert result.code == "too_few" and said(result) == "Only 29 programmes: too few for a model (30 needed)."
+        assert result.coefficients.empty
 
 
 def test_programmes_without_budget_are_left_out_and_counted():
     scores, budgets = logistic_programmes(n=40)
     result = gender_specific_model(scores, budgets.iloc[:25])
     assert not result.ok and result.n == 25
-    assert result.message.endswith("(15 more left out: no budget, cluster or level)")
+    assert said(result).endswith("(15 more left out: no budget, cluster or level).")
 
 
 def test_a_cluster_with_every_programme_gender_specific_is_separation():
@@ -40,7 +49,8 @@ def test_a_cluster_with_every_programme_gender_specific_is_separation():
     scores, budgets = programmes(levels, clusters, np.linspace(10, 1000, n))
     result = gender_specific_model(scores, budgets)
     assert not result.ok
-    assert result.message.startswith("separation: gender-specific or transformative are all of the 20 "
+    assert result.code == "separation"
+    assert said(result).startswith("Separation: gender-specific or transformative are all of the 20 "
                                      f"programmes in {CLUSTERS[0]}")
     assert result.coefficients.empty
 
@@ -53,16 +63,16 @@ def test_budget_predicting_the_level_exactly_is_separation():
     scores, money = programmes(levels, clusters, budgets)
     result = gender_specific_model(scores, money)
     assert not result.ok
-    assert "separation" in result.message
+    assert "separation" in result.code and "separation" in said(result).lower()
     assert result.coefficients.empty
 
 
 def test_an_outcome_that_does_not_vary_is_not_modelled():
     scores, budgets = programmes(["gender-blind"] * 35, [CLUSTERS[0]] * 35, np.linspace(1, 100, 35))
     result = gender_specific_model(scores, budgets)
-    assert not result.ok and result.message.startswith("none of the 35 programmes")
+    assert not result.ok and said(result).startswith("None of the 35 programmes")
     result = inclusion_score_model(scores, budgets)
-    assert not result.ok and "same score" in result.message
+    assert not result.ok and result.code == "same_score" and "same score" in said(result)
 
 
 def test_logistic_model_reports_odds_ratios_with_intervals_and_a_reading():
@@ -75,9 +85,10 @@ def test_logistic_model_reports_odds_ratios_with_intervals_and_a_reading():
     assert (coef["ci_low"] < coef["estimate"]).all() and (coef["estimate"] < coef["ci_high"]).all()
     # the simulated log10-budget effect (0.8) lies inside its interval
     assert coef.loc[BUDGET_TERM, "ci_low"] < 0.8 < coef.loc[BUDGET_TERM, "ci_high"]
-    assert f"reference cluster: {CLUSTERS[0]}" in result.reading  # the largest cluster
-    assert "Each tenfold larger budget multiplies the odds" in result.reading
-    assert "not an effect" in result.reading
+    reading = said(result)
+    assert f"reference cluster: {CLUSTERS[0]}" in reading  # the largest cluster
+    assert "Each tenfold larger budget multiplies the odds" in reading
+    assert "not an effect" in reading
 
 
 def test_ols_model_of_the_inclusion_score():
@@ -87,7 +98,7 @@ def test_ols_model_of_the_inclusion_score():
     coef = result.coefficients.set_index("term")
     assert coef.loc[BUDGET_TERM, "ci_low"] < 10 < coef.loc[BUDGET_TERM, "ci_high"]
     assert coef.loc[f"cluster: {CLUSTERS[2]}", "ci_low"] < -8 < coef.loc[f"cluster: {CLUSTERS[2]}", "ci_high"]
-    assert f"Programmes in {CLUSTERS[2]} score" in result.reading and "points lower" in result.reading
+    assert f"Programmes in {CLUSTERS[2]} score" in said(result) and "points lower" in said(result)
 
 
 def test_trend_needs_two_assessment_rounds():
@@ -96,9 +107,10 @@ def test_trend_needs_two_assessment_rounds():
     one = assessments_frame(*rows)
     result = trend_by_round(one, score_programmes(one))
     assert not result.ok
-    assert result.message == "one assessment round (2023-24): a trend needs two rounds of the same programmes"
+    assert result.code == "one_round"
+    assert said(result) == "One assessment round (2023-24): a trend needs two rounds of the same programmes."
     bare = one.drop(columns=["assessment_round"])
-    assert trend_by_round(bare, score_programmes(bare)).message.startswith("no assessment round recorded")
+    assert trend_by_round(bare, score_programmes(bare)).code == "no_round"
 
 
 def test_events_per_parameter_guard_bites():
@@ -111,11 +123,11 @@ def test_events_per_parameter_guard_bites():
     scores, budgets = programmes(levels, clusters, rng.uniform(10, 1000, n))
     result = gender_specific_model(scores, budgets)
     assert not result.ok and result.coefficients.empty
-    assert result.message.startswith("12 events (gender-specific or transformative) for 4 estimated "
+    assert said(result).startswith("12 events (gender-specific or transformative) for 4 estimated "
                                      "parameters: fewer than 10 per parameter (40 needed)")
     scores = scores.assign(inclusion_score=rng.uniform(0, 100, n)).iloc[:36]
     ols = inclusion_score_model(scores, budgets)
-    assert not ols.ok and ols.message.startswith("36 programmes for 4 estimated parameters")
+    assert not ols.ok and said(ols).startswith("36 programmes for 4 estimated parameters")
 
 
 def test_a_cluster_under_5_programmes_is_left_out_and_said():
@@ -125,5 +137,5 @@ def test_a_cluster_under_5_programmes_is_left_out_and_said():
     budgets.loc[rare, "cluster"] = CLUSTERS_ALL[4]
     result = inclusion_score_model(scores, budgets)
     assert result.ok and result.n == 147
-    assert f"{CLUSTERS_ALL[4]} (3)" in result.reading and "fewer than 5 programmes" in result.reading
+    assert f"{CLUSTERS_ALL[4]} (3)" in said(result) and "fewer than 5 programmes" in said(result)
     assert not any(CLUSTERS_ALL[4] in t for t in result.coefficients["term"])

@@ -13,10 +13,10 @@ import pandas as pd
 import pytest
 
 from nsss_analysis.diagnostics.counting import REPEATED
-from nsss_analysis.diagnostics.models import gender_specific_model, inclusion_score_model
+from nsss_analysis.diagnostics.models import MODEL_CODES, gender_specific_model, inclusion_score_model
 from nsss_analysis.diagnostics.summaries import headline_figures, ministry_summary, national_summary
 from nsss_analysis.diagnostics.trends import TrendResult, _empty_pairs
-from nsss_analysis.reference.i18n import english_runs, forget_language, set_language
+from nsss_analysis.reference.i18n import english_runs, forget_language, language, set_language
 from nsss_analysis.reference.vocab import load_reference
 from nsss_analysis.report import (
     coverage_text,
@@ -28,7 +28,6 @@ from nsss_analysis.report import (
     readings,
     trend_text,
 )
-from nsss_analysis.report.wording import sentence
 from tests.support.frames import CLUSTERS_ALL, logistic_programmes, programmes
 from tests.support.frames import MODEL_CLUSTERS as CLUSTERS
 from tests.support.narrative_tables import answer_row as _row
@@ -99,7 +98,7 @@ def _sentences(tables) -> dict[str, list[str]]:
     # the example has too few programmes for the budget-year rule: the page's year is named
     s, n = ministry_summary(tables, "MoWCA", fiscal_year=FY), national_summary(tables, fiscal_year=FY)
     mis = _mis_frames()
-    no_rounds = TrendResult(False, 1, 0, "one assessment round (2023-24): ...", _empty_pairs(), rounds=("2023-24",))
+    no_rounds = TrendResult(False, 1, 0, "one_round", _empty_pairs(), rounds=("2023-24",))
     return {
         "headline_sentences (ministry)": headline_text.headline_sentences(headline_figures(tables, "MoWCA")),
         "headline_sentences (one programme)": headline_text.headline_sentences(headline_figures(tables, "MoSW")),
@@ -206,7 +205,7 @@ def test_exact_bangla_sentences(example, bangla):
     assert any(q.startswith("মাসিক হারসহ ১টি বাজেট সারির মধ্যে ১টি উপকারভোগী × হার × ১২ যাচাইয়ে উত্তীর্ণ হয়নি: "
                             "Hostel for <b>working</b> women, অর্থবছর ২০২৩-২৪ (অনুপাত ৫০০: যাচাই প্রয়োজন)")
                for q in quality)
-    assert trend_text.trend_reading(TrendResult(False, 1, 0, "", _empty_pairs(), rounds=("2023-24",))) == (
+    assert trend_text.trend_reading(TrendResult(False, 1, 0, "one_round", _empty_pairs(), rounds=("2023-24",))) == (
         "একটি মূল্যায়ন পর্ব (২০২৩-২৪): প্রবণতার জন্য একই কর্মসূচির দুটি মূল্যায়ন পর্ব প্রয়োজন।")
     assert quality_text.counting_reading(pd.DataFrame({"resolution": ["repeated"], "resolution_id": [REPEATED]})) == (
         "১টি কর্মসূচি একাধিক ফাইলে ঘরে ঘরে হুবহু পুনরাবৃত্ত, এবং একবার গণনা করা হয়েছে।")
@@ -275,15 +274,16 @@ def models():
     return _models()
 
 
-def test_model_words_say_what_the_english_reading_says(models):
-    """The words a report translates a model's reading from give, in English, the
-    reading itself (fitted) or its message as a sentence (no model)."""
+def test_a_model_reading_is_its_words_in_every_language(models):
+    """The diagnostics give a code and words (message ids and numbers), no sentence of their
+    own; the English reading is the words through the same calls as any language's."""
     forget_language()
     for name, result in models.items():
-        assert result.words, name
+        assert result.words and result.code in MODEL_CODES and (result.code == "fitted") == result.ok, name
+        assert not hasattr(result, "message") and not hasattr(result, "reading"), name
         rebuilt = " ".join(model_text.model_words(w) for w in result.words)
-        assert rebuilt == (result.reading if result.ok else sentence(result.message) + "."), name
-        assert model_text.model_reading(result) == rebuilt  # English reads the words too, as every language
+        assert model_text.model_reading(result) == rebuilt and "{" not in rebuilt, name
+        assert not rebuilt[:1].islower() and rebuilt.endswith("."), (name, rebuilt)
 
 
 def test_model_readings_in_bangla_keep_the_numbers(models, bangla):
@@ -292,6 +292,7 @@ def test_model_readings_in_bangla_keep_the_numbers(models, bangla):
         text = model_text.model_reading(result)
         assert english_runs(text, ["R²", "CI"]) == [] and not LATIN_DIGIT.search(text), (name, text)
         assert BANGLA_DIGIT.search(text), (name, text)
-        english = result.reading if result.ok else result.message
+        with language("en"):
+            english = model_text.model_reading(result)
         numbers = sorted(re.findall(r"\d+(?:\.\d+)?", english))
         assert sorted(re.findall(r"\d+(?:\.\d+)?", text.translate(bangla_to_latin))) == numbers, name

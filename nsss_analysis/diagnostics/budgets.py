@@ -104,7 +104,13 @@ def budget_years(budgets: pd.DataFrame | None, ministry: str | None = None) -> p
     ``fiscal_year``, ``n_programmes`` with a figure that year, ``n_with_budget`` (with
     any budget on record), ``n_ministries`` that year and ``n_ministries_with_budget``,
     ``budget_crore`` (the year's total) and ``qualifies`` (the budget-year rule)."""
-    b = _known(budgets, "budget_crore")
+    return budget_years_of(_known(budgets, "budget_crore"), ministry)
+
+
+def budget_years_of(known: pd.DataFrame, ministry: str | None = None) -> pd.DataFrame:
+    """:func:`budget_years` from ``known_budgets(budgets, "budget_crore")``, computed
+    once for many units (the runner plans every ministry's page year at once)."""
+    b = known
     if ministry is not None:
         b = b[b["ministry_code"] == resolve_ministry(ministry).code]
     cols = ["fiscal_year", "n_programmes", "n_with_budget", "n_ministries", "n_ministries_with_budget",
@@ -139,7 +145,11 @@ def resolve_fiscal_year(
     """
     if fiscal_year is not None:
         return str(fiscal_year)
-    years = budget_years(budgets, ministry)
+    return latest_qualifying_year(budget_years(budgets, ministry))
+
+
+def latest_qualifying_year(years: pd.DataFrame) -> str | None:
+    """The latest year of a :func:`budget_years` table that meets the budget-year rule."""
     years = years[years["qualifies"]]
     return str(years["fiscal_year"].max()) if len(years) else None
 

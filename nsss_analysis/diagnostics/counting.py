@@ -32,7 +32,7 @@ import pandas as pd
 from nsss_analysis.diagnostics.units import programme_key
 from nsss_analysis.intake.reasons import Localised, Reason, number_in_words, reason_in_words
 from nsss_analysis.reference.glossary import ITEM_NAMES
-from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, _, current
+from nsss_analysis.reference.i18n import N_, _, current
 from nsss_analysis.reference.vocab import FOLLOWUPS, ITEMS, LINEAGE_COLUMNS
 
 #: Columns that decide whether two rows of a programme say the same thing: every
@@ -132,7 +132,7 @@ def resolution_in_words(resolution: pd.DataFrame, row_text: Callable[[int], str]
     if resolution is None or not len(resolution) or "resolution_id" not in resolution.columns:
         return resolution
     said, rows, used, unknown = [], [], [], []
-    english = current().language == SOURCE_LANGUAGE
+    english = current().about.is_source
     for r in resolution.to_dict("records"):
         codes = [c for c in str(r["set_unknown"] or "").split("; ") if c]
         unknown.append(r["set_unknown"] if english else "; ".join(_(ITEM_NAMES.get(c, c)) for c in codes))

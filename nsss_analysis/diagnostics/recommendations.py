@@ -35,7 +35,7 @@ from nsss_analysis.diagnostics.budgets import programme_budgets
 from nsss_analysis.diagnostics.units import programme_key
 from nsss_analysis.reference.action_ids import action_id, catalogue_key, check_unique
 from nsss_analysis.reference.glossary import FORM_ANSWER_NAMES, ITEM_NAMES
-from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, Translator, current
+from nsss_analysis.reference.i18n import N_, Translator, current
 from nsss_analysis.reference.vocab import (
     FOLLOWUPS,
     ITEMS,
@@ -161,7 +161,7 @@ def action_reason_in_words(item: str, answer: str, followup: str | None = None,
     translator): English is the stored reason; another language names the item and
     quotes the follow-up's question in its own words."""
     translate = translate or current()
-    if translate.language == SOURCE_LANGUAGE:
+    if translate.about.is_source:
         return _reason(item, answer, followup, followup_answer)
     shown = {"item": translate(ITEM_NAMES.get(item, item)),
              "followup": translate(followup_questions().get(followup or "", followup or "")),

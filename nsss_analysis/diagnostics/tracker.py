@@ -18,7 +18,7 @@ import pandas as pd
 from nsss_analysis.intake.reasons import digits_in_words, number_in_words
 from nsss_analysis.reference import numbers
 from nsss_analysis.reference.glossary import FORM_ANSWER_NAMES
-from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, Translator, current
+from nsss_analysis.reference.i18n import N_, Translator, current
 from nsss_analysis.reference.vocab import load_reference
 
 #: The tracker's columns, in order.
@@ -189,7 +189,7 @@ def _resubmissions(submitted: pd.DataFrame) -> list[str]:
 
 def _unit_name(code: object, name: object, t: Translator) -> str:
     """A unit's name in ``t``'s language: the register's Bangla name where it has one."""
-    if t.language == SOURCE_LANGUAGE:
+    if t.about.is_source:
         return _text(name)
     ministry = load_reference().ministry_by_code.get(_text(code))
     return ministry.name_in(t.language) if ministry else _text(name)
@@ -238,7 +238,7 @@ def tracker_in_words(tracker: pd.DataFrame, translate: Translator | None = None)
     ``resubmission`` in words, counts with that language's digits, the date received as
     that language writes dates (১৫-০১-২০২৫). English: unchanged."""
     t = translate or current()
-    if t.language == SOURCE_LANGUAGE or tracker is None or not len(tracker):
+    if t.about.is_source or tracker is None or not len(tracker):
         return tracker
 
     def word(value: object) -> str:

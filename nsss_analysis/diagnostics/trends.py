@@ -63,12 +63,15 @@ def like_for_like(before: dict, after: dict) -> tuple[float, float, int]:
 @dataclass(frozen=True)
 class TrendResult:
     """Programmes paired across their two latest rounds (``pairs``), the summary of
-    change when there are enough pairs (``summary``), or why there is no trend."""
+    change when there are enough pairs (``summary``), or why there is no trend: ``code``
+    is ``no_round``, ``one_round``, ``no_pairs`` (rounds, but no programme in two of
+    them), ``few_pairs`` (each change named, fewer than ``TREND_MIN_PAIRS``) or ``summarised``;
+    the report layer says it in words."""
 
     ok: bool
     n_rounds: int
     n_pairs: int
-    message: str
+    code: str
     pairs: pd.DataFrame = field(repr=False)
     summary: dict = field(default_factory=dict)
     #: The assessment rounds on record (the report says them when there is no trend).
@@ -140,17 +143,13 @@ def trend_by_round(
         scores = scores[scores["ministry_code"] == ministry_code]
     rounds = rounds_of(assessments)
     if len(rounds) < 2:
-        said = f"one assessment round ({rounds[0]})" if rounds else "no assessment round recorded"
-        return TrendResult(False, len(rounds), 0, f"{said}: a trend needs two rounds of the "
-                           "same programmes", _empty_pairs(), rounds=tuple(rounds))
+        return TrendResult(False, len(rounds), 0, "one_round" if rounds else "no_round", _empty_pairs(),
+                           rounds=tuple(rounds))
     pairs = paired_programmes(assessments, scores)
     n = len(pairs)
     if n == 0:
-        return TrendResult(False, len(rounds), 0, f"{len(rounds)} assessment rounds "
-                           f"({', '.join(rounds)}), but no programme is assessed in two of them, "
-                           "so there is no trend to show", pairs, rounds=tuple(rounds))
-    message = (f"{n} {'programme is' if n == 1 else 'programmes are'} assessed in two rounds "
-               f"({', '.join(sorted(set(pairs['round_before']) | set(pairs['round_after'])))})")
+        return TrendResult(False, len(rounds), 0, "no_pairs", pairs, rounds=tuple(rounds))
+    code = "few_pairs"
     summary: dict = {}
     if n >= TREND_MIN_PAIRS:
         change = mean_interval(pairs["change"].dropna(), bounds=(-100.0, 100.0))
@@ -161,9 +160,8 @@ def trend_by_round(
                    "n_down": int((pairs["change"] < 0).sum()),
                    "n_same": int((pairs["change"] == 0).sum()),
                    "gsot_before": gsot_before, "gsot_after": gsot_after}
-    else:
-        message += f"; fewer than {TREND_MIN_PAIRS} pairs, so each change is named and not summarised"
-    return TrendResult(True, len(rounds), n, message, pairs, summary, tuple(rounds))
+        code = "summarised"
+    return TrendResult(True, len(rounds), n, code, pairs, summary, tuple(rounds))
 
 
 #: The fiscal years over which budgets and women's share are followed.

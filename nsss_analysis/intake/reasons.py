@@ -161,7 +161,7 @@ class _Formatter(string.Formatter):
 
     @property
     def foreign(self) -> bool:
-        return self.translate is not None and self.translate.language != SOURCE_LANGUAGE
+        return self.translate is not None and not self.translate.about.is_source
 
     @property
     def language(self) -> str:

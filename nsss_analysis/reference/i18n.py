@@ -125,6 +125,11 @@ class Translator:
     language: str
     catalogue: gettext.NullTranslations
 
+    @property
+    def about(self) -> Language:
+        """The reference record of its language (:func:`about_language`)."""
+        return about_language(self.language)
+
     def gettext(self, message: str) -> str:
         return self.catalogue.gettext(message) if message else message
 

@@ -87,6 +87,19 @@ class Language:
     pseudo: bool
 
     @property
+    def is_source(self) -> bool:
+        """Whether its words are the message ids and the data's stored words (it has no
+        catalogue): text the house stores (a reason, a rule, a code's word, a register's
+        English name) is shown as stored; every other language says it in its own words."""
+        return not self.catalogue
+
+    @property
+    def index_file(self) -> str:
+        """The file of its index page: ``index.html`` for the source language, else
+        ``index.<code>.html``."""
+        return "index.html" if self.is_source else f"index.{self.code}.html"
+
+    @property
     def carries_fonts(self) -> bool:
         """Whether its pages carry their own font (the reader may have none for its script)."""
         return bool(self.page_font)

@@ -107,6 +107,19 @@ def number(value: object, language: str | None = None, decimals: int = 0) -> str
     return localise_digits(text, lang)
 
 
+def signed(value: object, language: str | None = None, decimals: int = 0) -> str:
+    """:func:`number` with its sign always written (``+2.5``, ``-0.4``; zero unsigned),
+    as an interval end or a change reads.
+
+    >>> signed(2.25, "en", 1), signed(-0.4, "bn", 1), signed(0.04, "en", 1)
+    ('+2.3', '-০.৪', '0.0')
+    """
+    text = number(value, language, decimals)
+    if _missing(value) or rounded(_float(value), decimals) <= 0:  # type: ignore[operator]
+        return text
+    return "+" + text
+
+
 def count(value: object, language: str | None = None) -> str:
     """A whole number of persons or programmes (``১,০৭,৬১৪``)."""
     return number(value, language, 0)

@@ -262,7 +262,7 @@ def plan_in_words(plan: pd.DataFrame, translate: Translator | None = None) -> pd
     supporting agencies by their names in that language where the reference data knows
     them (``reference.names``), else as the form gives them. English is ``plan`` unchanged."""
     t = translate or current()
-    if t.language == SOURCE_LANGUAGE or not len(plan):
+    if t.about.is_source or not len(plan):
         return plan
     words = {c: plan[c].map(lambda v: t(v) if isinstance(v, str) and v else v) for c in TRANSLATED_COLUMNS}
     action = [action_in_words(i, t) or a for i, a in zip(plan["item_code"], plan["action"], strict=True)]

@@ -18,7 +18,7 @@ import pandas as pd
 from nsss_analysis.diagnostics.rubric import SMALL_N
 from nsss_analysis.diagnostics.units import is_missing
 from nsss_analysis.reference.grammar import Name, join_list
-from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, _, current
+from nsss_analysis.reference.i18n import N_, _, current
 from nsss_analysis.reference.names import display_names, shown_name, split_names
 from nsss_analysis.reference.numbers import localise_digits, number
 from nsss_analysis.reference.vocab import normalise_key
@@ -40,7 +40,7 @@ def agencies_text(value: object) -> str:
     """Supporting agencies (a list, or a cell joined with ";") as the page prints them:
     each in the page's language where the reference data knows it (``reference.names``)."""
     return join_list(display_names("agency", value, current().language), language=current().language) \
-        if current().language != SOURCE_LANGUAGE else "; ".join(split_names(value))
+        if not current().about.is_source else "; ".join(split_names(value))
 
 
 def programme_name(code: object, programme: object) -> str:

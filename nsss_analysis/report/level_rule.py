@@ -18,7 +18,7 @@ from nsss_analysis.diagnostics.scoring import (
     rule_parts,
 )
 from nsss_analysis.reference.glossary import FORM_ANSWER_NAMES
-from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, Translator, current
+from nsss_analysis.reference.i18n import N_, Translator, current
 from nsss_analysis.reference.numbers import localise_digits, number
 from nsss_analysis.report.labels import ITEM_LABELS
 
@@ -43,7 +43,7 @@ def level_rule_in_words(level: str, rule: str | Sequence[RulePart], translate: T
     parts = rule_parts(level, rule) if isinstance(rule, str) else tuple(rule)
     if parts is None:
         return str(rule)
-    if t.language == SOURCE_LANGUAGE:
+    if t.about.is_source:
         return RULE_JOINERS.get(level, RULE_JOINER).join(
             t(RULE_WORDS[p.kind]) if p.kind == "women_stage" else rule_in_english(level, [p]) for p in parts)
 

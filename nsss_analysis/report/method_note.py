@@ -44,7 +44,7 @@ from nsss_analysis.diagnostics.rubric import (
 )
 from nsss_analysis.diagnostics.scoring import score_answers
 from nsss_analysis.reference.glossary import FORM_ANSWER_NAMES, ITEM_NAMES, LEVEL_NAMES, has_glossary, terms
-from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, current, resolve_language, translator
+from nsss_analysis.reference.i18n import N_, about_language, current, resolve_language, translator
 from nsss_analysis.reference.numbers import localise_digits, number, percent
 from nsss_analysis.reference.vocab import DOMAINS, FOLLOWUPS, ITEMS, load_reference
 from nsss_analysis.report import claims
@@ -90,7 +90,7 @@ class _Note:
     def english(self) -> bool:
         """Whether the note is in the language the data's codes are words of (the source
         language): it shows the codes themselves in running text, others their words."""
-        return self.language == SOURCE_LANGUAGE
+        return about_language(self.language).is_source
 
     def g(self, value: float) -> str:
         """A constant as Python's ``:g`` writes it, in the language's digits: a claim of

@@ -19,21 +19,19 @@ from nsss_analysis.report.phrases import (
     programme_shown,
     year_text,
 )
-from nsss_analysis.report.wording import crore, interval, join_words, percent, sentence
+from nsss_analysis.report.wording import crore, interval, join_words, percent
 
 
 def _no_trend(trend) -> str:
     """Why there is no trend, from the rounds on record."""
     rounds = list(getattr(trend, "rounds", ()) or ())
-    if trend.n_rounds == 0:
+    if trend.n_rounds == 0 or not rounds:
         return _("No assessment round recorded: a trend needs two rounds of the same programmes.")
-    if trend.n_rounds == 1 and rounds:
+    if trend.n_rounds == 1:
         return _("One assessment round ({round}): a trend needs two rounds of the same programmes.").format(
             round=digits_text(rounds[0]))
-    if rounds and trend.n_pairs == 0:
-        return _("{n} assessment rounds ({rounds}), but no programme is assessed in two of them, so there is "
-                 "no trend to show.").format(n=int_text(trend.n_rounds), rounds=", ".join(digits_text(r) for r in rounds))
-    return sentence(trend.message) + "."
+    return _("{n} assessment rounds ({rounds}), but no programme is assessed in two of them, so there is "
+             "no trend to show.").format(n=int_text(trend.n_rounds), rounds=", ".join(digits_text(r) for r in rounds))
 
 
 def trend_reading(trend) -> str:

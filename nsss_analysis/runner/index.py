@@ -99,8 +99,7 @@ INDEX_WORDS: dict[str, str] = {
                     "offline; its executed notebook (.ipynb) sits beside it as the full record."),
 }
 #: The index of each language: English ``index.html``, the others ``index.<language>.html``.
-INDEX_FILES = {language: INDEX_FILE if language == SOURCE_LANGUAGE else f"index.{language}.html"
-               for language in SUPPORTED}
+INDEX_FILES = {language: about_language(language).index_file for language in SUPPORTED}
 
 
 def index_file(language: str) -> str:
@@ -115,8 +114,8 @@ def write_index(out: Path, manifest: dict) -> Path:
     index's path."""
     on_disk = {key: entry for key, entry in manifest.get("reports", {}).items()
                if (out / entry.get("html", "")).is_file()}
-    languages = [SOURCE_LANGUAGE] + sorted(
-        {e.get("language") for e in on_disk.values()} - {None, SOURCE_LANGUAGE, ""} & set(SUPPORTED))
+    written = {e.get("language") or SOURCE_LANGUAGE for e in on_disk.values()}
+    languages = [code for code in SUPPORTED if about_language(code).is_source or code in written]
     synthetic = any(bool((e.get("headline") or {}).get("synthetic")) for e in manifest.get("reports", {}).values())
     tracker = _tracker(out)
     returns = _returns(out)
@@ -175,7 +174,7 @@ def _row_link_label(code: str, language: str) -> dict[str, str]:
     language's own name on the English index ("বাংলা"); on a translated index, its name
     in the index's language ("ইংরেজি" on the Bangla one), as a Bangla reader says it (the
     page's language switch at the top keeps the autonym)."""
-    if language == SOURCE_LANGUAGE or code not in LANGUAGE_NAMES:
+    if about_language(language).is_source or code not in LANGUAGE_NAMES:
         return {"label": AUTONYMS.get(code, code), "label_language": code}
     return {"label": translator(language).gettext(LANGUAGE_NAMES[code]), "label_language": language}
 
@@ -230,7 +229,7 @@ def _years(on_disk: dict, language: str) -> dict[str, dict]:
 def _unit_name(entry: dict, language: str) -> object:
     """A report's ministry (or cluster) as the index names it in ``language``."""
     name = entry.get("ministry")
-    if language == SOURCE_LANGUAGE or entry.get("kind") == ReportKind.NATIONAL:
+    if about_language(language).is_source or entry.get("kind") == ReportKind.NATIONAL:
         return name
     if entry.get("kind") == ReportKind.CLUSTER:
         return _(CLUSTER_NAMES[name]) if name in CLUSTER_NAMES else name

@@ -15,6 +15,7 @@ from nsss_analysis.reference.vocab import normalise_key
 from nsss_analysis.runner.plan import PlannedReport, ReportKind
 
 if TYPE_CHECKING:  # pandas is loaded with the tables, not by `nsss reports` with nothing to do
+    import numpy as np
     import pandas as pd
 
 #: Tables whose rows belong to one ministry; a ministry report's hash covers its rows of each.
@@ -39,23 +40,72 @@ def frame_digest(df) -> str:
 
     List cells (``lifecycle_stages`` ...) are hashed as their JSON text.
     """
-    import pandas as pd
-
     if df is None:
         return "absent"
+    header, rows = row_hashes(df)
+    return _digest(header, rows)
+
+
+def row_hashes(df) -> tuple[bytes, np.ndarray]:
+    """A table's columns and types (as bytes) and one 64-bit hash per row.
+
+    A row's hash depends on that row's cells only, so the digest of any subset of
+    rows is the header and the subset's row hashes: a table is hashed once per run,
+    and each ministry's share of it is cut from the row hashes (:class:`TableDigests`).
+    """
+    import numpy as np
+    import pandas as pd
+
     df = df.reset_index(drop=True)
+    header = json.dumps([[str(c), str(t)] for c, t in df.dtypes.items()]).encode()
+    if not len(df):
+        return header, np.zeros(0, dtype="uint64")
+    prepared = {}
+    for col in df.columns:
+        s = df[col]
+        if s.dtype == object:
+            s = s.map(_stable_text).astype("str")
+        prepared[str(col)] = s
+    hashed = pd.util.hash_pandas_object(pd.DataFrame(prepared), index=False)
+    return header, hashed.to_numpy()
+
+
+def _digest(header: bytes, rows) -> str:
     h = hashlib.sha256()
-    h.update(json.dumps([[str(c), str(t)] for c, t in df.dtypes.items()]).encode())
-    if len(df):
-        prepared = {}
-        for col in df.columns:
-            s = df[col]
-            if s.dtype == object:
-                s = s.map(_stable_text).astype("str")
-            prepared[str(col)] = s
-        hashed = pd.util.hash_pandas_object(pd.DataFrame(prepared), index=False)
-        h.update(hashed.to_numpy().tobytes())
+    h.update(header)
+    if len(rows):
+        h.update(rows.tobytes())
     return h.hexdigest()
+
+
+class TableDigests:
+    """The digests a run's reports need, each table's rows hashed once.
+
+    ``digest(table)`` is :func:`frame_digest` of the whole table and
+    ``digest(table, mask)`` of the rows where ``mask`` is true, equal to
+    ``frame_digest(df[mask])`` without hashing the rows again.
+    """
+
+    def __init__(self, tables) -> None:
+        self.tables = tables
+        self._rows: dict[str, tuple[bytes, np.ndarray] | None] = {}
+        self._whole: dict[str, str] = {}
+
+    def digest(self, table: str, mask=None) -> str:
+        if table not in self._rows:
+            df = getattr(self.tables, table, None)
+            self._rows[table] = None if df is None else row_hashes(df)
+        found = self._rows[table]
+        if found is None:
+            return "absent"
+        header, rows = found
+        if mask is None:
+            if table not in self._whole:
+                self._whole[table] = _digest(header, rows)
+            return self._whole[table]
+        import numpy as np
+
+        return _digest(header, rows[np.asarray(mask, dtype=bool)])
 
 
 def _stable_text(value: object) -> str:
@@ -70,6 +120,16 @@ def _stable_text(value: object) -> str:
 
 def ministry_rows(tables, name: str, code: str | None) -> dict[str, pd.DataFrame | None]:
     """Each ministry table cut to one ministry's rows (by code, name, source file or programme)."""
+    out: dict[str, pd.DataFrame | None] = {}
+    for table, mask in ministry_masks(tables, name, code).items():
+        df = getattr(tables, table, None)
+        out[table] = None if df is None else (df if mask is None else df[mask])
+    return out
+
+
+def ministry_masks(tables, name: str, code: str | None) -> dict[str, np.ndarray | None]:
+    """Which rows of each ministry table are one ministry's (``None``: the whole table,
+    or no table): by code, name, source file or programme."""
 
     assessments = tables.assessments
     own = assessments[assessments["ministry_code"] == code]
@@ -77,22 +137,22 @@ def ministry_rows(tables, name: str, code: str | None) -> dict[str, pd.DataFrame
     if tables.budgets is not None and "ministry_code" in tables.budgets.columns:
         files |= set(tables.budgets.loc[tables.budgets["ministry_code"] == code, "source_file"].dropna().tolist())
     programmes = {normalise_key(p) for p in own["programme"].dropna().tolist()}
-    rows: dict[str, pd.DataFrame | None] = {}
+    masks: dict[str, np.ndarray | None] = {}
     for table in MINISTRY_TABLES:
         df = getattr(tables, table, None)
         if df is None:
-            rows[table] = None
+            masks[table] = None
         elif "ministry_code" in df.columns:
-            rows[table] = df[df["ministry_code"] == code]
+            masks[table] = (df["ministry_code"] == code).to_numpy(dtype=bool, na_value=False)
         elif "ministry" in df.columns:
-            rows[table] = df[df["ministry"].isin([name, code])]
+            masks[table] = df["ministry"].isin([name, code]).to_numpy(dtype=bool, na_value=False)
         elif table == "quarantine" and "source_file" in df.columns:
-            rows[table] = df[df["source_file"].isin(files)]
+            masks[table] = df["source_file"].isin(files).to_numpy(dtype=bool, na_value=False)
         elif "programme" in df.columns:
-            rows[table] = df[df["programme"].map(normalise_key).isin(programmes)]
+            masks[table] = df["programme"].map(normalise_key).isin(programmes).to_numpy(dtype=bool, na_value=False)
         else:
-            rows[table] = df
-    return rows
+            masks[table] = None
+    return masks
 
 
 def national_digest(tables) -> dict:
@@ -105,13 +165,17 @@ def national_digest(tables) -> dict:
     return out
 
 
-def report_hash(report: PlannedReport, tables, package: str, notebook: str, national: dict) -> str:
-    """The hash a report is skipped on: notebook, package, parameters and its data."""
+def report_hash(report: PlannedReport, tables, package: str, notebook: str, national: dict,
+                digests: TableDigests | None = None) -> str:
+    """The hash a report is skipped on: notebook, package, parameters and its data.
+
+    ``digests`` (one per run) hashes each table once for all the run's reports."""
+    digests = digests or TableDigests(tables)
     data: dict[str, object]
     if report.kind in (ReportKind.NATIONAL, ReportKind.CLUSTER):  # a cluster spans ministries
-        data = {t: frame_digest(getattr(tables, t, None)) for t in MINISTRY_TABLES}
+        data = {t: digests.digest(t) for t in MINISTRY_TABLES}
     else:
-        data = {t: frame_digest(df) for t, df in ministry_rows(tables, report.name, report.code).items()}
+        data = {t: digests.digest(t, mask) for t, mask in ministry_masks(tables, report.name, report.code).items()}
         data["national"] = national
     payload = {
         "package_version": __version__,

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from nsss_analysis.diagnostics.budgets import budget_years, resolve_fiscal_year
+from nsss_analysis.diagnostics.budgets import budget_years_of, known_budgets, latest_qualifying_year
 from nsss_analysis.errors import NsssError, UsageError
 from nsss_analysis.intake.quantities import parse_fiscal_year
 from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, about_language, translator
@@ -153,7 +153,7 @@ def language_folder(language: str) -> str:
 def in_languages(plan: list[PlannedReport], chosen: tuple[str, ...]) -> list[PlannedReport]:
     """Each report of ``plan`` (planned in English) once per language of ``chosen``,
     each linking the same report in the others (relative links between the folders)."""
-    if tuple(chosen) == (SOURCE_LANGUAGE,):
+    if all(about_language(code).is_source for code in chosen):
         return plan
     register = load_reference()
     out: list[PlannedReport] = []
@@ -162,13 +162,14 @@ def in_languages(plan: list[PlannedReport], chosen: tuple[str, ...]) -> list[Pla
         copies = []
         for language in chosen:
             name = report.name
-            if language != SOURCE_LANGUAGE:
+            source = about_language(language).is_source
+            if not source:
                 if report.kind == ReportKind.MINISTRY and report.code in register.ministry_by_code:
                     name = register.ministry_by_code[report.code].name_in(language)
                 else:
                     name = translator(language)(report.name)
             parameters = dict(report.parameters)
-            if language != SOURCE_LANGUAGE:
+            if not source:
                 parameters["language"] = language
             copies.append(PlannedReport(
                 key=f"{year}/{language_folder(language)}{slug}", kind=report.kind, name=report.name,
@@ -226,12 +227,13 @@ def plan_reports(request: ReportRequest, tables) -> list[PlannedReport]:
         codes = sorted(with_data, key=lambda c: with_data[c].lower())
 
     budgets = tables.budgets
+    years_of = _BudgetYears(budgets)
     processed = str(request.processed)
     plan: list[PlannedReport] = []
     slugs: dict[str, str] = {}
     for code in codes:
         name = with_data[code]
-        fy = fiscal_year or _latest_year(budgets, assessments, code)
+        fy = fiscal_year or _latest_year(years_of, assessments, code)
         slug = report_slug(code, name)
         if slug in slugs and slugs[slug] != code:
             slug = f"{slug[:MAX_SLUG_LENGTH - 9]}-{hashlib.sha256(code.encode('utf-8')).hexdigest()[:8]}"
@@ -243,12 +245,12 @@ def plan_reports(request: ReportRequest, tables) -> list[PlannedReport]:
             code=code,
             fiscal_year=fy,
             notebook=request.notebooks / MINISTRY_NOTEBOOK,
-            parameters={"ministry": code, "fiscal_year": fiscal_year or _page_year(budgets, code, fy),
+            parameters={"ministry": code, "fiscal_year": fiscal_year or _page_year(years_of, code, fy),
                         "processed_dir": processed, "slug": slug},
             title=report_title(ReportKind.MINISTRY, name, fy),
         ))
     if everything:
-        fy = fiscal_year or _latest_year(budgets, assessments, None)
+        fy = fiscal_year or _latest_year(years_of, assessments, None)
         plan.extend(cluster_reports(request, assessments, fy))
         plan.append(PlannedReport(
             key=f"{fy or ALL_YEARS}/{NATIONAL_SLUG}",
@@ -257,7 +259,7 @@ def plan_reports(request: ReportRequest, tables) -> list[PlannedReport]:
             code=None,
             fiscal_year=fy,
             notebook=request.notebooks / NATIONAL_NOTEBOOK,
-            parameters={"fiscal_year": fiscal_year or _page_year(budgets, None, fy), "processed_dir": processed},
+            parameters={"fiscal_year": fiscal_year or _page_year(years_of, None, fy), "processed_dir": processed},
             title=report_title(ReportKind.NATIONAL, "", fy),
         ))
         if (request.notebooks / ACTION_PLAN_NOTEBOOK).exists():
@@ -331,24 +333,40 @@ def requested_fiscal_year(request: ReportRequest) -> str | None:
         raise UsageError(f"--fiscal-year {request.fiscal_year!r}: {exc}") from None
 
 
-def _page_year(budgets, code: str | None, fy: str | None) -> str | None:
+class _BudgetYears:
+    """Each unit's :func:`~nsss_analysis.diagnostics.budgets.budget_years`, the known
+    budget rows computed once for the whole plan (``None``: no budgets at all)."""
+
+    def __init__(self, budgets) -> None:
+        self.known = known_budgets(budgets, "budget_crore") if budgets is not None and len(budgets) else None
+        self._years: dict[str | None, object] = {}
+
+    def __call__(self, code: str | None):
+        if self.known is None:
+            return None
+        if code not in self._years:
+            self._years[code] = budget_years_of(self.known, code)
+        return self._years[code]
+
+
+def _page_year(years_of: _BudgetYears, code: str | None, fy: str | None) -> str | None:
     """The fiscal year passed to a notebook: the budget year of the rule (the latest
     year in which at least half, and at least 5, of the unit's programmes with a
     budget have a figure), or None when the unit has budgets but no year qualifies
     (the page then gives amounts per year and no share); ``fy`` when there are no
     budgets at all."""
-    if budgets is not None and len(budgets) and len(budget_years(budgets, code)):
-        return resolve_fiscal_year(budgets, code, None)
+    years = years_of(code)
+    if years is not None and len(years):
+        return latest_qualifying_year(years)
     return fy
 
 
-def _latest_year(budgets, assessments, code: str | None) -> str | None:
+def _latest_year(years_of: _BudgetYears, assessments, code: str | None) -> str | None:
     """The latest fiscal year with a known budget (the reports' folder and title),
     else the latest year named on the ministry's forms; None when neither exists."""
-    if budgets is not None and len(budgets):
-        years = budget_years(budgets, code)
-        if len(years):
-            return str(years["fiscal_year"].max())
+    years = years_of(code)
+    if years is not None and len(years):
+        return str(years["fiscal_year"].max())
     if "assessment_round" in assessments.columns:
         rows = assessments if code is None else assessments[assessments["ministry_code"] == code]
         years = [y for y in rows["assessment_round"].dropna().tolist() if isinstance(y, str) and y]

@@ -23,7 +23,7 @@ from nsss_analysis.runner.index import (
     headline_of,
     write_index,
 )
-from nsss_analysis.runner.inputs import national_digest, report_hash
+from nsss_analysis.runner.inputs import TableDigests, national_digest, report_hash
 from nsss_analysis.runner.manifest import (
     MANIFEST_FILE,
     MANIFEST_VERSION,
@@ -78,8 +78,10 @@ def _render(request: ReportRequest, manifest: dict, fingerprint: str, started: f
     package = package_digest()
     notebook_digests = {p: file_digest(p) for p in {r.notebook for r in plan}}
     national = national_digest(tables)
+    digests = TableDigests(tables)  # each table's rows hashed once, for every report
     for report in plan:
-        report.input_hash = report_hash(report, tables, package, notebook_digests[report.notebook], national)
+        report.input_hash = report_hash(report, tables, package, notebook_digests[report.notebook], national,
+                                        digests)
 
     entries = manifest.setdefault("reports", {})
     to_run = [r for r in plan if request.force or not _up_to_date(entries.get(r.key), r, request.out)]

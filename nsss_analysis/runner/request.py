@@ -13,7 +13,7 @@ from pathlib import Path
 
 from nsss_analysis.config import NOTEBOOKS_DIR, PROCESSED_DIR, REPORTS_DIR
 from nsss_analysis.errors import UsageError
-from nsss_analysis.reference.i18n import SOURCE_LANGUAGE, SUPPORTED, languages
+from nsss_analysis.reference.i18n import SOURCE_LANGUAGE, SUPPORTED, about_language, languages
 
 #: Exit codes a scheduler can act on (75 is EX_TEMPFAIL of sysexits.h: try later;
 #: 3 only with ``--strict``: the tables were written but something was quarantined).
@@ -82,7 +82,7 @@ class ReportRequest:
             "processed": str(self.processed),
             "notebooks": str(self.notebooks),
         } | ({"pdf": True} if self.pdf else {}) | (
-            {"languages": list(self.languages)} if self.languages != (SOURCE_LANGUAGE,) else {})
+            {"languages": list(self.languages)} if not all(about_language(c).is_source for c in self.languages) else {})
 
 
 def now() -> str:
