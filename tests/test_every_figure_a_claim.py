@@ -1,15 +1,20 @@
 """Every figure a page prints is a claim of its ledger (issue #16).
 
 The scan (tests/support/figures.py) reads every number of a rendered page's visible
-text, in Latin and Bangla digits (dates, periods, ids, codes, names and the
-catalogue's own words left out), and asserts that a claim of the page's
-``<slug>.claims.json`` prints it, as the same kind of figure (a percentage, an amount in
-crore, a number); and that each claim's text states its own value. It runs on every
-page of the bundled data in both languages (the session's ``site``) and on every page
-of one generated dataset in both languages (rendered once here). The printers that
-had no claims (the national action plan, the action-plan progress tables, the
-submission tracker) are checked on their own, quickly, below; and the workbooks'
-figure cells equal their claims.
+text and of its drawn figures' words (SVG text: labels, legends, bar labels, category
+ticks with their n; a numeric axis's ticks are its scale), in Latin and Bangla digits
+(dates, periods, ids, codes, names and the catalogue's own words left out), and asserts
+that a claim of the page's ``<slug>.claims.json`` prints it, as the same kind of figure
+(a percentage, an amount in crore, a number); and that each claim's text states its own
+value. The index is checked against the reports it summarises (each of its own claims
+restates one of theirs). Every workbook beside a page holds its figures in cells its
+ledger claims, each equal to its claim. It runs on every page of the bundled data in
+both languages (the session's ``site``), on every page of one generated dataset in both
+languages and of two more in one language each (each rendered once per run:
+tests/support/generated.py). The printers that had no claims (the national action plan,
+the action-plan progress tables, the submission tracker) and those the scan found
+(the counting table, the heatmap's amounts, a figure's confidence levels, the index's
+cells) are checked on their own, quickly, below.
 """
 
 from __future__ import annotations
@@ -244,6 +249,24 @@ def test_each_index_cell_restates_a_figure_of_its_reports_headline(tables, lang)
                       if not any(restates(c, r) for r in report.claims)]
         zero += figures_["n_gender_specific_or_transformative"] == 0
     assert zero and unmatched == []
+
+
+def test_the_index_makes_no_claim_of_the_figures_it_does_not_show(tables):
+    """Found on a generated site's index: a cluster's and the action plan's rows (links,
+    their figures not shown) recorded the national headline's figures, in the page's
+    fiscal year (a budget share no report prints), as claims of the index."""
+    from nsss_analysis.diagnostics.summaries import headline_figures
+    from nsss_analysis.report.headline_file import Headline
+    from nsss_analysis.runner.index import _years
+
+    headline = Headline.from_figures(headline_figures(tables, None)).figures()
+    entries = {f"2024-25/{slug}": {"html": f"2024-25/{slug}.html", "kind": kind, "headline": headline,
+                                   "ministry": "x", "title": "x"}
+               for slug, kind in (("national-overview", "national"), ("cluster-social-allowance", "cluster"),
+                                  ("nsss-gender-action-plan", "action-plan"))}
+    with claims.page("index") as ledger:
+        _years(entries, "en")
+    assert {c.block for c in ledger.claims} == {"index:2024-25/national-overview"}
 
 
 def test_explain_lists_the_lines_behind_a_count_of_quarantined_lines(tables, tmp_path, capsys):

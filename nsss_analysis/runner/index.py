@@ -197,8 +197,11 @@ def _years(on_disk: dict, language: str) -> dict[str, dict]:
                                         "clusters": [], "small_n": False, "action_plan": None,
                                         "note": _year_note(year, language)})
         headline = entry.get("headline") or {}
+        # a cluster's or the action plan's row is a link, its figures not shown: no claim is
+        # made of them (their headline is the national one, in the page's fiscal year)
+        shown_figures = entry.get("kind") not in (ReportKind.CLUSTER, ReportKind.ACTION_PLAN)
         with claims.scope(block=f"index:{key}", programmes=headline.get("programme_keys")):
-            figures = index_figures(entry.get("headline"), language)
+            figures = index_figures(entry.get("headline") if shown_figures else None, language)
         row = {
             "href": _href(entry["html"]),
             "translations": translations,
