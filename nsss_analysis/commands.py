@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from nsss_analysis.intake.clean import CleanResult
+    from nsss_analysis.runner.pool import WorkerPool
 
 #: The MIS coverage tables (``nsss beneficiaries``; the last is
 #: ``mis.counting.WOMEN_SHARE_FILE``); a build without extracts drops them.
@@ -50,7 +51,7 @@ COVERAGE_FILES = ("coverage_by_sex.parquet", "coverage_quality.parquet", "covera
 
 
 def _csv_bytes(df: pd.DataFrame) -> bytes:
-    """As :func:`write_csv_atomic` writes it: UTF-8 with BOM, formula-safe."""
+    """As :func:`~nsss_analysis.io.write_csv_atomic` writes it: UTF-8 with BOM, formula-safe."""
     buf = io.StringIO()
     formula_safe_frame(df).to_csv(buf, index=False)
     return buf.getvalue().encode("utf-8-sig")
@@ -439,33 +440,45 @@ def run_build(raw_dir: Path | str, request: ReportRequest, strict: bool = False)
     _before_the_lock(request.processed, Path(raw_dir))
     with BuildLock(lock_path(request.processed), wait=request.lock_wait, command="nsss build"):
         check_apart(request.out, raw_dir)
-        _stage(1, f"clean: reading the submissions in {raw_dir}", started)
-        code = run_clean(raw_dir, request.processed, strict=strict)
-        quarantined = code == EXIT_QUARANTINED
-        if quarantined:
-            code = 0
-        if code == 0:
-            _stage(2, "score: scoring every programme, indicators and recommendations; "
-                      "reading the returned action plans", started)
-            code = run_score(request.processed)
-        if code == 0:
-            code = run_progress(raw_dir, request.processed)
-        from nsss_analysis.mis.extracts import default_extracts
+        from nsss_analysis.runner.render import early_pool
 
-        extracts = default_extracts(raw_dir)
-        if code == 0 and extracts:
-            _stage(3, f"beneficiaries: counting {len(extracts)} MIS extract(s)", started)
-            code = run_beneficiaries(extracts, request.processed)
-        elif code == 0:
-            _stage(3, f"beneficiaries: no MIS extract in {Path(raw_dir) / 'mis'}, skipped", started)
-            if any((current_generation(request.processed) / f).exists() for f in COVERAGE_FILES):
-                # No extracts in this raw folder: coverage from another one must not be shown.
-                with NewGeneration(request.processed, "build", drop=COVERAGE_FILES):
-                    pass
-        if code == 0:
-            _stage(4, f"reports: rendering in {', '.join(request.languages)} into {request.out}", started)
-            code = run_reports(request)
-        return EXIT_QUARANTINED if code == 0 and quarantined else code
+        pool = early_pool(request)  # the report kernels boot while the tables are cleaned and scored
+        try:
+            return _build_stages(raw_dir, request, strict, started, pool)
+        finally:
+            pool.close(abort=True)  # already closed when the reports ran; else not needed
+
+
+def _build_stages(raw_dir: Path | str, request: ReportRequest, strict: bool, started: float,
+                  pool: WorkerPool) -> int:
+    """The stages of :func:`run_build`, the report kernels of ``pool`` booting meanwhile."""
+    _stage(1, f"clean: reading the submissions in {raw_dir}", started)
+    code = run_clean(raw_dir, request.processed, strict=strict)
+    quarantined = code == EXIT_QUARANTINED
+    if quarantined:
+        code = 0
+    if code == 0:
+        _stage(2, "score: scoring every programme, indicators and recommendations; "
+                  "reading the returned action plans", started)
+        code = run_score(request.processed)
+    if code == 0:
+        code = run_progress(raw_dir, request.processed)
+    from nsss_analysis.mis.extracts import default_extracts
+
+    extracts = default_extracts(raw_dir)
+    if code == 0 and extracts:
+        _stage(3, f"beneficiaries: counting {len(extracts)} MIS extract(s)", started)
+        code = run_beneficiaries(extracts, request.processed)
+    elif code == 0:
+        _stage(3, f"beneficiaries: no MIS extract in {Path(raw_dir) / 'mis'}, skipped", started)
+        if any((current_generation(request.processed) / f).exists() for f in COVERAGE_FILES):
+            # No extracts in this raw folder: coverage from another one must not be shown.
+            with NewGeneration(request.processed, "build", drop=COVERAGE_FILES):
+                pass
+    if code == 0:
+        _stage(4, f"reports: rendering in {', '.join(request.languages)} into {request.out}", started)
+        code = run_reports(request, pool)
+    return EXIT_QUARANTINED if code == 0 and quarantined else code
 
 
 #: The stages of ``nsss build``, for its "stage 2 of 4" lines.

@@ -137,6 +137,9 @@ ALLOWED_LAZY = {
     ("nsss_analysis.commands", "nsss_analysis.reference"),
     ("nsss_analysis.commands", "nsss_analysis.report"),
     ("nsss_analysis.commands", "nsss_analysis.runner.claims_file"),
+    # `nsss build` starts the report kernels (runner.render.early_pool) before cleaning;
+    # the other commands never load the renderer (pandas, the rules, nbconvert's exporter)
+    ("nsss_analysis.commands", "nsss_analysis.runner.render"),
     ("nsss_analysis.runner.run", "nsss_analysis.runner.render"),
     ("nsss_analysis.runner.kernel", "nsss_analysis.runner.engine"),
     ("nsss_analysis.runner.kernel_state", "nsss_analysis.diagnostics"),

@@ -247,6 +247,27 @@ def test_the_runner_fails_a_page_that_breaks_a_rule_in_strict_mode_and_logs_it_o
     assert "no claims ledger" in collect_claims(tmp_path, "missing", {})
 
 
+def test_a_rendered_page_whose_ledger_breaks_a_rule_is_recorded_failed(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    from nsss_analysis import config
+    from nsss_analysis.runner.claims_file import staged_path
+    from nsss_analysis.runner.pool import ReportResult
+    from nsss_analysis.runner.render import _check_claims
+
+    with claims.page("2024-25/x") as ledger:
+        wording.percent(0.75, denominator=4)  # "75%" of 4 people
+    staged_path(tmp_path, "x").write_text(ledger.to_json(), encoding="utf-8")
+    monkeypatch.setenv(rules.STRICT_ENV, "strict")
+    page = SimpleNamespace(key="x", notebook=config.NOTEBOOKS_DIR / "ministry_report.ipynb")
+    result = ReportResult("x", "ok", 1.0)
+    _check_claims(result, page, tmp_path, {"synthetic": None})
+    assert result.status == "failed" and "small_denominators" in result.error
+    crashed = ReportResult("x", "failed", 1.0, "the kernel died")  # its own error stands; no ledger asked for
+    _check_claims(crashed, page, tmp_path, {"synthetic": None})
+    assert (crashed.status, crashed.error) == ("failed", "the kernel died")
+
+
 def test_only_templates_that_declare_claims_path_are_asked_for_a_ledger(tmp_path):
     import nbformat
 

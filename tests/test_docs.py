@@ -113,3 +113,95 @@ def test_every_dotted_reference_in_the_package_resolves():
                   for m in re.findall(r"`~?(nsss_analysis(?:\.\w+)+)`", p.read_text(encoding="utf-8"))}
     assert len(references) >= 10
     assert sorted((where, ref) for where, ref in references if not _resolves(ref)) == []
+
+
+# --- short references: `module.name` in README and docs/, roles in docstrings --------------------------
+
+#: Backticked dotted names in README and docs/ that are not ours (a matplotlib setting).
+NOT_OURS = {"text.language"}
+#: File names, not dotted references (`programmes.csv`, `cli.py`).
+FILE_NAME = re.compile(r"\.(?:py|csv|parquet|html|md|toml|json|lock|pot|po|mo|cfg|ya?ml|ipynb|txt|xlsx|zip|pdf|png)$")
+
+
+def _modules() -> dict[str, Path]:
+    """Every module of the package by its dotted name (a package by its own name)."""
+    found = {}
+    for path in PACKAGE.rglob("*.py"):
+        parts = list(path.relative_to(PROJECT_ROOT).with_suffix("").parts)
+        found[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return found
+
+
+def _has(target: object, names: list[str]) -> bool:
+    for name in names:
+        if not hasattr(target, name):
+            return False
+        target = getattr(target, name)
+    return True
+
+
+def _in_package(reference: str) -> bool | None:
+    """Whether ``reference`` (``io.load_tables``, ``report.fonts.CSS_FONT_STACK``: a module
+    named by its last parts, then names in it) resolves; ``None`` when no module of the
+    package has such a name (not a reference to our code)."""
+    parts = reference.removesuffix("()").split(".")
+    modules = _modules()
+    for i in range(len(parts), 0, -1):
+        prefix = ".".join(parts[:i])
+        candidates = [m for m in modules if m == prefix or m.endswith("." + prefix)]
+        if candidates:
+            return any(_has(importlib.import_module(m), parts[i:]) for m in candidates)
+    return None
+
+
+def _in_module(reference: str, module: str) -> bool:
+    """A docstring's role target (``:func:`name```, ``:data:`~pkg.mod.NAME```, ``:mod:`.style```)
+    resolves: in the module's own names or its classes' (methods, attributes set on
+    ``self``), as a module of the package, or as an importable module (``html.escape``)."""
+    reference = reference.lstrip("~")
+    path = _modules()[module]
+    if reference.startswith("."):
+        package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+        reference = package + reference
+    parts = reference.split(".")
+    namespace = importlib.import_module(module)
+    if _has(namespace, parts) or _in_package(reference):
+        return True
+    if len(parts) == 1:
+        classes = [c for c in vars(namespace).values() if isinstance(c, type) and c.__module__ == module]
+        if any(hasattr(c, reference) for c in classes) or f"self.{reference} =" in path.read_text(encoding="utf-8"):
+            return True
+    try:
+        return _has(importlib.import_module(parts[0]), parts[1:])
+    except ImportError:
+        return False
+
+
+def test_every_module_name_reference_in_the_readme_and_docs_resolves():
+    python_files = {p.name for folder in ("nsss_analysis", "tools", "tests", "benchmarks")
+                    for p in (PROJECT_ROOT / folder).rglob("*.py")}
+    bad, checked = [], 0
+    for document in [README, *sorted((PROJECT_ROOT / "docs").glob("*.md"))]:
+        for reference in re.findall(r"`~?([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?:\(\))?)`", document.read_text("utf-8")):
+            if reference in NOT_OURS:
+                continue
+            if FILE_NAME.search(reference):
+                if reference.endswith(".py"):
+                    checked += 1
+                    if reference not in python_files:
+                        bad.append((document.name, reference))
+                continue
+            resolved = _in_package(reference)
+            checked += resolved is not None
+            if resolved is False:
+                bad.append((document.name, reference))
+    assert checked >= 50  # the references were found
+    assert bad == []
+
+
+def test_every_role_in_the_package_docstrings_resolves():
+    roles = [(module, target) for module, path in _modules().items()
+             for target in re.findall(r":(?:func|class|meth|data|attr|mod|exc|obj|const):`([~.\w]+)`",
+                                      path.read_text(encoding="utf-8"))]
+    assert len(roles) >= 100  # the roles were found
+    assert sorted((module, target) for module, target in roles if not _in_module(target, module)) == []

@@ -18,7 +18,7 @@ diagnostics count a programme once per round (docs/method.md, "Honest statements
 :func:`counted_assessments` does this and returns, beside the counted rows, a
 resolution table naming every programme with more than one row and what was used;
 :func:`current_assessments` keeps each programme's latest round (what one report's
-figures are for); :func:`paired_rounds` pairs programmes across rounds for trends.
+figures are for); :func:`~nsss_analysis.diagnostics.trends.paired_programmes` pairs programmes across rounds for trends.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ REPEATED = N_("the rows repeat each other cell for cell: counted once")
 
 
 def repeated_rows(resolution: pd.DataFrame) -> pd.Series:
-    """Which rows of a resolution table (:func:`resolve_duplicates`) are rows repeating
+    """Which rows of a resolution table (:func:`counted_assessments`) are rows repeating
     each other cell for cell, by the reason's code (``resolution_id``), not its words."""
     if "resolution_id" not in resolution.columns:
         return pd.Series(False, index=resolution.index, dtype="bool")

@@ -6,8 +6,9 @@ first columns are ``scope`` (the ``by``), ``unit`` (the ministry's register name
 cluster, or ``"Bangladesh"``) and ``ministry_code`` (the register code on ministry
 rows, null elsewhere), so tables for different scopes can be stacked and compared.
 
-The notebooks call :func:`load_tables` once, then :func:`ministry_summary` or
-:func:`national_summary`, which gather every table for one ministry or the nation.
+The notebooks call :func:`~nsss_analysis.io.load_tables` once, then
+:func:`~nsss_analysis.diagnostics.summaries.ministry_summary` or
+:func:`~nsss_analysis.diagnostics.summaries.national_summary`, which gather every table for one ministry or the nation.
 ``nsss score`` writes each table (all scopes stacked) as ``indicator_<name>.parquet``.
 
 Choices a reader should know (the method note prints them too):

@@ -6,7 +6,8 @@
   rather than an ordinal model: the score is near-continuous, 0-100, and a mean
   difference in points is what a reader can use), with HC3 heteroskedasticity-robust
   intervals, since bounded scores vary less near 0 and 100.
-- :func:`trend_by_round`: figures per assessment round, once two or more exist.
+- figures per assessment round, once two or more exist, are
+  :func:`~nsss_analysis.diagnostics.trends.trend_by_round` (a module of their own).
 
 Both models use each programme's budget in its latest fiscal year with a known,
 positive budget, as ``log10`` so a coefficient reads "per tenfold budget". Programmes

@@ -344,7 +344,7 @@ def headline_figures(tables, ministry: str | None = None, fiscal_year: str | Non
     national = mean_score(scores, "national").iloc[0] if len(scores) else {}
     recs = _current_recommendations(tables)
     # quick wins quote (and, nationally, are chosen by) the page's budget year only
-    recs = _with_budget_of_year(recs, budgets, fy)
+    recs = with_budget_of_year(recs, budgets, fy)
     if code is not None:
         wins = quick_wins(recs[recs["ministry_code"] == code], n=2)
     else:
@@ -450,9 +450,12 @@ def _named(fy: str | None) -> str | None:
     return None if fy == NO_BUDGET_YEAR else fy
 
 
-def _with_budget_of_year(recs: pd.DataFrame, budgets: pd.DataFrame | None, fy: str | None) -> pd.DataFrame:
-    """``recs`` with ``budget_crore`` (and ``fiscal_year``) of the page's budget year
-    only: null where the programme has no figure that year, or no year qualifies."""
+def with_budget_of_year(recs: pd.DataFrame, budgets: pd.DataFrame | None, fy: str | None) -> pd.DataFrame:
+    """``recs`` (any table with ``ministry_code``, ``programme`` and ``budget_crore``:
+    the recommendations, the national plan) with ``budget_crore`` (and ``fiscal_year``)
+    of the page's budget year only: null where the programme has no figure that year,
+    or no year qualifies (``fy`` None or ``NO_BUDGET_YEAR``), so that the amounts quoted
+    beside a page's asks and quick wins are of its one budget year."""
     if recs is None or not len(recs) or "budget_crore" not in recs.columns:
         return recs
     money = programme_budgets(budgets, fy) if fy else programme_budgets(None)

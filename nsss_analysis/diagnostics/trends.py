@@ -17,7 +17,7 @@ from nsss_analysis.diagnostics.budgets import known_budgets
 from nsss_analysis.diagnostics.counting import rounds_of
 from nsss_analysis.diagnostics.intervals import mean_interval
 from nsss_analysis.diagnostics.rubric import GENDER_SPECIFIC_OR_TRANSFORMATIVE, SMALL_N
-from nsss_analysis.diagnostics.scoring import score_answers
+from nsss_analysis.diagnostics.scoring import as_list, score_answers
 from nsss_analysis.diagnostics.units import programme_key
 from nsss_analysis.reference.vocab import ITEMS, LINEAGE_COLUMNS
 
@@ -38,6 +38,7 @@ PAIR_COLUMNS = (
     "ministry", "ministry_code", "programme", "round_before", "round_after",
     "score_before", "score_after", "change", "level_before", "level_after",
     "items_changed", "items_answered_both", "items_became_unknown", "items_became_known",
+    "level_both_before", "level_both_after",
 )
 #: Columns of the pair table that hold numbers (the rest is text).
 _FLOATS = ("score_before", "score_after", "change")
@@ -83,6 +84,20 @@ class TrendResult:
         return self.pairs
 
 
+def like_for_like_levels(before: dict, after: dict) -> tuple[str, str]:
+    """The levels of two rounds of one programme over the items answered in both (as
+    :func:`like_for_like` scores them), each round with its own life-cycle stages and
+    target groups: a level that changes only because an answer went missing is not a
+    change between rounds."""
+    both = [i for i in ITEMS if _answered(before.get(i)) and _answered(after.get(i))]
+    levels = []
+    for row in (before, after):
+        answers = {i: (str(row[i]) if i in both else "unknown") for i in ITEMS}
+        levels.append(str(score_answers(answers, as_list(row.get("lifecycle_stages")),
+                                        as_list(row.get("target_groups")))["level"]))
+    return levels[0], levels[1]
+
+
 def _empty_pairs() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="float64" if c in _FLOATS else "int64" if c in _INTS else "str")
                          for c in PAIR_COLUMNS})
@@ -97,7 +112,8 @@ def paired_programmes(assessments: pd.DataFrame, scores: pd.DataFrame) -> pd.Dat
     if not len(rounds_of(assessments)) >= 2:
         return _empty_pairs()
     lineage = list(LINEAGE_COLUMNS)
-    a = assessments[[*lineage, "assessment_round", *ITEMS]].astype(
+    reach = [c for c in ("lifecycle_stages", "target_groups") if c in assessments.columns]
+    a = assessments[[*lineage, "assessment_round", *ITEMS, *reach]].astype(
         {"source_row": "int64", "source_sheet": "str", "source_file": "str"})
     s = scores.astype({"source_row": "int64", "source_sheet": "str", "source_file": "str"})
     df = s.merge(a, on=lineage, how="inner")
@@ -111,6 +127,7 @@ def paired_programmes(assessments: pd.DataFrame, scores: pd.DataFrame) -> pd.Dat
         before, after = sub.iloc[-2], sub.iloc[-1]
         changed = tuple(AnswerChange(i, str(before[i]), str(after[i])) for i in ITEMS if before[i] != after[i])
         score_before, score_after, n_both = like_for_like(before.to_dict(), after.to_dict())
+        like_before, like_after = like_for_like_levels(before.to_dict(), after.to_dict())
         records.append({
             "ministry": after["ministry"], "ministry_code": after["ministry_code"],
             "programme": after["programme"], "round_before": before["assessment_round"],
@@ -118,6 +135,7 @@ def paired_programmes(assessments: pd.DataFrame, scores: pd.DataFrame) -> pd.Dat
             "score_before": score_before, "score_after": score_after,
             "change": score_after - score_before,
             "level_before": before["level"], "level_after": after["level"],
+            "level_both_before": like_before, "level_both_after": like_after,
             "items_changed": changed,
             "items_answered_both": n_both,
             "items_became_unknown": "; ".join(i for i in ITEMS if _answered(before[i]) and not _answered(after[i])),
@@ -153,8 +171,9 @@ def trend_by_round(
     summary: dict = {}
     if n >= TREND_MIN_PAIRS:
         change = mean_interval(pairs["change"].dropna(), bounds=(-100.0, 100.0))
-        gsot_before = int(pairs["level_before"].isin(GENDER_SPECIFIC_OR_TRANSFORMATIVE).sum())
-        gsot_after = int(pairs["level_after"].isin(GENDER_SPECIFIC_OR_TRANSFORMATIVE).sum())
+        # levels like for like (over the items answered in both rounds), as the scores are
+        gsot_before = int(pairs["level_both_before"].isin(GENDER_SPECIFIC_OR_TRANSFORMATIVE).sum())
+        gsot_after = int(pairs["level_both_after"].isin(GENDER_SPECIFIC_OR_TRANSFORMATIVE).sum())
         summary = {"n_pairs": n, "mean_change": change.mean, "ci_low": change.ci_low,
                    "ci_high": change.ci_high, "n_up": int((pairs["change"] > 0).sum()),
                    "n_down": int((pairs["change"] < 0).sum()),

@@ -272,11 +272,7 @@ def action_progress(returns: Iterable[ReturnedPlan], recommendations: pd.DataFra
                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(action_progress, quarantine)`` from the returned plans and this round's
     recommendations (the actions each ministry was sent). See the module's docstring."""
-    known: dict[str, dict[str, str]] = {}
-    if recommendations is not None and len(recommendations) and "action_id" in recommendations.columns:
-        for r in recommendations.to_dict("records"):
-            known.setdefault(r["action_id"], {"ministry_code": r["ministry_code"], "programme": r["programme"],
-                                              "item": r["item"], "action": r["action"]})
+    known = _actions_sent(recommendations)
     items = _item_table()
     rows: list[dict] = []
     quarantine: list[dict] = []
@@ -313,9 +309,33 @@ def action_progress(returns: Iterable[ReturnedPlan], recommendations: pd.DataFra
         order = table.reset_index(drop=True)
         last = order.groupby("action_id", sort=False).tail(1).index  # rows are in return order
         table = order.assign(latest=order.index.isin(last))
-    # every action of a ministry that returned a plan, missing from all its returns
-    missing = []
     reported = set(table["action_id"]) if len(table) else set()
+    missing = _not_reported(returned_by, listed, known, reported)
+    if missing:
+        table = pd.concat([table, pd.DataFrame(missing, columns=list(PROGRESS_COLUMNS))], ignore_index=True)
+    table = table.astype(PROGRESS_COLUMNS) if len(table) else empty_progress()
+    q = pd.DataFrame(quarantine, columns=list(QUARANTINE_COLUMNS))
+    q = q.astype({c: "str" for c in QUARANTINE_COLUMNS if c != "source_row"} | {"source_row": "Int64"})
+    return table.reset_index(drop=True), q
+
+
+def _actions_sent(recommendations: pd.DataFrame | None) -> dict[str, dict[str, str]]:
+    """This round's recommendations by action id (the first row of an id):
+    its ministry, programme, item and action."""
+    known: dict[str, dict[str, str]] = {}
+    if recommendations is not None and len(recommendations) and "action_id" in recommendations.columns:
+        for r in recommendations.to_dict("records"):
+            known.setdefault(r["action_id"], {"ministry_code": r["ministry_code"], "programme": r["programme"],
+                                              "item": r["item"], "action": r["action"]})
+    return known
+
+
+def _not_reported(returned_by: Mapping[str, str], listed: Mapping[str, dict[str, tuple[str, str]]],
+                  known: Mapping[str, dict[str, str]], reported: set[str]) -> list[dict]:
+    """Every action of a ministry that returned a plan (sent to it, or listed on its
+    plan's sheet), missing from all its returns: a progress row ``NOT_REPORTED``
+    naming the ministry's latest return (``returned_by``)."""
+    missing = []
     for ministry, source in returned_by.items():
         sent = {i: v for i, v in known.items() if v["ministry_code"] == ministry}
         for i, (programme, item) in listed.get(ministry, {}).items():
@@ -329,12 +349,7 @@ def action_progress(returns: Iterable[ReturnedPlan], recommendations: pd.DataFra
                             "progress_note": "", "feedback": "", "added": False, "latest": True,
                             "plan_round": "", "plan_build": "", "received_date": None,
                             "source_file": source, "source_sheet": "", "source_row": None})
-    if missing:
-        table = pd.concat([table, pd.DataFrame(missing, columns=list(PROGRESS_COLUMNS))], ignore_index=True)
-    table = table.astype(PROGRESS_COLUMNS) if len(table) else empty_progress()
-    q = pd.DataFrame(quarantine, columns=list(QUARANTINE_COLUMNS))
-    q = q.astype({c: "str" for c in QUARANTINE_COLUMNS if c != "source_row"} | {"source_row": "Int64"})
-    return table.reset_index(drop=True), q
+    return missing
 
 
 def empty_progress() -> pd.DataFrame:

@@ -167,7 +167,7 @@ def parse_followup(value: object, items_answers: Sequence[str]) -> str:
     """A follow-up ("If not, can ... ?"): ``yes``, ``no``, ``not_applicable`` or ``unknown``.
 
     ``items_answers`` are the (parsed) answers of the items it follows
-    (:data:`FOLLOWUPS`). When every one is ``yes`` or ``not_applicable`` the
+    (:data:`~nsss_analysis.reference.vocab.FOLLOWUPS`). When every one is ``yes`` or ``not_applicable`` the
     question does not arise: the result is ``not_applicable`` whatever the cell says.
     Otherwise (an item answered ``no``, ``partly`` or ``unknown``) the question applies:
     an empty cell, a dash or ``N/A`` is ``unknown``. ``empowerment_possible`` follows
@@ -306,7 +306,7 @@ def _cluster_table() -> dict[str, str]:
 
 
 def parse_cluster(value: object) -> str | None:
-    """The NSSS cluster (one of :data:`CLUSTERS`); ``None`` when blank.
+    """The NSSS cluster (one of :data:`~nsss_analysis.reference.vocab.CLUSTERS`); ``None`` when blank.
 
     >>> parse_cluster("Food Security/Disaster Response"), parse_cluster("Social Alowance")
     ('Food Security and Disaster Response', 'Social Allowance')

@@ -2,7 +2,7 @@
 
 :func:`clean_raw` reads every form under the raw folder (:mod:`nsss_analysis.intake.forms`),
 parses each cell (:mod:`nsss_analysis.intake.cells`) and returns the four tables with a
-summary per file; :func:`run_clean` is the command: it prints the summary and writes
+summary per file; :func:`~nsss_analysis.commands.run_clean` is the command: it prints the summary and writes
 the tables, all or none, only after everything was computed and validated.
 
 The rules, in the order they apply to a row:

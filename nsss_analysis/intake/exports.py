@@ -32,10 +32,11 @@ import datetime as dt
 import re
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 from nsss_analysis.intake.cells import CellError
 from nsss_analysis.intake.files import (
@@ -314,7 +315,7 @@ def _table_from_rows(name: str, source_file: str, rows: Iterator[tuple[int, Row]
     return table
 
 
-def is_server_header(header: list[object]) -> str | None:
+def is_server_header(header: Sequence[object]) -> str | None:
     """``kobo``, ``central`` or ``None``: whose export a header row is."""
     names = {str(h).strip() for h in header if h is not None}
     lower = {n.lower() for n in names}
@@ -522,6 +523,10 @@ def _header_map(roles: list[_Role], extra: tuple[str, ...]) -> HeaderMap:
     return HeaderMap({}, labels, {}, tuple(dict.fromkeys(ignored)))
 
 
+#: A submission's (or a programme's) answers and its lineage, as a child row's parent.
+_Parent = tuple[dict[str, object], dict[str, object]]
+
+
 def assemble(form: FormFile, tables: list[Table], server: str) -> None:
     """Fill ``form`` with a Programmes and a Budget sheet from an export's tables."""
     root, programme, budget = _roles(tables)
@@ -529,22 +534,22 @@ def assemble(form: FormFile, tables: list[Table], server: str) -> None:
         raise FormReadError(N_("an export of a server, but no table holds the programmes' answers "
                                "(is it the NSSS assessment form?)"))
     asm = _Assembler(form, server)
-    roots: dict[str, tuple[dict[str, object], dict[str, object]]] = {}
+    roots: dict[str, _Parent] = {}
     by_uuid: dict[str, str] = {}
     latest = ""
     edits = 0
     for number, values in root.table.rows:
         fields = asm.values(root, number, values)
         meta = asm.meta(root, number, values)
-        latest = max(latest, meta["submitted_utc"])
-        edits += meta["edits"]
+        latest = max(latest, cast(str, meta["submitted_utc"]))
+        edits += cast(int, meta["edits"])
         ident = _index(_system(values, root.columns, "_index")) or _key(_system(values, root.columns, "KEY")) or str(number)
         roots[ident] = (fields, meta)
         if uuid := _key(_system(values, root.columns, "_uuid")):
             by_uuid[uuid] = ident
     form.export_rank = (latest, edits, form.source_file)
 
-    def parent_of(role: _Role, values: dict[str, object], parents: dict[str, object]) -> object:
+    def parent_of(role: _Role, values: dict[str, object], parents: Mapping[str, _Parent]) -> _Parent | None:
         cmap = role.columns
         key = _key(_system(values, cmap, "PARENT_KEY"))
         if key is None:
@@ -560,7 +565,7 @@ def assemble(form: FormFile, tables: list[Table], server: str) -> None:
             p_sheet.records.append(_record(number, fields, meta))
         return
     p_sheet = _sheet(form, programme, PROGRAMMES, _header_map([root, programme], ()))
-    programmes: dict[str, tuple[dict[str, object], dict[str, object]]] = {}
+    programmes: dict[str, _Parent] = {}
     for number, values in programme.table.rows:
         fields = asm.values(programme, number, values)
         parent = parent_of(programme, values, roots)
@@ -572,9 +577,9 @@ def assemble(form: FormFile, tables: list[Table], server: str) -> None:
         root_fields, meta = parent
         merged = {**{k: v for k, v in root_fields.items() if k in ("ministry",)}, **fields}
         p_sheet.records.append(_record(number, merged, meta))
-        ident = _key(_system(values, programme.columns, "KEY")) or _index(_system(values, programme.columns, "_index"))
-        if ident is not None:
-            programmes[ident] = (merged, meta)
+        p_ident = _key(_system(values, programme.columns, "KEY")) or _index(_system(values, programme.columns, "_index"))
+        if p_ident is not None:
+            programmes[p_ident] = (merged, meta)
     if budget is None:
         return
     b_sheet = _sheet(form, budget, BUDGET, _header_map([budget], ("programme", "ministry")))
@@ -642,17 +647,18 @@ def read_submission_file(path: Path, raw_dir: Path) -> FormFile:
             return form
         if suffix in (".xlsx", ".xlsm"):
             sheets = None
+            kobo: list[Table] | None = None
             try:
                 sheets = _xlsx_sheets(path, [])
-                tables = kobo_xlsx_tables(sheets, source_file)
+                kobo = kobo_xlsx_tables(sheets, source_file)
             except FormReadError:
-                tables = None  # the form reader says why
+                kobo = None  # the form reader says why
             finally:
                 if sheets is not None and hasattr(sheets, "close"):
                     sheets.close()
-            if tables is None:
+            if kobo is None:
                 return read_form_file(path, raw_dir)
-            assemble(form, tables, "kobo")
+            assemble(form, kobo, "kobo")
             return form
         if suffix == ".csv":
             try:

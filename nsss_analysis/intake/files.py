@@ -76,70 +76,86 @@ class RawFiles:
 def find_raw_files(raw_dir: Path) -> RawFiles:
     """Walk ``raw_dir`` (sorted, following links once); nothing is left out silently
     but what the data contract says is not a submission and the ``mis/`` folder."""
-    raw_dir = Path(raw_dir)
-    found = RawFiles()
-    seen_dirs = {os.path.realpath(raw_dir)}
-    first_of: dict[str, str] = {}
+    walk = _Walk(Path(raw_dir))
+    # Depth first, in sorted order, as a recursive walk would go, without recursion.
+    stack = [walk.raw_dir]
+    while stack:
+        stack.extend(reversed(walk.folder(stack.pop())))
+    return walk.found
 
-    def rel(path: Path) -> str:
-        return path.relative_to(raw_dir).as_posix()
 
-    def walk(folder: Path) -> list[Path]:
+@dataclass
+class _Walk:
+    """One walk of the raw folder (:func:`find_raw_files`): what it found so far, the
+    folders already read (a link looping back is read once) and the first file of
+    each content digest (a byte-for-byte copy is not read again)."""
+
+    raw_dir: Path
+    found: RawFiles = field(default_factory=RawFiles)
+    seen_dirs: set[str] = field(default_factory=set)
+    first_of: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.seen_dirs.add(os.path.realpath(self.raw_dir))
+
+    def rel(self, path: Path) -> str:
+        return path.relative_to(self.raw_dir).as_posix()
+
+    def folder(self, folder: Path) -> list[Path]:
         """Read one folder; return its sub-folders to read (a stack, never recursion:
         a submission 1,100 folders deep is read like any other)."""
+        found = self.found
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:
             why = (Reason.of(N_("the folder cannot be opened (permission denied)"))
                    if isinstance(exc, PermissionError)
                    else Reason.of(N_("the folder cannot be opened ({error})"), error=exc.strerror or str(exc)))
-            found.not_read.append((rel(folder) + "/", why))
+            found.not_read.append((self.rel(folder) + "/", why))
             return []
         folders: list[Path] = []
         for entry in entries:
             path = Path(entry.path)
             if not_a_submission(entry.name):
                 continue
-            if folder == raw_dir and entry.name.lower() in SKIPPED_FOLDERS:
+            if folder == self.raw_dir and entry.name.lower() in SKIPPED_FOLDERS:
                 continue
             if entry.is_symlink() and not path.exists():
-                found.not_read.append((rel(path), Reason.of(N_("a link to nothing (dangling link)"))))
+                found.not_read.append((self.rel(path), Reason.of(N_("a link to nothing (dangling link)"))))
                 continue
             if path.is_dir():
                 real = os.path.realpath(path)
-                if real in seen_dirs:
+                if real in self.seen_dirs:
                     found.not_read.append(
-                        (rel(path) + "/", Reason.of(N_("a link looping back to a folder already read")))
+                        (self.rel(path) + "/", Reason.of(N_("a link looping back to a folder already read")))
                     )
                     continue
-                seen_dirs.add(real)
+                self.seen_dirs.add(real)
                 folders.append(path)
             elif not path.is_file():
-                found.not_read.append((rel(path), Reason.of(N_("not a regular file"))))
+                found.not_read.append((self.rel(path), Reason.of(N_("not a regular file"))))
             elif path.suffix.lower() not in FORM_SUFFIXES:
                 found.skipped.append(path)
             else:
-                try:
-                    digest = file_digest(path) if path.stat().st_size else None
-                except OSError:
-                    found.forms.append(path)  # its reader says why it cannot be read
-                    continue
-                if digest is None:  # an empty file: its reader says so
-                    found.forms.append(path)
-                    continue
-                if digest in first_of:
-                    found.not_read.append((rel(path), Reason.of(
-                        N_("duplicate submission: the same bytes as {first} (read once)"), first=first_of[digest])))
-                    continue
-                first_of[digest] = rel(path)
-                found.forms.append(path)
+                self.form(path)
         return folders
 
-    # Depth first, in sorted order, as a recursive walk would go, without recursion.
-    stack = [raw_dir]
-    while stack:
-        stack.extend(reversed(walk(stack.pop())))
-    return found
+    def form(self, path: Path) -> None:
+        """A form file: read, unless it has the same bytes as one read before."""
+        try:
+            digest = file_digest(path) if path.stat().st_size else None
+        except OSError:
+            self.found.forms.append(path)  # its reader says why it cannot be read
+            return
+        if digest is None:  # an empty file: its reader says so
+            self.found.forms.append(path)
+            return
+        if digest in self.first_of:
+            self.found.not_read.append((self.rel(path), Reason.of(
+                N_("duplicate submission: the same bytes as {first} (read once)"), first=self.first_of[digest])))
+            return
+        self.first_of[digest] = self.rel(path)
+        self.found.forms.append(path)
 
 
 def find_form_files(raw_dir: Path) -> tuple[list[Path], list[Path]]:

@@ -106,37 +106,39 @@ def parse_fiscal_year(value: object) -> str | None:
     >>> [parse_fiscal_year(v) for v in ["2020-2021", "2020/21", "FY 2020-21", "২০২০-২১"]]
     ['2020-21', '2020-21', '2020-21', '2020-21']
     """
-    if value is None or isinstance(value, bool):
-        if isinstance(value, bool):
-            raise CellError(N_("'{value}' is not a fiscal year"), value=str(value))
+    if value is None:
         return None
+    if isinstance(value, bool):
+        raise CellError(N_("'{value}' is not a fiscal year"), value=str(value))
     if isinstance(value, dt.datetime | dt.date):
         return _fy_string(value.year if value.month >= 7 else value.year - 1)
     if isinstance(value, int | float):
-        if isinstance(value, float) and (math.isnan(value) or not value.is_integer()):
-            if math.isnan(value):
-                return None
-            raise CellError(_NOT_A_FISCAL_YEAR, value=str(value))
-        return _fy_string(int(value))
+        return _fiscal_year_of_number(value)
     text = clean_text(value)
     if text is None:
         return None
     _reject_spreadsheet_error(text)
+    return _fiscal_year_of_text(text)
+
+
+def _fiscal_year_of_number(value: int | float) -> str | None:
+    """An Excel number as a fiscal year: the year it starts; ``None`` for NaN (blank)."""
+    if isinstance(value, float) and (math.isnan(value) or not value.is_integer()):
+        if math.isnan(value):
+            return None
+        raise CellError(_NOT_A_FISCAL_YEAR, value=str(value))
+    return _fy_string(int(value))
+
+
+def _fiscal_year_of_text(text: str) -> str:
+    """A fiscal year written as text (see :func:`parse_fiscal_year` for the forms read)."""
     t = bangla_digits_to_ascii(text).lower().strip()
     t = re.sub(r"\s*\((?:revised|proposed|actual|rb|bb|budget|estimate[d]?)\)\s*$", "", t)
     t = re.sub(r"\s+(?:fy|অর্থবছর)$", "", t)
     has_prefix = bool(_FY_PREFIX.match(t))
     t = _FY_PREFIX.sub("", t).strip().rstrip(".")
     if m := _FY_PAIR.match(t):
-        a, b = m.groups()
-        start = int(a) if len(a) == 4 else _century(int(a))
-        end = int(b) if len(b) == 4 else None
-        if end is None:
-            if int(b) != (start + 1) % 100:
-                raise CellError(_NOT_CONSECUTIVE, value=text)
-        elif end != start + 1:
-            raise CellError(_NOT_CONSECUTIVE, value=text)
-        return _fy_string(start)
+        return _fiscal_year_of_pair(m.group(1), m.group(2), text)
     if m := _FY_JULY_JUNE.match(t):
         start, end = int(m.group(1)), int(m.group(2))
         if end != start + 1:
@@ -152,6 +154,16 @@ def parse_fiscal_year(value: object) -> str | None:
     if has_prefix and re.fullmatch(r"\d{2}", t):
         return _fy_string(_century(int(t)) - 1)
     raise CellError(_NOT_A_FISCAL_YEAR, value=text)
+
+
+def _fiscal_year_of_pair(a: str, b: str, text: str) -> str:
+    """``2020-21`` or ``2020-2021`` (``a``, ``b`` the two years as written): the years
+    must be consecutive."""
+    start = int(a) if len(a) == 4 else _century(int(a))
+    consecutive = int(b) == (start + 1) % 100 if len(b) != 4 else int(b) == start + 1
+    if not consecutive:
+        raise CellError(_NOT_CONSECUTIVE, value=text)
+    return _fy_string(start)
 
 
 _FY_TOKEN = re.compile(
@@ -229,11 +241,7 @@ def parse_duration(value: object, start_fy: str | None) -> tuple[str | None, boo
     if value is None:
         return None, None
     if isinstance(value, int | float) and not isinstance(value, bool):
-        if isinstance(value, float) and math.isnan(value):
-            return None, None
-        if float(value).is_integer() and 1 <= value <= MAX_DURATION_YEARS:
-            return _years_from(int(value), start_fy, str(value)), False
-        return _check_end(parse_fiscal_year(value), start_fy), False
+        return _duration_of_number(value, start_fy)
     if isinstance(value, dt.date | dt.datetime):
         return _check_end(parse_fiscal_year(value), start_fy), False
     text = clean_text(value)
@@ -255,6 +263,22 @@ def parse_duration(value: object, start_fy: str | None) -> tuple[str | None, boo
         t,
     ):
         return _check_end(parse_fiscal_year(m.group(1)), start_fy), False
+    return _duration_of_fiscal_years(t, text, start_fy)
+
+
+def _duration_of_number(value: int | float, start_fy: str | None) -> tuple[str | None, bool | None]:
+    """A number in the Duration cell: a count of years (1 to ``MAX_DURATION_YEARS``),
+    else the end fiscal year as an Excel number; NaN is blank."""
+    if isinstance(value, float) and math.isnan(value):
+        return None, None
+    if float(value).is_integer() and 1 <= value <= MAX_DURATION_YEARS:
+        return _years_from(int(value), start_fy, str(value)), False
+    return _check_end(parse_fiscal_year(value), start_fy), False
+
+
+def _duration_of_fiscal_years(t: str, text: str, start_fy: str | None) -> tuple[str | None, bool | None]:
+    """The Duration cell as fiscal years named in text ``t`` (lower case, ASCII digits;
+    ``text`` as written, for the error): one end year, a range, or ``2010-11 to date``."""
     tokens = list(_FY_TOKEN.finditer(t))
     rest = _FY_TOKEN.sub(" ", t)
     rest = re.sub(r"\b(?:from|to|till|until|through|upto|up to)\b|থেকে|হতে|পর্যন্ত|[\s,\-–—/:]", "", rest)

@@ -13,7 +13,7 @@ and writes to the processed folder:
   ``invalid_age`` and ``invalid_district`` count the beneficiaries counted by sex whose
   age or district could not be read (in the ``unknown`` age band or district);
 - ``coverage_women_share.parquet``: women's share of each programme's beneficiaries per
-  fiscal year with a 95% Wilson interval (:func:`women_share_by_programme`), a table of
+  fiscal year with a 95% Wilson interval (:func:`women_share_rows`), a table of
   its own so the share is stated once per programme, not repeated on every row.
 
 How rows are read

@@ -125,15 +125,33 @@ def count(value: object, language: str | None = None) -> str:
     return number(value, language, 0)
 
 
-def percent(share: object, language: str | None = None, decimals: int = 0) -> str:
-    """A share 0-1 as a percentage (``0.46`` → ``46%`` / ``৪৬%``).
+#: Most decimals a percentage is given to keep it off 0% and 100% before "under" or
+#: "over" is written.
+MAX_PERCENT_DIGITS = 1
 
-    >>> percent(0.4649, "bn", 1), percent(1, "en")
-    ('৪৬.৫%', '100%')
+
+def percent(share: object, language: str | None = None, decimals: int = 0) -> str:
+    """A share 0-1 as a percentage (``0.46`` → ``46%`` / ``৪৬%``), never rounded to 0%
+    or 100% unless it is exactly so: ``0.996`` → ``99.6%``, ``0.0004`` → ``under 0.1%``,
+    ``0.9996`` → ``over 99.9%`` (a chart label or a table cell says what a sentence says).
+
+    >>> percent(0.4649, "bn", 1), percent(1, "en"), percent(0.996, "en"), percent(0.0004, "en")
+    ('৪৬.৫%', '100%', '99.6%', 'under 0.1%')
     """
+    lang = _language(language)
     if _missing(share):
-        return translator(_language(language)).gettext("n/a")
-    return number(_float(share) * 100, language, decimals) + "%"
+        return translator(lang).gettext("n/a")
+    value = _float(share) * 100
+    if value in (0.0, 100.0):
+        return number(value, lang, 0) + "%"
+    for d in range(decimals, max(decimals, MAX_PERCENT_DIGITS) + 1):
+        text = number(value, "en", d)
+        if float(text.replace(",", "")) not in (0.0, 100.0):
+            return number(value, lang, d) + "%"
+    limit = 10.0 ** -max(decimals, MAX_PERCENT_DIGITS)
+    if value < 50:
+        return translator(lang).gettext(N_("under {percent}")).format(percent=localise_digits(f"{limit:g}%", lang))
+    return translator(lang).gettext(N_("over {percent}")).format(percent=localise_digits(f"{100 - limit:g}%", lang))
 
 
 def crore(value: object, language: str | None = None, decimals: int | None = None) -> str:

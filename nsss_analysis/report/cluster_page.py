@@ -7,15 +7,22 @@ from __future__ import annotations
 
 import pandas as pd
 
-from nsss_analysis.diagnostics.summaries import count_once, disputed_of
+from nsss_analysis.diagnostics.summaries import (
+    UNKNOWN_SHARE_SAID,
+    count_once,
+    disputed_of,
+    page_fiscal_year,
+    unknown_bounds,
+)
 from nsss_analysis.io import Tables
 from nsss_analysis.reference.clusters import cluster_reach
 from nsss_analysis.reference.i18n import N_, _, current
 from nsss_analysis.reference.vocab import load_reference
 from nsss_analysis.report.card_parts import card_digits, notebook_html, programme_name, small_table, values_of
 from nsss_analysis.report.display import escape
+from nsss_analysis.report.headline_text import unknown_sentence
 from nsss_analysis.report.labels import label
-from nsss_analysis.report.page_top import first_screen_html, levels_key, submission_line
+from nsss_analysis.report.page_top import asks_of_year, first_screen_html, levels_key, submission_line
 from nsss_analysis.report.wording import join_words
 
 
@@ -92,6 +99,17 @@ def cluster_coverage_html(assessments: pd.DataFrame, cluster: str) -> str:
             "</em></p>")
 
 
+def cluster_unknown_sentence(assessments: pd.DataFrame, scores: pd.DataFrame) -> str:
+    """Where more than 1 in 10 answers behind the cluster's headline count are unknown:
+    how many, and the count with every unknown read as no and as yes (as on a ministry's
+    page); empty otherwise."""
+    bounds = unknown_bounds(assessments)
+    return unknown_sentence({
+        "unknown_said": bool(bounds["n_answers"]) and bounds["n_unknown"] > UNKNOWN_SHARE_SAID * bounds["n_answers"],
+        "n_programmes": len(scores), "n_unknown": bounds["n_unknown"], "n_answers": bounds["n_answers"],
+        "k_if_unknown_no": bounds["k_if_no"], "k_if_unknown_yes": bounds["k_if_yes"]})
+
+
 def cluster_first_screen(tables: Tables, cluster: str, plan: pd.DataFrame):
     """The cluster report's first screen: verdict across ministries, and its asks."""
     a, s = cluster_rows(tables, cluster)
@@ -99,9 +117,14 @@ def cluster_first_screen(tables: Tables, cluster: str, plan: pd.DataFrame):
     language = current().language
     ministries = sorted({register[code].name_in(language) if code in register else name
                          for code, name in zip(a["ministry_code"], a["ministry"], strict=True) if isinstance(name, str)})
+    # amounts of the national budget year only (the one year the clusters are read in)
+    recs, fy = asks_of_year(tables.recommendations, tables.budgets,
+                            page_fiscal_year(tables.budgets, None, None) if tables.budgets is not None else None)
+    unknowns = cluster_unknown_sentence(a, s)
     return notebook_html(
-        first_screen_html(_("the {cluster} cluster").format(cluster=_(cluster)), s, a, plan, tables.recommendations,
-                          cluster_disputed(tables, cluster))
+        first_screen_html(_("the {cluster} cluster").format(cluster=_(cluster)), s, a, plan, recs,
+                          cluster_disputed(tables, cluster), fy)
+        + (f"<p>{escape(unknowns)}</p>" if unknowns else "")
         + "<p>" + escape(_("Ministries and divisions with programmes in this cluster: {ministries}.").format(
             ministries=join_words(ministries))) + "</p>"
         + f"<p>{escape(levels_key(s))}</p><p>{escape(submission_line(a))}</p>")

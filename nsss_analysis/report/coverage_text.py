@@ -56,13 +56,25 @@ def _programme_names(df) -> list[str]:
     return list(dict.fromkeys(df["programme"].astype(str))) if "programme" in df.columns else [""]
 
 
+def _share_or_count(share, total) -> str:
+    """A share of ``total`` people as a percentage with its denominator on record, or,
+    under ``SMALL_N`` people, as the count it stands for ("3" of 4): never a
+    percentage of fewer than 5 people."""
+    total = int(total)
+    if total < SMALL_N:
+        return count_text(round(float(share) * total), denominator=total, n=total)
+    return percent(share, numerator=round(float(share) * total), denominator=total, n=total)
+
+
 def coverage_reading(shares) -> str:
     """Women's share of each programme's counted beneficiaries, with its count and interval."""
     if shares is None or not len(shares):
         return _("No beneficiary could be counted.")
     parts = [_("{share} of {programme}'s {total}{interval}").format(
-        share=percent(r["share"]), programme=programme_shown(r["programme"]), total=count_text(r["total"]),
-        interval=interval(r["ci_low"], r["ci_high"])) for r in shares.to_dict("records")]
+        share=_share_or_count(r["share"], r["total"]), programme=programme_shown(r["programme"]),
+        total=count_text(r["total"]),
+        interval=interval(r["ci_low"], r["ci_high"], n=int(r["total"]), method="wilson")
+        if int(r["total"]) >= SMALL_N else "") for r in shares.to_dict("records")]
     return _("In the MIS, women are {parts} beneficiaries counted.").format(parts=join_words(parts))
 
 
@@ -100,7 +112,8 @@ def age_band_reading(by_age) -> str:
     for name in _programme_names(by_age):
         rows = by_age[by_age["programme"] == name] if name else by_age
         top = rows.loc[rows["total"].idxmax()]
-        values = dict(programme=programme_shown(name), share=percent(top["total"] / rows["total"].sum()),
+        values = dict(programme=programme_shown(name), share=_share_or_count(top["total"] / rows["total"].sum(),
+                                                                             rows["total"].sum()),
                       total=count_text(rows["total"].sum()), band=_band(top["age_band"]))
         spread = _range_sentence(rows, "age_band")
         if spread:
@@ -121,19 +134,21 @@ def district_reading(by_district) -> str:
     for name in _programme_names(funnel):
         rows = funnel[funnel["programme"] == name] if name else funnel
         outside = rows[rows["outside_998"].astype(bool)]
-        overall = percent(rows["overall_share"].iloc[0]) if len(rows) else _("n/a")
+        overall = _share_or_count(rows["overall_share"].iloc[0], rows["total"].sum()) if len(rows) else _("n/a")
         if len(outside):
             named = join_words([_("{district} ({share} of {total})").format(
-                district=district_shown(r["district"]), share=percent(r["women_share"]), total=count_text(r["total"]))
+                district=district_shown(r["district"]), share=_share_or_count(r["women_share"], r["total"]),
+                total=count_text(r["total"]))
                 for r in outside.sort_values("district").to_dict("records")])
             parts.append(_("{programme}: outside the 99.8% limits around the overall {overall}: {districts}").format(
                 programme=programme_shown(name), overall=overall, districts=named))
         else:
+            # not a finding of "no difference": at a district's size the test has little power
             parts.append(ngettext(
                 "{programme}: every one of {n} district lies within the 99.8% limits around the overall "
-                "{overall}, so the differences between districts are what chance gives at their size",
+                "{overall}; at their size these data cannot tell the districts apart",
                 "{programme}: every one of {n} districts lies within the 99.8% limits around the overall "
-                "{overall}, so the differences between districts are what chance gives at their size",
+                "{overall}; at their size these data cannot tell the districts apart",
                 len(rows)).format(programme=programme_shown(name), n=count_text(len(rows)), overall=overall))
     return end_sentence(sentence("; ".join(parts)))
 

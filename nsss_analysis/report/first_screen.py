@@ -24,8 +24,10 @@ from typing import cast
 
 import pandas as pd
 
+from nsss_analysis.diagnostics.budgets import NO_BUDGET_YEAR
 from nsss_analysis.diagnostics.recommendations import action_in_words
 from nsss_analysis.diagnostics.rubric import GENDER_SPECIFIC_OR_TRANSFORMATIVE, SMALL_N
+from nsss_analysis.diagnostics.summaries import with_budget_of_year
 from nsss_analysis.reference.glossary import LEVEL_NAMES
 from nsss_analysis.reference.grammar import Name
 from nsss_analysis.reference.i18n import N_, _, current, ngettext
@@ -197,7 +199,9 @@ def _short_action(row: Mapping[str, object]) -> str:
 def ask_groups(plan: pd.DataFrame, recs: pd.DataFrame | None = None) -> list[dict]:
     """The changes the ministry says are possible (follow-up ``yes``), grouped by
     programme, programmes with the largest budgets first (then by the plan's order):
-    ``[{"ministry_code", "programme", "budget_crore", "actions": [row, ...]}, ...]``."""
+    ``[{"ministry_code", "programme", "budget_crore", "actions": [row, ...]}, ...]``.
+    ``recs`` gives each programme's budget: pass it re-mapped to the page's budget year
+    (``summaries.with_budget_of_year``), so that no amount of another year is quoted."""
     if not len(plan):
         return []
     possible = plan[plan["followup_answer"] == "yes"]
@@ -213,7 +217,7 @@ def ask_groups(plan: pd.DataFrame, recs: pd.DataFrame | None = None) -> list[dic
 
 
 def asks_html(plan: pd.DataFrame, recs: pd.DataFrame | None = None,
-              names: Mapping[str, str] | None = None) -> str:
+              names: Mapping[str, str] | None = None, fiscal_year: str | None = None) -> str:
     """"What we ask of you": the possible changes in the programmes with the largest
     budgets, each programme once (with its budget, said to be the programme's) and its
     actions grouped, each with its number in the action plan; then how many more the
@@ -228,16 +232,14 @@ def asks_html(plan: pd.DataFrame, recs: pd.DataFrame | None = None,
                   "questions (\"If not, can ...?\") for each gap in the action plan."))
         return f'<section class="nsss-ask">{heading}<p>{escape(none[:1].upper() + none[1:])}</p></section>'
     shown_programmes = min(len(groups), ASK_PROGRAMMES)
-    lead = (ngettext("Please plan these changes, which the ministries themselves say are possible, in the "
-                     "programme with the largest budget (each with its id in the action plan):",
-                     "Please plan these changes, which the ministries themselves say are possible, in the "
-                     "programmes with the largest budgets (each with its id in the action plan):",
-                     shown_programmes) if several else
-            ngettext("Please plan these changes, which the ministry itself says are possible, in its "
-                     "programme with the largest budget (each with its id in the action plan):",
-                     "Please plan these changes, which the ministry itself says are possible, in its "
-                     "programmes with the largest budgets (each with its id in the action plan):",
-                     shown_programmes))
+    if all(g["budget_crore"] is None for g in groups[:ASK_PROGRAMMES]):
+        # no amount of the page's budget year to rank or quote by: no "largest budgets"
+        lead = (_("Please plan these changes, which the ministries themselves say are possible (each with its id "
+                  "in the action plan):") if several else
+                _("Please plan these changes, which the ministry itself says are possible (each with its id in "
+                  "the action plan):"))
+    else:
+        lead = _ranked_lead(several, shown_programmes)
     names = names or {}
     items, shown = [], 0
     for group in groups[:ASK_PROGRAMMES]:
@@ -247,7 +249,8 @@ def asks_html(plan: pd.DataFrame, recs: pd.DataFrame | None = None,
         shown += len(actions)
         name = names.get(group["programme"], group["programme"])
         budget = group["budget_crore"]
-        said = (_("{programme} (budget {budget})").format(programme=name, budget=crore(budget, where="first_screen.asks"))
+        said = (_("{programme} (budget {budget})").format(
+                    programme=name, budget=crore(budget, fiscal_year=fiscal_year, where="first_screen.asks"))
                 if budget is not None else str(name))
         acts = "; ".join(_action_with_number(a) for a in actions)
         items.append(f"<li><strong>{escape(said)}</strong>: {escape(acts)}</li>")
@@ -261,14 +264,28 @@ def asks_html(plan: pd.DataFrame, recs: pd.DataFrame | None = None,
             f'<ul class="nsss-ask-list">{"".join(items)}</ul><p class="nsss-ask-rest">{escape(rest)}</p></section>')
 
 
+def _ranked_lead(several: bool, shown_programmes: int) -> str:
+    return (ngettext("Please plan these changes, which the ministries themselves say are possible, in the "
+                     "programme with the largest budget (each with its id in the action plan):",
+                     "Please plan these changes, which the ministries themselves say are possible, in the "
+                     "programmes with the largest budgets (each with its id in the action plan):",
+                     shown_programmes) if several else
+            ngettext("Please plan these changes, which the ministry itself says are possible, in its "
+                     "programme with the largest budget (each with its id in the action plan):",
+                     "Please plan these changes, which the ministry itself says are possible, in its "
+                     "programmes with the largest budgets (each with its id in the action plan):",
+                     shown_programmes))
+
+
 def first_screen_html(unit: str, scores: pd.DataFrame, plan: pd.DataFrame, recs: pd.DataFrame | None = None,
-                      names: Mapping[str, str] | None = None) -> str:
-    """The three parts: verdict, programmes by level, what we ask of you."""
+                      names: Mapping[str, str] | None = None, fiscal_year: str | None = None) -> str:
+    """The three parts: verdict, programmes by level, what we ask of you (amounts of
+    ``recs``, said to be of ``fiscal_year``, the page's budget year)."""
     return (
         '<section class="nsss-first-screen">'
         f'<p class="nsss-verdict">{escape(verdict_line(scores, unit))}</p>'
         f"{levels_html(scores, names)}"
-        f"{asks_html(plan, recs, names)}</section>"
+        f"{asks_html(plan, recs, names, fiscal_year)}</section>"
     )
 
 
@@ -318,7 +335,7 @@ def national_ask_groups(plan: pd.DataFrame) -> list[dict]:
 
 
 def national_asks_html(plan: pd.DataFrame, names: Mapping[tuple[str, str], tuple[str, str]] | None = None,
-                       plan_page: str | None = NATIONAL_PLAN_PAGE) -> str:
+                       plan_page: str | None = NATIONAL_PLAN_PAGE, fiscal_year: str | None = None) -> str:
     """"What we ask of you" on the national overview, for the Cabinet Division and the
     Central Management Committee: take the national draft action plan (linked) to the
     committee, and start with the changes the ministries say are possible in the
@@ -334,6 +351,7 @@ def national_asks_html(plan: pd.DataFrame, names: Mapping[tuple[str, str], tuple
         return f'<section class="nsss-ask">{heading}<p>{escape(none)}</p></section>'
     groups = national_ask_groups(plan)
     possible = sum(len(g["actions"]) for g in groups)
+    ranked = any(g["budget_crore"] is not None for g in groups[:ASK_PROGRAMMES])
     take = ngettext("Please take the national draft action plan to the Central Management Committee: it lists "
                     "{gaps} gap in {ministries} ministries and divisions, {possible} of them said by the ministry "
                     "to be possible.",
@@ -349,7 +367,8 @@ def national_asks_html(plan: pd.DataFrame, names: Mapping[tuple[str, str], tuple
         lead = ngettext("Start with the changes the ministries say are possible in the programme with the "
                         "largest budget (each with its id in the action plan):",
                         "Start with the changes the ministries say are possible in the programmes with the "
-                        "largest budgets (each with its id in the action plan):", shown_programmes)
+                        "largest budgets (each with its id in the action plan):", shown_programmes) if ranked else \
+            _("Start with the changes the ministries say are possible (each with its id in the action plan):")
         names = names or {}
         items, shown = [], 0
         for group in groups[:ASK_PROGRAMMES]:
@@ -361,7 +380,8 @@ def national_asks_html(plan: pd.DataFrame, names: Mapping[tuple[str, str], tuple
                                             (group["programme"], group["ministry_code"]))
             budget = group["budget_crore"]
             said = (_("{programme}, {ministry} (budget {budget})").format(
-                        programme=programme, ministry=ministry, budget=crore(budget, where="first_screen.asks"))
+                        programme=programme, ministry=ministry,
+                        budget=crore(budget, fiscal_year=fiscal_year, where="first_screen.asks"))
                     if budget is not None else
                     _("{programme}, {ministry}").format(programme=programme, ministry=ministry))
             acts = "; ".join(_action_with_number(a) for a in actions)
@@ -374,7 +394,8 @@ def national_asks_html(plan: pd.DataFrame, names: Mapping[tuple[str, str], tuple
 def national_first_screen_html(scores: pd.DataFrame, ministries: int, plan: pd.DataFrame,
                                names: Mapping[tuple[str, str], tuple[str, str]] | None = None,
                                plan_page: str | None = NATIONAL_PLAN_PAGE,
-                               programme_names: Mapping[str, str] | None = None) -> str:
+                               programme_names: Mapping[str, str] | None = None,
+                               fiscal_year: str | None = None) -> str:
     """The national overview's first screen in three parts: the national verdict, the
     programmes by level (a stacked bar with counts; a row per programme below
     ``SMALL_N``, named by ``programme_names``) and what we ask of the Cabinet Division
@@ -383,7 +404,7 @@ def national_first_screen_html(scores: pd.DataFrame, ministries: int, plan: pd.D
         '<section class="nsss-first-screen">'
         f'<p class="nsss-verdict">{escape(national_verdict_line(scores, ministries))}</p>'
         f"{levels_html(scores, programme_names)}"
-        f"{national_asks_html(plan, names, plan_page)}</section>"
+        f"{national_asks_html(plan, names, plan_page, fiscal_year)}</section>"
     )
 
 
@@ -400,7 +421,12 @@ def national_first_screen(tables, national: Mapping[str, object]):
     about = cast(pd.DataFrame, national["about"])
     ministries = int(about["n_ministries"].iloc[0]) if len(about) else 0
     plan = national_plan(tables)
+    # the asks quote (and are ranked by) the national budget year's amounts only
+    year = about["fiscal_year"].iloc[0] if len(about) else None
+    fy = year if isinstance(year, str) and year and year != NO_BUDGET_YEAR else None
+    asks = with_budget_of_year(plan, tables.budgets, fy or NO_BUDGET_YEAR) if len(plan) else plan
     names = {(str(c), p): (shown_name("programme", p, language), display_name("ministry", c, language))
              for c, p in zip(plan["ministry_code"], plan["programme"], strict=True)} if len(plan) else {}
     programme_names = {p: shown_name("programme", p, language) for p in scores["programme"]}
-    return HTML(national_first_screen_html(scores, ministries, plan, names, programme_names=programme_names))
+    return HTML(national_first_screen_html(scores, ministries, asks, names, programme_names=programme_names,
+                                           fiscal_year=fy))

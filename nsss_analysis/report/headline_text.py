@@ -267,7 +267,7 @@ def disputed_sentence(headline: dict) -> str:
 def headline_sentences(headline: dict) -> list[str]:
     """The first screen of a report: what the data say, in plain sentences.
 
-    ``headline`` is :func:`headline_figures`' dict. Sentences are plain text (the
+    ``headline`` is :func:`~nsss_analysis.diagnostics.summaries.headline_figures`' dict. Sentences are plain text (the
     notebook escapes them): the count and share of gender-specific or transformative
     programmes with its interval, the share of the budget they carry in the fiscal
     year, the two biggest quick wins by name, and the mean inclusion score.

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from nsss_analysis.diagnostics.budgets import BUDGET_YEAR_MIN_PROGRAMMES
+from nsss_analysis.diagnostics.counting import REVISION_WORDS
 from nsss_analysis.diagnostics.recommendations import ALWAYS_LISTED, GAP_ANSWERS
 from nsss_analysis.diagnostics.rubric import (
     ANSWER_WEIGHTS,
@@ -299,9 +301,14 @@ def _counting(w: _Note) -> list[str]:
         "- " + _("A programme counts once per assessment round. Rows repeating each other cell for cell (a "
                  "resubmission) count once. Of rows of the same programme and round that disagree (each listed "
                  "in the report), the row of the later-received submission is used (the workbook's own "
-                 "modified date, or a date in the file or sheet name); where neither is later, the programme "
-                 "counts once with the answers they disagree on set to unknown. The report lists each such "
-                 "programme and what was used."),
+                 "modified date, or a date in the file or sheet name). Where the received dates tie or are not "
+                 "known, the file or folder name tells: a later calendar date in it (a fiscal year is not a "
+                 "date), or a revision word its twin lacks ({words}, a higher `v2` or `(2)`). Where nothing "
+                 "tells, the programme is disputed: the forms are never merged (a merge gives a score and a "
+                 "level neither form gives); its card shows each form's own answers, level and score side by "
+                 "side; it is left out of every count, share, mean, budget share and model, each such figure "
+                 "saying so; and the report asks which form stands. The report lists each such programme and "
+                 "what was used.").format(words=", ".join(f'"{w}"' for w in REVISION_WORDS)),
         "- " + _("A report's figures are for each programme's latest assessment round; earlier rounds appear "
                  "only in the paired trend. Programmes are matched across tables by ministry and programme "
                  "name (case, spacing and punctuation ignored)."),
@@ -333,12 +340,17 @@ def _indicators(w: _Note) -> list[str]:
                  "read with care.").format(wilson=_coverage(w, "wilson"), t=_coverage(w, "t"),
                                            t_mass=_coverage(w, "t_mass")),
         "- " + _("**Numbers**: every share is written with its count (\"46% of 1,982\"); a percentage is never "
-                 "rounded to 0% or 100% unless exactly so (\"99.6%\", \"under 1%\"), and interval bounds are "
+                 "rounded to 0% or 100% unless exactly so (\"99.6%\", \"under 0.1%\"), and interval bounds are "
                  "printed with enough decimals to differ."),
         "- " + _("**Budget share** in gender-specific or transformative programmes: of the unit's whole budget "
-                 "in one fiscal year (the latest with data), named once (programmes not assessed stay in the "
-                 "denominator). Allocations flagged by the plausibility check below are left out of every "
-                 "total and share, and the sentence says so."),
+                 "in its budget year, named once: the latest fiscal year in which at least half of the unit's "
+                 "programmes with any budget on record, and at least {min_n} of them, have a figure (nationally "
+                 "also at least half of the ministries that report budgets); where no year qualifies, the "
+                 "amounts and counts per year and no share. Programmes not assessed stay in the denominator; "
+                 "disputed programmes are left out of both sides. The changes quoted beside the figures give "
+                 "the budget year's amount only. Allocations flagged by the plausibility check below are left "
+                 "out of every total and share, and the sentence says so.").format(
+            min_n=w.n(BUDGET_YEAR_MIN_PROGRAMMES)),
         "- " + _("**Women's share of beneficiaries**: women paid / people paid, over the programmes that report "
                  "both counts, with how many do. These are administrative totals, not a sample, so no sampling "
                  "interval is shown; counts where women exceed the total are left out and flagged."),
@@ -394,6 +406,9 @@ def _trends(w: _Note) -> list[str]:
           "(`assessment_round`), paired, with the number paired stated and each programme's change named; a "
           "summary of change needs at least {small_n} pairs. A round with other programmes is a different "
           "population, not a change.").format(small_n=w.n(SMALL_N)),
+        _("Each change is like for like: both rounds' scores are computed over the items answered in both (an "
+          "item `unknown` in either round is left out of both), and an answer that became `unknown` is reported "
+          "as such, never as a fall or rise of the score."),
     ]
 
 

@@ -16,6 +16,8 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
+from nsss_analysis.diagnostics.budgets import NO_BUDGET_YEAR
+from nsss_analysis.diagnostics.summaries import with_budget_of_year
 from nsss_analysis.io import Tables
 from nsss_analysis.reference.glossary import LEVEL_NAMES
 from nsss_analysis.reference.i18n import _, ngettext
@@ -100,12 +102,14 @@ def programme_names(scores: pd.DataFrame) -> dict[str, str]:
 
 
 def first_screen_html(unit: str, scores: pd.DataFrame, assessments: pd.DataFrame, plan: pd.DataFrame,
-                      recs: pd.DataFrame | None = None, disputed: pd.DataFrame | None = None) -> str:
+                      recs: pd.DataFrame | None = None, disputed: pd.DataFrame | None = None,
+                      fiscal_year: str | None = None) -> str:
     """The first screen in three parts (:mod:`nsss_analysis.report.first_screen`):
     verdict, programmes by level, what we ask of you; escaped. ``recs`` (the
-    recommendations) gives each programme's budget. With ``disputed`` programmes (two
-    differing forms, nothing telling which is later) it first asks which form stands."""
-    html = screen.first_screen_html(unit, scores, plan, recs, programme_names(scores))
+    recommendations) gives each programme's budget, of the page's budget year
+    ``fiscal_year`` (:func:`asks_of_year`). With ``disputed`` programmes (two differing
+    forms, nothing telling which is later) it first asks which form stands."""
+    html = screen.first_screen_html(unit, scores, plan, recs, programme_names(scores), fiscal_year)
     question = which_form_stands(disputed)
     if not question:
         return html
@@ -123,10 +127,24 @@ def in_figures_html(scores: pd.DataFrame, assessments: pd.DataFrame, sentences: 
             + f"<p>{escape(levels_key(scores))}</p><p>{escape(submission_line(assessments))}</p>")
 
 
+def asks_of_year(recs: pd.DataFrame | None, budgets: pd.DataFrame | None,
+                 fiscal_year: object) -> tuple[pd.DataFrame | None, str | None]:
+    """The recommendations with each programme's amount of the page's budget year only
+    (none where it has no figure that year, none at all where no year qualifies: an
+    amount of another year beside the page's would mix years), and that year."""
+    fy = fiscal_year if isinstance(fiscal_year, str) and fiscal_year and fiscal_year != NO_BUDGET_YEAR else None
+    if recs is None:
+        return None, fy
+    return with_budget_of_year(recs, budgets, fy or NO_BUDGET_YEAR), fy
+
+
 def first_screen(tables: Tables, summary: Mapping[str, pd.DataFrame], unit: str, plan: pd.DataFrame):
     """The first screen of a report (see :func:`first_screen_html`), for a notebook cell."""
+    about = summary.get("about")
+    year = about["fiscal_year"].iloc[0] if about is not None and len(about) else None
+    recs, fy = asks_of_year(tables.recommendations, tables.budgets, year)
     return notebook_html(first_screen_html(unit, summary["programmes"], summary["assessments"], plan,
-                                      tables.recommendations, summary.get("disputed")))
+                                      recs, summary.get("disputed"), fy))
 
 
 def in_figures(summary: Mapping[str, pd.DataFrame], sentences: Sequence[str]):

@@ -69,11 +69,13 @@ def data_quality_sentences(data_quality, budget_plausibility=None) -> list[str]:
             "the reason, in the data workbook linked above).", int(q)).format(
                 n=_lines(q, row.get("quarantine_lines"))))
     conflicts = int(row["n_conflicting_programmes"])
+    # not "each counts once": a disputed programme (nothing tells which form is later)
+    # counts nowhere; the counting table below says how each is counted
     out.append(ngettext(
-        "{n} programme is assessed more than once in one round with different answers; each counts once, "
-        "as said below.",
-        "{n} programmes are assessed more than once in one round with different answers; each counts "
-        "once, as said below.", conflicts).format(n=count_text(conflicts))
+        "{n} programme is assessed more than once in one round with different answers; how it is counted "
+        "is said below.",
+        "{n} programmes are assessed more than once in one round with different answers; how each is "
+        "counted is said below.", conflicts).format(n=count_text(conflicts))
         if conflicts else _("No programme is assessed twice in one round with different answers."))
     if budget_plausibility is not None and len(budget_plausibility):
         flagged = budget_plausibility[~budget_plausibility["plausible"].astype(bool)]

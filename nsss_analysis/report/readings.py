@@ -9,12 +9,14 @@ current language (see :mod:`nsss_analysis.report.phrases`).
 
 from __future__ import annotations
 
+from nsss_analysis.diagnostics.intervals import wilson_interval
 from nsss_analysis.diagnostics.rubric import COMPARISON_MIN_N, SMALL_N
 from nsss_analysis.diagnostics.selections import gsot_share, guideline_groups, rows_of, stage_counts, units_with_none
 from nsss_analysis.diagnostics.units import is_missing
 from nsss_analysis.reference.i18n import N_, _, ngettext
 from nsss_analysis.reference.vocab import ITEMS
-from nsss_analysis.report.labels import label, label_in_sentence
+from nsss_analysis.report import claims
+from nsss_analysis.report.labels import label_in_sentence
 from nsss_analysis.report.phrases import (
     compare_units,
     count_text,
@@ -88,7 +90,10 @@ def level_reading(level_shares) -> str:
 
 
 def item_yes_reading(item_shares) -> str:
-    """The items the unit's programmes most and least often answer ``yes``."""
+    """The items the unit's programmes most and least often answer ``yes``: named only
+    when both have at least ``COMPARISON_MIN_N`` programmes and their 95% intervals do
+    not overlap (a most and a least are a stated difference between categories);
+    otherwise the reading says that these data cannot tell."""
     rows = item_shares[item_shares["scope"] != "national"] if item_shares is not None and len(item_shares) else None
     if rows is None or not len(rows):
         rows = rows_of(item_shares, "national")
@@ -101,10 +106,24 @@ def item_yes_reading(item_shares) -> str:
     if rate.max() == rate.min():
         return _("Every item is answered yes by the same proportion of programmes ({k} of {n}).").format(
             k=int_text(top["count_yes"]), n=int_text(top["n"]))
-    return _("{top} is the item most often answered yes ({k} of {n} programmes); {low} the least "
-             "({k_low} of {n_low}).").format(
-        top=label(top["item"]), k=int_text(top["count_yes"]), n=int_text(top["n"]),
-        low=label_in_sentence(low["item"]), k_low=int_text(low["count_yes"]), n_low=int_text(low["n"]))
+    n_top, n_low = int(top["n"]), int(low["n"])
+    if min(n_top, n_low) < COMPARISON_MIN_N:
+        return _("With fewer than {min_n} programmes answering, these data cannot tell which item is answered "
+                 "yes most or least often.").format(min_n=int_text(COMPARISON_MIN_N))
+    lo_top, hi_top = wilson_interval(int(top["count_yes"]), n_top)
+    lo_low, hi_low = wilson_interval(int(low["count_yes"]), n_low)
+    if not hi_low < lo_top:
+        return _("These data cannot tell which item is answered yes most or least often: the 95% intervals of "
+                 "the items overlap.")
+    tops = [label_in_sentence(i) for i in rows.loc[rate == rate.max(), "item"]]
+    lows = [label_in_sentence(i) for i in rows.loc[rate == rate.min(), "item"]]
+    text = _("Answered yes most often: {top} ({k} of {n} programmes); least often: {low} ({k_low} of "
+             "{n_low}); the 95% intervals do not overlap.").format(
+        top=join_words(tops), k=int_text(top["count_yes"]), n=int_text(n_top),
+        low=join_words(lows), k_low=int_text(low["count_yes"]), n_low=int_text(n_low))
+    # Naming a most and a least is a stated difference: a claim the comparisons rule checks.
+    return str(claims.figure(None, "difference", text, n=n_top, low=lo_top, high=hi_top,
+                             versus=(None, n_low, lo_low, hi_low), method="wilson", where="narrative.item_yes"))
 
 
 def lifecycle_reading(lifecycle_matrix) -> str:
@@ -192,8 +211,10 @@ def readiness_reading(data_readiness) -> str:
     return ngettext(
         "{share} is ready to measure gender results ({what}), against {national} nationally{verdict}.",
         "{share} are ready to measure gender results ({what}), against {national} nationally{verdict}.",
-        int(row["n_ready"])).format(share=share, what=what, national=count_share(n["n_ready"], n["n"]),
-                                    verdict=verdict)
+        int(row["n_ready"])).format(share=share, what=what, verdict=verdict,
+                                    # the national figure beside a comparison: with its own interval
+                                    national=count_share(n["n_ready"], n["n"], n["ci_low"], n["ci_high"],
+                                                         role="comparator"))
 
 
 def levels_by_unit_reading(level_shares, scope: str = "ministry") -> str:
@@ -237,6 +258,10 @@ def mean_score_reading(mean_score, scope: str = "ministry") -> str:
     enough = units[(units["n"] >= COMPARISON_MIN_N)].dropna(subset=["ci_low", "ci_high"])
     above = int((enough["ci_low"] > row["ci_high"]).sum()) if row["n"] >= COMPARISON_MIN_N else 0
     below = int((enough["ci_high"] < row["ci_low"]).sum()) if row["n"] >= COMPARISON_MIN_N else 0
+    if row["n"] >= COMPARISON_MIN_N:  # each unit counted above or below is a stated difference the rules check
+        for u in enough[(enough["ci_low"] > row["ci_high"]) | (enough["ci_high"] < row["ci_low"])].to_dict("records"):
+            claims.figure(None, "difference", "", n=int(u["n"]), low=u["ci_low"], high=u["ci_high"], method="t",
+                          versus=(None, int(row["n"]), row["ci_low"], row["ci_high"]), where="narrative.mean_score")
     few = len(units) - len(enough)
     parts = dict(
         above=ngettext("{n} lies above it", "{n} lie above it", above).format(n=int_text(above)),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -36,6 +37,9 @@ MIN_COMPARISON_N = 5
 #: Blocks whose figures must share one fiscal year and one round (a headline and what
 #: is quoted beside it).
 HEADLINE_PREFIX = "headline"
+#: The printers of the amounts quoted beside the changes a page asks for (its first
+#: screen and its headline's quick wins): each of the page's one budget year.
+QUOTED_AMOUNTS = ("first_screen.asks", "narrative.quick_wins")
 
 
 class ClaimRuleError(NsssError):
@@ -104,12 +108,30 @@ def one_year_one_round(claims: Sequence[Claim]) -> list[Violation]:
             words = field.replace("_", " ")
             out += [_v("one_year_one_round", c, f"{words} {getattr(c, field)} in block {name}, whose {words} is {main}")
                     for c in block if getattr(c, field) and getattr(c, field) != main]
+    out += _quoted_amounts(claims)
     for c in claims:
         if c.unit in ("round", "fiscal_year") and c.denominator is not None and c.numerator is not None \
                 and c.numerator != c.denominator:
             out.append(_v("one_year_one_round", c, f"names a {c.unit.replace('_', ' ')} that only "
                                                     f"{c.numerator:g} of {c.denominator:g} have"))
     return out
+
+
+def _quoted_amounts(claims: Sequence[Claim]) -> list[Violation]:
+    """The amounts quoted beside the changes asked for (first screen, quick wins) carry
+    their fiscal year, and it is the page's one budget year: the headline's year where
+    the page has one, else the year most of them give."""
+    quoted = [c for c in claims if c.unit == "crore" and c.text and (c.where or "") in QUOTED_AMOUNTS]
+    out = [_v("one_year_one_round", c, "an amount quoted beside the asks without its fiscal year")
+           for c in quoted if not c.fiscal_year]
+    headline = Counter(c.fiscal_year for c in claims
+                       if c.block and c.block.startswith(HEADLINE_PREFIX) and c.fiscal_year)
+    years = headline or Counter(c.fiscal_year for c in quoted if c.fiscal_year)
+    if not years:
+        return out
+    main = years.most_common(1)[0][0]
+    return out + [_v("one_year_one_round", c, f"an amount of FY {c.fiscal_year} quoted beside a page of FY {main}")
+                  for c in quoted if c.fiscal_year and c.fiscal_year != main]
 
 
 def small_denominators(claims: Sequence[Claim]) -> list[Violation]:
@@ -166,6 +188,32 @@ def comparisons(claims: Sequence[Claim]) -> list[Violation]:
     return out
 
 
+#: The first percentage a claim's text prints (Latin or Bangla digits, grouping kept).
+_PERCENT_TEXT = re.compile(r"([0-9\u09e6-\u09ef][0-9\u09e6-\u09ef,]*(?:\.[0-9\u09e6-\u09ef]+)?)\s*%")
+_BANGLA_DIGITS = str.maketrans("\u09e6\u09e7\u09e8\u09e9\u09ea\u09eb\u09ec\u09ed\u09ee\u09ef", "0123456789")
+
+
+def exact_extremes(claims: Sequence[Claim]) -> list[Violation]:
+    """A share is never printed as 0% or 100% unless it is exactly so ("99.6%",
+    "under 1%"): in a sentence, a table cell or a chart label."""
+    out = []
+    for c in claims:
+        if c.unit not in ("percent", "money_share") or not c.text or c.value is None:
+            continue
+        try:
+            value = float(c.value)
+        except (TypeError, ValueError):
+            continue
+        m = _PERCENT_TEXT.search(c.text)
+        if not m:
+            continue
+        printed = float(m.group(1).translate(_BANGLA_DIGITS).replace(",", ""))
+        share = value / 100 if value > 1 else value
+        if printed in (0.0, 100.0) and share not in (0.0, 1.0):
+            out.append(_v("exact_extremes", c, f"a share of {share:.4g} printed as {printed:g}%"))
+    return out
+
+
 def synthetic_notice(claims: Sequence[Claim], synthetic: bool | None) -> list[Violation]:
     """The data are called synthetic exactly when the processed tables say so (the
     ``SYNTHETIC`` marker): a notice on real data, or none on synthetic data, fails."""
@@ -207,6 +255,7 @@ RULES: dict[str, Callable[..., list[Violation]]] = {
     "small_denominators": small_denominators,
     "intervals": intervals,
     "comparisons": comparisons,
+    "exact_extremes": exact_extremes,
     "synthetic_notice": synthetic_notice,
     "lineage_counts": lineage_counts,
 }
@@ -228,7 +277,7 @@ def check(claims: Sequence[Claim], synthetic: bool | None = None,
     """Every rule over ``claims``; an empty list when the page keeps them all."""
     claims = list(claims)
     return (counted_once(claims) + one_year_one_round(claims) + small_denominators(claims)
-            + intervals(claims) + comparisons(claims) + synthetic_notice(claims, synthetic)
+            + intervals(claims) + comparisons(claims) + exact_extremes(claims) + synthetic_notice(claims, synthetic)
             + lineage_counts(claims, known_sources))
 
 

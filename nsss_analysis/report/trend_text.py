@@ -85,12 +85,12 @@ def _trend_reading(trend) -> str:
     return ngettext(
         "{n} programme is assessed in two rounds and each compared with itself; programmes assessed in one "
         "round only are left out. The score rose for {up}, fell for {down} and did not change for {same}; the "
-        "mean change is {change} points{interval}. Gender-specific or transformative: {before} of {pairs} in "
-        "the earlier round, {after} of {pairs} in the later.",
+        "mean change is {change} points{interval}. Gender-specific or transformative, over the items answered "
+        "in both rounds: {before} of {pairs} in the earlier round, {after} of {pairs} in the later.",
         "{n} programmes are assessed in two rounds and each compared with itself; programmes assessed in one "
         "round only are left out. The score rose for {up}, fell for {down} and did not change for {same}; the "
-        "mean change is {change} points{interval}. Gender-specific or transformative: {before} of {pairs} in "
-        "the earlier round, {after} of {pairs} in the later.", n).format(
+        "mean change is {change} points{interval}. Gender-specific or transformative, over the items answered "
+        "in both rounds: {before} of {pairs} in the earlier round, {after} of {pairs} in the later.", n).format(
         n=count_text(n), up=int_text(s["n_up"]), down=int_text(s["n_down"]), same=int_text(s["n_same"]),
         change=fixed_text(s["mean_change"], sign=True),
         interval=interval(s["ci_low"], s["ci_high"], as_percent=False),
@@ -109,8 +109,9 @@ def budget_trend_reading(table) -> str:
         "of {beneficiaries_first} to {share_last} of {beneficiaries_last} (administrative totals)",
         "; for the {n} programmes reporting women beneficiaries every year, women's share went from "
         "{share_first} of {beneficiaries_first} to {share_last} of {beneficiaries_last} (administrative totals)",
-        w).format(n=count_text(w), share_first=percent(first["women_share"]),
-                  beneficiaries_first=grouped_text(first["beneficiaries"]), share_last=percent(last["women_share"]),
+        w).format(n=count_text(w), share_first=percent(first["women_share"], denominator=first["beneficiaries"]),
+                  beneficiaries_first=grouped_text(first["beneficiaries"]),
+                  share_last=percent(last["women_share"], denominator=last["beneficiaries"]),
                   beneficiaries_last=grouped_text(last["beneficiaries"])) if w else ""
     n = int(first["n_programmes"])
     if n == 0:

@@ -65,7 +65,7 @@ def plural(n: int, singular: str, plural_form: str | None = None, **meta: Any) -
 
 
 #: Most decimals a percentage is printed with before "under"/"over" is used.
-MAX_PERCENT_DIGITS = 1
+MAX_PERCENT_DIGITS = numbers.MAX_PERCENT_DIGITS
 
 
 def _digits(text: str) -> str:
@@ -90,19 +90,8 @@ def _float(value: object) -> float:
 
 
 def _percent_text(share: object, digits: int = 0) -> str:
-    if is_missing(share):
-        return _("n/a")
-    value = _float(share) * 100
-    if value in (0.0, 100.0):
-        return _digits(f"{value:.0f}%")
-    for d in range(digits, max(digits, MAX_PERCENT_DIGITS) + 1):
-        text = f"{value:.{d}f}"
-        if float(text) not in (0.0, 100.0):
-            return _digits(f"{text}%")
-    limit = 10.0 ** -max(digits, MAX_PERCENT_DIGITS)
-    if value < 50:
-        return _("under {percent}").format(percent=_digits(f"{limit:g}%"))
-    return _("over {percent}").format(percent=_digits(f"{100 - limit:g}%"))
+    """The one formatter's percentage (never rounded to 0% or 100% unless exactly so)."""
+    return numbers.percent(share, _language(), digits)
 
 
 def _bounds(low: float, high: float, as_percent: bool, digits: int) -> tuple[str, str]:

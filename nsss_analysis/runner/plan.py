@@ -11,6 +11,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from nsss_analysis.diagnostics.budgets import budget_years_of, known_budgets, latest_qualifying_year
+from nsss_analysis.diagnostics.summaries import count_once
 from nsss_analysis.errors import NsssError, UsageError
 from nsss_analysis.intake.quantities import parse_fiscal_year
 from nsss_analysis.reference.i18n import N_, SOURCE_LANGUAGE, about_language, translator
@@ -226,7 +227,9 @@ def plan_reports(request: ReportRequest, tables) -> list[PlannedReport]:
     if everything:
         codes = sorted(with_data, key=lambda c: with_data[c].lower())
 
-    budgets = tables.budgets
+    # the budget year of each page is read without the budgets of disputed programmes
+    # (left out of every figure), as the pages read it
+    budgets = count_once(tables).current.budgets if tables.budgets is not None else None
     years_of = _BudgetYears(budgets)
     processed = str(request.processed)
     plan: list[PlannedReport] = []
@@ -251,7 +254,8 @@ def plan_reports(request: ReportRequest, tables) -> list[PlannedReport]:
         ))
     if everything:
         fy = fiscal_year or _latest_year(years_of, assessments, None)
-        plan.extend(cluster_reports(request, assessments, fy))
+        # the clusters' budget figures are for the national budget year (one year side by side)
+        plan.extend(cluster_reports(request, assessments, fy, fiscal_year or _page_year(years_of, None, fy)))
         plan.append(PlannedReport(
             key=f"{fy or ALL_YEARS}/{NATIONAL_SLUG}",
             kind=ReportKind.NATIONAL,
@@ -281,9 +285,12 @@ def cluster_slug(cluster: str) -> str:
     return CLUSTER_PREFIX + (slugify(cluster) or "not-given")
 
 
-def cluster_reports(request: ReportRequest, assessments, fiscal_year: str | None) -> list[PlannedReport]:
+def cluster_reports(request: ReportRequest, assessments, fiscal_year: str | None,
+                    page_year: str | None = None) -> list[PlannedReport]:
     """One report per NSSS cluster with assessed programmes, in the NSSS's order (none
-    when the notebook folder has no cluster notebook)."""
+    when the notebook folder has no cluster notebook). ``fiscal_year`` names the folder
+    and the title; ``page_year`` is the budget year the cluster's figures are for: the
+    national one (None when no year qualifies: amounts per year, no share)."""
     if not (request.notebooks / CLUSTER_NOTEBOOK).exists():
         return []
     present = set(assessments["cluster"].dropna().tolist())
@@ -300,7 +307,7 @@ def cluster_reports(request: ReportRequest, assessments, fiscal_year: str | None
             code=None,
             fiscal_year=fiscal_year,
             notebook=request.notebooks / CLUSTER_NOTEBOOK,
-            parameters={"cluster": cluster, "fiscal_year": fiscal_year, "processed_dir": processed,
+            parameters={"cluster": cluster, "fiscal_year": page_year, "processed_dir": processed,
                         "slug": slug},
             title=report_title(ReportKind.CLUSTER, cluster, fiscal_year),
         ))
@@ -362,11 +369,13 @@ def _page_year(years_of: _BudgetYears, code: str | None, fy: str | None) -> str 
 
 
 def _latest_year(years_of: _BudgetYears, assessments, code: str | None) -> str | None:
-    """The latest fiscal year with a known budget (the reports' folder and title),
-    else the latest year named on the ministry's forms; None when neither exists."""
+    """The year of a report's folder and title: the page's budget year where one
+    qualifies (:func:`_page_year`: a title never names a year that only a few
+    programmes, or one ministry, report), else the latest fiscal year with a known
+    budget, else the latest year named on the ministry's forms; None when none exists."""
     years = years_of(code)
     if years is not None and len(years):
-        return str(years["fiscal_year"].max())
+        return latest_qualifying_year(years) or str(years["fiscal_year"].max())
     if "assessment_round" in assessments.columns:
         rows = assessments if code is None else assessments[assessments["ministry_code"] == code]
         years = [y for y in rows["assessment_round"].dropna().tolist() if isinstance(y, str) and y]

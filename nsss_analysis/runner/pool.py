@@ -344,21 +344,7 @@ class WorkerPool:
                 try:
                     kind, worker_id, payload = self._results.get(timeout=0.5)
                 except queue.Empty:
-                    for wid, proc in list(self._procs.items()):
-                        if proc.is_alive():
-                            continue
-                        del self._procs[wid]
-                        key = in_flight.pop(wid, None)
-                        if key is not None and key not in done:
-                            finish(ReportResult(key, "failed", 0.0,
-                                                f"the worker process died (exit code {proc.exitcode})"))
-                        if len(done) + len(in_flight) < len(jobs) and replacements < 2 * self.workers:
-                            replacements += 1
-                            self._spawn()
-                    if not self._procs:
-                        for job in jobs:
-                            if job.key not in done:
-                                finish(ReportResult(job.key, "failed", 0.0, "no worker process left to run it"))
+                    replacements = self._replace_dead(jobs, in_flight, done, finish, replacements)
                     continue
                 if kind == "started":
                     in_flight[worker_id] = payload
@@ -373,6 +359,27 @@ class WorkerPool:
         finally:
             bar.close()
         return [done[job.key] for job in jobs]
+
+    def _replace_dead(self, jobs: list[ReportJob], in_flight: dict[int, str], done: dict[str, ReportResult],
+                      finish: Callable[[ReportResult], None], replacements: int) -> int:
+        """Fail the report of each worker that died and start another in its place (at
+        most ``2 * workers`` in a run); with no worker left, fail every report not done.
+        Returns the replacements started so far."""
+        for wid, proc in list(self._procs.items()):
+            if proc.is_alive():
+                continue
+            del self._procs[wid]
+            key = in_flight.pop(wid, None)
+            if key is not None and key not in done:
+                finish(ReportResult(key, "failed", 0.0, f"the worker process died (exit code {proc.exitcode})"))
+            if len(done) + len(in_flight) < len(jobs) and replacements < 2 * self.workers:
+                replacements += 1
+                self._spawn()
+        if not self._procs:
+            for job in jobs:
+                if job.key not in done:
+                    finish(ReportResult(job.key, "failed", 0.0, "no worker process left to run it"))
+        return replacements
 
     def close(self, abort: bool = False) -> None:
         """Stop the workers: after their current report, or at once (``abort``)."""

@@ -30,7 +30,7 @@ from nsss_analysis.runner.manifest import (
     _jsonable,
     package_digest,
 )
-from nsss_analysis.runner.outputs import write_beside_reports
+from nsss_analysis.runner.outputs import BesideWriter
 from nsss_analysis.runner.pdf import require_chromium
 from nsss_analysis.runner.plan import (
     MINISTRY_NOTEBOOK,
@@ -41,17 +41,26 @@ from nsss_analysis.runner.plan import (
     requested_fiscal_year,
     requested_ministries,
 )
-from nsss_analysis.runner.pool import ReportJob, WorkerPool
+from nsss_analysis.runner.pool import ReportJob, ReportResult, WorkerPool
 from nsss_analysis.runner.request import EXIT_FAILED, EXIT_OK, ReportRequest, now
 
 log = logging.getLogger("nsss.reports")
 
 
+def early_pool(request: ReportRequest) -> WorkerPool:
+    """The worker pool a run of ``request`` renders with, started now: ``nsss build``
+    starts it before cleaning, so that the kernels boot (imports, warm-up) while the
+    tables are cleaned and scored, and the first page starts as soon as they are."""
+    workers = request.workers if request.everything else min(request.workers, max(1, len(request.ministries)))
+    return WorkerPool(workers, request.notebooks).start()
+
+
 def render(request: ReportRequest, manifest: dict, fingerprint: str, started: float,
-           source: Path | None = None, generation: str | None = None) -> int:
+           source: Path | None = None, generation: str | None = None, pool: WorkerPool | None = None) -> int:
     """Plan, hash, render what changed, then write the index and the manifest.
 
-    The worker pool starts first, so that its kernels boot while the tables load.
+    The worker pool starts first, so that its kernels boot while the tables load
+    (or earlier: ``pool``, started by :func:`early_pool`; it is closed here too).
     """
     requested = requested_ministries(request)
     requested_fiscal_year(request)
@@ -63,7 +72,7 @@ def render(request: ReportRequest, manifest: dict, fingerprint: str, started: fl
         if not (request.notebooks / notebook).exists():
             raise NsssError(f"{request.notebooks / notebook}: report notebook not found")
     workers = request.workers if request.everything else min(request.workers, len(requested))
-    with WorkerPool(workers, request.notebooks) as pool:
+    with pool or WorkerPool(workers, request.notebooks) as pool:
         code = _render(request, manifest, fingerprint, started, pool, source or request.processed, generation)
         closing = time.monotonic()
     log.info("worker pool closed in %.1f s; %.1f s since the command started",
@@ -107,10 +116,7 @@ def _render(request: ReportRequest, manifest: dict, fingerprint: str, started: f
 
     def record(result) -> None:
         report = by_key[result.key]
-        if result.status == "ok" and keeps_claims(report.notebook):
-            problem = collect_claims(request.out, report.key, facts)  # the notebook's ledger, rules checked
-            if problem:
-                result.status, result.error = "failed", problem
+        _check_claims(result, report, request.out, facts)
         ok = result.status == "ok"
         report.headline = result.headline
         if ok and report.headline is None:
@@ -139,6 +145,8 @@ def _render(request: ReportRequest, manifest: dict, fingerprint: str, started: f
         }
         entries[report.key] = entry
         write_text_atomic(request.out / MANIFEST_FILE, json.dumps(manifest, indent=1, sort_keys=True))
+        if ok:
+            beside.add(report)  # its downloads, written while the other pages render
         for note in result.notes:
             log.warning("%s: %s", result.key, note)
         if ok:
@@ -163,15 +171,21 @@ def _render(request: ReportRequest, manifest: dict, fingerprint: str, started: f
         for r in sorted(to_run, key=lambda r: r.kind != ReportKind.NATIONAL)  # the longest report first
     ]
     pages_started = time.monotonic()
-    results = pool.run(jobs, on_result=record, progress=request.progress)
+    # The action plans and data workbooks are written in a thread of this process as
+    # each page comes back (it would otherwise only wait for the workers).
+    beside = BesideWriter(tables, request.out)
+    try:
+        results = pool.run(jobs, on_result=record, progress=request.progress)
+    except BaseException:
+        beside.stop()
+        raise
     failed = [r for r in results if r.status != "ok"]
     if results:
-        print("nsss reports: writing the action plans and data workbooks"
+        print("nsss reports: writing the last action plans and data workbooks"
               + (" and printing the PDFs" if request.pdf else "") + ", then the index", flush=True)
     rendered = time.monotonic()
-    write_beside_reports(plan, {r.key for r in results if r.status == "ok"}, tables, request.out,
-                         pdf=request.pdf)  # downloads, and PDFs with --pdf
-    beside = time.monotonic()
+    beside.finish(plan, {r.key for r in results if r.status == "ok"}, pdf=request.pdf)  # and PDFs with --pdf
+    after_pages = time.monotonic()
 
     _prune(entries, tables)
     write_index(request.out, manifest)
@@ -183,12 +197,13 @@ def _render(request: ReportRequest, manifest: dict, fingerprint: str, started: f
         "request": request.identity(),
         "reports": [r.key for r in plan],
         "failed": [r.key for r in failed],
-        # wall seconds of this run's steps after the planning: the pages (the workers),
-        # the workbooks (and PDFs) beside them, the index
+        # wall seconds of this run's steps after the planning: the pages (the workers;
+        # most workbooks are written meanwhile), the workbooks (and PDFs) left after
+        # the last page, the index
         "stages": {"planning": round(pages_started - started, 2),  # from the command's start
                    "pages": round(rendered - pages_started, 2),
-                   "downloads" + ("_and_pdf" if request.pdf else ""): round(beside - rendered, 2),
-                   "index": round(time.monotonic() - beside, 2)},
+                   "downloads" + ("_and_pdf" if request.pdf else ""): round(after_pages - rendered, 2),
+                   "index": round(time.monotonic() - after_pages, 2)},
     }
     manifest["version"] = MANIFEST_VERSION
     manifest["package_version"] = __version__
@@ -211,6 +226,15 @@ def _render(request: ReportRequest, manifest: dict, fingerprint: str, started: f
         print("\n".join(lines), file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
+
+
+def _check_claims(result: ReportResult, report: PlannedReport, out: Path, facts: dict) -> None:
+    """A page rendered without error whose claims ledger breaks a rule (or cannot be
+    read) fails, with the rule's one line as its error."""
+    if result.status == "ok" and keeps_claims(report.notebook):
+        problem = collect_claims(out, report.key, facts)  # the notebook's ledger, rules checked
+        if problem:
+            result.status, result.error = "failed", problem
 
 
 def _up_to_date(entry: dict | None, report: PlannedReport, out: Path) -> bool:

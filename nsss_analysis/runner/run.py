@@ -28,6 +28,7 @@ import sys
 import time
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nsss_analysis.config import RAW_DIR, TABLES
 from nsss_analysis.errors import NsssError, Stopped
@@ -49,6 +50,9 @@ from nsss_analysis.runner.manifest import (
 )
 from nsss_analysis.runner.request import EXIT_OK, ReportRequest
 
+if TYPE_CHECKING:  # the pool's modules are imported by the runs that render
+    from nsss_analysis.runner.pool import WorkerPool
+
 LOG_FILE = "nsss-reports.log"
 #: The log rotates at 1 MB (thousands of nightly runs), keeping three old files.
 LOG_BYTES, LOG_BACKUPS = 1_000_000, 3
@@ -58,14 +62,16 @@ REQUIRED_TABLES = {"assessments": "nsss clean", "scores": "nsss score"}
 log = logging.getLogger("nsss.reports")
 
 
-def run_reports(request: ReportRequest) -> int:
-    """``nsss reports`` (and the last step of ``nsss build``); returns the exit code."""
+def run_reports(request: ReportRequest, pool: WorkerPool | None = None) -> int:
+    """``nsss reports`` (and the last step of ``nsss build``, with the ``pool`` it
+    started before cleaning: :func:`nsss_analysis.runner.render.early_pool`); returns
+    the exit code."""
     started = time.monotonic()
     with BuildLock(lock_path(request.processed), wait=request.lock_wait, command="nsss reports"):
-        return _run_reports(request, started)
+        return _run_reports(request, started, pool)
 
 
-def _run_reports(request: ReportRequest, started: float) -> int:
+def _run_reports(request: ReportRequest, started: float, pool: WorkerPool | None = None) -> int:
     source = current_generation(request.processed)  # resolved once: one generation throughout
     for name, command in REQUIRED_TABLES.items():
         path = source / TABLES[name]
@@ -85,7 +91,7 @@ def _run_reports(request: ReportRequest, started: float) -> int:
     prepare_reports_folder(request.out)
     # One run at a time per reports folder, whatever processed folder each reads.
     with BuildLock(request.out / REPORTS_LOCK, wait=request.lock_wait, command="nsss reports"):
-        return _render_into(request, started, source)
+        return _render_into(request, started, source, pool)
 
 
 def _raw_folders(source: Path) -> list[Path]:
@@ -110,7 +116,7 @@ def _apart_from_processed(request: ReportRequest) -> None:
                             "give a folder of its own for the reports", exit_code=2)
 
 
-def _render_into(request: ReportRequest, started: float, source: Path) -> int:
+def _render_into(request: ReportRequest, started: float, source: Path, pool: WorkerPool | None = None) -> int:
     if raw_changed(request.processed):  # content hashes, never file times
         print(f"nsss reports: warning: {RAW_CHANGED}", file=sys.stderr)
     handler = _open_log(request.out)
@@ -134,7 +140,7 @@ def _render_into(request: ReportRequest, started: float, source: Path) -> int:
         from nsss_analysis.runner.render import render
 
         generation = read_generation(source).get("id")
-        return render(request, manifest, fingerprint, started, source, generation)
+        return render(request, manifest, fingerprint, started, source, generation, pool)
     except Stopped as exc:  # the log says it too: a scheduled run's only witness
         log.warning("stopped by %s after %.1f s; earlier outputs were left as they were",
                     signal.Signals(exc.signum).name, time.monotonic() - started)

@@ -64,8 +64,14 @@ def women_share_points(shares: pd.DataFrame) -> Figure:
     share = shares["share"].astype(float).to_numpy()
     lo, hi = shares["ci_low"].astype(float).to_numpy(), shares["ci_high"].astype(float).to_numpy()
     fig, ax = _figure(9.5, 1.7 + ROW_HEIGHT * 1.3 * len(shares))
-    ax.errorbar(share, y, xerr=_err(share, lo, hi), fmt="o",
+    totals = (shares["total"].astype(float).to_numpy() if "total" in shares.columns
+              else np.full(len(shares), np.inf))
+    few = totals < SHARE_MIN_N  # fewer than 5 people: the count in words, no share or interval drawn
+    ax.errorbar(share[~few], y[~few], xerr=_err(share[~few], lo[~few], hi[~few]), fmt="o",
                 color=POINT_COLOUR, capsize=3, ms=6)
+    for yi, p, t in zip(y[few], share[few], totals[few], strict=True):
+        ax.text(0.02, yi, _("{k} of {n} are women (under 5 people: a count, no share)").format(
+            k=_num(round(p * t)), n=_num(t)), va="center", fontsize=8, color="#333333")
     if "total" in shares.columns:
         for yi, t in zip(y, shares["total"].tolist(), strict=True):
             ax.text(1.01, yi, _n_beneficiaries(int(t)), va="center", fontsize=8,
@@ -112,7 +118,7 @@ def coverage_by_district(by_district: pd.DataFrame) -> Figure:
     """A funnel plot per programme: each district's women's share against its number
     of beneficiaries, with 95% and 99.8% limits around the programme's overall share
     (``mis_coverage.district_funnel``). Districts outside the 99.8% limits are
-    labelled with their n; the others are within what chance gives at their size."""
+    labelled with their n; of the others these data cannot tell a difference at their size."""
     title = _("Women's share of beneficiaries by district (MIS): funnel plot")
     xlabel = _("Beneficiaries counted in the district (log scale)")
     ylabel = _("Women's share of beneficiaries")

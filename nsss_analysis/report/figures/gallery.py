@@ -16,13 +16,16 @@ import re
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import cast
 
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.text import Text
+from matplotlib.transforms import Bbox
 
 from nsss_analysis.diagnostics import summaries
 from nsss_analysis.diagnostics.models import BUDGET_TERM
+from nsss_analysis.diagnostics.trends import TrendResult
 from nsss_analysis.io import Tables
 from nsss_analysis.mis import coverage as mis_coverage
 from nsss_analysis.reference.i18n import current, set_language
@@ -52,6 +55,7 @@ def report_figures(tables: Tables, ministry: str, fiscal_year: str | None = None
     head = summaries.headline_figures(tables, ministry, fiscal_year)
     nation = summaries.national_summary(tables, fiscal_year)
     code, fy = head["ministry_code"], head["fiscal_year"]
+    trend = cast(TrendResult, nation["trend"])
     mis = tables.coverage_by_sex
 
     def mis_table(table: Callable[[pd.DataFrame, str], pd.DataFrame]) -> pd.DataFrame | None:
@@ -83,7 +87,7 @@ def report_figures(tables: Tables, ministry: str, fiscal_year: str | None = None
         ("lifecycle_heatmap (national)", lambda: programmes.lifecycle_heatmap(nation["lifecycle_matrix"])),
         ("coverage_gaps", lambda: national.coverage_gaps(nation["lifecycle_matrix"], nation["target_groups_reached"])),
         ("model_coefficients", lambda: national.model_coefficients(coefficients, "", odds_ratio=True)),
-        ("trend_by_round", lambda: national.trend_by_round(nation["trend"].pairs if nation["trend"].ok else None)),
+        ("trend_by_round", lambda: national.trend_by_round(trend.pairs if trend.ok else None)),
     ]
     empty = pd.DataFrame()
     calls += [
@@ -188,7 +192,7 @@ def gallery_html(drawn: dict[str, dict[str, Drawn]], languages: Iterable[str] = 
             f"<h1>Figures in every language</h1><table><tr>{head}</tr>{''.join(rows)}</table></body></html>")
 
 
-def text_boxes(fig: Figure) -> list[tuple[str, object]]:
+def text_boxes(fig: Figure) -> list[tuple[str, Bbox]]:
     """Every text a reader sees in the drawn figure, with its box in display pixels:
     titles, labels, legends, annotations and the tick labels of the ticks drawn (a tick
     outside the axis's range keeps a label that is never drawn)."""
@@ -204,7 +208,9 @@ def text_boxes(fig: Figure) -> list[tuple[str, object]]:
         for axis in (ax.xaxis, ax.yaxis):
             every = [*axis.get_major_ticks(), *axis.get_minor_ticks()]
             ticks |= {id(t.label1) for t in every} | {id(t.label2) for t in every}
-            drawn |= {id(t.label1) for t in axis._update_ticks()} | {id(t.label2) for t in axis._update_ticks()}
+            # matplotlib's own choice of the ticks it draws (private; no public equivalent)
+            shown = axis._update_ticks()  # type: ignore[union-attr]
+            drawn |= {id(t.label1) for t in shown} | {id(t.label2) for t in shown}
     out = []
     for text in fig.findobj(Text):
         if not (text.get_visible() and text.get_text().strip()):

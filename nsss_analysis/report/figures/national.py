@@ -170,7 +170,7 @@ def mean_score_by_unit(
     fig, ax = _figure(10, 2.0 + ROW_HEIGHT * len(df))
     colour = POINT_COLOUR
     # the nation's mean and band follow the same rule: none over fewer than 5 programmes
-    if not _empty(national, "mean") and not _is_small(national.iloc[0].get("n")):
+    if national is not None and not _empty(national, "mean") and not _is_small(national.iloc[0].get("n")):
         nat = national.iloc[0]
         if not is_missing(nat.get("ci_low")) and not is_missing(nat.get("ci_high")):
             ax.axvspan(float(nat["ci_low"]), float(nat["ci_high"]), color="#cccccc", alpha=0.6, zorder=0)
@@ -253,13 +253,13 @@ def share_by_unit(
     for yi, s, (_i, row) in zip(y, share, df.iterrows(), strict=True):
         if np.isnan(s):
             n = row[n_col] if n_col else None
-            if n_col and not is_missing(n) and int(n) > 0:  # counts, never "no data"
+            if n is not None and not is_missing(n) and int(n) > 0:  # counts, never "no data"
                 said = (_("{k} of {n}").format(k=_int(row[k_col]), n=_int(n)) if k_col and not is_missing(row[k_col])
                         else _("fewer than {n} programmes: counts in the text").format(n=_int(SMALL_N)))
             else:
                 said = _("no data")
             ax.text(0.01, yi, said, va="center", fontsize=8, style="italic")
-    if not _empty(national, "share") and not is_missing(national.iloc[0]["share"]):
+    if national is not None and not _empty(national, "share") and not is_missing(national.iloc[0]["share"]):
         nat = float(national.iloc[0]["share"])
         nation = _unit_name(national.iloc[0]["unit"]) if "unit" in national.columns else _("Bangladesh")
         row = national.iloc[0]
@@ -299,7 +299,7 @@ def _budget_year_only(shares: pd.DataFrame | None, national: pd.DataFrame | None
     the national budget year and how many units have no budget that year (drawn as
     neither a bar nor "no data": each bar is of that one year, the others are counted).
     ``(None, 0)`` for other shares, or when the national row names no year."""
-    if _empty(shares, "unit") or _empty(national, "fiscal_year") or \
+    if shares is None or national is None or _empty(shares, "unit") or _empty(national, "fiscal_year") or \
             not {"fiscal_year", "n_programmes_with_budget"} <= set(shares.columns):
         return None, 0
     year = national.iloc[0]["fiscal_year"]
@@ -401,7 +401,7 @@ def trend_by_round(pairs: pd.DataFrame | None) -> Figure:
     ``score_before``, ``score_after``). No programme outside a pair is drawn."""
     title = _("The same programmes in two assessment rounds")
     xlabel, ylabel = _("Assessment round"), _("Gender inclusion score (0-100)")
-    if _empty(pairs, "programme", "score_before", "score_after"):
+    if pairs is None or _empty(pairs, "programme", "score_before", "score_after"):
         return no_data(title, xlabel, ylabel, _("No programme is assessed in two rounds."))
     rows = pairs.dropna(subset=["score_before", "score_after"])
     if not len(rows):

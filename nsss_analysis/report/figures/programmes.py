@@ -294,7 +294,7 @@ def _programme_budget_and_women(
 
     parts = []
     for df, cols in ((budgets, ["budget_crore"]), (women, ["women_share", "fiscal_year"])):
-        if _empty(df, "ministry_code", "programme", *cols):
+        if df is None or _empty(df, "ministry_code", "programme", *cols):
             parts.append(pd.DataFrame(columns=["ministry_code", "key", "programme", *cols]))
             continue
         if ministry_code is not None:
