@@ -190,11 +190,11 @@ def test_bangla_quality_notes_frame_the_form_text(tables, bangla):
 
 
 def test_budget_flag_in_bangla(bangla):
-    assert card_quality.flag_in_words("about 10x") == "প্রায় ১০ গুণ"
-    assert card_quality.flag_in_words("about 1/100x") == "প্রায় ১/১০০ গুণ"
-    assert card_quality.flag_in_words("ratio 0.02: check") == "অনুপাত ০.০২: যাচাই প্রয়োজন"
+    assert card_quality.flag_in_words("scale:1") == "প্রায় ১০ গুণ"
+    assert card_quality.flag_in_words("scale:-2") == "প্রায় ১/১০০ গুণ"
+    assert card_quality.flag_in_words("ratio:0.02") == "অনুপাত ০.০২: যাচাই প্রয়োজন"
     forget_language()
-    assert card_quality.flag_in_words("about 10x") == "about 10x"
+    assert card_quality.flag_in_words("scale:1") == "about 10x"
 
 
 # --- the workbooks ----------------------------------------------------------------------

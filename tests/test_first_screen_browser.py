@@ -3,7 +3,8 @@ ministry page, a small ministry's page, a cluster page and the national overview
 the session's ``site``) in English and Bangla at 412 x 915 CSS px, and the top of "What we ask of you" is within the first 900 px; no
 figure's smallest text renders below 11 CSS px (each SVG text's font size times the
 scale the browser draws it at); the page itself never
-scrolls sideways. Skipped when Chromium is not installed (`.ci/run` installs it)."""
+scrolls sideways. That each figure also fits its frame's width without scrolling is
+measured too, and still fails (marked so): no narrow rendition is drawn yet. Skipped when Chromium is not installed (`.ci/run` installs it)."""
 
 from __future__ import annotations
 
@@ -36,7 +37,11 @@ MEASURE = """() => {
       });
       return {px: Math.min(...sizes), texts: sizes.length};
   });
-  return {ask: ask ? ask.getBoundingClientRect().top + window.scrollY : null, figures,
+  // each figure's frame: wider content than the frame shows scrolls sideways
+  const frames = [...document.querySelectorAll('.nsss-figure-frame')].map(f => ({
+      scroll: f.scrollWidth, client: f.clientWidth,
+      title: (f.querySelector('title') || {}).textContent || ''}));
+  return {ask: ask ? ask.getBoundingClientRect().top + window.scrollY : null, figures, frames,
           pageWidth: document.documentElement.scrollWidth};
 }"""
 
@@ -71,16 +76,33 @@ def _open(page: Path) -> dict:
             browser.close()
 
 
-def test_the_ask_is_on_the_first_screen_and_figures_read_at_412_px(pages):
+@pytest.fixture(scope="module")
+def seen(pages) -> dict[str, dict]:
+    """What each page of :func:`pages` measures at 412 px, opened once."""
     wanted = [k for k in pages if any(k.split("/")[-1].startswith(m.lower() + "-") for m in MINISTRIES)]
     assert len(wanted) == 2 * len(MINISTRIES), sorted(pages)  # both languages
     wanted += [f"en/{CLUSTER_PAGE}", f"bn/{CLUSTER_PAGE}"]
-    for key in wanted:
-        seen = _open(pages[key])
-        assert seen["ask"] is not None and seen["ask"] <= 900, (key, seen["ask"])
-        assert seen["pageWidth"] <= 412, (key, seen["pageWidth"])
-        for fig in seen["figures"]:
+    return {key: _open(pages[key]) for key in wanted}
+
+
+def test_the_ask_is_on_the_first_screen_and_figures_read_at_412_px(seen):
+    for key, measured in seen.items():
+        assert measured["ask"] is not None and measured["ask"] <= 900, (key, measured["ask"])
+        assert measured["pageWidth"] <= 412, (key, measured["pageWidth"])
+        for fig in measured["figures"]:
             assert fig["texts"] and fig["px"] >= 11 - 1e-6, (key, fig)
+
+
+@pytest.mark.xfail(strict=True, reason="issue #22: a figure keeps its text at 11 px by a least width wider than a "
+                   "phone (it scrolls sideways in its frame); no narrow rendition is drawn yet")
+def test_at_412_px_every_figure_fits_its_frame_without_scrolling(seen):
+    """A reader should not scroll or zoom to read a figure: at 412 px each figure fits
+    the width of its frame (and its text stays at 11 px or more, above)."""
+    scrolled = [(key, frame["title"][:60], frame["scroll"], frame["client"])
+                for key, measured in seen.items() for frame in measured["frames"]
+                if frame["scroll"] > frame["client"] + 1]
+    assert sum(len(m["frames"]) for m in seen.values()), "no figure measured"
+    assert not scrolled, scrolled
 
 
 @pytest.mark.parametrize("language", ["en", "bn"])

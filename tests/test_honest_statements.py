@@ -161,8 +161,8 @@ def test_a_difference_needs_5_programmes_on_both_sides_and_intervals_apart():
         "ministry_code": ["A", "B", None], "share": [0.95, 0.95, 0.2],
         "ci_low": [0.8, 0.8, 0.1], "ci_high": [0.99, 0.99, 0.3], "n": [4, 5, 40]})
     out = compare_with_national(table, "share").set_index("unit")
-    assert not out.loc["A", "difference"] and out.loc["A", "reading"].startswith("fewer than 5")
-    assert out.loc["B", "difference"] and out.loc["B", "reading"].startswith("above")
+    assert not out.loc["A", "difference"] and out.loc["A", "comparison"] == "too_few"
+    assert out.loc["B", "difference"] and out.loc["B", "comparison"] == "above"
     assert phrases.compare_units((4, 0.8, 0.99), (40, 0.1, 0.3)) == ""
     assert phrases.compare_units((5, 0.8, 0.99), (40, 0.1, 0.3)).startswith("above")
     assert phrases.compare_units((5, 0.2, 0.5), (40, 0.1, 0.3)).startswith("these data cannot tell")
@@ -211,7 +211,7 @@ def test_a_flagged_allocation_is_left_out_of_totals_and_said():
     scores = score_programmes(frame(2))
     share = budget_gender_share(scores, budgets, "national").iloc[0]
     assert share["budget_total"] == 100.0 and share["n_allocations_flagged"] == 1
-    assert share["flags_left_out"] == "about 10x"
+    assert share["flags_left_out"] == "scale:1"
     text = readings.budget_share_reading(pd.DataFrame([share]))
     assert "excluding 1 allocation flagged as about 10x the arithmetic" in text
 

@@ -38,6 +38,7 @@ from nsss_analysis.diagnostics.summaries import (
 from nsss_analysis.diagnostics.units import NO_CLUSTER
 from nsss_analysis.errors import NsssError
 from nsss_analysis.io import Tables, load_tables, write_csv_atomic
+from nsss_analysis.reference.i18n import language
 from nsss_analysis.reference.vocab import (
     CLUSTERS,
     GUIDELINE_TARGET_GROUPS,
@@ -46,6 +47,7 @@ from nsss_analysis.reference.vocab import (
     LIFECYCLE_STAGES,
     QUARANTINE_COLUMNS,
 )
+from nsss_analysis.report.phrases import flag_in_words
 from tests.support.frames import MOSW, MOWCA, assessments_frame, budget_row, budgets_frame, programme_row
 
 
@@ -276,12 +278,17 @@ def test_budget_plausibility_flags_the_rangpur_page_and_never_corrects():
     assert list(table.index) == [2, 3, 4, 5, 6]
     assert table.loc[2, "implied_crore"] == pytest.approx(613.368)  # 851900 x 600 x 12 / 1e7
     assert table.loc[2, "ratio"] == pytest.approx(10.0, rel=1e-3)
-    assert table.loc[2, "flag"] == "about 10x" and not table.loc[2, "plausible"]
+    assert table.loc[2, "flag"] == "scale:1" and not table.loc[2, "plausible"]  # a code: the report words it
     assert table.loc[2, "budget_crore"] == 6133.0  # flagged, never corrected
     assert table.loc[3, "flag"] == "" and table.loc[3, "plausible"]
-    assert table.loc[4, "flag"] == "about 1/10x"
-    assert table.loc[5, "flag"] == "about 100x"
-    assert table.loc[6, "flag"] == "ratio 2.45: check"
+    assert table.loc[4, "flag"] == "scale:-1"
+    assert table.loc[5, "flag"] == "scale:2"
+    assert table.loc[6, "flag"] == f"ratio:{float(table.loc[6, 'ratio'])!r}"  # the number itself, not its text
+    with language("en"):
+        assert [flag_in_words(table.loc[k, "flag"]) for k in (2, 4, 5, 6)] == [
+            "about 10x", "about 1/10x", "about 100x", "ratio 2.45: check"]
+    with language("bn"):
+        assert flag_in_words(table.loc[6, "flag"]) == "অনুপাত ২.৪৫: যাচাই প্রয়োজন"
 
 
 def test_data_quality_unknowns_quarantine_and_conflicts(programmes):
@@ -329,11 +336,11 @@ def test_compare_with_national_sets_figures_side_by_side_without_ranking():
     assert list(out.index) == ["A", "B", "C"]  # the table's order, no rank column
     assert not any("rank" in c for c in out.columns)
     assert out.loc["A", "national_share"] == 0.3 and out.loc["A", "national_ci_low"] == 0.25
-    assert out.loc["A", "reading"].startswith("above the national figure")
-    assert out.loc["B", "intervals_overlap"] and out.loc["B", "reading"].startswith("these data cannot tell")
-    assert out.loc["C", "reading"].startswith("no interval")
+    assert out.loc["A", "comparison"] == "above"
+    assert out.loc["B", "intervals_overlap"] and out.loc["B", "comparison"] == "overlap"
+    assert out.loc["C", "comparison"] == "no_interval"
     few = compare_with_national(table.assign(n=[4, 20, 20, 60]), "share").set_index("unit")
-    assert few.loc["A", "reading"].startswith("fewer than 5") and not few.loc["A", "difference"]
+    assert few.loc["A", "comparison"] == "too_few" and not few.loc["A", "difference"]
     with pytest.raises(NsssError, match="no national rows"):
         compare_with_national(table[table["scope"] != "national"], "share")
 
@@ -344,7 +351,7 @@ def test_compare_with_national_matches_rows_on_their_keys(programmes):
     out = compare_with_national(stacked, "share")
     row = out[(out["ministry_code"] == "MoSW") & (out["level"] == "gender-specific")].iloc[0]
     assert row["n"] == 3 and row["national_n"] == 4  # matched; too few to compare
-    assert row["reading"].startswith("fewer than 5")
+    assert row["comparison"] == "too_few"
 
 
 def test_load_tables_and_ministry_summary(tmp_path, programmes, money):

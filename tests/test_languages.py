@@ -26,6 +26,7 @@ from nsss_analysis.reference.i18n import (
     untranslated,
 )
 from nsss_analysis.reference.languages import all_languages
+from tests.support.browser import CHROMIUM, browser_env
 from tests.support.processed import site_request
 from tests.support.pseudo import data_words, outside_brackets, unbracketed
 from tools.pseudo_catalogue import FOLDER, pseudo
@@ -174,3 +175,61 @@ def unbracketed_text(page: Path) -> list[str]:
     for tag in soup(["style", "script", "head", "code"]):
         tag.decompose()
     return [outside_brackets(str(s)) for s in soup.find_all(string=True)]
+
+
+#: In the browser, on one page: every element that clips its text (overflow hidden or
+#: clip, or an ellipsis) and holds more than it shows; and, in each figure, every pair of
+#: text boxes that intersect (by more than half a pixel each way: glyphs that touch are
+#: not an overlap).
+_LAYOUT = """() => {
+  const clipped = [];
+  for (const el of document.querySelectorAll('body *')) {
+    if (el.closest('svg')) continue;
+    const s = getComputedStyle(el);
+    const clips = ['hidden', 'clip'].includes(s.overflowX) || s.textOverflow === 'ellipsis';
+    if (clips && el.textContent.trim() && el.scrollWidth > el.clientWidth + 1)
+      clipped.push(`${el.tagName.toLowerCase()}.${el.className}: ${el.textContent.trim().slice(0, 60)}`);
+  }
+  const overlaps = [];
+  document.querySelectorAll('svg.nsss-figure').forEach((svg, f) => {
+    const boxes = [...svg.querySelectorAll('text')].filter(t => t.textContent.trim())
+      .map(t => ({text: t.textContent.trim(), r: t.getBoundingClientRect()}))
+      .filter(b => b.r.width > 0 && b.r.height > 0);
+    for (let i = 0; i < boxes.length; i++)
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i].r, b = boxes[j].r;
+        const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+        const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+        if (w > 0.5 && h > 0.5) overlaps.push(`figure ${f}: ${boxes[i].text.slice(0, 40)} / ${boxes[j].text.slice(0, 40)}`);
+      }
+  });
+  return {clipped, overlaps};
+}"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
+def test_pseudo_locale_pages_have_no_clipped_text_or_overlapping_labels(pseudo_site):
+    """The pseudo-locale's words are 40% longer than English: at a phone's width (412 px)
+    and a desktop's (1280 px), no text of the ministry page, the cluster page or the
+    index is cut off by its box, and no two labels of a figure are drawn over each other."""
+    from playwright.sync_api import sync_playwright
+
+    pages = sorted(pseudo_site.rglob("en-XA/*.html")) + [pseudo_site / "index.en-XA.html"]
+    assert len(pages) == 3
+    found = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], env=browser_env())
+        try:
+            for width in (412, 1280):
+                tab = browser.new_page(viewport={"width": width, "height": 900})
+                for page in pages:
+                    tab.goto(page.as_uri())
+                    tab.wait_for_load_state("load")
+                    seen = tab.evaluate(_LAYOUT)
+                    found += [f"{page.name} at {width} px: clipped {c}" for c in seen["clipped"]]
+                    found += [f"{page.name} at {width} px: overlap {o}" for o in seen["overlaps"]]
+                tab.close()
+        finally:
+            browser.close()
+    assert not found, "\n".join(found)

@@ -69,7 +69,7 @@ def test_headline_figures_for_a_hand_built_ministry(example):
     assert h["fiscal_year"] == "2023-24"  # named: too few programmes for the budget-year rule
     # the hostel's 300 crore fails the plausibility check (500x the arithmetic): left out
     assert h["budget_total_crore"] == 1200.0 and h["budget_gender_crore"] == 1200.0
-    assert h["n_allocations_flagged"] == 1 and h["flags_left_out"].startswith("ratio")
+    assert h["n_allocations_flagged"] == 1 and h["flags_left_out"].startswith("ratio:")
     assert h["budget_share"] == pytest.approx(1.0)
     assert [p for p, _ in h["programme_scores"]] == ["Mother and Child Benefit Programme",
                                                      "Vulnerable Women Benefit", "Hostel for <b>working</b> women"]

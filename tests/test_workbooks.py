@@ -66,3 +66,20 @@ def test_data_workbook_headers_are_words_not_column_codes(site, language):
             assert not codes_left, f"{path.relative_to(site.out)} [{ws.title}]: {codes_left}"
             checked += 1
     assert checked, f"no {language} data workbook with a table"
+
+
+def test_every_workbook_table_is_headed_in_words(site):
+    """The action plans and the national plan too: every table's header row (the sheets
+    with a frozen header) is labels, in both languages."""
+    checked = set()
+    for path in _workbooks(site):
+        for ws in _visible_sheets(path):
+            if ws.freeze_panes != "A2" or ws.max_row < 2:
+                continue
+            header = [c.value for c in next(ws.iter_rows(min_row=1, max_row=1))]
+            codes_left = [h for h in header if isinstance(h, str) and SNAKE_CASE.match(h)]
+            assert not codes_left, f"{path.relative_to(site.out)} [{ws.title}]: {codes_left}"
+            assert all(isinstance(h, str) and h.strip() for h in header), f"{path.relative_to(site.out)} [{ws.title}]"
+            checked.add("national-plan" if path.name == national_plan_file() else
+                        "data" if path.name.endswith("-data.xlsx") else "action-plan")
+    assert checked == {"data", "action-plan", "national-plan"}, checked

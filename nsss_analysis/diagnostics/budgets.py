@@ -6,7 +6,6 @@ beneficiaries, and the plausibility check of allocations against the arithmetic
 from __future__ import annotations
 
 import math
-import re
 
 import numpy as np
 import pandas as pd
@@ -19,11 +18,11 @@ from nsss_analysis.diagnostics.rubric import (
 from nsss_analysis.diagnostics.units import (
     HEAD,
     LINEAGE,
-    _frame,
-    _head,
-    _select,
-    _units,
     programme_key,
+    select_unit,
+    typed_frame,
+    unit_head,
+    units_of,
 )
 from nsss_analysis.reference.ministries import resolve_ministry
 from nsss_analysis.reference.vocab import BUDGET_COLUMNS, normalise_key
@@ -33,7 +32,7 @@ ADMINISTRATIVE_TOTALS = "none: administrative totals, not a sample"
 
 
 def _empty_budgets() -> pd.DataFrame:
-    return _frame(
+    return typed_frame(
         [],
         BUDGET_COLUMNS,
         floats=("budget_crore", "beneficiaries", "women_beneficiaries", "monthly_rate_bdt"),
@@ -99,6 +98,28 @@ BUDGET_YEAR_MIN_SHARE = 0.5
 NO_BUDGET_YEAR = "none"
 
 
+def report_year(budgets: pd.DataFrame | None, assessments: pd.DataFrame, ministry: str | None = None) -> str | None:
+    """The fiscal year a unit's report is filed under: its budget year where one
+    qualifies (:func:`latest_qualifying_year`), else the latest year with a known
+    budget, else the latest assessment round named on its forms; None when none exists
+    (the report then covers all fiscal years, in the folder ``all-years/``)."""
+    years = budget_years(budgets, ministry) if budgets is not None and len(budgets) else None
+    return report_year_of(years, assessments, ministry)
+
+
+def report_year_of(years: pd.DataFrame | None, assessments: pd.DataFrame, ministry: str | None = None) -> str | None:
+    """:func:`report_year` from the unit's :func:`budget_years` (None: no budgets at
+    all), computed once for many units by the runner."""
+    if years is not None and len(years):
+        return latest_qualifying_year(years) or str(years["fiscal_year"].max())
+    if "assessment_round" in assessments.columns:
+        rows = assessments if ministry is None else assessments[assessments["ministry_code"] == ministry]
+        named = [y for y in rows["assessment_round"].dropna().tolist() if isinstance(y, str) and y]
+        if named:
+            return max(named)
+    return None
+
+
 def budget_years(budgets: pd.DataFrame | None, ministry: str | None = None) -> pd.DataFrame:
     """Per fiscal year, of the unit's programmes with a known (unflagged) budget:
     ``fiscal_year``, ``n_programmes`` with a figure that year, ``n_with_budget`` (with
@@ -116,7 +137,7 @@ def budget_years_of(known: pd.DataFrame, ministry: str | None = None) -> pd.Data
     cols = ["fiscal_year", "n_programmes", "n_with_budget", "n_ministries", "n_ministries_with_budget",
             "budget_crore", "qualifies"]
     if not len(b):
-        return _frame([], cols, ints=cols[1:5], floats=("budget_crore",), bools=("qualifies",))
+        return typed_frame([], cols, ints=cols[1:5], floats=("budget_crore",), bools=("qualifies",))
     n_all = b[["ministry_code", "programme_key"]].drop_duplicates().shape[0]
     m_all = b["ministry_code"].nunique()
     records = []
@@ -129,7 +150,7 @@ def budget_years_of(known: pd.DataFrame, ministry: str | None = None) -> pd.Data
         records.append({"fiscal_year": str(fy), "n_programmes": n, "n_with_budget": n_all, "n_ministries": m,
                         "n_ministries_with_budget": m_all, "budget_crore": float(rows["budget_crore"].sum()),
                         "qualifies": ok})
-    return _frame(records, cols, ints=cols[1:5], floats=("budget_crore",), bools=("qualifies",))
+    return typed_frame(records, cols, ints=cols[1:5], floats=("budget_crore",), bools=("qualifies",))
 
 
 def resolve_fiscal_year(
@@ -210,8 +231,8 @@ def budget_gender_share(
     flag = _per_programme(gsot, b)
     b = b.assign(assessed=flag.notna(), gsot=flag.fillna(False).astype(bool))
     records = []
-    for unit, code in _units(by, scores, b):
-        sub = _select(b, by, unit, code)
+    for unit, code in units_of(by, scores, b):
+        sub = select_unit(b, by, unit, code)
         fy = fiscal_year if fiscal_year is not None else (sub["fiscal_year"].max() if len(sub) else None)
         sub = sub[sub["fiscal_year"] == fy]
         total = float(sub["budget_crore"].sum()) if len(sub) else math.nan
@@ -226,7 +247,7 @@ def budget_gender_share(
                 flagged["ministry_code"], flagged["programme"].map(normalise_key), strict=True)], dtype=bool)
             left_out = flagged[(flagged["fiscal_year"] == fy).to_numpy() & mine]
         records.append(
-            _head(by, unit, code)
+            unit_head(by, unit, code)
             | {"fiscal_year": fy, "budget_total": total,
                "budget_assessed": (
                    float(sub.loc[sub["assessed"], "budget_crore"].sum()) if len(sub) else math.nan
@@ -242,7 +263,7 @@ def budget_gender_share(
             "budget_gender_specific_or_transformative", "share",
             "n_programmes_with_budget", "n_programmes_not_assessed", "n_allocations_flagged",
             "flags_left_out"]
-    return _frame(records, cols, floats=cols[4:8], ints=cols[8:11])
+    return typed_frame(records, cols, floats=cols[4:8], ints=cols[8:11])
 
 
 def _women_rows(budgets: pd.DataFrame | None, fiscal_year: str | None) -> pd.DataFrame:
@@ -273,7 +294,7 @@ def women_share_by_programme(budgets: pd.DataFrame | None, fiscal_year: str | No
     cols = [*LINEAGE, "ministry", "ministry_code", "programme", "cluster", "fiscal_year",
             "beneficiaries", "women_beneficiaries", "women_share", "plausible"]
     out = b[cols].sort_values(["ministry", "programme"], key=lambda s: s.str.lower())
-    return _frame(out.to_dict("records"), cols,
+    return typed_frame(out.to_dict("records"), cols,
                   floats=("beneficiaries", "women_beneficiaries", "women_share"),
                   bools=("plausible",)).reset_index(drop=True)
 
@@ -294,15 +315,15 @@ def women_beneficiary_share(
     all_rows = _known(budgets, "fiscal_year")
     women = _women_columns(_women_rows(budgets, fiscal_year))
     records = []
-    for unit, code in _units(by, all_rows):
-        sub = _select(women, by, unit, code)
+    for unit, code in units_of(by, all_rows):
+        sub = select_unit(women, by, unit, code)
         fy = fiscal_year if fiscal_year is not None else (sub["fiscal_year"].max() if len(sub) else None)
         sub = sub[sub["fiscal_year"] == fy]
         ok = sub[sub["women_share"].notna() & sub["plausible"]]
         total, n_women = float(ok["beneficiaries"].sum()), float(ok["women_beneficiaries"].sum())
-        in_year = _select(all_rows, by, unit, code)
+        in_year = select_unit(all_rows, by, unit, code)
         records.append(
-            _head(by, unit, code)
+            unit_head(by, unit, code)
             | {"fiscal_year": fy,
                "n_programmes": int(in_year.loc[in_year["fiscal_year"] == fy, "programme_key"].nunique()),
                "n_programmes_reporting": len(ok),
@@ -317,47 +338,50 @@ def women_beneficiary_share(
     cols = [*HEAD, "fiscal_year", "n_programmes", "n_programmes_reporting",
             "n_programmes_implausible", "beneficiaries", "women_beneficiaries", "women_share",
             "min_programme_share", "max_programme_share", "interval"]
-    return _frame(records, cols, ints=cols[4:7], floats=cols[7:12])
-
-
-def plausibility_flag(ratio: float) -> str:
-    """``"about 10x"``, ``"about 100x"``, ``"about 1/10x"``... when ``ratio`` is near a
-    power of ten (a slipped decimal or unit); ``"ratio R: check"`` when outside the
-    plausible range otherwise; ``""`` when plausible.
-
-    >>> plausibility_flag(6133 / 613.37)
-    'about 10x'
-    """
-    if not ratio > 0:
-        return f"ratio {ratio:.3g}: check"
-    power = math.log10(ratio)
-    k = round(power)
-    if k != 0 and abs(power - k) <= PLAUSIBILITY_LOG10_TOLERANCE:
-        return f"about {10 ** k}x" if k > 0 else f"about 1/{10 ** -k}x"
-    low, high = PLAUSIBLE_RATIO_RANGE
-    return "" if low <= ratio <= high else f"ratio {ratio:.3g}: check"
+    return typed_frame(records, cols, ints=cols[4:7], floats=cols[7:12])
 
 
 #: The kinds of a plausibility flag (:func:`flag_parts`).
 FLAG_SCALE, FLAG_RATIO = "scale", "ratio"
-_FLAG_SCALE = re.compile(r"about (?P<factor>[0-9]+|1/[0-9]+)x")
-_FLAG_RATIO = re.compile(r"ratio (?P<ratio>\S+): check")
 
 
-def flag_parts(flag: object) -> tuple[str, str]:
-    """A stored plausibility flag (:func:`plausibility_flag`) as its kind and number, so
-    the report words it in its own language: ``("scale", "10")``, ``("scale", "1/100")``,
-    ``("ratio", "0.02")``; ``("", text)`` for text this module did not write.
+def plausibility_flag(ratio: float) -> str:
+    """A code, not words: ``"scale:1"``, ``"scale:2"``, ``"scale:-1"``... when ``ratio``
+    is near a power of ten (a slipped decimal or unit: the power); ``"ratio:<ratio>"``
+    when outside the plausible range otherwise; ``""`` when plausible. The report says
+    it in words (:func:`flag_parts`).
 
-    >>> flag_parts("about 1/10x"), flag_parts("ratio 0.02: check")
-    (('scale', '1/10'), ('ratio', '0.02'))
+    >>> plausibility_flag(6133 / 613.37), plausibility_flag(0.5)
+    ('scale:1', 'ratio:0.5')
     """
-    text = "" if flag is None else str(flag).strip()
-    if m := _FLAG_SCALE.fullmatch(text):
-        return FLAG_SCALE, m["factor"]
-    if m := _FLAG_RATIO.fullmatch(text):
-        return FLAG_RATIO, m["ratio"]
-    return "", text
+    if not ratio > 0:
+        return f"{FLAG_RATIO}:{float(ratio)!r}"
+    power = math.log10(ratio)
+    k = round(power)
+    if k != 0 and abs(power - k) <= PLAUSIBILITY_LOG10_TOLERANCE:
+        return f"{FLAG_SCALE}:{k}"
+    low, high = PLAUSIBLE_RATIO_RANGE
+    return "" if low <= ratio <= high else f"{FLAG_RATIO}:{float(ratio)!r}"
+
+
+def flag_parts(flag: object) -> tuple[str, float | None]:
+    """A stored plausibility flag (:func:`plausibility_flag`) as its kind and number, so
+    the report words it in its own language: ``("scale", 1)`` (about 10 times the
+    arithmetic), ``("scale", -2)`` (about 1/100), ``("ratio", 0.02)``; ``("", None)``
+    for anything else.
+
+    >>> flag_parts("scale:-1"), flag_parts("ratio:0.02"), flag_parts("about")
+    (('scale', -1), ('ratio', 0.02), ('', None))
+    """
+    kind, _, value = ("" if flag is None else str(flag).strip()).partition(":")
+    try:
+        if kind == FLAG_SCALE:
+            return FLAG_SCALE, int(value)
+        if kind == FLAG_RATIO:
+            return FLAG_RATIO, float(value)
+    except ValueError:
+        pass
+    return "", None
 
 
 def budget_plausibility(budgets: pd.DataFrame | None) -> pd.DataFrame:
@@ -377,4 +401,4 @@ def budget_plausibility(budgets: pd.DataFrame | None) -> pd.DataFrame:
     b = b.assign(implied_crore=implied, ratio=ratio, flag=flags, plausible=[f == "" for f in flags])
     cols = [*LINEAGE, "ministry", "ministry_code", "programme", "fiscal_year", "beneficiaries",
             "monthly_rate_bdt", "budget_crore", "implied_crore", "ratio", "flag", "plausible"]
-    return _frame(b[cols].to_dict("records"), cols, floats=cols[7:12], bools=("plausible",))
+    return typed_frame(b[cols].to_dict("records"), cols, floats=cols[7:12], bools=("plausible",))

@@ -45,13 +45,13 @@ from nsss_analysis.diagnostics.units import (
     HEAD,
     LINEAGE,
     NATIONAL_UNIT,
-    _add_wilson,
-    _cluster,
-    _frame,
-    _head,
-    _select,
-    _units,
+    add_wilson,
+    cluster_column,
     programme_key,
+    select_unit,
+    typed_frame,
+    unit_head,
+    units_of,
 )
 from nsss_analysis.errors import NsssError
 from nsss_analysis.reference.ministries import match_ministry, resolve_ministry
@@ -91,16 +91,16 @@ def level_shares(scores: pd.DataFrame, by: str = "ministry") -> pd.DataFrame:
     n, share, ci_low, ci_high.
     """
     records = []
-    for unit, code in _units(by, scores):
-        sub = _select(scores, by, unit, code)
+    for unit, code in units_of(by, scores):
+        sub = select_unit(scores, by, unit, code)
         counts = sub["level"].value_counts()
         for level in LEVELS:
             records.append(
-                _head(by, unit, code)
+                unit_head(by, unit, code)
                 | {"level": level, "count": int(counts.get(level, 0)), "n": len(sub)}
             )
-    df = _frame(records, [*HEAD, "level", "count", "n"], ints=("count", "n"))
-    return _add_wilson(df)
+    df = typed_frame(records, [*HEAD, "level", "count", "n"], ints=("count", "n"))
+    return add_wilson(df)
 
 
 def mean_score(
@@ -115,17 +115,17 @@ def mean_score(
     score; ``n_programmes`` all assessed programmes of the unit.
     """
     records = []
-    for unit, code in _units(by, scores):
-        sub = _select(scores, by, unit, code)
+    for unit, code in units_of(by, scores):
+        sub = select_unit(scores, by, unit, code)
         m = mean_interval(sub[measure])
         records.append(
-            _head(by, unit, code)
+            unit_head(by, unit, code)
             | {"measure": measure, "n_programmes": len(sub), "n": m.n, "mean": m.mean,
                "ci_low": m.ci_low, "ci_high": m.ci_high, "method": m.method,
                "small_n": m.small_n}
         )
     cols = [*HEAD, "measure", "n_programmes", "n", "mean", "ci_low", "ci_high", "method", "small_n"]
-    return _frame(records, cols, ints=("n_programmes", "n"),
+    return typed_frame(records, cols, ints=("n_programmes", "n"),
                   floats=("mean", "ci_low", "ci_high"), bools=("small_n",))
 
 
@@ -139,22 +139,22 @@ def item_yes_shares(assessments: pd.DataFrame, by: str = "ministry") -> pd.DataF
     floor rather than a guess; ``n_unknown`` says how much is unknown.
     """
     records = []
-    for unit, code in _units(by, assessments):
-        sub = _select(assessments, by, unit, code)
+    for unit, code in units_of(by, assessments):
+        sub = select_unit(assessments, by, unit, code)
         for domain, items in DOMAINS.items():
             for item in items:
                 answers = sub[item].fillna("unknown")
                 n_na = int((answers == "not_applicable").sum())
                 records.append(
-                    _head(by, unit, code)
+                    unit_head(by, unit, code)
                     | {"domain": domain, "item": item, "n_programmes": len(sub),
                        "n_not_applicable": n_na, "n": len(sub) - n_na,
                        "n_unknown": int((answers == "unknown").sum()),
                        "count": int((answers == "yes").sum())}
                 )
     cols = [*HEAD, "domain", "item", "n_programmes", "n_not_applicable", "n", "n_unknown", "count"]
-    df = _frame(records, cols, ints=cols[5:])
-    return _add_wilson(df).rename(columns={"count": "count_yes"})
+    df = typed_frame(records, cols, ints=cols[5:])
+    return add_wilson(df).rename(columns={"count": "count_yes"})
 
 
 def lifecycle_matrix(
@@ -176,10 +176,10 @@ def lifecycle_matrix(
     if ministry is not None:
         name, code = (m := resolve_ministry(ministry)).name, m.code
         a = a[a["ministry_code"] == code]
-        head = _head("ministry", name, code)
+        head = unit_head("ministry", name, code)
     else:
         code = None
-        head = _head("national", NATIONAL_UNIT, None)
+        head = unit_head("national", NATIONAL_UNIT, None)
     fy = resolve_fiscal_year(budgets, code, fiscal_year)
     if fy is None and fiscal_year is None and budgets is not None:  # no budget year: amounts of the latest year
         known = budget_years(budgets, code)
@@ -187,7 +187,7 @@ def lifecycle_matrix(
     money = programme_budgets(budgets, fy) if fy is not None else programme_budgets(None)
     a = a.assign(
         programme_key=programme_key(a),
-        cluster=_cluster(a),
+        cluster=cluster_column(a),
         lifecycle_stage=[as_list(v) or [NO_STAGE] for v in a["lifecycle_stages"]],
     )
     cells = a[["ministry_code", "programme_key", "cluster", "lifecycle_stage"]].explode("lifecycle_stage")
@@ -213,7 +213,7 @@ def lifecycle_matrix(
     ]
     cols = [*HEAD, "fiscal_year", "cluster", "lifecycle_stage", "n_programmes",
             "n_programmes_with_budget", "budget_crore"]
-    return _frame(records, cols, ints=("n_programmes", "n_programmes_with_budget"),
+    return typed_frame(records, cols, ints=("n_programmes", "n_programmes_with_budget"),
                   floats=("budget_crore",))
 
 
@@ -224,8 +224,8 @@ def target_groups_reached(assessments: pd.DataFrame, by: str = "ministry") -> pd
     """
     a = assessments.assign(programme_key=programme_key(assessments))
     records = []
-    for unit, code in _units(by, a):
-        sub = _select(a, by, unit, code)
+    for unit, code in units_of(by, a):
+        sub = select_unit(a, by, unit, code)
         keys = list(zip(sub["ministry_code"], sub["programme_key"], strict=True))
         groups = [set(as_list(v)) for v in sub["target_groups"]]
         others = [bool(as_list(v)) for v in sub["target_groups_other"]]
@@ -233,12 +233,12 @@ def target_groups_reached(assessments: pd.DataFrame, by: str = "ministry") -> pd
             hits = others if group == OTHER_GROUP else [group in g for g in groups]
             n = len({k for k, hit in zip(keys, hits, strict=True) if hit})
             records.append(
-                _head(by, unit, code)
+                unit_head(by, unit, code)
                 | {"group": group, "guideline_group": group in GUIDELINE_TARGET_GROUPS,
                    "n_programmes": n, "reached": n > 0}
             )
     cols = [*HEAD, "group", "guideline_group", "n_programmes", "reached"]
-    return _frame(records, cols, ints=("n_programmes",), bools=("guideline_group", "reached"))
+    return typed_frame(records, cols, ints=("n_programmes",), bools=("guideline_group", "reached"))
 
 
 def data_readiness(scores: pd.DataFrame, by: str = "ministry") -> pd.DataFrame:
@@ -249,11 +249,11 @@ def data_readiness(scores: pd.DataFrame, by: str = "ministry") -> pd.DataFrame:
     programmes), and the count at each weakest answer.
     """
     records = []
-    for unit, code in _units(by, scores):
-        sub = _select(scores, by, unit, code)
+    for unit, code in units_of(by, scores):
+        sub = select_unit(scores, by, unit, code)
         counts = sub["data_readiness"].value_counts()
         records.append(
-            _head(by, unit, code)
+            unit_head(by, unit, code)
             | {"n_programmes": len(sub), "n": len(sub),
                "n_ready": int(counts.get("yes", 0)),
                "n_not_applicable": int(counts.get("not_applicable", 0)),
@@ -263,7 +263,7 @@ def data_readiness(scores: pd.DataFrame, by: str = "ministry") -> pd.DataFrame:
         )
     cols = [*HEAD, "n_programmes", "n", "n_ready", "n_not_applicable", "n_partly", "n_unknown",
             "n_no"]
-    return _add_wilson(_frame(records, cols, ints=cols[3:]), count="n_ready")
+    return add_wilson(typed_frame(records, cols, ints=cols[3:]), count="n_ready")
 
 
 def _conflict_units(conflicts: pd.DataFrame, assessments: pd.DataFrame) -> pd.DataFrame:
@@ -298,9 +298,15 @@ def data_quality(
     quarantine: pd.DataFrame | None = None,
     conflicts: pd.DataFrame | None = None,
     by: str = "ministry",
+    lineage: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Answers left ``unknown``, programmes below the completeness threshold,
     quarantined lines and conflicts, per unit.
+
+    ``lineage`` (default ``assessments``) is every assessment row read, counted or
+    not: which ministries each file holds. Pass it when ``assessments`` are the counted
+    rows, so that a file shared with a disputed programme's ministry stays shared (its
+    lines are not all given to the other ministry).
 
     A quarantine line is attributed to a ministry when its file holds assessments of
     that ministry only; other lines, and all lines for clusters (a quarantined row
@@ -312,12 +318,13 @@ def data_quality(
         n_unknown=assessments[list(ITEMS)].fillna("unknown").eq("unknown").sum(axis=1)
     )
     q = quarantine if quarantine is not None else pd.DataFrame(columns=list(QUARANTINE_COLUMNS))
-    q_code = quarantine_ministries(q, a)
-    file_codes = a.groupby("source_file")["ministry_code"].agg(lambda s: set(s.dropna()))
+    rows = assessments if lineage is None else lineage
+    q_code = quarantine_ministries(q, rows)
+    file_codes = rows.groupby("source_file")["ministry_code"].agg(lambda s: set(s.dropna()))
     c = _conflict_units(conflicts, assessments) if conflicts is not None and len(conflicts) else None
     records = []
-    for unit, code in _units(by, a):
-        sub = _select(a, by, unit, code)
+    for unit, code in units_of(by, a):
+        sub = select_unit(a, by, unit, code)
         n_answers = len(sub) * len(ITEMS)
         n_unknown = int(sub["n_unknown"].sum())
         shared = pd.NA
@@ -333,9 +340,9 @@ def data_quality(
             shared_lines = line_ids(q[(q_code.isna() & q["source_file"].isin(files)).to_numpy()])
         else:
             n_q = pd.NA
-        csub = _select(c, by, unit, code) if c is not None else None
+        csub = select_unit(c, by, unit, code) if c is not None else None
         records.append(
-            _head(by, unit, code)
+            unit_head(by, unit, code)
             | {"n_programmes": len(sub), "n_answers": n_answers, "n_unknown": n_unknown,
                "share_unknown": n_unknown / n_answers if n_answers else math.nan,
                "n_programmes_insufficient": int(
@@ -351,7 +358,7 @@ def data_quality(
     cols = [*HEAD, "n_programmes", "n_answers", "n_unknown", "share_unknown",
             "n_programmes_insufficient", "n_quarantined", "n_quarantined_shared_unnamed", "n_conflict_rows",
             "n_conflicting_programmes", "quarantine_lines", "quarantine_shared_lines"]
-    return _frame(records, cols, ints=("n_programmes", "n_answers", "n_unknown",
+    return typed_frame(records, cols, ints=("n_programmes", "n_answers", "n_unknown",
                                        "n_programmes_insufficient", "n_conflict_rows",
                                        "n_conflicting_programmes"),
                   floats=("share_unknown",), nullable_ints=("n_quarantined", "n_quarantined_shared_unnamed"))
@@ -398,9 +405,10 @@ def compare_with_national(
     ``table`` stacks unit rows and national rows (``scope == "national"``), e.g.
     ``pd.concat([level_shares(s, "ministry"), level_shares(s, "national")])``. Rows
     are matched on ``keys`` (default: whichever of ``COMPARE_KEYS`` the table has).
-    ``reading`` is cautious: a difference is read only when both sides have at least
-    ``COMPARISON_MIN_N`` (5) programmes (the table's ``n``) and their 95% intervals do
-    not overlap; otherwise "these data cannot tell"; no rank is ever computed.
+    ``comparison`` is a code, and cautious: ``above`` or ``below`` only when both sides
+    have at least ``COMPARISON_MIN_N`` (5) programmes (the table's ``n``) and their 95%
+    intervals do not overlap; otherwise ``too_few``, ``no_interval`` or ``overlap``
+    (these data cannot tell); no rank is ever computed. The report words it.
     """
     keys = list(keys) if keys is not None else [k for k in COMPARE_KEYS if k in table.columns]
     national = table[table["scope"] == "national"]
@@ -422,15 +430,9 @@ def compare_with_national(
     have = out[["ci_low", "ci_high", "national_ci_low", "national_ci_high"]].notna().all(axis=1)
     enough = (out["n"] >= COMPARISON_MIN_N) & (out["national_n"] >= COMPARISON_MIN_N)
     overlap = (out["ci_low"] <= out["national_ci_high"]) & (out["national_ci_low"] <= out["ci_high"])
-    reading = np.select(
-        [~enough, ~have, overlap, value > nat_value],
-        [f"fewer than {COMPARISON_MIN_N} programmes: not compared",
-         "no interval on one side: not compared",
-         "these data cannot tell (intervals overlap)",
-         "above the national figure (intervals do not overlap)"],
-        "below the national figure (intervals do not overlap)",
-    )
+    comparison = np.select([~enough, ~have, overlap, value > nat_value],
+                           ["too_few", "no_interval", "overlap", "above"], "below")
     return out.assign(intervals_overlap=(overlap & have).astype(bool),
-                      difference=(enough & have & ~overlap).astype(bool), reading=reading).astype(
-        {"reading": "str"}
+                      difference=(enough & have & ~overlap).astype(bool), comparison=comparison).astype(
+        {"comparison": "str"}
     )

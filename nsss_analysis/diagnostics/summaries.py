@@ -53,10 +53,10 @@ from nsss_analysis.diagnostics.trends import budget_trend, trend_by_round
 from nsss_analysis.diagnostics.units import (
     BY,
     NATIONAL_UNIT,
-    _float,
-    _units,
+    as_float,
     is_missing,
     programme_key,
+    units_of,
 )
 from nsss_analysis.errors import NsssError
 from nsss_analysis.io import Tables
@@ -149,8 +149,10 @@ def _by_scopes(function, *args, scopes: Sequence[str] = BY, **kwargs) -> pd.Data
     return _stack(*(function(*args, by=by, **kwargs) for by in scopes))
 
 
-def _stacked(tables: Tables, fiscal_year: str | None, scopes: Sequence[str]) -> dict[str, pd.DataFrame]:
-    """The indicator tables with the given scopes stacked (all but the life-cycle matrix)."""
+def _stacked(tables: Tables, fiscal_year: str | None, scopes: Sequence[str],
+             lineage: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """The indicator tables with the given scopes stacked (all but the life-cycle matrix);
+    ``lineage``: every assessment row read (which ministries each file holds)."""
     scores, a, b = tables.scores, tables.assessments, tables.budgets
     return {
         "level_shares": _by_scopes(level_shares, scores, scopes=scopes),
@@ -170,7 +172,7 @@ def _stacked(tables: Tables, fiscal_year: str | None, scopes: Sequence[str]) -> 
         "data_readiness": _by_scopes(data_readiness, scores, scopes=scopes),
         "budget_plausibility": budget_plausibility(b),
         "data_quality": _by_scopes(
-            data_quality, a, tables.quarantine, tables.conflicts, scopes=scopes
+            data_quality, a, tables.quarantine, tables.conflicts, scopes=scopes, lineage=lineage
         ),
     }
 
@@ -180,7 +182,7 @@ def all_indicators(tables: Tables, fiscal_year: str | None = None) -> dict[str, 
     life-cycle matrix is the national one followed by each ministry's."""
     tables = _with_scores(tables)
     a, b = tables.assessments, tables.budgets
-    ministries = [code for _, code in _units("ministry", a)]
+    ministries = [code for _, code in units_of("ministry", a)]
     lifecycle = _stack(
         lifecycle_matrix(a, b, None, fiscal_year),
         *(lifecycle_matrix(a, b, code, fiscal_year) for code in ministries),
@@ -201,6 +203,7 @@ def ministry_summary(
     """
 
     counted = count_once(tables)
+    read = tables.assessments  # every row read, counted or not: the files' lineage
     name, code = (m := resolve_ministry(ministry)).name, m.code
     # a ministry whose every programme is disputed still has its page (the forms side by
     # side, the question which stands); only one with no row at all has none
@@ -248,7 +251,7 @@ def ministry_summary(
         "data_readiness": readiness,
         "data_readiness_comparison": compare_with_national(readiness, "share"),
         "budget_plausibility": budget_plausibility(own(b)),
-        "data_quality": own(data_quality(a, tables.quarantine, tables.conflicts, "ministry")),
+        "data_quality": own(data_quality(a, tables.quarantine, tables.conflicts, "ministry", lineage=read)),
         "recommendations": recs,
         "quick_wins": quick_wins(recs),
         "trend": trend_by_round(counted.rounds, counted.round_scores, code),
@@ -283,6 +286,7 @@ def national_summary(tables: Tables, fiscal_year: str | None = None) -> dict[str
     """
 
     counted = count_once(tables)
+    read = tables.assessments  # every row read, counted or not: the files' lineage
     tables = counted.current
     scores, a, b = tables.scores, tables.assessments, tables.budgets
     recs = _current_recommendations(tables)
@@ -292,7 +296,7 @@ def national_summary(tables: Tables, fiscal_year: str | None = None) -> dict[str
         "n_ministries": [a["ministry_code"].nunique()],
     }).astype({"fiscal_year": "str"})
     return {"about": about, "programmes": scores} | _stacked(
-        tables, fy, ("national", "cluster", "ministry")
+        tables, fy, ("national", "cluster", "ministry"), lineage=read
     ) | {
         "lifecycle_matrix": lifecycle_matrix(a, b, None, fy),
         "recommendations": recs,
@@ -368,8 +372,8 @@ def headline_figures(tables, ministry: str | None = None, fiscal_year: str | Non
         "k_if_unknown_no": bounds["k_if_no"],
         "k_if_unknown_yes": bounds["k_if_yes"],
         "share": k / n if n >= SMALL_N else math.nan,
-        "ci_low": _float(low),
-        "ci_high": _float(high),
+        "ci_low": as_float(low),
+        "ci_high": as_float(high),
         "small_n": n < SMALL_N,
         "fiscal_year": (None if is_missing(b.get("fiscal_year")) or b.get("fiscal_year") == NO_BUDGET_YEAR
                         else str(b.get("fiscal_year"))),
@@ -378,9 +382,9 @@ def headline_figures(tables, ministry: str | None = None, fiscal_year: str | Non
             {"fiscal_year": str(r["fiscal_year"]), "budget_crore": float(r["budget_crore"]),
              "n_programmes": int(r["n_programmes"])} for r in years.to_dict("records")],
         "n_programmes_with_any_budget": 0 if years is None or not len(years) else int(years["n_with_budget"].iloc[0]),
-        "budget_share": _float(b.get("share")),
-        "budget_total_crore": _float(b.get("budget_total")),
-        "budget_gender_crore": _float(b.get("budget_gender_specific_or_transformative")),
+        "budget_share": as_float(b.get("share")),
+        "budget_total_crore": as_float(b.get("budget_total")),
+        "budget_gender_crore": as_float(b.get("budget_gender_specific_or_transformative")),
         "n_programmes_with_budget": int(b.get("n_programmes_with_budget", 0) or 0),
         "n_allocations_flagged": int(b.get("n_allocations_flagged", 0) or 0),
         "flags_left_out": str(b.get("flags_left_out") or ""),
@@ -392,20 +396,20 @@ def headline_figures(tables, ministry: str | None = None, fiscal_year: str | Non
             else tables.assessments[tables.assessments["ministry_code"] == code]),
         "synthetic": is_synthetic(tables.assessments),
         "programme_scores": [
-            (str(p), _float(v)) for p, v in zip(own["programme"], own["inclusion_score"], strict=True)
+            (str(p), as_float(v)) for p, v in zip(own["programme"], own["inclusion_score"], strict=True)
         ] if n < SMALL_N else [],
-        "mean_inclusion_score": _float(m.get("mean")),
-        "mean_ci_low": _float(m.get("ci_low")),
-        "mean_ci_high": _float(m.get("ci_high")),
-        "national_mean_inclusion_score": _float(national.get("mean")),
-        "national_mean_ci_low": _float(national.get("ci_low")),
-        "national_mean_ci_high": _float(national.get("ci_high")),
+        "mean_inclusion_score": as_float(m.get("mean")),
+        "mean_ci_low": as_float(m.get("ci_low")),
+        "mean_ci_high": as_float(m.get("ci_high")),
+        "national_mean_inclusion_score": as_float(national.get("mean")),
+        "national_mean_ci_low": as_float(national.get("ci_low")),
+        "national_mean_ci_high": as_float(national.get("ci_high")),
         "national_n": int(national.get("n", 0) or 0),
         "programme_keys": programme_keys(own),
         "national_programme_keys": programme_keys(scores) if code is not None else [],
         "quick_wins": [
             {"programme": str(r["programme"]), "item": str(r["item"]), "action": str(r["action"]),
-             "budget_crore": _float(r["budget_crore"]),
+             "budget_crore": as_float(r["budget_crore"]),
              "fiscal_year": None if is_missing(r.get("fiscal_year")) else str(r.get("fiscal_year"))}
             for r in wins.to_dict("records")
         ],

@@ -46,18 +46,18 @@ def programme_key(df: pd.DataFrame) -> pd.Series:
     return df["programme"].map(normalise_key).astype("str")
 
 
-def _cluster(df: pd.DataFrame) -> pd.Series:
+def cluster_column(df: pd.DataFrame) -> pd.Series:
     return df["cluster"].fillna(NO_CLUSTER).astype("str")
 
 
-def _units(by: str, *given: pd.DataFrame | None) -> list[tuple[str, str | None]]:
+def units_of(by: str, *given: pd.DataFrame | None) -> list[tuple[str, str | None]]:
     """The units present in the frames ``given``, in a fixed, non-ranking order."""
     _check_by(by)
     frames: tuple[pd.DataFrame, ...] = tuple(f for f in given if f is not None and len(f))
     if by == "national":
         return [(NATIONAL_UNIT, None)]
     if by == "cluster":
-        present = set().union(*(set(_cluster(f)) for f in frames)) if frames else set()
+        present = set().union(*(set(cluster_column(f)) for f in frames)) if frames else set()
         order = [*CLUSTERS, NO_CLUSTER]
         return [(c, None) for c in order if c in present] + [
             (c, None) for c in sorted(present - set(order))
@@ -70,19 +70,19 @@ def _units(by: str, *given: pd.DataFrame | None) -> list[tuple[str, str | None]]
     return sorted(((name, code) for code, name in names.items()), key=lambda u: u[0].lower())
 
 
-def _select(df: pd.DataFrame, by: str, unit: str, code: str | None) -> pd.DataFrame:
+def select_unit(df: pd.DataFrame, by: str, unit: str, code: str | None) -> pd.DataFrame:
     if by == "national":
         return df
     if by == "cluster":
-        return df[_cluster(df) == unit]
+        return df[cluster_column(df) == unit]
     return df[df["ministry_code"] == code]
 
 
-def _head(by: str, unit: str, code: str | None) -> dict[str, object]:
+def unit_head(by: str, unit: str, code: str | None) -> dict[str, object]:
     return {"scope": by, "unit": unit, "ministry_code": code}
 
 
-def _frame(
+def typed_frame(
     records: list[dict],
     columns: Sequence[str],
     ints: Iterable[str] = (),
@@ -104,7 +104,7 @@ def _frame(
     return df.astype(typed)
 
 
-def _add_wilson(df: pd.DataFrame, count: str = "count", n: str = "n") -> pd.DataFrame:
+def add_wilson(df: pd.DataFrame, count: str = "count", n: str = "n") -> pd.DataFrame:
     """Add ``share``, ``ci_low``, ``ci_high`` (95% Wilson) from a count and its n.
 
     Below ``SHARE_MIN_N`` (5) the share and its interval are null: the count and its
@@ -129,5 +129,5 @@ def is_missing(value: object) -> bool:
         return value is not None and str(value) in {"<NA>", "nan", "NaT"}
 
 
-def _float(value: object) -> float:
+def as_float(value: object) -> float:
     return math.nan if is_missing(value) else float(value)  # type: ignore[arg-type]  # not missing: a number

@@ -26,10 +26,10 @@ from nsss_analysis.intake.reasons import Reason, Words
 from nsss_analysis.reference.i18n import N_
 from nsss_analysis.reference.ministries import match_ministry
 from nsss_analysis.reference.text import (
-    _key,
-    _text_lines,
     bangla_digits_to_ascii,
     clean_text,
+    match_key,
+    text_lines,
 )
 from nsss_analysis.reference.vocab import load_reference, variant_table
 
@@ -58,7 +58,7 @@ def _reject_spreadsheet_error(text: str) -> None:
 
 
 def _lookup(vocabulary: Mapping[str, Iterable[str]]) -> dict[str, str]:
-    return variant_table(vocabulary, key=_key)
+    return variant_table(vocabulary, key=match_key)
 
 
 @lru_cache(maxsize=1)
@@ -78,7 +78,7 @@ _PARTIAL_WORDS = ("partly", "partially", "partial", "আংশিক", "আং�
 
 
 def _answer_key(text: str) -> str:
-    key = _key(text)
+    key = match_key(text)
     if len(key) > 1:
         key = key.rstrip("।!? ").strip() or key
     return key
@@ -264,12 +264,12 @@ def parse_list(value: object, vocabulary: Mapping[str, Iterable[str]]) -> tuple[
     >>> parse_list("Women/ tea garden workers and street vendors", ref.target_groups)
     (['tea_garden_workers', 'women'], ['street vendors'])
     """
-    text = _text_lines(value)
+    text = text_lines(value)
     if text is None:
         return [], []
     _reject_spreadsheet_error(text)
     table = _list_table(tuple((k, tuple(v)) for k, v in vocabulary.items()))
-    entries = _segment(text, lambda candidate: table.get(_key(candidate)))
+    entries = _segment(text, lambda candidate: table.get(match_key(candidate)))
     order = {canonical: i for i, canonical in enumerate(vocabulary)}
     known = sorted({v for v, matched in entries if matched}, key=order.__getitem__)
     unknown = list(dict.fromkeys(v for v, matched in entries if not matched))
@@ -288,7 +288,7 @@ def parse_partner_agencies(value: object) -> list[str]:
     >>> parse_partner_agencies("MoWCA, LGD and BRAC")
     ['Ministry of Women and Children Affairs', 'Local Government Division', 'BRAC']
     """
-    text = _text_lines(value)
+    text = text_lines(value)
     if text is None:
         return []
     _reject_spreadsheet_error(text)
@@ -316,7 +316,7 @@ def parse_cluster(value: object) -> str | None:
         return None
     _reject_spreadsheet_error(text)
     table = _cluster_table()
-    key = _key(text)
+    key = match_key(text)
     key = re.sub(r"^(?:nsss\s+)?(?:cluster\s*)?(?:\d\s*)?[:\-]?\s*", "", key) or key
     key = re.sub(r"\s+cluster$", "", key)
     if key in table:
@@ -333,7 +333,7 @@ def parse_cluster(value: object) -> str | None:
 
 @lru_cache(maxsize=1)
 def _totals_keys() -> tuple[str, ...]:
-    return tuple(sorted({_key(t) for t in load_reference().totals_labels}, key=len, reverse=True))
+    return tuple(sorted({match_key(t) for t in load_reference().totals_labels}, key=len, reverse=True))
 
 
 def is_totals_label(value: object) -> bool:
@@ -346,7 +346,7 @@ def is_totals_label(value: object) -> bool:
     text = clean_text(value)
     if text is None:
         return False
-    key = _key(text).rstrip("?:-= ")
+    key = match_key(text).rstrip("?:-= ")
     for label in _totals_keys():
         if key == label:
             return True

@@ -19,7 +19,7 @@ from functools import lru_cache
 from nsss_analysis.intake.cells import CellError, _reject_spreadsheet_error
 from nsss_analysis.intake.reasons import Localised, Reason
 from nsss_analysis.reference.i18n import N_
-from nsss_analysis.reference.text import _key, bangla_digits_to_ascii, clean_text
+from nsss_analysis.reference.text import bangla_digits_to_ascii, clean_text, match_key
 from nsss_analysis.reference.vocab import load_reference
 
 #: Fiscal years outside this range are typing errors, not programmes (the NSSS
@@ -219,11 +219,11 @@ def find_date(text: str) -> str | None:
 
 @lru_cache(maxsize=1)
 def _ongoing_keys() -> frozenset[str]:
-    return frozenset(_key(w) for w in load_reference().ongoing)
+    return frozenset(match_key(w) for w in load_reference().ongoing)
 
 
 def _is_ongoing(text: str) -> bool:
-    key = _key(text)
+    key = match_key(text)
     keys = _ongoing_keys()
     return key in keys or any(key.startswith(k + " ") for k in keys if len(k) > 3)
 
@@ -362,7 +362,7 @@ def _quantity(value: object, what_id: str) -> tuple[Decimal, str | None, bool] |
         return None
     _reject_spreadsheet_error(text)
     t = bangla_digits_to_ascii(text).lower()
-    if _key(t) in _MISSING_KEYS or t.strip() in _MISSING_KEYS:
+    if match_key(t) in _MISSING_KEYS or t.strip() in _MISSING_KEYS:
         return None
     if "%" in t:
         raise CellError(N_("'{value}' is a percentage, not {what}"), value=text, what=what)

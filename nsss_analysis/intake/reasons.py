@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import string
 import sys
 from collections.abc import Mapping, Sequence
@@ -35,7 +36,7 @@ from dataclasses import dataclass
 
 from nsss_analysis.reference.glossary import CLUSTER_NAMES, FORM_ANSWER_NAMES, STAGE_NAMES
 from nsss_analysis.reference.i18n import SOURCE_LANGUAGE, Translator, current
-from nsss_analysis.reference.numbers import grouped, localise_digits
+from nsss_analysis.reference.numbers import grouped, localise_digits, rounded
 
 #: The vocabularies a :class:`Words` value may name: code -> message id of its word.
 VOCABULARIES: dict[str, Mapping[str, str]] = {
@@ -194,8 +195,12 @@ class _Formatter(string.Formatter):
         return localise_digits(text, self.language)
 
     def _number(self, value: float, format_spec: str) -> str:
-        """The number as ``format_spec`` writes it, grouped (``,``) and in digits as the
-        language writes them (``reference.numbers``)."""
+        """The number as ``format_spec`` writes it, rounded half away from zero
+        (``reference.numbers.rounded``, as every printed figure), grouped (``,``) and in
+        digits as the language writes them (``reference.numbers``)."""
+        decimals = re.fullmatch(r",?\.(\d+)f", format_spec)
+        if decimals:
+            value = float(rounded(value, int(decimals[1])))  # type: ignore[arg-type]
         if "," not in format_spec:
             return localise_digits(format(value, format_spec), self.language)
         return grouped(format(value, format_spec.replace(",", "")), self.language)

@@ -91,28 +91,28 @@ import duckdb
 from nsss_analysis.diagnostics.rubric import CONFIDENCE_ALPHA
 from nsss_analysis.errors import NsssError
 from nsss_analysis.mis.extracts import (
-    _LOW_CARDINALITY,
+    LOW_CARDINALITY,
     WRONG_TYPE_MIN_CELLS,
-    _add_values,
-    _age_keys,
-    _age_map,
-    _describe,
-    _display,
-    _Extract,
-    _first_pass,
-    _one_line,
-    _sql_string,
-    _value_sets,
-    _values,
+    Extract,
+    add_values,
+    age_keys,
+    age_map,
+    describe_extract,
+    display_path,
+    extract_values,
+    first_pass,
     not_utf8,
+    one_line,
+    sql_string,
     utf8_copy,
+    value_sets,
 )
 from nsss_analysis.mis.lookups import (
     MAX_FILES,
     UNKNOWN,
-    _codes,
-    _fiscal_year,
-    _ministry_code,
+    code_lists,
+    fiscal_year_of,
+    ministry_code_of,
     normalise_district,
     normalise_payment_channel,
     normalise_sex,
@@ -230,14 +230,14 @@ class _Units:
         self.ids: dict[tuple[str, str, str], int] = {}
         self.spellings: list[dict[str, int]] = []
 
-    def unit_of(self, ex: _Extract, programme_raw, ministry_raw, fy_raw, n: int = 0) -> tuple[int, bool]:
+    def unit_of(self, ex: Extract, programme_raw, ministry_raw, fy_raw, n: int = 0) -> tuple[int, bool]:
         """The unit id of one combination as written, and whether the programme is blank."""
         programme = clean_text(programme_raw)
         key = normalise_key(programme) if programme else ""
-        code = _ministry_code(ministry_raw) if ex.has("ministry") else None
+        code = ministry_code_of(ministry_raw) if ex.has("ministry") else None
         if code is None and key in self.by_key and len(self.by_key[key]) == 1:
             code = next(iter(self.by_key[key]))
-        fy = _fiscal_year(fy_raw) if ex.has("fiscal_year") else ex.fiscal_year_from_name
+        fy = fiscal_year_of(fy_raw) if ex.has("fiscal_year") else ex.fiscal_year_from_name
         unit = (code or "", key, fy or "")
         if unit not in self.ids:
             self.ids[unit] = len(self.ids)
@@ -247,10 +247,10 @@ class _Units:
         spellings[programme or ""] = spellings.get(programme or "", 0) + n
         return uid, key == ""
 
-    def map_for(self, ex: _Extract) -> dict[str, tuple[str, list]]:
+    def map_for(self, ex: Extract) -> dict[str, tuple[str, list]]:
         """programme, ministry, fiscal year as written -> unit_id, blank (one file), as
         columns (name -> (DuckDB type, values))."""
-        values = list(_values(ex, 0).items())
+        values = list(extract_values(ex, 0).items())
         units = [self.unit_of(ex, p, m, f, int(n)) for (p, m, f), n in values]
         return {
             "programme_raw": ("VARCHAR", [v[0] for v, _ in values]),
@@ -284,12 +284,12 @@ def _text(value: object) -> str | None:
 
 
 def _code_map(
-    extracts: Sequence[_Extract], k: int, column: str, normalise, codes: Sequence[str],
+    extracts: Sequence[Extract], k: int, column: str, normalise, codes: Sequence[str],
     vocabulary: dict[str, tuple[str, ...]],
 ) -> dict[str, tuple[str, list]]:
     """raw value -> code (index in ``codes``, or null when ``normalise`` rejects it), for
     the values seen, the reference spellings (``vocabulary``) and a blank cell (null)."""
-    raw = [v for ex in extracts if ex.has(column) for (v,) in _values(ex, k) if v is not None]
+    raw = [v for ex in extracts if ex.has(column) for (v,) in extract_values(ex, k) if v is not None]
     # the accepted spellings as people type them (case, a stray space), so that a sample
     # rarely misses a valid one (which would cost a second counting pass)
     typed = [
@@ -312,9 +312,9 @@ def _create_table(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, 
     con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {select}", [v for _, v in columns.values()])
 
 
-def _load_lookups(con: duckdb.DuckDBPyConnection, extracts: Sequence[_Extract], units: _Units) -> None:
+def _load_lookups(con: duckdb.DuckDBPyConnection, extracts: Sequence[Extract], units: _Units) -> None:
     """(Re)build every lookup table from the values seen and copy it into DuckDB."""
-    codes, ref = _codes(), load_reference()
+    codes, ref = code_lists(), load_reference()
     units.spellings = [{} for _ in units.spellings]  # counted afresh from the values
     lookups = {
         "sex_map": _code_map(extracts, 1, "sex", normalise_sex, codes.sexes, ref.sex_codes),
@@ -326,7 +326,7 @@ def _load_lookups(con: duckdb.DuckDBPyConnection, extracts: Sequence[_Extract], 
     }
     for ex in extracts:
         lookups[f"unit_map_{ex.index}"] = units.map_for(ex)
-        lookups[f"age_map_{ex.index}"] = _age_map(ex)
+        lookups[f"age_map_{ex.index}"] = age_map(ex)
     for name, columns in lookups.items():
         # small tables, copied into DuckDB so that the joins probe native hash tables
         _create_table(con, name, columns)
@@ -340,7 +340,7 @@ _UNSEEN = 9
 _TAG_BITS = 32  # invalid rows are keyed by (file * 16 + reason) << 32 | unit_id
 
 
-def _rows_sql(ex: _Extract) -> str:
+def _rows_sql(ex: Extract) -> str:
     """The counting pass over one file, one line per row: ``unit_key`` (the unit for a
     valid row, else also the file and reason), ``valid_id`` (the id of a valid row, or
     the row's values as JSON when one of them is unseen), and a valid row's file, codes
@@ -350,8 +350,8 @@ def _rows_sql(ex: _Extract) -> str:
         return f"{left} IS NOT DISTINCT FROM {right}"
 
     unit_on = " AND ".join(same(f"s.{c}", f"u.{c}_raw") for c in ("programme", "ministry", "fiscal_year") if ex.has(c))
-    age_on = " AND ".join(same(f"s.{c}", f"a.{c}") for c in _age_keys(ex))
-    used = [c for c in _LOW_CARDINALITY if ex.has(c)]
+    age_on = " AND ".join(same(f"s.{c}", f"a.{c}") for c in age_keys(ex))
+    used = [c for c in LOW_CARDINALITY if ex.has(c)]
     select = ", ".join(f"{ex.text(c)} AS {c}" for c in used)
     if ex.has("payment_channel"):
         channel = "c.code"
@@ -360,15 +360,15 @@ def _rows_sql(ex: _Extract) -> str:
     else:
         channel, channel_join, unseen_channel = "ch.code", "CROSS JOIN channel_unknown ch", ""
     as_json = "to_json([id_blank::VARCHAR, " + ", ".join(f"s.{c}" for c in used) + "])::VARCHAR"
-    packing = _codes().packing
+    packing = code_lists().packing
     shift = packing.shifts
     return f"""
     SELECT CASE WHEN reason = 0 THEN unit_id
                 ELSE coalesce(unit_id, 0) | (({ex.index} * 16 + reason)::BIGINT << {_TAG_BITS}) END AS unit_key,
         CASE WHEN reason = 0 THEN id WHEN reason = {_UNSEEN} THEN unseen END AS valid_id,
         CASE WHEN reason = 0 THEN ({ex.index}::BIGINT << {shift["file"]}) | (sex::BIGINT << {shift["sex"]})
-            | (coalesce(band, {_codes().band_unreadable})::BIGINT << {shift["band"]})
-            | (coalesce(district, {_codes().district_unknown})::BIGINT << {shift["district"]})
+            | (coalesce(band, {code_lists().band_unreadable})::BIGINT << {shift["band"]})
+            | (coalesce(district, {code_lists().district_unknown})::BIGINT << {shift["district"]})
             | (channel::BIGINT << {shift["channel"]})
             | CASE WHEN amount IS NULL AND NOT coalesce(amount_given, false) THEN {packing.blank}
                    WHEN amount IS NULL OR NOT isfinite(amount) OR amount < 0 OR amount > {packing.max_amount}
@@ -395,7 +395,7 @@ def _rows_sql(ex: _Extract) -> str:
     )"""
 
 
-def _id_groups_sql(ex: _Extract) -> str:
+def _id_groups_sql(ex: Extract) -> str:
     """One group per valid id and unit of one file (its rows, and the kept row: the
     smallest packed value), per unit and reason for its invalid rows, per unseen
     combination of values."""
@@ -407,7 +407,7 @@ def _id_groups_sql(ex: _Extract) -> str:
 def _cells_sql(id_groups: str) -> str:
     """Count ids per unit, file and codes (``attrs``: the kept value without its amount)
     and sum their amounts, from id groups."""
-    packing = _codes().packing
+    packing = code_lists().packing
     amount_bits = packing.widths["amount"]
     amount = f"(kept & {(1 << amount_bits) - 1})"
     return f"""
@@ -419,7 +419,7 @@ SELECT unit_key, kept >> {amount_bits} AS attrs,
 FROM ({id_groups}) GROUP BY ALL"""
 
 
-def _count(con: duckdb.DuckDBPyConnection, extracts: Sequence[_Extract]) -> tuple[list[tuple], list[tuple]]:
+def _count(con: duckdb.DuckDBPyConnection, extracts: Sequence[Extract]) -> tuple[list[tuple], list[tuple]]:
     """The counting pass: (cells, valid rows per file and unit), as rows: cells
     ``(unit_key, attrs, unseen, ids, n, amount, amount_unreadable)`` and
     ``(file_idx, unit_id, valid_rows)``.
@@ -465,7 +465,7 @@ class _Cell:
 def _split_cells(cells: list[tuple]) -> tuple[list[_Cell], list[tuple], list[tuple]]:
     """(counted cells, invalid rows ``(file_idx, unit_id, reason, n)``, unseen rows
     ``(file_idx, values as JSON, n)``) from the counting pass."""
-    packing = _codes().packing
+    packing = code_lists().packing
     amount_bits = packing.widths["amount"]
     counted, invalid, unseen = [], [], []
     for unit_key, attrs, as_json, ids, n, amount, amount_unreadable in cells:
@@ -481,7 +481,7 @@ def _split_cells(cells: list[tuple]) -> tuple[list[_Cell], list[tuple], list[tup
     return counted, invalid, unseen
 
 
-def _classify_unseen(extracts: Sequence[_Extract], units: _Units, unseen: list[tuple]) -> tuple[list[tuple], bool]:
+def _classify_unseen(extracts: Sequence[Extract], units: _Units, unseen: list[tuple]) -> tuple[list[tuple], bool]:
     """The rows whose values the first pass had not seen, classified in Python with the
     same functions as the lookups: (invalid rows ``(file_idx, unit_id, reason, n)``;
     whether any is valid, which needs another counting pass). Their values are added to
@@ -492,7 +492,7 @@ def _classify_unseen(extracts: Sequence[_Extract], units: _Units, unseen: list[t
     for file_idx, as_json, n in unseen:
         ex = by_index[int(file_idx)]
         cells = json.loads(as_json)
-        row = dict(zip([c for c in _LOW_CARDINALITY if ex.has(c)], cells[1:]))
+        row = dict(zip([c for c in LOW_CARDINALITY if ex.has(c)], cells[1:]))
         unit_id, blank = units.unit_of(ex, row.get("programme"), row.get("ministry"), row.get("fiscal_year"))
         if cells[0] == "true" or blank:
             reason = 1
@@ -503,7 +503,7 @@ def _classify_unseen(extracts: Sequence[_Extract], units: _Units, unseen: list[t
         out.append((int(file_idx), unit_id, reason, int(n)))
         added.setdefault(ex.index, []).append({**row, "n": int(n)})
     for index, rows in added.items():
-        _add_values(by_index[index], _value_sets(by_index[index], rows))
+        add_values(by_index[index], value_sets(by_index[index], rows))
     return out, any_valid
 
 
@@ -516,15 +516,15 @@ def _connect(memory_limit: str, temp_dir: Path | str | None):
         spill.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect()
         try:
-            con.execute(f"SET memory_limit = {_sql_string(memory_limit)}")
-            con.execute(f"SET temp_directory = {_sql_string(str(spill))}")
+            con.execute(f"SET memory_limit = {sql_string(memory_limit)}")
+            con.execute(f"SET temp_directory = {sql_string(str(spill))}")
             con.execute(f"SET threads = {os.cpu_count() or 1}")
             con.execute("SET preserve_insertion_order = false")
             con.execute("SET enable_progress_bar = true")
             con.execute("SET enable_progress_bar_print = false")
         except duckdb.Error as exc:
             con.close()
-            raise NsssError(f"DuckDB settings: {_one_line(exc)} (memory limit {memory_limit!r})") from None
+            raise NsssError(f"DuckDB settings: {one_line(exc)} (memory limit {memory_limit!r})") from None
         try:
             yield con
         finally:
@@ -618,9 +618,9 @@ def count_extracts(
             lines = copy[1]
             shown = ", ".join(str(n) for n in lines[:5]) + (" ..." if len(lines) > 5 else "")
             if notes is not None:
-                notes.append(f"{_display(p)}: not UTF-8 throughout: {len(lines)} line(s) read as "
+                notes.append(f"{display_path(p)}: not UTF-8 throughout: {len(lines)} line(s) read as "
                              f"Windows-1252 ({shown})")
-            read_as.append((copy[0], _display(p)))
+            read_as.append((copy[0], display_path(p)))
         return _count_files(read_as, assessments, memory_limit, temp_dir, show, total_bytes)
 
 
@@ -633,9 +633,9 @@ def _count_files(
 
     units = _Units(assessments)
     with _connect(memory_limit, temp_dir) as con:
-        extracts = [_describe(con, i, *(p if isinstance(p, tuple) else (p,))) for i, p in enumerate(paths)]
+        extracts = [describe_extract(con, i, *(p if isinstance(p, tuple) else (p,))) for i, p in enumerate(paths)]
         for ex in extracts:
-            _first_pass(con, ex)
+            first_pass(con, ex)
         invalid_unseen: list[tuple] = []
         for _attempt in range(2):  # a second pass only when the first met a valid unseen value
             _load_lookups(con, extracts, units)
@@ -648,7 +648,7 @@ def _count_files(
                     if not_utf8(exc):
                         raise
                     names = ", ".join(ex.name for ex in extracts)
-                    raise NsssError(f"{names}: reading failed: {_one_line(exc)}") from None
+                    raise NsssError(f"{names}: reading failed: {one_line(exc)}") from None
             counted, invalid, unseen = _split_cells(cells)
             invalid_unseen, rerun = _classify_unseen(extracts, units, unseen)
             if not rerun:
@@ -694,7 +694,7 @@ def _coverage_table(counted: list[_Cell], units: dict[int, tuple]) -> list[tuple
     """Decode the counted cells: packed codes back to sex, age band, district and
     channel, summed over files; sorted by ministry code, programme, fiscal year, sex,
     age band, district and channel."""
-    codes, division_of = _codes(), load_reference().district_division
+    codes, division_of = code_lists(), load_reference().district_division
     packing = codes.packing
     sexes, bands = codes.sexes, (*codes.band_labels, UNKNOWN)
     districts, channels = (*codes.districts, UNKNOWN), codes.channels
@@ -719,11 +719,11 @@ def _coverage_table(counted: list[_Cell], units: dict[int, tuple]) -> list[tuple
 
 def _quality_table(
     counted: list[_Cell], invalid: list[tuple], per_file: list[tuple], units: dict[int, tuple],
-    extracts: Sequence[_Extract],
+    extracts: Sequence[Extract],
 ) -> list[tuple]:
     """Every row read, per file and programme-year: rows read = counted + invalid by
     reason + duplicate ids (valid rows whose id was already counted)."""
-    codes = _codes()
+    codes = code_lists()
     packing = codes.packing
     reasons = len(INVALID_REASONS)
     # (file, unit) -> valid rows, invalid rows by reason, counted ids, amount unreadable,
@@ -791,7 +791,7 @@ def women_share_rows(coverage: Iterable[Sequence]) -> list[tuple]:
     programme and fiscal year, from coverage rows ``(ministry, ministry_code,
     programme, fiscal_year, sex, beneficiaries)``. ``total`` counts women, men and
     hijra; a programme with no counted beneficiary has no row."""
-    sexes = _codes().sexes
+    sexes = code_lists().sexes
     groups: dict[tuple, dict[str, int]] = {}
     for ministry, code, programme, fy, sex, beneficiaries in coverage:
         by_sex = groups.setdefault((ministry, code, programme, fy), {})

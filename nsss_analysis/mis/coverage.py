@@ -19,7 +19,7 @@ from nsss_analysis.mis.counting import (  # noqa: F401 (the table's names, where
     wilson_bounds,
     women_share_rows,
 )
-from nsss_analysis.mis.lookups import _codes, _ministry_code
+from nsss_analysis.mis.lookups import code_lists, ministry_code_of
 from nsss_analysis.reference.vocab import normalise_key
 
 #: A programme whose extract has more than this share of rows with an unreadable sex
@@ -35,7 +35,7 @@ def _for_ministry(coverage: pd.DataFrame, ministry: str | None) -> pd.DataFrame:
         return coverage[coverage["ministry_code"] == ministry]
     if (coverage["ministry"] == ministry).any():
         return coverage[coverage["ministry"] == ministry]
-    code = _ministry_code(ministry)
+    code = ministry_code_of(ministry)
     if code is None:
         raise NsssError(f"{ministry!r} is not a ministry or division of the register")
     return coverage[coverage["ministry_code"] == code]
@@ -46,7 +46,7 @@ _KEYS = ["ministry", "ministry_code", "programme", "fiscal_year"]
 
 def _by_sex(coverage: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """Beneficiaries per group with one column per sex, ``total`` and ``women_share``."""
-    sexes = list(_codes().sexes)
+    sexes = list(code_lists().sexes)
     wide = coverage.groupby([*by, "sex"], dropna=False, sort=True)["beneficiaries"].sum().unstack("sex", fill_value=0)
     wide = wide.reindex(columns=sexes, fill_value=0).astype("int64")
     wide.columns.name = None
@@ -92,7 +92,7 @@ def coverage_by_age_band(coverage: pd.DataFrame, ministry: str | None = None) ->
     ``unknown`` last): ``female``, ``male``, ``hijra``, ``total``, ``women_share``."""
     rows = _for_ministry(coverage, ministry)
     wide = _by_sex(rows, ["programme", "fiscal_year", "age_band"])
-    return _ordered(wide, "age_band", _codes().band_labels)
+    return _ordered(wide, "age_band", code_lists().band_labels)
 
 
 def coverage_by_district(coverage: pd.DataFrame, ministry: str | None = None) -> pd.DataFrame:
@@ -150,7 +150,7 @@ def amount_by_sex(coverage: pd.DataFrame, ministry: str | None = None) -> pd.Dat
         min_count=1
     )
     out["mean_bdt"] = out["amount_bdt"] / out["beneficiaries"]
-    return _ordered(out, "sex", _codes().sexes)
+    return _ordered(out, "sex", code_lists().sexes)
 
 
 def payment_channel_by_sex(coverage: pd.DataFrame, ministry: str | None = None) -> pd.DataFrame:
@@ -160,8 +160,8 @@ def payment_channel_by_sex(coverage: pd.DataFrame, ministry: str | None = None) 
     out = rows.groupby(["programme", "fiscal_year", "sex", "payment_channel"], as_index=False)["beneficiaries"].sum()
     totals = out.groupby(["programme", "fiscal_year", "sex"])["beneficiaries"].transform("sum")
     out["share_of_sex"] = out["beneficiaries"] / totals
-    channel_rank = {c: i for i, c in enumerate(_codes().channels)}
-    sex_rank = {s: i for i, s in enumerate(_codes().sexes)}
+    channel_rank = {c: i for i, c in enumerate(code_lists().channels)}
+    sex_rank = {s: i for i, s in enumerate(code_lists().sexes)}
     return out.assign(_s=out["sex"].map(sex_rank), _c=out["payment_channel"].map(channel_rank)).sort_values(
         ["programme", "fiscal_year", "_s", "_c"], ignore_index=True
     ).drop(columns=["_s", "_c"])

@@ -22,10 +22,10 @@ from nsss_analysis.intake.quantities import find_fiscal_year, fy_start
 from nsss_analysis.io import files_under
 from nsss_analysis.mis.lookups import (
     UNKNOWN,
-    _codes,
-    _column_name,
-    _fiscal_year,
     age_band,
+    code_lists,
+    column_name,
+    fiscal_year_of,
 )
 
 #: Columns an extract must have, and the two ways of giving age (one is required).
@@ -70,7 +70,7 @@ def default_extracts(raw_dir: Path | str = RAW_DIR) -> list[Path]:
     )
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path) -> str:
     """A file as the quality table and error messages name it: relative to the raw
     folder when inside it, with ``/``."""
     try:
@@ -79,7 +79,7 @@ def _display(path: Path) -> str:
         return path.as_posix()
 
 
-def _sql_string(text: str) -> str:
+def sql_string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
@@ -87,7 +87,7 @@ def _quote(header: str) -> str:
     return '"' + header.replace('"', '""') + '"'
 
 
-def _one_line(exc: BaseException) -> str:
+def one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())[:300]
 
 
@@ -110,7 +110,7 @@ def _type_ok(column: str, duck_type: str) -> bool:
 
 
 @dataclass
-class _Extract:
+class Extract:
     """One input file: where it is, how to read it, its columns, and the distinct values
     of its low-cardinality columns that the first pass saw."""
 
@@ -129,7 +129,7 @@ class _Extract:
 
     @property
     def reader(self) -> str:
-        path = _sql_string(str(self.path))
+        path = sql_string(str(self.path))
         if self.kind == "csv":
             return f"read_csv({path}, header=true, all_varchar=true)"
         return f"read_parquet({path})"
@@ -163,10 +163,10 @@ class _Extract:
         )
 
 
-def _describe(con: duckdb.DuckDBPyConnection, index: int, path: Path, name: str | None = None) -> _Extract:
+def describe_extract(con: duckdb.DuckDBPyConnection, index: int, path: Path, name: str | None = None) -> Extract:
     """Open one file, check its columns and types, or raise a one-line error (naming
-    the file ``name``, by default as :func:`_display` shows ``path``)."""
-    name = name or _display(path)
+    the file ``name``, by default as :func:`display_path` shows ``path``)."""
+    name = name or display_path(path)
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".parquet"):
         raise NsssError(f"{name}: not an MIS extract (expected a .csv or .parquet file)")
@@ -175,17 +175,17 @@ def _describe(con: duckdb.DuckDBPyConnection, index: int, path: Path, name: str 
     if path.stat().st_size == 0:
         raise NsssError(f"{name}: the file is empty")
     kind = suffix[1:]
-    probe = _Extract(index, path, name, kind, {})
+    probe = Extract(index, path, name, kind, {})
     try:
         described = con.execute(f"DESCRIBE SELECT * FROM {probe.reader}").fetchall()
     except duckdb.Error as exc:
         if not_utf8(exc):
             raise  # read again from a UTF-8 copy (mis.counting.count_extracts)
         what = "a truncated or damaged Parquet file" if kind == "parquet" else "an unreadable CSV file"
-        raise NsssError(f"{name}: cannot be read ({what}): {_one_line(exc)}") from None
+        raise NsssError(f"{name}: cannot be read ({what}): {one_line(exc)}") from None
     columns: dict[str, tuple[str, str]] = {}
     for header, duck_type, *_ in described:
-        columns.setdefault(_column_name(header), (header, duck_type))
+        columns.setdefault(column_name(header), (header, duck_type))
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if not any(c in columns for c in AGE_COLUMNS):
         missing.append(" or ".join(AGE_COLUMNS))
@@ -286,20 +286,20 @@ _VALUE_SETS: tuple[tuple[str, ...], ...] = (
 )
 
 
-_LOW_CARDINALITY = ("programme", "ministry", "fiscal_year", "sex", "birth_year", "age", "district", "payment_channel")
+LOW_CARDINALITY = ("programme", "ministry", "fiscal_year", "sex", "birth_year", "age", "district", "payment_channel")
 
 
-def _first_pass(con: duckdb.DuckDBPyConnection, ex: _Extract) -> None:
+def first_pass(con: duckdb.DuckDBPyConnection, ex: Extract) -> None:
     """Collect the distinct values of the low-cardinality columns: every value of a
     Parquet file or a small CSV file (DuckDB, exact), or a sample of a large CSV file
     (its head and SAMPLE_CHUNKS blocks spread over it): parsing a large CSV twice would
     double the time, and values the sample missed are caught by the counting pass."""
     if ex.kind == "csv" and ex.path.stat().st_size > SAMPLE_ABOVE_BYTES:
-        ex.values = _value_sets(ex, _sample_csv(con, ex))
+        ex.values = value_sets(ex, _sample_csv(con, ex))
         return
     ex.values = {}
     sets = [[c for c in s if ex.has(c)] for s in _VALUE_SETS]
-    used = [c for c in _LOW_CARDINALITY if ex.has(c)]
+    used = [c for c in LOW_CARDINALITY if ex.has(c)]
     select = ", ".join(f"{ex.text(c)} AS {c}" for c in used)
     grouping = ", ".join("(" + ", ".join(s) + ")" for s in sets if s)
     # Columns the file lacks stay out of the grouping: a constant key slows DuckDB down.
@@ -312,7 +312,7 @@ def _first_pass(con: duckdb.DuckDBPyConnection, ex: _Extract) -> None:
     except duckdb.Error as exc:
         if not_utf8(exc):
             raise  # read again from a UTF-8 copy (mis.counting.count_extracts)
-        raise NsssError(f"{ex.name}: cannot be read: {_one_line(exc)}") from None
+        raise NsssError(f"{ex.name}: cannot be read: {one_line(exc)}") from None
     # GROUPING() sets a bit (most significant first, in ``used`` order) for each column
     # NOT in the row's grouping set.
     bits = {c: 1 << (len(used) - 1 - i) for i, c in enumerate(used)}
@@ -326,14 +326,14 @@ def _first_pass(con: duckdb.DuckDBPyConnection, ex: _Extract) -> None:
         raise NsssError(f"{ex.name}: the file has a header but no rows")
 
 
-def _sample_csv(con: duckdb.DuckDBPyConnection, ex: _Extract) -> list[dict[str, str | None]]:
+def _sample_csv(con: duckdb.DuckDBPyConnection, ex: Extract) -> list[dict[str, str | None]]:
     """Rows from the head of a CSV file and from SAMPLE_CHUNKS blocks at fixed offsets
     spread over it, parsed with the dialect DuckDB sniffed. A block starts at the line
     after its offset; a line cut by a block's end, or misread because the offset fell
     inside a quoted cell, is dropped or only adds a spare value to the lookups. One
     dict per row, a blank cell ``None``."""
     delimiter, quote, escape = con.execute(
-        f"SELECT Delimiter, Quote, Escape FROM sniff_csv({_sql_string(str(ex.path))}, header=true, all_varchar=true)"
+        f"SELECT Delimiter, Quote, Escape FROM sniff_csv({sql_string(str(ex.path))}, header=true, all_varchar=true)"
     ).fetchall()[0]
 
     def one_char(c: object) -> str | None:
@@ -348,7 +348,7 @@ def _sample_csv(con: duckdb.DuckDBPyConnection, ex: _Extract) -> list[dict[str, 
         dialect.update(quoting=csv.QUOTE_NONE, escapechar=escape)
     size = ex.path.stat().st_size
     offsets = [0] + [int(size * (i + 0.5) / SAMPLE_CHUNKS) for i in range(SAMPLE_CHUNKS)]
-    wanted = [c for c in _LOW_CARDINALITY if ex.has(c)]
+    wanted = [c for c in LOW_CARDINALITY if ex.has(c)]
     positions = [ex.headers.index(ex.columns[c][0]) for c in wanted]
     rows: list[dict[str, str | None]] = []
     with open(ex.path, "rb") as f:
@@ -368,7 +368,7 @@ def _sample_csv(con: duckdb.DuckDBPyConnection, ex: _Extract) -> list[dict[str, 
     return rows
 
 
-def _value_sets(ex: _Extract, rows: Iterable[Mapping[str, str | None]], n: int = 1) -> dict[int, Counter]:
+def value_sets(ex: Extract, rows: Iterable[Mapping[str, str | None]], n: int = 1) -> dict[int, Counter]:
     """Raw rows (dicts of the low-cardinality columns; each seen ``n`` times, or its
     own ``"n"``) as value sets: a combination's columns the file lacks are ``None``."""
     sets: dict[int, Counter] = {}
@@ -380,19 +380,19 @@ def _value_sets(ex: _Extract, rows: Iterable[Mapping[str, str | None]], n: int =
     return sets
 
 
-def _add_values(ex: _Extract, sets: Mapping[int, Counter]) -> None:
+def add_values(ex: Extract, sets: Mapping[int, Counter]) -> None:
     """Add value sets (e.g. values the counting pass met) to a file's."""
     for k, counts in sets.items():
         ex.values.setdefault(k, Counter()).update(counts)
 
 
-def _values(ex: _Extract, k: int) -> Counter:
+def extract_values(ex: Extract, k: int) -> Counter:
     """Distinct values of value set ``k`` of one file (tuples over ``_VALUE_SETS[k]``,
     ``None`` for a blank or missing column), with the rows seen."""
     return ex.values.get(k, Counter())
 
 
-def _check_age_type(ex: _Extract, values: Mapping[tuple, int]) -> None:
+def _check_age_type(ex: Extract, values: Mapping[tuple, int]) -> None:
     """Refuse a file whose age column, as far as the first pass saw, holds no readable
     value in WRONG_TYPE_MIN_CELLS or more filled cells."""
     cells, readable = 0, False
@@ -400,7 +400,7 @@ def _check_age_type(ex: _Extract, values: Mapping[tuple, int]) -> None:
         if age is None and birth_year is None:
             continue
         cells += n
-        fy = _fiscal_year(fy_raw) if ex.has("fiscal_year") else ex.fiscal_year_from_name
+        fy = fiscal_year_of(fy_raw) if ex.has("fiscal_year") else ex.fiscal_year_from_name
         readable = readable or age_band(age, birth_year, fy) not in (None, UNKNOWN)
     if cells >= WRONG_TYPE_MIN_CELLS and not readable:
         column = next(c for c in AGE_COLUMNS if ex.has(c))
@@ -410,7 +410,7 @@ def _check_age_type(ex: _Extract, values: Mapping[tuple, int]) -> None:
         )
 
 
-def _plausible_ages(ex: _Extract, values: Mapping[tuple, int]) -> list[tuple]:
+def _plausible_ages(ex: Extract, values: Mapping[tuple, int]) -> list[tuple]:
     """Every whole age, and every birth year for each fiscal year seen, in ASCII and
     Bangla digits, as (birth_year, age, fiscal_year): a sample then misses only oddly
     written values."""
@@ -418,31 +418,31 @@ def _plausible_ages(ex: _Extract, values: Mapping[tuple, int]) -> list[tuple]:
     fy_raws = list(dict.fromkeys(fy for _, _, fy in values)) if ex.has("fiscal_year") else [None]
     rows: list[tuple] = [(None, None, fy_raw) for fy_raw in fy_raws]  # blank: age band unknown
     if ex.has("age"):
-        rows += [(None, s, None) for a in range(_codes().max_age + 1) for s in (str(a), str(a).translate(ascii_to_bangla))]
+        rows += [(None, s, None) for a in range(code_lists().max_age + 1) for s in (str(a), str(a).translate(ascii_to_bangla))]
     if ex.has("birth_year"):
         for fy_raw, fy in zip(fy_raws, _fiscal_years(ex, fy_raws)):
             if fy is None:
                 continue
-            for year in range(fy_start(fy) - _codes().max_age, fy_start(fy) + 1):
+            for year in range(fy_start(fy) - code_lists().max_age, fy_start(fy) + 1):
                 rows += [(s, None, fy_raw) for s in (str(year), str(year).translate(ascii_to_bangla))]
     return rows
 
 
-def _age_keys(ex: _Extract) -> list[str]:
+def age_keys(ex: Extract) -> list[str]:
     """The columns an age band depends on in one file (the fiscal year only for a birth
     year; without a fiscal_year column it comes from the file name, a constant)."""
     keys = [c for c in AGE_COLUMNS if ex.has(c)]
     return keys + ["fiscal_year"] if ex.has("birth_year") and ex.has("fiscal_year") else keys
 
 
-def _age_map(ex: _Extract) -> dict[str, tuple[str, list]]:
+def age_map(ex: Extract) -> dict[str, tuple[str, list]]:
     """(birth_year, age, fiscal_year) as written -> age band code, null when unreadable,
-    for the values seen and the plausible ones, one row per ``_age_keys``, as columns
+    for the values seen and the plausible ones, one row per ``age_keys``, as columns
     (name -> (DuckDB type, values)). Raises on a wrong type."""
-    position = {label: i for i, label in enumerate(_codes().band_labels)}
-    values = _values(ex, 2)
+    position = {label: i for i, label in enumerate(code_lists().band_labels)}
+    values = extract_values(ex, 2)
     _check_age_type(ex, values)
-    keys = [i for i, c in enumerate(("birth_year", "age", "fiscal_year")) if c in _age_keys(ex)]
+    keys = [i for i, c in enumerate(("birth_year", "age", "fiscal_year")) if c in age_keys(ex)]
     rows: dict[tuple, tuple] = {}
     for row in [*values, *_plausible_ages(ex, values)]:
         rows.setdefault(tuple(row[i] for i in keys), row)
@@ -458,7 +458,7 @@ def _age_map(ex: _Extract) -> dict[str, tuple[str, list]]:
     }
 
 
-def _fiscal_years(ex: _Extract, raw: list) -> list[str | None]:
+def _fiscal_years(ex: Extract, raw: list) -> list[str | None]:
     if ex.has("fiscal_year"):
-        return [_fiscal_year(v) for v in raw]
+        return [fiscal_year_of(v) for v in raw]
     return [ex.fiscal_year_from_name] * len(raw)

@@ -89,7 +89,7 @@ def _bits(n: int) -> int:
 
 
 @lru_cache(maxsize=1)
-def _codes() -> _Codes:
+def code_lists() -> _Codes:
     ref = load_reference()
     bands = tuple(ref.age_bands)
     sexes, districts = tuple(ref.sex_codes), tuple(sorted(ref.districts))
@@ -125,7 +125,7 @@ def normalise_sex(value: object) -> str | None:
     >>> normalise_sex(" F "), normalise_sex("মহিলা"), normalise_sex("Third gender"), normalise_sex("X")
     ('female', 'female', 'hijra', None)
     """
-    return _normalise(value, _codes().sex_lookup)
+    return _normalise(value, code_lists().sex_lookup)
 
 
 def normalise_district(value: object) -> str | None:
@@ -134,7 +134,7 @@ def normalise_district(value: object) -> str | None:
     >>> normalise_district("Chittagong"), normalise_district(" COMILLA "), normalise_district("Atlantis")
     ('Chattogram', 'Cumilla', None)
     """
-    return _normalise(value, _codes().district_lookup)
+    return _normalise(value, code_lists().district_lookup)
 
 
 def normalise_payment_channel(value: object) -> str:
@@ -143,7 +143,7 @@ def normalise_payment_channel(value: object) -> str:
     >>> normalise_payment_channel("bKash"), normalise_payment_channel(""), normalise_payment_channel("Postal")
     ('mobile', 'unknown', 'post office')
     """
-    return _normalise(value, _codes().channel_lookup) or UNKNOWN
+    return _normalise(value, code_lists().channel_lookup) or UNKNOWN
 
 
 def _read_int(value: object) -> int | None:
@@ -169,7 +169,7 @@ def age_band(age: object = None, birth_year: object = None, fiscal_year: str | N
     >>> age_band(), age_band(birth_year="1960"), age_band(age="abc"), age_band(birth_year="60", fiscal_year="2023-24")
     ('unknown', 'unknown', None, None)
     """
-    codes = _codes()
+    codes = code_lists()
     if clean_text(age) is not None:
         years = _read_int(age)
     elif clean_text(birth_year) is not None:
@@ -189,19 +189,19 @@ def age_band(age: object = None, birth_year: object = None, fiscal_year: str | N
     return None
 
 
-def _fiscal_year(value: object) -> str | None:
+def fiscal_year_of(value: object) -> str | None:
     try:
         return parse_fiscal_year(value)
     except CellError:
         return None
 
 
-def _ministry_code(value: object) -> str | None:
+def ministry_code_of(value: object) -> str | None:
     ministry = match_ministry(value)
     return ministry.code if ministry is not None else None
 
 
-def _column_name(header: str) -> str:
+def column_name(header: str) -> str:
     """A header as a column name: ``Beneficiary ID`` -> ``beneficiary_id``."""
     return normalise_key(header).replace(" ", "_").replace("-", "_")
 

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from nsss_analysis.errors import NsssError
-from nsss_analysis.mis.lookups import UNKNOWN, _codes
+from nsss_analysis.mis.lookups import UNKNOWN, code_lists
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -77,7 +77,7 @@ ACCOUNTING_ERROR = "rows read must cover the rows counted, invalid and duplicate
 def _rules(column: str, dtype: str) -> dict[str, Any]:
     """One column's rules: ``ge`` (a lower bound), ``range`` (inclusive bounds),
     ``isin`` (a closed vocabulary); a column may be null unless it holds counts."""
-    codes, rules = _codes(), dict[str, object]()
+    codes, rules = code_lists(), dict[str, object]()
     if dtype == "int64":
         rules["ge"] = 0
     if column in ("share", "ci_low", "ci_high"):

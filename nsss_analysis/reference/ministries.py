@@ -13,14 +13,14 @@ import unicodedata
 from functools import lru_cache
 
 from nsss_analysis.errors import NsssError
-from nsss_analysis.reference.text import _key, clean_text
+from nsss_analysis.reference.text import clean_text, match_key
 from nsss_analysis.reference.vocab import Ministry, load_reference
 
 
 def _fold(text: str) -> str:
     """Matching key for ministry names: case, punctuation, ``&``, "Govt.",
     "Co-operatives", "Labor", "Defense" folded."""
-    key = _key(text)
+    key = match_key(text)
     key = re.sub(r"\bgovt\b", "government", key)
     key = re.sub(r"\bco-?\s?operatives?\b", "cooperatives", key)
     key = re.sub(r"\blabor\b", "labour", key)
@@ -149,12 +149,12 @@ def suggest_ministries(text: object, n: int = 3) -> list[str]:
     if raw is None:
         return []
     refs = load_reference().ministries
-    key = _key(raw)
-    out = [m.name for m in refs if m.parent_ministry and _key(m.parent_ministry) == key]
+    key = match_key(raw)
+    out = [m.name for m in refs if m.parent_ministry and match_key(m.parent_ministry) == key]
     names: dict[str, str] = {}
     for m in refs:
         for spelling in (m.name, *m.aliases):
-            names.setdefault(_key(spelling), m.name)
+            names.setdefault(match_key(spelling), m.name)
     for close in difflib.get_close_matches(key, list(names), n=n * 3, cutoff=0.5):
         if names[close] not in out:
             out.append(names[close])

@@ -120,6 +120,30 @@ def signed(value: object, language: str | None = None, decimals: int = 0) -> str
     return "+" + text
 
 
+def significant(value: object, language: str | None = None, digits: int = 3) -> str:
+    """:func:`number` with at most ``digits`` significant digits and no trailing zero
+    after the point, whole numbers kept whole (a ratio: ``2.45``, ``0.02``, ``1,250``).
+
+    >>> significant(2.4512, "en"), significant(0.020001, "en"), significant(1249.6, "bn")
+    ('2.45', '0.02', '১,২৫০')
+    """
+    if _missing(value) or not 0 < abs(_float(value)) < math.inf:
+        return number(value, language)
+    decimals = max(0, digits - 1 - math.floor(math.log10(abs(_float(value)))))
+    kept = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP).normalize()
+    return number(value, language, max(0, -kept.as_tuple().exponent))  # type: ignore[operator]
+
+
+def short(value: object, language: str | None = None) -> str:
+    """A constant of the method as Python's ``:g`` writes it (``0.5``, ``10``, ``99.8``),
+    in the language's digits: a threshold, a confidence level.
+
+    >>> short(10.0, "en"), short(0.15, "bn")
+    ('10', '০.১৫')
+    """
+    return localise_digits(f"{_float(value):g}", language)
+
+
 def count(value: object, language: str | None = None) -> str:
     """A whole number of persons or programmes (``১,০৭,৬১৪``)."""
     return number(value, language, 0)

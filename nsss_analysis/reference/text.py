@@ -52,7 +52,7 @@ def clean_text(value: object) -> str | None:
     return text or None
 
 
-def _text_lines(value: object) -> str | None:
+def text_lines(value: object) -> str | None:
     """Like :func:`clean_text` but keeps line breaks (list cells split on them)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
@@ -62,7 +62,7 @@ def _text_lines(value: object) -> str | None:
     return text or None
 
 
-def _key(text: str) -> str:
+def match_key(text: str) -> str:
     """Matching key: :func:`normalise_key` with Bangla digits as ASCII and no
     spaces around ``/``."""
     return re.sub(r"\s*/\s*", "/", normalise_key(bangla_digits_to_ascii(text)))

@@ -198,7 +198,7 @@ def action_plan_file(slug: str) -> str:
     return f"{slug}-action-plan.xlsx"
 
 
-def _sheet_from_rows(ws, header: list[str], rows: list[list[object]], widths: list[int]) -> None:
+def sheet_from_rows(ws, header: list[str], rows: list[list[object]], widths: list[int]) -> None:
     ws.append([formula_safe(h) for h in header])
     for cell in ws[1]:
         cell.font = Font(bold=True)
@@ -315,7 +315,7 @@ def write_action_plan(plan: pd.DataFrame, target: Path | str, title: str = "",
     ws = wb.active
     ws.title = sheet_title(t(ACTION_PLAN_SHEET))
     keys = list(ACTION_PLAN_COLUMNS)
-    _sheet_from_rows(
+    sheet_from_rows(
         ws, [t(ACTION_PLAN_COLUMNS[k]) for k in keys],
         [[_shown(k, v, t) for k, v in zip(keys, row, strict=True)]
          for row in plan[keys].itertuples(index=False, name=None)],
@@ -404,7 +404,7 @@ def write_workbook(sheets: Mapping[str, pd.DataFrame], target: Path | str,
         rows = [[_cell(_agencies(v) if isinstance(v, (list, tuple)) else v) for v in row]
                 for row in df.itertuples(index=False, name=None)]
         widths = [min(60, max(10, len(str(c)) + 2)) for c in df.columns]
-        _sheet_from_rows(ws, [str(c) for c in df.columns], rows, widths)
+        sheet_from_rows(ws, [str(c) for c in df.columns], rows, widths)
     if not sheets:
         empty = wb.create_sheet(sheet_title(t(EMPTY_SHEET)))
         empty.append([t(EMPTY_ROWS)])

@@ -17,6 +17,7 @@ import pandas as pd
 
 from nsss_analysis.diagnostics.rubric import SMALL_N
 from nsss_analysis.diagnostics.units import is_missing
+from nsss_analysis.reference import numbers
 from nsss_analysis.reference.grammar import Name, join_list
 from nsss_analysis.reference.i18n import N_, _, current
 from nsss_analysis.reference.names import display_names, shown_name, split_names
@@ -115,7 +116,7 @@ def women_share_cell(women: Any, total: Any) -> str:
                                               total=localise_digits(str(int(total)), current().language))
         return str(claims.figure(int(women), "count", text, **of))
     share = float(women) / float(total)
-    return str(claims.figure(share, "percent", localise_digits(f"{share * 100:.1f}%", current().language), **of))
+    return str(claims.figure(share, "percent", numbers.percent(share, current().language, 1), **of))
 
 
 def same_programme(df: pd.DataFrame | None, code: str, programme: str) -> pd.DataFrame:

@@ -65,6 +65,9 @@ class Headline:
     #: The programmes behind the national comparator (a ministry's headline only).
     national_programme_keys: tuple[str, ...] = ()
     sentences: tuple[str, ...] = ()
+    #: Programmes left out of every figure: two differing forms, nothing telling which stands.
+    n_disputed: int | None = None
+    disputed_programmes: tuple[str, ...] = ()
 
     @classmethod
     def from_figures(cls, figures: Mapping[str, object], sentences: Iterable[object] = ()) -> Headline:
@@ -83,6 +86,8 @@ class Headline:
             national_programme_keys=tuple(
                 str(k) for k in (figures.get("national_programme_keys") or ())),  # type: ignore[attr-defined]
             sentences=tuple(str(s) for s in sentences),
+            n_disputed=_count(figures.get("n_disputed")),
+            disputed_programmes=tuple(str(p) for p in (figures.get("disputed_programmes") or ())),  # type: ignore[attr-defined]
         )
 
     def figures(self) -> dict[str, object]:
@@ -91,6 +96,7 @@ class Headline:
         del values["sentences"]
         values["programme_keys"] = list(self.programme_keys)
         values["national_programme_keys"] = list(self.national_programme_keys)
+        values["disputed_programmes"] = list(self.disputed_programmes)
         return values
 
     def to_json(self) -> str:

@@ -273,6 +273,10 @@ def headline_sentences(headline: dict) -> list[str]:
     year, the two biggest quick wins by name, and the mean inclusion score.
     """
     n, k = headline["n_programmes"], headline["n_gender_specific_or_transformative"]
+    if n == 0 and headline.get("n_disputed"):  # assessed, but every form is in dispute
+        with claims.scope(block="headline", role="unit", where="narrative.headline"):
+            return [_("No programme of {unit} can be counted yet: each came in two differing forms.").format(
+                unit=_unit(headline)), disputed_sentence(headline)]
     if n == 0:
         return [_("No programme of {unit} has been assessed yet, so this report has no findings.").format(
             unit=_unit(headline))]

@@ -19,7 +19,7 @@ from nsss_analysis.diagnostics.scoring import (
 )
 from nsss_analysis.reference.glossary import FORM_ANSWER_NAMES
 from nsss_analysis.reference.i18n import N_, Translator, current
-from nsss_analysis.reference.numbers import localise_digits, number
+from nsss_analysis.reference.numbers import number, short
 from nsss_analysis.report.labels import ITEM_LABELS
 
 #: Each kind of condition of a level's rule, in words (:class:`RulePart`).
@@ -54,7 +54,7 @@ def level_rule_in_words(level: str, rule: str | Sequence[RulePart], translate: T
         if part.kind == "completeness":
             return t(RULE_WORDS["completeness"]).format(
                 completeness=number(part.value, t.language, 2),
-                threshold=localise_digits(f"{COMPLETENESS_THRESHOLD:g}", t.language))
+                threshold=short(COMPLETENESS_THRESHOLD, t.language))
         return t(RULE_WORDS[part.kind])
 
     return RULE_JOINERS.get(level, RULE_JOINER).join(words(p) for p in parts)

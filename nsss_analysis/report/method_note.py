@@ -47,7 +47,7 @@ from nsss_analysis.diagnostics.rubric import (
 from nsss_analysis.diagnostics.scoring import score_answers
 from nsss_analysis.reference.glossary import FORM_ANSWER_NAMES, ITEM_NAMES, LEVEL_NAMES, has_glossary, terms
 from nsss_analysis.reference.i18n import N_, about_language, current, resolve_language, translator
-from nsss_analysis.reference.numbers import localise_digits, number, percent
+from nsss_analysis.reference.numbers import number, percent, short
 from nsss_analysis.reference.vocab import DOMAINS, FOLLOWUPS, ITEMS, load_reference
 from nsss_analysis.report import claims
 
@@ -97,7 +97,7 @@ class _Note:
     def g(self, value: float) -> str:
         """A constant as Python's ``:g`` writes it, in the language's digits: a claim of
         the page's ledger, like every figure the note prints."""
-        return str(claims.figure(value, "number", localise_digits(f"{value:g}", self.language), where="method_note"))
+        return str(claims.figure(value, "number", short(value, self.language), where="method_note"))
 
     def n(self, value: float, decimals: int = 0) -> str:
         """A constant or a worked figure with ``decimals`` decimals: a claim of the page."""

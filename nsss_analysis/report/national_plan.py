@@ -38,7 +38,7 @@ from nsss_analysis.reference.plan_form import STATUS_WORDS, STATUSES
 from nsss_analysis.reference.text import sheet_title
 from nsss_analysis.reference.vocab import CLUSTERS, ITEMS, LINEAGE_COLUMNS
 from nsss_analysis.report import claims
-from nsss_analysis.report.action_plan import POSSIBLE_WORDS, _sheet_from_rows, action_plan, print_setup
+from nsss_analysis.report.action_plan import POSSIBLE_WORDS, action_plan, print_setup, sheet_from_rows
 from nsss_analysis.report.display import escape
 
 #: The slug of the national plan's page and workbook.
@@ -404,7 +404,7 @@ def write_national_plan(plan: pd.DataFrame, target: Path | str, translate: Trans
     wb = Workbook()
     ws = wb.active
     ws.title = sheet_title(t(SHEET))
-    _sheet_from_rows(ws, [t(PLAN_HEADERS[k]) for k in keys], words[keys].values.tolist(), [WIDTHS[k] for k in keys])
+    sheet_from_rows(ws, [t(PLAN_HEADERS[k]) for k in keys], words[keys].values.tolist(), [WIDTHS[k] for k in keys])
     choices = [t(s) for s in STATUSES.values()]
     status_col = get_column_letter(keys.index("status") + 1)
     dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True, showErrorMessage=True)

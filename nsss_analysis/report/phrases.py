@@ -16,9 +16,10 @@ that trails a sentence (``; no clear difference...``) is a placeholder of the
 sentence, so the translation decides where it goes and how the sentence ends.
 Numbers are written in the current language's digits: the words of
 :mod:`nsss_analysis.report.wording` and the helpers below (``int_text``,
-``count_text``, ``fixed_text``, ``grouped_text``), which keep the English output
-exactly as Python's formatting writes it; each helper records the figure it prints
-as a claim of the page's ledger (:mod:`nsss_analysis.report.claims`).
+``count_text``, ``fixed_text``, ``grouped_text``), which print through
+:mod:`nsss_analysis.reference.numbers` (half away from zero, as every figure of every
+page); each helper records the figure it prints as a claim of the page's ledger
+(:mod:`nsss_analysis.report.claims`).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from nsss_analysis.reference.grammar import Name
 from nsss_analysis.reference.i18n import N_, _, about_language, current, ngettext
 from nsss_analysis.reference.names import display_name, shown_name
 from nsss_analysis.reference.numbers import fiscal_year as fiscal_year_words
-from nsss_analysis.reference.numbers import localise_digits, number
+from nsss_analysis.reference.numbers import localise_digits, number, signed, significant
 from nsss_analysis.reference.vocab import load_reference
 from nsss_analysis.report import claims
 from nsss_analysis.report.wording import join_words
@@ -61,10 +62,10 @@ def grouped_text(value, unit: str = "number", **meta) -> str:
 
 
 def fixed_text(value, decimals: int = 0, sign: bool = False, unit: str = "score", **meta) -> str:
-    """``value`` with ``decimals`` decimals (``+`` sign when ``sign``), as Python formats
-    it, in the language's digits."""
-    text = f"{float(value):{'+' if sign else ''}.{decimals}f}"
-    return str(claims.figure(float(value), unit, localise_digits(text, page_language()), **meta))
+    """``value`` with ``decimals`` decimals (``+`` sign when ``sign``), rounded half away
+    from zero and in the language's digits (``reference/numbers.py``)."""
+    text = (signed if sign else number)(float(value), page_language(), decimals)
+    return str(claims.figure(float(value), unit, text, **meta))
 
 
 def year_text(fy, **meta) -> str:
@@ -112,15 +113,17 @@ FLAG_WORDS: dict[str, str] = {
 
 
 def flag_in_words(flag: object) -> str:
-    """A budget plausibility flag (``about 10x``, ``ratio 0.3: check``) in the current
-    language, from its kind and number (``diagnostics.budgets.flag_parts``); other text
-    as given, in the language's digits."""
+    """A budget plausibility flag (the code of ``diagnostics.budgets.plausibility_flag``)
+    in the current language: ``about 10x``, ``about 1/10x``, ``ratio 0.3: check``, its
+    number printed by ``reference/numbers.py``; anything else as given."""
     kind, value = flag_parts(flag)
-    if kind == FLAG_SCALE:
-        return _(FLAG_WORDS[kind]).format(factor=digits_text(value))
-    if kind == FLAG_RATIO:
-        return _(FLAG_WORDS[kind]).format(ratio=digits_text(value))
-    return digits_text(value) if value else value
+    if kind == FLAG_SCALE and value is not None:
+        power = int(value)
+        factor = number(10 ** abs(power), page_language())
+        return _(FLAG_WORDS[kind]).format(factor=factor if power > 0 else f"{number(1, page_language())}/{factor}")
+    if kind == FLAG_RATIO and value is not None:
+        return _(FLAG_WORDS[kind]).format(ratio=significant(value, page_language()))
+    return str(flag or "")
 
 
 def excluding_phrase(flagged: int, flags: object) -> str:

@@ -100,11 +100,12 @@ def _bounds(low: float, high: float, as_percent: bool, digits: int) -> tuple[str
     scale, unit, edges = (100.0, "%", (0.0, 100.0)) if as_percent else (1.0, "", ())
     values = (low * scale, high * scale)
     for d in range(digits, digits + 4):
-        texts = [f"{v:.0f}" if v in edges else f"{v:.{d}f}" for v in values]
-        rounded_to_edge = any(v not in edges and float(t) in edges for v, t in zip(values, texts, strict=True))
-        if not rounded_to_edge and texts[0] != texts[1]:
+        shown = [v if v in edges else numbers.rounded(v, d) for v in values]
+        rounded_to_edge = any(v not in edges and s in edges for v, s in zip(values, shown, strict=True))
+        if not rounded_to_edge and shown[0] != shown[1]:
             break
-    return _digits(texts[0] + unit), _digits(texts[1] + unit)
+    low_text, high_text = (numbers.number(v, _language(), 0 if v in edges else d) for v in values)
+    return low_text + unit, high_text + unit
 
 
 def interval(low: object, high: object, as_percent: bool = True, digits: int = 0, **meta: object) -> str:

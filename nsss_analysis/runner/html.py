@@ -37,6 +37,35 @@ def _report_exporter_class():
             return super().inline_html(html)
 
     class ReportExporter(HTMLExporter):
+        def page_and_soup(self, nb, resources=None):
+            """:meth:`~nbconvert.HTMLExporter.from_notebook_node` (nbconvert 7: the template, then
+            its pass over the page: alt text for an image without one, ``tabindex`` on
+            input and output areas), returning the parsed page as well as its text, so
+            that the sanitiser walks the same tree instead of parsing the page again
+            (a whole-page parse is most of the export's time)."""
+            from bs4 import BeautifulSoup
+            from nbconvert.exporters.templateexporter import TemplateExporter
+            from nbconvert.filters.highlight import Highlight2HTML
+            from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+            langinfo = nb.metadata.get("language_info", {})
+            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+            highlight_code = self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+            resources = self._init_resources(resources)
+            filter_data_type = WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self,
+                                                     resources=resources)
+            self.register_filter("highlight_code", highlight_code)
+            self.register_filter("filter_data_type", filter_data_type)
+            html, resources = TemplateExporter.from_notebook_node(self, nb, resources)
+            soup = BeautifulSoup(html, features="html.parser")
+            for elem in soup.select("img:not([alt])"):
+                elem.attrs["alt"] = "No description has been provided for this image"
+            for elem in soup.select(".jp-Notebook div.jp-Cell-inputWrapper"):
+                elem.attrs["tabindex"] = "0"
+            for elem in soup.select(".jp-Notebook div.jp-OutputArea-output"):
+                elem.attrs["tabindex"] = "0"
+            return str(soup), soup
+
         @pass_context
         def markdown2html(self, context, source):
             cell = context.get("cell", {})
@@ -115,8 +144,6 @@ def render_html(nb, title: str, language: str = "en", alternates: dict[str, str]
     no resource fetched from the network survives, and the page's
     Content-Security-Policy forbids them anyway.
     """
-    from bs4 import BeautifulSoup
-
     exporter = html_exporter()
     exporter.language_code = language  # <html lang="bn">: fonts, hyphenation, screen readers
     spoken = about_language(language)
@@ -124,11 +151,10 @@ def render_html(nb, title: str, language: str = "en", alternates: dict[str, str]
     if spoken.carries_fonts:  # the page carries its fonts: it looks the same without a Bengali font
         resources["nsss_font_stack"] = PAGE_FONT_STACK
         resources["nsss_font_faces"] = page_font_css()
-    html, _ = exporter.from_notebook_node(nb, resources=resources)
+    html, soup = exporter.page_and_soup(nb, resources=resources)
     nav = language_links(alternates or {})
     if nav:
-        html = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + nav, html, count=1)
-    soup = BeautifulSoup(html, "html.parser")
+        html = _after_body(html, nav)
     removed = 0
     for tag in soup.find_all(_ACTIVE_TAGS):
         tag.decompose()
@@ -151,4 +177,9 @@ def render_html(nb, title: str, language: str = "en", alternates: dict[str, str]
             tag.decompose()
     if removed == 0:
         return html, 0
-    return str(soup), removed
+    return _after_body(str(soup), nav) if nav else str(soup), removed
+
+
+def _after_body(html: str, markup: str) -> str:
+    """``markup`` (the runner's own, escaped) put right after the page's ``<body>`` tag."""
+    return re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + markup, html, count=1)

@@ -202,6 +202,10 @@ def _years(on_disk: dict, language: str) -> dict[str, dict]:
         shown_figures = entry.get("kind") not in (ReportKind.CLUSTER, ReportKind.ACTION_PLAN)
         with claims.scope(block=f"index:{key}", programmes=headline.get("programme_keys")):
             figures = index_figures(entry.get("headline") if shown_figures else None, language)
+        disputed = ""
+        if headline.get("n_disputed"):  # the count beside the row leaves them out: say so
+            with in_language(language), claims.scope(block=f"index:{key}", where="index"):
+                disputed = headline_text.disputed_sentence(headline)
         row = {
             "href": _href(entry["html"]),
             "translations": translations,
@@ -212,6 +216,7 @@ def _years(on_disk: dict, language: str) -> dict[str, dict]:
             "error": entry.get("error"),
             "sentences": [_without_small_n(x) for x in entry.get("sentences") or []],
             "figures": figures,
+            "disputed": disputed,
         }
         group["small_n"] = group["small_n"] or any(
             SMALL_N_CAVEAT.search(x) for x in (entry.get("sentences") or [])[:1])

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from nsss_analysis.diagnostics.budgets import budget_years_of, known_budgets, latest_qualifying_year
+from nsss_analysis.diagnostics.budgets import budget_years_of, known_budgets, latest_qualifying_year, report_year_of
 from nsss_analysis.diagnostics.summaries import count_once
 from nsss_analysis.errors import NsssError, UsageError
 from nsss_analysis.intake.quantities import parse_fiscal_year
@@ -372,16 +372,10 @@ def _latest_year(years_of: _BudgetYears, assessments, code: str | None) -> str |
     """The year of a report's folder and title: the page's budget year where one
     qualifies (:func:`_page_year`: a title never names a year that only a few
     programmes, or one ministry, report), else the latest fiscal year with a known
-    budget, else the latest year named on the ministry's forms; None when none exists."""
-    years = years_of(code)
-    if years is not None and len(years):
-        return latest_qualifying_year(years) or str(years["fiscal_year"].max())
-    if "assessment_round" in assessments.columns:
-        rows = assessments if code is None else assessments[assessments["ministry_code"] == code]
-        years = [y for y in rows["assessment_round"].dropna().tolist() if isinstance(y, str) and y]
-        if years:
-            return max(years)
-    return None
+    budget, else the latest year named on the ministry's forms; None when none exists
+    (:func:`nsss_analysis.diagnostics.budgets.report_year_of`, which the page's own
+    all-years note asks too)."""
+    return report_year_of(years_of(code), assessments, code)
 
 
 def fiscal_years_with_data(tables) -> set[str]:

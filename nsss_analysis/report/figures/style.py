@@ -216,8 +216,8 @@ OUTER_LIMITS = 0.998
 def _level(share: float) -> str:
     """A confidence level as written in a sentence: ``95%``, ``99.8%`` / ``৯৫%``: a
     claim of the page's ledger (a constant of the method, no count behind it)."""
-    return str(claims.figure(share, "percent", _digits(f"{100 * share:g}%"), method="confidence level",
-                             where="figure.level"))
+    return str(claims.figure(share, "percent", numbers.short(100 * share, _language()) + "%",
+                             method="confidence level", where="figure.level"))
 
 
 def _ci(message: str) -> str:
