@@ -23,7 +23,6 @@ from nsss_analysis.report.figures.style import (
     POINT_COLOUR,
     ROW_HEIGHT,
     _ci,
-    _crore,
     _empty,
     _figure,
     _fy,
@@ -37,6 +36,7 @@ from nsss_analysis.report.figures.style import (
     _programme_name,
     _share_axis,
     _wrap,
+    crore_label,
     no_data,
     widen_for_tick_labels,
 )
@@ -201,7 +201,7 @@ def lifecycle_heatmap(matrix: pd.DataFrame, title_scope: str = "") -> Figure:
         for j in range(counts.shape[1]):
             c = int(counts.iat[i, j])
             b = budget.iat[i, j]
-            amount = f"\n{_crore(b, where='figure.lifecycle')}" if c and not is_missing(b) and b > 0 else ""
+            amount = f"\n{crore_label(b, where='figure.lifecycle')}" if c and not is_missing(b) and b > 0 else ""
             annot[i, j] = _int(c) + amount
     fig, ax = _figure(10, 1.8 + 0.75 * len(clusters))
     empty = counts.to_numpy() == 0

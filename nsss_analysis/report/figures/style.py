@@ -184,7 +184,7 @@ def _num(value: object, decimals: int = 0, unit: str = "number", **meta: object)
     return str(claims.figure(value, unit, numbers.number(value, _language(), decimals), **meta))
 
 
-def _crore(value: object, **meta: object) -> str:
+def crore_label(value: object, **meta: object) -> str:
     """An amount in whole crore as a figure labels it (``Tk 1,716 cr`` / ``১,৭১৬ কোটি
     টাকা``): a claim in crore whose text is the whole label, so the reader's unit is the
     ledger's."""
