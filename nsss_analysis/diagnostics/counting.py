@@ -139,8 +139,9 @@ def resolution_in_words(resolution: pd.DataFrame, row_text: Callable[[int], str]
         said.append(reason_in_words(r["resolution"], r["resolution_id"], r["resolution_values"]))
         try:
             lineage = json.loads(r["lineage"])
-            rows.append("; ".join(where_in_words(*x, row_text=row_text) for x in lineage["rows"]))
-            used.append(where_in_words(*lineage["used"], row_text=row_text) if lineage.get("used") else "")
+            rows.append("; ".join(where_in_words(file, sheet, row, row_text) for file, sheet, row in lineage["rows"]))
+            at = lineage.get("used")
+            used.append(where_in_words(at[0], at[1], at[2], row_text) if at else "")
         except (ValueError, KeyError, TypeError):
             rows.append(r["rows"])
             used.append(r["used"])
