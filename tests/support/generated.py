@@ -78,16 +78,16 @@ def generated_dataset(seed: int, folder: Path, source: Path) -> tuple[Path, list
         one = budgets[budgets["ministry_code"] == rng.choice(sorted(set(budgets["ministry_code"])))]
         later = one.drop_duplicates("programme").assign(fiscal_year="2025-26")
         budgets = pd.concat([budgets, later.assign(source_row=later["source_row"] + 10_000)], ignore_index=True)
-    folder.mkdir(parents=True)
-    pq.write_table(pa.Table.from_pandas(kept, schema=ASSESSMENT_ARROW_SCHEMA, preserve_index=False),
-                   folder / "assessments.parquet")
-    pq.write_table(pa.Table.from_pandas(budgets, schema=BUDGET_ARROW_SCHEMA, preserve_index=False),
-                   folder / "budgets.parquet")
     # a quarantined line naming a ministry and one naming none, in a file the first two share
     shared = kept["source_file"].iloc[0]
     moved = (kept["ministry_code"] == ministries[1]).to_numpy() & (kept.index != len(kept) - 1)
     kept.loc[moved, "source_row"] = kept.loc[moved, "source_row"] + 1_000
     kept.loc[moved, "source_file"] = shared
+    folder.mkdir(parents=True)
+    pq.write_table(pa.Table.from_pandas(kept, schema=ASSESSMENT_ARROW_SCHEMA, preserve_index=False),
+                   folder / "assessments.parquet")
+    pq.write_table(pa.Table.from_pandas(budgets, schema=BUDGET_ARROW_SCHEMA, preserve_index=False),
+                   folder / "budgets.parquet")
     q = bundled.quarantine.iloc[0:0]
     lines = pd.DataFrame({"source_file": shared, "source_sheet": "", "source_row": [90, 91],
                           "column": ["programme", "programme"],
