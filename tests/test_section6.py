@@ -379,6 +379,21 @@ def test_shares_and_means_of_fewer_than_5_people_are_counts_in_text():
     assert "Tk 650" not in text and "4 men, too few for a mean" in text and "(n = 1,000)" in text
 
 
+def test_a_single_woman_or_man_is_counted_in_the_singular():
+    import pandas as pd
+
+    from nsss_analysis.reference.i18n import language
+    from nsss_analysis.report import coverage_text
+
+    amounts = pd.DataFrame({"programme": "X", "fiscal_year": "2023-24", "sex": ["female", "male"],
+                            "beneficiaries": [1, 1], "amount_bdt": [600.0, 650.0], "mean_bdt": [600.0, 650.0]})
+    text = coverage_text.amount_reading(amounts)
+    assert "1 woman and 1 man, too few for a mean of both" in text, text
+    with language("bn"):
+        text = coverage_text.amount_reading(amounts)
+    assert "১ জন নারী ও ১ জন পুরুষ" in text and "1" not in text, text
+
+
 def test_charts_label_fewer_than_5_people_with_counts_and_draw_no_mean():
     from nsss_analysis.report import figures
 

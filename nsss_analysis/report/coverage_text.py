@@ -172,6 +172,16 @@ def _people(n) -> str:
     return _("n = {n}").format(n=count_text(n)) if not is_missing(n) else _("n not known")
 
 
+def _women(n) -> str:
+    """``1 woman``, ``3 women``: a count of women, in the page's grammar."""
+    return ngettext("{n} woman", "{n} women", int(n)).format(n=count_text(n))
+
+
+def _men(n) -> str:
+    """``1 man``, ``3 men``: a count of men, in the page's grammar."""
+    return ngettext("{n} man", "{n} men", int(n)).format(n=count_text(n))
+
+
 def amount_reading(amounts) -> str:
     """Per programme: the mean benefit paid to women and to men."""
     if amounts is None or not len(amounts):
@@ -188,11 +198,11 @@ def amount_reading(amounts) -> str:
         few = [(sex, n) for sex, n in (("women", n_women), ("men", n_men))
                if not is_missing(n) and int(n) < SMALL_N]
         if few:  # a mean over fewer than 5 people is not a mean to print
-            parts.append(_("{programme}: Tk {women} to women ({n_women}) and {n_men} men, too few for a mean").format(
-                programme=programme_shown(name), women=grouped_text(women), n_women=_people(n_women), n_men=count_text(n_men))
+            parts.append(_("{programme}: Tk {women} to women ({n_women}) and {men}, too few for a mean").format(
+                programme=programme_shown(name), women=grouped_text(women), n_women=_people(n_women), men=_men(n_men))
                 if few == [("men", n_men)] else
-                _("{programme}: {n_women} women and {n_men} men, too few for a mean of both").format(
-                    programme=programme_shown(name), n_women=count_text(n_women), n_men=count_text(n_men)))
+                _("{programme}: {women} and {men}, too few for a mean of both").format(
+                    programme=programme_shown(name), women=_women(n_women), men=_men(n_men)))
             continue
         parts.append(_("{programme}: Tk {women} to women ({n_women}) and Tk {men} to men ({n_men}) "
                        "({ratio} to 1)").format(
