@@ -12,7 +12,10 @@ Built once per run (shared by the pytest-xdist workers, tests/support/once.py):
 and libraries, see tests/support/site.py). All three are read only; a test that
 changes tables copies them (``support.processed.copy_processed``), a test that changes
 pages copies ``site.out``. Tests that read pages take them from ``site``: never render
-the bundled data again.
+the bundled data again. Also built once per run: ``hostile_site`` (two ministries with
+a hostile programme name, one with figures), ``site_pdf(entry)`` (a page's PDF, printed once per page);
+once per worker: ``browser`` (one Chromium that every browser test opens its pages in).
+A test that asks for any of these is marked ``slow`` (:data:`RENDERING_FIXTURES`).
 
 The suite pins the language and the locale before any test module is imported: the
 reports' language defaults to ``$NSSS_LANGUAGE``, so a developer's ``NSSS_LANGUAGE=bn``
@@ -28,6 +31,7 @@ import contextlib
 import csv
 import io
 import os
+import shutil
 
 os.environ["NSSS_LANGUAGE"] = "en"
 # Every render in the suite checks its claims ledger strictly: a statement that breaks a
@@ -36,7 +40,7 @@ os.environ["NSSS_LANGUAGE"] = "en"
 os.environ["NSSS_CLAIM_RULES"] = "strict"
 os.environ["LC_ALL"] = os.environ["LANG"] = "C.UTF-8"
 os.environ.pop("LANGUAGE", None)  # gettext's own variable, read before LC_ALL
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import openpyxl
@@ -45,13 +49,35 @@ import pytest
 from nsss_analysis import config
 from nsss_analysis.reference import i18n
 from nsss_analysis.reference.vocab import load_reference
+from tests.support.browser import CHROMIUM, Browser
 from tests.support.once import built_once
-from tests.support.pages import Site
-from tests.support.processed import bundled_processed, copy_processed, processed_from, site_request
+from tests.support.pages import HostileSite, Site
+from tests.support.processed import (
+    bundled_processed,
+    copy_processed,
+    first_codes,
+    inject_hostile,
+    processed_from,
+    report_args,
+    site_request,
+)
 from tests.support.site import reuse_reports
 
 PROGRAMME_COLUMNS = [c.column for c in load_reference().columns_of("Programmes")]
 PROGRAMME_LABELS = [c.label for c in load_reference().columns_of("Programmes")]
+
+
+#: The session fixtures that render pages, print PDFs or start a browser: a test that
+#: asks for one is ``slow`` whatever its module says, so that `make test-fast` never
+#: renders (a site costs a minute or more; ``site`` reuses ``reports/`` only when it is
+#: up to date).
+RENDERING_FIXTURES = frozenset({"site", "site_pdf", "hostile_site", "browser", "generated_site"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if RENDERING_FIXTURES & set(getattr(item, "fixturenames", ())) and not item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(autouse=True)
@@ -116,6 +142,69 @@ def site(tmp_path_factory, bundled_mis) -> Site:
 
     out = built_once(tmp_path_factory, "site", build)
     return Site(out, read_manifest(out)["reports"], bundled_mis)
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory, bundled) -> HostileSite:
+    """Two ministries' reports of the bundled data, rendered once per run by the real
+    notebooks in English: the first by code (a one-programme ministry: cards and plan)
+    and the ministry of the first form row (figures too), which gets a programme named
+    ``<script>alert(1)</script>`` and a hostile remark (``support.processed.inject_hostile``;
+    ``processed`` is the changed copy). Read only: shared by the end-to-end test of the
+    runner and the browser tests."""
+    import pandas as pd
+
+    from nsss_analysis.runner.manifest import read_manifest
+    from nsss_analysis.runner.run import run_reports
+
+    def build(base: Path) -> None:
+        base.mkdir(parents=True)
+        processed = copy_processed(bundled, base / "processed")
+        hostile = str(pd.read_parquet(processed / "assessments.parquet")["ministry_code"].iloc[0])
+        codes = sorted({first_codes(processed, 1)[0], hostile})
+        inject_hostile(processed, hostile)
+        (base / "hostile.txt").write_text(hostile, encoding="utf-8")
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert run_reports(report_args(processed, base / "reports", config.NOTEBOOKS_DIR, ministry=codes,
+                                           workers=2)) == 0
+
+    base = built_once(tmp_path_factory, "hostile-site", build)
+    return HostileSite(base / "reports", read_manifest(base / "reports")["reports"], base / "processed",
+                       (base / "hostile.txt").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def site_pdf(tmp_path_factory, site) -> Callable[[dict], Path]:
+    """``site_pdf(entry)``: the PDF of the page of ``site`` with manifest ``entry``, printed
+    by the runner's printer (``runner.pdf.print_pdfs``) once per page per run, beside a
+    copy of the page (self-contained: images and fonts inline). Read only."""
+    from nsss_analysis.runner.pdf import print_pdfs
+
+    def pdf_of(entry: dict) -> Path:
+        page = Path(entry["html"])
+
+        def build(folder: Path) -> None:
+            folder.mkdir(parents=True)
+            shutil.copyfile(site.out / page, folder / page.name)
+            assert print_pdfs([folder / page.name]) == [(folder / page.name).with_suffix(".pdf")]
+
+        slug = "-".join(page.with_suffix("").parts)
+        return built_once(tmp_path_factory, f"pdf-{slug}", build) / page.with_suffix(".pdf").name
+
+    return pdf_of
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's headless Chromium under Playwright, one per worker, shared by every test
+    that opens pages (``browser.run(lambda b: ...)``, tests/support/browser.py); skipped
+    where Chromium or Playwright is not installed."""
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    pytest.importorskip("playwright.sync_api")
+    shared = Browser()
+    yield shared
+    shared.close()
 
 
 @pytest.fixture

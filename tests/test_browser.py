@@ -1,6 +1,7 @@
 """The reports in a real browser: Debian's headless Chromium opens the index and one
 ministry report (the real notebook over the bundled data, with a hostile programme
-name added) from disk (file://, no network) and dumps the DOM it built.
+name added: the session's ``hostile_site``) from disk (file://, no network) and reads
+the DOM it built, in the worker's one shared Chromium (the session's ``browser``).
 
 Checks what a reader would see: the headline sentences and the figures (images
 embedded as data URIs), links that lead to the reports, and no script element,
@@ -15,15 +16,11 @@ import re
 import shutil
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
-from nsss_analysis import config
-from nsss_analysis.runner.manifest import read_manifest
-from nsss_analysis.runner.run import run_reports
-from tests.support.browser import CHROMIUM, browser_env, chromium, visible_text
+from tests.support.browser import CHROMIUM, visible_text
 from tests.support.pages import BENGALI_LETTER, bengali_skeleton
-from tests.support.processed import HOSTILE, copy_processed, inject_hostile, report_args
+from tests.support.processed import HOSTILE
 
 pytestmark = [
     pytest.mark.slow,
@@ -32,24 +29,36 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def hostile_site(bundled, tmp_path_factory):
-    """One ministry's report with hostile form text injected (the session's ``site`` is the whole bundled site)."""
-    base = tmp_path_factory.mktemp("browser")
-    processed = copy_processed(bundled, base / "processed")
-    code = str(pd.read_parquet(processed / "assessments.parquet")["ministry_code"].iloc[0])
-    inject_hostile(processed, code)
-    out = base / "reports"
-    assert run_reports(report_args(processed, out, config.NOTEBOOKS_DIR, ministry=[code], workers=1)) == 0
-    return out, code, base
+def hostile(hostile_site, tmp_path_factory) -> tuple[Path, dict, Path]:
+    """The session's ``hostile_site`` (two ministries' reports of the bundled data, one
+    with hostile form text injected; the session's ``site`` is the whole bundled
+    site): its reports folder, the hostile ministry's manifest entry, a scratch folder."""
+    (entry,) = [e for e in hostile_site.entries.values() if e["ministry_code"] == hostile_site.code]
+    return hostile_site.out, entry, tmp_path_factory.mktemp("browser")
 
 
-def test_index_and_report_render_headlines_and_figures_in_chromium(hostile_site):
-    out, code, base = hostile_site
-    manifest = read_manifest(out)
-    (entry,) = manifest["reports"].values()
-    assert entry["ministry_code"] == code and entry["sentences"]
+def _dom_and_shot(browser, page: Path, shot: Path | None = None) -> str:
+    """The DOM Chromium built for ``page`` (as ``--dump-dom`` prints it, once loaded) and,
+    with ``shot``, a 1200 x 1600 screenshot of it, in the worker's shared browser."""
 
-    index_dom = chromium(["--dump-dom", (out / "index.html").as_uri()], base / "profile-index")
+    def load(chromium) -> str:
+        view = chromium.new_page(viewport={"width": 1200, "height": 1600})
+        try:
+            view.goto(page.as_uri())
+            if shot is not None:
+                view.screenshot(path=str(shot))
+            return view.content()
+        finally:
+            view.close()
+
+    return browser.run(load)
+
+
+def test_index_and_report_render_headlines_and_figures_in_chromium(hostile, browser):
+    out, entry, base = hostile
+    assert entry["sentences"]
+
+    index_dom = _dom_and_shot(browser, out / "index.html")
     index_text = visible_text(index_dom)
     assert "NSSS gender diagnostic reports" in index_text
     assert entry["ministry"] in index_text
@@ -59,7 +68,8 @@ def test_index_and_report_render_headlines_and_figures_in_chromium(hostile_site)
     assert "<script" not in index_dom
 
     report = out / entry["html"]
-    report_dom = chromium(["--dump-dom", report.as_uri()], base / "profile-report")
+    shot = base / "report.png"
+    report_dom = _dom_and_shot(browser, report, shot)
     report_text = visible_text(report_dom)
     for sentence in entry["sentences"][:2]:
         assert " ".join(sentence.split()) in report_text
@@ -68,9 +78,6 @@ def test_index_and_report_render_headlines_and_figures_in_chromium(hostile_site)
     assert HOSTILE in report_text  # the hostile name reads as text ...
     assert "<script" not in report_dom  # ... and is no element
     assert not re.search(r'<img[^>]+onerror', report_dom)
-
-    shot = base / "report.png"
-    chromium([f"--screenshot={shot}", "--window-size=1200,1600", report.as_uri()], base / "profile-shot")
     assert shot.stat().st_size > 10_000  # a page with content, not a blank
 
 
@@ -93,9 +100,8 @@ def _assert_links_resolve(out: Path) -> int:
     return checked
 
 
-def test_every_relative_link_resolves_inside_reports_also_in_a_moved_copy(hostile_site, tmp_path):
-    out, code, base = hostile_site
-    (entry,) = read_manifest(out)["reports"].values()
+def test_every_relative_link_resolves_inside_reports_also_in_a_moved_copy(hostile, tmp_path):
+    out, entry, base = hostile
     report = out / entry["html"]
     links = _relative_links(report)
     assert any(h.endswith("-action-plan.xlsx") for h in links) and any(h.endswith("-data.xlsx") for h in links)
@@ -106,53 +112,46 @@ def test_every_relative_link_resolves_inside_reports_also_in_a_moved_copy(hostil
     assert _assert_links_resolve(moved) >= 3
 
 
-def test_report_and_index_fit_1280_and_412_px(hostile_site, tmp_path):
-    playwright = pytest.importorskip("playwright.sync_api")
-    out, code, base = hostile_site
-    (entry,) = read_manifest(out)["reports"].values()
+def test_report_and_index_fit_1280_and_412_px(hostile, tmp_path, browser):
+    out, entry, base = hostile
     pages = [out / entry["html"], out / "index.html"]
-    with playwright.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], env=browser_env())
-        try:
-            for width in (1280, 412):
-                view = browser.new_page(viewport={"width": width, "height": 900})
+
+    def check(chromium) -> None:
+        for width in (1280, 412):
+            view = chromium.new_page(viewport={"width": width, "height": 900})
+            try:
                 for page in pages:
                     view.goto(page.as_uri())
                     assert view.evaluate("document.documentElement.scrollWidth") <= width, (page.name, width)
                     view.screenshot(path=str(tmp_path / f"{page.stem}-{width}.png"), full_page=False)
+            finally:
                 view.close()
-        finally:
-            browser.close()
+
+    browser.run(check)
     assert all(p.stat().st_size > 5_000 for p in tmp_path.glob("*.png"))
 
 
 # --- the Bangla report ------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def bangla_page(site, tmp_path_factory):
-    """The run's Bangla MoWCA report (``site``), copied and printed to PDF (runner/pdf.py)."""
-    from nsss_analysis.runner.pdf import print_pdfs
-
+def bangla_page(site, site_pdf) -> Path:
+    """The run's Bangla MoWCA report (``site``), a copy of it printed to PDF once per run
+    (``site_pdf``, runner/pdf.py): the copy, its PDF beside it."""
     entry = site.report("ministry", "bn", code="MoWCA")
     assert "/bn/" in entry["html"]
-    page = tmp_path_factory.mktemp("browser-bn") / Path(entry["html"]).name
-    shutil.copyfile(site.out / entry["html"], page)  # self-contained: images inline, fonts installed
-    assert print_pdfs([page]) == [page.with_suffix(".pdf")]
-    return page
+    return site_pdf(entry).with_suffix(".html")  # self-contained: images inline, fonts installed
 
 
-def test_bangla_report_headings_are_set_in_a_bengali_font_with_every_glyph(bangla_page):
+def test_bangla_report_headings_are_set_in_a_bengali_font_with_every_glyph(bangla_page, browser):
     """Chromium's own account of the fonts it drew each heading and the verdict with
     (DevTools CSS.getPlatformFontsForNode): Bangla text in Noto Sans Bengali, and that
     font has a glyph for every Bengali character of the page."""
-    playwright = pytest.importorskip("playwright.sync_api")
     from fontTools.ttLib import TTFont
 
     from nsss_analysis.report.fonts import BENGALI_FONT_FILES, FONT_DIR
 
-    with playwright.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], env=browser_env())
+    def fonts_drawn(chromium) -> tuple[str, int]:
+        view = chromium.new_page()
         try:
-            view = browser.new_page()
             view.goto(bangla_page.as_uri())
             assert view.evaluate("document.documentElement.lang") == "bn"
             text = view.evaluate("document.body.innerText")
@@ -175,8 +174,11 @@ def test_bangla_report_headings_are_set_in_a_bengali_font_with_every_glyph(bangl
                 assert "Noto Sans Bengali" in families, (shown[:80], fonts)
                 assert families <= {"Noto Sans Bengali", "Noto Sans", "DejaVu Sans"}, (shown[:80], fonts)
                 checked += 1
+            return text, checked
         finally:
-            browser.close()
+            view.close()
+
+    text, checked = browser.run(fonts_drawn)
     assert checked >= 8  # the title, the verdict and the section headings
     cmap = TTFont(FONT_DIR / BENGALI_FONT_FILES[0]).getBestCmap()
     missing = {c for c in text if BENGALI_LETTER.match(c) and ord(c) not in cmap}

@@ -106,3 +106,107 @@ def test_a_disputed_programme_is_not_said_to_count_once():
     budget = note.split("**Budget share**")[1].split("\n")[0]
     assert "at least half of the unit's programmes with any budget on record" in budget
     assert "latest with data" not in budget
+
+
+def test_a_file_shared_with_a_disputed_programme_keeps_its_quarantined_lines_with_the_ministry_they_name():
+    """Synthetic: joint.csv holds MoSW's P0 (a second, differing form: disputed, so not
+    counted) and MoWCA's two programmes; one quarantined line names MoSW, one names
+    none. Counting leaves only MoWCA's rows in the file, but the file is still shared:
+    MoWCA's page is not told the MoSW line is its own."""
+    from nsss_analysis.diagnostics.summaries import ministry_summary
+    from nsss_analysis.io import Tables
+
+    other = {"ministry": "Ministry of Women and Children Affairs", "ministry_code": "MoWCA"}
+    mosw = _forms(6, "2023-24", "MoSW 2024.xlsx")
+    twin = mosw.iloc[[0]].assign(source_file="joint.csv", source_row=2, empowerment_objective="yes",
+                                 norms_awareness="yes", gender_analysis="no")
+    mowca = _forms(2, "2023-24", "joint.csv").assign(**other, source_row=lambda d: d["source_row"] + 10)
+    a = pd.concat([mosw, twin, mowca], ignore_index=True)
+    q = pd.DataFrame({"source_file": "joint.csv", "source_sheet": "", "source_row": [20, 21],
+                      "column": ["programme", "programme"],
+                      "value": ["Ministry of Social Welfare | 2010-11 | ongoing", "zzz | Yes"],
+                      "reason": "row not used: no programme name (synthetic)", "reason_id": "",
+                      "reason_values": ""})
+    tables = Tables(assessments=a, quarantine=q)
+    assert len(ministry_summary(tables, "MoSW")["disputed"]) == 2
+    mowca_row = ministry_summary(tables, "MoWCA")["data_quality"].iloc[0]
+    mosw_row = ministry_summary(tables, "MoSW")["data_quality"].iloc[0]
+    assert mowca_row["n_quarantined"] == 0 and mowca_row["n_quarantined_shared_unnamed"] == 1
+    assert mosw_row["n_quarantined"] == 1
+
+
+def test_the_forms_on_record_name_the_file_of_a_disputed_form():
+    """Synthetic: MoSW's P0 has a second, differing form in copy.csv (disputed): the
+    page reads that file (its form is on P0's card), so its forms on record name it."""
+    from nsss_analysis.diagnostics.summaries import ministry_summary
+    from nsss_analysis.io import Tables
+    from nsss_analysis.reference.i18n import language
+    from nsss_analysis.report import page_top
+
+    mosw = _forms(6, "2023-24", "MoSW 2024.xlsx")
+    twin = mosw.iloc[[0]].assign(source_file="copy.csv", source_row=2, empowerment_objective="yes",
+                                 norms_awareness="yes", gender_analysis="no")
+    summary = ministry_summary(Tables(assessments=pd.concat([mosw, twin], ignore_index=True)), "MoSW")
+    assert "copy.csv" not in set(summary["assessments"]["source_file"])  # not counted ...
+    with language("en"):
+        claims.start("synthetic-forms", "en")
+        html = page_top.in_figures(summary, []).data
+    assert "Forms on record: MoSW 2024.xlsx" in html and "copy.csv: round 2023-24" in html  # ... but read
+
+
+def _all_disputed():
+    """Synthetic: MoSW's only programme P0 came in two differing forms, nothing telling."""
+    one = _forms(1, "2023-24", "MoSW 2024.xlsx")
+    twin = one.assign(source_file="copy.csv", empowerment_objective="yes", norms_awareness="yes",
+                      gender_analysis="no")
+    return pd.concat([one, twin], ignore_index=True)
+
+
+def test_a_unit_whose_every_programme_is_disputed_is_not_told_nothing_was_assessed():
+    from nsss_analysis.diagnostics.summaries import headline_figures
+    from nsss_analysis.io import Tables
+    from nsss_analysis.reference.i18n import language
+    from nsss_analysis.report import headline_text
+
+    h = headline_figures(Tables(assessments=_all_disputed()), "MoSW")
+    assert h["n_programmes"] == 0 and h["n_disputed"] == 1
+    with language("en"):
+        claims.start("synthetic-all-disputed", "en")
+        text = " ".join(headline_text.headline_sentences(h))
+    assert "has been assessed yet" not in text
+    assert "can be counted yet" in text and "1 programme with two differing forms (P0)" in text
+
+
+def test_the_index_row_says_its_disputed_programmes_are_left_out():
+    from nsss_analysis.diagnostics.summaries import headline_figures
+    from nsss_analysis.io import Tables
+    from nsss_analysis.report.headline_file import Headline
+    from nsss_analysis.runner.index import _years
+
+    mosw = _forms(6, "2023-24", "MoSW 2024.xlsx")
+    twin = mosw.iloc[[0]].assign(source_file="copy.csv", empowerment_objective="yes", norms_awareness="yes",
+                                 gender_analysis="no")
+    h = headline_figures(Tables(assessments=pd.concat([mosw, twin], ignore_index=True)), "MoSW")
+    record = Headline.from_json(Headline.from_figures(h, ["MoSW has 5 assessed programmes."]).to_json())
+    assert record.n_disputed == 1 and record.disputed_programmes == ("P0",)
+    entry = {"html": "2023-24/mosw.html", "kind": "ministry", "ministry_code": "MoSW", "language": "en",
+             "headline": record.figures(), "sentences": list(record.sentences), "status": "rendered"}
+    claims.start("synthetic-index", "en")
+    row = _years({"2023-24/mosw": entry}, "en")["2023-24"]["ministries"][0]
+    assert row["figures"]["programmes"] == "5"
+    assert row["disputed"].startswith("1 programme with two differing forms (P0) is left out")
+
+
+def test_the_headline_quick_wins_speak_of_the_largest_budgets_only_beside_amounts():
+    from nsss_analysis.diagnostics.summaries import headline_figures
+    from nsss_analysis.reference.i18n import language
+    from nsss_analysis.report import headline_text
+
+    for spec, ranked in (({"2023-24": [0, 1, 2], "2024-25": [0, 1]}, False),  # no budget year
+                         ({"2023-24": list(range(6))}, True)):
+        h = headline_figures(_tables(_budget_rows(spec)), "MoSW")
+        with language("en"):
+            claims.start("synthetic-quick-wins", "en")
+            wins = [x for x in headline_text.headline_sentences(h) if "says" in x and "possible" in x]
+        assert len(wins) == 1, wins
+        assert ("where its budgets are largest" in wins[0]) is ranked and ("crore" in wins[0]) is ranked

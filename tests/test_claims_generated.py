@@ -2,8 +2,11 @@
 (synthetic) rows, rendered and checked by every rule of the claims ledger.
 
 Each dataset keeps 1-6 programmes of a few ministries, gives some programmes two
-differing forms of one round with nothing to tell which is later (disputed), drops
-the round of some rows, keeps a sparse random subset of the budget rows across years,
+differing forms of one round with no received date (disputed, or told apart by a
+revision word, a version or a date in the file name), drops the round of some rows and
+puts others five years back, keeps a sparse random subset of the budget rows across
+years (sometimes with a later year only one ministry reports), puts two ministries'
+rows in one file with a quarantined line naming one of them and one naming none,
 carries the bundled MIS extracts (a programme with 4 men and 2 hijra beneficiaries)
 and is marked synthetic or not at random. The pages are executed in this process
 (the template's own cells; no kernel), a handful per dataset, in English or Bangla."""
@@ -55,21 +58,40 @@ def generated_dataset(seed: int, folder: Path, source: Path) -> tuple[Path, list
         twin = kept.iloc[[rng.randrange(len(kept))]].copy()
         for item in rng.sample(list(ITEMS), 2):
             twin[item] = rng.choice([x for x in ANSWERS if x != twin[item].iloc[0]])
-        twin["source_file"] = "second copy of the form.xlsx"
+        # nothing in the name tells, or a revision word, a version or a date does
+        twin["source_file"] = rng.choice(["second copy of the form.xlsx", "form (revised).xlsx",
+                                          "form v2.xlsx", "form (2).xlsx", "form 2024-08-01.xlsx"])
         twin["source_row"] = 2
+        twin["received_date"] = None
         kept = pd.concat([kept, twin], ignore_index=True)
     missing_round = [rng.random() < 0.3 for _ in range(len(kept))]
     kept.loc[missing_round, "assessment_round"] = None
+    old_round = [not m and rng.random() < 0.15 for m in missing_round]  # five years before the rest
+    kept.loc[old_round, "assessment_round"] = "2018-19"
     synthetic = rng.random() < 0.5
     kept["synthetic"] = synthetic
     budgets = b[b["ministry_code"].isin(ministries)]
     budgets = budgets[[rng.random() < 0.5 for _ in range(len(budgets))]]
+    if rng.random() < 0.5 and len(budgets):  # a later year only one ministry reports
+        one = budgets[budgets["ministry_code"] == rng.choice(sorted(set(budgets["ministry_code"])))]
+        later = one.drop_duplicates("programme").assign(fiscal_year="2025-26")
+        budgets = pd.concat([budgets, later.assign(source_row=later["source_row"] + 10_000)], ignore_index=True)
     folder.mkdir(parents=True)
     pq.write_table(pa.Table.from_pandas(kept, schema=ASSESSMENT_ARROW_SCHEMA, preserve_index=False),
                    folder / "assessments.parquet")
     pq.write_table(pa.Table.from_pandas(budgets, schema=BUDGET_ARROW_SCHEMA, preserve_index=False),
                    folder / "budgets.parquet")
-    bundled.quarantine.iloc[0:0].to_csv(folder / "quarantine.csv", index=False)
+    # a quarantined line naming a ministry and one naming none, in a file the first two share
+    shared = kept["source_file"].iloc[0]
+    moved = (kept["ministry_code"] == ministries[1]).to_numpy() & (kept.index != len(kept) - 1)
+    kept.loc[moved, "source_row"] = kept.loc[moved, "source_row"] + 1_000
+    kept.loc[moved, "source_file"] = shared
+    q = bundled.quarantine.iloc[0:0]
+    lines = pd.DataFrame({"source_file": shared, "source_sheet": "", "source_row": [90, 91],
+                          "column": ["programme", "programme"],
+                          "value": [f"{kept['ministry'].iloc[0]} | 2010-11 | ongoing", "zzz | Yes"],
+                          "reason": "row not used: no programme name (synthetic)"})
+    pd.concat([q, lines], ignore_index=True).to_csv(folder / "quarantine.csv", index=False)
     for name in ("coverage_by_sex.parquet", "coverage_quality.parquet", "coverage_women_share.parquet"):
         if (source / name).exists():
             shutil.copy(source / name, folder / name)

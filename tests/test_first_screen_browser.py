@@ -8,14 +8,11 @@ measured too, and still fails (marked so): no narrow rendition is drawn yet. Ski
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.support.browser import browser_env
-
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+from tests.support.browser import CHROMIUM
 
 pytestmark = [
     pytest.mark.slow,
@@ -62,27 +59,29 @@ def pages(site) -> dict[str, Path]:
     return found
 
 
-def _open(page: Path) -> dict:
-    from playwright.sync_api import sync_playwright
+def _open(browser, page: Path) -> dict:
+    """What :data:`MEASURE` finds on ``page`` at 412 x 915 CSS px, in the worker's shared
+    Chromium (the session's ``browser``)."""
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], env=browser_env())
+    def measure(chromium) -> dict:
+        tab = chromium.new_page(viewport={"width": 412, "height": 915})
         try:
-            tab = browser.new_page(viewport={"width": 412, "height": 915})
             tab.goto(page.as_uri())
             tab.wait_for_load_state("load")
             return tab.evaluate(MEASURE)
         finally:
-            browser.close()
+            tab.close()
+
+    return browser.run(measure)
 
 
 @pytest.fixture(scope="module")
-def seen(pages) -> dict[str, dict]:
+def seen(pages, browser) -> dict[str, dict]:
     """What each page of :func:`pages` measures at 412 px, opened once."""
     wanted = [k for k in pages if any(k.split("/")[-1].startswith(m.lower() + "-") for m in MINISTRIES)]
     assert len(wanted) == 2 * len(MINISTRIES), sorted(pages)  # both languages
     wanted += [f"en/{CLUSTER_PAGE}", f"bn/{CLUSTER_PAGE}"]
-    return {key: _open(pages[key]) for key in wanted}
+    return {key: _open(browser, pages[key]) for key in wanted}
 
 
 def test_the_ask_is_on_the_first_screen_and_figures_read_at_412_px(seen):
@@ -106,9 +105,9 @@ def test_at_412_px_every_figure_fits_its_frame_without_scrolling(seen):
 
 
 @pytest.mark.parametrize("language", ["en", "bn"])
-def test_the_national_overview_opens_with_its_verdict_levels_and_asks(site, language):
+def test_the_national_overview_opens_with_its_verdict_levels_and_asks(site, browser, language):
     page = site.out / site.report("national", language)["html"]
-    seen = _open(page)
+    seen = _open(browser, page)
     assert seen["ask"] is not None and seen["ask"] <= 900, (language, seen["ask"])
     assert seen["pageWidth"] <= 412, (language, seen["pageWidth"])
     assert seen["figures"]  # the national overview has figures, drawn as SVG

@@ -28,12 +28,10 @@ def test_the_index_says_why_accepted_and_on_record_differ_and_what_all_years_is(
 
 @pytest.mark.slow
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
-def test_at_1280_px_no_index_table_is_cut_or_scrolls(site):
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+def test_at_1280_px_no_index_table_is_cut_or_scrolls(site, browser):
+    def check(chromium) -> None:
+        view = chromium.new_page(viewport={"width": 1280, "height": 900})
         try:
-            view = browser.new_page(viewport={"width": 1280, "height": 900})
             for language in ("en", "bn"):
                 view.goto((site.out / index_file(language)).as_uri())
                 assert view.evaluate("document.documentElement.scrollWidth") <= 1280, language
@@ -47,4 +45,6 @@ def test_at_1280_px_no_index_table_is_cut_or_scrolls(site):
                     assert table["scroll"] <= table["client"], (language, table)  # nothing to scroll sideways
                     assert table["last"] <= table["edge"] + 0.5, (language, table)  # the last column in view
         finally:
-            browser.close()
+            view.close()
+
+    browser.run(check)

@@ -62,7 +62,6 @@ from tests.support.processed import (
     HOSTILE,
     copy_processed,
     first_codes,
-    inject_hostile,
     report_args,
     rescore,
     standin_notebook,
@@ -374,8 +373,8 @@ def test_warm_kernel_report_equals_a_fresh_papermill_run(tmp_path):
     job = ReportJob("k", str(folder / "probe.ipynb"), {"label": "probe", "seed": None},
                              str(tmp_path / "warm.ipynb"), str(tmp_path / "warm.html"), "probe")
     try:
-        first, error1 = kernel.run(parameterize(job), timeout=120)
-        second, error2 = kernel.run(parameterize(job), timeout=120)  # after the pollution
+        first, error1 = kernel.run(parameterize(job), timeout=CEILING)
+        second, error2 = kernel.run(parameterize(job), timeout=CEILING)  # after the pollution
         assert kernel.starts == 1, "the kernel was reused, not restarted"
     finally:
         kernel.shutdown()
@@ -402,7 +401,7 @@ def test_warm_kernel_matches_fresh_papermill_on_the_real_ministry_report(tiny):
     try:
         for code in ("MoWCA", "MoDMR", "MoSW"):
             job = ReportJob("k", str(notebook), dict(params, ministry=code), "-", "-", "t")
-            warm, error = kernel.run(parameterize(job), timeout=300)
+            warm, error = kernel.run(parameterize(job), timeout=CEILING)
             assert error is None
         assert kernel.starts == 1
     finally:
@@ -415,18 +414,19 @@ def test_warm_kernel_matches_fresh_papermill_on_the_real_ministry_report(tiny):
 def test_kernel_failures_are_isolated_and_the_kernel_replaced(tmp_path):
     folder = tmp_path / "nb"
     cells = [nbformat.v4.new_markdown_cell("# probe"), nbformat.v4.new_code_cell(textwrap.dedent("""\
-        import os, time
+        import os, threading
         if mode == "raise":
             raise ValueError("broken data for " + mode)
         if mode == "slow":
-            time.sleep(60)
+            threading.Event().wait()  # never ends: its 4 s timeout stops it
         if mode == "die":
             os._exit(1)
         print("rendered", mode)"""))]
     folder.mkdir()
     nbformat.write(standin_notebook(cells, 'mode = "ok"'), folder / "modes.ipynb")
     jobs = [ReportJob(f"y/{mode}", str(folder / "modes.ipynb"), {"mode": mode},
-                               str(tmp_path / f"{mode}.ipynb"), str(tmp_path / f"{mode}.html"), mode, timeout=4)
+                               str(tmp_path / f"{mode}.ipynb"), str(tmp_path / f"{mode}.html"), mode,
+                               timeout=4 if mode == "slow" else int(CEILING))  # the others: a net only
             for mode in ("die", "ok", "slow", "raise", "ok2")]
     seen = []
     results = run_jobs(jobs, workers=1, kernel_cwd=folder, on_result=seen.append, progress=False,
@@ -454,7 +454,7 @@ def test_kernel_is_replaced_after_n_reports(tmp_path):
     try:
         for n in range(5):
             job = ReportJob("k", str(tmp_path / "n.ipynb"), {"n": n}, "-", "-", "t")
-            nb, error = kernel.run(parameterize(job), timeout=60)
+            nb, error = kernel.run(parameterize(job), timeout=CEILING)
             assert error is None and nb.cells[-1].outputs[0]["data"]["text/plain"] == str(n * 2)
     finally:
         kernel.shutdown()
@@ -490,14 +490,10 @@ def _links(index_html: str) -> list[str]:
 
 
 @pytest.mark.slow
-def test_end_to_end_two_ministries_with_papermill(bundled, tmp_path):
-    """The real notebooks over the bundled data: two ministry reports."""
-    processed = copy_processed(bundled, tmp_path / "processed")
-    codes = first_codes(processed, 2)
-    inject_hostile(processed, codes[0])
-    out = tmp_path / "reports"
-    code = run_reports(report_args(processed, out, config.NOTEBOOKS_DIR, ministry=codes, workers=2))
-    assert code == 0
+def test_end_to_end_two_ministries_with_papermill(hostile_site):
+    """The real notebooks over the bundled data: two ministry reports, a small one and
+    one with a hostile programme name (the session's ``hostile_site``, rendered once per run)."""
+    processed, out = hostile_site.processed, hostile_site.out
     manifest = json.loads((out / "manifest.json").read_text())
     entries = manifest["reports"]
     assert len(entries) == 2 and all(e["status"] == "ok" for e in entries.values())
@@ -522,7 +518,7 @@ def test_end_to_end_two_ministries_with_papermill(bundled, tmp_path):
         assert (out / entry["html"]).stat().st_mode & 0o777 == 0o644  # for sharing
         assert not re.search(r"""<(script|link|img|iframe)[^>]+(src|href)\s*=\s*["']?(https?:)?//""", html)
         assert entry["headline"]["n_programmes"] >= 1 and entry["sentences"]
-    hostile_entry = next(e for e in entries.values() if e["ministry_code"] == codes[0])
+    hostile_entry = next(e for e in entries.values() if e["ministry_code"] == hostile_site.code)
     html = (out / hostile_entry["html"]).read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # shown as text ...
     assert HOSTILE not in html  # ... never as markup
@@ -579,7 +575,7 @@ def test_default_run_then_skip_when_unchanged_then_force(tiny, standins, tmp_pat
         "print('RESULT', rc, heavy, round(time.perf_counter() - t, 3))\n"
     )
     for _ in range(2):  # a second try only if someone edited the package meanwhile (it re-renders all)
-        done = subprocess.run([PYTHON, "-c", probe], env=env, capture_output=True, text=True, timeout=120)
+        done = subprocess.run([PYTHON, "-c", probe], env=env, capture_output=True, text=True, timeout=CEILING)
         if "nothing changed" in done.stdout or package_digest() == package:
             break
         package = package_digest()
@@ -652,13 +648,13 @@ def test_a_second_run_waits_then_exits_75_naming_the_holder(tiny, tmp_path, monk
     out.mkdir()
     holder = subprocess.Popen(
         [PYTHON, "-c", textwrap.dedent(f"""\
-            import time
+            import sys
             from pathlib import Path
             from nsss_analysis.runner.lock import BuildLock, lock_path
             with BuildLock(lock_path(Path({str(tiny)!r}))):
                 print("held", flush=True)
-                time.sleep(60)""")],
-        stdout=subprocess.PIPE, text=True)
+                sys.stdin.read()  # held until killed, or the test's end closes the pipe""")],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
         monkeypatch.setattr(runner_request, "LOCK_WAIT_SECONDS", 0.3)

@@ -298,9 +298,15 @@ def data_quality(
     quarantine: pd.DataFrame | None = None,
     conflicts: pd.DataFrame | None = None,
     by: str = "ministry",
+    lineage: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Answers left ``unknown``, programmes below the completeness threshold,
     quarantined lines and conflicts, per unit.
+
+    ``lineage`` (default ``assessments``) is every assessment row read, counted or
+    not: which ministries each file holds. Pass it when ``assessments`` are the counted
+    rows, so that a file shared with a disputed programme's ministry stays shared (its
+    lines are not all given to the other ministry).
 
     A quarantine line is attributed to a ministry when its file holds assessments of
     that ministry only; other lines, and all lines for clusters (a quarantined row
@@ -312,8 +318,9 @@ def data_quality(
         n_unknown=assessments[list(ITEMS)].fillna("unknown").eq("unknown").sum(axis=1)
     )
     q = quarantine if quarantine is not None else pd.DataFrame(columns=list(QUARANTINE_COLUMNS))
-    q_code = quarantine_ministries(q, a)
-    file_codes = a.groupby("source_file")["ministry_code"].agg(lambda s: set(s.dropna()))
+    rows = assessments if lineage is None else lineage
+    q_code = quarantine_ministries(q, rows)
+    file_codes = rows.groupby("source_file")["ministry_code"].agg(lambda s: set(s.dropna()))
     c = _conflict_units(conflicts, assessments) if conflicts is not None and len(conflicts) else None
     records = []
     for unit, code in units_of(by, a):

@@ -149,8 +149,10 @@ def _by_scopes(function, *args, scopes: Sequence[str] = BY, **kwargs) -> pd.Data
     return _stack(*(function(*args, by=by, **kwargs) for by in scopes))
 
 
-def _stacked(tables: Tables, fiscal_year: str | None, scopes: Sequence[str]) -> dict[str, pd.DataFrame]:
-    """The indicator tables with the given scopes stacked (all but the life-cycle matrix)."""
+def _stacked(tables: Tables, fiscal_year: str | None, scopes: Sequence[str],
+             lineage: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """The indicator tables with the given scopes stacked (all but the life-cycle matrix);
+    ``lineage``: every assessment row read (which ministries each file holds)."""
     scores, a, b = tables.scores, tables.assessments, tables.budgets
     return {
         "level_shares": _by_scopes(level_shares, scores, scopes=scopes),
@@ -170,7 +172,7 @@ def _stacked(tables: Tables, fiscal_year: str | None, scopes: Sequence[str]) -> 
         "data_readiness": _by_scopes(data_readiness, scores, scopes=scopes),
         "budget_plausibility": budget_plausibility(b),
         "data_quality": _by_scopes(
-            data_quality, a, tables.quarantine, tables.conflicts, scopes=scopes
+            data_quality, a, tables.quarantine, tables.conflicts, scopes=scopes, lineage=lineage
         ),
     }
 
@@ -201,6 +203,7 @@ def ministry_summary(
     """
 
     counted = count_once(tables)
+    read = tables.assessments  # every row read, counted or not: the files' lineage
     name, code = (m := resolve_ministry(ministry)).name, m.code
     # a ministry whose every programme is disputed still has its page (the forms side by
     # side, the question which stands); only one with no row at all has none
@@ -248,7 +251,7 @@ def ministry_summary(
         "data_readiness": readiness,
         "data_readiness_comparison": compare_with_national(readiness, "share"),
         "budget_plausibility": budget_plausibility(own(b)),
-        "data_quality": own(data_quality(a, tables.quarantine, tables.conflicts, "ministry")),
+        "data_quality": own(data_quality(a, tables.quarantine, tables.conflicts, "ministry", lineage=read)),
         "recommendations": recs,
         "quick_wins": quick_wins(recs),
         "trend": trend_by_round(counted.rounds, counted.round_scores, code),
@@ -283,6 +286,7 @@ def national_summary(tables: Tables, fiscal_year: str | None = None) -> dict[str
     """
 
     counted = count_once(tables)
+    read = tables.assessments  # every row read, counted or not: the files' lineage
     tables = counted.current
     scores, a, b = tables.scores, tables.assessments, tables.budgets
     recs = _current_recommendations(tables)
@@ -292,7 +296,7 @@ def national_summary(tables: Tables, fiscal_year: str | None = None) -> dict[str
         "n_ministries": [a["ministry_code"].nunique()],
     }).astype({"fiscal_year": "str"})
     return {"about": about, "programmes": scores} | _stacked(
-        tables, fy, ("national", "cluster", "ministry")
+        tables, fy, ("national", "cluster", "ministry"), lineage=read
     ) | {
         "lifecycle_matrix": lifecycle_matrix(a, b, None, fy),
         "recommendations": recs,

@@ -22,7 +22,13 @@ from nsss_analysis.report.card_parts import card_digits, notebook_html, programm
 from nsss_analysis.report.display import escape
 from nsss_analysis.report.headline_text import unknown_sentence
 from nsss_analysis.report.labels import label
-from nsss_analysis.report.page_top import asks_of_year, first_screen_html, levels_key, submission_line
+from nsss_analysis.report.page_top import (
+    asks_of_year,
+    first_screen_html,
+    forms_on_record,
+    levels_key,
+    submission_line,
+)
 from nsss_analysis.report.wording import join_words
 
 
@@ -127,7 +133,8 @@ def cluster_first_screen(tables: Tables, cluster: str, plan: pd.DataFrame):
         + (f"<p>{escape(unknowns)}</p>" if unknowns else "")
         + "<p>" + escape(_("Ministries and divisions with programmes in this cluster: {ministries}.").format(
             ministries=join_words(ministries))) + "</p>"
-        + f"<p>{escape(levels_key(s))}</p><p>{escape(submission_line(a))}</p>")
+        + f"<p>{escape(levels_key(s))}</p>"
+        f"<p>{escape(submission_line(forms_on_record(a, cluster_disputed(tables, cluster))))}</p>")
 
 
 def cluster_coverage_section(tables: Tables, cluster: str):

@@ -58,11 +58,17 @@ class Headline:
     mean_ci_low: float | None = None
     mean_ci_high: float | None = None
     national_mean_inclusion_score: float | None = None
+    #: The national mean's own interval, quoted beside the unit's mean.
+    national_mean_ci_low: float | None = None
+    national_mean_ci_high: float | None = None
     national_n: int | None = None
     synthetic: bool = False
     #: The programmes the figures count (``summaries.programme_keys``), for the claims ledger.
     programme_keys: tuple[str, ...] = ()
     sentences: tuple[str, ...] = ()
+    #: Programmes left out of every figure: two differing forms, nothing telling which stands.
+    n_disputed: int | None = None
+    disputed_programmes: tuple[str, ...] = ()
 
     @classmethod
     def from_figures(cls, figures: Mapping[str, object], sentences: Iterable[object] = ()) -> Headline:
@@ -79,6 +85,8 @@ class Headline:
             synthetic=bool(figures.get("synthetic")),
             programme_keys=tuple(str(k) for k in (figures.get("programme_keys") or ())),  # type: ignore[attr-defined]
             sentences=tuple(str(s) for s in sentences),
+            n_disputed=_count(figures.get("n_disputed")),
+            disputed_programmes=tuple(str(p) for p in (figures.get("disputed_programmes") or ())),  # type: ignore[attr-defined]
         )
 
     def figures(self) -> dict[str, object]:
@@ -86,6 +94,7 @@ class Headline:
         values = dataclasses.asdict(self)
         del values["sentences"]
         values["programme_keys"] = list(self.programme_keys)
+        values["disputed_programmes"] = list(self.disputed_programmes)
         return values
 
     def to_json(self) -> str:
@@ -117,7 +126,7 @@ class Headline:
 
 #: The float fields of :class:`Headline`, read from ``headline_figures`` by name.
 _FIGURES = ("share", "ci_low", "ci_high", "budget_share", "mean_inclusion_score", "mean_ci_low",
-            "mean_ci_high", "national_mean_inclusion_score")
+            "mean_ci_high", "national_mean_inclusion_score", "national_mean_ci_low", "national_mean_ci_high")
 
 
 def write_headline(path: Path | str | None, figures: Mapping[str, object], sentences: Iterable[object]) -> None:

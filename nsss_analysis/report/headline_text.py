@@ -181,6 +181,13 @@ def _quick_wins_sentence(headline: dict) -> str:
                 programme=programme_shown(programme), budget=budget, actions=actions))
     text = "; ".join(named)
     n = sum(len(g["actions"]) for g in grouped.values())
+    if all(is_missing(g["budget"]) for g in grouped.values()):
+        # no amount of the budget year beside them: not "where the budgets are largest"
+        if headline.get("ministry_code"):
+            return ngettext("A change the ministry says is possible: {wins}.",
+                            "Changes the ministry says are possible: {wins}.", n).format(wins=text)
+        return ngettext("A change a ministry says is possible: {wins}.",
+                        "Changes the ministries say are possible: {wins}.", n).format(wins=text)
     if headline.get("ministry_code"):
         return ngettext("A change the ministry says is possible, where its budgets are largest: {wins}.",
                         "Changes the ministry says are possible, where its budgets are largest: {wins}.",
@@ -271,6 +278,10 @@ def headline_sentences(headline: dict) -> list[str]:
     year, the two biggest quick wins by name, and the mean inclusion score.
     """
     n, k = headline["n_programmes"], headline["n_gender_specific_or_transformative"]
+    if n == 0 and headline.get("n_disputed"):  # assessed, but every form is in dispute
+        with claims.scope(block="headline", role="unit", where="narrative.headline"):
+            return [_("No programme of {unit} can be counted yet: each came in two differing forms.").format(
+                unit=_unit(headline)), disputed_sentence(headline)]
     if n == 0:
         return [_("No programme of {unit} has been assessed yet, so this report has no findings.").format(
             unit=_unit(headline))]

@@ -78,6 +78,15 @@ def submission_line(assessments: pd.DataFrame) -> str:
         forms="; ".join(parts))
 
 
+def forms_on_record(assessments: pd.DataFrame, disputed: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The rows behind a page, with the forms of its disputed programmes (left out of
+    every figure, but read, and shown on their cards): the files the page names."""
+    if disputed is None or not len(disputed):
+        return assessments
+    extra = disputed[[c for c in assessments.columns if c in disputed.columns]]
+    return pd.concat([assessments, extra], ignore_index=True) if len(assessments) else extra
+
+
 def which_form_stands(disputed: pd.DataFrame | None) -> str:
     """The first screen's question on disputed programmes (two differing forms, nothing
     telling which is later), naming them; empty when there are none."""
@@ -149,7 +158,8 @@ def first_screen(tables: Tables, summary: Mapping[str, pd.DataFrame], unit: str,
 
 def in_figures(summary: Mapping[str, pd.DataFrame], sentences: Sequence[str]):
     """The analyst's sentences under the first screen (see :func:`in_figures_html`)."""
-    return notebook_html(in_figures_html(summary["programmes"], summary["assessments"], sentences))
+    return notebook_html(in_figures_html(summary["programmes"],
+                                         forms_on_record(summary["assessments"], summary.get("disputed")), sentences))
 
 
 def downloads_block(slug: str | None):

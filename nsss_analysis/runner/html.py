@@ -38,7 +38,7 @@ def _report_exporter_class():
 
     class ReportExporter(HTMLExporter):
         def page_and_soup(self, nb, resources=None):
-            """:meth:`HTMLExporter.from_notebook_node` (nbconvert 7: the template, then
+            """:meth:`~nbconvert.HTMLExporter.from_notebook_node` (nbconvert 7: the template, then
             its pass over the page: alt text for an image without one, ``tabindex`` on
             input and output areas), returning the parsed page as well as its text, so
             that the sanitiser walks the same tree instead of parsing the page again

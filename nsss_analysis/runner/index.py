@@ -199,6 +199,10 @@ def _years(on_disk: dict, language: str) -> dict[str, dict]:
         headline = entry.get("headline") or {}
         with claims.scope(block=f"index:{key}", programmes=headline.get("programme_keys")):
             figures = index_figures(entry.get("headline"), language)
+        disputed = ""
+        if headline.get("n_disputed"):  # the count beside the row leaves them out: say so
+            with in_language(language), claims.scope(block=f"index:{key}", where="index"):
+                disputed = headline_text.disputed_sentence(headline)
         row = {
             "href": _href(entry["html"]),
             "translations": translations,
@@ -209,6 +213,7 @@ def _years(on_disk: dict, language: str) -> dict[str, dict]:
             "error": entry.get("error"),
             "sentences": [_without_small_n(x) for x in entry.get("sentences") or []],
             "figures": figures,
+            "disputed": disputed,
         }
         group["small_n"] = group["small_n"] or any(
             SMALL_N_CAVEAT.search(x) for x in (entry.get("sentences") or [])[:1])
@@ -361,6 +366,12 @@ def index_figures(headline: Headline | Mapping[str, object] | None, language: st
         if h.national_mean_inclusion_score is not None:
             parts["national"] = whole(h.national_mean_inclusion_score, unit="mean", role="comparator",
                                       n=h.national_n)
+            if h.national_mean_ci_low is not None and h.national_mean_ci_high is not None:
+                # the national figure beside the unit's is quoted with its own interval
+                parts["national"] = t(SCORE_CELL_INTERVAL).format(
+                    mean=parts["national"], high=whole(h.national_mean_ci_high, unit="interval"),
+                    low=whole(h.national_mean_ci_low, unit="interval", low=h.national_mean_ci_low,
+                              high=h.national_mean_ci_high, n=h.national_n, method="t", role="comparator"))
         template = {(True, True): SCORE_CELL_INTERVAL_NATIONAL, (True, False): SCORE_CELL_INTERVAL,
                     (False, True): SCORE_CELL_NATIONAL}.get((interval, national))
         score = t(template).format(**parts) if template else mean

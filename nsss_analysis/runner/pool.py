@@ -234,6 +234,9 @@ def _worker_main(worker_id: int, tasks, results, parent_pid: int, kernel_cwd: st
             results.put(("done", worker_id, result))
     except SystemExit as exc:  # SIGTERM: the parent is stopping the run
         exit_code = exc.code if isinstance(exc.code, int) else 1
+        # A cell stopped mid-run leaves its execution task to end with the kernel, unread:
+        # asyncio would print that as a traceback, where the parent says the one line.
+        logging.getLogger("asyncio").setLevel(logging.CRITICAL + 1)
     except BaseException:  # noqa: BLE001 - report it, and let the parent fail the report
         traceback.print_exc()
         exit_code = 1

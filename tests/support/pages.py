@@ -58,3 +58,11 @@ class Site:
                  and (code is None or e.get("ministry_code") == code) and (name is None or e.get("ministry") == name)]
         assert len(found) == 1, (kind, language, code, name, len(found))
         return found[0]
+
+
+@dataclass(frozen=True)
+class HostileSite(Site):
+    """Two ministries' reports of the bundled data (tests/conftest.py, ``hostile_site``):
+    ``code`` is the one with a programme named ``<script>alert(1)</script>`` added."""
+
+    code: str = ""

@@ -202,7 +202,7 @@ def write_standin_notebooks(folder: Path) -> Path:
 
 def report_args(processed: Path, out: Path, notebooks: Path, **options) -> ReportRequest:
     """A ``ReportRequest`` as ``nsss reports`` builds it, with the tests' defaults."""
-    values = dict(ministries=(), all=False, fiscal_year=None, workers=2, force=False, timeout=300,
+    values = dict(ministries=(), all=False, fiscal_year=None, workers=2, force=False, timeout=RENDER_CEILING,
                   processed=processed, out=out, notebooks=notebooks, lock_wait=0.5, progress=False)
     if "ministry" in options:
         options["ministries"] = tuple(options.pop("ministry"))

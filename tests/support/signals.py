@@ -4,7 +4,9 @@ The stand-in report notebooks (``support.processed``) write a line to the named 
 in ``$NSSS_TEST_REPORT_STARTED`` as each report starts (and nothing when no test
 listens). A test waits for the n-th line with ``select`` on the pipe and on the run's
 process (a pidfd): it wakes when the line comes or the run exits, never on a timer; the
-ceiling is a safety net against a hung run.
+ceiling is a safety net against a hung run. A test that needs a run held at a point (a
+lock taken, a kernel up) shuts a :class:`Gate`: each stand-in report waits on it after
+announcing its start, until the test opens it.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ from pathlib import Path
 
 #: The environment variable the stand-in notebooks read.
 STARTED_VARIABLE = "NSSS_TEST_REPORT_STARTED"
+#: A named pipe a stand-in report, once started, waits on until the test opens it
+#: (:class:`Gate`): a report that holds its run where the test needs it, for no fixed time.
+GATE_VARIABLE = "NSSS_TEST_REPORT_GATE"
 #: A safety net only: a stand-in report starts within seconds.
 CEILING = 600.0
 
@@ -59,6 +64,32 @@ class ReportStarts:
         os.close(self._read)
 
 
+class Gate:
+    """A named pipe the stand-in reports wait on after they announce their start: each
+    report blocks (in the kernel's ``open``) until :meth:`open` is called, or until the
+    test's process ends (the pipe closes), so a run holds its lock exactly as long as
+    the test needs, however loaded the machine."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / "report-gate.fifo"
+        os.mkfifo(self.path)
+        # The test's end of the pipe, opened without waiting for a reader; kept open until
+        # :meth:`open`, so that a report's read blocks instead of seeing the end.
+        self._read = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK)
+        self._write = os.open(self.path, os.O_WRONLY)
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {GATE_VARIABLE: str(self.path)}
+
+    def open(self) -> None:
+        """Let every waiting (and later) report go on: the pipe reads as closed."""
+        if self._write >= 0:
+            os.close(self._write)
+            self._write = -1
+        os.close(self._read)
+
+
 #: The stand-in notebooks' first lines: announce the start (never blocking: without a
 #: listener the open fails and the report goes on).
 ANNOUNCE = f"""\
@@ -69,7 +100,13 @@ if _started:
         os.write(_fd, b"started\\n")
         os.close(_fd)
     except OSError:
-        pass"""
+        pass
+_gate = os.environ.get("{GATE_VARIABLE}")
+if _gate:  # blocks while the test holds its gate shut (its end of the pipe open), not after
+    _fd = os.open(_gate, os.O_RDONLY | os.O_NONBLOCK)
+    os.set_blocking(_fd, True)
+    os.read(_fd, 1)
+    os.close(_fd)"""
 
 
 def children(pid: int) -> list[int]:
