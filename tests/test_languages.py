@@ -26,7 +26,8 @@ from nsss_analysis.reference.i18n import (
     untranslated,
 )
 from nsss_analysis.reference.languages import all_languages
-from tests.support.browser import CHROMIUM, browser_env
+from tests.support.browser import CHROMIUM
+from tests.support.once import built_once
 from tests.support.processed import site_request
 from tests.support.pseudo import data_words, outside_brackets, unbracketed
 from tools.pseudo_catalogue import FOLDER, pseudo
@@ -131,14 +132,14 @@ def test_the_language_record_answers_what_code_used_to_compare():
 # --- a ministry page, a cluster page and the index, rendered in en-XA ----------------
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def pseudo_site(tmp_path_factory, bundled_mis) -> Path:
-    """The MoSW page, one cluster page and their index, in en-XA (the runner, real notebooks)."""
+    """The MoSW page, one cluster page and their index, in en-XA (the runner, real
+    notebooks), rendered once per run (shared by the pytest-xdist workers)."""
     from nsss_analysis.runner import render
     from nsss_analysis.runner.plan import ReportKind
     from nsss_analysis.runner.run import run_reports
 
-    out = tmp_path_factory.mktemp("en-xa")
     real = render.plan_reports
 
     def two_pages(request, tables):
@@ -147,10 +148,12 @@ def pseudo_site(tmp_path_factory, bundled_mis) -> Path:
         cluster = [r for r in plan if r.kind == ReportKind.CLUSTER][:1]
         return ministry + cluster
 
-    with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stdout(io.StringIO()):
-        mp.setattr(render, "plan_reports", two_pages)
-        assert run_reports(site_request(bundled_mis, out, languages=("en-XA",), force=True)) == 0
-    return out
+    def build(out: Path) -> None:
+        with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stdout(io.StringIO()):
+            mp.setattr(render, "plan_reports", two_pages)
+            assert run_reports(site_request(bundled_mis, out, languages=("en-XA",), force=True)) == 0
+
+    return built_once(tmp_path_factory, "en-xa", build)
 
 
 @pytest.mark.slow
@@ -209,27 +212,27 @@ _LAYOUT = """() => {
 
 @pytest.mark.slow
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
-def test_pseudo_locale_pages_have_no_clipped_text_or_overlapping_labels(pseudo_site):
+def test_pseudo_locale_pages_have_no_clipped_text_or_overlapping_labels(pseudo_site, browser):
     """The pseudo-locale's words are 40% longer than English: at a phone's width (412 px)
     and a desktop's (1280 px), no text of the ministry page, the cluster page or the
     index is cut off by its box, and no two labels of a figure are drawn over each other."""
-    from playwright.sync_api import sync_playwright
-
     pages = sorted(pseudo_site.rglob("en-XA/*.html")) + [pseudo_site / "index.en-XA.html"]
     assert len(pages) == 3
-    found = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], env=browser_env())
-        try:
-            for width in (412, 1280):
-                tab = browser.new_page(viewport={"width": width, "height": 900})
+
+    def layout(chromium) -> list[str]:
+        found = []
+        for width in (412, 1280):
+            tab = chromium.new_page(viewport={"width": width, "height": 900})
+            try:
                 for page in pages:
                     tab.goto(page.as_uri())
                     tab.wait_for_load_state("load")
                     seen = tab.evaluate(_LAYOUT)
                     found += [f"{page.name} at {width} px: clipped {c}" for c in seen["clipped"]]
                     found += [f"{page.name} at {width} px: overlap {o}" for o in seen["overlaps"]]
+            finally:
                 tab.close()
-        finally:
-            browser.close()
+        return found
+
+    found = browser.run(layout)
     assert not found, "\n".join(found)
