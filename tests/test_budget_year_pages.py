@@ -195,3 +195,18 @@ def test_the_index_row_says_its_disputed_programmes_are_left_out():
     row = _years({"2023-24/mosw": entry}, "en")["2023-24"]["ministries"][0]
     assert row["figures"]["programmes"] == "5"
     assert row["disputed"].startswith("1 programme with two differing forms (P0) is left out")
+
+
+def test_the_headline_quick_wins_speak_of_the_largest_budgets_only_beside_amounts():
+    from nsss_analysis.diagnostics.summaries import headline_figures
+    from nsss_analysis.reference.i18n import language
+    from nsss_analysis.report import headline_text
+
+    for spec, ranked in (({"2023-24": [0, 1, 2], "2024-25": [0, 1]}, False),  # no budget year
+                         ({"2023-24": list(range(6))}, True)):
+        h = headline_figures(_tables(_budget_rows(spec)), "MoSW")
+        with language("en"):
+            claims.start("synthetic-quick-wins", "en")
+            wins = [x for x in headline_text.headline_sentences(h) if "says" in x and "possible" in x]
+        assert len(wins) == 1, wins
+        assert ("where its budgets are largest" in wins[0]) is ranked and ("crore" in wins[0]) is ranked

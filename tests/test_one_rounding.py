@@ -64,6 +64,16 @@ def test_every_layer_rounds_an_exact_half_away_from_zero(code):
         assert reading == d("8 0.13 6.3 -6.3")
 
 
+@pytest.mark.parametrize(("code", "expected"), [("en", "1,234,567"), ("bn", "১২,৩৪,৫৬৭")])
+def test_a_figure_axis_groups_as_the_sentences_do(code, expected):
+    """A count axis (``{x:,.0f}``) prints its ticks as the page's sentences print a count."""
+    from matplotlib.ticker import StrMethodFormatter
+
+    ticks = style._LocalDigits(StrMethodFormatter("{x:,.0f}"), code)
+    with language(code):
+        assert ticks(1234567.0) == expected == numbers.count(1234567)
+
+
 def test_a_reason_rounds_as_the_page_does():
     """A reason's template with a format (``{ratio:.2f}``) prints its number through
     ``reference/numbers.py``: 0.125 is 0.13, as on the page."""

@@ -251,3 +251,58 @@ def test_the_women_share_chart_draws_no_share_for_fewer_than_5_people():
     assert any(t.startswith("3 of 4 are women") for t in texts) and not any("75%" in t for t in texts)
     drawn = [x for line in ax.lines for x in line.get_xdata()]
     assert 0.75 not in drawn and 0.46 in drawn
+
+
+# --- the index: the national mean beside a unit's is quoted with its interval -----------------------
+
+def test_the_index_quotes_the_national_mean_with_its_interval():
+    from nsss_analysis.report.headline_file import Headline
+    from nsss_analysis.runner.index import index_figures
+
+    figures = {"unit": "M", "ministry_code": "X", "n_programmes": 9, "n_gender_specific_or_transformative": 6,
+               "share": 6 / 9, "ci_low": 0.35, "ci_high": 0.88, "mean_inclusion_score": 42.0, "mean_ci_low": 21.0,
+               "mean_ci_high": 62.0, "national_mean_inclusion_score": 34.0, "national_mean_ci_low": 25.0,
+               "national_mean_ci_high": 42.0, "national_n": 43}
+    headline = Headline.from_figures(figures)
+    with claims.page("index") as ledger:
+        cell = index_figures(headline)["score"]
+        bangla = index_figures(headline, "bn")["score"]
+    assert cell == "42 (21–62); national 34 (25–42)"
+    assert "৩৪ (২৫–৪২)" in bangla
+    assert not rules.check(ledger.claims)
+
+
+def test_a_programme_in_one_district_of_fewer_than_5_people_is_not_compared():
+    from nsss_analysis.report import coverage_text
+
+    with claims.page("t") as ledger:
+        text = coverage_text.district_reading(_districts([("Dhaka", 1, 4)]))
+        several = coverage_text.district_reading(_districts([("Dhaka", 1, 2), ("Khulna", 0, 2)]))
+    assert "one district, Dhaka, so there is nothing to compare" in text and "every one of" not in text
+    assert "around the overall 1 of 4;" in several and several.count("%") == 1  # the 99.8% of the limits only
+    assert not rules.check(ledger.claims)
+
+
+def test_a_form_and_mis_disagreement_is_in_the_page_language_and_never_0_percent():
+    from nsss_analysis.report import coverage_text
+
+    row = {"programme": "Old Age Allowance", "sex_disaggregated_data": "yes", "kind": "form_yes_mis_unknown_sex",
+           "unknown_sex_share": 0.003, "mis_rows_read": 1000, "mis_counted": 997,
+           "message": "the form says yes, but 0% of the MIS rows have no readable sex"}
+    with claims.page("t") as ledger:
+        english = coverage_text.disagreement_sentence(row)
+        with language("bn"):
+            bangla = coverage_text.disagreement_sentence(row)
+    assert "but 0.3% of the MIS rows have no readable sex" in english
+    assert "০.৩%" in bangla and "the form says" not in bangla
+    assert not rules.check(ledger.claims)
+
+
+def test_a_card_women_share_of_almost_everyone_is_not_100_percent():
+    from nsss_analysis.report.card_parts import women_share_cell
+
+    with claims.page("t") as ledger:
+        cells = [women_share_cell(2_775_900, 2_776_000), women_share_cell(2_775_000, 2_775_000),
+                 women_share_cell(923, 1994), women_share_cell(3, 4)]
+    assert cells == ["over 99.9%", "100%", "46.3%", "3 of 4"]
+    assert not rules.check(ledger.claims)

@@ -116,6 +116,7 @@ def women_share_cell(women: Any, total: Any) -> str:
                                               total=localise_digits(str(int(total)), current().language))
         return str(claims.figure(int(women), "count", text, **of))
     share = float(women) / float(total)
+    # the one formatter: one decimal, never rounded to 0% or 100% unless exact ("over 99.9%")
     return str(claims.figure(share, "percent", numbers.percent(share, current().language, 1), **of))
 
 

@@ -28,7 +28,7 @@ from nsss_analysis.mis import coverage as mis_coverage
 from nsss_analysis.reference.glossary import LEVEL_NAMES
 from nsss_analysis.reference.i18n import N_, _
 from nsss_analysis.reference.vocab import ITEMS, LINEAGE_COLUMNS, normalise_key
-from nsss_analysis.report import progress
+from nsss_analysis.report import coverage_text, progress
 from nsss_analysis.report.action_plan import distinct_rows
 from nsss_analysis.report.card_parts import (
     LEVEL_GLOSS,
@@ -289,7 +289,9 @@ def programme_cards_html(tables: Tables, assessments: pd.DataFrame, plan: pd.Dat
         flagged = mis_coverage.form_mis_disagreements(tables.coverage_by_sex, tables.assessments,
                                                       tables.coverage_quality)
         for r in flagged.to_dict("records"):
-            disagreements.setdefault((r["ministry_code"], normalise_key(r["programme"])), []).append(r["message"])
+            # in the page's language, figures from the one formatter (the table's message is English)
+            disagreements.setdefault((r["ministry_code"], normalise_key(r["programme"])), []).append(
+                coverage_text.disagreement_sentence(r))
     # a ministry with no action at all (every form disputed) has a plan without columns
     plan = plan.reindex(columns=list(dict.fromkeys([*plan.columns, "programme", "source_file", "source_row"])))
     first = {p: i for i, p in enumerate(dict.fromkeys(plan["programme"]))}

@@ -66,6 +66,15 @@ def _share_or_count(share, total) -> str:
     return percent(share, numerator=round(float(share) * total), denominator=total, n=total)
 
 
+def _overall(share, total) -> str:
+    """A programme's overall share: a percentage with its denominator on record, or,
+    under ``SMALL_N`` people, the count of its total ("1 of 4")."""
+    total = int(total)
+    if total < SMALL_N:
+        return _("{count} of {n}").format(count=_share_or_count(share, total), n=count_text(total))
+    return _share_or_count(share, total)
+
+
 def coverage_reading(shares) -> str:
     """Women's share of each programme's counted beneficiaries, with its count and interval."""
     if shares is None or not len(shares):
@@ -134,7 +143,12 @@ def district_reading(by_district) -> str:
     for name in _programme_names(funnel):
         rows = funnel[funnel["programme"] == name] if name else funnel
         outside = rows[rows["outside_998"].astype(bool)]
-        overall = _share_or_count(rows["overall_share"].iloc[0], rows["total"].sum()) if len(rows) else _("n/a")
+        overall = _overall(rows["overall_share"].iloc[0], rows["total"].sum()) if len(rows) else _("n/a")
+        if len(rows) == 1:  # one district: nothing to compare it with
+            parts.append(_("{programme}: every beneficiary counted is in one district, {district}, so there is "
+                           "nothing to compare").format(programme=programme_shown(name),
+                                                        district=district_shown(rows["district"].iloc[0])))
+            continue
         if len(outside):
             named = join_words([_("{district} ({share} of {total})").format(
                 district=district_shown(r["district"]), share=_share_or_count(r["women_share"], r["total"]),
@@ -214,12 +228,23 @@ def _disagreement(row: dict) -> str:
             programme=programme_shown(row["programme"]), answer=answer, counted=count_text(row["mis_counted"]))
     if kind == "form_yes_mis_unknown_sex":
         share = row["unknown_sex_share"] if row["unknown_sex_share"] == row["unknown_sex_share"] else 0.0
+        read = row.get("mis_rows_read")
+        rows = None if is_missing(read) else int(read)
+        # the one formatter: never 0% for a few rows of many (and a count under 5 rows)
+        share_text = (_share_or_count(share, rows) if rows else
+                      percent(share))
         return _("{programme}: the form says {answer}, but {share} of the MIS rows have no readable sex.").format(
-            programme=programme_shown(row["programme"]), answer=answer, share=digits_text(f"{float(share):.0%}"))
+            programme=programme_shown(row["programme"]), answer=answer, share=share_text)
     if kind == "form_yes_mis_empty":
         return _("{programme}: the form says {answer}, but the MIS extract has no beneficiary that could be "
                  "counted.").format(programme=programme_shown(row["programme"]), answer=answer)
     return f"{row['programme']}: {row['message']}."
+
+
+def disagreement_sentence(row: dict) -> str:
+    """One programme's disagreement between its form and its MIS extract, in the page's
+    language (a card says it under the programme's beneficiary list)."""
+    return _disagreement(row)
 
 
 def disagreement_sentences(disagreements) -> list[str]:

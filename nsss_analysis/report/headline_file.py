@@ -58,6 +58,9 @@ class Headline:
     mean_ci_low: float | None = None
     mean_ci_high: float | None = None
     national_mean_inclusion_score: float | None = None
+    #: The national mean's own interval, quoted beside the unit's mean.
+    national_mean_ci_low: float | None = None
+    national_mean_ci_high: float | None = None
     national_n: int | None = None
     synthetic: bool = False
     #: The programmes the figures count (``summaries.programme_keys``), for the claims ledger.
@@ -123,7 +126,7 @@ class Headline:
 
 #: The float fields of :class:`Headline`, read from ``headline_figures`` by name.
 _FIGURES = ("share", "ci_low", "ci_high", "budget_share", "mean_inclusion_score", "mean_ci_low",
-            "mean_ci_high", "national_mean_inclusion_score")
+            "mean_ci_high", "national_mean_inclusion_score", "national_mean_ci_low", "national_mean_ci_high")
 
 
 def write_headline(path: Path | str | None, figures: Mapping[str, object], sentences: Iterable[object]) -> None:

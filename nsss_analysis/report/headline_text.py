@@ -181,6 +181,13 @@ def _quick_wins_sentence(headline: dict) -> str:
                 programme=programme_shown(programme), budget=budget, actions=actions))
     text = "; ".join(named)
     n = sum(len(g["actions"]) for g in grouped.values())
+    if all(is_missing(g["budget"]) for g in grouped.values()):
+        # no amount of the budget year beside them: not "where the budgets are largest"
+        if headline.get("ministry_code"):
+            return ngettext("A change the ministry says is possible: {wins}.",
+                            "Changes the ministry says are possible: {wins}.", n).format(wins=text)
+        return ngettext("A change a ministry says is possible: {wins}.",
+                        "Changes the ministries say are possible: {wins}.", n).format(wins=text)
     if headline.get("ministry_code"):
         return ngettext("A change the ministry says is possible, where its budgets are largest: {wins}.",
                         "Changes the ministry says are possible, where its budgets are largest: {wins}.",

@@ -366,6 +366,12 @@ def index_figures(headline: Headline | Mapping[str, object] | None, language: st
         if h.national_mean_inclusion_score is not None:
             parts["national"] = whole(h.national_mean_inclusion_score, unit="mean", role="comparator",
                                       n=h.national_n)
+            if h.national_mean_ci_low is not None and h.national_mean_ci_high is not None:
+                # the national figure beside the unit's is quoted with its own interval
+                parts["national"] = t(SCORE_CELL_INTERVAL).format(
+                    mean=parts["national"], high=whole(h.national_mean_ci_high, unit="interval"),
+                    low=whole(h.national_mean_ci_low, unit="interval", low=h.national_mean_ci_low,
+                              high=h.national_mean_ci_high, n=h.national_n, method="t", role="comparator"))
         template = {(True, True): SCORE_CELL_INTERVAL_NATIONAL, (True, False): SCORE_CELL_INTERVAL,
                     (False, True): SCORE_CELL_NATIONAL}.get((interval, national))
         score = t(template).format(**parts) if template else mean

@@ -272,8 +272,8 @@ def _district_name(name: object) -> str:
 
 
 class _LocalDigits(Formatter):
-    """Wraps an axis's tick formatter and writes its digits in the language's script;
-    a label in mathtext (log axes: ``$10^{2}$``) is written as a plain number instead,
+    """Wraps an axis's tick formatter and writes its digits in the language's script
+    (a grouped number as the language groups it: ``১২,৩৪,৫৬৭``); a label in mathtext (log axes: ``$10^{2}$``) is written as a plain number instead,
     since mathtext has no Bangla digits."""
 
     def __init__(self, inner: Formatter, language: str):
@@ -290,6 +290,9 @@ class _LocalDigits(Formatter):
         text = self.inner(x, pos)
         if "$" in text:
             text = numbers.number(x, self.language, 0 if float(x) >= 1 else 2) if text.strip("$") else ""
+        plain = text.replace(",", "")
+        if "," in text and plain.lstrip("-").replace(".", "", 1).isdigit():  # grouped: as the language groups
+            return numbers.number(x, self.language, len(plain.partition(".")[2]))
         return numbers.localise_digits(text, self.language)
 
     def get_offset(self) -> str:
