@@ -71,7 +71,7 @@ PROGRAMME_LABELS = [c.label for c in load_reference().columns_of("Programmes")]
 #: asks for one is ``slow`` whatever its module says, so that `make test-fast` never
 #: renders (a site costs a minute or more; ``site`` reuses ``reports/`` only when it is
 #: up to date).
-RENDERING_FIXTURES = frozenset({"site", "site_pdf", "hostile_site", "browser", "generated_site"})
+RENDERING_FIXTURES = frozenset({"site", "site_pdf", "hostile_site", "browser", "generated_site", "seed1_site"})
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -110,20 +111,24 @@ def _lineage(row: dict) -> list:
     return [str(row["source_file"]), str(row.get("source_sheet") or ""), int(row["source_row"])]
 
 
-def where_in_words(file: str, sheet: str, row: int) -> str:
-    """Where a row is (``file sheet S row N``), in the current language."""
+def where_in_words(file: str, sheet: str, row: int, row_text: Callable[[int], str] | None = None) -> str:
+    """Where a row is (``file sheet S row N``), in the current language; ``row_text``
+    writes the row's number (a report passes one that records it in the page's claims
+    ledger)."""
+    number = (row_text or _row_number)(int(row))
     if sheet:
-        return _(ROW_OF_SHEET).format(file=file, sheet=sheet, row=_row_number(row))
-    return _(ROW_OF_FILE).format(file=file, row=_row_number(row))
+        return _(ROW_OF_SHEET).format(file=file, sheet=sheet, row=number)
+    return _(ROW_OF_FILE).format(file=file, row=number)
 
 
 def _row_number(row: int) -> str:
     return number_in_words(int(row))
 
 
-def resolution_in_words(resolution: pd.DataFrame) -> pd.DataFrame:
+def resolution_in_words(resolution: pd.DataFrame, row_text: Callable[[int], str] | None = None) -> pd.DataFrame:
     """The resolution table with ``resolution``, ``rows`` and ``used`` in the current
-    language (rows made before the ids were kept stay as they are)."""
+    language (rows made before the ids were kept stay as they are); ``row_text``: as
+    :func:`where_in_words`."""
     if resolution is None or not len(resolution) or "resolution_id" not in resolution.columns:
         return resolution
     said, rows, used, unknown = [], [], [], []
@@ -134,8 +139,9 @@ def resolution_in_words(resolution: pd.DataFrame) -> pd.DataFrame:
         said.append(reason_in_words(r["resolution"], r["resolution_id"], r["resolution_values"]))
         try:
             lineage = json.loads(r["lineage"])
-            rows.append("; ".join(where_in_words(*x) for x in lineage["rows"]))
-            used.append(where_in_words(*lineage["used"]) if lineage.get("used") else "")
+            rows.append("; ".join(where_in_words(file, sheet, row, row_text) for file, sheet, row in lineage["rows"]))
+            at = lineage.get("used")
+            used.append(where_in_words(at[0], at[1], at[2], row_text) if at else "")
         except (ValueError, KeyError, TypeError):
             rows.append(r["rows"])
             used.append(r["used"])

@@ -276,11 +276,11 @@ def data_in_words(sheets: dict[str, pd.DataFrame], translate: Translator | None 
     return {t(name): table_in_words(rounded_as_on_the_page(df), t) for name, df in sheets.items()}
 
 
-#: The data workbook's figure cells: the Scores sheet's scores, each a claim of the
-#: page's ledger with its cell (``unit``: ``score`` on 0-100, else ``number``).
+#: The data workbook's figure cells: the Scores sheet's scores and gender marker, each a
+#: claim of the page's ledger with its cell (``unit``: ``score`` on 0-100, else ``number``).
 SCORE_CELLS: dict[str, str] = {
     "intent_score": "number", "transformative_score": "number", "evidence_score": "number",
-    "inclusion_score": "score", "potential_score": "score", "completeness": "number",
+    "inclusion_score": "score", "potential_score": "score", "completeness": "number", "gender_marker": "number",
 }
 
 

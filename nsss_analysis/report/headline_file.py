@@ -65,6 +65,8 @@ class Headline:
     synthetic: bool = False
     #: The programmes the figures count (``summaries.programme_keys``), for the claims ledger.
     programme_keys: tuple[str, ...] = ()
+    #: The programmes behind the national comparator (a ministry's headline only).
+    national_programme_keys: tuple[str, ...] = ()
     sentences: tuple[str, ...] = ()
     #: Programmes left out of every figure: two differing forms, nothing telling which stands.
     n_disputed: int | None = None
@@ -84,6 +86,8 @@ class Headline:
             national_n=_count(figures.get("national_n")),
             synthetic=bool(figures.get("synthetic")),
             programme_keys=tuple(str(k) for k in (figures.get("programme_keys") or ())),  # type: ignore[attr-defined]
+            national_programme_keys=tuple(
+                str(k) for k in (figures.get("national_programme_keys") or ())),  # type: ignore[attr-defined]
             sentences=tuple(str(s) for s in sentences),
             n_disputed=_count(figures.get("n_disputed")),
             disputed_programmes=tuple(str(p) for p in (figures.get("disputed_programmes") or ())),  # type: ignore[attr-defined]
@@ -94,6 +98,7 @@ class Headline:
         values = dataclasses.asdict(self)
         del values["sentences"]
         values["programme_keys"] = list(self.programme_keys)
+        values["national_programme_keys"] = list(self.national_programme_keys)
         values["disputed_programmes"] = list(self.disputed_programmes)
         return values
 

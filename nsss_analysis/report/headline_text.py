@@ -60,6 +60,8 @@ def _first_sentence(headline: dict) -> str:
     unit, n, k = _unit(headline), headline["n_programmes"], headline["n_gender_specific_or_transformative"]
     n_transformative = headline.get("n_gender_transformative", 0)
     when = _rounds_phrase(headline.get("assessment_rounds") or [], headline.get("round_counts"))
+    if k == 0:  # "it is not" / "none of them": the count said in words, a claim without a figure printed
+        claims.figure(0, "count", "", where="narrative.headline")
     if n == 1:
         if k:
             text = _("{unit} has {n} assessed programme{when}, and it is gender-specific or "

@@ -15,6 +15,7 @@ from nsss_analysis.reference.i18n import N_, _, current, ngettext
 from nsss_analysis.reference.numbers import fiscal_year, localise_digits
 from nsss_analysis.reference.vocab import LEVELS
 from nsss_analysis.report import claims, coverage_text, figures, model_text, notices, quality_text, readings, trend_text
+from nsss_analysis.report.card_parts import card_digits
 from nsss_analysis.report.display import MISSING, bullets, every_programme, figure, heading, paragraph, table
 from nsss_analysis.report.figures.national import term_words
 from nsss_analysis.report.labels import label
@@ -234,7 +235,13 @@ def counting_section(resolution: pd.DataFrame | None) -> list:
         return [paragraph(_(NOTHING_TO_RESOLVE))]
     with every_programme():  # the table names the disputed programmes: no note that they are left out
         return [paragraph(quality_text.counting_reading(resolution)),
-                table(resolution_in_words(resolution), headers(COUNTING_COLUMNS))]
+                table(resolution_in_words(resolution, row_text=_source_row), headers(COUNTING_COLUMNS))]
+
+
+def _source_row(row: int) -> str:
+    """A form row's number in the counting table (where the row is): a figure of the
+    page's ledger, as a card's row number is."""
+    return card_digits(int(row), unit="number", where="sections.counting")
 
 
 def coverage_section(tables, ministry_code: str) -> list:

@@ -197,8 +197,11 @@ def _years(on_disk: dict, language: str) -> dict[str, dict]:
                                         "clusters": [], "small_n": False, "action_plan": None,
                                         "note": _year_note(year, language)})
         headline = entry.get("headline") or {}
+        # a cluster's or the action plan's row is a link, its figures not shown: no claim is
+        # made of them (their headline is the national one, in the page's fiscal year)
+        shown_figures = entry.get("kind") not in (ReportKind.CLUSTER, ReportKind.ACTION_PLAN)
         with claims.scope(block=f"index:{key}", programmes=headline.get("programme_keys")):
-            figures = index_figures(entry.get("headline"), language)
+            figures = index_figures(entry.get("headline") if shown_figures else None, language)
         disputed = ""
         if headline.get("n_disputed"):  # the count beside the row leaves them out: say so
             with in_language(language), claims.scope(block=f"index:{key}", where="index"):
@@ -363,15 +366,19 @@ def index_figures(headline: Headline | Mapping[str, object] | None, language: st
             parts |= {"low": whole(h.mean_ci_low, unit="interval", low=h.mean_ci_low, high=h.mean_ci_high, n=n,
                                    method="t"),
                       "high": whole(h.mean_ci_high, unit="interval")}
+        # a ministry's comparator rests on every programme (a national page's is its own)
+        national_keys = h.national_programme_keys if h.ministry_code else None
         if h.national_mean_inclusion_score is not None:
             parts["national"] = whole(h.national_mean_inclusion_score, unit="mean", role="comparator",
-                                      n=h.national_n)
+                                      n=h.national_n, programmes=national_keys)
             if h.national_mean_ci_low is not None and h.national_mean_ci_high is not None:
                 # the national figure beside the unit's is quoted with its own interval
                 parts["national"] = t(SCORE_CELL_INTERVAL).format(
-                    mean=parts["national"], high=whole(h.national_mean_ci_high, unit="interval"),
+                    mean=parts["national"], high=whole(h.national_mean_ci_high, unit="interval",
+                                                       programmes=national_keys),
                     low=whole(h.national_mean_ci_low, unit="interval", low=h.national_mean_ci_low,
-                              high=h.national_mean_ci_high, n=h.national_n, method="t", role="comparator"))
+                              high=h.national_mean_ci_high, n=h.national_n, method="t", role="comparator",
+                              programmes=national_keys))
         template = {(True, True): SCORE_CELL_INTERVAL_NATIONAL, (True, False): SCORE_CELL_INTERVAL,
                     (False, True): SCORE_CELL_NATIONAL}.get((interval, national))
         score = t(template).format(**parts) if template else mean

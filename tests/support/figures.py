@@ -47,7 +47,7 @@ _FILES = re.compile(r"[^\s\"'()<>]+\.(?:xlsx|xls|csv|parquet|json|html|pdf|ipynb
 _ACTION_ID = re.compile(r"\b[A-Za-z][A-Za-z&]{0,11}-[0-9A-Z]{6}-[A-Z0-9]{3,6}\b")
 #: A number: Latin or Bangla digits, grouping commas, a decimal point.
 _NUMBER = re.compile(rf"{_DIGIT}(?:[0-9০-৯,]*{_DIGIT})?(?:\.{_DIGIT}+)?")
-_CRORE_AFTER = re.compile(r"\s*(?:crore|কোটি)")
+_CRORE_AFTER = re.compile(r"\s*(?:crore|cr(?![A-Za-z])|কোটি)")
 
 
 @dataclass(frozen=True, order=True)
@@ -171,6 +171,26 @@ def unbacked(text: str, ledger: claims.Ledger, forms: Iterable[str] = ()) -> lis
     return sorted({f for f in page_figures(text, forms) if f not in backed})
 
 
+def _same_number(a: object, b: object) -> bool:
+    return (a is not None and b is not None and not isinstance(a, str) and not isinstance(b, str)
+            and abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(a))))  # type: ignore[arg-type]
+
+
+def restates(claim: claims.Claim, source: claims.Claim) -> bool:
+    """Whether ``claim`` (the index's) states a figure of ``source`` (a report's): the
+    same value, unit and denominator, resting on the same programmes; an interval's end
+    is the ``low`` or ``high`` of the report's figure it bounds."""
+    if set(claim.programmes) != set(source.programmes):
+        return False
+    if claim.unit == "interval":
+        return _same_number(claim.value, source.low) or _same_number(claim.value, source.high)
+    if claim.unit != source.unit or claim.denominator != source.denominator:
+        return False
+    if isinstance(claim.value, (bool, str)) or claim.value is None:
+        return claim.value == source.value
+    return _same_number(claim.value, source.value)
+
+
 def value_stated(claim: claims.Claim) -> bool:
     """Whether a claim's text states its own value, in its unit (a count as the number,
     a share as a percentage, an amount in crore as one): the ledger's value is what the
@@ -199,18 +219,76 @@ def value_stated(claim: claims.Claim) -> bool:
 
 def visible_text(page: Path) -> str:
     """A rendered page's visible text without its code spans (``<code>``: data codes,
-    commands and file names such as `nsss explain <name> "58%"`, not figures) and
-    without its drawn figures (inline SVG: axis ticks are a scale; the figures' labels
-    are claims checked by the chart rules)."""
+    commands and file names such as `nsss explain <name> "58%"`, not figures), its drawn
+    figures' words included (:func:`svg_text`: labels, bar labels, legends, axis titles
+    and category ticks with their counts; a numeric axis's ticks are its scale)."""
+    return html_text(page.read_text(encoding="utf-8"))
+
+
+def html_text(html: str) -> str:
+    """The visible text of a page's (or a fragment's) HTML, as :func:`visible_text`."""
     from html import unescape
 
-    html = page.read_text(encoding="utf-8")
     html = re.sub(r"<(style|script)[^>]*>.*?</\1>", "", html, flags=re.DOTALL)
     html = re.sub(r"<code[^>]*>.*?</code>", " ", html, flags=re.DOTALL)
-    # a figure drawn as inline SVG: its labels are claims made by the figure's code and
-    # checked by the chart rules; its axis ticks are a scale, not statements
-    html = re.sub(r"<svg[^>]*>.*?</svg>", " ", html, flags=re.DOTALL)
+    html = re.sub(r"<svg[^>]*>.*?</svg>", lambda m: " " + " ; ".join(svg_text(m.group())) + " ", html,
+                  flags=re.DOTALL)
     return unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<img[^>]*>", "", html)))
+
+
+#: A tick of an axis in matplotlib's SVG (``<g id="xtick_3">``, ids prefixed per figure).
+_TICK = re.compile(r"(?:^|-)[xy]tick_\d+$")
+#: A tick label that is only a scale's number (``0``, ``20%``, ``1.5``, ``−2``).
+_SCALE = re.compile(rf"[−\-]?{_DIGIT}+(?:[.,]{_DIGIT}+)*\s*%?")
+
+
+def svg_text(svg: str) -> list[str]:
+    """The words of one figure drawn as SVG with its text left as text (matplotlib,
+    ``svg.fonttype = "none"``), one entry per text element (a label's lines joined): what
+    the reader sees in the figure. Left out: the ``<title>`` (the figure's title and
+    reading, printed under it too) and the ticks of a numeric axis (a tick whose label is
+    only a number or a percentage: the scale, not a statement). A category's tick label
+    (``Ministry of Social Welfare (n=3)``) is read."""
+    from html.parser import HTMLParser
+
+    texts: list[str] = []
+
+    class Reader(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.groups: list[str] = []  # the ids of the open <g> elements
+            self.depth = 0  # inside a <text> element
+            self.ignored = 0  # inside a <title>
+            self.parts: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list) -> None:
+            if tag == "g":
+                self.groups.append(dict(attrs).get("id") or "")
+            elif tag == "text":
+                self.depth += 1
+            elif tag == "title":
+                self.ignored += 1
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag == "g" and self.groups:
+                self.groups.pop()
+            elif tag == "title":
+                self.ignored = max(0, self.ignored - 1)
+            elif tag == "text" and self.depth:
+                self.depth -= 1
+                if not self.depth:
+                    said = " ".join(" ".join(self.parts).split())
+                    self.parts = []
+                    in_tick = any(_TICK.search(g) for g in self.groups)
+                    if said and not (in_tick and _SCALE.fullmatch(said)):
+                        texts.append(said)
+
+        def handle_data(self, data: str) -> None:
+            if self.depth and not self.ignored:
+                self.parts.append(data)
+
+    Reader().feed(svg)  # a label of several lines is several <text> elements: each is read
+    return texts
 
 
 def ledger_beside(page: Path) -> Path:

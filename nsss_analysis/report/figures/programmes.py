@@ -36,6 +36,7 @@ from nsss_analysis.report.figures.style import (
     _programme_name,
     _share_axis,
     _wrap,
+    crore_label,
     no_data,
     widen_for_tick_labels,
 )
@@ -200,8 +201,8 @@ def lifecycle_heatmap(matrix: pd.DataFrame, title_scope: str = "") -> Figure:
         for j in range(counts.shape[1]):
             c = int(counts.iat[i, j])
             b = budget.iat[i, j]
-            annot[i, j] = (_("{count}\nTk {amount} cr").format(count=_int(c), amount=_num(b))
-                           if c and not is_missing(b) and b > 0 else _int(c))
+            amount = f"\n{crore_label(b, where='figure.lifecycle')}" if c and not is_missing(b) and b > 0 else ""
+            annot[i, j] = _int(c) + amount
     fig, ax = _figure(10, 1.8 + 0.75 * len(clusters))
     empty = counts.to_numpy() == 0
     sns.heatmap(

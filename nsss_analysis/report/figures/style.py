@@ -184,6 +184,15 @@ def _num(value: object, decimals: int = 0, unit: str = "number", **meta: object)
     return str(claims.figure(value, unit, numbers.number(value, _language(), decimals), **meta))
 
 
+def crore_label(value: object, **meta: object) -> str:
+    """An amount in whole crore as a figure labels it (``Tk 1,716 cr`` / ``১,৭১৬ কোটি
+    টাকা``): a claim in crore whose text is the whole label, so the reader's unit is the
+    ledger's."""
+    meta.setdefault("where", "figure")
+    text = _("Tk {amount} cr").format(amount=numbers.number(value, _language(), 0))
+    return str(claims.figure(value, "crore", text, **meta))
+
+
 def _pct(share: object, **meta: object) -> str:
     """A share 0-1 as a whole percentage (``46%`` / ``৪৬%``), a claim of the page's
     ledger: give its ``denominator`` (people or programmes) so the rules can check it."""
@@ -205,8 +214,10 @@ OUTER_LIMITS = 0.998
 
 
 def _level(share: float) -> str:
-    """A confidence level as written in a sentence: ``95%``, ``99.8%`` / ``৯৫%``."""
-    return numbers.short(100 * share, _language()) + "%"
+    """A confidence level as written in a sentence: ``95%``, ``99.8%`` / ``৯৫%``: a
+    claim of the page's ledger (a constant of the method, no count behind it)."""
+    return str(claims.figure(share, "percent", numbers.short(100 * share, _language()) + "%",
+                             method="confidence level", where="figure.level"))
 
 
 def _ci(message: str) -> str:
