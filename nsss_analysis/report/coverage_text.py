@@ -229,7 +229,7 @@ def _disagreement(row: dict) -> str:
     if kind == "form_yes_mis_unknown_sex":
         share = row["unknown_sex_share"] if row["unknown_sex_share"] == row["unknown_sex_share"] else 0.0
         read = row.get("mis_rows_read")
-        rows = None if is_missing(read) else int(read)
+        rows = None if read is None or is_missing(read) else int(read)
         # the one formatter: never 0% for a few rows of many (and a count under 5 rows)
         share_text = (_share_or_count(share, rows) if rows else
                       percent(share))
