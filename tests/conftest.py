@@ -82,10 +82,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(autouse=True)
 def _environment_language():
-    """Every test starts, and leaves the next one, in the environment's language."""
+    """Every test starts, and leaves the next one, in the environment's language, and
+    outside any page's claims ledger (a test that starts one, as a notebook's first cell
+    does with ``claims.start``, does not leave it open for the next test of its worker)."""
+    from nsss_analysis.report import claims
+
     i18n.forget_language()
+    claims.forget()
     yield
     i18n.forget_language()
+    claims.forget()
 
 
 @pytest.fixture(scope="session")

@@ -129,6 +129,7 @@ def test_at_least_12_ministries_and_40_real_programmes_with_their_real_ministrie
     assert runs["Ashrayan-2 Project"] == "PMO"
 
 
+@pytest.mark.slow  # generates three whole datasets
 def test_generation_is_reproducible_and_the_seed_matters(tmp_path):
     a, b, c = (tmp_path / n for n in "abc")
     ta, tb = generate(a, 7, readme=False), generate(b, 7, readme=False)
@@ -342,6 +343,7 @@ def test_cleaner_gets_every_field_of_the_bundled_data_right(fresh):
     assert comparison.accuracy == 1.0, detail
 
 
+@pytest.mark.slow  # generates and cleans a whole dataset
 @pytest.mark.parametrize("seed", [7, 2024, 31337])
 def test_cleaner_gets_at_least_98_percent_of_a_fresh_set_right(tmp_path, seed):
 

@@ -39,6 +39,7 @@ def _cards(tables, code):
     return own, plan, cards.programme_cards_html(tables, own, plan)
 
 
+@pytest.mark.slow  # every card of every ministry
 def test_every_programme_has_a_card_with_every_field_of_the_form(tables):
     for code in sorted(set(tables.assessments["ministry_code"])):
         own, _, page = _cards(tables, code)
@@ -157,6 +158,7 @@ def test_cluster_coverage_counts_programmes_naming_each_intended_stage_and_group
     assert all("project's reading" in r.source for r in cluster_reach().values())
 
 
+@pytest.mark.slow  # every section of two ministries' pages
 def test_a_small_ministry_report_is_the_cards_and_the_plan_a_larger_one_adds_the_analysis(tables):
     from nsss_analysis.diagnostics.summaries import headline_figures, ministry_summary
     from nsss_analysis.report.sections import ministry_details

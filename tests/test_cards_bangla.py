@@ -157,6 +157,7 @@ def test_the_stored_recommendations_keep_english(tables):
 
 
 # --- the card, first screen and downloads block ------------------------------------------
+@pytest.mark.slow  # the first screen and cards of every ministry
 def test_bangla_cards_first_screen_and_downloads_have_no_english_phrase(tables, bangla):
     allowed = _form_text(tables)
     current = count_once(tables).current.assessments

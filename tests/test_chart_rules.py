@@ -60,6 +60,7 @@ def test_unit_charts_draw_no_bar_under_5_programmes_and_write_the_counts():
     assert widths == [0.0, 0.5]  # no 100% bar for the unit of two
 
 
+@pytest.mark.slow  # draws every figure of two ministries' pages
 @pytest.mark.parametrize("code", ["MoSW", "FD"])
 def test_every_figure_of_the_bundled_pages_keeps_the_chart_rules(bundled, code):
     tables = load_tables(bundled)

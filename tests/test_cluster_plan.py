@@ -24,6 +24,7 @@ def bundled(bundled):
     return bundled, load_tables(bundled)
 
 
+@pytest.mark.slow  # plans every report of the bundled data
 def test_every_run_of_all_reports_plans_the_five_clusters(bundled, tmp_path):
     processed, tables = bundled
     plan = plan_reports(report_args(processed, tmp_path, config.NOTEBOOKS_DIR), tables)
@@ -39,6 +40,7 @@ def test_every_run_of_all_reports_plans_the_five_clusters(bundled, tmp_path):
     assert [p.kind for p in only] == ["ministry"]
 
 
+@pytest.mark.slow  # writes a cluster's downloads from the whole bundled data
 def test_cluster_downloads_hold_its_programmes_across_ministries_and_the_index_lists_it(bundled, tmp_path):
     processed, tables = bundled
     plan = plan_reports(report_args(processed, tmp_path, config.NOTEBOOKS_DIR), tables)

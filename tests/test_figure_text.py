@@ -20,6 +20,9 @@ from nsss_analysis.report.display import MIN_TEXT_PT, figure_html, raise_small_t
 from nsss_analysis.report.figures import gallery
 from nsss_analysis.report.figures.style import SYNTHETIC_MARK_ID, set_theme
 
+#: Every test here draws every figure of the bundled pages (in two languages, or with long names).
+pytestmark = pytest.mark.slow
+
 #: Words a long programme name is made of (synthetic names, longer than any on record).
 LONG_TAIL = " for Vulnerable Women, Adolescent Girls and Persons with Disabilities in Char and Haor Areas"
 

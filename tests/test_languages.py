@@ -26,7 +26,8 @@ from nsss_analysis.reference.i18n import (
     untranslated,
 )
 from nsss_analysis.reference.languages import all_languages
-from tests.support.browser import CHROMIUM, browser_env
+from tests.support.browser import CHROMIUM
+from tests.support.once import built_once
 from tests.support.processed import site_request
 from tests.support.pseudo import data_words, outside_brackets, unbracketed
 from tools.pseudo_catalogue import FOLDER, pseudo
@@ -131,14 +132,14 @@ def test_the_language_record_answers_what_code_used_to_compare():
 # --- a ministry page, a cluster page and the index, rendered in en-XA ----------------
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def pseudo_site(tmp_path_factory, bundled_mis) -> Path:
-    """The MoSW page, one cluster page and their index, in en-XA (the runner, real notebooks)."""
+    """The MoSW page, one cluster page and their index, in en-XA (the runner, real
+    notebooks), rendered once per run (shared by the pytest-xdist workers)."""
     from nsss_analysis.runner import render
     from nsss_analysis.runner.plan import ReportKind
     from nsss_analysis.runner.run import run_reports
 
-    out = tmp_path_factory.mktemp("en-xa")
     real = render.plan_reports
 
     def two_pages(request, tables):
@@ -147,10 +148,12 @@ def pseudo_site(tmp_path_factory, bundled_mis) -> Path:
         cluster = [r for r in plan if r.kind == ReportKind.CLUSTER][:1]
         return ministry + cluster
 
-    with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stdout(io.StringIO()):
-        mp.setattr(render, "plan_reports", two_pages)
-        assert run_reports(site_request(bundled_mis, out, languages=("en-XA",), force=True)) == 0
-    return out
+    def build(out: Path) -> None:
+        with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stdout(io.StringIO()):
+            mp.setattr(render, "plan_reports", two_pages)
+            assert run_reports(site_request(bundled_mis, out, languages=("en-XA",), force=True)) == 0
+
+    return built_once(tmp_path_factory, "en-xa", build)
 
 
 @pytest.mark.slow
@@ -208,34 +211,34 @@ _LAYOUT = """() => {
 }"""
 
 
-def _layout_faults(pages: list[Path]) -> list[tuple[str, str]]:
+def _layout_faults(browser, pages: list[Path]) -> list[tuple[str, str]]:
     """(page, fault) for every clipped text and overlapping pair of figure labels of
-    ``pages`` at a phone's width (412 px) and a desktop's (1280 px)."""
-    from playwright.sync_api import sync_playwright
+    ``pages`` at a phone's width (412 px) and a desktop's (1280 px), in the worker's
+    shared Chromium (the session's ``browser``)."""
 
-    found = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], env=browser_env())
-        try:
-            for width in (412, 1280):
-                tab = browser.new_page(viewport={"width": width, "height": 900})
+    def layout(chromium) -> list[tuple[str, str]]:
+        found = []
+        for width in (412, 1280):
+            tab = chromium.new_page(viewport={"width": width, "height": 900})
+            try:
                 for page in pages:
                     tab.goto(page.as_uri())
                     tab.wait_for_load_state("load")
                     seen = tab.evaluate(_LAYOUT)
                     found += [(page.name, f"at {width} px: clipped {c}") for c in seen["clipped"]]
                     found += [(page.name, f"at {width} px: overlap {o}") for o in seen["overlaps"]]
+            finally:
                 tab.close()
-        finally:
-            browser.close()
-    return found
+        return found
+
+    return browser.run(layout)
 
 
 @pytest.fixture(scope="module")
-def pseudo_layout(pseudo_site) -> list[tuple[str, str]]:
+def pseudo_layout(pseudo_site, browser) -> list[tuple[str, str]]:
     pages = sorted(pseudo_site.rglob("en-XA/*.html")) + [pseudo_site / "index.en-XA.html"]
     assert len(pages) == 3
-    return _layout_faults(pages)
+    return _layout_faults(browser, pages)
 
 
 _SLOW_BROWSER = [pytest.mark.slow,

@@ -149,9 +149,19 @@ def _english_left(text: str) -> tuple[list[str], list[str]]:
     return english_runs(text, ALLOWED), LATIN_DIGIT.findall(bare.replace("SYNTHETIC", ""))
 
 
+@pytest.fixture(scope="module")
+def bangla_sentences(example) -> dict[str, list[str]]:
+    """:func:`_sentences` of the example in Bangla, written once for the tests that read them."""
+    set_language("bn")
+    try:
+        return _sentences(example)
+    finally:
+        forget_language()
+
+
 @pytest.mark.parametrize("name", sorted(OWN_WORDS_ONLY))
-def test_own_sentences_are_bangla_with_bangla_digits(example, bangla, name):
-    texts = _sentences(example)[name]
+def test_own_sentences_are_bangla_with_bangla_digits(bangla_sentences, name):
+    texts = bangla_sentences[name]
     assert texts and all(texts)
     for text in texts:
         runs, digits = _english_left(text)
@@ -160,9 +170,9 @@ def test_own_sentences_are_bangla_with_bangla_digits(example, bangla, name):
         assert any(BANGLA_DIGIT.search(t) for t in texts), (name, texts)
 
 
-def test_every_sentence_function_is_bangla_with_bangla_digits(example, bangla):
+def test_every_sentence_function_is_bangla_with_bangla_digits(bangla_sentences):
     failures = {}
-    for name, texts in _sentences(example).items():
+    for name, texts in bangla_sentences.items():
         for text in texts:
             runs, digits = _english_left(text)
             if runs or digits:
@@ -170,16 +180,17 @@ def test_every_sentence_function_is_bangla_with_bangla_digits(example, bangla):
     assert failures == {}
 
 
-def test_every_sentence_function_has_bangla_words_and_digits_of_its_own(example, bangla):
+def test_every_sentence_function_has_bangla_words_and_digits_of_its_own(bangla_sentences):
     """Whatever report/wording.py writes, each sentence's frame is Bangla: Bangla letters
     and (where the sentence has a count of its own) Bangla digits."""
-    for name, texts in _sentences(example).items():
+    sentences = bangla_sentences
+    for name, texts in sentences.items():
         for text in texts:
             assert re.search(r"[\u0980-\u09FF]{3}", text), (name, text)
     for name in ("headline_sentences (ministry)", "item_heatmap_reading", "data_quality_sentences",
                  "lifecycle_reading", "women_share_reading", "mean_score_reading", "age_band_reading",
                  "district_reading", "amount_reading", "disagreement_sentences"):
-        assert any(BANGLA_DIGIT.search(t) for t in _sentences(example)[name]), name
+        assert any(BANGLA_DIGIT.search(t) for t in sentences[name]), name
 
 
 def test_exact_bangla_sentences(example, bangla):

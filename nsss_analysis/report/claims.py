@@ -245,6 +245,13 @@ def start(page: str = "", language: str | None = None) -> Ledger:
     return ledger
 
 
+def forget() -> None:
+    """No page current in this context any more, as before a notebook's first cell (a
+    ledger :func:`start` made stays with whoever holds it)."""
+    _LEDGER.set(None)
+    _SCOPE.set({})
+
+
 def current() -> Ledger | None:
     """The ledger of the page being written, or None outside a page."""
     return _LEDGER.get()

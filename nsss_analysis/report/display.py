@@ -297,6 +297,46 @@ def raise_small_text(fig) -> float:
     return min(sizes, default=MIN_TEXT_PT)
 
 
+#: Room left round what a figure draws when it is cut tight, in inches.
+PAD_INCHES = 0.08
+
+
+def laid_out(fig):
+    """Lay ``fig`` out and return the Agg renderer that measured it, so that its texts
+    and axes can be measured where they will be drawn.
+
+    Only the layout engine runs (the constrained layout measures every text it places);
+    the figure is not drawn, not even without rendering, as matplotlib's own
+    ``draw_without_rendering`` would: a text's or an axes' ``get_window_extent`` /
+    ``get_tightbbox`` then updates what a draw would (ticks, titles, aspect)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    renderer = canvas.get_renderer()
+    engine = fig.get_layout_engine()
+    if engine is not None and fig.axes:
+        engine.execute(fig)
+    return renderer
+
+
+def _save_once(fig, target, **savefig: object) -> None:
+    """``fig.savefig(target, bbox_inches="tight", pad_inches=PAD_INCHES)`` drawn once.
+
+    Matplotlib's own tight save lays the figure out and draws it once (without
+    rendering) to find the box, then draws it again to save: here the layout of
+    :func:`laid_out` gives the box, and the one draw saves with the layout engine set
+    aside (the axes stay where it put them)."""
+    renderer = laid_out(fig)
+    box = fig.get_tightbbox(renderer).padded(PAD_INCHES)
+    engine = fig.get_layout_engine()
+    with mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+        fig.set_layout_engine(None)  # None, not "none": a placeholder engine would lay it out again
+    try:
+        fig.savefig(target, bbox_inches=box, **savefig)
+    finally:
+        fig.set_layout_engine(engine)
+
+
 def figure_png(fig) -> bytes:
     """PNG bytes of a Matplotlib figure, without metadata that changes between runs, in
     the current language's fonts; a character no font has raises a ``MissingGlyphWarning``.
@@ -307,8 +347,7 @@ def figure_png(fig) -> bytes:
     raise_small_text(fig)
     buf = io.BytesIO()
     with mpl.rc_context(fonts.figure_rc(current().language)), fonts.missing_glyphs() as missing:  # type: ignore[arg-type]
-        fig.savefig(buf, format="png", dpi=FIGURE_DPI, metadata={"Software": None},
-                    bbox_inches="tight", pad_inches=0.08)
+        _save_once(fig, buf, format="png", dpi=FIGURE_DPI, metadata={"Software": None})
     fonts.warn_missing_glyphs(missing, fig.get_suptitle())
     return buf.getvalue()
 
@@ -329,7 +368,7 @@ def figure_svg(fig) -> str:
     buf = io.StringIO()
     rc = fonts.figure_rc(current().language) | {"svg.fonttype": "none", "svg.hashsalt": "nsss"}
     with mpl.rc_context(rc), fonts.missing_glyphs() as missing:  # type: ignore[arg-type]
-        fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight", pad_inches=0.08)
+        _save_once(fig, buf, format="svg", metadata={"Date": None})
     fonts.warn_missing_glyphs(missing, fig.get_suptitle())
     return buf.getvalue()
 

@@ -24,7 +24,7 @@ from nsss_analysis.reference.i18n import N_, _, about_language, current, pgettex
 from nsss_analysis.reference.ministries import match_ministry
 from nsss_analysis.reference.names import shown_name
 from nsss_analysis.report import claims
-from nsss_analysis.report.display import MIN_TEXT_PT, raise_small_text
+from nsss_analysis.report.display import MIN_TEXT_PT, laid_out, raise_small_text
 from nsss_analysis.report.fonts import figure_rc
 
 #: Seed for anything random in a plot (jitter, bootstrap); the 2019 workshop's date.
@@ -350,14 +350,11 @@ def _note(ax, text: str) -> None:
 
 
 def _renderer(fig: Figure):
-    """Lay ``fig`` out (its constrained layout run, nothing rasterised) and return the
-    renderer that measured it, so texts and axes can be measured as they will be drawn."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
+    """Lay ``fig`` out (its constrained layout run, nothing rasterised; not again when
+    unchanged since: ``display.laid_out``) and return the renderer that measured it, so
+    texts and axes can be measured as they will be drawn."""
     raise_small_text(fig)  # measured at the size it is saved at
-    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
-    fig.draw_without_rendering()
-    return canvas.get_renderer()
+    return laid_out(fig)
 
 
 #: Room added round a measured text when labels are spaced (the layout at saving time
