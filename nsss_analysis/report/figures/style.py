@@ -220,11 +220,18 @@ def _level(share: float) -> str:
                              method="confidence level", where="figure.level"))
 
 
+class _Levels(dict):
+    """The levels a message prints, each a claim made only where the message prints it."""
+
+    def __missing__(self, key: str) -> str:
+        return _level({"confidence": CONFIDENCE, "outer": OUTER_LIMITS}[key])
+
+
 def _ci(message: str) -> str:
     """``message`` (marked with ``N_``) in the current language, its ``{confidence}``
-    written as the interval's level: a literal ``95% i...`` in a message id reads to
-    gettext tools as a ``% i`` format and breaks the catalogue."""
-    return _(message).format(confidence=_level(CONFIDENCE), outer=_level(OUTER_LIMITS))
+    (and ``{outer}``) written as the interval's level: a literal ``95% i...`` in a
+    message id reads to gettext tools as a ``% i`` format and breaks the catalogue."""
+    return _(message).format_map(_Levels())
 
 
 def _fy(fiscal_year: object) -> str:
