@@ -211,6 +211,13 @@ def _stop(signum, frame) -> None:
     raise Stopped(signum)
 
 
+def _interrupt(signum, frame) -> None:
+    """Ctrl-C: stop the run once; a second SIGINT while it stops its kernels (Jupyter
+    may interrupt a kernel's whole process group) must not cut the one line and its 130."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    raise KeyboardInterrupt
+
+
 def _line_buffered() -> None:
     """Each printed line leaves at once, also into a pipe or a file: a scheduler's log
     shows every stage as it starts, not everything at the end of a long build."""
@@ -226,9 +233,10 @@ def _line_buffered() -> None:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     _line_buffered()
-    previous = None
+    previous = previous_int = None
     if threading.current_thread() is threading.main_thread():
         previous = signal.signal(signal.SIGTERM, _stop)  # unwind as Ctrl-C does, say it once
+        previous_int = signal.signal(signal.SIGINT, _interrupt)
     try:
         return _dispatch(args)
     except NsssError as exc:
@@ -266,6 +274,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+        if previous_int is not None and signal.getsignal(signal.SIGINT) is _interrupt:
+            signal.signal(signal.SIGINT, previous_int)  # not after an interrupt: the process is ending
 
 
 if __name__ == "__main__":
