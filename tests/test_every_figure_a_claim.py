@@ -387,27 +387,6 @@ def _workbook_problems(out: Path, pages: list[Path]) -> tuple[int, list[str]]:
     return checked, problems
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("lang", ["en", "bn"])
-def test_every_figure_of_every_bundled_page_is_a_claim(site, lang):
-    pages = _pages(site.out, site.entries, lang)
-    assert len(pages) >= 10 and all(ledger_beside(p).exists() for p in pages)
-    assert _scan(site.out, pages, site.processed) == []
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("lang", ["en", "bn"])
-def test_every_figure_of_the_bundled_index_is_a_claim_of_the_reports_it_summarises(site, lang):
-    assert _index_problems(site.out, site.entries, lang, site.processed) == []
-
-
-@pytest.mark.slow
-def test_the_workbooks_figure_cells_equal_their_claims(site):
-    for lang in ("en", "bn"):
-        checked, problems = _workbook_problems(site.out, _pages(site.out, site.entries, lang))
-        assert checked > 100 and problems == []
-
-
 @pytest.fixture(scope="module")
 def seed1_site(tmp_path_factory, bundled_mis) -> GeneratedSite:
     """Every page of the generated dataset of seed 1 (a disputed programme, rounds
@@ -416,25 +395,37 @@ def seed1_site(tmp_path_factory, bundled_mis) -> GeneratedSite:
     return generated_site(tmp_path_factory, bundled_mis, 1)
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("lang", ["en", "bn"])
-def test_every_figure_of_every_page_of_a_generated_dataset_is_a_claim(seed1_site, lang):
-    pages = _pages(seed1_site.out, seed1_site.entries, lang)
-    assert len(pages) >= 5
-    assert _scan(seed1_site.out, pages, seed1_site.processed) == []
+#: The sites every page of which is scanned: the bundled data's (the session's ``site``) and
+#: the generated dataset of seed 1, each with the least pages and workbook figure cells it
+#: must have for its scan to mean something.
+LEAST = {"site": (10, 101), "seed1_site": (5, 1)}
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", ["en", "bn"])
-def test_every_figure_of_a_generated_index_is_a_claim_of_the_reports_it_summarises(seed1_site, lang):
-    assert _index_problems(seed1_site.out, seed1_site.entries, lang, seed1_site.processed) == []
+@pytest.mark.parametrize("which", LEAST)
+def test_every_figure_of_every_page_is_a_claim(request, which, lang):
+    pages_of = request.getfixturevalue(which)
+    pages = _pages(pages_of.out, pages_of.entries, lang)
+    assert len(pages) >= LEAST[which][0] and all(ledger_beside(p).exists() for p in pages)
+    assert _scan(pages_of.out, pages, pages_of.processed) == []
 
 
 @pytest.mark.slow
-def test_a_generated_sites_workbook_figure_cells_equal_their_claims(seed1_site):
+@pytest.mark.parametrize("lang", ["en", "bn"])
+@pytest.mark.parametrize("which", LEAST)
+def test_every_figure_of_the_index_is_a_claim_of_the_reports_it_summarises(request, which, lang):
+    pages_of = request.getfixturevalue(which)
+    assert _index_problems(pages_of.out, pages_of.entries, lang, pages_of.processed) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("which", LEAST)
+def test_the_workbooks_figure_cells_equal_their_claims(request, which):
+    pages_of = request.getfixturevalue(which)
     for lang in ("en", "bn"):
-        checked, problems = _workbook_problems(seed1_site.out, _pages(seed1_site.out, seed1_site.entries, lang))
-        assert checked and problems == []
+        checked, problems = _workbook_problems(pages_of.out, _pages(pages_of.out, pages_of.entries, lang))
+        assert checked >= LEAST[which][1] and problems == []
 
 
 #: Two more generated datasets, of other shapes, each rendered in one language: seed 5
