@@ -1,3 +1,3 @@
-from nsss_analysis.cli import main
+from nsss_analysis.cli import run
 
-raise SystemExit(main())
+run()

@@ -10,6 +10,7 @@ This file only parses options, builds what each command takes (paths, a typed
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import signal
 import sys
@@ -278,5 +279,19 @@ def main(argv: list[str] | None = None) -> int:
             signal.signal(signal.SIGINT, previous_int)  # not after an interrupt: the process is ending
 
 
+def run() -> None:
+    """The ``nsss`` command: :func:`main`, then exit with its code. After Ctrl-C (130)
+    the process ends once the exit handlers have run, without the interpreter's
+    finalisation: that restores the default SIGINT action, and under load a late SIGINT
+    then killed the process after its one line (exit -2 instead of 130)."""
+    code = main()
+    if code == 128 + signal.SIGINT:
+        atexit._run_exitfuncs()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    raise SystemExit(code)
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run()

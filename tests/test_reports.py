@@ -697,7 +697,8 @@ def test_a_killed_run_leaves_no_half_files_and_the_rerun_completes(bundled, stan
     # Ctrl-C: the run stops, says so, and returns 130.
     run = start_and_wait_for_first_report()
     run.send_signal(signal.SIGINT)
-    assert run.wait(timeout=CEILING) == 130
+    rc = run.wait(timeout=CEILING)
+    assert rc == 130, run.stderr.read()
     assert "interrupted" in run.stderr.read()
     shutil.rmtree(out)
 
